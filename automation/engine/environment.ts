@@ -1,0 +1,81 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The Pulumi project every stack of this repository belongs to. */
+export const projectName = "sftp-failover";
+
+/** The fixed passphrase of sandbox state. It protects nothing real: sandbox state never holds a real secret. */
+export const sandboxPassphrase = "sandbox-passphrase-not-for-real-stacks";
+
+/** The repository root (where Pulumi.yaml lives). */
+export const projectRoot = path.resolve(__dirname, "..", "..");
+
+/** Where the engine runs: which backend, which passphrase, and whether AWS is the sandbox. */
+export interface EngineEnvironmentOptions {
+    /** Folder holding Pulumi.yaml and the stack files. Defaults to the repository root. */
+    readonly projectDir?: string;
+    /** State backend URL. Defaults to `file://<projectDir>/.pulumi-state`. */
+    readonly backendUrl?: string;
+    /** Run against the sandbox provider instead of AWS. Defaults to false. */
+    readonly sandbox?: boolean;
+    /** Passphrase of the stacks' secrets. Defaults to PULUMI_CONFIG_PASSPHRASE, or the sandbox's fixed one in the sandbox. */
+    readonly passphrase?: string;
+    /** PULUMI_HOME for the engine. Defaults to `<projectDir>/.pulumi-home`. */
+    readonly pulumiHome?: string;
+    /** Extra variables for the engine and its plugins (e.g. the sandbox's fault injection). Defaults to none. */
+    readonly extraEnv?: Readonly<Record<string, string>>;
+}
+
+/** The resolved engine settings, ready for LocalWorkspace. */
+export interface EngineEnvironment {
+    readonly projectDir: string;
+    readonly backendUrl: string;
+    readonly pulumiHome: string;
+    readonly cliRoot: string;
+    readonly sandbox: boolean;
+    readonly envVars: Record<string, string>;
+}
+
+/** Folder of the sandbox's `pulumi-resource-aws` executable. */
+export function sandboxBinDir(): string {
+    return path.join(projectRoot, "sandbox", "bin");
+}
+
+/** Folder `scripts/ensure-pulumi` fills with the CLI (`<root>/bin/pulumi`). */
+export function cliRootDir(): string {
+    return process.env.PULUMI_CLI_CACHE ?? path.join(projectRoot, ".pulumi-cli");
+}
+
+/**
+ * Resolves the engine environment. The engine never talks to a cloud service of Pulumi's: state is
+ * a local file backend, the update check is off, and plugins are never downloaded — in the sandbox
+ * the only `aws` plugin it can find is ours, on PATH.
+ */
+export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEnvironment {
+    const projectDir = path.resolve(opts.projectDir ?? projectRoot);
+    const sandbox = opts.sandbox ?? false;
+    const backendUrl = opts.backendUrl ?? `file://${path.join(projectDir, ".pulumi-state")}`;
+    const pulumiHome = path.resolve(opts.pulumiHome ?? path.join(projectDir, ".pulumi-home"));
+    const passphrase = opts.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE ?? (sandbox ? sandboxPassphrase : undefined);
+    if (passphrase === undefined) {
+        throw new Error("PULUMI_CONFIG_PASSPHRASE is not set (it protects the stacks' secrets; the sandbox uses a fixed one)");
+    }
+    if (backendUrl.startsWith("file://")) {
+        fs.mkdirSync(backendUrl.slice("file://".length), { recursive: true });
+    }
+    fs.mkdirSync(pulumiHome, { recursive: true });
+    const cliRoot = cliRootDir();
+    const pathEntries = [path.join(cliRoot, "bin"), ...(sandbox ? [sandboxBinDir()] : []), process.env.PATH ?? ""];
+    const envVars: Record<string, string> = {
+        PULUMI_BACKEND_URL: backendUrl,
+        PULUMI_CONFIG_PASSPHRASE: passphrase,
+        PULUMI_HOME: pulumiHome,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+        PATH: sandbox ? pathEntries.join(path.delimiter) : [path.join(cliRoot, "bin"), process.env.PATH ?? ""].join(path.delimiter),
+        ...(sandbox ? { SFTP_FAILOVER_SANDBOX: "1" } : {}),
+        ...opts.extraEnv,
+    };
+    return { projectDir, backendUrl, pulumiHome, cliRoot, sandbox, envVars };
+}

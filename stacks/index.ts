@@ -1,0 +1,21 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** The roles a stack of this project can play. */
+export type StackRole = "regional" | "dns";
+
+/**
+ * The program of every stack: reads the stack's role from typed config and builds that stack.
+ * Used as the entry point of the Pulumi project (stacks/main.ts) and as the inline program of the
+ * Automation API driver, so both run exactly the same code.
+ */
+export async function program(): Promise<Record<string, unknown>> {
+    const role = new pulumi.Config().require("role", { allowedValues: ["regional", "dns"] }) as StackRole;
+    switch (role) {
+        case "regional":
+            return (await import("./regional")).regionalStack();
+        case "dns":
+            return (await import("./dns")).dnsStack();
+        default:
+            throw new Error(`unknown stack role "${role as string}" (valid: regional, dns)`);
+    }
+}
