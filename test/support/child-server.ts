@@ -1,0 +1,110 @@
+import { ChildProcess, spawn, SpawnOptions } from "node:child_process";
+
+/**
+ * A server process owned by a test: started in the foreground, its output kept (the tail only) for
+ * error messages, and killed when the test process exits even if an after() hook never ran.
+ */
+export interface ChildServer {
+    readonly child: ChildProcess;
+    /** The last few kilobytes of stdout and stderr, for error messages. */
+    output(): string;
+    /** True once the process has exited. */
+    exited(): boolean;
+    /** SIGTERM, then SIGKILL if it is still running after `graceMs`. Resolves when it has exited. */
+    stop(graceMs?: number): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+    if (exitHookInstalled) {
+        return;
+    }
+    exitHookInstalled = true;
+    // 'exit' handlers must be synchronous; kill() is, and a server left behind would hold its port
+    // and keep running after the suite.
+    process.once("exit", () => {
+        for (const child of live) {
+            child.kill("SIGKILL");
+        }
+    });
+}
+
+const outputLimit = 8192;
+
+/** Starts `command` with `args` as a foreground child of the test process. */
+export function startChild(command: string, args: readonly string[], options?: SpawnOptions): ChildServer {
+    installExitHook();
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+    live.add(child);
+    let tail = "";
+    let hasExited = false;
+    const keep = (chunk: Buffer) => {
+        tail = (tail + chunk.toString("utf8")).slice(-outputLimit);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    const exitedPromise = new Promise<void>((resolve) => {
+        child.once("exit", () => {
+            hasExited = true;
+            live.delete(child);
+            resolve();
+        });
+        child.once("error", (err) => {
+            keep(Buffer.from(`\n${command}: ${err.message}\n`));
+            hasExited = true;
+            live.delete(child);
+            resolve();
+        });
+    });
+    return {
+        child,
+        output: () => tail,
+        exited: () => hasExited,
+        async stop(graceMs?: number) {
+            if (hasExited) {
+                return;
+            }
+            child.kill("SIGTERM");
+            const timer = setTimeout(() => child.kill("SIGKILL"), graceMs ?? 3000);
+            await exitedPromise;
+            clearTimeout(timer);
+        },
+    };
+}
+
+/** Options of {@link waitUntil}. */
+export interface WaitOptions {
+    /** What is being waited for, for the error message. */
+    readonly what: string;
+    /** Give up after this long. Defaults to 20 000 ms. */
+    readonly timeoutMs?: number;
+    /** Pause between checks. Defaults to 100 ms. */
+    readonly intervalMs?: number;
+    /** The server whose early exit ends the wait (with its output in the error). */
+    readonly server?: ChildServer;
+}
+
+/**
+ * Polls `check` until it resolves true. Bounded by `timeoutMs`; stops early, with the server's
+ * output in the message, if the server exits while being waited for.
+ */
+export async function waitUntil(check: () => Promise<boolean>, opts: WaitOptions): Promise<void> {
+    const timeoutMs = opts.timeoutMs ?? 20_000;
+    const intervalMs = opts.intervalMs ?? 100;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        if (opts.server?.exited()) {
+            throw new Error(`${opts.what}: the server exited while starting: ${opts.server.output().trim()}`);
+        }
+        if (await check().catch(() => false)) {
+            return;
+        }
+        if (Date.now() >= deadline) {
+            const output = opts.server ? `: ${opts.server.output().trim()}` : "";
+            throw new Error(`${opts.what}: not ready after ${timeoutMs} ms${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+}

@@ -1,0 +1,12 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The value of a Pulumi Output as a promise, for assertions in mock-driven tests
+ * (instead of nesting `apply` callbacks around `done`).
+ */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => {
+        resolve(value);
+        return value;
+    }));
+}
