@@ -1,0 +1,76 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Stack } from "@pulumi/pulumi/automation";
+import { EngineEnvironment, engineEnvironment, projectRoot } from "../automation/engine/environment";
+import { openStack } from "../automation/engine/workspace";
+
+/** The three stacks of a two-region deployment, by role. */
+export interface LabStacks {
+    readonly primary: Stack;
+    readonly secondary: Stack;
+    readonly dns: Stack;
+}
+
+/**
+ * A throwaway copy of the project wired to the sandbox provider: its own folder, state backend and
+ * PULUMI_HOME, so a drill or a test never touches the repository's stack files or anyone's state.
+ */
+export interface Lab {
+    readonly dir: string;
+    readonly env: EngineEnvironment;
+    /** Path of the sandbox's operation log (one JSON line per provider operation). */
+    readonly recordFile: string;
+    /** Path of the sandbox's fault-injection control file (absent = no faults). */
+    readonly faultFile: string;
+    stacks(): Promise<LabStacks>;
+    /** Removes the lab folder (state included). */
+    remove(): void;
+}
+
+export interface LabOptions {
+    /** Folder of the lab. Defaults to a new temporary folder. */
+    readonly dir?: string;
+    /** Extra environment for the engine and the sandbox. Defaults to none. */
+    readonly extraEnv?: Readonly<Record<string, string>>;
+}
+
+/** Files of the project a lab copies: the project file, the stack files, and any users file. */
+function projectFiles(): string[] {
+    return fs.readdirSync(projectRoot).filter((f) => /^Pulumi(\.[\w-]+)?\.yaml$/.test(f) || /^users\.ya?ml$/.test(f));
+}
+
+/** Creates a lab: copies the project's Pulumi files into a fresh folder with its own state. */
+export function createLab(opts: LabOptions = {}): Lab {
+    const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "sftp-failover-lab-"));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    for (const file of projectFiles()) {
+        fs.copyFileSync(path.join(projectRoot, file), path.join(dir, file));
+    }
+    const recordFile = path.join(dir, "sandbox-operations.jsonl");
+    const faultFile = path.join(dir, "sandbox-faults.json");
+    const env = engineEnvironment({
+        projectDir: dir,
+        sandbox: true,
+        backendUrl: `file://${path.join(dir, ".state")}`,
+        pulumiHome: path.join(dir, ".pulumi-home"),
+        extraEnv: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULT_FILE: faultFile, ...opts.extraEnv },
+    });
+    return {
+        dir,
+        env,
+        recordFile,
+        faultFile,
+        async stacks() {
+            return {
+                primary: await openStack("primary", env),
+                secondary: await openStack("secondary", env),
+                dns: await openStack("dns", env),
+            };
+        },
+        remove() {
+            fs.rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
