@@ -1,0 +1,71 @@
+// The driver's errors: one base class, and a subclass for each thing a caller can act on.
+// Automation API errors are never swallowed: they travel as `cause`.
+import { RegionName } from "../posture";
+
+/** Base of every error the driver throws on purpose. `name` is set so logs and `instanceof` agree. */
+export class FailoverError extends Error {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "FailoverError";
+    }
+}
+
+/** The caller asked for something invalid (unknown posture, weights out of range, missing reason, unknown stack). Nothing was changed. */
+export class BadInputError extends FailoverError {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "BadInputError";
+    }
+}
+
+/** Who holds the driver's lock: enough for an operator to go and ask them. */
+export interface LockHolder {
+    readonly identity: string;
+    readonly host: string;
+    readonly pid: number;
+    readonly runId: string;
+    readonly operation: string;
+    readonly since: string;
+}
+
+/** Another operation holds the lock (and did not release it within the wait, if one was given). */
+export class LockedError extends FailoverError {
+    readonly holder: LockHolder | undefined;
+    constructor(holder: LockHolder | undefined, lockPath: string) {
+        super(
+            holder === undefined
+                ? `locked: ${lockPath} exists but cannot be read`
+                : `locked by ${holder.identity} on ${holder.host} (pid ${holder.pid}, ${holder.operation}, run ${holder.runId}, since ${holder.since})`,
+        );
+        this.name = "LockedError";
+        this.holder = holder;
+    }
+}
+
+/** A step against a region failed or timed out, and the caller asked for no degraded completion (e.g. `fence`). */
+export class RegionUnreachableError extends FailoverError {
+    readonly region: RegionName;
+    constructor(region: RegionName, message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "RegionUnreachableError";
+        this.region = region;
+    }
+}
+
+/** Replication from the serving region has not caught up: failing back now would lose or reorder writes. */
+export class ReplicationBacklogError extends FailoverError {
+    readonly backlog: { readonly operationsPending: number; readonly bytesPending: number; readonly latencySeconds: number };
+    constructor(message: string, backlog: ReplicationBacklogError["backlog"]) {
+        super(message);
+        this.name = "ReplicationBacklogError";
+        this.backlog = backlog;
+    }
+}
+
+/** The operation was aborted through its AbortSignal. The journal records where it stopped. */
+export class AbortedError extends FailoverError {
+    constructor(message = "aborted", options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "AbortedError";
+    }
+}

@@ -1,0 +1,117 @@
+// The journal of posture switches: where each run began, every step's start and outcome, and how
+// it ended. It is what makes a switch resumable after the driver dies mid-`up` (kill -9 included):
+// the next run finds the unfinished run, starts from its first unfinished step, and can prove a
+// leftover lock is its own.
+import { appendJsonLine, readJsonLines } from "./jsonl";
+
+/** Outcome of one step as journalled. `fenced` = the region was unreachable, fenced, and the step skipped. */
+export type StepStatus = "started" | "done" | "skipped" | "failed" | "fenced";
+
+/** How a run ended. `superseded` = a later run took over an unfinished one. */
+export type RunResult = "ok" | "degraded" | "failed" | "aborted" | "superseded";
+
+/** First record of a run. */
+export interface BeginRecord {
+    readonly type: "begin";
+    readonly runId: string;
+    readonly operation: string;
+    readonly target: string;
+    readonly from?: string;
+    readonly steps: readonly { readonly id: string; readonly description: string; readonly skip: boolean }[];
+    readonly identity: string;
+    readonly reason?: string;
+    readonly host: string;
+    readonly pid: number;
+    readonly at: string;
+    /** The unfinished run this one resumes. */
+    readonly resumes?: string;
+}
+
+/** A step changed status. */
+export interface StepRecord {
+    readonly type: "step";
+    readonly runId: string;
+    readonly stepId: string;
+    readonly status: StepStatus;
+    readonly at: string;
+    readonly error?: string;
+}
+
+/** Last record of a run. */
+export interface EndRecord {
+    readonly type: "end";
+    readonly runId: string;
+    readonly result: RunResult;
+    readonly at: string;
+}
+
+/** Any journal record. */
+export type JournalRecord = BeginRecord | StepRecord | EndRecord;
+
+/** One run as read back from the journal. */
+export interface JournalRun {
+    readonly begin: BeginRecord;
+    /** The last status of each step that has a record, by step id. */
+    readonly steps: ReadonlyMap<string, StepStatus>;
+    readonly end?: EndRecord;
+}
+
+/** A file journal (JSON Lines, each record fsynced). */
+export class Journal {
+    constructor(readonly file: string) {}
+
+    /** Appends a record durably (fsync before return). */
+    append(record: JournalRecord): void {
+        appendJsonLine(this.file, record);
+    }
+
+    /** Every run in order, rebuilt from the records (torn trailing lines ignored). */
+    runs(): JournalRun[] {
+        const byId = new Map<string, { begin: BeginRecord; steps: Map<string, StepStatus>; end?: EndRecord }>();
+        for (const record of readJsonLines<JournalRecord>(this.file)) {
+            if (record.type === "begin") {
+                byId.set(record.runId, { begin: record, steps: new Map() });
+                continue;
+            }
+            const run = byId.get(record.runId);
+            if (run === undefined) {
+                continue;
+            }
+            if (record.type === "step") {
+                run.steps.set(record.stepId, record.status);
+            } else if (record.type === "end") {
+                run.end = record;
+            }
+        }
+        return [...byId.values()];
+    }
+
+    /** The most recent run that has no end record (it crashed or was killed), if any. */
+    unfinishedRun(): JournalRun | undefined {
+        const runs = this.runs();
+        const last = runs[runs.length - 1];
+        return last !== undefined && last.end === undefined ? last : undefined;
+    }
+
+    /** A run by id. */
+    run(runId: string): JournalRun | undefined {
+        return this.runs().find((r) => r.begin.runId === runId);
+    }
+}
+
+/** The ids of a run's steps that completed (done or skipped); resuming starts after them. */
+export function completedStepIds(run: JournalRun): Set<string> {
+    const done = new Set<string>();
+    for (const [id, status] of run.steps) {
+        if (status === "done" || status === "skipped") {
+            done.add(id);
+        }
+    }
+    return done;
+}
+
+/** The first step of a run that did not complete, in plan order. */
+export function firstUnfinishedStep(run: JournalRun): string | undefined {
+    const done = completedStepIds(run);
+    return run.begin.steps.find((s) => !s.skip && !done.has(s.id))?.id;
+}

@@ -1,0 +1,150 @@
+import { expect } from "chai";
+import { Posture, postures, postureSpec } from "../../automation/posture";
+import {
+    activeActiveWeightsKey,
+    capacityModeKey,
+    pendingSteps,
+    planSteps,
+    planTransition,
+    postureKey,
+    stateOfPosture,
+} from "../../automation/driver/planner";
+
+type Pending = [id: string, from: string | undefined, to: string][];
+
+// The whole truth table of switches: which steps run, in which order, from what to what.
+const expected: Record<Posture, Record<Posture, Pending>> = {
+    "active-active": {
+        "active-active": [],
+        "active-passive": [
+            ["dns:dns", "active-active", "active-passive"],
+            ["after-dns:secondary", "active", "pilot-light"],
+        ],
+        failover: [
+            ["dns:dns", "active-active", "failover"],
+            ["after-dns:primary", "active", "drained"],
+        ],
+    },
+    "active-passive": {
+        "active-active": [
+            ["before-dns:secondary", "pilot-light", "active"],
+            ["dns:dns", "active-passive", "active-active"],
+        ],
+        "active-passive": [],
+        failover: [
+            ["before-dns:secondary", "pilot-light", "active"],
+            ["dns:dns", "active-passive", "failover"],
+            ["after-dns:primary", "active", "drained"],
+        ],
+    },
+    failover: {
+        "active-active": [
+            ["before-dns:primary", "drained", "active"],
+            ["dns:dns", "failover", "active-active"],
+        ],
+        "active-passive": [
+            ["before-dns:primary", "drained", "active"],
+            ["dns:dns", "failover", "active-passive"],
+            ["after-dns:secondary", "active", "pilot-light"],
+        ],
+        failover: [],
+    },
+};
+
+describe("step planner", () => {
+    for (const from of postures) {
+        for (const to of postures) {
+            it(`${from} → ${to} runs exactly ${expected[from][to].length} step(s) in the safe order`, () => {
+                const steps = planTransition(from, to);
+                const pending = pendingSteps(steps).map((s) => [s.id, s.from, s.to]);
+                expect(pending).to.deep.equal(expected[from][to]);
+            });
+
+            it(`${from} → ${to} scales every region taking traffic before the DNS switch and drains only after it`, () => {
+                const steps = planTransition(from, to);
+                const spec = postureSpec(to);
+                const dnsIndex = steps.findIndex((s) => s.stack === "dns");
+                expect(steps.filter((s) => s.stack === "dns")).to.have.length(1);
+                for (const [i, step] of steps.entries()) {
+                    expect(step.index).to.equal(i + 1);
+                    if (step.region === undefined) {
+                        continue;
+                    }
+                    expect(step.to).to.equal(spec.capacity[step.region]);
+                    if (spec.weights[step.region] > 0) {
+                        expect(i, step.id).to.be.below(dnsIndex);
+                    } else {
+                        expect(i, step.id).to.be.above(dnsIndex);
+                    }
+                }
+            });
+        }
+    }
+
+    it("a switch and its reverse scale the regions in opposite order", () => {
+        const forward = pendingSteps(planTransition("active-passive", "failover")).map((s) => s.stack);
+        const back = pendingSteps(planTransition("failover", "active-passive")).map((s) => s.stack);
+        expect(forward).to.deep.equal(["secondary", "dns", "primary"]);
+        expect(back).to.deep.equal(["primary", "dns", "secondary"]);
+    });
+
+    it("re-running the deployed posture is a no-op: every step is present and skipped", () => {
+        for (const p of postures) {
+            const steps = planTransition(p, p);
+            expect(steps.length).to.be.greaterThan(0);
+            expect(steps.every((s) => s.skip), p).to.equal(true);
+        }
+    });
+
+    it("serving region comes first among the regions scaled up", () => {
+        expect(planSteps({ capacity: {} }, "failover")[0].region).to.equal("secondary");
+        expect(planSteps({ capacity: {} }, "active-active").map((s) => s.id)).to.deep.equal([
+            "before-dns:primary",
+            "before-dns:secondary",
+            "dns:dns",
+        ]);
+    });
+
+    it("nothing deployed yet: no step is skipped and `from` is undefined", () => {
+        const steps = planSteps({ capacity: {} }, "active-passive");
+        expect(steps.map((s) => s.skip)).to.deep.equal([false, false, false]);
+        expect(steps.map((s) => s.from)).to.deep.equal([undefined, undefined, undefined]);
+    });
+
+    it("a switch interrupted after its first step resumes at the DNS switch", () => {
+        const halfway = { capacity: { primary: "active", secondary: "active" }, dns: { posture: "active-passive" } } as const;
+        expect(pendingSteps(planSteps(halfway, "failover")).map((s) => s.id)).to.deep.equal(["dns:dns", "after-dns:primary"]);
+    });
+
+    it("each step sets only its own stack's config key", () => {
+        for (const step of planTransition("active-passive", "failover")) {
+            const keys = step.config.map((c) => c.key);
+            expect(keys).to.deep.equal(step.stack === "dns" ? [postureKey] : [capacityModeKey]);
+        }
+    });
+
+    it("a new active-active split is a DNS change even when the posture is already active-active", () => {
+        const deployed = stateOfPosture("active-active");
+        const weights = { primary: 80, secondary: 20 };
+        const steps = planSteps(deployed, "active-active", { activeActiveWeights: weights });
+        const dns = steps.find((s) => s.stack === "dns");
+        expect(dns?.skip).to.equal(false);
+        expect(dns?.config).to.deep.equal([
+            { key: postureKey, value: "active-active" },
+            { key: `${activeActiveWeightsKey}.primary`, value: "80", path: true },
+            { key: `${activeActiveWeightsKey}.secondary`, value: "20", path: true },
+        ]);
+        expect(planSteps(stateOfPosture("active-active", weights), "active-active", { activeActiveWeights: weights }).every((s) => s.skip)).to.equal(true);
+    });
+
+    it("weights that Route 53 must not see are refused before any step is planned", () => {
+        expect(() => planSteps({ capacity: {} }, "active-active", { activeActiveWeights: { primary: 300, secondary: 0 } })).to.throw(
+            /activeActiveWeights.primary must be an integer 0–255 \(got 300\)/,
+        );
+    });
+
+    it("every step describes itself in one line", () => {
+        const [first] = planTransition("active-passive", "failover");
+        expect(first.description).to.equal("scale secondary pilot-light → active");
+    });
+});
