@@ -1,0 +1,93 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import { probeSftp, SftpProbeOptions } from "../../automation/probes/sftp";
+import { generateKeyPair, SshdServer, SshKeyPair, startSshd } from "../support/sshd";
+
+describe("SFTP probe against a real OpenSSH sshd", () => {
+    let sshd: SshdServer;
+    let userKey: SshKeyPair;
+    let base: SftpProbeOptions;
+
+    before(async () => {
+        userKey = await generateKeyPair();
+        sshd = await startSshd({ authorizedKeys: [userKey.publicKey] });
+        base = {
+            host: "127.0.0.1",
+            port: sshd.port,
+            username: sshd.user,
+            privateKey: userKey.privateKey,
+            expectedHostKeyFingerprints: Object.values(sshd.hostKeyFingerprints),
+            timeoutMs: 15_000,
+        };
+    });
+
+    after(async () => {
+        await sshd?.stop();
+    });
+
+    it("writes, reads back, lists and deletes a file when the host key and the user key are right", async () => {
+        const result = await probeSftp(base);
+
+        expect(result, JSON.stringify(result)).to.include({ ok: true, bytes: 1024 });
+        if (!result.ok) return;
+        expect(Object.values(sshd.hostKeyFingerprints)).to.include(result.hostKeyFingerprint);
+        for (const step of ["handshakeMs", "authenticateMs", "openSftpMs", "writeMs", "readMs", "listMs", "deleteMs"] as const) {
+            expect(result.timings[step], step).to.be.a("number").at.least(0);
+        }
+        expect(result.timings.totalMs).to.be.at.least(result.timings.writeMs ?? 0);
+        // The file went through the real server's folder and is gone again.
+        expect(fs.readdirSync(sshd.sftpDir)).to.deep.equal([]);
+    });
+
+    it("trusts a server when only one of its host keys is expected", async () => {
+        const result = await probeSftp({ ...base, expectedHostKeyFingerprints: [sshd.hostKeyFingerprints.ed25519] });
+
+        expect(result.ok, JSON.stringify(result)).to.equal(true);
+        expect(result.hostKeyFingerprint).to.equal(sshd.hostKeyFingerprints.ed25519);
+    });
+
+    it("refuses a server whose host key is not an expected one, before authenticating", async () => {
+        const impostor = await generateKeyPair();
+
+        const result = await probeSftp({ ...base, expectedHostKeyFingerprints: [impostor.fingerprint] });
+
+        expect(result.ok).to.equal(false);
+        if (result.ok) return;
+        expect(result.stage).to.equal("host-key");
+        expect(result.message).to.include("is not one of the expected fingerprints").and.include(impostor.fingerprint);
+        expect(Object.values(sshd.hostKeyFingerprints)).to.include(result.hostKeyFingerprint);
+        expect(result.timings.authenticateMs).to.equal(undefined);
+        expect(fs.readdirSync(sshd.sftpDir)).to.deep.equal([]);
+    });
+
+    it("reports an authentication failure when the user key is not authorized", async () => {
+        const stranger = await generateKeyPair();
+
+        const result = await probeSftp({ ...base, privateKey: stranger.privateKey });
+
+        expect(result.ok).to.equal(false);
+        if (result.ok) return;
+        expect(result.stage).to.equal("authenticate");
+        expect(result.message).to.include(`refused the key of user "${sshd.user}"`);
+        expect(result.timings.handshakeMs).to.be.a("number");
+        expect(result.timings.writeMs).to.equal(undefined);
+    });
+
+    it("reports a connection failure when nothing listens on the port", async () => {
+        const result = await probeSftp({ ...base, port: 1 });
+
+        expect(result.ok).to.equal(false);
+        if (result.ok) return;
+        expect(result.stage).to.equal("connect");
+        expect(result.message).to.match(/^could not connect to 127\.0\.0\.1:1: .*ECONNREFUSED/);
+    });
+
+    it("rejects options that would trust any host key", async () => {
+        let error: unknown;
+        await probeSftp({ ...base, expectedHostKeyFingerprints: [] }).catch((err: unknown) => { error = err; });
+        expect(String(error)).to.include("expectedHostKeyFingerprints is empty");
+
+        await probeSftp({ ...base, expectedHostKeyFingerprints: ["MD5:aa:bb"] }).catch((err: unknown) => { error = err; });
+        expect(String(error)).to.include('has "MD5:aa:bb", which is not a SHA256');
+    });
+});
