@@ -1,0 +1,95 @@
+// Where the fence of each region lives in CloudWatch: pure data, no Pulumi and no AWS SDK import, so
+// the DNS component (which creates the alarms), the fence client in automation/fence.ts (which
+// publishes the metric) and the tests all compute exactly the same coordinates.
+import { RegionName, regionNames } from "../automation/posture";
+
+/** CloudWatch dimensions of one region's fence metric. */
+export type FenceDimensions = Readonly<Record<string, string>>;
+
+/**
+ * Everything needed to fence or unfence a region with one PutMetricData call. The DNS stack exports
+ * this object as its `fence` output; the driver passes it back to automation/fence.ts.
+ */
+export interface FenceCoordinates {
+    /** AWS region holding the fence metric and its alarms. */
+    readonly region: string;
+    /** CloudWatch namespace of the fence metric. */
+    readonly namespace: string;
+    /** Name of the fence metric (1 = region enabled, 0 = fenced). */
+    readonly metricName: string;
+    /** Dimensions of the metric, per region. */
+    readonly dimensions: Readonly<Record<RegionName, FenceDimensions>>;
+}
+
+/** What a fence needs to be placed: its region, its metric, and the service it guards. */
+export interface FenceCoordinatesArgs {
+    /** AWS region of the fence metric and alarms. Defaults to `defaultFenceRegion`. */
+    readonly region?: string;
+    /** CloudWatch namespace. Defaults to `defaultFenceNamespace`. */
+    readonly namespace?: string;
+    /** Metric name. Defaults to `defaultFenceMetricName`. */
+    readonly metricName?: string;
+    /** The service the fence guards, e.g. the record name; keeps two services' fences apart. */
+    readonly service: string;
+}
+
+/**
+ * Default fence region. The alarms must live outside both serving regions: fencing is what an
+ * operator does when a serving region is in trouble, so the call that fences it must not depend on
+ * that region. us-west-2 is neither of the usual east-coast pair nor us-east-1, which hosts Route 53's
+ * control plane — the plane this fence exists to avoid.
+ */
+export const defaultFenceRegion = "us-west-2";
+
+/** Default CloudWatch namespace of the fence metric. */
+export const defaultFenceNamespace = "SftpFailover/Fence";
+
+/** Default fence metric name. */
+export const defaultFenceMetricName = "RegionEnabled";
+
+/** The value that enables a region (the alarm goes to OK, the fence health check is healthy). */
+export const regionEnabledValue = 1;
+
+/** The value that fences a region (the alarm goes to ALARM, the fence health check fails). */
+export const regionFencedValue = 0;
+
+/** Dimension names of the fence metric. */
+export const fenceDimensionNames = { service: "Service", regionName: "RegionName" } as const;
+
+/**
+ * Computes the fence coordinates of both regions. Nothing here depends on the posture: switching
+ * posture must never move a fence (that would replace alarms and health checks).
+ */
+export function fenceCoordinates(args: FenceCoordinatesArgs): FenceCoordinates {
+    if (args.service.trim() === "") {
+        throw new Error("fence service must not be empty (it tells two services' fences apart)");
+    }
+    const region = args.region ?? defaultFenceRegion;
+    const dimensionsOf = (regionName: RegionName): FenceDimensions => ({
+        [fenceDimensionNames.service]: args.service,
+        [fenceDimensionNames.regionName]: regionName,
+    });
+    const dimensions: Record<RegionName, FenceDimensions> = { primary: dimensionsOf("primary"), secondary: dimensionsOf("secondary") };
+    return {
+        region,
+        namespace: args.namespace ?? defaultFenceNamespace,
+        metricName: args.metricName ?? defaultFenceMetricName,
+        dimensions,
+    };
+}
+
+/**
+ * Refuses a fence region that is also a serving region: with the primary's fence in the primary's
+ * own region, the primary could not be fenced exactly when it most needs to be.
+ */
+export function checkFenceRegion(fenceRegion: string, servingRegions: Readonly<Partial<Record<RegionName, string>>>, label = "fenceRegion"): string {
+    for (const regionName of regionNames) {
+        const serving = servingRegions[regionName];
+        if (serving !== undefined && serving === fenceRegion) {
+            throw new Error(
+                `${label} "${fenceRegion}" is also the ${regionName} region: the fence must live outside both serving regions so that a failing region can still be fenced`,
+            );
+        }
+    }
+    return fenceRegion;
+}

@@ -1,0 +1,178 @@
+// Typed config of the DNS stack: the only place that reads this stack's pulumi.Config.
+import * as pulumi from "@pulumi/pulumi";
+import { InvalidPostureError, parsePosture, Posture, postureSpec, PostureSpec, RegionName, regionNames, validateWeights, Weights } from "../../automation/posture";
+import { defaultFenceMetricName, defaultFenceNamespace, defaultFenceRegion } from "../../components/dns-fence-coordinates";
+import { defaultTtl, validateTtl } from "../../components/dns-failover";
+import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, validateHealthCheckTiming } from "../../components/dns-region-health";
+
+const ns = "sftp-failover";
+
+/** A region's endpoint, read from its regional stack's outputs. */
+export interface StackEndpointSource {
+    readonly kind: "stack";
+    /** Fully qualified stack name, e.g. `organization/sftp-failover/primary`. */
+    readonly stackName: string;
+}
+
+/** A region's endpoint given explicitly, for one managed outside this project. */
+export interface ExplicitEndpointSource {
+    readonly kind: "endpoint";
+    readonly dnsName: string;
+    /** Hosted zone id of dnsName; without it the region gets a CNAME instead of alias records. */
+    readonly zoneId?: string;
+    readonly port: number;
+    /** AWS region of the endpoint, checked against the fence region when given. */
+    readonly region?: string;
+}
+
+/** Where a region's endpoint comes from. */
+export type EndpointSource = StackEndpointSource | ExplicitEndpointSource;
+
+/** The hosted zone, by id or by name. */
+export type ZoneConfig = { readonly zoneId: string } | { readonly zoneName: string; readonly privateZone: boolean };
+
+/** The whole DNS stack config, validated. */
+export interface DnsConfig {
+    readonly posture: Posture;
+    readonly spec: PostureSpec;
+    readonly endpoints: Readonly<Record<RegionName, EndpointSource>>;
+    readonly zone: ZoneConfig;
+    readonly recordName: string;
+    readonly dualStack: boolean;
+    readonly ttl: number;
+    readonly allowLongTtl: boolean;
+    readonly healthCheck: HealthCheckTiming;
+    readonly fence: { readonly region: string; readonly namespace: string; readonly metricName: string };
+    readonly routingControls: boolean;
+}
+
+/** The posture a new DNS stack starts in: everything to the primary, the secondary on standby. */
+export const defaultPosture: Posture = "active-passive";
+
+/**
+ * Loads and validates the DNS stack's config. Every error names its key
+ * (`sftp-failover:<key>`), and nothing is created when one is thrown.
+ */
+export function loadDnsConfig(config: pulumi.Config = new pulumi.Config(ns)): DnsConfig {
+    const posture = readPosture(config);
+    const activeActiveWeights = readWeights(config);
+    const spec = postureSpec(posture, activeActiveWeights);
+    const ttl = config.getNumber("ttl") ?? defaultTtl;
+    const allowLongTtl = config.getBoolean("allowLongTtl") ?? false;
+    validateTtl(ttl, allowLongTtl, { ttl: `${ns}:ttl`, allowLongTtl: `${ns}:allowLongTtl` });
+    const healthCheck = validateHealthCheckTiming(
+        {
+            requestInterval: config.getNumber("healthCheckInterval") ?? defaultRequestInterval,
+            failureThreshold: config.getNumber("healthCheckFailureThreshold") ?? defaultFailureThreshold,
+        },
+        { requestInterval: `${ns}:healthCheckInterval`, failureThreshold: `${ns}:healthCheckFailureThreshold` },
+    );
+    const recordName = config.require("recordName");
+    if (recordName.trim() === "") {
+        throw new Error(`${ns}:recordName must not be empty`);
+    }
+    return {
+        posture,
+        spec,
+        endpoints: { primary: readEndpoint(config, "primary"), secondary: readEndpoint(config, "secondary") },
+        zone: readZone(config),
+        recordName,
+        dualStack: config.getBoolean("dualStack") ?? false,
+        ttl,
+        allowLongTtl,
+        healthCheck,
+        fence: {
+            region: config.get("fenceRegion") ?? defaultFenceRegion,
+            namespace: config.get("fenceNamespace") ?? defaultFenceNamespace,
+            metricName: config.get("fenceMetricName") ?? defaultFenceMetricName,
+        },
+        routingControls: config.getBoolean("routingControls") ?? false,
+    };
+}
+
+function readPosture(config: pulumi.Config): Posture {
+    const value = config.get("posture") ?? defaultPosture;
+    try {
+        return parsePosture(value);
+    } catch (err) {
+        if (err instanceof InvalidPostureError) {
+            throw new InvalidPostureError(`${ns}:posture: ${err.message}`);
+        }
+        throw err;
+    }
+}
+
+function readWeights(config: pulumi.Config): Weights | undefined {
+    const key = `${ns}:activeActiveWeights`;
+    const raw = config.getObject<unknown>("activeActiveWeights");
+    if (raw === undefined) {
+        return undefined;
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        throw new InvalidPostureError(`${key} must be an object { primary, secondary } (got ${JSON.stringify(raw)})`);
+    }
+    const extra = Object.keys(raw).filter((k) => !(regionNames as readonly string[]).includes(k));
+    if (extra.length > 0) {
+        throw new InvalidPostureError(`${key} has unknown keys ${extra.join(", ")} (valid: ${regionNames.join(", ")})`);
+    }
+    const record = raw as Record<string, unknown>;
+    return validateWeights({ primary: record.primary as number, secondary: record.secondary as number }, key);
+}
+
+function readEndpoint(config: pulumi.Config, regionName: RegionName): EndpointSource {
+    const stackKey = `${regionName}Stack`;
+    const endpointKey = `${regionName}Endpoint`;
+    const stackName = config.get(stackKey);
+    const endpoint = config.getObject<Record<string, unknown>>(endpointKey);
+    if (stackName !== undefined && endpoint !== undefined) {
+        throw new Error(`${ns}:${stackKey} and ${ns}:${endpointKey} are both set; give one`);
+    }
+    if (stackName !== undefined) {
+        if (stackName.trim() === "") {
+            throw new Error(`${ns}:${stackKey} must not be empty`);
+        }
+        return { kind: "stack", stackName };
+    }
+    if (endpoint === undefined) {
+        throw new Error(`${ns}:${stackKey} is required (a regional stack, e.g. organization/sftp-failover/${regionName}), or ${ns}:${endpointKey} { dnsName, zoneId, port }`);
+    }
+    const key = `${ns}:${endpointKey}`;
+    if (typeof endpoint !== "object" || endpoint === null || Array.isArray(endpoint)) {
+        throw new Error(`${key} must be an object { dnsName, zoneId, port, region } (got ${JSON.stringify(endpoint)})`);
+    }
+    const { dnsName, zoneId, port, region } = endpoint;
+    if (typeof dnsName !== "string" || dnsName === "") {
+        throw new Error(`${key}.dnsName must be a non-empty string (got ${JSON.stringify(dnsName)})`);
+    }
+    if (zoneId !== undefined && (typeof zoneId !== "string" || zoneId === "")) {
+        throw new Error(`${key}.zoneId must be a non-empty string when given (got ${JSON.stringify(zoneId)})`);
+    }
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new Error(`${key}.port must be an integer 1–65535 (got ${JSON.stringify(port)})`);
+    }
+    if (region !== undefined && (typeof region !== "string" || region === "")) {
+        throw new Error(`${key}.region must be a non-empty string when given (got ${JSON.stringify(region)})`);
+    }
+    return {
+        kind: "endpoint",
+        dnsName,
+        port,
+        ...(zoneId === undefined ? {} : { zoneId: zoneId as string }),
+        ...(region === undefined ? {} : { region: region as string }),
+    };
+}
+
+function readZone(config: pulumi.Config): ZoneConfig {
+    const zoneId = config.get("zoneId");
+    const zoneName = config.get("zoneName");
+    if (zoneId !== undefined && zoneName !== undefined) {
+        throw new Error(`${ns}:zoneId and ${ns}:zoneName are both set; give one`);
+    }
+    if (zoneId !== undefined) {
+        return { zoneId };
+    }
+    if (zoneName === undefined) {
+        throw new Error(`${ns}:zoneId or ${ns}:zoneName is required (the existing hosted zone of the service record)`);
+    }
+    return { zoneName, privateZone: config.getBoolean("privateZone") ?? false };
+}
