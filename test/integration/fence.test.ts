@@ -1,0 +1,100 @@
+import { CloudWatchClient, ListMetricsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
+import { expect } from "chai";
+import { fenceRegion, readFence, unfenceRegion } from "../../automation/fence";
+import { fenceCoordinates, FenceCoordinates } from "../../components/dns-fence-coordinates";
+import { fenceAlarmSettings } from "../../components/dns-fence";
+import { motoCredentials, MotoServer, startMoto } from "../support/moto";
+
+describe("fence: one PutMetricData against a real CloudWatch API (moto server)", () => {
+    let moto: MotoServer;
+    // The coordinates the DNS stack exports for recordName sftp.example.com and fenceRegion us-west-2
+    // (test/unit/dns-stack.test.ts checks that the stack exports exactly this function's result).
+    const coordinates: FenceCoordinates = fenceCoordinates({ service: "sftp.example.com", region: "us-west-2" });
+    const client = (region: string) => new CloudWatchClient({ endpoint: moto.endpoint, region, credentials: motoCredentials });
+    const opts = () => ({ endpoint: moto.endpoint, credentials: motoCredentials });
+
+    before(async () => {
+        moto = await startMoto();
+    });
+
+    after(async () => {
+        await moto?.stop();
+    });
+
+    beforeEach(async () => {
+        await moto.reset();
+    });
+
+    it("fencing the primary puts 0 on its metric, in the fence region, with the exported dimensions", async () => {
+        const change = await fenceRegion(coordinates, "primary", opts());
+
+        expect(change).to.include({ regionName: "primary", fenced: true, value: 0, awsRegion: "us-west-2" });
+        const listed = await client("us-west-2").send(new ListMetricsCommand({ Namespace: coordinates.namespace, MetricName: coordinates.metricName }));
+        expect(listed.Metrics ?? []).to.have.length(1);
+        const dims = Object.fromEntries((listed.Metrics?.[0].Dimensions ?? []).map((d) => [d.Name, d.Value]));
+        expect(dims).to.deep.equal({ Service: "sftp.example.com", RegionName: "primary" });
+        expect(dims).to.deep.equal(coordinates.dimensions.primary);
+        // CloudWatch is regional: the same metric is absent from a serving region.
+        const elsewhere = await client("us-east-1").send(new ListMetricsCommand({ Namespace: coordinates.namespace }));
+        expect(elsewhere.Metrics ?? []).to.deep.equal([]);
+    });
+
+    it("reads the fence back: fenced after fencing, enabled after a later unfence, the other region unset", async () => {
+        const threeMinutesAgo = new Date(Date.now() - 180_000);
+        await fenceRegion(coordinates, "primary", { ...opts(), now: () => threeMinutesAgo });
+        const fenced = await readFence(coordinates, "primary", opts());
+        expect(fenced).to.include({ regionName: "primary", requested: "fenced", lastValue: 0 });
+
+        await unfenceRegion(coordinates, "primary", opts());
+        const enabled = await readFence(coordinates, "primary", opts());
+        expect(enabled).to.include({ requested: "enabled", lastValue: 1 });
+        expect(enabled.lastTimestamp?.getTime()).to.be.greaterThan(threeMinutesAgo.getTime());
+
+        const secondary = await readFence(coordinates, "secondary", opts());
+        expect(secondary).to.include({ requested: "unset", effective: "unknown" });
+        expect(secondary.lastValue).to.equal(undefined);
+    });
+
+    it("reports the alarm the DNS stack puts on the metric, and its state as Route 53 would read it", async () => {
+        const settings = fenceAlarmSettings();
+        const cw = client("us-west-2");
+        await cw.send(
+            new PutMetricAlarmCommand({
+                AlarmName: "sftp-primary-fence-alarm",
+                Namespace: coordinates.namespace,
+                MetricName: coordinates.metricName,
+                Dimensions: Object.entries(coordinates.dimensions.primary).map(([Name, Value]) => ({ Name, Value })),
+                Statistic: settings.statistic,
+                Period: settings.period,
+                EvaluationPeriods: settings.evaluationPeriods,
+                DatapointsToAlarm: settings.datapointsToAlarm,
+                Threshold: settings.threshold,
+                ComparisonOperator: settings.comparisonOperator,
+                TreatMissingData: settings.treatMissingData,
+            }),
+        );
+        await fenceRegion(coordinates, "primary", opts());
+        // moto stores alarms but does not evaluate them; set the state CloudWatch would reach.
+        await cw.send(new SetAlarmStateCommand({ AlarmName: "sftp-primary-fence-alarm", StateValue: "ALARM", StateReason: "RegionEnabled < 1" }));
+
+        const state = await readFence(coordinates, "primary", opts());
+
+        expect(state.alarms).to.deep.equal([{ name: "sftp-primary-fence-alarm", state: "ALARM" }]);
+        expect(state).to.include({ requested: "fenced", effective: "fenced" });
+        const secondary = await readFence(coordinates, "secondary", opts());
+        expect(secondary.alarms).to.deep.equal([]);
+    });
+
+    it("fails with a FenceError naming the region and metric when CloudWatch cannot be reached", async () => {
+        const dead = { endpoint: "http://127.0.0.1:9", credentials: motoCredentials };
+
+        const err = await fenceRegion(coordinates, "secondary", dead).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+
+        expect(err).to.be.instanceOf(Error);
+        expect((err as Error).name).to.equal("FenceError");
+        expect((err as Error).message).to.match(/^fencing secondary failed: PutMetricData SftpFailover\/Fence\/RegionEnabled in us-west-2: /);
+    });
+});
