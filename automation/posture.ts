@@ -57,6 +57,10 @@ export function parsePosture(value: string): Posture {
  * active-active — so all-zero is refused rather than deployed.
  */
 export function validateWeights(weights: Weights, label = "weights"): Weights {
+    // Weights often come from JSON config; a missing object should name the key, not raise a TypeError.
+    if (typeof weights !== "object" || weights === null) {
+        throw new InvalidPostureError(`${label} must be an object { primary, secondary } (got ${String(weights)})`);
+    }
     for (const region of regionNames) {
         const w = weights[region];
         if (!Number.isInteger(w) || w < 0 || w > maxWeight) {
