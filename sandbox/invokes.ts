@@ -1,0 +1,135 @@
+import { availabilityZoneId, availabilityZones, amiId, dnsSuffixOf, partitionOf, sandboxAccountId } from "./regions";
+import { hostedZoneIdFor, nameServersFor } from "./outputs";
+import { PropertyMap, reveal, stringProp } from "./values";
+
+/** An invoke the sandbox answers: how it computes its result, and whether it would call AWS. */
+interface InvokeHandler {
+    /** Whether the real provider calls an AWS API for it (so a region fault affects it). */
+    readonly reachesAws: boolean;
+    readonly answer: (args: PropertyMap, region: string) => PropertyMap;
+}
+
+const regionNames: Readonly<Record<string, string>> = {
+    "us-east-1": "US East (N. Virginia)",
+    "us-east-2": "US East (Ohio)",
+    "us-west-1": "US West (N. California)",
+    "us-west-2": "US West (Oregon)",
+    "eu-west-1": "Europe (Ireland)",
+    "eu-west-2": "Europe (London)",
+    "eu-central-1": "Europe (Frankfurt)",
+};
+
+/** The filter values of a `filters: [{ name, values }]` argument named `name`. */
+function filterValues(args: PropertyMap, name: string): string[] {
+    const filters = reveal(args.filters);
+    if (!Array.isArray(filters)) {
+        return [];
+    }
+    return filters
+        .filter((f) => (f as PropertyMap).name === name)
+        .flatMap((f) => ((f as PropertyMap).values as unknown[] | undefined) ?? [])
+        .map(String);
+}
+
+const getRegion: InvokeHandler = {
+    reachesAws: false,
+    answer: (_args, region) => ({
+        id: region, name: region, region, description: regionNames[region] ?? region,
+        endpoint: `ec2.${region}.${dnsSuffixOf(partitionOf(region))}`,
+    }),
+};
+
+const getCallerIdentity: InvokeHandler = {
+    reachesAws: true,
+    answer: (_args, region) => ({
+        id: sandboxAccountId, accountId: sandboxAccountId,
+        arn: `arn:${partitionOf(region)}:iam::${sandboxAccountId}:user/sandbox`, userId: "AIDASANDBOXSANDBOX0001",
+    }),
+};
+
+const getPartition: InvokeHandler = {
+    reachesAws: false,
+    answer: (_args, region) => {
+        const partition = partitionOf(region);
+        return { id: partition, partition, dnsSuffix: dnsSuffixOf(partition), reverseDnsPrefix: partition === "aws-cn" ? "cn.com.amazonaws" : "com.amazonaws" };
+    },
+};
+
+const getAvailabilityZones: InvokeHandler = {
+    reachesAws: true,
+    answer: (args, region) => {
+        const excludeNames = (reveal(args.excludeNames) as string[] | undefined) ?? [];
+        const excludeZoneIds = (reveal(args.excludeZoneIds) as string[] | undefined) ?? [];
+        const names = availabilityZones(region).filter((n) => !excludeNames.includes(n) && !excludeZoneIds.includes(availabilityZoneId(n)));
+        return { id: region, region, names, zoneIds: names.map(availabilityZoneId), groupNames: names.map(() => region), state: stringProp(args, "state") };
+    },
+};
+
+const getAmi: InvokeHandler = {
+    reachesAws: true,
+    answer: (args, region) => {
+        const namePattern = filterValues(args, "name")[0] ?? stringProp(args, "nameRegex") ?? "al2023-ami-*-x86_64";
+        const architecture = filterValues(args, "architecture")[0] ?? (namePattern.includes("arm64") ? "arm64" : "x86_64");
+        const id = amiId(region, namePattern);
+        const owners = (reveal(args.owners) as string[] | undefined) ?? ["amazon"];
+        return {
+            id, imageId: id, architecture, name: namePattern.replace(/\*/g, "sandbox"), ownerId: owners[0] === "amazon" ? "137112412989" : owners[0],
+            imageOwnerAlias: owners[0] === "amazon" ? "amazon" : undefined, rootDeviceName: "/dev/xvda", rootDeviceType: "ebs",
+            virtualizationType: "hvm", state: "available", public: true, mostRecent: reveal(args.mostRecent) === true, region,
+            arn: `arn:${partitionOf(region)}:ec2:${region}::image/${id}`,
+        };
+    },
+};
+
+const getZone: InvokeHandler = {
+    reachesAws: true,
+    answer: (args) => {
+        const name = stringProp(args, "name")?.replace(/\.$/, "").toLowerCase();
+        const zoneId = stringProp(args, "zoneId");
+        if (name === undefined) {
+            // The sandbox has no zone store; it recognises only the ids it derives from zone names.
+            throw new Error(`sandbox: aws:route53/getZone:getZone by zoneId ("${zoneId ?? ""}") alone is not supported; look the zone up by name`);
+        }
+        const id = zoneId ?? hostedZoneIdFor(name);
+        return {
+            id, zoneId: id, name, nameServers: nameServersFor(id), primaryNameServer: nameServersFor(id)[0],
+            arn: `arn:aws:route53:::hostedzone/${id}`, privateZone: reveal(args.privateZone) === true, comment: "sandbox zone",
+            callerReference: `sandbox-${id}`, resourceRecordSetCount: 2, tags: reveal(args.tags) ?? {},
+        };
+    },
+};
+
+const handlers: Readonly<Record<string, InvokeHandler>> = {
+    "aws:index/getRegion:getRegion": getRegion,
+    "aws:index/getCallerIdentity:getCallerIdentity": getCallerIdentity,
+    "aws:index/getPartition:getPartition": getPartition,
+    "aws:index/getAvailabilityZones:getAvailabilityZones": getAvailabilityZones,
+    "aws:ec2/getAmi:getAmi": getAmi,
+    "aws:route53/getZone:getZone": getZone,
+};
+
+/** The invokes the sandbox answers (docs/architecture.md lists the same). */
+export const supportedInvokes: readonly string[] = Object.keys(handlers);
+
+/** Whether answering `token` would call AWS for real (so region faults apply). */
+export function invokeReachesAws(token: string): boolean {
+    return handlers[token]?.reachesAws ?? true;
+}
+
+/** The region an invoke runs in: its `region` argument, else the provider's. */
+export function invokeRegion(args: PropertyMap, providerRegion: string): string {
+    return stringProp(args, "region") ?? providerRegion;
+}
+
+/**
+ * Answers an invoke. An invoke the sandbox does not know fails, naming the token — an empty
+ * success would let a program run on made-up nothing.
+ */
+export function answerInvoke(token: string, args: PropertyMap, providerRegion: string): PropertyMap {
+    const handler = handlers[token];
+    if (handler === undefined) {
+        throw new Error(`sandbox: invoke ${token} is not supported (the sandbox answers: ${supportedInvokes.join(", ")})`);
+    }
+    const result = handler.answer(args, invokeRegion(args, providerRegion));
+    return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,169 @@
+import type * as provider from "@pulumi/pulumi/provider";
+import { InputDiff, diffInputs } from "./diff";
+import { FaultSettings, faultSettings, gate } from "./faults";
+import { answerInvoke, invokeReachesAws, invokeRegion } from "./invokes";
+import { applyAutoname, defaultsKey, needsDeleteBeforeReplace, randomSuffix } from "./naming";
+import { computeOutputs, updatedComputed } from "./outputs";
+import { defaultRegion } from "./regions";
+import { OperationRecord, Recorder } from "./recorder";
+import { parseUrn } from "./urn";
+import { PropertyMap, stringProp } from "./values";
+
+/** The version the sandbox answers: that of the installed @pulumi/aws, so the engine sees the plugin it expects. */
+export const sandboxVersion = "7.48.0";
+
+/** A diff as the sandbox's gRPC diff handler needs it: the provider's result plus the detailed diff. */
+export interface SandboxDiffResult extends InputDiff {
+    readonly deleteBeforeReplace: boolean;
+}
+
+/** Where the provider reads its settings. Defaults to process.env. */
+export interface SandboxProviderOptions {
+    readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The stand-in `aws` provider. Every resource of any type is "created" in memory of the engine's
+ * state only: the provider checks, diffs (with AWS's replace-on-change rules), and makes up
+ * AWS-shaped outputs; nothing is sent anywhere. Each operation that would reach AWS first passes
+ * the fault gate (delay, fail, hang) and is appended to the record file when recording is on.
+ */
+export class SandboxProvider implements provider.Provider {
+    readonly version = sandboxVersion;
+    private region: string;
+    private readonly settings: FaultSettings;
+    private readonly recorder: Recorder;
+    private readonly cancelled = new AbortController();
+    /** The last diff per URN: an update follows its diff in the same process, and its record names the changed keys. */
+    private readonly lastDiffs = new Map<string, InputDiff>();
+
+    constructor(options: SandboxProviderOptions = {}) {
+        const env = options.env ?? process.env;
+        this.settings = faultSettings(env);
+        this.recorder = new Recorder(env.SANDBOX_RECORD_FILE);
+        this.region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaultRegion;
+    }
+
+    /** Takes the provider configuration the engine sends (Configure); only `region` matters here. */
+    configure(config: { region?: string }): void {
+        if (config.region !== undefined && config.region !== "") {
+            this.region = config.region;
+        }
+    }
+
+    /** The region the provider is configured for. */
+    get configuredRegion(): string {
+        return this.region;
+    }
+
+    async check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<provider.CheckResult> {
+        const { type, name } = parseUrn(urn);
+        return { inputs: applyAutoname(type, name, olds ?? {}, news ?? {}, () => randomSuffix(undefined, urn)) };
+    }
+
+    async diff(id: string, urn: string, olds: PropertyMap, news: PropertyMap): Promise<provider.DiffResult> {
+        return this.diffWithDetail(id, urn, olds, news, undefined);
+    }
+
+    /**
+     * The diff of the new inputs against the previous inputs (`oldInputs`, which the engine sends);
+     * without them, against the previous outputs restricted to the new inputs' keys, since outputs
+     * also hold computed values that are not inputs.
+     */
+    async diffWithDetail(id: string, urn: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap | undefined): Promise<SandboxDiffResult> {
+        const { type, name } = parseUrn(urn);
+        const before = oldInputs ?? Object.fromEntries(Object.keys(news).map((k) => [k, olds[k]]));
+        const result = diffInputs(type, before, news);
+        this.lastDiffs.set(urn, result);
+        const deleteBeforeReplace = result.replaces.length > 0 && needsDeleteBeforeReplace(type, news);
+        this.recorder.record({
+            op: "diff", type, urn, name, id, region: this.regionOf(news), changedKeys: result.diffs, replaceKeys: result.replaces, outcome: "ok",
+        });
+        return { ...result, deleteBeforeReplace };
+    }
+
+    async create(urn: string, inputs: PropertyMap): Promise<provider.CreateResult> {
+        const { type, name } = parseUrn(urn);
+        const region = this.regionOf(inputs);
+        return this.recorded({ op: "create", type, urn, name, region, changedKeys: inputKeys(inputs) }, async () => {
+            await gate(this.settings, region, type, this.cancelled.signal);
+            const { id, computed } = computeOutputs({ type, name, region, inputs });
+            return { id, outs: { ...computed, ...withoutDefaults(inputs) } };
+        }, (r) => r.id);
+    }
+
+    async read(id: string, urn: string, props?: PropertyMap): Promise<provider.ReadResult> {
+        const { type, name } = parseUrn(urn);
+        const state = props ?? {};
+        const region = this.regionOf(state);
+        return this.recorded({ op: "read", type, urn, name, id, region }, async () => {
+            await gate(this.settings, region, type, this.cancelled.signal);
+            if (Object.keys(state).length > 0) {
+                return { id, props: state };
+            }
+            // A lookup of a resource this sandbox never created (`Resource.get`): it exists, with made-up outputs.
+            return { id, props: computeOutputs({ type, name, region, inputs: {} }).computed };
+        });
+    }
+
+    async update(id: string, urn: string, olds: PropertyMap, news: PropertyMap): Promise<provider.UpdateResult> {
+        const { type, name } = parseUrn(urn);
+        const region = this.regionOf(news);
+        const changed = this.lastDiffs.get(urn)?.diffs;
+        return this.recorded({ op: "update", type, urn, name, id, region, changedKeys: changed }, async () => {
+            await gate(this.settings, region, type, this.cancelled.signal);
+            const fresh = computeOutputs({ type, name, region, inputs: news }).computed;
+            return { outs: { ...updatedComputed(type, olds, fresh), ...withoutDefaults(news) } };
+        });
+    }
+
+    async delete(id: string, urn: string, props: PropertyMap): Promise<void> {
+        const { type, name } = parseUrn(urn);
+        const region = this.regionOf(props ?? {});
+        await this.recorded({ op: "delete", type, urn, name, id, region }, () => gate(this.settings, region, type, this.cancelled.signal));
+    }
+
+    async invoke(token: string, inputs: PropertyMap): Promise<provider.InvokeResult> {
+        const args = inputs ?? {};
+        const region = invokeRegion(args, this.region);
+        return this.recorded({ op: "invoke", type: token, region }, async () => {
+            if (invokeReachesAws(token)) {
+                await gate(this.settings, region, token, this.cancelled.signal);
+            }
+            return { outputs: answerInvoke(token, args, this.region) };
+        });
+    }
+
+    /** The engine is shutting down: operations hanging on a fault stop waiting and fail. */
+    async cancel(): Promise<void> {
+        this.cancelled.abort();
+    }
+
+    /** A resource's region: its own `region` input (aws v7), else the provider's. */
+    private regionOf(props: PropertyMap): string {
+        return stringProp(props, "region") ?? this.region;
+    }
+
+    private async recorded<T>(
+        entry: Omit<OperationRecord, "time" | "outcome" | "error">,
+        run: () => Promise<T>,
+        idOf?: (result: T) => string,
+    ): Promise<T> {
+        try {
+            const result = await run();
+            this.recorder.record({ ...entry, ...(idOf ? { id: idOf(result) } : {}), outcome: "ok" });
+            return result;
+        } catch (e) {
+            this.recorder.record({ ...entry, outcome: "error", error: (e as Error).message });
+            throw e;
+        }
+    }
+}
+
+function withoutDefaults(inputs: PropertyMap): PropertyMap {
+    return Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== defaultsKey));
+}
+
+function inputKeys(inputs: PropertyMap): string[] {
+    return Object.keys(inputs).filter((k) => k !== defaultsKey).sort();
+}
