@@ -8,7 +8,7 @@ function endsWithNewline(fd: number, size: number): boolean {
     if (size === 0) {
         return true;
     }
-    const last = Buffer.alloc(1);
+    const last = new Uint8Array(1);
     fs.readSync(fd, last, 0, 1, size - 1);
     return last[0] === 0x0a;
 }

@@ -1,0 +1,85 @@
+// Reading what each stack looks like now: its driver-relevant config, its outputs as deployed and
+// its last update. Pure helpers turn that into the planner's DeployedState.
+import { Stack } from "@pulumi/pulumi/automation";
+import { CapacityMode, Posture, postures, RegionName, Weights } from "../posture";
+import { DeployedState, StackKey } from "./planner";
+import { StackStatus } from "./types";
+
+const capacityModes: readonly string[] = ["active", "pilot-light", "drained"];
+const driverKeys = /^sftp-failover:(role|capacityMode|posture|activeActiveWeights|regionName)$/;
+
+/** The first line of an engine error worth showing (the engine's own `error:` line when there is one). */
+export function summarizeEngineError(err: unknown): string {
+    const text = err instanceof Error ? err.message : String(err);
+    const lines = text.split("\n").map((l) => l.trim());
+    const engineLine = lines.find((l) => /^error: /.test(l) && !/^error: update failed$/.test(l)) ?? lines.find((l) => /error:/i.test(l));
+    return (engineLine ?? lines.find((l) => l !== "") ?? "unknown error").slice(0, 400);
+}
+
+/** Reads one stack's status. A stack that cannot be read yields `error`, not an exception. */
+export async function readStackStatus(key: StackKey, stack: Stack): Promise<StackStatus> {
+    try {
+        const [config, outputs, history] = await Promise.all([stack.getAllConfig(), stack.outputs(), stack.history(1)]);
+        const last = history[0];
+        return {
+            key,
+            name: stack.name,
+            config: Object.fromEntries(Object.entries(config).filter(([k]) => driverKeys.test(k)).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
+            outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
+            ...(last !== undefined
+                ? {
+                      lastUpdate: {
+                          kind: last.kind,
+                          result: last.result,
+                          startTime: last.startTime.toISOString(),
+                          ...(last.endTime !== undefined ? { endTime: last.endTime.toISOString() } : {}),
+                          ...(last.resourceChanges !== undefined ? { resourceChanges: { ...last.resourceChanges } } : {}),
+                      },
+                  }
+                : {}),
+        };
+    } catch (err) {
+        return { key, name: stack.name, config: {}, outputs: {}, error: summarizeEngineError(err) };
+    }
+}
+
+function asCapacity(value: unknown): CapacityMode | undefined {
+    return typeof value === "string" && capacityModes.includes(value) ? (value as CapacityMode) : undefined;
+}
+
+function asPosture(value: unknown): Posture | undefined {
+    return typeof value === "string" && (postures as readonly string[]).includes(value) ? (value as Posture) : undefined;
+}
+
+function asWeights(value: unknown): Weights | undefined {
+    const w = value as Partial<Weights> | undefined;
+    return w !== undefined && w !== null && typeof w.primary === "number" && typeof w.secondary === "number" ? { primary: w.primary, secondary: w.secondary } : undefined;
+}
+
+/**
+ * The deployed state the planner works from. Outputs, not config, decide: config is what was
+ * asked for, outputs are what the last successful `up` actually deployed — after a crash between
+ * `setConfig` and the end of `up` they differ, and the step must run again.
+ */
+export function deployedStateOf(stacks: Readonly<Record<StackKey, StackStatus>>): DeployedState {
+    const capacity: Partial<Record<RegionName, CapacityMode>> = {};
+    for (const region of ["primary", "secondary"] as const) {
+        const mode = asCapacity(stacks[region].outputs.capacityMode);
+        if (mode !== undefined) {
+            capacity[region] = mode;
+        }
+    }
+    const posture = asPosture(stacks.dns.outputs.posture);
+    const weights = asWeights(stacks.dns.outputs.weights);
+    return { capacity, dns: { ...(posture !== undefined ? { posture } : {}), ...(weights !== undefined ? { weights } : {}) } };
+}
+
+/** The deployed dns posture, if the dns stack has one. */
+export function deployedPosture(stacks: Readonly<Record<StackKey, StackStatus>>): Posture | undefined {
+    return asPosture(stacks.dns.outputs.posture);
+}
+
+/** The deployed weights, if any. */
+export function deployedWeights(stacks: Readonly<Record<StackKey, StackStatus>>): Weights | undefined {
+    return asWeights(stacks.dns.outputs.weights);
+}

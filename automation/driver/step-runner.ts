@@ -1,0 +1,107 @@
+// Runs one planned step: set its config on its stack, then `up` that stack alone, within a
+// timeout, cancellable, retrying while the engine reports the stack busy with another update
+// (e.g. the orphaned engine of a driver that was killed is still finishing).
+import { ConcurrentUpdateError, EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { AbortedError } from "./errors";
+import { terminateEngine } from "./engine-process";
+import { PlannedStep } from "./planner";
+
+/** Raised when a step's `up` ran past its timeout. */
+export class StepTimeoutError extends Error {
+    constructor(step: PlannedStep, timeoutMs: number) {
+        super(`step "${step.description}" did not finish within ${timeoutMs} ms`);
+        this.name = "StepTimeoutError";
+    }
+}
+
+/** Options of `runStep`. */
+export interface RunStepOptions {
+    readonly refresh: boolean;
+    readonly timeoutMs: number;
+    readonly cancelGraceMs: number;
+    readonly stackBusyMs: number;
+    readonly signal?: AbortSignal;
+    readonly onEvent?: (event: EngineEvent) => void;
+    readonly onOutput?: (text: string) => void;
+}
+
+/** What the engine did. */
+export interface StepOutcome {
+    readonly changes: Readonly<Record<string, number>>;
+}
+
+function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, deadline: number): Promise<StepOutcome> {
+    const cancel = new AbortController();
+    const onUserAbort = () => cancel.abort();
+    opts.signal?.addEventListener("abort", onUserAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const up = stack.up({
+        refresh: opts.refresh,
+        signal: cancel.signal,
+        onEvent: opts.onEvent,
+        onOutput: opts.onOutput,
+    });
+    // Keep an unawaited rejection from surfacing as unhandled when we stop waiting for it.
+    up.catch(() => undefined);
+    const timedOut = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+    });
+    const userAborted = new Promise<"aborted">((resolve) => {
+        if (opts.signal?.aborted) {
+            resolve("aborted");
+        }
+        opts.signal?.addEventListener("abort", () => resolve("aborted"), { once: true });
+    });
+    try {
+        const first = await Promise.race([up, timedOut, userAborted]);
+        if (first === "timeout" || first === "aborted") {
+            cancel.abort();
+            // Give the engine a moment to cancel cleanly, then insist, then stop waiting for it.
+            const settled = up.then(
+                () => "settled" as const,
+                () => "settled" as const,
+            );
+            const grace = (ms: number) => Promise.race([settled, delay(ms).then(() => "waiting" as const)]);
+            if ((await grace(Math.min(5000, opts.cancelGraceMs))) === "waiting") {
+                terminateEngine(stack.name);
+                await grace(opts.cancelGraceMs);
+            }
+            throw first === "timeout" ? new StepTimeoutError(step, opts.timeoutMs) : new AbortedError("aborted during a step");
+        }
+        const changes = first.summary.resourceChanges ?? {};
+        return { changes: { ...changes } };
+    } finally {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener("abort", onUserAbort);
+    }
+}
+
+/**
+ * Sets the step's config on its stack and runs `up` on that stack only.
+ *
+ * @throws StepTimeoutError past the timeout (the engine is interrupted first).
+ * @throws AbortedError when the signal fires.
+ * @throws the Automation API's CommandError when the engine fails.
+ */
+export async function runStep(stack: Stack, step: PlannedStep, opts: RunStepOptions): Promise<StepOutcome> {
+    for (const change of step.config) {
+        await stack.setConfig(change.key, { value: change.value }, change.path ?? false);
+    }
+    const deadline = Date.now() + opts.timeoutMs;
+    const busyUntil = Date.now() + opts.stackBusyMs;
+    for (let attempt = 0; ; attempt++) {
+        try {
+            return await upOnce(stack, step, opts, deadline);
+        } catch (err) {
+            const busy = err instanceof ConcurrentUpdateError;
+            if (!busy || Date.now() >= busyUntil || Date.now() >= deadline || opts.signal?.aborted) {
+                throw err;
+            }
+            await delay(Math.min(500 * 2 ** attempt, 5000));
+        }
+    }
+}

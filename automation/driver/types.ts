@@ -1,0 +1,199 @@
+// The driver's public option and result types: plain data, so results can be rendered as JSON.
+import { EngineEvent } from "@pulumi/pulumi/automation";
+import { EngineEnvironment } from "../engine/environment";
+import { CapacityMode, Posture, RegionName, Weights } from "../posture";
+import { LockHolder } from "./errors";
+import { FenceClientOptions, RegionFenceClient } from "./fence-client";
+import { PlannedStep, StackKey } from "./planner";
+import { ReplicationMetricsReader, ReplicationThresholds } from "./replication";
+import { CostEstimate } from "../pricing";
+
+/** Options of `FailoverController.create`. */
+export interface FailoverControllerOptions {
+    /** Folder holding Pulumi.yaml and the stack files. Defaults to the repository root. */
+    readonly projectDir?: string;
+    /** Stack names by role. Defaults to `primary`, `secondary`, `dns`. */
+    readonly stacks?: Partial<Readonly<Record<StackKey, string>>>;
+    /** State backend URL. Defaults to `file://<projectDir>/.pulumi-state`. */
+    readonly backendUrl?: string;
+    /** Run against the sandbox provider. Defaults to false. */
+    readonly sandbox?: boolean;
+    /** A fully resolved engine environment; when given, projectDir/backendUrl/sandbox are ignored. Defaults to one built from them. */
+    readonly engine?: EngineEnvironment;
+    /** Who is acting, for the audit log and the lock. Defaults to the OS user. */
+    readonly identity?: string;
+    /** Folder of the journal, lock and audit log. Defaults to `<projectDir>/.failover`. */
+    readonly journalDir?: string;
+    /** The fence client, or options to build the default one. Defaults to automation/fence.ts with default AWS settings. */
+    readonly fence?: RegionFenceClient | FenceClientOptions;
+    /** Reader of S3 replication metrics (failback). Defaults to CloudWatch with `cloudWatch` settings. */
+    readonly replicationMetrics?: ReplicationMetricsReader;
+    /** CloudWatch client settings for the replication metrics (endpoint overridable for an emulator). Defaults to the SDK's. */
+    readonly cloudWatch?: { readonly endpoint?: string; readonly region?: string; readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } };
+    /** Backlog limits above which failback refuses. Defaults to `defaultReplicationThresholds`. */
+    readonly replicationThresholds?: Partial<ReplicationThresholds>;
+    /** Timeouts. */
+    readonly timeouts?: {
+        /** How long one step's `up` may take before its region counts as unreachable, in ms. Defaults to 20 minutes. */
+        readonly stepMs?: number;
+        /** After a timeout, how long to wait for the engine to stop, in ms. Defaults to 30 s. */
+        readonly cancelGraceMs?: number;
+        /** How long to keep retrying a stack that the engine reports as locked by another update, in ms. Defaults to 60 s. */
+        readonly stackBusyMs?: number;
+    };
+}
+
+/** Progress callbacks and cancellation shared by long operations. */
+export interface ProgressOptions {
+    /** Driver-level events: a step started, finished, was skipped, a region was fenced. */
+    readonly onProgress?: (event: ProgressEvent) => void;
+    /** The engine's structured events, tagged with the stack they come from. */
+    readonly onEvent?: (stack: StackKey, event: EngineEvent) => void;
+    /** The engine's text output, tagged with the stack. */
+    readonly onOutput?: (stack: StackKey, text: string) => void;
+    readonly signal?: AbortSignal;
+}
+
+/** A driver-level progress event. */
+export type ProgressEvent =
+    | { readonly type: "step-start"; readonly step: PlannedStep }
+    | { readonly type: "step-end"; readonly step: PlannedStep; readonly result: StepResult }
+    | { readonly type: "fenced"; readonly region: RegionName; readonly ok: boolean; readonly error?: string }
+    | { readonly type: "resume"; readonly runId: string; readonly firstUnfinishedStep?: string }
+    | { readonly type: "waiting-for-lock"; readonly holder: LockHolder | undefined };
+
+/** Options of `setPosture`. */
+export interface SetPostureOptions extends ProgressOptions {
+    /** Why: required when the target is `failover`. Recorded in the audit log. */
+    readonly reason?: string;
+    /** Active-active split to deploy. Defaults to the dns stack's configured split. */
+    readonly activeActiveWeights?: Weights;
+    /** Refresh each stack before its `up`. Defaults to false (a switch should not wait on a full read of the cloud). */
+    readonly refresh?: boolean;
+    /** Overrides the controller's step timeout for this call, in ms. */
+    readonly stepTimeoutMs?: number;
+    /** How long to wait for another operator's lock, in ms. Defaults to 0. */
+    readonly waitMs?: number;
+}
+
+/** What happened to one step. */
+export interface StepResult {
+    readonly id: string;
+    readonly stack: StackKey;
+    readonly description: string;
+    /** done: ran and succeeded; skipped: already in the desired state; fenced: its region was unreachable, it was fenced and the step left for later; failed: the switch stopped here. */
+    readonly status: "done" | "skipped" | "fenced" | "failed";
+    readonly durationMs: number;
+    /** Resource changes the engine reported (`{ update: 1, same: 12 }`). */
+    readonly changes?: Readonly<Record<string, number>>;
+    readonly error?: string;
+}
+
+/** Outcome of a switch. */
+export interface SetPostureResult {
+    readonly runId: string;
+    /** ok: every step done or already in place; degraded: serving, with fenced regions and steps left; unchanged: nothing to do. */
+    readonly status: "ok" | "degraded" | "unchanged";
+    readonly from?: Posture;
+    readonly to: Posture;
+    readonly steps: readonly StepResult[];
+    /** Steps left for when the fenced region returns. */
+    readonly remaining: readonly string[];
+    readonly fenced: readonly RegionName[];
+    readonly durationMs: number;
+    /** The unfinished run this one completed, if any. */
+    readonly resumed?: string;
+}
+
+/** What one stack looks like now. */
+export interface StackStatus {
+    readonly key: StackKey;
+    readonly name: string;
+    /** The driver's config keys as set in the stack file (the desired state). */
+    readonly config: Readonly<Record<string, string>>;
+    /** The stack's outputs as deployed (secret values masked). */
+    readonly outputs: Readonly<Record<string, unknown>>;
+    readonly lastUpdate?: {
+        readonly kind: string;
+        readonly result: string;
+        readonly startTime: string;
+        readonly endTime?: string;
+        readonly resourceChanges?: Readonly<Record<string, number>>;
+    };
+    /** Set when the stack could not be read. */
+    readonly error?: string;
+}
+
+/** Fence state of a region as the fence client reports it. */
+export type FenceState = "fenced" | "unfenced" | "unknown";
+
+/** Outcome of `status()`. */
+export interface StatusResult {
+    readonly stacks: Readonly<Record<StackKey, StackStatus>>;
+    /** The posture the dns stack has deployed. */
+    readonly posture?: Posture;
+    /** The posture set in the dns stack's config (differs from `posture` while a switch is under way). */
+    readonly configuredPosture?: string;
+    readonly weights?: Weights;
+    readonly capacity: Readonly<Partial<Record<RegionName, CapacityMode>>>;
+    /** The region that takes traffic first under the deployed posture. */
+    readonly serving?: RegionName;
+    readonly lock?: LockHolder;
+    readonly fence: Readonly<Record<RegionName, FenceState>>;
+    /** A switch that did not finish (the next run of the same posture resumes it). */
+    readonly unfinished?: { readonly runId: string; readonly target: string; readonly firstUnfinishedStep?: string; readonly identity: string; readonly at: string };
+}
+
+/** The engine's preview of one stack for one step. */
+export interface StackPreview {
+    readonly step: string;
+    readonly stack: StackKey;
+    /** Resource operations the engine would perform (`{ update: 2, same: 10 }`). */
+    readonly changeSummary?: Readonly<Record<string, number>>;
+    /** Resources that would change, with the operation (`update`, `replace`, ...). */
+    readonly changes: readonly { readonly urn: string; readonly op: string; readonly keys?: readonly string[] }[];
+    readonly error?: string;
+}
+
+/** Options of `plan`. */
+export interface PlanPostureOptions extends ProgressOptions {
+    readonly activeActiveWeights?: Weights;
+    /** Run the engine's preview of each pending step. Defaults to true. */
+    readonly preview?: boolean;
+}
+
+/** Outcome of `plan()`. */
+export interface PlanResult {
+    readonly from?: Posture;
+    readonly to: Posture;
+    readonly steps: readonly PlannedStep[];
+    readonly previews: readonly StackPreview[];
+    /** Modelled RTO of an unplanned failover, from the dns stack (interval × threshold + TTL). */
+    readonly modelledRtoSeconds?: number;
+    /** Standby cost estimate of each posture (an estimate from a dated price table). */
+    readonly costs: readonly CostEstimate[];
+}
+
+/** Options of `failback`. */
+export interface FailbackOptions extends SetPostureOptions {
+    /** Skip the replication backlog check (writes not yet replicated may be lost). Defaults to false. */
+    readonly force?: boolean;
+}
+
+/** Outcome of `failback()`. */
+export interface FailbackResult extends SetPostureResult {
+    readonly backlog?: { readonly operationsPending: number; readonly bytesPending: number; readonly latencySeconds: number };
+}
+
+/** Outcome of `fence`/`unfence`. */
+export interface FenceResult {
+    readonly region: RegionName;
+    readonly state: "fenced" | "unfenced";
+    readonly coordinates: unknown;
+}
+
+/** Options of `history`. */
+export interface HistoryOptions {
+    readonly since?: Date;
+    readonly limit?: number;
+}
