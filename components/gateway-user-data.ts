@@ -1,0 +1,188 @@
+// The gateway's boot script. SFTPGo (https://github.com/drakkan/sftpgo) serves SFTP with each user's
+// home on a prefix of the regional S3 bucket; its in-memory user store loads a JSON dump that a
+// systemd timer regenerates from the regional SSM parameter, and a SIGHUP reloads it — users change
+// without replacing instances. Everything rendered here must pass shellcheck (see the unit test).
+
+/** Where SFTPGo listens on the instance; the load balancer forwards the public port to it. */
+export const defaultGatewayPort = 2022;
+
+/** What the boot script needs to know; every value is plain (resolved before rendering). */
+export interface GatewayUserDataArgs {
+    /** This region (AWS CLI calls and the S3 backend). */
+    readonly region: string;
+    /** The regional bucket holding the users' files. */
+    readonly bucketName: string;
+    /** ARN of the host-key secret in this region. */
+    readonly hostKeySecretArn: string;
+    /** Name of the users SSM parameter in this region. */
+    readonly usersParameterName: string;
+    /** Port SFTPGo listens on. Defaults to 2022. */
+    readonly port?: number;
+    /** SFTPGo package version to pin, e.g. `2.6.6`. Defaults to the repository's latest. */
+    readonly sftpgoVersion?: string;
+    /** How often the user list is re-read, as a systemd time span. Defaults to `1min`. */
+    readonly usersRefreshInterval?: string;
+}
+
+const safeValue = /^[A-Za-z0-9_./:@+=,-]+$/;
+
+/** Quotes a value for the shell; refuses anything that is not a plain token, so no value can inject code. */
+function shellValue(label: string, value: string): string {
+    if (!safeValue.test(value)) {
+        throw new Error(`${label} "${value}" contains characters not allowed in the gateway's boot script`);
+    }
+    return `'${value}'`;
+}
+
+/**
+ * The jq program that turns the canonical user list (see canonicalUsersJson) into an SFTPGo data
+ * dump: each user gets the S3 backend on its home prefix, and read-only users only list and
+ * download. Exported so the unit test runs it through the real jq.
+ */
+export const sftpgoDumpFilter = [
+    "{",
+    "  users: [.users[] | {",
+    "    username: .name,",
+    "    status: 1,",
+    '    home_dir: ("/srv/sftpgo/data/" + .name),',
+    '    permissions: {"/": (if .readOnly then ["list", "download"] else ["*"] end)},',
+    "    public_keys: .publicKeys,",
+    "    filesystem: {provider: 1, s3config: {bucket: $bucket, region: $region, key_prefix: .homePrefix}}",
+    "  }],",
+    "  folders: [],",
+    "  groups: [],",
+    "  admins: []",
+    "}",
+].join("\n");
+
+/** Path of the users sync script on the instance. */
+export const usersSyncPath = "/usr/local/sbin/sftp-users-sync";
+
+/**
+ * The users sync script: fetches the regional parameter, renders the SFTPGo dump, and only when it
+ * changed replaces it atomically and sends SFTPGo a SIGHUP (which reloads the memory provider).
+ */
+export function renderUsersSyncScript(args: GatewayUserDataArgs): string {
+    return `#!/bin/bash
+# Loads the SFTP user list from its regional SSM parameter into SFTPGo (rendered by sftp-failover).
+set -euo pipefail
+
+region=${shellValue("region", args.region)}
+parameter=${shellValue("usersParameterName", args.usersParameterName)}
+bucket=${shellValue("bucketName", args.bucketName)}
+dump=/var/lib/sftpgo/users-dump.json
+filter="$(cat <<'JQ'
+${sftpgoDumpFilter}
+JQ
+)"
+
+tmp="$(mktemp "\${dump}.XXXXXX")"
+trap 'rm -f "$tmp"' EXIT
+
+aws ssm get-parameter --region "$region" --name "$parameter" --query Parameter.Value --output text \\
+  | jq --arg bucket "$bucket" --arg region "$region" "$filter" > "$tmp"
+
+if [ -f "$dump" ] && cmp -s "$tmp" "$dump"; then
+  exit 0
+fi
+chown sftpgo:sftpgo "$tmp"
+chmod 0640 "$tmp"
+mv -f "$tmp" "$dump"
+trap - EXIT
+if systemctl is-active --quiet sftpgo; then
+  systemctl kill --signal=HUP --kill-whom=main sftpgo
+fi
+echo "sftp-users-sync: loaded $(jq '.users | length' "$dump") users from $parameter"
+`;
+}
+
+/**
+ * The instance's user data (Amazon Linux 2023, which ships the AWS CLI and the SSM agent): installs
+ * SFTPGo from its official YUM repository, writes the shared host keys from Secrets Manager,
+ * configures SFTPGo by environment (public-key only, memory provider, no web admin), installs the
+ * users sync script and its timer, loads the users once and starts the service.
+ */
+export function renderGatewayUserData(args: GatewayUserDataArgs): string {
+    const port = args.port ?? defaultGatewayPort;
+    const interval = args.usersRefreshInterval ?? "1min";
+    if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+        throw new Error(`gateway port must be an integer 1024–65535 (got ${String(port)})`);
+    }
+    if (!/^\d+(s|min|h)$/.test(interval)) {
+        throw new Error(`usersRefreshInterval must look like 30s, 1min or 1h (got "${interval}")`);
+    }
+    const pkg = args.sftpgoVersion === undefined ? "sftpgo" : `sftpgo-${args.sftpgoVersion}`;
+    const syncScript = Buffer.from(renderUsersSyncScript(args), "utf8").toString("base64");
+    return `#!/bin/bash
+# SFTP gateway bootstrap (rendered by sftp-failover; do not edit on the instance).
+set -euo pipefail
+
+region=${shellValue("region", args.region)}
+host_key_secret=${shellValue("hostKeySecretArn", args.hostKeySecretArn)}
+sftpgo_package=${shellValue("sftpgoVersion", pkg)}
+keys_dir=/etc/sftpgo/hostkeys
+
+# SFTPGo from its official repository (Oregon State University Open Source Lab mirror).
+curl -fsS --retry 5 "https://ftp.osuosl.org/pub/sftpgo/yum/$(uname -m)/sftpgo.repo" -o /etc/yum.repos.d/sftpgo.repo
+dnf install -y jq "$sftpgo_package"
+
+# The shared host keys: the same three keys in both regions, so clients see one set of fingerprints.
+install -d -m 0700 -o sftpgo -g sftpgo "$keys_dir"
+secret_json="$(aws secretsmanager get-secret-value --region "$region" --secret-id "$host_key_secret" --query SecretString --output text)"
+for type in ed25519 ecdsa rsa; do
+  key_file="$keys_dir/ssh_host_\${type}_key"
+  (umask 077 && jq -r --arg type "$type" '.[$type]' <<<"$secret_json" > "$key_file")
+  chown sftpgo:sftpgo "$key_file"
+done
+unset secret_json
+
+install -d -m 0750 -o sftpgo -g sftpgo /var/lib/sftpgo /srv/sftpgo/data
+cat > /etc/sftpgo/gateway.env <<ENV
+SFTPGO_SFTPD__BINDINGS__0__PORT=${port}
+SFTPGO_SFTPD__HOST_KEYS=$keys_dir/ssh_host_ed25519_key,$keys_dir/ssh_host_ecdsa_key,$keys_dir/ssh_host_rsa_key
+SFTPGO_SFTPD__PASSWORD_AUTHENTICATION=false
+SFTPGO_DATA_PROVIDER__DRIVER=memory
+SFTPGO_DATA_PROVIDER__NAME=/var/lib/sftpgo/users-dump.json
+SFTPGO_HTTPD__BINDINGS__0__PORT=0
+SFTPGO_TELEMETRY__BIND_PORT=0
+ENV
+install -d /etc/systemd/system/sftpgo.service.d
+cat > /etc/systemd/system/sftpgo.service.d/gateway.conf <<'UNIT'
+[Service]
+EnvironmentFile=/etc/sftpgo/gateway.env
+UNIT
+
+base64 -d > ${usersSyncPath} <<'SCRIPT'
+${syncScript}
+SCRIPT
+chmod 0755 ${usersSyncPath}
+cat > /etc/systemd/system/sftp-users-sync.service <<'UNIT'
+[Unit]
+Description=Load SFTP users from the regional SSM parameter
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=${usersSyncPath}
+UNIT
+cat > /etc/systemd/system/sftp-users-sync.timer <<'UNIT'
+[Unit]
+Description=Refresh SFTP users
+
+[Timer]
+OnBootSec=${interval}
+OnUnitActiveSec=${interval}
+
+[Install]
+WantedBy=timers.target
+UNIT
+
+# Users first, so SFTPGo starts with the full list.
+${usersSyncPath}
+systemctl daemon-reload
+systemctl enable sftpgo.service
+systemctl restart sftpgo.service
+systemctl enable --now sftp-users-sync.timer
+`;
+}

@@ -1,0 +1,291 @@
+// The SFTP endpoint of one region: a Network Load Balancer in front of an Auto Scaling group of
+// SFTPGo instances. Only the group's sizes depend on the capacity mode, so switching posture
+// updates exactly one resource.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { AsgCapacity } from "./capacity";
+import { gatewayAssumeRolePolicy, gatewayInstancePolicy } from "./gateway-policy";
+import { defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
+import { parseIpv4Cidr } from "./network";
+import { SftpUser } from "./sftp-users";
+
+/** The CIDR that means "everyone"; refused unless the config allows it explicitly. */
+export const anyIpv4 = "0.0.0.0/0";
+
+/**
+ * Checks the client CIDRs: at least one, each a valid IPv4 CIDR without host bits, no duplicates,
+ * and `0.0.0.0/0` only when `allowAny` says so (an SFTP port open to the internet is a decision,
+ * not a default). `label` names the config key.
+ */
+export function validateAllowedCidrs(cidrs: readonly string[], allowAny: boolean, label = "allowedCidrs"): string[] {
+    if (cidrs.length === 0) {
+        throw new Error(`${label} must list at least one client CIDR (e.g. ["203.0.113.0/24"])`);
+    }
+    const seen = new Set<string>();
+    for (const cidr of cidrs) {
+        if (typeof cidr !== "string" || parseIpv4Cidr(cidr) === null) {
+            throw new Error(`${label} entry ${JSON.stringify(cidr)} is not an IPv4 CIDR like 203.0.113.0/24 (host bits must be 0)`);
+        }
+        if (parseIpv4Cidr(cidr)?.prefix === 0 && !allowAny) {
+            throw new Error(`${label} contains ${cidr}, which opens SFTP to the whole internet; set allowAnyCidr: true to mean it`);
+        }
+        if (seen.has(cidr)) {
+            throw new Error(`${label} lists ${cidr} twice`);
+        }
+        seen.add(cidr);
+    }
+    return [...cidrs];
+}
+
+/** Arguments of {@link SftpGateway}. */
+export interface SftpGatewayArgs {
+    /** Region of every resource (aws v7 per-resource region). Required. */
+    readonly region: string;
+    /** Partition of ARNs (aws, aws-cn, aws-us-gov). Required. */
+    readonly partition: string;
+    /** The VPC of the gateways. Required. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Public subnets, at least two zones. Required. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /** Client CIDRs allowed to the listener (validated with {@link validateAllowedCidrs}). Required. */
+    readonly allowedCidrs: readonly string[];
+    /** Public TCP port of the load balancer. Defaults to 22. */
+    readonly listenerPort?: number;
+    /** Port SFTPGo listens on inside the instance. Defaults to 2022. */
+    readonly gatewayPort?: number;
+    /** EC2 instance type. Defaults to t3.small. */
+    readonly instanceType?: string;
+    /** AMI of the gateways (Amazon Linux 2023). Required. */
+    readonly amiId: string;
+    /** Sizes of the Auto Scaling group, from the capacity mode (see capacityFor). Required. */
+    readonly capacity: AsgCapacity;
+    /** The regional bucket's name. Required. */
+    readonly bucketName: string;
+    /** The regional bucket's ARN. Required. */
+    readonly bucketArn: string;
+    /** KMS key of the bucket. Defaults to none (SSE-S3). */
+    readonly kmsKeyArn?: string;
+    /** ARN of the host-key secret in this region. Required. */
+    readonly hostKeySecretArn: pulumi.Input<string>;
+    /** Name of the users parameter in this region. Required. */
+    readonly usersParameterName: pulumi.Input<string>;
+    /** ARN of the users parameter. Required. */
+    readonly usersParameterArn: pulumi.Input<string>;
+    /** The validated users, for the per-prefix policy. Required. */
+    readonly users: readonly SftpUser[];
+    /** SFTPGo package version to pin. Defaults to the repository's latest. */
+    readonly sftpgoVersion?: string;
+    /** Tags of every resource. Defaults to none. */
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The regional SFTP endpoint. */
+export class SftpGateway extends pulumi.ComponentResource {
+    /** DNS name of the load balancer. */
+    public readonly endpointDnsName: pulumi.Output<string>;
+    /** Route 53 hosted zone id of the load balancer (for alias records). */
+    public readonly endpointZoneId: pulumi.Output<string>;
+    /** Name of the Auto Scaling group. */
+    public readonly asgName: pulumi.Output<string>;
+    /** The load balancer's security group (client CIDRs). */
+    public readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
+    /** The instances' security group (only the load balancer). */
+    public readonly instanceSecurityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: SftpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("sftp-failover:regional:SftpGateway", name, {}, opts);
+        const listenerPort = args.listenerPort ?? 22;
+        const gatewayPort = args.gatewayPort ?? defaultGatewayPort;
+        const sgs = createSecurityGroups(name, args, listenerPort, gatewayPort, this);
+        const lb = createLoadBalancer(name, args, listenerPort, gatewayPort, sgs.loadBalancer, this);
+        const profile = createInstanceRole(name, args, this);
+        const asg = createGroup(name, args, gatewayPort, sgs.instance, profile, lb.targetGroupArn, this);
+        this.endpointDnsName = lb.dnsName;
+        this.endpointZoneId = lb.zoneId;
+        this.asgName = asg.name;
+        this.loadBalancerSecurityGroupId = sgs.loadBalancer;
+        this.instanceSecurityGroupId = sgs.instance;
+        this.registerOutputs({ endpointDnsName: this.endpointDnsName, endpointZoneId: this.endpointZoneId, asgName: this.asgName });
+    }
+}
+
+/**
+ * Two security groups: the load balancer's admits the listener port from the client CIDRs only;
+ * the instances' admits the SFTPGo port from the load balancer's group only — which covers both
+ * forwarded client traffic and the load balancer's health checks.
+ */
+function createSecurityGroups(
+    name: string,
+    args: SftpGatewayArgs,
+    listenerPort: number,
+    gatewayPort: number,
+    parent: pulumi.Resource,
+): { loadBalancer: pulumi.Output<string>; instance: pulumi.Output<string> } {
+    const region = args.region;
+    const lbSg = new aws.ec2.SecurityGroup(
+        `${name}-nlb`,
+        { region, vpcId: args.vpcId, description: "SFTP load balancer: clients in", tags: { ...args.tags, Name: `${name}-nlb` } },
+        { parent },
+    );
+    const instanceSg = new aws.ec2.SecurityGroup(
+        `${name}-instances`,
+        { region, vpcId: args.vpcId, description: "SFTP gateways: load balancer in, HTTPS out", tags: { ...args.tags, Name: `${name}-instances` } },
+        { parent },
+    );
+    args.allowedCidrs.forEach((cidr, i) => {
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-client-${i}`,
+            { region, securityGroupId: lbSg.id, ipProtocol: "tcp", fromPort: listenerPort, toPort: listenerPort, cidrIpv4: cidr, description: "SFTP clients" },
+            { parent },
+        );
+    });
+    new aws.vpc.SecurityGroupEgressRule(
+        `${name}-nlb-to-instances`,
+        { region, securityGroupId: lbSg.id, ipProtocol: "tcp", fromPort: gatewayPort, toPort: gatewayPort, referencedSecurityGroupId: instanceSg.id, description: "forwarded SFTP and health checks" },
+        { parent },
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+        `${name}-from-nlb`,
+        { region, securityGroupId: instanceSg.id, ipProtocol: "tcp", fromPort: gatewayPort, toPort: gatewayPort, referencedSecurityGroupId: lbSg.id, description: "SFTP and health checks from the load balancer" },
+        { parent },
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+        `${name}-https-out`,
+        { region, securityGroupId: instanceSg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: anyIpv4, description: "AWS APIs (S3, SSM, Secrets Manager) and packages" },
+        { parent },
+    );
+    return { loadBalancer: lbSg.id, instance: instanceSg.id };
+}
+
+function createLoadBalancer(
+    name: string,
+    args: SftpGatewayArgs,
+    listenerPort: number,
+    gatewayPort: number,
+    securityGroupId: pulumi.Output<string>,
+    parent: pulumi.Resource,
+): { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string>; targetGroupArn: pulumi.Output<string> } {
+    const region = args.region;
+    const lb = new aws.lb.LoadBalancer(
+        `${name}-nlb`,
+        {
+            region,
+            loadBalancerType: "network",
+            internal: false,
+            subnets: args.subnetIds,
+            securityGroups: [securityGroupId],
+            // A zone that loses its instances keeps serving through the others.
+            enableCrossZoneLoadBalancing: true,
+            tags: args.tags,
+        },
+        { parent },
+    );
+    const tg = new aws.lb.TargetGroup(
+        `${name}-tg`,
+        {
+            region,
+            vpcId: args.vpcId,
+            port: gatewayPort,
+            protocol: "TCP",
+            targetType: "instance",
+            preserveClientIp: "true",
+            deregistrationDelay: 30,
+            healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", interval: 10, healthyThreshold: 3, unhealthyThreshold: 3 },
+            tags: args.tags,
+        },
+        { parent },
+    );
+    new aws.lb.Listener(
+        `${name}-sftp`,
+        { region, loadBalancerArn: lb.arn, port: listenerPort, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: tg.arn }], tags: args.tags },
+        { parent },
+    );
+    return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArn: tg.arn };
+}
+
+function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.Resource): aws.iam.InstanceProfile {
+    const role = new aws.iam.Role(
+        `${name}-role`,
+        { assumeRolePolicy: JSON.stringify(gatewayAssumeRolePolicy), description: `SFTP gateways in ${args.region}`, tags: args.tags },
+        { parent },
+    );
+    new aws.iam.RolePolicy(
+        `${name}-policy`,
+        {
+            role: role.id,
+            policy: pulumi
+                .all([args.hostKeySecretArn, args.usersParameterArn])
+                .apply(([hostKeySecretArn, usersParameterArn]) =>
+                    JSON.stringify(
+                        gatewayInstancePolicy({ bucketArn: args.bucketArn, hostKeySecretArn, usersParameterArn, users: args.users, kmsKeyArn: args.kmsKeyArn }),
+                    ),
+                ),
+        },
+        { parent },
+    );
+    new aws.iam.RolePolicyAttachment(
+        `${name}-ssm`,
+        { role: role.name, policyArn: `arn:${args.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` },
+        { parent },
+    );
+    return new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent });
+}
+
+function createGroup(
+    name: string,
+    args: SftpGatewayArgs,
+    gatewayPort: number,
+    securityGroupId: pulumi.Output<string>,
+    profile: aws.iam.InstanceProfile,
+    targetGroupArn: pulumi.Output<string>,
+    parent: pulumi.Resource,
+): aws.autoscaling.Group {
+    const region = args.region;
+    const userData = pulumi.all([args.hostKeySecretArn, args.usersParameterName]).apply(([hostKeySecretArn, usersParameterName]) =>
+        Buffer.from(
+            renderGatewayUserData({
+                region,
+                bucketName: args.bucketName,
+                hostKeySecretArn,
+                usersParameterName,
+                port: gatewayPort,
+                sftpgoVersion: args.sftpgoVersion,
+            }),
+        ).toString("base64"),
+    );
+    const template = new aws.ec2.LaunchTemplate(
+        `${name}-lt`,
+        {
+            region,
+            imageId: args.amiId,
+            instanceType: args.instanceType ?? "t3.small",
+            iamInstanceProfile: { arn: profile.arn },
+            networkInterfaces: [{ associatePublicIpAddress: "true", securityGroups: [securityGroupId], deleteOnTermination: "true" }],
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 16, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+            userData,
+            updateDefaultVersion: true,
+            tagSpecifications: [{ resourceType: "instance", tags: { ...args.tags, Name: `${name}-gateway` } }],
+            tags: args.tags,
+        },
+        { parent },
+    );
+    return new aws.autoscaling.Group(
+        `${name}-asg`,
+        {
+            region,
+            vpcZoneIdentifiers: args.subnetIds,
+            minSize: args.capacity.min,
+            desiredCapacity: args.capacity.desired,
+            maxSize: args.capacity.max,
+            launchTemplate: { id: template.id, version: template.latestVersion.apply((v) => String(v)) },
+            targetGroupArns: [targetGroupArn],
+            healthCheckType: "ELB",
+            healthCheckGracePeriod: 300,
+            // A new launch template version (new user data or AMI) rolls through the group.
+            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
+            tags: Object.entries({ ...args.tags, Name: `${name}-gateway` }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+        },
+        { parent },
+    );
+}

@@ -1,0 +1,261 @@
+// The typed config of a regional stack (primary or secondary): the only place this stack reads
+// pulumi.Config. Everything is validated here, before any resource is declared, and every message
+// names the config key (or the user) at fault.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { CapacityMode, RegionName, regionNames } from "../../automation/posture";
+import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } from "../../components/capacity";
+import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
+import { parseIpv4Cidr } from "../../components/network";
+import { validateAllowedCidrs } from "../../components/sftp-gateway";
+import { SftpUser, canonicalUsersJson, parameterTierFor, parseUsersYaml } from "../../components/sftp-users";
+
+/** The network as configured: a new VPC, or existing ids. */
+export type NetworkConfig =
+    | { readonly kind: "new"; readonly vpcCidr: string; readonly availabilityZoneCount: number }
+    | { readonly kind: "existing"; readonly vpcId: string; readonly subnetIds: readonly string[] };
+
+/** The validated config of a regional stack. */
+export interface RegionalConfig {
+    /** AWS region of this stack. */
+    readonly region: string;
+    /** primary or secondary. */
+    readonly regionName: RegionName;
+    /** The other region (replication destination, secret replica). */
+    readonly peerRegion: string;
+    /** The peer's logical name (the other of primary/secondary). */
+    readonly peerRegionName: RegionName;
+    /** Capacity mode, set by the driver from the posture. */
+    readonly capacityMode: CapacityMode;
+    /** Prefix of bucket, secret and parameter names. */
+    readonly namePrefix: string;
+    /** Configured group sizes. */
+    readonly capacity: CapacitySettings;
+    /** EC2 instance type of the gateways. */
+    readonly instanceType: string;
+    /** AMI of the gateways, or undefined to look up the latest Amazon Linux 2023. */
+    readonly amiId?: string;
+    /** The network. */
+    readonly network: NetworkConfig;
+    /** Public TCP port of the load balancer. */
+    readonly listenerPort: number;
+    /** Client CIDRs allowed to the listener. */
+    readonly allowedCidrs: readonly string[];
+    /** Days noncurrent object versions are kept. */
+    readonly noncurrentVersionDays: number;
+    /** KMS key of this region's bucket (SSE-KMS), or undefined for SSE-S3. */
+    readonly kmsKeyArn?: string;
+    /** KMS key of the peer's bucket, which encrypts replicas there. */
+    readonly peerKmsKeyArn?: string;
+    /** Whether this stack owns the replication rule to the peer bucket. */
+    readonly replicationEnabled: boolean;
+    /** The validated users. */
+    readonly users: readonly SftpUser[];
+    /** Where the users were read from (for messages and docs). */
+    readonly usersFile: string;
+    /** The validated host keys (private parts are only ever passed on as secrets). */
+    readonly hostKeys: HostKeyMaterial;
+    /** SFTPGo package version to pin, or undefined for the latest. */
+    readonly sftpgoVersion?: string;
+    /** Tags of every resource. */
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const namePrefixPattern = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
+const kmsArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/;
+
+function configError(key: string, message: string): Error {
+    return new Error(`sftp-failover:${key} ${message}`);
+}
+
+function checkRegion(key: string, value: string): string {
+    if (!regionPattern.test(value)) {
+        throw configError(key, `must be an AWS region like us-east-1 (got "${value}")`);
+    }
+    return value;
+}
+
+function checkKmsArn(key: string, value: string | undefined): string | undefined {
+    if (value !== undefined && !kmsArnPattern.test(value)) {
+        throw configError(key, `must be a KMS key ARN (got "${value}")`);
+    }
+    return value;
+}
+
+/** Resolves once an Output's value is known; config values always are, even in preview. */
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/**
+ * The folder relative paths are resolved against: the project root (where Pulumi.yaml lives),
+ * whether the program runs under `pulumi up`, the Automation API, or a test.
+ */
+function projectDir(): string {
+    const fromEngine = pulumi.runtime.getRootDirectory();
+    if (fromEngine !== "") {
+        return fromEngine;
+    }
+    let dir = __dirname;
+    for (let i = 0; i < 5; i++) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+            return dir;
+        }
+        dir = path.dirname(dir);
+    }
+    return process.cwd();
+}
+
+function readUsers(file: string): SftpUser[] {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+        throw configError("usersFile", `cannot be read: ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    const users = parseUsersYaml(text, file);
+    parameterTierFor(canonicalUsersJson(users));
+    return users;
+}
+
+function loadNetwork(config: pulumi.Config): NetworkConfig {
+    const raw = config.getObject<Record<string, unknown>>("network") ?? {};
+    const known = ["vpcCidr", "availabilityZoneCount", "vpcId", "subnetIds"];
+    const extra = Object.keys(raw).filter((k) => !known.includes(k));
+    if (extra.length > 0) {
+        throw configError("network", `has unknown key(s) ${extra.join(", ")} (valid: ${known.join(", ")})`);
+    }
+    if (raw.vpcId !== undefined || raw.subnetIds !== undefined) {
+        if (typeof raw.vpcId !== "string" || !/^vpc-[0-9a-f]+$/.test(raw.vpcId)) {
+            throw configError("network.vpcId", `must be a VPC id like vpc-0abc... when subnetIds are given (got ${JSON.stringify(raw.vpcId)})`);
+        }
+        const ids = raw.subnetIds;
+        if (!Array.isArray(ids) || ids.length < 2 || ids.some((id) => typeof id !== "string" || !/^subnet-[0-9a-f]+$/.test(id))) {
+            throw configError("network.subnetIds", "must list at least two subnet ids (subnet-...) in different zones");
+        }
+        return { kind: "existing", vpcId: raw.vpcId, subnetIds: ids as string[] };
+    }
+    const vpcCidr = raw.vpcCidr ?? "10.40.0.0/16";
+    const cidr = typeof vpcCidr === "string" ? parseIpv4Cidr(vpcCidr) : null;
+    if (cidr === null || cidr.prefix < 16 || cidr.prefix > 24) {
+        throw configError("network.vpcCidr", `must be an IPv4 CIDR from /16 to /24 (got ${JSON.stringify(vpcCidr)})`);
+    }
+    const azCount = raw.availabilityZoneCount ?? 2;
+    if (typeof azCount !== "number" || !Number.isInteger(azCount) || azCount < 2 || azCount > 6) {
+        throw configError("network.availabilityZoneCount", `must be an integer 2–6 (got ${JSON.stringify(azCount)})`);
+    }
+    return { kind: "new", vpcCidr: vpcCidr as string, availabilityZoneCount: azCount };
+}
+
+function loadCapacity(config: pulumi.Config): CapacitySettings {
+    const raw = config.getObject<Partial<Record<keyof CapacitySettings, number>>>("capacity") ?? {};
+    const known = Object.keys(defaultCapacity);
+    const extra = Object.keys(raw).filter((k) => !known.includes(k));
+    if (extra.length > 0) {
+        throw configError("capacity", `has unknown key(s) ${extra.join(", ")} (valid: ${known.join(", ")})`);
+    }
+    try {
+        return validateCapacity({
+            min: raw.min ?? defaultCapacity.min,
+            desired: raw.desired ?? defaultCapacity.desired,
+            max: raw.max ?? defaultCapacity.max,
+            pilotLight: raw.pilotLight ?? defaultCapacity.pilotLight,
+        });
+    } catch (err) {
+        throw new Error(`sftp-failover:${(err as Error).message}`);
+    }
+}
+
+/**
+ * Loads and validates the whole regional config. Asynchronous only because the host keys are a
+ * secret Output; their plaintext stays in this process and leaves it only wrapped in pulumi.secret.
+ */
+export async function loadRegionalConfig(): Promise<RegionalConfig> {
+    const config = new pulumi.Config();
+    const region = checkRegion("region", config.require("region"));
+    const regionName = config.require("regionName", { allowedValues: [...regionNames] }) as RegionName;
+    const peerRegion = checkRegion("peerRegion", config.require("peerRegion"));
+    if (peerRegion === region) {
+        throw configError("peerRegion", `must differ from region (both are "${region}")`);
+    }
+    const peerRegionName: RegionName = regionName === "primary" ? "secondary" : "primary";
+    // A stack deployed before the driver ever ran takes the active-passive capacities.
+    const capacityMode = (config.get("capacityMode", { allowedValues: [...capacityModes] }) ??
+        (regionName === "primary" ? "active" : "pilot-light")) as CapacityMode;
+
+    const namePrefix = config.get("namePrefix") ?? "sftp-failover";
+    if (!namePrefixPattern.test(namePrefix)) {
+        throw configError("namePrefix", `must be 3–30 lowercase letters, digits or hyphens, starting with a letter (got "${namePrefix}")`);
+    }
+    const listenerPort = config.getNumber("listenerPort", { min: 1, max: 65535 }) ?? 22;
+    if (!Number.isInteger(listenerPort)) {
+        throw configError("listenerPort", `must be an integer (got ${listenerPort})`);
+    }
+    const allowAnyCidr = config.getBoolean("allowAnyCidr") ?? false;
+    const rawCidrs = config.requireObject<unknown>("allowedCidrs");
+    if (!Array.isArray(rawCidrs)) {
+        throw configError("allowedCidrs", "must be a list of IPv4 CIDRs");
+    }
+    const allowedCidrs = validateAllowedCidrs(rawCidrs as string[], allowAnyCidr, "sftp-failover:allowedCidrs");
+    const noncurrentVersionDays = config.getNumber("noncurrentVersionDays", { min: 1, max: 3650 }) ?? 30;
+    if (!Number.isInteger(noncurrentVersionDays)) {
+        throw configError("noncurrentVersionDays", `must be a whole number of days (got ${noncurrentVersionDays})`);
+    }
+    const kmsKeyArn = checkKmsArn("kmsKeyArn", config.get("kmsKeyArn"));
+    const peerKmsKeyArn = checkKmsArn("peerKmsKeyArn", config.get("peerKmsKeyArn"));
+    if ((kmsKeyArn === undefined) !== (peerKmsKeyArn === undefined)) {
+        throw configError(
+            kmsKeyArn === undefined ? "kmsKeyArn" : "peerKmsKeyArn",
+            "must be set together with the other: replicas are re-encrypted with the peer's key",
+        );
+    }
+    const instanceType = config.get("instanceType") ?? "t3.small";
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType)) {
+        throw configError("instanceType", `must be an EC2 instance type like t3.small (got "${instanceType}")`);
+    }
+    const amiId = config.get("amiId");
+    if (amiId !== undefined && !/^ami-[0-9a-f]+$/.test(amiId)) {
+        throw configError("amiId", `must be an AMI id like ami-0abc... (got "${amiId}")`);
+    }
+    const sftpgoVersion = config.get("sftpgoVersion");
+    if (sftpgoVersion !== undefined && !/^\d+\.\d+\.\d+(-\d+)?$/.test(sftpgoVersion)) {
+        throw configError("sftpgoVersion", `must be a version like 2.6.6 (got "${sftpgoVersion}")`);
+    }
+    const tags = config.getObject<Record<string, string>>("tags") ?? {};
+    if (typeof tags !== "object" || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== "string")) {
+        throw configError("tags", "must be a map of strings");
+    }
+
+    const usersFileSetting = config.get("usersFile") ?? "users.yaml";
+    const usersFile = path.resolve(projectDir(), usersFileSetting);
+    const users = readUsers(usersFile);
+
+    const rawHostKeys = await valueOf(config.requireSecretObject<unknown>("hostKeys"));
+    const hostKeys = loadHostKeys(rawHostKeys, "sftp-failover:hostKeys");
+
+    return {
+        region,
+        regionName,
+        peerRegion,
+        peerRegionName,
+        capacityMode,
+        namePrefix,
+        capacity: loadCapacity(config),
+        instanceType,
+        amiId,
+        network: loadNetwork(config),
+        listenerPort,
+        allowedCidrs,
+        noncurrentVersionDays,
+        kmsKeyArn,
+        peerKmsKeyArn,
+        replicationEnabled: config.getBoolean("replicationEnabled") ?? true,
+        users,
+        usersFile,
+        hostKeys,
+        sftpgoVersion,
+        tags: { project: "sftp-failover", region: regionName, ...tags },
+    };
+}

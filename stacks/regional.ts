@@ -1,0 +1,137 @@
+// The regional stack (primary or secondary): load typed config → build the components → export
+// the outputs the driver reads (docs/architecture.md).
+import * as aws from "@pulumi/aws";
+import { capacityFor } from "../components/capacity";
+import { BucketReplication } from "../components/bucket-replication";
+import { HostKeys } from "../components/host-keys";
+import { NetworkSpec, RegionalNetwork } from "../components/network";
+import { RegionalBucket, bucketArnOf, regionalBucketName } from "../components/regional-bucket";
+import { SftpGateway } from "../components/sftp-gateway";
+import { SftpUsers } from "../components/sftp-users";
+import { RegionalConfig, loadRegionalConfig } from "./config/regional";
+
+/** What the stack learns from AWS before declaring anything (all through allowed invokes). */
+interface AccountFacts {
+    readonly accountId: string;
+    readonly partition: string;
+    readonly availabilityZones: readonly string[];
+    readonly amiId: string;
+}
+
+async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
+    const [identity, partition] = await Promise.all([aws.getCallerIdentity({}), aws.getPartition({})]);
+    let availabilityZones: string[] = [];
+    if (cfg.network.kind === "new") {
+        const zones = await aws.getAvailabilityZones({ region: cfg.region, state: "available" });
+        if (zones.names.length < cfg.network.availabilityZoneCount) {
+            throw new Error(
+                `sftp-failover:network.availabilityZoneCount is ${cfg.network.availabilityZoneCount} but ${cfg.region} offers ${zones.names.length} zones`,
+            );
+        }
+        availabilityZones = zones.names.slice(0, cfg.network.availabilityZoneCount);
+    }
+    const amiId =
+        cfg.amiId ??
+        (
+            await aws.ec2.getAmi({
+                region: cfg.region,
+                owners: ["amazon"],
+                mostRecent: true,
+                filters: [
+                    { name: "name", values: ["al2023-ami-2023.*-x86_64"] },
+                    { name: "architecture", values: ["x86_64"] },
+                ],
+            })
+        ).id;
+    return { accountId: identity.accountId, partition: partition.partition, availabilityZones, amiId };
+}
+
+/**
+ * Builds one regional stack and returns its outputs. Everything that depends on the capacity mode
+ * is the Auto Scaling group's sizes, so a posture change updates that one resource.
+ */
+export async function regionalStack(): Promise<Record<string, unknown>> {
+    const cfg = await loadRegionalConfig();
+    const facts = await lookUpAccount(cfg);
+    const base = `sftp-${cfg.regionName}`;
+
+    const bucketName = regionalBucketName(cfg.namePrefix, cfg.regionName, facts.accountId);
+    const peerBucketArn = bucketArnOf(facts.partition, regionalBucketName(cfg.namePrefix, cfg.peerRegionName, facts.accountId));
+    const bucket = new RegionalBucket(`${base}-bucket`, {
+        region: cfg.region,
+        bucketName,
+        partition: facts.partition,
+        noncurrentVersionDays: cfg.noncurrentVersionDays,
+        kmsKeyArn: cfg.kmsKeyArn,
+        tags: cfg.tags,
+    });
+    if (cfg.replicationEnabled) {
+        new BucketReplication(`${base}-replication`, {
+            region: cfg.region,
+            sourceBucketName: bucket.bucketName,
+            sourceBucketArn: bucket.bucketArn,
+            destinationBucketArn: peerBucketArn,
+            sourceVersioning: bucket.versioning,
+            sourceKmsKeyArn: cfg.kmsKeyArn,
+            destinationKmsKeyArn: cfg.peerKmsKeyArn,
+            tags: cfg.tags,
+        });
+    }
+
+    const hostKeys = new HostKeys(`${base}-host-keys`, {
+        region: cfg.region,
+        replicaRegion: cfg.peerRegion,
+        secretNamePrefix: `${cfg.namePrefix}/${cfg.regionName}/host-keys-`,
+        keys: cfg.hostKeys,
+        tags: cfg.tags,
+    });
+    const users = new SftpUsers(`${base}-users`, {
+        region: cfg.region,
+        parameterName: `/${cfg.namePrefix}/${cfg.regionName}/users`,
+        users: cfg.users,
+        tags: cfg.tags,
+    });
+
+    const networkSpec: NetworkSpec =
+        cfg.network.kind === "new"
+            ? { kind: "new", vpcCidr: cfg.network.vpcCidr, availabilityZones: facts.availabilityZones }
+            : { kind: "existing", vpcId: cfg.network.vpcId, subnetIds: cfg.network.subnetIds };
+    const network = new RegionalNetwork(`${base}-network`, { region: cfg.region, network: networkSpec, tags: cfg.tags });
+
+    const capacity = capacityFor(cfg.capacityMode, cfg.capacity);
+    const gateway = new SftpGateway(`${base}-gateway`, {
+        region: cfg.region,
+        partition: facts.partition,
+        vpcId: network.vpcId,
+        subnetIds: network.subnetIds,
+        allowedCidrs: cfg.allowedCidrs,
+        listenerPort: cfg.listenerPort,
+        instanceType: cfg.instanceType,
+        amiId: facts.amiId,
+        capacity,
+        bucketName: bucket.bucketName,
+        bucketArn: bucket.bucketArn,
+        kmsKeyArn: cfg.kmsKeyArn,
+        hostKeySecretArn: hostKeys.secretArn,
+        usersParameterName: users.parameterName,
+        usersParameterArn: users.parameterArn,
+        users: cfg.users,
+        sftpgoVersion: cfg.sftpgoVersion,
+        tags: cfg.tags,
+    });
+
+    return {
+        region: cfg.region,
+        regionName: cfg.regionName,
+        capacityMode: cfg.capacityMode,
+        desiredCapacity: capacity.desired,
+        endpointDnsName: gateway.endpointDnsName,
+        endpointZoneId: gateway.endpointZoneId,
+        endpointPort: cfg.listenerPort,
+        bucketName: bucket.bucketName,
+        bucketArn: bucket.bucketArn,
+        asgName: gateway.asgName,
+        hostKeyFingerprints: hostKeys.fingerprints,
+        usersFingerprint: users.fingerprint,
+    };
+}
