@@ -225,3 +225,28 @@ function describe(coordinates: FenceCoordinates): string {
 function messageOf(err: unknown): string {
     return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
+
+/** The names the driver's default fence client (automation/driver/fence-client.ts) calls. */
+export const fence = fenceRegion;
+/** Alias of {@link unfenceRegion}, under the name the driver's fence client calls. */
+export const unfence = unfenceRegion;
+
+/**
+ * A region's fence in one word, for status displays: the alarm's verdict when it has one, else what
+ * the last datapoint asked for, else `unknown`.
+ * @throws FenceError when CloudWatch refuses the call or cannot be reached.
+ */
+export async function fenceState(coordinates: FenceCoordinates, regionName: RegionName, opts?: ReadFenceOptions): Promise<"fenced" | "unfenced" | "unknown"> {
+    const state = await readFence(coordinates, regionName, opts);
+    const verdict = state.effective !== "unknown" ? state.effective : state.requested;
+    switch (verdict) {
+        case "fenced":
+            return "fenced";
+        case "enabled":
+            return "unfenced";
+        case "unset":
+            return "unknown";
+        default:
+            throw new FenceError(`unexpected fence verdict "${String(verdict)}"`);
+    }
+}

@@ -1,6 +1,6 @@
 import { CloudWatchClient, ListMetricsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { expect } from "chai";
-import { fenceRegion, readFence, unfenceRegion } from "../../automation/fence";
+import { fenceRegion, fenceState, readFence, unfenceRegion } from "../../automation/fence";
 import { fenceCoordinates, FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { fenceAlarmSettings } from "../../components/dns-fence";
 import { motoCredentials, MotoServer, startMoto } from "../support/moto";
@@ -53,6 +53,10 @@ describe("fence: one PutMetricData against a real CloudWatch API (moto server)",
         const secondary = await readFence(coordinates, "secondary", opts());
         expect(secondary).to.include({ requested: "unset", effective: "unknown" });
         expect(secondary.lastValue).to.equal(undefined);
+
+        // The one-word state the driver shows: no alarm in moto here, so it follows the last datapoint.
+        expect(await fenceState(coordinates, "primary", opts())).to.equal("unfenced");
+        expect(await fenceState(coordinates, "secondary", opts())).to.equal("unknown");
     });
 
     it("reports the alarm the DNS stack puts on the metric, and its state as Route 53 would read it", async () => {
