@@ -36,10 +36,10 @@ export interface FenceCoordinatesArgs {
 /**
  * Default fence region. The alarms must live outside both serving regions: fencing is what an
  * operator does when a serving region is in trouble, so the call that fences it must not depend on
- * that region. us-west-2 is neither of the usual east-coast pair nor us-east-1, which hosts Route 53's
- * control plane — the plane this fence exists to avoid.
+ * that region. us-east-2 is neither of this project's serving regions (us-east-1, us-west-2) nor
+ * us-east-1, which hosts Route 53's control plane — the plane this fence exists to avoid.
  */
-export const defaultFenceRegion = "us-west-2";
+export const defaultFenceRegion = "us-east-2";
 
 /** Default CloudWatch namespace of the fence metric. */
 export const defaultFenceNamespace = "SftpFailover/Fence";

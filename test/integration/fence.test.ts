@@ -7,9 +7,9 @@ import { motoCredentials, MotoServer, startMoto } from "../support/moto";
 
 describe("fence: one PutMetricData against a real CloudWatch API (moto server)", () => {
     let moto: MotoServer;
-    // The coordinates the DNS stack exports for recordName sftp.example.com and fenceRegion us-west-2
+    // The coordinates the DNS stack exports for recordName sftp.example.com and the default fence region
     // (test/unit/dns-stack.test.ts checks that the stack exports exactly this function's result).
-    const coordinates: FenceCoordinates = fenceCoordinates({ service: "sftp.example.com", region: "us-west-2" });
+    const coordinates: FenceCoordinates = fenceCoordinates({ service: "sftp.example.com" });
     const client = (region: string) => new CloudWatchClient({ endpoint: moto.endpoint, region, credentials: motoCredentials });
     const opts = () => ({ endpoint: moto.endpoint, credentials: motoCredentials });
 
@@ -28,8 +28,8 @@ describe("fence: one PutMetricData against a real CloudWatch API (moto server)",
     it("fencing the primary puts 0 on its metric, in the fence region, with the exported dimensions", async () => {
         const change = await fenceRegion(coordinates, "primary", opts());
 
-        expect(change).to.include({ regionName: "primary", fenced: true, value: 0, awsRegion: "us-west-2" });
-        const listed = await client("us-west-2").send(new ListMetricsCommand({ Namespace: coordinates.namespace, MetricName: coordinates.metricName }));
+        expect(change).to.include({ regionName: "primary", fenced: true, value: 0, awsRegion: "us-east-2" });
+        const listed = await client("us-east-2").send(new ListMetricsCommand({ Namespace: coordinates.namespace, MetricName: coordinates.metricName }));
         expect(listed.Metrics ?? []).to.have.length(1);
         const dims = Object.fromEntries((listed.Metrics?.[0].Dimensions ?? []).map((d) => [d.Name, d.Value]));
         expect(dims).to.deep.equal({ Service: "sftp.example.com", RegionName: "primary" });
@@ -61,7 +61,7 @@ describe("fence: one PutMetricData against a real CloudWatch API (moto server)",
 
     it("reports the alarm the DNS stack puts on the metric, and its state as Route 53 would read it", async () => {
         const settings = fenceAlarmSettings();
-        const cw = client("us-west-2");
+        const cw = client("us-east-2");
         await cw.send(
             new PutMetricAlarmCommand({
                 AlarmName: "sftp-primary-fence-alarm",
@@ -99,6 +99,6 @@ describe("fence: one PutMetricData against a real CloudWatch API (moto server)",
 
         expect(err).to.be.instanceOf(Error);
         expect((err as Error).name).to.equal("FenceError");
-        expect((err as Error).message).to.match(/^fencing secondary failed: PutMetricData SftpFailover\/Fence\/RegionEnabled in us-west-2: /);
+        expect((err as Error).message).to.match(/^fencing secondary failed: PutMetricData SftpFailover\/Fence\/RegionEnabled in us-east-2: /);
     });
 });

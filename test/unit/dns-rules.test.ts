@@ -86,10 +86,10 @@ describe("DNS rules", () => {
         });
 
         it("refuse a fence region that serves traffic, and accept any other", () => {
-            const serving = { primary: "us-east-1", secondary: "us-east-2" };
+            const serving = { primary: "us-east-1", secondary: "us-west-2" };
             expect(() => checkFenceRegion("us-east-1", serving)).to.throw('fenceRegion "us-east-1" is also the primary region');
-            expect(() => checkFenceRegion("us-east-2", serving, "sftp-failover:fenceRegion")).to.throw('sftp-failover:fenceRegion "us-east-2" is also the secondary region');
-            expect(checkFenceRegion("us-west-2", serving)).to.equal("us-west-2");
+            expect(() => checkFenceRegion("us-west-2", serving, "sftp-failover:fenceRegion")).to.throw('sftp-failover:fenceRegion "us-west-2" is also the secondary region');
+            expect(checkFenceRegion(defaultFenceRegion, serving)).to.equal("us-east-2");
             expect(checkFenceRegion("us-east-1", {})).to.equal("us-east-1");
         });
     });

@@ -28,9 +28,9 @@ const regionalOutputs: Record<string, Record<string, unknown>> = {
         endpointPort: 22,
     },
     "organization/sftp-failover/secondary": {
-        region: "us-east-2",
+        region: "us-west-2",
         regionName: "secondary",
-        endpointDnsName: "sftp-secondary-nlb-9876543210.elb.us-east-2.amazonaws.com",
+        endpointDnsName: "sftp-secondary-nlb-9876543210.elb.us-west-2.amazonaws.com",
         endpointZoneId: "ZLMOA37VPKANP",
         endpointPort: 22,
     },
@@ -225,13 +225,13 @@ describe("DNS stack (mocks)", () => {
 
     describe("fence", () => {
         it("binds a CloudWatch-metric health check to an alarm in the fence region, with the exported coordinates", async () => {
-            const run = await runDns({ fenceRegion: "us-west-2" });
-            const expected = fenceCoordinates({ service: "sftp.example.com", region: "us-west-2" });
+            const run = await runDns({ fenceRegion: "ca-central-1" });
+            const expected = fenceCoordinates({ service: "sftp.example.com", region: "ca-central-1" });
             expect(run.outputs.fence).to.deep.equal(expected);
             for (const region of ["primary", "secondary"] as const) {
                 const alarm = byName(run, `sftp-${region}-fence-alarm`);
                 expect(alarm.inputs).to.include({
-                    region: "us-west-2",
+                    region: "ca-central-1",
                     namespace: expected.namespace,
                     metricName: expected.metricName,
                     statistic: "Minimum",
@@ -244,19 +244,22 @@ describe("DNS stack (mocks)", () => {
                 expect(check.inputs).to.include({
                     type: "CLOUDWATCH_METRIC",
                     cloudwatchAlarmName: `sftp-${region}-fence-alarm-1a2b3c`,
-                    cloudwatchAlarmRegion: "us-west-2",
+                    cloudwatchAlarmRegion: "ca-central-1",
                     insufficientDataHealthStatus: "LastKnownStatus",
                 });
             }
         });
 
-        it("defaults to us-west-2, outside both serving regions", async () => {
+        it("defaults to us-east-2, outside both serving regions and away from Route 53's control plane", async () => {
             const run = await runDns();
-            expect((run.outputs.fence as { region: string }).region).to.equal("us-west-2");
+            expect((run.outputs.fence as { region: string }).region).to.equal("us-east-2");
+            // Exactly what test/integration/fence.test.ts publishes to and reads from.
+            expect(run.outputs.fence).to.deep.equal(fenceCoordinates({ service: "sftp.example.com" }));
         });
 
         it("refuses a fence region that is one of the serving regions", async () => {
-            await expectRefused({ fenceRegion: "us-east-2" }, /fenceRegion "us-east-2" is also the secondary region/, { createsSome: true });
+            await expectRefused({ fenceRegion: "us-west-2" }, /fenceRegion "us-west-2" is also the secondary region/, { createsSome: true });
+            await expectRefused({ fenceRegion: "us-east-1" }, /fenceRegion "us-east-1" is also the primary region/, { createsSome: true });
         });
     });
 
