@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import { probeSftp, SftpProbeOptions } from "../../automation/probes/sftp";
+import { waitUntil } from "../support/child-server";
 import { generateKeyPair, SshdServer, SshKeyPair, startSshd } from "../support/sshd";
 
 describe("SFTP probe against a real OpenSSH sshd", () => {
@@ -21,6 +22,13 @@ describe("SFTP probe against a real OpenSSH sshd", () => {
         };
     });
 
+    /** Waits (bounded) for sshd's own log to show a line with all of `parts`: the server's view, not the client's. */
+    async function sshdLogged(...parts: string[]): Promise<void> {
+        const logged = () => sshd.output().split("\n").some((line) => parts.every((p) => line.includes(p)));
+        await waitUntil(async () => logged(), { what: `sshd log line with ${parts.join(" … ")}`, timeoutMs: 5000, intervalMs: 20 })
+            .catch((err: Error) => expect.fail(`${err.message}\n${sshd.output()}`));
+    }
+
     after(async () => {
         await sshd?.stop();
     });
@@ -37,6 +45,7 @@ describe("SFTP probe against a real OpenSSH sshd", () => {
         expect(result.timings.totalMs).to.be.at.least(result.timings.writeMs ?? 0);
         // The file went through the real server's folder and is gone again.
         expect(fs.readdirSync(sshd.sftpDir)).to.deep.equal([]);
+        await sshdLogged(`Accepted publickey for ${sshd.user} from 127.0.0.1`, userKey.fingerprint);
     });
 
     it("trusts a server when only one of its host keys is expected", async () => {
@@ -71,6 +80,7 @@ describe("SFTP probe against a real OpenSSH sshd", () => {
         expect(result.message).to.include(`refused the key of user "${sshd.user}"`);
         expect(result.timings.handshakeMs).to.be.a("number");
         expect(result.timings.writeMs).to.equal(undefined);
+        await sshdLogged(`Failed publickey for ${sshd.user} from 127.0.0.1`, stranger.fingerprint);
     });
 
     it("reports a connection failure when nothing listens on the port", async () => {

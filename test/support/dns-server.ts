@@ -42,6 +42,8 @@ export interface DnsServer {
     fqdn(name: string): string;
     /** Replaces every A record and waits (bounded) until the server answers with the new zone. */
     setRecords(records: ARecords): Promise<void>;
+    /** The last few kilobytes of the server's own log, for a failing test's message. */
+    output(): string;
     /** Stops the server and removes its temporary folder. Safe to call twice. */
     stop(): Promise<void>;
 }
@@ -114,6 +116,7 @@ function dnsServer(
         zone,
         fqdn: (name) => (name === "@" ? zone : `${name}.${zone}`),
         setRecords,
+        output: () => server.output(),
         async stop() {
             await server.stop();
             fs.rmSync(dir, { recursive: true, force: true });

@@ -27,6 +27,8 @@ export interface MotoServer {
     };
     /** Forgets every resource and metric (moto's reset API), so tests sharing a server start clean. */
     reset(): Promise<void>;
+    /** The last few kilobytes of the server's own log, for a failing test's message. */
+    output(): string;
     /** Stops the server. Safe to call twice. */
     stop(): Promise<void>;
 }
@@ -83,6 +85,7 @@ function motoServer(endpoint: string, region: string, server: ChildServer): Moto
                 throw new Error(`moto reset on ${endpoint} answered HTTP ${res.status}`);
             }
         },
+        output: () => server.output(),
         stop: () => server.stop(),
     };
 }

@@ -40,6 +40,8 @@ export interface SshdServer {
     readonly sftpDir: string;
     /** Replaces the authorized keys of `user`; sshd reads the file at each login. */
     setAuthorizedKeys(keys: readonly string[]): void;
+    /** The last few kilobytes of the server's own log, for a failing test's message. */
+    output(): string;
     /** Stops the server and removes its temporary folder. Safe to call twice. */
     stop(): Promise<void>;
 }
@@ -145,6 +147,7 @@ function sshdServer(
         hostKeyFingerprints,
         sftpDir,
         setAuthorizedKeys,
+        output: () => server.output(),
         async stop() {
             await server.stop();
             fs.rmSync(dir, { recursive: true, force: true });
