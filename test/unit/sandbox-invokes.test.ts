@@ -1,0 +1,60 @@
+import { expect } from "chai";
+import { answerInvoke, invokeReachesAws, supportedInvokes } from "../../sandbox/invokes";
+import { hostedZoneIdFor } from "../../sandbox/outputs";
+
+describe("sandbox invokes", () => {
+    it("answers exactly the invokes docs/architecture.md allows", () => {
+        expect([...supportedInvokes].sort()).to.deep.equal([
+            "aws:ec2/getAmi:getAmi", "aws:index/getAvailabilityZones:getAvailabilityZones", "aws:index/getCallerIdentity:getCallerIdentity",
+            "aws:index/getPartition:getPartition", "aws:index/getRegion:getRegion", "aws:route53/getZone:getZone",
+        ]);
+    });
+
+    it("getRegion honours a region argument, else answers the provider's region", () => {
+        expect(answerInvoke("aws:index/getRegion:getRegion", {}, "eu-west-1")).to.deep.include({ region: "eu-west-1", name: "eu-west-1", id: "eu-west-1" });
+        expect(answerInvoke("aws:index/getRegion:getRegion", { region: "us-west-2" }, "eu-west-1").region).to.equal("us-west-2");
+    });
+
+    it("getCallerIdentity and getPartition describe the sandbox account", () => {
+        expect(answerInvoke("aws:index/getCallerIdentity:getCallerIdentity", {}, "us-east-1")).to.deep.include({ accountId: "123456789012" });
+        expect(answerInvoke("aws:index/getPartition:getPartition", {}, "us-east-1")).to.deep.include({ partition: "aws", dnsSuffix: "amazonaws.com" });
+    });
+
+    it("getAvailabilityZones answers three zones a, b, c of the region, minus exclusions", () => {
+        const all = answerInvoke("aws:index/getAvailabilityZones:getAvailabilityZones", { state: "available" }, "us-west-2");
+        expect(all.names).to.deep.equal(["us-west-2a", "us-west-2b", "us-west-2c"]);
+        expect(all.zoneIds).to.deep.equal(["usw2-az1", "usw2-az2", "usw2-az3"]);
+        const some = answerInvoke("aws:index/getAvailabilityZones:getAvailabilityZones", { region: "eu-west-1", excludeNames: ["eu-west-1b"] }, "us-west-2");
+        expect(some.names).to.deep.equal(["eu-west-1a", "eu-west-1c"]);
+    });
+
+    it("getAmi answers a stable image id per region, different between regions", () => {
+        const args = { mostRecent: true, owners: ["amazon"], filters: [{ name: "name", values: ["al2023-ami-*-x86_64"] }] };
+        const east = answerInvoke("aws:ec2/getAmi:getAmi", args, "us-east-1");
+        expect(east.id).to.match(/^ami-[0-9a-f]{17}$/);
+        expect(answerInvoke("aws:ec2/getAmi:getAmi", args, "us-east-1").id).to.equal(east.id);
+        expect(answerInvoke("aws:ec2/getAmi:getAmi", { ...args, region: "us-west-2" }, "us-east-1").id).to.not.equal(east.id);
+        expect(east.architecture).to.equal("x86_64");
+    });
+
+    it("getZone by name answers the id a zone of that name gets in the sandbox, with its name servers", () => {
+        const zone = answerInvoke("aws:route53/getZone:getZone", { name: "Example.com." }, "us-east-1");
+        expect(zone).to.deep.include({ zoneId: hostedZoneIdFor("example.com"), name: "example.com", privateZone: false });
+        expect(zone.nameServers).to.have.length(4);
+    });
+
+    it("getZone by zone id alone fails clearly (the sandbox keeps no zone store)", () => {
+        expect(() => answerInvoke("aws:route53/getZone:getZone", { zoneId: "Z123" }, "us-east-1")).to.throw(/getZone by zoneId \("Z123"\) alone is not supported/);
+    });
+
+    it("an unknown invoke fails, naming its token — never an empty success", () => {
+        expect(() => answerInvoke("aws:ec2/getVpc:getVpc", {}, "us-east-1")).to.throw(/invoke aws:ec2\/getVpc:getVpc is not supported/);
+    });
+
+    it("only invokes that call AWS for real are subject to region faults", () => {
+        expect(invokeReachesAws("aws:index/getRegion:getRegion")).to.equal(false);
+        expect(invokeReachesAws("aws:index/getPartition:getPartition")).to.equal(false);
+        expect(invokeReachesAws("aws:index/getAvailabilityZones:getAvailabilityZones")).to.equal(true);
+        expect(invokeReachesAws("aws:route53/getZone:getZone")).to.equal(true);
+    });
+});
