@@ -192,7 +192,7 @@ export class SftpUsers extends pulumi.ComponentResource {
                 name: args.parameterName,
                 type: "String",
                 tier: parameterTierFor(value),
-                value,
+                insecureValue: value,
                 description: "SFTP users (canonical JSON, managed by Pulumi; edit users.yaml instead)",
                 tags: args.tags,
             },

@@ -1,0 +1,484 @@
+import * as crypto from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { CapacityMode } from "../../automation/posture";
+import { loadHostKeys } from "../../components/host-keys";
+import { PolicyDocument } from "../../components/regional-bucket";
+import { Registered, Run, fixtureHostKeys, ofType, primaryConfig, runRegional, secondaryConfig, single } from "./regional-harness";
+
+// The regional program under Pulumi's mocks: the resource graph, every security-relevant
+// property, the capacity modes, and the outputs the driver reads.
+
+const t = {
+    bucket: "aws:s3/bucket:Bucket",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    profile: "aws:iam/instanceProfile:InstanceProfile",
+    secret: "aws:secretsmanager/secret:Secret",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    parameter: "aws:ssm/parameter:Parameter",
+    vpc: "aws:ec2/vpc:Vpc",
+    igw: "aws:ec2/internetGateway:InternetGateway",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    subnet: "aws:ec2/subnet:Subnet",
+    association: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    lb: "aws:lb/loadBalancer:LoadBalancer",
+    tg: "aws:lb/targetGroup:TargetGroup",
+    listener: "aws:lb/listener:Listener",
+    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    asg: "aws:autoscaling/group:Group",
+};
+
+/** Every IAM/S3 policy document the program registers, with the resource it belongs to. */
+function policyDocuments(run: Run): { owner: string; doc: PolicyDocument }[] {
+    const docs: { owner: string; doc: PolicyDocument }[] = [];
+    for (const r of run.resources) {
+        for (const field of ["policy", "assumeRolePolicy"]) {
+            const value = r.inputs[field];
+            if (typeof value === "string") {
+                docs.push({ owner: `${r.name}.${field}`, doc: JSON.parse(value) as PolicyDocument });
+            }
+        }
+    }
+    return docs;
+}
+
+const asList = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === "string" ? [v] : [...v]);
+
+function inputsOf(run: Run, name: string): Record<string, unknown> {
+    const found = run.resources.find((r) => r.name === name);
+    expect(found, `resource ${name}`).to.not.equal(undefined);
+    return (found as Registered).inputs;
+}
+
+describe("regional stack (mocks)", function () {
+    let primary: Run;
+    let secondary: Run;
+
+    before(async () => {
+        primary = await runRegional(primaryConfig());
+        secondary = await runRegional(secondaryConfig());
+    });
+
+    describe("resource graph", () => {
+        it("primary declares the full graph: counts per type", () => {
+            const counts: Record<string, number> = {};
+            for (const r of primary.resources) {
+                counts[r.type] = (counts[r.type] ?? 0) + 1;
+            }
+            expect(counts).to.deep.equal({
+                "sftp-failover:regional:RegionalBucket": 1,
+                "sftp-failover:regional:BucketReplication": 1,
+                "sftp-failover:regional:HostKeys": 1,
+                "sftp-failover:regional:SftpUsers": 1,
+                "sftp-failover:regional:RegionalNetwork": 1,
+                "sftp-failover:regional:SftpGateway": 1,
+                [t.bucket]: 1,
+                [t.versioning]: 1,
+                [t.encryption]: 1,
+                [t.publicAccess]: 1,
+                [t.ownership]: 1,
+                [t.lifecycle]: 1,
+                [t.bucketPolicy]: 1,
+                [t.replication]: 1,
+                [t.role]: 2,
+                [t.rolePolicy]: 2,
+                [t.attachment]: 1,
+                [t.profile]: 1,
+                [t.secret]: 1,
+                [t.secretVersion]: 1,
+                [t.parameter]: 1,
+                [t.vpc]: 1,
+                [t.igw]: 1,
+                [t.routeTable]: 1,
+                [t.subnet]: 2,
+                [t.association]: 2,
+                [t.sg]: 2,
+                [t.ingress]: 3,
+                [t.egress]: 2,
+                [t.lb]: 1,
+                [t.tg]: 1,
+                [t.listener]: 1,
+                [t.launchTemplate]: 1,
+                [t.asg]: 1,
+            });
+        });
+
+        it("every regional AWS resource sets its region explicitly (IAM is global and has none)", () => {
+            for (const [run, region] of [
+                [primary, "us-east-1"],
+                [secondary, "us-west-2"],
+            ] as const) {
+                const regional = run.resources.filter((r) => r.type.startsWith("aws:") && !r.type.startsWith("aws:iam/"));
+                expect(regional.length).to.be.greaterThan(25);
+                for (const r of regional) {
+                    expect(r.inputs.region, `${r.name} (${r.type})`).to.equal(region);
+                }
+            }
+        });
+
+        it("uses only the allowed invokes, with the zone and AMI lookups in this stack's region", () => {
+            expect(primary.invokes).to.have.members([
+                "aws:index/getCallerIdentity:getCallerIdentity",
+                "aws:index/getPartition:getPartition",
+                "aws:index/getAvailabilityZones:getAvailabilityZones",
+                "aws:ec2/getAmi:getAmi",
+            ]);
+            const subnets = ofType(secondary, t.subnet).map((s) => s.inputs.availabilityZone);
+            expect(subnets).to.deep.equal(["us-west-2a", "us-west-2b"]);
+        });
+
+        it("two instances never collide: every resource name is unique and carries the region name", () => {
+            for (const run of [primary, secondary]) {
+                const names = run.resources.map((r) => `${r.type}::${r.name}`);
+                expect(new Set(names).size).to.equal(names.length);
+            }
+            expect(secondary.resources.every((r) => r.name.startsWith("sftp-secondary-"))).to.equal(true);
+        });
+    });
+
+    describe("bucket", () => {
+        it("is versioned, SSE-S3 encrypted, fully private, owner-enforced, with a deterministic name", () => {
+            expect(single(primary, t.bucket).inputs.bucket).to.equal("sftp-failover-primary-123456789012");
+            expect(single(primary, t.versioning).inputs.versioningConfiguration).to.deep.equal({ status: "Enabled" });
+            expect(single(primary, t.encryption).inputs.rules).to.deep.equal([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+            const pab = single(primary, t.publicAccess).inputs;
+            for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
+                expect(pab[flag], flag).to.equal(true);
+            }
+            expect(single(primary, t.ownership).inputs.rule).to.deep.equal({ objectOwnership: "BucketOwnerEnforced" });
+        });
+
+        it("expires noncurrent versions after 30 days by default and after the configured days otherwise", async () => {
+            const rule = (run: Run) => (single(run, t.lifecycle).inputs.rules as Record<string, unknown>[])[0];
+            expect(rule(primary).noncurrentVersionExpiration).to.deep.equal({ noncurrentDays: 30 });
+            expect(rule(primary).status).to.equal("Enabled");
+            const custom = await runRegional({ ...primaryConfig(), noncurrentVersionDays: 90 });
+            expect(rule(custom).noncurrentVersionExpiration).to.deep.equal({ noncurrentDays: 90 });
+        });
+
+        it("has a TLS-only policy that denies every non-TLS request to the bucket and its objects", () => {
+            const doc = JSON.parse(single(primary, t.bucketPolicy).inputs.policy as string) as PolicyDocument;
+            expect(doc.Statement).to.have.length(1);
+            const st = doc.Statement[0];
+            expect(st.Effect).to.equal("Deny");
+            expect(st.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
+            expect(asList(st.Resource)).to.deep.equal([
+                "arn:aws:s3:::sftp-failover-primary-123456789012",
+                "arn:aws:s3:::sftp-failover-primary-123456789012/*",
+            ]);
+            expect(primary.dependsOn.get("sftp-primary-bucket-policy")).to.have.members([
+                "sftp-primary-bucket-public-access",
+                "sftp-primary-bucket-ownership",
+            ]);
+        });
+
+        it("with a KMS key: SSE-KMS with a bucket key, KMS-encrypted objects replicated and re-encrypted with the peer's key", async () => {
+            const key = "arn:aws:kms:us-east-1:123456789012:key/1111";
+            const peerKey = "arn:aws:kms:us-west-2:123456789012:key/2222";
+            const run = await runRegional({ ...primaryConfig(), kmsKeyArn: key, peerKmsKeyArn: peerKey });
+            expect(single(run, t.encryption).inputs.rules).to.deep.equal([
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key }, bucketKeyEnabled: true },
+            ]);
+            const rule = (single(run, t.replication).inputs.rules as Record<string, Record<string, unknown>>[])[0];
+            expect(rule.sourceSelectionCriteria.sseKmsEncryptedObjects).to.deep.equal({ status: "Enabled" });
+            expect(rule.destination.encryptionConfiguration).to.deep.equal({ replicaKmsKeyId: peerKey });
+            const resources = policyDocuments(run).flatMap((p) => p.doc.Statement.flatMap((s) => asList(s.Resource)));
+            expect(resources).to.include.members([key, peerKey]);
+        });
+    });
+
+    describe("two-way replication", () => {
+        const ruleOf = (run: Run) => (single(run, t.replication).inputs.rules as Record<string, Record<string, unknown>>[])[0];
+
+        it("each stack replicates its own bucket to the peer's, derived without reading the other stack", () => {
+            expect(single(primary, t.replication).inputs.bucket).to.equal("sftp-failover-primary-123456789012");
+            expect(ruleOf(primary).destination.bucket).to.equal("arn:aws:s3:::sftp-failover-secondary-123456789012");
+            expect(single(secondary, t.replication).inputs.bucket).to.equal("sftp-failover-secondary-123456789012");
+            expect(ruleOf(secondary).destination.bucket).to.equal("arn:aws:s3:::sftp-failover-primary-123456789012");
+        });
+
+        it("has RTC 15 minutes, metrics, delete markers and replica modification sync on, for every object", () => {
+            for (const run of [primary, secondary]) {
+                const rule = ruleOf(run);
+                expect(rule.status).to.equal("Enabled");
+                expect(rule.filter).to.deep.equal({});
+                expect(rule.destination.replicationTime).to.deep.equal({ status: "Enabled", time: { minutes: 15 } });
+                expect(rule.destination.metrics).to.deep.equal({ status: "Enabled", eventThreshold: { minutes: 15 } });
+                expect(rule.deleteMarkerReplication).to.deep.equal({ status: "Enabled" });
+                expect(rule.sourceSelectionCriteria).to.deep.equal({ replicaModifications: { status: "Enabled" } });
+            }
+        });
+
+        it("is configured only after the source bucket's versioning and the role's policy", () => {
+            expect(primary.dependsOn.get("sftp-primary-replication-config")).to.have.members([
+                "sftp-primary-bucket-versioning",
+                "sftp-primary-replication-policy",
+            ]);
+        });
+
+        it("uses a least-privilege role: read from its bucket, replicate into the peer's, nothing else", () => {
+            const doc = JSON.parse(inputsOf(primary, "sftp-primary-replication-policy").policy as string) as PolicyDocument;
+            const src = "arn:aws:s3:::sftp-failover-primary-123456789012";
+            const dst = "arn:aws:s3:::sftp-failover-secondary-123456789012";
+            const grants = doc.Statement.map((s) => ({ actions: asList(s.Action as string[]).sort(), resources: asList(s.Resource) }));
+            expect(grants).to.deep.equal([
+                { actions: ["s3:GetReplicationConfiguration", "s3:ListBucket"], resources: [src] },
+                { actions: ["s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionTagging"], resources: [`${src}/*`] },
+                { actions: ["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"], resources: [`${dst}/*`] },
+            ]);
+            const trust = JSON.parse(inputsOf(primary, "sftp-primary-replication-role").assumeRolePolicy as string) as PolicyDocument;
+            expect(trust.Statement[0].Principal).to.deep.equal({ Service: "s3.amazonaws.com" });
+        });
+
+        it("can be left out (first deployment, or a peer region that cannot be reached)", async () => {
+            const run = await runRegional({ ...primaryConfig(), replicationEnabled: false });
+            expect(ofType(run, t.replication)).to.have.length(0);
+            expect(ofType(run, t.role)).to.have.length(1);
+        });
+    });
+
+    describe("policies", () => {
+        it("no policy document of either stack grants or denies on a '*' resource", () => {
+            for (const run of [primary, secondary]) {
+                const docs = policyDocuments(run);
+                expect(docs.length).to.equal(5);
+                for (const { owner, doc } of docs) {
+                    for (const st of doc.Statement) {
+                        for (const resource of asList(st.Resource)) {
+                            expect(resource, owner).to.match(/^arn:aws:/);
+                            expect(resource, owner).to.not.equal("*");
+                            // A wildcard may only end a path inside one of our buckets.
+                            if (resource.includes("*")) {
+                                expect(resource, owner).to.match(/^arn:aws:s3:::sftp-failover-(primary|secondary)-123456789012\/[^*]*\*$/);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+
+        it("the gateway role reads only its secret and parameter, and each user's prefix (read-only users get GetObject only)", () => {
+            const doc = JSON.parse(inputsOf(primary, "sftp-primary-gateway-policy").policy as string) as PolicyDocument;
+            const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+            expect(asList(bySid.ReadHostKeys.Resource)).to.deep.equal([
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:sftp-failover/primary/host-keys-AbCdEf",
+            ]);
+            expect(asList(bySid.ReadUsers.Resource)).to.deep.equal(["arn:aws:ssm:us-east-1:123456789012:parameter/sftp-failover/primary/users"]);
+            const bucket = "arn:aws:s3:::sftp-failover-primary-123456789012";
+            expect(asList(bySid.ReadWriteHomes.Resource)).to.deep.equal([`${bucket}/alice/*`, `${bucket}/partners/bob/*`]);
+            expect(asList(bySid.ReadOnlyHomes.Resource)).to.deep.equal([`${bucket}/reports/*`]);
+            expect(bySid.ReadOnlyHomes.Action).to.equal("s3:GetObject");
+            expect(asList(bySid.ListHomes.Resource)).to.deep.equal([bucket]);
+            expect(Object.keys(bySid)).to.have.members(["ReadHostKeys", "ReadUsers", "ListHomes", "ReadWriteHomes", "ReadOnlyHomes"]);
+            expect(single(primary, t.attachment).inputs.policyArn).to.equal("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+        });
+    });
+
+    describe("network and load balancer", () => {
+        it("admits the listener port only from the configured CIDRs, and the instances only from the load balancer", () => {
+            const nlbSgId = "sftp-primary-gateway-nlb-id";
+            const instanceSgId = "sftp-primary-gateway-instances-id";
+            const clients = ofType(primary, t.ingress).filter((r) => r.inputs.securityGroupId === nlbSgId);
+            expect(clients.map((r) => r.inputs.cidrIpv4)).to.deep.equal(["203.0.113.0/24", "198.51.100.10/32"]);
+            for (const r of clients) {
+                expect([r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]).to.deep.equal(["tcp", 22, 22]);
+            }
+            const toInstances = ofType(primary, t.ingress).filter((r) => r.inputs.securityGroupId === instanceSgId);
+            expect(toInstances).to.have.length(1);
+            expect(toInstances[0].inputs).to.include({ referencedSecurityGroupId: nlbSgId, fromPort: 2022, toPort: 2022 });
+            expect(toInstances[0].inputs.cidrIpv4).to.equal(undefined);
+            const nlbEgress = ofType(primary, t.egress).find((r) => r.inputs.securityGroupId === nlbSgId);
+            expect(nlbEgress?.inputs).to.include({ referencedSecurityGroupId: instanceSgId, fromPort: 2022 });
+            expect(ofType(primary, t.ingress).some((r) => r.inputs.cidrIpv4 === "0.0.0.0/0")).to.equal(false);
+        });
+
+        it("0.0.0.0/0 is accepted only with allowAnyCidr: true", async () => {
+            const run = await runRegional({ ...primaryConfig(), allowedCidrs: ["0.0.0.0/0"], allowAnyCidr: true });
+            expect(ofType(run, t.ingress).map((r) => r.inputs.cidrIpv4)).to.include("0.0.0.0/0");
+        });
+
+        it("is a public network load balancer with cross-zone on, a TCP listener and a TCP health check", () => {
+            const lb = single(primary, t.lb).inputs;
+            expect(lb).to.include({ loadBalancerType: "network", internal: false, enableCrossZoneLoadBalancing: true });
+            expect(lb.subnets).to.deep.equal(["sftp-primary-network-public-0-id", "sftp-primary-network-public-1-id"]);
+            expect(lb.securityGroups).to.deep.equal(["sftp-primary-gateway-nlb-id"]);
+            expect(single(primary, t.listener).inputs).to.include({ port: 22, protocol: "TCP" });
+            const tg = single(primary, t.tg).inputs;
+            expect(tg).to.include({ port: 2022, protocol: "TCP", targetType: "instance" });
+            expect(tg.healthCheck).to.include({ enabled: true, protocol: "TCP", port: "traffic-port" });
+        });
+
+        it("a configured listener port moves the listener, the client rules and the endpointPort output", async () => {
+            const run = await runRegional({ ...primaryConfig(), listenerPort: 2222 });
+            expect(single(run, t.listener).inputs.port).to.equal(2222);
+            const clients = ofType(run, t.ingress).filter((r) => r.inputs.cidrIpv4 !== undefined);
+            expect(clients.every((r) => r.inputs.fromPort === 2222 && r.inputs.toPort === 2222)).to.equal(true);
+            expect(run.outputs.endpointPort).to.equal(2222);
+        });
+
+        it("builds public subnets over two zones from the VPC CIDR", () => {
+            expect(single(primary, t.vpc).inputs.cidrBlock).to.equal("10.40.0.0/16");
+            expect(ofType(primary, t.subnet).map((s) => s.inputs.cidrBlock)).to.deep.equal(["10.40.0.0/20", "10.40.16.0/20"]);
+            expect(single(primary, t.routeTable).inputs.routes).to.deep.equal([{ cidrBlock: "0.0.0.0/0", gatewayId: "sftp-primary-network-igw-id" }]);
+        });
+
+        it("an existing VPC and subnets create no network resources and skip the zone lookup", async () => {
+            const run = await runRegional({
+                ...primaryConfig(),
+                network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa", "subnet-0bbb"] },
+                amiId: "ami-0fedcba9876543210",
+            });
+            for (const type of [t.vpc, t.subnet, t.igw, t.routeTable, t.association]) {
+                expect(ofType(run, type), type).to.have.length(0);
+            }
+            expect(single(run, t.asg).inputs.vpcZoneIdentifiers).to.deep.equal(["subnet-0aaa", "subnet-0bbb"]);
+            expect(ofType(run, t.sg).map((sg) => sg.inputs.vpcId)).to.deep.equal(["vpc-0abc", "vpc-0abc"]);
+            expect(run.invokes).to.not.include("aws:index/getAvailabilityZones:getAvailabilityZones");
+            expect(run.invokes).to.not.include("aws:ec2/getAmi:getAmi");
+            expect(single(run, t.launchTemplate).inputs.imageId).to.equal("ami-0fedcba9876543210");
+        });
+    });
+
+    describe("capacity modes", () => {
+        const modes: Record<CapacityMode, { min: number; desired: number; max: number }> = {
+            active: { min: 2, desired: 3, max: 6 },
+            "pilot-light": { min: 1, desired: 1, max: 6 },
+            drained: { min: 0, desired: 0, max: 0 },
+        };
+        const runs = new Map<CapacityMode, Run>();
+
+        before(async () => {
+            for (const mode of Object.keys(modes) as CapacityMode[]) {
+                runs.set(mode, await runRegional({ ...primaryConfig(), capacityMode: mode }));
+            }
+        });
+
+        for (const [mode, expected] of Object.entries(modes) as [CapacityMode, { min: number; desired: number; max: number }][]) {
+            it(`${mode}: the group is sized min ${expected.min} / desired ${expected.desired} / max ${expected.max}`, () => {
+                const run = runs.get(mode) as Run;
+                const asg = single(run, t.asg).inputs;
+                expect({ min: asg.minSize, desired: asg.desiredCapacity, max: asg.maxSize }).to.deep.equal(expected);
+                expect(run.outputs.capacityMode).to.equal(mode);
+                expect(run.outputs.desiredCapacity).to.equal(expected.desired);
+            });
+        }
+
+        it("pilot light of 0 leaves no instance but keeps the rest of the region", async () => {
+            const run = await runRegional({ ...primaryConfig(), capacityMode: "pilot-light", capacity: { min: 2, desired: 2, max: 4, pilotLight: 0 } });
+            expect(single(run, t.asg).inputs).to.include({ minSize: 0, desiredCapacity: 0, maxSize: 4 });
+            expect(ofType(run, t.lb)).to.have.length(1);
+        });
+
+        it("changing the mode changes only the group's min, desired and max — every other input of every resource is identical", () => {
+            const baseline = runs.get("active") as Run;
+            for (const mode of ["pilot-light", "drained"] as CapacityMode[]) {
+                const other = runs.get(mode) as Run;
+                expect(other.resources.map((r) => r.name)).to.deep.equal(baseline.resources.map((r) => r.name));
+                other.resources.forEach((r, i) => {
+                    const before = { ...baseline.resources[i].inputs };
+                    const after = { ...r.inputs };
+                    if (r.type === t.asg) {
+                        for (const k of ["minSize", "desiredCapacity", "maxSize"]) {
+                            delete before[k];
+                            delete after[k];
+                        }
+                    }
+                    expect(after, `${mode}: ${r.name}`).to.deep.equal(before);
+                });
+            }
+        });
+
+        it("a stack without capacityMode takes the active-passive capacities (primary active, secondary pilot light)", async () => {
+            const p = await runRegional({ ...primaryConfig(), capacityMode: undefined });
+            const s = await runRegional({ ...secondaryConfig(), capacityMode: undefined });
+            expect(p.outputs.capacityMode).to.equal("active");
+            expect(s.outputs.capacityMode).to.equal("pilot-light");
+        });
+    });
+
+    describe("host keys, users and outputs", () => {
+        it("exports every output the driver reads", () => {
+            expect(primary.outputs).to.have.all.keys(
+                "region",
+                "regionName",
+                "capacityMode",
+                "desiredCapacity",
+                "endpointDnsName",
+                "endpointZoneId",
+                "endpointPort",
+                "bucketName",
+                "bucketArn",
+                "asgName",
+                "hostKeyFingerprints",
+                "usersFingerprint",
+            );
+            expect(primary.outputs).to.include({
+                region: "us-east-1",
+                regionName: "primary",
+                endpointDnsName: "sftp-primary-gateway-nlb-0123456789.elb.us-east-1.amazonaws.com",
+                endpointZoneId: "Z26RNL4JYFTOTI",
+                endpointPort: 22,
+                bucketName: "sftp-failover-primary-123456789012",
+                bucketArn: "arn:aws:s3:::sftp-failover-primary-123456789012",
+                asgName: "sftp-primary-gateway-asg-1a2b3c",
+            });
+        });
+
+        it("both regions from the same config present identical host key and user-list fingerprints", () => {
+            const expected = loadHostKeys(fixtureHostKeys()).fingerprints;
+            expect(primary.outputs.hostKeyFingerprints).to.deep.equal(expected);
+            expect(secondary.outputs.hostKeyFingerprints).to.deep.equal(expected);
+            for (const fp of Object.values(expected)) {
+                expect(fp).to.match(/^SHA256:[A-Za-z0-9+/]{43}$/);
+            }
+            expect(primary.outputs.usersFingerprint).to.match(/^sha256:[0-9a-f]{64}$/);
+            expect(secondary.outputs.usersFingerprint).to.equal(primary.outputs.usersFingerprint);
+            expect(single(secondary, t.parameter).inputs.insecureValue).to.equal(single(primary, t.parameter).inputs.insecureValue);
+        });
+
+        it("the users parameter holds the canonical list whose sha256 is the usersFingerprint", () => {
+            const param = single(primary, t.parameter).inputs;
+            expect(param).to.include({ name: "/sftp-failover/primary/users", type: "String", tier: "Standard" });
+            const value = param.insecureValue as string;
+            expect(`sha256:${crypto.createHash("sha256").update(value).digest("hex")}`).to.equal(primary.outputs.usersFingerprint);
+            const parsed = JSON.parse(value) as { users: { name: string }[] };
+            expect(parsed.users.map((u) => u.name)).to.deep.equal(["alice", "auditor", "bob"]);
+        });
+
+        it("private keys go only to Secrets Manager, as a Pulumi secret, replicated to the peer region", () => {
+            const secret = single(primary, t.secret).inputs;
+            expect(secret.replicas).to.deep.equal([{ region: "us-west-2" }]);
+            const value = single(primary, t.secretVersion).inputs.secretString as Record<string, unknown>;
+            expect(value[pulumi.runtime.specialSigKey]).to.equal(pulumi.runtime.specialSecretSig);
+            expect(Object.keys(JSON.parse(value.value as string) as object)).to.deep.equal(["ed25519", "ecdsa", "rsa"]);
+            for (const r of primary.resources.filter((x) => x.type !== t.secretVersion)) {
+                expect(JSON.stringify(r.inputs), r.name).to.not.include("PRIVATE KEY");
+            }
+            expect(JSON.stringify(primary.outputs)).to.not.include("PRIVATE KEY");
+        });
+
+        it("the launch template boots with the region's secret, parameter and bucket in its user data", () => {
+            const lt = single(primary, t.launchTemplate).inputs;
+            const script = Buffer.from(lt.userData as string, "base64").toString("utf8");
+            expect(script).to.match(/^#!\/bin\/bash\n/);
+            expect(script).to.include("host_key_secret='arn:aws:secretsmanager:us-east-1:123456789012:secret:sftp-failover/primary/host-keys-AbCdEf'");
+            expect(lt.metadataOptions).to.include({ httpTokens: "required" });
+            expect(lt.imageId).to.equal("ami-0923456789abcdef");
+            const asg = single(primary, t.asg).inputs;
+            expect(asg.targetGroupArns).to.have.length(1);
+            expect(asg.healthCheckType).to.equal("ELB");
+        });
+    });
+});
