@@ -18,7 +18,7 @@ export interface DnsProbeOptions {
     readonly tries?: number;
     /** Pause between queries. Defaults to 0 ms. */
     readonly intervalMs?: number;
-    /** Stops the probe early; the result then covers the queries made so far. */
+    /** Stops the probe early; the result then covers the queries made so far (one in flight counts as ECANCELLED). */
     readonly signal?: AbortSignal;
 }
 
@@ -62,6 +62,13 @@ export async function probeDns(opts: DnsProbeOptions): Promise<DnsProbeResult> {
         throw new Error("name is empty");
     }
     const servers = opts.servers ?? [];
+    if (servers.length > 0) {
+        try {
+            new Resolver().setServers([...servers]);
+        } catch (err) {
+            throw new Error(`servers must be "ip" or "ip:port" entries (got ${JSON.stringify(servers)}): ${(err as Error).message}`);
+        }
+    }
     const intervalMs = opts.intervalMs ?? 0;
     const tally = newTally();
     const latencies: number[] = [];

@@ -99,6 +99,9 @@ export async function probeSftp(opts: SftpProbeOptions): Promise<SftpProbeResult
     };
     const state: ProbeState = { stage: "connect" };
     const client = new Client();
+    // Errors are reported through the step waiting on them; one that comes after the probe has its
+    // result (e.g. "connection lost" while it is being torn down) must not crash the caller.
+    client.on("error", () => undefined);
     const payload = randomBytes(opts.payloadBytes ?? 1024);
     const remotePath = path.posix.join(opts.remoteDir ?? ".", `.sftp-probe-${randomBytes(6).toString("hex")}`);
     let sftp: SFTPWrapper | undefined;

@@ -89,6 +89,12 @@ describe("DNS probe against a real Knot DNS server", () => {
         expect(String(error)).to.include("queries must be an integer 1–10000 (got 0)");
     });
 
+    it("rejects a server that is not an ip or ip:port, naming the option", async () => {
+        const error = await probeDns({ name: dns.fqdn("sftp"), servers: ["dns.example:53"] }).then(() => undefined, (err: unknown) => err);
+
+        expect(String(error)).to.include('servers must be "ip" or "ip:port" entries (got ["dns.example:53"])');
+    });
+
     it("refuses a record that is not an IPv4 address, naming it", async () => {
         const error = await dns.setRecords({ sftp: ["10.0.0.300"] }).then(() => undefined, (err: unknown) => err);
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import { probeSftp, SftpProbeOptions } from "../../automation/probes/sftp";
 import { waitUntil } from "../support/child-server";
 import { generateKeyPair, SshdServer, SshKeyPair, startSshd } from "../support/sshd";
@@ -90,6 +91,31 @@ describe("SFTP probe against a real OpenSSH sshd", () => {
         if (result.ok) return;
         expect(result.stage).to.equal("connect");
         expect(result.message).to.match(/^could not connect to 127\.0\.0\.1:1: .*ECONNREFUSED/);
+    });
+
+    it("gives up at connect, within its bound, when the server accepts TCP but never speaks SSH", async () => {
+        const silent = net.createServer(() => undefined);
+        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+        try {
+            const port = (silent.address() as net.AddressInfo).port;
+
+            const result = await probeSftp({ ...base, port, timeoutMs: 300 });
+
+            expect(result.ok).to.equal(false);
+            if (result.ok) return;
+            expect(result.stage).to.equal("connect");
+            expect(result.message).to.match(/timed out/i);
+        } finally {
+            silent.close();
+        }
+    });
+
+    it("stops at once when aborted before it starts", async () => {
+        const result = await probeSftp({ ...base, signal: AbortSignal.abort() });
+
+        expect(result).to.deep.include({ ok: false, stage: "connect" });
+        if (result.ok) return;
+        expect(result.message).to.include("aborted");
     });
 
     it("rejects options that would trust any host key", async () => {
