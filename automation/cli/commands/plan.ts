@@ -1,0 +1,46 @@
+import { Argv, CommandModule } from "yargs";
+import { controllerFrom, postureArg, processIo, progressPrinter, run, weightsArg } from "../context";
+import { GlobalArgs, withPosturePositional, withWeightsOption } from "../options";
+import { renderPlan } from "../render";
+
+/** Flags of `plan`. */
+export interface PlanArgs extends GlobalArgs {
+    readonly posture?: string;
+    readonly weights?: string;
+    readonly preview: boolean;
+}
+
+/** Builds `plan`'s flags (shared with `posture --dry-run`). */
+export function planBuilder(y: Argv<GlobalArgs>): Argv<PlanArgs> {
+    return withWeightsOption(withPosturePositional(y)).option("preview", {
+        type: "boolean",
+        default: true,
+        describe: "Run the engine's preview of each step (--no-preview for the steps only)",
+    }) as unknown as Argv<PlanArgs>;
+}
+
+/** Runs `plan` (also the body of `posture --dry-run`). */
+export async function runPlan(argv: PlanArgs): Promise<number> {
+    return run(
+        argv,
+        processIo,
+        async () => {
+            const target = postureArg(argv.posture);
+            const weights = weightsArg(argv.weights, target);
+            const controller = await controllerFrom(argv);
+            const printer = progressPrinter(processIo);
+            return controller.plan(target, { preview: argv.preview, onEvent: printer.onEvent, ...(weights !== undefined ? { activeActiveWeights: weights } : {}) });
+        },
+        renderPlan,
+    );
+}
+
+/** `plan <posture>`: ordered steps, the engine's preview of each, modelled RTO, standby cost estimate. Changes nothing. */
+export const planCommand: CommandModule<GlobalArgs, PlanArgs> = {
+    command: "plan <posture>",
+    describe: "Show the ordered steps to a posture, the engine's preview of each, the modelled RTO and a cost estimate (changes nothing)",
+    builder: planBuilder,
+    handler: async (argv) => {
+        process.exitCode = await runPlan(argv);
+    },
+};

@@ -1,0 +1,178 @@
+// What every handler shares: turning global flags into a FailoverController, printing progress
+// on stderr, printing the result (JSON or text) on stdout, and setting the exit code.
+import * as readline from "node:readline/promises";
+import { EngineEvent } from "@pulumi/pulumi/automation";
+import { FailoverController } from "../driver/controller";
+import { StackKey } from "../driver/planner";
+import { ProgressEvent } from "../driver/types";
+import { parsePosture, Posture, validateWeights, Weights } from "../posture";
+import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
+import { GlobalArgs } from "./options";
+
+/** Writes to stdout (results) and stderr (progress, prose); replaceable in tests. */
+export interface Io {
+    out(text: string): void;
+    err(text: string): void;
+    readonly stdinIsTTY: boolean;
+    ask(question: string): Promise<string>;
+}
+
+/** The process's own streams. */
+export const processIo: Io = {
+    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    stdinIsTTY: process.stdin.isTTY === true,
+    async ask(question) {
+        const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+        try {
+            return await rl.question(question);
+        } finally {
+            rl.close();
+        }
+    },
+};
+
+/** Builds the controller from the global flags. */
+export async function controllerFrom(argv: GlobalArgs): Promise<FailoverController> {
+    return FailoverController.create({
+        projectDir: argv["stack-dir"],
+        backendUrl: argv.backend,
+        sandbox: argv.sandbox,
+        identity: argv.identity,
+        journalDir: argv["journal-dir"],
+        stacks: { primary: argv["primary-stack"], secondary: argv["secondary-stack"], dns: argv["dns-stack"] },
+        fence: { endpoint: argv["cloudwatch-endpoint"] },
+        cloudWatch: { endpoint: argv["cloudwatch-endpoint"] },
+    });
+}
+
+/** Validates `--wait` and returns milliseconds. */
+export function waitMs(argv: GlobalArgs): number {
+    if (!Number.isFinite(argv.wait) || argv.wait < 0) {
+        throw new UsageError(`--wait must be a number of seconds ≥ 0 (got ${String(argv.wait)})`);
+    }
+    return argv.wait * 1000;
+}
+
+/** Validates `--step-timeout` and returns milliseconds (undefined = the controller's default). */
+export function stepTimeoutMs(value: number | undefined): number | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (!Number.isFinite(value) || value <= 0) {
+        throw new UsageError(`--step-timeout must be a number of seconds > 0 (got ${String(value)})`);
+    }
+    return value * 1000;
+}
+
+/** Parses the posture positional, naming it on error. */
+export function postureArg(value: string | undefined): Posture {
+    try {
+        return parsePosture(value ?? "");
+    } catch (err) {
+        throw new UsageError(`<posture>: ${(err as Error).message}`);
+    }
+}
+
+/** Parses `--weights 70/30`. */
+export function weightsArg(value: string | undefined, posture: Posture): Weights | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (posture !== "active-active") {
+        throw new UsageError(`--weights applies only to active-active (got posture ${posture})`);
+    }
+    const match = /^\s*(-?\d+)\s*\/\s*(-?\d+)\s*$/.exec(value);
+    if (match === null) {
+        throw new UsageError(`--weights must be primary/secondary, e.g. 70/30 (got "${value}")`);
+    }
+    try {
+        return validateWeights({ primary: Number(match[1]), secondary: Number(match[2]) }, "--weights");
+    } catch (err) {
+        throw new UsageError((err as Error).message);
+    }
+}
+
+/** Refuses a switch without --yes on a non-terminal, and asks on a terminal. Returns false if declined. */
+export async function confirm(io: Io, yes: boolean, question: string): Promise<boolean> {
+    if (yes) {
+        return true;
+    }
+    if (!io.stdinIsTTY) {
+        throw new UsageError("--yes is required when stdin is not a terminal (nothing was changed)");
+    }
+    const answer = await io.ask(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+}
+
+function seconds(ms: number): string {
+    return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Progress printer: a line per step with elapsed time, and a line per resource the engine changes. */
+export function progressPrinter(io: Io): {
+    onProgress: (e: ProgressEvent) => void;
+    onEvent: (stack: StackKey, e: EngineEvent) => void;
+} {
+    const started = Date.now();
+    const stamp = () => `[${seconds(Date.now() - started).padStart(7)}]`;
+    return {
+        onProgress(e) {
+            switch (e.type) {
+                case "step-start":
+                    io.err(`${stamp()} step ${e.step.index}: ${e.step.description} (stack ${e.step.stack}) …`);
+                    break;
+                case "step-end": {
+                    const changes = Object.entries(e.result.changes ?? {})
+                        .filter(([op]) => op !== "same")
+                        .map(([op, n]) => `${op} ${n}`)
+                        .join(", ");
+                    io.err(`${stamp()} step ${e.step.index}: ${e.result.status} in ${seconds(e.result.durationMs)}${changes !== "" ? ` (${changes})` : ""}${e.result.error !== undefined ? ` — ${e.result.error}` : ""}`);
+                    break;
+                }
+                case "fenced":
+                    io.err(`${stamp()} ${e.ok ? "fenced" : "could not fence"} ${e.region}${e.error !== undefined ? `: ${e.error}` : ""}`);
+                    break;
+                case "resume":
+                    io.err(`${stamp()} resuming interrupted run ${e.runId}${e.firstUnfinishedStep !== undefined ? ` at ${e.firstUnfinishedStep}` : ""}`);
+                    break;
+                case "waiting-for-lock":
+                    io.err(`${stamp()} waiting for the lock held by ${e.holder?.identity ?? "unknown"} (${e.holder?.operation ?? "?"})`);
+                    break;
+                default:
+                    break;
+            }
+        },
+        onEvent(stack, e) {
+            const meta = e.resOutputsEvent?.metadata;
+            if (meta !== undefined && meta.op !== "same") {
+                io.err(`${stamp()}   ${stack}: ${meta.op} ${meta.urn.split("::").pop() ?? meta.urn}`);
+            }
+        },
+    };
+}
+
+/**
+ * Runs a handler: prints its result (JSON on stdout with --json, else text), maps errors to
+ * one line on stderr and an exit code. Never throws.
+ */
+export async function run<T>(
+    argv: GlobalArgs,
+    io: Io,
+    body: () => Promise<T>,
+    render: (result: T) => string,
+    codeOf: (result: T) => number = () => exitCodes.ok,
+): Promise<number> {
+    try {
+        const result = await body();
+        io.out(argv.json ? JSON.stringify(result, null, 2) : render(result));
+        return codeOf(result);
+    } catch (err) {
+        const line = oneLine(err);
+        if (argv.json) {
+            io.out(JSON.stringify({ error: { name: (err as Error).name ?? "Error", message: line } }, null, 2));
+        }
+        io.err(`error: ${line}`);
+        return exitCodeOf(err);
+    }
+}

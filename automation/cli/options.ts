@@ -1,0 +1,54 @@
+// Options shared by every verb, built by small composable functions so each command declares
+// exactly what it accepts (and `.strict()` refuses the rest).
+import { Argv } from "yargs";
+import { postures } from "../posture";
+
+/** The global options every verb receives. */
+export interface GlobalArgs {
+    readonly json: boolean;
+    readonly "stack-dir"?: string;
+    readonly backend?: string;
+    readonly sandbox: boolean;
+    readonly identity?: string;
+    readonly wait: number;
+    readonly "primary-stack": string;
+    readonly "secondary-stack": string;
+    readonly "dns-stack": string;
+    readonly "journal-dir"?: string;
+    readonly "cloudwatch-endpoint"?: string;
+}
+
+/** Adds the global options. */
+export function withGlobalOptions<T>(y: Argv<T>) {
+    return y
+        .option("json", { type: "boolean", default: false, describe: "Print only JSON on stdout (progress still goes to stderr)" })
+        .option("stack-dir", { type: "string", describe: "Project folder holding Pulumi.yaml and the stack files (default: the repository root)" })
+        .option("backend", { type: "string", describe: "State backend URL (default: file://<stack-dir>/.pulumi-state)" })
+        .option("sandbox", { type: "boolean", default: false, describe: "Run against the sandbox provider (nothing reaches AWS)" })
+        .option("identity", { type: "string", describe: "Who is acting, for the audit log (default: the OS user)" })
+        .option("wait", { type: "number", default: 0, describe: "Seconds to wait for another operator's lock before giving up" })
+        .option("primary-stack", { type: "string", default: "primary", describe: "Name of the primary regional stack" })
+        .option("secondary-stack", { type: "string", default: "secondary", describe: "Name of the secondary regional stack" })
+        .option("dns-stack", { type: "string", default: "dns", describe: "Name of the dns stack" })
+        .option("journal-dir", { type: "string", describe: "Folder of the journal, lock and audit log (default: <stack-dir>/.failover)" })
+        .option("cloudwatch-endpoint", { type: "string", describe: "CloudWatch endpoint for the fence and replication metrics (e.g. a moto server)" });
+}
+
+/** Options of the verbs that switch posture. */
+export function withSwitchOptions<T>(y: Argv<T>) {
+    return y
+        .option("reason", { type: "string", describe: "Why, for the audit log (required for failover)" })
+        .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation (required when stdin is not a terminal)" })
+        .option("refresh", { type: "boolean", default: false, describe: "Refresh each stack before its update" })
+        .option("step-timeout", { type: "number", describe: "Seconds a step may take before its region counts as unreachable (default: 1200)" });
+}
+
+/** The `--weights` option of active-active. */
+export function withWeightsOption<T>(y: Argv<T>) {
+    return y.option("weights", { type: "string", describe: "Active-active split as primary/secondary, e.g. 70/30 (each 0–255)" });
+}
+
+/** The posture positional. */
+export function withPosturePositional<T>(y: Argv<T>) {
+    return y.positional("posture", { type: "string", demandOption: true, describe: `Target posture: ${postures.join(", ")}` });
+}

@@ -1,0 +1,95 @@
+// Text rendering of the driver's results for humans. JSON output bypasses this entirely.
+import { AuditEntry } from "../driver/audit";
+import { FenceResult, PlanResult, SetPostureResult, StatusResult } from "../driver/types";
+
+function table(rows: readonly (readonly string[])[]): string {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+    return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}
+
+/** `status` as text. */
+export function renderStatus(s: StatusResult): string {
+    const lines = [
+        `posture:   ${s.posture ?? "(not deployed)"}${s.configuredPosture !== undefined && s.configuredPosture !== s.posture ? ` (config says ${s.configuredPosture}: a switch is under way or was interrupted)` : ""}`,
+        `weights:   ${s.weights !== undefined ? `primary ${s.weights.primary} / secondary ${s.weights.secondary}` : "(unknown)"}`,
+        `serving:   ${s.serving ?? "(unknown)"}`,
+        `capacity:  primary ${s.capacity.primary ?? "?"}, secondary ${s.capacity.secondary ?? "?"}`,
+        `fence:     primary ${s.fence.primary}, secondary ${s.fence.secondary}`,
+        `lock:      ${s.lock !== undefined ? `held by ${s.lock.identity} on ${s.lock.host} (pid ${s.lock.pid}, ${s.lock.operation}, since ${s.lock.since})` : "free"}`,
+    ];
+    if (s.unfinished !== undefined) {
+        lines.push(`unfinished: run ${s.unfinished.runId} → ${s.unfinished.target} by ${s.unfinished.identity} at ${s.unfinished.at}; rerun the same posture to resume${s.unfinished.firstUnfinishedStep !== undefined ? ` at ${s.unfinished.firstUnfinishedStep}` : ""}`);
+    }
+    lines.push("");
+    const rows = [["stack", "name", "capacity/posture", "last update", "result"]];
+    for (const st of Object.values(s.stacks)) {
+        const value = st.key === "dns" ? st.outputs.posture : st.outputs.capacityMode;
+        rows.push([st.key, st.name, String(value ?? "-"), st.lastUpdate?.endTime ?? st.lastUpdate?.startTime ?? "-", st.error !== undefined ? `error: ${st.error}` : (st.lastUpdate?.result ?? "-")]);
+    }
+    lines.push(table(rows));
+    return lines.join("\n");
+}
+
+/** `plan` as text. */
+export function renderPlan(p: PlanResult): string {
+    const lines = [`plan: ${p.from ?? "(not deployed)"} → ${p.to}`];
+    for (const s of p.steps) {
+        lines.push(`  ${s.index}. ${s.skip ? "[skip] " : ""}${s.description} (stack ${s.stack})`);
+    }
+    if (p.steps.every((s) => s.skip)) {
+        lines.push("  nothing to do: every stack is already in place");
+    }
+    for (const pv of p.previews) {
+        const summary = Object.entries(pv.changeSummary ?? {})
+            .map(([op, n]) => `${op} ${n}`)
+            .join(", ");
+        lines.push(`preview ${pv.step}: ${pv.error !== undefined ? `error: ${pv.error}` : summary}`);
+        for (const c of pv.changes) {
+            lines.push(`    ${c.op} ${c.urn.split("::").pop() ?? c.urn}${c.keys !== undefined && c.keys.length > 0 ? ` [${c.keys.join(", ")}]` : ""}`);
+        }
+    }
+    if (p.modelledRtoSeconds !== undefined) {
+        lines.push(`modelled RTO of an unplanned failover: ${p.modelledRtoSeconds} s`);
+    }
+    const first = p.costs[0];
+    if (first !== undefined) {
+        lines.push(`standby cost (ESTIMATE, list prices of ${first.priceTableDate}, USD/month):`);
+        lines.push(table([["posture", "total", "standby"], ...p.costs.map((c) => [c.posture, c.monthlyUsd.toFixed(2), c.standbyMonthlyUsd.toFixed(2)])]).replace(/^/gm, "  "));
+    }
+    return lines.join("\n");
+}
+
+/** `posture`/`failover`/`failback` as text. */
+export function renderSwitch(r: SetPostureResult): string {
+    const head =
+        r.status === "unchanged"
+            ? `already ${r.to}: nothing to do`
+            : `${r.status === "degraded" ? "DEGRADED" : "ok"}: ${r.from ?? "(not deployed)"} → ${r.to} in ${(r.durationMs / 1000).toFixed(1)}s (run ${r.runId}${r.resumed !== undefined ? `, resumed ${r.resumed}` : ""})`;
+    const lines = [head];
+    for (const s of r.steps) {
+        lines.push(`  ${s.status.padEnd(7)} ${s.description}${s.error !== undefined ? ` — ${s.error}` : ""}`);
+    }
+    if (r.fenced.length > 0) {
+        lines.push(`fenced: ${r.fenced.join(", ")}`);
+    }
+    for (const rem of r.remaining) {
+        lines.push(`remaining: ${rem}`);
+    }
+    return lines.join("\n");
+}
+
+/** `fence`/`unfence` as text. */
+export function renderFence(r: FenceResult): string {
+    return `${r.region} ${r.state}`;
+}
+
+/** `history` as text. */
+export function renderHistory(entries: readonly AuditEntry[]): string {
+    if (entries.length === 0) {
+        return "no changes recorded";
+    }
+    return table([
+        ["when", "who", "operation", "from", "to", "result", "reason"],
+        ...entries.map((e) => [e.at, e.identity, e.operation, e.from ?? "-", e.to, e.result, e.reason ?? "-"]),
+    ]);
+}

@@ -1,0 +1,88 @@
+// The shared body of the verbs that switch posture (posture, failover, failback): validate every
+// flag first, refuse a non-terminal without --yes, show the plan and ask, then run with progress
+// on stderr and Ctrl-C wired to the driver's AbortSignal.
+import { FailoverController } from "../driver/controller";
+import { pendingSteps } from "../driver/planner";
+import { SetPostureOptions, SetPostureResult } from "../driver/types";
+import { Posture, Weights } from "../posture";
+import { confirm, controllerFrom, Io, progressPrinter, run, stepTimeoutMs, waitMs } from "./context";
+import { exitCodes, UsageError } from "./errors";
+import { GlobalArgs } from "./options";
+import { renderSwitch } from "./render";
+
+/** Flags of the switching verbs. */
+export interface SwitchArgs extends GlobalArgs {
+    readonly reason?: string;
+    readonly yes: boolean;
+    readonly refresh: boolean;
+    readonly "step-timeout"?: number;
+}
+
+/** The driver options every switching verb passes through. */
+export type SwitchCommon = Pick<SetPostureOptions, "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights">;
+
+/** Exit code of a switch: 3 when degraded (serving, with steps left), else 0. */
+export function switchExitCode(result: SetPostureResult): number {
+    return result.status === "degraded" ? exitCodes.degraded : exitCodes.ok;
+}
+
+/** Validates the flags every switch shares; throws UsageError naming the flag. */
+export function checkSwitchArgs(argv: SwitchArgs, target: Posture): { waitMs: number; stepTimeoutMs?: number } {
+    if (target === "failover" && (argv.reason === undefined || argv.reason.trim() === "")) {
+        throw new UsageError("--reason is required for failover (it goes to the audit log)");
+    }
+    return { waitMs: waitMs(argv), stepTimeoutMs: stepTimeoutMs(argv["step-timeout"]) };
+}
+
+/** Runs a switch through `operate` after validation and confirmation; returns the exit code. */
+export async function runSwitch(
+    argv: SwitchArgs,
+    io: Io,
+    resolve: () => { readonly target: Posture; readonly weights?: Weights },
+    label: string,
+    operate: (c: FailoverController, target: Posture, common: SwitchCommon) => Promise<SetPostureResult>,
+): Promise<number> {
+    const abort = new AbortController();
+    const onSigint = () => {
+        io.err("interrupt: stopping after the engine cancels the current step (the journal records where)");
+        abort.abort();
+    };
+    process.once("SIGINT", onSigint);
+    try {
+        return await run(
+            argv,
+            io,
+            async () => {
+                const { target, weights } = resolve();
+                const checked = checkSwitchArgs(argv, target);
+                if (!argv.yes && !io.stdinIsTTY) {
+                    await confirm(io, false, "");
+                }
+                const controller = await controllerFrom(argv);
+                if (!argv.yes) {
+                    const plan = await controller.plan(target, { preview: false, activeActiveWeights: weights });
+                    const steps = pendingSteps(plan.steps);
+                    io.err(steps.length === 0 ? `already ${target}: nothing to do` : steps.map((s) => `  ${s.index}. ${s.description}`).join("\n"));
+                    if (steps.length > 0 && !(await confirm(io, false, `${label}: ${plan.from ?? "(not deployed)"} → ${target}?`))) {
+                        throw new UsageError("declined: nothing was changed");
+                    }
+                }
+                const printer = progressPrinter(io);
+                return operate(controller, target, {
+                    waitMs: checked.waitMs,
+                    ...(checked.stepTimeoutMs !== undefined ? { stepTimeoutMs: checked.stepTimeoutMs } : {}),
+                    signal: abort.signal,
+                    onProgress: printer.onProgress,
+                    onEvent: printer.onEvent,
+                    refresh: argv.refresh,
+                    ...(argv.reason !== undefined ? { reason: argv.reason } : {}),
+                    ...(weights !== undefined ? { activeActiveWeights: weights } : {}),
+                });
+            },
+            renderSwitch,
+            switchExitCode,
+        );
+    } finally {
+        process.removeListener("SIGINT", onSigint);
+    }
+}
