@@ -14,8 +14,9 @@ export interface DnsRoutingControlsArgs {
  * health check per region that follows its routing control.
  *
  * Off by default because the cluster is billed by the hour whether used or not (see docs/dns.md).
- * Its value over the CloudWatch fence: the cluster's five regional endpoints form a quorum, so
- * a switch still works with a region down, and the safety rule refuses to turn every region off.
+ * Its value over the CloudWatch fence: the cluster answers on five regional endpoints, so a switch
+ * still works with a region down, and the safety rule refuses to turn every region off (with the
+ * CloudWatch fence, fencing both regions makes Route 53 answer both by weight).
  * Routing controls start Off: turn them On (ARC data plane) before relying on them, or every
  * record is unhealthy and Route 53 falls back to answering all of them.
  */
