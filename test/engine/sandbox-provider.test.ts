@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { engineEnvironment } from "../../automation/engine/environment";
 import { readRecords } from "../../sandbox/recorder";
 
@@ -15,11 +15,12 @@ interface ProbeSettings {
     unknownInvoke: boolean;
 }
 
-/** A tiny program of a few aws resources, all in us-east-1, with one invoke. */
+/** A tiny program of a few aws resources, all in us-east-1 (the provider's region is eu-west-1), and a few invokes. */
 function probeProgram(settings: ProbeSettings): () => Promise<Record<string, unknown>> {
     return async () => {
         const region = "us-east-1";
         const zones = await aws.getAvailabilityZones({ region });
+        const providerRegion = await aws.getRegion();
         const vpc = new aws.ec2.Vpc("probe-vpc", { region, cidrBlock: settings.vpcCidr, tags: { Name: settings.vpcTag } });
         const nlb = new aws.lb.LoadBalancer("probe-nlb", { region, loadBalancerType: "network", internal: false });
         const bucket = new aws.s3.Bucket("probe-bucket", { region, forceDestroy: true });
@@ -28,7 +29,7 @@ function probeProgram(settings: ProbeSettings): () => Promise<Record<string, unk
             await aws.getArn({ arn: "arn:aws:s3:::probe" });
         }
         return {
-            zoneNames: zones.names, vpcId: vpc.id, vpcArn: vpc.arn, nlbDnsName: nlb.dnsName, nlbZoneId: nlb.zoneId, nlbName: nlb.name,
+            providerRegion: providerRegion.region, zoneNames: zones.names, vpcId: vpc.id, vpcArn: vpc.arn, nlbDnsName: nlb.dnsName, nlbZoneId: nlb.zoneId, nlbName: nlb.name,
             bucketName: bucket.bucket, bucketRegionalDomainName: bucket.bucketRegionalDomainName, secretArn: secret.arn,
         };
     };
@@ -57,7 +58,7 @@ describe("the sandbox aws provider under the real engine", function () {
                 pulumiCommand: await PulumiCommand.get({ root: env.cliRoot, skipVersionCheck: true }),
             },
         );
-        await stack.setConfig("aws:region", { value: "us-east-1" });
+        await stack.setConfig("aws:region", { value: "eu-west-1" });
     });
 
     after(async function () {
@@ -75,6 +76,7 @@ describe("the sandbox aws provider under the real engine", function () {
         const result = await up();
         expect(result.summary.resourceChanges).to.deep.include({ create: 5 });
         const out = (key: string) => result.outputs[key].value as string;
+        expect(result.outputs.providerRegion.value, "getRegion() answers the configured aws:region").to.equal("eu-west-1");
         expect(result.outputs.zoneNames.value).to.deep.equal(["us-east-1a", "us-east-1b", "us-east-1c"]);
         expect(out("vpcId")).to.match(/^vpc-[0-9a-f]{17}$/);
         expect(out("vpcArn")).to.equal(`arn:aws:ec2:us-east-1:123456789012:vpc/${out("vpcId")}`);
@@ -102,8 +104,12 @@ describe("the sandbox aws provider under the real engine", function () {
     it("a changed tag is exactly one in-place update, of the tags", async function () {
         const before = readRecords(recordFile).length;
         settings.vpcTag = "two";
-        const result = await up();
+        const events: EngineEvent[] = [];
+        const result = await stack.up({ ...quiet, program: probeProgram(settings), onEvent: (e) => events.push(e) });
         expect(result.summary.resourceChanges).to.deep.equal({ update: 1, same: 4 });
+        const step = events.map((e) => e.resourcePreEvent?.metadata).find((m) => m?.op === "update");
+        expect(step?.diffs, "the engine sees the provider's list of changed keys").to.deep.equal(["tags"]);
+        expect(step?.detailedDiff).to.deep.equal({ tags: { diffKind: "update", inputDiff: true } });
         const updates = recordsSince(before).filter((r) => r.op === "update");
         expect(updates).to.have.length(1);
         expect(updates[0]).to.deep.include({ type: "aws:ec2/vpc:Vpc", changedKeys: ["tags"] });
