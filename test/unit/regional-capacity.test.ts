@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import { CapacityMode } from "../../automation/posture";
+import { capacityFor, validateCapacity } from "../../components/capacity";
+import { parseIpv4Cidr, subnetCidrs } from "../../components/network";
+import { bucketArnOf, regionalBucketName } from "../../components/regional-bucket";
+import { validateAllowedCidrs } from "../../components/sftp-gateway";
+
+// The regional stack's pure decisions: group sizes per capacity mode, CIDR checks and subnet
+// layout, and bucket naming — called directly, without mocks.
+
+const settings = { min: 2, desired: 3, max: 5, pilotLight: 1 };
+
+describe("regional capacity and network decisions", () => {
+    describe("capacityFor", () => {
+        it("active uses the configured min/desired/max", () => {
+            expect(capacityFor("active", settings)).to.deep.equal({ min: 2, desired: 3, max: 5 });
+        });
+        it("pilot-light pins min and desired to the pilot light and keeps max", () => {
+            expect(capacityFor("pilot-light", settings)).to.deep.equal({ min: 1, desired: 1, max: 5 });
+            expect(capacityFor("pilot-light", { ...settings, pilotLight: 0 })).to.deep.equal({ min: 0, desired: 0, max: 5 });
+        });
+        it("drained is 0/0/0", () => {
+            expect(capacityFor("drained", settings)).to.deep.equal({ min: 0, desired: 0, max: 0 });
+        });
+        it("an unknown mode throws naming it and the valid ones", () => {
+            expect(() => capacityFor("half" as CapacityMode, settings)).to.throw('unknown capacity mode "half" (valid: active, pilot-light, drained)');
+        });
+    });
+
+    describe("validateCapacity", () => {
+        it("accepts consistent sizes", () => {
+            expect(validateCapacity(settings)).to.deep.equal(settings);
+        });
+        const bad: [string, typeof settings, RegExp][] = [
+            ["min above desired", { ...settings, min: 4 }, /capacity must satisfy min ≤ desired ≤ max \(got min 4, desired 3, max 5\)/],
+            ["desired above max", { ...settings, desired: 6 }, /capacity must satisfy min ≤ desired ≤ max/],
+            ["a fractional size", { ...settings, desired: 2.5 }, /capacity\.desired must be an integer 0–1000 \(got 2\.5\)/],
+            ["a negative size", { ...settings, min: -1 }, /capacity\.min must be an integer/],
+            ["max of 0", { min: 0, desired: 0, max: 0, pilotLight: 0 }, /capacity\.max must be at least 1/],
+            ["a pilot light above max", { ...settings, pilotLight: 6 }, /capacity\.pilotLight must not exceed capacity\.max/],
+        ];
+        for (const [what, value, message] of bad) {
+            it(`refuses ${what}`, () => {
+                expect(() => validateCapacity(value)).to.throw(message);
+            });
+        }
+    });
+
+    describe("CIDRs", () => {
+        it("parses strict IPv4 CIDRs and refuses host bits or bad octets", () => {
+            expect(parseIpv4Cidr("10.40.0.0/16")).to.deep.equal({ base: 10 * 2 ** 24 + 40 * 2 ** 16, prefix: 16 });
+            expect(parseIpv4Cidr("10.40.0.1/16")).to.equal(null);
+            expect(parseIpv4Cidr("300.1.1.0/24")).to.equal(null);
+            expect(parseIpv4Cidr("10.0.0.0/33")).to.equal(null);
+            expect(parseIpv4Cidr("::/0")).to.equal(null);
+        });
+
+        it("splits a VPC into /+4 subnets", () => {
+            expect(subnetCidrs("10.40.0.0/16", 3)).to.deep.equal(["10.40.0.0/20", "10.40.16.0/20", "10.40.32.0/20"]);
+            expect(subnetCidrs("192.168.8.0/22", 2)).to.deep.equal(["192.168.8.0/26", "192.168.8.64/26"]);
+            expect(() => subnetCidrs("10.0.0.0/8", 2)).to.throw(/network\.vpcCidr must be an IPv4 CIDR from \/16 to \/24/);
+        });
+
+        it("client CIDRs: valid ones pass; the open internet only when allowed; mistakes are named", () => {
+            expect(validateAllowedCidrs(["203.0.113.0/24"], false)).to.deep.equal(["203.0.113.0/24"]);
+            expect(validateAllowedCidrs(["0.0.0.0/0"], true)).to.deep.equal(["0.0.0.0/0"]);
+            expect(() => validateAllowedCidrs(["0.0.0.0/0"], false)).to.throw(/allowedCidrs contains 0\.0\.0\.0\/0, .*set allowAnyCidr: true/);
+            expect(() => validateAllowedCidrs([], false)).to.throw(/allowedCidrs must list at least one client CIDR/);
+            expect(() => validateAllowedCidrs(["203.0.113.7/24"], false)).to.throw(/allowedCidrs entry "203\.0\.113\.7\/24" is not an IPv4 CIDR/);
+            expect(() => validateAllowedCidrs(["10.0.0.0/8", "10.0.0.0/8"], false)).to.throw(/lists 10\.0\.0\.0\/8 twice/);
+        });
+    });
+
+    describe("bucket names", () => {
+        it("are <prefix>-<regionName>-<account>, so each stack can name its peer's bucket", () => {
+            expect(regionalBucketName("sftp-failover", "secondary", "123456789012")).to.equal("sftp-failover-secondary-123456789012");
+            expect(bucketArnOf("aws-us-gov", "b-1")).to.equal("arn:aws-us-gov:s3:::b-1");
+        });
+        it("refuse a prefix that makes an invalid bucket name", () => {
+            expect(() => regionalBucketName("x".repeat(50), "primary", "123456789012")).to.throw(/namePrefix "x+" gives the invalid bucket name/);
+        });
+    });
+});

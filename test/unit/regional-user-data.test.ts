@@ -1,0 +1,108 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import { renderGatewayUserData, renderUsersSyncScript, sftpgoDumpFilter } from "../../components/gateway-user-data";
+import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
+import { fixtures } from "./regional-harness";
+
+// The gateway's scripts, checked by the real tools: shellcheck on both rendered scripts, and jq on
+// the filter that turns the canonical user list into SFTPGo's dump.
+
+const args = {
+    region: "us-west-2",
+    bucketName: "sftp-failover-secondary-123456789012",
+    hostKeySecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:sftp-failover/secondary/host-keys-AbCdEf",
+    usersParameterName: "/sftp-failover/secondary/users",
+};
+
+function hasTool(name: string): boolean {
+    return spawnSync(name, ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+/** Skips when the tool is missing on a developer machine; in CI a missing tool fails the test. */
+function requireTool(ctx: Mocha.Context, name: string): void {
+    if (!hasTool(name)) {
+        if (process.env.CI !== undefined && process.env.CI !== "") {
+            throw new Error(`${name} is not installed (apt-get install -y ${name}); CI must run this test`);
+        }
+        ctx.skip();
+    }
+}
+
+function shellcheck(script: string): { status: number | null; output: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "user-data-"));
+    try {
+        const file = path.join(dir, "script.sh");
+        fs.writeFileSync(file, script);
+        const res = spawnSync("shellcheck", ["--severity=style", "--shell=bash", file], { encoding: "utf8" });
+        return { status: res.status, output: `${res.stdout}${res.stderr}` };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+describe("regional gateway user data", () => {
+    it("the boot script passes shellcheck at every severity", function () {
+        requireTool(this, "shellcheck");
+        const res = shellcheck(renderGatewayUserData({ ...args, sftpgoVersion: "2.6.6", port: 2022 }));
+        expect(res.output).to.equal("");
+        expect(res.status).to.equal(0);
+    });
+
+    it("the users sync script passes shellcheck at every severity", function () {
+        requireTool(this, "shellcheck");
+        const res = shellcheck(renderUsersSyncScript(args));
+        expect(res.output).to.equal("");
+        expect(res.status).to.equal(0);
+    });
+
+    it("shellcheck is really checking: a script with an unquoted variable is reported", function () {
+        requireTool(this, "shellcheck");
+        const res = shellcheck("#!/bin/bash\nrm -rf $1/tmp\n");
+        expect(res.status).to.not.equal(0);
+        expect(res.output).to.include("SC2086");
+    });
+
+    it("the boot script embeds the sync script, the timer, the host-key secret and the SFTPGo settings", () => {
+        const script = renderGatewayUserData(args);
+        const embedded = /base64 -d > \/usr\/local\/sbin\/sftp-users-sync <<'SCRIPT'\n([A-Za-z0-9+/=]+)\nSCRIPT/.exec(script);
+        expect(embedded).to.not.equal(null);
+        expect(Buffer.from((embedded as RegExpExecArray)[1], "base64").toString("utf8")).to.equal(renderUsersSyncScript(args));
+        expect(script).to.include(`host_key_secret='${args.hostKeySecretArn}'`);
+        expect(script).to.include("SFTPGO_DATA_PROVIDER__DRIVER=memory");
+        expect(script).to.include("SFTPGO_SFTPD__PASSWORD_AUTHENTICATION=false");
+        expect(script).to.include("OnUnitActiveSec=1min");
+        expect(script).to.include("systemctl enable --now sftp-users-sync.timer");
+        expect(script).to.not.include("PRIVATE KEY");
+    });
+
+    it("refuses values that could inject shell code", () => {
+        expect(() => renderGatewayUserData({ ...args, bucketName: "x'; rm -rf / #" })).to.throw(/bucketName .* not allowed/);
+        expect(() => renderGatewayUserData({ ...args, port: 22 })).to.throw(/gateway port must be an integer 1024–65535/);
+        expect(() => renderGatewayUserData({ ...args, usersRefreshInterval: "soon" })).to.throw(/usersRefreshInterval/);
+    });
+
+    it("jq turns the canonical user list into an SFTPGo dump with S3 homes and read-only permissions", function () {
+        requireTool(this, "jq");
+        const users = parseUsersYaml(fs.readFileSync(path.join(fixtures, "users.yaml"), "utf8"), "users.yaml");
+        const out = execFileSync("jq", ["--arg", "bucket", args.bucketName, "--arg", "region", args.region, sftpgoDumpFilter], {
+            input: canonicalUsersJson(users),
+            encoding: "utf8",
+        });
+        const dump = JSON.parse(out) as { users: Record<string, unknown>[]; folders: unknown[]; admins: unknown[] };
+        expect(dump.folders).to.deep.equal([]);
+        expect(dump.admins).to.deep.equal([]);
+        expect(dump.users.map((u) => u.username)).to.deep.equal(["alice", "auditor", "bob"]);
+        const auditor = dump.users[1];
+        expect(auditor.permissions).to.deep.equal({ "/": ["list", "download"] });
+        expect(auditor.filesystem).to.deep.equal({
+            provider: 1,
+            s3config: { bucket: args.bucketName, region: args.region, key_prefix: "reports/" },
+        });
+        expect(dump.users[2].permissions).to.deep.equal({ "/": ["*"] });
+        expect(dump.users[2].public_keys).to.deep.equal(users[2].publicKeys);
+        expect(dump.users[0].status).to.equal(1);
+    });
+});

@@ -1,0 +1,107 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect } from "chai";
+import { canonicalUsersJson, parameterTierFor, parseUsersYaml, usersFingerprint, validateUsers } from "../../components/sftp-users";
+import { fixtures } from "./regional-harness";
+
+// Users as code: validation names the user at fault, and the canonical form (hence the
+// fingerprint the driver compares across regions) does not depend on how the list is written.
+
+const key = (name: string) => fs.readFileSync(path.join(fixtures, "user-keys", `${name}.pub`), "utf8").trim();
+
+describe("regional users", () => {
+    it("parses the fixture file into canonical users sorted by name, homes ending in '/'", () => {
+        const users = parseUsersYaml(fs.readFileSync(path.join(fixtures, "users.yaml"), "utf8"), "users.yaml");
+        expect(users.map((u) => [u.name, u.homePrefix, u.readOnly])).to.deep.equal([
+            ["alice", "alice/", false],
+            ["auditor", "reports/", true],
+            ["bob", "partners/bob/", false],
+        ]);
+        expect(users[2].publicKeys).to.have.length(2);
+        expect(users[2].publicKeys.every((k) => k.split(" ").length === 2)).to.equal(true);
+    });
+
+    it("the fingerprint ignores order, comments and repeated keys, and changes with any real change", () => {
+        const a = validateUsers([
+            { name: "alice", publicKeys: [key("alice")] },
+            { name: "bob", publicKeys: [key("bob"), key("carol")] },
+        ]);
+        const b = validateUsers([
+            { name: "bob", publicKeys: [key("carol").replace("carol@example", "other comment"), key("bob"), key("bob")] },
+            { name: "alice", publicKeys: [key("alice")], homePrefix: "alice/", readOnly: false },
+        ]);
+        expect(canonicalUsersJson(b)).to.equal(canonicalUsersJson(a));
+        expect(usersFingerprint(b)).to.equal(usersFingerprint(a));
+        const c = validateUsers([
+            { name: "alice", publicKeys: [key("alice")], readOnly: true },
+            { name: "bob", publicKeys: [key("bob"), key("carol")] },
+        ]);
+        expect(usersFingerprint(c)).to.not.equal(usersFingerprint(a));
+    });
+
+    it("an empty list is valid (a region can serve nobody)", () => {
+        expect(validateUsers([])).to.deep.equal([]);
+        expect(usersFingerprint([])).to.match(/^sha256:[0-9a-f]{64}$/);
+    });
+
+    describe("invalid users fail before anything is deployed, naming the user", () => {
+        const cases: [string, unknown, RegExp][] = [
+            ["a bad name", [{ name: "Alice Smith", publicKeys: [key("alice")] }], /user "Alice Smith" \(users\[0\]\): name must match/],
+            ["a missing name", [{ publicKeys: [key("alice")] }], /users\[0\]: name must match/],
+            [
+                "a malformed public key",
+                [{ name: "alice", publicKeys: [key("alice")] }, { name: "bob", publicKeys: ["ssh-ed25519 AAAAnotakey"] }],
+                /user "bob" \(users\[1\]\): publicKeys\[0\] is not a valid SSH public key/,
+            ],
+            [
+                "a key whose type does not match its data",
+                [{ name: "carol", publicKeys: [`ssh-rsa ${key("alice").split(" ")[1]}`] }],
+                /user "carol" \(users\[0\]\): publicKeys\[0\] is not a valid SSH public key: key data says "ssh-ed25519"/,
+            ],
+            ["a weak RSA key", [{ name: "dave", publicKeys: [key("weak1024")] }], /user "dave" .*1024 bits/],
+            ["no keys", [{ name: "erin", publicKeys: [] }], /user "erin" \(users\[0\]\): publicKeys must be a non-empty list/],
+            [
+                "a duplicate name",
+                [
+                    { name: "alice", publicKeys: [key("alice")] },
+                    { name: "bob", publicKeys: [key("bob")] },
+                    { name: "alice", publicKeys: [key("carol")] },
+                ],
+                /user "alice" is declared twice \(users\[0\] and users\[2\]\)/,
+            ],
+            [
+                "a home inside another user's home",
+                [
+                    { name: "alice", publicKeys: [key("alice")], homePrefix: "shared" },
+                    { name: "bob", publicKeys: [key("bob")], homePrefix: "shared/bob" },
+                ],
+                /user "bob" has homePrefix "shared\/bob\/" inside user "alice"'s "shared\/"/,
+            ],
+            [
+                "a home that escapes upwards",
+                [{ name: "alice", publicKeys: [key("alice")], homePrefix: "../etc" }],
+                /user "alice" \(users\[0\]\): homePrefix "\.\.\/etc" must be relative/,
+            ],
+            ["an absolute home", [{ name: "alice", publicKeys: [key("alice")], homePrefix: "/root" }], /user "alice" .*homePrefix "\/root"/],
+            ["a non-boolean readOnly", [{ name: "alice", publicKeys: [key("alice")], readOnly: "yes" }], /user "alice" .*readOnly must be true or false/],
+            ["an unknown field", [{ name: "alice", publicKeys: [key("alice")], password: "x" }], /user "alice" .*unknown field\(s\) password/],
+            ["not a list", { alice: {} }, /expected a list of users/],
+        ];
+        for (const [what, raw, message] of cases) {
+            it(what, () => {
+                expect(() => validateUsers(raw, "users.yaml")).to.throw(message);
+            });
+        }
+
+        it("a file that is not YAML, or has no users list, names the file", () => {
+            expect(() => parseUsersYaml("users: [\n", "/x/users.yaml")).to.throw(/^\/x\/users\.yaml: not valid YAML/);
+            expect(() => parseUsersYaml("people: []\n", "/x/users.yaml")).to.throw(/^\/x\/users\.yaml: expected a top-level "users:" list/);
+        });
+    });
+
+    it("picks the smallest SSM tier that holds the list, and refuses one that fits none", () => {
+        expect(parameterTierFor("x".repeat(4096))).to.equal("Standard");
+        expect(parameterTierFor("x".repeat(4097))).to.equal("Advanced");
+        expect(() => parameterTierFor("x".repeat(8193))).to.throw(/8193 bytes .* at most 8192/);
+    });
+});
