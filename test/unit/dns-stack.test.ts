@@ -350,6 +350,31 @@ describe("DNS stack (mocks)", () => {
             await expectRefused({ secondaryStack: undefined }, /^sftp-failover:secondaryStack is required/);
         });
 
+        it("a region given both as a stack and as an endpoint", async () => {
+            await expectRefused(
+                { primaryEndpoint: { dnsName: "sftp-a.partner.example.net", zoneId: "Z1", port: 22 } },
+                "sftp-failover:primaryStack and sftp-failover:primaryEndpoint are both set; give one",
+            );
+        });
+
+        it("an explicit endpoint with a bad port or no DNS name", async () => {
+            const endpoint = (e: Record<string, unknown>) => ({ primaryStack: undefined, primaryEndpoint: e });
+            await expectRefused(endpoint({ dnsName: "a.example.net", zoneId: "Z1", port: 70000 }), "sftp-failover:primaryEndpoint.port must be an integer 1–65535 (got 70000)");
+            await expectRefused(endpoint({ dnsName: "a.example.net", zoneId: "Z1", port: "22" }), 'sftp-failover:primaryEndpoint.port must be an integer 1–65535 (got "22")');
+            await expectRefused(endpoint({ zoneId: "Z1", port: 22 }), "sftp-failover:primaryEndpoint.dnsName must be a non-empty string (got undefined)");
+        });
+
+        it("activeActiveWeights that are not a { primary, secondary } object", async () => {
+            await expectRefused({ activeActiveWeights: [50, 50] }, "sftp-failover:activeActiveWeights must be an object { primary, secondary } (got [50,50])");
+            await expectRefused({ activeActiveWeights: { primary: 50, secondary: 50, tertiary: 1 } }, "sftp-failover:activeActiveWeights has unknown keys tertiary (valid: primary, secondary)");
+            await expectRefused({ activeActiveWeights: { primary: 50 } }, "sftp-failover:activeActiveWeights.secondary must be an integer 0–255 (got undefined)");
+        });
+
+        it("no hosted zone and no record name", async () => {
+            await expectRefused({ zoneId: undefined }, "sftp-failover:zoneId or sftp-failover:zoneName is required (the existing hosted zone of the service record)");
+            await expectRefused({ recordName: undefined }, /recordName/);
+        });
+
         it("a zone given both by id and by name", async () => {
             await expectRefused({ zoneName: "example.com" }, "sftp-failover:zoneId and sftp-failover:zoneName are both set; give one");
         });
