@@ -1,0 +1,92 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import { fixtureHostKeys, fixtures, primaryConfig, runRegional, runRegionalFailure } from "./regional-harness";
+
+// Every invalid regional config fails the program with a message naming the key (or the user),
+// before a single resource is declared.
+
+const keys = fixtureHostKeys();
+const alice = fs.readFileSync(path.join(fixtures, "user-keys", "alice.pub"), "utf8").trim();
+
+let tmpDir = "";
+
+function usersFile(yaml: string): string {
+    const file = path.join(tmpDir, `users-${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(file, yaml);
+    return file;
+}
+
+describe("regional config (mocks)", () => {
+    before(() => {
+        tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "regional-config-"));
+    });
+    after(() => {
+        fs.rmSync(tmpDir, { recursive: true, force: true });
+    });
+
+    it("the base config is valid (so each case below fails for its own reason)", async () => {
+        const run = await runRegional(primaryConfig());
+        expect(run.resources.length).to.be.greaterThan(30);
+    });
+
+    const cases: [string, () => Record<string, unknown>, RegExp][] = [
+        ["region missing", () => ({ region: undefined }), /sftp-failover:region/],
+        ["region malformed", () => ({ region: "US East" }), /sftp-failover:region must be an AWS region like us-east-1 \(got "US East"\)/],
+        ["regionName unknown", () => ({ regionName: "tertiary" }), /sftp-failover:regionName/],
+        ["peerRegion missing", () => ({ peerRegion: undefined }), /sftp-failover:peerRegion/],
+        ["peerRegion equal to region", () => ({ peerRegion: "us-east-1" }), /sftp-failover:peerRegion must differ from region/],
+        ["capacityMode unknown", () => ({ capacityMode: "half" }), /sftp-failover:capacityMode/],
+        ["capacity inconsistent", () => ({ capacity: { min: 3, desired: 2, max: 4 } }), /sftp-failover:capacity must satisfy min ≤ desired ≤ max/],
+        ["capacity pilot light above max", () => ({ capacity: { max: 2, pilotLight: 3 } }), /sftp-failover:capacity\.pilotLight must not exceed/],
+        ["capacity with an unknown key", () => ({ capacity: { desierd: 2 } }), /sftp-failover:capacity has unknown key\(s\) desierd/],
+        ["allowedCidrs missing", () => ({ allowedCidrs: undefined }), /sftp-failover:allowedCidrs/],
+        ["allowedCidrs not JSON", () => ({ allowedCidrs: "10.0.0.0/8" }), /sftp-failover:allowedCidrs/],
+        ["allowedCidrs not a list", () => ({ allowedCidrs: { a: "10.0.0.0/8" } }), /sftp-failover:allowedCidrs must be a list of IPv4 CIDRs/],
+        ["allowedCidrs open to the internet", () => ({ allowedCidrs: ["0.0.0.0/0"] }), /sftp-failover:allowedCidrs contains 0\.0\.0\.0\/0.*allowAnyCidr: true/],
+        ["allowedCidrs with host bits", () => ({ allowedCidrs: ["10.1.2.3/8"] }), /sftp-failover:allowedCidrs entry "10\.1\.2\.3\/8"/],
+        ["listenerPort out of range", () => ({ listenerPort: 70000 }), /sftp-failover:listenerPort/],
+        ["noncurrentVersionDays of 0", () => ({ noncurrentVersionDays: 0 }), /sftp-failover:noncurrentVersionDays/],
+        ["network.vpcCidr too large", () => ({ network: { vpcCidr: "10.0.0.0/8" } }), /sftp-failover:network\.vpcCidr must be an IPv4 CIDR from \/16 to \/24/],
+        ["network with one subnet", () => ({ network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa"] } }), /sftp-failover:network\.subnetIds must list at least two/],
+        ["network.availabilityZoneCount above the region's zones", () => ({ network: { availabilityZoneCount: 4 } }), /sftp-failover:network\.availabilityZoneCount is 4 but us-east-1 offers 3 zones/],
+        ["kmsKeyArn without peerKmsKeyArn", () => ({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1" }), /sftp-failover:peerKmsKeyArn must be set together/],
+        ["kmsKeyArn malformed", () => ({ kmsKeyArn: "my-key", peerKmsKeyArn: "other" }), /sftp-failover:kmsKeyArn must be a KMS key ARN/],
+        ["namePrefix with capitals", () => ({ namePrefix: "SFTP" }), /sftp-failover:namePrefix must be 3–30 lowercase/],
+        ["amiId malformed", () => ({ amiId: "ubuntu" }), /sftp-failover:amiId must be an AMI id/],
+        ["sftpgoVersion malformed", () => ({ sftpgoVersion: "latest; rm -rf /" }), /sftp-failover:sftpgoVersion must be a version like 2\.6\.6/],
+        ["hostKeys missing", () => ({ hostKeys: undefined }), /sftp-failover:hostKeys/],
+        ["hostKeys.ecdsa missing", () => ({ hostKeys: { ed25519: keys.ed25519, rsa: keys.rsa } }), /sftp-failover:hostKeys\.ecdsa is missing/],
+        [
+            "hostKeys.rsa too weak",
+            () => ({ hostKeys: { ...keys, rsa: fs.readFileSync(path.join(fixtures, "host-keys", "weak_rsa_2048_key"), "utf8") } }),
+            /sftp-failover:hostKeys\.rsa has 2048 bits/,
+        ],
+        ["usersFile missing", () => ({ usersFile: path.join(os.tmpdir(), "no-such-users.yaml") }), /sftp-failover:usersFile cannot be read: .*no-such-users\.yaml \(ENOENT\)/],
+        [
+            "a user with a bad name",
+            () => ({ usersFile: usersFile(`users:\n  - name: Bad-Name\n    publicKeys: ["${alice}"]\n`) }),
+            /user "Bad-Name" \(users\[0\]\): name must match/,
+        ],
+        [
+            "a user with a malformed key",
+            () => ({ usersFile: usersFile(`users:\n  - name: zoe\n    publicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOjy"]\n`) }),
+            /user "zoe" \(users\[0\]\): publicKeys\[0\] is not a valid SSH public key/,
+        ],
+        [
+            "a duplicate user",
+            () => ({ usersFile: usersFile(`users:\n  - name: zoe\n    publicKeys: ["${alice}"]\n  - name: zoe\n    publicKeys: ["${alice}"]\n`) }),
+            /user "zoe" is declared twice \(users\[0\] and users\[1\]\)/,
+        ],
+    ];
+
+    for (const [what, overrides, message] of cases) {
+        it(`${what}: fails naming the key, before any resource`, async () => {
+            const { error, resources } = await runRegionalFailure({ ...primaryConfig(), ...overrides() });
+            expect(error.message).to.match(message);
+            expect(error.message.split("\n")[0].length, "one-line message").to.be.lessThan(400);
+            expect(resources.filter((r) => r.type.startsWith("aws:")), "resources declared before the error").to.deep.equal([]);
+        });
+    }
+});
