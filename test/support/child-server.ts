@@ -1,4 +1,7 @@
 import { ChildProcess, spawn, SpawnOptions } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 /**
  * A server process owned by a test: started in the foreground, its output kept (the tail only) for
@@ -15,6 +18,7 @@ export interface ChildServer {
 }
 
 const live = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -22,13 +26,33 @@ function installExitHook(): void {
         return;
     }
     exitHookInstalled = true;
-    // 'exit' handlers must be synchronous; kill() is, and a server left behind would hold its port
-    // and keep running after the suite.
+    // 'exit' handlers must be synchronous; kill() and rmSync are, and a server left behind would
+    // hold its port and keep running after the suite.
     process.once("exit", () => {
         for (const child of live) {
             child.kill("SIGKILL");
         }
+        for (const dir of tempDirs) {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
+}
+
+/**
+ * A temporary folder of a server (config, keys, zone), removed by `remove()` or, failing that,
+ * when the test process exits.
+ */
+export function serverTempDir(prefix: string): { readonly path: string; remove(): void } {
+    installExitHook();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    tempDirs.add(dir);
+    return {
+        path: dir,
+        remove() {
+            fs.rmSync(dir, { recursive: true, force: true });
+            tempDirs.delete(dir);
+        },
+    };
 }
 
 const outputLimit = 8192;

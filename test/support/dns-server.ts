@@ -1,10 +1,9 @@
 import { execFile } from "node:child_process";
 import { Resolver } from "node:dns/promises";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ChildServer, startChild, waitUntil } from "./child-server";
+import { ChildServer, serverTempDir, startChild, waitUntil } from "./child-server";
 import { freeTcpUdpPort } from "./ports";
 
 const run = promisify(execFile);
@@ -61,7 +60,8 @@ export async function startDnsServer(opts?: StartDnsServerOptions): Promise<DnsS
     }
     const zone = (opts?.zone ?? "failover.test").replace(/\.$/, "");
     const ttl = opts?.ttl ?? 0;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sftp-failover-dns-"));
+    const temp = serverTempDir("sftp-failover-dns-");
+    const dir = temp.path;
     const zoneFile = path.join(dir, `${zone}.zone`);
     const configFile = path.join(dir, "knot.conf");
     let serial = 1;
@@ -90,7 +90,7 @@ export async function startDnsServer(opts?: StartDnsServerOptions): Promise<DnsS
                         server,
                     });
                 };
-                return dnsServer(port, zone, setRecords, server, dir);
+                return dnsServer(port, zone, setRecords, server, temp);
             } catch (err) {
                 lastError = err;
                 await server.stop();
@@ -98,7 +98,7 @@ export async function startDnsServer(opts?: StartDnsServerOptions): Promise<DnsS
         }
         throw lastError;
     } catch (err) {
-        fs.rmSync(dir, { recursive: true, force: true });
+        temp.remove();
         throw err;
     }
 }
@@ -108,7 +108,7 @@ function dnsServer(
     zone: string,
     setRecords: (records: ARecords) => Promise<void>,
     server: ChildServer,
-    dir: string,
+    temp: { remove(): void },
 ): DnsServer {
     return {
         port,
@@ -119,7 +119,7 @@ function dnsServer(
         output: () => server.output(),
         async stop() {
             await server.stop();
-            fs.rmSync(dir, { recursive: true, force: true });
+            temp.remove();
         },
     };
 }

@@ -4,7 +4,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ChildServer, startChild, waitUntil } from "./child-server";
+import { ChildServer, serverTempDir, startChild, waitUntil } from "./child-server";
 import { freePort } from "./ports";
 
 const run = promisify(execFile);
@@ -94,7 +94,8 @@ export async function startSshd(opts?: StartSshdOptions): Promise<SshdServer> {
         throw new Error(`sshd not found at ${sshdPath}: run scripts/ensure-test-tools`);
     }
     const user = opts?.user ?? os.userInfo().username;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sftp-failover-sshd-"));
+    const temp = serverTempDir("sftp-failover-sshd-");
+    const dir = temp.path;
     try {
         const hostKeyFingerprints = await writeHostKeys(dir, opts?.hostKeys ?? {});
         const sftpDir = path.join(dir, "sftp");
@@ -119,7 +120,7 @@ export async function startSshd(opts?: StartSshdOptions): Promise<SshdServer> {
                     timeoutMs: opts?.readyTimeoutMs ?? 15_000,
                     server,
                 });
-                return sshdServer(port, user, hostKeyFingerprints, sftpDir, setAuthorizedKeys, server, dir);
+                return sshdServer(port, user, hostKeyFingerprints, sftpDir, setAuthorizedKeys, server, temp);
             } catch (err) {
                 lastError = err;
                 await server.stop();
@@ -127,7 +128,7 @@ export async function startSshd(opts?: StartSshdOptions): Promise<SshdServer> {
         }
         throw lastError;
     } catch (err) {
-        fs.rmSync(dir, { recursive: true, force: true });
+        temp.remove();
         throw err;
     }
 }
@@ -139,7 +140,7 @@ function sshdServer(
     sftpDir: string,
     setAuthorizedKeys: (keys: readonly string[]) => void,
     server: ChildServer,
-    dir: string,
+    temp: { remove(): void },
 ): SshdServer {
     return {
         port,
@@ -150,7 +151,7 @@ function sshdServer(
         output: () => server.output(),
         async stop() {
             await server.stop();
-            fs.rmSync(dir, { recursive: true, force: true });
+            temp.remove();
         },
     };
 }
