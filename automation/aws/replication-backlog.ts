@@ -146,6 +146,10 @@ export async function readReplicationBacklog(rule: ReplicationRule, opts?: ReadR
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     const onAbort = () => abort.abort();
+    // A signal aborted before the call fires no event: it is checked too.
+    if (opts?.signal?.aborted) {
+        abort.abort();
+    }
     opts?.signal?.addEventListener("abort", onAbort, { once: true });
     const where = `CloudWatch in ${rule.region}${opts?.endpoint === undefined ? "" : ` at ${opts.endpoint}`}`;
     try {

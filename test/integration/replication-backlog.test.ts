@@ -165,6 +165,13 @@ describe("replication backlog read from CloudWatch (moto server)", () => {
         expect((error as Error).cause).to.not.equal(undefined);
     });
 
+    it("throws ReplicationMetricsUnavailableError saying so when the read is aborted", async () => {
+        const error = await read({ signal: AbortSignal.abort() }).then(() => undefined, (err: unknown) => err);
+
+        expect(error).to.be.instanceOf(ReplicationMetricsUnavailableError);
+        expect((error as Error).message).to.match(/rule "to-secondary" from CloudWatch in us-east-1 at http:\/\/127\.0\.0\.1:\d+: aborted$/);
+    });
+
     it("rejects a negative limit and names it", async () => {
         const error = await read({ thresholds: { maxBytesPending: -1 } }).then(() => undefined, (err: unknown) => err);
 
