@@ -127,6 +127,9 @@ export class DnsFailover extends pulumi.ComponentResource {
 
     constructor(name: string, args: DnsFailoverArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:dns:DnsFailover", name, {}, opts);
+        if (args.recordName.trim() === "") {
+            throw new pulumi.ResourceError("recordName must not be empty", this);
+        }
         const weights = validateWeights(args.weights);
         const timing = validateHealthCheckTiming(args.healthCheck ?? { requestInterval: defaultRequestInterval, failureThreshold: defaultFailureThreshold });
         const ttl = validateTtl(args.ttl ?? defaultTtl, args.allowLongTtl ?? false);
