@@ -70,6 +70,28 @@ describe("SFTP probe against a real OpenSSH sshd", () => {
         expect(fs.readdirSync(sshd.sftpDir)).to.deep.equal([]);
     });
 
+    it("trusts a second server that shares the first one's host keys, as the secondary region does", async () => {
+        const [ed25519, ecdsa, rsa] = await Promise.all([generateKeyPair("ed25519"), generateKeyPair("ecdsa"), generateKeyPair("rsa")]);
+        const primary = await startSshd({ hostKeys: { ed25519: ed25519.privateKey, ecdsa: ecdsa.privateKey, rsa: rsa.privateKey } });
+        const secondary = await startSshd({
+            hostKeys: { ed25519: ed25519.privateKey, ecdsa: ecdsa.privateKey, rsa: rsa.privateKey },
+            authorizedKeys: [userKey.publicKey],
+        });
+        try {
+            expect(secondary.hostKeyFingerprints).to.deep.equal(primary.hostKeyFingerprints);
+            expect(primary.hostKeyFingerprints).to.deep.equal({ ed25519: ed25519.fingerprint, ecdsa: ecdsa.fingerprint, rsa: rsa.fingerprint });
+
+            const pinnedToPrimary = Object.values(primary.hostKeyFingerprints);
+            const onSecondary = await probeSftp({ ...base, port: secondary.port, expectedHostKeyFingerprints: pinnedToPrimary });
+            const onOwnKeys = await probeSftp({ ...base, expectedHostKeyFingerprints: pinnedToPrimary });
+
+            expect(onSecondary.ok, JSON.stringify(onSecondary)).to.equal(true);
+            expect(onOwnKeys).to.deep.include({ ok: false, stage: "host-key" });
+        } finally {
+            await Promise.all([primary.stop(), secondary.stop()]);
+        }
+    });
+
     it("reports an authentication failure when the user key is not authorized", async () => {
         const stranger = await generateKeyPair();
 
