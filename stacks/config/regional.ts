@@ -91,11 +91,13 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 
 /**
  * The folder relative paths are resolved against: the project root (where Pulumi.yaml lives),
- * whether the program runs under `pulumi up`, the Automation API, or a test.
+ * whether the program runs under `pulumi up`, the Automation API, or a test. The engine's root
+ * directory is used only when it really holds Pulumi.yaml: inline programs of the Automation API
+ * receive a placeholder there, so the fallback is the project this file belongs to.
  */
 function projectDir(): string {
     const fromEngine = pulumi.runtime.getRootDirectory();
-    if (fromEngine !== "") {
+    if (path.isAbsolute(fromEngine) && fs.existsSync(path.join(fromEngine, "Pulumi.yaml"))) {
         return fromEngine;
     }
     let dir = __dirname;
