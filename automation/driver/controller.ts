@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
-import { EngineEnvironment, engineEnvironment } from "../engine/environment";
+import { EngineEnvironment, engineEnvironment, projectRoot } from "../engine/environment";
 import { openStack } from "../engine/workspace";
 import { InvalidPostureError, parsePosture, Posture, postureSpec, RegionName, regionNames, servingRegion, validateWeights, Weights } from "../posture";
 import { estimateAllPostures } from "../pricing";
@@ -19,7 +19,7 @@ import { firstUnfinishedStep, Journal } from "./journal";
 import { acquireLock, processAlive, readLock } from "./lock";
 import { pendingSteps, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
-import { backlogExcess, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
+import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStackStatus, summarizeEngineError } from "./stack-state";
 import { runStep } from "./step-runner";
 import {
@@ -45,7 +45,7 @@ const stackKeys: readonly StackKey[] = ["primary", "secondary", "dns"];
 export const defaultStackNames: Readonly<Record<StackKey, string>> = { primary: "primary", secondary: "secondary", dns: "dns" };
 
 /** The replication rule id the regional stacks use when they do not export one. */
-export const defaultReplicationRuleId = "replicate-to-peer";
+export const defaultReplicationRuleId = "to-peer-region";
 
 interface Timeouts {
     readonly stepMs: number;
@@ -198,6 +198,16 @@ export class FailoverController {
         });
     }
 
+    /**
+     * Reads the audit log without opening any stack (the engine is not needed to read history).
+     *
+     * Never throws for a missing log (it reads as empty).
+     */
+    static async readHistory(options: Pick<FailoverControllerOptions, "projectDir" | "journalDir"> = {}, query: HistoryOptions = {}): Promise<AuditEntry[]> {
+        const dir = path.resolve(options.journalDir ?? path.join(options.projectDir ?? projectRoot, ".failover"));
+        return new AuditLog(path.join(dir, "audit.jsonl")).read({ since: query.since, limit: query.limit });
+    }
+
     /** The stack names the controller drives, by role. */
     get stackNames(): Readonly<Record<StackKey, string>> {
         return this.ctx.names;
@@ -330,22 +340,22 @@ export class FailoverController {
             if (rule.region === "" || rule.sourceBucket === "" || rule.destinationBucket === "") {
                 throw new FailoverError("the regional stacks export no region/bucketName: cannot check the replication backlog");
             }
-            let read;
+            let report;
             try {
-                read = await this.ctx.replication.backlog(rule);
+                report = await this.ctx.replication.backlog(rule, this.ctx.thresholds);
             } catch (err) {
                 throw new FailoverError(`cannot read the replication metrics of ${rule.sourceBucket}: ${(err as Error).message}`, { cause: err });
             }
-            backlog = { operationsPending: read.operationsPending, bytesPending: read.bytesPending, latencySeconds: read.latencySeconds };
-            if (read.noData) {
-                throw new ReplicationBacklogError(
-                    `no replication metrics for ${rule.sourceBucket} → ${rule.destinationBucket} (rule ${rule.ruleId}) in the last 15 minutes: cannot prove replication has caught up (force to fail back anyway)`,
-                    backlog,
-                );
+            const figures = backlogFigures(report);
+            backlog = { status: report.status, ...figures };
+            if (report.status === "above") {
+                throw new ReplicationBacklogError(`replication from secondary has not caught up: ${report.excess.join("; ")}`, figures);
             }
-            const excess = backlogExcess(read, this.ctx.thresholds);
-            if (excess !== undefined) {
-                throw new ReplicationBacklogError(`replication from secondary has not caught up: ${excess}`, backlog);
+            if (report.status === "unknown") {
+                throw new ReplicationBacklogError(
+                    `no datapoint for ${report.unknownMetrics.join(", ")} of ${rule.sourceBucket} → ${rule.destinationBucket} (rule ${rule.ruleId}) in the last 15 minutes: cannot prove replication has caught up (force to fail back anyway)`,
+                    figures,
+                );
             }
         }
         const result = await this.switchPosture("active-passive", opts, "failback");

@@ -54,7 +54,8 @@ export class RegionUnreachableError extends FailoverError {
 
 /** Replication from the serving region has not caught up: failing back now would lose or reorder writes. */
 export class ReplicationBacklogError extends FailoverError {
-    readonly backlog: { readonly operationsPending: number; readonly bytesPending: number; readonly latencySeconds: number };
+    /** The figures CloudWatch reported (absent = no datapoint). */
+    readonly backlog: { readonly operationsPending?: number; readonly bytesPending?: number; readonly latencySeconds?: number };
     constructor(message: string, backlog: ReplicationBacklogError["backlog"]) {
         super(message);
         this.name = "ReplicationBacklogError";

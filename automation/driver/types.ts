@@ -31,7 +31,7 @@ export interface FailoverControllerOptions {
     /** CloudWatch client settings for the replication metrics (endpoint overridable for an emulator). Defaults to the SDK's. */
     readonly cloudWatch?: { readonly endpoint?: string; readonly region?: string; readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } };
     /** Backlog limits above which failback refuses. Defaults to `defaultReplicationThresholds`. */
-    readonly replicationThresholds?: Partial<ReplicationThresholds>;
+    readonly replicationThresholds?: ReplicationThresholds;
     /** Timeouts. */
     readonly timeouts?: {
         /** How long one step's `up` may take before its region counts as unreachable, in ms. Defaults to 20 minutes. */
@@ -182,7 +182,8 @@ export interface FailbackOptions extends SetPostureOptions {
 
 /** Outcome of `failback()`. */
 export interface FailbackResult extends SetPostureResult {
-    readonly backlog?: { readonly operationsPending: number; readonly bytesPending: number; readonly latencySeconds: number };
+    /** What the replication metrics showed before the switch (absent with `force` or when the primary already served). */
+    readonly backlog?: { readonly status: string; readonly operationsPending?: number; readonly bytesPending?: number; readonly latencySeconds?: number };
 }
 
 /** Outcome of `fence`/`unfence`. */

@@ -1,6 +1,6 @@
 import { Argv, CommandModule } from "yargs";
 import { FailoverController } from "../../driver/controller";
-import { controllerFrom, processIo, run } from "../context";
+import { processIo, run } from "../context";
 import { UsageError } from "../errors";
 import { GlobalArgs } from "../options";
 import { renderHistory } from "../render";
@@ -31,8 +31,8 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
                 if (argv.limit !== undefined && (!Number.isInteger(argv.limit) || argv.limit < 1)) {
                     throw new UsageError(`--limit must be a whole number ≥ 1 (got ${String(argv.limit)})`);
                 }
-                const controller: FailoverController = await controllerFrom(argv);
-                return controller.history({ ...(since !== undefined ? { since } : {}), ...(argv.limit !== undefined ? { limit: argv.limit } : {}) });
+                // History needs no engine: it reads the audit log directly.
+                return FailoverController.readHistory({ projectDir: argv["stack-dir"], journalDir: argv["journal-dir"] }, { ...(since !== undefined ? { since } : {}), ...(argv.limit !== undefined ? { limit: argv.limit } : {}) });
             },
             renderHistory,
         );

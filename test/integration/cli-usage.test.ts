@@ -1,0 +1,153 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// The operator CLI run as a user runs it: a separate process, its stdout, stderr and exit code.
+// Every refusal must be one line on stderr, exit code 2, and leave the project folder untouched.
+
+const root = path.resolve(__dirname, "..", "..");
+const verbs = ["status", "plan", "posture", "failover", "failback", "fence", "unfence", "history"] as const;
+
+interface Run {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+function failover(args: readonly string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), ...args], {
+        cwd: root,
+        encoding: "utf8",
+        // A pipe, never a terminal: the CLI must treat it as non-interactive.
+        input: opts.input ?? "",
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...opts.env },
+        timeout: 90_000,
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * A digest of every file under a folder (names and contents), to prove nothing changed. The
+ * engine's own cache folder and the file backend's one-time format marker (meta.yaml, written when
+ * a backend folder is first opened) are not the project's state and are left out.
+ */
+function snapshot(dir: string): string {
+    const hash = crypto.createHash("sha256");
+    const walk = (d: string) => {
+        for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            if (entry.name === ".pulumi-home" || entry.name.startsWith("meta.yaml")) {
+                continue;
+            }
+            const p = path.join(d, entry.name);
+            hash.update(path.relative(dir, p));
+            if (entry.isDirectory()) {
+                walk(p);
+            } else {
+                hash.update(fs.readFileSync(p));
+            }
+        }
+    };
+    walk(dir);
+    return hash.digest("hex");
+}
+
+describe("operator CLI as a user runs it", function () {
+    let project: string;
+    let common: string[];
+
+    before(function () {
+        project = fs.mkdtempSync(path.join(os.tmpdir(), "cli-usage-"));
+        for (const f of fs.readdirSync(root).filter((n) => /^Pulumi(\.[\w-]+)?\.yaml$/.test(n))) {
+            fs.copyFileSync(path.join(root, f), path.join(project, f));
+        }
+        common = ["--stack-dir", project, "--sandbox", "--backend", `file://${path.join(project, ".state")}`];
+    });
+
+    after(function () {
+        fs.rmSync(project, { recursive: true, force: true });
+    });
+
+    it("--help lists every verb and the exit codes", function () {
+        const r = failover(["--help"]);
+        expect(r.status).to.equal(0);
+        for (const verb of verbs) {
+            expect(r.stdout).to.match(new RegExp(`failover ${verb}\\b`));
+        }
+        expect(r.stdout).to.contain("Exit codes: 0 ok, 1 failed, 2 bad input (nothing changed), 3 degraded");
+    });
+
+    for (const verb of verbs) {
+        it(`${verb} --help describes the verb and exits 0`, function () {
+            const r = failover([verb, "--help"]);
+            expect(r.status, r.stderr).to.equal(0);
+            expect(r.stdout).to.match(new RegExp(`^failover ${verb}`));
+            expect(r.stdout).to.contain("--json");
+        });
+    }
+
+    const refusals: { name: string; args: string[]; message: RegExp }[] = [
+        { name: "an unknown posture", args: ["posture", "sideways", "--yes"], message: /^error: <posture>: unknown posture "sideways" \(valid: active-active, active-passive, failover\)$/ },
+        { name: "an unknown posture to plan", args: ["plan", "sideways"], message: /^error: <posture>: unknown posture "sideways"/ },
+        { name: "weights out of range", args: ["posture", "active-active", "--weights", "300/10", "--yes"], message: /^error: --weights\.primary must be an integer 0–255 \(got 300\)$/ },
+        { name: "all-zero weights", args: ["posture", "active-active", "--weights", "0/0", "--yes"], message: /^error: --weights are all 0/ },
+        { name: "malformed weights", args: ["posture", "active-active", "--weights", "half", "--yes"], message: /^error: --weights must be primary\/secondary, e.g\. 70\/30 \(got "half"\)$/ },
+        { name: "weights on a posture without a split", args: ["posture", "failover", "--weights", "60/40", "--reason", "x", "--yes"], message: /^error: --weights applies only to active-active/ },
+        { name: "failover without --reason", args: ["failover", "--yes"], message: /^error: --reason is required for failover/ },
+        { name: "posture failover without --reason", args: ["posture", "failover", "--yes"], message: /^error: --reason is required for failover/ },
+        { name: "a switch without --yes on a non-terminal", args: ["posture", "active-active"], message: /^error: --yes is required when stdin is not a terminal \(nothing was changed\)$/ },
+        { name: "failback without --yes on a non-terminal", args: ["failback"], message: /^error: --yes is required when stdin is not a terminal/ },
+        { name: "an unknown flag", args: ["status", "--colour"], message: /^error: Unknown argument: colour/ },
+        { name: "an unknown region to fence", args: ["fence", "moon"], message: /^error: <region>: unknown region "moon" \(valid: primary, secondary\)$/ },
+        { name: "a negative --wait", args: ["posture", "active-active", "--yes", "--wait", "-1"], message: /^error: --wait must be a number of seconds ≥ 0 \(got -1\)$/ },
+        { name: "a zero --step-timeout", args: ["posture", "active-active", "--yes", "--step-timeout", "0"], message: /^error: --step-timeout must be a number of seconds > 0/ },
+        { name: "a bad --since", args: ["history", "--since", "yesterday-ish"], message: /^error: --since must be an ISO date or time \(got "yesterday-ish"\)$/ },
+        { name: "an unknown stack", args: ["status", "--primary-stack", "nowhere"], message: /^error: unknown stack "nowhere" for primary \(the backend has: no stacks\)$/ },
+        { name: "the same stack twice", args: ["status", "--secondary-stack", "primary"], message: /^error: stacks must be three different stacks/ },
+        { name: "no verb at all", args: [], message: /^error: a command is required/ },
+    ];
+    for (const refusal of refusals) {
+        it(`${refusal.name} → one line naming it, exit 2, nothing changed`, function () {
+            const before = snapshot(project);
+            const r = failover([...refusal.args, ...common]);
+            expect(r.status, r.stderr).to.equal(2);
+            const lines = r.stderr.trim().split("\n");
+            expect(lines, r.stderr).to.have.length(1);
+            expect(lines[0]).to.match(refusal.message);
+            expect(r.stdout).to.equal("");
+            expect(snapshot(project)).to.equal(before);
+        });
+    }
+
+    it("--json puts only JSON on stdout, for results and for errors", function () {
+        const empty = failover(["history", "--json", ...common]);
+        expect(empty.status, empty.stderr).to.equal(0);
+        expect(JSON.parse(empty.stdout)).to.deep.equal([]);
+
+        const journalDir = path.join(project, "journal-for-json");
+        fs.mkdirSync(journalDir);
+        const entry = { at: "2026-01-01T00:00:00.000Z", identity: "alice", host: "h", operation: "failover", reason: "drill", from: "active-passive", to: "failover", result: "ok", runId: "r1", durationMs: 5 };
+        fs.writeFileSync(path.join(journalDir, "audit.jsonl"), JSON.stringify(entry) + "\n");
+        const listed = failover(["history", "--json", "--journal-dir", journalDir, ...common]);
+        expect(listed.status, listed.stderr).to.equal(0);
+        expect(JSON.parse(listed.stdout)).to.deep.equal([entry]);
+
+        const refused = failover(["posture", "sideways", "--json", ...common]);
+        expect(refused.status).to.equal(2);
+        expect(JSON.parse(refused.stdout)).to.deep.equal({
+            error: { name: "UsageError", message: '<posture>: unknown posture "sideways" (valid: active-active, active-passive, failover)' },
+        });
+    });
+
+    it("history as text shows who, what and why", function () {
+        const journalDir = path.join(project, "journal-for-text");
+        fs.mkdirSync(journalDir);
+        const entry = { at: "2026-01-01T00:00:00.000Z", identity: "alice", host: "h", operation: "failover", reason: "region drill", from: "active-passive", to: "failover", result: "ok", runId: "r1", durationMs: 5 };
+        fs.writeFileSync(path.join(journalDir, "audit.jsonl"), JSON.stringify(entry) + "\n");
+        const r = failover(["history", "--journal-dir", journalDir, ...common]);
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stdout).to.match(/alice\s+failover\s+active-passive\s+failover\s+ok\s+region drill/);
+    });
+});
