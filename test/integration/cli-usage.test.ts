@@ -32,7 +32,7 @@ function failover(args: readonly string[], opts: { input?: string; env?: NodeJS.
 /**
  * A digest of every file under a folder (names and contents), to prove nothing changed. The
  * engine's own cache folder and the file backend's one-time format marker (meta.yaml, written when
- * a backend folder is first opened) are not the project's state and are left out.
+ * a backend folder is first opened) are not the project's state and are left out; so are empty folders.
  */
 function snapshot(dir: string): string {
     const hash = crypto.createHash("sha256");
@@ -42,10 +42,10 @@ function snapshot(dir: string): string {
                 continue;
             }
             const p = path.join(d, entry.name);
-            hash.update(path.relative(dir, p));
             if (entry.isDirectory()) {
                 walk(p);
             } else {
+                hash.update(path.relative(dir, p));
                 hash.update(fs.readFileSync(p));
             }
         }
