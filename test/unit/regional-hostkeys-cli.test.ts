@@ -1,0 +1,107 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import { hostKeyConfigEntries } from "../../scripts/hostkeys";
+import { loadHostKeys } from "../../components/host-keys";
+import { cliRootDir, projectRoot } from "../../automation/engine/environment";
+import { fixtureHostKeys, fixtures } from "./regional-harness";
+
+// scripts/hostkeys.ts run as an operator runs it. Bad input is refused before any stack is opened;
+// the round trip through real stack config needs the pulumi CLI (scripts/ensure-pulumi) and is
+// skipped where it has not been built.
+
+const script = path.join(projectRoot, "scripts", "hostkeys.ts");
+
+function hostkeys(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const res = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", script, ...args], {
+        cwd: projectRoot,
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
+        timeout: 120_000,
+    });
+    return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+describe("regional host-key CLI", function () {
+    this.timeout(120_000);
+    let dir = "";
+
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "hostkeys-cli-"));
+        for (const file of ["Pulumi.yaml", "Pulumi.primary.yaml", "Pulumi.secondary.yaml"]) {
+            fs.copyFileSync(path.join(projectRoot, file), path.join(dir, file));
+        }
+    });
+    afterEach(() => {
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("writes one secret path entry per key type", () => {
+        const entries = hostKeyConfigEntries(fixtureHostKeys());
+        expect(Object.keys(entries)).to.deep.equal(["sftp-failover:hostKeys.ed25519", "sftp-failover:hostKeys.ecdsa", "sftp-failover:hostKeys.rsa"]);
+        expect(Object.values(entries).every((e) => e.secret === true)).to.equal(true);
+    });
+
+    it("import of a weak RSA key exits 2 naming --rsa, and touches no stack file", () => {
+        const before = fs.readFileSync(path.join(dir, "Pulumi.primary.yaml"), "utf8");
+        const k = (name: string) => path.join(fixtures, "host-keys", name);
+        const res = hostkeys([
+            "import",
+            "--sandbox",
+            "--stack-dir",
+            dir,
+            "--ed25519",
+            k("ssh_host_ed25519_key"),
+            "--ecdsa",
+            k("ssh_host_ecdsa_key"),
+            "--rsa",
+            k("weak_rsa_2048_key"),
+        ]);
+        expect(res.status).to.equal(2);
+        expect(res.stderr.trim()).to.equal("error: --rsa has 2048 bits; at least 3072 are required");
+        expect(res.stdout).to.equal("");
+        expect(fs.readFileSync(path.join(dir, "Pulumi.primary.yaml"), "utf8")).to.equal(before);
+    });
+
+    it("an unknown flag or a missing key file exits 2 with a one-line error", () => {
+        const unknown = hostkeys(["generate", "--sandbox", "--stack-dir", dir, "--bits", "1024"]);
+        expect(unknown.status).to.equal(2);
+        expect(unknown.stderr).to.match(/^error: Unknown argument: bits\n$/);
+        const missing = hostkeys(["import", "--sandbox", "--stack-dir", dir, "--ed25519", "/nope", "--ecdsa", "/nope", "--rsa", "/nope"]);
+        expect(missing.status).to.equal(2);
+        expect(missing.stderr).to.equal("error: --ed25519 /nope: cannot be read (ENOENT)\n");
+    });
+
+    it("generate, refuse to overwrite, import with --force, show: both stacks hold the same keys, only fingerprints printed", function () {
+        if (!fs.existsSync(path.join(cliRootDir(), "bin", "pulumi"))) {
+            this.skip();
+        }
+        const backend = ["--sandbox", "--stack-dir", dir, "--backend", `file://${path.join(dir, "state")}`];
+        const generated = hostkeys(["generate", ...backend, "--json"]);
+        expect(generated.status, generated.stderr).to.equal(0);
+        const out = JSON.parse(generated.stdout) as { fingerprints: Record<string, string> };
+        expect(Object.keys(out.fingerprints)).to.deep.equal(["ed25519", "ecdsa", "rsa"]);
+        expect(generated.stdout).to.not.include("PRIVATE");
+        for (const stack of ["primary", "secondary"]) {
+            const text = fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8");
+            expect(text).to.include("sftp-failover:hostKeys:");
+            expect(text).to.include("secure: v1:");
+            expect(text).to.not.include("PRIVATE KEY");
+        }
+
+        const again = hostkeys(["generate", ...backend]);
+        expect(again.status).to.equal(2);
+        expect(again.stderr).to.match(/already has sftp-failover:hostKeys; .* pass --force/);
+
+        const k = (type: string) => path.join(fixtures, "host-keys", `ssh_host_${type}_key`);
+        const imported = hostkeys(["import", ...backend, "--force", "--ed25519", k("ed25519"), "--ecdsa", k("ecdsa"), "--rsa", k("rsa")]);
+        expect(imported.status, imported.stderr).to.equal(0);
+
+        const shown = hostkeys(["show", ...backend, "--json"]);
+        expect(shown.status, shown.stderr).to.equal(0);
+        const expected = loadHostKeys(fixtureHostKeys()).fingerprints;
+        expect(JSON.parse(shown.stdout)).to.deep.equal({ stacks: { primary: expected, secondary: expected }, agree: true });
+    });
+});
