@@ -1,5 +1,5 @@
 // What a gateway instance may do, and nothing more: its users' prefixes of this region's bucket,
-// this region's host-key secret and users parameter. Operators reach instances through SSM, whose
+// this region's host-key secret and users parameters. Operators reach instances through SSM, whose
 // AWS-managed policy is attached by ARN next to this one.
 import { PolicyDocument, PolicyStatement } from "./regional-bucket";
 import { SftpUser } from "./sftp-users";
@@ -8,7 +8,8 @@ import { SftpUser } from "./sftp-users";
 export interface GatewayPolicyArgs {
     readonly bucketArn: string;
     readonly hostKeySecretArn: string;
-    readonly usersParameterArn: string;
+    /** ARN of the users parameter path (`arn:...:parameter/<path>`), read with GetParametersByPath. */
+    readonly usersParameterPathArn: string;
     readonly users: readonly SftpUser[];
     /** KMS key of the bucket, when SSE-KMS is on. Defaults to none. */
     readonly kmsKeyArn?: string;
@@ -26,12 +27,12 @@ const readWriteActions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3
 /**
  * The instance policy. Object access is granted per home prefix (read-only users' prefixes get
  * GetObject only), listing only under those prefixes, and reads of exactly one secret and one
- * parameter. No statement has a `*` resource.
+ * parameter path. No statement has a `*` resource.
  */
 export function gatewayInstancePolicy(args: GatewayPolicyArgs): PolicyDocument {
     const statements: PolicyStatement[] = [
         { Sid: "ReadHostKeys", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.hostKeySecretArn },
-        { Sid: "ReadUsers", Effect: "Allow", Action: "ssm:GetParameter", Resource: args.usersParameterArn },
+        { Sid: "ReadUsers", Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: args.usersParameterPathArn },
     ];
     if (args.users.length > 0) {
         const listPrefixes = args.users.flatMap((u) => [u.homePrefix, `${u.homePrefix}*`, u.homePrefix.slice(0, -1)]);

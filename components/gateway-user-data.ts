@@ -14,8 +14,8 @@ export interface GatewayUserDataArgs {
     readonly bucketName: string;
     /** ARN of the host-key secret in this region. */
     readonly hostKeySecretArn: string;
-    /** Name of the users SSM parameter in this region. */
-    readonly usersParameterName: string;
+    /** SSM path of the users parameters in this region (chunks `<path>/000`, `<path>/001`, ...). */
+    readonly usersParameterPath: string;
     /** Port SFTPGo listens on. Defaults to 2022. */
     readonly port?: number;
     /** SFTPGo package version to pin, e.g. `2.6.6`. Defaults to the repository's latest. */
@@ -59,7 +59,7 @@ export const sftpgoDumpFilter = [
 export const usersSyncPath = "/usr/local/sbin/sftp-users-sync";
 
 /**
- * The users sync script: fetches the regional parameter, renders the SFTPGo dump, and only when it
+ * The users sync script: fetches the regional parameters, renders the SFTPGo dump, and only when it
  * changed replaces it atomically and sends SFTPGo a SIGHUP (which reloads the memory provider).
  */
 export function renderUsersSyncScript(args: GatewayUserDataArgs): string {
@@ -68,7 +68,7 @@ export function renderUsersSyncScript(args: GatewayUserDataArgs): string {
 set -euo pipefail
 
 region=${shellValue("region", args.region)}
-parameter=${shellValue("usersParameterName", args.usersParameterName)}
+parameter_path=${shellValue("usersParameterPath", args.usersParameterPath)}
 bucket=${shellValue("bucketName", args.bucketName)}
 dump=/var/lib/sftpgo/users-dump.json
 filter="$(cat <<'JQ'
@@ -79,7 +79,11 @@ JQ
 tmp="$(mktemp "\${dump}.XXXXXX")"
 trap 'rm -f "$tmp"' EXIT
 
-aws ssm get-parameter --region "$region" --name "$parameter" --query Parameter.Value --output text \\
+# The list is split over parameters named in order; a read that races an update yields invalid
+# JSON, jq fails, the old dump stays, and the next run of the timer tries again.
+aws ssm get-parameters-by-path --region "$region" --path "$parameter_path" \\
+    --query 'sort_by(Parameters, &Name)[].Value' --output json \\
+  | jq -r 'join("")' \\
   | jq --arg bucket "$bucket" --arg region "$region" "$filter" > "$tmp"
 
 if [ -f "$dump" ] && cmp -s "$tmp" "$dump"; then
@@ -92,7 +96,7 @@ trap - EXIT
 if systemctl is-active --quiet sftpgo; then
   systemctl kill --signal=HUP --kill-whom=main sftpgo
 fi
-echo "sftp-users-sync: loaded $(jq '.users | length' "$dump") users from $parameter"
+echo "sftp-users-sync: loaded $(jq '.users | length' "$dump") users from $parameter_path"
 `;
 }
 

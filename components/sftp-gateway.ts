@@ -67,10 +67,10 @@ export interface SftpGatewayArgs {
     readonly kmsKeyArn?: string;
     /** ARN of the host-key secret in this region. Required. */
     readonly hostKeySecretArn: pulumi.Input<string>;
-    /** Name of the users parameter in this region. Required. */
-    readonly usersParameterName: pulumi.Input<string>;
-    /** ARN of the users parameter. Required. */
-    readonly usersParameterArn: pulumi.Input<string>;
+    /** SSM path of the users parameters in this region. Required. */
+    readonly usersParameterPath: string;
+    /** ARN of that path (`arn:<partition>:ssm:<region>:<account>:parameter<path>`). Required. */
+    readonly usersParameterPathArn: string;
     /** The validated users, for the per-prefix policy. Required. */
     readonly users: readonly SftpUser[];
     /** SFTPGo package version to pin. Defaults to the repository's latest. */
@@ -214,10 +214,16 @@ function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.
         {
             role: role.id,
             policy: pulumi
-                .all([args.hostKeySecretArn, args.usersParameterArn])
-                .apply(([hostKeySecretArn, usersParameterArn]) =>
+                .output(args.hostKeySecretArn)
+                .apply((hostKeySecretArn) =>
                     JSON.stringify(
-                        gatewayInstancePolicy({ bucketArn: args.bucketArn, hostKeySecretArn, usersParameterArn, users: args.users, kmsKeyArn: args.kmsKeyArn }),
+                        gatewayInstancePolicy({
+                            bucketArn: args.bucketArn,
+                            hostKeySecretArn,
+                            usersParameterPathArn: args.usersParameterPathArn,
+                            users: args.users,
+                            kmsKeyArn: args.kmsKeyArn,
+                        }),
                     ),
                 ),
         },
@@ -241,13 +247,13 @@ function createGroup(
     parent: pulumi.Resource,
 ): aws.autoscaling.Group {
     const region = args.region;
-    const userData = pulumi.all([args.hostKeySecretArn, args.usersParameterName]).apply(([hostKeySecretArn, usersParameterName]) =>
+    const userData = pulumi.output(args.hostKeySecretArn).apply((hostKeySecretArn) =>
         Buffer.from(
             renderGatewayUserData({
                 region,
                 bucketName: args.bucketName,
                 hostKeySecretArn,
-                usersParameterName,
+                usersParameterPath: args.usersParameterPath,
                 port: gatewayPort,
                 sftpgoVersion: args.sftpgoVersion,
             }),

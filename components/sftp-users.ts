@@ -26,9 +26,11 @@ const prefixSegment = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Version of the canonical user-list format stored in the regional parameter. */
 export const usersFormatVersion = 1;
 
-/** SSM Standard parameters hold at most 4 KB; Advanced ones 8 KB. */
-const standardParameterLimit = 4096;
-const advancedParameterLimit = 8192;
+/** An SSM Standard parameter (free) holds at most 4 KB. */
+export const userListChunkSize = 4096;
+
+/** Upper bound on the chunks of one user list (400 KB, some thousand users). */
+export const maxUserListChunks = 100;
 
 function describe(index: number, name: unknown): string {
     return typeof name === "string" && name !== "" ? `user "${name}" (users[${index}])` : `users[${index}]`;
@@ -146,24 +148,34 @@ export function usersFingerprint(users: readonly SftpUser[]): string {
     return `sha256:${crypto.createHash("sha256").update(canonicalUsersJson(users)).digest("hex")}`;
 }
 
-/** The smallest SSM parameter tier that holds `value`, or an error naming the size. */
-export function parameterTierFor(value: string): "Standard" | "Advanced" {
-    const size = Buffer.byteLength(value, "utf8");
-    if (size <= standardParameterLimit) {
-        return "Standard";
+/**
+ * Splits the canonical JSON into Standard-parameter-sized chunks, stored as `<path>/000`,
+ * `<path>/001`, ...: one parameter would cap the list at 8 KB (a dozen RSA users), while the
+ * gateways read every chunk in one `get-parameters-by-path` call and join them in name order. The
+ * canonical JSON is ASCII (names, prefixes and base64 keys are validated), so characters are bytes.
+ */
+export function userListChunks(canonicalJson: string, chunkSize = userListChunkSize): string[] {
+    if (!/^[\x20-\x7e]*$/.test(canonicalJson)) {
+        throw new Error("the canonical user list must be printable ASCII");
     }
-    if (size <= advancedParameterLimit) {
-        return "Advanced";
+    const chunks: string[] = [];
+    for (let i = 0; i < canonicalJson.length; i += chunkSize) {
+        chunks.push(canonicalJson.slice(i, i + chunkSize));
     }
-    throw new Error(`the user list is ${size} bytes in canonical form; an SSM parameter holds at most ${advancedParameterLimit}`);
+    if (chunks.length > maxUserListChunks) {
+        throw new Error(
+            `the user list is ${canonicalJson.length} bytes in canonical form; at most ${maxUserListChunks * chunkSize} fit the users parameters`,
+        );
+    }
+    return chunks;
 }
 
 /** Arguments of {@link SftpUsers}. */
 export interface SftpUsersArgs {
     /** Region of the parameter (aws v7 per-resource region). Required. */
     readonly region: string;
-    /** Full name of the SSM parameter, e.g. `/sftp-failover/primary/users`. Required. */
-    readonly parameterName: string;
+    /** SSM path of the chunk parameters, e.g. `/sftp-failover/primary/users`. Required. */
+    readonly parameterPath: string;
     /** The validated users (see {@link validateUsers}). Required. */
     readonly users: readonly SftpUser[];
     /** Tags of the parameter. Defaults to none. */
@@ -171,36 +183,36 @@ export interface SftpUsersArgs {
 }
 
 /**
- * The user list of one region, as an SSM parameter the gateways poll. Public keys are not secret,
- * so a plain String parameter keeps the list reviewable in the console.
+ * The user list of one region, as SSM parameters under one path that the gateways poll. Public keys
+ * are not secret, so plain String parameters (`insecureValue`) keep the list reviewable.
  */
 export class SftpUsers extends pulumi.ComponentResource {
-    /** Name of the parameter. */
-    public readonly parameterName: pulumi.Output<string>;
-    /** ARN of the parameter. */
-    public readonly parameterArn: pulumi.Output<string>;
+    /** SSM path holding the chunks. */
+    public readonly parameterPath: string;
     /** `sha256:<hex>` of the canonical user list. */
     public readonly fingerprint: string;
 
     constructor(name: string, args: SftpUsersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:regional:SftpUsers", name, {}, opts);
-        const value = canonicalUsersJson(args.users);
-        const parameter = new aws.ssm.Parameter(
-            `${name}-parameter`,
-            {
-                region: args.region,
-                name: args.parameterName,
-                type: "String",
-                tier: parameterTierFor(value),
-                insecureValue: value,
-                description: "SFTP users (canonical JSON, managed by Pulumi; edit users.yaml instead)",
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-        this.parameterName = parameter.name;
-        this.parameterArn = parameter.arn;
+        const chunks = userListChunks(canonicalUsersJson(args.users));
+        const names = chunks.map((chunk, i) => {
+            const index = String(i).padStart(3, "0");
+            return new aws.ssm.Parameter(
+                `${name}-${index}`,
+                {
+                    region: args.region,
+                    name: `${args.parameterPath}/${index}`,
+                    type: "String",
+                    tier: "Standard",
+                    insecureValue: chunk,
+                    description: `SFTP users, part ${i + 1} of ${chunks.length} (canonical JSON, managed by Pulumi; edit users.yaml instead)`,
+                    tags: args.tags,
+                },
+                { parent: this },
+            ).name;
+        });
+        this.parameterPath = args.parameterPath;
         this.fingerprint = usersFingerprint(args.users);
-        this.registerOutputs({ parameterArn: this.parameterArn, fingerprint: this.fingerprint });
+        this.registerOutputs({ parameterNames: names, fingerprint: this.fingerprint });
     }
 }

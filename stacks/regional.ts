@@ -85,9 +85,10 @@ export async function regionalStack(): Promise<Record<string, unknown>> {
         keys: cfg.hostKeys,
         tags: cfg.tags,
     });
+    const usersPath = `/${cfg.namePrefix}/${cfg.regionName}/users`;
     const users = new SftpUsers(`${base}-users`, {
         region: cfg.region,
-        parameterName: `/${cfg.namePrefix}/${cfg.regionName}/users`,
+        parameterPath: usersPath,
         users: cfg.users,
         tags: cfg.tags,
     });
@@ -113,8 +114,8 @@ export async function regionalStack(): Promise<Record<string, unknown>> {
         bucketArn: bucket.bucketArn,
         kmsKeyArn: cfg.kmsKeyArn,
         hostKeySecretArn: hostKeys.secretArn,
-        usersParameterName: users.parameterName,
-        usersParameterArn: users.parameterArn,
+        usersParameterPath: users.parameterPath,
+        usersParameterPathArn: `arn:${facts.partition}:ssm:${cfg.region}:${facts.accountId}:parameter${usersPath}`,
         users: cfg.users,
         sftpgoVersion: cfg.sftpgoVersion,
         tags: cfg.tags,

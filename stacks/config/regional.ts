@@ -9,7 +9,7 @@ import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } fr
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { parseIpv4Cidr } from "../../components/network";
 import { validateAllowedCidrs } from "../../components/sftp-gateway";
-import { SftpUser, canonicalUsersJson, parameterTierFor, parseUsersYaml } from "../../components/sftp-users";
+import { SftpUser, canonicalUsersJson, parseUsersYaml, userListChunks } from "../../components/sftp-users";
 
 /** The network as configured: a new VPC, or existing ids. */
 export type NetworkConfig =
@@ -118,7 +118,7 @@ function readUsers(file: string): SftpUser[] {
         throw configError("usersFile", `cannot be read: ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
     const users = parseUsersYaml(text, file);
-    parameterTierFor(canonicalUsersJson(users));
+    userListChunks(canonicalUsersJson(users));
     return users;
 }
 

@@ -1,10 +1,13 @@
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { CapacityMode } from "../../automation/posture";
 import { loadHostKeys } from "../../components/host-keys";
 import { PolicyDocument } from "../../components/regional-bucket";
-import { Registered, Run, fixtureHostKeys, ofType, primaryConfig, runRegional, secondaryConfig, single } from "./regional-harness";
+import { Registered, Run, fixtureHostKeys, fixtures, ofType, primaryConfig, runRegional, secondaryConfig, single } from "./regional-harness";
 
 // The regional program under Pulumi's mocks: the resource graph, every security-relevant
 // property, the capacity modes, and the outputs the driver reads.
@@ -276,6 +279,7 @@ describe("regional stack (mocks)", function () {
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:sftp-failover/primary/host-keys-AbCdEf",
             ]);
             expect(asList(bySid.ReadUsers.Resource)).to.deep.equal(["arn:aws:ssm:us-east-1:123456789012:parameter/sftp-failover/primary/users"]);
+            expect(bySid.ReadUsers.Action).to.equal("ssm:GetParametersByPath");
             const bucket = "arn:aws:s3:::sftp-failover-primary-123456789012";
             expect(asList(bySid.ReadWriteHomes.Resource)).to.deep.equal([`${bucket}/alice/*`, `${bucket}/partners/bob/*`]);
             expect(asList(bySid.ReadOnlyHomes.Resource)).to.deep.equal([`${bucket}/reports/*`]);
@@ -446,15 +450,39 @@ describe("regional stack (mocks)", function () {
             expect(primary.outputs.usersFingerprint).to.match(/^sha256:[0-9a-f]{64}$/);
             expect(secondary.outputs.usersFingerprint).to.equal(primary.outputs.usersFingerprint);
             expect(single(secondary, t.parameter).inputs.insecureValue).to.equal(single(primary, t.parameter).inputs.insecureValue);
+            expect(single(secondary, t.parameter).inputs.name).to.equal("/sftp-failover/secondary/users/000");
         });
 
         it("the users parameter holds the canonical list whose sha256 is the usersFingerprint", () => {
             const param = single(primary, t.parameter).inputs;
-            expect(param).to.include({ name: "/sftp-failover/primary/users", type: "String", tier: "Standard" });
+            expect(param).to.include({ name: "/sftp-failover/primary/users/000", type: "String", tier: "Standard" });
             const value = param.insecureValue as string;
             expect(`sha256:${crypto.createHash("sha256").update(value).digest("hex")}`).to.equal(primary.outputs.usersFingerprint);
             const parsed = JSON.parse(value) as { users: { name: string }[] };
             expect(parsed.users.map((u) => u.name)).to.deep.equal(["alice", "auditor", "bob"]);
+        });
+
+        it("a long user list is split over parameters 000, 001, ... that join back to the canonical list", async () => {
+            const bob = fs.readFileSync(path.join(fixtures, "user-keys", "bob.pub"), "utf8").trim();
+            const lines = ["users:"];
+            for (let i = 0; i < 30; i++) {
+                lines.push(`  - name: user${String(i).padStart(2, "0")}`, `    publicKeys: ["${bob}"]`);
+            }
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regional-users-"));
+            try {
+                const file = path.join(dir, "users.yaml");
+                fs.writeFileSync(file, `${lines.join("\n")}\n`);
+                const run = await runRegional({ ...primaryConfig(), usersFile: file });
+                const params = ofType(run, t.parameter).map((p) => p.inputs);
+                expect(params.length).to.be.greaterThan(3);
+                expect(params.map((p) => p.name)).to.deep.equal(params.map((_, i) => `/sftp-failover/primary/users/${String(i).padStart(3, "0")}`));
+                expect(params.every((p) => (p.insecureValue as string).length <= 4096 && p.tier === "Standard")).to.equal(true);
+                const joined = params.map((p) => p.insecureValue as string).join("");
+                expect(`sha256:${crypto.createHash("sha256").update(joined).digest("hex")}`).to.equal(run.outputs.usersFingerprint);
+                expect((JSON.parse(joined) as { users: unknown[] }).users).to.have.length(30);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
 
         it("private keys go only to Secrets Manager, as a Pulumi secret, replicated to the peer region", () => {

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { renderGatewayUserData, renderUsersSyncScript, sftpgoDumpFilter } from "../../components/gateway-user-data";
-import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
+import { canonicalUsersJson, parseUsersYaml, userListChunks } from "../../components/sftp-users";
 import { fixtures } from "./regional-harness";
 
 // The gateway's scripts, checked by the real tools: shellcheck on both rendered scripts, and jq on
@@ -14,7 +14,7 @@ const args = {
     region: "us-west-2",
     bucketName: "sftp-failover-secondary-123456789012",
     hostKeySecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:sftp-failover/secondary/host-keys-AbCdEf",
-    usersParameterName: "/sftp-failover/secondary/users",
+    usersParameterPath: "/sftp-failover/secondary/users",
 };
 
 function hasTool(name: string): boolean {
@@ -71,6 +71,8 @@ describe("regional gateway user data", () => {
         expect(embedded).to.not.equal(null);
         expect(Buffer.from((embedded as RegExpExecArray)[1], "base64").toString("utf8")).to.equal(renderUsersSyncScript(args));
         expect(script).to.include(`host_key_secret='${args.hostKeySecretArn}'`);
+        expect(renderUsersSyncScript(args)).to.include(`parameter_path='${args.usersParameterPath}'`);
+        expect(renderUsersSyncScript(args)).to.include("aws ssm get-parameters-by-path");
         expect(script).to.include("SFTPGO_DATA_PROVIDER__DRIVER=memory");
         expect(script).to.include("SFTPGO_SFTPD__PASSWORD_AUTHENTICATION=false");
         expect(script).to.include("OnUnitActiveSec=1min");
@@ -84,11 +86,16 @@ describe("regional gateway user data", () => {
         expect(() => renderGatewayUserData({ ...args, usersRefreshInterval: "soon" })).to.throw(/usersRefreshInterval/);
     });
 
-    it("jq turns the canonical user list into an SFTPGo dump with S3 homes and read-only permissions", function () {
+    it("jq joins the parameter chunks and turns the user list into an SFTPGo dump with S3 homes and read-only permissions", function () {
         requireTool(this, "jq");
         const users = parseUsersYaml(fs.readFileSync(path.join(fixtures, "users.yaml"), "utf8"), "users.yaml");
+        // What `aws ssm get-parameters-by-path --query 'sort_by(Parameters, &Name)[].Value'` prints,
+        // with small chunks so that joining really matters.
+        const chunks = userListChunks(canonicalUsersJson(users), 100);
+        expect(chunks.length).to.be.greaterThan(5);
+        const joined = execFileSync("jq", ["-r", 'join("")'], { input: JSON.stringify(chunks), encoding: "utf8" });
         const out = execFileSync("jq", ["--arg", "bucket", args.bucketName, "--arg", "region", args.region, sftpgoDumpFilter], {
-            input: canonicalUsersJson(users),
+            input: joined,
             encoding: "utf8",
         });
         const dump = JSON.parse(out) as { users: Record<string, unknown>[]; folders: unknown[]; admins: unknown[] };

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { canonicalUsersJson, parameterTierFor, parseUsersYaml, usersFingerprint, validateUsers } from "../../components/sftp-users";
+import { canonicalUsersJson, parseUsersYaml, userListChunks, usersFingerprint, validateUsers } from "../../components/sftp-users";
 import { fixtures } from "./regional-harness";
 
 // Users as code: validation names the user at fault, and the canonical form (hence the
@@ -99,9 +99,12 @@ describe("regional users", () => {
         });
     });
 
-    it("picks the smallest SSM tier that holds the list, and refuses one that fits none", () => {
-        expect(parameterTierFor("x".repeat(4096))).to.equal("Standard");
-        expect(parameterTierFor("x".repeat(4097))).to.equal("Advanced");
-        expect(() => parameterTierFor("x".repeat(8193))).to.throw(/8193 bytes .* at most 8192/);
+    it("splits the list into 4 KB chunks that join back to it, and refuses a list beyond 100 chunks", () => {
+        expect(userListChunks("x".repeat(4096))).to.deep.equal(["x".repeat(4096)]);
+        const chunks = userListChunks("ab".repeat(5000));
+        expect(chunks.map((c) => c.length)).to.deep.equal([4096, 4096, 1808]);
+        expect(chunks.join("")).to.equal("ab".repeat(5000));
+        expect(() => userListChunks("x".repeat(409601))).to.throw(/409601 bytes .* at most 409600/);
+        expect(() => userListChunks("é")).to.throw(/printable ASCII/);
     });
 });
