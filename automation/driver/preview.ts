@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EngineEvent } from "@pulumi/pulumi/automation";
+import * as YAML from "yaml";
 import { EngineEnvironment } from "../engine/environment";
 import { openStack } from "../engine/workspace";
 import { PlannedStep } from "./planner";
@@ -16,6 +17,22 @@ function projectFiles(dir: string): string[] {
         .readdirSync(dir, { withFileTypes: true })
         .filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name) && e.name !== "package.json" && e.name !== "package-lock.json")
         .map((e) => e.name);
+}
+
+/**
+ * The engine checks that Pulumi.yaml's `main` exists even for an inline program, so the scratch
+ * copy links the top-level folder (or file) holding it back to the project.
+ */
+function linkProgramEntry(projectDir: string, dir: string): void {
+    const settings = YAML.parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { main?: unknown } | null;
+    const main = typeof settings?.main === "string" ? settings.main : undefined;
+    if (main === undefined || path.isAbsolute(main)) {
+        return;
+    }
+    const top = main.split(/[\\/]/).filter((p) => p !== "" && p !== ".")[0];
+    if (top !== undefined && top !== ".." && fs.existsSync(path.join(projectDir, top)) && !fs.existsSync(path.join(dir, top))) {
+        fs.symlinkSync(path.join(projectDir, top), path.join(dir, top));
+    }
 }
 
 /** The engine's preview of one step on one stack. Errors are reported in the result, not thrown. */
@@ -31,6 +48,7 @@ export async function previewStep(
         for (const file of projectFiles(env.projectDir)) {
             fs.copyFileSync(path.join(env.projectDir, file), path.join(dir, file));
         }
+        linkProgramEntry(env.projectDir, dir);
         const stack = await openStack(stackName, { ...env, projectDir: dir });
         for (const change of step.config) {
             await stack.setConfig(change.key, { value: change.value }, change.path ?? false);
@@ -39,7 +57,8 @@ export async function previewStep(
             signal: opts.signal,
             onEvent: (event) => {
                 const meta = event.resourcePreEvent?.metadata;
-                if (meta !== undefined && meta.op !== "same") {
+                // `read` is a StackReference being read, not a change.
+                if (meta !== undefined && meta.op !== "same" && meta.op !== "read") {
                     changes.push({ urn: meta.urn, op: meta.op, ...(meta.diffs !== undefined ? { keys: meta.diffs } : {}) });
                 }
                 opts.onEvent?.(event);

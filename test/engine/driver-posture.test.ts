@@ -1,0 +1,233 @@
+import { expect } from "chai";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FenceCoordinates } from "../../components/dns-fence-coordinates";
+import { FailoverController } from "../../automation/driver/controller";
+import { LockedError } from "../../automation/driver/errors";
+import { RegionFenceClient } from "../../automation/driver/fence-client";
+import { Journal } from "../../automation/driver/journal";
+import { RegionName } from "../../automation/posture";
+import { createLab, Lab } from "../../sandbox/lab";
+import { OperationRecord, readRecords } from "../../sandbox/recorder";
+
+// The driver against the real engine and the sandbox provider, on a throwaway copy of the project
+// with its own state: the three stacks are deployed once (active-passive), then switched around.
+// The tests run in order; each starts from the posture the previous one left.
+
+const root = path.resolve(__dirname, "..", "..");
+
+/** The fence stands in for CloudWatch (the fence call itself is tested against moto elsewhere); it records each call. */
+class RecordingFence implements RegionFenceClient {
+    readonly calls: { action: string; region: RegionName; namespace: string }[] = [];
+    async fence(region: RegionName, c: FenceCoordinates): Promise<void> {
+        this.calls.push({ action: "fence", region, namespace: c.namespace });
+    }
+    async unfence(region: RegionName, c: FenceCoordinates): Promise<void> {
+        this.calls.push({ action: "unfence", region, namespace: c.namespace });
+    }
+}
+
+/** Resource operations that changed something in the sandbox cloud since `index`. */
+function changesSince(lab: Lab, index: number): OperationRecord[] {
+    return readRecords(lab.recordFile)
+        .slice(index)
+        .filter((r) => (r.op === "create" || r.op === "update" || r.op === "delete") && r.outcome === "ok");
+}
+
+function describeOp(r: OperationRecord): string {
+    return `${r.op} ${r.type} ${r.region}`;
+}
+
+function writeFaults(lab: Lab, faults: unknown): void {
+    // Atomically, as the sandbox asks: it rereads the file on every operation.
+    const tmp = `${lab.faultFile}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(faults));
+    fs.renameSync(tmp, lab.faultFile);
+}
+
+describe("driver against the real engine (sandbox)", function () {
+    let lab: Lab;
+    let journalDir: string;
+    let fence: RecordingFence;
+    let controller: FailoverController;
+
+    const create = (identity: string) =>
+        FailoverController.create({ engine: lab.env, journalDir, fence, identity, timeouts: { stepMs: 240_000, cancelGraceMs: 10_000 } });
+
+    before(async function () {
+        lab = createLab();
+        // The engine checks that Pulumi.yaml's `main` exists even for inline programs; the lab copies only the Pulumi files.
+        if (!fs.existsSync(path.join(lab.dir, "stacks"))) {
+            fs.symlinkSync(path.join(root, "stacks"), path.join(lab.dir, "stacks"));
+        }
+        journalDir = path.join(lab.dir, ".failover");
+        const keys = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", path.join(root, "scripts/hostkeys.ts"), "generate", "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl],
+            { cwd: root, encoding: "utf8", env: { ...process.env, ...lab.env.envVars } },
+        );
+        expect(keys.status, keys.stderr).to.equal(0);
+        const stacks = await lab.stacks();
+        for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
+            const up = await stack.up({ onOutput: () => undefined });
+            expect(up.summary.result, stack.name).to.equal("succeeded");
+        }
+        fence = new RecordingFence();
+        controller = await create("alice");
+    });
+
+    after(function () {
+        lab?.remove();
+    });
+
+    it("status reports the deployed posture, weights, capacity and the serving region", async function () {
+        const status = await controller.status();
+        expect(status.posture).to.equal("active-passive");
+        expect(status.weights).to.deep.equal({ primary: 100, secondary: 0 });
+        expect(status.capacity).to.deep.equal({ primary: "active", secondary: "pilot-light" });
+        expect(status.serving).to.equal("primary");
+        expect(status.lock).to.equal(undefined);
+        expect(status.stacks.dns.lastUpdate?.result).to.equal("succeeded");
+    });
+
+    it("plan previews exactly what the switch will change, without touching the stack files", async function () {
+        const files = ["Pulumi.primary.yaml", "Pulumi.secondary.yaml", "Pulumi.dns.yaml"].map((f) => fs.readFileSync(path.join(lab.dir, f), "utf8"));
+        const plan = await controller.plan("failover");
+        expect(plan.steps.filter((s) => !s.skip).map((s) => s.id)).to.deep.equal(["before-dns:secondary", "dns:dns", "after-dns:primary"]);
+        const byStep = Object.fromEntries(plan.previews.map((p) => [p.step, p]));
+        for (const preview of plan.previews) {
+            expect(preview.error, preview.step).to.equal(undefined);
+        }
+        expect(byStep["before-dns:secondary"].changes.map((c) => c.op)).to.deep.equal(["update"]);
+        expect(byStep["dns:dns"].changes.map((c) => `${c.op} ${c.urn.split("::").pop()}`)).to.have.members(["update sftp-primary-a", "update sftp-secondary-a"]);
+        expect(byStep["after-dns:primary"].changes.map((c) => c.op)).to.deep.equal(["update"]);
+        expect(plan.modelledRtoSeconds).to.equal(90);
+        expect(plan.costs.map((c) => c.posture)).to.deep.equal(["active-active", "active-passive", "failover"]);
+        expect(plan.costs.every((c) => c.estimate)).to.equal(true);
+        expect(["Pulumi.primary.yaml", "Pulumi.secondary.yaml", "Pulumi.dns.yaml"].map((f) => fs.readFileSync(path.join(lab.dir, f), "utf8"))).to.deep.equal(files);
+    });
+
+    it("active-passive → failover scales the secondary up, switches DNS, then drains the primary, changing only those resources", async function () {
+        const before = readRecords(lab.recordFile).length;
+        const result = await controller.setPosture("failover", { reason: "engine test: primary maintenance" });
+        expect(result.status).to.equal("ok");
+        expect(result.from).to.equal("active-passive");
+        expect(result.steps.map((s) => `${s.id} ${s.status}`)).to.deep.equal(["before-dns:secondary done", "dns:dns done", "after-dns:primary done"]);
+        const ops = changesSince(lab, before).map(describeOp);
+        // In order: the secondary's ASG, the two records, the primary's ASG — nothing else anywhere.
+        expect(ops).to.deep.equal([
+            "update aws:autoscaling/group:Group us-west-2",
+            "update aws:route53/record:Record us-east-1",
+            "update aws:route53/record:Record us-east-1",
+            "update aws:autoscaling/group:Group us-east-1",
+        ]);
+        const status = await controller.status();
+        expect(status.posture).to.equal("failover");
+        expect(status.capacity).to.deep.equal({ primary: "drained", secondary: "active" });
+        expect(status.serving).to.equal("secondary");
+        const history = await controller.history();
+        expect(history).to.have.length(1);
+        expect(history[0]).to.include({ identity: "alice", operation: "failover", from: "active-passive", to: "failover", result: "ok", reason: "engine test: primary maintenance" });
+    });
+
+    it("a second identical switch changes nothing and records nothing", async function () {
+        const before = readRecords(lab.recordFile).length;
+        const result = await controller.setPosture("failover", { reason: "again" });
+        expect(result.status).to.equal("unchanged");
+        expect(result.steps.every((s) => s.status === "skipped")).to.equal(true);
+        expect(changesSince(lab, before)).to.deep.equal([]);
+        expect(await controller.history()).to.have.length(1);
+    });
+
+    it("an unreachable secondary while going back to active-passive is fenced, DNS still switches, and the result is degraded", async function () {
+        writeFaults(lab, { regions: { "us-west-2": "fail" } });
+        let result;
+        try {
+            result = await controller.setPosture("active-passive", { reason: "secondary region outage" });
+        } finally {
+            writeFaults(lab, {});
+        }
+        expect(result.status).to.equal("degraded");
+        expect(result.steps.map((s) => `${s.id} ${s.status}`)).to.deep.equal(["before-dns:primary done", "dns:dns done", "after-dns:secondary fenced"]);
+        expect(result.fenced).to.deep.equal(["secondary"]);
+        expect(result.remaining).to.have.length(1);
+        expect(result.remaining[0]).to.contain("scale secondary active → pilot-light");
+        expect(fence.calls).to.deep.equal([{ action: "fence", region: "secondary", namespace: "SftpFailover/Fence" }]);
+        const status = await controller.status();
+        expect(status.posture).to.equal("active-passive");
+        expect(status.serving).to.equal("primary");
+        expect(status.capacity).to.deep.equal({ primary: "active", secondary: "active" });
+        expect((await controller.history()).pop()).to.include({ result: "degraded", to: "active-passive" });
+
+        // The region is back: the same command finishes the one remaining step.
+        const again = await controller.setPosture("active-passive", { reason: "secondary back" });
+        expect(again.status).to.equal("ok");
+        expect(again.steps.filter((s) => s.status === "done").map((s) => s.id)).to.deep.equal(["after-dns:secondary"]);
+        expect((await controller.status()).capacity).to.deep.equal({ primary: "active", secondary: "pilot-light" });
+    });
+
+    it("two concurrent switches: one proceeds, the other gets a LockedError naming the holder", async function () {
+        const bob = await create("bob");
+        const outcomes = await Promise.allSettled([controller.setPosture("active-active"), bob.setPosture("active-active")]);
+        const fulfilled = outcomes.filter((o) => o.status === "fulfilled");
+        const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+        expect(fulfilled).to.have.length(1);
+        expect(rejected).to.have.length(1);
+        expect(rejected[0].reason).to.be.instanceOf(LockedError);
+        const winner = outcomes[0].status === "fulfilled" ? "alice" : "bob";
+        expect((rejected[0].reason as LockedError).holder?.identity).to.equal(winner);
+        expect((rejected[0].reason as Error).message).to.match(new RegExp(`^locked by ${winner} on `));
+        expect((await controller.status()).posture).to.equal("active-active");
+        // Waiting instead: the second operator gets the lock afterwards and finds nothing left to do.
+        const [first, second] = await Promise.all([controller.setPosture("active-passive"), bob.setPosture("active-passive", { waitMs: 300_000 })]);
+        expect([first.status, second.status].sort()).to.deep.equal(["ok", "unchanged"]);
+    });
+
+    it("a switch killed mid-up (kill -9) is resumed by the next run, converges, and is audited once", async function () {
+        const auditBefore = (await controller.history()).length;
+        const journal = new Journal(path.join(journalDir, "journal.jsonl"));
+        const runsBefore = journal.runs().length;
+        const child = spawn(
+            process.execPath,
+            [
+                "-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"),
+                "failover", "--yes", "--reason", "kill test", "--identity", "carol",
+                "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl, "--journal-dir", journalDir,
+            ],
+            // Slow every cloud operation so the kill lands inside an `up`.
+            { cwd: root, stdio: "ignore", env: { ...process.env, ...lab.env.envVars, SANDBOX_DELAY_MS: "4000" } },
+        );
+        const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+        // Kill once the DNS step has started: the secondary is scaled, the weights are mid-change.
+        let started = false;
+        for (let i = 0; i < 1200 && !started; i++) {
+            await new Promise((r) => setTimeout(r, 100));
+            const run = journal.runs()[runsBefore];
+            started = run?.steps.get("dns:dns") === "started";
+        }
+        expect(started, "the killed run reached the DNS step").to.equal(true);
+        child.kill("SIGKILL");
+        await exited;
+        const killed = journal.unfinishedRun();
+        expect(killed?.begin.identity).to.equal("carol");
+        expect(fs.existsSync(path.join(journalDir, "failover.lock")), "the dead run's lock is left behind").to.equal(true);
+
+        const result = await controller.setPosture("failover", { reason: "kill test, resumed" });
+        expect(result.status).to.equal("ok");
+        expect(result.resumed).to.equal(killed?.begin.runId);
+        expect(result.steps.find((s) => s.id === "before-dns:secondary")?.status).to.equal("skipped");
+        const status = await controller.status();
+        expect(status.posture).to.equal("failover");
+        expect(status.capacity).to.deep.equal({ primary: "drained", secondary: "active" });
+        expect(status.lock).to.equal(undefined);
+        // Journal: the killed run is closed as superseded, the resuming run ended ok, nothing left open.
+        expect(journal.run(killed!.begin.runId)?.end?.result).to.equal("superseded");
+        expect(journal.run(result.runId)?.end?.result).to.equal("ok");
+        expect(journal.unfinishedRun()).to.equal(undefined);
+        // Audit: one entry for the one real change, from the posture the killed run started at.
+        const added = (await controller.history()).slice(auditBefore);
+        expect(added).to.have.length(1);
+        expect(added[0]).to.include({ from: "active-passive", to: "failover", result: "ok", resumes: killed?.begin.runId });
+    });
+});
