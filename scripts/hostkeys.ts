@@ -63,6 +63,31 @@ async function currentKeys(stack: Stack): Promise<unknown> {
     return entry === undefined ? undefined : (JSON.parse(entry.value) as unknown);
 }
 
+/**
+ * Makes sure every stack holds the same host keys: when none has any, generates one set and stores
+ * it in all of them; when all hold the same keys, changes nothing; otherwise throws. For labs and
+ * drills that deploy copies of the stack files, so no private key has to be committed for them.
+ * Resolves to the fingerprints in force.
+ */
+export async function ensureHostKeys(stacks: readonly Stack[]): Promise<HostKeyTexts> {
+    const current = await Promise.all(stacks.map((s) => currentKeys(s)));
+    if (current.every((c) => c === undefined)) {
+        const texts = generateHostKeys();
+        const material = loadHostKeys(texts);
+        for (const stack of stacks) {
+            await stack.setAllConfig(hostKeyConfigEntries(texts), true);
+        }
+        return material.fingerprints;
+    }
+    const fingerprints = current.map((c, i) =>
+        c === undefined ? "(none)" : JSON.stringify(loadHostKeys(c, `${stacks[i].name}: ${hostKeysConfigKey}`).fingerprints),
+    );
+    if (new Set(fingerprints).size !== 1) {
+        throw new Error(`stacks ${stacks.map((s) => s.name).join(", ")} hold different host keys; run scripts/hostkeys.ts show`);
+    }
+    return loadHostKeys(current[0]).fingerprints;
+}
+
 function report(opts: CommonOptions, action: string, material: HostKeyMaterial): void {
     if (opts.json) {
         process.stdout.write(`${JSON.stringify({ action, stacks: opts.stacks, fingerprints: material.fingerprints, publicKeys: material.publicKeys })}\n`);

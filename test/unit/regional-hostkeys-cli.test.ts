@@ -3,9 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { hostKeyConfigEntries } from "../../scripts/hostkeys";
+import { ensureHostKeys, hostKeyConfigEntries } from "../../scripts/hostkeys";
 import { loadHostKeys } from "../../components/host-keys";
-import { cliRootDir, projectRoot } from "../../automation/engine/environment";
+import { cliRootDir, engineEnvironment, projectRoot } from "../../automation/engine/environment";
+import { openStack } from "../../automation/engine/workspace";
 import { fixtureHostKeys, fixtures } from "./regional-harness";
 
 // scripts/hostkeys.ts run as an operator runs it. Bad input is refused before any stack is opened;
@@ -103,5 +104,24 @@ describe("regional host-key CLI", function () {
         expect(shown.status, shown.stderr).to.equal(0);
         const expected = loadHostKeys(fixtureHostKeys()).fingerprints;
         expect(JSON.parse(shown.stdout)).to.deep.equal({ stacks: { primary: expected, secondary: expected }, agree: true });
+    });
+
+    it("ensureHostKeys gives stacks without keys one shared set, then leaves them alone", async function () {
+        if (!fs.existsSync(path.join(cliRootDir(), "bin", "pulumi"))) {
+            this.skip();
+        }
+        const env = engineEnvironment({ sandbox: true, projectDir: dir, backendUrl: `file://${path.join(dir, "state")}` });
+        const stacks = [await openStack("primary", env), await openStack("secondary", env)];
+        const first = await ensureHostKeys(stacks);
+        expect(Object.values(first).every((fp) => fp.startsWith("SHA256:"))).to.equal(true);
+        expect(await ensureHostKeys(stacks)).to.deep.equal(first);
+        await stacks[1].setAllConfig(hostKeyConfigEntries(fixtureHostKeys()), true);
+        let message = "";
+        try {
+            await ensureHostKeys(stacks);
+        } catch (err) {
+            message = (err as Error).message;
+        }
+        expect(message).to.equal("stacks primary, secondary hold different host keys; run scripts/hostkeys.ts show");
     });
 });
