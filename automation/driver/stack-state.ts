@@ -12,7 +12,10 @@ const driverKeys = /^sftp-failover:(role|capacityMode|posture|activeActiveWeight
 export function summarizeEngineError(err: unknown): string {
     const text = err instanceof Error ? err.message : String(err);
     const lines = text.split("\n").map((l) => l.trim());
-    const engineLine = lines.find((l) => /^error: /.test(l) && !/^error: update failed$/.test(l)) ?? lines.find((l) => /error:/i.test(l));
+    // The engine prefixes its diagnostics with "error: "; the Automation API wraps them in "stderr: …".
+    const engineLine = lines
+        .map((l) => (l.includes("error: ") ? l.slice(l.indexOf("error: ")) : undefined))
+        .find((l): l is string => l !== undefined && l !== "error: update failed" && l !== "error: preview failed");
     return (engineLine ?? lines.find((l) => l !== "") ?? "unknown error").slice(0, 400);
 }
 

@@ -57,7 +57,16 @@ async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, dea
         opts.signal?.addEventListener("abort", () => resolve("aborted"), { once: true });
     });
     try {
-        const first = await Promise.race([up, timedOut, userAborted]);
+        let first: Awaited<typeof up> | "timeout" | "aborted";
+        try {
+            first = await Promise.race([up, timedOut, userAborted]);
+        } catch (err) {
+            // The engine stopped because the caller aborted: that is the abort, not an engine failure.
+            if (opts.signal?.aborted) {
+                throw new AbortedError("aborted during a step", { cause: err });
+            }
+            throw err;
+        }
         if (first === "timeout" || first === "aborted") {
             cancel.abort();
             // Give the engine a moment to cancel cleanly, then insist, then stop waiting for it.

@@ -46,7 +46,7 @@ function snapshot(dir: string): string {
                 walk(p);
             } else {
                 hash.update(path.relative(dir, p));
-                hash.update(fs.readFileSync(p));
+                hash.update(fs.readFileSync(p, "utf8"));
             }
         }
     };

@@ -1,0 +1,103 @@
+import { expect } from "chai";
+import { confirm, Io, postureArg, progressPrinter, stepTimeoutMs, waitMs, weightsArg } from "../../automation/cli/context";
+import { exitCodeOf, exitCodes, UsageError } from "../../automation/cli/errors";
+import { renderHistory, renderSwitch } from "../../automation/cli/render";
+import { GlobalArgs } from "../../automation/cli/options";
+import { switchExitCode } from "../../automation/cli/switch";
+import { BadInputError, FailoverError, LockedError } from "../../automation/driver/errors";
+import { planTransition } from "../../automation/driver/planner";
+
+function io(stdinIsTTY: boolean, answer = ""): Io & { errors: string[]; asked: string[] } {
+    const errors: string[] = [];
+    const asked: string[] = [];
+    return {
+        errors,
+        asked,
+        out: () => undefined,
+        err: (t) => errors.push(t),
+        stdinIsTTY,
+        ask: async (q) => {
+            asked.push(q);
+            return answer;
+        },
+    };
+}
+
+const globals = { wait: 0 } as GlobalArgs;
+
+describe("CLI arguments and rendering", () => {
+    it("a posture is parsed or refused naming <posture> and the valid ones", () => {
+        expect(postureArg("failover")).to.equal("failover");
+        expect(() => postureArg("up")).to.throw(UsageError, '<posture>: unknown posture "up" (valid: active-active, active-passive, failover)');
+    });
+
+    it("--weights is primary/secondary, in range, and only for active-active", () => {
+        expect(weightsArg("70/30", "active-active")).to.deep.equal({ primary: 70, secondary: 30 });
+        expect(weightsArg(undefined, "active-active")).to.equal(undefined);
+        expect(() => weightsArg("70/30", "failover")).to.throw("--weights applies only to active-active (got posture failover)");
+        expect(() => weightsArg("256/0", "active-active")).to.throw("--weights.primary must be an integer 0–255 (got 256)");
+        expect(() => weightsArg("7,3", "active-active")).to.throw('--weights must be primary/secondary, e.g. 70/30 (got "7,3")');
+    });
+
+    it("--wait and --step-timeout are seconds, converted once", () => {
+        expect(waitMs({ ...globals, wait: 2.5 })).to.equal(2500);
+        expect(() => waitMs({ ...globals, wait: Number.NaN })).to.throw("--wait must be a number of seconds ≥ 0 (got NaN)");
+        expect(stepTimeoutMs(undefined)).to.equal(undefined);
+        expect(stepTimeoutMs(30)).to.equal(30_000);
+    });
+
+    it("confirmation: --yes skips it, a non-terminal refuses, a terminal asks and takes only yes", async () => {
+        expect(await confirm(io(false), true, "go?")).to.equal(true);
+        await confirm(io(false), false, "go?").then(
+            () => expect.fail("should refuse"),
+            (e: unknown) => expect((e as Error).message).to.equal("--yes is required when stdin is not a terminal (nothing was changed)"),
+        );
+        const terminal = io(true, "y");
+        expect(await confirm(terminal, false, "go?")).to.equal(true);
+        expect(terminal.asked).to.deep.equal(["go? [y/N] "]);
+        expect(await confirm(io(true, ""), false, "go?")).to.equal(false);
+        expect(await confirm(io(true, "nope"), false, "go?")).to.equal(false);
+    });
+
+    it("exit codes: bad input 2, any other failure 1, degraded 3, ok and unchanged 0", () => {
+        expect(exitCodeOf(new UsageError("x"))).to.equal(exitCodes.badInput);
+        expect(exitCodeOf(new BadInputError("x"))).to.equal(2);
+        expect(exitCodeOf(new LockedError(undefined, "/l"))).to.equal(1);
+        expect(exitCodeOf(new FailoverError("x"))).to.equal(1);
+        const result = { runId: "r", to: "failover", steps: [], remaining: [], fenced: [], durationMs: 1 } as const;
+        expect(switchExitCode({ ...result, status: "degraded" })).to.equal(3);
+        expect(switchExitCode({ ...result, status: "ok" })).to.equal(0);
+        expect(switchExitCode({ ...result, status: "unchanged" })).to.equal(0);
+    });
+
+    it("a degraded switch is rendered with what was fenced and what remains", () => {
+        const text = renderSwitch({
+            runId: "r1",
+            status: "degraded",
+            from: "failover",
+            to: "active-passive",
+            steps: [{ id: "after-dns:secondary", stack: "secondary", description: "scale secondary active → pilot-light", status: "fenced", durationMs: 10, error: "unreachable" }],
+            remaining: ["scale secondary active → pilot-light (stack secondary, when secondary is reachable again)"],
+            fenced: ["secondary"],
+            durationMs: 12_300,
+        });
+        expect(text.split("\n")).to.deep.equal([
+            "DEGRADED: failover → active-passive in 12.3s (run r1)",
+            "  fenced  scale secondary active → pilot-light — unreachable",
+            "fenced: secondary",
+            "remaining: scale secondary active → pilot-light (stack secondary, when secondary is reachable again)",
+        ]);
+        expect(renderHistory([])).to.equal("no changes recorded");
+    });
+
+    it("progress prints one line per step with the elapsed time and the engine's changes", () => {
+        const out = io(false);
+        const printer = progressPrinter(out);
+        const [step] = planTransition("active-passive", "failover");
+        printer.onProgress({ type: "step-start", step });
+        printer.onProgress({ type: "step-end", step, result: { id: step.id, stack: step.stack, description: step.description, status: "done", durationMs: 4200, changes: { update: 1, same: 30 } } });
+        expect(out.errors).to.have.length(2);
+        expect(out.errors[0]).to.match(/^\[\s+\d+\.\ds\] step 1: scale secondary pilot-light → active \(stack secondary\) …$/);
+        expect(out.errors[1]).to.match(/^\[\s+\d+\.\ds\] step 1: done in 4\.2s \(update 1\)$/);
+    });
+});

@@ -1,0 +1,70 @@
+import { expect } from "chai";
+import { deployedStateOf, summarizeEngineError } from "../../automation/driver/stack-state";
+import { StackStatus } from "../../automation/driver/types";
+import { estimateAllPostures, estimatePostureCost, priceTableDate } from "../../automation/pricing";
+import { backlogFigures } from "../../automation/driver/replication";
+
+function stack(key: "primary" | "secondary" | "dns", outputs: Record<string, unknown>): StackStatus {
+    return { key, name: key, config: {}, outputs };
+}
+
+describe("driver state and estimates", () => {
+    it("the deployed state comes from outputs, not config", () => {
+        const state = deployedStateOf({
+            primary: { ...stack("primary", { capacityMode: "active" }), config: { "sftp-failover:capacityMode": "drained" } },
+            secondary: stack("secondary", { capacityMode: "pilot-light" }),
+            dns: stack("dns", { posture: "active-passive", weights: { primary: 100, secondary: 0 } }),
+        });
+        expect(state).to.deep.equal({
+            capacity: { primary: "active", secondary: "pilot-light" },
+            dns: { posture: "active-passive", weights: { primary: 100, secondary: 0 } },
+        });
+    });
+
+    it("a stack never deployed, or with unexpected outputs, leaves its part unknown", () => {
+        const state = deployedStateOf({
+            primary: stack("primary", {}),
+            secondary: stack("secondary", { capacityMode: "turbo" }),
+            dns: stack("dns", { posture: "sideways", weights: "100/0" }),
+        });
+        expect(state).to.deep.equal({ capacity: {}, dns: {} });
+    });
+
+    it("an engine error is summarised by its own error line", () => {
+        const err = new Error(
+            "code: 255\n stdout: Updating (primary):\n\n stderr: error: sandbox: region us-west-2 is unreachable (update aws:autoscaling/group:Group)\nerror: update failed\n",
+        );
+        expect(summarizeEngineError(err)).to.equal("error: sandbox: region us-west-2 is unreachable (update aws:autoscaling/group:Group)");
+        expect(summarizeEngineError(new Error("plain"))).to.equal("plain");
+    });
+
+    it("the cost estimate is labelled, dated, and prices standby by the regions without traffic", () => {
+        const ap = estimatePostureCost("active-passive");
+        expect(ap.estimate).to.equal(true);
+        expect(ap.priceTableDate).to.equal(priceTableDate);
+        // Secondary in pilot light: 1 × t3.small (0.0208 × 730) + NLB (0.0225 × 730)
+        // + checks (0.50 + 1.00 fast interval, fence 0.50, calculated 0.50) + alarm 0.10.
+        expect(ap.standbyMonthlyUsd).to.equal(34.21);
+        const [aa, , fo] = estimateAllPostures();
+        expect(aa.standbyMonthlyUsd).to.equal(0);
+        // Failover drains the primary: its standby cost has no instances.
+        expect(fo.items.find((i) => i.region === "primary" && i.item.includes("×"))?.monthlyUsd).to.equal(0);
+        expect(() => estimatePostureCost("failover", { instanceType: "z9.huge" })).to.throw(/no price for instance type "z9.huge"/);
+    });
+
+    it("backlog figures keep only the metrics that had a datapoint", () => {
+        const at = new Date();
+        const figures = backlogFigures({
+            rule: { region: "us-west-2", sourceBucket: "a", destinationBucket: "b", ruleId: "r" },
+            window: { start: at, end: at },
+            operationsPending: { known: true, value: 3, timestamp: at },
+            bytesPending: { known: false, reason: "no datapoint" },
+            latencySeconds: { known: true, value: 12, timestamp: at },
+            thresholds: {},
+            status: "unknown",
+            excess: [],
+            unknownMetrics: ["BytesPendingReplication"],
+        });
+        expect(figures).to.deep.equal({ operationsPending: 3, latencySeconds: 12 });
+    });
+});

@@ -1,0 +1,80 @@
+import { expect } from "chai";
+import { ConcurrentUpdateError, Stack, UpOptions, UpResult } from "@pulumi/pulumi/automation";
+import { AbortedError } from "../../automation/driver/errors";
+import { planTransition } from "../../automation/driver/planner";
+import { runStep, StepTimeoutError } from "../../automation/driver/step-runner";
+
+// The step runner against a stand-in Stack: only the two methods it calls, each call recorded.
+// (The real engine runs these paths in test/engine/driver-*.test.ts.)
+
+type UpBehaviour = (opts: UpOptions) => Promise<UpResult>;
+
+function fakeStack(behaviours: UpBehaviour[]) {
+    const calls: string[] = [];
+    const stack = {
+        name: "organization/sftp-failover/secondary",
+        async setConfig(key: string, value: { value: string }, pathFlag?: boolean) {
+            calls.push(`setConfig ${key}=${value.value}${pathFlag ? " (path)" : ""}`);
+        },
+        up(opts: UpOptions): Promise<UpResult> {
+            calls.push(`up refresh=${String(opts.refresh)}`);
+            const next = behaviours.shift();
+            if (next === undefined) {
+                throw new Error("unexpected extra up");
+            }
+            return next(opts);
+        },
+    };
+    return { stack: stack as unknown as Stack, calls };
+}
+
+const succeeded: UpBehaviour = async () => ({ stdout: "", stderr: "", outputs: {}, summary: { resourceChanges: { update: 1, same: 9 } } }) as unknown as UpResult;
+
+/** An `up` that only ends when its signal fires (as the engine does on SIGINT). */
+const hangsUntilCancelled: UpBehaviour = (opts) =>
+    new Promise((_resolve, reject) => opts.signal?.addEventListener("abort", () => reject(new Error("cancelled")), { once: true }));
+
+function concurrentUpdate(): Promise<UpResult> {
+    const err = Object.create(ConcurrentUpdateError.prototype) as Error;
+    err.message = "the stack is currently locked by 1 lock(s)";
+    return Promise.reject(err);
+}
+
+const [scaleSecondary] = planTransition("active-passive", "failover");
+const base = { refresh: false, timeoutMs: 60_000, cancelGraceMs: 1_000, stackBusyMs: 60_000 };
+
+describe("step runner", () => {
+    it("sets the step's config, then runs up on that stack without refresh, and reports the engine's changes", async () => {
+        const { stack, calls } = fakeStack([succeeded]);
+        const outcome = await runStep(stack, scaleSecondary, base);
+        expect(calls).to.deep.equal(["setConfig sftp-failover:capacityMode=active", "up refresh=false"]);
+        expect(outcome.changes).to.deep.equal({ update: 1, same: 9 });
+    });
+
+    it("an up past its timeout is cancelled and reported as a StepTimeoutError", async () => {
+        const { stack } = fakeStack([hangsUntilCancelled]);
+        const err = await runStep(stack, scaleSecondary, { ...base, timeoutMs: 50 }).catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(StepTimeoutError);
+        expect((err as Error).message).to.equal('step "scale secondary pilot-light → active" did not finish within 50 ms');
+    });
+
+    it("a stack busy with another update is retried until it is free", async () => {
+        const { stack, calls } = fakeStack([concurrentUpdate, succeeded]);
+        await runStep(stack, scaleSecondary, base);
+        expect(calls.filter((c) => c.startsWith("up"))).to.have.length(2);
+    });
+
+    it("a stack still busy after the busy window fails with the engine's error", async () => {
+        const { stack } = fakeStack([concurrentUpdate, concurrentUpdate]);
+        const err = await runStep(stack, scaleSecondary, { ...base, stackBusyMs: 1 }).catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(ConcurrentUpdateError);
+    });
+
+    it("the caller's abort cancels the engine and surfaces as AbortedError", async () => {
+        const { stack } = fakeStack([hangsUntilCancelled]);
+        const controller = new AbortController();
+        const running = runStep(stack, scaleSecondary, { ...base, signal: controller.signal });
+        setTimeout(() => controller.abort(), 20);
+        expect(await running.catch((e: unknown) => e)).to.be.instanceOf(AbortedError);
+    });
+});
