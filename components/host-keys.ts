@@ -109,8 +109,6 @@ export class HostKeys extends pulumi.ComponentResource {
     public readonly secretArn: pulumi.Output<string>;
     /** SHA256 fingerprints of the three public keys. */
     public readonly fingerprints: HostKeyTexts;
-    /** Public key lines (not secret). */
-    public readonly publicKeys: HostKeyTexts;
 
     constructor(name: string, args: HostKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:regional:HostKeys", name, {}, opts);
@@ -136,7 +134,6 @@ export class HostKeys extends pulumi.ComponentResource {
         );
         this.secretArn = secret.arn;
         this.fingerprints = args.keys.fingerprints;
-        this.publicKeys = args.keys.publicKeys;
         this.registerOutputs({ secretArn: this.secretArn, fingerprints: this.fingerprints });
     }
 }

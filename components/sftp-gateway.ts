@@ -87,10 +87,6 @@ export class SftpGateway extends pulumi.ComponentResource {
     public readonly endpointZoneId: pulumi.Output<string>;
     /** Name of the Auto Scaling group. */
     public readonly asgName: pulumi.Output<string>;
-    /** The load balancer's security group (client CIDRs). */
-    public readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
-    /** The instances' security group (only the load balancer). */
-    public readonly instanceSecurityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: SftpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:regional:SftpGateway", name, {}, opts);
@@ -103,8 +99,6 @@ export class SftpGateway extends pulumi.ComponentResource {
         this.endpointDnsName = lb.dnsName;
         this.endpointZoneId = lb.zoneId;
         this.asgName = asg.name;
-        this.loadBalancerSecurityGroupId = sgs.loadBalancer;
-        this.instanceSecurityGroupId = sgs.instance;
         this.registerOutputs({ endpointDnsName: this.endpointDnsName, endpointZoneId: this.endpointZoneId, asgName: this.asgName });
     }
 }

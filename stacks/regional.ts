@@ -22,7 +22,12 @@ async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
     const [identity, partition] = await Promise.all([aws.getCallerIdentity({}), aws.getPartition({})]);
     let availabilityZones: string[] = [];
     if (cfg.network.kind === "new") {
-        const zones = await aws.getAvailabilityZones({ region: cfg.region, state: "available" });
+        // Local and Wavelength zones need an opt-in and lack NLB support; only regular zones qualify.
+        const zones = await aws.getAvailabilityZones({
+            region: cfg.region,
+            state: "available",
+            filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+        });
         if (zones.names.length < cfg.network.availabilityZoneCount) {
             throw new Error(
                 `sftp-failover:network.availabilityZoneCount is ${cfg.network.availabilityZoneCount} but ${cfg.region} offers ${zones.names.length} zones`,

@@ -258,6 +258,6 @@ export async function loadRegionalConfig(): Promise<RegionalConfig> {
         usersFile,
         hostKeys,
         sftpgoVersion,
-        tags: { project: "sftp-failover", region: regionName, ...tags },
+        tags: { project: "sftp-failover", regionName, ...tags },
     };
 }

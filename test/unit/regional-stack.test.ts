@@ -462,6 +462,25 @@ describe("regional stack (mocks)", function () {
             expect(parsed.users.map((u) => u.name)).to.deep.equal(["alice", "auditor", "bob"]);
         });
 
+        it("changing users touches only the users parameters and the role's prefixes — never the launch template, so no instance is replaced", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regional-users-"));
+            try {
+                const original = fs.readFileSync(path.join(fixtures, "users.yaml"), "utf8");
+                const carol = fs.readFileSync(path.join(fixtures, "user-keys", "carol.pub"), "utf8").trim();
+                const file = path.join(dir, "users.yaml");
+                fs.writeFileSync(file, `${original}  - name: zed\n    publicKeys: ["${carol}"]\n`);
+                const changed = await runRegional({ ...primaryConfig(), usersFile: file });
+                const differing = changed.resources
+                    .filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(primary.resources[i].inputs))
+                    .map((r) => r.type);
+                expect(changed.resources.map((r) => r.name)).to.deep.equal(primary.resources.map((r) => r.name));
+                expect(differing).to.have.members([t.parameter, t.rolePolicy]);
+                expect(changed.outputs.usersFingerprint).to.not.equal(primary.outputs.usersFingerprint);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
         it("a long user list is split over parameters 000, 001, ... that join back to the canonical list", async () => {
             const bob = fs.readFileSync(path.join(fixtures, "user-keys", "bob.pub"), "utf8").trim();
             const lines = ["users:"];
