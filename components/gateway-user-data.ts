@@ -37,10 +37,12 @@ function shellValue(label: string, value: string): string {
 /**
  * The jq program that turns the canonical user list (see canonicalUsersJson) into an SFTPGo data
  * dump: each user gets the S3 backend on its home prefix, and read-only users only list and
- * download. Exported so the unit test runs it through the real jq.
+ * download. Dump version 17 is the format of SFTPGo 2.5+; older dumps make SFTPGo migrate event
+ * actions, which this dump has none of. Exported so the unit test runs it through the real jq.
  */
 export const sftpgoDumpFilter = [
     "{",
+    "  version: 17,",
     "  users: [.users[] | {",
     "    username: .name,",
     "    status: 1,",

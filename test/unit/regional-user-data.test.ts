@@ -98,7 +98,8 @@ describe("regional gateway user data", () => {
             input: joined,
             encoding: "utf8",
         });
-        const dump = JSON.parse(out) as { users: Record<string, unknown>[]; folders: unknown[]; admins: unknown[] };
+        const dump = JSON.parse(out) as { version: number; users: Record<string, unknown>[]; folders: unknown[]; admins: unknown[] };
+        expect(dump.version).to.equal(17);
         expect(dump.folders).to.deep.equal([]);
         expect(dump.admins).to.deep.equal([]);
         expect(dump.users.map((u) => u.username)).to.deep.equal(["alice", "auditor", "bob"]);
