@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { EngineEnvironment, engineEnvironment, projectRoot } from "../automation/engine/environment";
 import { openStack } from "../automation/engine/workspace";
+import { ensureHostKeys } from "../scripts/hostkeys";
 
 /** The three stacks of a two-region deployment, by role. */
 export interface LabStacks {
@@ -23,6 +24,7 @@ export interface Lab {
     readonly recordFile: string;
     /** Path of the sandbox's fault-injection control file (absent = no faults). */
     readonly faultFile: string;
+    /** Opens the three stacks, giving both regional stacks the same new host keys if they have none. */
     stacks(): Promise<LabStacks>;
     /** Removes the lab folder (state included). */
     remove(): void;
@@ -46,7 +48,12 @@ export function createLab(opts: LabOptions = {}): Lab {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     for (const file of projectFiles()) {
-        fs.copyFileSync(path.join(projectRoot, file), path.join(dir, file));
+        let text = fs.readFileSync(path.join(projectRoot, file), "utf8");
+        if (file === "Pulumi.yaml") {
+            // The lab runs the program inline; the engine would otherwise insist that `main` exists here.
+            text = text.replace(/^main:.*\n/m, "");
+        }
+        fs.writeFileSync(path.join(dir, file), text);
     }
     const recordFile = path.join(dir, "sandbox-operations.jsonl");
     const faultFile = path.join(dir, "sandbox-faults.json");
@@ -63,11 +70,11 @@ export function createLab(opts: LabOptions = {}): Lab {
         recordFile,
         faultFile,
         async stacks() {
-            return {
-                primary: await openStack("primary", env),
-                secondary: await openStack("secondary", env),
-                dns: await openStack("dns", env),
-            };
+            const primary = await openStack("primary", env);
+            const secondary = await openStack("secondary", env);
+            // A lab gets host keys of its own, so no private key is ever committed for it.
+            await ensureHostKeys([primary, secondary]);
+            return { primary, secondary, dns: await openStack("dns", env) };
         },
         remove() {
             fs.rmSync(dir, { recursive: true, force: true });
