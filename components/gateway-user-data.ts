@@ -22,7 +22,14 @@ export interface GatewayUserDataArgs {
     readonly sftpgoVersion?: string;
     /** How often the user list is re-read, as a systemd time span. Defaults to `1min`. */
     readonly usersRefreshInterval?: string;
+    /** Where the SFTPGo dump is written. Defaults to `/var/lib/sftpgo/users-dump.json`. */
+    readonly usersDumpPath?: string;
+    /** The account SFTPGo runs as (owner of the dump). Defaults to `sftpgo`. */
+    readonly serviceUser?: string;
 }
+
+/** Where the SFTPGo dump lives on the instance. */
+export const defaultUsersDumpPath = "/var/lib/sftpgo/users-dump.json";
 
 const safeValue = /^[A-Za-z0-9_./:@+=,-]+$/;
 
@@ -72,7 +79,8 @@ set -euo pipefail
 region=${shellValue("region", args.region)}
 parameter_path=${shellValue("usersParameterPath", args.usersParameterPath)}
 bucket=${shellValue("bucketName", args.bucketName)}
-dump=/var/lib/sftpgo/users-dump.json
+dump=${shellValue("usersDumpPath", args.usersDumpPath ?? defaultUsersDumpPath)}
+owner=${shellValue("serviceUser", args.serviceUser ?? "sftpgo")}
 filter="$(cat <<'JQ'
 ${sftpgoDumpFilter}
 JQ
@@ -91,7 +99,7 @@ aws ssm get-parameters-by-path --region "$region" --path "$parameter_path" \\
 if [ -f "$dump" ] && cmp -s "$tmp" "$dump"; then
   exit 0
 fi
-chown sftpgo:sftpgo "$tmp"
+chown "$owner:$owner" "$tmp"
 chmod 0640 "$tmp"
 mv -f "$tmp" "$dump"
 trap - EXIT
@@ -148,7 +156,7 @@ SFTPGO_SFTPD__BINDINGS__0__PORT=${port}
 SFTPGO_SFTPD__HOST_KEYS=$keys_dir/ssh_host_ed25519_key,$keys_dir/ssh_host_ecdsa_key,$keys_dir/ssh_host_rsa_key
 SFTPGO_SFTPD__PASSWORD_AUTHENTICATION=false
 SFTPGO_DATA_PROVIDER__DRIVER=memory
-SFTPGO_DATA_PROVIDER__NAME=/var/lib/sftpgo/users-dump.json
+SFTPGO_DATA_PROVIDER__NAME=${args.usersDumpPath ?? defaultUsersDumpPath}
 SFTPGO_HTTPD__BINDINGS__0__PORT=0
 SFTPGO_TELEMETRY__BIND_PORT=0
 ENV
