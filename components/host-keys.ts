@@ -88,8 +88,8 @@ export function generateHostKeys(comment = "sftp-failover"): HostKeyTexts {
 export interface HostKeysArgs {
     /** Region of the secret (aws v7 per-resource region). Required. */
     readonly region: string;
-    /** Region holding a replica of the secret, so the key material outlives the loss of one region. Required. */
-    readonly replicaRegion: string;
+    /** Region holding a replica of the secret, so the key material outlives the loss of one region. Defaults to none. */
+    readonly replicaRegion?: string;
     /** Prefix of the secret's name; AWS appends a random suffix. Required. */
     readonly secretNamePrefix: string;
     /** The validated key set (see {@link loadHostKeys}). Required. */
@@ -118,7 +118,7 @@ export class HostKeys extends pulumi.ComponentResource {
                 region: args.region,
                 namePrefix: args.secretNamePrefix,
                 description: "SSH host keys of the SFTP gateways (shared by both regions)",
-                replicas: [{ region: args.replicaRegion }],
+                replicas: args.replicaRegion === undefined ? [] : [{ region: args.replicaRegion }],
                 tags: args.tags,
             },
             { parent: this },

@@ -85,7 +85,8 @@ export async function regionalStack(): Promise<Record<string, unknown>> {
 
     const hostKeys = new HostKeys(`${base}-host-keys`, {
         region: cfg.region,
-        replicaRegion: cfg.peerRegion,
+        // Like the bucket rule, the replica writes to the peer region; both go when it is unreachable.
+        replicaRegion: cfg.replicationEnabled ? cfg.peerRegion : undefined,
         secretNamePrefix: `${cfg.namePrefix}/${cfg.regionName}/host-keys-`,
         keys: cfg.hostKeys,
         tags: cfg.tags,

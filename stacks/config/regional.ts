@@ -48,7 +48,7 @@ export interface RegionalConfig {
     readonly kmsKeyArn?: string;
     /** KMS key of the peer's bucket, which encrypts replicas there. */
     readonly peerKmsKeyArn?: string;
-    /** Whether this stack owns the replication rule to the peer bucket. */
+    /** Whether this stack writes to the peer region: the bucket's replication rule and the secret's replica. */
     readonly replicationEnabled: boolean;
     /** The validated users. */
     readonly users: readonly SftpUser[];

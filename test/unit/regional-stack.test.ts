@@ -245,10 +245,14 @@ describe("regional stack (mocks)", function () {
             expect(trust.Statement[0].Principal).to.deep.equal({ Service: "s3.amazonaws.com" });
         });
 
-        it("can be left out (first deployment, or a peer region that cannot be reached)", async () => {
+        it("can be left out (first deployment, or a peer region that cannot be reached): then nothing is written to the peer region", async () => {
             const run = await runRegional({ ...primaryConfig(), replicationEnabled: false });
             expect(ofType(run, t.replication)).to.have.length(0);
             expect(ofType(run, t.role)).to.have.length(1);
+            expect(single(run, t.secret).inputs.replicas).to.deep.equal([]);
+            const peer = JSON.stringify(run.resources.map((r) => r.inputs));
+            expect(peer).to.not.include("us-west-2");
+            expect(peer).to.not.include("sftp-failover-secondary-");
         });
     });
 
