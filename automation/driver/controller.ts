@@ -17,7 +17,7 @@ import { AbortedError, BadInputError, FailoverError, LockHolder, RegionUnreachab
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
 import { firstUnfinishedStep, Journal } from "./journal";
 import { acquireLock, processAlive, readLock } from "./lock";
-import { pendingSteps, planSteps, StackKey } from "./planner";
+import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStackStatus, summarizeEngineError } from "./stack-state";
@@ -504,6 +504,11 @@ export class FailoverController {
                     opts.onProgress?.({ type: "resume", runId: resumes, ...(first !== undefined ? { firstUnfinishedStep: first } : {}) });
                 }
             }
+            // A skipped step's stack is deployed as wanted, but its config may still hold what an
+            // interrupted or timed-out step set; put it back so the next `up` of that stack changes nothing.
+            for (const step of steps.filter((s) => s.skip)) {
+                await this.alignConfig(step, stacks[step.stack]);
+            }
             const pending = pendingSteps(steps);
             if (pending.length === 0 && resumes === undefined) {
                 const results = steps.map((s) => ({ id: s.id, stack: s.stack, description: s.description, status: "skipped" as const, durationMs: 0 }));
@@ -605,6 +610,14 @@ export class FailoverController {
             };
         } finally {
             lock.release();
+        }
+    }
+
+    private async alignConfig(step: PlannedStep, status: StackStatus): Promise<void> {
+        for (const change of step.config) {
+            if (change.path !== true && status.config[change.key] !== undefined && status.config[change.key] !== change.value) {
+                await this.ctx.stacks[step.stack].setConfig(change.key, { value: change.value });
+            }
         }
     }
 

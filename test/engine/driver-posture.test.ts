@@ -167,6 +167,31 @@ describe("driver against the real engine (sandbox)", function () {
         expect((await controller.status()).capacity).to.deep.equal({ primary: "active", secondary: "pilot-light" });
     });
 
+    it("a step that hangs past its timeout is stopped, its region fenced, and the switch completes degraded", async function () {
+        // From active-passive to active-active the secondary must scale up; it hangs instead.
+        fence.calls.length = 0;
+        writeFaults(lab, { regions: { "us-west-2": "hang" } });
+        let result;
+        try {
+            result = await controller.setPosture("active-active", { stepTimeoutMs: 15_000 });
+        } finally {
+            writeFaults(lab, {});
+        }
+        expect(result.status).to.equal("degraded");
+        expect(result.steps.map((s) => `${s.id} ${s.status}`)).to.deep.equal(["before-dns:primary skipped", "before-dns:secondary fenced", "dns:dns done"]);
+        expect(result.steps[1].error).to.match(/did not finish within 15000 ms/);
+        expect(fence.calls).to.deep.equal([{ action: "fence", region: "secondary", namespace: "SftpFailover/Fence" }]);
+        expect((await controller.status()).posture).to.equal("active-active");
+        // Back to active-passive once the region answers: the secondary was never scaled, so only DNS
+        // changes, and the secondary's config no longer asks for the capacity the stopped step set.
+        const back = await controller.setPosture("active-passive");
+        expect(back.status).to.equal("ok");
+        expect(back.steps.filter((s) => s.status === "done").map((s) => s.id)).to.deep.equal(["dns:dns"]);
+        const status = await controller.status();
+        expect(status.capacity).to.deep.equal({ primary: "active", secondary: "pilot-light" });
+        expect(status.stacks.secondary.config["sftp-failover:capacityMode"]).to.equal("pilot-light");
+    });
+
     it("two concurrent switches: one proceeds, the other gets a LockedError naming the holder", async function () {
         const bob = await create("bob");
         const outcomes = await Promise.allSettled([controller.setPosture("active-active"), bob.setPosture("active-active")]);

@@ -1,0 +1,135 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createLab, Lab } from "../../sandbox/lab";
+
+// The operator CLI and the README's embedding example against real stacks in the sandbox, run as
+// separate processes exactly as an operator or an embedding program would run them.
+
+const root = path.resolve(__dirname, "..", "..");
+
+interface Run {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+describe("operator CLI and embedding example against the sandbox", function () {
+    let lab: Lab;
+    let common: string[];
+    let env: NodeJS.ProcessEnv;
+
+    const cli = (args: readonly string[]): Run => {
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), ...args, ...common], {
+            cwd: root,
+            encoding: "utf8",
+            input: "",
+            env,
+            timeout: 300_000,
+        });
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+
+    before(async function () {
+        lab = createLab();
+        // The engine checks that Pulumi.yaml's `main` exists even for inline programs; the lab copies only the Pulumi files.
+        if (!fs.existsSync(path.join(lab.dir, "stacks"))) {
+            fs.symlinkSync(path.join(root, "stacks"), path.join(lab.dir, "stacks"));
+        }
+        env = { ...process.env, ...lab.env.envVars };
+        const keys = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", path.join(root, "scripts/hostkeys.ts"), "generate", "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl],
+            { cwd: root, encoding: "utf8", env },
+        );
+        expect(keys.status, keys.stderr).to.equal(0);
+        const stacks = await lab.stacks();
+        for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
+            expect((await stack.up({ onOutput: () => undefined })).summary.result).to.equal("succeeded");
+        }
+        common = ["--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl, "--identity", "dana"];
+    });
+
+    after(function () {
+        lab?.remove();
+    });
+
+    it("status --json prints only JSON: the deployed posture, weights, capacity and serving region", function () {
+        const r = cli(["status", "--json"]);
+        expect(r.status, r.stderr).to.equal(0);
+        const status = JSON.parse(r.stdout);
+        expect(status).to.deep.include({ posture: "active-passive", weights: { primary: 100, secondary: 0 }, serving: "primary" });
+        expect(status.capacity).to.deep.equal({ primary: "active", secondary: "pilot-light" });
+    });
+
+    it("plan --json lists the ordered steps with the engine's preview; the text form names them", function () {
+        const r = cli(["plan", "failover", "--json"]);
+        expect(r.status, r.stderr).to.equal(0);
+        const plan = JSON.parse(r.stdout);
+        expect(plan.steps.filter((s: { skip: boolean }) => !s.skip).map((s: { id: string }) => s.id)).to.deep.equal(["before-dns:secondary", "dns:dns", "after-dns:primary"]);
+        expect(plan.previews).to.have.length(3);
+        const text = cli(["plan", "failover", "--no-preview"]);
+        expect(text.status, text.stderr).to.equal(0);
+        expect(text.stdout).to.contain("1. scale secondary pilot-light → active (stack secondary)");
+        expect(text.stdout).to.contain("standby cost (ESTIMATE, list prices of");
+    });
+
+    it("posture --yes switches with a progress line per step on stderr and a result on stdout", function () {
+        const r = cli(["posture", "active-active", "--yes", "--reason", "load test"]);
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stdout.split("\n")[0]).to.match(/^ok: active-passive → active-active in \d+\.\ds \(run /);
+        const stepLines = r.stderr.split("\n").filter((l) => / step \d: /.test(l));
+        expect(stepLines.filter((l) => l.includes("…"))).to.have.length(2);
+        expect(stepLines.filter((l) => / done in \d+\.\ds/.test(l))).to.have.length(2);
+        const again = cli(["posture", "active-active", "--yes", "--json"]);
+        expect(again.status).to.equal(0);
+        expect(JSON.parse(again.stdout).status).to.equal("unchanged");
+    });
+
+    it("an unreachable region makes the CLI exit 3 (degraded) when the fence cannot be reached either, and say what remains", function () {
+        // No CloudWatch here: the fence call fails too, which the result reports alongside the skipped step.
+        const faults = path.join(lab.dir, "cli-faults.json");
+        fs.writeFileSync(faults, JSON.stringify({ regions: { "us-west-2": "fail" } }));
+        const r = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), "posture", "active-passive", "--yes", "--cloudwatch-endpoint", "http://127.0.0.1:9", ...common],
+            { cwd: root, encoding: "utf8", input: "", env: { ...env, SANDBOX_FAULT_FILE: faults, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_MAX_ATTEMPTS: "1" }, timeout: 300_000 },
+        );
+        expect(r.status, r.stderr).to.equal(3);
+        expect(r.stdout).to.match(/^DEGRADED: active-active → active-passive/);
+        expect(r.stdout).to.contain("remaining: scale secondary active → pilot-light");
+        expect(r.stderr).to.match(/could not fence secondary/);
+        const history = JSON.parse(cli(["history", "--json"]).stdout);
+        expect(history.map((e: { result: string; identity: string }) => `${e.identity} ${e.result}`)).to.deep.equal(["dana ok", "dana degraded"]);
+    });
+
+    it("the embedding example in docs/driver.md compiles and runs", function () {
+        const doc = fs.readFileSync(path.join(root, "docs/driver.md"), "utf8");
+        const example = /## Embedding\n\n```ts\n([\s\S]*?)```/.exec(doc)?.[1];
+        expect(example, "docs/driver.md has an embedding example").to.be.a("string");
+        expect(example!.trim().split("\n").length).to.be.at.most(20);
+        // Inside the checkout (git-ignored .tmp/) so that the compiler finds node_modules' types.
+        fs.mkdirSync(path.join(root, ".tmp"), { recursive: true });
+        const dir = fs.mkdtempSync(path.join(root, ".tmp", "driver-example-"));
+        try {
+            // The example imports the package by name; here that name is this checkout's entry point.
+            const file = path.join(dir, "example.ts");
+            fs.writeFileSync(file, example!.replace('from "pulumi-sftp-failover"', `from ${JSON.stringify(path.join(root, "automation"))}`));
+            const tsc = spawnSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--esModuleInterop", "--skipLibCheck", "--target", "ES2022", "--module", "commonjs", "--moduleResolution", "node", "--types", "node", file], { cwd: root, encoding: "utf8" });
+            expect(tsc.status, tsc.stdout + tsc.stderr).to.equal(0);
+            const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", file], {
+                cwd: root,
+                encoding: "utf8",
+                env: { ...env, PROJECT_DIR: lab.dir, BACKEND_URL: lab.env.backendUrl },
+                timeout: 300_000,
+            });
+            expect(run.status, run.stderr).to.equal(0);
+            // The secondary is still at full capacity from the degraded run, so its step is skipped.
+            expect(run.stdout).to.contain("steps: [ 'switch DNS active-passive → failover', 'scale primary active → drained' ]");
+            expect(run.stdout).to.contain("ok: active-passive → failover []");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
