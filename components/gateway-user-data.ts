@@ -24,8 +24,48 @@ export interface GatewayUserDataArgs {
     readonly usersRefreshInterval?: string;
     /** Where the SFTPGo dump is written. Defaults to `/var/lib/sftpgo/users-dump.json`. */
     readonly usersDumpPath?: string;
-    /** The account SFTPGo runs as (owner of the dump). Defaults to `sftpgo`. */
+    /** The account SFTPGo runs as (owner of the dump and the host keys). Defaults to `sftpgo`. */
     readonly serviceUser?: string;
+    /** Folder of the host key files. Defaults to `/etc/sftpgo/hostkeys`. */
+    readonly hostKeysDir?: string;
+}
+
+/** Where the host keys are written on the instance. */
+export const defaultHostKeysDir = "/etc/sftpgo/hostkeys";
+
+/** Path of the host-key installer on the instance. */
+export const hostKeysInstallPath = "/usr/local/sbin/sftp-host-keys-install";
+
+/**
+ * The host-key installer: reads the region's secret and writes each key (mode 0600, owned by the
+ * service account) exactly as stored — `jq -j` adds no newline, and `-e` fails on a missing key
+ * instead of writing the word "null" into a key file.
+ */
+export function renderHostKeysInstallScript(args: GatewayUserDataArgs): string {
+    return `#!/bin/bash
+# Installs the shared SSH host keys from Secrets Manager (rendered by sftp-failover).
+set -euo pipefail
+
+region=${shellValue("region", args.region)}
+secret=${shellValue("hostKeySecretArn", args.hostKeySecretArn)}
+keys_dir=${shellValue("hostKeysDir", args.hostKeysDir ?? defaultHostKeysDir)}
+owner=${shellValue("serviceUser", args.serviceUser ?? "sftpgo")}
+
+install -d -m 0700 "$keys_dir"
+chown "$owner:$owner" "$keys_dir"
+secret_json="$(aws secretsmanager get-secret-value --region "$region" --secret-id "$secret" --query SecretString --output text)"
+for type in ed25519 ecdsa rsa; do
+  key_file="$keys_dir/ssh_host_\${type}_key"
+  if ! (umask 077 && jq -ej --arg type "$type" '.[$type] | strings' <<<"$secret_json" > "$key_file.new"); then
+    rm -f "$key_file.new"
+    echo "sftp-host-keys-install: the secret has no $type key" >&2
+    exit 1
+  fi
+  chown "$owner:$owner" "$key_file.new"
+  mv -f "$key_file.new" "$key_file"
+done
+echo "sftp-host-keys-install: installed ed25519, ecdsa and rsa host keys in $keys_dir"
+`;
 }
 
 /** Where the SFTPGo dump lives on the instance. */
@@ -127,28 +167,24 @@ export function renderGatewayUserData(args: GatewayUserDataArgs): string {
     }
     const pkg = args.sftpgoVersion === undefined ? "sftpgo" : `sftpgo-${args.sftpgoVersion}`;
     const syncScript = Buffer.from(renderUsersSyncScript(args), "utf8").toString("base64");
+    const hostKeysScript = Buffer.from(renderHostKeysInstallScript(args), "utf8").toString("base64");
     return `#!/bin/bash
 # SFTP gateway bootstrap (rendered by sftp-failover; do not edit on the instance).
 set -euo pipefail
 
-region=${shellValue("region", args.region)}
-host_key_secret=${shellValue("hostKeySecretArn", args.hostKeySecretArn)}
 sftpgo_package=${shellValue("sftpgoVersion", pkg)}
-keys_dir=/etc/sftpgo/hostkeys
+keys_dir=${shellValue("hostKeysDir", args.hostKeysDir ?? defaultHostKeysDir)}
 
 # SFTPGo from its official repository (Oregon State University Open Source Lab mirror).
 curl -fsS --retry 5 "https://ftp.osuosl.org/pub/sftpgo/yum/$(uname -m)/sftpgo.repo" -o /etc/yum.repos.d/sftpgo.repo
 dnf install -y jq "$sftpgo_package"
 
 # The shared host keys: the same three keys in both regions, so clients see one set of fingerprints.
-install -d -m 0700 -o sftpgo -g sftpgo "$keys_dir"
-secret_json="$(aws secretsmanager get-secret-value --region "$region" --secret-id "$host_key_secret" --query SecretString --output text)"
-for type in ed25519 ecdsa rsa; do
-  key_file="$keys_dir/ssh_host_\${type}_key"
-  (umask 077 && jq -r --arg type "$type" '.[$type]' <<<"$secret_json" > "$key_file")
-  chown sftpgo:sftpgo "$key_file"
-done
-unset secret_json
+base64 -d > ${hostKeysInstallPath} <<'SCRIPT'
+${hostKeysScript}
+SCRIPT
+chmod 0755 ${hostKeysInstallPath}
+${hostKeysInstallPath}
 
 install -d -m 0750 -o sftpgo -g sftpgo /var/lib/sftpgo /srv/sftpgo/data
 cat > /etc/sftpgo/gateway.env <<ENV

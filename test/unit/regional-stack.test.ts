@@ -524,7 +524,10 @@ describe("regional stack (mocks)", function () {
             const lt = single(primary, t.launchTemplate).inputs;
             const script = Buffer.from(lt.userData as string, "base64").toString("utf8");
             expect(script).to.match(/^#!\/bin\/bash\n/);
-            expect(script).to.include("host_key_secret='arn:aws:secretsmanager:us-east-1:123456789012:secret:sftp-failover/primary/host-keys-AbCdEf'");
+            const installer = /base64 -d > \/usr\/local\/sbin\/sftp-host-keys-install <<'SCRIPT'\n([A-Za-z0-9+/=]+)\n/.exec(script);
+            expect(Buffer.from((installer as RegExpExecArray)[1], "base64").toString("utf8")).to.include(
+                "secret='arn:aws:secretsmanager:us-east-1:123456789012:secret:sftp-failover/primary/host-keys-AbCdEf'",
+            );
             expect(lt.metadataOptions).to.include({ httpTokens: "required" });
             expect(lt.imageId).to.equal("ami-0923456789abcdef");
             const asg = single(primary, t.asg).inputs;

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { renderGatewayUserData, renderUsersSyncScript, sftpgoDumpFilter } from "../../components/gateway-user-data";
+import { renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript, sftpgoDumpFilter } from "../../components/gateway-user-data";
 import { canonicalUsersJson, parseUsersYaml, userListChunks } from "../../components/sftp-users";
 import { fixtures } from "./regional-harness";
 
@@ -58,6 +58,13 @@ describe("regional gateway user data", () => {
         expect(res.status).to.equal(0);
     });
 
+    it("the host-key installer passes shellcheck at every severity", function () {
+        requireTool(this, "shellcheck");
+        const res = shellcheck(renderHostKeysInstallScript(args));
+        expect(res.output).to.equal("");
+        expect(res.status).to.equal(0);
+    });
+
     it("shellcheck is really checking: a script with an unquoted variable is reported", function () {
         requireTool(this, "shellcheck");
         const res = shellcheck("#!/bin/bash\nrm -rf $1/tmp\n");
@@ -65,12 +72,17 @@ describe("regional gateway user data", () => {
         expect(res.output).to.include("SC2086");
     });
 
-    it("the boot script embeds the sync script, the timer, the host-key secret and the SFTPGo settings", () => {
+    it("the boot script embeds the sync script, the host-key installer, the timer and the SFTPGo settings", () => {
         const script = renderGatewayUserData(args);
-        const embedded = /base64 -d > \/usr\/local\/sbin\/sftp-users-sync <<'SCRIPT'\n([A-Za-z0-9+/=]+)\nSCRIPT/.exec(script);
-        expect(embedded).to.not.equal(null);
-        expect(Buffer.from((embedded as RegExpExecArray)[1], "base64").toString("utf8")).to.equal(renderUsersSyncScript(args));
-        expect(script).to.include(`host_key_secret='${args.hostKeySecretArn}'`);
+        const embedded = (file: string) => {
+            const m = new RegExp(`base64 -d > /usr/local/sbin/${file} <<'SCRIPT'\\n([A-Za-z0-9+/=]+)\\nSCRIPT`).exec(script);
+            expect(m, file).to.not.equal(null);
+            return Buffer.from((m as RegExpExecArray)[1], "base64").toString("utf8");
+        };
+        expect(embedded("sftp-users-sync")).to.equal(renderUsersSyncScript(args));
+        expect(embedded("sftp-host-keys-install")).to.equal(renderHostKeysInstallScript(args));
+        expect(renderHostKeysInstallScript(args)).to.include(`secret='${args.hostKeySecretArn}'`);
+        expect(script.indexOf("\n/usr/local/sbin/sftp-host-keys-install\n")).to.be.lessThan(script.indexOf("systemctl restart sftpgo.service"));
         expect(renderUsersSyncScript(args)).to.include(`parameter_path='${args.usersParameterPath}'`);
         expect(renderUsersSyncScript(args)).to.include("aws ssm get-parameters-by-path");
         expect(script).to.include("SFTPGO_DATA_PROVIDER__DRIVER=memory");

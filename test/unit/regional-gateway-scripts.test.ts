@@ -3,14 +3,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { renderUsersSyncScript } from "../../components/gateway-user-data";
+import { renderHostKeysInstallScript, renderUsersSyncScript } from "../../components/gateway-user-data";
+import { loadHostKeys } from "../../components/host-keys";
 import { SftpUser, canonicalUsersJson, parseUsersYaml, userListChunks, validateUsers } from "../../components/sftp-users";
 import { MotoServer, motoCredentials, motoServerPath, startMoto } from "../support/moto";
-import { fixtures } from "./regional-harness";
+import { fixtureHostKeys, fixtures } from "./regional-harness";
 
-// The gateway's users sync, run for real: the rendered script, the AWS CLI against moto's SSM, jq.
-// Only systemctl is a stand-in (it records its arguments), so the test sees exactly when SFTPGo
-// would be told to reload.
+// The gateway's scripts run for real: the rendered scripts, the AWS CLI against moto (SSM, Secrets
+// Manager), jq, ssh-keygen. Only systemctl is a stand-in (it records its arguments), so the test
+// sees exactly when SFTPGo would be told to reload.
 
 const region = "us-west-2";
 const parameterPath = "/sftp-failover/secondary/users";
@@ -22,7 +23,7 @@ function ciRequires(what: string): boolean {
     return false;
 }
 
-describe("regional users sync (moto, AWS CLI, jq)", function () {
+describe("regional gateway scripts (moto, AWS CLI, jq)", function () {
     this.timeout(60_000);
     let moto: MotoServer | undefined;
     let dir = "";
@@ -32,9 +33,10 @@ describe("regional users sync (moto, AWS CLI, jq)", function () {
     let env: NodeJS.ProcessEnv = {};
 
     before(async function () {
-        const tools = ["aws", "jq"].every((t) => spawnSync(t, ["--version"], { stdio: "ignore" }).status === 0);
+        // Present is enough: ssh-keygen has no --version and exits 1 on it.
+        const tools = ["aws", "jq", "ssh-keygen"].every((t) => spawnSync(t, ["--version"], { stdio: "ignore" }).error === undefined);
         if (!tools || !fs.existsSync(motoServerPath)) {
-            ciRequires("aws, jq or moto (scripts/ensure-test-tools)");
+            ciRequires("aws, jq, ssh-keygen or moto (scripts/ensure-test-tools)");
             this.skip();
         }
         moto = await startMoto({ region });
@@ -57,6 +59,10 @@ describe("regional users sync (moto, AWS CLI, jq)", function () {
                 serviceUser: owner,
             }),
             { mode: 0o755 },
+        );
+        fs.writeFileSync(
+            path.join(dir, "sftp-host-keys-install"),
+            renderHostKeysInstallScript({ region, bucketName: "unused", hostKeySecretArn: "ARN", usersParameterPath: parameterPath, hostKeysDir: path.join(dir, "hostkeys"), serviceUser: owner }),
         );
         env = {
             ...process.env,
@@ -126,5 +132,43 @@ describe("regional users sync (moto, AWS CLI, jq)", function () {
         expect(fs.existsSync(dump) ? fs.readFileSync(dump, "utf8") : "").to.equal(before);
         expect(hups()).to.have.length(reloads);
         expect(fs.readdirSync(dir).filter((f) => f.startsWith("users-dump.json."))).to.deep.equal([]);
+    });
+
+    describe("host-key installer", () => {
+        function install(secretJson: string): { status: number | null; stderr: string; keysDir: string } {
+            const name = `host-keys-${Math.random().toString(36).slice(2)}`;
+            const arn = JSON.parse(
+                execFileSync("aws", ["secretsmanager", "create-secret", "--region", region, "--name", name, "--secret-string", secretJson], { env, encoding: "utf8" }),
+            ).ARN as string;
+            const file = path.join(dir, "sftp-host-keys-install");
+            const rendered = fs.readFileSync(file, "utf8").replace("secret='ARN'", `secret='${arn}'`);
+            fs.writeFileSync(`${file}.run`, rendered);
+            const res = spawnSync("bash", [`${file}.run`], { env, encoding: "utf8" });
+            return { status: res.status, stderr: res.stderr, keysDir: path.join(dir, "hostkeys") };
+        }
+
+        it("writes the three keys from the secret, mode 0600, and ssh-keygen reads them with the stacks' fingerprints", () => {
+            const keys = fixtureHostKeys();
+            const res = install(JSON.stringify(keys));
+            expect(res.status, res.stderr).to.equal(0);
+            const expected = loadHostKeys(keys).fingerprints;
+            for (const type of ["ed25519", "ecdsa", "rsa"] as const) {
+                const file = path.join(res.keysDir, `ssh_host_${type}_key`);
+                expect(fs.readFileSync(file, "utf8"), type).to.equal(keys[type]);
+                expect(fs.statSync(file).mode & 0o777, type).to.equal(0o600);
+                const line = execFileSync("ssh-keygen", ["-l", "-f", file], { encoding: "utf8" });
+                expect(line.split(" ")[1], type).to.equal(expected[type]);
+            }
+            expect(fs.statSync(res.keysDir).mode & 0o777).to.equal(0o700);
+        });
+
+        it("a secret without one of the keys fails naming it and leaves no half-written file", () => {
+            const { rsa: _rsa, ...partial } = fixtureHostKeys();
+            fs.rmSync(path.join(dir, "hostkeys"), { recursive: true, force: true });
+            const res = install(JSON.stringify(partial));
+            expect(res.status).to.equal(1);
+            expect(res.stderr).to.include("sftp-host-keys-install: the secret has no rsa key");
+            expect(fs.readdirSync(res.keysDir).sort()).to.deep.equal(["ssh_host_ecdsa_key", "ssh_host_ed25519_key"]);
+        });
     });
 });
