@@ -79,6 +79,30 @@ export interface SftpGatewayArgs {
     readonly tags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Checks the arguments a caller could get wrong, naming each: ports, the group's sizes, at least two
+ * subnets (an NLB and a zone-resilient group need two zones) and well-formed client CIDRs (whether
+ * `0.0.0.0/0` is acceptable is the config's decision, made before this).
+ */
+export function validateGatewayArgs(args: SftpGatewayArgs): void {
+    const listenerPort = args.listenerPort ?? 22;
+    if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
+        throw new Error(`listenerPort must be an integer 1–65535 (got ${String(listenerPort)})`);
+    }
+    const gatewayPort = args.gatewayPort ?? defaultGatewayPort;
+    if (!Number.isInteger(gatewayPort) || gatewayPort < 1024 || gatewayPort > 65535) {
+        throw new Error(`gatewayPort must be an integer 1024–65535 (got ${String(gatewayPort)})`);
+    }
+    const { min, desired, max } = args.capacity;
+    if (![min, desired, max].every((n) => Number.isInteger(n) && n >= 0) || min > desired || desired > max) {
+        throw new Error(`capacity must be whole numbers with 0 ≤ min ≤ desired ≤ max (got ${min}/${desired}/${max})`);
+    }
+    if (args.subnetIds.length < 2) {
+        throw new Error(`subnetIds must name at least two subnets in different zones (got ${args.subnetIds.length})`);
+    }
+    validateAllowedCidrs(args.allowedCidrs, true);
+}
+
 /** The regional SFTP endpoint. */
 export class SftpGateway extends pulumi.ComponentResource {
     /** DNS name of the load balancer. */
@@ -89,6 +113,7 @@ export class SftpGateway extends pulumi.ComponentResource {
     public readonly asgName: pulumi.Output<string>;
 
     constructor(name: string, args: SftpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateGatewayArgs(args);
         super("sftp-failover:regional:SftpGateway", name, {}, opts);
         const listenerPort = args.listenerPort ?? 22;
         const gatewayPort = args.gatewayPort ?? defaultGatewayPort;

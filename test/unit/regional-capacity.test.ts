@@ -3,7 +3,7 @@ import { CapacityMode } from "../../automation/posture";
 import { capacityFor, validateCapacity } from "../../components/capacity";
 import { parseIpv4Cidr, subnetCidrs } from "../../components/network";
 import { bucketArnOf, regionalBucketName } from "../../components/regional-bucket";
-import { validateAllowedCidrs } from "../../components/sftp-gateway";
+import { SftpGatewayArgs, validateAllowedCidrs, validateGatewayArgs } from "../../components/sftp-gateway";
 
 // The regional stack's pure decisions: group sizes per capacity mode, CIDR checks and subnet
 // layout, and bucket naming — called directly, without mocks.
@@ -79,5 +79,39 @@ describe("regional capacity and network decisions", () => {
         it("refuse a prefix that makes an invalid bucket name", () => {
             expect(() => regionalBucketName("x".repeat(50), "primary", "123456789012")).to.throw(/namePrefix "x+" gives the invalid bucket name/);
         });
+    });
+
+    describe("gateway arguments", () => {
+        const good = {
+            region: "us-east-1",
+            partition: "aws",
+            vpcId: "vpc-1",
+            subnetIds: ["subnet-a", "subnet-b"],
+            allowedCidrs: ["203.0.113.0/24"],
+            amiId: "ami-1",
+            capacity: { min: 1, desired: 1, max: 2 },
+            bucketName: "b",
+            bucketArn: "arn:aws:s3:::b",
+            hostKeySecretArn: "arn:secret",
+            usersParameterPath: "/p",
+            usersParameterPathArn: "arn:p",
+            users: [],
+        } as SftpGatewayArgs;
+
+        it("accepts a consistent set", () => {
+            expect(() => validateGatewayArgs(good)).to.not.throw();
+        });
+        const bad: [string, Partial<SftpGatewayArgs>, RegExp][] = [
+            ["a listener port of 0", { listenerPort: 0 }, /^listenerPort must be an integer 1–65535 \(got 0\)/],
+            ["a privileged gateway port", { gatewayPort: 22 }, /^gatewayPort must be an integer 1024–65535/],
+            ["desired above max", { capacity: { min: 0, desired: 3, max: 2 } }, /^capacity must be whole numbers with 0 ≤ min ≤ desired ≤ max \(got 0\/3\/2\)/],
+            ["one subnet", { subnetIds: ["subnet-a"] }, /^subnetIds must name at least two subnets/],
+            ["a malformed CIDR", { allowedCidrs: ["10.0.0.0/33"] }, /^allowedCidrs entry "10\.0\.0\.0\/33"/],
+        ];
+        for (const [what, override, message] of bad) {
+            it(`refuses ${what}`, () => {
+                expect(() => validateGatewayArgs({ ...good, ...override } as SftpGatewayArgs)).to.throw(message);
+            });
+        }
     });
 });
