@@ -7,7 +7,7 @@ import { ensureHostKeys, hostKeyConfigEntries } from "../../scripts/hostkeys";
 import { loadHostKeys } from "../../components/host-keys";
 import { cliRootDir, engineEnvironment, projectRoot } from "../../automation/engine/environment";
 import { openStack } from "../../automation/engine/workspace";
-import { fixtureHostKeys, fixtures } from "./regional-harness";
+import { fixtureHostKeys, fixtures } from "../unit/regional-harness";
 
 // scripts/hostkeys.ts run as an operator runs it. Bad input is refused before any stack is opened;
 // the round trip through real stack config needs the pulumi CLI (scripts/ensure-pulumi) and is

@@ -7,7 +7,7 @@ import { renderHostKeysInstallScript, renderUsersSyncScript } from "../../compon
 import { loadHostKeys } from "../../components/host-keys";
 import { SftpUser, canonicalUsersJson, parseUsersYaml, userListChunks, validateUsers } from "../../components/sftp-users";
 import { MotoServer, motoCredentials, motoServerPath, startMoto } from "../support/moto";
-import { fixtureHostKeys, fixtures } from "./regional-harness";
+import { fixtureHostKeys, fixtures } from "../unit/regional-harness";
 
 // The gateway's scripts run for real: the rendered scripts, the AWS CLI against moto (SSM, Secrets
 // Manager), jq, ssh-keygen. Only systemctl is a stand-in (it records its arguments), so the test
