@@ -1,5 +1,5 @@
 import { availabilityZoneId, availabilityZones, amiId, dnsSuffixOf, partitionOf, sandboxAccountId } from "./regions";
-import { hostedZoneIdFor, nameServersFor } from "./outputs";
+import { hostedZoneIdFor, nameServersFor } from "./hosted-zones";
 import { PropertyMap, reveal, stringProp } from "./values";
 
 /** An invoke the sandbox answers: how it computes its result, and whether it would call AWS. */

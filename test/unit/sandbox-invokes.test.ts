@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { answerInvoke, invokeReachesAws, supportedInvokes } from "../../sandbox/invokes";
-import { hostedZoneIdFor } from "../../sandbox/outputs";
+import { hostedZoneIdFor } from "../../sandbox/hosted-zones";
 
 describe("sandbox invokes", () => {
     it("answers exactly the invokes docs/architecture.md allows", () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { computeOutputs, hostedZoneIdFor, isGlobalType, nameServersFor, updatedComputed } from "../../sandbox/outputs";
+import { hostedZoneIdFor, nameServersFor } from "../../sandbox/hosted-zones";
+import { computeOutputs, isGlobalType, updatedComputed } from "../../sandbox/outputs";
 import { availabilityZoneId, loadBalancerZoneId, partitionOf, regionShortCode } from "../../sandbox/regions";
 import { makeSecret } from "../../sandbox/values";
 
