@@ -230,6 +230,25 @@ const metricAlarm: OutputRule = (f) => {
     return { id: name, computed: { name, arn: f.arn("cloudwatch", `alarm:${name}`) } };
 };
 
+/** Route 53 ARC (global): a cluster of five regional endpoints; panels, controls and rules live under a panel. */
+const arcCluster: OutputRule = (f) => {
+    const arn = f.arn("route53-recovery-control", `cluster/${f.uuid()}`, "global");
+    const regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2"];
+    const clusterEndpoints = regions.map((region) => ({ region, endpoint: `https://host-${f.hex(6)}.${region}.example.aws/v1` }));
+    return { id: arn, computed: { arn, clusterEndpoints, status: "DEPLOYED" } };
+};
+
+const arcControlPanel: OutputRule = (f) => {
+    const arn = f.arn("route53-recovery-control", `controlpanel/${f.hex(32)}`, "global");
+    return { id: arn, computed: { arn, defaultControlPanel: false, routingControlCount: 0, status: "DEPLOYED" } };
+};
+
+const underPanel = (kind: string): OutputRule => (f) => {
+    const panel = f.str("controlPanelArn") ?? f.arn("route53-recovery-control", `controlpanel/${f.hex(32)}`, "global");
+    const arn = `${panel}/${kind}/${f.hex(16)}`;
+    return { id: arn, computed: { arn, status: "DEPLOYED" } };
+};
+
 /** The rules of the types the sandbox knows, by canonical type token. */
 export const outputRules: Readonly<Record<string, OutputRule>> = {
     "aws:ec2/vpc:Vpc": vpc,
@@ -287,6 +306,10 @@ export const outputRules: Readonly<Record<string, OutputRule>> = {
         const name = f.nameOf();
         return { id: name, computed: { name, arn: f.arn("ssm", `parameter/${name.replace(/^\//, "")}`), version: 1 } };
     },
+    "aws:route53recoverycontrol/cluster:Cluster": arcCluster,
+    "aws:route53recoverycontrol/controlPanel:ControlPanel": arcControlPanel,
+    "aws:route53recoverycontrol/routingControl:RoutingControl": underPanel("routingcontrol"),
+    "aws:route53recoverycontrol/safetyRule:SafetyRule": underPanel("safetyrule"),
     "aws:s3/bucketVersioning:BucketVersioning": bucketPart,
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": bucketPart,
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": bucketPart,

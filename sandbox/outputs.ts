@@ -45,8 +45,8 @@ export interface Facts {
     nameOf(property?: string, prefixProperty?: string, maxLength?: number): string;
 }
 
-/** Types whose resources are global (IAM, Route 53): they have no `region` output. */
-const globalServices = new Set(["iam", "route53"]);
+/** Modules whose resources are global (IAM, Route 53, Route 53 ARC): they have no `region` output. */
+const globalServices = new Set(["iam", "route53", "route53recoverycontrol"]);
 
 /** Whether resources of a type are global (no region). */
 export function isGlobalType(type: string): boolean {

@@ -1,4 +1,8 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
+import { outputRules } from "../../sandbox/output-rules";
+import { typesWithReplaceRules } from "../../sandbox/replacements";
 import { hostedZoneIdFor, nameServersFor } from "../../sandbox/hosted-zones";
 import { computeOutputs, isGlobalType, updatedComputed } from "../../sandbox/outputs";
 import { availabilityZoneId, loadBalancerZoneId, partitionOf, regionShortCode } from "../../sandbox/regions";
@@ -109,5 +113,25 @@ describe("sandbox regions", () => {
         expect(partitionOf("us-gov-west-1")).to.equal("aws-us-gov");
         expect(regionShortCode("ap-southeast-2")).to.equal("apse2");
         expect(availabilityZoneId("eu-west-1c")).to.equal("euw1-az3");
+    });
+});
+
+describe("sandbox type tables", () => {
+    it("name only type tokens that exist in the installed @pulumi/aws", () => {
+        const awsDir = path.dirname(require.resolve("@pulumi/aws/package.json"));
+        const tokens = new Set([...Object.keys(outputRules), ...typesWithReplaceRules()]);
+        const missing = [...tokens].filter((token) => {
+            const [, modulePath] = token.split(":");
+            const file = path.join(awsDir, `${modulePath}.js`);
+            return !fs.existsSync(file) || !fs.readFileSync(file, "utf8").includes(`__pulumiType = '${token}'`);
+        });
+        expect(missing).to.deep.equal([]);
+    });
+
+    it("Route 53 ARC resources are global, with ids under their control panel", () => {
+        const panel = "arn:aws:route53-recovery-control::123456789012:controlpanel/" + "a".repeat(32);
+        const control = outputsOf("aws:route53recoverycontrol/routingControl:RoutingControl", { name: "primary", controlPanelArn: panel });
+        expect(control.id).to.equal(`${panel}/routingcontrol/${"a".repeat(16)}`);
+        expect(control.computed).to.not.have.property("region");
     });
 });
