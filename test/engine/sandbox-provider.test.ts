@@ -25,12 +25,16 @@ function probeProgram(settings: ProbeSettings): () => Promise<Record<string, unk
         const nlb = new aws.lb.LoadBalancer("probe-nlb", { region, loadBalancerType: "network", internal: false });
         const bucket = new aws.s3.Bucket("probe-bucket", { region, forceDestroy: true });
         const secret = new aws.secretsmanager.Secret("probe-secret", { region, description: pulumi.secret("not for logs") });
+        // An explicit provider: its region reaches the plugin through Configure, and its resources live there.
+        const west = new aws.Provider("probe-west", { region: "us-west-2" });
+        const logs = new aws.cloudwatch.LogGroup("probe-logs", {}, { provider: west });
         if (settings.unknownInvoke) {
             await aws.getArn({ arn: "arn:aws:s3:::probe" });
         }
         return {
             providerRegion: providerRegion.region, zoneNames: zones.names, vpcId: vpc.id, vpcArn: vpc.arn, nlbDnsName: nlb.dnsName, nlbZoneId: nlb.zoneId, nlbName: nlb.name,
             bucketName: bucket.bucket, bucketRegionalDomainName: bucket.bucketRegionalDomainName, secretArn: secret.arn,
+            logsArn: logs.arn,
         };
     };
 }
@@ -50,7 +54,7 @@ describe("the sandbox aws provider under the real engine", function () {
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: sandbox-probe\nruntime: nodejs\n");
         recordFile = path.join(dir, "records.jsonl");
         faultFile = path.join(dir, "faults.json");
-        const env = engineEnvironment({ projectDir: dir, sandbox: true, extraEnv: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULT_FILE: faultFile } });
+        const env = engineEnvironment({ projectDir: dir, sandbox: true, extraEnv: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULT_FILE: faultFile, SANDBOX_HANG_SECONDS: "1" } });
         stack = await LocalWorkspace.createOrSelectStack(
             { stackName: `probe-${process.pid}`, projectName: "sandbox-probe", program: probeProgram(settings) },
             {
@@ -74,7 +78,7 @@ describe("the sandbox aws provider under the real engine", function () {
 
     it("up creates every resource with outputs shaped like AWS's, in the resource's region", async function () {
         const result = await up();
-        expect(result.summary.resourceChanges).to.deep.include({ create: 5 });
+        expect(result.summary.resourceChanges).to.deep.equal({ create: 7 });
         const out = (key: string) => result.outputs[key].value as string;
         expect(result.outputs.providerRegion.value, "getRegion() answers the configured aws:region").to.equal("eu-west-1");
         expect(result.outputs.zoneNames.value).to.deep.equal(["us-east-1a", "us-east-1b", "us-east-1c"]);
@@ -84,12 +88,16 @@ describe("the sandbox aws provider under the real engine", function () {
         expect(out("nlbDnsName")).to.match(new RegExp(`^${out("nlbName")}-[0-9a-f]{16}\\.elb\\.us-east-1\\.amazonaws\\.com$`));
         expect(out("nlbZoneId")).to.equal("Z26RNL4JYFTOTI");
         expect(out("bucketRegionalDomainName")).to.equal(`${out("bucketName")}.s3.us-east-1.amazonaws.com`);
+        expect(out("logsArn")).to.match(/^arn:aws:logs:us-west-2:123456789012:log-group:probe-logs-[0-9a-f]{7}$/);
         expect(out("secretArn")).to.match(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:probe-secret-[0-9a-f]{7}-[0-9a-f]{6}$/);
         const creates = readRecords(recordFile).filter((r) => r.op === "create");
-        expect(creates.map((r) => r.type).sort()).to.deep.equal([
-            "aws:ec2/vpc:Vpc", "aws:lb/loadBalancer:LoadBalancer", "aws:s3/bucket:Bucket", "aws:secretsmanager/secret:Secret",
+        expect(creates.map((r) => [r.type, r.region, r.outcome]).sort()).to.deep.equal([
+            ["aws:cloudwatch/logGroup:LogGroup", "us-west-2", "ok"],
+            ["aws:ec2/vpc:Vpc", "us-east-1", "ok"],
+            ["aws:lb/loadBalancer:LoadBalancer", "us-east-1", "ok"],
+            ["aws:s3/bucket:Bucket", "us-east-1", "ok"],
+            ["aws:secretsmanager/secret:Secret", "us-east-1", "ok"],
         ]);
-        expect(creates.every((r) => r.region === "us-east-1" && r.outcome === "ok")).to.equal(true);
     });
 
     it("keeps a secret input secret in the stored state, in inputs and outputs alike", async function () {
@@ -106,7 +114,7 @@ describe("the sandbox aws provider under the real engine", function () {
         settings.vpcTag = "two";
         const events: EngineEvent[] = [];
         const result = await stack.up({ ...quiet, program: probeProgram(settings), onEvent: (e) => events.push(e) });
-        expect(result.summary.resourceChanges).to.deep.equal({ update: 1, same: 4 });
+        expect(result.summary.resourceChanges).to.deep.equal({ update: 1, same: 6 });
         const step = events.map((e) => e.resourcePreEvent?.metadata).find((m) => m?.op === "update");
         expect(step?.diffs, "the engine sees the provider's list of changed keys").to.deep.equal(["tags"]);
         expect(step?.detailedDiff).to.deep.equal({ tags: { diffKind: "update", inputDiff: true } });
@@ -120,7 +128,7 @@ describe("the sandbox aws provider under the real engine", function () {
         const before = readRecords(recordFile).length;
         settings.vpcCidr = "10.1.0.0/16";
         const result = await up();
-        expect(result.summary.resourceChanges).to.deep.equal({ replace: 1, same: 4 });
+        expect(result.summary.resourceChanges).to.deep.equal({ replace: 1, same: 6 });
         expect(result.outputs.vpcId.value).to.not.equal(vpcIdBefore);
         const ops = recordsSince(before).filter((r) => r.type === "aws:ec2/vpc:Vpc" && r.op !== "diff").map((r) => r.op);
         expect(ops).to.deep.equal(["create", "delete"]);
@@ -143,7 +151,16 @@ describe("the sandbox aws provider under the real engine", function () {
         await expectFailure(up(), /sandbox: region us-east-1 is unreachable \(fault injected\)/);
         fs.rmSync(faultFile);
         const result = await up();
-        expect(result.summary.resourceChanges).to.deep.equal({ update: 1, same: 4 });
+        expect(result.summary.resourceChanges).to.deep.equal({ update: 1, same: 6 });
+    });
+
+    it("a hanging type makes up fail once SANDBOX_HANG_SECONDS pass, naming the type", async function () {
+        fs.writeFileSync(faultFile, JSON.stringify({ types: { "aws:ec2/vpc:Vpc": "hang" } }));
+        settings.vpcTag = "four";
+        await expectFailure(up(), /sandbox: type aws:ec2\/vpc:Vpc is failing: no answer within 1 s \(fault injected: hang\)/);
+        fs.rmSync(faultFile);
+        const result = await up();
+        expect(result.summary.resourceChanges).to.deep.equal({ update: 1, same: 6 });
     });
 });
 
