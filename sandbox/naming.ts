@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { canonicalType } from "./replacements";
-import { PropertyMap, isUnset } from "./values";
+import { PropertyMap, isUnset, stringProp } from "./values";
 
 /** How a type names itself when the program gives no name. */
 interface AutonameRule {
@@ -55,11 +55,11 @@ export function autoname(base: string, suffix: string, maxLength: number, lowerc
     return name.slice(0, maxLength);
 }
 
-/** Seven hex digits: from the engine's per-resource random seed when given (stable across a preview and its update), else random. */
-export function randomSuffix(seed: Uint8Array | undefined, salt: string): string {
-    if (seed !== undefined && seed.length > 0) {
-        return createHash("sha256").update(seed).update(salt).digest("hex").slice(0, 7);
-    }
+/**
+ * Seven random hex digits. Not derived from the engine's per-resource random seed: the engine
+ * may re-check a resource it replaces with the same seed, and a replacement needs a new name.
+ */
+export function randomSuffix(): string {
     return randomBytes(4).toString("hex").slice(0, 7);
 }
 
@@ -101,4 +101,51 @@ export function needsDeleteBeforeReplace(type: string, news: PropertyMap): boole
 export function nameFromPrefix(prefix: string, maxLength: number): string {
     const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 17) + randomBytes(5).readUInt32BE(0).toString().padStart(9, "0").slice(0, 9);
     return (prefix + stamp).slice(0, maxLength);
+}
+
+/** A naming rule AWS enforces beyond length. */
+interface NamePattern {
+    readonly pattern: RegExp;
+    readonly description: string;
+}
+
+const loadBalancingName: NamePattern = {
+    pattern: /^[0-9A-Za-z](?:[0-9A-Za-z-]*[0-9A-Za-z])?$/,
+    description: "only letters, digits and hyphens, not starting or ending with a hyphen",
+};
+const bucketName: NamePattern = {
+    pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    description: "only lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit",
+};
+
+const namePatterns: Readonly<Record<string, NamePattern>> = {
+    "aws:lb/loadBalancer:LoadBalancer": loadBalancingName,
+    "aws:lb/targetGroup:TargetGroup": loadBalancingName,
+    "aws:s3/bucket:Bucket": bucketName,
+    "aws:s3/bucketV2:BucketV2": bucketName,
+};
+
+/**
+ * The name problems AWS would reject at create time, as check failures naming the property: a
+ * name over the type's limit (32 characters for load balancers and target groups, 63 for buckets,
+ * ...) or with characters the service refuses. Names not yet known (previews) are not judged.
+ */
+export function nameFailures(type: string, inputs: PropertyMap): { property: string; reason: string }[] {
+    const naming = autonameRule(type);
+    if (naming === undefined) {
+        return [];
+    }
+    const name = stringProp(inputs, naming.property);
+    if (name === undefined) {
+        return [];
+    }
+    const failures: { property: string; reason: string }[] = [];
+    if (name.length > naming.maxLength) {
+        failures.push({ property: naming.property, reason: `"${name}" is ${name.length} characters; AWS allows at most ${naming.maxLength}` });
+    }
+    const rule = namePatterns[canonicalType(type)];
+    if (rule !== undefined && !rule.pattern.test(name)) {
+        failures.push({ property: naming.property, reason: `"${name}" must contain ${rule.description}` });
+    }
+    return failures;
 }

@@ -2,7 +2,7 @@ import type * as provider from "@pulumi/pulumi/provider";
 import { InputDiff, diffInputs } from "./diff";
 import { FaultSettings, faultSettings, gate } from "./faults";
 import { answerInvoke, invokeReachesAws, invokeRegion } from "./invokes";
-import { applyAutoname, defaultsKey, needsDeleteBeforeReplace, randomSuffix } from "./naming";
+import { applyAutoname, defaultsKey, nameFailures, needsDeleteBeforeReplace, randomSuffix } from "./naming";
 import { computeOutputs, updatedComputed } from "./outputs";
 import { defaultRegion } from "./regions";
 import { OperationRecord, Recorder } from "./recorder";
@@ -58,7 +58,9 @@ export class SandboxProvider implements provider.Provider {
 
     async check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<provider.CheckResult> {
         const { type, name } = parseUrn(urn);
-        return { inputs: applyAutoname(type, name, olds ?? {}, news ?? {}, () => randomSuffix(undefined, urn)) };
+        const inputs = applyAutoname(type, name, olds ?? {}, news ?? {}, randomSuffix);
+        const failures = nameFailures(type, inputs);
+        return failures.length > 0 ? { inputs, failures } : { inputs };
     }
 
     async diff(id: string, urn: string, olds: PropertyMap, news: PropertyMap): Promise<provider.DiffResult> {

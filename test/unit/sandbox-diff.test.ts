@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { diffInputs } from "../../sandbox/diff";
-import { applyAutoname, needsDeleteBeforeReplace } from "../../sandbox/naming";
+import { applyAutoname, nameFailures, needsDeleteBeforeReplace } from "../../sandbox/naming";
 import { canonicalType, changeReplaces, replaceProperties, typesWithReplaceRules } from "../../sandbox/replacements";
 import { makeSecret, unknownValue } from "../../sandbox/values";
 
@@ -138,5 +138,27 @@ describe("sandbox autonaming and delete-before-replace", () => {
         expect(needsDeleteBeforeReplace("aws:lb/targetGroup:TargetGroup", { name: "tg" })).to.equal(true);
         expect(needsDeleteBeforeReplace("aws:lb/targetGroup:TargetGroup", { name: "tg-abc1234", __defaults: ["name"] })).to.equal(false);
         expect(needsDeleteBeforeReplace("aws:ec2/vpc:Vpc", { cidrBlock: "10.0.0.0/16" })).to.equal(false);
+    });
+});
+
+describe("sandbox name validation (what AWS would reject)", () => {
+    it("refuses a load balancer name over 32 characters, naming the property and the limit", () => {
+        const name = "sftp-primary-gateway-network-load-balancer";
+        expect(nameFailures("aws:lb/loadBalancer:LoadBalancer", { name })).to.deep.equal([
+            { property: "name", reason: `"${name}" is ${name.length} characters; AWS allows at most 32` },
+        ]);
+    });
+
+    it("refuses characters the service does not accept", () => {
+        expect(nameFailures("aws:lb/targetGroup:TargetGroup", { name: "tg_1" })[0].reason).to.match(/only letters, digits and hyphens/);
+        expect(nameFailures("aws:s3/bucket:Bucket", { bucket: "Data-Bucket" })[0].reason).to.match(/only lower-case letters/);
+    });
+
+    it("accepts valid names, unnamed resources, names not yet known, and types without rules", () => {
+        expect(nameFailures("aws:lb/loadBalancer:LoadBalancer", { name: "sftp-primary-nlb" })).to.deep.equal([]);
+        expect(nameFailures("aws:s3/bucket:Bucket", { bucket: "sftp-failover-primary-123456789012" })).to.deep.equal([]);
+        expect(nameFailures("aws:lb/loadBalancer:LoadBalancer", {})).to.deep.equal([]);
+        expect(nameFailures("aws:lb/loadBalancer:LoadBalancer", { name: unknownValue })).to.deep.equal([]);
+        expect(nameFailures("aws:ec2/vpc:Vpc", { name: "x".repeat(500) })).to.deep.equal([]);
     });
 });

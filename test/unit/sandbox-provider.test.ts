@@ -58,6 +58,12 @@ describe("sandbox provider", () => {
         expect(created.outs).to.not.have.property("__defaults");
     });
 
+    it("check reports a name AWS would reject as a failure of that property", async () => {
+        const checked = await provider.check(lbUrn, {}, { name: "a-load-balancer-name-far-longer-than-aws-allows" });
+        expect(checked.failures).to.have.length(1);
+        expect(checked.failures?.[0].property).to.equal("name");
+    });
+
     it("a fixed name that must be replaced deletes first (AWS names are unique)", async () => {
         const news = { name: "gw", loadBalancerType: "network", internal: true };
         const diff = await provider.diffWithDetail("arn", lbUrn, {}, news, { ...news, internal: false });
