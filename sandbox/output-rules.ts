@@ -46,7 +46,9 @@ const loadBalancer: OutputRule = (f) => {
         id: arn,
         computed: {
             name, arn, arnSuffix, dnsName: host, zoneId: loadBalancerZoneId(f.region, type), loadBalancerType: type,
-            internal, ipAddressType: f.str("ipAddressType") ?? "ipv4", vpcId: `vpc-${f.hex(17)}`,
+            // No vpcId: AWS takes it from the subnets, which the sandbox cannot look up; a made-up
+            // one would not match the program's VPC.
+            internal, ipAddressType: f.str("ipAddressType") ?? "ipv4",
         },
     };
 };
