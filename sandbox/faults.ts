@@ -84,6 +84,17 @@ export function parseFaults(text: string, source: string): FaultSpec {
     return { regions: parseTable(obj.regions, "regions", source), types: parseTable(obj.types, "types", source) };
 }
 
+/**
+ * Sets the faults of a running sandbox by (re)writing its control file — atomically (a temporary
+ * file, then a rename), so a provider reading it at that moment never sees half a file. An empty
+ * spec lifts every fault. For tests and the drill.
+ */
+export function writeFaultFile(file: string, spec: Partial<FaultSpec>): void {
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, JSON.stringify({ regions: spec.regions ?? {}, types: spec.types ?? {} }));
+    fs.renameSync(temp, file);
+}
+
 /** Reads the knobs from an environment, validating the numbers. */
 export function faultSettings(env: NodeJS.ProcessEnv): FaultSettings {
     const number = (name: string, fallback: number): number => {

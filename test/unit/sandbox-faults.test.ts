@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { FaultSettings, currentFaults, faultFor, faultSettings, gate, parseFaults } from "../../sandbox/faults";
+import { FaultSettings, currentFaults, faultFor, faultSettings, gate, parseFaults, writeFaultFile } from "../../sandbox/faults";
 
 const settings = (over: Partial<FaultSettings> = {}): FaultSettings => ({ hangSeconds: 300, delayMs: 0, ...over });
 
@@ -78,6 +78,14 @@ describe("sandbox fault gate", () => {
         await rejection(gate(s, "us-west-2", "aws:ec2/vpc:Vpc"));
         fs.writeFileSync(file, "{}");
         await gate(s, "us-west-2", "aws:ec2/vpc:Vpc");
+    });
+
+    it("writeFaultFile sets and lifts faults a running provider reads", async () => {
+        writeFaultFile(file, { regions: { "us-west-2": "fail" } });
+        expect(currentFaults(settings({ file }))).to.deep.equal({ regions: { "us-west-2": "fail" }, types: {} });
+        writeFaultFile(file, {});
+        await gate(settings({ file }), "us-west-2", "aws:ec2/vpc:Vpc");
+        expect(fs.readdirSync(dir)).to.deep.equal(["faults.json"]);
     });
 
     it("a hang gives up after SANDBOX_HANG_SECONDS with a message naming the region", async () => {
