@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { engineEnvironment } from "../../automation/engine/environment";
+import { writeFaultFile } from "../../sandbox/faults";
 import { readRecords } from "../../sandbox/recorder";
 
 /** What the probe program builds; each test changes one thing. */
@@ -32,9 +33,11 @@ function probeProgram(settings: ProbeSettings): () => Promise<Record<string, unk
             await aws.getArn({ arn: "arn:aws:s3:::probe" });
         }
         return {
-            providerRegion: providerRegion.region, zoneNames: zones.names, vpcId: vpc.id, vpcArn: vpc.arn, nlbDnsName: nlb.dnsName, nlbZoneId: nlb.zoneId, nlbName: nlb.name,
-            bucketName: bucket.bucket, bucketRegionalDomainName: bucket.bucketRegionalDomainName, secretArn: secret.arn,
-            logsArn: logs.arn,
+            providerRegion: providerRegion.region, zoneNames: zones.names,
+            vpcId: vpc.id, vpcArn: vpc.arn,
+            nlbDnsName: nlb.dnsName, nlbZoneId: nlb.zoneId, nlbName: nlb.name,
+            bucketName: bucket.bucket, bucketRegionalDomainName: bucket.bucketRegionalDomainName,
+            secretArn: secret.arn, logsArn: logs.arn,
         };
     };
 }
@@ -146,7 +149,7 @@ describe("the sandbox aws provider under the real engine", function () {
     });
 
     it("a failed region makes up fail with the sandbox's message, and recovers when the fault is lifted", async function () {
-        fs.writeFileSync(faultFile, JSON.stringify({ regions: { "us-east-1": "fail" } }));
+        writeFaultFile(faultFile, { regions: { "us-east-1": "fail" } });
         settings.vpcTag = "three";
         await expectFailure(up(), /sandbox: region us-east-1 is unreachable \(fault injected\)/);
         fs.rmSync(faultFile);
@@ -155,7 +158,7 @@ describe("the sandbox aws provider under the real engine", function () {
     });
 
     it("a hanging type makes up fail once SANDBOX_HANG_SECONDS pass, naming the type", async function () {
-        fs.writeFileSync(faultFile, JSON.stringify({ types: { "aws:ec2/vpc:Vpc": "hang" } }));
+        writeFaultFile(faultFile, { types: { "aws:ec2/vpc:Vpc": "hang" } });
         settings.vpcTag = "four";
         await expectFailure(up(), /sandbox: type aws:ec2\/vpc:Vpc is failing: no answer within 1 s \(fault injected: hang\)/);
         fs.rmSync(faultFile);
