@@ -31,7 +31,8 @@ export interface SandboxProviderOptions {
 export class SandboxProvider implements provider.Provider {
     readonly version = sandboxVersion;
     private region: string;
-    private readonly settings: FaultSettings;
+    /** The fault knobs, or why they could not be read (then every operation fails with that message). */
+    private readonly settings: FaultSettings | Error;
     private readonly recorder: Recorder;
     private readonly cancelled = new AbortController();
     /** The last diff per URN: an update follows its diff in the same process, and its record names the changed keys. */
@@ -39,7 +40,13 @@ export class SandboxProvider implements provider.Provider {
 
     constructor(options: SandboxProviderOptions = {}) {
         const env = options.env ?? process.env;
-        this.settings = faultSettings(env);
+        // A bad knob must not stop the plugin from starting: the engine would only say the plugin
+        // exited. Instead every operation fails with the message naming the variable.
+        try {
+            this.settings = faultSettings(env);
+        } catch (e) {
+            this.settings = e as Error;
+        }
         this.recorder = new Recorder(env.SANDBOX_RECORD_FILE);
         this.region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaultRegion;
     }
@@ -88,7 +95,7 @@ export class SandboxProvider implements provider.Provider {
         const { type, name } = parseUrn(urn);
         const region = this.regionOf(inputs);
         return this.recorded({ op: "create", type, urn, name, region, changedKeys: inputKeys(inputs) }, async () => {
-            await gate(this.settings, region, type, this.cancelled.signal);
+            await this.gate(region, type);
             const { id, computed } = computeOutputs({ type, name, region, inputs });
             return { id, outs: { ...computed, ...withoutDefaults(inputs) } };
         }, (r) => r.id);
@@ -99,7 +106,7 @@ export class SandboxProvider implements provider.Provider {
         const state = props ?? {};
         const region = this.regionOf(state);
         return this.recorded({ op: "read", type, urn, name, id, region }, async () => {
-            await gate(this.settings, region, type, this.cancelled.signal);
+            await this.gate(region, type);
             if (Object.keys(state).length > 0) {
                 return { id, props: state };
             }
@@ -113,7 +120,7 @@ export class SandboxProvider implements provider.Provider {
         const region = this.regionOf(news);
         const changed = this.lastDiffs.get(urn)?.diffs;
         return this.recorded({ op: "update", type, urn, name, id, region, changedKeys: changed }, async () => {
-            await gate(this.settings, region, type, this.cancelled.signal);
+            await this.gate(region, type);
             const fresh = computeOutputs({ type, name, region, inputs: news }).computed;
             return { outs: { ...updatedComputed(type, olds, fresh), ...withoutDefaults(news) } };
         });
@@ -122,7 +129,7 @@ export class SandboxProvider implements provider.Provider {
     async delete(id: string, urn: string, props: PropertyMap): Promise<void> {
         const { type, name } = parseUrn(urn);
         const region = this.regionOf(props ?? {});
-        await this.recorded({ op: "delete", type, urn, name, id, region }, () => gate(this.settings, region, type, this.cancelled.signal));
+        await this.recorded({ op: "delete", type, urn, name, id, region }, () => this.gate(region, type));
     }
 
     async invoke(token: string, inputs: PropertyMap): Promise<provider.InvokeResult> {
@@ -130,7 +137,7 @@ export class SandboxProvider implements provider.Provider {
         const region = invokeRegion(args, this.region);
         return this.recorded({ op: "invoke", type: token, region }, async () => {
             if (invokeReachesAws(token)) {
-                await gate(this.settings, region, token, this.cancelled.signal);
+                await this.gate(region, token);
             }
             return { outputs: answerInvoke(token, args, this.region) };
         });
@@ -139,6 +146,14 @@ export class SandboxProvider implements provider.Provider {
     /** The engine is shutting down: operations hanging on a fault stop waiting and fail. */
     async cancel(): Promise<void> {
         this.cancelled.abort();
+    }
+
+    /** Delay and faults for one operation that would reach AWS (see faults.ts). */
+    private gate(region: string, type: string): Promise<void> {
+        if (this.settings instanceof Error) {
+            return Promise.reject(this.settings);
+        }
+        return gate(this.settings, region, type, this.cancelled.signal);
     }
 
     /** A resource's region: its own `region` input (aws v7), else the provider's. */

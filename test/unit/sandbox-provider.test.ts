@@ -125,6 +125,14 @@ describe("sandbox provider", () => {
         expect((await faulty.invoke("aws:index/getAvailabilityZones:getAvailabilityZones", { region: "us-west-2" })).outputs.names).to.have.length(3);
     });
 
+    it("a bad knob does not stop the provider; every operation that reaches AWS fails naming the variable", async () => {
+        const misconfigured = new SandboxProvider({ env: { SANDBOX_HANG_SECONDS: "forever" } });
+        let error: Error | undefined;
+        await misconfigured.create(vpcUrn, {}).catch((e: Error) => { error = e; });
+        expect(error?.message).to.equal('sandbox: SANDBOX_HANG_SECONDS must be a non-negative number (got "forever")');
+        expect((await misconfigured.check(vpcUrn, {}, { cidrBlock: "10.0.0.0/16" })).inputs).to.deep.equal({ cidrBlock: "10.0.0.0/16" });
+    });
+
     it("records invokes with their token and region", async () => {
         provider.configure({ region: "us-west-2" });
         await provider.invoke("aws:index/getRegion:getRegion", {});
