@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
@@ -8,6 +8,7 @@ import { LockedError } from "../../automation/driver/errors";
 import { RegionFenceClient } from "../../automation/driver/fence-client";
 import { Journal } from "../../automation/driver/journal";
 import { RegionName } from "../../automation/posture";
+import { ensureHostKeys } from "../../scripts/hostkeys";
 import { createLab, Lab } from "../../sandbox/lab";
 import { OperationRecord, readRecords } from "../../sandbox/recorder";
 
@@ -62,13 +63,9 @@ describe("driver against the real engine (sandbox)", function () {
             fs.symlinkSync(path.join(root, "stacks"), path.join(lab.dir, "stacks"));
         }
         journalDir = path.join(lab.dir, ".failover");
-        const keys = spawnSync(
-            process.execPath,
-            ["-r", "ts-node/register/transpile-only", path.join(root, "scripts/hostkeys.ts"), "generate", "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl],
-            { cwd: root, encoding: "utf8", env: { ...process.env, ...lab.env.envVars } },
-        );
-        expect(keys.status, keys.stderr).to.equal(0);
         const stacks = await lab.stacks();
+        // Both regions serve with the same host keys, generated once as secret stack config.
+        await ensureHostKeys([stacks.primary, stacks.secondary]);
         for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
             const up = await stack.up({ onOutput: () => undefined });
             expect(up.summary.result, stack.name).to.equal("succeeded");
