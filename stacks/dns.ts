@@ -11,11 +11,15 @@ import { DnsConfig, EndpointSource, loadDnsConfig } from "./config/dns";
  */
 export async function dnsStack(): Promise<Record<string, unknown>> {
     const config = loadDnsConfig();
+    const endpoints = {
+        primary: await regionEndpoint("primary", config.endpoints.primary),
+        secondary: await regionEndpoint("secondary", config.endpoints.secondary),
+    };
     const dns = new DnsFailover("sftp", {
         zone: config.zone,
         recordName: config.recordName,
         weights: config.spec.weights,
-        endpoints: { primary: regionEndpoint("primary", config.endpoints.primary), secondary: regionEndpoint("secondary", config.endpoints.secondary) },
+        endpoints,
         dualStack: config.dualStack,
         ttl: config.ttl,
         allowLongTtl: config.allowLongTtl,
@@ -34,11 +38,28 @@ export async function dnsStack(): Promise<Record<string, unknown>> {
     };
 }
 
-/** A region's endpoint: the regional stack's exported NLB, or the configured one. */
-function regionEndpoint(regionName: RegionName, source: EndpointSource): RegionEndpoint {
+/** The regional stack outputs the DNS layer needs. */
+const requiredRegionalOutputs = ["endpointDnsName", "endpointZoneId", "endpointPort", "region"] as const;
+
+/**
+ * A region's endpoint: the regional stack's exported NLB, or the configured one.
+ *
+ * The outputs are checked before any record is declared: a missing one would otherwise surface as
+ * an error while serialising a resource's inputs, which leaves an inline program waiting on a
+ * registration that never completes instead of failing.
+ */
+async function regionEndpoint(regionName: RegionName, source: EndpointSource): Promise<RegionEndpoint> {
     switch (source.kind) {
         case "stack": {
             const ref = new pulumi.StackReference(`${regionName}-stack`, { name: source.stackName });
+            for (const key of requiredRegionalOutputs) {
+                const details = await ref.getOutputDetails(key);
+                if (details.value === undefined && details.secretValue === undefined) {
+                    throw new Error(
+                        `stack ${source.stackName} has no output "${key}": deploy the ${regionName} regional stack before the dns stack (sftp-failover:${regionName}Stack)`,
+                    );
+                }
+            }
             return {
                 dnsName: ref.requireOutput("endpointDnsName") as pulumi.Output<string>,
                 zoneId: ref.requireOutput("endpointZoneId") as pulumi.Output<string>,

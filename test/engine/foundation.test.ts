@@ -44,3 +44,19 @@ describe("the three stacks under the real engine (sandbox)", function () {
         expect(result.outputs.desiredCapacity.value).to.equal(0);
     });
 });
+
+describe("the dns stack before the regional stacks exist", function () {
+    it("fails naming the missing regional output, instead of waiting forever", async function () {
+        const lab = createLab();
+        try {
+            const { dns } = await lab.stacks();
+            let message = "";
+            await dns.up({ onOutput: () => undefined }).catch((err: Error) => {
+                message = err.message;
+            });
+            expect(message).to.contain('stack organization/sftp-failover/primary has no output "endpointDnsName"');
+        } finally {
+            lab.remove();
+        }
+    });
+});
