@@ -123,8 +123,12 @@ describe("operator CLI and embedding example against the sandbox", function () {
             });
             expect(run.status, run.stderr).to.equal(0);
             // The secondary is still at full capacity from the degraded run, so its step is skipped.
-            expect(run.stdout).to.contain("steps: [ 'switch DNS active-passive → failover', 'scale primary active → drained' ]");
-            expect(run.stdout).to.contain("ok: active-passive → failover []");
+            expect(run.stdout.trim().split("\n")).to.deep.equal([
+                "steps: switch DNS active-passive → failover; scale primary active → drained",
+                "switch DNS active-passive → failover: done",
+                "scale primary active → drained: done",
+                "ok: active-passive → failover; remaining: 0",
+            ]);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
