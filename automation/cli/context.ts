@@ -124,7 +124,7 @@ export function progressPrinter(io: Io): {
                     break;
                 case "step-end": {
                     const changes = Object.entries(e.result.changes ?? {})
-                        .filter(([op]) => op !== "same")
+                        .filter(([op]) => op !== "same" && op !== "read")
                         .map(([op, n]) => `${op} ${n}`)
                         .join(", ");
                     io.err(`${stamp()} step ${e.step.index}: ${e.result.status} in ${seconds(e.result.durationMs)}${changes !== "" ? ` (${changes})` : ""}${e.result.error !== undefined ? ` — ${e.result.error}` : ""}`);
@@ -145,7 +145,8 @@ export function progressPrinter(io: Io): {
         },
         onEvent(stack, e) {
             const meta = e.resOutputsEvent?.metadata;
-            if (meta !== undefined && meta.op !== "same") {
+            // `read` is a StackReference being read: nothing changes.
+            if (meta !== undefined && meta.op !== "same" && meta.op !== "read") {
                 io.err(`${stamp()}   ${stack}: ${meta.op} ${meta.urn.split("::").pop() ?? meta.urn}`);
             }
         },

@@ -52,5 +52,9 @@ export async function main(argv: readonly string[]): Promise<void> {
 }
 
 if (require.main === module) {
+    // The AWS SDK warns once per process that its 2027 releases will need Node 22; the project
+    // supports Node 20 with the versions it pins, and on an operator's terminal the notice would
+    // bury the one line that matters. A value the operator sets wins.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     void main(hideBin(process.argv));
 }
