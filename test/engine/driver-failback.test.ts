@@ -1,0 +1,138 @@
+import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FailoverController } from "../../automation/driver/controller";
+import { ReplicationBacklogError } from "../../automation/driver/errors";
+import { ensureHostKeys } from "../../scripts/hostkeys";
+import { createLab, Lab } from "../../sandbox/lab";
+import { MotoServer, startMoto } from "../support/moto";
+
+// Failback and fencing with the driver's real AWS clients, against moto's CloudWatch on loopback:
+// the stacks run in the sandbox, the fence metric and S3's replication metrics live in moto.
+
+const root = path.resolve(__dirname, "..", "..");
+
+describe("driver fence and failback against moto's CloudWatch (sandbox stacks)", function () {
+    let moto: MotoServer;
+    let lab: Lab;
+    let controller: FailoverController;
+    let rule: { sourceBucket: string; destinationBucket: string; region: string };
+
+    /** Publishes one replication datapoint as S3 would, for the secondary → primary rule. */
+    async function putBacklog(metric: string, value: number, at: Date): Promise<void> {
+        const client = new CloudWatchClient({ ...moto.clientConfig, region: rule.region });
+        try {
+            await client.send(
+                new PutMetricDataCommand({
+                    Namespace: "AWS/S3",
+                    MetricData: [
+                        {
+                            MetricName: metric,
+                            Value: value,
+                            Timestamp: at,
+                            Dimensions: [
+                                { Name: "SourceBucket", Value: rule.sourceBucket },
+                                { Name: "DestinationBucket", Value: rule.destinationBucket },
+                                { Name: "RuleId", Value: "to-peer-region" },
+                            ],
+                        },
+                    ],
+                }),
+            );
+        } finally {
+            client.destroy();
+        }
+    }
+
+    before(async function () {
+        moto = await startMoto();
+        lab = createLab();
+        // The engine checks that Pulumi.yaml's `main` exists even for inline programs; the lab copies only the Pulumi files.
+        if (!fs.existsSync(path.join(lab.dir, "stacks"))) {
+            fs.symlinkSync(path.join(root, "stacks"), path.join(lab.dir, "stacks"));
+        }
+        const stacks = await lab.stacks();
+        await ensureHostKeys([stacks.primary, stacks.secondary]);
+        for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
+            expect((await stack.up({ onOutput: () => undefined })).summary.result).to.equal("succeeded");
+        }
+        const aws = { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials };
+        controller = await FailoverController.create({ engine: lab.env, journalDir: path.join(lab.dir, ".failover"), identity: "erin", fence: aws, cloudWatch: aws });
+        const secondary = await stacks.secondary.outputs();
+        const primary = await stacks.primary.outputs();
+        rule = { sourceBucket: secondary.bucketName.value, destinationBucket: primary.bucketName.value, region: secondary.region.value };
+    });
+
+    after(async function () {
+        lab?.remove();
+        await moto?.stop();
+    });
+
+    it("fence and unfence publish the region's fence metric, status reads it back, and both are audited", async function () {
+        expect((await controller.status()).fence).to.deep.equal({ primary: "unknown", secondary: "unknown" });
+        const fenced = await controller.fence("secondary", { reason: "drill" });
+        expect(fenced.state).to.equal("fenced");
+        expect((await controller.status()).fence).to.deep.equal({ primary: "unknown", secondary: "fenced" });
+        const unfenced = await controller.unfence("secondary");
+        expect(unfenced.state).to.equal("unfenced");
+        // Both datapoints reached the fence metric in the fence region. (status keeps reading "fenced"
+        // for the rest of this minute, as the alarm would: it takes the minute's minimum.)
+        const coordinates = unfenced.coordinates as { region: string; namespace: string; metricName: string; dimensions: { secondary: Record<string, string> } };
+        const client = new CloudWatchClient({ ...moto.clientConfig, region: coordinates.region });
+        try {
+            const stats = await client.send(
+                new GetMetricStatisticsCommand({
+                    Namespace: coordinates.namespace,
+                    MetricName: coordinates.metricName,
+                    Dimensions: Object.entries(coordinates.dimensions.secondary).map(([Name, Value]) => ({ Name, Value })),
+                    StartTime: new Date(Date.now() - 10 * 60_000),
+                    EndTime: new Date(Date.now() + 60_000),
+                    Period: 3600,
+                    Statistics: ["Minimum", "Maximum", "SampleCount"],
+                }),
+            );
+            expect(stats.Datapoints?.map((d) => [d.SampleCount, d.Minimum, d.Maximum])).to.deep.equal([[2, 0, 1]]);
+        } finally {
+            client.destroy();
+        }
+        const history = await controller.history();
+        expect(history.map((e) => `${e.operation} ${e.to} ${e.result}`)).to.deep.equal(["fence secondary fenced ok", "unfence secondary unfenced ok"]);
+        expect(history[0].reason).to.equal("drill");
+    });
+
+    it("failback refuses while the secondary's replication metrics are missing, changing nothing", async function () {
+        await controller.setPosture("failover", { reason: "failback test" });
+        const audited = (await controller.history()).length;
+        const err = await controller.failback().catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(ReplicationBacklogError);
+        expect((err as Error).message).to.match(/^no datapoint for OperationsPendingReplication, BytesPendingReplication, ReplicationLatency of sftp-failover-secondary-/);
+        expect((await controller.status()).posture).to.equal("failover");
+        expect(await controller.history()).to.have.length(audited);
+    });
+
+    it("failback refuses while the backlog is above the limits, naming the metric", async function () {
+        const at = new Date(Date.now() - 3 * 60_000);
+        await putBacklog("OperationsPendingReplication", 5000, at);
+        await putBacklog("BytesPendingReplication", 1024, at);
+        await putBacklog("ReplicationLatency", 20, at);
+        const err = await controller.failback().catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(ReplicationBacklogError);
+        expect((err as Error).message).to.contain("OperationsPendingReplication is 5000 (limit 100)");
+        expect((err as ReplicationBacklogError).backlog).to.deep.equal({ operationsPending: 5000, bytesPending: 1024, latencySeconds: 20 });
+        expect((await controller.status()).posture).to.equal("failover");
+    });
+
+    it("once replication has caught up, failback returns to active-passive in the safe order", async function () {
+        const at = new Date(Date.now() - 60_000);
+        await putBacklog("OperationsPendingReplication", 0, at);
+        await putBacklog("BytesPendingReplication", 0, at);
+        await putBacklog("ReplicationLatency", 4, at);
+        const result = await controller.failback({ reason: "primary back" });
+        expect(result.status).to.equal("ok");
+        expect(result.backlog).to.deep.equal({ status: "within", operationsPending: 0, bytesPending: 0, latencySeconds: 4 });
+        expect(result.steps.map((s) => `${s.id} ${s.status}`)).to.deep.equal(["before-dns:primary done", "dns:dns done", "after-dns:secondary done"]);
+        expect((await controller.status()).posture).to.equal("active-passive");
+        expect((await controller.history()).pop()).to.include({ operation: "failback", from: "failover", to: "active-passive", result: "ok", reason: "primary back" });
+    });
+});
