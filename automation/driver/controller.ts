@@ -567,8 +567,17 @@ export class FailoverController {
                         finish("aborted", "aborted");
                         throw err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err });
                     }
+                    // Who to fence instead. A capacity step: its own region. The DNS step: the regions
+                    // the switch takes traffic away from — fencing them makes Route 53's health checks
+                    // move that traffic through the data plane while its control plane is unreachable.
+                    const targetWeights = postureSpec(target, opts.activeActiveWeights).weights;
+                    const currentWeights = deployedStateOf(stacks).dns?.weights;
+                    const toFence: RegionName[] =
+                        step.region !== undefined
+                            ? [step.region]
+                            : regionNames.filter((r) => currentWeights !== undefined && currentWeights[r] > 0 && targetWeights[r] === 0);
                     const mustServe = step.region !== undefined && step.phase === "before-dns" && step.region === servingRegion(postureSpec(target, opts.activeActiveWeights));
-                    if (step.region === undefined || mustServe) {
+                    if (toFence.length === 0 || mustServe) {
                         results.push(failed);
                         journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: new Date().toISOString(), error: message });
                         opts.onProgress?.({ type: "step-end", step, result: failed });
@@ -578,19 +587,24 @@ export class FailoverController {
                         }
                         throw new RegionUnreachableError(step.region, `${step.region} cannot be scaled up to take traffic (${message}); DNS was not switched`, { cause: err });
                     }
-                    const region = step.region;
-                    const fenceError = await this.fenceUnreachable(region, stacks.dns);
-                    opts.onProgress?.({ type: "fenced", region, ok: fenceError === undefined, ...(fenceError !== undefined ? { error: fenceError } : {}) });
-                    if (fenceError === undefined) {
-                        fenced.push(region);
+                    const fenceErrors: string[] = [];
+                    for (const region of toFence) {
+                        // A region fenced earlier in this run stays fenced: one call is enough.
+                        if (fenced.includes(region)) {
+                            continue;
+                        }
+                        const fenceError = await this.fenceUnreachable(region, stacks.dns);
+                        opts.onProgress?.({ type: "fenced", region, ok: fenceError === undefined, ...(fenceError !== undefined ? { error: fenceError } : {}) });
+                        if (fenceError === undefined) {
+                            fenced.push(region);
+                        } else {
+                            fenceErrors.push(`fencing ${region} also failed: ${fenceError}`);
+                        }
                     }
-                    const result: StepResult = {
-                        ...failed,
-                        status: "fenced",
-                        error: fenceError === undefined ? message : `${message}; fencing ${region} also failed: ${fenceError}`,
-                    };
+                    const result: StepResult = { ...failed, status: "fenced", error: [message, ...fenceErrors].join("; ") };
                     results.push(result);
-                    remaining.push(`${step.description} (stack ${this.ctx.names[step.stack]}, when ${region} is reachable again)`);
+                    const when = step.region !== undefined ? `when ${step.region} is reachable again` : "when the DNS API answers again";
+                    remaining.push(`${step.description} (stack ${this.ctx.names[step.stack]}, ${when})`);
                     journal.append({ type: "step", runId, stepId: step.id, status: "fenced", at: new Date().toISOString(), error: result.error });
                     opts.onProgress?.({ type: "step-end", step, result });
                 }

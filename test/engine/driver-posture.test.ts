@@ -252,4 +252,29 @@ describe("driver against the real engine (sandbox)", function () {
         expect(added).to.have.length(1);
         expect(added[0]).to.include({ from: "active-passive", to: "failover", result: "ok", resumes: killed?.begin.runId });
     });
+
+    it("with the primary region down, DNS API included, failover fences the primary so health checks move the traffic", async function () {
+        await controller.setPosture("active-passive");
+        fence.calls.length = 0;
+        // us-east-1 holds the primary and the dns stack's provider region (Route 53's control plane).
+        writeFaults(lab, { regions: { "us-east-1": "fail" } });
+        let result;
+        try {
+            // The dns program does not fail but stalls when its zone lookup fails, so the step ends by its timeout.
+            result = await controller.setPosture("failover", { reason: "us-east-1 outage", stepTimeoutMs: 30_000 });
+        } finally {
+            writeFaults(lab, {});
+        }
+        expect(result.status).to.equal("degraded");
+        expect(result.steps.map((s) => `${s.id} ${s.status}`)).to.deep.equal(["before-dns:secondary done", "dns:dns fenced", "after-dns:primary fenced"]);
+        expect(result.fenced).to.deep.equal(["primary"]);
+        expect(fence.calls).to.deep.equal([{ action: "fence", region: "primary", namespace: "SftpFailover/Fence" }]);
+        expect(result.remaining).to.have.length(2);
+        expect(result.remaining[0]).to.contain("switch DNS active-passive → failover");
+        // The region returns: the same command finishes both steps.
+        const again = await controller.setPosture("failover", { reason: "us-east-1 back" });
+        expect(again.status).to.equal("ok");
+        expect(again.steps.filter((s) => s.status === "done").map((s) => s.id)).to.deep.equal(["dns:dns", "after-dns:primary"]);
+        expect((await controller.status()).posture).to.equal("failover");
+    });
 });
