@@ -1,8 +1,12 @@
 // What every handler shares: turning global flags into a FailoverController, printing progress
 // on stderr, printing the result (JSON or text) on stdout, and setting the exit code.
+import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import { EngineEvent } from "@pulumi/pulumi/automation";
+import { projectRoot } from "../engine/environment";
 import { FailoverController } from "../driver/controller";
+import { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
+import { sandboxFenceClient } from "../../sandbox/fence";
 import { StackKey } from "../driver/planner";
 import { ProgressEvent } from "../driver/types";
 import { parsePosture, Posture, validateWeights, Weights } from "../posture";
@@ -32,6 +36,22 @@ export const processIo: Io = {
     },
 };
 
+/** The folder of the journal, lock and audit log the flags select. */
+export function journalDirOf(argv: GlobalArgs): string {
+    return path.resolve(argv["journal-dir"] ?? path.join(argv["stack-dir"] ?? projectRoot, ".failover"));
+}
+
+/**
+ * The fence the flags select: in the sandbox without a CloudWatch endpoint, the sandbox's own fence
+ * (a file next to the journal), since there is no AWS to publish to; otherwise automation/fence.ts.
+ */
+function fenceFrom(argv: GlobalArgs): RegionFenceClient | FenceClientOptions {
+    if (argv.sandbox && argv["cloudwatch-endpoint"] === undefined) {
+        return sandboxFenceClient(path.join(journalDirOf(argv), "sandbox-fence.json"));
+    }
+    return { endpoint: argv["cloudwatch-endpoint"] };
+}
+
 /** Builds the controller from the global flags. */
 export async function controllerFrom(argv: GlobalArgs): Promise<FailoverController> {
     return FailoverController.create({
@@ -39,9 +59,9 @@ export async function controllerFrom(argv: GlobalArgs): Promise<FailoverControll
         backendUrl: argv.backend,
         sandbox: argv.sandbox,
         identity: argv.identity,
-        journalDir: argv["journal-dir"],
+        journalDir: journalDirOf(argv),
         stacks: { primary: argv["primary-stack"], secondary: argv["secondary-stack"], dns: argv["dns-stack"] },
-        fence: { endpoint: argv["cloudwatch-endpoint"] },
+        fence: fenceFrom(argv),
         cloudWatch: { endpoint: argv["cloudwatch-endpoint"] },
     });
 }

@@ -31,7 +31,7 @@ export function withGlobalOptions<T>(y: Argv<T>) {
         .option("secondary-stack", { type: "string", default: "secondary", describe: "Name of the secondary regional stack" })
         .option("dns-stack", { type: "string", default: "dns", describe: "Name of the dns stack" })
         .option("journal-dir", { type: "string", describe: "Folder of the journal, lock and audit log (default: <stack-dir>/.failover)" })
-        .option("cloudwatch-endpoint", { type: "string", describe: "CloudWatch endpoint for the fence and replication metrics (e.g. a moto server)" });
+        .option("cloudwatch-endpoint", { type: "string", describe: "CloudWatch endpoint for the fence and replication metrics (e.g. a moto server); with --sandbox and none, the fence is recorded in <journal-dir>/sandbox-fence.json" });
 }
 
 /** Options of the verbs that switch posture. */

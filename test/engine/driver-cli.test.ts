@@ -101,6 +101,19 @@ describe("operator CLI and embedding example against the sandbox", function () {
         expect(history.map((e: { result: string; identity: string }) => `${e.identity} ${e.result}`)).to.deep.equal(["dana ok", "dana degraded"]);
     });
 
+    it("fence and unfence in the sandbox are recorded, shown by status, and audited", function () {
+        const fenced = cli(["fence", "primary", "--reason", "drill", "--json"]);
+        expect(fenced.status, fenced.stderr).to.equal(0);
+        expect(JSON.parse(fenced.stdout)).to.deep.include({ region: "primary", state: "fenced" });
+        expect(JSON.parse(cli(["status", "--json"]).stdout).fence).to.deep.equal({ primary: "fenced", secondary: "unknown" });
+        const unfenced = cli(["unfence", "primary"]);
+        expect(unfenced.status, unfenced.stderr).to.equal(0);
+        expect(unfenced.stdout.trim()).to.equal("primary unfenced");
+        expect(JSON.parse(cli(["status", "--json"]).stdout).fence.primary).to.equal("unfenced");
+        const history = JSON.parse(cli(["history", "--json", "--limit", "2"]).stdout);
+        expect(history.map((e: { operation: string; to: string }) => `${e.operation} ${e.to}`)).to.deep.equal(["fence primary fenced", "unfence primary unfenced"]);
+    });
+
     it("the embedding example in docs/driver.md compiles and runs", function () {
         const doc = fs.readFileSync(path.join(root, "docs/driver.md"), "utf8");
         const example = /## Embedding\n\n```ts\n([\s\S]*?)```/.exec(doc)?.[1];
