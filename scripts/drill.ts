@@ -1,9 +1,19 @@
-// The offline drill: deploys the two regional stacks and the DNS stack into the sandbox (a stand-in
-// for AWS: nothing here reaches AWS) and prints what an operator would check.
+// The offline drill: a whole failover exercise in the sandbox (a stand-in for AWS: nothing here
+// reaches AWS). It deploys the two regional stacks and the DNS stack, then drives the failover
+// controller exactly as an operator would: plan, a planned failover, a repeat (no-op), a refused
+// failback, a primary-region outage with the Route 53 API down (degraded, fenced), recovery, and
+// the failback — printing what each step changed and how long it took.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { FailoverController, FailoverError, SetPostureResult } from "../automation";
 import { projectRoot } from "../automation/engine/environment";
+import { writeFaultFile } from "../sandbox/faults";
+import { sandboxFenceClient } from "../sandbox/fence";
 import { createLab } from "../sandbox/lab";
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function plain(outputs: OutputMap): Record<string, unknown> {
     return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
@@ -13,20 +23,96 @@ async function deploy(label: string, stack: Stack): Promise<Record<string, unkno
     const started = Date.now();
     const result = await stack.up({ onOutput: () => undefined });
     const changes = Object.entries(result.summary.resourceChanges ?? {}).map(([op, n]) => `${op} ${n}`).join(", ");
-    process.stderr.write(`drill: up ${label}: ${result.summary.result} in ${((Date.now() - started) / 1000).toFixed(1)} s (${changes})\n`);
+    say(`  up ${label.padEnd(9)} ${result.summary.result} in ${seconds(Date.now() - started)} (${changes})`);
     return plain(result.outputs);
 }
 
+function report(title: string, result: SetPostureResult): void {
+    say(`  ${title}: ${result.status} (${result.from ?? "?"} → ${result.to}) in ${seconds(result.durationMs)}`);
+    for (const step of result.steps) {
+        const changes = Object.entries(step.changes ?? {}).filter(([op]) => op !== "same").map(([op, n]) => `${op} ${n}`).join(", ");
+        say(`    - ${step.status.padEnd(7)} ${step.description} (${seconds(step.durationMs)}${changes ? `; ${changes}` : ""})${step.error ? ` — ${step.error.split("\n")[0]}` : ""}`);
+    }
+    if (result.fenced.length > 0) say(`    fenced: ${result.fenced.join(", ")}`);
+    if (result.remaining.length > 0) say(`    remaining when the region returns: ${result.remaining.join("; ")}`);
+}
+
 async function main(): Promise<void> {
-    process.stderr.write("drill: SANDBOX — every AWS resource below is recorded by a stand-in provider; nothing reaches AWS\n");
+    say("SANDBOX DRILL — a stand-in provider records every AWS resource; nothing reaches AWS.");
     const lab = createLab({ dir: path.join(projectRoot, ".sandbox", "drill") });
     const stacks = await lab.stacks();
-    const outputs = {
-        primary: await deploy("primary", stacks.primary),
-        secondary: await deploy("secondary", stacks.secondary),
-        dns: await deploy("dns", stacks.dns),
-    };
-    process.stdout.write(JSON.stringify(outputs, null, 2) + "\n");
+
+    say("\n1. Deploy both regions and the DNS layer (active-passive)");
+    const primary = await deploy("primary", stacks.primary);
+    const secondary = await deploy("secondary", stacks.secondary);
+    const dns = await deploy("dns", stacks.dns);
+    say(`  endpoint ${String(dns.recordFqdn)}: primary ${String(primary.endpointDnsName)}, secondary ${String(secondary.endpointDnsName)}`);
+    const sameKeys = JSON.stringify(primary.hostKeyFingerprints) === JSON.stringify(secondary.hostKeyFingerprints);
+    const sameUsers = primary.usersFingerprint === secondary.usersFingerprint;
+    say(`  both regions present the same host keys: ${sameKeys}; serve the same users: ${sameUsers}`);
+
+    const controller = await FailoverController.create({
+        engine: lab.env,
+        projectDir: lab.dir,
+        journalDir: path.join(lab.dir, ".failover"),
+        identity: "drill",
+        fence: sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json")),
+        replicationMetrics: {
+            backlog: async () => {
+                throw new Error("the sandbox has no CloudWatch, so no replication metrics to read");
+            },
+        },
+        // An unreachable region shows up as a step that fails or never finishes; 20 s is plenty in the sandbox.
+        timeouts: { stepMs: 20_000 },
+    });
+
+    say("\n2. Plan a failover (previews only, nothing changes)");
+    const plan = await controller.plan("failover");
+    for (const step of plan.steps) say(`  ${step.skip ? "skip" : "run "} ${step.description}`);
+    for (const preview of plan.previews) {
+        const changes = Object.entries(preview.changeSummary ?? {}).filter(([op]) => op !== "same").map(([op, n]) => `${op} ${n}`).join(", ");
+        say(`  preview of ${preview.stack}: ${changes || "no change"}`);
+    }
+    say(`  modelled RTO of the health-checked path: ${plan.modelledRtoSeconds ?? "?"} s`);
+    for (const cost of plan.costs) say(`  estimated monthly cost, ${cost.posture}: $${cost.monthlyUsd.toFixed(0)} (standby $${cost.standbyMonthlyUsd.toFixed(0)})`);
+
+    say("\n3. Planned failover to the secondary");
+    report("failover", await controller.setPosture("failover", { reason: "drill: planned maintenance of the primary" }));
+
+    say("\n4. The same command again");
+    report("failover again", await controller.setPosture("failover", { reason: "drill: repeat" }));
+
+    say("\n5. Failback refuses without proof that replication has caught up");
+    await controller.failback({ reason: "drill" }).then(
+        () => say("  failback ran (unexpected)"),
+        (err: FailoverError) => say(`  refused (${err.name}): ${err.message}`),
+    );
+
+    say("\n6. Operator override: failback anyway");
+    report("failback --force", await controller.failback({ force: true, reason: "drill: replication checked by hand" }));
+
+    say("\n7. Outage: us-east-1 unreachable (the primary region, and the Route 53 API with it)");
+    writeFaultFile(lab.faultFile, { regions: { "us-east-1": "fail" } });
+    report("failover during the outage", await controller.setPosture("failover", { reason: "drill: us-east-1 outage" }));
+    const status = await controller.status();
+    say(`  fence: primary ${status.fence.primary}, secondary ${status.fence.secondary}`);
+
+    say("\n8. us-east-1 is back: the same command finishes the switch");
+    writeFaultFile(lab.faultFile, {});
+    report("failover resumed", await controller.setPosture("failover", { reason: "drill: us-east-1 recovered" }));
+
+    say("\n9. Back to active-passive, and the primary unfenced");
+    report("failback --force", await controller.failback({ force: true, reason: "drill: end of exercise" }));
+    await controller.unfence("primary", { reason: "drill: end of exercise" });
+
+    const history = await controller.history();
+    say(`\n10. Audit log: ${history.length} entries`);
+    for (const entry of history) {
+        const change = entry.from === undefined ? entry.to : `${entry.from} → ${entry.to}`;
+        say(`  ${entry.at} ${entry.identity} ${entry.operation} ${change}: ${entry.result} (${entry.reason ?? "no reason given"})`);
+    }
+    const operations = fs.existsSync(lab.recordFile) ? fs.readFileSync(lab.recordFile, "utf8").split("\n").filter(Boolean).length : 0;
+    say(`\nThe sandbox recorded ${operations} provider operations in ${path.relative(projectRoot, lab.recordFile)}.`);
 }
 
 main().catch((err: unknown) => {
