@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { RegionName } from "../automation/posture";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { FenceReading, RegionFenceClient } from "../automation/driver/fence-client";
+import { ReplicationMetricsReader } from "../automation/driver/replication";
 
 /** One fence datapoint as the sandbox keeps it: what PutMetricData would have published. */
 export interface SandboxFenceDatapoint {
@@ -60,3 +61,14 @@ export function sandboxFenceClient(stateFile: string): RegionFenceClient {
         },
     };
 }
+
+/**
+ * Replication metrics in the sandbox: there is no CloudWatch to read them from, so every read fails
+ * with that reason — and failback refuses, as it must without proof that replication caught up
+ * (the real read is tested against moto server). `--force` is the operator's way past it.
+ */
+export const sandboxReplicationMetrics: ReplicationMetricsReader = {
+    async backlog() {
+        throw new Error("the sandbox has no CloudWatch, so there are no replication metrics to read (give a CloudWatch endpoint, or force)");
+    },
+};

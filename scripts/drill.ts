@@ -9,7 +9,7 @@ import { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { FailoverController, FailoverError, SetPostureResult } from "../automation";
 import { projectRoot } from "../automation/engine/environment";
 import { writeFaultFile } from "../sandbox/faults";
-import { sandboxFenceClient } from "../sandbox/fence";
+import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence";
 import { createLab } from "../sandbox/lab";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -57,11 +57,7 @@ async function main(): Promise<void> {
         journalDir: path.join(lab.dir, ".failover"),
         identity: "drill",
         fence: sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json")),
-        replicationMetrics: {
-            backlog: async () => {
-                throw new Error("the sandbox has no CloudWatch, so no replication metrics to read");
-            },
-        },
+        replicationMetrics: sandboxReplicationMetrics,
         // An unreachable region shows up as a step that fails or never finishes; 20 s is plenty in the sandbox.
         timeouts: { stepMs: 20_000 },
     });

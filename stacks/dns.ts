@@ -1,7 +1,8 @@
 // The shared DNS stack: weighted, health-checked, fenceable records in front of both regions.
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionName } from "../automation/posture";
-import { DnsFailover, RegionEndpoint } from "../components/dns-failover";
+import { DnsFailover, RegionEndpoint, ZoneRef } from "../components/dns-failover";
 import { DnsConfig, EndpointSource, loadDnsConfig } from "./config/dns";
 
 /**
@@ -16,7 +17,7 @@ export async function dnsStack(): Promise<Record<string, unknown>> {
         secondary: await regionEndpoint("secondary", config.endpoints.secondary),
     };
     const dns = new DnsFailover("sftp", {
-        zone: config.zone,
+        zone: await resolveZone(config),
         recordName: config.recordName,
         weights: config.spec.weights,
         endpoints,
@@ -36,6 +37,19 @@ export async function dnsStack(): Promise<Record<string, unknown>> {
         modelledRtoSeconds: dns.modelledRtoSeconds,
         ...routingControlOutputs(dns, config),
     };
+}
+
+/**
+ * The hosted zone by id. A zone given by name is looked up here, before any record is declared, so
+ * that a failed lookup (the Route 53 API down) fails the program at once; as an Output inside the
+ * component it would leave the inline program waiting on records that can never be registered.
+ */
+async function resolveZone(config: DnsConfig): Promise<ZoneRef> {
+    if ("zoneId" in config.zone) {
+        return config.zone;
+    }
+    const zone = await aws.route53.getZone({ name: config.zone.zoneName, privateZone: config.zone.privateZone });
+    return { zoneId: zone.zoneId };
 }
 
 /** The regional stack outputs the DNS layer needs. */

@@ -6,7 +6,7 @@ import { EngineEvent } from "@pulumi/pulumi/automation";
 import { projectRoot } from "../engine/environment";
 import { FailoverController } from "../driver/controller";
 import { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
-import { sandboxFenceClient } from "../../sandbox/fence";
+import { sandboxFenceClient, sandboxReplicationMetrics } from "../../sandbox/fence";
 import { StackKey } from "../driver/planner";
 import { ProgressEvent } from "../driver/types";
 import { parsePosture, Posture, validateWeights, Weights } from "../posture";
@@ -63,6 +63,8 @@ export async function controllerFrom(argv: GlobalArgs): Promise<FailoverControll
         stacks: { primary: argv["primary-stack"], secondary: argv["secondary-stack"], dns: argv["dns-stack"] },
         fence: fenceFrom(argv),
         cloudWatch: { endpoint: argv["cloudwatch-endpoint"] },
+        // In the sandbox without an endpoint there is no CloudWatch: never fall back to AWS's.
+        ...(argv.sandbox && argv["cloudwatch-endpoint"] === undefined ? { replicationMetrics: sandboxReplicationMetrics } : {}),
     });
 }
 

@@ -114,10 +114,10 @@ describe("operator CLI and embedding example against the sandbox", function () {
         expect(history.map((e: { operation: string; to: string }) => `${e.operation} ${e.to}`)).to.deep.equal(["fence primary fenced", "unfence primary unfenced"]);
     });
 
-    it("the embedding example in docs/driver.md compiles and runs", function () {
-        const doc = fs.readFileSync(path.join(root, "docs/driver.md"), "utf8");
-        const example = /## Embedding\n\n```ts\n([\s\S]*?)```/.exec(doc)?.[1];
-        expect(example, "docs/driver.md has an embedding example").to.be.a("string");
+    it("the embedding example in the README compiles and runs", function () {
+        const doc = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const example = /### Embedding\n\n```ts\n([\s\S]*?)```/.exec(doc)?.[1];
+        expect(example, "README.md has an embedding example").to.be.a("string");
         expect(example!.trim().split("\n").length).to.be.at.most(20);
         // Inside the checkout (git-ignored .tmp/) so that the compiler finds node_modules' types.
         fs.mkdirSync(path.join(root, ".tmp"), { recursive: true });
@@ -125,7 +125,7 @@ describe("operator CLI and embedding example against the sandbox", function () {
         try {
             // The example imports the package by name; here that name is this checkout's entry point.
             const file = path.join(dir, "example.ts");
-            fs.writeFileSync(file, example!.replace('from "pulumi-sftp-failover"', `from ${JSON.stringify(path.join(root, "automation"))}`));
+            fs.writeFileSync(file, example!.replace('from "pulumi-sftp-failover"', `from ${JSON.stringify(path.join(root, "index"))}`));
             const tsc = spawnSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--esModuleInterop", "--skipLibCheck", "--target", "ES2022", "--module", "commonjs", "--moduleResolution", "node", "--types", "node", file], { cwd: root, encoding: "utf8" });
             expect(tsc.status, tsc.stdout + tsc.stderr).to.equal(0);
             const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", file], {
