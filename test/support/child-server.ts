@@ -132,3 +132,30 @@ export async function waitUntil(check: () => Promise<boolean>, opts: WaitOptions
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
 }
+
+/** How many ports a server start tries before giving up. */
+const startAttempts = 3;
+
+/**
+ * Starts a server on a port picked just before the start, and waits until `ready` resolves. A port
+ * can be taken by another process between the pick and the bind, so a start that does not come up
+ * is stopped and tried again on a new port, a bounded number of times.
+ */
+export async function startOnFreePort<T>(
+    pickPort: () => Promise<number>,
+    start: (port: number) => ChildServer,
+    ready: (port: number, server: ChildServer) => Promise<T>,
+): Promise<T> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= startAttempts; attempt++) {
+        const port = await pickPort();
+        const server = start(port);
+        try {
+            return await ready(port, server);
+        } catch (err) {
+            lastError = err;
+            await server.stop();
+        }
+    }
+    throw lastError;
+}

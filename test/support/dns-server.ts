@@ -3,7 +3,7 @@ import { Resolver } from "node:dns/promises";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ChildServer, serverTempDir, startChild, waitUntil } from "./child-server";
+import { ChildServer, serverTempDir, startChild, startOnFreePort, waitUntil } from "./child-server";
 import { freeTcpUdpPort } from "./ports";
 
 const run = promisify(execFile);
@@ -47,8 +47,6 @@ export interface DnsServer {
     stop(): Promise<void>;
 }
 
-const startAttempts = 3;
-
 /**
  * Starts Knot DNS in the foreground on 127.0.0.1 at a free port, serving one zone from a zone file
  * written here. Knot returns every A record of a name in each answer, as Route 53 does for a
@@ -67,12 +65,13 @@ export async function startDnsServer(opts?: StartDnsServerOptions): Promise<DnsS
     let serial = 1;
     fs.writeFileSync(zoneFile, zoneText(zone, ttl, serial, opts?.records ?? {}));
     try {
-        let lastError: unknown;
-        for (let attempt = 1; attempt <= startAttempts; attempt++) {
-            const port = await freeTcpUdpPort();
-            fs.writeFileSync(configFile, knotConfig(dir, port, zone, zoneFile));
-            const server = startChild(knotdPath, ["-c", configFile]);
-            try {
+        return await startOnFreePort(
+            freeTcpUdpPort,
+            (port) => {
+                fs.writeFileSync(configFile, knotConfig(dir, port, zone, zoneFile));
+                return startChild(knotdPath, ["-c", configFile]);
+            },
+            async (port, server) => {
                 await waitUntil(() => servesSerial(port, zone, serial), {
                     what: `knotd on 127.0.0.1:${port}`,
                     timeoutMs: opts?.readyTimeoutMs ?? 15_000,
@@ -91,12 +90,8 @@ export async function startDnsServer(opts?: StartDnsServerOptions): Promise<DnsS
                     });
                 };
                 return dnsServer(port, zone, setRecords, server, temp);
-            } catch (err) {
-                lastError = err;
-                await server.stop();
-            }
-        }
-        throw lastError;
+            },
+        );
     } catch (err) {
         temp.remove();
         throw err;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ChildServer, startChild, waitUntil } from "./child-server";
+import { ChildServer, startChild, startOnFreePort, waitUntil } from "./child-server";
 import { freePort } from "./ports";
 
 /** The repository root. */
@@ -41,8 +41,6 @@ export interface StartMotoOptions {
     readonly readyTimeoutMs?: number;
 }
 
-const startAttempts = 3;
-
 /**
  * Starts moto's server on 127.0.0.1 at a free port and waits (bounded) until it answers HTTP.
  * The port is chosen just before the start, so a lost race to bind it is retried on a new port.
@@ -52,26 +50,18 @@ export async function startMoto(opts?: StartMotoOptions): Promise<MotoServer> {
         throw new Error(`moto server not found at ${motoServerPath}: run scripts/ensure-test-tools`);
     }
     const region = opts?.region ?? "us-east-1";
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= startAttempts; attempt++) {
-        const port = await freePort();
-        const endpoint = `http://127.0.0.1:${port}`;
-        const server = startChild(motoServerPath, ["-H", "127.0.0.1", "-p", String(port)], {
-            env: { ...process.env, PYTHONUNBUFFERED: "1", AWS_DEFAULT_REGION: region },
-        });
-        try {
-            await waitUntil(() => answers(endpoint), {
-                what: `moto server on ${endpoint}`,
-                timeoutMs: opts?.readyTimeoutMs ?? 30_000,
-                server,
-            });
+    return startOnFreePort(
+        freePort,
+        (port) =>
+            startChild(motoServerPath, ["-H", "127.0.0.1", "-p", String(port)], {
+                env: { ...process.env, PYTHONUNBUFFERED: "1", AWS_DEFAULT_REGION: region },
+            }),
+        async (port, server) => {
+            const endpoint = `http://127.0.0.1:${port}`;
+            await waitUntil(() => answers(endpoint), { what: `moto server on ${endpoint}`, timeoutMs: opts?.readyTimeoutMs ?? 30_000, server });
             return motoServer(endpoint, region, server);
-        } catch (err) {
-            lastError = err;
-            await server.stop();
-        }
-    }
-    throw lastError;
+        },
+    );
 }
 
 function motoServer(endpoint: string, region: string, server: ChildServer): MotoServer {

@@ -4,7 +4,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ChildServer, serverTempDir, startChild, waitUntil } from "./child-server";
+import { ChildServer, serverTempDir, startChild, startOnFreePort, waitUntil } from "./child-server";
 import { freePort } from "./ports";
 
 const run = promisify(execFile);
@@ -81,8 +81,6 @@ async function fingerprintOf(publicKeyFile: string): Promise<string> {
     return fingerprint;
 }
 
-const startAttempts = 3;
-
 /**
  * Starts a real OpenSSH sshd on 127.0.0.1 at a free port, in the foreground (`-D -e`), with a
  * temporary config: its own host keys, authorized keys from a temporary folder, key login only,
@@ -108,25 +106,18 @@ export async function startSshd(opts?: StartSshdOptions): Promise<SshdServer> {
         setAuthorizedKeys(opts?.authorizedKeys ?? []);
         ensurePrivsepDir();
 
-        let lastError: unknown;
-        for (let attempt = 1; attempt <= startAttempts; attempt++) {
-            const port = await freePort();
-            const configFile = path.join(dir, "sshd_config");
-            fs.writeFileSync(configFile, sshdConfig(dir, port, sftpDir));
-            const server = startChild(sshdPath, ["-D", "-e", "-f", configFile]);
-            try {
-                await waitUntil(() => sendsBanner(port), {
-                    what: `sshd on 127.0.0.1:${port}`,
-                    timeoutMs: opts?.readyTimeoutMs ?? 15_000,
-                    server,
-                });
+        const configFile = path.join(dir, "sshd_config");
+        return await startOnFreePort(
+            freePort,
+            (port) => {
+                fs.writeFileSync(configFile, sshdConfig(dir, port, sftpDir));
+                return startChild(sshdPath, ["-D", "-e", "-f", configFile]);
+            },
+            async (port, server) => {
+                await waitUntil(() => sendsBanner(port), { what: `sshd on 127.0.0.1:${port}`, timeoutMs: opts?.readyTimeoutMs ?? 15_000, server });
                 return sshdServer(port, user, hostKeyFingerprints, sftpDir, setAuthorizedKeys, server, temp);
-            } catch (err) {
-                lastError = err;
-                await server.stop();
-            }
-        }
-        throw lastError;
+            },
+        );
     } catch (err) {
         temp.remove();
         throw err;
