@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { FailoverController, FailoverError, SetPostureResult } from "../automation";
+import { summarizeEngineError } from "../automation/driver/stack-state";
 import { projectRoot } from "../automation/engine/environment";
 import { writeFaultFile } from "../sandbox/faults";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence";
@@ -112,6 +113,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-    process.stderr.write(`drill: failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`drill: failed: ${summarizeEngineError(err)}\n`);
     process.exitCode = 1;
 });

@@ -8,6 +8,7 @@ import { EngineEvent } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
 import { EngineEnvironment } from "../engine/environment";
 import { openStack } from "../engine/workspace";
+import { stepTargets } from "./step-runner";
 import { PlannedStep } from "./planner";
 import { StackPreview } from "./types";
 
@@ -53,7 +54,10 @@ export async function previewStep(
         for (const change of step.config) {
             await stack.setConfig(change.key, { value: change.value }, change.path ?? false);
         }
+        // The same targets as the step's `up`, so the preview shows exactly what the step will change.
+        const target = await stepTargets(stack, step);
         const result = await stack.preview({
+            ...(target !== undefined ? { target } : {}),
             signal: opts.signal,
             onEvent: (event) => {
                 const meta = event.resourcePreEvent?.metadata;

@@ -4,7 +4,7 @@
 import { ConcurrentUpdateError, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { AbortedError } from "./errors";
 import { terminateEngine } from "./engine-process";
-import { PlannedStep } from "./planner";
+import { PlannedStep, StackKey } from "./planner";
 
 /** Raised when a step's `up` ran past its timeout. */
 export class StepTimeoutError extends Error {
@@ -34,12 +34,34 @@ function delay(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * The resources a step exists to change: the Auto Scaling group of a regional stack (its capacity
+ * mode) and the weighted records of the dns stack (the posture). Everything else is left out of
+ * the step's `up`, so a posture switch never carries along an unrelated pending change — e.g. a
+ * newly published AMI rolling the gateways of the region about to take traffic.
+ */
+const stepTargetTypes: Readonly<Record<StackKey, string>> = {
+    primary: "aws:autoscaling/group:Group",
+    secondary: "aws:autoscaling/group:Group",
+    dns: "aws:route53/record:Record",
+};
+
+/** URNs to target, or undefined (a whole `up`) when the stack has none deployed yet. */
+export async function stepTargets(stack: Stack, step: PlannedStep): Promise<string[] | undefined> {
+    const state = await stack.exportStack();
+    const resources = (state.deployment?.resources ?? []) as readonly { readonly urn: string; readonly type: string }[];
+    const urns = resources.filter((r) => r.type === stepTargetTypes[step.stack]).map((r) => r.urn);
+    return urns.length > 0 ? urns : undefined;
+}
+
 async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, deadline: number): Promise<StepOutcome> {
+    const target = await stepTargets(stack, step);
     const cancel = new AbortController();
     const onUserAbort = () => cancel.abort();
     opts.signal?.addEventListener("abort", onUserAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
     const up = stack.up({
+        ...(target !== undefined ? { target } : {}),
         refresh: opts.refresh,
         signal: cancel.signal,
         onEvent: opts.onEvent,

@@ -47,6 +47,23 @@ export function cliRootDir(): string {
 }
 
 /**
+ * Creates a folder if needed and proves it can be written by writing a file there: permission bits
+ * alone say nothing for root, and a read-only mount or a path through a file fails only on write.
+ * Throws a one-line error naming the folder — before the engine starts, so nothing is deployed.
+ */
+export function ensureWritableFolder(dir: string, label: string): void {
+    const probe = path.join(dir, `.write-check-${process.pid}`);
+    try {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(probe, "");
+        fs.rmSync(probe);
+    } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        throw new Error(`${label} ${dir} cannot be written (${code})`);
+    }
+}
+
+/**
  * Resolves the engine environment. The engine never talks to a cloud service of Pulumi's: state is
  * a local file backend, the update check is off, and plugins are never downloaded — in the sandbox
  * the only `aws` plugin it can find is ours, on PATH.
@@ -61,9 +78,9 @@ export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEn
         throw new Error("PULUMI_CONFIG_PASSPHRASE is not set (it protects the stacks' secrets; the sandbox uses a fixed one)");
     }
     if (backendUrl.startsWith("file://")) {
-        fs.mkdirSync(backendUrl.slice("file://".length), { recursive: true });
+        ensureWritableFolder(backendUrl.slice("file://".length), "backend folder");
     }
-    fs.mkdirSync(pulumiHome, { recursive: true });
+    ensureWritableFolder(pulumiHome, "PULUMI_HOME");
     const cliRoot = cliRootDir();
     const pathEntries = [path.join(cliRoot, "bin"), ...(sandbox ? [sandboxBinDir()] : []), process.env.PATH ?? ""];
     const envVars: Record<string, string> = {

@@ -1,5 +1,9 @@
 import { expect } from "chai";
+import { Stack } from "@pulumi/pulumi/automation";
+import { engineEnvironment } from "../../automation/engine/environment";
+import { summarizeEngineError } from "../../automation/driver/stack-state";
 import { createLab, Lab, LabStacks } from "../../sandbox/lab";
+import { readRecords } from "../../sandbox/recorder";
 
 // The real Pulumi engine, the real program, the sandbox provider: the ground every other engine
 // test stands on.
@@ -58,5 +62,59 @@ describe("the dns stack before the regional stacks exist", function () {
         } finally {
             lab.remove();
         }
+    });
+});
+
+describe("bad stack config under the real engine (sandbox)", function () {
+    let lab: Lab;
+    let stacks: LabStacks;
+
+    before(async function () {
+        lab = createLab();
+        stacks = await lab.stacks();
+    });
+
+    after(() => lab?.remove());
+
+    /** Runs `up`, expecting it to fail; returns the engine's one-line summary. */
+    async function failedUp(stack: Stack): Promise<string> {
+        const error = await stack.up({ onOutput: () => undefined }).then(
+            () => undefined,
+            (err: unknown) => err,
+        );
+        expect(error, "up should have failed").to.not.equal(undefined);
+        return summarizeEngineError(error);
+    }
+
+    /** AWS resources the stack holds in its state (the stack resource itself is the engine's). */
+    async function deployedAwsResources(stack: Stack): Promise<number> {
+        const state = await stack.exportStack();
+        return ((state.deployment?.resources ?? []) as { type: string }[]).filter((r) => r.type.startsWith("aws:")).length;
+    }
+
+    it("an unknown stack role fails naming the key, and nothing is deployed", async function () {
+        await stacks.primary.setConfig("sftp-failover:role", { value: "cdn" });
+        const message = await failedUp(stacks.primary);
+        expect(message).to.contain("sftp-failover:role").and.to.contain("cdn");
+        expect(message).to.not.contain("\n");
+        expect(await deployedAwsResources(stacks.primary)).to.equal(0);
+        expect(readRecords(lab.recordFile).filter((r) => r.op === "create")).to.deep.equal([]);
+    });
+
+    it("a missing required key fails naming it, and nothing is deployed", async function () {
+        await stacks.secondary.removeConfig("sftp-failover:region");
+        const message = await failedUp(stacks.secondary);
+        expect(message).to.contain("sftp-failover:region");
+        expect(message).to.not.contain("\n");
+        expect(await deployedAwsResources(stacks.secondary)).to.equal(0);
+        expect(readRecords(lab.recordFile).filter((r) => r.op === "create")).to.deep.equal([]);
+    });
+});
+
+describe("an unwritable backend folder", function () {
+    it("is refused before the engine starts, naming the folder", function () {
+        expect(() => engineEnvironment({ sandbox: true, backendUrl: "file:///dev/null/state" })).to.throw(
+            "backend folder /dev/null/state cannot be written (ENOTDIR)",
+        );
     });
 });

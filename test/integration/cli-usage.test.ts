@@ -121,6 +121,13 @@ describe("operator CLI as a user runs it", function () {
         });
     }
 
+    it("a backend folder that cannot be written → one line naming it, exit 2", function () {
+        const r = failover(["status", "--sandbox", "--stack-dir", project, "--backend", "file:///dev/null/state"]);
+        expect(r.status, r.stderr).to.equal(2);
+        expect(r.stderr.trim().split("\n")).to.deep.equal(["error: backend folder /dev/null/state cannot be written (ENOTDIR)"]);
+        expect(r.stdout).to.equal("");
+    });
+
     it("--json puts only JSON on stdout, for results and for errors", function () {
         const empty = failover(["history", "--json", ...common]);
         expect(empty.status, empty.stderr).to.equal(0);

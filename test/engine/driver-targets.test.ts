@@ -1,0 +1,50 @@
+import { expect } from "chai";
+import { FailoverController } from "../../automation/driver/controller";
+import { sandboxFenceClient } from "../../sandbox/fence";
+import { createLab, Lab, LabStacks } from "../../sandbox/lab";
+import { readRecords } from "../../sandbox/recorder";
+import * as path from "node:path";
+
+// A posture switch changes what the posture decides and nothing else, even when a stack has an
+// unrelated change pending: each step's `up` targets only its Auto Scaling group or DNS records.
+describe("posture steps are targeted (sandbox)", function () {
+    let lab: Lab;
+    let stacks: LabStacks;
+
+    before(async function () {
+        lab = createLab();
+        stacks = await lab.stacks();
+        for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
+            await stack.up({ onOutput: () => undefined });
+        }
+    });
+
+    after(() => lab?.remove());
+
+    it("a pending tag change on the secondary is not carried along by a failover", async function () {
+        // An unrelated edit nobody has deployed yet: it would touch most resources of the stack.
+        await stacks.secondary.setConfig("sftp-failover:tags", { value: JSON.stringify({ team: "storage" }) });
+        const controller = await FailoverController.create({
+            engine: lab.env,
+            journalDir: path.join(lab.dir, ".failover"),
+            fence: sandboxFenceClient(path.join(lab.dir, "fence.json")),
+            identity: "test",
+        });
+        const before = readRecords(lab.recordFile).length;
+        const result = await controller.setPosture("failover", { reason: "targets test" });
+        expect(result.status).to.equal("ok");
+        const changed = readRecords(lab.recordFile)
+            .slice(before)
+            .filter((r) => (r.op === "create" || r.op === "update" || r.op === "delete") && r.outcome === "ok")
+            .map((r) => `${r.op} ${r.type} ${r.region}`);
+        expect(changed).to.have.members([
+            "update aws:autoscaling/group:Group us-west-2",
+            "update aws:route53/record:Record us-east-1",
+            "update aws:route53/record:Record us-east-1",
+            "update aws:autoscaling/group:Group us-east-1",
+        ]);
+        // The tag change is still pending: a whole `up` of the secondary would now apply it.
+        const preview = await stacks.secondary.preview({ onOutput: () => undefined });
+        expect(preview.changeSummary.update ?? 0).to.be.greaterThan(1);
+    });
+});
