@@ -407,6 +407,9 @@ export class FailoverController {
         if (coordinates === undefined) {
             throw new FailoverError(`stack ${this.ctx.names.dns} exports no fence coordinates: deploy the dns stack first`);
         }
+        if (action === "fence") {
+            await this.refuseFencingBoth(region, coordinates);
+        }
         const started = Date.now();
         const runId = newRunId();
         try {
@@ -417,6 +420,21 @@ export class FailoverController {
         }
         this.record({ operation: action, runId, to: `${region} ${action}d`, result: "ok", started, reason });
         return { region, state: action === "fence" ? "fenced" : "unfenced", coordinates };
+    }
+
+    /**
+     * With both regions fenced every record is unhealthy, and Route 53 then answers all of them by
+     * weight: the fence would silently do nothing. So the last unfenced region is never fenced by
+     * hand (ARC's safety rule enforces the same when routing controls are on).
+     */
+    private async refuseFencingBoth(region: RegionName, coordinates: FenceCoordinates): Promise<void> {
+        const other: RegionName = region === "primary" ? "secondary" : "primary";
+        const otherState = this.ctx.fence.state === undefined ? "unknown" : await this.ctx.fence.state(other, coordinates);
+        if (otherState === "fenced") {
+            throw new BadInputError(
+                `${other} is already fenced: fencing ${region} too would leave no healthy record, and Route 53 would answer both; unfence ${other} first`,
+            );
+        }
     }
 
     private record(e: {

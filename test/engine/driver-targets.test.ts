@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { FailoverController } from "../../automation/driver/controller";
+import { BadInputError } from "../../automation/driver/errors";
 import { sandboxFenceClient } from "../../sandbox/fence";
 import { createLab, Lab, LabStacks } from "../../sandbox/lab";
 import { readRecords } from "../../sandbox/recorder";
@@ -7,7 +8,7 @@ import * as path from "node:path";
 
 // A posture switch changes what the posture decides and nothing else, even when a stack has an
 // unrelated change pending: each step's `up` targets only its Auto Scaling group or DNS records.
-describe("posture steps are targeted (sandbox)", function () {
+describe("posture steps are targeted, fences keep one region serving (sandbox)", function () {
     let lab: Lab;
     let stacks: LabStacks;
 
@@ -46,5 +47,23 @@ describe("posture steps are targeted (sandbox)", function () {
         // The tag change is still pending: a whole `up` of the secondary would now apply it.
         const preview = await stacks.secondary.preview({ onOutput: () => undefined });
         expect(preview.changeSummary.update ?? 0).to.be.greaterThan(1);
+    });
+
+    it("the last unfenced region cannot be fenced: Route 53 would answer both", async function () {
+        const fenceFile = path.join(lab.dir, "fence.json");
+        const controller = await FailoverController.create({ engine: lab.env, journalDir: path.join(lab.dir, ".failover"), fence: sandboxFenceClient(fenceFile), identity: "test" });
+        await controller.fence("secondary", { reason: "test" });
+        const refusal = await controller.fence("primary", { reason: "test" }).then(
+            () => undefined,
+            (err: Error) => err,
+        );
+        expect(refusal).to.be.instanceOf(BadInputError);
+        expect(refusal?.message).to.equal(
+            "secondary is already fenced: fencing primary too would leave no healthy record, and Route 53 would answer both; unfence secondary first",
+        );
+        expect((await controller.status()).fence).to.deep.equal({ primary: "unknown", secondary: "fenced" });
+        await controller.unfence("secondary", { reason: "test" });
+        await controller.fence("primary", { reason: "test" });
+        expect((await controller.status()).fence).to.deep.equal({ primary: "fenced", secondary: "unfenced" });
     });
 });
