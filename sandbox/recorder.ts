@@ -49,3 +49,10 @@ export function readRecords(file: string): OperationRecord[] {
     }
     return fs.readFileSync(file, "utf8").split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as OperationRecord);
 }
+
+/** The resource operations that changed something (create, update, delete that succeeded) after the first `since` records. */
+export function changesSince(file: string, since: number): OperationRecord[] {
+    return readRecords(file)
+        .slice(since)
+        .filter((r) => (r.op === "create" || r.op === "update" || r.op === "delete") && r.outcome === "ok");
+}

@@ -10,7 +10,7 @@ import { Journal } from "../../automation/driver/journal";
 import { RegionName } from "../../automation/posture";
 import { ensureHostKeys } from "../../scripts/hostkeys";
 import { createLab, Lab } from "../../sandbox/lab";
-import { OperationRecord, readRecords } from "../../sandbox/recorder";
+import { changesSince as recordedChangesSince, OperationRecord, readRecords } from "../../sandbox/recorder";
 
 // The driver against the real engine and the sandbox provider, on a throwaway copy of the project
 // with its own state: the three stacks are deployed once (active-passive), then switched around.
@@ -31,9 +31,7 @@ class RecordingFence implements RegionFenceClient {
 
 /** Resource operations that changed something in the sandbox cloud since `index`. */
 function changesSince(lab: Lab, index: number): OperationRecord[] {
-    return readRecords(lab.recordFile)
-        .slice(index)
-        .filter((r) => (r.op === "create" || r.op === "update" || r.op === "delete") && r.outcome === "ok");
+    return recordedChangesSince(lab.recordFile, index);
 }
 
 function describeOp(r: OperationRecord): string {

@@ -3,7 +3,7 @@ import { FailoverController } from "../../automation/driver/controller";
 import { BadInputError } from "../../automation/driver/errors";
 import { sandboxFenceClient } from "../../sandbox/fence";
 import { createLab, Lab, LabStacks } from "../../sandbox/lab";
-import { readRecords } from "../../sandbox/recorder";
+import { changesSince, readRecords } from "../../sandbox/recorder";
 import * as path from "node:path";
 
 // A posture switch changes what the posture decides and nothing else, even when a stack has an
@@ -34,10 +34,7 @@ describe("posture steps are targeted, fences keep one region serving (sandbox)",
         const before = readRecords(lab.recordFile).length;
         const result = await controller.setPosture("failover", { reason: "targets test" });
         expect(result.status).to.equal("ok");
-        const changed = readRecords(lab.recordFile)
-            .slice(before)
-            .filter((r) => (r.op === "create" || r.op === "update" || r.op === "delete") && r.outcome === "ok")
-            .map((r) => `${r.op} ${r.type} ${r.region}`);
+        const changed = changesSince(lab.recordFile, before).map((r) => `${r.op} ${r.type} ${r.region}`);
         expect(changed).to.have.members([
             "update aws:autoscaling/group:Group us-west-2",
             "update aws:route53/record:Record us-east-1",
