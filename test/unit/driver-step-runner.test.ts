@@ -4,7 +4,7 @@ import { AbortedError } from "../../automation/driver/errors";
 import { planTransition } from "../../automation/driver/planner";
 import { runStep, StepTimeoutError } from "../../automation/driver/step-runner";
 
-// The step runner against a stand-in Stack: only the two methods it calls, each call recorded.
+// The step runner against a stand-in Stack: only the three methods it calls, each call recorded.
 // (The real engine runs these paths in test/engine/driver-*.test.ts.)
 
 type UpBehaviour = (opts: UpOptions) => Promise<UpResult>;
@@ -16,8 +16,20 @@ function fakeStack(behaviours: UpBehaviour[]) {
         async setConfig(key: string, value: { value: string }, pathFlag?: boolean) {
             calls.push(`setConfig ${key}=${value.value}${pathFlag ? " (path)" : ""}`);
         },
+        // A deployed regional stack: its Auto Scaling group and one resource the step must not touch.
+        async exportStack() {
+            return {
+                version: 3,
+                deployment: {
+                    resources: [
+                        { urn: "urn:pulumi:secondary::sftp-failover::aws:autoscaling/group:Group::asg", type: "aws:autoscaling/group:Group" },
+                        { urn: "urn:pulumi:secondary::sftp-failover::aws:ec2/launchTemplate:LaunchTemplate::lt", type: "aws:ec2/launchTemplate:LaunchTemplate" },
+                    ],
+                },
+            };
+        },
         up(opts: UpOptions): Promise<UpResult> {
-            calls.push(`up refresh=${String(opts.refresh)}`);
+            calls.push(`up refresh=${String(opts.refresh)} target=${(opts.target ?? ["(all)"]).join(",")}`);
             const next = behaviours.shift();
             if (next === undefined) {
                 throw new Error("unexpected extra up");
@@ -47,7 +59,10 @@ describe("step runner", () => {
     it("sets the step's config, then runs up on that stack without refresh, and reports the engine's changes", async () => {
         const { stack, calls } = fakeStack([succeeded]);
         const outcome = await runStep(stack, scaleSecondary, base);
-        expect(calls).to.deep.equal(["setConfig sftp-failover:capacityMode=active", "up refresh=false"]);
+        expect(calls).to.deep.equal([
+            "setConfig sftp-failover:capacityMode=active",
+            "up refresh=false target=urn:pulumi:secondary::sftp-failover::aws:autoscaling/group:Group::asg",
+        ]);
         expect(outcome.changes).to.deep.equal({ update: 1, same: 9 });
     });
 
