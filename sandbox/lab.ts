@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { EngineEnvironment, engineEnvironment, projectRoot } from "../automation/engine/environment";
-import { openStack } from "../automation/engine/workspace";
+import { copyProjectForInlineRun, openStack } from "../automation/engine/workspace";
 import { ensureHostKeys } from "../scripts/hostkeys";
 
 /** The three stacks of a two-region deployment, by role. */
@@ -37,24 +37,11 @@ export interface LabOptions {
     readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
-/** Files of the project a lab copies: the project file, the stack files, and any users file. */
-function projectFiles(): string[] {
-    return fs.readdirSync(projectRoot).filter((f) => /^Pulumi(\.[\w-]+)?\.yaml$/.test(f) || /^users\.ya?ml$/.test(f));
-}
-
 /** Creates a lab: copies the project's Pulumi files into a fresh folder with its own state. */
 export function createLab(opts: LabOptions = {}): Lab {
     const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "sftp-failover-lab-"));
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    for (const file of projectFiles()) {
-        let text = fs.readFileSync(path.join(projectRoot, file), "utf8");
-        if (file === "Pulumi.yaml") {
-            // The lab runs the program inline; the engine would otherwise insist that `main` exists here.
-            text = text.replace(/^main:.*\n/m, "");
-        }
-        fs.writeFileSync(path.join(dir, file), text);
-    }
+    copyProjectForInlineRun(projectRoot, dir);
     const recordFile = path.join(dir, "sandbox-operations.jsonl");
     const faultFile = path.join(dir, "sandbox-faults.json");
     const env = engineEnvironment({

@@ -1,4 +1,7 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import * as YAML from "yaml";
 import { program } from "../../stacks";
 import { EngineEnvironment, projectName } from "./environment";
 
@@ -15,4 +18,31 @@ export async function openStack(stackName: string, env: EngineEnvironment): Prom
         { stackName, projectName, program },
         { workDir: env.projectDir, pulumiHome: env.pulumiHome, envVars: env.envVars, pulumiCommand },
     );
+}
+
+/** Top-level files a stack's program may read relative to the project: Pulumi.yaml, the stack files, users files. */
+function projectFiles(dir: string): string[] {
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name) && e.name !== "package.json" && e.name !== "package-lock.json")
+        .map((e) => e.name);
+}
+
+/**
+ * Copies the project's top-level files into another folder for an inline run there (a lab, a plan's
+ * scratch copy). Pulumi.yaml loses its `main`: the engine insists that `main` exists in the work
+ * dir even when the program runs inline, and the copy has no program files of its own.
+ */
+export function copyProjectForInlineRun(fromDir: string, toDir: string): void {
+    fs.mkdirSync(toDir, { recursive: true });
+    for (const file of projectFiles(fromDir)) {
+        const source = path.join(fromDir, file);
+        if (file === "Pulumi.yaml") {
+            const doc = YAML.parseDocument(fs.readFileSync(source, "utf8"));
+            doc.delete("main");
+            fs.writeFileSync(path.join(toDir, file), doc.toString());
+        } else {
+            fs.copyFileSync(source, path.join(toDir, file));
+        }
+    }
 }

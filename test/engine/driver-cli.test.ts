@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ensureHostKeys } from "../../scripts/hostkeys";
 import { createLab, Lab } from "../../sandbox/lab";
 
 // The operator CLI and the README's embedding example against real stacks in the sandbox, run as
@@ -34,14 +33,8 @@ describe("operator CLI and embedding example against the sandbox", function () {
 
     before(async function () {
         lab = createLab();
-        // The engine checks that Pulumi.yaml's `main` exists even for inline programs; the lab copies only the Pulumi files.
-        if (!fs.existsSync(path.join(lab.dir, "stacks"))) {
-            fs.symlinkSync(path.join(root, "stacks"), path.join(lab.dir, "stacks"));
-        }
         env = { ...process.env, ...lab.env.envVars };
         const stacks = await lab.stacks();
-        // Both regions serve with the same host keys, generated once as secret stack config.
-        await ensureHostKeys([stacks.primary, stacks.secondary]);
         for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
             expect((await stack.up({ onOutput: () => undefined })).summary.result).to.equal("succeeded");
         }

@@ -1,17 +1,14 @@
 import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { expect } from "chai";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { FailoverController } from "../../automation/driver/controller";
 import { ReplicationBacklogError } from "../../automation/driver/errors";
-import { ensureHostKeys } from "../../scripts/hostkeys";
 import { createLab, Lab } from "../../sandbox/lab";
 import { MotoServer, startMoto } from "../support/moto";
 
 // Failback and fencing with the driver's real AWS clients, against moto's CloudWatch on loopback:
 // the stacks run in the sandbox, the fence metric and S3's replication metrics live in moto.
 
-const root = path.resolve(__dirname, "..", "..");
 
 // The AWS SDK's once-per-process notice about Node 22 is noise in test output (the project supports
 // Node 20 with the SDK versions it pins); a value set by whoever runs the tests wins.
@@ -52,12 +49,7 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
     before(async function () {
         moto = await startMoto();
         lab = createLab();
-        // The engine checks that Pulumi.yaml's `main` exists even for inline programs; the lab copies only the Pulumi files.
-        if (!fs.existsSync(path.join(lab.dir, "stacks"))) {
-            fs.symlinkSync(path.join(root, "stacks"), path.join(lab.dir, "stacks"));
-        }
         const stacks = await lab.stacks();
-        await ensureHostKeys([stacks.primary, stacks.secondary]);
         for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
             expect((await stack.up({ onOutput: () => undefined })).summary.result).to.equal("succeeded");
         }

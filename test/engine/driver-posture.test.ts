@@ -8,7 +8,6 @@ import { LockedError } from "../../automation/driver/errors";
 import { RegionFenceClient } from "../../automation/driver/fence-client";
 import { Journal } from "../../automation/driver/journal";
 import { RegionName } from "../../automation/posture";
-import { ensureHostKeys } from "../../scripts/hostkeys";
 import { createLab, Lab } from "../../sandbox/lab";
 import { changesSince as recordedChangesSince, OperationRecord, readRecords } from "../../sandbox/recorder";
 
@@ -56,14 +55,8 @@ describe("driver against the real engine (sandbox)", function () {
 
     before(async function () {
         lab = createLab();
-        // The engine checks that Pulumi.yaml's `main` exists even for inline programs; the lab copies only the Pulumi files.
-        if (!fs.existsSync(path.join(lab.dir, "stacks"))) {
-            fs.symlinkSync(path.join(root, "stacks"), path.join(lab.dir, "stacks"));
-        }
         journalDir = path.join(lab.dir, ".failover");
         const stacks = await lab.stacks();
-        // Both regions serve with the same host keys, generated once as secret stack config.
-        await ensureHostKeys([stacks.primary, stacks.secondary]);
         for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
             const up = await stack.up({ onOutput: () => undefined });
             expect(up.summary.result, stack.name).to.equal("succeeded");
