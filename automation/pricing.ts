@@ -22,6 +22,14 @@ export const prices = {
     } as Readonly<Record<string, number>>,
     /** Network Load Balancer, per hour (LCUs excluded). */
     nlbHourUsd: 0.0225,
+    /** NAT gateway, per hour (data processed excluded). */
+    natGatewayHourUsd: 0.045,
+    /** NAT gateway, per GB processed. */
+    natGatewayPerGbUsd: 0.045,
+    /** Public IPv4 address (the NAT gateway's Elastic IP, each NLB zone's address), per hour. */
+    publicIpv4HourUsd: 0.005,
+    /** CloudWatch Logs ingestion (VPC flow logs, vended), per GB. */
+    flowLogsPerGbUsd: 0.5,
     /** Route 53 health check for an AWS endpoint, per month. */
     healthCheckMonthUsd: 0.5,
     /** Extra per month for the 10 s request interval on an AWS endpoint. */
@@ -44,6 +52,8 @@ export interface CostAssumptions {
     readonly pilotLightInstances?: number;
     /** Health check request interval (10 costs extra). Defaults to 10. */
     readonly healthCheckInterval?: number;
+    /** Availability zones of each region (one NLB address each). Defaults to 2. */
+    readonly availabilityZones?: number;
 }
 
 /** One line of an estimate. */
@@ -99,6 +109,11 @@ export function estimatePostureCost(posture: Posture, assumptions: CostAssumptio
         const count = instancesFor(spec.capacity[region], assumptions);
         items.push({ item: `${count} × ${instanceType}`, region, monthlyUsd: round(count * hourly * hoursPerMonth) });
         items.push({ item: "network load balancer", region, monthlyUsd: round(prices.nlbHourUsd * hoursPerMonth) });
+        // The private design's standing price: one NAT gateway and the public IPv4 addresses
+        // (the NAT's Elastic IP and one per NLB zone), whatever the capacity mode.
+        items.push({ item: "NAT gateway (private instances' egress)", region, monthlyUsd: round(prices.natGatewayHourUsd * hoursPerMonth) });
+        const addresses = 1 + (assumptions.availabilityZones ?? 2);
+        items.push({ item: `${addresses} public IPv4 addresses (NAT, NLB zones)`, region, monthlyUsd: round(addresses * prices.publicIpv4HourUsd * hoursPerMonth) });
         // Endpoint check + fence check (CloudWatch metric) + calculated check; one fence alarm.
         items.push({ item: "health checks (endpoint, fence, calculated)", region, monthlyUsd: round(healthCheckUsd + 2 * prices.healthCheckMonthUsd) });
         items.push({ item: "fence alarm", region, monthlyUsd: prices.alarmMonthUsd });
@@ -113,7 +128,14 @@ export function estimatePostureCost(posture: Posture, assumptions: CostAssumptio
         items,
         monthlyUsd: sum(items),
         standbyMonthlyUsd: sum(items.filter((i) => i.region !== undefined && standbyRegions.includes(i.region))),
-        excluded: [`S3 replication transfer ($${prices.replicationPerGbUsd}/GB replicated)`, "NLB LCUs", "S3 storage and requests", "data transfer out"],
+        excluded: [
+            `S3 replication transfer ($${prices.replicationPerGbUsd}/GB replicated)`,
+            "NLB LCUs",
+            "S3 storage and requests",
+            "data transfer out",
+            `NAT gateway data processed ($${prices.natGatewayPerGbUsd}/GB; S3 traffic bypasses it through the gateway endpoint)`,
+            `VPC flow logs ingestion ($${prices.flowLogsPerGbUsd}/GB)`,
+        ],
     };
 }
 

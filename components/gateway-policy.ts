@@ -1,6 +1,8 @@
 // What a gateway instance may do, and nothing more: its users' prefixes of this region's bucket,
-// this region's host-key secret and users parameters. Operators reach instances through SSM, whose
-// AWS-managed policy is attached by ARN next to this one.
+// this region's host-key secret and users parameters. No AWS-managed policy is attached:
+// AmazonSSMManagedInstanceCore would grant ssm:GetParameter(s) on every parameter of the account
+// and a shell on instances that hold the host private keys. A shell is an explicit opt-in
+// (`sessionManager`), granted with only the channel actions Session Manager needs.
 import { PolicyDocument, PolicyStatement } from "./regional-bucket";
 import { SftpUser } from "./sftp-users";
 
@@ -13,6 +15,8 @@ export interface GatewayPolicyArgs {
     readonly users: readonly SftpUser[];
     /** KMS key of the bucket, when SSE-KMS is on. Defaults to none. */
     readonly kmsKeyArn?: string;
+    /** Allow an operator shell through Session Manager. Defaults to false. */
+    readonly sessionManager?: boolean;
 }
 
 /** EC2's trust policy for the gateway role. */
@@ -25,9 +29,28 @@ export const gatewayAssumeRolePolicy: PolicyDocument = {
 const readWriteActions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
 
 /**
+ * What the SSM agent needs to register the instance and open a Session Manager channel — and no
+ * parameter, document or command access. These actions support no resource-level permissions
+ * (Service Authorization Reference: AWS Systems Manager, Amazon Message Gateway Service), so this
+ * is the one statement whose resource is `*`, and it exists only when a shell is wanted.
+ */
+export const sessionManagerStatement: PolicyStatement = {
+    Sid: "SessionManagerShell",
+    Effect: "Allow",
+    Action: [
+        "ssm:UpdateInstanceInformation",
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+    ],
+    Resource: "*",
+};
+
+/**
  * The instance policy. Object access is granted per home prefix (read-only users' prefixes get
  * GetObject only), listing only under those prefixes, and reads of exactly one secret and one
- * parameter path. No statement has a `*` resource.
+ * parameter path. No statement has a `*` resource unless a Session Manager shell is asked for.
  */
 export function gatewayInstancePolicy(args: GatewayPolicyArgs): PolicyDocument {
     const statements: PolicyStatement[] = [
@@ -64,6 +87,9 @@ export function gatewayInstancePolicy(args: GatewayPolicyArgs): PolicyDocument {
     }
     if (args.kmsKeyArn !== undefined) {
         statements.push({ Sid: "UseBucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.kmsKeyArn });
+    }
+    if (args.sessionManager ?? false) {
+        statements.push(sessionManagerStatement);
     }
     return { Version: "2012-10-17", Statement: statements };
 }

@@ -1,5 +1,5 @@
-// Where the gateways run: a new VPC with public subnets across availability zones, or an existing
-// VPC and subnets taken as they are.
+// Where the gateways run: a new VPC with a public tier (load balancer, NAT) and a private tier
+// (instances) across availability zones, or an existing VPC and subnets taken as they are.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
@@ -8,16 +8,23 @@ export interface NewNetwork {
     readonly kind: "new";
     /** IPv4 CIDR of the VPC, /16 to /24. */
     readonly vpcCidr: string;
-    /** Availability zones of the public subnets, one subnet each (at least 2). */
+    /** Availability zones, one public and one private subnet each (at least 2). */
     readonly availabilityZones: readonly string[];
+    /** Days the VPC flow logs are kept. Defaults to 90. */
+    readonly flowLogRetentionDays?: number;
 }
 
 /** A network that already exists. */
 export interface ExistingNetwork {
     readonly kind: "existing";
     readonly vpcId: string;
-    /** Public subnets in at least 2 availability zones. */
+    /** Public subnets (routed to an internet gateway) in at least 2 zones, for the load balancer. */
     readonly subnetIds: readonly string[];
+    /**
+     * Private subnets in at least 2 zones, for the instances: they need outbound HTTPS (a NAT
+     * gateway or interface endpoints) and reach S3 best through a gateway endpoint.
+     */
+    readonly instanceSubnetIds: readonly string[];
 }
 
 /** Either way of providing the network. */
@@ -77,15 +84,35 @@ export interface RegionalNetworkArgs {
     readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** Where the public and the private tier of a new network get their addresses: the first half of the split, then the second. */
+export function tierCidrs(vpcCidr: string, zones: number): { public: string[]; private: string[] } {
+    const all = subnetCidrs(vpcCidr, zones * 2);
+    return { public: all.slice(0, zones), private: all.slice(zones) };
+}
+
+/** The default retention of VPC flow logs, in days (one of CloudWatch Logs' allowed values). */
+export const defaultFlowLogRetentionDays = 90;
+
 /**
- * The network of one region. A new one is public subnets only: the gateways need outbound HTTPS
- * (AWS APIs, packages) and nothing private, so a NAT gateway per zone would only add cost.
+ * The network of one region, built so a security reviewer can accept it:
+ * - the load balancer and one NAT gateway sit in **public** subnets; the instances sit in
+ *   **private** subnets and get no public address, so nothing reaches them except through the
+ *   load balancer (whose security group decides who may);
+ * - the instances' outbound HTTPS (the SFTPGo package repository, SSM, Secrets Manager) leaves
+ *   through the NAT gateway, and their S3 traffic through a free **gateway endpoint**, so the
+ *   users' files never cross the NAT (nor pay its per-GB charge);
+ * - **VPC flow logs** of all traffic go to a CloudWatch log group with a retention.
+ * One NAT gateway, not one per zone: it only carries boot-time installs and API calls whose
+ * failure leaves running gateways serving (a users refresh that cannot read SSM keeps the last
+ * list), so a zone's loss is not worth a second standing NAT charge in every region.
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
     /** The VPC's id. */
     public readonly vpcId: pulumi.Output<string>;
-    /** The public subnets' ids, one per zone. */
+    /** The public subnets' ids (load balancer), one per zone. */
     public readonly subnetIds: pulumi.Output<string>[];
+    /** The private subnets' ids (instances), one per zone. */
+    public readonly instanceSubnetIds: pulumi.Output<string>[];
 
     constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:regional:RegionalNetwork", name, {}, opts);
@@ -93,13 +120,21 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         if (net.kind === "existing") {
             this.vpcId = pulumi.output(net.vpcId);
             this.subnetIds = net.subnetIds.map((id) => pulumi.output(id));
+            this.instanceSubnetIds = net.instanceSubnetIds.map((id) => pulumi.output(id));
         } else {
             const created = createNetwork(name, args.region, net, args.tags, this);
             this.vpcId = created.vpcId;
-            this.subnetIds = created.subnetIds;
+            this.subnetIds = created.publicSubnetIds;
+            this.instanceSubnetIds = created.privateSubnetIds;
         }
-        this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds });
+        this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, instanceSubnetIds: this.instanceSubnetIds });
     }
+}
+
+interface CreatedNetwork {
+    readonly vpcId: pulumi.Output<string>;
+    readonly publicSubnetIds: pulumi.Output<string>[];
+    readonly privateSubnetIds: pulumi.Output<string>[];
 }
 
 function createNetwork(
@@ -108,34 +143,101 @@ function createNetwork(
     net: NewNetwork,
     tags: Readonly<Record<string, string>> | undefined,
     parent: pulumi.Resource,
-): { vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string>[] } {
-    const vpc = new aws.ec2.Vpc(
-        `${name}-vpc`,
-        { region, cidrBlock: net.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...tags, Name: `${name}-vpc` } },
-        { parent },
-    );
-    const igw = new aws.ec2.InternetGateway(`${name}-igw`, { region, vpcId: vpc.id, tags: { ...tags, Name: `${name}-igw` } }, { parent });
-    const routes = new aws.ec2.RouteTable(
+): CreatedNetwork {
+    const tagged = (n: string) => ({ ...tags, Name: n });
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { region, cidrBlock: net.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tagged(`${name}-vpc`) }, { parent });
+    const cidrs = tierCidrs(net.vpcCidr, net.availabilityZones.length);
+    const igw = new aws.ec2.InternetGateway(`${name}-igw`, { region, vpcId: vpc.id, tags: tagged(`${name}-igw`) }, { parent });
+    const publicRoutes = new aws.ec2.RouteTable(
         `${name}-public`,
-        { region, vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { ...tags, Name: `${name}-public` } },
+        { region, vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: tagged(`${name}-public`) },
         { parent },
     );
-    const cidrs = subnetCidrs(net.vpcCidr, net.availabilityZones.length);
-    const subnetIds = net.availabilityZones.map((az, i) => {
-        const subnet = new aws.ec2.Subnet(
-            `${name}-public-${i}`,
+    const publicSubnets = net.availabilityZones.map((az, i) =>
+        createSubnet(`${name}-public-${i}`, { region, vpcId: vpc.id, az, cidr: cidrs.public[i], routeTableId: publicRoutes.id, tags: tagged(`${name}-public-${az}`) }, parent),
+    );
+    const natAddress = new aws.ec2.Eip(`${name}-nat`, { region, domain: "vpc", tags: tagged(`${name}-nat`) }, { parent });
+    const nat = new aws.ec2.NatGateway(
+        `${name}-nat`,
+        { region, allocationId: natAddress.allocationId, subnetId: publicSubnets[0].id, connectivityType: "public", tags: tagged(`${name}-nat`) },
+        { parent, dependsOn: [igw] },
+    );
+    const privateRoutes = new aws.ec2.RouteTable(
+        `${name}-private`,
+        { region, vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: tagged(`${name}-private`) },
+        { parent },
+    );
+    const privateSubnets = net.availabilityZones.map((az, i) =>
+        createSubnet(`${name}-private-${i}`, { region, vpcId: vpc.id, az, cidr: cidrs.private[i], routeTableId: privateRoutes.id, tags: tagged(`${name}-private-${az}`) }, parent),
+    );
+    new aws.ec2.VpcEndpoint(
+        `${name}-s3`,
+        { region, vpcId: vpc.id, serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [privateRoutes.id], tags: tagged(`${name}-s3`) },
+        { parent },
+    );
+    createFlowLogs(name, region, vpc.id, net.flowLogRetentionDays ?? defaultFlowLogRetentionDays, tags, parent);
+    return { vpcId: vpc.id, publicSubnetIds: publicSubnets.map((s) => s.id), privateSubnetIds: privateSubnets.map((s) => s.id) };
+}
+
+function createSubnet(
+    name: string,
+    a: { region: string; vpcId: pulumi.Output<string>; az: string; cidr: string; routeTableId: pulumi.Output<string>; tags: Record<string, string> },
+    parent: pulumi.Resource,
+): aws.ec2.Subnet {
+    // No subnet hands out public addresses: the load balancer and the NAT gateway bring their own.
+    const subnet = new aws.ec2.Subnet(
+        name,
+        { region: a.region, vpcId: a.vpcId, availabilityZone: a.az, cidrBlock: a.cidr, mapPublicIpOnLaunch: false, tags: a.tags },
+        { parent },
+    );
+    new aws.ec2.RouteTableAssociation(name, { region: a.region, subnetId: subnet.id, routeTableId: a.routeTableId }, { parent });
+    return subnet;
+}
+
+/** VPC flow logs (all traffic) to a log group only the flow-logs service may write, through its own role. */
+function createFlowLogs(
+    name: string,
+    region: string,
+    vpcId: pulumi.Output<string>,
+    retentionDays: number,
+    tags: Readonly<Record<string, string>> | undefined,
+    parent: pulumi.Resource,
+): void {
+    const group = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { region, retentionInDays: retentionDays, tags }, { parent });
+    const role = new aws.iam.Role(
+        `${name}-flow-logs`,
+        { assumeRolePolicy: JSON.stringify(flowLogsAssumeRolePolicy), description: `VPC flow logs of ${name}`, tags },
+        { parent },
+    );
+    new aws.iam.RolePolicy(
+        `${name}-flow-logs`,
+        { role: role.id, policy: group.arn.apply((arn) => JSON.stringify(flowLogsDeliveryPolicy(arn))) },
+        { parent },
+    );
+    new aws.ec2.FlowLog(
+        `${name}-flow-logs`,
+        { region, vpcId, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: group.arn, iamRoleArn: role.arn, maxAggregationInterval: 600, tags },
+        { parent },
+    );
+}
+
+/** The flow-logs service's trust policy. */
+export const flowLogsAssumeRolePolicy = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+} as const;
+
+/** What the flow-logs service may do: write streams of one log group, nothing else. */
+export function flowLogsDeliveryPolicy(logGroupArn: string): object {
+    return {
+        Version: "2012-10-17",
+        Statement: [
             {
-                region,
-                vpcId: vpc.id,
-                availabilityZone: az,
-                cidrBlock: cidrs[i],
-                mapPublicIpOnLaunch: true,
-                tags: { ...tags, Name: `${name}-public-${az}` },
+                Sid: "DeliverFlowLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [logGroupArn, `${logGroupArn}:*`],
             },
-            { parent },
-        );
-        new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { region, subnetId: subnet.id, routeTableId: routes.id }, { parent });
-        return subnet.id;
-    });
-    return { vpcId: vpc.id, subnetIds };
+        ],
+    };
 }

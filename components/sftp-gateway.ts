@@ -45,10 +45,23 @@ export interface SftpGatewayArgs {
     readonly partition: string;
     /** The VPC of the gateways. Required. */
     readonly vpcId: pulumi.Input<string>;
-    /** Public subnets, at least two zones. Required. */
+    /** Public subnets of the load balancer, at least two zones. Required. */
     readonly subnetIds: pulumi.Input<string>[];
-    /** Client CIDRs allowed to the listener (validated with {@link validateAllowedCidrs}). Required. */
+    /** Private subnets of the instances, at least two zones (no public addresses are assigned). Required. */
+    readonly instanceSubnetIds: pulumi.Input<string>[];
+    /** SFTP client CIDRs allowed to the listener (validated with {@link validateAllowedCidrs}). Required. */
     readonly allowedCidrs: readonly string[];
+    /**
+     * Managed prefix lists of the Route 53 health checkers that probe the listener (see
+     * {@link healthCheckerPrefixListName}). Without them the endpoint checks are never healthy.
+     * Required; may be empty only for an endpoint no Route 53 health check probes.
+     */
+    readonly healthCheckerPrefixListIds: readonly pulumi.Input<string>[];
+    /**
+     * Grant the instances what Session Manager needs for an operator shell. Off by default: the
+     * instances hold the host private keys, and a gateway is replaced, not repaired. Defaults to false.
+     */
+    readonly sessionManager?: boolean;
     /** Public TCP port of the load balancer. Defaults to 22. */
     readonly listenerPort?: number;
     /** Port SFTPGo listens on inside the instance. Defaults to 2022. */
@@ -100,7 +113,47 @@ export function validateGatewayArgs(args: SftpGatewayArgs): void {
     if (args.subnetIds.length < 2) {
         throw new Error(`subnetIds must name at least two subnets in different zones (got ${args.subnetIds.length})`);
     }
+    if (args.instanceSubnetIds.length < 2) {
+        throw new Error(`instanceSubnetIds must name at least two subnets in different zones (got ${args.instanceSubnetIds.length})`);
+    }
     validateAllowedCidrs(args.allowedCidrs, true);
+}
+
+/**
+ * The name of the AWS-managed prefix list of Route 53's health checkers in a region (IPv4). Each
+ * regional list holds the addresses of every health-checker location, so the endpoint's own
+ * region's list admits all of them (Route 53 Developer Guide, "IP address ranges of Amazon Route 53
+ * servers", managed prefix lists, 2023-09).
+ */
+export function healthCheckerPrefixListName(region: string): string {
+    return `com.amazonaws.${region}.route53-healthchecks`;
+}
+
+/** Elastic Load Balancing's limit on load balancer and target group names (CreateLoadBalancer, CreateTargetGroup). */
+export const elbNameMaxLength = 32;
+
+/** What the aws provider appends to a logical name when it autonames a resource: "-" and 7 random hex digits. */
+export const autonameSuffixLength = 8;
+
+/**
+ * Refuses a component name whose load balancer or target group autoname could not fit ELB's
+ * 32-character limit. The aws provider names them `<logical>-<7 hex>` and refuses — never trims —
+ * a name over the limit, so such a name would fail at `pulumi preview` in a real account.
+ */
+export function validateGatewayName(name: string): void {
+    for (const child of Object.values(gatewayElbChildren(name))) {
+        const length = child.length + autonameSuffixLength;
+        if (length > elbNameMaxLength) {
+            throw new Error(
+                `SftpGateway name "${name}" is too long: its load balancer child "${child}" would be autonamed to ${length} characters, and ELB allows ${elbNameMaxLength}`,
+            );
+        }
+    }
+}
+
+/** The logical names of the gateway's load balancer and target group. */
+export function gatewayElbChildren(name: string): { readonly lb: string; readonly tg: string } {
+    return { lb: `${name}-nlb`, tg: `${name}-tg` };
 }
 
 /** The regional SFTP endpoint. */
@@ -113,6 +166,7 @@ export class SftpGateway extends pulumi.ComponentResource {
     public readonly asgName: pulumi.Output<string>;
 
     constructor(name: string, args: SftpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateGatewayName(name);
         validateGatewayArgs(args);
         super("sftp-failover:regional:SftpGateway", name, {}, opts);
         const listenerPort = args.listenerPort ?? 22;
@@ -129,9 +183,13 @@ export class SftpGateway extends pulumi.ComponentResource {
 }
 
 /**
- * Two security groups: the load balancer's admits the listener port from the client CIDRs only;
- * the instances' admits the SFTPGo port from the load balancer's group only — which covers both
- * forwarded client traffic and the load balancer's health checks.
+ * Two security groups. The load balancer's admits the listener port from two sources, and only
+ * those: the SFTP clients (`allowedCidrs`) and Route 53's health checkers (their managed prefix
+ * lists). The checkers are not clients — they open a TCP connection and close it — but without
+ * them every endpoint check is unhealthy, every calculated check built on it too, and Route 53
+ * then answers all records ("fail open"): automatic failover and the fence would do nothing.
+ * The instances' group admits the SFTPGo port from the load balancer's group only, which covers
+ * forwarded traffic and the load balancer's own target health checks.
  */
 function createSecurityGroups(
     name: string,
@@ -143,7 +201,7 @@ function createSecurityGroups(
     const region = args.region;
     const lbSg = new aws.ec2.SecurityGroup(
         `${name}-nlb`,
-        { region, vpcId: args.vpcId, description: "SFTP load balancer: clients in", tags: { ...args.tags, Name: `${name}-nlb` } },
+        { region, vpcId: args.vpcId, description: "SFTP load balancer: clients and Route 53 health checkers in", tags: { ...args.tags, Name: `${name}-nlb` } },
         { parent },
     );
     const instanceSg = new aws.ec2.SecurityGroup(
@@ -155,6 +213,13 @@ function createSecurityGroups(
         new aws.vpc.SecurityGroupIngressRule(
             `${name}-client-${i}`,
             { region, securityGroupId: lbSg.id, ipProtocol: "tcp", fromPort: listenerPort, toPort: listenerPort, cidrIpv4: cidr, description: "SFTP clients" },
+            { parent },
+        );
+    });
+    args.healthCheckerPrefixListIds.forEach((prefixListId, i) => {
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-health-checkers-${i}`,
+            { region, securityGroupId: lbSg.id, ipProtocol: "tcp", fromPort: listenerPort, toPort: listenerPort, prefixListId, description: "Route 53 health checkers" },
             { parent },
         );
     });
@@ -185,12 +250,15 @@ function createLoadBalancer(
     parent: pulumi.Resource,
 ): { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string>; targetGroupArn: pulumi.Output<string> } {
     const region = args.region;
+    const names = gatewayElbChildren(name);
     const lb = new aws.lb.LoadBalancer(
-        `${name}-nlb`,
+        names.lb,
         {
             region,
             loadBalancerType: "network",
             internal: false,
+            // IPv4 only: the instances' subnets are IPv4, and the DNS stack publishes no AAAA records to it.
+            ipAddressType: "ipv4",
             subnets: args.subnetIds,
             securityGroups: [securityGroupId],
             // A zone that loses its instances keeps serving through the others.
@@ -200,7 +268,7 @@ function createLoadBalancer(
         { parent },
     );
     const tg = new aws.lb.TargetGroup(
-        `${name}-tg`,
+        names.tg,
         {
             region,
             vpcId: args.vpcId,
@@ -242,15 +310,11 @@ function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.
                             usersParameterPathArn: args.usersParameterPathArn,
                             users: args.users,
                             kmsKeyArn: args.kmsKeyArn,
+                            sessionManager: args.sessionManager ?? false,
                         }),
                     ),
                 ),
         },
-        { parent },
-    );
-    new aws.iam.RolePolicyAttachment(
-        `${name}-ssm`,
-        { role: role.name, policyArn: `arn:${args.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` },
         { parent },
     );
     return new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent });
@@ -285,7 +349,7 @@ function createGroup(
             imageId: args.amiId,
             instanceType: args.instanceType ?? "t3.small",
             iamInstanceProfile: { arn: profile.arn },
-            networkInterfaces: [{ associatePublicIpAddress: "true", securityGroups: [securityGroupId], deleteOnTermination: "true" }],
+            networkInterfaces: [{ associatePublicIpAddress: "false", securityGroups: [securityGroupId], deleteOnTermination: "true" }],
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 16, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
             userData,
@@ -299,7 +363,7 @@ function createGroup(
         `${name}-asg`,
         {
             region,
-            vpcZoneIdentifiers: args.subnetIds,
+            vpcZoneIdentifiers: args.instanceSubnetIds,
             minSize: args.capacity.min,
             desiredCapacity: args.capacity.desired,
             maxSize: args.capacity.max,

@@ -6,7 +6,7 @@ import { BucketReplication } from "../components/bucket-replication";
 import { HostKeys } from "../components/host-keys";
 import { NetworkSpec, RegionalNetwork } from "../components/network";
 import { RegionalBucket, bucketArnOf, regionalBucketName } from "../components/regional-bucket";
-import { SftpGateway } from "../components/sftp-gateway";
+import { SftpGateway, healthCheckerPrefixListName } from "../components/sftp-gateway";
 import { SftpUsers } from "../components/sftp-users";
 import { RegionalConfig, loadRegionalConfig } from "./config/regional";
 
@@ -16,7 +16,16 @@ interface AccountFacts {
     readonly partition: string;
     readonly availabilityZones: readonly string[];
     readonly amiId: string;
+    /** The Route 53 health checkers' managed prefix list in this region. */
+    readonly healthCheckers: { readonly id: string; readonly maxEntries: number };
 }
+
+/**
+ * EC2's default quota of inbound rules per security group. A rule that references a prefix list
+ * counts as that list's maximum entries (Amazon VPC quotas, "Inbound or outbound rules per
+ * security group"), so the client CIDRs and the health checkers' list share it.
+ */
+export const inboundRulesPerSecurityGroup = 60;
 
 async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
     const [identity, partition] = await Promise.all([aws.getCallerIdentity({}), aws.getPartition({})]);
@@ -48,7 +57,20 @@ async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
                 ],
             })
         ).id;
-    return { accountId: identity.accountId, partition: partition.partition, availabilityZones, amiId };
+    const checkers = await aws.ec2.getManagedPrefixList({ region: cfg.region, name: healthCheckerPrefixListName(cfg.region) });
+    const rules = cfg.allowedCidrs.length + checkers.maxEntries;
+    if (rules > inboundRulesPerSecurityGroup) {
+        throw new Error(
+            `sftp-failover:allowedCidrs lists ${cfg.allowedCidrs.length} CIDRs; with the ${checkers.maxEntries} entries of ${checkers.name} the load balancer's security group would need ${rules} inbound rules, above EC2's default quota of ${inboundRulesPerSecurityGroup}`,
+        );
+    }
+    return {
+        accountId: identity.accountId,
+        partition: partition.partition,
+        availabilityZones,
+        amiId,
+        healthCheckers: { id: checkers.id, maxEntries: checkers.maxEntries },
+    };
 }
 
 /**
@@ -101,31 +123,41 @@ export async function regionalStack(): Promise<Record<string, unknown>> {
 
     const networkSpec: NetworkSpec =
         cfg.network.kind === "new"
-            ? { kind: "new", vpcCidr: cfg.network.vpcCidr, availabilityZones: facts.availabilityZones }
-            : { kind: "existing", vpcId: cfg.network.vpcId, subnetIds: cfg.network.subnetIds };
+            ? { kind: "new", vpcCidr: cfg.network.vpcCidr, availabilityZones: facts.availabilityZones, flowLogRetentionDays: cfg.network.flowLogRetentionDays }
+            : { kind: "existing", vpcId: cfg.network.vpcId, subnetIds: cfg.network.subnetIds, instanceSubnetIds: cfg.network.instanceSubnetIds };
     const network = new RegionalNetwork(`${base}-network`, { region: cfg.region, network: networkSpec, tags: cfg.tags });
 
     const capacity = capacityFor(cfg.capacityMode, cfg.capacity);
-    const gateway = new SftpGateway(`${base}-gateway`, {
-        region: cfg.region,
-        partition: facts.partition,
-        vpcId: network.vpcId,
-        subnetIds: network.subnetIds,
-        allowedCidrs: cfg.allowedCidrs,
-        listenerPort: cfg.listenerPort,
-        instanceType: cfg.instanceType,
-        amiId: facts.amiId,
-        capacity,
-        bucketName: bucket.bucketName,
-        bucketArn: bucket.bucketArn,
-        kmsKeyArn: cfg.kmsKeyArn,
-        hostKeySecretArn: hostKeys.secretArn,
-        usersParameterPath: users.parameterPath,
-        usersParameterPathArn: `arn:${facts.partition}:ssm:${cfg.region}:${facts.accountId}:parameter${usersPath}`,
-        users: cfg.users,
-        sftpgoVersion: cfg.sftpgoVersion,
-        tags: cfg.tags,
-    });
+    // "-gw", not "-gateway": the load balancer's autoname must fit ELB's 32 characters for both
+    // regions ("sftp-secondary-gateway-nlb-1a2b3c4" would be 34). The alias keeps a primary
+    // deployed under the old name (its children's names follow their parent's alias).
+    const gateway = new SftpGateway(
+        `${base}-gw`,
+        {
+            region: cfg.region,
+            partition: facts.partition,
+            vpcId: network.vpcId,
+            subnetIds: network.subnetIds,
+            instanceSubnetIds: network.instanceSubnetIds,
+            allowedCidrs: cfg.allowedCidrs,
+            healthCheckerPrefixListIds: [facts.healthCheckers.id],
+            sessionManager: cfg.sessionManager,
+            listenerPort: cfg.listenerPort,
+            instanceType: cfg.instanceType,
+            amiId: facts.amiId,
+            capacity,
+            bucketName: bucket.bucketName,
+            bucketArn: bucket.bucketArn,
+            kmsKeyArn: cfg.kmsKeyArn,
+            hostKeySecretArn: hostKeys.secretArn,
+            usersParameterPath: users.parameterPath,
+            usersParameterPathArn: `arn:${facts.partition}:ssm:${cfg.region}:${facts.accountId}:parameter${usersPath}`,
+            users: cfg.users,
+            sftpgoVersion: cfg.sftpgoVersion,
+            tags: cfg.tags,
+        },
+        { aliases: [{ name: `${base}-gateway` }] },
+    );
 
     return {
         region: cfg.region,

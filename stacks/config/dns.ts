@@ -23,6 +23,8 @@ export interface ExplicitEndpointSource {
     readonly port: number;
     /** AWS region of the endpoint, checked against the fence region when given. */
     readonly region?: string;
+    /** The endpoint's address families: `ipv4` or `dualstack`. Defaults to ipv4. */
+    readonly ipAddressType?: "ipv4" | "dualstack";
 }
 
 /** Where a region's endpoint comes from. */
@@ -71,13 +73,14 @@ export function loadDnsConfig(config: pulumi.Config = new pulumi.Config(ns)): Dn
     if (recordName.trim() === "") {
         throw new Error(`${ns}:recordName must not be empty`);
     }
+    const endpoints = { primary: readEndpoint(config, "primary"), secondary: readEndpoint(config, "secondary") };
     return {
         posture,
         spec,
-        endpoints: { primary: readEndpoint(config, "primary"), secondary: readEndpoint(config, "secondary") },
+        endpoints,
         zone: readZone(config),
         recordName,
-        dualStack: config.getBoolean("dualStack") ?? false,
+        dualStack: readDualStack(config, endpoints),
         ttl,
         allowLongTtl,
         healthCheck,
@@ -140,7 +143,10 @@ function readEndpoint(config: pulumi.Config, regionName: RegionName): EndpointSo
     if (typeof endpoint !== "object" || endpoint === null || Array.isArray(endpoint)) {
         throw new Error(`${key} must be an object { dnsName, zoneId, port, region } (got ${JSON.stringify(endpoint)})`);
     }
-    const { dnsName, zoneId, port, region } = endpoint;
+    const { dnsName, zoneId, port, region, ipAddressType } = endpoint;
+    if (ipAddressType !== undefined && ipAddressType !== "ipv4" && ipAddressType !== "dualstack") {
+        throw new Error(`${key}.ipAddressType must be "ipv4" or "dualstack" (got ${JSON.stringify(ipAddressType)})`);
+    }
     if (typeof dnsName !== "string" || dnsName === "") {
         throw new Error(`${key}.dnsName must be a non-empty string (got ${JSON.stringify(dnsName)})`);
     }
@@ -159,7 +165,33 @@ function readEndpoint(config: pulumi.Config, regionName: RegionName): EndpointSo
         port,
         ...(zoneId === undefined ? {} : { zoneId: zoneId as string }),
         ...(region === undefined ? {} : { region: region as string }),
+        ...(ipAddressType === undefined ? {} : { ipAddressType: ipAddressType as "ipv4" | "dualstack" }),
     };
+}
+
+/**
+ * AAAA alias records are published only to endpoints that have IPv6 addresses. The regional stacks'
+ * load balancers are IPv4-only (`ipAddressType: ipv4`, private IPv4 subnets), so an AAAA alias to
+ * them would resolve to nothing while looking healthy; only explicit endpoints that declare
+ * `ipAddressType: dualstack` qualify.
+ */
+function readDualStack(config: pulumi.Config, endpoints: Readonly<Record<RegionName, EndpointSource>>): boolean {
+    const dualStack = config.getBoolean("dualStack") ?? false;
+    if (!dualStack) {
+        return false;
+    }
+    for (const regionName of regionNames) {
+        const source = endpoints[regionName];
+        if (source.kind === "stack") {
+            throw new Error(
+                `${ns}:dualStack is true, but the ${regionName} endpoint comes from stack ${source.stackName}, whose load balancer is IPv4-only: AAAA records would publish no address (set dualStack: false)`,
+            );
+        }
+        if (source.ipAddressType !== "dualstack") {
+            throw new Error(`${ns}:dualStack is true, but ${ns}:${regionName}Endpoint.ipAddressType is not "dualstack": AAAA records would publish no address`);
+        }
+    }
+    return true;
 }
 
 function readZone(config: pulumi.Config): ZoneConfig {

@@ -13,8 +13,11 @@ import { SftpUser, canonicalUsersJson, parseUsersYaml, userListChunks } from "..
 
 /** The network as configured: a new VPC, or existing ids. */
 export type NetworkConfig =
-    | { readonly kind: "new"; readonly vpcCidr: string; readonly availabilityZoneCount: number }
-    | { readonly kind: "existing"; readonly vpcId: string; readonly subnetIds: readonly string[] };
+    | { readonly kind: "new"; readonly vpcCidr: string; readonly availabilityZoneCount: number; readonly flowLogRetentionDays: number }
+    | { readonly kind: "existing"; readonly vpcId: string; readonly subnetIds: readonly string[]; readonly instanceSubnetIds: readonly string[] };
+
+/** CloudWatch Logs' allowed retention periods, in days (PutRetentionPolicy). */
+export const logRetentionDays: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** The validated config of a regional stack. */
 export interface RegionalConfig {
@@ -40,8 +43,10 @@ export interface RegionalConfig {
     readonly network: NetworkConfig;
     /** Public TCP port of the load balancer. */
     readonly listenerPort: number;
-    /** Client CIDRs allowed to the listener. */
+    /** SFTP client CIDRs allowed to the listener (Route 53's health checkers are admitted apart, by prefix list). */
     readonly allowedCidrs: readonly string[];
+    /** Whether instances accept a Session Manager shell. */
+    readonly sessionManager: boolean;
     /** Days noncurrent object versions are kept. */
     readonly noncurrentVersionDays: number;
     /** KMS key of this region's bucket (SSE-KMS), or undefined for SSE-S3. */
@@ -124,20 +129,25 @@ function readUsers(file: string): SftpUser[] {
 
 function loadNetwork(config: pulumi.Config): NetworkConfig {
     const raw = config.getObject<Record<string, unknown>>("network") ?? {};
-    const known = ["vpcCidr", "availabilityZoneCount", "vpcId", "subnetIds"];
+    const known = ["vpcCidr", "availabilityZoneCount", "flowLogRetentionDays", "vpcId", "subnetIds", "instanceSubnetIds"];
     const extra = Object.keys(raw).filter((k) => !known.includes(k));
     if (extra.length > 0) {
         throw configError("network", `has unknown key(s) ${extra.join(", ")} (valid: ${known.join(", ")})`);
     }
-    if (raw.vpcId !== undefined || raw.subnetIds !== undefined) {
+    if (raw.vpcId !== undefined || raw.subnetIds !== undefined || raw.instanceSubnetIds !== undefined) {
         if (typeof raw.vpcId !== "string" || !/^vpc-[0-9a-f]+$/.test(raw.vpcId)) {
             throw configError("network.vpcId", `must be a VPC id like vpc-0abc... when subnetIds are given (got ${JSON.stringify(raw.vpcId)})`);
         }
-        const ids = raw.subnetIds;
-        if (!Array.isArray(ids) || ids.length < 2 || ids.some((id) => typeof id !== "string" || !/^subnet-[0-9a-f]+$/.test(id))) {
-            throw configError("network.subnetIds", "must list at least two subnet ids (subnet-...) in different zones");
+        if (raw.flowLogRetentionDays !== undefined) {
+            throw configError("network.flowLogRetentionDays", "applies only to a network the stack creates (an existing VPC keeps its own flow logs)");
         }
-        return { kind: "existing", vpcId: raw.vpcId, subnetIds: ids as string[] };
+        const subnetIds = subnetList(raw.subnetIds, "network.subnetIds", "public subnet ids (subnet-...) for the load balancer");
+        const instanceSubnetIds = subnetList(raw.instanceSubnetIds, "network.instanceSubnetIds", "private subnet ids (subnet-...) for the instances");
+        const shared = subnetIds.filter((id) => instanceSubnetIds.includes(id));
+        if (shared.length > 0) {
+            throw configError("network.instanceSubnetIds", `must not repeat the load balancer's public subnets (${shared.join(", ")}): instances get no public address`);
+        }
+        return { kind: "existing", vpcId: raw.vpcId, subnetIds, instanceSubnetIds };
     }
     const vpcCidr = raw.vpcCidr ?? "10.40.0.0/16";
     const cidr = typeof vpcCidr === "string" ? parseIpv4Cidr(vpcCidr) : null;
@@ -148,7 +158,18 @@ function loadNetwork(config: pulumi.Config): NetworkConfig {
     if (typeof azCount !== "number" || !Number.isInteger(azCount) || azCount < 2 || azCount > 6) {
         throw configError("network.availabilityZoneCount", `must be an integer 2–6 (got ${JSON.stringify(azCount)})`);
     }
-    return { kind: "new", vpcCidr: vpcCidr as string, availabilityZoneCount: azCount };
+    const retention = raw.flowLogRetentionDays ?? 90;
+    if (typeof retention !== "number" || !logRetentionDays.includes(retention)) {
+        throw configError("network.flowLogRetentionDays", `must be one of CloudWatch Logs' retention periods ${logRetentionDays.join(", ")} (got ${JSON.stringify(retention)})`);
+    }
+    return { kind: "new", vpcCidr: vpcCidr as string, availabilityZoneCount: azCount, flowLogRetentionDays: retention };
+}
+
+function subnetList(value: unknown, key: string, what: string): string[] {
+    if (!Array.isArray(value) || value.length < 2 || value.some((id) => typeof id !== "string" || !/^subnet-[0-9a-f]+$/.test(id))) {
+        throw configError(key, `must list at least two ${what} in different zones (got ${JSON.stringify(value)})`);
+    }
+    return value as string[];
 }
 
 function loadCapacity(config: pulumi.Config): CapacitySettings {
@@ -250,6 +271,7 @@ export async function loadRegionalConfig(): Promise<RegionalConfig> {
         network: loadNetwork(config),
         listenerPort,
         allowedCidrs,
+        sessionManager: config.getBoolean("sessionManager") ?? false,
         noncurrentVersionDays,
         kmsKeyArn,
         peerKmsKeyArn,

@@ -279,8 +279,34 @@ describe("DNS stack (mocks)", () => {
             expect(run.invokes).to.deep.equal([]);
         });
 
-        it("adds AAAA alias records when dual-stack", async () => {
-            const run = await runDns({ dualStack: true });
+        it("refuses dual-stack for the regional stacks' IPv4-only load balancers (AAAA records would publish no address)", async () => {
+            await expectRefused(
+                { dualStack: true },
+                "sftp-failover:dualStack is true, but the primary endpoint comes from stack organization/sftp-failover/primary, whose load balancer is IPv4-only: AAAA records would publish no address (set dualStack: false)",
+            );
+        });
+
+        it("refuses dual-stack for an explicit endpoint that does not declare ipAddressType dualstack", async () => {
+            await expectRefused(
+                {
+                    dualStack: true,
+                    primaryStack: undefined,
+                    secondaryStack: undefined,
+                    primaryEndpoint: { dnsName: "a.elb.example.net", zoneId: "Z1", port: 22, ipAddressType: "dualstack" },
+                    secondaryEndpoint: { dnsName: "b.elb.example.net", zoneId: "Z2", port: 22 },
+                },
+                'sftp-failover:dualStack is true, but sftp-failover:secondaryEndpoint.ipAddressType is not "dualstack": AAAA records would publish no address',
+            );
+        });
+
+        it("adds AAAA alias records when dual-stack endpoints are declared", async () => {
+            const run = await runDns({
+                dualStack: true,
+                primaryStack: undefined,
+                secondaryStack: undefined,
+                primaryEndpoint: { dnsName: "a.elb.example.net", zoneId: "Z1", port: 22, ipAddressType: "dualstack" },
+                secondaryEndpoint: { dnsName: "b.elb.example.net", zoneId: "Z2", port: 22, ipAddressType: "dualstack" },
+            });
             const types = records(run).map((r) => `${String(r.inputs.setIdentifier)}/${String(r.inputs.type)}`);
             expect(types).to.have.members(["primary/A", "primary/AAAA", "secondary/A", "secondary/AAAA"]);
             for (const r of records(run)) {

@@ -43,8 +43,13 @@ describe("driver state and estimates", () => {
         expect(ap.estimate).to.equal(true);
         expect(ap.priceTableDate).to.equal(priceTableDate);
         // Secondary in pilot light: 1 × t3.small (0.0208 × 730) + NLB (0.0225 × 730)
-        // + checks (0.50 + 1.00 fast interval, fence 0.50, calculated 0.50) + alarm 0.10.
-        expect(ap.standbyMonthlyUsd).to.equal(34.21);
+        // + checks (0.50 + 1.00 fast interval, fence 0.50, calculated 0.50) + alarm 0.10
+        // + the private network's NAT gateway (0.045 × 730) + 3 public IPv4 addresses (3 × 0.005 × 730).
+        expect(ap.standbyMonthlyUsd).to.equal(78.01);
+        expect(ap.items.filter((i) => i.region === "secondary").map((i) => i.item)).to.include.members([
+            "NAT gateway (private instances' egress)",
+            "3 public IPv4 addresses (NAT, NLB zones)",
+        ]);
         const [aa, , fo] = estimateAllPostures();
         expect(aa.standbyMonthlyUsd).to.equal(0);
         // Failover drains the primary: its standby cost has no instances.

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { CapacityMode } from "../../automation/posture";
 import { capacityFor, validateCapacity } from "../../components/capacity";
-import { parseIpv4Cidr, subnetCidrs } from "../../components/network";
+import { parseIpv4Cidr, subnetCidrs, tierCidrs } from "../../components/network";
 import { bucketArnOf, regionalBucketName } from "../../components/regional-bucket";
-import { SftpGatewayArgs, validateAllowedCidrs, validateGatewayArgs } from "../../components/sftp-gateway";
+import { regionNames } from "../../automation/posture";
+import { SftpGatewayArgs, validateAllowedCidrs, validateGatewayArgs, validateGatewayName } from "../../components/sftp-gateway";
 
 // The regional stack's pure decisions: group sizes per capacity mode, CIDR checks and subnet
 // layout, and bucket naming — called directly, without mocks.
@@ -87,7 +88,9 @@ describe("regional capacity and network decisions", () => {
             partition: "aws",
             vpcId: "vpc-1",
             subnetIds: ["subnet-a", "subnet-b"],
+            instanceSubnetIds: ["subnet-c", "subnet-d"],
             allowedCidrs: ["203.0.113.0/24"],
+            healthCheckerPrefixListIds: ["pl-0123456789abcdef0"],
             amiId: "ami-1",
             capacity: { min: 1, desired: 1, max: 2 },
             bucketName: "b",
@@ -106,6 +109,7 @@ describe("regional capacity and network decisions", () => {
             ["a privileged gateway port", { gatewayPort: 22 }, /^gatewayPort must be an integer 1024–65535/],
             ["desired above max", { capacity: { min: 0, desired: 3, max: 2 } }, /^capacity must be whole numbers with 0 ≤ min ≤ desired ≤ max \(got 0\/3\/2\)/],
             ["one subnet", { subnetIds: ["subnet-a"] }, /^subnetIds must name at least two subnets/],
+            ["one instance subnet", { instanceSubnetIds: ["subnet-c"] }, /^instanceSubnetIds must name at least two subnets/],
             ["a malformed CIDR", { allowedCidrs: ["10.0.0.0/33"] }, /^allowedCidrs entry "10\.0\.0\.0\/33"/],
         ];
         for (const [what, override, message] of bad) {
@@ -113,5 +117,35 @@ describe("regional capacity and network decisions", () => {
                 expect(() => validateGatewayArgs({ ...good, ...override } as SftpGatewayArgs)).to.throw(message);
             });
         }
+    });
+
+    describe("gateway names", () => {
+        // The aws provider autonames `<logical>-<7 hex>` and refuses a result over ELB's 32 characters.
+        it("the stack's gateway name fits ELB's limit in both regions", () => {
+            for (const regionName of regionNames) {
+                expect(() => validateGatewayName(`sftp-${regionName}-gw`), regionName).to.not.throw();
+            }
+        });
+        it("refuses a name whose load balancer autoname would break ELB's 32 characters, naming the child and the limit", () => {
+            expect(() => validateGatewayName("sftp-secondary-gateway")).to.throw(
+                'SftpGateway name "sftp-secondary-gateway" is too long: its load balancer child "sftp-secondary-gateway-nlb" would be autonamed to 34 characters, and ELB allows 32',
+            );
+        });
+        it("accepts a name whose load balancer autoname is exactly 32 characters", () => {
+            expect("sftp-primary-gateway-nlb".length + 8).to.equal(32);
+            expect(() => validateGatewayName("sftp-primary-gateway")).to.not.throw();
+        });
+    });
+
+    describe("subnet tiers", () => {
+        it("gives the public tier the first half of the split and the private tier the second, one subnet each per zone", () => {
+            expect(tierCidrs("10.40.0.0/16", 3)).to.deep.equal({
+                public: ["10.40.0.0/20", "10.40.16.0/20", "10.40.32.0/20"],
+                private: ["10.40.48.0/20", "10.40.64.0/20", "10.40.80.0/20"],
+            });
+        });
+        it("refuses more zones than the split holds (16 subnets)", () => {
+            expect(() => tierCidrs("10.40.0.0/16", 9)).to.throw(/subnet count must be 1–16 \(got 18\)/);
+        });
     });
 });

@@ -49,7 +49,31 @@ describe("regional config (mocks)", () => {
         ["listenerPort out of range", () => ({ listenerPort: 70000 }), /sftp-failover:listenerPort/],
         ["noncurrentVersionDays of 0", () => ({ noncurrentVersionDays: 0 }), /sftp-failover:noncurrentVersionDays/],
         ["network.vpcCidr too large", () => ({ network: { vpcCidr: "10.0.0.0/8" } }), /sftp-failover:network\.vpcCidr must be an IPv4 CIDR from \/16 to \/24/],
-        ["network with one subnet", () => ({ network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa"] } }), /sftp-failover:network\.subnetIds must list at least two/],
+        [
+            "network with one subnet",
+            () => ({ network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa"], instanceSubnetIds: ["subnet-0ccc", "subnet-0ddd"] } }),
+            /sftp-failover:network\.subnetIds must list at least two public subnet ids/,
+        ],
+        [
+            "existing network without instance subnets",
+            () => ({ network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa", "subnet-0bbb"] } }),
+            /sftp-failover:network\.instanceSubnetIds must list at least two private subnet ids .*\(got undefined\)/,
+        ],
+        [
+            "instances in the load balancer's public subnets",
+            () => ({ network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa", "subnet-0bbb"], instanceSubnetIds: ["subnet-0aaa", "subnet-0ddd"] } }),
+            /sftp-failover:network\.instanceSubnetIds must not repeat the load balancer's public subnets \(subnet-0aaa\)/,
+        ],
+        [
+            "flow-log retention CloudWatch Logs does not offer",
+            () => ({ network: { flowLogRetentionDays: 45 } }),
+            /sftp-failover:network\.flowLogRetentionDays must be one of CloudWatch Logs' retention periods .* \(got 45\)/,
+        ],
+        [
+            "more client CIDRs than the security group's rule quota leaves beside the health checkers' list",
+            () => ({ allowedCidrs: Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`) }),
+            /sftp-failover:allowedCidrs lists 31 CIDRs; with the 30 entries of com\.amazonaws\.us-east-1\.route53-healthchecks the load balancer's security group would need 61 inbound rules, above EC2's default quota of 60/,
+        ],
         ["network.availabilityZoneCount above the region's zones", () => ({ network: { availabilityZoneCount: 4 } }), /sftp-failover:network\.availabilityZoneCount is 4 but us-east-1 offers 3 zones/],
         ["kmsKeyArn without peerKmsKeyArn", () => ({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1" }), /sftp-failover:peerKmsKeyArn must be set together/],
         ["kmsKeyArn malformed", () => ({ kmsKeyArn: "my-key", peerKmsKeyArn: "other" }), /sftp-failover:kmsKeyArn must be a KMS key ARN/],

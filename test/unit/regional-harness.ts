@@ -68,7 +68,16 @@ const allowedInvokes: Record<string, (inputs: Record<string, unknown>) => Record
         return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: ["z1", "z2", "z3"], id: region };
     },
     "aws:ec2/getAmi:getAmi": (inputs) => ({ id: `ami-0${String(inputs.region).length}23456789abcdef`, name: "al2023-ami-2023.6-x86_64" }),
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": (inputs) => {
+        if (inputs.name !== `com.amazonaws.${String(inputs.region)}.route53-healthchecks`) {
+            throw new Error(`unexpected prefix list ${String(inputs.name)}`);
+        }
+        return { id: `pl-route53-${String(inputs.region)}`, name: inputs.name, addressFamily: "IPv4", maxEntries: mockHealthCheckerEntries, entries: [] };
+    },
 };
+
+/** The maximum entries the mock gives Route 53's health-checker prefix list (AWS's list is of this order). */
+export const mockHealthCheckerEntries = 30;
 
 function computed(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     const arn = `arn:aws:${type.split(":")[1].split("/")[0]}:${String(inputs.region ?? "us-east-1")}:${mockAccountId}:${name}`;

@@ -41,6 +41,11 @@ const t = {
     listener: "aws:lb/listener:Listener",
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     asg: "aws:autoscaling/group:Group",
+    eip: "aws:ec2/eip:Eip",
+    nat: "aws:ec2/natGateway:NatGateway",
+    endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    flowLog: "aws:ec2/flowLog:FlowLog",
 };
 
 /** Every IAM/S3 policy document the program registers, with the resource it belongs to. */
@@ -95,20 +100,24 @@ describe("regional stack (mocks)", function () {
                 [t.lifecycle]: 1,
                 [t.bucketPolicy]: 1,
                 [t.replication]: 1,
-                [t.role]: 2,
-                [t.rolePolicy]: 2,
-                [t.attachment]: 1,
+                [t.role]: 3,
+                [t.rolePolicy]: 3,
                 [t.profile]: 1,
                 [t.secret]: 1,
                 [t.secretVersion]: 1,
                 [t.parameter]: 1,
                 [t.vpc]: 1,
                 [t.igw]: 1,
-                [t.routeTable]: 1,
-                [t.subnet]: 2,
-                [t.association]: 2,
+                [t.routeTable]: 2,
+                [t.subnet]: 4,
+                [t.association]: 4,
+                [t.eip]: 1,
+                [t.nat]: 1,
+                [t.endpoint]: 1,
+                [t.logGroup]: 1,
+                [t.flowLog]: 1,
                 [t.sg]: 2,
-                [t.ingress]: 3,
+                [t.ingress]: 4,
                 [t.egress]: 2,
                 [t.lb]: 1,
                 [t.tg]: 1,
@@ -137,9 +146,10 @@ describe("regional stack (mocks)", function () {
                 "aws:index/getPartition:getPartition",
                 "aws:index/getAvailabilityZones:getAvailabilityZones",
                 "aws:ec2/getAmi:getAmi",
+                "aws:ec2/getManagedPrefixList:getManagedPrefixList",
             ]);
             const subnets = ofType(secondary, t.subnet).map((s) => s.inputs.availabilityZone);
-            expect(subnets).to.deep.equal(["us-west-2a", "us-west-2b"]);
+            expect(subnets).to.deep.equal(["us-west-2a", "us-west-2b", "us-west-2a", "us-west-2b"]);
         });
 
         it("two instances never collide: every resource name is unique and carries the region name", () => {
@@ -248,7 +258,7 @@ describe("regional stack (mocks)", function () {
         it("can be left out (first deployment, or a peer region that cannot be reached): then nothing is written to the peer region", async () => {
             const run = await runRegional({ ...primaryConfig(), replicationEnabled: false });
             expect(ofType(run, t.replication)).to.have.length(0);
-            expect(ofType(run, t.role)).to.have.length(1);
+            expect(ofType(run, t.role).map((r) => r.name)).to.not.include("sftp-primary-replication-role");
             expect(single(run, t.secret).inputs.replicas).to.deep.equal([]);
             const peer = JSON.stringify(run.resources.map((r) => r.inputs));
             expect(peer).to.not.include("us-west-2");
@@ -260,15 +270,16 @@ describe("regional stack (mocks)", function () {
         it("no policy document of either stack grants or denies on a '*' resource", () => {
             for (const run of [primary, secondary]) {
                 const docs = policyDocuments(run);
-                expect(docs.length).to.equal(5);
+                expect(docs.length).to.equal(7);
                 for (const { owner, doc } of docs) {
                     for (const st of doc.Statement) {
                         for (const resource of asList(st.Resource)) {
                             expect(resource, owner).to.match(/^arn:aws:/);
                             expect(resource, owner).to.not.equal("*");
-                            // A wildcard may only end a path inside one of our buckets.
+                            // A wildcard may only end a path inside one of our buckets, or name the
+                            // log streams of the flow-log group.
                             if (resource.includes("*")) {
-                                expect(resource, owner).to.match(/^arn:aws:s3:::sftp-failover-(primary|secondary)-123456789012\/[^*]*\*$/);
+                                expect(resource, owner).to.match(/^arn:aws:s3:::sftp-failover-(primary|secondary)-123456789012\/[^*]*\*$|^arn:aws:cloudwatch:.*flow-logs:\*$/);
                             }
                         }
                     }
@@ -277,7 +288,7 @@ describe("regional stack (mocks)", function () {
         });
 
         it("the gateway role reads only its secret and parameter, and each user's prefix (read-only users get GetObject only)", () => {
-            const doc = JSON.parse(inputsOf(primary, "sftp-primary-gateway-policy").policy as string) as PolicyDocument;
+            const doc = JSON.parse(inputsOf(primary, "sftp-primary-gw-policy").policy as string) as PolicyDocument;
             const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
             expect(asList(bySid.ReadHostKeys.Resource)).to.deep.equal([
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:sftp-failover/primary/host-keys-AbCdEf",
@@ -290,16 +301,46 @@ describe("regional stack (mocks)", function () {
             expect(bySid.ReadOnlyHomes.Action).to.equal("s3:GetObject");
             expect(asList(bySid.ListHomes.Resource)).to.deep.equal([bucket]);
             expect(Object.keys(bySid)).to.have.members(["ReadHostKeys", "ReadUsers", "ListHomes", "ReadWriteHomes", "ReadOnlyHomes"]);
-            expect(single(primary, t.attachment).inputs.policyArn).to.equal("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+            // No AWS-managed policy: AmazonSSMManagedInstanceCore would read every parameter of the account.
+            expect(ofType(primary, t.attachment)).to.have.length(0);
+        });
+
+        it("grants a Session Manager shell only when sessionManager is true, with the channel actions alone", async () => {
+            const run = await runRegional({ ...primaryConfig(), sessionManager: true });
+            const doc = JSON.parse(inputsOf(run, "sftp-primary-gw-policy").policy as string) as PolicyDocument;
+            const shell = doc.Statement.find((st) => st.Sid === "SessionManagerShell");
+            expect(asList(shell?.Action)).to.have.members([
+                "ssm:UpdateInstanceInformation",
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ]);
+            expect(ofType(run, t.attachment)).to.have.length(0);
         });
     });
 
     describe("network and load balancer", () => {
-        it("admits the listener port only from the configured CIDRs, and the instances only from the load balancer", () => {
-            const nlbSgId = "sftp-primary-gateway-nlb-id";
-            const instanceSgId = "sftp-primary-gateway-instances-id";
-            const clients = ofType(primary, t.ingress).filter((r) => r.inputs.securityGroupId === nlbSgId);
+        it("admits the listener port only from the configured CIDRs and Route 53's health checkers, and the instances only from the load balancer", () => {
+            const nlbSgId = "sftp-primary-gw-nlb-id";
+            const instanceSgId = "sftp-primary-gw-instances-id";
+            const toNlb = ofType(primary, t.ingress).filter((r) => r.inputs.securityGroupId === nlbSgId);
+            const clients = toNlb.filter((r) => r.inputs.prefixListId === undefined);
             expect(clients.map((r) => r.inputs.cidrIpv4)).to.deep.equal(["203.0.113.0/24", "198.51.100.10/32"]);
+            // Without this rule every endpoint check is unhealthy and Route 53 fails open.
+            const checkers = toNlb.filter((r) => r.inputs.prefixListId !== undefined);
+            expect(checkers.map((r) => r.inputs)).to.deep.equal([
+                {
+                    region: "us-east-1",
+                    securityGroupId: nlbSgId,
+                    ipProtocol: "tcp",
+                    fromPort: 22,
+                    toPort: 22,
+                    prefixListId: "pl-route53-us-east-1",
+                    description: "Route 53 health checkers",
+                },
+            ]);
+            expect(toNlb).to.have.length(clients.length + checkers.length);
             for (const r of clients) {
                 expect([r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]).to.deep.equal(["tcp", 22, 22]);
             }
@@ -321,7 +362,7 @@ describe("regional stack (mocks)", function () {
             const lb = single(primary, t.lb).inputs;
             expect(lb).to.include({ loadBalancerType: "network", internal: false, enableCrossZoneLoadBalancing: true });
             expect(lb.subnets).to.deep.equal(["sftp-primary-network-public-0-id", "sftp-primary-network-public-1-id"]);
-            expect(lb.securityGroups).to.deep.equal(["sftp-primary-gateway-nlb-id"]);
+            expect(lb.securityGroups).to.deep.equal(["sftp-primary-gw-nlb-id"]);
             expect(single(primary, t.listener).inputs).to.include({ port: 22, protocol: "TCP" });
             const tg = single(primary, t.tg).inputs;
             expect(tg).to.include({ port: 2022, protocol: "TCP", targetType: "instance" });
@@ -331,27 +372,72 @@ describe("regional stack (mocks)", function () {
         it("a configured listener port moves the listener, the client rules and the endpointPort output", async () => {
             const run = await runRegional({ ...primaryConfig(), listenerPort: 2222 });
             expect(single(run, t.listener).inputs.port).to.equal(2222);
-            const clients = ofType(run, t.ingress).filter((r) => r.inputs.cidrIpv4 !== undefined);
-            expect(clients.every((r) => r.inputs.fromPort === 2222 && r.inputs.toPort === 2222)).to.equal(true);
+            const toNlb = ofType(run, t.ingress).filter((r) => r.inputs.securityGroupId === "sftp-primary-gw-nlb-id");
+            expect(toNlb.map((r) => [r.inputs.fromPort, r.inputs.toPort])).to.deep.equal([
+                [2222, 2222],
+                [2222, 2222],
+                [2222, 2222],
+            ]);
             expect(run.outputs.endpointPort).to.equal(2222);
         });
 
-        it("builds public subnets over two zones from the VPC CIDR", () => {
+        it("builds a public and a private subnet per zone from the VPC CIDR; only the public tier routes to the internet gateway", () => {
             expect(single(primary, t.vpc).inputs.cidrBlock).to.equal("10.40.0.0/16");
-            expect(ofType(primary, t.subnet).map((s) => s.inputs.cidrBlock)).to.deep.equal(["10.40.0.0/20", "10.40.16.0/20"]);
-            expect(single(primary, t.routeTable).inputs.routes).to.deep.equal([{ cidrBlock: "0.0.0.0/0", gatewayId: "sftp-primary-network-igw-id" }]);
+            const subnets = ofType(primary, t.subnet);
+            expect(subnets.map((s) => [s.name, s.inputs.cidrBlock, s.inputs.availabilityZone])).to.deep.equal([
+                ["sftp-primary-network-public-0", "10.40.0.0/20", "us-east-1a"],
+                ["sftp-primary-network-public-1", "10.40.16.0/20", "us-east-1b"],
+                ["sftp-primary-network-private-0", "10.40.32.0/20", "us-east-1a"],
+                ["sftp-primary-network-private-1", "10.40.48.0/20", "us-east-1b"],
+            ]);
+            expect(subnets.every((s) => s.inputs.mapPublicIpOnLaunch === false)).to.equal(true);
+            const routes = Object.fromEntries(ofType(primary, t.routeTable).map((r) => [r.name, r.inputs.routes]));
+            expect(routes).to.deep.equal({
+                "sftp-primary-network-public": [{ cidrBlock: "0.0.0.0/0", gatewayId: "sftp-primary-network-igw-id" }],
+                "sftp-primary-network-private": [{ cidrBlock: "0.0.0.0/0", natGatewayId: "sftp-primary-network-nat-id" }],
+            });
+            const associations = Object.fromEntries(ofType(primary, t.association).map((a) => [a.inputs.subnetId, a.inputs.routeTableId]));
+            expect(associations).to.deep.equal({
+                "sftp-primary-network-public-0-id": "sftp-primary-network-public-id",
+                "sftp-primary-network-public-1-id": "sftp-primary-network-public-id",
+                "sftp-primary-network-private-0-id": "sftp-primary-network-private-id",
+                "sftp-primary-network-private-1-id": "sftp-primary-network-private-id",
+            });
+            expect(single(primary, t.nat).inputs).to.include({ subnetId: "sftp-primary-network-public-0-id", connectivityType: "public" });
+        });
+
+        it("keeps the instances private: private subnets, no public address, S3 through a gateway endpoint on the private routes", () => {
+            expect(single(primary, t.asg).inputs.vpcZoneIdentifiers).to.deep.equal(["sftp-primary-network-private-0-id", "sftp-primary-network-private-1-id"]);
+            const nics = single(primary, t.launchTemplate).inputs.networkInterfaces as Record<string, unknown>[];
+            expect(nics.map((n) => n.associatePublicIpAddress)).to.deep.equal(["false"]);
+            expect(single(primary, t.endpoint).inputs).to.deep.include({
+                serviceName: "com.amazonaws.us-east-1.s3",
+                vpcEndpointType: "Gateway",
+                routeTableIds: ["sftp-primary-network-private-id"],
+            });
+        });
+
+        it("logs all VPC traffic to a log group with a retention, through a role only the flow-logs service assumes", async () => {
+            expect(single(primary, t.flowLog).inputs).to.include({ vpcId: "sftp-primary-network-vpc-id", trafficType: "ALL", logDestinationType: "cloud-watch-logs" });
+            expect(single(primary, t.logGroup).inputs.retentionInDays).to.equal(90);
+            const role = ofType(primary, t.role).find((r) => r.name === "sftp-primary-network-flow-logs");
+            const trust = JSON.parse(role?.inputs.assumeRolePolicy as string) as PolicyDocument;
+            expect(trust.Statement[0].Principal).to.deep.equal({ Service: "vpc-flow-logs.amazonaws.com" });
+            const run = await runRegional({ ...primaryConfig(), network: { vpcCidr: "10.40.0.0/16", flowLogRetentionDays: 365 } });
+            expect(single(run, t.logGroup).inputs.retentionInDays).to.equal(365);
         });
 
         it("an existing VPC and subnets create no network resources and skip the zone lookup", async () => {
             const run = await runRegional({
                 ...primaryConfig(),
-                network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa", "subnet-0bbb"] },
+                network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa", "subnet-0bbb"], instanceSubnetIds: ["subnet-0ccc", "subnet-0ddd"] },
                 amiId: "ami-0fedcba9876543210",
             });
-            for (const type of [t.vpc, t.subnet, t.igw, t.routeTable, t.association]) {
+            for (const type of [t.vpc, t.subnet, t.igw, t.routeTable, t.association, t.nat, t.eip, t.endpoint, t.flowLog]) {
                 expect(ofType(run, type), type).to.have.length(0);
             }
-            expect(single(run, t.asg).inputs.vpcZoneIdentifiers).to.deep.equal(["subnet-0aaa", "subnet-0bbb"]);
+            expect(single(run, t.asg).inputs.vpcZoneIdentifiers).to.deep.equal(["subnet-0ccc", "subnet-0ddd"]);
+            expect(single(run, t.lb).inputs.subnets).to.deep.equal(["subnet-0aaa", "subnet-0bbb"]);
             expect(ofType(run, t.sg).map((sg) => sg.inputs.vpcId)).to.deep.equal(["vpc-0abc", "vpc-0abc"]);
             expect(run.invokes).to.not.include("aws:index/getAvailabilityZones:getAvailabilityZones");
             expect(run.invokes).to.not.include("aws:ec2/getAmi:getAmi");
@@ -435,12 +521,12 @@ describe("regional stack (mocks)", function () {
             expect(primary.outputs).to.include({
                 region: "us-east-1",
                 regionName: "primary",
-                endpointDnsName: "sftp-primary-gateway-nlb-0123456789.elb.us-east-1.amazonaws.com",
+                endpointDnsName: "sftp-primary-gw-nlb-0123456789.elb.us-east-1.amazonaws.com",
                 endpointZoneId: "Z26RNL4JYFTOTI",
                 endpointPort: 22,
                 bucketName: "sftp-failover-primary-123456789012",
                 bucketArn: "arn:aws:s3:::sftp-failover-primary-123456789012",
-                asgName: "sftp-primary-gateway-asg-1a2b3c",
+                asgName: "sftp-primary-gw-asg-1a2b3c",
             });
         });
 
