@@ -266,6 +266,7 @@ export const outputRules: Readonly<Record<string, OutputRule>> = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule,
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": securityGroupRule,
     "aws:ec2/vpcEndpoint:VpcEndpoint": ec2("vpce", "vpc-endpoint"),
+    "aws:ec2/flowLog:FlowLog": ec2("fl", "vpc-flow-log"),
     "aws:ec2/keyPair:KeyPair": (f) => {
         const keyName = f.nameOf("keyName", "keyNamePrefix", 255);
         return { id: keyName, computed: { keyName, keyPairId: `key-${f.hex(17)}`, arn: f.arn("ec2", `key-pair/${keyName}`), fingerprint: f.hex(32).replace(/(..)(?!$)/g, "$1:") } };
