@@ -60,7 +60,7 @@ describe("sandbox provider", () => {
     });
 
     it("check reports a name AWS would reject as a failure of that property", async () => {
-        const checked = await provider.check(lbUrn, {}, { name: "a-load-balancer-name-far-longer-than-aws-allows", subnets: ["subnet-a"] });
+        const checked = await provider.check(lbUrn, {}, { name: "a-load-balancer-name-far-longer-than-aws-allows", loadBalancerType: "network", subnets: ["subnet-a"] });
         expect(checked.failures).to.deep.equal([{
             property: "name",
             reason: `elasticloadbalancing: name "a-load-balancer-name-far-longer-than-aws-allows" is 47 characters; ELB names are at most 32 (CreateLoadBalancer)`,

@@ -1,0 +1,204 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { Posture, postures } from "../../automation/posture";
+import { answerInvoke } from "../../sandbox/invokes";
+import { computeOutputs } from "../../sandbox/outputs";
+import { RuleFailure, checkResource } from "../../sandbox/rules";
+import { fixtureHostKeys, fixtures } from "./regional-harness";
+
+// The real program (stacks/index.ts `program()`) in every posture × capacity mode × option, under
+// Pulumi's mocks whose `newResource` runs the sandbox provider's real check (autonaming and every
+// rule of sandbox/rules/) on each resource's inputs and answers with the sandbox's own made-up
+// outputs; `call` answers through the sandbox's invokes, which refuse any token they do not know.
+// Every refusal is collected and reported with its stack, resource and reason: the program must
+// deploy without one, in every combination, as it must on AWS.
+
+const capacityModes = ["active", "pilot-light", "drained"] as const;
+type CapacityMode = (typeof capacityModes)[number];
+
+/** One cell of the matrix. */
+interface Combination {
+    readonly posture: Posture;
+    readonly capacityMode: CapacityMode;
+    readonly routingControls: boolean;
+    readonly kms: boolean;
+    readonly dualStack: boolean;
+}
+
+/** A refusal the check gave one resource. */
+interface Refusal {
+    readonly stack: string;
+    readonly type: string;
+    readonly name: string;
+    readonly failure: RuleFailure;
+}
+
+/** One run: refusals, and the stack's outputs (or the error that stopped the program). */
+interface RunResult {
+    readonly refusals: Refusal[];
+    readonly outputs?: Record<string, unknown>;
+    readonly error?: string;
+}
+
+const regions = { primary: "us-east-1", secondary: "us-west-2" } as const;
+
+/** Realistic KMS key ARNs (key ids are UUIDs), one per region. */
+const kmsKeys = {
+    primary: "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    secondary: "arn:aws:kms:us-west-2:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+};
+
+function regionalConfig(regionName: "primary" | "secondary", c: Combination): Record<string, unknown> {
+    const peer = regionName === "primary" ? "secondary" : "primary";
+    return {
+        role: "regional",
+        region: regions[regionName],
+        regionName,
+        peerRegion: regions[peer],
+        capacityMode: c.capacityMode,
+        allowedCidrs: ["203.0.113.0/24", "198.51.100.10/32"],
+        capacity: { min: 2, desired: 3, max: 6, pilotLight: 1 },
+        usersFile: path.join(fixtures, "users.yaml"),
+        hostKeys: fixtureHostKeys(),
+        ...(c.kms ? { kmsKeyArn: kmsKeys[regionName], peerKmsKeyArn: kmsKeys[peer] } : {}),
+    };
+}
+
+function dnsConfig(c: Combination): Record<string, unknown> {
+    return {
+        role: "dns",
+        recordName: "sftp.sandbox.example.com",
+        zoneName: "sandbox.example.com",
+        primaryStack: "organization/sftp-failover/primary",
+        secondaryStack: "organization/sftp-failover/secondary",
+        posture: c.posture,
+        routingControls: c.routingControls,
+        dualStack: c.dualStack,
+    };
+}
+
+let refusals: Refusal[] = [];
+let currentStack = "";
+let stackOutputs: Record<string, Record<string, unknown>> = {};
+
+const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+        if (args.type === "pulumi:pulumi:StackReference") {
+            const name = String(args.inputs.name);
+            const outputs = stackOutputs[name];
+            if (outputs === undefined) {
+                throw new Error(`no stack ${name} was run before the dns stack`);
+            }
+            return { id: name, state: { name, outputs } };
+        }
+        const region = typeof args.inputs.region === "string" ? args.inputs.region : regions.primary;
+        const checked = checkResource(args.type, args.name, {}, args.inputs, () => "abc1234");
+        for (const failure of checked.failures) {
+            refusals.push({ stack: currentStack, type: args.type, name: args.name, failure });
+        }
+        const inputs = Object.fromEntries(Object.entries(checked.inputs).filter(([k]) => k !== "__defaults"));
+        const { id, computed } = computeOutputs({ type: args.type, name: args.name, region, inputs });
+        return { id, state: { ...computed, ...inputs } };
+    },
+    call(args) {
+        return answerInvoke(args.token, args.inputs, regions.primary);
+    },
+};
+
+/** An output's value, or its failure, as a promise. */
+function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve, reject) => {
+        output.apply((v) => {
+            resolve(v);
+            return v;
+        });
+        (output as unknown as { promise(): Promise<T> }).promise().catch(reject);
+    });
+}
+
+/** Runs program() as one stack with this config, collecting every refusal. */
+async function runStack(stack: string, config: Record<string, unknown>): Promise<RunResult> {
+    await pulumi.runtime.setMocks(mocks, "sftp-failover", stack, false);
+    const values: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        values[`sftp-failover:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    pulumi.runtime.setAllConfig(values, ["sftp-failover:hostKeys"]);
+    refusals = [];
+    currentStack = stack;
+    const { program } = await import("../../stacks/index");
+    try {
+        let exported: Record<string, unknown> = {};
+        await pulumi.runtime.runInPulumiStack(async () => {
+            exported = await program();
+            return {};
+        });
+        const outputs = (await promiseOf(pulumi.output(exported))) as Record<string, unknown>;
+        return { refusals: [...refusals], outputs };
+    } catch (err) {
+        return { refusals: [...refusals], error: (err as Error).message.split("\n")[0] };
+    } finally {
+        await pulumi.runtime.disconnect();
+    }
+}
+
+/** Regional runs depend on capacity mode and KMS only; each distinct one is run once. */
+const regionalRuns = new Map<string, Promise<RunResult>>();
+
+function runRegional(regionName: "primary" | "secondary", c: Combination): Promise<RunResult> {
+    const key = `${regionName}/${c.capacityMode}/${c.kms}`;
+    if (!regionalRuns.has(key)) {
+        regionalRuns.set(key, runStack(regionName, regionalConfig(regionName, c)));
+    }
+    return regionalRuns.get(key) as Promise<RunResult>;
+}
+
+/** The whole deployment of one combination: both regions, then DNS on their outputs. */
+async function runCombination(c: Combination): Promise<{ refusals: Refusal[]; errors: string[] }> {
+    // Sequential: mocks are process-wide.
+    const primary = await runRegional("primary", c);
+    const secondary = await runRegional("secondary", c);
+    stackOutputs = {
+        "organization/sftp-failover/primary": primary.outputs ?? {},
+        "organization/sftp-failover/secondary": secondary.outputs ?? {},
+    };
+    const dns = await runStack("dns", dnsConfig(c));
+    const errors = [
+        ...(primary.error ? [`primary: ${primary.error}`] : []),
+        ...(secondary.error ? [`secondary: ${secondary.error}`] : []),
+        ...(dns.error ? [`dns: ${dns.error}`] : []),
+    ];
+    return { refusals: [...primary.refusals, ...secondary.refusals, ...dns.refusals], errors };
+}
+
+function describeCombination(c: Combination): string {
+    return `${c.posture} × ${c.capacityMode}, routingControls ${c.routingControls ? "on" : "off"}, KMS ${c.kms ? "on" : "off"}, dualStack ${c.dualStack ? "on" : "off"}`;
+}
+
+function report(refusals: readonly Refusal[], errors: readonly string[]): string {
+    return [
+        ...refusals.map((r) => `  [${r.stack}] ${r.type} "${r.name}" ${r.failure.property}: ${r.failure.reason}`),
+        ...errors.map((e) => `  program error: ${e}`),
+    ].join("\n");
+}
+
+const combinations: Combination[] = postures.flatMap((posture) =>
+    capacityModes.flatMap((capacityMode) =>
+        [false, true].flatMap((routingControls) =>
+            [false, true].flatMap((kms) => [false, true].map((dualStack) => ({ posture, capacityMode, routingControls, kms, dualStack }))))));
+
+describe("sandbox matrix: the real program under the sandbox's check, in every posture × capacity mode × option", function () {
+    this.timeout(600000);
+
+    it("covers 3 postures × 3 capacity modes × routing controls × KMS × dual stack", () => {
+        expect(combinations).to.have.length(72);
+    });
+
+    for (const c of combinations) {
+        it(`${describeCombination(c)}: no refusal and no program error`, async () => {
+            const { refusals: found, errors } = await runCombination(c);
+            expect(found.length + errors.length, `the sandbox refused (as AWS or pulumi-aws would):\n${report(found, errors)}\n`).to.equal(0);
+        });
+    }
+});
