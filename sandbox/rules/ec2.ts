@@ -331,7 +331,7 @@ const flowLog: TypeRules = {
         oneOf("trafficType", ["ACCEPT", "REJECT", "ALL"], "CreateFlowLogs", `${api} (CreateFlowLogs TrafficType)`),
         required("trafficType", "CreateFlowLogs: required for a VPC, subnet or network interface", `${api} (CreateFlowLogs TrafficType)`, (i) => !given(i.transitGatewayId) && !given(i.transitGatewayAttachmentId)),
         oneOf("logDestinationType", ["cloud-watch-logs", "s3", "kinesis-data-firehose"], "CreateFlowLogs", `${api} (CreateFlowLogs LogDestinationType)`),
-        required("iamRoleArn", "CreateFlowLogs: publishing to CloudWatch Logs needs a role (DeliverLogsPermissionArn)", `${api} (CreateFlowLogs DeliverLogsPermissionArn)`,
+        required("iamRoleArn", "CreateFlowLogs: publishing to CloudWatch Logs needs a role, DeliverLogsPermissionArn", `${api} (CreateFlowLogs DeliverLogsPermissionArn)`,
             (i) => (str(i.logDestinationType) ?? "cloud-watch-logs") === "cloud-watch-logs"),
         required("logDestination", "CreateFlowLogs", `${api} (CreateFlowLogs LogDestination or LogGroupName)`),
         custom("maxAggregationInterval is 60 or 600", `${api} (CreateFlowLogs MaxAggregationInterval: 60 or 600)`, (i) => {

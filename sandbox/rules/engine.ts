@@ -26,7 +26,19 @@ export interface Rule {
     readonly source: string;
     /** The problems of these inputs; values not yet known are never judged. */
     readonly check: (inputs: Inputs) => Problem[];
+    /** What a builder made it from (absent for hand-written rules): lets tests derive an input that breaks it. */
+    readonly shape?: RuleShape;
 }
+
+/** The shape of a rule made by one of the builders below. */
+export type RuleShape =
+    | { readonly kind: "required" | "forbidden"; readonly path: string }
+    | { readonly kind: "exactlyOne" | "atMostOne"; readonly base: string; readonly fields: readonly string[] }
+    | { readonly kind: "oneOf"; readonly path: string; readonly values: readonly string[] }
+    | { readonly kind: "intRange"; readonly path: string; readonly min: number; readonly max: number }
+    | { readonly kind: "intIn"; readonly path: string; readonly values: readonly number[] }
+    | { readonly kind: "length" | "count"; readonly path: string; readonly min: number; readonly max: number }
+    | { readonly kind: "matches"; readonly path: string };
 
 /** The rules of one resource type. */
 export interface TypeRules {
@@ -129,7 +141,9 @@ export function problem(property: string, message: string): Problem {
 /** `path` must be given (unknown counts as given). */
 export function required(path: string, op: string, source: string, when?: (inputs: Inputs) => boolean): Rule {
     return {
-        rule: `${path} is required${when ? " (see condition)" : ""}`,
+        shape: { kind: "required", path },
+        // A conditional requirement says when in its operation text: "CreateTargetGroup: required unless ...".
+        rule: `${path} is required${when && op.includes(": ") ? ` (${op.slice(op.indexOf(": ") + 2)})` : when ? " (conditionally)" : ""}`,
         source,
         check: (inputs) => {
             if (when !== undefined && !when(inputs)) {
@@ -158,6 +172,7 @@ function parentsOf(inputs: Inputs, path: string): Found[] {
 /** Exactly one of `fields` (siblings under `base`, or top level when base is "") is given. */
 export function exactlyOne(base: string, fields: readonly string[], op: string, source: string): Rule {
     return {
+        shape: { kind: "exactlyOne", base, fields },
         rule: `exactly one of ${fields.join(", ")}${base ? ` in ${base}` : ""}`,
         source,
         check: (inputs) => containers(inputs, base).flatMap((c) => {
@@ -176,6 +191,7 @@ export function exactlyOne(base: string, fields: readonly string[], op: string, 
 /** At most one of `fields` is given. */
 export function atMostOne(base: string, fields: readonly string[], op: string, source: string): Rule {
     return {
+        shape: { kind: "atMostOne", base, fields },
         rule: `at most one of ${fields.join(", ")}${base ? ` in ${base}` : ""}`,
         source,
         check: (inputs) => containers(inputs, base).flatMap((c) => {
@@ -199,6 +215,7 @@ function containers(inputs: Inputs, base: string): { path: string; value: Record
 /** A known string at `path` is one of `values`. */
 export function oneOf(path: string, values: readonly string[], op: string, source: string): Rule {
     return {
+        shape: { kind: "oneOf", path, values },
         rule: `${path} is one of ${values.join(" | ")}`,
         source,
         check: (inputs) => at(inputs, path).flatMap((f) => {
@@ -213,6 +230,7 @@ export function oneOf(path: string, values: readonly string[], op: string, sourc
 /** A known number at `path` is an integer in [min, max]. */
 export function intRange(path: string, min: number, max: number, op: string, source: string): Rule {
     return {
+        shape: { kind: "intRange", path, min, max },
         rule: `${path} is an integer ${min}–${max}`,
         source,
         check: (inputs) => at(inputs, path).flatMap((f) => {
@@ -227,6 +245,7 @@ export function intRange(path: string, min: number, max: number, op: string, sou
 /** A known number at `path` is one of `values`. */
 export function intIn(path: string, values: readonly number[], op: string, source: string): Rule {
     return {
+        shape: { kind: "intIn", path, values },
         rule: `${path} is ${values.join(" or ")}`,
         source,
         check: (inputs) => at(inputs, path).flatMap((f) => {
@@ -239,6 +258,7 @@ export function intIn(path: string, values: readonly number[], op: string, sourc
 /** A known string at `path` has `min`–`max` characters (the message names the kind, e.g. "ELB names"). */
 export function length(path: string, min: number, max: number, kind: string, op: string, source: string): Rule {
     return {
+        shape: { kind: "length", path, min, max },
         rule: `${path} has ${min}–${max} characters`,
         source,
         check: (inputs) => at(inputs, path).flatMap((f) => {
@@ -255,6 +275,7 @@ export function length(path: string, min: number, max: number, kind: string, op:
 /** A known string at `path` matches `re` (described for the message). */
 export function matches(path: string, re: RegExp, description: string, op: string, source: string): Rule {
     return {
+        shape: { kind: "matches", path },
         rule: `${path} ${description}`,
         source,
         check: (inputs) => at(inputs, path).flatMap((f) => {
@@ -267,6 +288,7 @@ export function matches(path: string, re: RegExp, description: string, op: strin
 /** A known list at `path` has `min`–`max` elements. */
 export function count(path: string, min: number, max: number, op: string, source: string): Rule {
     return {
+        shape: { kind: "count", path, min, max },
         rule: `${path} has ${min}–${max} elements`,
         source,
         check: (inputs) => at(inputs, path).flatMap((f) => {
@@ -281,6 +303,7 @@ export function count(path: string, min: number, max: number, op: string, source
 /** `path` must not be given when `when(inputs)` holds (`why` says when, for the message). */
 export function forbidden(path: string, why: string, when: (inputs: Inputs) => boolean, op: string, source: string): Rule {
     return {
+        shape: { kind: "forbidden", path },
         rule: `no ${path} ${why}`,
         source,
         // `false` is how a program leaves a switch off; only a value that asks for something counts.

@@ -7,10 +7,13 @@ import { Inputs, Rule, TypeRules, count, custom, exactlyOne, given, intRange, le
 const api = "AWS Route 53 ARC recovery control configuration API reference";
 const tf = "terraform-provider-aws internal/service/route53recoverycontrolconfig";
 
-/** ARC names: 1–64 characters without white space (every ARC Create* operation's Name). */
+/**
+ * ARC names: 1–64 characters without white space (every ARC Create* operation's Name). The name is
+ * required by the API, but pulumi-aws autonames it (255 at most), so only its length and characters
+ * can be wrong.
+ */
 function arcName(op: string): Rule[] {
     return [
-        required("name", op, `${api} (${op} Name); ${tf} (name Required)`),
         length("name", 1, 64, "recovery control names", op, `${api} (${op} Name: 1–64)`),
         matches("name", /^\S+$/, "without white space", op, `${api} (${op} Name pattern ^\\S+$)`),
     ];

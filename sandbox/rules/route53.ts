@@ -16,7 +16,7 @@ const typeOf = (i: Inputs): string | undefined => str(i.type)?.toUpperCase();
 const typeIn = (types: readonly string[]) => (i: Inputs): boolean => types.includes(typeOf(i) ?? "");
 
 /** The fields that only endpoint checks (HTTP, HTTPS, TCP and the string matches) take. */
-const endpointOnly = ["fqdn", "ipAddress", "port", "resourcePath", "searchString", "requestInterval", "failureThreshold", "measureLatency", "enableSni", "regions"];
+const endpointOnly = ["fqdn", "ipAddress", "port", "searchString", "requestInterval", "failureThreshold", "measureLatency", "enableSni", "regions"];
 
 /** Fields that belong to one type, refused on every other. */
 function onlyFor(field: string, types: readonly string[], label: string): Rule {
@@ -41,7 +41,7 @@ const healthCheck: TypeRules = {
                 : []),
         required("port", `${op}: a TCP health check needs the port to probe`, `${hcApi} (Port)`, typeIn(["TCP"])),
         intRange("port", 1, 65535, op, `${hcApi} (Port); ${hcTf} (IsPortNumber)`),
-        forbidden("resourcePath", "on a TCP health check", typeIn(["TCP"]), op, `${hcApi} (ResourcePath: HTTP/HTTPS only)`),
+        forbidden("resourcePath", "unless the type is HTTP, HTTPS or a string match", (i) => typeOf(i) !== undefined && !httpTypes.includes(typeOf(i) as string), op, `${hcApi} (ResourcePath: HTTP and HTTPS checks only)`),
         forbidden("searchString", "unless the type is HTTP_STR_MATCH or HTTPS_STR_MATCH", (i) => typeOf(i) !== undefined && !strMatchTypes.includes(typeOf(i) as string), op, `${hcApi} (SearchString)`),
         required("searchString", `${op}: a string-match health check needs the string to search for`, `${hcApi} (SearchString)`, typeIn(strMatchTypes)),
         length("searchString", 1, 255, "search strings", op, `${hcApi} (SearchString: at most 255); ${hcTf}`),

@@ -62,7 +62,7 @@ const parameter: TypeRules = {
     type: "aws:ssm/parameter:Parameter",
     service: "ssm",
     rules: [
-        required("name", op, `${api} (Name)`),
+        // The name is required by the API, but pulumi-aws autonames an unnamed parameter.
         length("name", 1, 2048, "parameter names", op, `${api} (Name: 1–2048)`),
         custom("name: characters, path, levels, reserved prefixes, 1011 with the ARN", `${guide}; ${api} (Name)`, nameProblems),
         required("type", op, `${api} (Type); ${tf} (type Required)`),
