@@ -1,7 +1,10 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
 import { Inputs, Rule, RuleShape } from "../../sandbox/rules/engine";
 import { policyProblems } from "../../sandbox/rules/iam";
 import { checkResource, rulesOf, typesWithRules } from "../../sandbox/rules";
+import { rulesTable } from "../../sandbox/rules/table";
 import { makeSecret, unknownValue } from "../../sandbox/values";
 
 // Mutation tests of the sandbox's check rules. Each type has valid inputs shaped like the ones the
@@ -394,6 +397,12 @@ describe("sandbox rules: mutation tests (an input that breaks a rule is refused 
     it("has valid inputs for every type with rules", () => {
         const missing = typesWithRules().map((r) => r.type).filter((t) => (valid[t] ?? []).length === 0);
         expect(missing).to.deep.equal([]);
+    });
+
+    it("sandbox/README.md lists every rule with its source (regenerate: npx ts-node scripts/sandbox-rules-table.ts)", () => {
+        const readme = fs.readFileSync(path.resolve(__dirname, "..", "..", "sandbox", "README.md"), "utf8");
+        const inReadme = readme.split("<!-- rules table: start -->\n")[1]?.split("\n<!-- rules table: end -->")[0];
+        expect(inReadme).to.equal(rulesTable());
     });
 
     it("every rule cites a source", () => {
