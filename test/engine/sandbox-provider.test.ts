@@ -23,7 +23,8 @@ function probeProgram(settings: ProbeSettings): () => Promise<Record<string, unk
         const zones = await aws.getAvailabilityZones({ region });
         const providerRegion = await aws.getRegion();
         const vpc = new aws.ec2.Vpc("probe-vpc", { region, cidrBlock: settings.vpcCidr, tags: { Name: settings.vpcTag } });
-        const nlb = new aws.lb.LoadBalancer("probe-nlb", { region, loadBalancerType: "network", internal: false });
+        // A network load balancer needs subnets (CreateLoadBalancer); the sandbox's check refuses one without.
+        const nlb = new aws.lb.LoadBalancer("probe-nlb", { region, loadBalancerType: "network", internal: false, subnets: ["subnet-0a1b2c3d", "subnet-4e5f6a7b"] });
         const bucket = new aws.s3.Bucket("probe-bucket", { region, forceDestroy: true });
         const secret = new aws.secretsmanager.Secret("probe-secret", { region, description: pulumi.secret("not for logs") });
         // An explicit provider: its region reaches the plugin through Configure, and its resources live there.
