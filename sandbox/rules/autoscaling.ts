@@ -1,6 +1,6 @@
 // EC2 Auto Scaling groups, as CreateAutoScalingGroup accepts them, with terraform-provider-aws's
 // internal/service/autoscaling/group.go argument validation.
-import { TypeRules, count, custom, exactlyOne, given, intRange, length, list, num, obj, oneOf, problem, required, str } from "./engine";
+import { TypeRules, custom, exactlyOne, given, intRange, length, list, num, obj, oneOf, problem, required, str } from "./engine";
 
 const api = "AWS EC2 Auto Scaling API reference (CreateAutoScalingGroup)";
 const tf = "terraform-provider-aws internal/service/autoscaling/group.go";
@@ -45,7 +45,6 @@ const group: TypeRules = {
         oneOf("healthCheckType", ["EC2", "ELB", "VPC_LATTICE", "EBS"], op, `${api} (HealthCheckType)`),
         intRange("healthCheckGracePeriod", 0, 2147483647, op, `${api} (HealthCheckGracePeriod)`),
         intRange("defaultCooldown", 0, 2147483647, op, `${api} (DefaultCooldown)`),
-        count("targetGroupArns", 0, 50, op, "AWS EC2 Auto Scaling User Guide (quotas: target groups per group)"),
         oneOf("instanceRefresh.strategy", ["Rolling"], "StartInstanceRefresh", `AWS EC2 Auto Scaling API reference (StartInstanceRefresh Strategy); ${tf} (instance_refresh.strategy)`),
         intRange("instanceRefresh.preferences.minHealthyPercentage", 0, 100, "StartInstanceRefresh", "AWS EC2 Auto Scaling API reference (RefreshPreferences MinHealthyPercentage: 0–100)"),
         intRange("instanceRefresh.preferences.maxHealthyPercentage", 100, 200, "StartInstanceRefresh", "AWS EC2 Auto Scaling API reference (RefreshPreferences MaxHealthyPercentage: 100–200)"),

@@ -35,8 +35,8 @@ const metricAlarm: TypeRules = {
         required("comparisonOperator", op, `${api} (ComparisonOperator)`),
         oneOf("comparisonOperator", operators, op, `${api} (ComparisonOperator); ${tf}`),
         required("evaluationPeriods", op, `${api} (EvaluationPeriods)`),
-        intRange("evaluationPeriods", 1, 100000, op, `${api} (EvaluationPeriods: at least 1)`),
-        intRange("datapointsToAlarm", 1, 100000, op, `${api} (DatapointsToAlarm: at least 1)`),
+        intRange("evaluationPeriods", 1, 2147483647, op, `${api} (EvaluationPeriods: at least 1)`),
+        intRange("datapointsToAlarm", 1, 2147483647, op, `${api} (DatapointsToAlarm: at least 1)`),
         custom("datapointsToAlarm at most evaluationPeriods", `${api} (DatapointsToAlarm: M out of N)`, (i) => {
             const m = num(i.datapointsToAlarm);
             const n = num(i.evaluationPeriods);

@@ -3,7 +3,7 @@
 // CreateSecurityGroup, AuthorizeSecurityGroupIngress/Egress, CreateLaunchTemplate, ...) accepts
 // them, with terraform-provider-aws's internal/service/ec2 validation.
 import {
-    Inputs, Problem, Rule, TypeRules, atMostOne, count, custom, exactlyOne, forbidden, given, intRange, length, list, matches, num, obj, oneOf, problem, required, str,
+    Inputs, Problem, Rule, TypeRules, atMostOne, custom, exactlyOne, forbidden, given, intRange, length, list, matches, num, obj, oneOf, problem, required, str,
 } from "./engine";
 
 const api = "AWS EC2 API reference";
@@ -164,11 +164,7 @@ function portProblems(i: Inputs, op: string): Problem[] {
     }
     const from = i.fromPort;
     const to = i.toPort;
-    if (protocol === "-1") {
-        return given(from) || given(to)
-            ? [problem(given(from) ? "fromPort" : "toPort", `fromPort and toPort are not allowed with ipProtocol -1 (all traffic, every port) (${op})`)]
-            : [];
-    }
+    // With -1 (all traffic) AWS ignores any ports; with ICMP they are type and code. Neither is judged.
     if (protocol === "tcp" || protocol === "udp" || protocol === "6" || protocol === "17") {
         const problems: Problem[] = [];
         for (const [key, value] of [["fromPort", from], ["toPort", to]] as const) {
@@ -202,7 +198,7 @@ function securityGroupRule(direction: "Ingress" | "Egress"): TypeRules {
                 return p !== undefined && !validProtocol(p) ? [problem("ipProtocol", `ipProtocol "${p}" is not tcp, udp, icmp, icmpv6, -1 or a protocol number 0–255 (${op})`)] : [];
             }),
             exactlyOne("", ["cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"], op, peerSource),
-            custom("ports with the protocol: both for tcp/udp, in 0–65535, from ≤ to; none for -1", `${source} (FromPort, ToPort)`, (i) => portProblems(i, op)),
+            custom("ports with the protocol: both for tcp/udp, in 0–65535, from ≤ to", `${source} (FromPort, ToPort)`, (i) => portProblems(i, op)),
             custom("cidrIpv4 is an IPv4 network address", `${source} (IpRange CidrIp); ${tf} (IPv4CIDRNetworkAddress)`, (i) => {
                 const v = str(i.cidrIpv4);
                 return v !== undefined && !isIpv4Network(v) ? [problem("cidrIpv4", `cidrIpv4 "${v}" is not an IPv4 network address in CIDR notation (host bits zero) (${op})`)] : [];
@@ -317,7 +313,6 @@ const vpcEndpoint: TypeRules = {
         forbidden("privateDnsEnabled", "on a Gateway endpoint", (i) => (str(i.vpcEndpointType) ?? "Gateway") === "Gateway", "CreateVpcEndpoint", `${api} (CreateVpcEndpoint PrivateDnsEnabled: Interface endpoints)`),
         forbidden("routeTableIds", "on an Interface endpoint", (i) => str(i.vpcEndpointType) === "Interface", "CreateVpcEndpoint", `${api} (CreateVpcEndpoint RouteTableIds: Gateway endpoints)`),
         matches("serviceName", /^(com\.amazonaws|aws\.|cn\.com\.amazonaws)[\w.-]+$/, "a service name such as com.amazonaws.<region>.s3", "CreateVpcEndpoint", `${api} (CreateVpcEndpoint ServiceName)`),
-        count("securityGroupIds", 0, 5, "CreateVpcEndpoint", "AWS PrivateLink quotas (security groups per interface endpoint: 5)"),
     ],
 };
 

@@ -2,7 +2,7 @@
 // CreateLoadBalancer / CreateTargetGroup / CreateListener and terraform-provider-aws's
 // internal/service/elbv2 (validate.go, load_balancer.go, target_group.go) accept them.
 import {
-    Inputs, Problem, Rule, TypeRules, atMostOne, count, custom, exactlyOne, forbidden, get, intRange, length, matches, oneOf, problem, required, str,
+    Inputs, Problem, Rule, TypeRules, atLeastOne, atMostOne, count, custom, exactlyOne, forbidden, get, intRange, length, matches, oneOf, problem, required, str,
 } from "./engine";
 
 const apiRef = "AWS ELBv2 API reference";
@@ -37,7 +37,7 @@ const loadBalancer: TypeRules = {
                 ? [problem("ipAddressType", `ipAddressType "dualstack-without-public-ipv4" is only for application load balancers (CreateLoadBalancer)`)]
                 : []),
         exactlyOne("", ["subnets", "subnetMappings"], "CreateLoadBalancer", `${apiRef} (CreateLoadBalancer Subnets, SubnetMappings)`),
-        count("subnets", 1, 200, "CreateLoadBalancer", `${apiRef} (CreateLoadBalancer Subnets)`),
+        atLeastOne("subnets", "CreateLoadBalancer", `${apiRef} (CreateLoadBalancer Subnets)`),
         custom("an application load balancer needs subnets in at least two Availability Zones", `${apiRef} (CreateLoadBalancer Subnets)`, (i) => {
             const subnets = get(i, "subnets");
             return (str(i.loadBalancerType) ?? "application") === "application" && Array.isArray(subnets) && subnets.length === 1
@@ -109,7 +109,7 @@ const listener: TypeRules = {
         intRange("port", 1, 65535, "CreateListener", `${apiRef} (CreateListener Port)`),
         oneOf("protocol", [...applicationProtocols, ...networkProtocols, "GENEVE"], "CreateListener", `${apiRef} (CreateListener Protocol)`),
         required("defaultActions", "CreateListener", `${apiRef} (CreateListener DefaultActions)`),
-        count("defaultActions", 1, 5, "CreateListener", `${apiRef} (CreateListener DefaultActions)`),
+        atLeastOne("defaultActions", "CreateListener", `${apiRef} (CreateListener DefaultActions)`),
         oneOf("defaultActions[].type", actionTypes, "CreateListener", `${apiRef} (Action Type)`),
         custom("a forward action names a target group", `${apiRef} (Action TargetGroupArn, ForwardConfig)`, forwardTargets),
         custom("TLS and HTTPS listeners need a certificate", `${apiRef} (CreateListener Certificates)`, (i) =>

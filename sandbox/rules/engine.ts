@@ -300,6 +300,19 @@ export function count(path: string, min: number, max: number, op: string, source
     };
 }
 
+/** A known list at `path` holds at least one element (AWS states no upper bound, or one the sandbox does not model). */
+export function atLeastOne(path: string, op: string, source: string): Rule {
+    return {
+        shape: { kind: "count", path, min: 1, max: Infinity },
+        rule: `${path} has at least one element`,
+        source,
+        check: (inputs) => at(inputs, path).flatMap((f) => {
+            const v = list(f.value);
+            return v !== undefined && v.length === 0 ? [problem(f.path, `${f.path} is empty; at least one is required (${op})`)] : [];
+        }),
+    };
+}
+
 /** `path` must not be given when `when(inputs)` holds (`why` says when, for the message). */
 export function forbidden(path: string, why: string, when: (inputs: Inputs) => boolean, op: string, source: string): Rule {
     return {

@@ -2,7 +2,7 @@
 // panel, routing control and safety rule, as CreateCluster / CreateControlPanel /
 // CreateRoutingControl / CreateSafetyRule accept them, with terraform-provider-aws's
 // internal/service/route53recoverycontrolconfig argument schemas.
-import { Inputs, Rule, TypeRules, count, custom, exactlyOne, given, intRange, length, list, matches, num, obj, oneOf, problem, required } from "./engine";
+import { Inputs, Rule, TypeRules, atLeastOne, custom, exactlyOne, given, intRange, length, list, matches, num, obj, oneOf, problem, required } from "./engine";
 
 const api = "AWS Route 53 ARC recovery control configuration API reference";
 const tf = "terraform-provider-aws internal/service/route53recoverycontrolconfig";
@@ -62,7 +62,7 @@ const safetyRule: TypeRules = {
         required("controlPanelArn", "CreateSafetyRule", `${api} (CreateSafetyRule ControlPanelArn)`),
         exactlyOne("", ["assertedControls", "gatingControls"], "CreateSafetyRule", `${api} (CreateSafetyRule AssertionRule or GatingRule); ${tf} (asserted_controls ExactlyOneOf gating_controls)`),
         required("targetControls", "CreateSafetyRule: a gating rule names the controls it gates", `${api} (GatingRule TargetControls)`, gating),
-        count("assertedControls", 1, 1000, "CreateSafetyRule", `${api} (AssertionRule AssertedControls)`),
+        atLeastOne("assertedControls", "CreateSafetyRule", `${api} (AssertionRule AssertedControls)`),
         required("ruleConfig", "CreateSafetyRule", `${api} (RuleConfig)`),
         required("ruleConfig.type", "CreateSafetyRule", `${api} (RuleConfig.Type)`),
         required("ruleConfig.threshold", "CreateSafetyRule", `${api} (RuleConfig.Threshold)`),

@@ -2,7 +2,7 @@
 // PutBucketVersioning, PutBucketEncryption, PutBucketLifecycleConfiguration,
 // PutPublicAccessBlock, PutBucketOwnershipControls, PutBucketPolicy and
 // PutBucketReplication accept them, with terraform-provider-aws's internal/service/s3 validation.
-import { Inputs, Problem, TypeRules, atMostOne, count, custom, given, intRange, length, list, matches, num, obj, oneOf, problem, required, str } from "./engine";
+import { Inputs, Problem, TypeRules, atLeastOne, atMostOne, count, custom, given, intRange, length, list, matches, num, obj, oneOf, problem, required, str } from "./engine";
 import { policyRule } from "./iam";
 import { kmsKey } from "./kms";
 
@@ -82,7 +82,7 @@ const encryption: TypeRules = {
     rules: [
         bucketRequired("PutBucketEncryption"),
         required("rules", "PutBucketEncryption", `${api} (ServerSideEncryptionConfiguration Rules)`),
-        count("rules", 1, 1, "PutBucketEncryption", `${api} (ServerSideEncryptionConfiguration: one rule)`),
+        atLeastOne("rules", "PutBucketEncryption", `${api} (ServerSideEncryptionConfiguration Rules)`),
         required("rules[].applyServerSideEncryptionByDefault.sseAlgorithm", "PutBucketEncryption", `${api} (ServerSideEncryptionByDefault SSEAlgorithm)`),
         oneOf("rules[].applyServerSideEncryptionByDefault.sseAlgorithm", sseAlgorithms, "PutBucketEncryption", `${api} (ServerSideEncryptionByDefault SSEAlgorithm)`),
         custom("a KMS key only with aws:kms or aws:kms:dsse", `${api} (ServerSideEncryptionByDefault KMSMasterKeyID: only with aws:kms or aws:kms:dsse)`, (i) =>

@@ -184,7 +184,7 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     "aws:ec2/route:Route": { "one destination, one target": (i) => ({ ...i, destinationIpv6CidrBlock: "::/0" }) },
     ...Object.fromEntries(["Ingress", "Egress"].map((d) => [`aws:vpc/securityGroup${d}Rule:SecurityGroup${d}Rule`, {
         "ipProtocol is tcp, udp, icmp, icmpv6, -1 or a protocol number": (i: Record<string, unknown>) => ({ ...i, ipProtocol: "ssh" }),
-        "ports with the protocol: both for tcp/udp, in 0–65535, from ≤ to; none for -1": (i: Record<string, unknown>) => ({ ...i, ipProtocol: "tcp", fromPort: 2022, toPort: 22 }),
+        "ports with the protocol: both for tcp/udp, in 0–65535, from ≤ to": (i: Record<string, unknown>) => ({ ...i, ipProtocol: "tcp", fromPort: 2022, toPort: 22 }),
         "cidrIpv4 is an IPv4 network address": (i: Record<string, unknown>) => ({ ...i, cidrIpv4: "203.0.113.7/24" }),
         "cidrIpv6 is an IPv6 CIDR": (i: Record<string, unknown>) => ({ ...i, cidrIpv6: "2600:1f18::/200" }),
     }])),
@@ -347,7 +347,10 @@ function candidates(shape: RuleShape): Mutation[] {
         case "length":
             return [(i) => setAt(i, shape.path, "a".repeat(shape.max + 1)), ...(shape.min > 0 ? [(i: Record<string, unknown>) => setAt(i, shape.path, "a".repeat(shape.min - 1))] : [])];
         case "count":
-            return [(i) => setAt(i, shape.path, Array.from({ length: shape.max + 1 }, () => "x")), ...(shape.min > 0 ? [(i: Record<string, unknown>) => setAt(i, shape.path, [])] : [])];
+            return [
+                ...(Number.isFinite(shape.max) ? [(i: Record<string, unknown>) => setAt(i, shape.path, Array.from({ length: shape.max + 1 }, () => "x"))] : []),
+                ...(shape.min > 0 ? [(i: Record<string, unknown>) => setAt(i, shape.path, [])] : []),
+            ];
         case "matches":
             return nastyStrings.map((bad) => (i: Record<string, unknown>) => setAt(i, shape.path, bad));
         default:
