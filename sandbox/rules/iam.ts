@@ -127,6 +127,20 @@ const rolePolicy: TypeRules = {
     ],
 };
 
+const managedPolicy: TypeRules = {
+    type: "aws:iam/policy:Policy",
+    service: "iam",
+    rules: [
+        ...iamName("name", 128, "policy names", "CreatePolicy"),
+        prefixFits(128, "CreatePolicy"),
+        atMostOne("", ["name", "namePrefix"], "CreatePolicy", "terraform-provider-aws internal/service/iam/policy.go (name ConflictsWith name_prefix)"),
+        iamPath("CreatePolicy"),
+        length("description", 0, 1000, "policy descriptions", "CreatePolicy", `${api} (CreatePolicy Description: at most 1000)`),
+        required("policy", "CreatePolicy", `${api} (CreatePolicy PolicyDocument)`),
+        ...policyRule("policy", "identity", 6144, "CreatePolicy", `${quotas} (managed policy size: 6,144 characters)`),
+    ],
+};
+
 const rolePolicyAttachment: TypeRules = {
     type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     service: "iam",
@@ -147,4 +161,4 @@ const instanceProfile: TypeRules = {
     ],
 };
 
-export const iamRules: readonly TypeRules[] = [role, rolePolicy, rolePolicyAttachment, instanceProfile];
+export const iamRules: readonly TypeRules[] = [role, rolePolicy, managedPolicy, rolePolicyAttachment, instanceProfile];

@@ -123,6 +123,7 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
         { namePrefix: "gw-", path: "/sftp/", assumeRolePolicy: trustPolicy },
     ],
     "aws:iam/rolePolicy:RolePolicy": [{ name: "gw-policy-abc1234", role: "gw-role", policy: identityPolicy }, { namePrefix: "p-", role: "r", policy: identityPolicy }],
+    "aws:iam/policy:Policy": [{ name: "sftp-ssm-read-abc1234", path: "/", description: "read the service's parameters", policy: identityPolicy }, { namePrefix: "sftp-", policy: identityPolicy }],
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [{ role: "gw-role", policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }],
     "aws:iam/instanceProfile:InstanceProfile": [{ name: "gw-profile-abc1234", role: "gw-role", path: "/" }, { namePrefix: "gw-", role: "r" }],
     "aws:secretsmanager/secret:Secret": [
@@ -239,6 +240,10 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     "aws:iam/rolePolicy:RolePolicy": {
         "policy is a valid identity policy document": (i) => ({ ...i, policy: "{not json" }),
         "policy at most 10240 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: Array.from({ length: 600 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
+    },
+    "aws:iam/policy:Policy": {
+        "policy is a valid identity policy document": (i) => ({ ...i, policy: trustPolicy }),
+        "policy at most 6144 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: Array.from({ length: 400 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
     },
     "aws:secretsmanager/secret:Secret": {
         "kmsKeyId is a KMS key identifier": (i) => ({ ...i, kmsKeyId: "key/1111" }),
