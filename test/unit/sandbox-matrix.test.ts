@@ -182,8 +182,38 @@ async function runCombination(c: Combination): Promise<{ refusals: Refusal[]; er
         ...(secondary.error ? [`secondary: ${secondary.error}`] : []),
         ...(dns.error ? [`dns: ${dns.error}`] : []),
     ];
-    const crossStack = aliasTargetRefusals(dns.registrations, [...primary.registrations, ...secondary.registrations]);
+    const crossStack = [
+        ...aliasTargetRefusals(dns.registrations, [...primary.registrations, ...secondary.registrations]),
+        ...healthCheckAlarmRefusals(dns.registrations),
+    ];
     return { refusals: [...primary.refusals, ...secondary.refusals, ...dns.refusals, ...crossStack], errors, dns };
+}
+
+/**
+ * What no single resource's check can see either: Route 53 reads only standard-resolution alarms
+ * with a standard statistic (Route 53 Developer Guide, "Monitoring a CloudWatch alarm": high
+ * resolution and extended statistics are not supported), and the health check names the alarm's
+ * own region.
+ */
+function healthCheckAlarmRefusals(dnsRegistrations: readonly Registration[]): Refusal[] {
+    const alarms = dnsRegistrations.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+    return dnsRegistrations
+        .filter((r) => r.type === "aws:route53/healthCheck:HealthCheck" && r.inputs.type === "CLOUDWATCH_METRIC")
+        .flatMap((check) => {
+            const alarm = alarms.find((a) => a.state.name === check.inputs.cloudwatchAlarmName);
+            const refuse = (property: string, reason: string): Refusal => ({ stack: "dns", type: "aws:route53/healthCheck:HealthCheck", name: check.name, failure: { property, reason: `route53: ${reason} (CreateHealthCheck)` } });
+            if (alarm === undefined) {
+                return [refuse("cloudwatchAlarmName", `cloudwatchAlarmName "${String(check.inputs.cloudwatchAlarmName)}" names no alarm of this stack`)];
+            }
+            const period = Number(alarm.inputs.period);
+            return [
+                ...(period < 60 ? [refuse("cloudwatchAlarmName", `alarm "${alarm.name}" has period ${period}; Route 53 reads only standard-resolution alarms (period 60 or more)`)] : []),
+                ...(alarm.inputs.extendedStatistic !== undefined ? [refuse("cloudwatchAlarmName", `alarm "${alarm.name}" uses an extended statistic, which Route 53 does not support`)] : []),
+                ...(alarm.inputs.region !== check.inputs.cloudwatchAlarmRegion
+                    ? [refuse("cloudwatchAlarmRegion", `cloudwatchAlarmRegion ${String(check.inputs.cloudwatchAlarmRegion)} is not the alarm's region ${String(alarm.inputs.region)}`)]
+                    : []),
+            ];
+        });
 }
 
 /**
@@ -231,6 +261,19 @@ describe("sandbox matrix: the real program under the sandbox's check, in every p
 
     it("covers 3 postures × 3 capacity modes × routing controls × KMS × dual stack", () => {
         expect(combinations).to.have.length(72);
+    });
+
+    it("the cross-resource checks refuse a health check on a high-resolution alarm in another region, and an AAAA alias to an IPv4 load balancer", () => {
+        const alarm = { type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: "fence", inputs: { region: "us-east-2", period: 10 }, state: { name: "fence-abc1234" } };
+        const check = { type: "aws:route53/healthCheck:HealthCheck", name: "fence-check", inputs: { type: "CLOUDWATCH_METRIC", cloudwatchAlarmName: "fence-abc1234", cloudwatchAlarmRegion: "us-west-2" }, state: {} };
+        expect(healthCheckAlarmRefusals([alarm, check]).map((r) => r.failure.reason)).to.deep.equal([
+            `route53: alarm "fence" has period 10; Route 53 reads only standard-resolution alarms (period 60 or more) (CreateHealthCheck)`,
+            "route53: cloudwatchAlarmRegion us-west-2 is not the alarm's region us-east-2 (CreateHealthCheck)",
+        ]);
+        const lb = { type: "aws:lb/loadBalancer:LoadBalancer", name: "nlb", inputs: {}, state: { dnsName: "nlb.elb.amazonaws.com" } };
+        const aaaa = { type: "aws:route53/record:Record", name: "aaaa", inputs: { type: "AAAA", aliases: [{ name: "nlb.elb.amazonaws.com" }] }, state: {} };
+        expect(aliasTargetRefusals([aaaa], [lb])).to.have.length(1);
+        expect(aliasTargetRefusals([aaaa], [{ ...lb, inputs: { ipAddressType: "dualstack" } }])).to.deep.equal([]);
     });
 
     for (const c of combinations) {
