@@ -8,14 +8,14 @@ const api = "AWS Route 53 ARC recovery control configuration API reference";
 const tf = "terraform-provider-aws internal/service/route53recoverycontrolconfig";
 
 /**
- * ARC names: 1–64 characters without white space (every ARC Create* operation's Name). The name is
+ * ARC names: 1–64 non-white-space characters, none of & > < ' " ; (every ARC Create* operation's Name). The name is
  * required by the API, but pulumi-aws autonames it (255 at most), so only its length and characters
  * can be wrong.
  */
 function arcName(op: string): Rule[] {
     return [
         length("name", 1, 64, "recovery control names", op, `${api} (${op} Name: 1–64)`),
-        matches("name", /^\S+$/, "without white space", op, `${api} (${op} Name pattern ^\\S+$)`),
+        matches("name", /^[^\s&<>'";]+$/, `without white space or any of & > < ' " ;`, op, `${api} (${op} Name: any non-white-space character except & > < ' " ;); AWS CloudFormation (AWS::Route53RecoveryControl::Cluster Name)`),
     ];
 }
 
