@@ -14,6 +14,8 @@ interface ProbeSettings {
     vpcCidr: string;
     vpcTag: string;
     unknownInvoke: boolean;
+    /** Adds a target group whose logical name leaves no room for pulumi-aws's autoname (refused in check). */
+    refusedTargetGroup: boolean;
 }
 
 /** A tiny program of a few aws resources, all in us-east-1 (the provider's region is eu-west-1), and a few invokes. */
@@ -30,6 +32,9 @@ function probeProgram(settings: ProbeSettings): () => Promise<Record<string, unk
         // An explicit provider: its region reaches the plugin through Configure, and its resources live there.
         const west = new aws.Provider("probe-west", { region: "us-west-2" });
         const logs = new aws.cloudwatch.LogGroup("probe-logs", {}, { provider: west });
+        if (settings.refusedTargetGroup) {
+            new aws.lb.TargetGroup("probe-target-group-for-sftp", { region, port: 22, protocol: "TCP", vpcId: vpc.id });
+        }
         if (settings.unknownInvoke) {
             await aws.getArn({ arn: "arn:aws:s3:::probe" });
         }
@@ -51,7 +56,7 @@ describe("the sandbox aws provider under the real engine", function () {
     let stack: Stack;
     let recordFile: string;
     let faultFile: string;
-    const settings: ProbeSettings = { vpcCidr: "10.0.0.0/16", vpcTag: "one", unknownInvoke: false };
+    const settings: ProbeSettings = { vpcCidr: "10.0.0.0/16", vpcTag: "one", unknownInvoke: false, refusedTargetGroup: false };
 
     before(async function () {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-probe-"));
@@ -138,6 +143,17 @@ describe("the sandbox aws provider under the real engine", function () {
         expect(ops).to.deep.equal(["create", "delete"]);
         const diff = recordsSince(before).find((r) => r.op === "diff" && r.type === "aws:ec2/vpc:Vpc");
         expect(diff?.replaceKeys).to.deep.equal(["cidrBlock"]);
+    });
+
+    it("a resource AWS would refuse fails the update in check, with AWS's wording, and nothing is created", async function () {
+        const before = readRecords(recordFile).length;
+        settings.refusedTargetGroup = true;
+        try {
+            await expectFailure(up(), /elasticloadbalancing: name "probe-target-group-for-sftp-" plus 7 random characters is longer than the maximum length 32 \(pulumi-aws autonaming\)/);
+        } finally {
+            settings.refusedTargetGroup = false;
+        }
+        expect(recordsSince(before).filter((r) => r.op === "create")).to.deep.equal([]);
     });
 
     it("an invoke the sandbox does not answer fails the update, naming its token", async function () {
