@@ -112,12 +112,43 @@ const listener: TypeRules = {
         atLeastOne("defaultActions", "CreateListener", `${apiRef} (CreateListener DefaultActions)`),
         oneOf("defaultActions[].type", actionTypes, "CreateListener", `${apiRef} (Action Type)`),
         custom("a forward action names a target group", `${apiRef} (Action TargetGroupArn, ForwardConfig)`, forwardTargets),
+        custom("the protocol and actions fit the load balancer type in its ARN", `${apiRef} (CreateListener Protocol: TCP, TLS, UDP, TCP_UDP for Network Load Balancers; HTTP, HTTPS for Application Load Balancers; GENEVE for Gateway Load Balancers)`, listenerFitsLoadBalancer),
         custom("TLS and HTTPS listeners need a certificate", `${apiRef} (CreateListener Certificates)`, (i) =>
             ["TLS", "HTTPS"].includes(str(i.protocol) ?? "") && i.certificateArn === undefined
                 ? [problem("certificateArn", `certificateArn is required for a ${str(i.protocol)} listener (CreateListener)`)]
                 : []),
     ],
 };
+
+/** The kind of load balancer an ARN names: `…:loadbalancer/net/…` (network), `/app/`, `/gwy/`. */
+function loadBalancerKind(arn: string | undefined): "net" | "app" | "gwy" | undefined {
+    const m = arn === undefined ? null : /:loadbalancer\/(net|app|gwy)\//.exec(arn);
+    return m === null ? undefined : (m[1] as "net" | "app" | "gwy");
+}
+
+/**
+ * A listener's protocol belongs to its load balancer's type, which the load balancer's ARN
+ * spells out; a network load balancer's listeners only forward.
+ */
+function listenerFitsLoadBalancer(i: Inputs): Problem[] {
+    const kind = loadBalancerKind(str(i.loadBalancerArn));
+    const protocol = str(i.protocol);
+    const allowed = kind === "net" ? networkProtocols : kind === "app" ? applicationProtocols : kind === "gwy" ? ["GENEVE"] : undefined;
+    const problems: Problem[] = [];
+    if (allowed !== undefined && protocol !== undefined && !allowed.includes(protocol)) {
+        const label = kind === "net" ? "a Network" : kind === "app" ? "an Application" : "a Gateway";
+        problems.push(problem("protocol", `protocol "${protocol}" is not one of ${allowed.join(", ")}, the protocols of ${label} Load Balancer's listeners (CreateListener)`));
+    }
+    if (kind === "net") {
+        (Array.isArray(i.defaultActions) ? i.defaultActions : []).forEach((a: unknown, n) => {
+            const type = str((a as Record<string, unknown> | null)?.type);
+            if (type !== undefined && type !== "forward") {
+                problems.push(problem(`defaultActions[${n}].type`, `defaultActions[${n}].type "${type}": a Network Load Balancer's listener can only forward (CreateListener)`));
+            }
+        });
+    }
+    return problems;
+}
 
 /** Each forward action has a target group ARN or a forward block (exactly one). */
 function forwardTargets(i: Inputs): Problem[] {

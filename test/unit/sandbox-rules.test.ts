@@ -76,7 +76,7 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
         { name: "fn", targetType: "lambda" },
     ],
     "aws:lb/listener:Listener": [
-        { loadBalancerArn: "arn:lb", port: 22, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }] },
+        { loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/net/gw-nlb/0123456789abcdef`, port: 22, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }] },
         { loadBalancerArn: "arn:lb", port: 443, protocol: "TLS", certificateArn: "arn:cert", defaultActions: [{ type: "forward", forward: { targetGroups: [{ arn: "arn:tg" }] } }] },
     ],
     "aws:autoscaling/group:Group": [
@@ -206,6 +206,7 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     "aws:lb/listener:Listener": {
         "a forward action names a target group": (i) => ({ ...i, defaultActions: [{ type: "forward" }] }),
         "TLS and HTTPS listeners need a certificate": (i) => ({ ...i, protocol: "TLS", certificateArn: undefined }),
+        "the protocol and actions fit the load balancer type in its ARN": (i) => ({ ...i, loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/net/gw-nlb/0123456789abcdef`, protocol: "HTTP" }),
     },
     "aws:autoscaling/group:Group": {
         "minSize ≤ desiredCapacity ≤ maxSize": (i) => ({ ...i, minSize: 2, desiredCapacity: 7, maxSize: 6 }),
