@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { Posture, postures } from "../../automation/posture";
 import { answerInvoke } from "../../sandbox/invokes";
 import { computeOutputs } from "../../sandbox/outputs";
-import { RuleFailure, checkResource } from "../../sandbox/rules";
+import { RuleFailure, checkResource, rulesOf } from "../../sandbox/rules";
 import { fixtureHostKeys, fixtures } from "./regional-harness";
 
 // The real program (stacks/index.ts `program()`) in every posture × capacity mode × option, under
@@ -278,6 +278,20 @@ describe("sandbox matrix: the real program under the sandbox's check, in every p
         const aaaa = { type: "aws:route53/record:Record", name: "aaaa", inputs: { type: "AAAA", aliases: [{ name: "nlb.elb.amazonaws.com" }] }, state: {} };
         expect(aliasTargetRefusals([aaaa], [lb])).to.have.length(1);
         expect(aliasTargetRefusals([aaaa], [{ ...lb, inputs: { ipAddressType: "dualstack" } }])).to.deep.equal([]);
+    });
+
+    it("every AWS type the program declares (with every option on) has rules in the sandbox", async () => {
+        const everything: Combination = { posture: "active-passive", capacityMode: "active", routingControls: true, kms: true, dualStack: false };
+        const primary = await runRegional("primary", everything);
+        const secondary = await runRegional("secondary", everything);
+        stackOutputs = {
+            "organization/sftp-failover/primary": primary.outputs ?? {},
+            "organization/sftp-failover/secondary": secondary.outputs ?? {},
+        };
+        const dns = await runStack("dns", dnsConfig(everything));
+        const types = new Set([...primary.registrations, ...secondary.registrations, ...dns.registrations].map((r) => r.type));
+        expect(types.size).to.be.greaterThan(20);
+        expect([...types].filter((t) => rulesOf(t) === undefined)).to.deep.equal([]);
     });
 
     for (const c of combinations) {
