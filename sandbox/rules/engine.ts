@@ -276,11 +276,11 @@ export function length(path: string, min: number, max: number, kind: string, op:
 export function matches(path: string, re: RegExp, description: string, op: string, source: string): Rule {
     return {
         shape: { kind: "matches", path },
-        rule: `${path} ${description}`,
+        rule: `${path}: ${description}`,
         source,
         check: (inputs) => at(inputs, path).flatMap((f) => {
             const v = str(f.value);
-            return v !== undefined && !re.test(v) ? [problem(f.path, `${f.path} "${v}" must be ${description} (${op})`)] : [];
+            return v !== undefined && !re.test(v) ? [problem(f.path, `${f.path} "${v}" is invalid: ${description} (${op})`)] : [];
         }),
     };
 }
