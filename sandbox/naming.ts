@@ -1,46 +1,56 @@
 import { randomBytes } from "node:crypto";
 import { canonicalType } from "./replacements";
-import { PropertyMap, isUnset, stringProp } from "./values";
+import { PropertyMap, isUnset } from "./values";
 
 /** How a type names itself when the program gives no name. */
 interface AutonameRule {
     /** The naming property. */
     readonly property: string;
-    /** The property that, when set, asks AWS to complete the name instead, if the type has one. */
+    /** The property that, when set, asks the provider to complete the name instead, if the type has one. */
     readonly prefixProperty?: string;
-    /** AWS's length limit of the name. */
+    /** The longest name the autonaming may make (pulumi-aws's `Maxlen`), not necessarily AWS's limit. */
     readonly maxLength: number;
-    /** Whether AWS accepts only lower-case names (S3). */
+    /** Whether the autoname is lower-cased (S3 buckets). */
     readonly lowercase?: boolean;
 }
 
 const rule = (property: string, maxLength: number, prefixProperty: string | undefined = "namePrefix", lowercase = false): AutonameRule =>
     ({ property, prefixProperty, maxLength, lowercase });
 
+/** The bridge's default for every type with an input named `name`: `setAutonaming(255, "-")`. */
+const byDefault = rule("name", 255);
+
 /**
- * The types @pulumi/aws autonames, with their naming property and AWS's length limit. Like the real
- * provider, the sandbox names such a resource `<logical name>-<7 hex>` (truncated to the limit) when
- * neither the name nor its prefix is given.
+ * The types @pulumi/aws 7 autonames, with the naming property and the autonaming's own length
+ * limit. Sources (pulumi/pulumi-aws, provider/): autonaming.go gives every resource whose `name` is
+ * an input `AutoName("name", 255, "-")`; resource_overrides.go narrows some (iam Role 64, S3 Bucket
+ * `bucket` 63 lower-cased, sns Topic 80, key pair `keyName`), and aliases.go gives the target group
+ * `AutoName("name", 32, "-")`. The load balancer keeps the default 255, so an autoname over 32
+ * characters is refused by Terraform's name validation afterwards, not by the autonaming.
+ * Route 53 records are never autonamed (their name is the DNS name).
  */
 const autonameRules: Readonly<Record<string, AutonameRule>> = {
-    "aws:ec2/securityGroup:SecurityGroup": rule("name", 255),
-    "aws:ec2/launchTemplate:LaunchTemplate": rule("name", 128),
+    "aws:ec2/securityGroup:SecurityGroup": byDefault,
+    "aws:ec2/launchTemplate:LaunchTemplate": byDefault,
     "aws:ec2/keyPair:KeyPair": rule("keyName", 255, "keyNamePrefix"),
-    "aws:autoscaling/group:Group": rule("name", 255),
-    "aws:lb/loadBalancer:LoadBalancer": rule("name", 32),
+    "aws:autoscaling/group:Group": byDefault,
+    "aws:lb/loadBalancer:LoadBalancer": byDefault,
     "aws:lb/targetGroup:TargetGroup": rule("name", 32),
     "aws:s3/bucket:Bucket": rule("bucket", 63, "bucketPrefix", true),
     "aws:s3/bucketV2:BucketV2": rule("bucket", 63, "bucketPrefix", true),
     "aws:iam/role:Role": rule("name", 64),
-    "aws:iam/policy:Policy": rule("name", 128),
-    "aws:iam/instanceProfile:InstanceProfile": rule("name", 128),
-    "aws:iam/rolePolicy:RolePolicy": rule("name", 128),
-    "aws:secretsmanager/secret:Secret": rule("name", 512),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": rule("name", 255),
-    "aws:cloudwatch/compositeAlarm:CompositeAlarm": rule("alarmName", 255, "alarmNamePrefix"),
-    "aws:cloudwatch/logGroup:LogGroup": rule("name", 512),
-    "aws:sns/topic:Topic": rule("name", 256),
-    "aws:ssm/parameter:Parameter": rule("name", 2048, undefined),
+    "aws:iam/policy:Policy": byDefault,
+    "aws:iam/instanceProfile:InstanceProfile": byDefault,
+    "aws:iam/rolePolicy:RolePolicy": byDefault,
+    "aws:secretsmanager/secret:Secret": byDefault,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": rule("name", 255, undefined),
+    "aws:cloudwatch/logGroup:LogGroup": byDefault,
+    "aws:sns/topic:Topic": rule("name", 80),
+    "aws:ssm/parameter:Parameter": rule("name", 255, undefined),
+    "aws:route53recoverycontrol/cluster:Cluster": rule("name", 255, undefined),
+    "aws:route53recoverycontrol/controlPanel:ControlPanel": rule("name", 255, undefined),
+    "aws:route53recoverycontrol/routingControl:RoutingControl": rule("name", 255, undefined),
+    "aws:route53recoverycontrol/safetyRule:SafetyRule": rule("name", 255, undefined),
 };
 
 /** The autonaming rule of a type, if it has one. */
@@ -48,11 +58,21 @@ export function autonameRule(type: string): AutonameRule | undefined {
     return autonameRules[canonicalType(type)];
 }
 
-/** `<base>-<7 hex>`, with the base truncated so the whole fits `maxLength`. */
-export function autoname(base: string, suffix: string, maxLength: number, lowercase = false): string {
-    const cleaned = lowercase ? base.toLowerCase().replace(/[^a-z0-9.-]/g, "-") : base;
-    const name = `${cleaned.slice(0, Math.max(1, maxLength - suffix.length - 1))}-${suffix}`;
-    return name.slice(0, maxLength);
+/** The random part of an autoname: seven characters, as pulumi-terraform-bridge's `AutoName` draws. */
+export const autonameRandomLength = 7;
+
+/**
+ * `<base>-<suffix>`, as the bridge's `resource.NewUniqueName(base + "-", 7, maxLength)` makes it:
+ * never cut. When the base, the hyphen and the seven random characters do not fit, the bridge
+ * refuses the resource ("name '<base>-' plus 7 random chars is longer than maximum length N"), so
+ * this returns an Error carrying that reason.
+ */
+export function autoname(base: string, suffix: string, maxLength: number, lowercase = false): string | Error {
+    const prefix = `${lowercase ? base.toLowerCase() : base}-`;
+    if (prefix.length + autonameRandomLength > maxLength) {
+        return new Error(`name "${prefix}" plus ${autonameRandomLength} random characters is longer than the maximum length ${maxLength}`);
+    }
+    return `${prefix}${suffix}`;
 }
 
 /**
@@ -60,22 +80,34 @@ export function autoname(base: string, suffix: string, maxLength: number, lowerc
  * may re-check a resource it replaces with the same seed, and a replacement needs a new name.
  */
 export function randomSuffix(): string {
-    return randomBytes(4).toString("hex").slice(0, 7);
+    return randomBytes(4).toString("hex").slice(0, autonameRandomLength);
+}
+
+/** The inputs after autonaming, or why the real provider would refuse to name the resource. */
+export interface AutonameResult {
+    readonly inputs: PropertyMap;
+    /** The naming property and the refusal, when the autoname cannot fit. */
+    readonly failure?: { readonly property: string; readonly reason: string };
 }
 
 /**
  * Fills in the name of a resource the program did not name — at check time, as the real provider
  * does, so the name is part of the inputs: it stays the same across updates (an old autoname is
- * kept) and is drawn afresh only when the engine re-checks for a replacement (no olds).
+ * kept) and is drawn afresh only when the engine re-checks for a replacement (no olds). A name
+ * prefix, when the type has one and it is set, leaves the name to the provider's create (the
+ * bridge skips a default whose property conflicts with a set one).
  */
-export function applyAutoname(type: string, logicalName: string, olds: PropertyMap, news: PropertyMap, suffix: () => string): PropertyMap {
+export function applyAutoname(type: string, logicalName: string, olds: PropertyMap, news: PropertyMap, suffix: () => string): AutonameResult {
     const naming = autonameRule(type);
     if (naming === undefined || !isUnset(news[naming.property]) || (naming.prefixProperty !== undefined && !isUnset(news[naming.prefixProperty]))) {
-        return news;
+        return { inputs: news };
     }
     const previous = olds[naming.property];
     const name = !isUnset(previous) ? previous : autoname(logicalName, suffix(), naming.maxLength, naming.lowercase);
-    return { ...news, [naming.property]: name, [defaultsKey]: [naming.property] };
+    if (name instanceof Error) {
+        return { inputs: news, failure: { property: naming.property, reason: name.message } };
+    }
+    return { inputs: { ...news, [naming.property]: name, [defaultsKey]: [naming.property] } };
 }
 
 /**
@@ -101,51 +133,4 @@ export function needsDeleteBeforeReplace(type: string, news: PropertyMap): boole
 export function nameFromPrefix(prefix: string, maxLength: number): string {
     const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 17) + randomBytes(5).readUInt32BE(0).toString().padStart(9, "0").slice(0, 9);
     return (prefix + stamp).slice(0, maxLength);
-}
-
-/** A naming rule AWS enforces beyond length. */
-interface NamePattern {
-    readonly pattern: RegExp;
-    readonly description: string;
-}
-
-const loadBalancingName: NamePattern = {
-    pattern: /^[0-9A-Za-z](?:[0-9A-Za-z-]*[0-9A-Za-z])?$/,
-    description: "only letters, digits and hyphens, not starting or ending with a hyphen",
-};
-const bucketName: NamePattern = {
-    pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
-    description: "only lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit",
-};
-
-const namePatterns: Readonly<Record<string, NamePattern>> = {
-    "aws:lb/loadBalancer:LoadBalancer": loadBalancingName,
-    "aws:lb/targetGroup:TargetGroup": loadBalancingName,
-    "aws:s3/bucket:Bucket": bucketName,
-    "aws:s3/bucketV2:BucketV2": bucketName,
-};
-
-/**
- * The name problems AWS would reject at create time, as check failures naming the property: a
- * name over the type's limit (32 characters for load balancers and target groups, 63 for buckets,
- * ...) or with characters the service refuses. Names not yet known (previews) are not judged.
- */
-export function nameFailures(type: string, inputs: PropertyMap): { property: string; reason: string }[] {
-    const naming = autonameRule(type);
-    if (naming === undefined) {
-        return [];
-    }
-    const name = stringProp(inputs, naming.property);
-    if (name === undefined) {
-        return [];
-    }
-    const failures: { property: string; reason: string }[] = [];
-    if (name.length > naming.maxLength) {
-        failures.push({ property: naming.property, reason: `"${name}" is ${name.length} characters; AWS allows at most ${naming.maxLength}` });
-    }
-    const rule = namePatterns[canonicalType(type)];
-    if (rule !== undefined && !rule.pattern.test(name)) {
-        failures.push({ property: naming.property, reason: `"${name}" must contain ${rule.description}` });
-    }
-    return failures;
 }

@@ -2,10 +2,11 @@ import type * as provider from "@pulumi/pulumi/provider";
 import { InputDiff, diffInputs } from "./diff";
 import { FaultSettings, faultSettings, gate } from "./faults";
 import { answerInvoke, invokeReachesAws, invokeRegion } from "./invokes";
-import { applyAutoname, defaultsKey, nameFailures, needsDeleteBeforeReplace, randomSuffix } from "./naming";
+import { defaultsKey, needsDeleteBeforeReplace, randomSuffix } from "./naming";
 import { computeOutputs, updatedComputed } from "./outputs";
 import { defaultRegion } from "./regions";
 import { OperationRecord, Recorder } from "./recorder";
+import { checkResource } from "./rules";
 import { parseUrn } from "./urn";
 import { PropertyMap, stringProp } from "./values";
 
@@ -65,8 +66,8 @@ export class SandboxProvider implements provider.Provider {
 
     async check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<provider.CheckResult> {
         const { type, name } = parseUrn(urn);
-        const inputs = applyAutoname(type, name, olds ?? {}, news ?? {}, randomSuffix);
-        const failures = nameFailures(type, inputs);
+        // Autonaming and every rule of the type (sandbox/rules/): what AWS or the real provider would refuse.
+        const { inputs, failures } = checkResource(type, name, olds ?? {}, news ?? {}, randomSuffix);
         return failures.length > 0 ? { inputs, failures } : { inputs };
     }
 

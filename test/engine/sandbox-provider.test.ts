@@ -14,6 +14,8 @@ interface ProbeSettings {
     vpcCidr: string;
     vpcTag: string;
     unknownInvoke: boolean;
+    /** Adds a target group whose logical name leaves no room for pulumi-aws's autoname (refused in check). */
+    refusedTargetGroup: boolean;
 }
 
 /** A tiny program of a few aws resources, all in us-east-1 (the provider's region is eu-west-1), and a few invokes. */
@@ -23,12 +25,16 @@ function probeProgram(settings: ProbeSettings): () => Promise<Record<string, unk
         const zones = await aws.getAvailabilityZones({ region });
         const providerRegion = await aws.getRegion();
         const vpc = new aws.ec2.Vpc("probe-vpc", { region, cidrBlock: settings.vpcCidr, tags: { Name: settings.vpcTag } });
-        const nlb = new aws.lb.LoadBalancer("probe-nlb", { region, loadBalancerType: "network", internal: false });
+        // A network load balancer needs subnets (CreateLoadBalancer); the sandbox's check refuses one without.
+        const nlb = new aws.lb.LoadBalancer("probe-nlb", { region, loadBalancerType: "network", internal: false, subnets: ["subnet-0a1b2c3d", "subnet-4e5f6a7b"] });
         const bucket = new aws.s3.Bucket("probe-bucket", { region, forceDestroy: true });
         const secret = new aws.secretsmanager.Secret("probe-secret", { region, description: pulumi.secret("not for logs") });
         // An explicit provider: its region reaches the plugin through Configure, and its resources live there.
         const west = new aws.Provider("probe-west", { region: "us-west-2" });
         const logs = new aws.cloudwatch.LogGroup("probe-logs", {}, { provider: west });
+        if (settings.refusedTargetGroup) {
+            new aws.lb.TargetGroup("probe-target-group-for-sftp", { region, port: 22, protocol: "TCP", vpcId: vpc.id });
+        }
         if (settings.unknownInvoke) {
             await aws.getArn({ arn: "arn:aws:s3:::probe" });
         }
@@ -50,7 +56,7 @@ describe("the sandbox aws provider under the real engine", function () {
     let stack: Stack;
     let recordFile: string;
     let faultFile: string;
-    const settings: ProbeSettings = { vpcCidr: "10.0.0.0/16", vpcTag: "one", unknownInvoke: false };
+    const settings: ProbeSettings = { vpcCidr: "10.0.0.0/16", vpcTag: "one", unknownInvoke: false, refusedTargetGroup: false };
 
     before(async function () {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-probe-"));
@@ -137,6 +143,17 @@ describe("the sandbox aws provider under the real engine", function () {
         expect(ops).to.deep.equal(["create", "delete"]);
         const diff = recordsSince(before).find((r) => r.op === "diff" && r.type === "aws:ec2/vpc:Vpc");
         expect(diff?.replaceKeys).to.deep.equal(["cidrBlock"]);
+    });
+
+    it("a resource AWS would refuse fails the update in check, with AWS's wording, and nothing is created", async function () {
+        const before = readRecords(recordFile).length;
+        settings.refusedTargetGroup = true;
+        try {
+            await expectFailure(up(), /elasticloadbalancing: name "probe-target-group-for-sftp-" plus 7 random characters is longer than the maximum length 32 \(pulumi-aws autonaming\)/);
+        } finally {
+            settings.refusedTargetGroup = false;
+        }
+        expect(recordsSince(before).filter((r) => r.op === "create")).to.deep.equal([]);
     });
 
     it("an invoke the sandbox does not answer fails the update, naming its token", async function () {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { diffInputs } from "../../sandbox/diff";
-import { applyAutoname, nameFailures, needsDeleteBeforeReplace } from "../../sandbox/naming";
+import { applyAutoname, needsDeleteBeforeReplace } from "../../sandbox/naming";
 import { canonicalType, changeReplaces, replaceProperties, typesWithReplaceRules } from "../../sandbox/replacements";
 import { makeSecret, unknownValue } from "../../sandbox/values";
 
@@ -112,53 +112,40 @@ describe("sandbox replace-on-change table", () => {
 describe("sandbox autonaming and delete-before-replace", () => {
     const suffix = () => "abc1234";
 
-    it("names an unnamed load balancer <logical>-<7 hex> within 32 characters and marks the name as a default", () => {
-        const inputs = applyAutoname("aws:lb/loadBalancer:LoadBalancer", "primary-sftp-network-load-balancer", {}, { loadBalancerType: "network" }, suffix);
-        expect(inputs.name).to.equal("primary-sftp-network-loa-abc1234");
-        expect((inputs.name as string).length).to.be.at.most(32);
+    it("names an unnamed resource <logical>-<7 hex>, never cut, and marks the name as a default", () => {
+        const { inputs, failure } = applyAutoname("aws:lb/targetGroup:TargetGroup", "sftp-primary-gateway-tg", {}, { port: 2022 }, suffix);
+        expect(failure).to.equal(undefined);
+        expect(inputs.name).to.equal("sftp-primary-gateway-tg-abc1234");
         expect(inputs.__defaults).to.deep.equal(["name"]);
     });
 
+    it("refuses, as pulumi-aws does, an autoname whose logical name, hyphen and 7 characters exceed the autonaming limit", () => {
+        const { inputs, failure } = applyAutoname("aws:lb/targetGroup:TargetGroup", "sftp-secondary-gateway-tg", {}, { port: 2022 }, suffix);
+        expect(failure).to.deep.equal({
+            property: "name",
+            reason: `name "sftp-secondary-gateway-tg-" plus 7 random characters is longer than the maximum length 32`,
+        });
+        expect(inputs).to.deep.equal({ port: 2022 });
+    });
+
     it("keeps the previous autoname on update", () => {
-        const inputs = applyAutoname("aws:iam/role:Role", "gw", { name: "gw-1111111" }, {}, suffix);
-        expect(inputs.name).to.equal("gw-1111111");
+        expect(applyAutoname("aws:iam/role:Role", "gw", { name: "gw-1111111" }, {}, suffix).inputs.name).to.equal("gw-1111111");
     });
 
-    it("leaves a given name or prefix alone, and names S3 buckets in lower case", () => {
-        expect(applyAutoname("aws:iam/role:Role", "gw", {}, { name: "fixed" }, suffix)).to.deep.equal({ name: "fixed" });
-        expect(applyAutoname("aws:iam/role:Role", "gw", {}, { namePrefix: "gw-" }, suffix)).to.deep.equal({ namePrefix: "gw-" });
-        expect(applyAutoname("aws:s3/bucket:Bucket", "Primary_Data", {}, {}, suffix).bucket).to.equal("primary-data-abc1234");
+    it("leaves a given name or prefix alone, and lower-cases (only) S3 bucket autonames", () => {
+        expect(applyAutoname("aws:iam/role:Role", "gw", {}, { name: "fixed" }, suffix).inputs).to.deep.equal({ name: "fixed" });
+        expect(applyAutoname("aws:iam/role:Role", "gw", {}, { namePrefix: "gw-" }, suffix).inputs).to.deep.equal({ namePrefix: "gw-" });
+        expect(applyAutoname("aws:s3/bucket:Bucket", "Primary-Data", {}, {}, suffix).inputs.bucket).to.equal("primary-data-abc1234");
     });
 
-    it("does not name types AWS does not name", () => {
-        expect(applyAutoname("aws:ec2/vpc:Vpc", "vpc", {}, { cidrBlock: "10.0.0.0/16" }, suffix)).to.deep.equal({ cidrBlock: "10.0.0.0/16" });
+    it("does not name types pulumi-aws does not name", () => {
+        expect(applyAutoname("aws:ec2/vpc:Vpc", "vpc", {}, { cidrBlock: "10.0.0.0/16" }, suffix).inputs).to.deep.equal({ cidrBlock: "10.0.0.0/16" });
+        expect(applyAutoname("aws:route53/record:Record", "rec", {}, { type: "A" }, suffix).inputs).to.deep.equal({ type: "A" });
     });
 
     it("deletes before replacing only when the program fixed the name", () => {
         expect(needsDeleteBeforeReplace("aws:lb/targetGroup:TargetGroup", { name: "tg" })).to.equal(true);
         expect(needsDeleteBeforeReplace("aws:lb/targetGroup:TargetGroup", { name: "tg-abc1234", __defaults: ["name"] })).to.equal(false);
         expect(needsDeleteBeforeReplace("aws:ec2/vpc:Vpc", { cidrBlock: "10.0.0.0/16" })).to.equal(false);
-    });
-});
-
-describe("sandbox name validation (what AWS would reject)", () => {
-    it("refuses a load balancer name over 32 characters, naming the property and the limit", () => {
-        const name = "sftp-primary-gateway-network-load-balancer";
-        expect(nameFailures("aws:lb/loadBalancer:LoadBalancer", { name })).to.deep.equal([
-            { property: "name", reason: `"${name}" is ${name.length} characters; AWS allows at most 32` },
-        ]);
-    });
-
-    it("refuses characters the service does not accept", () => {
-        expect(nameFailures("aws:lb/targetGroup:TargetGroup", { name: "tg_1" })[0].reason).to.match(/only letters, digits and hyphens/);
-        expect(nameFailures("aws:s3/bucket:Bucket", { bucket: "Data-Bucket" })[0].reason).to.match(/only lower-case letters/);
-    });
-
-    it("accepts valid names, unnamed resources, names not yet known, and types without rules", () => {
-        expect(nameFailures("aws:lb/loadBalancer:LoadBalancer", { name: "sftp-primary-nlb" })).to.deep.equal([]);
-        expect(nameFailures("aws:s3/bucket:Bucket", { bucket: "sftp-failover-primary-123456789012" })).to.deep.equal([]);
-        expect(nameFailures("aws:lb/loadBalancer:LoadBalancer", {})).to.deep.equal([]);
-        expect(nameFailures("aws:lb/loadBalancer:LoadBalancer", { name: unknownValue })).to.deep.equal([]);
-        expect(nameFailures("aws:ec2/vpc:Vpc", { name: "x".repeat(500) })).to.deep.equal([]);
     });
 });

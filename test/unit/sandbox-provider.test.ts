@@ -50,7 +50,8 @@ describe("sandbox provider", () => {
     });
 
     it("autonames in check, and the autoname does not force delete-before-replace", async () => {
-        const checked = await provider.check(lbUrn, {}, { loadBalancerType: "network" });
+        const checked = await provider.check(lbUrn, {}, { loadBalancerType: "network", subnets: ["subnet-a", "subnet-b"] });
+        expect(checked.failures).to.equal(undefined);
         expect(checked.inputs.name).to.match(/^gw-nlb-[0-9a-f]{7}$/);
         const diff = await provider.diffWithDetail("arn", lbUrn, {}, { ...checked.inputs, internal: true }, { ...checked.inputs, internal: false });
         expect(diff).to.deep.include({ changes: true, replaces: ["internal"], deleteBeforeReplace: false });
@@ -59,9 +60,11 @@ describe("sandbox provider", () => {
     });
 
     it("check reports a name AWS would reject as a failure of that property", async () => {
-        const checked = await provider.check(lbUrn, {}, { name: "a-load-balancer-name-far-longer-than-aws-allows" });
-        expect(checked.failures).to.have.length(1);
-        expect(checked.failures?.[0].property).to.equal("name");
+        const checked = await provider.check(lbUrn, {}, { name: "a-load-balancer-name-far-longer-than-aws-allows", loadBalancerType: "network", subnets: ["subnet-a"] });
+        expect(checked.failures).to.deep.equal([{
+            property: "name",
+            reason: `elasticloadbalancing: name "a-load-balancer-name-far-longer-than-aws-allows" is 47 characters; ELB names are at most 32 (CreateLoadBalancer)`,
+        }]);
     });
 
     it("a fixed name that must be replaced deletes first (AWS names are unique)", async () => {

@@ -1,0 +1,63 @@
+// EC2 Auto Scaling groups, as CreateAutoScalingGroup accepts them, with terraform-provider-aws's
+// internal/service/autoscaling/group.go argument validation.
+import { TypeRules, custom, exactlyOne, given, intRange, length, list, num, obj, oneOf, problem, required, str } from "./engine";
+
+const api = "AWS EC2 Auto Scaling API reference (CreateAutoScalingGroup)";
+const tf = "terraform-provider-aws internal/service/autoscaling/group.go";
+const op = "CreateAutoScalingGroup";
+
+const group: TypeRules = {
+    type: "aws:autoscaling/group:Group",
+    service: "autoscaling",
+    rules: [
+        length("name", 1, 255, "Auto Scaling group names", op, `${api} (AutoScalingGroupName: 1–255)`),
+        length("namePrefix", 1, 229, "Auto Scaling group name prefixes (with Terraform's 26-character unique suffix)", op, `${tf} (name_prefix: 255 less id.UniqueIDSuffixLength)`),
+        required("minSize", op, `${api} (MinSize)`),
+        required("maxSize", op, `${api} (MaxSize)`),
+        intRange("minSize", 0, 2147483647, op, `${api} (MinSize)`),
+        intRange("maxSize", 0, 2147483647, op, `${api} (MaxSize)`),
+        intRange("desiredCapacity", 0, 2147483647, op, `${api} (DesiredCapacity)`),
+        // The desired capacity must lie within the group's bounds, and the bounds be ordered.
+        custom("minSize ≤ desiredCapacity ≤ maxSize", `${api} (DesiredCapacity: at least MinSize, at most MaxSize)`, (i) => {
+            const min = num(i.minSize);
+            const max = num(i.maxSize);
+            const desired = num(i.desiredCapacity);
+            if (min !== undefined && max !== undefined && min > max) {
+                return [problem("minSize", `minSize ${min} is above maxSize ${max} (${op})`)];
+            }
+            if (desired !== undefined && ((min !== undefined && desired < min) || (max !== undefined && desired > max))) {
+                return [problem("desiredCapacity", `desiredCapacity ${desired} must lie between minSize ${min ?? "?"} and maxSize ${max ?? "?"} (${op})`)];
+            }
+            return [];
+        }),
+        exactlyOne("", ["launchConfiguration", "launchTemplate", "mixedInstancesPolicy"], op, `${api} (LaunchConfigurationName, LaunchTemplate, MixedInstancesPolicy or InstanceId); ${tf} (ExactlyOneOf)`),
+        exactlyOne("launchTemplate", ["id", "name"], op, `${api} (LaunchTemplateSpecification LaunchTemplateId or LaunchTemplateName); ${tf} (id ExactlyOneOf name)`),
+        custom("launchTemplate.version is $Latest, $Default or a version number", `${api} (LaunchTemplateSpecification Version)`, (i) => {
+            const version = str(obj(i.launchTemplate)?.version);
+            return version !== undefined && !/^(\$Latest|\$Default|[1-9]\d*)$/.test(version)
+                ? [problem("launchTemplate.version", `launchTemplate.version "${version}" is not $Latest, $Default or a version number (${op})`)]
+                : [];
+        }),
+        custom("subnets or Availability Zones", `${api} (VPCZoneIdentifier or AvailabilityZones)`, (i) =>
+            !given(i.vpcZoneIdentifiers) && !given(i.availabilityZones) && !given(i.availabilityZoneIds)
+                ? [problem("vpcZoneIdentifiers", `vpcZoneIdentifiers or availabilityZones is required (${op})`)]
+                : []),
+        oneOf("healthCheckType", ["EC2", "ELB", "VPC_LATTICE", "EBS"], op, `${api} (HealthCheckType)`),
+        intRange("healthCheckGracePeriod", 0, 2147483647, op, `${api} (HealthCheckGracePeriod)`),
+        intRange("defaultCooldown", 0, 2147483647, op, `${api} (DefaultCooldown)`),
+        oneOf("instanceRefresh.strategy", ["Rolling"], "StartInstanceRefresh", `AWS EC2 Auto Scaling API reference (StartInstanceRefresh Strategy); ${tf} (instance_refresh.strategy)`),
+        intRange("instanceRefresh.preferences.minHealthyPercentage", 0, 100, "StartInstanceRefresh", "AWS EC2 Auto Scaling API reference (RefreshPreferences MinHealthyPercentage: 0–100)"),
+        intRange("instanceRefresh.preferences.maxHealthyPercentage", 100, 200, "StartInstanceRefresh", "AWS EC2 Auto Scaling API reference (RefreshPreferences MaxHealthyPercentage: 100–200)"),
+        required("tags[].key", op, `${api} (Tag Key); ${tf} (tag.key Required)`),
+        required("tags[].value", op, `${api} (Tag Value); ${tf} (tag.value Required)`),
+        required("tags[].propagateAtLaunch", op, `${api} (Tag PropagateAtLaunch); ${tf} (tag.propagate_at_launch Required)`),
+        length("tags[].key", 1, 128, "tag keys", op, `${api} (Tag Key: 1–128)`),
+        length("tags[].value", 0, 256, "tag values", op, `${api} (Tag Value: at most 256)`),
+        custom("at most 50 tags", `${api} (Tags: at most 50 per group)`, (i) => {
+            const tags = list(i.tags);
+            return tags !== undefined && tags.length > 50 ? [problem("tags", `tags has ${tags.length} entries; a group holds at most 50 (${op})`)] : [];
+        }),
+    ],
+};
+
+export const autoScalingRules: readonly TypeRules[] = [group];

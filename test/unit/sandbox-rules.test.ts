@@ -1,0 +1,504 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect } from "chai";
+import { Inputs, Rule, RuleShape } from "../../sandbox/rules/engine";
+import { policyProblems } from "../../sandbox/rules/iam";
+import { checkResource, rulesOf, typesWithRules } from "../../sandbox/rules";
+import { rulesTable } from "../../sandbox/rules/table";
+import { makeSecret, unknownValue } from "../../sandbox/values";
+
+// Mutation tests of the sandbox's check rules. Each type has valid inputs shaped like the ones the
+// program sends (they pass every rule). For each rule, an input that breaks it is derived — from
+// the rule's shape for the builder-made rules, by hand for the others — and the sandbox's check
+// must refuse it with that rule's message. A final test proves every rule has such an input.
+
+type Mutation = (inputs: Record<string, unknown>) => Record<string, unknown>;
+
+const account = "123456789012";
+const kmsArn = `arn:aws:kms:us-east-1:${account}:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`;
+const userData = Buffer.from("#!/bin/bash\necho hello\n").toString("base64");
+const trustPolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const identityPolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" }] });
+const bucketPolicy = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+});
+const controlArn = (n: string) => `arn:aws:route53-recovery-control::${account}:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/${n}`;
+
+/** Valid inputs per type, several where the type's rules depend on a kind (health check types, endpoint types). */
+const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
+    "aws:ec2/vpc:Vpc": [{ region: "us-east-1", cidrBlock: "10.0.0.0/16", enableDnsHostnames: true, instanceTenancy: "default" }],
+    "aws:ec2/subnet:Subnet": [{ vpcId: "vpc-1", availabilityZone: "us-east-1a", cidrBlock: "10.0.0.0/20", ipv6CidrBlock: "2600:1f18:1::/64", mapPublicIpOnLaunch: false }],
+    "aws:ec2/internetGateway:InternetGateway": [{ vpcId: "vpc-1" }],
+    "aws:ec2/routeTable:RouteTable": [{ vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }] }],
+    "aws:ec2/route:Route": [{ routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }],
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": [{ routeTableId: "rtb-1", subnetId: "subnet-1" }],
+    "aws:ec2/securityGroup:SecurityGroup": [{ name: "gw-nlb-abc1234", vpcId: "vpc-1", description: "SFTP load balancer: clients in" }, { namePrefix: "gw-", description: "x" }],
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": [
+        { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "203.0.113.0/24", description: "SFTP clients" },
+        { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv6: "2600:1f18::/32" },
+        { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 22, toPort: 22, prefixListId: "pl-0123abcd" },
+    ],
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": [
+        { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "AWS APIs (S3, SSM, Secrets Manager) and packages" },
+        { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv6: "::/0" },
+        { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 2022, toPort: 2022, referencedSecurityGroupId: "sg-2", prefixListId: undefined },
+    ],
+    "aws:ec2/launchTemplate:LaunchTemplate": [
+        {
+            name: "gw-lt-abc1234", description: "gateways", imageId: "ami-0123456789abcdef0", instanceType: "t3.small",
+            iamInstanceProfile: { arn: `arn:aws:iam::${account}:instance-profile/gw-profile-abc1234` },
+            networkInterfaces: [{ associatePublicIpAddress: "false", securityGroups: ["sg-1"], deleteOnTermination: "true" }],
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, httpProtocolIpv6: "disabled", instanceMetadataTags: "disabled" },
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 16, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+            userData, tagSpecifications: [{ resourceType: "instance", tags: { Name: "gw" } }],
+        },
+        { namePrefix: "gw-lt-", vpcSecurityGroupIds: ["sg-1"], iamInstanceProfile: { name: "gw-profile" } },
+    ],
+    "aws:ec2/eip:Eip": [{ domain: "vpc" }],
+    "aws:ec2/natGateway:NatGateway": [{ subnetId: "subnet-1", allocationId: "eipalloc-1", connectivityType: "public" }, { subnetId: "subnet-1", connectivityType: "private" }],
+    "aws:ec2/vpcEndpoint:VpcEndpoint": [
+        { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway", routeTableIds: ["rtb-1"] },
+        { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ssm", vpcEndpointType: "Interface", subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"], privateDnsEnabled: true },
+    ],
+    "aws:ec2/flowLog:FlowLog": [{ vpcId: "vpc-1", trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: "arn:aws:logs:us-east-1:123456789012:log-group:flow", iamRoleArn: "arn:aws:iam::123456789012:role/flow", maxAggregationInterval: 60 }],
+    "aws:lb/loadBalancer:LoadBalancer": [
+        { name: "sftp-primary-gateway-nlb-abc1234", loadBalancerType: "network", internal: false, subnets: ["subnet-1", "subnet-2"], securityGroups: ["sg-1"], ipAddressType: "dualstack" },
+        { namePrefix: "sftp-", loadBalancerType: "application", subnetMappings: [{ subnetId: "subnet-1" }] },
+        { name: "gwlb", loadBalancerType: "gateway", subnets: ["subnet-1"] },
+    ],
+    "aws:lb/targetGroup:TargetGroup": [
+        {
+            name: "sftp-primary-gateway-tg-abc1234", vpcId: "vpc-1", port: 2022, protocol: "TCP", targetType: "instance", preserveClientIp: "true", deregistrationDelay: 30,
+            healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", interval: 10, timeout: 6, healthyThreshold: 3, unhealthyThreshold: 3 },
+        },
+        { namePrefix: "tg-", vpcId: "vpc-1", port: 443, protocol: "HTTPS", protocolVersion: "HTTP1", healthCheck: { protocol: "HTTPS", path: "/health", port: "8443", matcher: "200" } },
+        { name: "fn", targetType: "lambda" },
+    ],
+    "aws:lb/listener:Listener": [
+        { loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/net/gw-nlb/0123456789abcdef`, port: 22, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }] },
+        { loadBalancerArn: "arn:lb", port: 443, protocol: "TLS", certificateArn: "arn:cert", defaultActions: [{ type: "forward", forward: { targetGroups: [{ arn: "arn:tg" }] } }] },
+    ],
+    "aws:autoscaling/group:Group": [
+        {
+            name: "gw-asg-abc1234", vpcZoneIdentifiers: ["subnet-1", "subnet-2"], minSize: 2, desiredCapacity: 3, maxSize: 6, launchTemplate: { id: "lt-1", version: "1" },
+            targetGroupArns: ["arn:tg"], healthCheckType: "ELB", healthCheckGracePeriod: 300, defaultCooldown: 300,
+            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50, maxHealthyPercentage: 100 } },
+            tags: [{ key: "Name", value: "gw", propagateAtLaunch: false }],
+        },
+        { namePrefix: "gw-", availabilityZones: ["us-east-1a"], minSize: 0, maxSize: 0, launchTemplate: { name: "lt", version: "$Latest" } },
+    ],
+    "aws:s3/bucket:Bucket": [{ bucket: "sftp-failover-primary-123456789012" }, { bucketPrefix: "sftp-" }],
+    "aws:s3/bucketVersioning:BucketVersioning": [{ bucket: "b", versioningConfiguration: { status: "Enabled", mfaDelete: "Disabled" } }],
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": [
+        { bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+        { bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsArn }, bucketKeyEnabled: true }] },
+    ],
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": [{
+        bucket: "b",
+        rules: [{
+            id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30, newerNoncurrentVersions: 3 },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 }, expiration: { days: 365 }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
+            noncurrentVersionTransitions: [{ noncurrentDays: 30, storageClass: "GLACIER" }],
+        }],
+    }],
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": [{ bucket: "b", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }],
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": [{ bucket: "b", rule: { objectOwnership: "BucketOwnerEnforced" } }],
+    "aws:s3/bucketPolicy:BucketPolicy": [{ bucket: "b", policy: bucketPolicy }],
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": [{
+        bucket: "b", role: `arn:aws:iam::${account}:role/replication-abc1234`,
+        rules: [{
+            id: "to-peer-region", status: "Enabled", priority: 1, filter: {}, deleteMarkerReplication: { status: "Enabled" },
+            existingObjectReplication: { status: "Disabled" },
+            sourceSelectionCriteria: { replicaModifications: { status: "Enabled" }, sseKmsEncryptedObjects: { status: "Enabled" } },
+            destination: {
+                bucket: "arn:aws:s3:::peer-bucket", storageClass: "STANDARD",
+                replicationTime: { status: "Enabled", time: { minutes: 15 } }, metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
+                encryptionConfiguration: { replicaKmsKeyId: kmsArn },
+            },
+        }],
+    }],
+    "aws:iam/role:Role": [
+        { name: "gw-role-abc1234", path: "/", assumeRolePolicy: trustPolicy, description: "SFTP gateways in us-east-1", maxSessionDuration: 3600 },
+        { namePrefix: "gw-", path: "/sftp/", assumeRolePolicy: trustPolicy },
+    ],
+    "aws:iam/rolePolicy:RolePolicy": [{ name: "gw-policy-abc1234", role: "gw-role", policy: identityPolicy }, { namePrefix: "p-", role: "r", policy: identityPolicy }],
+    "aws:iam/policy:Policy": [{ name: "sftp-ssm-read-abc1234", path: "/", description: "read the service's parameters", policy: identityPolicy }, { namePrefix: "sftp-", policy: identityPolicy }],
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [{ role: "gw-role", policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }],
+    "aws:iam/instanceProfile:InstanceProfile": [{ name: "gw-profile-abc1234", role: "gw-role", path: "/" }, { namePrefix: "gw-", role: "r" }],
+    "aws:secretsmanager/secret:Secret": [
+        { region: "us-east-1", namePrefix: "sftp-failover/primary/host-keys-", description: "host keys", kmsKeyId: kmsArn, recoveryWindowInDays: 7, replicas: [{ region: "us-west-2", kmsKeyId: "alias/aws/secretsmanager" }] },
+        { name: "sftp/host-keys", recoveryWindowInDays: 0 },
+    ],
+    "aws:secretsmanager/secretVersion:SecretVersion": [
+        { secretId: "arn:secret", secretString: makeSecret("{\"ed25519\":\"...\"}"), versionStages: ["AWSCURRENT"] },
+        { secretId: "arn:secret", secretStringWo: "x", secretStringWoVersion: 1 },
+    ],
+    "aws:ssm/parameter:Parameter": [
+        { region: "us-east-1", name: "/sftp-failover/primary/users/000", type: "String", tier: "Standard", insecureValue: "{\"users\":[]}", description: "users", dataType: "text", allowedPattern: ".*" },
+        { name: "plain", type: "SecureString", value: makeSecret("s3cr3t-value"), keyId: "alias/aws/ssm" },
+    ],
+    "aws:cloudwatch/metricAlarm:MetricAlarm": [
+        {
+            name: "fence-alarm-abc1234", alarmDescription: "fence", namespace: "SftpFailover/Fence", metricName: "RegionEnabled", dimensions: { Service: "sftp", RegionName: "primary" },
+            statistic: "Minimum", period: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1, comparisonOperator: "LessThanThreshold", treatMissingData: "ignore",
+            unit: "Count", alarmActions: [], okActions: [], insufficientDataActions: [],
+        },
+        { name: "math", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 2, metricQueries: [{ id: "m1", expression: "1" }] },
+    ],
+    "aws:cloudwatch/logGroup:LogGroup": [{ name: "/sftp/flow-logs", retentionInDays: 30, logGroupClass: "STANDARD" }],
+    "aws:route53/healthCheck:HealthCheck": [
+        { type: "TCP", fqdn: "gw-nlb-0123456789abcdef.elb.us-east-1.amazonaws.com", port: 22, requestInterval: 10, failureThreshold: 3, regions: ["us-east-1", "us-west-1", "eu-west-1"], referenceName: "endpoint" },
+        { type: "HTTPS_STR_MATCH", ipAddress: "203.0.113.10", port: 443, resourcePath: "/health", searchString: "ok", enableSni: true },
+        { type: "CALCULATED", childHealthchecks: ["hc-1", "hc-2"], childHealthThreshold: 2 },
+        { type: "CLOUDWATCH_METRIC", cloudwatchAlarmName: "fence-alarm-abc1234", cloudwatchAlarmRegion: "us-east-2", insufficientDataHealthStatus: "LastKnownStatus" },
+        { type: "RECOVERY_CONTROL", routingControlArn: controlArn("0123456789abcdef") },
+    ],
+    "aws:route53/record:Record": [
+        {
+            zoneId: "Z0EXAMPLE", name: "sftp.example.com", type: "A", setIdentifier: "primary", weightedRoutingPolicies: [{ weight: 100 }],
+            healthCheckId: "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", aliases: [{ name: "gw-nlb.elb.us-east-1.amazonaws.com", zoneId: "Z26RNL4JYFTOTI", evaluateTargetHealth: true }],
+        },
+        { zoneId: "Z0EXAMPLE", name: "sftp.example.com", type: "CNAME", ttl: 60, records: ["gw.example.com"], setIdentifier: "s", failoverRoutingPolicies: [{ type: "PRIMARY" }] },
+    ],
+    "aws:route53recoverycontrol/cluster:Cluster": [{ name: "sftp-arc-cluster-abc1234", networkType: "IPV4" }],
+    "aws:route53recoverycontrol/controlPanel:ControlPanel": [{ name: "sftp-arc-panel-abc1234", clusterArn: `arn:aws:route53-recovery-control::${account}:cluster/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b` }],
+    "aws:route53recoverycontrol/routingControl:RoutingControl": [{
+        name: "sftp-arc-primary-abc1234", clusterArn: `arn:aws:route53-recovery-control::${account}:cluster/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`,
+        controlPanelArn: `arn:aws:route53-recovery-control::${account}:controlpanel/0123456789abcdef0123456789abcdef`,
+    }],
+    "aws:route53recoverycontrol/safetyRule:SafetyRule": [
+        { name: "at-least-one-on", controlPanelArn: "arn:panel", assertedControls: [controlArn("a"), controlArn("b")], ruleConfig: { type: "ATLEAST", threshold: 1, inverted: false }, waitPeriodMs: 5000 },
+        { name: "gate", controlPanelArn: "arn:panel", gatingControls: [controlArn("a")], targetControls: [controlArn("b")], ruleConfig: { type: "OR", threshold: 0, inverted: false }, waitPeriodMs: 0 },
+    ],
+};
+
+/** Breaking inputs for hand-written rules, by type and rule text (applied to each valid input until one breaks it). */
+const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>> = {
+    "aws:ec2/vpc:Vpc": { "cidrBlock is an IPv4 network /16–/28": (i) => ({ ...i, cidrBlock: "10.0.0.0/8" }) },
+    "aws:ec2/subnet:Subnet": {
+        "cidrBlock is an IPv4 network /16–/28": (i) => ({ ...i, cidrBlock: "10.0.0.1/20" }),
+        "ipv6CidrBlock is an IPv6 /64": (i) => ({ ...i, ipv6CidrBlock: "2600:1f18:1::/56" }),
+        "a subnet has an IPv4 or an IPv6 block": (i) => ({ ...i, cidrBlock: undefined, ipv6CidrBlock: undefined }),
+    },
+    "aws:ec2/routeTable:RouteTable": { "each route: one destination, one target": (i) => ({ ...i, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1", natGatewayId: "nat-1" }] }) },
+    "aws:ec2/route:Route": { "one destination, one target": (i) => ({ ...i, destinationIpv6CidrBlock: "::/0" }) },
+    ...Object.fromEntries(["Ingress", "Egress"].map((d) => [`aws:vpc/securityGroup${d}Rule:SecurityGroup${d}Rule`, {
+        "ipProtocol is tcp, udp, icmp, icmpv6, -1 or a protocol number": (i: Record<string, unknown>) => ({ ...i, ipProtocol: "ssh" }),
+        "ports with the protocol: both for tcp/udp, in 0–65535, from ≤ to": (i: Record<string, unknown>) => ({ ...i, ipProtocol: "tcp", fromPort: 2022, toPort: 22 }),
+        "cidrIpv4 is an IPv4 network address": (i: Record<string, unknown>) => ({ ...i, cidrIpv4: "203.0.113.7/24" }),
+        "cidrIpv6 is an IPv6 CIDR": (i: Record<string, unknown>) => ({ ...i, cidrIpv6: "2600:1f18::/200" }),
+    }])),
+    "aws:ec2/launchTemplate:LaunchTemplate": {
+        "EBS volume sizes within the volume type's range": (i) => ({ ...i, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 20000, volumeType: "gp3" } }] }),
+        "security groups on the network interfaces or on the instance, not both": (i) => ({ ...i, vpcSecurityGroupIds: ["sg-2"] }),
+        "userData is base64 of at most 16 KB": (i) => ({ ...i, userData: "#!/bin/bash not base64" }),
+    },
+    "aws:ec2/flowLog:FlowLog": { "maxAggregationInterval is 60 or 600": (i) => ({ ...i, maxAggregationInterval: 300 }) },
+    "aws:lb/loadBalancer:LoadBalancer": {
+        "dualstack-without-public-ipv4 only for an application load balancer": (i) => ({ ...i, ipAddressType: "dualstack-without-public-ipv4" }),
+        "an application load balancer needs subnets in at least two Availability Zones": (i) => ({ ...i, loadBalancerType: "application", subnets: ["subnet-1"] }),
+    },
+    "aws:lb/targetGroup:TargetGroup": {
+        "health check port 1–65535": (i) => ({ ...i, healthCheck: { ...(i.healthCheck as object), port: "70000" } }),
+        "health check timeout below the interval": (i) => ({ ...i, healthCheck: { ...(i.healthCheck as object), interval: 10, timeout: 10 } }),
+    },
+    "aws:lb/listener:Listener": {
+        "a forward action names a target group": (i) => ({ ...i, defaultActions: [{ type: "forward" }] }),
+        "TLS and HTTPS listeners need a certificate": (i) => ({ ...i, protocol: "TLS", certificateArn: undefined }),
+        "the protocol and actions fit the load balancer type in its ARN": (i) => ({ ...i, loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/net/gw-nlb/0123456789abcdef`, protocol: "HTTP" }),
+    },
+    "aws:autoscaling/group:Group": {
+        "minSize ≤ desiredCapacity ≤ maxSize": (i) => ({ ...i, minSize: 2, desiredCapacity: 7, maxSize: 6 }),
+        "launchTemplate.version is $Latest, $Default or a version number": (i) => ({ ...i, launchTemplate: { id: "lt-1", version: "latest" } }),
+        "subnets or Availability Zones": (i) => ({ ...i, vpcZoneIdentifiers: undefined, availabilityZones: undefined }),
+        "at most 50 tags": (i) => ({ ...i, tags: Array.from({ length: 51 }, (_, n) => ({ key: `k${n}`, value: "v", propagateAtLaunch: false })) }),
+    },
+    "aws:s3/bucket:Bucket": { "bucket follows S3's bucket naming rules": (i) => ({ ...i, bucket: "Sftp_Data..bucket" }) },
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
+        "a KMS key only with aws:kms or aws:kms:dsse": (i) => ({ ...i, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256", kmsMasterKeyId: kmsArn } }] }),
+        "rules[].applyServerSideEncryptionByDefault.kmsMasterKeyId is a KMS key identifier": (i) => ({ ...i, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "my-key" } }] }),
+    },
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { "each lifecycle rule has an action": (i) => ({ ...i, rules: [{ id: "noop", status: "Enabled", filter: {} }] }) },
+    "aws:s3/bucketPolicy:BucketPolicy": {
+        "policy is a valid resource policy document": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*" }] }) }),
+        "policy at most 20480 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: Array.from({ length: 1200 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
+    },
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
+        "priorities unique; filter with deleteMarkerReplication; RTC with metrics; SSE-KMS with a replica key": (i) => {
+            const rule = (i.rules as Record<string, unknown>[])[0];
+            return { ...i, rules: [rule, { ...rule, id: "second" }] };
+        },
+        "rules[].destination.encryptionConfiguration.replicaKmsKeyId is a KMS key ARN": (i) => {
+            const rule = (i.rules as Record<string, unknown>[])[0];
+            return { ...i, rules: [{ ...rule, destination: { ...(rule.destination as object), encryptionConfiguration: { replicaKmsKeyId: "alias/replicas" } } }] };
+        },
+    },
+    "aws:iam/role:Role": {
+        "assumeRolePolicy is a valid trust policy document": (i) => ({ ...i, assumeRolePolicy: identityPolicy }),
+        "assumeRolePolicy at most 2048 characters (white space not counted)": (i) => ({ ...i, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: Array.from({ length: 30 }, () => JSON.parse(trustPolicy).Statement[0]) }) }),
+    },
+    "aws:iam/rolePolicy:RolePolicy": {
+        "policy is a valid identity policy document": (i) => ({ ...i, policy: "{not json" }),
+        "policy at most 10240 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: Array.from({ length: 600 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
+    },
+    "aws:iam/policy:Policy": {
+        "policy is a valid identity policy document": (i) => ({ ...i, policy: trustPolicy }),
+        "policy at most 6144 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: Array.from({ length: 400 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
+    },
+    "aws:secretsmanager/secret:Secret": {
+        "kmsKeyId is a KMS key identifier": (i) => ({ ...i, kmsKeyId: "key/1111" }),
+        "recoveryWindowInDays is 0 or 7–30": (i) => ({ ...i, recoveryWindowInDays: 3 }),
+        "replicas[].kmsKeyId is a KMS key identifier": (i) => ({ ...i, replicas: [{ region: "us-west-2", kmsKeyId: "not-a-key" }] }),
+        "replica regions distinct and other than the secret's own": (i) => ({ ...i, region: "us-east-1", replicas: [{ region: "us-east-1" }] }),
+    },
+    "aws:secretsmanager/secretVersion:SecretVersion": {
+        "the value is at most 65,536 bytes": (i) => ({ ...i, secretString: "x".repeat(65537), secretStringWo: undefined, secretStringWoVersion: undefined }),
+        "versionStages of 1–256 characters, at most 20": (i) => ({ ...i, versionStages: Array.from({ length: 21 }, (_, n) => `s${n}`) }),
+        "secretStringWo needs secretStringWoVersion": (i) => ({ ...i, secretString: undefined, secretStringWo: "x", secretStringWoVersion: undefined }),
+    },
+    "aws:ssm/parameter:Parameter": {
+        "name: characters, path, levels, reserved prefixes, 1011 with the ARN": (i) => ({ ...i, name: "/aws/reserved" }),
+        "insecureValue is not for SecureString": (i) => ({ ...i, type: "SecureString", value: undefined, insecureValue: "x" }),
+        "value within the tier's size (Standard 4 KB, Advanced 8 KB)": (i) => ({ ...i, tier: "Standard", value: undefined, insecureValue: "x".repeat(4097) }),
+        "keyId is a KMS key identifier": (i) => ({ ...i, keyId: "my-key" }),
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        "datapointsToAlarm at most evaluationPeriods": (i) => ({ ...i, evaluationPeriods: 1, datapointsToAlarm: 2 }),
+        "period is 10, 20, 30 or a multiple of 60": (i) => ({ ...i, period: 45 }),
+        "evaluationPeriods × period at most one day": (i) => ({ ...i, period: 3600, evaluationPeriods: 25, datapointsToAlarm: 1 }),
+        "a single-metric alarm has exactly one of statistic, extendedStatistic": (i) => ({ ...i, statistic: "Minimum", extendedStatistic: "p99" }),
+        "at most 30 dimensions, names and values 1–255": (i) => ({ ...i, dimensions: Object.fromEntries(Array.from({ length: 31 }, (_, n) => [`d${n}`, "v"])) }),
+    },
+    "aws:cloudwatch/logGroup:LogGroup": { "retentionInDays is 0 (never expire) or one of CloudWatch Logs' values": (i) => ({ ...i, retentionInDays: 10 }) },
+    "aws:route53/healthCheck:HealthCheck": {
+        "type is one of the health check types": (i) => ({ ...i, type: "PING" }),
+        "an endpoint check needs fqdn or ipAddress": (i) => ({ ...i, fqdn: undefined, ipAddress: undefined }),
+        "regions: none (all) or 3–64": (i) => ({ ...i, regions: ["us-east-1"] }),
+        "childHealthThreshold at most the number of children": (i) => ({ ...i, childHealthThreshold: 3 }),
+    },
+    "aws:route53/record:Record": {
+        "a CNAME holds one value": (i) => ({ ...i, records: ["a.example.com", "b.example.com"] }),
+        "at most one routing policy": (i) => ({ ...i, latencyRoutingPolicies: [{ region: "us-east-1" }] }),
+        "no setIdentifier without a routing policy": (i) => ({ ...i, weightedRoutingPolicies: undefined, failoverRoutingPolicies: undefined }),
+    },
+    "aws:route53recoverycontrol/safetyRule:SafetyRule": { "ATLEAST threshold between 1 and the number of controls": (i) => ({ ...i, ruleConfig: { type: "ATLEAST", threshold: 3, inverted: false } }) },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Deriving a breaking input from a rule's shape.
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+/** Sets (or, with `undefined`, deletes) the value at a path; `[]` means the first element, created if missing. */
+function setAt(inputs: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+    const root = clone(inputs);
+    const segments = path.split(".");
+    let node: Record<string, unknown> = root;
+    segments.forEach((segment, n) => {
+        const isList = segment.endsWith("[]");
+        const key = isList ? segment.slice(0, -2) : segment;
+        const last = n === segments.length - 1;
+        if (isList) {
+            const list = Array.isArray(node[key]) && (node[key] as unknown[]).length > 0 ? (node[key] as unknown[]) : [{}];
+            node[key] = list;
+            if (last) {
+                list[0] = value;
+                return;
+            }
+            if (typeof list[0] !== "object" || list[0] === null) {
+                list[0] = {};
+            }
+            node = list[0] as Record<string, unknown>;
+            return;
+        }
+        if (last) {
+            if (value === undefined) {
+                delete node[key];
+            } else {
+                node[key] = value;
+            }
+            return;
+        }
+        if (typeof node[key] !== "object" || node[key] === null || Array.isArray(node[key])) {
+            node[key] = {};
+        }
+        node = node[key] as Record<string, unknown>;
+    });
+    return root;
+}
+
+/** Strings that break most patterns: empty, spaces, edge hyphens, reserved prefixes, bad characters. */
+const nastyStrings = ["", "has space", "-leading", "trailing-", "Bad_Chars!", "<angle>", "internal-x", "sg-x", "no-slash", "x", "arn:aws:nothing"];
+
+function candidates(shape: RuleShape): Mutation[] {
+    switch (shape.kind) {
+        case "required":
+            return [(i) => setAt(i, shape.path, undefined)];
+        case "forbidden":
+            return [(i) => setAt(i, shape.path, "x"), (i) => setAt(i, shape.path, 1), (i) => setAt(i, shape.path, ["x"])];
+        case "exactlyOne":
+            return [
+                (i) => shape.fields.reduce((acc, f) => setAt(acc, shape.base ? `${shape.base}.${f}` : f, undefined), i),
+                (i) => shape.fields.reduce((acc, f) => setAt(acc, shape.base ? `${shape.base}.${f}` : f, "x"), i),
+            ];
+        case "atMostOne":
+            return [(i) => shape.fields.slice(0, 2).reduce((acc, f) => setAt(acc, shape.base ? `${shape.base}.${f}` : f, "x"), i)];
+        case "oneOf":
+            return [(i) => setAt(i, shape.path, "NOT-A-VALID-VALUE")];
+        case "intRange":
+            return [(i) => setAt(i, shape.path, shape.max + 1), (i) => setAt(i, shape.path, shape.min - 1), (i) => setAt(i, shape.path, shape.min + 0.5)];
+        case "intIn":
+            return [(i) => setAt(i, shape.path, Math.max(...shape.values) + 1)];
+        case "length":
+            return [(i) => setAt(i, shape.path, "a".repeat(shape.max + 1)), ...(shape.min > 0 ? [(i: Record<string, unknown>) => setAt(i, shape.path, "a".repeat(shape.min - 1))] : [])];
+        case "count":
+            return [
+                ...(Number.isFinite(shape.max) ? [(i: Record<string, unknown>) => setAt(i, shape.path, Array.from({ length: shape.max + 1 }, () => "x"))] : []),
+                ...(shape.min > 0 ? [(i: Record<string, unknown>) => setAt(i, shape.path, [])] : []),
+            ];
+        case "matches":
+            return nastyStrings.map((bad) => (i: Record<string, unknown>) => setAt(i, shape.path, bad));
+        default:
+            return [];
+    }
+}
+
+/** An input that breaks `rule`, from the type's valid inputs: the rule reports a problem for it. */
+function breakingInput(type: string, rule: Rule): Record<string, unknown> | undefined {
+    const mutations = [...(rule.shape ? candidates(rule.shape) : []), ...(handMutations[type]?.[rule.rule] ? [handMutations[type][rule.rule]] : [])];
+    for (const base of valid[type] ?? []) {
+        for (const mutate of mutations) {
+            const broken = mutate(clone(base));
+            if (rule.check(broken as Inputs).length > 0) {
+                return broken;
+            }
+        }
+    }
+    return undefined;
+}
+
+const check = (type: string, inputs: Record<string, unknown>) => checkResource(type, "res", {}, inputs, () => "abc1234");
+
+describe("sandbox rules: mutation tests (an input that breaks a rule is refused with its message)", () => {
+    for (const rules of typesWithRules()) {
+        describe(rules.type, () => {
+            (valid[rules.type] ?? []).forEach((inputs, n) => {
+                it(`accepts valid inputs #${n + 1} (no rule refuses them)`, () => {
+                    expect(check(rules.type, clone(inputs)).failures).to.deep.equal([]);
+                });
+            });
+            for (const rule of rules.rules) {
+                it(`refuses an input breaking "${rule.rule}" with that rule's message`, () => {
+                    const broken = breakingInput(rules.type, rule);
+                    expect(broken, `no breaking input found for "${rule.rule}"`).to.not.equal(undefined);
+                    const expected = rule.check(broken as Inputs).map((p) => ({ property: p.property, reason: `${rules.service}: ${p.message}` }));
+                    const failures = check(rules.type, broken as Record<string, unknown>).failures;
+                    expect(failures).to.deep.include.members(expected);
+                    for (const f of expected) {
+                        expect(f.reason).to.match(/^[a-z0-9-]+: .+ \([^()]*[A-Z][A-Za-z]+[^()]*\)$/, "service: field rule (Operation)");
+                    }
+                });
+            }
+        });
+    }
+
+    it("has valid inputs for every type with rules", () => {
+        const missing = typesWithRules().map((r) => r.type).filter((t) => (valid[t] ?? []).length === 0);
+        expect(missing).to.deep.equal([]);
+    });
+
+    it("sandbox/README.md lists every rule with its source (regenerate: npx ts-node scripts/sandbox-rules-table.ts)", () => {
+        const readme = fs.readFileSync(path.resolve(__dirname, "..", "..", "sandbox", "README.md"), "utf8");
+        const inReadme = readme.split("<!-- rules table: start -->\n")[1]?.split("\n<!-- rules table: end -->")[0];
+        expect(inReadme).to.equal(rulesTable());
+    });
+
+    it("every rule cites a source", () => {
+        const unsourced = typesWithRules().flatMap((t) => t.rules.filter((r) => r.source.trim().length < 10).map((r) => `${t.type}: ${r.rule}`));
+        expect(unsourced).to.deep.equal([]);
+    });
+});
+
+describe("sandbox rules: values not yet known and secrets", () => {
+    it("does not judge a value not yet known (previews)", () => {
+        const tg = { ...valid["aws:lb/targetGroup:TargetGroup"][0], port: unknownValue, protocol: unknownValue, healthCheck: unknownValue };
+        expect(check("aws:lb/targetGroup:TargetGroup", tg).failures).to.deep.equal([]);
+        const record = { ...valid["aws:route53/record:Record"][0], aliases: unknownValue };
+        expect(check("aws:route53/record:Record", record).failures.map((f) => f.property)).to.not.include("aliases[0].name");
+        const alarm = { ...valid["aws:cloudwatch/metricAlarm:MetricAlarm"][0], period: unknownValue, name: unknownValue };
+        expect(check("aws:cloudwatch/metricAlarm:MetricAlarm", alarm).failures).to.deep.equal([]);
+    });
+
+    it("an unknown value still counts as given for required and exclusive fields", () => {
+        const hc = { type: "CALCULATED", childHealthchecks: unknownValue, childHealthThreshold: 2 };
+        expect(check("aws:route53/healthCheck:HealthCheck", hc).failures).to.deep.equal([]);
+        const rule = { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "203.0.113.0/24", referencedSecurityGroupId: unknownValue };
+        expect(check("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", rule).failures[0].reason).to.include("cannot both be given");
+    });
+
+    it("never quotes a secret in a refusal", () => {
+        const secretName = makeSecret("Sensitive_Name!");
+        const failures = check("aws:ssm/parameter:Parameter", { name: secretName, type: "String", insecureValue: "x" }).failures;
+        expect(failures.length).to.be.greaterThan(0);
+        expect(JSON.stringify(failures)).to.not.include("Sensitive_Name!");
+        expect(failures[0].reason).to.include("[secret]");
+    });
+
+    it("knows the v6 BucketV2 token as the bucket", () => {
+        expect(rulesOf("aws:s3/bucketV2:BucketV2")?.type).to.equal("aws:s3/bucket:Bucket");
+        expect(rulesOf("aws:alb/targetGroup:TargetGroup")?.type).to.equal("aws:lb/targetGroup:TargetGroup");
+    });
+});
+
+describe("sandbox rules: autonaming before the rules, as pulumi-aws does", () => {
+    it("an autonamed secondary load balancer (34 characters) is refused by ELB's 32-character rule, as AWS words it", () => {
+        const lb = { loadBalancerType: "network", subnets: ["subnet-1", "subnet-2"] };
+        const { failures } = checkResource("aws:lb/loadBalancer:LoadBalancer", "sftp-secondary-gateway-nlb", {}, lb, () => "abc1234");
+        expect(failures).to.deep.equal([{
+            property: "name",
+            reason: `elasticloadbalancing: name "sftp-secondary-gateway-nlb-abc1234" is 34 characters; ELB names are at most 32 (CreateLoadBalancer)`,
+        }]);
+    });
+
+    it("an autoname that cannot fit the autonaming limit is refused before any rule runs, never cut", () => {
+        const { inputs, failures } = checkResource("aws:lb/targetGroup:TargetGroup", "sftp-secondary-gateway-tg", {}, { port: 2022, protocol: "TCP", vpcId: "vpc-1" }, () => "abc1234");
+        expect(inputs.name).to.equal(undefined);
+        expect(failures).to.deep.equal([{
+            property: "name",
+            reason: `elasticloadbalancing: name "sftp-secondary-gateway-tg-" plus 7 random characters is longer than the maximum length 32 (pulumi-aws autonaming)`,
+        }]);
+    });
+
+    it("an ARC cluster autonamed past 64 characters is refused by ARC's name rule", () => {
+        const logical = "a".repeat(60);
+        const { failures } = checkResource("aws:route53recoverycontrol/cluster:Cluster", logical, {}, {}, () => "abc1234");
+        expect(failures.map((f) => f.reason)).to.deep.equal([`route53-recovery-control-config: name "${logical}-abc1234" is 68 characters; recovery control names are at most 64 (CreateCluster)`]);
+    });
+});
+
+describe("sandbox rules: policy documents", () => {
+    const op = "PutRolePolicy";
+    it("accepts a well-formed identity policy and a trust policy", () => {
+        expect(policyProblems("policy", identityPolicy, "identity", op)).to.deep.equal([]);
+        expect(policyProblems("assumeRolePolicy", trustPolicy, "trust", "CreateRole")).to.deep.equal([]);
+    });
+
+    it("refuses a wrong Version, an empty Statement, a missing Effect or Action, and misplaced Principal or Resource", () => {
+        const reasons = (doc: unknown, kind: "identity" | "trust" | "resource") => policyProblems("policy", JSON.stringify(doc), kind, op).map((p) => p.message);
+        expect(reasons({ Version: "2012-10-18", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }, "identity")[0]).to.include(`Version must be "2012-10-17"`);
+        expect(reasons({ Version: "2012-10-17", Statement: [] }, "identity")[0]).to.include("at least one statement");
+        expect(reasons({ Version: "2012-10-17", Statement: [{ Action: "s3:*", Resource: "*" }] }, "identity")[0]).to.include("Effect must be Allow or Deny");
+        expect(reasons({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Resource: "*" }] }, "identity")[0]).to.include("has no Action");
+        expect(reasons({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" }] }, "identity")[0]).to.include("Principal, a prohibited field");
+        expect(reasons({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*" }] }, "identity")[0]).to.include("has no Resource");
+        expect(reasons({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole", Resource: "*" }] }, "trust")[0]).to.include("Resource, a prohibited field");
+        expect(reasons({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*" }] }, "resource")[0]).to.include("has no Principal");
+    });
+
+    it("never quotes the document", () => {
+        const problems = policyProblems("policy", "{\"Version\": \"2012-10-17\", \"Secret\": \"hunter2\"", "identity", op);
+        expect(JSON.stringify(problems)).to.not.include("hunter2");
+    });
+});
+
