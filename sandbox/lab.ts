@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { EngineEnvironment, engineEnvironment, projectRoot } from "../automation/engine/environment";
+import { EngineEnvironment, engineEnvironment, projectRoot, sandboxWorldDir } from "../automation/engine/environment";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "../automation/driver/bootstrap";
 import { EndpointHealthSource } from "../automation/driver/endpoint-health";
 import { sandboxEndpointHealth } from "./endpoint-health";
@@ -56,13 +56,15 @@ export function createLab(opts: LabOptions = {}): Lab {
     copyProjectForInlineRun(projectRoot, dir);
     const recordFile = path.join(dir, "sandbox-operations.jsonl");
     const faultFile = path.join(dir, "sandbox-faults.json");
-    const worldDir = path.join(dir, "sandbox-world");
+    const backendUrl = `file://${path.join(dir, ".state")}`;
+    // Where engineEnvironment puts it for this backend, so the CLI pointed at the lab finds it too.
+    const worldDir = sandboxWorldDir(backendUrl) ?? path.join(dir, "sandbox-world");
     const env = engineEnvironment({
         projectDir: dir,
         sandbox: true,
-        backendUrl: `file://${path.join(dir, ".state")}`,
+        backendUrl,
         pulumiHome: path.join(dir, ".pulumi-home"),
-        extraEnv: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULT_FILE: faultFile, SANDBOX_WORLD_DIR: worldDir, ...opts.extraEnv },
+        extraEnv: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULT_FILE: faultFile, ...opts.extraEnv },
     });
     const stacks = async (): Promise<LabStacks> => {
         const primary = await openStack("primary", env);

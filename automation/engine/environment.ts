@@ -36,6 +36,11 @@ export interface EngineEnvironment {
     readonly envVars: Record<string, string>;
 }
 
+/** The state backend a project folder uses unless told otherwise: a file backend inside it. */
+export function defaultBackendUrl(projectDir: string): string {
+    return `file://${path.join(path.resolve(projectDir), ".pulumi-state")}`;
+}
+
 /**
  * Where the sandbox keeps its shared world (what every stack's provider created, so one stack's
  * provider can refuse what AWS would refuse given another stack's resources): next to a file
@@ -81,7 +86,7 @@ export function ensureWritableFolder(dir: string, label: string): void {
 export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEnvironment {
     const projectDir = path.resolve(opts.projectDir ?? projectRoot);
     const sandbox = opts.sandbox ?? false;
-    const backendUrl = opts.backendUrl ?? `file://${path.join(projectDir, ".pulumi-state")}`;
+    const backendUrl = opts.backendUrl ?? defaultBackendUrl(projectDir);
     const pulumiHome = path.resolve(opts.pulumiHome ?? path.join(projectDir, ".pulumi-home"));
     const passphrase = opts.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE ?? (sandbox ? sandboxPassphrase : undefined);
     if (passphrase === undefined) {
