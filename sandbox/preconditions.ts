@@ -48,10 +48,11 @@ export function versioningStatus(world: readonly WorldResource[], bucket: string
 
 /**
  * S3 PutBucketReplication. "Both source and destination buckets must have versioning enabled"
- * (S3 User Guide, "Requirements and considerations for replication"). S3's refusals, as users of
- * terraform-provider-aws quote them (e.g. hashicorp/terraform-provider-aws#23578):
- * "InvalidRequest: Destination bucket must have versioning enabled." — and, for the source,
- * "InvalidRequest: Versioning must be 'Enabled' on the bucket to apply a replication configuration".
+ * (S3 User Guide, "Requirements and considerations for replication"). S3's refusals as quoted in
+ * hashicorp/terraform-provider-aws#23578: "InvalidRequest: Destination bucket must have versioning
+ * enabled."; for the source, "InvalidRequest: Versioning must be 'Enabled' on the bucket to apply a
+ * replication configuration" (the message terraform-provider-aws's S3 resource retries on, and
+ * moto's own tests expect).
  * A destination that does not exist is refused before its versioning is looked at; the sandbox's
  * wording of that one ("Destination bucket must exist.") is its best knowledge, not a quote.
  */
