@@ -7,9 +7,11 @@ import { stableHex } from "./regions";
  * `com.amazonaws.<region>.ipv6.route53-healthchecks` (Route 53 Developer Guide, "IP address ranges
  * of Amazon Route 53 servers" → "Referencing prefix lists"; VPC User Guide, "AWS-managed prefix
  * lists"). A prefix list applies only to the region it lives in (VPC User Guide, "Prefix lists
- * concepts and rules"), so a security group must reference its own region's list; the checkers
- * themselves are not regional — every endpoint check is probed from checkers in several regions
- * at once — so each region's list holds the ranges of all of them. The entries below are ranges
+ * concepts and rules"), so a security group must reference its own region's list. The checkers
+ * themselves are not regional — every endpoint check is probed from checkers in several regions at
+ * once (HealthCheckConfig.Regions) — so the sandbox gives each region's list the ranges of all of
+ * them; that is its reading of the docs (which publish the lists per region without saying which
+ * checkers each holds), not something it could confirm. The entries below are ranges
  * AWS publishes in ip-ranges.json under `"service": "ROUTE53_HEALTHCHECKS"` (two per checker
  * region); AWS may add ranges, which is why a security group must reference the list rather than
  * copy its CIDRs.
