@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { factsOf, World } from "../../sandbox/world";
 import { makeSecret } from "../../sandbox/values";
+import { SandboxProvider } from "../../sandbox/provider";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -58,6 +59,18 @@ describe("sandbox world", () => {
         expect(facts).to.deep.equal({});
         const versioning = factsOf("aws:s3/bucketVersioning:BucketVersioning", { bucket: "b", versioningConfiguration: { status: "Enabled" }, expectedBucketOwner: "1" });
         expect(versioning).to.deep.equal({ bucket: "b", versioningConfiguration: { status: "Enabled" } });
+    });
+
+    it("follows a resource through the provider's create, update and delete (a drained group reads 0)", async () => {
+        const provider = new SandboxProvider({ env: { SANDBOX_WORLD_DIR: dir } });
+        const urn = "urn:pulumi:primary::sftp-failover::aws:autoscaling/group:Group::asg";
+        const created = await provider.create(urn, { region: "us-east-1", name: "asg", desiredCapacity: 2, minSize: 2, maxSize: 4 });
+        const world = new World(dir);
+        expect(world.list().map((r) => [r.id, r.region, r.facts.desiredCapacity])).to.deep.equal([["asg", "us-east-1", 2]]);
+        await provider.update(created.id, urn, created.outs, { region: "us-east-1", name: "asg", desiredCapacity: 0, minSize: 0, maxSize: 4 });
+        expect(world.list().map((r) => r.facts.desiredCapacity)).to.deep.equal([0]);
+        await provider.delete(created.id, urn, { region: "us-east-1" });
+        expect(world.list()).to.deep.equal([]);
     });
 
     it("reads a folder that does not exist yet as an empty world", () => {
