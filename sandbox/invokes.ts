@@ -1,5 +1,6 @@
 import { availabilityZoneId, availabilityZones, amiId, dnsSuffixOf, partitionOf, sandboxAccountId } from "./regions";
 import { hostedZoneIdFor, nameServersFor } from "./hosted-zones";
+import { managedPrefixLists } from "./prefix-lists";
 import { PropertyMap, reveal, stringProp } from "./values";
 
 /** An invoke the sandbox answers: how it computes its result, and whether it would call AWS. */
@@ -99,6 +100,32 @@ const getZone: InvokeHandler = {
     },
 };
 
+/**
+ * `ec2.getManagedPrefixList`: AWS-managed lists only (the sandbox holds no customer-managed ones),
+ * found by `id`, `name` or the EC2 filters `prefix-list-id` / `prefix-list-name`. Like the real
+ * data source, no match (or more than one) is an error, never an empty answer.
+ */
+const getManagedPrefixList: InvokeHandler = {
+    reachesAws: true,
+    answer: (args, region) => {
+        const ids = [stringProp(args, "id"), ...filterValues(args, "prefix-list-id")].filter((v): v is string => v !== undefined);
+        const names = [stringProp(args, "name"), ...filterValues(args, "prefix-list-name")].filter((v): v is string => v !== undefined);
+        const lists = managedPrefixLists(region);
+        const matches = lists.filter((l) => (ids.length === 0 || ids.includes(l.id)) && (names.length === 0 || names.includes(l.name)));
+        if (matches.length !== 1) {
+            const asked = [...ids.map((i) => `id ${i}`), ...names.map((n) => `name ${n}`)].join(", ") || "no id or name";
+            throw new Error(
+                `sandbox: aws:ec2/getManagedPrefixList:getManagedPrefixList: ${matches.length === 0 ? "no" : "more than one"} managed prefix list in ${region} matches ${asked} (the sandbox has: ${lists.map((l) => l.name).join(", ")})`,
+            );
+        }
+        const list = matches[0];
+        return {
+            id: list.id, name: list.name, addressFamily: list.addressFamily, maxEntries: list.maxEntries, ownerId: "AWS", version: 1, region,
+            arn: `arn:${partitionOf(region)}:ec2:${region}:aws:prefix-list/${list.id}`, entries: list.entries.map((e) => ({ ...e })), tags: {},
+        };
+    },
+};
+
 const handlers: Readonly<Record<string, InvokeHandler>> = {
     "aws:index/getRegion:getRegion": getRegion,
     "aws:index/getCallerIdentity:getCallerIdentity": getCallerIdentity,
@@ -106,6 +133,7 @@ const handlers: Readonly<Record<string, InvokeHandler>> = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": getAvailabilityZones,
     "aws:ec2/getAmi:getAmi": getAmi,
     "aws:route53/getZone:getZone": getZone,
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": getManagedPrefixList,
 };
 
 /** The invokes the sandbox answers (docs/architecture.md lists the same). */

@@ -2,7 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { EngineEnvironment, engineEnvironment, projectRoot } from "../automation/engine/environment";
+import { EngineEnvironment, engineEnvironment, projectRoot, sandboxWorldDir } from "../automation/engine/environment";
+import { bootstrap, BootstrapOptions, BootstrapResult } from "../automation/driver/bootstrap";
+import { EndpointHealthSource } from "../automation/driver/endpoint-health";
+import { sandboxEndpointHealth } from "./endpoint-health";
 import { copyProjectForInlineRun, openStack } from "../automation/engine/workspace";
 import { ensureHostKeys } from "../scripts/hostkeys";
 
@@ -24,8 +27,17 @@ export interface Lab {
     readonly recordFile: string;
     /** Path of the sandbox's fault-injection control file (absent = no faults). */
     readonly faultFile: string;
+    /** Folder of the sandbox's shared world (what every stack's provider created; world.ts). */
+    readonly worldDir: string;
+    /** Each region's endpoint-check health from the reachability model, with the lab's faults. */
+    readonly endpointHealth: EndpointHealthSource;
     /** Opens the three stacks, giving both regional stacks the same new host keys if they have none. */
     stacks(): Promise<LabStacks>;
+    /**
+     * Opens the stacks (as `stacks()`) and deploys them in the only order AWS accepts — the
+     * bootstrap order: both regions without replication, then with it, then DNS.
+     */
+    deploy(opts?: Pick<BootstrapOptions, "onProgress" | "onEvent" | "onOutput" | "signal">): Promise<BootstrapResult>;
     /** Removes the lab folder (state included). */
     remove(): void;
 }
@@ -44,24 +56,34 @@ export function createLab(opts: LabOptions = {}): Lab {
     copyProjectForInlineRun(projectRoot, dir);
     const recordFile = path.join(dir, "sandbox-operations.jsonl");
     const faultFile = path.join(dir, "sandbox-faults.json");
+    const backendUrl = `file://${path.join(dir, ".state")}`;
+    // Where engineEnvironment puts it for this backend, so the CLI pointed at the lab finds it too.
+    const worldDir = sandboxWorldDir(backendUrl) ?? path.join(dir, "sandbox-world");
     const env = engineEnvironment({
         projectDir: dir,
         sandbox: true,
-        backendUrl: `file://${path.join(dir, ".state")}`,
+        backendUrl,
         pulumiHome: path.join(dir, ".pulumi-home"),
         extraEnv: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULT_FILE: faultFile, ...opts.extraEnv },
     });
+    const stacks = async (): Promise<LabStacks> => {
+        const primary = await openStack("primary", env);
+        const secondary = await openStack("secondary", env);
+        // A lab gets host keys of its own, so no private key is ever committed for it.
+        await ensureHostKeys([primary, secondary]);
+        return { primary, secondary, dns: await openStack("dns", env) };
+    };
     return {
         dir,
         env,
         recordFile,
         faultFile,
-        async stacks() {
-            const primary = await openStack("primary", env);
-            const secondary = await openStack("secondary", env);
-            // A lab gets host keys of its own, so no private key is ever committed for it.
-            await ensureHostKeys([primary, secondary]);
-            return { primary, secondary, dns: await openStack("dns", env) };
+        worldDir,
+        endpointHealth: sandboxEndpointHealth({ worldDir, env: { SANDBOX_FAULT_FILE: faultFile, ...opts.extraEnv } }),
+        stacks,
+        async deploy(deployOpts = {}) {
+            await stacks();
+            return bootstrap({ engine: env, ...deployOpts });
         },
         remove() {
             fs.rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,8 @@ import { OperationRecord, Recorder } from "./recorder";
 import { checkResource } from "./rules";
 import { parseUrn } from "./urn";
 import { PropertyMap, stringProp } from "./values";
+import { preconditionFailure } from "./preconditions";
+import { factsOf, World } from "./world";
 
 /** The version the sandbox answers: that of the installed @pulumi/aws, so the engine sees the plugin it expects. */
 export const sandboxVersion = "7.48.0";
@@ -35,6 +37,8 @@ export class SandboxProvider implements provider.Provider {
     /** The fault knobs, or why they could not be read (then every operation fails with that message). */
     private readonly settings: FaultSettings | Error;
     private readonly recorder: Recorder;
+    /** The world shared with the other stacks' providers (SANDBOX_WORLD_DIR); without it, no cross-resource preconditions. */
+    private readonly world: World | undefined;
     private readonly cancelled = new AbortController();
     /** The last diff per URN: an update follows its diff in the same process, and its record names the changed keys. */
     private readonly lastDiffs = new Map<string, InputDiff>();
@@ -49,6 +53,7 @@ export class SandboxProvider implements provider.Provider {
             this.settings = e as Error;
         }
         this.recorder = new Recorder(env.SANDBOX_RECORD_FILE);
+        this.world = World.fromEnv(env);
         this.region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaultRegion;
     }
 
@@ -97,8 +102,11 @@ export class SandboxProvider implements provider.Provider {
         const region = this.regionOf(inputs);
         return this.recorded({ op: "create", type, urn, name, region, changedKeys: inputKeys(inputs) }, async () => {
             await this.gate(region, type);
+            this.requirePreconditions(type, urn, region, inputs);
             const { id, computed } = computeOutputs({ type, name, region, inputs });
-            return { id, outs: { ...computed, ...withoutDefaults(inputs) } };
+            const outs = { ...computed, ...withoutDefaults(inputs) };
+            this.world?.put({ urn, type, region, id, facts: factsOf(type, outs) });
+            return { id, outs };
         }, (r) => r.id);
     }
 
@@ -122,15 +130,21 @@ export class SandboxProvider implements provider.Provider {
         const changed = this.lastDiffs.get(urn)?.diffs;
         return this.recorded({ op: "update", type, urn, name, id, region, changedKeys: changed }, async () => {
             await this.gate(region, type);
+            this.requirePreconditions(type, urn, region, news);
             const fresh = computeOutputs({ type, name, region, inputs: news }).computed;
-            return { outs: { ...updatedComputed(type, olds, fresh), ...withoutDefaults(news) } };
+            const outs = { ...updatedComputed(type, olds, fresh), ...withoutDefaults(news) };
+            this.world?.put({ urn, type, region, id, facts: factsOf(type, outs) });
+            return { outs };
         });
     }
 
     async delete(id: string, urn: string, props: PropertyMap): Promise<void> {
         const { type, name } = parseUrn(urn);
         const region = this.regionOf(props ?? {});
-        await this.recorded({ op: "delete", type, urn, name, id, region }, () => this.gate(region, type));
+        await this.recorded({ op: "delete", type, urn, name, id, region }, async () => {
+            await this.gate(region, type);
+            this.world?.remove(urn, id);
+        });
     }
 
     async invoke(token: string, inputs: PropertyMap): Promise<provider.InvokeResult> {
@@ -155,6 +169,17 @@ export class SandboxProvider implements provider.Provider {
             return Promise.reject(this.settings);
         }
         return gate(this.settings, region, type, this.cancelled.signal);
+    }
+
+    /** Refuses, as AWS would at this call, an operation another resource's state forbids (preconditions.ts). */
+    private requirePreconditions(type: string, urn: string, region: string, inputs: PropertyMap): void {
+        if (this.world === undefined) {
+            return;
+        }
+        const failure = preconditionFailure({ type, urn, region, inputs }, this.world.list());
+        if (failure !== undefined) {
+            throw new Error(`sandbox: ${failure}`);
+        }
     }
 
     /** A resource's region: its own `region` input (aws v7), else the provider's. */

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { FailoverController, FailoverError, SetPostureResult } from "../automation";
+import { FailoverController, FailoverError, SetPostureResult, StatusResult } from "../automation";
 import { summarizeEngineError } from "../automation/driver/stack-state";
 import { projectRoot } from "../automation/engine/environment";
 import { writeFaultFile } from "../sandbox/faults";
@@ -20,12 +20,8 @@ function plain(outputs: OutputMap): Record<string, unknown> {
     return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
 }
 
-async function deploy(label: string, stack: Stack): Promise<Record<string, unknown>> {
-    const started = Date.now();
-    const result = await stack.up({ onOutput: () => undefined });
-    const changes = Object.entries(result.summary.resourceChanges ?? {}).map(([op, n]) => `${op} ${n}`).join(", ");
-    say(`  up ${label.padEnd(9)} ${result.summary.result} in ${seconds(Date.now() - started)} (${changes})`);
-    return plain(result.outputs);
+async function outputsOf(stack: Stack): Promise<Record<string, unknown>> {
+    return plain(await stack.outputs());
 }
 
 function report(title: string, result: SetPostureResult): void {
@@ -38,15 +34,33 @@ function report(title: string, result: SetPostureResult): void {
     if (result.remaining.length > 0) say(`    remaining when the region returns: ${result.remaining.join("; ")}`);
 }
 
+/** What Route 53's endpoint checks would report, from the sandbox's reachability model. */
+function sayEndpointChecks(status: StatusResult): void {
+    const health = status.endpointHealth;
+    if (health === undefined) {
+        return;
+    }
+    for (const region of ["primary", "secondary"] as const) {
+        const h = health.regions[region];
+        say(`  endpoint check ${region}: ${h.health}${h.reasons.length > 0 ? ` — ${h.reasons.join("; ")}` : ""}`);
+    }
+    if (health.failsOpen) {
+        say("  every endpoint check is unhealthy: Route 53 would answer every record anyway (fail open), so failover and the fence do nothing");
+    }
+}
+
 async function main(): Promise<void> {
     say("SANDBOX DRILL — a stand-in provider records every AWS resource; nothing reaches AWS.");
     const lab = createLab({ dir: path.join(projectRoot, ".sandbox", "drill") });
     const stacks = await lab.stacks();
 
-    say("\n1. Deploy both regions and the DNS layer (active-passive)");
-    const primary = await deploy("primary", stacks.primary);
-    const secondary = await deploy("secondary", stacks.secondary);
-    const dns = await deploy("dns", stacks.dns);
+    say("\n1. Bootstrap: both regions without replication, then with it, then the DNS layer (active-passive)");
+    const bootstrapped = await lab.deploy();
+    for (const step of bootstrapped.steps) {
+        const changes = Object.entries(step.changes).map(([op, n]) => `${op} ${n}`).join(", ");
+        say(`  ${step.phase.padEnd(27)} ${step.stack.padEnd(9)} ${step.status} in ${seconds(step.durationMs)}${changes ? ` (${changes})` : ""}`);
+    }
+    const [primary, secondary, dns] = [await outputsOf(stacks.primary), await outputsOf(stacks.secondary), await outputsOf(stacks.dns)];
     say(`  endpoint ${String(dns.recordFqdn)}: primary ${String(primary.endpointDnsName)}, secondary ${String(secondary.endpointDnsName)}`);
     const sameKeys = JSON.stringify(primary.hostKeyFingerprints) === JSON.stringify(secondary.hostKeyFingerprints);
     const sameUsers = primary.usersFingerprint === secondary.usersFingerprint;
@@ -59,9 +73,12 @@ async function main(): Promise<void> {
         identity: "drill",
         fence: sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json")),
         replicationMetrics: sandboxReplicationMetrics,
+        endpointHealth: lab.endpointHealth,
         // An unreachable region shows up as a step that fails or never finishes; 20 s is plenty in the sandbox.
         timeouts: { stepMs: 20_000 },
     });
+
+    sayEndpointChecks(await controller.status());
 
     say("\n2. Plan a failover (previews only, nothing changes)");
     const plan = await controller.plan("failover");
@@ -93,6 +110,7 @@ async function main(): Promise<void> {
     report("failover during the outage", await controller.setPosture("failover", { reason: "drill: us-east-1 outage" }));
     const status = await controller.status();
     say(`  fence: primary ${status.fence.primary}, secondary ${status.fence.secondary}`);
+    sayEndpointChecks(status);
 
     say("\n8. us-east-1 is back: the same command finishes the switch");
     writeFaultFile(lab.faultFile, {});

@@ -3,10 +3,12 @@
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { projectRoot } from "../engine/environment";
+import { defaultBackendUrl, projectRoot, sandboxWorldDir } from "../engine/environment";
 import { FailoverController } from "../driver/controller";
 import { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../../sandbox/fence";
+import { sandboxEndpointHealth } from "../../sandbox/endpoint-health";
+import { EndpointHealthSource } from "../driver/endpoint-health";
 import { StackKey } from "../driver/planner";
 import { ProgressEvent } from "../driver/types";
 import { parsePosture, Posture, validateWeights, Weights } from "../posture";
@@ -52,6 +54,19 @@ function fenceFrom(argv: GlobalArgs): RegionFenceClient | FenceClientOptions {
     return { endpoint: argv["cloudwatch-endpoint"] };
 }
 
+/**
+ * With --sandbox, the sandbox's reachability model answers what Route 53's endpoint checks report
+ * (from the world the sandbox keeps beside a file backend, and the faults in this process's
+ * environment); against AWS there is no source yet, and status shows none.
+ */
+function endpointHealthFrom(argv: GlobalArgs): EndpointHealthSource | undefined {
+    if (!argv.sandbox) {
+        return undefined;
+    }
+    const worldDir = sandboxWorldDir(argv.backend ?? defaultBackendUrl(argv["stack-dir"] ?? projectRoot));
+    return worldDir !== undefined ? sandboxEndpointHealth({ worldDir }) : undefined;
+}
+
 /** Builds the controller from the global flags. */
 export async function controllerFrom(argv: GlobalArgs): Promise<FailoverController> {
     return FailoverController.create({
@@ -63,6 +78,7 @@ export async function controllerFrom(argv: GlobalArgs): Promise<FailoverControll
         stacks: { primary: argv["primary-stack"], secondary: argv["secondary-stack"], dns: argv["dns-stack"] },
         fence: fenceFrom(argv),
         cloudWatch: { endpoint: argv["cloudwatch-endpoint"] },
+        endpointHealth: endpointHealthFrom(argv),
         // In the sandbox without an endpoint there is no CloudWatch: never fall back to AWS's.
         ...(argv.sandbox && argv["cloudwatch-endpoint"] === undefined ? { replicationMetrics: sandboxReplicationMetrics } : {}),
     });

@@ -5,6 +5,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { exitCodes, UsageError } from "./errors";
 import { withGlobalOptions } from "./options";
+import { bootstrapCommand } from "./commands/bootstrap";
 import { failbackCommand } from "./commands/failback";
 import { failoverCommand } from "./commands/failover";
 import { fenceCommand } from "./commands/fence";
@@ -27,6 +28,7 @@ export function cli(argv: readonly string[]) {
         .command(fenceCommand)
         .command(unfenceCommand)
         .command(historyCommand)
+        .command(bootstrapCommand)
         .demandCommand(1, "a command is required")
         .strict()
         .epilogue("Exit codes: 0 ok, 1 failed, 2 bad input (nothing changed), 3 degraded (serving, with skipped steps).")

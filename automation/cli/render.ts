@@ -1,5 +1,6 @@
 // Text rendering of the driver's results for humans. JSON output bypasses this entirely.
 import { AuditEntry } from "../driver/audit";
+import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
 import { FenceResult, PlanResult, SetPostureResult, StatusResult } from "../driver/types";
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -15,6 +16,7 @@ export function renderStatus(s: StatusResult): string {
         `serving:   ${s.serving ?? "(unknown)"}`,
         `capacity:  primary ${s.capacity.primary ?? "?"}, secondary ${s.capacity.secondary ?? "?"}`,
         `fence:     primary ${s.fence.primary}, secondary ${s.fence.secondary}`,
+        ...endpointHealthLines(s),
         `lock:      ${s.lock !== undefined ? `held by ${s.lock.identity} on ${s.lock.host} (pid ${s.lock.pid}, ${s.lock.operation}, since ${s.lock.since})` : "free"}`,
     ];
     if (s.unfinished !== undefined) {
@@ -92,4 +94,35 @@ export function renderHistory(entries: readonly AuditEntry[]): string {
         ["when", "who", "operation", "from", "to", "result", "reason"],
         ...entries.map((e) => [e.at, e.identity, e.operation, e.from ?? "-", e.to, e.result, e.reason ?? "-"]),
     ]);
+}
+
+/** The endpoint-check lines of `status`, when a health source answered. */
+function endpointHealthLines(s: StatusResult): string[] {
+    const health = s.endpointHealth;
+    if (health === undefined) {
+        return [];
+    }
+    const line = (region: "primary" | "secondary") => {
+        const h = health.regions[region];
+        return `${region} ${h.health}${h.reasons.length > 0 ? ` (${h.reasons.join("; ")})` : ""}`;
+    };
+    return [
+        `endpoint checks: ${line("primary")}; ${line("secondary")}`,
+        ...(health.failsOpen
+            ? ["WARNING: every endpoint check is unhealthy, so Route 53 answers every record as if healthy (fail open): failover and the fence do nothing"]
+            : []),
+    ];
+}
+
+/** One `bootstrap` step as a progress line. */
+export function renderBootstrapStep(step: BootstrapStepResult): string {
+    const changes = Object.entries(step.changes).map(([op, n]) => `${op} ${n}`).join(", ");
+    const what = step.status === "skipped" ? "skipped (already deployed)" : step.status === "unchanged" ? "unchanged" : `done (${changes})`;
+    return `${step.phase}: ${step.stack} ${what}${step.status === "skipped" ? "" : ` in ${(step.durationMs / 1000).toFixed(1)}s`}`;
+}
+
+/** `bootstrap` as text. */
+export function renderBootstrap(r: BootstrapResult): string {
+    const head = r.status === "unchanged" ? "already bootstrapped: nothing changed" : `bootstrapped in ${(r.durationMs / 1000).toFixed(1)}s`;
+    return [head, ...r.steps.map((s) => `  ${renderBootstrapStep(s)}`)].join("\n");
 }

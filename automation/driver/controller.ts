@@ -13,6 +13,8 @@ import { InvalidPostureError, parsePosture, Posture, postureSpec, RegionName, re
 import { estimateAllPostures } from "../pricing";
 import { program } from "../../stacks";
 import { AuditEntry, AuditLog, AuditOperation, resolveIdentity } from "./audit";
+import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
+import { readEndpointHealth } from "./endpoint-health";
 import { AbortedError, BadInputError, FailoverError, LockHolder, RegionUnreachableError, ReplicationBacklogError } from "./errors";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
 import { firstUnfinishedStep, Journal } from "./journal";
@@ -65,6 +67,7 @@ interface Context {
     readonly replication: ReplicationMetricsReader;
     readonly thresholds: ReplicationThresholds;
     readonly timeouts: Timeouts;
+    readonly endpointHealth: FailoverControllerOptions["endpointHealth"];
 }
 
 function positive(value: number | undefined, fallback: number, label: string): number {
@@ -195,7 +198,19 @@ export class FailoverController {
             replication: options.replicationMetrics ?? cloudWatchReplicationMetrics(options.cloudWatch),
             thresholds: { ...defaultReplicationThresholds, ...options.replicationThresholds },
             timeouts,
+            endpointHealth: options.endpointHealth,
         });
+    }
+
+    /**
+     * Brings an environment up from nothing, creating the stacks: both regions without replication,
+     * then with it, then DNS (automation/driver/bootstrap.ts). Needs no stack to exist, so it is
+     * static. Idempotent and resumable.
+     *
+     * @throws everything `bootstrap` throws.
+     */
+    static bootstrap(options: BootstrapOptions = {}): Promise<BootstrapResult> {
+        return bootstrap(options);
     }
 
     /**
@@ -238,6 +253,10 @@ export class FailoverController {
         const lock = readLock(this.ctx.lockPath);
         const unfinished = this.ctx.journal.unfinishedRun();
         const weights = state.dns?.weights;
+        const endpointHealth =
+            this.ctx.endpointHealth !== undefined
+                ? await readEndpointHealth(this.ctx.endpointHealth, { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs })
+                : undefined;
         return {
             stacks,
             ...(posture !== undefined ? { posture } : {}),
@@ -246,6 +265,7 @@ export class FailoverController {
             capacity: state.capacity,
             ...(lock !== undefined ? { lock } : {}),
             fence,
+            ...(endpointHealth !== undefined ? { endpointHealth } : {}),
             ...(unfinished !== undefined
                 ? {
                       unfinished: {

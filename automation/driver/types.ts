@@ -2,6 +2,7 @@
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { EngineEnvironment } from "../engine/environment";
 import { CapacityMode, Posture, RegionName, Weights } from "../posture";
+import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
 import { LockHolder } from "./errors";
 import { FenceClientOptions, RegionFenceClient } from "./fence-client";
 import { PlannedStep, StackKey } from "./planner";
@@ -32,6 +33,8 @@ export interface FailoverControllerOptions {
     readonly cloudWatch?: { readonly endpoint?: string; readonly region?: string; readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } };
     /** Backlog limits above which failback refuses. Defaults to `defaultReplicationThresholds`. */
     readonly replicationThresholds?: ReplicationThresholds;
+    /** Where `status` reads each region's endpoint-check health. Defaults to none (status then reports no endpoint health). */
+    readonly endpointHealth?: EndpointHealthSource;
     /** Timeouts. */
     readonly timeouts?: {
         /** How long one step's `up` may take before its region counts as unreachable, in ms. Defaults to 20 minutes. */
@@ -140,6 +143,8 @@ export interface StatusResult {
     readonly serving?: RegionName;
     readonly lock?: LockHolder;
     readonly fence: Readonly<Record<RegionName, FenceState>>;
+    /** What each region's endpoint check reports, and whether Route 53 would fail open (with an `endpointHealth` source). */
+    readonly endpointHealth?: { readonly regions: Readonly<Record<RegionName, EndpointHealth>>; readonly failsOpen: boolean };
     /** A switch that did not finish (the next run of the same posture resumes it). */
     readonly unfinished?: { readonly runId: string; readonly target: string; readonly firstUnfinishedStep?: string; readonly identity: string; readonly at: string };
 }

@@ -36,6 +36,21 @@ export interface EngineEnvironment {
     readonly envVars: Record<string, string>;
 }
 
+/** The state backend a project folder uses unless told otherwise: a file backend inside it. */
+export function defaultBackendUrl(projectDir: string): string {
+    return `file://${path.join(path.resolve(projectDir), ".pulumi-state")}`;
+}
+
+/**
+ * Where the sandbox keeps its shared world (what every stack's provider created, so one stack's
+ * provider can refuse what AWS would refuse given another stack's resources): next to a file
+ * backend's state, as the cloud that state describes. Undefined for other backends (then the
+ * sandbox has no shared world unless SANDBOX_WORLD_DIR is given).
+ */
+export function sandboxWorldDir(backendUrl: string): string | undefined {
+    return backendUrl.startsWith("file://") ? path.join(backendUrl.slice("file://".length), ".sandbox-world") : undefined;
+}
+
 /** Folder of the sandbox's `pulumi-resource-aws` executable. */
 export function sandboxBinDir(): string {
     return path.join(projectRoot, "sandbox", "bin");
@@ -71,7 +86,7 @@ export function ensureWritableFolder(dir: string, label: string): void {
 export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEnvironment {
     const projectDir = path.resolve(opts.projectDir ?? projectRoot);
     const sandbox = opts.sandbox ?? false;
-    const backendUrl = opts.backendUrl ?? `file://${path.join(projectDir, ".pulumi-state")}`;
+    const backendUrl = opts.backendUrl ?? defaultBackendUrl(projectDir);
     const pulumiHome = path.resolve(opts.pulumiHome ?? path.join(projectDir, ".pulumi-home"));
     const passphrase = opts.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE ?? (sandbox ? sandboxPassphrase : undefined);
     if (passphrase === undefined) {
@@ -83,6 +98,7 @@ export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEn
     ensureWritableFolder(pulumiHome, "PULUMI_HOME");
     const cliRoot = cliRootDir();
     const pathEntries = [path.join(cliRoot, "bin"), ...(sandbox ? [sandboxBinDir()] : []), process.env.PATH ?? ""];
+    const worldDir = sandbox ? sandboxWorldDir(backendUrl) : undefined;
     const envVars: Record<string, string> = {
         PULUMI_BACKEND_URL: backendUrl,
         PULUMI_CONFIG_PASSPHRASE: passphrase,
@@ -92,6 +108,7 @@ export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEn
         PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
         PATH: sandbox ? pathEntries.join(path.delimiter) : [path.join(cliRoot, "bin"), process.env.PATH ?? ""].join(path.delimiter),
         ...(sandbox ? { SFTP_FAILOVER_SANDBOX: "1" } : {}),
+        ...(worldDir !== undefined ? { SANDBOX_WORLD_DIR: worldDir } : {}),
         ...opts.extraEnv,
     };
     return { projectDir, backendUrl, pulumiHome, cliRoot, sandbox, envVars };

@@ -34,10 +34,7 @@ describe("operator CLI and embedding example against the sandbox", function () {
     before(async function () {
         lab = createLab();
         env = { ...process.env, ...lab.env.envVars };
-        const stacks = await lab.stacks();
-        for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
-            expect((await stack.up({ onOutput: () => undefined })).summary.result).to.equal("succeeded");
-        }
+        expect((await lab.deploy()).status).to.equal("bootstrapped");
         common = ["--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl, "--identity", "dana"];
     });
 

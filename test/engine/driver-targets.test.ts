@@ -15,9 +15,7 @@ describe("posture steps are targeted, fences keep one region serving (sandbox)",
     before(async function () {
         lab = createLab();
         stacks = await lab.stacks();
-        for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
-            await stack.up({ onOutput: () => undefined });
-        }
+        await lab.deploy();
     });
 
     after(() => lab?.remove());

@@ -20,14 +20,17 @@ describe("the three stacks under the real engine (sandbox)", function () {
         lab?.remove();
     });
 
-    it("deploys primary, secondary and dns, exporting what the driver reads", async function () {
-        const primary = await stacks.primary.up({ onOutput: () => undefined });
-        const secondary = await stacks.secondary.up({ onOutput: () => undefined });
-        const dns = await stacks.dns.up({ onOutput: () => undefined });
-        for (const result of [primary, secondary, dns]) {
-            expect(result.summary.result).to.equal("succeeded");
-            expect(result.summary.resourceChanges?.create ?? 0).to.be.greaterThan(1);
+    it("deploys primary, secondary and dns in the bootstrap order, exporting what the driver reads", async function () {
+        const deployed = await lab.deploy();
+        expect(deployed.status).to.equal("bootstrapped");
+        for (const step of deployed.steps.filter((s) => s.phase !== "regions-with-replication")) {
+            expect(step.changes.create ?? 0, `${step.phase} ${step.stack}`).to.be.greaterThan(1);
         }
+        const [primary, secondary, dns] = [
+            { outputs: await stacks.primary.outputs() },
+            { outputs: await stacks.secondary.outputs() },
+            { outputs: await stacks.dns.outputs() },
+        ];
         expect(primary.outputs.region.value).to.equal("us-east-1");
         expect(secondary.outputs.region.value).to.equal("us-west-2");
         expect(primary.outputs.endpointDnsName.value).to.match(/\.elb\.us-east-1\.amazonaws\.com$/);

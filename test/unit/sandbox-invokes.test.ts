@@ -5,9 +5,25 @@ import { hostedZoneIdFor } from "../../sandbox/hosted-zones";
 describe("sandbox invokes", () => {
     it("answers exactly the invokes docs/architecture.md allows", () => {
         expect([...supportedInvokes].sort()).to.deep.equal([
-            "aws:ec2/getAmi:getAmi", "aws:index/getAvailabilityZones:getAvailabilityZones", "aws:index/getCallerIdentity:getCallerIdentity",
+            "aws:ec2/getAmi:getAmi", "aws:ec2/getManagedPrefixList:getManagedPrefixList", "aws:index/getAvailabilityZones:getAvailabilityZones", "aws:index/getCallerIdentity:getCallerIdentity",
             "aws:index/getPartition:getPartition", "aws:index/getRegion:getRegion", "aws:route53/getZone:getZone",
         ]);
+    });
+
+    it("getManagedPrefixList answers Route 53's health-checker lists by name or filter, with a stable pl- id per region", () => {
+        const token = "aws:ec2/getManagedPrefixList:getManagedPrefixList";
+        const east = answerInvoke(token, { name: "com.amazonaws.us-east-1.route53-healthchecks" }, "us-east-1");
+        expect(east.id).to.match(/^pl-[0-9a-f]{17}$/);
+        expect(east).to.deep.include({ name: "com.amazonaws.us-east-1.route53-healthchecks", addressFamily: "IPv4", ownerId: "AWS" });
+        expect((east.entries as { cidr: string }[]).map((e) => e.cidr)).to.include("54.243.31.192/26");
+        const byFilter = answerInvoke(token, { filters: [{ name: "prefix-list-name", values: ["com.amazonaws.us-east-1.route53-healthchecks"] }] }, "us-east-1");
+        expect(byFilter.id).to.equal(east.id);
+        const west = answerInvoke(token, { region: "us-west-2", name: "com.amazonaws.us-west-2.route53-healthchecks" }, "us-east-1");
+        expect(west.id).to.not.equal(east.id);
+        const v6 = answerInvoke(token, { name: "com.amazonaws.us-east-1.ipv6.route53-healthchecks" }, "us-east-1");
+        expect(v6.addressFamily).to.equal("IPv6");
+        // Another region's name is not a list of this region, as with AWS.
+        expect(() => answerInvoke(token, { name: "com.amazonaws.us-west-2.route53-healthchecks" }, "us-east-1")).to.throw(/no managed prefix list in us-east-1 matches name com\.amazonaws\.us-west-2/);
     });
 
     it("getRegion honours a region argument, else answers the provider's region", () => {

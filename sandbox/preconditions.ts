@@ -1,0 +1,239 @@
+import { managedPrefixListById } from "./prefix-lists";
+import { canonicalType } from "./replacements";
+import { PropertyMap, reveal, stringProp } from "./values";
+import { factString, ofType, WorldResource } from "./world";
+
+/**
+ * Preconditions between resources: what AWS checks when a resource is created or updated, against
+ * other resources that already exist — possibly in another stack, so only the shared world
+ * (world.ts) can answer. They run at create and update, never at check or preview, because that is
+ * when AWS applies them: a `pulumi preview` of a wrong order succeeds on AWS too.
+ *
+ * Each rule cites its source. A refusal reads like AWS's: `<service> <API>: <Code>: <message>`.
+ */
+
+/** What a precondition sees of the operation. */
+export interface Operation {
+    readonly type: string;
+    readonly urn: string;
+    readonly region: string;
+    readonly inputs: PropertyMap;
+}
+
+/** Why AWS would refuse `op` given the world, or undefined when it would accept it. */
+export function preconditionFailure(op: Operation, world: readonly WorldResource[]): string | undefined {
+    const rule = rules[canonicalType(op.type)];
+    // The resource itself (an update) is not part of the world it is checked against.
+    return rule?.(op, world.filter((r) => r.urn !== op.urn));
+}
+
+type Rule = (op: Operation, world: readonly WorldResource[]) => string | undefined;
+
+/** The bucket name of an S3 ARN (`arn:aws:s3:::name` → `name`), or the value itself when it is a plain name. */
+export function bucketNameOfArn(arnOrName: string): string {
+    const match = /^arn:[^:]+:s3:::([^/]+)$/.exec(arnOrName);
+    return match !== null ? match[1] : arnOrName;
+}
+
+function bucketExists(world: readonly WorldResource[], name: string): boolean {
+    return world.some((r) => (r.type === "aws:s3/bucket:Bucket" || r.type === "aws:s3/bucketV2:BucketV2") && factString(r, "bucket") === name);
+}
+
+/** A bucket's versioning status as its BucketVersioning resource set it ("Enabled", "Suspended"), or undefined (never enabled). */
+export function versioningStatus(world: readonly WorldResource[], bucket: string): string | undefined {
+    const v = ofType(world, "aws:s3/bucketVersioning:BucketVersioning").find((r) => factString(r, "bucket") === bucket);
+    const config = v?.facts.versioningConfiguration as { status?: unknown } | undefined;
+    return typeof config?.status === "string" ? config.status : undefined;
+}
+
+/**
+ * S3 PutBucketReplication. "Both source and destination buckets must have versioning enabled"
+ * (S3 User Guide, "Requirements and considerations for replication"). S3's refusals as quoted in
+ * hashicorp/terraform-provider-aws#23578: "InvalidRequest: Destination bucket must have versioning
+ * enabled."; for the source, "InvalidRequest: Versioning must be 'Enabled' on the bucket to apply a
+ * replication configuration" (the message terraform-provider-aws's S3 resource retries on, and
+ * moto's own tests expect).
+ * A destination that does not exist is refused before its versioning is looked at; the sandbox's
+ * wording of that one ("Destination bucket must exist.") is its best knowledge, not a quote.
+ */
+const bucketReplication: Rule = (op, world) => {
+    const source = stringProp(op.inputs, "bucket") ?? "";
+    const api = `S3 PutBucketReplication on ${source}`;
+    if (!bucketExists(world, source)) {
+        return `${api}: NoSuchBucket: The specified bucket does not exist`;
+    }
+    if (versioningStatus(world, source) !== "Enabled") {
+        return `${api}: InvalidRequest: Versioning must be 'Enabled' on the bucket to apply a replication configuration`;
+    }
+    const rules = reveal(op.inputs.rules);
+    for (const rule of Array.isArray(rules) ? rules : []) {
+        const destination = (rule as { destination?: { bucket?: unknown } }).destination?.bucket;
+        if (typeof destination !== "string") {
+            continue;
+        }
+        const name = bucketNameOfArn(destination);
+        if (!bucketExists(world, name)) {
+            return `${api}: InvalidRequest: Destination bucket must exist. (${name})`;
+        }
+        if (versioningStatus(world, name) !== "Enabled") {
+            return `${api}: InvalidRequest: Destination bucket must have versioning enabled. (${name})`;
+        }
+    }
+    return undefined;
+};
+
+/** A DNS name as Route 53 compares it: lower case, no trailing dot, without the `dualstack.` an alias may add. */
+function dnsKey(name: string): string {
+    return name.toLowerCase().replace(/\.$/, "").replace(/^dualstack\./, "");
+}
+
+/** Alias targets that are Elastic Load Balancing names (`….elb.<region>.amazonaws.com`). */
+const elbName = /\.elb\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\.?$/i;
+
+/**
+ * Route 53 ChangeResourceRecordSets: an alias to a load balancer must name one that exists, in the
+ * hosted zone its DNS name belongs to (Route 53 API Reference, AliasTarget: "DNSName … the value
+ * that the API action DescribeLoadBalancers returns"; "HostedZoneId … the canonical hosted zone
+ * ID"). Route 53 refuses otherwise with InvalidChangeBatch, "Tried to create an alias that targets
+ * …, but the alias target name does not lie within the target zone".
+ */
+const aliasRecord: Rule = (op, world) => {
+    const aliases = reveal(op.inputs.aliases);
+    const type = stringProp(op.inputs, "type") ?? "A";
+    for (const alias of Array.isArray(aliases) ? aliases : []) {
+        const { name, zoneId } = alias as { name?: unknown; zoneId?: unknown };
+        if (typeof name !== "string" || !elbName.test(name)) {
+            continue;
+        }
+        const lb = ofType(world, "aws:lb/loadBalancer:LoadBalancer").find((r) => dnsKey(factString(r, "dnsName") ?? "") === dnsKey(name));
+        if (lb === undefined || factString(lb, "zoneId") !== zoneId) {
+            return `Route 53 ChangeResourceRecordSets: InvalidChangeBatch: [Tried to create an alias that targets ${dnsKey(name)}., type ${type} in zone ${String(zoneId)}, but the alias target name does not lie within the target zone]`;
+        }
+    }
+    return undefined;
+};
+
+/**
+ * Route 53 CreateHealthCheck / UpdateHealthCheck. A CALCULATED check's children must be health
+ * checks that exist (API Reference, NoSuchHealthCheck: "No health check exists with the specified
+ * ID"); a CLOUDWATCH_METRIC check must name an alarm that exists in the region it names
+ * (AlarmIdentifier: "the name of the CloudWatch alarm that you want Amazon Route 53 health
+ * checkers to use") — the sandbox's wording of that refusal is its own.
+ */
+const healthCheck: Rule = (op, world) => {
+    const type = stringProp(op.inputs, "type");
+    const checks = ofType(world, "aws:route53/healthCheck:HealthCheck");
+    if (type === "CALCULATED") {
+        const children = reveal(op.inputs.childHealthchecks);
+        for (const child of Array.isArray(children) ? children : []) {
+            if (!checks.some((c) => c.id === child)) {
+                return `Route 53 CreateHealthCheck: NoSuchHealthCheck: No health check exists with the specified ID ${String(child)}.`;
+            }
+        }
+    }
+    if (type === "CLOUDWATCH_METRIC") {
+        const name = stringProp(op.inputs, "cloudwatchAlarmName");
+        const region = stringProp(op.inputs, "cloudwatchAlarmRegion");
+        const alarms = ofType(world, "aws:cloudwatch/metricAlarm:MetricAlarm", region);
+        if (name !== undefined && !alarms.some((a) => factString(a, "name") === name)) {
+            return `Route 53 CreateHealthCheck: InvalidInput: the CloudWatch alarm ${name} does not exist in ${region ?? "(no region)"}`;
+        }
+    }
+    return undefined;
+};
+
+/** Default quota of inbound (and, separately, outbound) rules per security group, per address family (VPC User Guide, "Amazon VPC quotas"). */
+export const rulesPerSecurityGroup = 60;
+
+/**
+ * How many rules a rule counts as, and in which family's budget: a prefix-list rule counts as the
+ * list's maximum entries (VPC User Guide, "Prefix lists concepts and rules").
+ */
+function ruleWeight(facts: { cidrIpv6?: unknown; prefixListId?: unknown }, region: string): { family: "IPv4" | "IPv6"; weight: number } {
+    if (typeof facts.prefixListId === "string") {
+        const list = managedPrefixListById(region, facts.prefixListId);
+        return { family: list?.addressFamily ?? "IPv4", weight: list?.maxEntries ?? 1 };
+    }
+    return { family: typeof facts.cidrIpv6 === "string" ? "IPv6" : "IPv4", weight: 1 };
+}
+
+/**
+ * EC2 AuthorizeSecurityGroupIngress / AuthorizeSecurityGroupEgress (aws.vpc.SecurityGroupIngressRule
+ * and …EgressRule): the group, a referenced group and a referenced prefix list must exist in the
+ * rule's region (EC2 API error codes InvalidGroup.NotFound, InvalidPrefixListID.NotFound), and the
+ * group's rules of that direction and family must stay within the quota
+ * (RulesPerSecurityGroupLimitExceeded).
+ */
+function securityGroupRule(direction: "Ingress" | "Egress"): Rule {
+    const type = `aws:vpc/securityGroup${direction}Rule:SecurityGroup${direction}Rule`;
+    return (op, world) => {
+        const api = `EC2 AuthorizeSecurityGroup${direction}`;
+        const groups = ofType(world, "aws:ec2/securityGroup:SecurityGroup", op.region);
+        const groupId = stringProp(op.inputs, "securityGroupId");
+        for (const id of [groupId, stringProp(op.inputs, "referencedSecurityGroupId")]) {
+            if (id !== undefined && !groups.some((g) => g.id === id)) {
+                return `${api}: InvalidGroup.NotFound: The security group '${id}' does not exist`;
+            }
+        }
+        const prefixListId = stringProp(op.inputs, "prefixListId");
+        if (prefixListId !== undefined && managedPrefixListById(op.region, prefixListId) === undefined) {
+            return `${api}: InvalidPrefixListID.NotFound: The prefix list ID '${prefixListId}' does not exist`;
+        }
+        const mine = ruleWeight({ cidrIpv6: stringProp(op.inputs, "cidrIpv6"), prefixListId }, op.region);
+        const used = ofType(world, type, op.region)
+            .filter((r) => factString(r, "securityGroupId") === groupId)
+            .map((r) => ruleWeight(r.facts, op.region))
+            .filter((w) => w.family === mine.family)
+            .reduce((sum, w) => sum + w.weight, 0);
+        if (used + mine.weight > rulesPerSecurityGroup) {
+            return `${api}: RulesPerSecurityGroupLimitExceeded: The maximum number of rules per security group has been reached. (${groupId ?? ""}: ${used} + ${mine.weight} ${mine.family} ${direction.toLowerCase()} rules > ${rulesPerSecurityGroup})`;
+        }
+        return undefined;
+    };
+}
+
+/**
+ * ELBv2 CreateListener / ModifyListener: the load balancer and every forwarded-to target group must
+ * exist (ELBv2 API Reference, errors LoadBalancerNotFound, TargetGroupNotFound).
+ */
+const listener: Rule = (op, world) => {
+    const lbArn = stringProp(op.inputs, "loadBalancerArn");
+    if (lbArn !== undefined && !ofType(world, "aws:lb/loadBalancer:LoadBalancer").some((r) => r.id === lbArn)) {
+        return `ELBv2 CreateListener: LoadBalancerNotFound: One or more load balancers not found (${lbArn})`;
+    }
+    const groups = ofType(world, "aws:lb/targetGroup:TargetGroup");
+    for (const arn of forwardedTargetGroups(op.inputs.defaultActions)) {
+        if (!groups.some((g) => g.id === arn)) {
+            return `ELBv2 CreateListener: TargetGroupNotFound: One or more target groups not found (${arn})`;
+        }
+    }
+    return undefined;
+};
+
+/** The target group ARNs a listener's actions forward to (`targetGroupArn`, or `forward.targetGroups[].arn`). */
+export function forwardedTargetGroups(actions: unknown): string[] {
+    const list = reveal(actions);
+    if (!Array.isArray(list)) {
+        return [];
+    }
+    return list.flatMap((a) => {
+        const action = a as { type?: unknown; targetGroupArn?: unknown; forward?: { targetGroups?: { arn?: unknown }[] } };
+        if (action.type !== "forward") {
+            return [];
+        }
+        const arns = [action.targetGroupArn, ...(action.forward?.targetGroups ?? []).map((t) => t.arn)];
+        return arns.filter((x): x is string => typeof x === "string");
+    });
+}
+
+const rules: Readonly<Record<string, Rule>> = {
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": bucketReplication,
+    "aws:route53/record:Record": aliasRecord,
+    "aws:route53/healthCheck:HealthCheck": healthCheck,
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule("Ingress"),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": securityGroupRule("Egress"),
+    "aws:lb/listener:Listener": listener,
+};
+
+/** The types that have preconditions (for the README and tests). */
+export const typesWithPreconditions: readonly string[] = Object.keys(rules);

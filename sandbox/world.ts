@@ -1,0 +1,148 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { canonicalType } from "./replacements";
+import { PropertyMap, reveal } from "./values";
+
+/**
+ * The sandbox's shared world: what exists in the sandbox cloud, across stacks. Every stack's `up`
+ * runs its own engine and its own provider process, so no provider remembers what another one
+ * created; the world is how the primary's replication rule learns that the secondary's bucket
+ * does not exist yet, and how the lab tells whether Route 53's checkers can reach an endpoint.
+ *
+ * It is a folder (SANDBOX_WORLD_DIR) holding one small JSON file per resource, written whole under
+ * a temporary name and then renamed. A rename is atomic, so parallel provider processes never see
+ * half a file and never overwrite each other's resources (each owns the files of its own URNs);
+ * reading is listing the folder. Only the facts the preconditions and the reachability model need
+ * are kept — never a secret, never a whole property bag.
+ */
+
+/** One resource of the world. */
+export interface WorldResource {
+    readonly urn: string;
+    /** Canonical type token (`aws:alb/…` is stored as `aws:lb/…`). */
+    readonly type: string;
+    readonly region: string;
+    readonly id: string;
+    /** The type's facts (see `factKeys`); empty for types nothing reads. */
+    readonly facts: Readonly<Record<string, unknown>>;
+}
+
+/** Per type, the properties worth sharing. Everything here is configuration, never secret material. */
+const factKeys: Readonly<Record<string, readonly string[]>> = {
+    "aws:s3/bucket:Bucket": ["bucket", "arn"],
+    "aws:s3/bucketV2:BucketV2": ["bucket", "arn"],
+    "aws:s3/bucketVersioning:BucketVersioning": ["bucket", "versioningConfiguration"],
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": ["bucket", "rules"],
+    "aws:ec2/securityGroup:SecurityGroup": ["arn", "name", "vpcId", "ingress", "egress"],
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": [
+        "securityGroupId", "ipProtocol", "fromPort", "toPort", "cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId",
+    ],
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": [
+        "securityGroupId", "ipProtocol", "fromPort", "toPort", "cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId",
+    ],
+    "aws:lb/loadBalancer:LoadBalancer": ["arn", "name", "dnsName", "zoneId", "loadBalancerType", "internal", "ipAddressType", "securityGroups"],
+    "aws:lb/listener:Listener": ["arn", "loadBalancerArn", "port", "protocol", "defaultActions"],
+    "aws:lb/targetGroup:TargetGroup": ["arn", "name", "port", "protocol", "targetType", "healthCheck"],
+    "aws:ec2/launchTemplate:LaunchTemplate": ["name", "networkInterfaces", "vpcSecurityGroupIds", "latestVersion"],
+    "aws:autoscaling/group:Group": ["name", "minSize", "maxSize", "desiredCapacity", "targetGroupArns", "launchTemplate", "vpcZoneIdentifiers"],
+    "aws:route53/healthCheck:HealthCheck": [
+        "type", "fqdn", "ipAddress", "port", "childHealthchecks", "childHealthThreshold", "cloudwatchAlarmName", "cloudwatchAlarmRegion",
+        "invertHealthcheck", "disabled", "routingControlArn",
+    ],
+    "aws:route53/record:Record": ["zoneId", "name", "type", "aliases", "setIdentifier"],
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ["name", "arn"],
+};
+
+/** The facts of a resource of `type` from its state (inputs and outputs), secrets revealed only for the kept keys. */
+export function factsOf(type: string, state: PropertyMap): Record<string, unknown> {
+    const keys = factKeys[canonicalType(type)] ?? [];
+    return Object.fromEntries(keys.filter((k) => state[k] !== undefined && state[k] !== null).map((k) => [k, reveal(state[k])]));
+}
+
+const digest = (text: string, length: number): string => createHash("sha256").update(text).digest("hex").slice(0, length);
+
+/**
+ * The world in a folder. A provider process puts what it creates or updates and removes what it
+ * deletes; anyone (the lab, the CLI's sandbox health source, tests) reads it.
+ */
+export class World {
+    constructor(readonly dir: string) {}
+
+    /** The world of a provider's environment (SANDBOX_WORLD_DIR), or undefined when none is shared. */
+    static fromEnv(env: NodeJS.ProcessEnv): World | undefined {
+        const dir = env.SANDBOX_WORLD_DIR;
+        return dir === undefined || dir === "" ? undefined : new World(dir);
+    }
+
+    /**
+     * One file per resource instance: the URN alone is not enough, since a replacement creates the
+     * new instance (same URN, new id) before it deletes the old one.
+     */
+    private fileOf(urn: string, id: string): string {
+        return path.join(this.dir, `${digest(urn, 20)}-${digest(id, 12)}.json`);
+    }
+
+    /** Adds or replaces a resource. */
+    put(resource: WorldResource): void {
+        fs.mkdirSync(this.dir, { recursive: true });
+        const file = this.fileOf(resource.urn, resource.id);
+        const temp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, JSON.stringify({ ...resource, type: canonicalType(resource.type) }));
+        fs.renameSync(temp, file);
+    }
+
+    /** Removes a resource (a missing one is already gone). */
+    remove(urn: string, id: string): void {
+        fs.rmSync(this.fileOf(urn, id), { force: true });
+    }
+
+    /** Every resource, in no particular order. A missing folder is an empty world. */
+    list(): WorldResource[] {
+        let names: string[];
+        try {
+            names = fs.readdirSync(this.dir);
+        } catch (err) {
+            if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+                return [];
+            }
+            throw err;
+        }
+        const resources: WorldResource[] = [];
+        for (const name of names.filter((n) => n.endsWith(".json"))) {
+            try {
+                resources.push(JSON.parse(fs.readFileSync(path.join(this.dir, name), "utf8")) as WorldResource);
+            } catch (err) {
+                // Deleted between the listing and the read: it is gone, which is what a reader should see.
+                if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
+                    throw err;
+                }
+            }
+        }
+        return resources;
+    }
+}
+
+/** The resources of one type (canonical token), optionally in one region. */
+export function ofType(resources: readonly WorldResource[], type: string, region?: string): WorldResource[] {
+    return resources.filter((r) => r.type === type && (region === undefined || r.region === region));
+}
+
+/** A string fact, or undefined. */
+export function factString(r: WorldResource, key: string): string | undefined {
+    const v = r.facts[key];
+    return typeof v === "string" ? v : undefined;
+}
+
+/** A numeric fact (numbers may arrive as strings from some inputs), or undefined. */
+export function factNumber(r: WorldResource, key: string): number | undefined {
+    const v = r.facts[key];
+    const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+}
+
+/** A list-of-strings fact (empty when absent). */
+export function factStrings(r: WorldResource, key: string): string[] {
+    const v = r.facts[key];
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}

@@ -1,0 +1,147 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect } from "chai";
+import { BootstrapEvent } from "../../automation/driver/bootstrap";
+import { FailoverController } from "../../automation/driver/controller";
+import { AbortedError } from "../../automation/driver/errors";
+import { summarizeEngineError } from "../../automation/driver/stack-state";
+import { writeFaultFile } from "../../sandbox/faults";
+import { createLab, Lab } from "../../sandbox/lab";
+import { healthCheckListName, prefixListId } from "../../sandbox/prefix-lists";
+import { readRecords } from "../../sandbox/recorder";
+import { World } from "../../sandbox/world";
+
+// Issue 8, item 4: a fresh account can only be brought up in one order, and the sandbox now
+// refuses the wrong one as S3 does. The real program, the real engine, a fresh backend.
+
+const root = path.resolve(__dirname, "..", "..");
+
+const stepsOf = (r: { steps: readonly { phase: string; stack: string; status: string }[] }) => r.steps.map((s) => `${s.phase} ${s.stack} ${s.status}`);
+
+describe("bootstrap from nothing (sandbox)", function () {
+    let lab: Lab;
+
+    before(function () {
+        lab = createLab();
+    });
+
+    after(function () {
+        lab?.remove();
+    });
+
+    it("a plain up of the primary first is refused by the sandbox with S3's message", async function () {
+        const { primary } = await lab.stacks();
+        const error = await primary.up({ onOutput: () => undefined }).then(() => undefined, (err: unknown) => err);
+        expect(error, "up should have failed").to.not.equal(undefined);
+        expect(summarizeEngineError(error)).to.contain("S3 PutBucketReplication").and.to.contain("InvalidRequest: Destination bucket must exist.");
+    });
+
+    it("bootstrap then deploys both regions without replication, then with it, then dns — without touching the stack files", async function () {
+        const stackFilesBefore = ["primary", "secondary", "dns"].map((s) => fs.readFileSync(path.join(lab.dir, `Pulumi.${s}.yaml`), "utf8"));
+        const result = await lab.deploy();
+        expect(result.status).to.equal("bootstrapped");
+        expect(stepsOf(result)).to.deep.equal([
+            "regions-without-replication primary done",
+            "regions-without-replication secondary done",
+            "regions-with-replication primary done",
+            "regions-with-replication secondary done",
+            "dns dns done",
+        ]);
+        const stackFilesAfter = ["primary", "secondary", "dns"].map((s) => fs.readFileSync(path.join(lab.dir, `Pulumi.${s}.yaml`), "utf8"));
+        expect(stackFilesAfter).to.deep.equal(stackFilesBefore);
+        expect(stackFilesAfter.join("\n")).to.not.contain("replicationEnabled");
+        // Each replication rule was accepted only once the peer's bucket existed with versioning on.
+        const world = new World(lab.worldDir).list();
+        const rules = world.filter((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig").map((r) => r.id).sort();
+        expect(rules).to.deep.equal(["sftp-failover-primary-123456789012", "sftp-failover-secondary-123456789012"]);
+        const creates = readRecords(lab.recordFile).filter((r) => r.op === "create" && r.outcome === "ok");
+        const lastVersioning = Math.max(...creates.map((r, i) => (r.type === "aws:s3/bucketVersioning:BucketVersioning" ? i : -1)));
+        const firstRule = creates.findIndex((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+        expect(firstRule).to.be.greaterThan(lastVersioning);
+    });
+
+    it("a second bootstrap changes nothing and says so", async function () {
+        const result = await lab.deploy();
+        expect(result.status).to.equal("unchanged");
+        expect(stepsOf(result)).to.deep.equal([
+            "regions-without-replication primary skipped",
+            "regions-without-replication secondary skipped",
+            "regions-with-replication primary unchanged",
+            "regions-with-replication secondary unchanged",
+            "dns dns unchanged",
+        ]);
+    });
+
+    it("status reports each region's endpoint check from the reachability model, and the faults of the lab", async function () {
+        const controller = await FailoverController.create({ engine: lab.env, journalDir: path.join(lab.dir, ".failover"), endpointHealth: lab.endpointHealth });
+        const world = new World(lab.worldDir).list();
+        // Whether the deployed program admits Route 53's checkers on each NLB (issue 8, defect 1).
+        const admitsCheckers = (region: string) =>
+            world.some((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.facts.prefixListId === prefixListId(region, healthCheckListName(region)));
+        const status = await controller.status();
+        const health = status.endpointHealth;
+        expect(health, "status carries endpoint health").to.not.equal(undefined);
+        expect(health?.regions.primary.health).to.equal(admitsCheckers("us-east-1") ? "healthy" : "unhealthy");
+        expect(health?.regions.secondary.health).to.equal(admitsCheckers("us-west-2") ? "healthy" : "unhealthy");
+        expect(health?.failsOpen).to.equal(!admitsCheckers("us-east-1") && !admitsCheckers("us-west-2"));
+
+        writeFaultFile(lab.faultFile, { regions: { "us-east-1": "fail" } });
+        try {
+            const outage = (await controller.status()).endpointHealth;
+            expect(outage?.regions.primary.health).to.equal("unhealthy");
+            expect(outage?.regions.primary.reasons).to.include("region us-east-1 is unreachable (fault injected: fail)");
+            expect(outage?.regions.secondary.health).to.equal(health?.regions.secondary.health);
+        } finally {
+            writeFaultFile(lab.faultFile, {});
+        }
+    });
+
+    it("the CLI's bootstrap on the deployed lab prints that nothing changed, and its status shows the endpoint checks", function () {
+        const cli = (args: readonly string[]) =>
+            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), ...args, "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl], {
+                cwd: root, encoding: "utf8", input: "", env: { ...process.env, ...lab.env.envVars }, timeout: 300_000,
+            });
+        const again = cli(["bootstrap", "--yes"]);
+        expect(again.status, again.stderr).to.equal(0);
+        expect(again.stdout).to.contain("already bootstrapped: nothing changed");
+        const refused = cli(["bootstrap"]);
+        expect(refused.status).to.equal(2);
+        expect(refused.stderr).to.contain("--yes is required when stdin is not a terminal");
+        const status = cli(["status"]);
+        expect(status.status, status.stderr).to.equal(0);
+        expect(status.stdout).to.match(/endpoint checks: primary (healthy|unhealthy)/);
+    });
+});
+
+describe("bootstrap killed between phases (sandbox)", function () {
+    let lab: Lab;
+
+    before(function () {
+        lab = createLab();
+    });
+
+    after(function () {
+        lab?.remove();
+    });
+
+    it("stops when aborted after the first region, and a rerun finishes from where it stopped", async function () {
+        const abort = new AbortController();
+        const onProgress = (e: BootstrapEvent) => {
+            if (e.type === "step-end" && e.result.stack === "primary") {
+                abort.abort();
+            }
+        };
+        const error = await lab.deploy({ signal: abort.signal, onProgress }).then(() => undefined, (err: unknown) => err);
+        expect(error).to.be.instanceOf(AbortedError);
+        const rerun = await lab.deploy();
+        expect(rerun.status).to.equal("bootstrapped");
+        expect(stepsOf(rerun)).to.deep.equal([
+            "regions-without-replication primary skipped",
+            "regions-without-replication secondary done",
+            "regions-with-replication primary done",
+            "regions-with-replication secondary done",
+            "dns dns done",
+        ]);
+    });
+});

@@ -1,0 +1,129 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import { healthCheckListName, prefixListId } from "../../sandbox/prefix-lists";
+import { SandboxProvider } from "../../sandbox/provider";
+import { World } from "../../sandbox/world";
+
+// Two providers sharing one world folder stand for two stacks' engines, as in a lab.
+const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}::sftp-failover::${type}::${name}`;
+const bucketType = "aws:s3/bucket:Bucket";
+const versioningType = "aws:s3/bucketVersioning:BucketVersioning";
+const replicationType = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+
+async function bucket(p: SandboxProvider, stack: string, region: string, name: string, versioning: "Enabled" | "Suspended" | "none"): Promise<void> {
+    await p.create(urn(stack, bucketType, `${stack}-bucket`), { region, bucket: name });
+    if (versioning !== "none") {
+        await p.create(urn(stack, versioningType, `${stack}-versioning`), { region, bucket: name, versioningConfiguration: { status: versioning } });
+    }
+}
+
+function replicate(p: SandboxProvider, stack: string, region: string, source: string, destination: string) {
+    return p.create(urn(stack, replicationType, `${stack}-replication`), {
+        region, bucket: source, role: "arn:aws:iam::123456789012:role/r",
+        rules: [{ id: "to-peer-region", status: "Enabled", destination: { bucket: `arn:aws:s3:::${destination}` } }],
+    });
+}
+
+describe("sandbox preconditions between resources", () => {
+    let dir: string;
+    let primary: SandboxProvider;
+    let secondary: SandboxProvider;
+
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-world-"));
+        primary = new SandboxProvider({ env: { SANDBOX_WORLD_DIR: dir, AWS_REGION: "us-east-1" } });
+        secondary = new SandboxProvider({ env: { SANDBOX_WORLD_DIR: dir, AWS_REGION: "us-west-2" } });
+    });
+
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("refuses a replication rule to a bucket that does not exist yet, as S3 does", async () => {
+        await bucket(primary, "primary", "us-east-1", "b-primary", "Enabled");
+        const error = await replicate(primary, "primary", "us-east-1", "b-primary", "b-secondary").then(() => undefined, (e: Error) => e);
+        expect(error?.message).to.equal("sandbox: S3 PutBucketReplication on b-primary: InvalidRequest: Destination bucket must exist. (b-secondary)");
+    });
+
+    it("refuses a replication rule to a bucket of another stack whose versioning is not Enabled, with S3's message", async () => {
+        await bucket(primary, "primary", "us-east-1", "b-primary", "Enabled");
+        await bucket(secondary, "secondary", "us-west-2", "b-secondary", "Suspended");
+        const error = await replicate(primary, "primary", "us-east-1", "b-primary", "b-secondary").then(() => undefined, (e: Error) => e);
+        expect(error?.message).to.contain("InvalidRequest: Destination bucket must have versioning enabled.");
+    });
+
+    it("refuses a replication rule on a source bucket without versioning", async () => {
+        await bucket(primary, "primary", "us-east-1", "b-primary", "none");
+        await bucket(secondary, "secondary", "us-west-2", "b-secondary", "Enabled");
+        const error = await replicate(primary, "primary", "us-east-1", "b-primary", "b-secondary").then(() => undefined, (e: Error) => e);
+        expect(error?.message).to.contain("InvalidRequest: Versioning must be 'Enabled' on the bucket to apply a replication configuration");
+    });
+
+    it("accepts replication once both buckets exist with versioning on, whichever stack created them", async () => {
+        await bucket(primary, "primary", "us-east-1", "b-primary", "Enabled");
+        await bucket(secondary, "secondary", "us-west-2", "b-secondary", "Enabled");
+        await replicate(primary, "primary", "us-east-1", "b-primary", "b-secondary");
+        await replicate(secondary, "secondary", "us-west-2", "b-secondary", "b-primary");
+        expect(new World(dir).list().filter((r) => r.type === replicationType).map((r) => r.id).sort()).to.deep.equal(["b-primary", "b-secondary"]);
+    });
+
+    it("forgets a deleted resource, so what depended on it is refused again", async () => {
+        await bucket(primary, "primary", "us-east-1", "b-primary", "Enabled");
+        await bucket(secondary, "secondary", "us-west-2", "b-secondary", "Enabled");
+        await secondary.delete("b-secondary", urn("secondary", versioningType, "secondary-versioning"), { region: "us-west-2" });
+        const error = await replicate(primary, "primary", "us-east-1", "b-primary", "b-secondary").then(() => undefined, (e: Error) => e);
+        expect(error?.message).to.contain("Destination bucket must have versioning enabled.");
+    });
+
+    it("keeps the new instance of a replaced resource (created before the old one is deleted)", async () => {
+        const vUrn = urn("primary", versioningType, "v");
+        await primary.create(vUrn, { region: "us-east-1", bucket: "old", versioningConfiguration: { status: "Enabled" } });
+        await primary.create(vUrn, { region: "us-east-1", bucket: "new", versioningConfiguration: { status: "Enabled" } });
+        await primary.delete("old", vUrn, { region: "us-east-1" });
+        expect(new World(dir).list().map((r) => r.id)).to.deep.equal(["new"]);
+    });
+
+    it("refuses an alias record to a load balancer that does not exist, and accepts one to a load balancer another stack created", async () => {
+        const lb = await primary.create(urn("primary", "aws:lb/loadBalancer:LoadBalancer", "nlb"), { region: "us-east-1", name: "gw-nlb", loadBalancerType: "network" });
+        const record = (name: unknown, zoneId: unknown) =>
+            new SandboxProvider({ env: { SANDBOX_WORLD_DIR: dir } }).create(urn("dns", "aws:route53/record:Record", "r"), {
+                zoneId: "Z1", name: "sftp.example.com", type: "A", aliases: [{ name, zoneId, evaluateTargetHealth: true }],
+            });
+        const missing = await record("gone-0123456789abcdef.elb.us-east-1.amazonaws.com", "Z26RNL4JYFTOTI").then(() => undefined, (e: Error) => e);
+        expect(missing?.message).to.match(/InvalidChangeBatch: \[Tried to create an alias that targets gone-0123456789abcdef\.elb\.us-east-1\.amazonaws\.com\., type A/);
+        await record(lb.outs.dnsName, lb.outs.zoneId);
+    });
+
+    it("refuses a calculated health check whose child does not exist", async () => {
+        const p = new SandboxProvider({ env: { SANDBOX_WORLD_DIR: dir } });
+        const child = await p.create(urn("dns", "aws:route53/healthCheck:HealthCheck", "endpoint"), { type: "TCP", fqdn: "x.example.com", port: 22 });
+        await p.create(urn("dns", "aws:route53/healthCheck:HealthCheck", "ok"), { type: "CALCULATED", childHealthchecks: [child.id], childHealthThreshold: 1 });
+        const error = await p
+            .create(urn("dns", "aws:route53/healthCheck:HealthCheck", "bad"), { type: "CALCULATED", childHealthchecks: [child.id, "no-such-id"], childHealthThreshold: 2 })
+            .then(() => undefined, (e: Error) => e);
+        expect(error?.message).to.contain("NoSuchHealthCheck: No health check exists with the specified ID no-such-id.");
+    });
+
+    it("refuses a security group rule naming another region's prefix list, and counts a prefix list as its maximum entries", async () => {
+        const sg = await primary.create(urn("primary", "aws:ec2/securityGroup:SecurityGroup", "sg"), { region: "us-east-1", vpcId: "vpc-1" });
+        const rule = (name: string, extra: Record<string, unknown>) =>
+            primary.create(urn("primary", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name), {
+                region: "us-east-1", securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 22, toPort: 22, ...extra,
+            });
+        const west = prefixListId("us-west-2", healthCheckListName("us-west-2"));
+        const wrongRegion = await rule("west", { prefixListId: west }).then(() => undefined, (e: Error) => e);
+        expect(wrongRegion?.message).to.contain(`InvalidPrefixListID.NotFound: The prefix list ID '${west}' does not exist`);
+        const east = prefixListId("us-east-1", healthCheckListName("us-east-1"));
+        await rule("checkers", { prefixListId: east }); // 32 of 60
+        for (let i = 0; i < 28; i++) {
+            await rule(`client-${i}`, { cidrIpv4: `198.51.100.${i}/32` }); // 60 of 60
+        }
+        const over = await rule("one-too-many", { cidrIpv4: "203.0.113.0/24" }).then(() => undefined, (e: Error) => e);
+        expect(over?.message).to.contain("RulesPerSecurityGroupLimitExceeded");
+    });
+
+    it("applies no preconditions without a shared world (a provider on its own cannot know other stacks)", async () => {
+        const alone = new SandboxProvider({ env: {} });
+        await replicate(alone, "primary", "us-east-1", "b-primary", "b-secondary");
+    });
+});

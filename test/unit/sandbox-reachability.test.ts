@@ -1,0 +1,131 @@
+import { expect } from "chai";
+import { healthCheckListName, healthCheckerRangesIpv4, prefixListId } from "../../sandbox/prefix-lists";
+import { cidrContains, endpointReachability, failsOpen } from "../../sandbox/reachability";
+import { WorldResource } from "../../sandbox/world";
+
+/** How a hand-built region admits traffic on the listener port. */
+interface GatewayShape {
+    /** Extra sources on the NLB's listener port, besides the clients' CIDRs. */
+    readonly checkers?: "none" | "own-prefix-list" | "other-region-prefix-list" | "anywhere";
+    /** Whether the instances admit the gateway port from the NLB's group. */
+    readonly instancesAdmitNlb?: boolean;
+    readonly desired?: number;
+}
+
+const allowedCidrs = ["203.0.113.0/24", "198.51.100.0/24"];
+
+/**
+ * One region's gateway as SftpGateway declares it (components/sftp-gateway.ts): an NLB with a
+ * security group, a TCP listener forwarding to a target group on the SFTPGo port, an Auto Scaling
+ * group whose launch template gives the instances their own group.
+ */
+function gatewayWorld(region: string, shape: GatewayShape = {}): { world: WorldResource[]; dnsName: string } {
+    const r = (type: string, id: string, facts: Record<string, unknown>): WorldResource => ({ urn: `urn:${region}:${type}:${id}`, type, region, id, facts });
+    const lbSg = `sg-lb-${region}`;
+    const instanceSg = `sg-inst-${region}`;
+    const lbArn = `arn:aws:elasticloadbalancing:${region}:123456789012:loadbalancer/net/gw/0`;
+    const tgArn = `arn:aws:elasticloadbalancing:${region}:123456789012:targetgroup/gw/0`;
+    const dnsName = `gw-0123456789abcdef.elb.${region}.amazonaws.com`;
+    const ingress = (id: string, groupId: string, port: number, source: Record<string, unknown>) =>
+        r("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", id, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, ...source });
+    const checkerSource: Record<string, Record<string, unknown> | undefined> = {
+        none: undefined,
+        "own-prefix-list": { prefixListId: prefixListId(region, healthCheckListName(region)) },
+        "other-region-prefix-list": { prefixListId: prefixListId("eu-west-1", healthCheckListName("eu-west-1")) },
+        anywhere: { cidrIpv4: "0.0.0.0/0" },
+    };
+    const checkers = checkerSource[shape.checkers ?? "none"];
+    const world = [
+        r("aws:ec2/securityGroup:SecurityGroup", lbSg, { vpcId: "vpc-1" }),
+        r("aws:ec2/securityGroup:SecurityGroup", instanceSg, { vpcId: "vpc-1" }),
+        ...allowedCidrs.map((cidrIpv4, i) => ingress(`client-${i}`, lbSg, 22, { cidrIpv4 })),
+        ...(checkers !== undefined ? [ingress("checkers", lbSg, 22, checkers)] : []),
+        r("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "lb-out", { securityGroupId: lbSg, ipProtocol: "tcp", fromPort: 2022, toPort: 2022, referencedSecurityGroupId: instanceSg }),
+        ...((shape.instancesAdmitNlb ?? true) ? [ingress("from-lb", instanceSg, 2022, { referencedSecurityGroupId: lbSg })] : []),
+        r("aws:lb/loadBalancer:LoadBalancer", lbArn, { dnsName, loadBalancerType: "network", securityGroups: [lbSg], name: "gw" }),
+        r("aws:lb/targetGroup:TargetGroup", tgArn, { port: 2022, protocol: "TCP", name: "gw-tg" }),
+        r("aws:lb/listener:Listener", `${lbArn}/l`, { loadBalancerArn: lbArn, port: 22, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: tgArn }] }),
+        r("aws:ec2/launchTemplate:LaunchTemplate", `lt-${region}`, { networkInterfaces: [{ securityGroups: [instanceSg] }] }),
+        r("aws:autoscaling/group:Group", `asg-${region}`, { name: `asg-${region}`, desiredCapacity: shape.desired ?? 2, targetGroupArns: [tgArn], launchTemplate: { id: `lt-${region}`, version: "1" } }),
+    ];
+    return { world, dnsName };
+}
+
+function twoRegions(shape: GatewayShape) {
+    const east = gatewayWorld("us-east-1", shape);
+    const west = gatewayWorld("us-west-2", shape);
+    const world = [...east.world, ...west.world];
+    return [endpointReachability(world, east.dnsName, 22), endpointReachability(world, west.dnsName, 22)];
+}
+
+describe("sandbox reachability model", () => {
+    it("with the listener open only to allowedCidrs, the endpoint check of every region is unhealthy, so Route 53 fails open", () => {
+        const reports = twoRegions({ checkers: "none" });
+        for (const report of reports) {
+            expect(report.health).to.equal("unhealthy");
+            expect(report.checkers).to.deep.equal({ admitted: 0, total: healthCheckerRangesIpv4.length });
+            expect(report.clientCidrs).to.deep.equal(allowedCidrs);
+            expect(report.reasons.join("\n")).to.contain(`admits port 22 from 0 of ${healthCheckerRangesIpv4.length} Route 53 health checker ranges`);
+            expect(report.targetsInService).to.equal(2);
+        }
+        expect(failsOpen(reports)).to.equal(true);
+    });
+
+    it("with the region's route53-healthchecks prefix list on the listener port, every endpoint check is healthy", () => {
+        const reports = twoRegions({ checkers: "own-prefix-list" });
+        for (const report of reports) {
+            expect(report.health).to.equal("healthy");
+            expect(report.reasons).to.deep.equal([]);
+            expect(report.checkers.admitted).to.equal(report.checkers.total);
+            // Clients are still only the allowed CIDRs; the checkers come in through the list.
+            expect(report.clientCidrs).to.deep.equal(allowedCidrs);
+            expect(report.prefixLists).to.have.length(1);
+        }
+        expect(failsOpen(reports)).to.equal(false);
+    });
+
+    it("another region's prefix list admits nobody here (a prefix list applies only in its own region)", () => {
+        expect(twoRegions({ checkers: "other-region-prefix-list" }).map((r) => r.health)).to.deep.equal(["unhealthy", "unhealthy"]);
+    });
+
+    it("an open listener (0.0.0.0/0) admits the checkers", () => {
+        expect(twoRegions({ checkers: "anywhere" }).map((r) => r.health)).to.deep.equal(["healthy", "healthy"]);
+    });
+
+    it("is unhealthy when the instances do not admit the target port from the load balancer's group", () => {
+        const [east] = twoRegions({ checkers: "own-prefix-list", instancesAdmitNlb: false });
+        expect(east.health).to.equal("unhealthy");
+        expect(east.targetsInService).to.equal(0);
+        expect(east.reasons.join("\n")).to.contain("do not admit port 2022 from the load balancer's security group");
+    });
+
+    it("is unhealthy when the Auto Scaling group has no instances", () => {
+        const [east] = twoRegions({ checkers: "own-prefix-list", desired: 0 });
+        expect(east.health).to.equal("unhealthy");
+        expect(east.reasons.join("\n")).to.contain("desired capacity 0");
+    });
+
+    it("is unhealthy in a region made unreachable by an injected fault, and only there", () => {
+        const east = gatewayWorld("us-east-1", { checkers: "own-prefix-list" });
+        const west = gatewayWorld("us-west-2", { checkers: "own-prefix-list" });
+        const world = [...east.world, ...west.world];
+        const faults = { regions: { "us-east-1": "fail" as const }, types: {} };
+        const reports = [endpointReachability(world, east.dnsName, 22, faults), endpointReachability(world, west.dnsName, 22, faults)];
+        expect(reports.map((r) => r.health)).to.deep.equal(["unhealthy", "healthy"]);
+        expect(reports[0].reasons[0]).to.equal("region us-east-1 is unreachable (fault injected: fail)");
+        expect(failsOpen(reports)).to.equal(false);
+    });
+
+    it("is unhealthy for a name no load balancer has, or a port with no listener", () => {
+        const { world, dnsName } = gatewayWorld("us-east-1", { checkers: "own-prefix-list" });
+        expect(endpointReachability(world, "nothing.elb.us-east-1.amazonaws.com", 22).reasons).to.deep.equal(["no load balancer answers to nothing.elb.us-east-1.amazonaws.com"]);
+        expect(endpointReachability(world, dnsName, 2222).reasons.join("\n")).to.contain("has no listener on port 2222");
+    });
+
+    it("compares IPv4 ranges by containment", () => {
+        expect(cidrContains("0.0.0.0/0", "54.243.31.192/26")).to.equal(true);
+        expect(cidrContains("54.243.0.0/16", "54.243.31.192/26")).to.equal(true);
+        expect(cidrContains("54.243.31.192/27", "54.243.31.192/26")).to.equal(false);
+        expect(cidrContains("203.0.113.0/24", "54.243.31.192/26")).to.equal(false);
+    });
+});
