@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { EngineEnvironment, engineEnvironment, projectRoot } from "../automation/engine/environment";
+import { EngineEnvironment, engineEnvironment } from "../automation/engine/environment";
+import { resolveProjectDir } from "../automation/engine/locations";
 import { copyProjectForInlineRun, openStack } from "../automation/engine/workspace";
 import { ensureHostKeys } from "../scripts/hostkeys";
 
@@ -31,6 +32,8 @@ export interface Lab {
 }
 
 export interface LabOptions {
+    /** Project whose Pulumi files the lab copies. Defaults to `resolveProjectDir()`: the nearest folder at or above the current one holding Pulumi.yaml. */
+    readonly projectDir?: string;
     /** Folder of the lab. Defaults to a new temporary folder. */
     readonly dir?: string;
     /** Extra environment for the engine and the sandbox. Defaults to none. */
@@ -41,7 +44,7 @@ export interface LabOptions {
 export function createLab(opts: LabOptions = {}): Lab {
     const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "sftp-failover-lab-"));
     fs.rmSync(dir, { recursive: true, force: true });
-    copyProjectForInlineRun(projectRoot, dir);
+    copyProjectForInlineRun(resolveProjectDir(opts.projectDir), dir);
     const recordFile = path.join(dir, "sandbox-operations.jsonl");
     const faultFile = path.join(dir, "sandbox-faults.json");
     const env = engineEnvironment({

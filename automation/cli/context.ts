@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { projectRoot } from "../engine/environment";
+import { resolveProjectDir } from "../engine/locations";
 import { FailoverController } from "../driver/controller";
 import { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../../sandbox/fence";
@@ -36,9 +36,18 @@ export const processIo: Io = {
     },
 };
 
+/** The project folder the flags select (`--stack-dir`, else as `resolveProjectDir` finds it). */
+export function projectDirOf(argv: GlobalArgs): string {
+    try {
+        return resolveProjectDir(argv["stack-dir"]);
+    } catch (err) {
+        throw new UsageError((err as Error).message);
+    }
+}
+
 /** The folder of the journal, lock and audit log the flags select. */
 export function journalDirOf(argv: GlobalArgs): string {
-    return path.resolve(argv["journal-dir"] ?? path.join(argv["stack-dir"] ?? projectRoot, ".failover"));
+    return path.resolve(argv["journal-dir"] ?? path.join(projectDirOf(argv), ".failover"));
 }
 
 /**
