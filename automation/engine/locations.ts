@@ -104,7 +104,7 @@ function present(p: string): boolean {
  * A checkout's own folder wins over the per-user cache because its engine is built for that
  * checkout's pinned @pulumi/pulumi; an installed package never has one (npm does not ship it).
  */
-export function resolveEngineDir(option?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveEngineDir(option?: string, env: NodeJS.ProcessEnv = process.env, checkoutRoot: string = packageRoot()): string {
     if (option !== undefined && option !== "") {
         return path.resolve(option);
     }
@@ -112,7 +112,7 @@ export function resolveEngineDir(option?: string, env: NodeJS.ProcessEnv = proce
     if (fromEnv !== undefined && fromEnv !== "") {
         return path.resolve(fromEnv);
     }
-    const checkout = path.join(packageRoot(), ".pulumi-cli");
+    const checkout = path.join(checkoutRoot, ".pulumi-cli");
     return present(checkout) ? checkout : userEngineCache(env);
 }
 
