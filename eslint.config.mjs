@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["bin/**", "node_modules/**", ".pulumi-*/**", ".sandbox/**", ".tmp/**"] },
+  { ignores: ["dist/**", "bin/**", "node_modules/**", ".pulumi-*/**", ".sandbox/**", ".tmp/**"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { EngineEnvironment, engineEnvironment, projectRoot, sandboxWorldDir } from "../automation/engine/environment";
+import { EngineEnvironment, engineEnvironment, sandboxWorldDir } from "../automation/engine/environment";
+import { resolveProjectDir } from "../automation/engine/locations";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "../automation/driver/bootstrap";
 import { EndpointHealthSource } from "../automation/driver/endpoint-health";
 import { sandboxEndpointHealth } from "./endpoint-health";
@@ -43,6 +44,8 @@ export interface Lab {
 }
 
 export interface LabOptions {
+    /** Project whose Pulumi files the lab copies. Defaults to `resolveProjectDir()`: the nearest folder at or above the current one holding Pulumi.yaml. */
+    readonly projectDir?: string;
     /** Folder of the lab. Defaults to a new temporary folder. */
     readonly dir?: string;
     /** Extra environment for the engine and the sandbox. Defaults to none. */
@@ -53,7 +56,7 @@ export interface LabOptions {
 export function createLab(opts: LabOptions = {}): Lab {
     const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "sftp-failover-lab-"));
     fs.rmSync(dir, { recursive: true, force: true });
-    copyProjectForInlineRun(projectRoot, dir);
+    copyProjectForInlineRun(resolveProjectDir(opts.projectDir), dir);
     const recordFile = path.join(dir, "sandbox-operations.jsonl");
     const faultFile = path.join(dir, "sandbox-faults.json");
     const backendUrl = `file://${path.join(dir, ".state")}`;

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { FailoverController, FailoverError, SetPostureResult, StatusResult } from "../automation";
 import { summarizeEngineError } from "../automation/driver/stack-state";
-import { projectRoot } from "../automation/engine/environment";
+import { resolveProjectDir } from "../automation/engine/locations";
 import { writeFaultFile } from "../sandbox/faults";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence";
 import { createLab } from "../sandbox/lab";
@@ -51,7 +51,8 @@ function sayEndpointChecks(status: StatusResult): void {
 
 async function main(): Promise<void> {
     say("SANDBOX DRILL — a stand-in provider records every AWS resource; nothing reaches AWS.");
-    const lab = createLab({ dir: path.join(projectRoot, ".sandbox", "drill") });
+    const projectRoot = resolveProjectDir();
+    const lab = createLab({ projectDir: projectRoot, dir: path.join(projectRoot, ".sandbox", "drill") });
     const stacks = await lab.stacks();
 
     say("\n1. Bootstrap: both regions without replication, then with it, then the DNS layer (active-passive)");
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
         say(`  ${entry.at} ${entry.identity} ${entry.operation} ${change}: ${entry.result} (${entry.reason ?? "no reason given"})`);
     }
     const operations = fs.existsSync(lab.recordFile) ? fs.readFileSync(lab.recordFile, "utf8").split("\n").filter(Boolean).length : 0;
-    say(`\nThe sandbox recorded ${operations} provider operations in ${path.relative(projectRoot, lab.recordFile)}.`);
+    say(`\nThe sandbox recorded ${operations} provider operations in ${path.relative(process.cwd(), lab.recordFile)}.`);
 }
 
 main().catch((err: unknown) => {

@@ -3,16 +3,22 @@ import * as pulumi from "@pulumi/pulumi";
 /** The roles a stack of this project can play. */
 export type StackRole = "regional" | "dns";
 
+/** What the caller of the program knows that the engine does not tell an inline program. */
+export interface ProgramOptions {
+    /** Folder relative config paths (usersFile) are read from. Defaults to the engine's project root, else the nearest folder at or above the current one holding Pulumi.yaml. */
+    readonly projectDir?: string;
+}
+
 /**
  * The program of every stack: reads the stack's role from typed config and builds that stack.
  * Used as the entry point of the Pulumi project (stacks/main.ts) and as the inline program of the
  * Automation API driver, so both run exactly the same code.
  */
-export async function program(): Promise<Record<string, unknown>> {
+export async function program(opts: ProgramOptions = {}): Promise<Record<string, unknown>> {
     const role = new pulumi.Config().require("role", { allowedValues: ["regional", "dns"] }) as StackRole;
     switch (role) {
         case "regional":
-            return (await import("./regional")).regionalStack();
+            return (await import("./regional")).regionalStack(opts);
         case "dns":
             return (await import("./dns")).dnsStack();
         default:

@@ -3,7 +3,8 @@
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { defaultBackendUrl, projectRoot, sandboxWorldDir } from "../engine/environment";
+import { defaultBackendUrl, sandboxWorldDir } from "../engine/environment";
+import { resolveProjectDir } from "../engine/locations";
 import { FailoverController } from "../driver/controller";
 import { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../../sandbox/fence";
@@ -38,9 +39,18 @@ export const processIo: Io = {
     },
 };
 
+/** The project folder the flags select (`--stack-dir`, else as `resolveProjectDir` finds it). */
+export function projectDirOf(argv: GlobalArgs): string {
+    try {
+        return resolveProjectDir(argv["stack-dir"]);
+    } catch (err) {
+        throw new UsageError((err as Error).message);
+    }
+}
+
 /** The folder of the journal, lock and audit log the flags select. */
 export function journalDirOf(argv: GlobalArgs): string {
-    return path.resolve(argv["journal-dir"] ?? path.join(argv["stack-dir"] ?? projectRoot, ".failover"));
+    return path.resolve(argv["journal-dir"] ?? path.join(projectDirOf(argv), ".failover"));
 }
 
 /**
@@ -63,7 +73,7 @@ function endpointHealthFrom(argv: GlobalArgs): EndpointHealthSource | undefined 
     if (!argv.sandbox) {
         return undefined;
     }
-    const worldDir = sandboxWorldDir(argv.backend ?? defaultBackendUrl(argv["stack-dir"] ?? projectRoot));
+    const worldDir = sandboxWorldDir(argv.backend ?? defaultBackendUrl(projectDirOf(argv)));
     return worldDir !== undefined ? sandboxEndpointHealth({ worldDir }) : undefined;
 }
 

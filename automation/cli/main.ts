@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The operator CLI: `failover <verb>`. One module per verb in commands/; this file only wires
+// The operator CLI: `sftp-failover <verb>`. One module per verb in commands/; this file only wires
 // them together, refuses unknown flags (.strict()) and maps usage errors to exit code 2.
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { packageName, packageVersion } from "../engine/locations";
 import { exitCodes, UsageError } from "./errors";
 import { withGlobalOptions } from "./options";
 import { bootstrapCommand } from "./commands/bootstrap";
@@ -18,7 +19,8 @@ import { unfenceCommand } from "./commands/unfence";
 /** Builds the parser (exported for tests that inspect it without spawning). */
 export function cli(argv: readonly string[]) {
     return withGlobalOptions(yargs(argv as string[]))
-        .scriptName("failover")
+        // One name for the package, the bin and the help.
+        .scriptName(packageName)
         .usage("$0 <command> [options]\n\nSwitch the SFTP service's failover posture safely, in order, resumably.")
         .command(statusCommand)
         .command(planCommand)
@@ -37,7 +39,7 @@ export function cli(argv: readonly string[]) {
             throw err ?? new UsageError(msg);
         })
         .help()
-        .version(false)
+        .version(packageVersion())
         .wrap(Math.min(110, process.stdout.columns ?? 110));
 }
 

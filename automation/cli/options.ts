@@ -22,7 +22,7 @@ export interface GlobalArgs {
 export function withGlobalOptions<T>(y: Argv<T>) {
     return y
         .option("json", { type: "boolean", default: false, describe: "Print only JSON on stdout (progress still goes to stderr)" })
-        .option("stack-dir", { type: "string", describe: "Project folder holding Pulumi.yaml and the stack files (default: the repository root)" })
+        .option("stack-dir", { type: "string", describe: "Project folder holding Pulumi.yaml and the stack files (default: $SFTP_FAILOVER_PROJECT_DIR, else the nearest folder at or above the current one holding Pulumi.yaml)" })
         .option("backend", { type: "string", describe: "State backend URL (default: file://<stack-dir>/.pulumi-state)" })
         .option("sandbox", { type: "boolean", default: false, describe: "Run against the sandbox provider (nothing reaches AWS)" })
         .option("identity", { type: "string", describe: "Who is acting, for the audit log (default: the OS user)" })

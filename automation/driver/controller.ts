@@ -5,10 +5,11 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
-import { EngineEnvironment, engineEnvironment, projectRoot } from "../engine/environment";
-import { openStack } from "../engine/workspace";
+import { EngineEnvironment, engineEnvironment } from "../engine/environment";
+import { resolveProjectDir } from "../engine/locations";
+import { openStack, pulumiCommandOf } from "../engine/workspace";
 import { InvalidPostureError, parsePosture, Posture, postureSpec, RegionName, regionNames, servingRegion, validateWeights, Weights } from "../posture";
 import { estimateAllPostures } from "../pricing";
 import { program } from "../../stacks";
@@ -113,7 +114,7 @@ function newRunId(): string {
 
 /** The stacks the backend holds, by short name. */
 async function existingStackNames(env: EngineEnvironment): Promise<string[]> {
-    const pulumiCommand = await PulumiCommand.get({ root: env.cliRoot, skipVersionCheck: true });
+    const pulumiCommand = await pulumiCommandOf(env);
     const ws = await LocalWorkspace.create({
         workDir: env.projectDir,
         pulumiHome: env.pulumiHome,
@@ -155,7 +156,7 @@ export class FailoverController {
         try {
             env =
                 options.engine ??
-                engineEnvironment({ projectDir: options.projectDir, backendUrl: options.backendUrl, sandbox: options.sandbox });
+                engineEnvironment({ projectDir: options.projectDir, engineDir: options.engineDir, backendUrl: options.backendUrl, sandbox: options.sandbox });
         } catch (err) {
             throw new BadInputError((err as Error).message, { cause: err });
         }
@@ -216,10 +217,16 @@ export class FailoverController {
     /**
      * Reads the audit log without opening any stack (the engine is not needed to read history).
      *
-     * Never throws for a missing log (it reads as empty).
+     * Never throws for a missing log (it reads as empty). Throws BadInputError when neither option
+     * names a folder and no project is found (see `resolveProjectDir`).
      */
     static async readHistory(options: Pick<FailoverControllerOptions, "projectDir" | "journalDir"> = {}, query: HistoryOptions = {}): Promise<AuditEntry[]> {
-        const dir = path.resolve(options.journalDir ?? path.join(options.projectDir ?? projectRoot, ".failover"));
+        let dir: string;
+        try {
+            dir = path.resolve(options.journalDir ?? path.join(resolveProjectDir(options.projectDir), ".failover"));
+        } catch (err) {
+            throw new BadInputError((err as Error).message, { cause: err });
+        }
         return new AuditLog(path.join(dir, "audit.jsonl")).read({ since: query.since, limit: query.limit });
     }
 

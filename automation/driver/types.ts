@@ -11,15 +11,17 @@ import { CostEstimate } from "../pricing";
 
 /** Options of `FailoverController.create`. */
 export interface FailoverControllerOptions {
-    /** Folder holding Pulumi.yaml and the stack files. Defaults to the repository root. */
+    /** Folder holding Pulumi.yaml and the stack files. Defaults to `$SFTP_FAILOVER_PROJECT_DIR`, else the nearest folder at or above the current one holding Pulumi.yaml. */
     readonly projectDir?: string;
+    /** Folder holding the engine (`bin/pulumi`). Defaults to `$PULUMI_CLI_CACHE`, else a checkout's `.pulumi-cli`, else `~/.cache/sftp-failover/pulumi-cli`. */
+    readonly engineDir?: string;
     /** Stack names by role. Defaults to `primary`, `secondary`, `dns`. */
     readonly stacks?: Partial<Readonly<Record<StackKey, string>>>;
     /** State backend URL. Defaults to `file://<projectDir>/.pulumi-state`. */
     readonly backendUrl?: string;
     /** Run against the sandbox provider. Defaults to false. */
     readonly sandbox?: boolean;
-    /** A fully resolved engine environment; when given, projectDir/backendUrl/sandbox are ignored. Defaults to one built from them. */
+    /** A fully resolved engine environment; when given, projectDir/engineDir/backendUrl/sandbox are ignored. Defaults to one built from them. */
     readonly engine?: EngineEnvironment;
     /** Who is acting, for the audit log and the lock. Defaults to the OS user. */
     readonly identity?: string;

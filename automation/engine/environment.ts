@@ -1,5 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { resolveEngineDir, resolveProjectDir, sandboxBinDir } from "./locations";
+
+export { sandboxBinDir } from "./locations";
 
 /** The Pulumi project every stack of this repository belongs to. */
 export const projectName = "sftp-failover";
@@ -7,13 +10,12 @@ export const projectName = "sftp-failover";
 /** The fixed passphrase of sandbox state. It protects nothing real: sandbox state never holds a real secret. */
 export const sandboxPassphrase = "sandbox-passphrase-not-for-real-stacks";
 
-/** The repository root (where Pulumi.yaml lives). */
-export const projectRoot = path.resolve(__dirname, "..", "..");
-
 /** Where the engine runs: which backend, which passphrase, and whether AWS is the sandbox. */
 export interface EngineEnvironmentOptions {
-    /** Folder holding Pulumi.yaml and the stack files. Defaults to the repository root. */
+    /** Folder holding Pulumi.yaml and the stack files. Defaults to `$SFTP_FAILOVER_PROJECT_DIR`, else the nearest folder at or above the current one holding Pulumi.yaml. */
     readonly projectDir?: string;
+    /** Folder holding the engine (`bin/pulumi`). Defaults to `$PULUMI_CLI_CACHE`, else a checkout's `.pulumi-cli`, else `~/.cache/sftp-failover/pulumi-cli` (see locations.ts). */
+    readonly engineDir?: string;
     /** State backend URL. Defaults to `file://<projectDir>/.pulumi-state`. */
     readonly backendUrl?: string;
     /** Run against the sandbox provider instead of AWS. Defaults to false. */
@@ -51,14 +53,9 @@ export function sandboxWorldDir(backendUrl: string): string | undefined {
     return backendUrl.startsWith("file://") ? path.join(backendUrl.slice("file://".length), ".sandbox-world") : undefined;
 }
 
-/** Folder of the sandbox's `pulumi-resource-aws` executable. */
-export function sandboxBinDir(): string {
-    return path.join(projectRoot, "sandbox", "bin");
-}
-
-/** Folder `scripts/ensure-pulumi` fills with the CLI (`<root>/bin/pulumi`). */
+/** Folder `scripts/ensure-pulumi` fills with the CLI (`<root>/bin/pulumi`), by the rule of `resolveEngineDir`. */
 export function cliRootDir(): string {
-    return process.env.PULUMI_CLI_CACHE ?? path.join(projectRoot, ".pulumi-cli");
+    return resolveEngineDir();
 }
 
 /**
@@ -84,7 +81,7 @@ export function ensureWritableFolder(dir: string, label: string): void {
  * the only `aws` plugin it can find is ours, on PATH.
  */
 export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEnvironment {
-    const projectDir = path.resolve(opts.projectDir ?? projectRoot);
+    const projectDir = resolveProjectDir(opts.projectDir);
     const sandbox = opts.sandbox ?? false;
     const backendUrl = opts.backendUrl ?? defaultBackendUrl(projectDir);
     const pulumiHome = path.resolve(opts.pulumiHome ?? path.join(projectDir, ".pulumi-home"));
@@ -96,7 +93,7 @@ export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEn
         ensureWritableFolder(backendUrl.slice("file://".length), "backend folder");
     }
     ensureWritableFolder(pulumiHome, "PULUMI_HOME");
-    const cliRoot = cliRootDir();
+    const cliRoot = resolveEngineDir(opts.engineDir);
     const pathEntries = [path.join(cliRoot, "bin"), ...(sandbox ? [sandboxBinDir()] : []), process.env.PATH ?? ""];
     const worldDir = sandbox ? sandboxWorldDir(backendUrl) : undefined;
     const envVars: Record<string, string> = {

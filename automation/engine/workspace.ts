@@ -4,18 +4,33 @@ import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation"
 import * as YAML from "yaml";
 import { program } from "../../stacks";
 import { EngineEnvironment, projectName } from "./environment";
+import { ensureEngineCommand, engineDirVariable } from "./locations";
+
+/**
+ * The engine's `pulumi` command. Throws a one-line error naming the folder and how to fill it when
+ * there is no engine there, instead of the Automation API's bare `spawn … ENOENT`.
+ */
+export async function pulumiCommandOf(env: EngineEnvironment): Promise<PulumiCommand> {
+    const binary = path.join(env.cliRoot, "bin", "pulumi");
+    if (!fs.existsSync(binary)) {
+        throw new Error(`no Pulumi engine at ${binary} (run ${ensureEngineCommand()}, or set ${engineDirVariable} to a folder holding bin/pulumi)`);
+    }
+    return PulumiCommand.get({ root: env.cliRoot, skipVersionCheck: true });
+}
 
 /**
  * Opens (creating it if needed) one stack of the project with the Automation API.
  *
  * The program runs inline — the same `program()` as stacks/main.ts — so the driver, the drill and
  * the tests run exactly the project's code, while stack config stays in the project's
- * Pulumi.<stack>.yaml files where operators read and review it.
+ * Pulumi.<stack>.yaml files where operators read and review it. The program is told the project
+ * folder: an inline program gets no root directory from the engine, and the folder this code was
+ * loaded from is the package's, not the project's.
  */
 export async function openStack(stackName: string, env: EngineEnvironment): Promise<Stack> {
-    const pulumiCommand = await PulumiCommand.get({ root: env.cliRoot, skipVersionCheck: true });
+    const pulumiCommand = await pulumiCommandOf(env);
     return LocalWorkspace.createOrSelectStack(
-        { stackName, projectName, program },
+        { stackName, projectName, program: () => program({ projectDir: env.projectDir }) },
         { workDir: env.projectDir, pulumiHome: env.pulumiHome, envVars: env.envVars, pulumiCommand },
     );
 }

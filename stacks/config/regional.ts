@@ -95,24 +95,25 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 /**
- * The folder relative paths are resolved against: the project root (where Pulumi.yaml lives),
- * whether the program runs under `pulumi up`, the Automation API, or a test. The engine's root
- * directory is used only when it really holds Pulumi.yaml: inline programs of the Automation API
- * receive a placeholder there, so the fallback is the project this file belongs to.
+ * The folder relative paths are resolved against: the project root (where Pulumi.yaml lives).
+ * The caller's word wins (the driver runs the program inline and knows the project); then the
+ * engine's root directory, when it really holds Pulumi.yaml (`pulumi up` by hand; inline programs
+ * receive a placeholder there); then the nearest folder at or above the current one holding
+ * Pulumi.yaml. Never the folder of this file, which is inside the package once installed.
  */
-function projectDir(): string {
+function projectDir(given: string | undefined): string {
+    if (given !== undefined) {
+        return given;
+    }
     const fromEngine = pulumi.runtime.getRootDirectory();
     if (path.isAbsolute(fromEngine) && fs.existsSync(path.join(fromEngine, "Pulumi.yaml"))) {
         return fromEngine;
     }
-    let dir = __dirname;
-    for (let i = 0; i < 5; i++) {
-        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
-            return dir;
-        }
+    let dir = process.cwd();
+    while (!fs.existsSync(path.join(dir, "Pulumi.yaml")) && path.dirname(dir) !== dir) {
         dir = path.dirname(dir);
     }
-    return process.cwd();
+    return fs.existsSync(path.join(dir, "Pulumi.yaml")) ? dir : process.cwd();
 }
 
 function readUsers(file: string): SftpUser[] {
@@ -195,7 +196,7 @@ function loadCapacity(config: pulumi.Config): CapacitySettings {
  * Loads and validates the whole regional config. Asynchronous only because the host keys are a
  * secret Output; their plaintext stays in this process and leaves it only wrapped in pulumi.secret.
  */
-export async function loadRegionalConfig(): Promise<RegionalConfig> {
+export async function loadRegionalConfig(opts: { readonly projectDir?: string } = {}): Promise<RegionalConfig> {
     const config = new pulumi.Config();
     const region = checkRegion("region", config.require("region"));
     const regionName = config.require("regionName", { allowedValues: [...regionNames] }) as RegionName;
@@ -252,7 +253,7 @@ export async function loadRegionalConfig(): Promise<RegionalConfig> {
     }
 
     const usersFileSetting = config.get("usersFile") ?? "users.yaml";
-    const usersFile = path.resolve(projectDir(), usersFileSetting);
+    const usersFile = path.resolve(projectDir(opts.projectDir), usersFileSetting);
     const users = readUsers(usersFile);
 
     const rawHostKeys = await valueOf(config.requireSecretObject<unknown>("hostKeys"));

@@ -115,7 +115,7 @@ describe("operator CLI and embedding example against the sandbox", function () {
         try {
             // The example imports the package by name; here that name is this checkout's entry point.
             const file = path.join(dir, "example.ts");
-            fs.writeFileSync(file, example!.replace('from "pulumi-sftp-failover"', `from ${JSON.stringify(path.join(root, "index"))}`));
+            fs.writeFileSync(file, example!.replace('from "sftp-failover"', `from ${JSON.stringify(path.join(root, "index"))}`));
             const tsc = spawnSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--esModuleInterop", "--skipLibCheck", "--target", "ES2022", "--module", "commonjs", "--moduleResolution", "node", "--types", "node", file], { cwd: root, encoding: "utf8" });
             expect(tsc.status, tsc.stdout + tsc.stderr).to.equal(0);
             const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", file], {

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { ensureHostKeys, hostKeyConfigEntries } from "../../scripts/hostkeys";
 import { loadHostKeys } from "../../components/host-keys";
-import { cliRootDir, engineEnvironment, projectRoot } from "../../automation/engine/environment";
+import { cliRootDir, engineEnvironment } from "../../automation/engine/environment";
 import { openStack } from "../../automation/engine/workspace";
 import { fixtureHostKeys, fixtures } from "../unit/regional-harness";
 
@@ -13,6 +13,7 @@ import { fixtureHostKeys, fixtures } from "../unit/regional-harness";
 // the round trip through real stack config needs the pulumi CLI (scripts/ensure-pulumi) and is
 // skipped where it has not been built.
 
+const projectRoot = path.resolve(__dirname, "..", "..");
 const script = path.join(projectRoot, "scripts", "hostkeys.ts");
 
 function hostkeys(args: string[]): { status: number | null; stdout: string; stderr: string } {

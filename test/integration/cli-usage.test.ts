@@ -74,7 +74,7 @@ describe("operator CLI as a user runs it", function () {
         const r = failover(["--help"]);
         expect(r.status).to.equal(0);
         for (const verb of verbs) {
-            expect(r.stdout).to.match(new RegExp(`failover ${verb}\\b`));
+            expect(r.stdout).to.match(new RegExp(`sftp-failover ${verb}\\b`));
         }
         expect(r.stdout).to.contain("Exit codes: 0 ok, 1 failed, 2 bad input (nothing changed), 3 degraded");
     });
@@ -83,7 +83,7 @@ describe("operator CLI as a user runs it", function () {
         it(`${verb} --help describes the verb and exits 0`, function () {
             const r = failover([verb, "--help"]);
             expect(r.status, r.stderr).to.equal(0);
-            expect(r.stdout).to.match(new RegExp(`^failover ${verb}`));
+            expect(r.stdout).to.match(new RegExp(`^sftp-failover ${verb}`));
             expect(r.stdout).to.contain("--json");
         });
     }
