@@ -1,21 +1,35 @@
-import * as pulumi from "@pulumi/pulumi";
+import { ConfigReader } from "./config/source";
 
 /** The roles a stack of this project can play. */
 export type StackRole = "regional" | "dns";
+
+/** Options of `programIn`. */
+export interface ProgramOptions {
+    /** The project folder relative config paths (usersFile) resolve against. Defaults to the engine's root directory, else the repository. */
+    readonly projectDir?: string;
+}
 
 /**
  * The program of every stack: reads the stack's role from typed config and builds that stack.
  * Used as the entry point of the Pulumi project (stacks/main.ts) and as the inline program of the
  * Automation API driver, so both run exactly the same code.
  */
-export async function program(): Promise<Record<string, unknown>> {
-    const role = new pulumi.Config().require("role", { allowedValues: ["regional", "dns"] }) as StackRole;
+export async function program(opts: ProgramOptions = {}): Promise<Record<string, unknown>> {
+    const role = ConfigReader.fromRuntime().require("role", { allowedValues: ["regional", "dns"] }) as StackRole;
     switch (role) {
         case "regional":
-            return (await import("./regional")).regionalStack();
+            return (await import("./regional")).regionalStack(opts);
         case "dns":
             return (await import("./dns")).dnsStack();
         default:
             throw new Error(`unknown stack role "${role as string}" (valid: regional, dns)`);
     }
+}
+
+/**
+ * The program bound to a project folder, for inline runs: the engine gives an inline program no
+ * usable root directory, and the users file must come from the project the driver was pointed at.
+ */
+export function programIn(projectDir: string): () => Promise<Record<string, unknown>> {
+    return () => program({ projectDir });
 }

@@ -55,8 +55,8 @@ async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
  * Builds one regional stack and returns its outputs. Everything that depends on the capacity mode
  * is the Auto Scaling group's sizes, so a posture change updates that one resource.
  */
-export async function regionalStack(): Promise<Record<string, unknown>> {
-    const cfg = await loadRegionalConfig();
+export async function regionalStack(opts: { readonly projectDir?: string } = {}): Promise<Record<string, unknown>> {
+    const cfg = await loadRegionalConfig(opts);
     const facts = await lookUpAccount(cfg);
     const base = `sftp-${cfg.regionName}`;
 

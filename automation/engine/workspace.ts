@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
-import { program } from "../../stacks";
+import { programIn } from "../../stacks";
 import { EngineEnvironment, projectName } from "./environment";
 
 /**
@@ -15,7 +15,7 @@ import { EngineEnvironment, projectName } from "./environment";
 export async function openStack(stackName: string, env: EngineEnvironment): Promise<Stack> {
     const pulumiCommand = await PulumiCommand.get({ root: env.cliRoot, skipVersionCheck: true });
     return LocalWorkspace.createOrSelectStack(
-        { stackName, projectName, program },
+        { stackName, projectName, program: programIn(env.projectDir) },
         { workDir: env.projectDir, pulumiHome: env.pulumiHome, envVars: env.envVars, pulumiCommand },
     );
 }
