@@ -9,19 +9,22 @@ import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation"
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { EngineEnvironment, engineEnvironment, projectRoot } from "../engine/environment";
 import { openStack } from "../engine/workspace";
-import { InvalidPostureError, parsePosture, Posture, postureSpec, RegionName, regionNames, servingRegion, validateWeights, Weights } from "../posture";
+import { InvalidPostureError, parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../posture";
 import { estimateAllPostures } from "../pricing";
 import { program } from "../../stacks";
 import { AuditEntry, AuditLog, AuditOperation, resolveIdentity } from "./audit";
-import { AbortedError, BadInputError, FailoverError, LockHolder, RegionUnreachableError, ReplicationBacklogError } from "./errors";
+import { ConfigEntry } from "../../stacks/config/source";
+import { removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
+import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
+import { checkDriverFiles, checkStackConfigs, stackFile } from "./preflight";
+import { SwitchRun } from "./switch-run";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
-import { firstUnfinishedStep, Journal } from "./journal";
-import { acquireLock, processAlive, readLock } from "./lock";
+import { firstUnfinishedStep, Journal, JournalRun } from "./journal";
+import { acquireLock, inspectLock, processAlive, readLock } from "./lock";
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStackStatus, summarizeEngineError } from "./stack-state";
-import { runStep } from "./step-runner";
 import {
     FailbackOptions,
     FailbackResult,
@@ -148,6 +151,18 @@ export class FailoverController {
         if (new Set(Object.values(names)).size !== stackKeys.length) {
             throw new BadInputError(`stacks must be three different stacks (got ${stackKeys.map((k) => `${k}=${names[k]}`).join(", ")})`);
         }
+        // Checked before the engine environment is built, which creates folders: a mistyped
+        // --stack-dir or --backend must be refused without leaving anything behind.
+        if (options.engine === undefined) {
+            const projectDir = path.resolve(options.projectDir ?? projectRoot);
+            if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) {
+                throw new BadInputError(`projectDir ${projectDir} has no Pulumi.yaml`);
+            }
+            const stateDir = options.backendUrl !== undefined ? fileBackendDir(options.backendUrl) : undefined;
+            if (stateDir !== undefined && !fs.existsSync(stateDir)) {
+                throw new BadInputError(`backend ${options.backendUrl} does not exist (the driver works on deployed stacks; a mistyped --backend?)`);
+            }
+        }
         let env: EngineEnvironment;
         try {
             env =
@@ -180,8 +195,8 @@ export class FailoverController {
         for (const key of stackKeys) {
             opened[key] = await openStack(names[key], env);
         }
+        // Not created here: status and plan write nothing, and a switch checks it in preflight.
         const dir = path.resolve(options.journalDir ?? path.join(env.projectDir, ".failover"));
-        fs.mkdirSync(dir, { recursive: true });
         const fence = isFenceClient(options.fence) ? options.fence : defaultFenceClient(options.fence);
         return new FailoverController({
             env,
@@ -235,8 +250,9 @@ export class FailoverController {
                 fence[region] = await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
             }
         }
-        const lock = readLock(this.ctx.lockPath);
-        const unfinished = this.ctx.journal.unfinishedRun();
+        const lockState = inspectLock(this.ctx.lockPath);
+        const lock = lockState.state === "held" ? lockState.holder : undefined;
+        const unfinished = this.unfinishedRun(false);
         const weights = state.dns?.weights;
         return {
             stacks,
@@ -245,6 +261,8 @@ export class FailoverController {
             ...(weights !== undefined ? { weights, serving: weights.secondary > weights.primary ? ("secondary" as const) : ("primary" as const) } : {}),
             capacity: state.capacity,
             ...(lock !== undefined ? { lock } : {}),
+            ...(lockState.state === "corrupt" ? { lockProblem: `${this.ctx.lockPath} ${lockState.problem}; if no switch is running, clear it with \`failover unlock\`` } : {}),
+            ...(lock !== undefined && this.isStale(lock) ? { lockProblem: `the holder (pid ${lock.pid} on ${lock.host}) is gone; the next switch clears the lock` } : {}),
             fence,
             ...(unfinished !== undefined
                 ? {
@@ -407,9 +425,16 @@ export class FailoverController {
         if (coordinates === undefined) {
             throw new FailoverError(`stack ${this.ctx.names.dns} exports no fence coordinates: deploy the dns stack first`);
         }
+        // Lifting a fence that is not there (or fencing twice) changes nothing, and so is not audited.
+        const before = this.ctx.fence.state === undefined ? "unknown" : await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
+        const wanted = action === "fence" ? "fenced" : "unfenced";
+        if (before === wanted) {
+            return { region, state: wanted, changed: false, coordinates };
+        }
         if (action === "fence") {
             await this.refuseFencingBoth(region, coordinates);
         }
+        checkDriverFiles(this.files);
         const started = Date.now();
         const runId = newRunId();
         try {
@@ -419,7 +444,7 @@ export class FailoverController {
             throw new FailoverError(`${action} ${region} failed: ${(err as Error).message}`, { cause: err });
         }
         this.record({ operation: action, runId, to: `${region} ${action}d`, result: "ok", started, reason });
-        return { region, state: action === "fence" ? "fenced" : "unfenced", coordinates };
+        return { region, state: wanted, changed: true, coordinates };
     }
 
     /**
@@ -468,13 +493,53 @@ export class FailoverController {
         });
     }
 
-    /** A lock is ours to clear only when its holder ran here, is dead, and our journal shows its run unfinished. */
+    /**
+     * A lock is ours to clear only when its holder provably is gone: it ran on this host and its
+     * pid no longer exists. A lock taken by a process killed before its journal's first line is
+     * stale by the same proof (its run never began, so nothing is left half-done by it).
+     */
     private isStale(holder: LockHolder): boolean {
-        if (holder.host !== os.hostname() || processAlive(holder.pid)) {
-            return false;
+        return holder.host === os.hostname() && !processAlive(holder.pid);
+    }
+
+    /**
+     * The run the journal shows unfinished — unless the audit log already holds its entry: the
+     * audit entry is written before the journal's end record, so a crash (or a torn last line)
+     * between the two leaves a run that did finish. Such a run is closed in the journal here,
+     * once, and not resumed or audited again.
+     */
+    private unfinishedRun(repair: boolean): JournalRun | undefined {
+        const unfinished = this.ctx.journal.unfinishedRun();
+        if (unfinished === undefined) {
+            return undefined;
         }
-        const run = this.ctx.journal.run(holder.runId);
-        return run !== undefined && run.end === undefined;
+        const audited = this.ctx.audit.read().find((e) => e.runId === unfinished.begin.runId);
+        if (audited === undefined) {
+            return unfinished;
+        }
+        if (repair) {
+            this.ctx.journal.append({ type: "end", runId: unfinished.begin.runId, result: audited.result, at: new Date().toISOString() });
+        }
+        return undefined;
+    }
+
+    /**
+     * Everything a switch checks before it changes anything: each stack's config through the
+     * programs' own loaders, each stack's identity, and the driver's files.
+     *
+     * @throws BadInputError naming the file, key and value.
+     */
+    private async preflight(): Promise<void> {
+        const configs = {} as Record<StackKey, Record<string, ConfigEntry>>;
+        for (const key of stackKeys) {
+            try {
+                configs[key] = await this.ctx.stacks[key].getAllConfig();
+            } catch (err) {
+                throw new BadInputError(`${stackFile(this.ctx.names[key])} (stack ${this.ctx.names[key]}) cannot be read: ${summarizeEngineError(err)}`, { cause: err });
+            }
+        }
+        checkStackConfigs(this.ctx.names, configs, this.ctx.env.projectDir);
+        checkDriverFiles(this.files);
     }
 
     private async switchPosture(target: Posture, opts: SetPostureOptions, operation: AuditOperation): Promise<SetPostureResult> {
@@ -487,6 +552,8 @@ export class FailoverController {
         if (opts.signal?.aborted) {
             throw new AbortedError();
         }
+        // Before the lock, before the journal: a bad input leaves no trace at all.
+        await this.preflight();
         const started = Date.now();
         const runId = newRunId();
         const holder: LockHolder = {
@@ -501,147 +568,125 @@ export class FailoverController {
         if (current !== undefined && (opts.waitMs ?? 0) > 0) {
             opts.onProgress?.({ type: "waiting-for-lock", holder: current });
         }
-        const lock = await acquireLock(this.ctx.lockPath, holder, { waitMs: opts.waitMs, signal: opts.signal, isStale: (h) => this.isStale(h) });
+        const lock = await acquireLock(this.ctx.lockPath, holder, {
+            waitMs: opts.waitMs,
+            signal: opts.signal,
+            isStale: (h) => this.isStale(h),
+            onStaleCleared: (h) => this.recordStaleLock(h),
+        });
         try {
+            this.clearDeadEngineLocks();
             const stacks = await this.readStacks();
             this.requireReadable(stacks);
             const from = deployedPosture(stacks);
             const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
             const journal = this.ctx.journal;
             // A run that never ended was interrupted. Close it; if it wanted the same posture, this
-            // run completes it (and the audit entry carries the original `from`).
-            const unfinished = journal.unfinishedRun();
+            // run completes it (and the audit entry carries the original `from`); if it wanted
+            // another, its attempt is audited as aborted, so every run ends up in the log once.
+            const unfinished = this.unfinishedRun(true);
             let resumes: string | undefined;
             let auditFrom: string | undefined = from;
             if (unfinished !== undefined) {
-                journal.append({ type: "end", runId: unfinished.begin.runId, result: "superseded", at: new Date().toISOString() });
                 if (unfinished.begin.target === target) {
                     resumes = unfinished.begin.runId;
                     auditFrom = unfinished.begin.from;
                     const first = firstUnfinishedStep(unfinished);
                     opts.onProgress?.({ type: "resume", runId: resumes, ...(first !== undefined ? { firstUnfinishedStep: first } : {}) });
+                } else {
+                    this.recordInterrupted(unfinished, runId);
                 }
+                journal.append({ type: "end", runId: unfinished.begin.runId, result: "superseded", at: new Date().toISOString() });
             }
             // A skipped step's stack is deployed as wanted, but its config may still hold what an
             // interrupted or timed-out step set; put it back so the next `up` of that stack changes nothing.
             for (const step of steps.filter((s) => s.skip)) {
                 await this.alignConfig(step, stacks[step.stack]);
             }
-            const pending = pendingSteps(steps);
-            if (pending.length === 0 && resumes === undefined) {
+            if (pendingSteps(steps).length === 0 && resumes === undefined) {
                 const results = steps.map((s) => ({ id: s.id, stack: s.stack, description: s.description, status: "skipped" as const, durationMs: 0 }));
                 return { runId, status: "unchanged", ...(from !== undefined ? { from } : {}), to: target, steps: results, remaining: [], fenced: [], durationMs: Date.now() - started };
             }
-            journal.append({
-                type: "begin",
-                runId,
-                operation,
-                target,
-                ...(auditFrom !== undefined ? { from: auditFrom } : {}),
-                steps: steps.map((s) => ({ id: s.id, description: s.description, skip: s.skip })),
-                identity: this.ctx.identity,
-                ...(reason !== undefined ? { reason } : {}),
-                host: holder.host,
-                pid: process.pid,
-                at: holder.since,
-                ...(resumes !== undefined ? { resumes } : {}),
-            });
-            const results: StepResult[] = [];
-            const remaining: string[] = [];
-            const fenced: RegionName[] = [];
-            const finish = (result: "ok" | "degraded" | "failed" | "aborted", error?: string) => {
-                journal.append({ type: "end", runId, result, at: new Date().toISOString() });
-                this.record({ operation, runId, to: target, from: auditFrom, result, started, reason, steps: results, remaining, error, resumes });
-            };
-            for (const step of steps) {
-                if (step.skip) {
-                    results.push({ id: step.id, stack: step.stack, description: step.description, status: "skipped", durationMs: 0 });
-                    journal.append({ type: "step", runId, stepId: step.id, status: "skipped", at: new Date().toISOString() });
-                    continue;
-                }
-                const stepStarted = Date.now();
-                journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(stepStarted).toISOString() });
-                opts.onProgress?.({ type: "step-start", step });
-                try {
-                    const outcome = await runStep(this.ctx.stacks[step.stack], step, {
-                        refresh: opts.refresh ?? false,
-                        timeoutMs: stepTimeoutMs,
-                        cancelGraceMs: this.ctx.timeouts.cancelGraceMs,
-                        stackBusyMs: this.ctx.timeouts.stackBusyMs,
-                        signal: opts.signal,
-                        onEvent: (e) => opts.onEvent?.(step.stack, e),
-                        onOutput: (t) => opts.onOutput?.(step.stack, t),
-                    });
-                    const result: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "done", durationMs: Date.now() - stepStarted, changes: outcome.changes };
-                    results.push(result);
-                    journal.append({ type: "step", runId, stepId: step.id, status: "done", at: new Date().toISOString() });
-                    opts.onProgress?.({ type: "step-end", step, result });
-                } catch (err) {
-                    const message = err instanceof AbortedError ? err.message : summarizeEngineError(err);
-                    const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: Date.now() - stepStarted, error: message };
-                    if (err instanceof AbortedError || opts.signal?.aborted) {
-                        results.push(failed);
-                        journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: new Date().toISOString(), error: "aborted" });
-                        finish("aborted", "aborted");
-                        throw err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err });
-                    }
-                    // Who to fence instead. A capacity step: its own region. The DNS step: the regions
-                    // the switch takes traffic away from — fencing them makes Route 53's health checks
-                    // move that traffic through the data plane while its control plane is unreachable.
-                    const targetWeights = postureSpec(target, opts.activeActiveWeights).weights;
-                    const currentWeights = deployedStateOf(stacks).dns?.weights;
-                    const toFence: RegionName[] =
-                        step.region !== undefined
-                            ? [step.region]
-                            : regionNames.filter((r) => currentWeights !== undefined && currentWeights[r] > 0 && targetWeights[r] === 0);
-                    const mustServe = step.region !== undefined && step.phase === "before-dns" && step.region === servingRegion(postureSpec(target, opts.activeActiveWeights));
-                    if (toFence.length === 0 || mustServe) {
-                        results.push(failed);
-                        journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: new Date().toISOString(), error: message });
-                        opts.onProgress?.({ type: "step-end", step, result: failed });
-                        finish("failed", message);
-                        if (step.region === undefined) {
-                            throw new FailoverError(`DNS switch on stack ${this.ctx.names.dns} failed: ${message}`, { cause: err });
-                        }
-                        throw new RegionUnreachableError(step.region, `${step.region} cannot be scaled up to take traffic (${message}); DNS was not switched`, { cause: err });
-                    }
-                    const fenceErrors: string[] = [];
-                    for (const region of toFence) {
-                        // A region fenced earlier in this run stays fenced: one call is enough.
-                        if (fenced.includes(region)) {
-                            continue;
-                        }
-                        const fenceError = await this.fenceUnreachable(region, stacks.dns);
-                        opts.onProgress?.({ type: "fenced", region, ok: fenceError === undefined, ...(fenceError !== undefined ? { error: fenceError } : {}) });
-                        if (fenceError === undefined) {
-                            fenced.push(region);
-                        } else {
-                            fenceErrors.push(`fencing ${region} also failed: ${fenceError}`);
-                        }
-                    }
-                    const result: StepResult = { ...failed, status: "fenced", error: [message, ...fenceErrors].join("; ") };
-                    results.push(result);
-                    const when = step.region !== undefined ? `when ${step.region} is reachable again` : "when the DNS API answers again";
-                    remaining.push(`${step.description} (stack ${this.ctx.names[step.stack]}, ${when})`);
-                    journal.append({ type: "step", runId, stepId: step.id, status: "fenced", at: new Date().toISOString(), error: result.error });
-                    opts.onProgress?.({ type: "step-end", step, result });
-                }
-            }
-            const status = remaining.length > 0 ? "degraded" : "ok";
-            finish(status);
-            return {
-                runId,
-                status,
-                ...(from !== undefined ? { from } : {}),
-                to: target,
-                steps: results,
-                remaining,
-                fenced,
-                durationMs: Date.now() - started,
-                ...(resumes !== undefined ? { resumed: resumes } : {}),
-            };
+            const run = new SwitchRun(
+                {
+                    journal,
+                    stacks: this.ctx.stacks,
+                    names: this.ctx.names,
+                    fence: this.ctx.fence,
+                    fenceCoordinates: fenceCoordinatesOf(stacks.dns),
+                    timeouts: this.ctx.timeouts,
+                    record: (e) => this.record(e),
+                },
+                {
+                    runId,
+                    operation,
+                    target,
+                    steps,
+                    ...(from !== undefined ? { from } : {}),
+                    ...(auditFrom !== undefined ? { auditFrom } : {}),
+                    ...(resumes !== undefined ? { resumes } : {}),
+                    ...(reason !== undefined ? { reason } : {}),
+                    currentWeights: deployedStateOf(stacks).dns?.weights,
+                    started,
+                    identity: this.ctx.identity,
+                    host: holder.host,
+                },
+                { ...opts, stepTimeoutMs },
+            );
+            return await run.execute();
         } finally {
             lock.release();
+        }
+    }
+
+    /** Audits a lock cleared because its holder is gone (who held it, and since when). */
+    private recordStaleLock(h: LockHolder): void {
+        this.record({
+            operation: "unlock",
+            runId: h.runId,
+            to: "lock cleared",
+            result: "ok",
+            started: Date.now(),
+            reason: `holder ${h.identity} (pid ${h.pid} on ${h.host}, ${h.operation}, since ${h.since}) is gone`,
+        });
+    }
+
+    /** Audits a run that was interrupted and is superseded by a switch to another posture. */
+    private recordInterrupted(unfinished: JournalRun, by: string): void {
+        const at = Date.parse(unfinished.begin.at);
+        this.ctx.audit.append({
+            at: new Date().toISOString(),
+            identity: unfinished.begin.identity,
+            host: unfinished.begin.host,
+            operation: (["posture", "failover", "failback"].includes(unfinished.begin.operation) ? unfinished.begin.operation : "posture") as AuditOperation,
+            ...(unfinished.begin.reason !== undefined ? { reason: unfinished.begin.reason } : {}),
+            ...(unfinished.begin.from !== undefined ? { from: unfinished.begin.from } : {}),
+            to: unfinished.begin.target,
+            result: "aborted",
+            runId: unfinished.begin.runId,
+            durationMs: Number.isFinite(at) ? Date.now() - at : 0,
+            steps: unfinished.begin.steps.map((s) => ({ id: s.id, status: unfinished.steps.get(s.id) ?? (s.skip ? "skipped" : "not started") })),
+            error: `interrupted; superseded by run ${by}`,
+        });
+    }
+
+    /**
+     * Clears the file backend's own stack locks left by an engine that died (kill -9 of the driver
+     * or of the engine mid-step): otherwise every later `up` waits, then fails with "the stack is
+     * currently locked". Only a lock whose pid is provably gone on this host is removed — what
+     * `pulumi cancel` does for the file backend — and each removal is audited.
+     */
+    private clearDeadEngineLocks(): void {
+        for (const lock of staleBackendLocks(this.ctx.env.backendUrl, Object.values(this.ctx.names))) {
+            removeBackendLock(lock);
+            this.record({
+                operation: "unlock",
+                runId: "backend",
+                to: `stack ${lock.stack} backend lock cleared`,
+                result: "ok",
+                started: Date.now(),
+                reason: `engine pid ${lock.pid} on ${lock.hostname} is gone`,
+            });
         }
     }
 
@@ -650,20 +695,6 @@ export class FailoverController {
             if (change.path !== true && status.config[change.key] !== undefined && status.config[change.key] !== change.value) {
                 await this.ctx.stacks[step.stack].setConfig(change.key, { value: change.value });
             }
-        }
-    }
-
-    /** Fences a region the switch could not reach; returns the error text if the fence itself failed. */
-    private async fenceUnreachable(region: RegionName, dns: StackStatus): Promise<string | undefined> {
-        const coordinates = fenceCoordinatesOf(dns);
-        if (coordinates === undefined) {
-            return `stack ${dns.name} exports no fence coordinates`;
-        }
-        try {
-            await this.ctx.fence.fence(region, coordinates);
-            return undefined;
-        } catch (err) {
-            return (err as Error).message;
         }
     }
 }

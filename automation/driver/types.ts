@@ -139,6 +139,8 @@ export interface StatusResult {
     /** The region that takes traffic first under the deployed posture. */
     readonly serving?: RegionName;
     readonly lock?: LockHolder;
+    /** Set when the lock file is corrupt, or its holder is gone: what is wrong, and how to clear it. */
+    readonly lockProblem?: string;
     readonly fence: Readonly<Record<RegionName, FenceState>>;
     /** A switch that did not finish (the next run of the same posture resumes it). */
     readonly unfinished?: { readonly runId: string; readonly target: string; readonly firstUnfinishedStep?: string; readonly identity: string; readonly at: string };
@@ -190,6 +192,8 @@ export interface FailbackResult extends SetPostureResult {
 export interface FenceResult {
     readonly region: RegionName;
     readonly state: "fenced" | "unfenced";
+    /** False when the region already was in that state (nothing was changed or audited). */
+    readonly changed: boolean;
     readonly coordinates: unknown;
 }
 

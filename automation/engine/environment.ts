@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { makeFolder } from "./folders";
 
 /** The Pulumi project every stack of this repository belongs to. */
 export const projectName = "sftp-failover";
@@ -54,7 +55,8 @@ export function cliRootDir(): string {
 export function ensureWritableFolder(dir: string, label: string): void {
     const probe = path.join(dir, `.write-check-${process.pid}`);
     try {
-        fs.mkdirSync(dir, { recursive: true });
+        // Not fs.mkdirSync's recursive mode: it spins forever on /proc (see folders.ts).
+        makeFolder(dir);
         fs.writeFileSync(probe, "");
         fs.rmSync(probe);
     } catch (err) {
