@@ -14,10 +14,11 @@ import { estimateAllPostures } from "../pricing";
 import { program } from "../../stacks";
 import { AuditEntry, AuditLog, AuditOperation, resolveIdentity } from "./audit";
 import { ConfigEntry } from "../../stacks/config/source";
-import { removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
+import { backendLocks, removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
 import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
 import { checkDriverFiles, checkStackConfigs, stackFile } from "./preflight";
 import { SwitchRun } from "./switch-run";
+import { escapeControl, hasControlChars } from "./text";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
 import { firstUnfinishedStep, Journal, JournalRun } from "./journal";
 import { acquireLock, inspectLock, processAlive, readLock } from "./lock";
@@ -37,6 +38,8 @@ import {
     SetPostureOptions,
     SetPostureResult,
     StackPreview,
+    UnlockOptions,
+    UnlockResult,
     StackStatus,
     StatusResult,
     StepResult,
@@ -107,6 +110,17 @@ function parseRegion(region: string): RegionName {
     throw new BadInputError(`unknown region "${region}" (valid: ${regionNames.join(", ")})`);
 }
 
+/**
+ * Refuses control characters in text a user gives (reason, identity): the audit log stores data,
+ * and a newline or an escape sequence in it could forge a row of `history` or drive a terminal.
+ */
+function plainText(value: string | undefined, label: string): string | undefined {
+    if (value !== undefined && hasControlChars(value)) {
+        throw new BadInputError(`${label} must not contain control characters such as newlines or escapes (got "${escapeControl(value)}")`);
+    }
+    return value;
+}
+
 function newRunId(): string {
     return `${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${crypto.randomBytes(3).toString("hex")}`;
 }
@@ -143,6 +157,7 @@ export class FailoverController {
      */
     static async create(options: FailoverControllerOptions = {}): Promise<FailoverController> {
         const names: Record<StackKey, string> = { ...defaultStackNames, ...options.stacks };
+        plainText(options.identity, "identity");
         for (const key of stackKeys) {
             if (names[key].trim() === "") {
                 throw new BadInputError(`stacks.${key} must not be empty`);
@@ -289,6 +304,7 @@ export class FailoverController {
     async plan(posture: Posture | string, opts: PlanPostureOptions = {}): Promise<PlanResult> {
         const target = parseTarget(posture);
         checkWeights(opts.activeActiveWeights);
+        await this.checkConfigs();
         const stacks = await this.readStacks();
         this.requireReadable(stacks);
         const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
@@ -387,7 +403,7 @@ export class FailoverController {
      * @throws FailoverError when the dns stack exports no fence, or the fence call fails (cause: the SDK error).
      */
     async fence(region: RegionName | string, opts: { readonly reason?: string } = {}): Promise<FenceResult> {
-        return this.setFence(parseRegion(region), "fence", opts.reason);
+        return this.setFence(parseRegion(region), "fence", plainText(opts.reason, "reason"));
     }
 
     /**
@@ -397,7 +413,51 @@ export class FailoverController {
      * @throws FailoverError when the dns stack exports no fence, or the fence call fails.
      */
     async unfence(region: RegionName | string, opts: { readonly reason?: string } = {}): Promise<FenceResult> {
-        return this.setFence(parseRegion(region), "unfence", opts.reason);
+        return this.setFence(parseRegion(region), "unfence", plainText(opts.reason, "reason"));
+    }
+
+    /**
+     * Clears what a switch left locked and the driver cannot prove stale by itself: the driver's
+     * lock (a corrupt file, or a holder on another host) and the file backend's stack locks of the
+     * three stacks (what `pulumi cancel` does). A holder still running on this host is refused
+     * unless `force`. Audited when something was cleared; nothing to clear is not audited.
+     *
+     * @throws BadInputError when a holder still runs here (without `force`), or the audit log cannot be written.
+     */
+    async unlock(opts: UnlockOptions = {}): Promise<UnlockResult> {
+        const reason = plainText(opts.reason, "reason");
+        const force = opts.force ?? false;
+        const here = os.hostname();
+        const lockState = inspectLock(this.ctx.lockPath);
+        if (!force && lockState.state === "held" && lockState.holder.host === here && processAlive(lockState.holder.pid)) {
+            const h = lockState.holder;
+            throw new BadInputError(`the lock holder ${h.identity} (pid ${h.pid}, ${h.operation}) is still running on this host; stop it, or force`);
+        }
+        const engines = backendLocks(this.ctx.env.backendUrl, Object.values(this.ctx.names));
+        const alive = engines.find((l) => l.hostname === here && processAlive(l.pid));
+        if (!force && alive !== undefined) {
+            throw new BadInputError(`the engine updating stack ${alive.stack} (pid ${alive.pid}) is still running on this host; wait for it, or force`);
+        }
+        if (lockState.state === "free" && engines.length === 0) {
+            return { cleared: [] };
+        }
+        checkDriverFiles(this.files);
+        const cleared: string[] = [];
+        if (lockState.state === "held") {
+            const h = lockState.holder;
+            cleared.push(`driver lock of ${h.identity} on ${h.host} (pid ${h.pid}, ${h.operation}, run ${h.runId})`);
+        } else if (lockState.state === "corrupt") {
+            cleared.push(`driver lock ${this.ctx.lockPath} (${lockState.problem})`);
+        }
+        if (lockState.state !== "free") {
+            fs.rmSync(this.ctx.lockPath, { force: true });
+        }
+        for (const lock of engines) {
+            removeBackendLock(lock);
+            cleared.push(`backend lock of stack ${lock.stack} (engine pid ${lock.pid} on ${lock.hostname})`);
+        }
+        this.record({ operation: "unlock", runId: newRunId(), to: `cleared ${cleared.join("; ")}`, result: "ok", started: Date.now(), ...(reason !== undefined ? { reason } : {}) });
+        return { cleared };
     }
 
     /** The audit log, oldest first. Never throws for a missing log (it reads as empty). */
@@ -530,6 +590,12 @@ export class FailoverController {
      * @throws BadInputError naming the file, key and value.
      */
     private async preflight(): Promise<void> {
+        await this.checkConfigs();
+        checkDriverFiles(this.files);
+    }
+
+    /** The config and identity half of preflight (plan runs it too: it reads only). */
+    private async checkConfigs(): Promise<void> {
         const configs = {} as Record<StackKey, Record<string, ConfigEntry>>;
         for (const key of stackKeys) {
             try {
@@ -539,12 +605,11 @@ export class FailoverController {
             }
         }
         checkStackConfigs(this.ctx.names, configs, this.ctx.env.projectDir);
-        checkDriverFiles(this.files);
     }
 
     private async switchPosture(target: Posture, opts: SetPostureOptions, operation: AuditOperation): Promise<SetPostureResult> {
         checkWeights(opts.activeActiveWeights);
-        const reason = opts.reason?.trim();
+        const reason = plainText(opts.reason, "reason")?.trim();
         if (target === "failover" && (reason === undefined || reason === "")) {
             throw new BadInputError("a reason is required to switch to failover");
         }

@@ -197,6 +197,20 @@ export interface FenceResult {
     readonly coordinates: unknown;
 }
 
+/** Options of `unlock`. */
+export interface UnlockOptions {
+    /** Why, for the audit log. */
+    readonly reason?: string;
+    /** Clear a lock even when its holder still runs on this host. Defaults to false. */
+    readonly force?: boolean;
+}
+
+/** Outcome of `unlock()`. */
+export interface UnlockResult {
+    /** What was cleared, one line each (the driver's lock, the backend's stack locks). */
+    readonly cleared: readonly string[];
+}
+
 /** Options of `history`. */
 export interface HistoryOptions {
     readonly since?: Date;
