@@ -333,6 +333,38 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
         });
     });
 
+    describe("a program error during a step is never taken for an outage", function () {
+        it("a failing DNS update that is not the region's stops the switch: nothing fenced, the primary not drained, exit 1; the rerun finishes", async function () {
+            // A type-level fault: the Route 53 record update fails, but us-east-1 answers.
+            fs.writeFileSync(lab.faultFile, JSON.stringify({ regions: {}, types: { "aws:route53/record:Record": "fail" } }));
+            process.env.SANDBOX_FAULT_FILE = lab.faultFile;
+            try {
+                const r = await runMain(["failover", "--yes", "--reason", "program error drill", ...common]);
+                expect(r.status, r.stderr).to.equal(1);
+                expect(r.stderr).to.match(/error: stopped at switch DNS active-active → failover \(stack dns\): .*type aws:route53\/record:Record is failing.*; (done before it: .*|no step was done); nothing was fenced/);
+                const status = JSON.parse((await runMain(["status", "--json", ...common])).stdout);
+                expect(status.capacity.primary, "the primary is not drained").to.equal("active");
+                expect(status.fence).to.deep.equal({ primary: "unfenced", secondary: "unfenced" });
+                const last = JSON.parse((await runMain(["history", "--json", "--limit", "1", ...common])).stdout)[0];
+                expect(last).to.deep.include({ operation: "failover", result: "failed" });
+            } finally {
+                fs.rmSync(lab.faultFile, { force: true });
+                delete process.env.SANDBOX_FAULT_FILE;
+            }
+            const again = await runMain(["failover", "--yes", "--reason", "program error drill", "--json", ...common]);
+            expect(again.status, again.stderr).to.equal(0);
+            expect(JSON.parse(again.stdout).status).to.equal("ok");
+        });
+
+        it("unfence of a region that is not fenced changes and audits nothing", async function () {
+            const before = digest(lab.dir);
+            const r = await runMain(["unfence", "primary", ...common]);
+            expect(r.status, r.stderr).to.equal(0);
+            expect(r.stdout.trim()).to.equal("primary already unfenced");
+            expect(digest(lab.dir)).to.equal(before);
+        });
+    });
+
     describe("corpus: SDK arguments", function () {
         const create = (extra: Parameters<typeof FailoverController.create>[0] = {}) => FailoverController.create({ engine: lab.env, journalDir, fence: { endpoint: "http://127.0.0.1:9" }, ...extra });
 
