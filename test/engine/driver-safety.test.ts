@@ -71,11 +71,11 @@ function digest(dir: string): string {
     return hash.digest("hex");
 }
 
-/** Rewrites one line `  sftp-failover:<key>: …` of a stack file (adds it when absent). */
+/** Rewrites the value of `  sftp-failover:<key>:` in a stack file, nested lines included (adds it when absent). */
 function setStackKey(file: string, key: string, value: string): void {
     const text = fs.readFileSync(file, "utf8");
     const line = `  sftp-failover:${key}: ${value}`;
-    const pattern = new RegExp(`^  sftp-failover:${key}:.*$`, "m");
+    const pattern = new RegExp(`^  sftp-failover:${key}:.*(\n    .*)*$`, "m");
     fs.writeFileSync(file, pattern.test(text) ? text.replace(pattern, line) : text.replace(/^config:\n/m, `config:\n${line}\n`));
 }
 
@@ -313,7 +313,7 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
             ["users.yaml that is not YAML", "users: [unclosed\n", /users\.yaml/],
             ["a duplicate user", "users:\n  - name: zoe\n    publicKeys: []\n  - name: zoe\n    publicKeys: []\n", /user "zoe"/],
             ["a user with an unknown field", "users:\n  - name: zoe\n    publicKeys: []\n    admin: true\n", /user "zoe" \(users\[0\]\): unknown field\(s\) admin/],
-            ["no users list", "people: []\n", /expected a list of users under "users"/],
+            ["no users list", "people: []\n", /expected a top-level "users:" list/],
         ];
         for (const [what, text, message] of usersCases) {
             it(`${what} → refused naming the users file; nothing changed`, async function () {
@@ -354,6 +354,22 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
             const again = await runMain(["failover", "--yes", "--reason", "program error drill", "--json", ...common]);
             expect(again.status, again.stderr).to.equal(0);
             expect(JSON.parse(again.stdout).status).to.equal("ok");
+        });
+
+        it("a torn last journal line after a completed switch shows no unfinished run, and the rerun audits nothing twice", async function () {
+            const journalFile = path.join(journalDir, "journal.jsonl");
+            const text = fs.readFileSync(journalFile, "utf8");
+            // Cut the last record (the run's end) in half, as a crash mid-write would.
+            const lastLine = text.trimEnd().split("\n").pop()!;
+            expect(JSON.parse(lastLine).type).to.equal("end");
+            fs.writeFileSync(journalFile, text.slice(0, text.length - Math.ceil(lastLine.length / 2) - 1));
+            const auditBefore = JSON.parse((await runMain(["history", "--json", ...common])).stdout).length;
+            const status = JSON.parse((await runMain(["status", "--json", ...common])).stdout);
+            expect(status.unfinished, "no false unfinished run").to.equal(undefined);
+            const again = await runMain(["failover", "--yes", "--reason", "after a torn line", "--json", ...common]);
+            expect(again.status, again.stderr).to.equal(0);
+            expect(JSON.parse(again.stdout).status).to.equal("unchanged");
+            expect(JSON.parse((await runMain(["history", "--json", ...common])).stdout)).to.have.length(auditBefore);
         });
 
         it("unfence of a region that is not fenced changes and audits nothing", async function () {
