@@ -200,6 +200,16 @@ describe("every kill converges (seeded, bounded kill loop on one sandbox lab)", 
                 const last = records().slice(journalStart);
                 expect(last.some((r) => r.type === "step" && r.status === "failed" && r.error === "aborted"), "journal records where it stopped").to.equal(true);
             }
+            if (point.kill === "engine" && reached) {
+                // A killed engine is not an outage: the switch stops where it stands — exit 1, no
+                // later step started (so no region drained after a half-done DNS step), nothing fenced.
+                expect(code, stderr).to.equal(1);
+                const run = records().slice(journalStart);
+                const begin = run.find((r) => r.type === "begin");
+                const later = begin?.type === "begin" ? begin.steps.filter((st) => !st.skip).slice(point.step + 1).map((st) => st.id) : [];
+                expect(run.filter((r) => r.type === "step" && later.includes(r.stepId)), "no later step ran").to.deep.equal([]);
+                expect(run.some((r) => r.type === "step" && r.status === "fenced"), "nothing fenced").to.equal(false);
+            }
             // Whether the kill landed where intended depends on timing; say so rather than pretend.
             this.test!.title += reached ? "" : " [kill point not reached: the run ended or moved on first]";
 
