@@ -334,14 +334,20 @@ export class FailoverController {
     /**
      * Switches to `posture`: scales the region(s) that will take traffic, switches DNS with an `up`
      * of the dns stack alone, then scales the other region down. Steps already in place are
-     * skipped. A capacity step that fails or times out against a region other than the one that
-     * must serve fences that region and leaves the step for later (result `degraded`). A switch
-     * interrupted earlier (even by kill -9) is resumed from its first unfinished step.
+     * skipped. Preflight comes first (every stack's config through the programs' loaders, each
+     * stack's identity, the driver's files): bad input changes nothing. A capacity step whose region
+     * is unreachable or times out, other than the one that must serve, fences that region and
+     * leaves the step for later (result `degraded`); any other failure stops the switch where it
+     * stands and fences nothing. A switch interrupted earlier (even by kill -9) is resumed from its
+     * first unfinished step.
      *
-     * @throws BadInputError for an unknown posture, invalid weights, or a missing reason for `failover`.
+     * @throws BadInputError for an unknown posture, invalid weights, a missing reason for `failover`,
+     *   a stack config the programs would refuse, a stack that is not the role it is given, or a
+     *   journal/audit log that cannot be written. Nothing was changed.
      * @throws LockedError when another operation holds the lock (after `waitMs`).
      * @throws RegionUnreachableError when the region that must take traffic cannot be scaled up (DNS untouched).
-     * @throws FailoverError when the DNS step fails (cause: the Automation API error).
+     * @throws SwitchStoppedError when a step failed for a reason that is not its region's (nothing fenced).
+     * @throws FailoverError when the DNS step's API is unreachable and no region can be fenced instead.
      * @throws AbortedError when `signal` fires.
      */
     async setPosture(posture: Posture | string, opts: SetPostureOptions = {}): Promise<SetPostureResult> {
