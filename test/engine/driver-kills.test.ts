@@ -179,7 +179,13 @@ describe("every kill converges (seeded, bounded kill loop on one sandbox lab)", 
                     break;
                 case "mid-step":
                     reached = await until(child, stepRecord(journalStart, "started", point.step));
-                    await sleep(point.kill === "engine" ? 300 + delay : delay);
+                    if (point.kill === "engine") {
+                        // The step sets its config and reads its targets first; wait for its `up` itself.
+                        reached = reached && (await until(child, () => child.pid !== undefined && engineChildrenOf(child.pid).length > 0, 60_000));
+                        await sleep(Math.floor(delay / 2));
+                    } else {
+                        await sleep(delay);
+                    }
                     break;
                 case "after-step":
                     reached = await until(child, stepRecord(journalStart, "done", point.step));
