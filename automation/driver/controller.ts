@@ -668,6 +668,15 @@ export class FailoverController {
                     this.recordInterrupted(unfinished, runId);
                 }
                 journal.append({ type: "end", runId: unfinished.begin.runId, result: "superseded", at: new Date().toISOString() });
+            } else {
+                // A run to this posture that was interrupted (SIGINT) or stopped may still have
+                // reached it: an engine cancelled mid-`up` finishes the operations in flight. This
+                // run completes it, so the audit log holds one "ok" for the switch, naming it.
+                const last = journal.runs().at(-1);
+                if (last?.end !== undefined && (last.end.result === "aborted" || last.end.result === "failed") && last.begin.target === target) {
+                    resumes = last.begin.runId;
+                    auditFrom = last.begin.from;
+                }
             }
             // A skipped step's stack is deployed as wanted, but its config may still hold what an
             // interrupted or timed-out step set; put it back so the next `up` of that stack changes nothing.
