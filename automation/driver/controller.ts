@@ -590,17 +590,11 @@ export class FailoverController {
     }
 
     /**
-     * Everything a switch checks before it changes anything: each stack's config through the
-     * programs' own loaders, each stack's identity, and the driver's files.
+     * Preflight of the stacks: each stack's config through the programs' own loaders, and each
+     * stack's identity (plan runs it too: it reads only).
      *
      * @throws BadInputError naming the file, key and value.
      */
-    private async preflight(): Promise<void> {
-        await this.checkConfigs();
-        checkDriverFiles(this.files);
-    }
-
-    /** The config and identity half of preflight (plan runs it too: it reads only). */
     private async checkConfigs(): Promise<void> {
         const configs = {} as Record<StackKey, Record<string, ConfigEntry>>;
         for (const key of stackKeys) {
@@ -623,8 +617,8 @@ export class FailoverController {
         if (opts.signal?.aborted) {
             throw new AbortedError();
         }
-        // Before the lock, before the journal: a bad input leaves no trace at all.
-        await this.preflight();
+        // The driver's files first (the lock itself lives there), without creating anything.
+        checkDriverFiles(this.files);
         const started = Date.now();
         const runId = newRunId();
         const holder: LockHolder = {
@@ -646,6 +640,10 @@ export class FailoverController {
             onStaleCleared: (h) => this.recordStaleLock(h),
         });
         try {
+            // Under the lock (so operators queue in the order they asked, and no one changes the
+            // config between check and use), before the journal and before any stack is touched:
+            // a bad input leaves no trace but the lock, which is released.
+            await this.checkConfigs();
             this.clearDeadEngineLocks();
             const stacks = await this.readStacks();
             this.requireReadable(stacks);
