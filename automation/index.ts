@@ -2,7 +2,9 @@
 // posture model it speaks. Embedders import from here, never from internal files.
 export { FailoverController, defaultStackNames, defaultReplicationRuleId } from "./driver/controller";
 export type * from "./driver/types";
-export { AbortedError, BadInputError, FailoverError, LockedError, RegionUnreachableError, ReplicationBacklogError } from "./driver/errors";
+export { AbortedError, BadInputError, FailoverError, LockedError, RegionUnreachableError, ReplicationBacklogError, SwitchStoppedError } from "./driver/errors";
+export { classifyFailure, decideOnFailure, mayRun } from "./driver/fencing";
+export type { FailureClass, FailureDecision } from "./driver/fencing";
 export type { LockHolder } from "./driver/errors";
 export { planSteps, planTransition, pendingSteps, capacityModeKey, postureKey, activeActiveWeightsKey } from "./driver/planner";
 export type { PlannedStep, StackKey, StepPhase, ConfigChange, DeployedState } from "./driver/planner";

@@ -68,11 +68,21 @@ export function validateTtl(ttl: number, allowLongTtl: boolean, labels = { ttl: 
 }
 
 /**
- * The modelled recovery time: Route 53 needs `interval × threshold` seconds of failed probes to
- * call a region unhealthy, then resolvers may serve the old answer for up to one TTL.
+ * How long resolvers cache an alias record: alias records carry no TTL of their own, and Route 53
+ * answers them with the TTL of the alias target, 60 s for an Elastic Load Balancing name (Route 53
+ * Developer Guide, "Choosing between alias and non-alias records").
  */
-export function modelledRtoSeconds(timing: HealthCheckTiming, ttl: number): number {
-    return timing.requestInterval * timing.failureThreshold + ttl;
+export const aliasCacheSeconds = 60;
+
+/**
+ * The modelled recovery time: Route 53 needs `interval × threshold` seconds of failed probes to
+ * call a region unhealthy, then resolvers may serve the old answer for up to one TTL — for alias
+ * records at least the alias target's 60 s, whatever lower TTL is configured (a TTL of 0 would
+ * otherwise promise a recovery the caches do not deliver).
+ */
+export function modelledRtoSeconds(timing: HealthCheckTiming, ttl: number, kind: RecordKind = "cname"): number {
+    const cached = kind === "alias" ? Math.max(ttl, aliasCacheSeconds) : ttl;
+    return timing.requestInterval * timing.failureThreshold + cached;
 }
 
 /** The record types of one region: alias A (+ AAAA when dual-stack), or one CNAME. */
@@ -191,7 +201,7 @@ export class DnsFailover extends pulumi.ComponentResource {
         this.weights = weights;
         this.healthCheckIds = healthCheckIds;
         this.fence = fenceRegion.apply((region) => ({ ...coordinates, region }));
-        this.modelledRtoSeconds = modelledRtoSeconds(timing, ttl);
+        this.modelledRtoSeconds = modelledRtoSeconds(timing, ttl, kind);
         this.registerOutputs({
             recordFqdn: this.recordFqdn,
             weights: this.weights,

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import { ConfigReader } from "./config/source";
 
 /** The roles a stack of this project can play. */
 export type StackRole = "regional" | "dns";
@@ -15,7 +15,7 @@ export interface ProgramOptions {
  * Automation API driver, so both run exactly the same code.
  */
 export async function program(opts: ProgramOptions = {}): Promise<Record<string, unknown>> {
-    const role = new pulumi.Config().require("role", { allowedValues: ["regional", "dns"] }) as StackRole;
+    const role = ConfigReader.fromRuntime().require("role", { allowedValues: ["regional", "dns"] }) as StackRole;
     switch (role) {
         case "regional":
             return (await import("./regional")).regionalStack(opts);
@@ -24,4 +24,12 @@ export async function program(opts: ProgramOptions = {}): Promise<Record<string,
         default:
             throw new Error(`unknown stack role "${role as string}" (valid: regional, dns)`);
     }
+}
+
+/**
+ * The program bound to a project folder, for inline runs: the engine gives an inline program no
+ * usable root directory, and the users file must come from the project the driver was pointed at.
+ */
+export function programIn(projectDir: string): () => Promise<Record<string, unknown>> {
+    return () => program({ projectDir });
 }

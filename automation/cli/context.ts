@@ -31,8 +31,10 @@ export const processIo: Io = {
     stdinIsTTY: process.stdin.isTTY === true,
     async ask(question) {
         const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+        // Ctrl-D (end of input) answers nothing, which declines — it must not hang or fail.
+        const closed = new Promise<string>((resolve) => rl.once("close", () => resolve("")));
         try {
-            return await rl.question(question);
+            return await Promise.race([rl.question(question), closed]);
         } finally {
             rl.close();
         }

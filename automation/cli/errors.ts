@@ -1,8 +1,13 @@
 // Errors of the command line itself (bad flags), and the mapping of every error to an exit code.
-import { BadInputError, FailoverError } from "../driver/errors";
+import { AbortedError, BadInputError, FailoverError } from "../driver/errors";
+import { escapeControl } from "../driver/text";
 
-/** Exit codes, documented in docs/driver.md. */
-export const exitCodes = { ok: 0, failed: 1, badInput: 2, degraded: 3 } as const;
+/** Exit codes, documented in docs/driver.md and in --help. */
+export const exitCodes = { ok: 0, failed: 1, badInput: 2, degraded: 3, interrupted: 130 } as const;
+
+/** The exit code table as --help shows it. */
+export const exitCodeHelp =
+    "Exit codes: 0 ok · 1 failed · 2 bad input or declined (nothing changed) · 3 degraded (serving, with steps left) · 130 interrupted (the journal records where).";
 
 /** A flag or argument the CLI refuses before doing anything. */
 export class UsageError extends BadInputError {
@@ -12,8 +17,11 @@ export class UsageError extends BadInputError {
     }
 }
 
-/** The exit code of an error: 2 for bad input (nothing changed), 1 for anything else. */
+/** The exit code of an error: 2 for bad input (nothing changed), 130 when interrupted, 1 for anything else. */
 export function exitCodeOf(err: unknown): number {
+    if (err instanceof AbortedError) {
+        return exitCodes.interrupted;
+    }
     return err instanceof BadInputError ? exitCodes.badInput : exitCodes.failed;
 }
 
@@ -21,5 +29,6 @@ export function exitCodeOf(err: unknown): number {
 export function oneLine(err: unknown): string {
     const message = err instanceof Error ? err.message : String(err);
     const first = message.split("\n")[0];
-    return err instanceof FailoverError || err instanceof Error ? first : String(err);
+    // A message may quote what a user typed: print it as data.
+    return escapeControl(err instanceof FailoverError || err instanceof Error ? first : String(err));
 }

@@ -4,7 +4,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { packageName, packageVersion } from "../engine/locations";
-import { exitCodes, UsageError } from "./errors";
+import { exitCodeHelp, exitCodes, oneLine, UsageError } from "./errors";
 import { withGlobalOptions } from "./options";
 import { bootstrapCommand } from "./commands/bootstrap";
 import { failbackCommand } from "./commands/failback";
@@ -15,6 +15,43 @@ import { planCommand } from "./commands/plan";
 import { postureCommand } from "./commands/posture";
 import { statusCommand } from "./commands/status";
 import { unfenceCommand } from "./commands/unfence";
+import { unlockCommand } from "./commands/unlock";
+
+/** The positional each verb requires, for a message that names it. */
+const positionals: Readonly<Record<string, string>> = {
+    plan: "<posture>",
+    posture: "<posture>",
+    fence: "<region> (primary or secondary)",
+    unfence: "<region> (primary or secondary)",
+};
+
+/** The verb of a command line: its first word that names one. */
+function verbOf(argv: readonly string[]): string | undefined {
+    const verbs = ["status", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "unlock"];
+    return argv.find((a) => verbs.includes(a));
+}
+
+/** yargs' own message, reworded where it names the wrong thing. */
+function usageMessage(msg: string, argv: readonly string[]): string {
+    const verb = verbOf(argv);
+    if (/^Not enough non-option arguments/.test(msg) && verb !== undefined && positionals[verb] !== undefined) {
+        return `${verb}: ${positionals[verb]} is required`;
+    }
+    return msg;
+}
+
+/**
+ * Refuses a flag given twice: yargs would turn it into a list, which no option here accepts, and
+ * the last-one-wins alternative would silently drop what the operator typed.
+ */
+function refuseRepeatedFlags(parsed: Record<string, unknown>): true {
+    for (const [key, value] of Object.entries(parsed)) {
+        if (key !== "_" && Array.isArray(value) && !/[A-Z]/.test(key)) {
+            throw new UsageError(`--${key} was given more than once (${value.map((v) => JSON.stringify(v)).join(", ")}); give it once`);
+        }
+    }
+    return true;
+}
 
 /** Builds the parser (exported for tests that inspect it without spawning). */
 export function cli(argv: readonly string[]) {
@@ -31,12 +68,14 @@ export function cli(argv: readonly string[]) {
         .command(unfenceCommand)
         .command(historyCommand)
         .command(bootstrapCommand)
+        .command(unlockCommand)
         .demandCommand(1, "a command is required")
         .strict()
-        .epilogue("Exit codes: 0 ok, 1 failed, 2 bad input (nothing changed), 3 degraded (serving, with skipped steps).")
+        .check((parsed) => refuseRepeatedFlags(parsed), true)
+        .epilogue(exitCodeHelp)
         .fail((msg, err) => {
             // Throwing stops yargs before any handler runs: a bad flag must change nothing.
-            throw err ?? new UsageError(msg);
+            throw err ?? new UsageError(usageMessage(msg, argv));
         })
         .help()
         .version(packageVersion())
@@ -50,7 +89,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     } catch (err) {
         // yargs' own validation (unknown flag, missing argument) arrives here, thrown by .fail().
         const usage = err instanceof UsageError || (err instanceof Error && err.name === "YError");
-        process.stderr.write(`error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}${usage ? " (see --help)" : ""}\n`);
+        const line = oneLine(err);
+        // With --json, every error is JSON on stdout — a usage error included.
+        if (argv.includes("--json")) {
+            process.stdout.write(`${JSON.stringify({ error: { name: usage ? "UsageError" : ((err as Error).name ?? "Error"), message: line } }, null, 2)}\n`);
+        }
+        process.stderr.write(`error: ${line}${usage ? " (see --help)" : ""}\n`);
         process.exitCode = usage ? exitCodes.badInput : exitCodes.failed;
     }
 }

@@ -3,6 +3,9 @@
 import { Argv } from "yargs";
 import { postures } from "../posture";
 
+// String options take exactly one value (nargs 1), so a value that starts with "-" — `--weights
+// -1/101`, `--reason "-"` — is that option's value, not taken for another flag.
+
 /** The global options every verb receives. */
 export interface GlobalArgs {
     readonly json: boolean;
@@ -25,7 +28,7 @@ export function withGlobalOptions<T>(y: Argv<T>) {
         .option("stack-dir", { type: "string", describe: "Project folder holding Pulumi.yaml and the stack files (default: $SFTP_FAILOVER_PROJECT_DIR, else the nearest folder at or above the current one holding Pulumi.yaml)" })
         .option("backend", { type: "string", describe: "State backend URL (default: file://<stack-dir>/.pulumi-state)" })
         .option("sandbox", { type: "boolean", default: false, describe: "Run against the sandbox provider (nothing reaches AWS)" })
-        .option("identity", { type: "string", describe: "Who is acting, for the audit log (default: the OS user)" })
+        .option("identity", { type: "string", nargs: 1, describe: "Who is acting, for the audit log (default: the OS user)" })
         .option("wait", { type: "number", default: 0, describe: "Seconds to wait for another operator's lock before giving up" })
         .option("primary-stack", { type: "string", default: "primary", describe: "Name of the primary regional stack" })
         .option("secondary-stack", { type: "string", default: "secondary", describe: "Name of the secondary regional stack" })
@@ -37,7 +40,7 @@ export function withGlobalOptions<T>(y: Argv<T>) {
 /** Options of the verbs that switch posture. */
 export function withSwitchOptions<T>(y: Argv<T>) {
     return y
-        .option("reason", { type: "string", describe: "Why, for the audit log (required for failover)" })
+        .option("reason", { type: "string", nargs: 1, describe: "Why, for the audit log (required for failover)" })
         .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation (required when stdin is not a terminal)" })
         .option("refresh", { type: "boolean", default: false, describe: "Refresh each stack before its update" })
         .option("step-timeout", { type: "number", describe: "Seconds a step may take before its region counts as unreachable (default: 1200)" });
@@ -45,7 +48,7 @@ export function withSwitchOptions<T>(y: Argv<T>) {
 
 /** The `--weights` option of active-active. */
 export function withWeightsOption<T>(y: Argv<T>) {
-    return y.option("weights", { type: "string", describe: "Active-active split as primary/secondary, e.g. 70/30 (each 0–255)" });
+    return y.option("weights", { type: "string", nargs: 1, describe: "Active-active split as primary/secondary, e.g. 70/30 (each 0–255)" });
 }
 
 /** The posture positional. */

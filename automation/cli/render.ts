@@ -1,7 +1,8 @@
 // Text rendering of the driver's results for humans. JSON output bypasses this entirely.
 import { AuditEntry } from "../driver/audit";
 import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
-import { FenceResult, PlanResult, SetPostureResult, StatusResult } from "../driver/types";
+import { escapeControl as esc } from "../driver/text";
+import { FenceResult, PlanResult, SetPostureResult, StatusResult, UnlockResult } from "../driver/types";
 
 function table(rows: readonly (readonly string[])[]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
@@ -17,10 +18,10 @@ export function renderStatus(s: StatusResult): string {
         `capacity:  primary ${s.capacity.primary ?? "?"}, secondary ${s.capacity.secondary ?? "?"}`,
         `fence:     primary ${s.fence.primary}, secondary ${s.fence.secondary}`,
         ...endpointHealthLines(s),
-        `lock:      ${s.lock !== undefined ? `held by ${s.lock.identity} on ${s.lock.host} (pid ${s.lock.pid}, ${s.lock.operation}, since ${s.lock.since})` : "free"}`,
+        `lock:      ${s.lock !== undefined ? esc(`held by ${s.lock.identity} on ${s.lock.host} (pid ${s.lock.pid}, ${s.lock.operation}, since ${s.lock.since})`) : s.lockProblem !== undefined ? "NOT free" : "free"}${s.lockProblem !== undefined ? ` — ${esc(s.lockProblem)}` : ""}`,
     ];
     if (s.unfinished !== undefined) {
-        lines.push(`unfinished: run ${s.unfinished.runId} → ${s.unfinished.target} by ${s.unfinished.identity} at ${s.unfinished.at}; rerun the same posture to resume${s.unfinished.firstUnfinishedStep !== undefined ? ` at ${s.unfinished.firstUnfinishedStep}` : ""}`);
+        lines.push(esc(`unfinished: run ${s.unfinished.runId} → ${s.unfinished.target} by ${s.unfinished.identity} at ${s.unfinished.at}; rerun the same posture to resume${s.unfinished.firstUnfinishedStep !== undefined ? ` at ${s.unfinished.firstUnfinishedStep}` : ""}`));
     }
     lines.push("");
     const rows = [["stack", "name", "capacity/posture", "last update", "result"]];
@@ -69,20 +70,25 @@ export function renderSwitch(r: SetPostureResult): string {
             : `${r.status === "degraded" ? "DEGRADED" : "ok"}: ${r.from ?? "(not deployed)"} → ${r.to} in ${(r.durationMs / 1000).toFixed(1)}s (run ${r.runId}${r.resumed !== undefined ? `, resumed ${r.resumed}` : ""})`;
     const lines = [head];
     for (const s of r.steps) {
-        lines.push(`  ${s.status.padEnd(7)} ${s.description}${s.error !== undefined ? ` — ${s.error}` : ""}`);
+        lines.push(`  ${s.status.padEnd(7)} ${s.description}${s.error !== undefined ? ` — ${esc(s.error)}` : ""}`);
     }
     if (r.fenced.length > 0) {
         lines.push(`fenced: ${r.fenced.join(", ")}`);
     }
     for (const rem of r.remaining) {
-        lines.push(`remaining: ${rem}`);
+        lines.push(`remaining: ${esc(rem)}`);
     }
     return lines.join("\n");
 }
 
 /** `fence`/`unfence` as text. */
 export function renderFence(r: FenceResult): string {
-    return `${r.region} ${r.state}`;
+    return `${r.region} ${r.changed ? "" : "already "}${r.state}`;
+}
+
+/** `unlock` as text. */
+export function renderUnlock(r: UnlockResult): string {
+    return r.cleared.length === 0 ? "no lock to clear" : r.cleared.map((c) => `cleared ${esc(c)}`).join("\n");
 }
 
 /** `history` as text. */
@@ -92,7 +98,8 @@ export function renderHistory(entries: readonly AuditEntry[]): string {
     }
     return table([
         ["when", "who", "operation", "from", "to", "result", "reason"],
-        ...entries.map((e) => [e.at, e.identity, e.operation, e.from ?? "-", e.to, e.result, e.reason ?? "-"]),
+        // Every field is data from a file anyone could have written: escaped, one row per entry.
+        ...entries.map((e) => [e.at, e.identity, e.operation, e.from ?? "-", e.to, e.result, e.reason ?? "-"].map((v) => esc(String(v)))),
     ]);
 }
 

@@ -42,12 +42,18 @@ export async function runSwitch(
     label: string,
     operate: (c: FailoverController, target: Posture, common: SwitchCommon) => Promise<SetPostureResult>,
 ): Promise<number> {
+    // SIGINT (Ctrl-C) and SIGTERM (a CI job cancelled, `kill`) both stop the switch gracefully:
+    // the engine is cancelled, the journal records the step, and the exit code is 130. A second
+    // signal while the engine is still stopping is ignored — the step runner already insists.
     const abort = new AbortController();
-    const onSigint = () => {
-        io.err("interrupt: stopping after the engine cancels the current step (the journal records where)");
-        abort.abort();
+    const onSignal = (signal: NodeJS.Signals) => {
+        if (!abort.signal.aborted) {
+            io.err(`${signal}: stopping after the engine cancels the current step (the journal records where)`);
+            abort.abort();
+        }
     };
-    process.once("SIGINT", onSigint);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     try {
         return await run(
             argv,
@@ -83,6 +89,7 @@ export async function runSwitch(
             switchExitCode,
         );
     } finally {
-        process.removeListener("SIGINT", onSigint);
+        process.removeListener("SIGINT", onSignal);
+        process.removeListener("SIGTERM", onSignal);
     }
 }

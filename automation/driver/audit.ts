@@ -5,7 +5,7 @@ import * as os from "node:os";
 import { appendJsonLine, readJsonLines } from "./jsonl";
 
 /** The operations the audit log records. */
-export type AuditOperation = "posture" | "failover" | "failback" | "fence" | "unfence";
+export type AuditOperation = "posture" | "failover" | "failback" | "fence" | "unfence" | "unlock";
 
 /** One audit entry. */
 export interface AuditEntry {

@@ -10,21 +10,25 @@ import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { EngineEnvironment, engineEnvironment } from "../engine/environment";
 import { resolveProjectDir } from "../engine/locations";
 import { openStack, pulumiCommandOf } from "../engine/workspace";
-import { InvalidPostureError, parsePosture, Posture, postureSpec, RegionName, regionNames, servingRegion, validateWeights, Weights } from "../posture";
+import { InvalidPostureError, parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../posture";
 import { estimateAllPostures } from "../pricing";
 import { program } from "../../stacks";
 import { AuditEntry, AuditLog, AuditOperation, resolveIdentity } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
 import { readEndpointHealth } from "./endpoint-health";
-import { AbortedError, BadInputError, FailoverError, LockHolder, RegionUnreachableError, ReplicationBacklogError } from "./errors";
+import { ConfigEntry } from "../../stacks/config/source";
+import { backendLocks, removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
+import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
+import { checkDriverFiles, checkStackConfigs, stackFile } from "./preflight";
+import { SwitchRun } from "./switch-run";
+import { escapeControl, hasControlChars } from "./text";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
-import { firstUnfinishedStep, Journal } from "./journal";
-import { acquireLock, processAlive, readLock } from "./lock";
+import { firstUnfinishedStep, Journal, JournalRun } from "./journal";
+import { acquireLock, inspectLock, processAlive, readLock } from "./lock";
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStackStatus, summarizeEngineError } from "./stack-state";
-import { runStep } from "./step-runner";
 import {
     FailbackOptions,
     FailbackResult,
@@ -37,6 +41,8 @@ import {
     SetPostureOptions,
     SetPostureResult,
     StackPreview,
+    UnlockOptions,
+    UnlockResult,
     StackStatus,
     StatusResult,
     StepResult,
@@ -108,6 +114,17 @@ function parseRegion(region: string): RegionName {
     throw new BadInputError(`unknown region "${region}" (valid: ${regionNames.join(", ")})`);
 }
 
+/**
+ * Refuses control characters in text a user gives (reason, identity): the audit log stores data,
+ * and a newline or an escape sequence in it could forge a row of `history` or drive a terminal.
+ */
+function plainText(value: string | undefined, label: string): string | undefined {
+    if (value !== undefined && hasControlChars(value)) {
+        throw new BadInputError(`${label} must not contain control characters such as newlines or escapes (got "${escapeControl(value)}")`);
+    }
+    return value;
+}
+
 function newRunId(): string {
     return `${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${crypto.randomBytes(3).toString("hex")}`;
 }
@@ -144,6 +161,7 @@ export class FailoverController {
      */
     static async create(options: FailoverControllerOptions = {}): Promise<FailoverController> {
         const names: Record<StackKey, string> = { ...defaultStackNames, ...options.stacks };
+        plainText(options.identity, "identity");
         for (const key of stackKeys) {
             if (names[key].trim() === "") {
                 throw new BadInputError(`stacks.${key} must not be empty`);
@@ -151,6 +169,23 @@ export class FailoverController {
         }
         if (new Set(Object.values(names)).size !== stackKeys.length) {
             throw new BadInputError(`stacks must be three different stacks (got ${stackKeys.map((k) => `${k}=${names[k]}`).join(", ")})`);
+        }
+        // Checked before the engine environment is built, which creates folders: a mistyped
+        // --stack-dir or --backend must be refused without leaving anything behind.
+        if (options.engine === undefined) {
+            let projectDir: string;
+            try {
+                projectDir = resolveProjectDir(options.projectDir);
+            } catch (err) {
+                throw new BadInputError((err as Error).message, { cause: err });
+            }
+            if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) {
+                throw new BadInputError(`projectDir ${projectDir} has no Pulumi.yaml`);
+            }
+            const stateDir = options.backendUrl !== undefined ? fileBackendDir(options.backendUrl) : undefined;
+            if (stateDir !== undefined && !fs.existsSync(stateDir)) {
+                throw new BadInputError(`backend ${options.backendUrl} does not exist (the driver works on deployed stacks; a mistyped --backend?)`);
+            }
         }
         let env: EngineEnvironment;
         try {
@@ -184,8 +219,8 @@ export class FailoverController {
         for (const key of stackKeys) {
             opened[key] = await openStack(names[key], env);
         }
+        // Not created here: status and plan write nothing, and a switch checks it in preflight.
         const dir = path.resolve(options.journalDir ?? path.join(env.projectDir, ".failover"));
-        fs.mkdirSync(dir, { recursive: true });
         const fence = isFenceClient(options.fence) ? options.fence : defaultFenceClient(options.fence);
         return new FailoverController({
             env,
@@ -257,8 +292,9 @@ export class FailoverController {
                 fence[region] = await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
             }
         }
-        const lock = readLock(this.ctx.lockPath);
-        const unfinished = this.ctx.journal.unfinishedRun();
+        const lockState = inspectLock(this.ctx.lockPath);
+        const lock = lockState.state === "held" ? lockState.holder : undefined;
+        const unfinished = this.unfinishedRun(false);
         const weights = state.dns?.weights;
         const endpointHealth =
             this.ctx.endpointHealth !== undefined
@@ -271,6 +307,8 @@ export class FailoverController {
             ...(weights !== undefined ? { weights, serving: weights.secondary > weights.primary ? ("secondary" as const) : ("primary" as const) } : {}),
             capacity: state.capacity,
             ...(lock !== undefined ? { lock } : {}),
+            ...(lockState.state === "corrupt" ? { lockProblem: `${this.ctx.lockPath} ${lockState.problem}; if no switch is running, clear it with \`failover unlock\`` } : {}),
+            ...(lock !== undefined && this.isStale(lock) ? { lockProblem: `the holder (pid ${lock.pid} on ${lock.host}) is gone; the next switch clears the lock` } : {}),
             fence,
             ...(endpointHealth !== undefined ? { endpointHealth } : {}),
             ...(unfinished !== undefined
@@ -298,6 +336,7 @@ export class FailoverController {
     async plan(posture: Posture | string, opts: PlanPostureOptions = {}): Promise<PlanResult> {
         const target = parseTarget(posture);
         checkWeights(opts.activeActiveWeights);
+        await this.checkConfigs();
         const stacks = await this.readStacks();
         this.requireReadable(stacks);
         const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
@@ -327,14 +366,20 @@ export class FailoverController {
     /**
      * Switches to `posture`: scales the region(s) that will take traffic, switches DNS with an `up`
      * of the dns stack alone, then scales the other region down. Steps already in place are
-     * skipped. A capacity step that fails or times out against a region other than the one that
-     * must serve fences that region and leaves the step for later (result `degraded`). A switch
-     * interrupted earlier (even by kill -9) is resumed from its first unfinished step.
+     * skipped. Preflight comes first (every stack's config through the programs' loaders, each
+     * stack's identity, the driver's files): bad input changes nothing. A capacity step whose region
+     * is unreachable or times out, other than the one that must serve, fences that region and
+     * leaves the step for later (result `degraded`); any other failure stops the switch where it
+     * stands and fences nothing. A switch interrupted earlier (even by kill -9) is resumed from its
+     * first unfinished step.
      *
-     * @throws BadInputError for an unknown posture, invalid weights, or a missing reason for `failover`.
+     * @throws BadInputError for an unknown posture, invalid weights, a missing reason for `failover`,
+     *   a stack config the programs would refuse, a stack that is not the role it is given, or a
+     *   journal/audit log that cannot be written. Nothing was changed.
      * @throws LockedError when another operation holds the lock (after `waitMs`).
      * @throws RegionUnreachableError when the region that must take traffic cannot be scaled up (DNS untouched).
-     * @throws FailoverError when the DNS step fails (cause: the Automation API error).
+     * @throws SwitchStoppedError when a step failed for a reason that is not its region's (nothing fenced).
+     * @throws FailoverError when the DNS step's API is unreachable and no region can be fenced instead.
      * @throws AbortedError when `signal` fires.
      */
     async setPosture(posture: Posture | string, opts: SetPostureOptions = {}): Promise<SetPostureResult> {
@@ -396,7 +441,7 @@ export class FailoverController {
      * @throws FailoverError when the dns stack exports no fence, or the fence call fails (cause: the SDK error).
      */
     async fence(region: RegionName | string, opts: { readonly reason?: string } = {}): Promise<FenceResult> {
-        return this.setFence(parseRegion(region), "fence", opts.reason);
+        return this.setFence(parseRegion(region), "fence", plainText(opts.reason, "reason"));
     }
 
     /**
@@ -406,7 +451,51 @@ export class FailoverController {
      * @throws FailoverError when the dns stack exports no fence, or the fence call fails.
      */
     async unfence(region: RegionName | string, opts: { readonly reason?: string } = {}): Promise<FenceResult> {
-        return this.setFence(parseRegion(region), "unfence", opts.reason);
+        return this.setFence(parseRegion(region), "unfence", plainText(opts.reason, "reason"));
+    }
+
+    /**
+     * Clears what a switch left locked and the driver cannot prove stale by itself: the driver's
+     * lock (a corrupt file, or a holder on another host) and the file backend's stack locks of the
+     * three stacks (what `pulumi cancel` does). A holder still running on this host is refused
+     * unless `force`. Audited when something was cleared; nothing to clear is not audited.
+     *
+     * @throws BadInputError when a holder still runs here (without `force`), or the audit log cannot be written.
+     */
+    async unlock(opts: UnlockOptions = {}): Promise<UnlockResult> {
+        const reason = plainText(opts.reason, "reason");
+        const force = opts.force ?? false;
+        const here = os.hostname();
+        const lockState = inspectLock(this.ctx.lockPath);
+        if (!force && lockState.state === "held" && lockState.holder.host === here && processAlive(lockState.holder.pid)) {
+            const h = lockState.holder;
+            throw new BadInputError(`the lock holder ${h.identity} (pid ${h.pid}, ${h.operation}) is still running on this host; stop it, or force`);
+        }
+        const engines = backendLocks(this.ctx.env.backendUrl, Object.values(this.ctx.names));
+        const alive = engines.find((l) => l.hostname === here && processAlive(l.pid));
+        if (!force && alive !== undefined) {
+            throw new BadInputError(`the engine updating stack ${alive.stack} (pid ${alive.pid}) is still running on this host; wait for it, or force`);
+        }
+        if (lockState.state === "free" && engines.length === 0) {
+            return { cleared: [] };
+        }
+        checkDriverFiles(this.files);
+        const cleared: string[] = [];
+        if (lockState.state === "held") {
+            const h = lockState.holder;
+            cleared.push(`driver lock of ${h.identity} on ${h.host} (pid ${h.pid}, ${h.operation}, run ${h.runId})`);
+        } else if (lockState.state === "corrupt") {
+            cleared.push(`driver lock ${this.ctx.lockPath} (${lockState.problem})`);
+        }
+        if (lockState.state !== "free") {
+            fs.rmSync(this.ctx.lockPath, { force: true });
+        }
+        for (const lock of engines) {
+            removeBackendLock(lock);
+            cleared.push(`backend lock of stack ${lock.stack} (engine pid ${lock.pid} on ${lock.hostname})`);
+        }
+        this.record({ operation: "unlock", runId: newRunId(), to: `cleared ${cleared.join("; ")}`, result: "ok", started: Date.now(), ...(reason !== undefined ? { reason } : {}) });
+        return { cleared };
     }
 
     /** The audit log, oldest first. Never throws for a missing log (it reads as empty). */
@@ -434,9 +523,16 @@ export class FailoverController {
         if (coordinates === undefined) {
             throw new FailoverError(`stack ${this.ctx.names.dns} exports no fence coordinates: deploy the dns stack first`);
         }
+        // Lifting a fence that is not there (or fencing twice) changes nothing, and so is not audited.
+        const before = this.ctx.fence.state === undefined ? "unknown" : await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
+        const wanted = action === "fence" ? "fenced" : "unfenced";
+        if (before === wanted) {
+            return { region, state: wanted, changed: false, coordinates };
+        }
         if (action === "fence") {
             await this.refuseFencingBoth(region, coordinates);
         }
+        checkDriverFiles(this.files);
         const started = Date.now();
         const runId = newRunId();
         try {
@@ -446,7 +542,7 @@ export class FailoverController {
             throw new FailoverError(`${action} ${region} failed: ${(err as Error).message}`, { cause: err });
         }
         this.record({ operation: action, runId, to: `${region} ${action}d`, result: "ok", started, reason });
-        return { region, state: action === "fence" ? "fenced" : "unfenced", coordinates };
+        return { region, state: wanted, changed: true, coordinates };
     }
 
     /**
@@ -495,18 +591,57 @@ export class FailoverController {
         });
     }
 
-    /** A lock is ours to clear only when its holder ran here, is dead, and our journal shows its run unfinished. */
+    /**
+     * A lock is ours to clear only when its holder provably is gone: it ran on this host and its
+     * pid no longer exists. A lock taken by a process killed before its journal's first line is
+     * stale by the same proof (its run never began, so nothing is left half-done by it).
+     */
     private isStale(holder: LockHolder): boolean {
-        if (holder.host !== os.hostname() || processAlive(holder.pid)) {
-            return false;
+        return holder.host === os.hostname() && !processAlive(holder.pid);
+    }
+
+    /**
+     * The run the journal shows unfinished — unless the audit log already holds its entry: the
+     * audit entry is written before the journal's end record, so a crash (or a torn last line)
+     * between the two leaves a run that did finish. Such a run is closed in the journal here,
+     * once, and not resumed or audited again.
+     */
+    private unfinishedRun(repair: boolean): JournalRun | undefined {
+        const unfinished = this.ctx.journal.unfinishedRun();
+        if (unfinished === undefined) {
+            return undefined;
         }
-        const run = this.ctx.journal.run(holder.runId);
-        return run !== undefined && run.end === undefined;
+        const audited = this.ctx.audit.read().find((e) => e.runId === unfinished.begin.runId);
+        if (audited === undefined) {
+            return unfinished;
+        }
+        if (repair) {
+            this.ctx.journal.append({ type: "end", runId: unfinished.begin.runId, result: audited.result, at: new Date().toISOString() });
+        }
+        return undefined;
+    }
+
+    /**
+     * Preflight of the stacks: each stack's config through the programs' own loaders, and each
+     * stack's identity (plan runs it too: it reads only).
+     *
+     * @throws BadInputError naming the file, key and value.
+     */
+    private async checkConfigs(): Promise<void> {
+        const configs = {} as Record<StackKey, Record<string, ConfigEntry>>;
+        for (const key of stackKeys) {
+            try {
+                configs[key] = await this.ctx.stacks[key].getAllConfig();
+            } catch (err) {
+                throw new BadInputError(`${stackFile(this.ctx.names[key])} (stack ${this.ctx.names[key]}) cannot be read: ${summarizeEngineError(err)}`, { cause: err });
+            }
+        }
+        checkStackConfigs(this.ctx.names, configs, this.ctx.env.projectDir);
     }
 
     private async switchPosture(target: Posture, opts: SetPostureOptions, operation: AuditOperation): Promise<SetPostureResult> {
         checkWeights(opts.activeActiveWeights);
-        const reason = opts.reason?.trim();
+        const reason = plainText(opts.reason, "reason")?.trim();
         if (target === "failover" && (reason === undefined || reason === "")) {
             throw new BadInputError("a reason is required to switch to failover");
         }
@@ -514,6 +649,8 @@ export class FailoverController {
         if (opts.signal?.aborted) {
             throw new AbortedError();
         }
+        // The driver's files first (the lock itself lives there), without creating anything.
+        checkDriverFiles(this.files);
         const started = Date.now();
         const runId = newRunId();
         const holder: LockHolder = {
@@ -528,25 +665,47 @@ export class FailoverController {
         if (current !== undefined && (opts.waitMs ?? 0) > 0) {
             opts.onProgress?.({ type: "waiting-for-lock", holder: current });
         }
-        const lock = await acquireLock(this.ctx.lockPath, holder, { waitMs: opts.waitMs, signal: opts.signal, isStale: (h) => this.isStale(h) });
+        const lock = await acquireLock(this.ctx.lockPath, holder, {
+            waitMs: opts.waitMs,
+            signal: opts.signal,
+            isStale: (h) => this.isStale(h),
+            onStaleCleared: (h) => this.recordStaleLock(h),
+        });
         try {
+            // Under the lock (so operators queue in the order they asked, and no one changes the
+            // config between check and use), before the journal and before any stack is touched:
+            // a bad input leaves no trace but the lock, which is released.
+            await this.checkConfigs();
+            this.clearDeadEngineLocks();
             const stacks = await this.readStacks();
             this.requireReadable(stacks);
             const from = deployedPosture(stacks);
             const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
             const journal = this.ctx.journal;
             // A run that never ended was interrupted. Close it; if it wanted the same posture, this
-            // run completes it (and the audit entry carries the original `from`).
-            const unfinished = journal.unfinishedRun();
+            // run completes it (and the audit entry carries the original `from`); if it wanted
+            // another, its attempt is audited as aborted, so every run ends up in the log once.
+            const unfinished = this.unfinishedRun(true);
             let resumes: string | undefined;
             let auditFrom: string | undefined = from;
             if (unfinished !== undefined) {
-                journal.append({ type: "end", runId: unfinished.begin.runId, result: "superseded", at: new Date().toISOString() });
                 if (unfinished.begin.target === target) {
                     resumes = unfinished.begin.runId;
                     auditFrom = unfinished.begin.from;
                     const first = firstUnfinishedStep(unfinished);
                     opts.onProgress?.({ type: "resume", runId: resumes, ...(first !== undefined ? { firstUnfinishedStep: first } : {}) });
+                } else {
+                    this.recordInterrupted(unfinished, runId);
+                }
+                journal.append({ type: "end", runId: unfinished.begin.runId, result: "superseded", at: new Date().toISOString() });
+            } else {
+                // A run to this posture that was interrupted (SIGINT) or stopped may still have
+                // reached it: an engine cancelled mid-`up` finishes the operations in flight. This
+                // run completes it, so the audit log holds one "ok" for the switch, naming it.
+                const last = journal.runs().at(-1);
+                if (last?.end !== undefined && (last.end.result === "aborted" || last.end.result === "failed") && last.begin.target === target) {
+                    resumes = last.begin.runId;
+                    auditFrom = last.begin.from;
                 }
             }
             // A skipped step's stack is deployed as wanted, but its config may still hold what an
@@ -554,121 +713,90 @@ export class FailoverController {
             for (const step of steps.filter((s) => s.skip)) {
                 await this.alignConfig(step, stacks[step.stack]);
             }
-            const pending = pendingSteps(steps);
-            if (pending.length === 0 && resumes === undefined) {
+            if (pendingSteps(steps).length === 0 && resumes === undefined) {
                 const results = steps.map((s) => ({ id: s.id, stack: s.stack, description: s.description, status: "skipped" as const, durationMs: 0 }));
                 return { runId, status: "unchanged", ...(from !== undefined ? { from } : {}), to: target, steps: results, remaining: [], fenced: [], durationMs: Date.now() - started };
             }
-            journal.append({
-                type: "begin",
-                runId,
-                operation,
-                target,
-                ...(auditFrom !== undefined ? { from: auditFrom } : {}),
-                steps: steps.map((s) => ({ id: s.id, description: s.description, skip: s.skip })),
-                identity: this.ctx.identity,
-                ...(reason !== undefined ? { reason } : {}),
-                host: holder.host,
-                pid: process.pid,
-                at: holder.since,
-                ...(resumes !== undefined ? { resumes } : {}),
-            });
-            const results: StepResult[] = [];
-            const remaining: string[] = [];
-            const fenced: RegionName[] = [];
-            const finish = (result: "ok" | "degraded" | "failed" | "aborted", error?: string) => {
-                journal.append({ type: "end", runId, result, at: new Date().toISOString() });
-                this.record({ operation, runId, to: target, from: auditFrom, result, started, reason, steps: results, remaining, error, resumes });
-            };
-            for (const step of steps) {
-                if (step.skip) {
-                    results.push({ id: step.id, stack: step.stack, description: step.description, status: "skipped", durationMs: 0 });
-                    journal.append({ type: "step", runId, stepId: step.id, status: "skipped", at: new Date().toISOString() });
-                    continue;
-                }
-                const stepStarted = Date.now();
-                journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(stepStarted).toISOString() });
-                opts.onProgress?.({ type: "step-start", step });
-                try {
-                    const outcome = await runStep(this.ctx.stacks[step.stack], step, {
-                        refresh: opts.refresh ?? false,
-                        timeoutMs: stepTimeoutMs,
-                        cancelGraceMs: this.ctx.timeouts.cancelGraceMs,
-                        stackBusyMs: this.ctx.timeouts.stackBusyMs,
-                        signal: opts.signal,
-                        onEvent: (e) => opts.onEvent?.(step.stack, e),
-                        onOutput: (t) => opts.onOutput?.(step.stack, t),
-                    });
-                    const result: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "done", durationMs: Date.now() - stepStarted, changes: outcome.changes };
-                    results.push(result);
-                    journal.append({ type: "step", runId, stepId: step.id, status: "done", at: new Date().toISOString() });
-                    opts.onProgress?.({ type: "step-end", step, result });
-                } catch (err) {
-                    const message = err instanceof AbortedError ? err.message : summarizeEngineError(err);
-                    const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: Date.now() - stepStarted, error: message };
-                    if (err instanceof AbortedError || opts.signal?.aborted) {
-                        results.push(failed);
-                        journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: new Date().toISOString(), error: "aborted" });
-                        finish("aborted", "aborted");
-                        throw err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err });
-                    }
-                    // Who to fence instead. A capacity step: its own region. The DNS step: the regions
-                    // the switch takes traffic away from — fencing them makes Route 53's health checks
-                    // move that traffic through the data plane while its control plane is unreachable.
-                    const targetWeights = postureSpec(target, opts.activeActiveWeights).weights;
-                    const currentWeights = deployedStateOf(stacks).dns?.weights;
-                    const toFence: RegionName[] =
-                        step.region !== undefined
-                            ? [step.region]
-                            : regionNames.filter((r) => currentWeights !== undefined && currentWeights[r] > 0 && targetWeights[r] === 0);
-                    const mustServe = step.region !== undefined && step.phase === "before-dns" && step.region === servingRegion(postureSpec(target, opts.activeActiveWeights));
-                    if (toFence.length === 0 || mustServe) {
-                        results.push(failed);
-                        journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: new Date().toISOString(), error: message });
-                        opts.onProgress?.({ type: "step-end", step, result: failed });
-                        finish("failed", message);
-                        if (step.region === undefined) {
-                            throw new FailoverError(`DNS switch on stack ${this.ctx.names.dns} failed: ${message}`, { cause: err });
-                        }
-                        throw new RegionUnreachableError(step.region, `${step.region} cannot be scaled up to take traffic (${message}); DNS was not switched`, { cause: err });
-                    }
-                    const fenceErrors: string[] = [];
-                    for (const region of toFence) {
-                        // A region fenced earlier in this run stays fenced: one call is enough.
-                        if (fenced.includes(region)) {
-                            continue;
-                        }
-                        const fenceError = await this.fenceUnreachable(region, stacks.dns);
-                        opts.onProgress?.({ type: "fenced", region, ok: fenceError === undefined, ...(fenceError !== undefined ? { error: fenceError } : {}) });
-                        if (fenceError === undefined) {
-                            fenced.push(region);
-                        } else {
-                            fenceErrors.push(`fencing ${region} also failed: ${fenceError}`);
-                        }
-                    }
-                    const result: StepResult = { ...failed, status: "fenced", error: [message, ...fenceErrors].join("; ") };
-                    results.push(result);
-                    const when = step.region !== undefined ? `when ${step.region} is reachable again` : "when the DNS API answers again";
-                    remaining.push(`${step.description} (stack ${this.ctx.names[step.stack]}, ${when})`);
-                    journal.append({ type: "step", runId, stepId: step.id, status: "fenced", at: new Date().toISOString(), error: result.error });
-                    opts.onProgress?.({ type: "step-end", step, result });
-                }
-            }
-            const status = remaining.length > 0 ? "degraded" : "ok";
-            finish(status);
-            return {
-                runId,
-                status,
-                ...(from !== undefined ? { from } : {}),
-                to: target,
-                steps: results,
-                remaining,
-                fenced,
-                durationMs: Date.now() - started,
-                ...(resumes !== undefined ? { resumed: resumes } : {}),
-            };
+            const run = new SwitchRun(
+                {
+                    journal,
+                    stacks: this.ctx.stacks,
+                    names: this.ctx.names,
+                    fence: this.ctx.fence,
+                    fenceCoordinates: fenceCoordinatesOf(stacks.dns),
+                    timeouts: this.ctx.timeouts,
+                    record: (e) => this.record(e),
+                },
+                {
+                    runId,
+                    operation,
+                    target,
+                    steps,
+                    ...(from !== undefined ? { from } : {}),
+                    ...(auditFrom !== undefined ? { auditFrom } : {}),
+                    ...(resumes !== undefined ? { resumes } : {}),
+                    ...(reason !== undefined ? { reason } : {}),
+                    currentWeights: deployedStateOf(stacks).dns?.weights,
+                    started,
+                    identity: this.ctx.identity,
+                    host: holder.host,
+                },
+                { ...opts, stepTimeoutMs },
+            );
+            return await run.execute();
         } finally {
             lock.release();
+        }
+    }
+
+    /** Audits a lock cleared because its holder is gone (who held it, and since when). */
+    private recordStaleLock(h: LockHolder): void {
+        this.record({
+            operation: "unlock",
+            runId: h.runId,
+            to: "lock cleared",
+            result: "ok",
+            started: Date.now(),
+            reason: `holder ${h.identity} (pid ${h.pid} on ${h.host}, ${h.operation}, since ${h.since}) is gone`,
+        });
+    }
+
+    /** Audits a run that was interrupted and is superseded by a switch to another posture. */
+    private recordInterrupted(unfinished: JournalRun, by: string): void {
+        const at = Date.parse(unfinished.begin.at);
+        this.ctx.audit.append({
+            at: new Date().toISOString(),
+            identity: unfinished.begin.identity,
+            host: unfinished.begin.host,
+            operation: (["posture", "failover", "failback"].includes(unfinished.begin.operation) ? unfinished.begin.operation : "posture") as AuditOperation,
+            ...(unfinished.begin.reason !== undefined ? { reason: unfinished.begin.reason } : {}),
+            ...(unfinished.begin.from !== undefined ? { from: unfinished.begin.from } : {}),
+            to: unfinished.begin.target,
+            result: "aborted",
+            runId: unfinished.begin.runId,
+            durationMs: Number.isFinite(at) ? Date.now() - at : 0,
+            steps: unfinished.begin.steps.map((s) => ({ id: s.id, status: unfinished.steps.get(s.id) ?? (s.skip ? "skipped" : "not started") })),
+            error: `interrupted; superseded by run ${by}`,
+        });
+    }
+
+    /**
+     * Clears the file backend's own stack locks left by an engine that died (kill -9 of the driver
+     * or of the engine mid-step): otherwise every later `up` waits, then fails with "the stack is
+     * currently locked". Only a lock whose pid is provably gone on this host is removed — what
+     * `pulumi cancel` does for the file backend — and each removal is audited.
+     */
+    private clearDeadEngineLocks(): void {
+        for (const lock of staleBackendLocks(this.ctx.env.backendUrl, Object.values(this.ctx.names))) {
+            removeBackendLock(lock);
+            this.record({
+                operation: "unlock",
+                runId: "backend",
+                to: `stack ${lock.stack} backend lock cleared`,
+                result: "ok",
+                started: Date.now(),
+                reason: `engine pid ${lock.pid} on ${lock.hostname} is gone`,
+            });
         }
     }
 
@@ -677,20 +805,6 @@ export class FailoverController {
             if (change.path !== true && status.config[change.key] !== undefined && status.config[change.key] !== change.value) {
                 await this.ctx.stacks[step.stack].setConfig(change.key, { value: change.value });
             }
-        }
-    }
-
-    /** Fences a region the switch could not reach; returns the error text if the fence itself failed. */
-    private async fenceUnreachable(region: RegionName, dns: StackStatus): Promise<string | undefined> {
-        const coordinates = fenceCoordinatesOf(dns);
-        if (coordinates === undefined) {
-            return `stack ${dns.name} exports no fence coordinates`;
-        }
-        try {
-            await this.ctx.fence.fence(region, coordinates);
-            return undefined;
-        } catch (err) {
-            return (err as Error).message;
         }
     }
 }

@@ -34,8 +34,8 @@ export class LockedError extends FailoverError {
     constructor(holder: LockHolder | undefined, lockPath: string) {
         super(
             holder === undefined
-                ? `locked: ${lockPath} exists but cannot be read`
-                : `locked by ${holder.identity} on ${holder.host} (pid ${holder.pid}, ${holder.operation}, run ${holder.runId}, since ${holder.since})`,
+                ? `locked: ${lockPath} exists but cannot be read as a lock; if no switch is running, clear it with \`failover unlock\``
+                : `locked by ${holder.identity} on ${holder.host} (pid ${holder.pid}, ${holder.operation}, run ${holder.runId}, since ${holder.since}); if that process is gone, clear it with \`failover unlock\``,
         );
         this.name = "LockedError";
         this.holder = holder;
@@ -68,5 +68,19 @@ export class AbortedError extends FailoverError {
     constructor(message = "aborted", options?: { cause?: unknown }) {
         super(message, options);
         this.name = "AbortedError";
+    }
+}
+
+/** A step failed for a reason that is not its region's (a program or config error, a killed engine): the switch stopped where it stood and fenced nothing. */
+export class SwitchStoppedError extends FailoverError {
+    /** Descriptions of the steps done before the failure, in order. */
+    readonly done: readonly string[];
+    /** The step that failed. */
+    readonly failedStep: string;
+    constructor(message: string, failedStep: string, done: readonly string[], options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "SwitchStoppedError";
+        this.failedStep = failedStep;
+        this.done = done;
     }
 }

@@ -3,6 +3,7 @@
 // one torn line at the end, which readers skip and writers step over.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { makeFolder } from "../engine/folders";
 
 function endsWithNewline(fd: number, size: number): boolean {
     if (size === 0) {
@@ -18,7 +19,7 @@ export function appendJsonLine(file: string, record: unknown): void {
     const dir = path.dirname(file);
     const existed = fs.existsSync(file);
     if (!existed) {
-        fs.mkdirSync(dir, { recursive: true });
+        makeFolder(dir);
     }
     const fd = fs.openSync(file, "a+");
     try {

@@ -5,6 +5,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AbortedError, LockedError, LockHolder } from "./errors";
+import { makeFolder } from "../engine/folders";
 import { fsyncDir } from "./jsonl";
 
 /** Options of `acquireLock`. */
@@ -19,6 +20,8 @@ export interface AcquireLockOptions {
      * host, pid and the journal). Defaults to never.
      */
     readonly isStale?: (holder: LockHolder) => boolean;
+    /** Told of every stale lock cleared, before the new lock is taken (the controller audits it). Defaults to nothing. */
+    readonly onStaleCleared?: (holder: LockHolder) => void;
 }
 
 /** A held lock. */
@@ -34,6 +37,34 @@ export function readLock(lockPath: string): LockHolder | undefined {
         return JSON.parse(fs.readFileSync(lockPath, "utf8")) as LockHolder;
     } catch {
         return undefined;
+    }
+}
+
+/** What a lock file holds: nothing, a holder, or something that cannot be read as one. */
+export type LockState =
+    | { readonly state: "free" }
+    | { readonly state: "held"; readonly holder: LockHolder }
+    | { readonly state: "corrupt"; readonly problem: string };
+
+/** Reads a lock for `status`: a corrupt file is reported as such, never as free. */
+export function inspectLock(lockPath: string): LockState {
+    let text: string;
+    try {
+        text = fs.readFileSync(lockPath, "utf8");
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+            return { state: "free" };
+        }
+        return { state: "corrupt", problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+    }
+    try {
+        const holder = JSON.parse(text) as Partial<LockHolder>;
+        if (typeof holder.identity === "string" && typeof holder.host === "string" && typeof holder.pid === "number" && typeof holder.runId === "string") {
+            return { state: "held", holder: holder as LockHolder };
+        }
+        return { state: "corrupt", problem: "does not name a holder" };
+    } catch {
+        return { state: "corrupt", problem: "is not valid JSON" };
     }
 }
 
@@ -129,7 +160,7 @@ export async function acquireLock(lockPath: string, holder: LockHolder, opts: Ac
     const pollMs = opts.pollMs ?? 250;
     const isStale = opts.isStale ?? (() => false);
     const deadline = Date.now() + waitMs;
-    fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+    makeFolder(path.dirname(lockPath));
     for (;;) {
         if (opts.signal?.aborted) {
             throw new AbortedError("aborted while waiting for the lock");
@@ -151,6 +182,7 @@ export async function acquireLock(lockPath: string, holder: LockHolder, opts: Ac
         }
         const current = readLock(lockPath);
         if (current !== undefined && isStale(current) && breakStale(lockPath, current, isStale)) {
+            opts.onStaleCleared?.(current);
             continue;
         }
         if (Date.now() >= deadline) {

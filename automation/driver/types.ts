@@ -144,6 +144,8 @@ export interface StatusResult {
     /** The region that takes traffic first under the deployed posture. */
     readonly serving?: RegionName;
     readonly lock?: LockHolder;
+    /** Set when the lock file is corrupt, or its holder is gone: what is wrong, and how to clear it. */
+    readonly lockProblem?: string;
     readonly fence: Readonly<Record<RegionName, FenceState>>;
     /** What each region's endpoint check reports, and whether Route 53 would fail open (with an `endpointHealth` source). */
     readonly endpointHealth?: { readonly regions: Readonly<Record<RegionName, EndpointHealth>>; readonly failsOpen: boolean };
@@ -197,7 +199,23 @@ export interface FailbackResult extends SetPostureResult {
 export interface FenceResult {
     readonly region: RegionName;
     readonly state: "fenced" | "unfenced";
+    /** False when the region already was in that state (nothing was changed or audited). */
+    readonly changed: boolean;
     readonly coordinates: unknown;
+}
+
+/** Options of `unlock`. */
+export interface UnlockOptions {
+    /** Why, for the audit log. */
+    readonly reason?: string;
+    /** Clear a lock even when its holder still runs on this host. Defaults to false. */
+    readonly force?: boolean;
+}
+
+/** Outcome of `unlock()`. */
+export interface UnlockResult {
+    /** What was cleared, one line each (the driver's lock, the backend's stack locks). */
+    readonly cleared: readonly string[];
 }
 
 /** Options of `history`. */

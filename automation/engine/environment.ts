@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { resolveEngineDir, resolveProjectDir, sandboxBinDir } from "./locations";
 
 export { sandboxBinDir } from "./locations";
+import { makeFolder } from "./folders";
 
 /** The Pulumi project every stack of this repository belongs to. */
 export const projectName = "sftp-failover";
@@ -66,7 +67,8 @@ export function cliRootDir(): string {
 export function ensureWritableFolder(dir: string, label: string): void {
     const probe = path.join(dir, `.write-check-${process.pid}`);
     try {
-        fs.mkdirSync(dir, { recursive: true });
+        // Not fs.mkdirSync's recursive mode: it spins forever on /proc (see folders.ts).
+        makeFolder(dir);
         fs.writeFileSync(probe, "");
         fs.rmSync(probe);
     } catch (err) {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
-import { program } from "../../stacks";
+import { programIn } from "../../stacks";
 import { EngineEnvironment, projectName } from "./environment";
 import { ensureEngineCommand, engineDirVariable } from "./locations";
 
@@ -30,7 +30,7 @@ export async function pulumiCommandOf(env: EngineEnvironment): Promise<PulumiCom
 export async function openStack(stackName: string, env: EngineEnvironment): Promise<Stack> {
     const pulumiCommand = await pulumiCommandOf(env);
     return LocalWorkspace.createOrSelectStack(
-        { stackName, projectName, program: () => program({ projectDir: env.projectDir }) },
+        { stackName, projectName, program: programIn(env.projectDir) },
         { workDir: env.projectDir, pulumiHome: env.pulumiHome, envVars: env.envVars, pulumiCommand },
     );
 }

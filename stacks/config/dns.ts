@@ -1,9 +1,10 @@
-// Typed config of the DNS stack: the only place that reads this stack's pulumi.Config.
-import * as pulumi from "@pulumi/pulumi";
+// Typed config of the DNS stack: the only place that reads this stack's config. A pure function of
+// the config values, shared by the program and the driver's preflight (automation/driver/preflight.ts).
 import { InvalidPostureError, parsePosture, Posture, postureSpec, PostureSpec, RegionName, regionNames, validateWeights, Weights } from "../../automation/posture";
 import { defaultFenceMetricName, defaultFenceNamespace, defaultFenceRegion } from "../../components/dns-fence-coordinates";
 import { defaultTtl, validateTtl } from "../../components/dns-failover";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, validateHealthCheckTiming } from "../../components/dns-region-health";
+import { ConfigReader } from "./source";
 
 const ns = "sftp-failover";
 
@@ -55,7 +56,7 @@ export const defaultPosture: Posture = "active-passive";
  * Loads and validates the DNS stack's config. Every error names its key
  * (`sftp-failover:<key>`), and nothing is created when one is thrown.
  */
-export function loadDnsConfig(config: pulumi.Config = new pulumi.Config(ns)): DnsConfig {
+export function loadDnsConfig(config: ConfigReader = ConfigReader.fromRuntime()): DnsConfig {
     const posture = readPosture(config);
     const activeActiveWeights = readWeights(config);
     const spec = postureSpec(posture, activeActiveWeights);
@@ -93,7 +94,7 @@ export function loadDnsConfig(config: pulumi.Config = new pulumi.Config(ns)): Dn
     };
 }
 
-function readPosture(config: pulumi.Config): Posture {
+function readPosture(config: ConfigReader): Posture {
     const value = config.get("posture") ?? defaultPosture;
     try {
         return parsePosture(value);
@@ -105,7 +106,7 @@ function readPosture(config: pulumi.Config): Posture {
     }
 }
 
-function readWeights(config: pulumi.Config): Weights | undefined {
+function readWeights(config: ConfigReader): Weights | undefined {
     const key = `${ns}:activeActiveWeights`;
     const raw = config.getObject<unknown>("activeActiveWeights");
     if (raw === undefined) {
@@ -122,7 +123,7 @@ function readWeights(config: pulumi.Config): Weights | undefined {
     return validateWeights({ primary: record.primary as number, secondary: record.secondary as number }, key);
 }
 
-function readEndpoint(config: pulumi.Config, regionName: RegionName): EndpointSource {
+function readEndpoint(config: ConfigReader, regionName: RegionName): EndpointSource {
     const stackKey = `${regionName}Stack`;
     const endpointKey = `${regionName}Endpoint`;
     const stackName = config.get(stackKey);
@@ -175,7 +176,7 @@ function readEndpoint(config: pulumi.Config, regionName: RegionName): EndpointSo
  * them would resolve to nothing while looking healthy; only explicit endpoints that declare
  * `ipAddressType: dualstack` qualify.
  */
-function readDualStack(config: pulumi.Config, endpoints: Readonly<Record<RegionName, EndpointSource>>): boolean {
+function readDualStack(config: ConfigReader, endpoints: Readonly<Record<RegionName, EndpointSource>>): boolean {
     const dualStack = config.getBoolean("dualStack") ?? false;
     if (!dualStack) {
         return false;
@@ -194,7 +195,7 @@ function readDualStack(config: pulumi.Config, endpoints: Readonly<Record<RegionN
     return true;
 }
 
-function readZone(config: pulumi.Config): ZoneConfig {
+function readZone(config: ConfigReader): ZoneConfig {
     const zoneId = config.get("zoneId");
     const zoneName = config.get("zoneName");
     if (zoneId !== undefined && zoneName !== undefined) {

@@ -1,6 +1,7 @@
-// The typed config of a regional stack (primary or secondary): the only place this stack reads
-// pulumi.Config. Everything is validated here, before any resource is declared, and every message
-// names the config key (or the user) at fault.
+// The typed config of a regional stack (primary or secondary): the only place this stack's config
+// is read. Everything is validated here, before any resource is declared, and every message names
+// the config key (or the user) at fault. The parsing is a pure function of the config values and
+// the project folder, so the driver runs the same checks before a switch (automation/driver/preflight.ts).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,6 +11,7 @@ import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { parseIpv4Cidr } from "../../components/network";
 import { validateAllowedCidrs } from "../../components/sftp-gateway";
 import { SftpUser, canonicalUsersJson, parseUsersYaml, userListChunks } from "../../components/sftp-users";
+import { ConfigReader } from "./source";
 
 /** The network as configured: a new VPC, or existing ids. */
 export type NetworkConfig =
@@ -89,22 +91,15 @@ function checkKmsArn(key: string, value: string | undefined): string | undefined
     return value;
 }
 
-/** Resolves once an Output's value is known; config values always are, even in preview. */
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((v) => resolve(v)));
-}
-
 /**
- * The folder relative paths are resolved against: the project root (where Pulumi.yaml lives).
- * The caller's word wins (the driver runs the program inline and knows the project); then the
- * engine's root directory, when it really holds Pulumi.yaml (`pulumi up` by hand; inline programs
- * receive a placeholder there); then the nearest folder at or above the current one holding
- * Pulumi.yaml. Never the folder of this file, which is inside the package once installed.
+ * The folder relative paths are resolved against when the caller names none: the project root
+ * (where Pulumi.yaml lives). The engine's root directory is used when it really holds Pulumi.yaml
+ * (`pulumi up` by hand; inline programs receive a placeholder there); then the nearest folder at or
+ * above the current one holding Pulumi.yaml. Never the folder of this file, which is inside the
+ * package once installed. The driver's inline programs always name their project folder
+ * (`--stack-dir`), so this fallback never picks the repository's users file for another project.
  */
-function projectDir(given: string | undefined): string {
-    if (given !== undefined) {
-        return given;
-    }
+export function defaultProjectDir(): string {
     const fromEngine = pulumi.runtime.getRootDirectory();
     if (path.isAbsolute(fromEngine) && fs.existsSync(path.join(fromEngine, "Pulumi.yaml"))) {
         return fromEngine;
@@ -128,7 +123,7 @@ function readUsers(file: string): SftpUser[] {
     return users;
 }
 
-function loadNetwork(config: pulumi.Config): NetworkConfig {
+function loadNetwork(config: ConfigReader): NetworkConfig {
     const raw = config.getObject<Record<string, unknown>>("network") ?? {};
     const known = ["vpcCidr", "availabilityZoneCount", "flowLogRetentionDays", "vpcId", "subnetIds", "instanceSubnetIds"];
     const extra = Object.keys(raw).filter((k) => !known.includes(k));
@@ -173,7 +168,7 @@ function subnetList(value: unknown, key: string, what: string): string[] {
     return value as string[];
 }
 
-function loadCapacity(config: pulumi.Config): CapacitySettings {
+function loadCapacity(config: ConfigReader): CapacitySettings {
     const raw = config.getObject<Partial<Record<keyof CapacitySettings, number>>>("capacity") ?? {};
     const known = Object.keys(defaultCapacity);
     const extra = Object.keys(raw).filter((k) => !known.includes(k));
@@ -192,12 +187,27 @@ function loadCapacity(config: pulumi.Config): CapacitySettings {
     }
 }
 
+/** Options of `parseRegionalConfig`. */
+export interface RegionalConfigOptions {
+    /** Folder a relative usersFile is resolved against. Defaults to `defaultProjectDir()`. */
+    readonly projectDir?: string;
+}
+
 /**
- * Loads and validates the whole regional config. Asynchronous only because the host keys are a
- * secret Output; their plaintext stays in this process and leaves it only wrapped in pulumi.secret.
+ * Loads and validates the running program's regional config. The host keys' plaintext stays in
+ * this process and leaves it only wrapped in pulumi.secret (components/host-keys.ts).
  */
-export async function loadRegionalConfig(opts: { readonly projectDir?: string } = {}): Promise<RegionalConfig> {
-    const config = new pulumi.Config();
+export async function loadRegionalConfig(opts: RegionalConfigOptions = {}): Promise<RegionalConfig> {
+    return parseRegionalConfig(ConfigReader.fromRuntime(), opts);
+}
+
+/**
+ * Validates a regional stack's config: a pure function of the values and the users file, shared by
+ * the program and the driver's preflight.
+ *
+ * @throws Error one line naming the key (or the user) and the value.
+ */
+export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOptions = {}): RegionalConfig {
     const region = checkRegion("region", config.require("region"));
     const regionName = config.require("regionName", { allowedValues: [...regionNames] }) as RegionName;
     const peerRegion = checkRegion("peerRegion", config.require("peerRegion"));
@@ -253,11 +263,10 @@ export async function loadRegionalConfig(opts: { readonly projectDir?: string } 
     }
 
     const usersFileSetting = config.get("usersFile") ?? "users.yaml";
-    const usersFile = path.resolve(projectDir(opts.projectDir), usersFileSetting);
+    const usersFile = path.resolve(opts.projectDir ?? defaultProjectDir(), usersFileSetting);
     const users = readUsers(usersFile);
 
-    const rawHostKeys = await valueOf(config.requireSecretObject<unknown>("hostKeys"));
-    const hostKeys = loadHostKeys(rawHostKeys, "sftp-failover:hostKeys");
+    const hostKeys = loadHostKeys(config.requireObject<unknown>("hostKeys"), "sftp-failover:hostKeys");
 
     return {
         region,

@@ -95,7 +95,7 @@ describe("operator CLI and embedding example against the sandbox", function () {
         const fenced = cli(["fence", "primary", "--reason", "drill", "--json"]);
         expect(fenced.status, fenced.stderr).to.equal(0);
         expect(JSON.parse(fenced.stdout)).to.deep.include({ region: "primary", state: "fenced" });
-        expect(JSON.parse(cli(["status", "--json"]).stdout).fence).to.deep.equal({ primary: "fenced", secondary: "unknown" });
+        expect(JSON.parse(cli(["status", "--json"]).stdout).fence).to.deep.equal({ primary: "fenced", secondary: "unfenced" });
         const unfenced = cli(["unfence", "primary"]);
         expect(unfenced.status, unfenced.stderr).to.equal(0);
         expect(unfenced.stdout.trim()).to.equal("primary unfenced");

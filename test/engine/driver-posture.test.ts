@@ -234,8 +234,11 @@ describe("driver against the real engine (sandbox)", function () {
         expect(journal.run(killed!.begin.runId)?.end?.result).to.equal("superseded");
         expect(journal.run(result.runId)?.end?.result).to.equal("ok");
         expect(journal.unfinishedRun()).to.equal(undefined);
-        // Audit: one entry for the one real change, from the posture the killed run started at.
-        const added = (await controller.history()).slice(auditBefore);
+        // Audit: one entry for the one real change, from the posture the killed run started at —
+        // and one line saying the dead run's lock was cleared, and whose it was.
+        const all = (await controller.history()).slice(auditBefore);
+        expect(all.filter((e) => e.operation === "unlock").map((e) => e.reason)).to.satisfy((reasons: string[]) => reasons.some((r) => r.startsWith("holder carol (pid ")));
+        const added = all.filter((e) => e.operation !== "unlock");
         expect(added).to.have.length(1);
         expect(added[0]).to.include({ from: "active-passive", to: "failover", result: "ok", resumes: killed?.begin.runId });
     });

@@ -56,7 +56,7 @@ describe("posture steps are targeted, fences keep one region serving (sandbox)",
         expect(refusal?.message).to.equal(
             "secondary is already fenced: fencing primary too would leave no healthy record, and Route 53 would answer both; unfence secondary first",
         );
-        expect((await controller.status()).fence).to.deep.equal({ primary: "unknown", secondary: "fenced" });
+        expect((await controller.status()).fence).to.deep.equal({ primary: "unfenced", secondary: "fenced" });
         await controller.unfence("secondary", { reason: "test" });
         await controller.fence("primary", { reason: "test" });
         expect((await controller.status()).fence).to.deep.equal({ primary: "fenced", secondary: "unfenced" });

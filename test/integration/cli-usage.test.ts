@@ -9,7 +9,7 @@ import * as path from "node:path";
 // Every refusal must be one line on stderr, exit code 2, and leave the project folder untouched.
 
 const root = path.resolve(__dirname, "..", "..");
-const verbs = ["status", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "bootstrap"] as const;
+const verbs = ["status", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "bootstrap", "unlock"] as const;
 
 interface Run {
     readonly status: number | null;
@@ -63,6 +63,8 @@ describe("operator CLI as a user runs it", function () {
         for (const f of fs.readdirSync(root).filter((n) => /^Pulumi(\.[\w-]+)?\.yaml$/.test(n))) {
             fs.copyFileSync(path.join(root, f), path.join(project, f));
         }
+        // An existing, empty backend: the driver refuses one that does not exist rather than create it.
+        fs.mkdirSync(path.join(project, ".state"));
         common = ["--stack-dir", project, "--sandbox", "--backend", `file://${path.join(project, ".state")}`];
     });
 
@@ -76,7 +78,8 @@ describe("operator CLI as a user runs it", function () {
         for (const verb of verbs) {
             expect(r.stdout).to.match(new RegExp(`sftp-failover ${verb}\\b`));
         }
-        expect(r.stdout).to.contain("Exit codes: 0 ok, 1 failed, 2 bad input (nothing changed), 3 degraded");
+        // yargs wraps the epilogue to the terminal's width.
+        expect(r.stdout.replace(/\s+/g, " ")).to.contain("Exit codes: 0 ok · 1 failed · 2 bad input or declined (nothing changed) · 3 degraded (serving, with steps left) · 130 interrupted");
     });
 
     for (const verb of verbs) {
@@ -121,11 +124,18 @@ describe("operator CLI as a user runs it", function () {
         });
     }
 
-    it("a backend folder that cannot be written → one line naming it, exit 2", function () {
-        const r = failover(["status", "--sandbox", "--stack-dir", project, "--backend", "file:///dev/null/state"]);
+    it("a backend folder that does not exist → one line naming it, exit 2, and no folder created", function () {
+        const r = failover(["status", "--sandbox", "--stack-dir", project, "--backend", `file://${path.join(project, "typo-state")}`]);
         expect(r.status, r.stderr).to.equal(2);
-        expect(r.stderr.trim().split("\n")).to.deep.equal(["error: backend folder /dev/null/state cannot be written (ENOTDIR)"]);
+        expect(r.stderr.trim().split("\n")).to.deep.equal([`error: backend file://${path.join(project, "typo-state")} does not exist (the driver works on deployed stacks; a mistyped --backend?)`]);
         expect(r.stdout).to.equal("");
+        expect(fs.existsSync(path.join(project, "typo-state"))).to.equal(false);
+    });
+
+    it("a backend under /proc is refused at once instead of spinning (Node's recursive mkdir loops there)", function () {
+        const r = failover(["status", "--sandbox", "--stack-dir", project, "--backend", "file:///proc/x"]);
+        expect(r.status, r.stderr).to.equal(2);
+        expect(r.stderr.trim()).to.equal("error: backend file:///proc/x does not exist (the driver works on deployed stacks; a mistyped --backend?)");
     });
 
     it("--json puts only JSON on stdout, for results and for errors", function () {

@@ -49,6 +49,11 @@ describe("DNS rules", () => {
             expect(modelledRtoSeconds({ requestInterval: 30, failureThreshold: 10 }, 0)).to.equal(300);
             expect(modelledRtoSeconds({ requestInterval: 10, failureThreshold: 1 }, 120)).to.equal(130);
         });
+        it("alias records are cached for the alias target's 60 s, so a lower TTL does not lower the modelled RTO", () => {
+            expect(modelledRtoSeconds({ requestInterval: 10, failureThreshold: 3 }, 0, "alias")).to.equal(90);
+            expect(modelledRtoSeconds({ requestInterval: 10, failureThreshold: 3 }, 0, "cname")).to.equal(30);
+            expect(modelledRtoSeconds({ requestInterval: 10, failureThreshold: 3 }, 120, "alias")).to.equal(150);
+        });
     });
 
     describe("recordTypes", () => {

@@ -11,13 +11,13 @@ describe("sandbox fence client", function () {
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-fence-"))));
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("reads unknown before any datapoint, then fenced and unfenced per region", async function () {
+    it("reads unfenced before any datapoint (a health check that never failed is healthy), then fenced and unfenced per region", async function () {
         const file = path.join(dir, "fence.json");
         const client = sandboxFenceClient(file);
-        expect(await client.state!("primary", coordinates)).to.equal("unknown");
+        expect(await client.state!("primary", coordinates)).to.equal("unfenced");
         await client.fence("primary", coordinates);
         expect(await client.state!("primary", coordinates)).to.equal("fenced");
-        expect(await client.state!("secondary", coordinates)).to.equal("unknown");
+        expect(await client.state!("secondary", coordinates)).to.equal("unfenced");
         await client.unfence("primary", coordinates);
         expect(await client.state!("primary", coordinates)).to.equal("unfenced");
     });

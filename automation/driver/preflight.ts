@@ -1,0 +1,149 @@
+// Preflight: everything a switch checks before it changes anything. Each stack's config is
+// validated in-process by the very loaders its program runs (stacks/config), each stack is checked
+// to BE the role it is given, and the driver's own files are checked to be writable. Any failure is
+// a one-line BadInputError naming the file, the key and the value — and nothing has been changed.
+import * as path from "node:path";
+import { DnsConfig, loadDnsConfig } from "../../stacks/config/dns";
+import { parseRegionalConfig, RegionalConfig } from "../../stacks/config/regional";
+import { ConfigEntry, ConfigReader } from "../../stacks/config/source";
+import { fileProblem, folderProblem } from "../engine/folders";
+import { RegionName, regionNames } from "../posture";
+import { BadInputError } from "./errors";
+import { StackKey } from "./planner";
+
+/** The config of the three stacks, as `stack.getAllConfig()` returns it (secrets included). */
+export type StackConfigs = Readonly<Record<StackKey, Readonly<Record<string, ConfigEntry>>>>;
+
+/** What preflight learned: the validated config of each stack. */
+export interface PreflightFacts {
+    readonly regional: Readonly<Record<RegionName, RegionalConfig>>;
+    readonly dns: DnsConfig;
+}
+
+/** The last segment of a stack name (`organization/sftp-failover/primary` → `primary`). */
+export function shortStackName(name: string): string {
+    return name.split("/").pop() ?? name;
+}
+
+/** The stack file of a stack, for messages. */
+export function stackFile(name: string): string {
+    return `Pulumi.${shortStackName(name)}.yaml`;
+}
+
+function where(names: Readonly<Record<StackKey, string>>, key: StackKey): string {
+    return `${stackFile(names[key])} (stack ${names[key]})`;
+}
+
+function firstLine(err: unknown): string {
+    return (err instanceof Error ? err.message : String(err)).split("\n")[0];
+}
+
+function checkRole(names: Readonly<Record<StackKey, string>>, key: StackKey, config: ConfigReader): void {
+    const want = key === "dns" ? "dns" : "regional";
+    const role = config.get("role");
+    if (role !== want) {
+        throw new BadInputError(`${where(names, key)}: sftp-failover:role is ${JSON.stringify(role ?? null)}, but the ${key} stack must have role ${want}`);
+    }
+}
+
+function regionalOf(names: Readonly<Record<StackKey, string>>, region: RegionName, entries: Readonly<Record<string, ConfigEntry>>, projectDir: string): RegionalConfig {
+    const config = ConfigReader.fromEntries(entries);
+    checkRole(names, region, config);
+    try {
+        return parseRegionalConfig(config, { projectDir });
+    } catch (err) {
+        const line = firstLine(err);
+        // Users errors name the user, not the key: say which file they come from.
+        const usersFile = path.resolve(projectDir, entries["sftp-failover:usersFile"]?.value ?? "users.yaml");
+        const subject = line.startsWith("sftp-failover:") || line.includes(usersFile) ? line : `${usersFile}: ${line}`;
+        throw new BadInputError(`${where(names, region)}: ${subject}`, { cause: err });
+    }
+}
+
+/** Whether a stack reference in the dns config names the stack given for a role. */
+function sameStack(referenced: string, given: string): boolean {
+    return given.includes("/") ? referenced === given : shortStackName(referenced) === given;
+}
+
+/**
+ * Checks that the stacks are the roles they are given: each regional stack says it is that region,
+ * the two regions are each other's peers, and the dns stack's records point at exactly these stacks.
+ * Given `--primary-stack secondary --secondary-stack primary`, this is what refuses.
+ */
+export function checkIdentity(names: Readonly<Record<StackKey, string>>, facts: PreflightFacts): void {
+    for (const region of regionNames) {
+        const cfg = facts.regional[region];
+        if (cfg.regionName !== region) {
+            throw new BadInputError(
+                `stack ${names[region]} was given as the ${region} stack, but ${stackFile(names[region])} has sftp-failover:regionName ${cfg.regionName} (are the stacks swapped?)`,
+            );
+        }
+    }
+    const { primary, secondary } = facts.regional;
+    if (primary.peerRegion !== secondary.region || secondary.peerRegion !== primary.region) {
+        throw new BadInputError(
+            `the regional stacks are not each other's peers: ${stackFile(names.primary)} has region ${primary.region} / peerRegion ${primary.peerRegion}, ${stackFile(names.secondary)} has region ${secondary.region} / peerRegion ${secondary.peerRegion}`,
+        );
+    }
+    for (const region of regionNames) {
+        const source = facts.dns.endpoints[region];
+        const key = `sftp-failover:${region}Stack`;
+        if (source.kind === "stack" && !sameStack(source.stackName, names[region])) {
+            throw new BadInputError(`${where(names, "dns")}: ${key} is ${source.stackName}, but the ${region} stack given is ${names[region]} (are the stacks swapped?)`);
+        }
+        if (source.kind === "endpoint" && source.region !== undefined && source.region !== facts.regional[region].region) {
+            throw new BadInputError(
+                `${where(names, "dns")}: sftp-failover:${region}Endpoint.region is ${source.region}, but ${stackFile(names[region])} has region ${facts.regional[region].region}`,
+            );
+        }
+    }
+}
+
+/**
+ * Validates the three stacks' config with the programs' own loaders, then their identities.
+ *
+ * @throws BadInputError naming the stack file, the key and the value.
+ */
+export function checkStackConfigs(names: Readonly<Record<StackKey, string>>, configs: StackConfigs, projectDir: string): PreflightFacts {
+    const regional = {
+        primary: regionalOf(names, "primary", configs.primary, projectDir),
+        secondary: regionalOf(names, "secondary", configs.secondary, projectDir),
+    };
+    const dnsReader = ConfigReader.fromEntries(configs.dns);
+    checkRole(names, "dns", dnsReader);
+    let dns: DnsConfig;
+    try {
+        dns = loadDnsConfig(dnsReader);
+    } catch (err) {
+        throw new BadInputError(`${where(names, "dns")}: ${firstLine(err)}`, { cause: err });
+    }
+    const facts = { regional, dns };
+    checkIdentity(names, facts);
+    return facts;
+}
+
+/** The driver's own files. */
+export interface DriverFiles {
+    readonly journal: string;
+    readonly audit: string;
+    readonly lock: string;
+}
+
+/**
+ * Checks, without creating anything, that the journal, the audit log and the lock can be written:
+ * a switch whose audit entry cannot be written must not start.
+ *
+ * @throws BadInputError naming the file and the error code.
+ */
+export function checkDriverFiles(files: DriverFiles): void {
+    const checks: [string, string, string | undefined][] = [
+        ["journal", files.journal, fileProblem(files.journal)],
+        ["audit log", files.audit, fileProblem(files.audit)],
+        ["lock folder", path.dirname(files.lock), folderProblem(path.dirname(files.lock))],
+    ];
+    for (const [label, file, problem] of checks) {
+        if (problem !== undefined) {
+            throw new BadInputError(`${label} ${file} cannot be written (${problem}); nothing was changed`);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+// One posture switch, once preflight has passed and the lock is held: it runs the planned steps in
+// order, journals each one, applies the pure failure policy of fencing.ts, and writes the run's
+// single audit entry. The controller builds it; nothing here decides whether a switch may start.
+import { Stack } from "@pulumi/pulumi/automation";
+import { FenceCoordinates } from "../../components/dns-fence-coordinates";
+import { Posture, RegionName, Weights } from "../posture";
+import { AuditEntry, AuditOperation } from "./audit";
+import { AbortedError, FailoverError, RegionUnreachableError, SwitchStoppedError } from "./errors";
+import { classifyFailure, decideOnFailure, mayRun } from "./fencing";
+import { RegionFenceClient } from "./fence-client";
+import { Journal } from "./journal";
+import { PlannedStep, StackKey } from "./planner";
+import { summarizeEngineError } from "./stack-state";
+import { runStep } from "./step-runner";
+import { SetPostureOptions, SetPostureResult, StepResult } from "./types";
+
+/** What a run needs from its controller. */
+export interface SwitchRunDeps {
+    readonly journal: Journal;
+    readonly stacks: Readonly<Record<StackKey, Stack>>;
+    readonly names: Readonly<Record<StackKey, string>>;
+    readonly fence: RegionFenceClient;
+    /** The dns stack's fence coordinates, undefined when it exports none. */
+    readonly fenceCoordinates?: FenceCoordinates;
+    readonly timeouts: { readonly stepMs: number; readonly cancelGraceMs: number; readonly stackBusyMs: number };
+    /** Writes the run's audit entry (the controller adds who and where). */
+    readonly record: (e: { operation: AuditOperation; runId: string; to: string; result: AuditEntry["result"]; started: number; reason?: string; from?: string; steps?: readonly StepResult[]; remaining?: readonly string[]; error?: string; resumes?: string }) => void;
+}
+
+/** The switch itself. */
+export interface SwitchPlan {
+    readonly runId: string;
+    readonly operation: AuditOperation;
+    readonly target: Posture;
+    readonly steps: readonly PlannedStep[];
+    /** The deployed posture (undefined when unknown). */
+    readonly from?: Posture;
+    /** The posture the audit entry names as the start (an interrupted run's, when resuming it). */
+    readonly auditFrom?: string;
+    readonly resumes?: string;
+    readonly reason?: string;
+    readonly currentWeights?: Weights;
+    readonly started: number;
+    /** Who runs it, and where (for the journal). */
+    readonly identity: string;
+    readonly host: string;
+}
+
+const now = () => new Date().toISOString();
+
+/** Runs the steps of one switch. Use once. */
+export class SwitchRun {
+    private readonly results: StepResult[] = [];
+    private readonly remaining: string[] = [];
+    private readonly fenced: RegionName[] = [];
+    private dnsSwitched = false;
+
+    constructor(
+        private readonly deps: SwitchRunDeps,
+        private readonly plan: SwitchPlan,
+        private readonly opts: SetPostureOptions,
+    ) {}
+
+    /**
+     * Runs every step. Resolves with `ok` or `degraded`.
+     *
+     * @throws AbortedError when the signal fires (the journal records the step it stopped in).
+     * @throws SwitchStoppedError when a step failed for a reason that is not its region's.
+     * @throws RegionUnreachableError when the region that must serve cannot be scaled up.
+     * @throws FailoverError when the DNS step failed as unreachable with no region to fence.
+     */
+    async execute(): Promise<SetPostureResult> {
+        const { plan } = this;
+        this.deps.journal.append({
+            type: "begin",
+            runId: plan.runId,
+            operation: plan.operation,
+            target: plan.target,
+            ...(plan.auditFrom !== undefined ? { from: plan.auditFrom } : {}),
+            steps: plan.steps.map((s) => ({ id: s.id, description: s.description, skip: s.skip })),
+            identity: plan.identity,
+            ...(plan.reason !== undefined ? { reason: plan.reason } : {}),
+            host: plan.host,
+            pid: process.pid,
+            at: new Date(plan.started).toISOString(),
+            ...(plan.resumes !== undefined ? { resumes: plan.resumes } : {}),
+        });
+        for (const step of plan.steps) {
+            if (step.skip) {
+                this.skip(step);
+                continue;
+            }
+            if (!mayRun(step, { dnsSwitched: this.dnsSwitched, fenced: this.fenced })) {
+                this.leave(step, "not run: DNS still sends this region traffic and it could not be fenced");
+                continue;
+            }
+            await this.runOne(step);
+        }
+        const status = this.remaining.length > 0 ? "degraded" : "ok";
+        this.finish(status);
+        return {
+            runId: plan.runId,
+            status,
+            ...(plan.from !== undefined ? { from: plan.from } : {}),
+            to: plan.target,
+            steps: this.results,
+            remaining: this.remaining,
+            fenced: this.fenced,
+            durationMs: Date.now() - plan.started,
+            ...(plan.resumes !== undefined ? { resumed: plan.resumes } : {}),
+        };
+    }
+
+    private skip(step: PlannedStep): void {
+        this.results.push({ id: step.id, stack: step.stack, description: step.description, status: "skipped", durationMs: 0 });
+        this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "skipped", at: now() });
+        if (step.stack === "dns") {
+            this.dnsSwitched = true;
+        }
+    }
+
+    /** A step left for later without running it. */
+    private leave(step: PlannedStep, why: string): void {
+        const result: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: why };
+        this.results.push(result);
+        this.remaining.push(`${step.description} (stack ${this.deps.names[step.stack]}, ${why})`);
+        this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: why });
+        this.opts.onProgress?.({ type: "step-end", step, result });
+    }
+
+    private async runOne(step: PlannedStep): Promise<void> {
+        const { journal } = this.deps;
+        const runId = this.plan.runId;
+        const started = Date.now();
+        journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(started).toISOString() });
+        this.opts.onProgress?.({ type: "step-start", step });
+        try {
+            const outcome = await runStep(this.deps.stacks[step.stack], step, {
+                refresh: this.opts.refresh ?? false,
+                timeoutMs: this.opts.stepTimeoutMs ?? this.deps.timeouts.stepMs,
+                cancelGraceMs: this.deps.timeouts.cancelGraceMs,
+                stackBusyMs: this.deps.timeouts.stackBusyMs,
+                signal: this.opts.signal,
+                onEvent: (e) => this.opts.onEvent?.(step.stack, e),
+                onOutput: (t) => this.opts.onOutput?.(step.stack, t),
+            });
+            const result: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "done", durationMs: Date.now() - started, changes: outcome.changes };
+            this.results.push(result);
+            journal.append({ type: "step", runId, stepId: step.id, status: "done", at: now() });
+            if (step.stack === "dns") {
+                this.dnsSwitched = true;
+            }
+            this.opts.onProgress?.({ type: "step-end", step, result });
+        } catch (err) {
+            await this.onFailure(step, started, err);
+        }
+    }
+
+    private async onFailure(step: PlannedStep, started: number, err: unknown): Promise<void> {
+        const { journal } = this.deps;
+        const runId = this.plan.runId;
+        const aborted = err instanceof AbortedError || this.opts.signal?.aborted === true;
+        const message = aborted ? "aborted" : summarizeEngineError(err);
+        const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: Date.now() - started, error: message };
+        if (aborted) {
+            this.results.push(failed);
+            journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: "aborted" });
+            this.opts.onProgress?.({ type: "step-end", step, result: failed });
+            this.finish("aborted", `aborted during ${step.description}`);
+            throw err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err });
+        }
+        const decision = decideOnFailure(step, classifyFailure(err), {
+            target: this.plan.target,
+            activeActiveWeights: this.opts.activeActiveWeights,
+            currentWeights: this.plan.currentWeights,
+        });
+        if (decision.action === "stop") {
+            this.results.push(failed);
+            journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: message });
+            this.opts.onProgress?.({ type: "step-end", step, result: failed });
+            this.finish("failed", message);
+            throw this.stopError(step, decision.regionMustServe, message, err);
+        }
+        const fenceErrors: string[] = [];
+        for (const region of decision.fence) {
+            // A region fenced earlier in this run stays fenced: one call is enough.
+            if (this.fenced.includes(region)) {
+                continue;
+            }
+            const fenceError = await this.fenceRegion(region);
+            this.opts.onProgress?.({ type: "fenced", region, ok: fenceError === undefined, ...(fenceError !== undefined ? { error: fenceError } : {}) });
+            if (fenceError === undefined) {
+                this.fenced.push(region);
+            } else {
+                fenceErrors.push(`fencing ${region} also failed: ${fenceError}`);
+            }
+        }
+        const result: StepResult = { ...failed, status: "fenced", error: [message, ...fenceErrors].join("; ") };
+        this.results.push(result);
+        const when = step.region !== undefined ? `when ${step.region} is reachable again` : "when the DNS API answers again";
+        this.remaining.push(`${step.description} (stack ${this.deps.names[step.stack]}, ${when})`);
+        journal.append({ type: "step", runId, stepId: step.id, status: "fenced", at: now(), error: result.error });
+        this.opts.onProgress?.({ type: "step-end", step, result });
+    }
+
+    private stopError(step: PlannedStep, mustServe: RegionName | undefined, message: string, cause: unknown): FailoverError {
+        if (mustServe !== undefined) {
+            return new RegionUnreachableError(mustServe, `${mustServe} cannot be scaled up to take traffic (${message}); DNS was not switched`, { cause });
+        }
+        const done = this.results.filter((r) => r.status === "done").map((r) => r.description);
+        const doneText = done.length > 0 ? `done before it: ${done.join("; ")}` : "no step was done";
+        const unreachable = classifyFailure(cause) === "unreachable";
+        const what = unreachable ? `${step.description} failed with no region left to fence` : `stopped at ${step.description}`;
+        return new SwitchStoppedError(`${what} (stack ${this.deps.names[step.stack]}): ${message}; ${doneText}; nothing was fenced`, step.description, done, { cause });
+    }
+
+    /** Fences a region the switch could not reach; returns the error text if the fence itself failed. */
+    private async fenceRegion(region: RegionName): Promise<string | undefined> {
+        if (this.deps.fenceCoordinates === undefined) {
+            return `stack ${this.deps.names.dns} exports no fence coordinates`;
+        }
+        try {
+            await this.deps.fence.fence(region, this.deps.fenceCoordinates);
+            return undefined;
+        } catch (err) {
+            return (err as Error).message;
+        }
+    }
+
+    /**
+     * Ends the run: the audit entry first, then the journal's end record. In that order a crash
+     * between the two leaves a run the journal calls unfinished but the audit log already holds,
+     * which the next run recognises (controller `unfinishedRun`) instead of auditing it twice.
+     */
+    private finish(result: "ok" | "degraded" | "failed" | "aborted", error?: string): void {
+        const { plan } = this;
+        this.deps.record({
+            operation: plan.operation,
+            runId: plan.runId,
+            to: plan.target,
+            from: plan.auditFrom,
+            result,
+            started: plan.started,
+            reason: plan.reason,
+            steps: this.results,
+            remaining: this.remaining,
+            error,
+            resumes: plan.resumes,
+        });
+        this.deps.journal.append({ type: "end", runId: plan.runId, result, at: now() });
+    }
+}

@@ -1,0 +1,32 @@
+// Text that comes from users (a reason, an identity) is data, never terminal control. The driver
+// refuses control characters in what it is given, so the journal and the audit log never store
+// them; and everything printed escapes them anyway, so a log written by another tool (or by hand)
+// cannot forge a row of `history` or send escape sequences to an operator's terminal.
+
+// C0 controls, DEL and C1 controls (which some terminals obey as well), and the Unicode line and
+// paragraph separators and bidirectional overrides, which reorder or break what is shown.
+const controlChars = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Whether a text holds a control character. */
+export function hasControlChars(text: string): boolean {
+    controlChars.lastIndex = 0;
+    return controlChars.test(text);
+}
+
+/** The text with every control character shown as an escape (`\n`, `\x1b`, `\u2028`). */
+export function escapeControl(text: string): string {
+    return text.replace(controlChars, (c) => {
+        switch (c) {
+            case "\n":
+                return "\\n";
+            case "\r":
+                return "\\r";
+            case "\t":
+                return "\\t";
+            default: {
+                const code = c.charCodeAt(0);
+                return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+            }
+        }
+    });
+}

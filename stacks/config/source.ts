@@ -1,0 +1,142 @@
+// A stack's config as plain data, read the same way by the stack programs and by the driver's
+// preflight. The programs build it from the engine's runtime config; the driver builds it from
+// `stack.getAllConfig()` before it changes anything. Both then run the very same loaders, so a
+// value the program would refuse is refused before the first step of a switch, not in its middle.
+import * as pulumi from "@pulumi/pulumi";
+
+/** The config namespace of this project. */
+export const configNamespace = "sftp-failover";
+
+/** One value as the Automation API's `getAllConfig()` returns it. */
+export interface ConfigEntry {
+    readonly value: string;
+    readonly secret?: boolean;
+}
+
+/** Options of `ConfigReader.get`. */
+export interface GetOptions {
+    /** The value must be one of these. */
+    readonly allowedValues?: readonly string[];
+}
+
+/** Options of `ConfigReader.getNumber`. */
+export interface NumberOptions {
+    readonly min?: number;
+    readonly max?: number;
+}
+
+/**
+ * Typed reads over a map of full keys (`sftp-failover:ttl`) to string values — the shape both the
+ * engine's runtime config and `getAllConfig()` have (objects arrive as JSON text). Every error is
+ * one line naming the key and, unless the key is secret, the value.
+ */
+export class ConfigReader {
+    private constructor(
+        private readonly values: ReadonlyMap<string, string>,
+        private readonly secretKeys: ReadonlySet<string>,
+        readonly namespace: string,
+    ) {}
+
+    /** From `stack.getAllConfig()`; secret values are included (decrypted), and never printed. */
+    static fromEntries(entries: Readonly<Record<string, ConfigEntry>>, namespace = configNamespace): ConfigReader {
+        const values = new Map<string, string>();
+        const secrets = new Set<string>();
+        for (const [key, entry] of Object.entries(entries)) {
+            values.set(key, entry.value);
+            if (entry.secret === true) {
+                secrets.add(key);
+            }
+        }
+        return new ConfigReader(values, secrets, namespace);
+    }
+
+    /** From the running program's config (the engine passes secrets decrypted to the program). */
+    static fromRuntime(namespace = configNamespace): ConfigReader {
+        const all = pulumi.runtime.allConfig();
+        // The runtime knows which keys are secret but does not declare the function in its types.
+        const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+        const secrets = new Set(Object.keys(all).filter((k) => isSecret?.(k) === true));
+        return new ConfigReader(new Map(Object.entries(all)), secrets, namespace);
+    }
+
+    /** The full key of a short one. */
+    fullKey(key: string): string {
+        return key.includes(":") ? key : `${this.namespace}:${key}`;
+    }
+
+    private shown(key: string, value: string): string {
+        return this.secretKeys.has(this.fullKey(key)) ? "[secret]" : JSON.stringify(value);
+    }
+
+    /** A string value, or undefined when unset. */
+    get(key: string, opts: GetOptions = {}): string | undefined {
+        const value = this.values.get(this.fullKey(key));
+        if (value !== undefined && opts.allowedValues !== undefined && !opts.allowedValues.includes(value)) {
+            throw new Error(`${this.fullKey(key)} must be one of ${opts.allowedValues.join(", ")} (got ${this.shown(key, value)})`);
+        }
+        return value;
+    }
+
+    /** A string value that must be set. */
+    require(key: string, opts: GetOptions = {}): string {
+        const value = this.get(key, opts);
+        if (value === undefined) {
+            throw new Error(`${this.fullKey(key)} is required`);
+        }
+        return value;
+    }
+
+    /**
+     * A number, or undefined when unset. Stricter than pulumi.Config, whose parseFloat reads
+     * "30 days" as 30: here the whole value must be a number.
+     */
+    getNumber(key: string, opts: NumberOptions = {}): number | undefined {
+        const raw = this.get(key);
+        if (raw === undefined) {
+            return undefined;
+        }
+        const value = raw.trim() === "" ? NaN : Number(raw);
+        if (!Number.isFinite(value)) {
+            throw new Error(`${this.fullKey(key)} must be a number (got ${this.shown(key, raw)})`);
+        }
+        if ((opts.min !== undefined && value < opts.min) || (opts.max !== undefined && value > opts.max)) {
+            const range = opts.min !== undefined && opts.max !== undefined ? `${opts.min}–${opts.max}` : opts.min !== undefined ? `≥ ${opts.min}` : `≤ ${opts.max}`;
+            throw new Error(`${this.fullKey(key)} must be ${range} (got ${this.shown(key, raw)})`);
+        }
+        return value;
+    }
+
+    /** A boolean (`true` or `false`), or undefined when unset. */
+    getBoolean(key: string): boolean | undefined {
+        const raw = this.get(key);
+        if (raw === undefined) {
+            return undefined;
+        }
+        if (raw !== "true" && raw !== "false") {
+            throw new Error(`${this.fullKey(key)} must be true or false (got ${this.shown(key, raw)})`);
+        }
+        return raw === "true";
+    }
+
+    /** A structured value (a YAML map or list in the stack file), or undefined when unset. */
+    getObject<T>(key: string): T | undefined {
+        const raw = this.get(key);
+        if (raw === undefined) {
+            return undefined;
+        }
+        try {
+            return JSON.parse(raw) as T;
+        } catch {
+            throw new Error(`${this.fullKey(key)} must be a YAML map or list (got ${this.shown(key, raw)})`);
+        }
+    }
+
+    /** A structured value that must be set. */
+    requireObject<T>(key: string): T {
+        const value = this.getObject<T>(key);
+        if (value === undefined) {
+            throw new Error(`${this.fullKey(key)} is required`);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,425 @@
+import { expect } from "chai";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { main } from "../../automation/cli/main";
+import { FailoverController } from "../../automation/driver/controller";
+import { BadInputError } from "../../automation/driver/errors";
+import { createLab, Lab } from "../../sandbox/lab";
+
+// Bad input changes nothing. One lab is deployed once (deploying is the expensive part); then a
+// corpus of bad inputs — CLI flags, stack files, users.yaml, SDK arguments — is run against it,
+// mostly through the CLI's own main() in this process. Each case asserts the one-line message,
+// exit 2 (or BadInputError), and a sha256 of every stack file, state file and driver file taken
+// before and after: unchanged. The harmful cases of issue 9 come first, each its own test.
+
+interface Run {
+    readonly status: number;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/** Runs the CLI's main() in this process, capturing its output and exit code. */
+async function runMain(args: readonly string[]): Promise<Run> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdoutWrite = process.stdout.write.bind(process.stdout);
+    const stderrWrite = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+        out.push(String(chunk));
+        return true;
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+        err.push(String(chunk));
+        return true;
+    }) as typeof process.stderr.write;
+    process.exitCode = undefined;
+    try {
+        await main(args);
+    } finally {
+        process.stdout.write = stdoutWrite;
+        process.stderr.write = stderrWrite;
+    }
+    const status = Number(process.exitCode ?? 0);
+    process.exitCode = undefined;
+    return { status, stdout: out.join(""), stderr: err.join("") };
+}
+
+/**
+ * A digest of every file of the lab that a switch could change: the stack files, users.yaml, the
+ * state backend (checkpoints, history, backups, locks) and the driver's journal, lock, audit log and
+ * fence record. Left out: the engine's cache (.pulumi-home) and the sandbox's operation log (it
+ * records provider calls; a refused switch makes none, which the state digest proves anyway).
+ */
+function digest(dir: string): string {
+    const hash = crypto.createHash("sha256");
+    const walk = (d: string) => {
+        for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            if (entry.name === ".pulumi-home" || entry.name === "sandbox-operations.jsonl") {
+                continue;
+            }
+            const p = path.join(d, entry.name);
+            hash.update(path.relative(dir, p));
+            if (entry.isDirectory()) {
+                walk(p);
+            } else {
+                hash.update(new Uint8Array(fs.readFileSync(p)));
+            }
+        }
+    };
+    walk(dir);
+    return hash.digest("hex");
+}
+
+/** Rewrites the value of `  sftp-failover:<key>:` in a stack file, nested lines included (adds it when absent). */
+function setStackKey(file: string, key: string, value: string): void {
+    const text = fs.readFileSync(file, "utf8");
+    const line = `  sftp-failover:${key}: ${value}`;
+    const pattern = new RegExp(`^  sftp-failover:${key}:.*(\n    .*)*$`, "m");
+    fs.writeFileSync(file, pattern.test(text) ? text.replace(pattern, line) : text.replace(/^config:\n/m, `config:\n${line}\n`));
+}
+
+describe("driver safety: bad input changes nothing (one shared sandbox lab)", function () {
+    let lab: Lab;
+    let common: string[];
+    let journalDir: string;
+    const saved = new Map<string, string>();
+
+    /** Saves a lab file once, so each case can restore it. */
+    const keep = (name: string) => {
+        const file = path.join(lab.dir, name);
+        if (!saved.has(file)) {
+            saved.set(file, fs.readFileSync(file, "utf8"));
+        }
+        return file;
+    };
+    const restoreAll = () => {
+        for (const [file, text] of saved) {
+            fs.writeFileSync(file, text);
+        }
+    };
+
+    /** Runs the CLI expecting a refusal: exit 2, one line matching `message`, nothing changed. */
+    async function refused(args: readonly string[], message: RegExp, opts: { json?: boolean } = {}): Promise<Run> {
+        const before = digest(lab.dir);
+        const r = await runMain([...args, ...common]);
+        expect(r.status, r.stderr).to.equal(2);
+        const lines = r.stderr.trim().split("\n");
+        expect(lines, r.stderr).to.have.length(1);
+        expect(lines[0]).to.match(message);
+        if (opts.json !== true) {
+            expect(r.stdout).to.equal("");
+        }
+        expect(digest(lab.dir), "nothing changed").to.equal(before);
+        return r;
+    }
+
+    /** Runs an SDK call expecting BadInputError with `message`, nothing changed. */
+    async function sdkRefused(call: () => Promise<unknown>, message: RegExp): Promise<void> {
+        const before = digest(lab.dir);
+        let error: unknown;
+        try {
+            await call();
+        } catch (err) {
+            error = err;
+        }
+        expect(error, "a BadInputError").to.be.instanceOf(BadInputError);
+        expect((error as Error).message.split("\n")).to.have.length(1);
+        expect((error as Error).message).to.match(message);
+        expect(digest(lab.dir), "nothing changed").to.equal(before);
+    }
+
+    before(async function () {
+        lab = createLab();
+        const stacks = await lab.stacks();
+        for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
+            expect((await stack.up({ onOutput: () => undefined })).summary.result).to.equal("succeeded");
+        }
+        journalDir = path.join(lab.dir, ".failover");
+        common = ["--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl];
+        // One real switch first, so the driver's files exist and their digest is part of every check.
+        const r = await runMain(["posture", "active-active", "--yes", "--reason", "baseline", ...common]);
+        expect(r.status, r.stderr).to.equal(0);
+        for (const name of ["Pulumi.primary.yaml", "Pulumi.secondary.yaml", "Pulumi.dns.yaml", "users.yaml"]) {
+            keep(name);
+        }
+    });
+
+    afterEach(function () {
+        restoreAll();
+    });
+
+    after(function () {
+        lab?.remove();
+    });
+
+    describe("the harmful cases of issue 9, each refused before any change", function () {
+        it("1. swapped roles (--primary-stack secondary --secondary-stack primary) are refused: the stack says it is the secondary", async function () {
+            await refused(
+                ["failover", "--yes", "--reason", "drill", "--primary-stack", "secondary", "--secondary-stack", "primary"],
+                /^error: stack secondary was given as the primary stack, but Pulumi\.secondary\.yaml has sftp-failover:regionName secondary \(are the stacks swapped\?\)$/,
+            );
+        });
+
+        it("2. an invalid users.yaml in --stack-dir is refused, naming that file (not the repository's)", async function () {
+            fs.writeFileSync(keep("users.yaml"), "users:\n  - name: Bad-Name\n    publicKeys: []\n");
+            await refused(["posture", "active-passive", "--yes"], new RegExp(`^error: Pulumi\\.primary\\.yaml \\(stack primary\\): ${path.join(lab.dir, "users.yaml").replace(/[.\\/]/g, "\\$&")}: user "Bad-Name"`));
+        });
+
+        it("3. ttl: 3600 in Pulumi.dns.yaml is refused before any step: no scale-up, no fence, no drain", async function () {
+            setStackKey(keep("Pulumi.dns.yaml"), "ttl", "3600");
+            await refused(["failover", "--yes", "--reason", "drill"], /^error: Pulumi\.dns\.yaml \(stack dns\): sftp-failover:ttl 3600 is above 60 s/);
+        });
+
+        it("4. a health-check threshold of -1 is refused before the secondary is scaled up", async function () {
+            setStackKey(keep("Pulumi.dns.yaml"), "healthCheckFailureThreshold", "-1");
+            await refused(["posture", "active-passive", "--yes"], /^error: Pulumi\.dns\.yaml \(stack dns\): sftp-failover:healthCheckFailureThreshold/);
+        });
+
+        it("5. noncurrentVersionDays: \"thirty\" is a bad value, not an unreachable region: refused, nothing fenced", async function () {
+            setStackKey(keep("Pulumi.primary.yaml"), "noncurrentVersionDays", '"thirty"');
+            await refused(["failover", "--yes", "--reason", "drill"], /^error: Pulumi\.primary\.yaml \(stack primary\): sftp-failover:noncurrentVersionDays must be a number \(got "thirty"\)$/);
+        });
+
+        it("6a. --backend file:///proc/x is refused at once (no spinning), creating nothing", async function () {
+            const r = await runMain(["status", "--sandbox", "--stack-dir", lab.dir, "--backend", "file:///proc/x"]);
+            expect(r.status).to.equal(2);
+            expect(r.stderr.trim()).to.equal("error: backend file:///proc/x does not exist (the driver works on deployed stacks; a mistyped --backend?)");
+        });
+
+        it("6b. --journal-dir /proc/x is refused at once (no spinning) before any change", async function () {
+            await refused(["posture", "active-passive", "--yes", "--journal-dir", "/proc/x"], /^error: journal \/proc\/x\/journal\.jsonl cannot be written \(E[A-Z]+\); nothing was changed$/);
+        });
+
+        it("7. an audit log that cannot be written stops the switch before it starts", async function () {
+            const dir = path.join(lab.dir, "journal-unwritable");
+            fs.mkdirSync(path.join(dir, "audit.jsonl"), { recursive: true });
+            try {
+                await refused(["posture", "active-passive", "--yes", "--journal-dir", dir], /^error: audit log .*audit\.jsonl cannot be written \(not a regular file\); nothing was changed$/);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
+        it("8a. a --reason with a newline and terminal escapes is refused and shown escaped", async function () {
+            await refused(["posture", "active-passive", "--yes", "--reason", "ok\n2026-01-01 mallory failover \u001b[2J"], /^error: reason must not contain control characters .*\(got "ok\\n2026-01-01 mallory failover \\x1b\[2J"\)$/);
+        });
+
+        it("8b. history escapes control characters of an audit log written by anything else: no forged row, no raw escape", async function () {
+            const dir = path.join(lab.dir, "journal-forged");
+            fs.mkdirSync(dir);
+            try {
+                const entry = { at: "2026-01-01T00:00:00.000Z", identity: "eve\u001b[31m", host: "h", operation: "failover", reason: "x\n2026-01-02T00:00:00.000Z  mallory  failback", to: "failover", result: "ok", runId: "r1", durationMs: 1 };
+                fs.writeFileSync(path.join(dir, "audit.jsonl"), JSON.stringify(entry) + "\n");
+                const r = await runMain(["history", "--journal-dir", dir, ...common]);
+                expect(r.status, r.stderr).to.equal(0);
+                expect(r.stdout.trim().split("\n")).to.have.length(2);
+                expect(r.stdout).to.not.contain("\u001b");
+                expect(r.stdout).to.contain("eve\\x1b[31m");
+                expect(r.stdout).to.contain("x\\n2026-01-02");
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+    });
+
+    describe("corpus: CLI flags", function () {
+        const cases: [string, string[], RegExp][] = [
+            ["an unknown posture", ["posture", "sideways", "--yes"], /^error: <posture>: unknown posture "sideways"/],
+            ["a missing posture", ["posture", "--yes"], /^error: posture: <posture> is required \(see --help\)$/],
+            ["a missing posture to plan", ["plan"], /^error: plan: <posture> is required \(see --help\)$/],
+            ["an unknown region to fence", ["fence", "moon"], /^error: <region>: unknown region "moon"/],
+            ["a missing region to unfence", ["unfence"], /^error: unfence: <region> \(primary or secondary\) is required \(see --help\)$/],
+            ["weights out of range, negative first", ["posture", "active-active", "--yes", "--weights", "-1/101"], /^error: --weights/],
+            ["weights above 255", ["posture", "active-active", "--yes", "--weights", "300/0"], /^error: --weights/],
+            ["weights that are not a split", ["posture", "active-active", "--yes", "--weights", "seventy"], /^error: --weights must be primary\/secondary/],
+            ["weights for a posture without a split", ["posture", "failover", "--yes", "--reason", "x", "--weights", "70/30"], /^error: --weights applies only to active-active/],
+            ["a negative --wait", ["posture", "active-passive", "--yes", "--wait", "-1"], /^error: --wait must be a number of seconds ≥ 0/],
+            ["a zero --step-timeout", ["posture", "active-passive", "--yes", "--step-timeout", "0"], /^error: --step-timeout must be a number of seconds > 0/],
+            ["--identity given twice", ["posture", "active-passive", "--yes", "--identity", "a", "--identity", "b"], /^error: --identity was given more than once \("a", "b"\); give it once \(see --help\)$/],
+            ["--reason given twice", ["failover", "--yes", "--reason", "a", "--reason", "b"], /^error: --reason was given more than once \("a", "b"\); give it once \(see --help\)$/],
+            ["failover without --reason", ["failover", "--yes"], /^error: --reason is required for failover/],
+            ["failover with a blank --reason", ["failover", "--yes", "--reason", "   "], /^error: --reason is required for failover/],
+            ["an identity with an escape sequence", ["posture", "active-passive", "--yes", "--identity", "\u001b[31mroot"], /^error: identity must not contain control characters .*\(got "\\x1b\[31mroot"\)$/],
+            ["an unknown flag", ["status", "--colour"], /^error: Unknown argument: colour/],
+            ["no verb at all", [], /^error: a command is required/],
+            ["an unknown stack", ["posture", "active-passive", "--yes", "--primary-stack", "nowhere"], /^error: unknown stack "nowhere" for primary/],
+            ["the same stack for two roles", ["posture", "active-passive", "--yes", "--secondary-stack", "primary"], /^error: stacks must be three different stacks/],
+            ["a --since that is no date", ["history", "--since", "yesterday-ish"], /^error: --since must be an ISO date/],
+            ["a --limit of 0", ["history", "--limit", "0"], /^error: --limit must be a whole number ≥ 1/],
+            ["a switch without --yes on a non-terminal", ["posture", "active-passive"], /^error: --yes is required when stdin is not a terminal/],
+        ];
+        for (const [what, args, message] of cases) {
+            it(`${what} → one line, exit 2, nothing changed`, async function () {
+                await refused(args, message);
+            });
+        }
+
+        it("a --stack-dir without Pulumi.yaml is refused without creating anything in it", async function () {
+            const dir = path.join(lab.dir, "not-a-project");
+            fs.mkdirSync(dir);
+            try {
+                const r = await runMain(["status", "--sandbox", "--stack-dir", dir]);
+                expect(r.status).to.equal(2);
+                expect(r.stderr.trim()).to.equal(`error: projectDir ${dir} has no Pulumi.yaml`);
+                expect(fs.readdirSync(dir)).to.deep.equal([]);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
+        it("a mistyped --backend is refused without creating its folder", async function () {
+            const typo = path.join(lab.dir, ".stat");
+            const r = await runMain(["status", "--sandbox", "--stack-dir", lab.dir, "--backend", `file://${typo}`]);
+            expect(r.status).to.equal(2);
+            expect(fs.existsSync(typo)).to.equal(false);
+        });
+
+        it("with --json a usage error is JSON on stdout too", async function () {
+            const r = await refused(["posture", "--json"], /^error: posture: <posture> is required/, { json: true });
+            expect(JSON.parse(r.stdout)).to.deep.equal({ error: { name: "UsageError", message: "posture: <posture> is required" } });
+        });
+    });
+
+    describe("corpus: stack files and users.yaml", function () {
+        const stackCases: [string, string, string, string, RegExp][] = [
+            ["an unknown posture in Pulumi.dns.yaml", "Pulumi.dns.yaml", "posture", "sideways", /Pulumi\.dns\.yaml \(stack dns\): sftp-failover:posture/],
+            ["weights above 255 in Pulumi.dns.yaml", "Pulumi.dns.yaml", "activeActiveWeights", "{ primary: 300, secondary: 0 }", /Pulumi\.dns\.yaml \(stack dns\): sftp-failover:activeActiveWeights/],
+            ["a dns stack pointing at another primary", "Pulumi.dns.yaml", "primaryStack", "organization/sftp-failover/staging", /sftp-failover:primaryStack is organization\/sftp-failover\/staging, but the primary stack given is primary/],
+            ["a ttl that is not a number", "Pulumi.dns.yaml", "ttl", "soon", /sftp-failover:ttl must be a number \(got "soon"\)/],
+            ["a secondary that says it is the primary", "Pulumi.secondary.yaml", "regionName", "primary", /stack secondary was given as the secondary stack, but Pulumi\.secondary\.yaml has sftp-failover:regionName primary/],
+            ["a capacity with min above desired", "Pulumi.secondary.yaml", "capacity", "{ min: 3, desired: 2, max: 4, pilotLight: 1 }", /Pulumi\.secondary\.yaml \(stack secondary\): sftp-failover:capacity must satisfy min ≤ desired ≤ max/],
+            ["a listener port out of range", "Pulumi.primary.yaml", "listenerPort", "70000", /Pulumi\.primary\.yaml \(stack primary\): sftp-failover:listenerPort must be 1–65535 \(got "70000"\)/],
+            ["the whole internet allowed without allowAnyCidr", "Pulumi.primary.yaml", "allowedCidrs", '["0.0.0.0/0"]', /sftp-failover:allowedCidrs contains 0\.0\.0\.0\/0/],
+            ["an unknown capacity mode", "Pulumi.primary.yaml", "capacityMode", "half", /sftp-failover:capacityMode must be one of active, pilot-light, drained \(got "half"\)/],
+            ["a region that is not a region", "Pulumi.secondary.yaml", "region", "moon-1", /sftp-failover:region must be an AWS region like us-east-1 \(got "moon-1"\)/],
+            ["a peer region equal to the region", "Pulumi.primary.yaml", "peerRegion", "us-east-1", /sftp-failover:peerRegion must differ from region/],
+            ["a regional stack with the dns role", "Pulumi.primary.yaml", "role", "dns", /Pulumi\.primary\.yaml \(stack primary\): sftp-failover:role is "dns", but the primary stack must have role regional/],
+        ];
+        for (const [what, file, key, value, message] of stackCases) {
+            it(`${what} → refused naming file, key and value; nothing changed`, async function () {
+                setStackKey(keep(file), key, value);
+                await refused(["failover", "--yes", "--reason", "drill"], new RegExp(`^error: .*${message.source}`));
+            });
+        }
+
+        it("invalid YAML in a stack file → refused naming the file, exit 2", async function () {
+            const file = keep("Pulumi.primary.yaml");
+            fs.writeFileSync(file, fs.readFileSync(file, "utf8") + "  sftp-failover:broken: [unclosed\n");
+            await refused(["posture", "active-passive", "--yes"], /^error: Pulumi\.primary\.yaml \(stack primary\) cannot be read: /);
+        });
+
+        const usersCases: [string, string, RegExp][] = [
+            ["users.yaml that is not YAML", "users: [unclosed\n", /users\.yaml/],
+            ["a duplicate user", "users:\n  - name: zoe\n    publicKeys: []\n  - name: zoe\n    publicKeys: []\n", /user "zoe"/],
+            ["a user with an unknown field", "users:\n  - name: zoe\n    publicKeys: []\n    admin: true\n", /user "zoe" \(users\[0\]\): unknown field\(s\) admin/],
+            ["no users list", "people: []\n", /expected a top-level "users:" list/],
+        ];
+        for (const [what, text, message] of usersCases) {
+            it(`${what} → refused naming the users file; nothing changed`, async function () {
+                fs.writeFileSync(keep("users.yaml"), text);
+                await refused(["posture", "active-passive", "--yes"], new RegExp(`^error: Pulumi\\.primary\\.yaml \\(stack primary\\): .*${message.source}`));
+            });
+        }
+
+        it("a missing users.yaml → refused naming it", async function () {
+            fs.rmSync(keep("users.yaml"));
+            await refused(["posture", "active-passive", "--yes"], /^error: Pulumi\.primary\.yaml \(stack primary\): sftp-failover:usersFile cannot be read: .*users\.yaml \(ENOENT\)$/);
+        });
+
+        it("plan refuses a bad stack file the same way (it runs the same loaders)", async function () {
+            setStackKey(keep("Pulumi.dns.yaml"), "ttl", "3600");
+            await refused(["plan", "failover", "--no-preview"], /^error: Pulumi\.dns\.yaml \(stack dns\): sftp-failover:ttl 3600 is above 60 s/);
+        });
+    });
+
+    describe("a program error during a step is never taken for an outage", function () {
+        it("a failing DNS update that is not the region's stops the switch: nothing fenced, the primary not drained, exit 1; the rerun finishes", async function () {
+            // A type-level fault: the Route 53 record update fails, but us-east-1 answers.
+            fs.writeFileSync(lab.faultFile, JSON.stringify({ regions: {}, types: { "aws:route53/record:Record": "fail" } }));
+            process.env.SANDBOX_FAULT_FILE = lab.faultFile;
+            try {
+                const r = await runMain(["failover", "--yes", "--reason", "program error drill", ...common]);
+                expect(r.status, r.stderr).to.equal(1);
+                expect(r.stderr).to.match(/error: stopped at switch DNS active-active → failover \(stack dns\): .*type aws:route53\/record:Record is failing.*; (done before it: .*|no step was done); nothing was fenced/);
+                const status = JSON.parse((await runMain(["status", "--json", ...common])).stdout);
+                expect(status.capacity.primary, "the primary is not drained").to.equal("active");
+                expect(status.fence).to.deep.equal({ primary: "unfenced", secondary: "unfenced" });
+                const last = JSON.parse((await runMain(["history", "--json", "--limit", "1", ...common])).stdout)[0];
+                expect(last).to.deep.include({ operation: "failover", result: "failed" });
+            } finally {
+                fs.rmSync(lab.faultFile, { force: true });
+                delete process.env.SANDBOX_FAULT_FILE;
+            }
+            const again = await runMain(["failover", "--yes", "--reason", "program error drill", "--json", ...common]);
+            expect(again.status, again.stderr).to.equal(0);
+            expect(JSON.parse(again.stdout).status).to.equal("ok");
+        });
+
+        it("a torn last journal line after a completed switch shows no unfinished run, and the rerun audits nothing twice", async function () {
+            const journalFile = path.join(journalDir, "journal.jsonl");
+            const text = fs.readFileSync(journalFile, "utf8");
+            // Cut the last record (the run's end) in half, as a crash mid-write would.
+            const lastLine = text.trimEnd().split("\n").pop()!;
+            expect(JSON.parse(lastLine).type).to.equal("end");
+            fs.writeFileSync(journalFile, text.slice(0, text.length - Math.ceil(lastLine.length / 2) - 1));
+            const auditBefore = JSON.parse((await runMain(["history", "--json", ...common])).stdout).length;
+            const status = JSON.parse((await runMain(["status", "--json", ...common])).stdout);
+            expect(status.unfinished, "no false unfinished run").to.equal(undefined);
+            const again = await runMain(["failover", "--yes", "--reason", "after a torn line", "--json", ...common]);
+            expect(again.status, again.stderr).to.equal(0);
+            expect(JSON.parse(again.stdout).status).to.equal("unchanged");
+            expect(JSON.parse((await runMain(["history", "--json", ...common])).stdout)).to.have.length(auditBefore);
+        });
+
+        it("unfence of a region that is not fenced changes and audits nothing", async function () {
+            const before = digest(lab.dir);
+            const r = await runMain(["unfence", "primary", ...common]);
+            expect(r.status, r.stderr).to.equal(0);
+            expect(r.stdout.trim()).to.equal("primary already unfenced");
+            expect(digest(lab.dir)).to.equal(before);
+        });
+    });
+
+    describe("corpus: SDK arguments", function () {
+        const create = (extra: Parameters<typeof FailoverController.create>[0] = {}) => FailoverController.create({ engine: lab.env, journalDir, fence: { endpoint: "http://127.0.0.1:9" }, ...extra });
+
+        it("an unknown posture → BadInputError, nothing changed", async function () {
+            const c = await create();
+            await sdkRefused(() => c.setPosture("sideways"), /unknown posture "sideways"/);
+        });
+        it("weights above 255 → BadInputError naming them", async function () {
+            const c = await create();
+            await sdkRefused(() => c.setPosture("active-active", { activeActiveWeights: { primary: 300, secondary: 0 } }), /activeActiveWeights/);
+        });
+        it("failover without a reason → BadInputError", async function () {
+            const c = await create();
+            await sdkRefused(() => c.setPosture("failover"), /^a reason is required to switch to failover$/);
+        });
+        it("a reason with control characters → BadInputError, shown escaped", async function () {
+            const c = await create();
+            await sdkRefused(() => c.setPosture("failover", { reason: "a\rb" }), /^reason must not contain control characters .*\(got "a\\rb"\)$/);
+        });
+        it("a step timeout of 0 → BadInputError", async function () {
+            const c = await create();
+            await sdkRefused(() => c.setPosture("active-passive", { stepTimeoutMs: 0 }), /^stepTimeoutMs must be a positive number/);
+        });
+        it("an unknown region to fence → BadInputError", async function () {
+            const c = await create();
+            await sdkRefused(() => c.fence("moon"), /^unknown region "moon"/);
+        });
+        it("an empty stack name → BadInputError", async function () {
+            await sdkRefused(() => create({ stacks: { primary: " " } }), /^stacks\.primary must not be empty$/);
+        });
+        it("a negative timeout → BadInputError", async function () {
+            await sdkRefused(() => create({ timeouts: { stepMs: -1 } }), /^timeouts\.stepMs must be a positive number/);
+        });
+        it("an identity with an escape sequence → BadInputError", async function () {
+            await sdkRefused(() => create({ identity: "\u001b]0;owned\u0007" }), /^identity must not contain control characters/);
+        });
+        it("swapped stacks through the SDK → BadInputError", async function () {
+            const c = await create({ stacks: { primary: "secondary", secondary: "primary" } });
+            await sdkRefused(() => c.setPosture("failover", { reason: "drill" }), /are the stacks swapped\?/);
+        });
+    });
+});

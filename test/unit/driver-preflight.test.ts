@@ -1,0 +1,131 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { BadInputError } from "../../automation/driver/errors";
+import { checkDriverFiles, checkStackConfigs, StackConfigs } from "../../automation/driver/preflight";
+import { ConfigEntry } from "../../stacks/config/source";
+import { primaryConfig, secondaryConfig } from "./regional-harness";
+
+// Preflight runs the stack programs' own config loaders over `getAllConfig()`-shaped maps, and
+// checks that each stack is the role it is given. No engine: these are pure over the maps.
+
+type Values = Record<string, unknown>;
+
+function entries(values: Values, secret: readonly string[] = []): Record<string, ConfigEntry> {
+    const out: Record<string, ConfigEntry> = {};
+    for (const [k, v] of Object.entries(values)) {
+        if (v !== undefined) {
+            out[`sftp-failover:${k}`] = { value: typeof v === "string" ? v : JSON.stringify(v), secret: secret.includes(k) };
+        }
+    }
+    return out;
+}
+
+const dnsConfig = (): Values => ({
+    role: "dns",
+    posture: "active-passive",
+    primaryStack: "organization/sftp-failover/primary",
+    secondaryStack: "organization/sftp-failover/secondary",
+    zoneName: "sandbox.example.com",
+    recordName: "sftp.sandbox.example.com",
+    ttl: "60",
+    healthCheckInterval: "10",
+    healthCheckFailureThreshold: "3",
+});
+
+const names = { primary: "primary", secondary: "secondary", dns: "dns" };
+
+function configs(over: { primary?: Values; secondary?: Values; dns?: Values } = {}): StackConfigs {
+    return {
+        primary: entries({ ...primaryConfig(), ...over.primary }, ["hostKeys"]),
+        secondary: entries({ ...secondaryConfig(), ...over.secondary }, ["hostKeys"]),
+        dns: entries({ ...dnsConfig(), ...over.dns }),
+    };
+}
+
+function refusal(fn: () => unknown): string {
+    try {
+        fn();
+    } catch (err) {
+        expect(err).to.be.instanceOf(BadInputError);
+        const message = (err as Error).message;
+        expect(message.split("\n"), "one line").to.have.length(1);
+        return message;
+    }
+    throw new Error("expected a BadInputError");
+}
+
+describe("driver preflight (pure)", () => {
+    it("accepts the three stacks as configured, returning each stack's validated config", () => {
+        const facts = checkStackConfigs(names, configs(), process.cwd());
+        expect(facts.regional.primary.region).to.equal("us-east-1");
+        expect(facts.regional.secondary.regionName).to.equal("secondary");
+        expect(facts.dns.ttl).to.equal(60);
+    });
+
+    const cases: [string, Parameters<typeof configs>[0], RegExp][] = [
+        ["a word where a number belongs", { primary: { noncurrentVersionDays: "thirty" } }, /^Pulumi\.primary\.yaml \(stack primary\): sftp-failover:noncurrentVersionDays must be a number \(got "thirty"\)$/],
+        ["a TTL above 60 s without allowLongTtl", { dns: { ttl: "3600" } }, /^Pulumi\.dns\.yaml \(stack dns\): sftp-failover:ttl 3600 is above 60 s/],
+        ["a negative health-check threshold", { dns: { healthCheckFailureThreshold: "-1" } }, /^Pulumi\.dns\.yaml \(stack dns\): sftp-failover:healthCheckFailureThreshold/],
+        ["an unknown posture in the dns stack", { dns: { posture: "sideways" } }, /^Pulumi\.dns\.yaml \(stack dns\): sftp-failover:posture/],
+        ["a regional stack with the dns role", { secondary: { role: "dns" } }, /^Pulumi\.secondary\.yaml \(stack secondary\): sftp-failover:role is "dns", but the secondary stack must have role regional$/],
+        ["an unreadable users file", { primary: { usersFile: "/nonexistent/users.yaml" } }, /^Pulumi\.primary\.yaml \(stack primary\): sftp-failover:usersFile cannot be read: \/nonexistent\/users\.yaml \(ENOENT\)$/],
+        ["regions that are not each other's peers", { secondary: { peerRegion: "eu-west-1" } }, /not each other's peers/],
+        ["a dns stack that points at other stacks", { dns: { primaryStack: "organization/sftp-failover/staging" } }, /sftp-failover:primaryStack is organization\/sftp-failover\/staging, but the primary stack given is primary/],
+    ];
+    for (const [what, over, message] of cases) {
+        it(`${what}: refused with one line naming the stack file, key and value`, () => {
+            expect(refusal(() => checkStackConfigs(names, configs(over), process.cwd()))).to.match(message);
+        });
+    }
+
+    it("swapped roles (--primary-stack secondary --secondary-stack primary) are refused: each stack says which region it is", () => {
+        const swapped = { primary: "secondary", secondary: "primary", dns: "dns" };
+        const c = configs();
+        const message = refusal(() => checkStackConfigs(swapped, { primary: c.secondary, secondary: c.primary, dns: c.dns }, process.cwd()));
+        expect(message).to.equal("stack secondary was given as the primary stack, but Pulumi.secondary.yaml has sftp-failover:regionName secondary (are the stacks swapped?)");
+    });
+
+    it("a users file is read relative to the project folder the driver was given, not the repository", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-users-"));
+        try {
+            fs.writeFileSync(path.join(dir, "users.yaml"), "users:\n  - name: Bad-Name\n    publicKeys: []\n");
+            const message = refusal(() => checkStackConfigs(names, configs({ primary: { usersFile: "users.yaml" }, secondary: { usersFile: "users.yaml" } }), dir));
+            expect(message).to.match(new RegExp(`^Pulumi\\.primary\\.yaml \\(stack primary\\): ${path.join(dir, "users.yaml").replace(/[.\\/]/g, "\\$&")}: user "Bad-Name"`));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("a secret value is never quoted in a refusal", () => {
+        const c = configs();
+        const broken = { ...c, primary: { ...c.primary, "sftp-failover:hostKeys": { value: "not-json PRIVATE", secret: true } } };
+        const message = refusal(() => checkStackConfigs(names, broken, process.cwd()));
+        expect(message).to.contain("sftp-failover:hostKeys");
+        expect(message).to.not.contain("PRIVATE");
+    });
+
+    describe("driver files", () => {
+        let dir: string;
+        beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-files-"))));
+        afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        it("a journal folder that does not exist yet passes, and is not created by the check", () => {
+            const journalDir = path.join(dir, "a", "b");
+            checkDriverFiles({ journal: path.join(journalDir, "journal.jsonl"), audit: path.join(journalDir, "audit.jsonl"), lock: path.join(journalDir, "failover.lock") });
+            expect(fs.existsSync(path.join(dir, "a"))).to.equal(false);
+        });
+
+        it("an audit log that cannot be written is refused before the switch, naming it", () => {
+            fs.mkdirSync(path.join(dir, "audit.jsonl"));
+            const message = refusal(() => checkDriverFiles({ journal: path.join(dir, "journal.jsonl"), audit: path.join(dir, "audit.jsonl"), lock: path.join(dir, "failover.lock") }));
+            expect(message).to.equal(`audit log ${path.join(dir, "audit.jsonl")} cannot be written (not a regular file); nothing was changed`);
+        });
+
+        it("a journal folder under /proc is refused at once", () => {
+            const message = refusal(() => checkDriverFiles({ journal: "/proc/x/journal.jsonl", audit: "/proc/x/audit.jsonl", lock: "/proc/x/failover.lock" }));
+            expect(message).to.match(/^journal \/proc\/x\/journal\.jsonl cannot be written \(E[A-Z]+\); nothing was changed$/);
+        });
+    });
+});

@@ -1,0 +1,98 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { staleBackendLocks } from "../../automation/driver/backend-locks";
+import { LockedError, LockHolder } from "../../automation/driver/errors";
+import { acquireLock, inspectLock } from "../../automation/driver/lock";
+import { escapeControl, hasControlChars } from "../../automation/driver/text";
+import { fileProblem, folderProblem, makeFolder } from "../../automation/engine/folders";
+
+// The small parts of driver safety that need no engine: folders that never spin, locks whose
+// holder is provably gone, corrupt locks reported as such, and user text printed as data.
+
+/** A pid that certainly belonged to a process that has exited. */
+function deadPid(): number {
+    const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    return Number(r.stdout);
+}
+
+const holder = (pid: number, host = os.hostname()): LockHolder => ({ identity: "dana", host, pid, runId: "r-old", operation: "failover failover", since: "2026-01-01T00:00:00.000Z" });
+
+describe("driver safety helpers", () => {
+    let dir: string;
+    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "driver-safety-"))));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    describe("folders", () => {
+        it("makeFolder under /proc fails at once with the kernel's error instead of spinning", () => {
+            expect(() => makeFolder("/proc/x/y")).to.throw(/ENOENT|EACCES|EPERM|EROFS/);
+        });
+        it("makeFolder creates missing parents one level at a time", () => {
+            makeFolder(path.join(dir, "a", "b", "c"));
+            expect(fs.statSync(path.join(dir, "a", "b", "c")).isDirectory()).to.equal(true);
+        });
+        it("makeFolder through a file fails with ENOTDIR", () => {
+            fs.writeFileSync(path.join(dir, "f"), "");
+            expect(() => makeFolder(path.join(dir, "f", "g"))).to.throw(/ENOTDIR/);
+        });
+        it("folderProblem checks a folder that does not exist yet without creating it", () => {
+            expect(folderProblem(path.join(dir, "new", "deeper"))).to.equal(undefined);
+            expect(fs.readdirSync(dir)).to.deep.equal([]);
+            expect(folderProblem("/proc/x")).to.match(/^E[A-Z]+$/);
+        });
+        it("fileProblem opens an existing file without changing it, and refuses a folder in its place", () => {
+            const file = path.join(dir, "audit.jsonl");
+            fs.writeFileSync(file, "line\n");
+            expect(fileProblem(file)).to.equal(undefined);
+            expect(fs.readFileSync(file, "utf8")).to.equal("line\n");
+            fs.rmSync(file);
+            fs.mkdirSync(file);
+            expect(fileProblem(file)).to.equal("not a regular file");
+        });
+    });
+
+    describe("locks", () => {
+        it("a lock whose holder is gone from this host is cleared, and the clearing is reported", async () => {
+            const lockPath = path.join(dir, "failover.lock");
+            fs.writeFileSync(lockPath, JSON.stringify(holder(deadPid())));
+            const cleared: LockHolder[] = [];
+            const lock = await acquireLock(lockPath, { ...holder(process.pid), runId: "r-new" }, { isStale: (h) => h.host === os.hostname(), onStaleCleared: (h) => cleared.push(h) });
+            expect(cleared.map((h) => h.runId)).to.deep.equal(["r-old"]);
+            expect(inspectLock(lockPath)).to.deep.include({ state: "held" });
+            lock.release();
+            expect(inspectLock(lockPath)).to.deep.equal({ state: "free" });
+        });
+        it("a corrupt lock reads as corrupt, never as free, and the refusal says how to clear it", async () => {
+            const lockPath = path.join(dir, "failover.lock");
+            fs.writeFileSync(lockPath, "{ torn");
+            expect(inspectLock(lockPath)).to.deep.equal({ state: "corrupt", problem: "is not valid JSON" });
+            let error: unknown;
+            try {
+                await acquireLock(lockPath, holder(process.pid));
+            } catch (err) {
+                error = err;
+            }
+            expect(error).to.be.instanceOf(LockedError);
+            expect((error as Error).message).to.match(/cannot be read as a lock; if no switch is running, clear it with `failover unlock`$/);
+        });
+        it("a backend stack lock of a dead engine on this host is found; a live one or another host's is not", () => {
+            const locks = path.join(dir, ".pulumi", "locks", "organization", "sftp-failover");
+            for (const [stack, pid, host] of [["primary", deadPid(), os.hostname()], ["secondary", process.pid, os.hostname()], ["dns", deadPid(), "elsewhere"]] as const) {
+                fs.mkdirSync(path.join(locks, stack), { recursive: true });
+                fs.writeFileSync(path.join(locks, stack, "a.json"), JSON.stringify({ pid, username: "root", hostname: host, timestamp: "2026-01-01T00:00:00Z" }));
+            }
+            const stale = staleBackendLocks(`file://${dir}`, ["primary", "secondary", "dns"]);
+            expect(stale.map((l) => l.stack)).to.deep.equal(["primary"]);
+        });
+    });
+
+    describe("user text", () => {
+        it("control characters are found and shown escaped", () => {
+            expect(hasControlChars("plain reason, with punctuation: ok")).to.equal(false);
+            expect(hasControlChars("two\nlines")).to.equal(true);
+            expect(escapeControl("a\nb\r\tc\u001b[2J\u2028d\u202e")).to.equal("a\\nb\\r\\tc\\x1b[2J\\u2028d\\u202e");
+        });
+    });
+});
