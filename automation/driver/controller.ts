@@ -611,7 +611,8 @@ export class FailoverController {
         if (unfinished === undefined) {
             return undefined;
         }
-        const audited = this.ctx.audit.read().find((e) => e.runId === unfinished.begin.runId);
+        // Only the run's own switch entry counts: clearing its stale lock is audited under its id too.
+        const audited = this.ctx.audit.read().find((e) => e.runId === unfinished.begin.runId && e.operation !== "unlock");
         if (audited === undefined) {
             return unfinished;
         }
