@@ -18,3 +18,5 @@ export { estimatePostureCost, estimateAllPostures, priceTableDate } from "./pric
 export type { CostEstimate, CostItem, CostAssumptions } from "./pricing";
 export { InvalidPostureError, parsePosture, postureSpec, postures, regionNames, servingRegion, validateWeights } from "./posture";
 export type { CapacityMode, Posture, PostureSpec, RegionName, Weights } from "./posture";
+export { allHealthStates, postureAnswer, recordHealthy, route53Answer } from "./dns-answers";
+export type { AnswerRule, RegionHealthState, RegionRecordState, Route53Answer } from "./dns-answers";
