@@ -20,3 +20,5 @@ export { InvalidPostureError, parsePosture, postureSpec, postures, regionNames, 
 export type { CapacityMode, Posture, PostureSpec, RegionName, Weights } from "./posture";
 export { allHealthStates, postureAnswer, recordHealthy, route53Answer } from "./dns-answers";
 export type { AnswerRule, RegionHealthState, RegionRecordState, Route53Answer } from "./dns-answers";
+export { compareLatest, ReconcileError, reconcileBuckets, reconcileKinds } from "./aws/reconcile";
+export type { BucketRef, CopyOutcome, ReconcileItem, ReconcileKind, ReconcileOptions, ReconcileReport } from "./aws/reconcile";

@@ -12,6 +12,7 @@ import { fenceCommand } from "./commands/fence";
 import { historyCommand } from "./commands/history";
 import { planCommand } from "./commands/plan";
 import { postureCommand } from "./commands/posture";
+import { reconcileCommand } from "./commands/reconcile";
 import { statusCommand } from "./commands/status";
 import { unfenceCommand } from "./commands/unfence";
 
@@ -29,6 +30,7 @@ export function cli(argv: readonly string[]) {
         .command(unfenceCommand)
         .command(historyCommand)
         .command(bootstrapCommand)
+        .command(reconcileCommand)
         .demandCommand(1, "a command is required")
         .strict()
         .epilogue("Exit codes: 0 ok, 1 failed, 2 bad input (nothing changed), 3 degraded (serving, with skipped steps).")
