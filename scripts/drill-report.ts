@@ -84,14 +84,16 @@ export const sandboxEnvironment = {
 
 /** Collects a drill as it runs. Never prints; the drill prints its own story. */
 export class DrillRecorder {
-    private readonly started = new Date();
+    private readonly started: Date;
     private readonly steps: DrillStep[] = [];
     private current?: { index: number; title: string; started: Date; switches: MeasuredSwitch[]; notes: string[]; refused: boolean };
     private readonly health: HealthSnapshot[] = [];
     modelledRtoSeconds?: number;
     fingerprints: DrillReport["fingerprints"] = { primary: undefined, secondary: undefined, same: false, source: "not read" };
 
-    constructor(private readonly now: () => Date = () => new Date()) {}
+    constructor(private readonly now: () => Date = () => new Date()) {
+        this.started = now();
+    }
 
     /** Starts step `index`, ending the one before. */
     begin(index: number, title: string): void {
