@@ -2,7 +2,9 @@
 // reaches AWS). It deploys the two regional stacks and the DNS stack, then drives the failover
 // controller exactly as an operator would: plan, a planned failover, a repeat (no-op), a refused
 // failback, a primary-region outage with the Route 53 API down (degraded, fenced), recovery, and
-// the failback — printing what each step changed and how long it took.
+// the failback — printing what each step changed and how long it took — and writes a report
+// (scripts/drill-report.ts). DRILL_LAB_DIR and DRILL_REPORTS_DIR move the lab and the reports
+// (defaults: .sandbox/drill and .sandbox/drill-reports).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { OutputMap, Stack } from "@pulumi/pulumi/automation";
@@ -65,7 +67,7 @@ function sayEndpointChecks(status: StatusResult): void {
 
 async function main(): Promise<void> {
     say("SANDBOX DRILL — a stand-in provider records every AWS resource; nothing reaches AWS.");
-    const lab = createLab({ dir: path.join(projectRoot, ".sandbox", "drill") });
+    const lab = createLab({ dir: process.env.DRILL_LAB_DIR ?? path.join(projectRoot, ".sandbox", "drill") });
     const stacks = await lab.stacks();
 
     heading(1, "Bootstrap: both regions without replication, then with it, then the DNS layer (active-passive)");
@@ -158,8 +160,10 @@ async function main(): Promise<void> {
  * back and checks it has every required field: a drill in CI fails on a report it cannot trust.
  */
 function writeReport(error?: string): void {
-    const dir = writeDrillReport(path.join(projectRoot, ".sandbox", "drill-reports"), rec.finish(error));
-    say(`\nReport: ${path.relative(projectRoot, dir)}/report.md (and report.json)`);
+    // Beside the lab, not in it: the next run's lab starts from an empty folder, and reports are kept.
+    const dir = writeDrillReport(process.env.DRILL_REPORTS_DIR ?? path.join(projectRoot, ".sandbox", "drill-reports"), rec.finish(error));
+    const shown = path.relative(projectRoot, dir);
+    say(`\nReport: ${shown.startsWith("..") ? dir : shown}/report.md (and report.json)`);
     const problems = validateDrillReport(JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8")));
     if (problems.length > 0) {
         process.stderr.write(`drill: the report is incomplete: ${problems.join("; ")}\n`);
