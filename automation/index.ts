@@ -22,3 +22,5 @@ export { allHealthStates, postureAnswer, recordHealthy, route53Answer } from "./
 export type { AnswerRule, RegionHealthState, RegionRecordState, Route53Answer } from "./dns-answers";
 export { compareLatest, ReconcileError, reconcileBuckets, reconcileKinds } from "./aws/reconcile";
 export type { BucketRef, CopyOutcome, ReconcileItem, ReconcileKind, ReconcileOptions, ReconcileReport } from "./aws/reconcile";
+export { formatBytes, renderRpoExposure, rpoExposure } from "./aws/rpo-exposure";
+export type { RpoExposure } from "./aws/rpo-exposure";
