@@ -171,9 +171,20 @@ export function worstOutcome(statuses: readonly string[]): StepOutcome {
 /**
  * The Route 53 answer that follows from a status reading, or undefined when the posture or any
  * region's health or fence is unknown (an answer from a guess would look like a measurement).
+ *
+ * `unpublishedFenceIsUnfenced` is for a fence source whose `unknown` means only "never published"
+ * (the sandbox's fence file): the fence alarm then has no data, and its health check
+ * (insufficientDataHealthStatus LastKnownStatus, components/dns-fence.ts) has no last known
+ * status, which Route 53 counts as healthy (Route 53 API reference, HealthCheckConfig,
+ * InsufficientDataHealthStatus). On AWS `unknown` can also mean "could not read", so it defaults to false.
  */
-export function answerFromStatus(posture: string | undefined, regions: HealthSnapshot["regions"]): HealthSnapshot["dnsAnswer"] {
-    const known = (r: RegionName) => (regions[r].health === "healthy" || regions[r].health === "unhealthy") && regions[r].fence !== "unknown";
+export function answerFromStatus(
+    posture: string | undefined,
+    regions: HealthSnapshot["regions"],
+    opts: { readonly unpublishedFenceIsUnfenced?: boolean } = {},
+): HealthSnapshot["dnsAnswer"] {
+    const fenceKnown = (r: RegionName) => regions[r].fence !== "unknown" || opts.unpublishedFenceIsUnfenced === true;
+    const known = (r: RegionName) => (regions[r].health === "healthy" || regions[r].health === "unhealthy") && fenceKnown(r);
     if (posture === undefined || !known("primary") || !known("secondary")) {
         return undefined;
     }

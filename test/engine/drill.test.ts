@@ -18,7 +18,7 @@ describe("the sandbox drill writes a complete report", function () {
         run = await new Promise((resolve, reject) => {
             const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "scripts/drill.ts")], {
                 cwd: root,
-                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", DRILL_LAB_DIR: path.join(temp, "lab"), DRILL_REPORTS_DIR: path.join(temp, "reports") },
+                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", DRILL_LAB_DIR: path.join(temp, "lab"), DRILL_REPORTS_DIR: path.join(temp, "reports"), DRILL_STEP_TIMEOUT_MS: "180000" },
                 stdio: ["ignore", "pipe", "pipe"],
             });
             let stdout = "";

@@ -93,6 +93,8 @@ describe("drill report", () => {
         expect(answerFromStatus("active-passive", primaryDown)).to.deep.equal({ rule: "zero-weight", answered: ["secondary"], shares: { primary: 0, secondary: 1 } });
         expect(answerFromStatus("active-passive", { ...primaryDown, secondary: { ...healthy, fence: "unknown" } })).to.equal(undefined);
         expect(answerFromStatus(undefined, primaryDown)).to.equal(undefined);
+        expect(answerFromStatus("failover", { primary: { ...healthy, fence: "unknown" }, secondary: { ...healthy, fence: "unknown" } }, { unpublishedFenceIsUnfenced: true }))
+            .to.deep.include({ rule: "non-zero-weight", answered: ["secondary"] });
     });
 
     it("renders Markdown with the step table, the measured and modelled times and what was emulated", () => {
