@@ -20,3 +20,9 @@ export { estimatePostureCost, estimateAllPostures, priceTableDate } from "./pric
 export type { CostEstimate, CostItem, CostAssumptions } from "./pricing";
 export { InvalidPostureError, parsePosture, postureSpec, postures, regionNames, servingRegion, validateWeights } from "./posture";
 export type { CapacityMode, Posture, PostureSpec, RegionName, Weights } from "./posture";
+export { allHealthStates, postureAnswer, recordHealthy, route53Answer } from "./dns-answers";
+export type { AnswerRule, RegionHealthState, RegionRecordState, Route53Answer } from "./dns-answers";
+export { compareLatest, ReconcileError, reconcileBuckets, reconcileKinds } from "./aws/reconcile";
+export type { BucketRef, CopyOutcome, ReconcileItem, ReconcileKind, ReconcileOptions, ReconcileReport } from "./aws/reconcile";
+export { formatBytes, renderRpoExposure, rpoExposure } from "./aws/rpo-exposure";
+export type { RpoExposure } from "./aws/rpo-exposure";

@@ -2,7 +2,9 @@
 // reaches AWS). It deploys the two regional stacks and the DNS stack, then drives the failover
 // controller exactly as an operator would: plan, a planned failover, a repeat (no-op), a refused
 // failback, a primary-region outage with the Route 53 API down (degraded, fenced), recovery, and
-// the failback — printing what each step changed and how long it took.
+// the failback — printing what each step changed and how long it took — and writes a report
+// (scripts/drill-report.ts). DRILL_LAB_DIR and DRILL_REPORTS_DIR move the lab and the reports
+// (defaults: .sandbox/drill and .sandbox/drill-reports).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { OutputMap, Stack } from "@pulumi/pulumi/automation";
@@ -12,9 +14,16 @@ import { resolveProjectDir } from "../automation/engine/locations";
 import { writeFaultFile } from "../sandbox/faults";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence";
 import { createLab } from "../sandbox/lab";
+import { answerFromStatus, DrillRecorder, validateDrillReport, writeDrillReport } from "./drill-report";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** Collects each step's times and outcome for the report written at the end (scripts/drill-report.ts). */
+const rec = new DrillRecorder();
+const heading = (index: number, title: string) => {
+    say(`\n${index}. ${title}`);
+    rec.begin(index, title);
+};
 
 function plain(outputs: OutputMap): Record<string, unknown> {
     return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
@@ -25,6 +34,7 @@ async function outputsOf(stack: Stack): Promise<Record<string, unknown>> {
 }
 
 function report(title: string, result: SetPostureResult): void {
+    rec.switched({ title, ...(result.from === undefined ? {} : { from: result.from }), to: result.to, status: result.status, durationMs: result.durationMs, fenced: result.fenced });
     say(`  ${title}: ${result.status} (${result.from ?? "?"} → ${result.to}) in ${seconds(result.durationMs)}`);
     for (const step of result.steps) {
         const changes = Object.entries(step.changes ?? {}).filter(([op]) => op !== "same").map(([op, n]) => `${op} ${n}`).join(", ");
@@ -40,6 +50,13 @@ function sayEndpointChecks(status: StatusResult): void {
     if (health === undefined) {
         return;
     }
+    const regions = {
+        primary: { ...health.regions.primary, fence: status.fence.primary },
+        secondary: { ...health.regions.secondary, fence: status.fence.secondary },
+    };
+    // The sandbox's fence file reads `unknown` only for a fence never published (see answerFromStatus).
+    const dnsAnswer = answerFromStatus(status.posture, regions, { unpublishedFenceIsUnfenced: true });
+    rec.status({ ...(status.posture === undefined ? {} : { posture: status.posture }), regions, failsOpen: health.failsOpen, ...(dnsAnswer === undefined ? {} : { dnsAnswer }) });
     for (const region of ["primary", "secondary"] as const) {
         const h = health.regions[region];
         say(`  endpoint check ${region}: ${h.health}${h.reasons.length > 0 ? ` — ${h.reasons.join("; ")}` : ""}`);
@@ -49,13 +66,15 @@ function sayEndpointChecks(status: StatusResult): void {
     }
 }
 
+/** The project the drill copies into its lab (this checkout, or the folder named by SFTP_FAILOVER_PROJECT_DIR). */
+const projectRoot = resolveProjectDir();
+
 async function main(): Promise<void> {
     say("SANDBOX DRILL — a stand-in provider records every AWS resource; nothing reaches AWS.");
-    const projectRoot = resolveProjectDir();
-    const lab = createLab({ projectDir: projectRoot, dir: path.join(projectRoot, ".sandbox", "drill") });
+    const lab = createLab({ projectDir: projectRoot, dir: process.env.DRILL_LAB_DIR ?? path.join(projectRoot, ".sandbox", "drill") });
     const stacks = await lab.stacks();
 
-    say("\n1. Bootstrap: both regions without replication, then with it, then the DNS layer (active-passive)");
+    heading(1, "Bootstrap: both regions without replication, then with it, then the DNS layer (active-passive)");
     const bootstrapped = await lab.deploy();
     for (const step of bootstrapped.steps) {
         const changes = Object.entries(step.changes).map(([op, n]) => `${op} ${n}`).join(", ");
@@ -66,6 +85,7 @@ async function main(): Promise<void> {
     const sameKeys = JSON.stringify(primary.hostKeyFingerprints) === JSON.stringify(secondary.hostKeyFingerprints);
     const sameUsers = primary.usersFingerprint === secondary.usersFingerprint;
     say(`  both regions present the same host keys: ${sameKeys}; serve the same users: ${sameUsers}`);
+    rec.fingerprints = { primary: primary.hostKeyFingerprints, secondary: secondary.hostKeyFingerprints, same: sameKeys, source: "each regional stack's hostKeyFingerprints output" };
 
     const controller = await FailoverController.create({
         engine: lab.env,
@@ -75,13 +95,15 @@ async function main(): Promise<void> {
         fence: sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json")),
         replicationMetrics: sandboxReplicationMetrics,
         endpointHealth: lab.endpointHealth,
-        // An unreachable region shows up as a step that fails or never finishes; 20 s is plenty in the sandbox.
-        timeouts: { stepMs: 20_000 },
+        // An unreachable region shows up as a step that fails or never finishes. A sandbox step takes
+        // seconds; 120 s leaves room for a loaded machine (a CI runner shared by other jobs), and
+        // DRILL_STEP_TIMEOUT_MS changes it.
+        timeouts: { stepMs: Number(process.env.DRILL_STEP_TIMEOUT_MS ?? 120_000) },
     });
 
     sayEndpointChecks(await controller.status());
 
-    say("\n2. Plan a failover (previews only, nothing changes)");
+    heading(2, "Plan a failover (previews only, nothing changes)");
     const plan = await controller.plan("failover");
     for (const step of plan.steps) say(`  ${step.skip ? "skip" : "run "} ${step.description}`);
     for (const preview of plan.previews) {
@@ -89,38 +111,46 @@ async function main(): Promise<void> {
         say(`  preview of ${preview.stack}: ${changes || "no change"}`);
     }
     say(`  modelled RTO of the health-checked path: ${plan.modelledRtoSeconds ?? "?"} s`);
+    rec.modelledRtoSeconds = plan.modelledRtoSeconds;
     for (const cost of plan.costs) say(`  estimated monthly cost, ${cost.posture}: $${cost.monthlyUsd.toFixed(0)} (standby $${cost.standbyMonthlyUsd.toFixed(0)})`);
 
-    say("\n3. Planned failover to the secondary");
+    heading(3, "Planned failover to the secondary");
     report("failover", await controller.setPosture("failover", { reason: "drill: planned maintenance of the primary" }));
 
-    say("\n4. The same command again");
+    heading(4, "The same command again");
     report("failover again", await controller.setPosture("failover", { reason: "drill: repeat" }));
 
-    say("\n5. Failback refuses without proof that replication has caught up");
+    heading(5, "Failback refuses without proof that replication has caught up");
     await controller.failback({ reason: "drill" }).then(
-        () => say("  failback ran (unexpected)"),
-        (err: FailoverError) => say(`  refused (${err.name}): ${err.message}`),
+        () => {
+            say("  failback ran (unexpected)");
+            rec.note("failback ran although the drill expected a refusal");
+        },
+        (err: FailoverError) => {
+            say(`  refused (${err.name}): ${err.message}`);
+            rec.refused(`${err.name}: ${err.message}`);
+        },
     );
 
-    say("\n6. Operator override: failback anyway");
+    heading(6, "Operator override: failback anyway");
     report("failback --force", await controller.failback({ force: true, reason: "drill: replication checked by hand" }));
 
-    say("\n7. Outage: us-east-1 unreachable (the primary region, and the Route 53 API with it)");
+    heading(7, "Outage: us-east-1 unreachable (the primary region, and the Route 53 API with it)");
     writeFaultFile(lab.faultFile, { regions: { "us-east-1": "fail" } });
     report("failover during the outage", await controller.setPosture("failover", { reason: "drill: us-east-1 outage" }));
     const status = await controller.status();
     say(`  fence: primary ${status.fence.primary}, secondary ${status.fence.secondary}`);
     sayEndpointChecks(status);
 
-    say("\n8. us-east-1 is back: the same command finishes the switch");
+    heading(8, "us-east-1 is back: the same command finishes the switch");
     writeFaultFile(lab.faultFile, {});
     report("failover resumed", await controller.setPosture("failover", { reason: "drill: us-east-1 recovered" }));
 
-    say("\n9. Back to active-passive, and the primary unfenced");
+    heading(9, "Back to active-passive, and the primary unfenced");
     report("failback --force", await controller.failback({ force: true, reason: "drill: end of exercise" }));
     await controller.unfence("primary", { reason: "drill: end of exercise" });
 
+    rec.begin(10, "Audit log");
     const history = await controller.history();
     say(`\n10. Audit log: ${history.length} entries`);
     for (const entry of history) {
@@ -131,7 +161,28 @@ async function main(): Promise<void> {
     say(`\nThe sandbox recorded ${operations} provider operations in ${path.relative(process.cwd(), lab.recordFile)}.`);
 }
 
-main().catch((err: unknown) => {
-    process.stderr.write(`drill: failed: ${summarizeEngineError(err)}\n`);
-    process.exitCode = 1;
-});
+/**
+ * Writes the report (also when the drill failed, which is when it matters most), then reads it
+ * back and checks it has every required field: a drill in CI fails on a report it cannot trust.
+ */
+function writeReport(error?: string): void {
+    // Beside the lab, not in it: the next run's lab starts from an empty folder, and reports are kept.
+    const dir = writeDrillReport(process.env.DRILL_REPORTS_DIR ?? path.join(projectRoot, ".sandbox", "drill-reports"), rec.finish(error));
+    const shown = path.relative(projectRoot, dir);
+    say(`\nReport: ${shown.startsWith("..") ? dir : shown}/report.md (and report.json)`);
+    const problems = validateDrillReport(JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8")));
+    if (problems.length > 0) {
+        process.stderr.write(`drill: the report is incomplete: ${problems.join("; ")}\n`);
+        process.exitCode = 1;
+    }
+}
+
+main().then(
+    () => writeReport(),
+    (err: unknown) => {
+        const summary = summarizeEngineError(err);
+        process.stderr.write(`drill: failed: ${summary}\n`);
+        process.exitCode = 1;
+        writeReport(summary);
+    },
+);

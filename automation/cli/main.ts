@@ -13,6 +13,7 @@ import { fenceCommand } from "./commands/fence";
 import { historyCommand } from "./commands/history";
 import { planCommand } from "./commands/plan";
 import { postureCommand } from "./commands/posture";
+import { reconcileCommand } from "./commands/reconcile";
 import { statusCommand } from "./commands/status";
 import { unfenceCommand } from "./commands/unfence";
 import { unlockCommand } from "./commands/unlock";
@@ -69,6 +70,7 @@ export function cli(argv: readonly string[]) {
         .command(historyCommand)
         .command(bootstrapCommand)
         .command(unlockCommand)
+        .command(reconcileCommand)
         .demandCommand(1, "a command is required")
         .strict()
         .check((parsed) => refuseRepeatedFlags(parsed), true)

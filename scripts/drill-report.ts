@@ -1,0 +1,328 @@
+// The drill's report: what ran, when, how it ended, how long the switches took against the
+// modelled RTO, what the endpoint checks reported, which host keys each region presented, and —
+// so nobody mistakes a sandbox drill for an AWS one — what was emulated and what was real.
+// The recorder only collects; building, rendering and checking are pure, so a unit test covers
+// them without an engine, and the drill checks the file it wrote with the same validator.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { postureAnswer, Route53Answer } from "../automation/dns-answers";
+import type { Posture, RegionName } from "../automation/posture";
+
+/** The format's name and version, so a reader can refuse a report it does not understand. */
+export const drillReportSchema = "sftp-failover/drill-report@1";
+
+/** How a step ended. */
+export type StepOutcome = "ok" | "unchanged" | "degraded" | "refused" | "failed";
+
+/** One switch the controller made, as measured. */
+export interface MeasuredSwitch {
+    readonly title: string;
+    readonly from?: string;
+    readonly to: string;
+    readonly status: string;
+    readonly durationMs: number;
+    readonly fenced: readonly string[];
+}
+
+/** One numbered step of the drill. */
+export interface DrillStep {
+    readonly index: number;
+    readonly title: string;
+    readonly startedAt: string;
+    readonly endedAt: string;
+    readonly durationMs: number;
+    readonly outcome: StepOutcome;
+    readonly switches: readonly MeasuredSwitch[];
+    readonly notes: readonly string[];
+}
+
+/** What `status` reported at one point, and the Route 53 answer that follows from it. */
+export interface HealthSnapshot {
+    readonly step: number;
+    readonly posture?: string;
+    readonly regions: Readonly<Record<RegionName, { readonly health: string; readonly reasons: readonly string[]; readonly fence: string }>>;
+    readonly failsOpen: boolean;
+    /** Which records Route 53 would answer (automation/dns-answers.ts); absent when a health or the posture is unknown. */
+    readonly dnsAnswer?: Pick<Route53Answer, "rule" | "answered" | "shares">;
+}
+
+/** The whole report (report.json). */
+export interface DrillReport {
+    readonly schema: typeof drillReportSchema;
+    readonly startedAt: string;
+    readonly endedAt: string;
+    readonly durationMs: number;
+    readonly outcome: "ok" | "failed";
+    readonly error?: string;
+    readonly steps: readonly DrillStep[];
+    /** The planned failover's measured duration (the first switch to `failover`), in ms. */
+    readonly measuredSwitchMs?: number;
+    /** Modelled RTO of an unplanned failover from the dns stack (interval × threshold + TTL), in s. */
+    readonly modelledRtoSeconds?: number;
+    readonly endpointHealth: readonly HealthSnapshot[];
+    /** Host key fingerprints each region presented (from its stack outputs), and whether they agree. */
+    readonly fingerprints: { readonly primary: unknown; readonly secondary: unknown; readonly same: boolean; readonly source: string };
+    readonly emulated: readonly string[];
+    readonly real: readonly string[];
+}
+
+/** What a sandbox drill stands in for, and what it runs for real. */
+export const sandboxEnvironment = {
+    emulated: [
+        "AWS resources: the sandbox provider (sandbox/provider.ts) records them; nothing reaches AWS",
+        "the fence: a file (.failover/sandbox-fence.json) instead of CloudWatch PutMetricData and its alarm",
+        "Route 53 endpoint checks: the sandbox's reachability model (sandbox/reachability.ts), not probes",
+        "the region outage: the sandbox fault file makes us-east-1's operations fail",
+        "replication metrics: the sandbox's fixed readings instead of CloudWatch's AWS/S3 metrics",
+    ],
+    real: [
+        "the Pulumi engine (built locally) driven through the Automation API",
+        "the failover controller: planner, journal, lock, fencing order and audit log",
+        "the stack programs and components, with their validation",
+    ],
+} as const;
+
+/** Collects a drill as it runs. Never prints; the drill prints its own story. */
+export class DrillRecorder {
+    private readonly started: Date;
+    private readonly steps: DrillStep[] = [];
+    private current?: { index: number; title: string; started: Date; switches: MeasuredSwitch[]; notes: string[]; refused: boolean };
+    private readonly health: HealthSnapshot[] = [];
+    modelledRtoSeconds?: number;
+    fingerprints: DrillReport["fingerprints"] = { primary: undefined, secondary: undefined, same: false, source: "not read" };
+
+    constructor(private readonly now: () => Date = () => new Date()) {
+        this.started = now();
+    }
+
+    /** Starts step `index`, ending the one before. */
+    begin(index: number, title: string): void {
+        this.end();
+        this.current = { index, title, started: this.now(), switches: [], notes: [], refused: false };
+    }
+
+    /** A switch made in the current step. */
+    switched(s: MeasuredSwitch): void {
+        this.current?.switches.push(s);
+    }
+
+    /** Something the controller refused in the current step (the drill expects some refusals). */
+    refused(note: string): void {
+        if (this.current !== undefined) {
+            this.current.refused = true;
+            this.current.notes.push(note);
+        }
+    }
+
+    /** A note on the current step. */
+    note(text: string): void {
+        this.current?.notes.push(text);
+    }
+
+    /** What status reported, during the current step. */
+    status(snapshot: Omit<HealthSnapshot, "step">): void {
+        this.health.push({ step: this.current?.index ?? 0, ...snapshot });
+    }
+
+    /** Ends the current step (`failed` when the drill stopped in it). */
+    end(failed = false): void {
+        const c = this.current;
+        if (c === undefined) {
+            return;
+        }
+        const ended = this.now();
+        const outcome: StepOutcome = failed ? "failed" : c.refused ? "refused" : worstOutcome(c.switches.map((s) => s.status));
+        this.steps.push({
+            index: c.index,
+            title: c.title,
+            startedAt: c.started.toISOString(),
+            endedAt: ended.toISOString(),
+            durationMs: ended.getTime() - c.started.getTime(),
+            outcome,
+            switches: c.switches,
+            notes: c.notes,
+        });
+        this.current = undefined;
+    }
+
+    /** The report; ends the current step first. */
+    finish(error?: string): DrillReport {
+        this.end(error !== undefined);
+        return buildDrillReport({
+            startedAt: this.started,
+            endedAt: this.now(),
+            steps: this.steps,
+            endpointHealth: this.health,
+            fingerprints: this.fingerprints,
+            ...(this.modelledRtoSeconds === undefined ? {} : { modelledRtoSeconds: this.modelledRtoSeconds }),
+            ...(error === undefined ? {} : { error }),
+        });
+    }
+}
+
+/** A switch's status as a step outcome: failed beats degraded beats ok; all unchanged is unchanged. */
+export function worstOutcome(statuses: readonly string[]): StepOutcome {
+    if (statuses.some((s) => s === "failed")) return "failed";
+    if (statuses.some((s) => s === "degraded")) return "degraded";
+    if (statuses.length > 0 && statuses.every((s) => s === "unchanged")) return "unchanged";
+    return "ok";
+}
+
+/**
+ * The Route 53 answer that follows from a status reading, or undefined when the posture or any
+ * region's health or fence is unknown (an answer from a guess would look like a measurement).
+ *
+ * `unpublishedFenceIsUnfenced` is for a fence source whose `unknown` means only "never published"
+ * (the sandbox's fence file): the fence alarm then has no data, and its health check
+ * (insufficientDataHealthStatus LastKnownStatus, components/dns-fence.ts) has no last known
+ * status, which Route 53 counts as healthy (Route 53 API reference, HealthCheckConfig,
+ * InsufficientDataHealthStatus). On AWS `unknown` can also mean "could not read", so it defaults to false.
+ */
+export function answerFromStatus(
+    posture: string | undefined,
+    regions: HealthSnapshot["regions"],
+    opts: { readonly unpublishedFenceIsUnfenced?: boolean } = {},
+): HealthSnapshot["dnsAnswer"] {
+    const fenceKnown = (r: RegionName) => regions[r].fence !== "unknown" || opts.unpublishedFenceIsUnfenced === true;
+    const known = (r: RegionName) => (regions[r].health === "healthy" || regions[r].health === "unhealthy") && fenceKnown(r);
+    if (posture === undefined || !known("primary") || !known("secondary")) {
+        return undefined;
+    }
+    const state = (r: RegionName) => ({ endpointHealthy: regions[r].health === "healthy", fenced: regions[r].fence === "fenced" });
+    const { rule, answered, shares } = postureAnswer(posture as Posture, { primary: state("primary"), secondary: state("secondary") });
+    return { rule, answered, shares };
+}
+
+/** Builds the report from what was recorded (pure). */
+export function buildDrillReport(input: {
+    readonly startedAt: Date;
+    readonly endedAt: Date;
+    readonly steps: readonly DrillStep[];
+    readonly endpointHealth: readonly HealthSnapshot[];
+    readonly fingerprints: DrillReport["fingerprints"];
+    readonly modelledRtoSeconds?: number;
+    readonly error?: string;
+}): DrillReport {
+    const planned = input.steps.flatMap((s) => s.switches).find((s) => s.to === "failover" && s.status !== "unchanged");
+    return {
+        schema: drillReportSchema,
+        startedAt: input.startedAt.toISOString(),
+        endedAt: input.endedAt.toISOString(),
+        durationMs: input.endedAt.getTime() - input.startedAt.getTime(),
+        outcome: input.error === undefined && input.steps.every((s) => s.outcome !== "failed") ? "ok" : "failed",
+        ...(input.error === undefined ? {} : { error: input.error }),
+        steps: input.steps,
+        ...(planned === undefined ? {} : { measuredSwitchMs: planned.durationMs }),
+        ...(input.modelledRtoSeconds === undefined ? {} : { modelledRtoSeconds: input.modelledRtoSeconds }),
+        endpointHealth: input.endpointHealth,
+        fingerprints: input.fingerprints,
+        emulated: sandboxEnvironment.emulated,
+        real: sandboxEnvironment.real,
+    };
+}
+
+/**
+ * What a report must hold, checked on the parsed JSON (so it also catches a file written by an
+ * older drill). Returns one line per problem; empty means valid.
+ */
+export function validateDrillReport(value: unknown): string[] {
+    const problems: string[] = [];
+    const r = value as Record<string, unknown> | null;
+    if (typeof r !== "object" || r === null) {
+        return ["the report is not a JSON object"];
+    }
+    const need = (key: string, ok: (v: unknown) => boolean, what: string) => {
+        if (!ok(r[key])) problems.push(`${key} must be ${what} (got ${JSON.stringify(r[key])})`);
+    };
+    const isDate = (v: unknown) => typeof v === "string" && !Number.isNaN(Date.parse(v));
+    const isMs = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+    need("schema", (v) => v === drillReportSchema, `"${drillReportSchema}"`);
+    need("startedAt", isDate, "an ISO date");
+    need("endedAt", isDate, "an ISO date");
+    need("outcome", (v) => v === "ok" || v === "failed", '"ok" or "failed"');
+    need("steps", (v) => Array.isArray(v) && v.length > 0, "a non-empty array");
+    need("measuredSwitchMs", isMs, "a number of ms ≥ 0");
+    need("modelledRtoSeconds", isMs, "a number of seconds ≥ 0");
+    need("endpointHealth", (v) => Array.isArray(v) && v.length > 0, "a non-empty array");
+    need("fingerprints", (v) => typeof v === "object" && v !== null && "primary" in v && "secondary" in v && "same" in v, "{ primary, secondary, same }");
+    need("emulated", (v) => Array.isArray(v) && v.length > 0, "a non-empty list");
+    need("real", (v) => Array.isArray(v) && v.length > 0, "a non-empty list");
+    const outcomes: readonly string[] = ["ok", "unchanged", "degraded", "refused", "failed"];
+    (Array.isArray(r.steps) ? r.steps : []).forEach((s: Record<string, unknown>, i: number) => {
+        if (!(typeof s?.index === "number" && typeof s.title === "string" && isDate(s.startedAt) && isDate(s.endedAt) && isMs(s.durationMs) && outcomes.includes(String(s.outcome)))) {
+            problems.push(`steps[${i}] must have index, title, startedAt, endedAt, durationMs and an outcome (${outcomes.join(", ")})`);
+        }
+    });
+    (Array.isArray(r.endpointHealth) ? r.endpointHealth : []).forEach((h: Record<string, unknown>, i: number) => {
+        const regions = h?.regions as Record<string, unknown> | undefined;
+        if (!(typeof regions === "object" && regions !== null && "primary" in regions && "secondary" in regions)) {
+            problems.push(`endpointHealth[${i}].regions must name primary and secondary`);
+        }
+    });
+    return problems;
+}
+
+const ms = (v: number | undefined) => (v === undefined ? "?" : `${(v / 1000).toFixed(1)} s`);
+
+/** The report as Markdown (pure). */
+export function renderDrillMarkdown(report: DrillReport): string {
+    const lines = [
+        `# Sandbox drill, ${report.startedAt}`,
+        "",
+        `Outcome: **${report.outcome}**${report.error === undefined ? "" : ` — ${report.error}`}; took ${ms(report.durationMs)}.`,
+        "",
+        `- Measured planned switch (active-passive → failover): ${ms(report.measuredSwitchMs)}`,
+        `- Modelled RTO of an unplanned failover (health check interval × threshold + TTL): ${report.modelledRtoSeconds ?? "?"} s`,
+        `- Host keys the same in both regions: ${report.fingerprints.same} (${report.fingerprints.source})`,
+        "",
+        "## Steps",
+        "",
+        "| # | Step | Start | End | Took | Outcome |",
+        "|---|------|-------|-----|------|---------|",
+        ...report.steps.map((s) => `| ${s.index} | ${s.title} | ${s.startedAt} | ${s.endedAt} | ${ms(s.durationMs)} | ${s.outcome} |`),
+        "",
+        "## Switches measured",
+        "",
+        ...report.steps.flatMap((s) => s.switches.map((w) => `- step ${s.index}, ${w.title}: ${w.from ?? "?"} → ${w.to}, ${w.status} in ${ms(w.durationMs)}${w.fenced.length > 0 ? `, fenced ${w.fenced.join(", ")}` : ""}`)),
+        "",
+        "## Endpoint health as status reported it",
+        "",
+        "| Step | Posture | Primary | Secondary | Fail open | Route 53 answers |",
+        "|------|---------|---------|-----------|-----------|------------------|",
+        ...report.endpointHealth.map((h) => {
+            const region = (r: RegionName) => `${h.regions[r].health}, fence ${h.regions[r].fence}`;
+            const answer = h.dnsAnswer === undefined ? "unknown" : `${h.dnsAnswer.answered.join(" + ")} (${h.dnsAnswer.rule})`;
+            return `| ${h.step} | ${h.posture ?? "?"} | ${region("primary")} | ${region("secondary")} | ${h.failsOpen} | ${answer} |`;
+        }),
+        "",
+        "## Host key fingerprints per region",
+        "",
+        "```json",
+        JSON.stringify({ primary: report.fingerprints.primary, secondary: report.fingerprints.secondary }, null, 2),
+        "```",
+        "",
+        "## Emulated",
+        "",
+        ...report.emulated.map((e) => `- ${e}`),
+        "",
+        "## Real",
+        "",
+        ...report.real.map((e) => `- ${e}`),
+        "",
+    ];
+    return lines.join("\n");
+}
+
+/** The folder of one run: `<root>/<ISO date with ':' as '-'>`, sortable and valid on every filesystem. */
+export function reportFolder(root: string, startedAt: string): string {
+    return path.join(root, startedAt.replace(/:/g, "-"));
+}
+
+/** Writes report.json and report.md into the run's folder; returns the folder. */
+export function writeDrillReport(root: string, report: DrillReport): string {
+    const dir = reportFolder(root, report.startedAt);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+    fs.writeFileSync(path.join(dir, "report.md"), renderDrillMarkdown(report));
+    return dir;
+}

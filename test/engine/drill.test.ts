@@ -1,0 +1,69 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { validateDrillReport } from "../../scripts/drill-report";
+
+const root = path.resolve(__dirname, "..", "..");
+
+// The whole drill as `npm run drill` runs it, in a temporary lab and report folder: it must end
+// well and leave a report that holds every required field, read back from disk.
+describe("the sandbox drill writes a complete report", function () {
+    let temp: string;
+    let run: { code: number | null; stdout: string; stderr: string };
+
+    before(async function () {
+        temp = fs.mkdtempSync(path.join(os.tmpdir(), "sftp-failover-drill-"));
+        run = await new Promise((resolve, reject) => {
+            const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "scripts/drill.ts")], {
+                cwd: root,
+                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", DRILL_LAB_DIR: path.join(temp, "lab"), DRILL_REPORTS_DIR: path.join(temp, "reports"), DRILL_STEP_TIMEOUT_MS: "180000" },
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+            child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+            // Bounded: a drill that hangs is a failure, not a wait.
+            const timer = setTimeout(() => child.kill("SIGTERM"), 1_200_000);
+            child.on("error", reject);
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                resolve({ code, stdout, stderr });
+            });
+        });
+    });
+
+    after(function () {
+        fs.rmSync(temp, { recursive: true, force: true });
+    });
+
+    it("exits 0 and names the report's path in one line", function () {
+        expect(run.code, run.stderr).to.equal(0);
+        expect(run.stdout).to.match(/\nReport: .*\/reports\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z\/report\.md \(and report\.json\)\n/);
+    });
+
+    it("writes report.json with every required field and report.md beside it", function () {
+        const [folder] = fs.readdirSync(path.join(temp, "reports"));
+        const json = JSON.parse(fs.readFileSync(path.join(temp, "reports", folder, "report.json"), "utf8"));
+
+        expect(validateDrillReport(json)).to.deep.equal([]);
+        expect(fs.readFileSync(path.join(temp, "reports", folder, "report.md"), "utf8")).to.include("## Steps");
+    });
+
+    it("records the drill's story: ten steps, the refused failback, the degraded switch during the outage", function () {
+        const [folder] = fs.readdirSync(path.join(temp, "reports"));
+        const json = JSON.parse(fs.readFileSync(path.join(temp, "reports", folder, "report.json"), "utf8"));
+
+        expect(json.outcome).to.equal("ok");
+        expect(json.steps.map((s: { index: number }) => s.index)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        expect(json.steps[3].outcome).to.equal("unchanged");
+        expect(json.steps[4].outcome).to.equal("refused");
+        expect(json.steps[6].outcome).to.equal("degraded");
+        expect(json.fingerprints.same).to.equal(true);
+        const outage = json.endpointHealth.find((h: { step: number }) => h.step === 7);
+        expect(outage.regions.primary.health).to.equal("unhealthy");
+        expect(outage.dnsAnswer?.answered).to.deep.equal(["secondary"]);
+    });
+});
