@@ -14,7 +14,7 @@ export function renderStatus(s: StatusResult): string {
     const lines = [
         `posture:   ${s.posture ?? "(not deployed)"}${s.configuredPosture !== undefined && s.configuredPosture !== s.posture ? ` (config says ${s.configuredPosture}: a switch is under way or was interrupted)` : ""}`,
         `weights:   ${s.weights !== undefined ? `primary ${s.weights.primary} / secondary ${s.weights.secondary}` : "(unknown)"}`,
-        `serving:   ${s.serving ?? "(unknown)"}`,
+        `serving:   ${servingLine(s)}`,
         `capacity:  primary ${s.capacity.primary ?? "?"}, secondary ${s.capacity.secondary ?? "?"}`,
         `fence:     primary ${s.fence.primary}, secondary ${s.fence.secondary}`,
         ...endpointHealthLines(s),
@@ -132,4 +132,22 @@ export function renderBootstrapStep(step: BootstrapStepResult): string {
 export function renderBootstrap(r: BootstrapResult): string {
     const head = r.status === "unchanged" ? "already bootstrapped: nothing changed" : `bootstrapped in ${(r.durationMs / 1000).toFixed(1)}s`;
     return [head, ...r.steps.map((s) => `  ${renderBootstrapStep(s)}`)].join("\n");
+}
+
+/** Who Route 53 answers, and by which rule: a fence or a dead endpoint moves it away from the weights. */
+function servingLine(s: StatusResult): string {
+    if (s.answer === undefined) {
+        return s.serving ?? "(unknown)";
+    }
+    const who = s.answer.answered.join(" and ");
+    switch (s.answer.rule) {
+        case "non-zero-weight":
+            return who;
+        case "zero-weight":
+            return `${who} (its weight-0 record: every weighted region is fenced or unhealthy)`;
+        case "fail-open":
+            return `${who} (fail open: no record is healthy, so Route 53 answers by weight regardless; fences do nothing)`;
+        default:
+            return who;
+    }
 }

@@ -11,6 +11,7 @@ import { EngineEnvironment, engineEnvironment } from "../engine/environment";
 import { resolveProjectDir } from "../engine/locations";
 import { openStack, pulumiCommandOf } from "../engine/workspace";
 import { InvalidPostureError, parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../posture";
+import { currentAnswer } from "../fence-effect";
 import { estimateAllPostures } from "../pricing";
 import { program } from "../../stacks";
 import { AuditEntry, AuditLog, AuditOperation, resolveIdentity } from "./audit";
@@ -305,6 +306,7 @@ export class FailoverController {
             ...(posture !== undefined ? { posture } : {}),
             ...(stacks.dns.config["sftp-failover:posture"] !== undefined ? { configuredPosture: stacks.dns.config["sftp-failover:posture"] } : {}),
             ...(weights !== undefined ? { weights, serving: weights.secondary > weights.primary ? ("secondary" as const) : ("primary" as const) } : {}),
+            ...(weights !== undefined ? { answer: answerOf(weights, fence, endpointHealth) } : {}),
             capacity: state.capacity,
             ...(lock !== undefined ? { lock } : {}),
             ...(lockState.state === "corrupt" ? { lockProblem: `${this.ctx.lockPath} ${lockState.problem}; if no switch is running, clear it with \`failover unlock\`` } : {}),
@@ -808,6 +810,19 @@ export class FailoverController {
             }
         }
     }
+}
+
+/** Route 53's answer under the deployed weights, the fences and the modelled endpoint health. */
+function answerOf(weights: Weights, fence: Readonly<Record<RegionName, FenceState>>, endpointHealth: StatusResult["endpointHealth"]): NonNullable<StatusResult["answer"]> {
+    const endpointHealthy: Partial<Record<RegionName, boolean>> = {};
+    for (const region of regionNames) {
+        const health = endpointHealth?.regions[region]?.health;
+        if (health === "healthy" || health === "unhealthy") {
+            endpointHealthy[region] = health === "healthy";
+        }
+    }
+    const answer = currentAnswer({ weights, fence, endpointHealthy });
+    return { answered: answer.answered, rule: answer.rule };
 }
 
 function fenceCoordinatesOf(dns: StackStatus): FenceCoordinates | undefined {

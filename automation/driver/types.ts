@@ -143,6 +143,12 @@ export interface StatusResult {
     readonly capacity: Readonly<Partial<Record<RegionName, CapacityMode>>>;
     /** The region that takes traffic first under the deployed posture. */
     readonly serving?: RegionName;
+    /**
+     * Who Route 53 answers under the deployed weights, the fences and the endpoint health where
+     * known (an unknown fence or health counts as healthy): it differs from `serving` once a region
+     * is fenced or down.
+     */
+    readonly answer?: { readonly answered: readonly RegionName[]; readonly rule: "non-zero-weight" | "zero-weight" | "fail-open" };
     readonly lock?: LockHolder;
     /** Set when the lock file is corrupt, or its holder is gone: what is wrong, and how to clear it. */
     readonly lockProblem?: string;

@@ -92,10 +92,19 @@ describe("operator CLI and embedding example against the sandbox", function () {
     });
 
     it("fence and unfence in the sandbox are recorded, shown by status, and audited", function () {
-        const fenced = cli(["fence", "primary", "--reason", "drill", "--json"]);
+        // Fencing the region that serves moves clients: it says what and when, and needs --yes.
+        const refused = cli(["fence", "primary", "--reason", "drill", "--json"]);
+        expect(refused.status, refused.stderr).to.equal(2);
+        expect(refused.stderr).to.match(/fencing primary moves clients from primary to secondary in about 2–3 minutes/);
+        expect(JSON.parse(cli(["status", "--json"]).stdout).fence.primary).to.not.equal("fenced");
+        const fenced = cli(["fence", "primary", "--reason", "drill", "--json", "--yes"]);
         expect(fenced.status, fenced.stderr).to.equal(0);
         expect(JSON.parse(fenced.stdout)).to.deep.include({ region: "primary", state: "fenced" });
-        expect(JSON.parse(cli(["status", "--json"]).stdout).fence).to.deep.equal({ primary: "fenced", secondary: "unfenced" });
+        const status = JSON.parse(cli(["status", "--json"]).stdout);
+        expect(status.fence).to.deep.equal({ primary: "fenced", secondary: "unfenced" });
+        // Status says who really serves: the weight-0 secondary, not the weights' primary.
+        expect(status.answer).to.deep.equal({ answered: ["secondary"], rule: "zero-weight" });
+        expect(cli(["status"]).stdout).to.match(/serving: +secondary \(its weight-0 record/);
         const unfenced = cli(["unfence", "primary"]);
         expect(unfenced.status, unfenced.stderr).to.equal(0);
         expect(unfenced.stdout.trim()).to.equal("primary unfenced");

@@ -1,0 +1,59 @@
+// What a fence or unfence does to who serves: Route 53's answer before and after, from the
+// deployed weights, the fence states and (where known) each region's endpoint health. Pure: the
+// CLI asks before a fence that moves traffic, and `status` says who really serves.
+import { Route53Answer, route53Answer } from "./dns-answers";
+import { RegionName, regionNames, Weights } from "./posture";
+
+/** A region's fence as read: fenced, unfenced, or unknown (never published: Route 53 treats a check with no data as healthy). */
+export type FenceReading = "fenced" | "unfenced" | "unknown";
+
+/** The inputs of Route 53's answer, as `status` knows them. */
+export interface ServingInputs {
+    readonly weights: Weights;
+    readonly fence: Readonly<Record<RegionName, FenceReading>>;
+    /** Each endpoint check's health where a source reports it; unknown counts as healthy. */
+    readonly endpointHealthy?: Readonly<Partial<Record<RegionName, boolean>>>;
+}
+
+/** Route 53's answer under the current fences (an unknown fence or endpoint health counts as healthy). */
+export function currentAnswer(inputs: ServingInputs): Route53Answer {
+    const state = (r: RegionName) => ({
+        weight: inputs.weights[r],
+        fenced: inputs.fence[r] === "fenced",
+        endpointHealthy: inputs.endpointHealthy?.[r] ?? true,
+    });
+    return route53Answer({ primary: state("primary"), secondary: state("secondary") });
+}
+
+/** The effect of one fence or unfence on who serves. */
+export interface FenceEffect {
+    readonly before: Route53Answer;
+    readonly after: Route53Answer;
+    /** Whether the set of answered regions changes: clients move. */
+    readonly movesTraffic: boolean;
+    /** One line for the operator: what happens to traffic, and when. */
+    readonly summary: string;
+}
+
+/**
+ * The alarm behind a fence has a 60-s period (Route 53 accepts no high-resolution alarm), the
+ * health check then follows, and resolvers keep the old answer for the alias's 60-s TTL.
+ */
+export const fenceEffectTime = "about 2–3 minutes (the alarm's 60-s period, the health check, then the 60-s TTL)";
+
+/** What fencing (or unfencing) `region` would change. */
+export function fenceEffect(inputs: ServingInputs, region: RegionName, action: "fence" | "unfence"): FenceEffect {
+    const before = currentAnswer(inputs);
+    const after = currentAnswer({ ...inputs, fence: { ...inputs.fence, [region]: action === "fence" ? "fenced" : "unfenced" } });
+    const movesTraffic = before.answered.join(",") !== after.answered.join(",");
+    const names = (a: Route53Answer) => `${a.answered.join(" and ")}${a.rule === "fail-open" ? " (fail open: no record is healthy)" : ""}`;
+    const summary = movesTraffic
+        ? `${action === "fence" ? "fencing" : "unfencing"} ${region} moves clients from ${names(before)} to ${names(after)} in ${fenceEffectTime}`
+        : `${action === "fence" ? "fencing" : "unfencing"} ${region} changes no answer: Route 53 keeps answering ${names(before)}`;
+    return { before, after, movesTraffic, summary };
+}
+
+/** The regions `status` reports as serving: those Route 53 answers under the current fences. */
+export function servingRegions(inputs: ServingInputs): readonly RegionName[] {
+    return currentAnswer(inputs).answered.filter((r) => (regionNames as readonly string[]).includes(r));
+}
