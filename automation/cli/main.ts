@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The operator CLI: `sftp-failover <verb>`. One module per verb in commands/; this file only wires
 // them together, refuses unknown flags (.strict()) and maps usage errors to exit code 2.
-import yargs from "yargs";
+import yargs, { Argv, CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { packageName, packageVersion } from "../engine/locations";
 import { exitCodeHelp, exitCodes, oneLine, UsageError } from "./errors";
-import { withGlobalOptions } from "./options";
+import { GlobalArgs, withGlobalOptions } from "./options";
 import { bootstrapCommand } from "./commands/bootstrap";
 import { failbackCommand } from "./commands/failback";
 import { failoverCommand } from "./commands/failover";
@@ -28,7 +28,7 @@ const positionals: Readonly<Record<string, string>> = {
 
 /** The verb of a command line: its first word that names one. */
 function verbOf(argv: readonly string[]): string | undefined {
-    const verbs = ["status", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "unlock"];
+    const verbs = ["status", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "bootstrap", "unlock", "reconcile"];
     return argv.find((a) => verbs.includes(a));
 }
 
@@ -54,23 +54,62 @@ function refuseRepeatedFlags(parsed: Record<string, unknown>): true {
     return true;
 }
 
+/** One example per verb, shown in its `--help` (fence and unfence carry their own). */
+const examples: Readonly<Record<string, readonly [string, string]>> = {
+    status: ["$0 status", "posture, weights, who Route 53 answers, fences, lock, an unfinished switch"],
+    plan: ["$0 plan failover", "the steps, each stack's preview, the modelled RTO and costs; changes nothing"],
+    posture: ['$0 posture active-active --weights 70/30 --reason "load test" --yes', "scale both regions up, then split DNS 70/30"],
+    failover: ['$0 failover --reason "us-east-1 outage" --yes', "serve from the secondary; an unreachable primary is fenced"],
+    failback: ['$0 failback --reason "primary recovered" --yes', "back to active-passive once replication has caught up"],
+    history: ["$0 history --since 2026-11-01 --limit 20", "the last 20 audit entries since November 1st"],
+    bootstrap: ["$0 bootstrap --yes", "create and deploy the three stacks from nothing, in the order S3 accepts"],
+    unlock: ['$0 unlock --reason "CI runner died mid-switch"', "clear a lock whose holder is gone (audited)"],
+    reconcile: [
+        "$0 reconcile --serving-bucket b-secondary --serving-region us-west-2 --other-bucket b-primary --other-region us-east-1",
+        "what the serving bucket holds that replication has not delivered",
+    ],
+};
+
+/**
+ * A verb with the shared options added after its own, so its `--help` lists what the verb takes
+ * first (yargs prints option groups in the order they are first declared).
+ */
+function withGlobalsLast<T>(command: CommandModule<GlobalArgs, T>): CommandModule<object, T> {
+    const own = command.builder as ((y: Argv<GlobalArgs>) => Argv<unknown>) | undefined;
+    const positionalNames = [...String(command.command ?? "").matchAll(/[<[]([\w-]+)/g)].map((m) => m[1]);
+    return {
+        ...command,
+        builder: (y: Argv<object>) => {
+            const built = (own !== undefined ? own(y as Argv<GlobalArgs>) : y) as Argv<GlobalArgs>;
+            // Named before the shared group exists, the verb's own options are listed first.
+            const options = (built as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
+            const aliases = new Set(Object.values(options.alias).flat());
+            const ownKeys = Object.keys(options.key).filter((k) => !["help", "version", ...positionalNames].includes(k) && !aliases.has(k));
+            const verb = String(command.command ?? "").split(" ")[0];
+            const example = examples[verb];
+            const grouped = ownKeys.length > 0 ? built.group(ownKeys, "Options:") : built;
+            return withGlobalOptions(example !== undefined ? grouped.example(example[0], example[1]) : grouped) as unknown as Argv<T>;
+        },
+    } as CommandModule<object, T>;
+}
+
 /** Builds the parser (exported for tests that inspect it without spawning). */
 export function cli(argv: readonly string[]) {
-    return withGlobalOptions(yargs(argv as string[]))
+    return yargs(argv as string[])
         // One name for the package, the bin and the help.
         .scriptName(packageName)
         .usage("$0 <command> [options]\n\nSwitch the SFTP service's failover posture safely, in order, resumably.")
-        .command(statusCommand)
-        .command(planCommand)
-        .command(postureCommand)
-        .command(failoverCommand)
-        .command(failbackCommand)
-        .command(fenceCommand)
-        .command(unfenceCommand)
-        .command(historyCommand)
-        .command(bootstrapCommand)
-        .command(unlockCommand)
-        .command(reconcileCommand)
+        .command(withGlobalsLast(statusCommand))
+        .command(withGlobalsLast(planCommand))
+        .command(withGlobalsLast(postureCommand))
+        .command(withGlobalsLast(failoverCommand))
+        .command(withGlobalsLast(failbackCommand))
+        .command(withGlobalsLast(fenceCommand))
+        .command(withGlobalsLast(unfenceCommand))
+        .command(withGlobalsLast(historyCommand))
+        .command(withGlobalsLast(bootstrapCommand))
+        .command(withGlobalsLast(unlockCommand))
+        .command(withGlobalsLast(reconcileCommand))
         .demandCommand(1, "a command is required")
         .strict()
         .check((parsed) => refuseRepeatedFlags(parsed), true)

@@ -21,20 +21,27 @@ export interface GlobalArgs {
     readonly "cloudwatch-endpoint"?: string;
 }
 
+/**
+ * The heading of the options every verb shares. yargs prints a verb's own options (the default
+ * group) before named groups, so an operator reading `<verb> --help` at 3 a.m. sees what that verb
+ * takes first, and the fourteen shared ones after.
+ */
+export const globalGroup = "Global options:";
+
 /** Adds the global options. */
 export function withGlobalOptions<T>(y: Argv<T>) {
     return y
-        .option("json", { type: "boolean", default: false, describe: "Print only JSON on stdout (progress still goes to stderr)" })
-        .option("stack-dir", { type: "string", describe: "Project folder holding Pulumi.yaml and the stack files (default: $SFTP_FAILOVER_PROJECT_DIR, else the nearest folder at or above the current one holding Pulumi.yaml)" })
-        .option("backend", { type: "string", describe: "State backend URL (default: file://<stack-dir>/.pulumi-state)" })
-        .option("sandbox", { type: "boolean", default: false, describe: "Run against the sandbox provider (nothing reaches AWS)" })
-        .option("identity", { type: "string", nargs: 1, describe: "Who is acting, for the audit log (default: the OS user)" })
-        .option("wait", { type: "number", default: 0, describe: "Seconds to wait for another operator's lock before giving up" })
-        .option("primary-stack", { type: "string", default: "primary", describe: "Name of the primary regional stack" })
-        .option("secondary-stack", { type: "string", default: "secondary", describe: "Name of the secondary regional stack" })
-        .option("dns-stack", { type: "string", default: "dns", describe: "Name of the dns stack" })
-        .option("journal-dir", { type: "string", describe: "Folder of the journal, lock and audit log (default: <stack-dir>/.failover)" })
-        .option("cloudwatch-endpoint", { type: "string", describe: "CloudWatch endpoint for the fence and replication metrics (e.g. a moto server); with --sandbox and none, the fence is recorded in <journal-dir>/sandbox-fence.json" });
+        .option("json", { type: "boolean", default: false, group: globalGroup, describe: "Print only JSON on stdout (progress still goes to stderr)" })
+        .option("stack-dir", { type: "string", group: globalGroup, describe: "Project folder holding Pulumi.yaml and the stack files (default: $SFTP_FAILOVER_PROJECT_DIR, else the nearest folder at or above the current one holding Pulumi.yaml)" })
+        .option("backend", { type: "string", group: globalGroup, describe: "State backend URL (default: file://<stack-dir>/.pulumi-state)" })
+        .option("sandbox", { type: "boolean", default: false, group: globalGroup, describe: "Run against the sandbox provider (nothing reaches AWS)" })
+        .option("identity", { type: "string", nargs: 1, group: globalGroup, describe: "Who is acting, for the audit log (default: the OS user)" })
+        .option("wait", { type: "number", default: 0, group: globalGroup, describe: "Seconds to wait for another operator's lock before giving up" })
+        .option("primary-stack", { type: "string", default: "primary", group: globalGroup, describe: "Name of the primary regional stack" })
+        .option("secondary-stack", { type: "string", default: "secondary", group: globalGroup, describe: "Name of the secondary regional stack" })
+        .option("dns-stack", { type: "string", default: "dns", group: globalGroup, describe: "Name of the dns stack" })
+        .option("journal-dir", { type: "string", group: globalGroup, describe: "Folder of the journal, lock and audit log (default: <stack-dir>/.failover)" })
+        .option("cloudwatch-endpoint", { type: "string", group: globalGroup, describe: "CloudWatch endpoint for the fence and replication metrics (e.g. a moto server); with --sandbox and none, the fence is recorded in <journal-dir>/sandbox-fence.json" });
 }
 
 /** Options of the verbs that switch posture. */
