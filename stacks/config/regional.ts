@@ -71,7 +71,9 @@ export interface RegionalConfig {
 
 const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const namePrefixPattern = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
-const kmsArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/;
+// A key is a UUID or a multi-Region key (mrk- and 32 hex), an alias a name (KMS API reference:
+// KeyId and AliasName); the sandbox's S3 rules refuse anything else, as KMS would.
+const kmsArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+)$/;
 
 function configError(key: string, message: string): Error {
     return new Error(`sftp-failover:${key} ${message}`);

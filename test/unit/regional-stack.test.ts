@@ -198,8 +198,8 @@ describe("regional stack (mocks)", function () {
         });
 
         it("with a KMS key: SSE-KMS with a bucket key, KMS-encrypted objects replicated and re-encrypted with the peer's key", async () => {
-            const key = "arn:aws:kms:us-east-1:123456789012:key/1111";
-            const peerKey = "arn:aws:kms:us-west-2:123456789012:key/2222";
+            const key = "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
+            const peerKey = "arn:aws:kms:us-west-2:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
             const run = await runRegional({ ...primaryConfig(), kmsKeyArn: key, peerKmsKeyArn: peerKey });
             expect(single(run, t.encryption).inputs.rules).to.deep.equal([
                 { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key }, bucketKeyEnabled: true },
