@@ -1,7 +1,8 @@
 import { EngineEvent, Stack, UpResult } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { Posture } from "../../automation/posture";
-import { createLab, Lab, LabStacks } from "../../sandbox/lab";
+import { Lab, LabStacks } from "../../sandbox/lab";
+import { deployedLab } from "../support/deployed-lab";
 import { OperationRecord, readRecords } from "../../sandbox/recorder";
 
 // A posture switch under the real engine and the sandbox provider: the engine must update the
@@ -45,9 +46,10 @@ describe("DNS posture switch under the real engine (sandbox)", function () {
     let stacks: LabStacks;
 
     before(async function () {
-        lab = createLab();
+        const copy = await deployedLab();
+        lab = copy.lab;
         stacks = await lab.stacks();
-        expect((await lab.deploy()).status).to.equal("bootstrapped");
+        expect(copy.deployed.status).to.equal("bootstrapped");
     });
 
     after(function () {

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createLab, Lab } from "../../sandbox/lab";
+import { Lab } from "../../sandbox/lab";
+import { deployedLab } from "../support/deployed-lab";
 
 // The operator CLI and the README's embedding example against real stacks in the sandbox, run as
 // separate processes exactly as an operator or an embedding program would run them.
@@ -32,9 +33,10 @@ describe("operator CLI and embedding example against the sandbox", function () {
     };
 
     before(async function () {
-        lab = createLab();
+        const copy = await deployedLab();
+        lab = copy.lab;
         env = { ...process.env, ...lab.env.envVars };
-        expect((await lab.deploy()).status).to.equal("bootstrapped");
+        expect(copy.deployed.status).to.equal("bootstrapped");
         common = ["--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl, "--identity", "dana"];
     });
 

@@ -3,7 +3,8 @@ import { expect } from "chai";
 import * as path from "node:path";
 import { FailoverController } from "../../automation/driver/controller";
 import { ReplicationBacklogError } from "../../automation/driver/errors";
-import { createLab, Lab } from "../../sandbox/lab";
+import { Lab } from "../../sandbox/lab";
+import { deployedLab } from "../support/deployed-lab";
 import { MotoServer, startMoto } from "../support/moto";
 
 // Failback and fencing with the driver's real AWS clients, against moto's CloudWatch on loopback:
@@ -48,9 +49,10 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
 
     before(async function () {
         moto = await startMoto();
-        lab = createLab();
+        const copy = await deployedLab();
+        lab = copy.lab;
         const stacks = await lab.stacks();
-        expect((await lab.deploy()).status).to.equal("bootstrapped");
+        expect(copy.deployed.status).to.equal("bootstrapped");
         const aws = { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials };
         controller = await FailoverController.create({ engine: lab.env, journalDir: path.join(lab.dir, ".failover"), identity: "erin", fence: aws, cloudWatch: aws });
         const secondary = await stacks.secondary.outputs();

@@ -8,7 +8,8 @@ import { LockedError } from "../../automation/driver/errors";
 import { RegionFenceClient } from "../../automation/driver/fence-client";
 import { Journal } from "../../automation/driver/journal";
 import { RegionName } from "../../automation/posture";
-import { createLab, Lab } from "../../sandbox/lab";
+import { Lab } from "../../sandbox/lab";
+import { deployedLab } from "../support/deployed-lab";
 import { changesSince as recordedChangesSince, OperationRecord, readRecords } from "../../sandbox/recorder";
 
 // The driver against the real engine and the sandbox provider, on a throwaway copy of the project
@@ -54,9 +55,10 @@ describe("driver against the real engine (sandbox)", function () {
         FailoverController.create({ engine: lab.env, journalDir, fence, identity, timeouts: { stepMs: 240_000, cancelGraceMs: 10_000 } });
 
     before(async function () {
-        lab = createLab();
+        const copy = await deployedLab();
+        lab = copy.lab;
         journalDir = path.join(lab.dir, ".failover");
-        expect((await lab.deploy()).status).to.equal("bootstrapped");
+        expect(copy.deployed.status).to.equal("bootstrapped");
         fence = new RecordingFence();
         controller = await create("alice");
     });

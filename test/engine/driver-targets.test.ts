@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { FailoverController } from "../../automation/driver/controller";
 import { BadInputError } from "../../automation/driver/errors";
 import { sandboxFenceClient } from "../../sandbox/fence";
-import { createLab, Lab, LabStacks } from "../../sandbox/lab";
+import { Lab, LabStacks } from "../../sandbox/lab";
+import { deployedLab } from "../support/deployed-lab";
 import { changesSince, readRecords } from "../../sandbox/recorder";
 import * as path from "node:path";
 
@@ -13,9 +14,8 @@ describe("posture steps are targeted, fences keep one region serving (sandbox)",
     let stacks: LabStacks;
 
     before(async function () {
-        lab = createLab();
+        lab = (await deployedLab()).lab;
         stacks = await lab.stacks();
-        await lab.deploy();
     });
 
     after(() => lab?.remove());

@@ -1,0 +1,19 @@
+// What one bench run measured; written as JSON to .bench/<date>.json.
+import { ColdStart } from "./cold-start";
+import { FenceRun } from "./fence";
+import { ScalePoint } from "./scale";
+import { SwitchFigures } from "./switch";
+
+/** The whole result of `npm run bench`. */
+export interface BenchResult {
+    readonly startedAt: string;
+    readonly repetitions: number;
+    /** 1-minute load average when the run started: the machine is shared, so read figures with it. */
+    readonly loadAverage: number;
+    readonly cpus: number;
+    readonly deployMs: number;
+    readonly switch: SwitchFigures;
+    readonly scale: readonly ScalePoint[];
+    readonly fence: readonly FenceRun[];
+    readonly coldStart?: ColdStart;
+}

@@ -1,0 +1,40 @@
+// The same driver switch at several user counts. The users file of the lab is replaced and both
+// regional stacks are brought up to date (not timed) before the switches are measured, so only the
+// switch's cost at that size is compared. Alongside: the regional program's evaluation time and
+// peak memory under mocks, and the SSM parameters the users take.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { BenchLab } from "./lab";
+import { evaluateProgram, ProgramEvaluation } from "./program-eval";
+import { Summary, timed } from "./stats";
+import { measureDriverSwitches } from "./switch";
+import { usersYaml, userStorage, UserStorage } from "./users";
+
+/** Figures of one user count. */
+export interface ScalePoint {
+    readonly storage: UserStorage;
+    /** The untimed-for-comparison `up` of both regional stacks that published the new users, in ms. */
+    readonly usersUpdateMs: number;
+    readonly driverSwitch: Summary;
+    readonly program: ProgramEvaluation;
+}
+
+/** Measures each user count in turn on the same lab (left with the last count's users). */
+export async function measureScale(bench: BenchLab, counts: readonly number[], repetitions: number, log: (line: string) => void): Promise<ScalePoint[]> {
+    const points: ScalePoint[] = [];
+    for (const count of counts) {
+        const text = usersYaml(count);
+        const usersFile = path.join(bench.lab.dir, "users.yaml");
+        fs.writeFileSync(usersFile, text);
+        const storage = userStorage(text);
+        const { ms: usersUpdateMs } = await timed(async () => {
+            await bench.stacks.primary.up();
+            await bench.stacks.secondary.up();
+        });
+        const driverSwitch = await measureDriverSwitches(bench, repetitions);
+        const program = await evaluateProgram(usersFile);
+        log(`  ${count} users: ${storage.parametersPerRegion} parameter(s)/region, switch median ${(driverSwitch.median / 1000).toFixed(1)} s, program ${program.evalMs.toFixed(0)} ms, ${program.peakRssMiB.toFixed(0)} MiB`);
+        points.push({ storage, usersUpdateMs, driverSwitch, program });
+    }
+    return points;
+}

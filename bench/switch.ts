@@ -1,0 +1,99 @@
+// The planned switch three ways, on the same lab and the same posture changes:
+//   driver — FailoverController.setPosture (lock, journal, plan, fencing decisions, audit, the ups);
+//   bare   — the same pending steps as bare targeted `up`s through the Automation API, timing only
+//            the `up` calls: the floor the driver's overhead is measured against;
+//   naive  — config set on all three stacks, then a whole `up --refresh` of each, the way a plain
+//            Pulumi user would switch.
+// Each method runs both directions (active-passive → failover and back) once per repetition, so
+// every method gets the same mix of changes.
+import { Stack } from "@pulumi/pulumi/automation";
+import { Posture, pendingSteps, planTransition, postureSpec, capacityModeKey, postureKey } from "../automation";
+import { stepTargets } from "../automation/driver/step-runner";
+import { LabStacks } from "../sandbox/lab";
+import { BenchLab } from "./lab";
+import { Summary, summarize, timed } from "./stats";
+
+type Direction = readonly [Posture, Posture];
+const there: Direction = ["active-passive", "failover"];
+const back: Direction = ["failover", "active-passive"];
+
+/** Milliseconds of the sum of the bare targeted `up`s of a switch. */
+export async function bareSwitch(stacks: LabStacks, [from, to]: Direction): Promise<number> {
+    let total = 0;
+    for (const step of pendingSteps(planTransition(from, to))) {
+        const stack = stacks[step.stack];
+        for (const change of step.config) {
+            await stack.setConfig(change.key, { value: change.value }, change.path ?? false);
+        }
+        const target = await stepTargets(stack, step);
+        total += (await timed(() => stack.up({ ...(target !== undefined ? { target } : {}) }))).ms;
+    }
+    return total;
+}
+
+/** Milliseconds of the `up --refresh` of all three stacks after setting every posture key. */
+export async function naiveSwitch(stacks: LabStacks, [, to]: Direction): Promise<number> {
+    const spec = postureSpec(to);
+    await stacks.primary.setConfig(capacityModeKey, { value: spec.capacity.primary });
+    await stacks.secondary.setConfig(capacityModeKey, { value: spec.capacity.secondary });
+    await stacks.dns.setConfig(postureKey, { value: to });
+    let total = 0;
+    for (const stack of [stacks.primary, stacks.secondary, stacks.dns] as Stack[]) {
+        total += (await timed(() => stack.up({ refresh: true }))).ms;
+    }
+    return total;
+}
+
+/** Milliseconds of a driver switch; fails when the switch did not complete. */
+export async function driverSwitch(bench: BenchLab, [, to]: Direction): Promise<number> {
+    const { value, ms } = await timed(() => bench.controller.setPosture(to, { reason: "bench" }));
+    if (value.status !== "ok") {
+        throw new Error(`driver switch to ${to} ended ${value.status}`);
+    }
+    return ms;
+}
+
+/** Medians and spreads of the three methods and of the no-op re-run. */
+export interface SwitchFigures {
+    readonly driver: Summary;
+    readonly bare: Summary;
+    readonly naive: Summary;
+    readonly noop: Summary;
+}
+
+/** Runs `repetitions` rounds; the lab must be in active-passive and is left in active-passive. */
+export async function measureSwitches(bench: BenchLab, repetitions: number, log: (line: string) => void): Promise<SwitchFigures> {
+    const driver: number[] = [];
+    const bare: number[] = [];
+    const naive: number[] = [];
+    const noop: number[] = [];
+    for (let rep = 1; rep <= repetitions; rep++) {
+        driver.push(await driverSwitch(bench, there));
+        const { value: again, ms } = await timed(() => bench.controller.setPosture("failover", { reason: "bench: no-op" }));
+        if (again.status !== "unchanged") {
+            throw new Error(`re-running the current posture ended ${again.status}, not unchanged`);
+        }
+        noop.push(ms);
+        bare.push(await bareSwitch(bench.stacks, back));
+        bare.push(await bareSwitch(bench.stacks, there));
+        naive.push(await naiveSwitch(bench.stacks, back));
+        naive.push(await naiveSwitch(bench.stacks, there));
+        driver.push(await driverSwitch(bench, back));
+        log(`  round ${rep}/${repetitions}: driver ${fmt(driver.slice(-2))}, bare ${fmt(bare.slice(-2))}, naive ${fmt(naive.slice(-2))}, no-op ${fmt(noop.slice(-1))}`);
+    }
+    return { driver: summarize(driver), bare: summarize(bare), naive: summarize(naive), noop: summarize(noop) };
+}
+
+/** Switch times of the driver only (both directions per repetition), for the scale runs. */
+export async function measureDriverSwitches(bench: BenchLab, repetitions: number): Promise<Summary> {
+    const samples: number[] = [];
+    for (let rep = 1; rep <= repetitions; rep++) {
+        samples.push(await driverSwitch(bench, there));
+        samples.push(await driverSwitch(bench, back));
+    }
+    return summarize(samples);
+}
+
+function fmt(ms: readonly number[]): string {
+    return ms.map((m) => `${(m / 1000).toFixed(1)} s`).join(" / ");
+}
