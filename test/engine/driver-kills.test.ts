@@ -6,7 +6,8 @@ import { main } from "../../automation/cli/main";
 import { AuditEntry } from "../../automation/driver/audit";
 import { JournalRecord } from "../../automation/driver/journal";
 import { readJsonLines } from "../../automation/driver/jsonl";
-import { createLab, Lab } from "../../sandbox/lab";
+import { Lab } from "../../sandbox/lab";
+import { deployedLab } from "../support/deployed-lab";
 
 // Every kill converges. A seeded, bounded loop kills the CLI (SIGKILL) or, separately, its engine
 // (SIGKILL to the `pulumi up` child) at points spread over failover and failback cycles, then runs
@@ -141,11 +142,8 @@ describe("every kill converges (seeded, bounded kill loop on one sandbox lab)", 
     };
 
     before(async function () {
-        lab = createLab();
-        const stacks = await lab.stacks();
-        for (const stack of [stacks.primary, stacks.secondary, stacks.dns]) {
-            expect((await stack.up({ onOutput: () => undefined })).summary.result).to.equal("succeeded");
-        }
+        // Deployed in the order AWS accepts (bootstrap), copied from this process's snapshot.
+        lab = (await deployedLab()).lab;
         common = ["--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl, "--identity", "kill-loop", "--wait", "180"];
         journal = path.join(lab.dir, ".failover", "journal.jsonl");
         audit = path.join(lab.dir, ".failover", "audit.jsonl");
