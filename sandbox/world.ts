@@ -69,10 +69,18 @@ const digest = (text: string, length: number): string => createHash("sha256").up
 export class World {
     constructor(readonly dir: string) {}
 
-    /** The world of a provider's environment (SANDBOX_WORLD_DIR), or undefined when none is shared. */
+    /**
+     * The world of a provider's environment: SANDBOX_WORLD_DIR, else the folder beside a file
+     * backend's state that the driver uses too (`<backend>/.sandbox-world`), so stacks deployed by
+     * hand with PULUMI_BACKEND_URL and switched by the driver share one world; else none.
+     */
     static fromEnv(env: NodeJS.ProcessEnv): World | undefined {
         const dir = env.SANDBOX_WORLD_DIR;
-        return dir === undefined || dir === "" ? undefined : new World(dir);
+        if (dir !== undefined && dir !== "") {
+            return new World(dir);
+        }
+        const backend = env.PULUMI_BACKEND_URL ?? "";
+        return backend.startsWith("file://") ? new World(path.join(backend.slice("file://".length), ".sandbox-world")) : undefined;
     }
 
     /**
