@@ -122,13 +122,23 @@ describe("the package installed from its tarball into a project of its own", fun
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         };
-        for (const stack of ["primary", "secondary", "dns"]) {
-            // hostkeys created the regional stacks; dns is created here (select --create is idempotent).
-            mustRun("pulumi", ["stack", "select", "--create", stack], { cwd: project, env: byHand });
-            const up = mustRun("pulumi", ["up", "-s", stack, "--yes", "--skip-preview", "--non-interactive"], { cwd: project, env: byHand });
+        const up = (stack: string) => {
+            const run = mustRun("pulumi", ["up", "-s", stack, "--yes", "--skip-preview", "--non-interactive"], { cwd: project, env: byHand });
             // The aws plugin that answered is the installed package's sandbox, never a real one.
-            expect(up.stdout + up.stderr, `up ${stack}`).to.contain(`using pulumi-resource-aws from $PATH at ${path.join(installed, "sandbox", "bin", "pulumi-resource-aws")}`);
+            expect(run.stdout + run.stderr, `up ${stack}`).to.contain(`using pulumi-resource-aws from $PATH at ${path.join(installed, "sandbox", "bin", "pulumi-resource-aws")}`);
+        };
+        // The order S3 accepts (docs/by-hand.md): both regions without replication, then with it, then dns.
+        for (const stack of ["primary", "secondary"]) {
+            mustRun("pulumi", ["config", "set", "-s", stack, "sftp-failover:replicationEnabled", "false"], { cwd: project, env: byHand });
+            up(stack);
         }
+        for (const stack of ["primary", "secondary"]) {
+            mustRun("pulumi", ["config", "rm", "-s", stack, "sftp-failover:replicationEnabled"], { cwd: project, env: byHand });
+            up(stack);
+        }
+        // hostkeys created the regional stacks; dns is created here (select --create is idempotent).
+        mustRun("pulumi", ["stack", "select", "--create", "dns"], { cwd: project, env: byHand });
+        up("dns");
         const r = cli(["status", "--sandbox", "--json"]);
         expect(r.status, r.stderr).to.equal(0);
         const status = JSON.parse(r.stdout);
