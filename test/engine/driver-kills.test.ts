@@ -2,12 +2,12 @@ import { expect } from "chai";
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../automation/cli/main";
 import { AuditEntry } from "../../automation/driver/audit";
 import { JournalRecord } from "../../automation/driver/journal";
 import { readJsonLines } from "../../automation/driver/jsonl";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
+import { runMain } from "../support/run-main";
 
 // Every kill converges. A seeded, bounded loop kills the CLI (SIGKILL) or, separately, its engine
 // (SIGKILL to the `pulumi up` child) at points spread over failover and failback cycles, then runs
@@ -70,25 +70,6 @@ function engineChildrenOf(pid: number): number[] {
         }
     }
     return found;
-}
-
-async function runMain(args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const ow = process.stdout.write.bind(process.stdout);
-    const ew = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write;
-    process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write;
-    process.exitCode = undefined;
-    try {
-        await main(args);
-    } finally {
-        process.stdout.write = ow;
-        process.stderr.write = ew;
-    }
-    const status = Number(process.exitCode ?? 0);
-    process.exitCode = undefined;
-    return { status, stdout: out.join(""), stderr: err.join("") };
 }
 
 describe("every kill converges (seeded, bounded kill loop on one sandbox lab)", function () {

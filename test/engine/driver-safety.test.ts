@@ -2,49 +2,17 @@ import { expect } from "chai";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { main } from "../../automation/cli/main";
 import { FailoverController } from "../../automation/driver/controller";
 import { BadInputError } from "../../automation/driver/errors";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
+import { CliRun, runMain } from "../support/run-main";
 
 // Bad input changes nothing. One lab is deployed once (deploying is the expensive part); then a
 // corpus of bad inputs — CLI flags, stack files, users.yaml, SDK arguments — is run against it,
 // mostly through the CLI's own main() in this process. Each case asserts the one-line message,
 // exit 2 (or BadInputError), and a sha256 of every stack file, state file and driver file taken
 // before and after: unchanged. The harmful cases of issue 9 come first, each its own test.
-
-interface Run {
-    readonly status: number;
-    readonly stdout: string;
-    readonly stderr: string;
-}
-
-/** Runs the CLI's main() in this process, capturing its output and exit code. */
-async function runMain(args: readonly string[]): Promise<Run> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdoutWrite = process.stdout.write.bind(process.stdout);
-    const stderrWrite = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-        out.push(String(chunk));
-        return true;
-    }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-        err.push(String(chunk));
-        return true;
-    }) as typeof process.stderr.write;
-    process.exitCode = undefined;
-    try {
-        await main(args);
-    } finally {
-        process.stdout.write = stdoutWrite;
-        process.stderr.write = stderrWrite;
-    }
-    const status = Number(process.exitCode ?? 0);
-    process.exitCode = undefined;
-    return { status, stdout: out.join(""), stderr: err.join("") };
-}
 
 /**
  * A digest of every file of the lab that a switch could change: the stack files, users.yaml, the
@@ -101,7 +69,7 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
     };
 
     /** Runs the CLI expecting a refusal: exit 2, one line matching `message`, nothing changed. */
-    async function refused(args: readonly string[], message: RegExp, opts: { json?: boolean } = {}): Promise<Run> {
+    async function refused(args: readonly string[], message: RegExp, opts: { json?: boolean } = {}): Promise<CliRun> {
         const before = digest(lab.dir);
         const r = await runMain([...args, ...common]);
         expect(r.status, r.stderr).to.equal(2);
