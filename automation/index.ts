@@ -26,3 +26,5 @@ export { compareLatest, ReconcileError, reconcileBuckets, reconcileKinds } from 
 export type { BucketRef, CopyOutcome, ReconcileItem, ReconcileKind, ReconcileOptions, ReconcileReport } from "./aws/reconcile";
 export { formatBytes, renderRpoExposure, rpoExposure } from "./aws/rpo-exposure";
 export type { RpoExposure } from "./aws/rpo-exposure";
+export { canaryKeyConfigKey, parseEndpoint, verifyRegion } from "./driver/verify";
+export type { SftpEndpoint, VerifyInput, VerifyResult } from "./driver/verify";

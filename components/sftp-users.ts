@@ -4,6 +4,7 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as YAML from "yaml";
+import { CanaryIdentity, canaryHomePrefix } from "./canary";
 import { parseAuthorizedKey } from "./ssh-keys";
 
 /** A validated SFTP user, in the canonical form both regions store. */
@@ -118,6 +119,25 @@ export function validateUsers(raw: unknown, source = "users"): SftpUser[] {
     return users;
 }
 
+/**
+ * The users a region serves: the declared ones plus the canary, validated together so no declared
+ * user can take the canary's name or a home that contains, or is inside, the canary's.
+ *
+ * @throws Error naming the clashing user.
+ */
+export function servedUsers(declared: readonly SftpUser[], canary: CanaryIdentity | undefined, source = "users"): SftpUser[] {
+    if (canary === undefined) {
+        return [...declared];
+    }
+    if (declared.some((u) => u.name === canary.user)) {
+        throw new Error(`${source}: user "${canary.user}" is reserved for the canary the driver verifies with; rename it`);
+    }
+    return validateUsers(
+        [...declared, { name: canary.user, publicKeys: [canary.publicKey], homePrefix: canaryHomePrefix, readOnly: false }],
+        source,
+    );
+}
+
 /** Parses a users YAML document (`users: [...]`) and validates it; `source` (the file) prefixes messages. */
 export function parseUsersYaml(text: string, source: string): SftpUser[] {
     let doc: unknown;
@@ -178,6 +198,8 @@ export interface SftpUsersArgs {
     readonly parameterPath: string;
     /** The validated users (see {@link validateUsers}). Required. */
     readonly users: readonly SftpUser[];
+    /** The driver's canary, stored with the users but left out of the fingerprint. Defaults to none. */
+    readonly canary?: CanaryIdentity;
     /** Tags of the parameter. Defaults to none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -189,12 +211,15 @@ export interface SftpUsersArgs {
 export class SftpUsers extends pulumi.ComponentResource {
     /** SSM path holding the chunks. */
     public readonly parameterPath: string;
-    /** `sha256:<hex>` of the canonical user list. */
+    /** `sha256:<hex>` of the canonical list of the declared users (the canary is not one). */
     public readonly fingerprint: string;
+    /** Every user the gateways serve: the declared ones and the canary. */
+    public readonly served: readonly SftpUser[];
 
     constructor(name: string, args: SftpUsersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:regional:SftpUsers", name, {}, opts);
-        const chunks = userListChunks(canonicalUsersJson(args.users));
+        this.served = servedUsers(args.users, args.canary);
+        const chunks = userListChunks(canonicalUsersJson(this.served));
         const names = chunks.map((chunk, i) => {
             const index = String(i).padStart(3, "0");
             return new aws.ssm.Parameter(

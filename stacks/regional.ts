@@ -118,6 +118,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         region: cfg.region,
         parameterPath: usersPath,
         users: cfg.users,
+        canary: cfg.canary,
         tags: cfg.tags,
     });
 
@@ -152,7 +153,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             hostKeySecretArn: hostKeys.secretArn,
             usersParameterPath: users.parameterPath,
             usersParameterPathArn: `arn:${facts.partition}:ssm:${cfg.region}:${facts.accountId}:parameter${usersPath}`,
-            users: cfg.users,
+            users: users.served,
             sftpgoVersion: cfg.sftpgoVersion,
             tags: cfg.tags,
         },
@@ -172,5 +173,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         asgName: gateway.asgName,
         hostKeyFingerprints: hostKeys.fingerprints,
         usersFingerprint: users.fingerprint,
+        // The driver logs in as this user to verify the region (undefined: no canary configured).
+        canaryUser: cfg.canary?.user,
     };
 }

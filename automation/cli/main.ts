@@ -17,6 +17,7 @@ import { reconcileCommand } from "./commands/reconcile";
 import { statusCommand } from "./commands/status";
 import { unfenceCommand } from "./commands/unfence";
 import { unlockCommand } from "./commands/unlock";
+import { verifyCommand } from "./commands/verify";
 
 /** The positional each verb requires, for a message that names it. */
 const positionals: Readonly<Record<string, string>> = {
@@ -63,6 +64,7 @@ const examples: Readonly<Record<string, readonly [string, string]>> = {
     failback: ['$0 failback --reason "primary recovered" --yes', "back to active-passive once replication has caught up"],
     history: ["$0 history --since 2026-11-01 --limit 20", "the last 20 audit entries since November 1st"],
     bootstrap: ["$0 bootstrap --yes", "create and deploy the three stacks from nothing, in the order S3 accepts"],
+    verify: ["$0 verify secondary", "log in to the secondary as the canary: host key, put, get, list, delete"],
     unlock: ['$0 unlock --reason "CI runner died mid-switch"', "clear a lock whose holder is gone (audited)"],
     reconcile: [
         "$0 reconcile --serving-bucket b-secondary --serving-region us-west-2 --other-bucket b-primary --other-region us-east-1",
@@ -109,6 +111,7 @@ export function cli(argv: readonly string[]) {
         .command(withGlobalsLast(historyCommand))
         .command(withGlobalsLast(bootstrapCommand))
         .command(withGlobalsLast(unlockCommand))
+        .command(withGlobalsLast(verifyCommand))
         .command(withGlobalsLast(reconcileCommand))
         .demandCommand(1, "a command is required")
         .strict()

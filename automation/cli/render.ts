@@ -3,6 +3,7 @@ import { AuditEntry } from "../driver/audit";
 import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
 import { escapeControl as esc } from "../driver/text";
 import { FenceResult, PlanResult, SetPostureResult, StatusResult, UnlockResult } from "../driver/types";
+import { VerifyResult } from "../driver/verify";
 
 function table(rows: readonly (readonly string[])[]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
@@ -92,6 +93,14 @@ export function renderUnlock(r: UnlockResult): string {
 }
 
 /** `history` as text. */
+export function renderVerify(r: VerifyResult): string {
+    if (r.ok) {
+        const ms = r.timings?.totalMs;
+        return `verified ${r.region} at ${r.endpoint ?? "?"}: host key ${r.hostKeyFingerprint ?? "?"}, canary login, put/get/list/delete ok${ms !== undefined ? ` in ${ms} ms` : ""}`;
+    }
+    return `NOT verified: ${esc(r.message ?? r.region)}`;
+}
+
 export function renderHistory(entries: readonly AuditEntry[]): string {
     if (entries.length === 0) {
         return "no changes recorded";

@@ -30,6 +30,7 @@ import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStackStatus, summarizeEngineError } from "./stack-state";
+import { VerifyResult, canaryKeyConfigKey, verifyRegion } from "./verify";
 import {
     FailbackOptions,
     FailbackResult,
@@ -47,6 +48,7 @@ import {
     StackStatus,
     StatusResult,
     StepResult,
+    VerifyOptions,
 } from "./types";
 
 const stackKeys: readonly StackKey[] = ["primary", "secondary", "dns"];
@@ -76,6 +78,7 @@ interface Context {
     readonly thresholds: ReplicationThresholds;
     readonly timeouts: Timeouts;
     readonly endpointHealth: FailoverControllerOptions["endpointHealth"];
+    readonly endpoints: FailoverControllerOptions["endpoints"];
 }
 
 function positive(value: number | undefined, fallback: number, label: string): number {
@@ -236,6 +239,7 @@ export class FailoverController {
             thresholds: { ...defaultReplicationThresholds, ...options.replicationThresholds },
             timeouts,
             endpointHealth: options.endpointHealth,
+            endpoints: options.endpoints,
         });
     }
 
@@ -454,6 +458,32 @@ export class FailoverController {
      */
     async unfence(region: RegionName | string, opts: { readonly reason?: string } = {}): Promise<FenceResult> {
         return this.setFence(parseRegion(region), "unfence", plainText(opts.reason, "reason"));
+    }
+
+    /**
+     * Verifies a region as a customer would use it, as its canary: host key, login, and a canary
+     * object written, read back, listed and deleted. Reads the regional stack only; changes nothing
+     * deployed and takes no lock. Endpoints default to `options.endpoints`, else the stack's outputs.
+     *
+     * @throws BadInputError for an unknown region.
+     * @throws FailoverError when the regional stack cannot be read.
+     */
+    async verify(region: RegionName | string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+        const name = parseRegion(region);
+        const status = await readStackStatus(name, this.ctx.stacks[name]);
+        if (status.error !== undefined) {
+            throw new FailoverError(`cannot read stack ${status.name}: ${status.error}`);
+        }
+        const canaryKey = (await this.ctx.stacks[name].getAllConfig())[canaryKeyConfigKey]?.value;
+        const endpoint = opts.endpoint ?? this.ctx.endpoints?.[name];
+        return verifyRegion({
+            region: name,
+            outputs: status.outputs,
+            ...(canaryKey !== undefined ? { canaryKey } : {}),
+            ...(endpoint !== undefined ? { endpoint } : {}),
+            ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+            ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+        });
     }
 
     /**

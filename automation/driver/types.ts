@@ -7,6 +7,7 @@ import { LockHolder } from "./errors";
 import { FenceClientOptions, RegionFenceClient } from "./fence-client";
 import { PlannedStep, StackKey } from "./planner";
 import { ReplicationMetricsReader, ReplicationThresholds } from "./replication";
+import { SftpEndpoint } from "./verify";
 import { CostEstimate } from "../pricing";
 
 /** Options of `FailoverController.create`. */
@@ -37,6 +38,8 @@ export interface FailoverControllerOptions {
     readonly replicationThresholds?: ReplicationThresholds;
     /** Where `status` reads each region's endpoint-check health. Defaults to none (status then reports no endpoint health). */
     readonly endpointHealth?: EndpointHealthSource;
+    /** Where to reach each region's SFTP service for `verify`, instead of its stack's endpoint output (a lab, a private link). Defaults to the outputs. */
+    readonly endpoints?: Partial<Readonly<Record<RegionName, SftpEndpoint>>>;
     /** Timeouts. */
     readonly timeouts?: {
         /** How long one step's `up` may take before its region counts as unreachable, in ms. Defaults to 20 minutes. */
@@ -46,6 +49,15 @@ export interface FailoverControllerOptions {
         /** How long to keep retrying a stack that the engine reports as locked by another update, in ms. Defaults to 60 s. */
         readonly stackBusyMs?: number;
     };
+}
+
+/** Options of `verify`. */
+export interface VerifyOptions {
+    /** Probe here instead of the configured or exported endpoint. */
+    readonly endpoint?: SftpEndpoint;
+    /** Bound on the probe. Defaults to 20 s. */
+    readonly timeoutMs?: number;
+    readonly signal?: AbortSignal;
 }
 
 /** Progress callbacks and cancellation shared by long operations. */

@@ -6,11 +6,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityMode, RegionName, regionNames } from "../../automation/posture";
+import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } from "../../components/capacity";
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { parseIpv4Cidr } from "../../components/network";
 import { validateAllowedCidrs } from "../../components/sftp-gateway";
-import { SftpUser, canonicalUsersJson, parseUsersYaml, userListChunks } from "../../components/sftp-users";
+import { SftpUser, canonicalUsersJson, parseUsersYaml, servedUsers, userListChunks } from "../../components/sftp-users";
 import { ConfigReader } from "./source";
 
 /** The network as configured: a new VPC, or existing ids. */
@@ -57,8 +58,10 @@ export interface RegionalConfig {
     readonly peerKmsKeyArn?: string;
     /** Whether this stack writes to the peer region: the bucket's replication rule and the secret's replica. */
     readonly replicationEnabled: boolean;
-    /** The validated users. */
+    /** The validated users, as declared (the drift fingerprint covers exactly these). */
     readonly users: readonly SftpUser[];
+    /** The canary the driver verifies a region with, when `canaryKey` is set; only its public half is kept. */
+    readonly canary?: CanaryIdentity;
     /** Where the users were read from (for messages and docs). */
     readonly usersFile: string;
     /** The validated host keys (private parts are only ever passed on as secrets). */
@@ -267,6 +270,10 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     const usersFileSetting = config.get("usersFile") ?? "users.yaml";
     const usersFile = path.resolve(opts.projectDir ?? defaultProjectDir(), usersFileSetting);
     const users = readUsers(usersFile);
+    const canaryKey = config.getSecret("canaryKey");
+    const canary = canaryKey === undefined ? undefined : canaryIdentityOf(canaryKey, "sftp-failover:canaryKey");
+    // Refuses a declared user that would take the canary's name or home, before anything deploys.
+    servedUsers(users, canary, usersFile);
 
     const hostKeys = loadHostKeys(config.requireObject<unknown>("hostKeys"), "sftp-failover:hostKeys");
 
@@ -289,6 +296,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         peerKmsKeyArn,
         replicationEnabled: config.getBoolean("replicationEnabled") ?? true,
         users,
+        ...(canary === undefined ? {} : { canary }),
         usersFile,
         hostKeys,
         sftpgoVersion,

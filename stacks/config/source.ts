@@ -35,6 +35,8 @@ export class ConfigReader {
         private readonly values: ReadonlyMap<string, string>,
         private readonly secretKeys: ReadonlySet<string>,
         readonly namespace: string,
+        /** Whether `secretKeys` is known to be complete (an older runtime may not say). */
+        private readonly secretsKnown = true,
     ) {}
 
     /** From `stack.getAllConfig()`; secret values are included (decrypted), and never printed. */
@@ -56,7 +58,7 @@ export class ConfigReader {
         // The runtime knows which keys are secret but does not declare the function in its types.
         const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
         const secrets = new Set(Object.keys(all).filter((k) => isSecret?.(k) === true));
-        return new ConfigReader(new Map(Object.entries(all)), secrets, namespace);
+        return new ConfigReader(new Map(Object.entries(all)), secrets, namespace, isSecret !== undefined);
     }
 
     /** The full key of a short one. */
@@ -73,6 +75,18 @@ export class ConfigReader {
         const value = this.values.get(this.fullKey(key));
         if (value !== undefined && opts.allowedValues !== undefined && !opts.allowedValues.includes(value)) {
             throw new Error(`${this.fullKey(key)} must be one of ${opts.allowedValues.join(", ")} (got ${this.shown(key, value)})`);
+        }
+        return value;
+    }
+
+    /**
+     * A string value that must be stored encrypted, or undefined when unset. A plaintext value is
+     * refused without being quoted: it would sit readable in the stack file and the state.
+     */
+    getSecret(key: string): string | undefined {
+        const value = this.get(key);
+        if (value !== undefined && this.secretsKnown && !this.secretKeys.has(this.fullKey(key))) {
+            throw new Error(`${this.fullKey(key)} must be a secret: set it with \`pulumi config set --secret ${this.fullKey(key)}\``);
         }
         return value;
     }

@@ -142,7 +142,7 @@ export async function runRegional(config: Record<string, unknown>): Promise<Run>
             values[`sftp-failover:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
         }
     }
-    pulumi.runtime.setAllConfig(values, ["sftp-failover:hostKeys"]);
+    pulumi.runtime.setAllConfig(values, ["sftp-failover:hostKeys", "sftp-failover:canaryKey"]);
     resources = [];
     invokes = [];
     const declaredDeps: { name: string; deps: pulumi.Resource[] }[] = [];

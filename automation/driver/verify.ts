@@ -1,0 +1,120 @@
+// Verifying a region the way a customer uses it, before clients are sent there: its SFTP endpoint
+// must present one of the shared host keys, the canary must log in, and a canary object must go up,
+// come back byte for byte, show in a listing and be deleted (automation/probes/sftp.ts).
+import { RegionName } from "../posture";
+import { SftpProbeStage, SftpProbeTimings, probeSftp } from "../probes/sftp";
+
+/** The secret stack config holding the canary's private key (stacks/config/regional.ts reads it). */
+export const canaryKeyConfigKey = "sftp-failover:canaryKey";
+
+/** Where to reach a region's SFTP service, when not at the regional stack's endpoint output. */
+export interface SftpEndpoint {
+    readonly host: string;
+    readonly port: number;
+    /**
+     * The login to use instead of the canary's own name. For a lab server that has one account;
+     * on AWS the canary logs in as itself.
+     */
+    readonly login?: string;
+}
+
+/** What verifying one region found. */
+export interface VerifyResult {
+    readonly region: RegionName;
+    /** True only when every check passed. */
+    readonly ok: boolean;
+    /** `host:port` probed, when the probe ran. */
+    readonly endpoint?: string;
+    /** Where the probe stopped, when it failed. */
+    readonly stage?: SftpProbeStage;
+    /** One line: why it failed, or why it could not run. */
+    readonly message?: string;
+    /** Set when there was nothing to verify with: the region has no canary configured. */
+    readonly unverifiable?: true;
+    readonly hostKeyFingerprint?: string;
+    readonly timings?: SftpProbeTimings;
+}
+
+/** What {@link verifyRegion} needs to know about a region. */
+export interface VerifyInput {
+    readonly region: RegionName;
+    /** The regional stack's outputs as deployed. */
+    readonly outputs: Readonly<Record<string, unknown>>;
+    /** The canary's private key (decrypted stack config), when configured. */
+    readonly canaryKey?: string;
+    /** Overrides the endpoint of the outputs. */
+    readonly endpoint?: SftpEndpoint;
+    readonly timeoutMs?: number;
+    readonly signal?: AbortSignal;
+}
+
+function fingerprintsOf(outputs: Readonly<Record<string, unknown>>): string[] {
+    const raw = outputs.hostKeyFingerprints;
+    if (raw === null || typeof raw !== "object") {
+        return [];
+    }
+    return Object.values(raw as Record<string, unknown>).filter((v): v is string => typeof v === "string" && v.startsWith("SHA256:"));
+}
+
+function endpointOf(outputs: Readonly<Record<string, unknown>>): SftpEndpoint | undefined {
+    const host = outputs.endpointDnsName;
+    const port = outputs.endpointPort;
+    return typeof host === "string" && host !== "" ? { host, port: typeof port === "number" ? port : 22 } : undefined;
+}
+
+/** Probes one region as its canary. Never throws for what the region does; every failure is a result. */
+export async function verifyRegion(input: VerifyInput): Promise<VerifyResult> {
+    const { region, outputs } = input;
+    const user = outputs.canaryUser;
+    if (typeof user !== "string" || input.canaryKey === undefined) {
+        return {
+            region,
+            ok: false,
+            unverifiable: true,
+            message: `${region} has no canary to verify with: set the secret sftp-failover:canaryKey on its stack and deploy it (docs/driver.md)`,
+        };
+    }
+    const fingerprints = fingerprintsOf(outputs);
+    if (fingerprints.length === 0) {
+        return { region, ok: false, unverifiable: true, message: `${region} exports no hostKeyFingerprints: deploy the regional stack first` };
+    }
+    const endpoint = input.endpoint ?? endpointOf(outputs);
+    if (endpoint === undefined) {
+        return { region, ok: false, unverifiable: true, message: `${region} exports no endpointDnsName: deploy the regional stack first` };
+    }
+    const where = `${endpoint.host}:${endpoint.port}`;
+    const result = await probeSftp({
+        host: endpoint.host,
+        port: endpoint.port,
+        username: endpoint.login ?? user,
+        privateKey: input.canaryKey,
+        expectedHostKeyFingerprints: fingerprints,
+        timeoutMs: input.timeoutMs ?? 20_000,
+        ...(input.signal !== undefined ? { signal: input.signal } : {}),
+    });
+    return result.ok
+        ? { region, ok: true, endpoint: where, hostKeyFingerprint: result.hostKeyFingerprint, timings: result.timings }
+        : {
+              region,
+              ok: false,
+              endpoint: where,
+              stage: result.stage,
+              message: `${region} (${where}) failed at ${result.stage}: ${result.message}`,
+              ...(result.hostKeyFingerprint !== undefined ? { hostKeyFingerprint: result.hostKeyFingerprint } : {}),
+              timings: result.timings,
+          };
+}
+
+/**
+ * Parses `host:port` (an IPv6 host in brackets) into an endpoint.
+ *
+ * @throws Error naming the value when it is not one.
+ */
+export function parseEndpoint(text: string, login?: string): SftpEndpoint {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
+    const port = m === null ? NaN : Number(m[3]);
+    if (m === null || !(port >= 1 && port <= 65535)) {
+        throw new Error(`"${text}" is not host:port with a port 1–65535`);
+    }
+    return { host: m[1] ?? m[2], port, ...(login !== undefined ? { login } : {}) };
+}
