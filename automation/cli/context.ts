@@ -12,7 +12,8 @@ import { sandboxEndpointHealth } from "../../sandbox/endpoint-health";
 import { EndpointHealthSource } from "../driver/endpoint-health";
 import { StackKey } from "../driver/planner";
 import { ProgressEvent } from "../driver/types";
-import { parsePosture, Posture, validateWeights, Weights } from "../posture";
+import { parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../posture";
+import { parseEndpoint, SftpEndpoint } from "../driver/verify";
 import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 
@@ -79,6 +80,27 @@ function endpointHealthFrom(argv: GlobalArgs): EndpointHealthSource | undefined 
     return worldDir !== undefined ? sandboxEndpointHealth({ worldDir }) : undefined;
 }
 
+/** Parses `--sftp-endpoint region=[login@]host:port`, naming the flag and value on error. */
+export function sftpEndpointsOf(argv: GlobalArgs): Partial<Record<RegionName, SftpEndpoint>> {
+    const endpoints: Partial<Record<RegionName, SftpEndpoint>> = {};
+    for (const value of argv["sftp-endpoint"] ?? []) {
+        const m = /^([^=]*)=(?:([^@]+)@)?(.*)$/.exec(value);
+        const region = m?.[1] ?? "";
+        if (m === null || !(regionNames as readonly string[]).includes(region)) {
+            throw new UsageError(`--sftp-endpoint must be region=[login@]host:port with region ${regionNames.join(" or ")} (got "${value}")`);
+        }
+        if (endpoints[region as RegionName] !== undefined) {
+            throw new UsageError(`--sftp-endpoint names ${region} twice`);
+        }
+        try {
+            endpoints[region as RegionName] = parseEndpoint(m[3], m[2]);
+        } catch (err) {
+            throw new UsageError(`--sftp-endpoint ${region}: ${(err as Error).message}`);
+        }
+    }
+    return endpoints;
+}
+
 /** Builds the controller from the global flags. */
 export async function controllerFrom(argv: GlobalArgs): Promise<FailoverController> {
     return FailoverController.create({
@@ -91,6 +113,7 @@ export async function controllerFrom(argv: GlobalArgs): Promise<FailoverControll
         fence: fenceFrom(argv),
         cloudWatch: { endpoint: argv["cloudwatch-endpoint"] },
         endpointHealth: endpointHealthFrom(argv),
+        endpoints: sftpEndpointsOf(argv),
         // In the sandbox without an endpoint there is no CloudWatch: never fall back to AWS's.
         ...(argv.sandbox && argv["cloudwatch-endpoint"] === undefined ? { replicationMetrics: sandboxReplicationMetrics } : {}),
     });
@@ -185,6 +208,9 @@ export function progressPrinter(io: Io): {
                     break;
                 case "resume":
                     io.err(`${stamp()} resuming interrupted run ${e.runId}${e.firstUnfinishedStep !== undefined ? ` at ${e.firstUnfinishedStep}` : ""}`);
+                    break;
+                case "verified":
+                    io.err(`${stamp()} ${e.result.ok ? `verified ${e.result.region} at ${e.result.endpoint ?? "?"}` : e.result.unverifiable === true ? `not verified: ${e.result.message ?? ""}` : `verification FAILED: ${e.result.message ?? ""}`}`);
                     break;
                 case "waiting-for-lock":
                     io.err(`${stamp()} waiting for the lock held by ${e.holder?.identity ?? "unknown"} (${e.holder?.operation ?? "?"})`);

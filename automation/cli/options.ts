@@ -19,6 +19,7 @@ export interface GlobalArgs {
     readonly "dns-stack": string;
     readonly "journal-dir"?: string;
     readonly "cloudwatch-endpoint"?: string;
+    readonly "sftp-endpoint"?: string[];
 }
 
 /**
@@ -41,7 +42,8 @@ export function withGlobalOptions<T>(y: Argv<T>) {
         .option("secondary-stack", { type: "string", default: "secondary", group: globalGroup, describe: "Name of the secondary regional stack" })
         .option("dns-stack", { type: "string", default: "dns", group: globalGroup, describe: "Name of the dns stack" })
         .option("journal-dir", { type: "string", group: globalGroup, describe: "Folder of the journal, lock and audit log (default: <stack-dir>/.failover)" })
-        .option("cloudwatch-endpoint", { type: "string", group: globalGroup, describe: "CloudWatch endpoint for the fence and replication metrics (e.g. a moto server); with --sandbox and none, the fence is recorded in <journal-dir>/sandbox-fence.json" });
+        .option("cloudwatch-endpoint", { type: "string", group: globalGroup, describe: "CloudWatch endpoint for the fence and replication metrics (e.g. a moto server); with --sandbox and none, the fence is recorded in <journal-dir>/sandbox-fence.json" })
+        .option("sftp-endpoint", { type: "string", array: true, nargs: 1, group: globalGroup, describe: "Where verify and the gate before DNS reach a region's SFTP service instead of its exported endpoint: region=[login@]host:port (repeatable; a lab, a tunnel)" });
 }
 
 /** Options of the verbs that switch posture. */
@@ -50,7 +52,8 @@ export function withSwitchOptions<T>(y: Argv<T>) {
         .option("reason", { type: "string", nargs: 1, describe: "Why, for the audit log (required for failover)" })
         .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation (required when stdin is not a terminal)" })
         .option("refresh", { type: "boolean", default: false, describe: "Refresh each stack before its update" })
-        .option("step-timeout", { type: "number", describe: "Seconds a step may take before its region counts as unreachable (default: 1200)" });
+        .option("step-timeout", { type: "number", describe: "Seconds a step may take before its region counts as unreachable (default: 1200)" })
+        .option("skip-verify", { type: "boolean", default: false, describe: "Move DNS without verifying over SFTP the regions that gain traffic (audited)" });
 }
 
 /** The `--weights` option of active-active. */

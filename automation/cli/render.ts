@@ -4,6 +4,7 @@ import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
 import { escapeControl as esc } from "../driver/text";
 import { FenceResult, PlanResult, SetPostureResult, StatusResult, UnlockResult } from "../driver/types";
 import { VerifyResult } from "../driver/verify";
+import { describeVerification } from "../driver/verify-gate";
 
 function table(rows: readonly (readonly string[])[]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
@@ -75,6 +76,9 @@ export function renderSwitch(r: SetPostureResult): string {
     }
     if (r.fenced.length > 0) {
         lines.push(`fenced: ${r.fenced.join(", ")}`);
+    }
+    if (r.verification !== undefined && r.verification.outcome !== "none") {
+        lines.push(`verification: ${esc(describeVerification(r.verification))}`);
     }
     for (const rem of r.remaining) {
         lines.push(`remaining: ${esc(rem)}`);

@@ -16,10 +16,11 @@ export interface SwitchArgs extends GlobalArgs {
     readonly yes: boolean;
     readonly refresh: boolean;
     readonly "step-timeout"?: number;
+    readonly "skip-verify": boolean;
 }
 
 /** The driver options every switching verb passes through. */
-export type SwitchCommon = Pick<SetPostureOptions, "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights">;
+export type SwitchCommon = Pick<SetPostureOptions, "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights" | "skipVerify">;
 
 /** Exit code of a switch: 3 when degraded (serving, with steps left), else 0. */
 export function switchExitCode(result: SetPostureResult): number {
@@ -81,6 +82,7 @@ export async function runSwitch(
                     onProgress: printer.onProgress,
                     onEvent: printer.onEvent,
                     refresh: argv.refresh,
+                    skipVerify: argv["skip-verify"] === true,
                     ...(argv.reason !== undefined ? { reason: argv.reason } : {}),
                     ...(weights !== undefined ? { activeActiveWeights: weights } : {}),
                 });

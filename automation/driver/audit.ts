@@ -26,6 +26,8 @@ export interface AuditEntry {
     readonly error?: string;
     /** The unfinished run this one completed. */
     readonly resumes?: string;
+    /** What the gate before DNS found (automation/driver/verify-gate.ts), in one line. */
+    readonly verification?: string;
 }
 
 /** Filters of `AuditLog.read`. */

@@ -474,11 +474,16 @@ export class FailoverController {
         if (status.error !== undefined) {
             throw new FailoverError(`cannot read stack ${status.name}: ${status.error}`);
         }
-        const canaryKey = (await this.ctx.stacks[name].getAllConfig())[canaryKeyConfigKey]?.value;
-        const endpoint = opts.endpoint ?? this.ctx.endpoints?.[name];
+        return this.verifyWith(name, status.outputs, opts);
+    }
+
+    /** `verify` from outputs already read; reads the canary's key only when the region has a canary. */
+    private async verifyWith(region: RegionName, outputs: Readonly<Record<string, unknown>>, opts: VerifyOptions): Promise<VerifyResult> {
+        const canaryKey = outputs.canaryUser === undefined ? undefined : (await this.ctx.stacks[region].getAllConfig())[canaryKeyConfigKey]?.value;
+        const endpoint = opts.endpoint ?? this.ctx.endpoints?.[region];
         return verifyRegion({
-            region: name,
-            outputs: status.outputs,
+            region,
+            outputs,
             ...(canaryKey !== undefined ? { canaryKey } : {}),
             ...(endpoint !== undefined ? { endpoint } : {}),
             ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
@@ -604,6 +609,7 @@ export class FailoverController {
         remaining?: readonly string[];
         error?: string;
         resumes?: string;
+        verification?: string;
     }): void {
         this.ctx.audit.append({
             at: new Date().toISOString(),
@@ -620,6 +626,7 @@ export class FailoverController {
             ...(e.remaining !== undefined && e.remaining.length > 0 ? { remaining: e.remaining } : {}),
             ...(e.error !== undefined ? { error: e.error } : {}),
             ...(e.resumes !== undefined ? { resumes: e.resumes } : {}),
+            ...(e.verification !== undefined ? { verification: e.verification } : {}),
         });
     }
 
@@ -759,6 +766,7 @@ export class FailoverController {
                     fenceCoordinates: fenceCoordinatesOf(stacks.dns),
                     timeouts: this.ctx.timeouts,
                     record: (e) => this.record(e),
+                    verify: (region, signal) => this.verifyWith(region, stacks[region].outputs, signal !== undefined ? { signal } : {}),
                 },
                 {
                     runId,

@@ -13,6 +13,8 @@ import { PlannedStep, StackKey } from "./planner";
 import { summarizeEngineError } from "./stack-state";
 import { runStep } from "./step-runner";
 import { SetPostureOptions, SetPostureResult, StepResult } from "./types";
+import { VerifyResult } from "./verify";
+import { describeVerification, regionsGainingTraffic, runVerifyGate, VerificationSummary } from "./verify-gate";
 
 /** What a run needs from its controller. */
 export interface SwitchRunDeps {
@@ -24,7 +26,9 @@ export interface SwitchRunDeps {
     readonly fenceCoordinates?: FenceCoordinates;
     readonly timeouts: { readonly stepMs: number; readonly cancelGraceMs: number; readonly stackBusyMs: number };
     /** Writes the run's audit entry (the controller adds who and where). */
-    readonly record: (e: { operation: AuditOperation; runId: string; to: string; result: AuditEntry["result"]; started: number; reason?: string; from?: string; steps?: readonly StepResult[]; remaining?: readonly string[]; error?: string; resumes?: string }) => void;
+    readonly record: (e: { operation: AuditOperation; runId: string; to: string; result: AuditEntry["result"]; started: number; reason?: string; from?: string; steps?: readonly StepResult[]; remaining?: readonly string[]; error?: string; resumes?: string; verification?: string }) => void;
+    /** Verifies a region before DNS sends it traffic (automation/driver/verify.ts). Without it, no gate. */
+    readonly verify?: (region: RegionName, signal?: AbortSignal) => Promise<VerifyResult>;
 }
 
 /** The switch itself. */
@@ -54,6 +58,7 @@ export class SwitchRun {
     private readonly remaining: string[] = [];
     private readonly fenced: RegionName[] = [];
     private dnsSwitched = false;
+    private verification: VerificationSummary | undefined;
 
     constructor(
         private readonly deps: SwitchRunDeps,
@@ -94,6 +99,9 @@ export class SwitchRun {
                 this.leave(step, "not run: DNS still sends this region traffic and it could not be fenced");
                 continue;
             }
+            if (step.stack === "dns" && !(await this.gate(step))) {
+                continue;
+            }
             await this.runOne(step);
         }
         const status = this.remaining.length > 0 ? "degraded" : "ok";
@@ -108,7 +116,52 @@ export class SwitchRun {
             fenced: this.fenced,
             durationMs: Date.now() - plan.started,
             ...(plan.resumes !== undefined ? { resumed: plan.resumes } : {}),
+            ...(this.verification !== undefined ? { verification: this.verification } : {}),
         };
+    }
+
+    /**
+     * The gate before the DNS step. Resolves true when DNS may move; stops the switch (throws)
+     * when a region that would gain traffic failed its verification.
+     *
+     * @throws SwitchStoppedError naming the region, the phase and why; nothing was fenced.
+     */
+    private async gate(step: PlannedStep): Promise<boolean> {
+        const verify = this.deps.verify;
+        if (verify === undefined) {
+            return true;
+        }
+        const summary = await runVerifyGate({
+            regions: regionsGainingTraffic(this.plan.target, step, this.plan.currentWeights),
+            skip: this.opts.skipVerify === true,
+            verify: async (region) => {
+                // A region whose stack cannot even be read is not verified: that stops the gate too.
+                const result = await verify(region, this.opts.signal).catch(
+                    (err: unknown): VerifyResult => ({ region, ok: false, message: `${region} could not be verified: ${summarizeEngineError(err)}` }),
+                );
+                this.opts.onProgress?.({ type: "verified", result });
+                return result;
+            },
+        });
+        this.verification = summary;
+        if (this.opts.signal?.aborted === true) {
+            await this.onFailure(step, Date.now(), new AbortedError("aborted while verifying"));
+        }
+        if (summary.outcome !== "failed") {
+            return true;
+        }
+        const message = describeVerification(summary);
+        const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: message };
+        this.results.push(failed);
+        this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: message });
+        this.opts.onProgress?.({ type: "step-end", step, result: failed });
+        this.finish("failed", message);
+        const done = this.results.filter((r) => r.status === "done").map((r) => r.description);
+        throw new SwitchStoppedError(
+            `${message}; DNS was not switched, the old posture keeps serving (done before it: ${done.length > 0 ? done.join("; ") : "nothing"}; nothing was fenced)`,
+            step.description,
+            done,
+        );
     }
 
     private skip(step: PlannedStep): void {
@@ -246,6 +299,7 @@ export class SwitchRun {
             remaining: this.remaining,
             error,
             resumes: plan.resumes,
+            ...(this.verification !== undefined ? { verification: describeVerification(this.verification) } : {}),
         });
         this.deps.journal.append({ type: "end", runId: plan.runId, result, at: now() });
     }

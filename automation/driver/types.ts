@@ -7,7 +7,8 @@ import { LockHolder } from "./errors";
 import { FenceClientOptions, RegionFenceClient } from "./fence-client";
 import { PlannedStep, StackKey } from "./planner";
 import { ReplicationMetricsReader, ReplicationThresholds } from "./replication";
-import { SftpEndpoint } from "./verify";
+import { SftpEndpoint, VerifyResult } from "./verify";
+import { VerificationSummary } from "./verify-gate";
 import { CostEstimate } from "../pricing";
 
 /** Options of `FailoverController.create`. */
@@ -77,7 +78,8 @@ export type ProgressEvent =
     | { readonly type: "step-end"; readonly step: PlannedStep; readonly result: StepResult }
     | { readonly type: "fenced"; readonly region: RegionName; readonly ok: boolean; readonly error?: string }
     | { readonly type: "resume"; readonly runId: string; readonly firstUnfinishedStep?: string }
-    | { readonly type: "waiting-for-lock"; readonly holder: LockHolder | undefined };
+    | { readonly type: "waiting-for-lock"; readonly holder: LockHolder | undefined }
+    | { readonly type: "verified"; readonly result: VerifyResult };
 
 /** Options of `setPosture`. */
 export interface SetPostureOptions extends ProgressOptions {
@@ -91,6 +93,8 @@ export interface SetPostureOptions extends ProgressOptions {
     readonly stepTimeoutMs?: number;
     /** How long to wait for another operator's lock, in ms. Defaults to 0. */
     readonly waitMs?: number;
+    /** Move DNS without verifying the regions that gain traffic first. Audited. Defaults to false. */
+    readonly skipVerify?: boolean;
 }
 
 /** What happened to one step. */
@@ -120,6 +124,8 @@ export interface SetPostureResult {
     readonly durationMs: number;
     /** The unfinished run this one completed, if any. */
     readonly resumed?: string;
+    /** What the gate before DNS found, when the run reached the DNS step. */
+    readonly verification?: VerificationSummary;
 }
 
 /** What one stack looks like now. */

@@ -1,5 +1,4 @@
 import { Argv, CommandModule } from "yargs";
-import { parseEndpoint } from "../../driver/verify";
 import { regionNames } from "../../posture";
 import { controllerFrom, processIo, run } from "../context";
 import { exitCodes, UsageError } from "../errors";
@@ -9,23 +8,17 @@ import { renderVerify } from "../render";
 /** Flags of `verify`. */
 export interface VerifyArgs extends GlobalArgs {
     readonly region?: string;
-    readonly endpoint?: string;
-    readonly login?: string;
 }
 
 /**
  * `verify <region>`: logs in to the region's SFTP endpoint as the canary and checks the host key, a
  * write, a read back, a listing and a delete. Changes nothing deployed. Exit 0 verified, 1 failed,
- * 2 bad input or no canary configured.
+ * 2 bad input or no canary configured. `--sftp-endpoint` points it at a lab or a tunnel.
  */
 export const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
     command: "verify <region>",
     describe: "Verify a region as a customer would use it: shared host key, canary login, put/get/list/delete of a canary file",
-    builder: (y) =>
-        y
-            .positional("region", { type: "string", demandOption: true, describe: `Region: ${regionNames.join(", ")}` })
-            .option("endpoint", { type: "string", nargs: 1, describe: "Probe host:port instead of the region's exported endpoint (a lab, a tunnel)" })
-            .option("login", { type: "string", nargs: 1, describe: "Log in as this account instead of the canary's name (a lab server with one account)" }) as unknown as Argv<VerifyArgs>,
+    builder: (y) => y.positional("region", { type: "string", demandOption: true, describe: `Region: ${regionNames.join(", ")}` }) as unknown as Argv<VerifyArgs>,
     handler: async (argv) => {
         process.exitCode = await run(
             argv,
@@ -35,16 +28,7 @@ export const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
                 if (!(regionNames as readonly string[]).includes(region)) {
                     throw new UsageError(`<region>: unknown region "${region}" (valid: ${regionNames.join(", ")})`);
                 }
-                if (argv.login !== undefined && argv.endpoint === undefined) {
-                    throw new UsageError("--login applies only with --endpoint (the canary logs in as itself on the region's endpoint)");
-                }
-                let endpoint;
-                try {
-                    endpoint = argv.endpoint === undefined ? undefined : parseEndpoint(argv.endpoint, argv.login);
-                } catch (err) {
-                    throw new UsageError(`--endpoint ${(err as Error).message}`);
-                }
-                const result = await (await controllerFrom(argv)).verify(region, endpoint !== undefined ? { endpoint } : {});
+                const result = await (await controllerFrom(argv)).verify(region);
                 if (result.unverifiable === true) {
                     throw new UsageError(result.message ?? `${region} cannot be verified`);
                 }
