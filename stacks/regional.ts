@@ -173,7 +173,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         asgName: gateway.asgName,
         hostKeyFingerprints: hostKeys.fingerprints,
         usersFingerprint: users.fingerprint,
-        // The driver logs in as this user to verify the region (undefined: no canary configured).
-        canaryUser: cfg.canary?.user,
+        // The driver logs in as this user to verify the region (absent: no canary configured).
+        ...(cfg.canary !== undefined ? { canaryUser: cfg.canary.user } : {}),
     };
 }
