@@ -9,6 +9,7 @@ import { EndpointHealthSource } from "../automation/driver/endpoint-health";
 import { sandboxEndpointHealth } from "./endpoint-health";
 import { copyProjectForInlineRun, openStack } from "../automation/engine/workspace";
 import { ensureHostKeys } from "../scripts/hostkeys";
+import { ensureCanaryKey } from "./lab-servers";
 
 /** The three stacks of a two-region deployment, by role. */
 export interface LabStacks {
@@ -50,6 +51,8 @@ export interface LabOptions {
     readonly dir?: string;
     /** Extra environment for the engine and the sandbox. Defaults to none. */
     readonly extraEnv?: Readonly<Record<string, string>>;
+    /** Give the regions a canary (secret config), so they can be verified (sandbox/lab-servers.ts). Defaults to false. */
+    readonly canary?: boolean;
 }
 
 /** Creates a lab: copies the project's Pulumi files into a fresh folder with its own state. */
@@ -74,6 +77,9 @@ export function createLab(opts: LabOptions = {}): Lab {
         const secondary = await openStack("secondary", env);
         // A lab gets host keys of its own, so no private key is ever committed for it.
         await ensureHostKeys([primary, secondary]);
+        if (opts.canary === true) {
+            await ensureCanaryKey({ primary, secondary });
+        }
         return { primary, secondary, dns: await openStack("dns", env) };
     };
     return {

@@ -8,12 +8,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { FailoverController, FailoverError, SetPostureResult, StatusResult } from "../automation";
+import { FailoverController, FailoverError, SetPostureResult, StatusResult, VerifyResult } from "../automation";
+import { describeVerification } from "../automation/driver/verify-gate";
 import { summarizeEngineError } from "../automation/driver/stack-state";
 import { resolveProjectDir } from "../automation/engine/locations";
 import { writeFaultFile } from "../sandbox/faults";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence";
 import { createLab } from "../sandbox/lab";
+import { LabServers, startLabServers } from "../sandbox/lab-servers";
+import { loadHostKeys } from "../components/host-keys";
+import { canaryKeyConfigKey } from "../automation/driver/verify";
+import { Weights } from "../automation/posture";
+import { unplannedOutage } from "./drill-outage";
 import { answerFromStatus, DrillRecorder, validateDrillReport, writeDrillReport } from "./drill-report";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -41,6 +47,11 @@ function report(title: string, result: SetPostureResult): void {
         say(`    - ${step.status.padEnd(7)} ${step.description} (${seconds(step.durationMs)}${changes ? `; ${changes}` : ""})${step.error ? ` — ${step.error.split("\n")[0]}` : ""}`);
     }
     if (result.fenced.length > 0) say(`    fenced: ${result.fenced.join(", ")}`);
+    if (result.verification !== undefined && result.verification.outcome !== "none") {
+        const line = describeVerification(result.verification);
+        say(`    gate before DNS: ${line}`);
+        rec.note(`${title}: ${line}`);
+    }
     if (result.remaining.length > 0) say(`    remaining when the region returns: ${result.remaining.join("; ")}`);
 }
 
@@ -66,12 +77,54 @@ function sayEndpointChecks(status: StatusResult): void {
     }
 }
 
+function sayVerify(result: VerifyResult): void {
+    const line = result.ok ? `verified ${result.region} at ${result.endpoint}: host key ${result.hostKeyFingerprint}, canary put/get/list/delete ok` : `${result.region} NOT verified: ${result.message}`;
+    say(`  ${line}`);
+    rec.note(line);
+}
+
+let servers: LabServers | undefined;
+
+/** Step 11: a real client, a real DNS server and the lab's health checker (scripts/drill-outage.ts). */
+async function outage(primaryStack: Stack, dns: Record<string, unknown>, controller: FailoverController): Promise<void> {
+    const config = await primaryStack.getAllConfig();
+    const hostKeys = loadHostKeys(JSON.parse(config["sftp-failover:hostKeys"].value));
+    const intervalMs = 250;
+    const threshold = 3;
+    const result = await unplannedOutage({
+        servers: servers!,
+        fqdn: String(dns.recordFqdn),
+        weights: dns.weights as Weights,
+        fenced: async () => {
+            const fence = (await controller.status()).fence;
+            return { primary: fence.primary === "fenced", secondary: fence.secondary === "fenced" };
+        },
+        hostPublicKeys: Object.values(hostKeys.publicKeys),
+        clientKey: config[canaryKeyConfigKey].value,
+        intervalMs,
+        threshold,
+    });
+    const s = (ms: number | undefined) => (ms === undefined ? "never" : seconds(ms));
+    say(`  before: a client through ${String(dns.recordFqdn)} landed on ${result.before ?? "nothing"}`);
+    say(`  sshd of the primary stopped; checks every ${intervalMs} ms, threshold ${threshold}: DNS answered the secondary only after ${s(result.dnsMovedMs)}`);
+    say(`  after: sftp -b with StrictHostKeyChecking=yes landed on ${result.after ?? "nothing"}${result.clientWarnings === "" ? " with no warning" : ` — client said: ${result.clientWarnings}`}`);
+    const modelled = Number(dns.modelledRtoSeconds);
+    const ratio = result.measuredRtoMs !== undefined ? result.measuredRtoMs / result.labModelMs : undefined;
+    say(`  RTO measured ${s(result.measuredRtoMs)} against ${s(result.labModelMs)} modelled at lab scale (interval × threshold, TTL 0)${ratio !== undefined ? `, ratio ${ratio.toFixed(2)}` : ""}`);
+    say(`  the configured timings model ${modelled} s${ratio !== undefined ? `; at the lab's ratio that is about ${(modelled * ratio).toFixed(0)} s` : ""}`);
+    say(`  by hand, while a lab runs: ${result.byHand}`);
+    rec.note(`outage: before ${result.before ?? "none"}, after ${result.after ?? "none"}, warnings "${result.clientWarnings}", RTO measured ${result.measuredRtoMs ?? "never"} ms, lab model ${result.labModelMs} ms, DNS moved ${result.dnsMovedMs ?? "never"} ms, configured model ${modelled} s`);
+    if (result.after !== "secondary" || result.clientWarnings !== "") {
+        throw new Error(`the unplanned outage did not move the client cleanly: landed on ${result.after ?? "nothing"} (${result.clientWarnings})`);
+    }
+}
+
 /** The project the drill copies into its lab (this checkout, or the folder named by SFTP_FAILOVER_PROJECT_DIR). */
 const projectRoot = resolveProjectDir();
 
 async function main(): Promise<void> {
     say("SANDBOX DRILL — a stand-in provider records every AWS resource; nothing reaches AWS.");
-    const lab = createLab({ projectDir: projectRoot, dir: process.env.DRILL_LAB_DIR ?? path.join(projectRoot, ".sandbox", "drill") });
+    const lab = createLab({ projectDir: projectRoot, dir: process.env.DRILL_LAB_DIR ?? path.join(projectRoot, ".sandbox", "drill"), canary: true });
     const stacks = await lab.stacks();
 
     heading(1, "Bootstrap: both regions without replication, then with it, then the DNS layer (active-passive)");
@@ -86,6 +139,12 @@ async function main(): Promise<void> {
     const sameUsers = primary.usersFingerprint === secondary.usersFingerprint;
     say(`  both regions present the same host keys: ${sameKeys}; serve the same users: ${sameUsers}`);
     rec.fingerprints = { primary: primary.hostKeyFingerprints, secondary: secondary.hostKeyFingerprints, same: sameKeys, source: "each regional stack's hostKeyFingerprints output" };
+    // Each region as a real SFTP server (OpenSSH on loopback) with the stack's host keys and canary.
+    servers = await startLabServers(stacks);
+    for (const region of ["primary", "secondary"] as const) {
+        const e = servers.endpoints[region];
+        say(`  ${region} serves SFTP at ${e.host}:${e.port} (try: sftp -P ${e.port} -i <canary key> ${e.login}@${e.host})`);
+    }
 
     const controller = await FailoverController.create({
         engine: lab.env,
@@ -95,6 +154,7 @@ async function main(): Promise<void> {
         fence: sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json")),
         replicationMetrics: sandboxReplicationMetrics,
         endpointHealth: lab.endpointHealth,
+        endpoints: servers.endpoints,
         // An unreachable region shows up as a step that fails or never finishes. A sandbox step takes
         // seconds; 120 s leaves room for a loaded machine (a CI runner shared by other jobs), and
         // DRILL_STEP_TIMEOUT_MS changes it.
@@ -114,13 +174,26 @@ async function main(): Promise<void> {
     rec.modelledRtoSeconds = plan.modelledRtoSeconds;
     for (const cost of plan.costs) say(`  estimated monthly cost, ${cost.posture}: $${cost.monthlyUsd.toFixed(0)} (standby $${cost.standbyMonthlyUsd.toFixed(0)})`);
 
-    heading(3, "Planned failover to the secondary");
-    report("failover", await controller.setPosture("failover", { reason: "drill: planned maintenance of the primary" }));
+    heading(3, "A secondary that cannot serve: the failover stops before DNS moves");
+    await servers.stop("secondary");
+    await controller.setPosture("failover", { reason: "drill: secondary SFTP down" }).then(
+        (result) => report("failover with the secondary down (unexpected)", result),
+        (err: FailoverError) => {
+            say(`  refused (${err.name}): ${err.message}`);
+            rec.refused(`${err.name}: ${err.message}`);
+        },
+    );
+    say(`  posture still: ${(await controller.status()).posture ?? "?"}`);
+    await servers.restart("secondary");
 
-    heading(4, "The same command again");
+    heading(4, "Planned failover to the secondary");
+    report("failover", await controller.setPosture("failover", { reason: "drill: planned maintenance of the primary" }));
+    sayVerify(await controller.verify("secondary"));
+
+    heading(5, "The same command again");
     report("failover again", await controller.setPosture("failover", { reason: "drill: repeat" }));
 
-    heading(5, "Failback refuses without proof that replication has caught up");
+    heading(6, "Failback refuses without proof that replication has caught up");
     await controller.failback({ reason: "drill" }).then(
         () => {
             say("  failback ran (unexpected)");
@@ -132,27 +205,33 @@ async function main(): Promise<void> {
         },
     );
 
-    heading(6, "Operator override: failback anyway");
+    heading(7, "Operator override: failback anyway");
     report("failback --force", await controller.failback({ force: true, reason: "drill: replication checked by hand" }));
 
-    heading(7, "Outage: us-east-1 unreachable (the primary region, and the Route 53 API with it)");
+    heading(8, "Outage: us-east-1 unreachable (the primary region, and the Route 53 API with it)");
     writeFaultFile(lab.faultFile, { regions: { "us-east-1": "fail" } });
+    await servers.stop("primary");
+    sayVerify(await controller.verify("primary"));
     report("failover during the outage", await controller.setPosture("failover", { reason: "drill: us-east-1 outage" }));
     const status = await controller.status();
     say(`  fence: primary ${status.fence.primary}, secondary ${status.fence.secondary}`);
     sayEndpointChecks(status);
 
-    heading(8, "us-east-1 is back: the same command finishes the switch");
+    heading(9, "us-east-1 is back: the same command finishes the switch");
     writeFaultFile(lab.faultFile, {});
+    await servers.restart("primary");
     report("failover resumed", await controller.setPosture("failover", { reason: "drill: us-east-1 recovered" }));
 
-    heading(9, "Back to active-passive, and the primary unfenced");
+    heading(10, "Back to active-passive (the primary verified before DNS moves back), and the primary unfenced");
     report("failback --force", await controller.failback({ force: true, reason: "drill: end of exercise" }));
     await controller.unfence("primary", { reason: "drill: end of exercise" });
 
-    rec.begin(10, "Audit log");
+    heading(11, "Unplanned outage: the primary's SFTP server dies; health checks move clients with no API call");
+    await outage(stacks.primary, await outputsOf(stacks.dns), controller);
+
+    rec.begin(12, "Audit log");
     const history = await controller.history();
-    say(`\n10. Audit log: ${history.length} entries`);
+    say(`\n12. Audit log: ${history.length} entries`);
     for (const entry of history) {
         const change = entry.from === undefined ? entry.to : `${entry.from} → ${entry.to}`;
         say(`  ${entry.at} ${entry.identity} ${entry.operation} ${change}: ${entry.result} (${entry.reason ?? "no reason given"})`);
@@ -177,7 +256,7 @@ function writeReport(error?: string): void {
     }
 }
 
-main().then(
+main().finally(() => servers?.stop()).then(
     () => writeReport(),
     (err: unknown) => {
         const summary = summarizeEngineError(err);

@@ -52,18 +52,42 @@ describe("the sandbox drill writes a complete report", function () {
         expect(fs.readFileSync(path.join(temp, "reports", folder, "report.md"), "utf8")).to.include("## Steps");
     });
 
-    it("records the drill's story: ten steps, the refused failback, the degraded switch during the outage", function () {
+    it("records the drill's story: twelve steps, the gate's refusal, the refused failback, the degraded switch during the outage", function () {
         const [folder] = fs.readdirSync(path.join(temp, "reports"));
         const json = JSON.parse(fs.readFileSync(path.join(temp, "reports", folder, "report.json"), "utf8"));
 
         expect(json.outcome).to.equal("ok");
-        expect(json.steps.map((s: { index: number }) => s.index)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-        expect(json.steps[3].outcome).to.equal("unchanged");
-        expect(json.steps[4].outcome).to.equal("refused");
-        expect(json.steps[6].outcome).to.equal("degraded");
+        expect(json.steps.map((s: { index: number }) => s.index)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        expect(json.steps[4].outcome).to.equal("unchanged");
+        expect(json.steps[5].outcome).to.equal("refused");
+        expect(json.steps[7].outcome).to.equal("degraded");
         expect(json.fingerprints.same).to.equal(true);
-        const outage = json.endpointHealth.find((h: { step: number }) => h.step === 7);
+        const outage = json.endpointHealth.find((h: { step: number }) => h.step === 8);
         expect(outage.regions.primary.health).to.equal("unhealthy");
         expect(outage.dnsAnswer?.answered).to.deep.equal(["secondary"]);
+    });
+
+    it("verifies over real SFTP before DNS moves: a secondary that cannot serve stops the failover, a serving one passes", function () {
+        const [folder] = fs.readdirSync(path.join(temp, "reports"));
+        const json = JSON.parse(fs.readFileSync(path.join(temp, "reports", folder, "report.json"), "utf8"));
+        const notes = (index: number) => (json.steps[index - 1].notes as string[]).join("\n");
+
+        expect(json.steps[2].outcome).to.equal("refused");
+        expect(notes(3)).to.match(/verification failed: secondary \(127\.0\.0\.1:\d+\) failed at connect: .*DNS was not switched, the old posture keeps serving/);
+        expect(run.stdout).to.include("posture still: active-passive");
+        expect(notes(4)).to.include("failover: verified secondary before DNS moved");
+        expect(notes(4)).to.match(/verified secondary at 127\.0\.0\.1:\d+: host key SHA256:/);
+        expect(notes(8)).to.match(/primary NOT verified: primary \(127\.0\.0\.1:\d+\) failed at connect/);
+        expect(notes(10)).to.include("failback --force: verified primary before DNS moved");
+    });
+
+    it("an unplanned outage moves a real sftp client to the secondary through real DNS, with no host-key warning", function () {
+        const [folder] = fs.readdirSync(path.join(temp, "reports"));
+        const json = JSON.parse(fs.readFileSync(path.join(temp, "reports", folder, "report.json"), "utf8"));
+        const note = (json.steps[10].notes as string[]).join("\n");
+
+        expect(json.steps[10].outcome).to.not.equal("failed");
+        expect(note).to.match(/^outage: before primary, after secondary, warnings "", RTO measured \d+ ms, lab model 750 ms, DNS moved \d+ ms, configured model \d+ s$/);
+        expect(run.stdout).to.match(/landed on secondary with no warning/);
     });
 });

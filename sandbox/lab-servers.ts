@@ -1,0 +1,75 @@
+// The lab's regions as real servers: one OpenSSH sshd per region on loopback, presenting the host
+// keys the regional stack holds and admitting the canary's key, so `verify`, the gate before DNS and
+// a plain `sftp` client meet the same host keys a customer would. One caveat of the lab, said
+// where it matters: sshd can only log in accounts that exist, so every region serves one local
+// account, and the driver is pointed at it with `login` (on AWS the canary logs in as itself).
+import * as crypto from "node:crypto";
+import { Stack } from "@pulumi/pulumi/automation";
+import { canaryIdentityOf } from "../components/canary";
+import { toOpensshPrivateKey } from "../components/ssh-keys";
+import { canaryKeyConfigKey, SftpEndpoint } from "../automation/driver/verify";
+import { RegionName, regionNames } from "../automation/posture";
+import { SshdServer, startSshd } from "./servers/sshd";
+
+/** Gives both regional stacks one canary key (secret config) unless both have one already. */
+export async function ensureCanaryKey(stacks: Readonly<Record<RegionName, Stack>>): Promise<void> {
+    const current = await Promise.all(regionNames.map(async (r) => (await stacks[r].getAllConfig())[canaryKeyConfigKey]?.value));
+    if (current.every((k) => k !== undefined)) {
+        return;
+    }
+    const key = current.find((k) => k !== undefined) ?? toOpensshPrivateKey(crypto.generateKeyPairSync("ed25519").privateKey, "sftp-canary");
+    for (const region of regionNames) {
+        await stacks[region].setConfig(canaryKeyConfigKey, { value: key, secret: true });
+    }
+}
+
+/** The lab's running regions. */
+export interface LabServers {
+    /** Where each region's SFTP service listens, with the account it serves. */
+    readonly endpoints: Readonly<Record<RegionName, SftpEndpoint>>;
+    readonly sshd: Readonly<Record<RegionName, SshdServer>>;
+    /** Stops one region's server (an unplanned outage), or all. Safe to call twice. */
+    stop(region?: RegionName): Promise<void>;
+    /** Starts a stopped region's server again, on the port it had. */
+    restart(region: RegionName): Promise<void>;
+}
+
+async function regionServer(stack: Stack, port?: number): Promise<SshdServer> {
+    const config = await stack.getAllConfig();
+    const hostKeys = config["sftp-failover:hostKeys"];
+    const canaryKey = config[canaryKeyConfigKey];
+    if (hostKeys === undefined || canaryKey === undefined) {
+        throw new Error(`stack ${stack.name} has no ${hostKeys === undefined ? "sftp-failover:hostKeys" : canaryKeyConfigKey}: create the lab with { canary: true }`);
+    }
+    return startSshd({
+        hostKeys: JSON.parse(hostKeys.value) as Record<"ed25519" | "ecdsa" | "rsa", string>,
+        authorizedKeys: [canaryIdentityOf(canaryKey.value).publicKey],
+        ...(port !== undefined ? { port } : {}),
+    });
+}
+
+/** Starts one sshd per region from the stacks' host keys and canary key. */
+export async function startLabServers(stacks: Readonly<Record<RegionName, Stack>>): Promise<LabServers> {
+    const started: Partial<Record<RegionName, SshdServer>> = {};
+    try {
+        for (const region of regionNames) {
+            started[region] = await regionServer(stacks[region]);
+        }
+    } catch (err) {
+        await Promise.all(Object.values(started).map((s) => s.stop()));
+        throw err;
+    }
+    const sshd = started as Record<RegionName, SshdServer>;
+    const endpointOf = (s: SshdServer): SftpEndpoint => ({ host: "127.0.0.1", port: s.port, login: s.user });
+    return {
+        endpoints: { primary: endpointOf(sshd.primary), secondary: endpointOf(sshd.secondary) },
+        sshd,
+        async stop(region?: RegionName) {
+            await Promise.all((region === undefined ? regionNames : [region]).map((r) => sshd[r].stop()));
+        },
+        async restart(region: RegionName) {
+            await sshd[region].stop();
+            sshd[region] = await regionServer(stacks[region], sshd[region].port);
+        },
+    };
+}
