@@ -34,26 +34,42 @@ export interface LabServers {
     restart(region: RegionName): Promise<void>;
 }
 
-async function regionServer(stack: Stack, port?: number): Promise<SshdServer> {
+/** What every region's server presents and admits: the shared host keys and the canary's key. */
+export interface RegionServerMaterial {
+    readonly hostKeys: Readonly<Record<"ed25519" | "ecdsa" | "rsa", string>>;
+    readonly canaryKey: string;
+}
+
+/** The material of the lab's stacks (the primary's; both hold the same, see ensureHostKeys). */
+export async function materialOf(stack: Stack): Promise<RegionServerMaterial> {
     const config = await stack.getAllConfig();
     const hostKeys = config["sftp-failover:hostKeys"];
     const canaryKey = config[canaryKeyConfigKey];
     if (hostKeys === undefined || canaryKey === undefined) {
         throw new Error(`stack ${stack.name} has no ${hostKeys === undefined ? "sftp-failover:hostKeys" : canaryKeyConfigKey}: create the lab with { canary: true }`);
     }
+    return { hostKeys: JSON.parse(hostKeys.value) as RegionServerMaterial["hostKeys"], canaryKey: canaryKey.value };
+}
+
+function regionServer(material: RegionServerMaterial, port?: number): Promise<SshdServer> {
     return startSshd({
-        hostKeys: JSON.parse(hostKeys.value) as Record<"ed25519" | "ecdsa" | "rsa", string>,
-        authorizedKeys: [canaryIdentityOf(canaryKey.value).publicKey],
+        hostKeys: material.hostKeys,
+        authorizedKeys: [canaryIdentityOf(material.canaryKey).publicKey],
         ...(port !== undefined ? { port } : {}),
     });
 }
 
-/** Starts one sshd per region from the stacks' host keys and canary key. */
+/** Starts one sshd per region from the lab stacks' host keys and canary key. */
 export async function startLabServers(stacks: Readonly<Record<RegionName, Stack>>): Promise<LabServers> {
+    return startRegionServers({ primary: await materialOf(stacks.primary), secondary: await materialOf(stacks.secondary) });
+}
+
+/** Starts one sshd per region. */
+export async function startRegionServers(material: Readonly<Record<RegionName, RegionServerMaterial>>): Promise<LabServers> {
     const started: Partial<Record<RegionName, SshdServer>> = {};
     try {
         for (const region of regionNames) {
-            started[region] = await regionServer(stacks[region]);
+            started[region] = await regionServer(material[region]);
         }
     } catch (err) {
         await Promise.all(Object.values(started).map((s) => s.stop()));
@@ -69,7 +85,7 @@ export async function startLabServers(stacks: Readonly<Record<RegionName, Stack>
         },
         async restart(region: RegionName) {
             await sshd[region].stop();
-            sshd[region] = await regionServer(stacks[region], sshd[region].port);
+            sshd[region] = await regionServer(material[region], sshd[region].port);
         },
     };
 }

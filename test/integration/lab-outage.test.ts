@@ -1,0 +1,93 @@
+import * as crypto from "node:crypto";
+import { expect } from "chai";
+import { Resolver } from "node:dns/promises";
+import { generateHostKeys, loadHostKeys } from "../../components/host-keys";
+import { toOpensshPrivateKey } from "../../components/ssh-keys";
+import { RegionName } from "../../automation/posture";
+import { LabHealthChecker, labRecordAddresses } from "../../sandbox/lab-health";
+import { LabServers, startRegionServers } from "../../sandbox/lab-servers";
+import { startDnsServer } from "../../sandbox/servers/dns-server";
+import { unplannedOutage } from "../../scripts/drill-outage";
+
+// The lab's Route 53 on real servers: sshd per region, Knot serving the answer set the health
+// checker computes, and a real OpenSSH client that follows DNS. No engine: the stacks' material is
+// generated here as the lab would hold it.
+
+describe("two-region lab: health checker, real DNS and a real sftp client", () => {
+    const texts = generateHostKeys("lab-test");
+    const canaryKey = toOpensshPrivateKey(crypto.generateKeyPairSync("ed25519").privateKey, "canary");
+    let servers: LabServers;
+
+    before(async () => {
+        const material = { hostKeys: texts, canaryKey };
+        servers = await startRegionServers({ primary: material, secondary: material });
+    });
+
+    after(async () => {
+        await servers?.stop();
+    });
+
+    it("an unplanned outage of the primary moves a StrictHostKeyChecking client to the secondary, with no warning", async () => {
+        const result = await unplannedOutage({
+            servers,
+            fqdn: "sftp.failover.test",
+            weights: { primary: 100, secondary: 0 },
+            fenced: async () => ({ primary: false, secondary: false }),
+            hostPublicKeys: Object.values(loadHostKeys(texts).publicKeys),
+            clientKey: canaryKey,
+            intervalMs: 200,
+            threshold: 2,
+        });
+        expect(result.before).to.equal("primary");
+        expect(result.after).to.equal("secondary");
+        expect(result.clientWarnings).to.equal("");
+        expect(result.dnsMovedMs).to.be.a("number");
+        expect(result.measuredRtoMs).to.be.a("number");
+        expect(result.measuredRtoMs!).to.be.at.least(result.dnsMovedMs!);
+        expect(result.labModelMs).to.equal(400);
+    });
+
+    async function answerWith(fenced: Record<RegionName, boolean>, stopPrimary: boolean): Promise<string[]> {
+        const dns = await startDnsServer({ zone: "failover.test" });
+        const checker = new LabHealthChecker({
+            endpoints: servers.endpoints,
+            dns,
+            recordName: "sftp",
+            intervalMs: 100,
+            threshold: 1,
+            weights: () => ({ primary: 100, secondary: 0 }),
+            fenced: async () => fenced,
+            maxRounds: 50,
+        });
+        try {
+            if (stopPrimary) {
+                await servers.stop("primary");
+            }
+            const since = Date.now();
+            await checker.start();
+            await new Promise((r) => setTimeout(r, 600));
+            const resolver = new Resolver({ timeout: 1000, tries: 1 });
+            resolver.setServers([dns.address]);
+            expect(checker.events.some((e) => e.at >= since - 1000)).to.equal(true);
+            return (await resolver.resolve4("sftp.failover.test")).sort();
+        } finally {
+            await checker.stop();
+            await dns.stop();
+            if (stopPrimary) {
+                await servers.restart("primary");
+            }
+        }
+    }
+
+    it("a fenced primary is answered away from with both servers up (the calculated check)", async () => {
+        expect(await answerWith({ primary: true, secondary: false }, false)).to.deep.equal([labRecordAddresses.secondary]);
+    });
+
+    it("fails open: a fenced secondary with a dead primary leaves no healthy record, so the weights apply to all", async () => {
+        expect(await answerWith({ primary: false, secondary: true }, true)).to.deep.equal([labRecordAddresses.primary]);
+    });
+
+    it("answers the primary alone while both regions are healthy and unfenced", async () => {
+        expect(await answerWith({ primary: false, secondary: false }, false)).to.deep.equal([labRecordAddresses.primary]);
+    });
+});
