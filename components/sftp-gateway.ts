@@ -173,8 +173,10 @@ export class SftpGateway extends pulumi.ComponentResource {
         const gatewayPort = args.gatewayPort ?? defaultGatewayPort;
         const sgs = createSecurityGroups(name, args, listenerPort, gatewayPort, this);
         const lb = createLoadBalancer(name, args, listenerPort, gatewayPort, sgs.loadBalancer, this);
-        const profile = createInstanceRole(name, args, this);
-        const asg = createGroup(name, args, gatewayPort, sgs.instance, profile, lb.targetGroupArn, this);
+        const role = createInstanceRole(name, args, this);
+        // The group waits for its instances to be healthy behind the load balancer, which needs the
+        // listener, the rules between the two groups, HTTPS out and the instances' permissions first.
+        const asg = createGroup(name, args, gatewayPort, sgs.instance, role.profile, lb.targetGroupArn, this, [...sgs.pathToInstances, lb.listener, role.policy]);
         this.endpointDnsName = lb.dnsName;
         this.endpointZoneId = lb.zoneId;
         this.asgName = asg.name;
@@ -197,7 +199,7 @@ function createSecurityGroups(
     listenerPort: number,
     gatewayPort: number,
     parent: pulumi.Resource,
-): { loadBalancer: pulumi.Output<string>; instance: pulumi.Output<string> } {
+): { loadBalancer: pulumi.Output<string>; instance: pulumi.Output<string>; pathToInstances: pulumi.Resource[] } {
     const region = args.region;
     const lbSg = new aws.ec2.SecurityGroup(
         `${name}-nlb`,
@@ -223,22 +225,22 @@ function createSecurityGroups(
             { parent },
         );
     });
-    new aws.vpc.SecurityGroupEgressRule(
+    const lbOut = new aws.vpc.SecurityGroupEgressRule(
         `${name}-nlb-to-instances`,
         { region, securityGroupId: lbSg.id, ipProtocol: "tcp", fromPort: gatewayPort, toPort: gatewayPort, referencedSecurityGroupId: instanceSg.id, description: "forwarded SFTP and health checks" },
         { parent },
     );
-    new aws.vpc.SecurityGroupIngressRule(
+    const instancesIn = new aws.vpc.SecurityGroupIngressRule(
         `${name}-from-nlb`,
         { region, securityGroupId: instanceSg.id, ipProtocol: "tcp", fromPort: gatewayPort, toPort: gatewayPort, referencedSecurityGroupId: lbSg.id, description: "SFTP and health checks from the load balancer" },
         { parent },
     );
-    new aws.vpc.SecurityGroupEgressRule(
+    const httpsOut = new aws.vpc.SecurityGroupEgressRule(
         `${name}-https-out`,
         { region, securityGroupId: instanceSg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: anyIpv4, description: "AWS APIs (S3, SSM, Secrets Manager) and packages" },
         { parent },
     );
-    return { loadBalancer: lbSg.id, instance: instanceSg.id };
+    return { loadBalancer: lbSg.id, instance: instanceSg.id, pathToInstances: [lbOut, instancesIn, httpsOut] };
 }
 
 function createLoadBalancer(
@@ -248,7 +250,7 @@ function createLoadBalancer(
     gatewayPort: number,
     securityGroupId: pulumi.Output<string>,
     parent: pulumi.Resource,
-): { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string>; targetGroupArn: pulumi.Output<string> } {
+): { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string>; targetGroupArn: pulumi.Output<string>; listener: aws.lb.Listener } {
     const region = args.region;
     const names = gatewayElbChildren(name);
     const lb = new aws.lb.LoadBalancer(
@@ -282,21 +284,21 @@ function createLoadBalancer(
         },
         { parent },
     );
-    new aws.lb.Listener(
+    const listener = new aws.lb.Listener(
         `${name}-sftp`,
         { region, loadBalancerArn: lb.arn, port: listenerPort, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: tg.arn }], tags: args.tags },
         { parent },
     );
-    return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArn: tg.arn };
+    return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArn: tg.arn, listener };
 }
 
-function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.Resource): aws.iam.InstanceProfile {
+function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.Resource): { profile: aws.iam.InstanceProfile; policy: aws.iam.RolePolicy } {
     const role = new aws.iam.Role(
         `${name}-role`,
         { assumeRolePolicy: JSON.stringify(gatewayAssumeRolePolicy), description: `SFTP gateways in ${args.region}`, tags: args.tags },
         { parent },
     );
-    new aws.iam.RolePolicy(
+    const policy = new aws.iam.RolePolicy(
         `${name}-policy`,
         {
             role: role.id,
@@ -317,7 +319,7 @@ function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.
         },
         { parent },
     );
-    return new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent });
+    return { profile: new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent }), policy };
 }
 
 function createGroup(
@@ -328,6 +330,7 @@ function createGroup(
     profile: aws.iam.InstanceProfile,
     targetGroupArn: pulumi.Output<string>,
     parent: pulumi.Resource,
+    dependsOn: pulumi.Resource[],
 ): aws.autoscaling.Group {
     const region = args.region;
     const userData = pulumi.output(args.hostKeySecretArn).apply((hostKeySecretArn) =>
@@ -371,10 +374,13 @@ function createGroup(
             targetGroupArns: [targetGroupArn],
             healthCheckType: "ELB",
             healthCheckGracePeriod: 300,
+            // A scale-up returns only once its instances are healthy behind the load balancer, so
+            // DNS never moves to capacity that is still booting (0: a drained group waits for nothing).
+            waitForElbCapacity: args.capacity.desired,
             // A new launch template version (new user data or AMI) rolls through the group.
             instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
             tags: Object.entries({ ...args.tags, Name: `${name}-gateway` }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
         },
-        { parent },
+        { parent, dependsOn },
     );
 }

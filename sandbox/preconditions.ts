@@ -1,3 +1,5 @@
+import { elbCapacityFailure } from "./capacity-wait";
+import { forwardedTargetGroups } from "./lb-actions";
 import { managedPrefixListById } from "./prefix-lists";
 import { canonicalType } from "./replacements";
 import { PropertyMap, reveal, stringProp } from "./values";
@@ -14,6 +16,8 @@ import { factString, ofType, WorldResource } from "./world";
 
 /** What a precondition sees of the operation. */
 export interface Operation {
+    /** Create or update (some waits differ). Defaults to create. */
+    readonly kind?: "create" | "update";
     readonly type: string;
     readonly urn: string;
     readonly region: string;
@@ -210,22 +214,6 @@ const listener: Rule = (op, world) => {
     return undefined;
 };
 
-/** The target group ARNs a listener's actions forward to (`targetGroupArn`, or `forward.targetGroups[].arn`). */
-export function forwardedTargetGroups(actions: unknown): string[] {
-    const list = reveal(actions);
-    if (!Array.isArray(list)) {
-        return [];
-    }
-    return list.flatMap((a) => {
-        const action = a as { type?: unknown; targetGroupArn?: unknown; forward?: { targetGroups?: { arn?: unknown }[] } };
-        if (action.type !== "forward") {
-            return [];
-        }
-        const arns = [action.targetGroupArn, ...(action.forward?.targetGroups ?? []).map((t) => t.arn)];
-        return arns.filter((x): x is string => typeof x === "string");
-    });
-}
-
 const rules: Readonly<Record<string, Rule>> = {
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": bucketReplication,
     "aws:route53/record:Record": aliasRecord,
@@ -233,6 +221,7 @@ const rules: Readonly<Record<string, Rule>> = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule("Ingress"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": securityGroupRule("Egress"),
     "aws:lb/listener:Listener": listener,
+    "aws:autoscaling/group:Group": (op, world) => elbCapacityFailure(op, world),
 };
 
 /** The types that have preconditions (for the README and tests). */

@@ -102,7 +102,7 @@ export class SandboxProvider implements provider.Provider {
         const region = this.regionOf(inputs);
         return this.recorded({ op: "create", type, urn, name, region, changedKeys: inputKeys(inputs) }, async () => {
             await this.gate(region, type);
-            this.requirePreconditions(type, urn, region, inputs);
+            this.requirePreconditions("create", type, urn, region, inputs);
             const { id, computed } = computeOutputs({ type, name, region, inputs });
             const outs = { ...computed, ...withoutDefaults(inputs) };
             this.world?.put({ urn, type, region, id, facts: factsOf(type, outs) });
@@ -130,7 +130,7 @@ export class SandboxProvider implements provider.Provider {
         const changed = this.lastDiffs.get(urn)?.diffs;
         return this.recorded({ op: "update", type, urn, name, id, region, changedKeys: changed }, async () => {
             await this.gate(region, type);
-            this.requirePreconditions(type, urn, region, news);
+            this.requirePreconditions("update", type, urn, region, news);
             const fresh = computeOutputs({ type, name, region, inputs: news }).computed;
             const outs = { ...updatedComputed(type, olds, fresh), ...withoutDefaults(news) };
             this.world?.put({ urn, type, region, id, facts: factsOf(type, outs) });
@@ -172,11 +172,11 @@ export class SandboxProvider implements provider.Provider {
     }
 
     /** Refuses, as AWS would at this call, an operation another resource's state forbids (preconditions.ts). */
-    private requirePreconditions(type: string, urn: string, region: string, inputs: PropertyMap): void {
+    private requirePreconditions(kind: "create" | "update", type: string, urn: string, region: string, inputs: PropertyMap): void {
         if (this.world === undefined) {
             return;
         }
-        const failure = preconditionFailure({ type, urn, region, inputs }, this.world.list());
+        const failure = preconditionFailure({ kind, type, urn, region, inputs }, this.world.list());
         if (failure !== undefined) {
             throw new Error(`sandbox: ${failure}`);
         }

@@ -1,5 +1,5 @@
 import { FaultSpec, noFaults } from "./faults";
-import { forwardedTargetGroups } from "./preconditions";
+import { forwardedTargetGroups } from "./lb-actions";
 import { healthCheckerRangesIpv4, managedPrefixListById } from "./prefix-lists";
 import { factNumber, factString, factStrings, ofType, WorldResource } from "./world";
 
@@ -162,6 +162,42 @@ function instanceGroups(world: readonly WorldResource[], asg: WorldResource): st
     ];
 }
 
+/**
+ * Why the load balancer (of security groups `lbGroups`) cannot count `asg`'s instances in service on
+ * the target `port`, or undefined when it can: the instances must admit the port from the load
+ * balancer's group, the load balancer's group must let it out, and there must be instances.
+ */
+export function whyNotInService(world: readonly WorldResource[], lbGroups: readonly string[], asg: WorldResource, port: number): string | undefined {
+    const groups = instanceGroups(world, asg);
+    const admitted = rulesOf(world, groups, "ingress").some(
+        (r) => ruleCoversPort(r, port) && (lbGroups.length === 0 ? r.cidrIpv4 !== undefined || r.prefixListId !== undefined : lbGroups.includes(r.referencedSecurityGroupId ?? "")),
+    );
+    const letOut = lbGroups.length === 0 || rulesOf(world, lbGroups, "egress").some(
+        (r) => ruleCoversPort(r, port) && (groups.includes(r.referencedSecurityGroupId ?? "") || r.cidrIpv4 !== undefined),
+    );
+    const name = factString(asg, "name") ?? asg.id;
+    if (!admitted) {
+        return `the instances of ${name} do not admit port ${port} from the load balancer's security group`;
+    }
+    if (!letOut) {
+        return `the load balancer's security group lets nothing out to ${name} on port ${port}`;
+    }
+    if ((factNumber(asg, "desiredCapacity") ?? 0) === 0) {
+        return `${name} has no instances (desired capacity 0)`;
+    }
+    return undefined;
+}
+
+/** The security groups of the load balancers whose listeners forward to target group `arn`. */
+export function loadBalancerGroupsOf(world: readonly WorldResource[], arn: string): string[][] {
+    const lbArns = ofType(world, "aws:lb/listener:Listener")
+        .filter((l) => forwardedTargetGroups(l.facts.defaultActions).includes(arn))
+        .map((l) => factString(l, "loadBalancerArn"));
+    return ofType(world, "aws:lb/loadBalancer:LoadBalancer")
+        .filter((lb) => lbArns.includes(lb.id))
+        .map((lb) => factStrings(lb, "securityGroups"));
+}
+
 /** The instances the load balancer can reach on each target group's port. */
 function targetsInService(world: readonly WorldResource[], lbGroups: readonly string[], targetGroupArns: readonly string[], reasons: string[]): number {
     let total = 0;
@@ -174,23 +210,11 @@ function targetsInService(world: readonly WorldResource[], lbGroups: readonly st
         }
         const asgs = ofType(world, "aws:autoscaling/group:Group").filter((g) => factStrings(g, "targetGroupArns").includes(arn));
         for (const asg of asgs) {
-            const desired = factNumber(asg, "desiredCapacity") ?? 0;
-            const groups = instanceGroups(world, asg);
-            const admitted = rulesOf(world, groups, "ingress").some(
-                (r) => ruleCoversPort(r, port) && (lbGroups.length === 0 ? r.cidrIpv4 !== undefined || r.prefixListId !== undefined : lbGroups.includes(r.referencedSecurityGroupId ?? "")),
-            );
-            const letOut = lbGroups.length === 0 || rulesOf(world, lbGroups, "egress").some(
-                (r) => ruleCoversPort(r, port) && (groups.includes(r.referencedSecurityGroupId ?? "") || r.cidrIpv4 !== undefined),
-            );
-            const name = factString(asg, "name") ?? asg.id;
-            if (!admitted) {
-                reasons.push(`the instances of ${name} do not admit port ${port} from the load balancer's security group`);
-            } else if (!letOut) {
-                reasons.push(`the load balancer's security group lets nothing out to ${name} on port ${port}`);
-            } else if (desired === 0) {
-                reasons.push(`${name} has no instances (desired capacity 0)`);
+            const why = whyNotInService(world, lbGroups, asg, port);
+            if (why !== undefined) {
+                reasons.push(why);
             } else {
-                total += desired;
+                total += factNumber(asg, "desiredCapacity") ?? 0;
             }
         }
         if (asgs.length === 0) {

@@ -475,7 +475,7 @@ describe("regional stack (mocks)", function () {
             expect(ofType(run, t.lb)).to.have.length(1);
         });
 
-        it("changing the mode changes only the group's min, desired and max — every other input of every resource is identical", () => {
+        it("changing the mode changes only the group's min, desired, max and the capacity it waits for — every other input of every resource is identical", () => {
             const baseline = runs.get("active") as Run;
             for (const mode of ["pilot-light", "drained"] as CapacityMode[]) {
                 const other = runs.get(mode) as Run;
@@ -484,7 +484,8 @@ describe("regional stack (mocks)", function () {
                     const before = { ...baseline.resources[i].inputs };
                     const after = { ...r.inputs };
                     if (r.type === t.asg) {
-                        for (const k of ["minSize", "desiredCapacity", "maxSize"]) {
+                        expect(r.inputs.waitForElbCapacity, `${mode}: waits for its desired capacity`).to.equal(r.inputs.desiredCapacity);
+                        for (const k of ["minSize", "desiredCapacity", "maxSize", "waitForElbCapacity"]) {
                             delete before[k];
                             delete after[k];
                         }
