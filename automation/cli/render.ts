@@ -4,6 +4,7 @@ import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
 import { escapeControl as esc } from "../driver/text";
 import { FenceResult, PlanResult, SetPostureResult, StatusResult, UnlockResult } from "../driver/types";
 import { VerifyResult } from "../driver/verify";
+import { renderRpoExposure } from "../aws/rpo-exposure";
 import { describeVerification } from "../driver/verify-gate";
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -20,6 +21,7 @@ export function renderStatus(s: StatusResult): string {
         `capacity:  primary ${s.capacity.primary ?? "?"}, secondary ${s.capacity.secondary ?? "?"}`,
         `fence:     primary ${s.fence.primary}, secondary ${s.fence.secondary}`,
         ...endpointHealthLines(s),
+        ...(s.rpoExposure !== undefined ? [`data:      ${esc(renderRpoExposure(s.rpoExposure))}`] : []),
         `lock:      ${s.lock !== undefined ? esc(`held by ${s.lock.identity} on ${s.lock.host} (pid ${s.lock.pid}, ${s.lock.operation}, since ${s.lock.since})`) : s.lockProblem !== undefined ? "NOT free" : "free"}${s.lockProblem !== undefined ? ` — ${esc(s.lockProblem)}` : ""}`,
     ];
     if (s.unfinished !== undefined) {

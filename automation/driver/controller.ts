@@ -31,6 +31,7 @@ import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStackStatus, summarizeEngineError } from "./stack-state";
 import { VerifyResult, canaryKeyConfigKey, verifyRegion } from "./verify";
+import { readRpoExposure, replicationRuleOf } from "./rpo";
 import {
     FailbackOptions,
     FailbackResult,
@@ -56,8 +57,7 @@ const stackKeys: readonly StackKey[] = ["primary", "secondary", "dns"];
 /** Default stack names by role. */
 export const defaultStackNames: Readonly<Record<StackKey, string>> = { primary: "primary", secondary: "secondary", dns: "dns" };
 
-/** The replication rule id the regional stacks use when they do not export one. */
-export const defaultReplicationRuleId = "to-peer-region";
+export { defaultReplicationRuleId } from "./rpo";
 
 interface Timeouts {
     readonly stepMs: number;
@@ -301,6 +301,8 @@ export class FailoverController {
         const lock = lockState.state === "held" ? lockState.holder : undefined;
         const unfinished = this.unfinishedRun(false);
         const weights = state.dns?.weights;
+        const serving = weights === undefined ? undefined : weights.secondary > weights.primary ? ("secondary" as const) : ("primary" as const);
+        const rpo = serving === undefined ? undefined : await readRpoExposure(this.ctx.replication, this.ctx.thresholds, stacks, serving);
         const endpointHealth =
             this.ctx.endpointHealth !== undefined
                 ? await readEndpointHealth(this.ctx.endpointHealth, { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs })
@@ -317,6 +319,7 @@ export class FailoverController {
             ...(lock !== undefined && this.isStale(lock) ? { lockProblem: `the holder (pid ${lock.pid} on ${lock.host}) is gone; the next switch clears the lock` } : {}),
             fence,
             ...(endpointHealth !== undefined ? { endpointHealth } : {}),
+            ...(rpo !== undefined ? { rpoExposure: rpo } : {}),
             ...(unfinished !== undefined
                 ? {
                       unfinished: {
@@ -407,15 +410,8 @@ export class FailoverController {
         const serving = weights !== undefined && weights.secondary > weights.primary ? "secondary" : "primary";
         let backlog: FailbackResult["backlog"];
         if (serving === "secondary" && !(opts.force ?? false)) {
-            const source = stacks.secondary.outputs;
-            const destination = stacks.primary.outputs;
-            const rule = {
-                region: String(source.region ?? ""),
-                sourceBucket: String(source.bucketName ?? ""),
-                destinationBucket: String(destination.bucketName ?? ""),
-                ruleId: typeof source.replicationRuleId === "string" ? source.replicationRuleId : defaultReplicationRuleId,
-            };
-            if (rule.region === "" || rule.sourceBucket === "" || rule.destinationBucket === "") {
+            const rule = replicationRuleOf(stacks, "secondary");
+            if (rule === undefined) {
                 throw new FailoverError("the regional stacks export no region/bucketName: cannot check the replication backlog");
             }
             let report;

@@ -10,6 +10,7 @@ import { ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { SftpEndpoint, VerifyResult } from "./verify";
 import { VerificationSummary } from "./verify-gate";
 import { CostEstimate } from "../pricing";
+import { RpoExposure } from "../aws/rpo-exposure";
 
 /** Options of `FailoverController.create`. */
 export interface FailoverControllerOptions {
@@ -173,6 +174,8 @@ export interface StatusResult {
     readonly fence: Readonly<Record<RegionName, FenceState>>;
     /** What each region's endpoint check reports, and whether Route 53 would fail open (with an `endpointHealth` source). */
     readonly endpointHealth?: { readonly regions: Readonly<Record<RegionName, EndpointHealth>>; readonly failsOpen: boolean };
+    /** The serving region's writes not yet replicated to the other (unknown, with why, when the metrics cannot be read). */
+    readonly rpoExposure?: RpoExposure;
     /** A switch that did not finish (the next run of the same posture resumes it). */
     readonly unfinished?: { readonly runId: string; readonly target: string; readonly firstUnfinishedStep?: string; readonly identity: string; readonly at: string };
 }
