@@ -5,6 +5,7 @@ import { checkFenceRegion, FenceCoordinates, fenceCoordinates } from "./dns-fenc
 import { RegionFence } from "./dns-fence";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, RegionHealth, validateHealthCheckTiming } from "./dns-region-health";
 import { DnsRoutingControls } from "./dns-routing-controls";
+import { aliasCacheSeconds, FenceEffect, fenceEffectSeconds } from "./fence-timing";
 
 /** Where one region serves: its load balancer's DNS name and port, and what the record points at. */
 export interface RegionEndpoint {
@@ -67,12 +68,7 @@ export function validateTtl(ttl: number, allowLongTtl: boolean, labels = { ttl: 
     return ttl;
 }
 
-/**
- * How long resolvers cache an alias record: alias records carry no TTL of their own, and Route 53
- * answers them with the TTL of the alias target, 60 s for an Elastic Load Balancing name (Route 53
- * Developer Guide, "Choosing between alias and non-alias records").
- */
-export const aliasCacheSeconds = 60;
+export { aliasCacheSeconds };
 
 /**
  * The modelled recovery time: Route 53 needs `interval × threshold` seconds of failed probes to
@@ -132,6 +128,8 @@ export class DnsFailover extends pulumi.ComponentResource {
     public readonly fence: pulumi.Output<FenceCoordinates>;
     /** interval × threshold + TTL, in seconds. */
     public readonly modelledRtoSeconds: number;
+    /** How long each kind of fence takes to move clients, in seconds (components/fence-timing.ts). */
+    public readonly fenceEffectSeconds: FenceEffect;
     /** The ARC routing controls, when enabled. */
     public readonly routingControls?: DnsRoutingControls;
 
@@ -202,6 +200,7 @@ export class DnsFailover extends pulumi.ComponentResource {
         this.healthCheckIds = healthCheckIds;
         this.fence = fenceRegion.apply((region) => ({ ...coordinates, region }));
         this.modelledRtoSeconds = modelledRtoSeconds(timing, ttl, kind);
+        this.fenceEffectSeconds = fenceEffectSeconds(timing, ttl, kind === "alias");
         this.registerOutputs({
             recordFqdn: this.recordFqdn,
             weights: this.weights,

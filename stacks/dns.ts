@@ -35,6 +35,7 @@ export async function dnsStack(): Promise<Record<string, unknown>> {
         healthCheckIds: dns.healthCheckIds,
         fence: dns.fence,
         modelledRtoSeconds: dns.modelledRtoSeconds,
+        fenceEffectSeconds: dns.fenceEffectSeconds,
         ...routingControlOutputs(dns, config),
     };
 }

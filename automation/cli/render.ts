@@ -5,11 +5,17 @@ import { escapeControl as esc } from "../driver/text";
 import { FenceResult, PlanResult, SetPostureResult, StatusResult, UnlockResult } from "../driver/types";
 import { VerifyResult } from "../driver/verify";
 import { renderRpoExposure } from "../aws/rpo-exposure";
+import { FenceEffect } from "../../components/fence-timing";
 import { describeVerification } from "../driver/verify-gate";
 
 function table(rows: readonly (readonly string[])[]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
     return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}
+
+/** Both fences' modelled effect time, the deployed one first. */
+function fenceEffectLine(e: FenceEffect): string {
+    return `a fence moves clients within ~${e.alarm} s; an S3-object fence would take ~${e.s3Object} s`;
 }
 
 /** `status` as text. */
@@ -19,7 +25,7 @@ export function renderStatus(s: StatusResult): string {
         `weights:   ${s.weights !== undefined ? `primary ${s.weights.primary} / secondary ${s.weights.secondary}` : "(unknown)"}`,
         `serving:   ${servingLine(s)}`,
         `capacity:  primary ${s.capacity.primary ?? "?"}, secondary ${s.capacity.secondary ?? "?"}`,
-        `fence:     primary ${s.fence.primary}, secondary ${s.fence.secondary}`,
+        `fence:     primary ${s.fence.primary}, secondary ${s.fence.secondary}${s.fenceEffectSeconds !== undefined ? ` (${fenceEffectLine(s.fenceEffectSeconds)})` : ""}`,
         ...endpointHealthLines(s),
         ...(s.rpoExposure !== undefined ? [`data:      ${esc(renderRpoExposure(s.rpoExposure))}`] : []),
         `lock:      ${s.lock !== undefined ? esc(`held by ${s.lock.identity} on ${s.lock.host} (pid ${s.lock.pid}, ${s.lock.operation}, since ${s.lock.since})`) : s.lockProblem !== undefined ? "NOT free" : "free"}${s.lockProblem !== undefined ? ` — ${esc(s.lockProblem)}` : ""}`,
@@ -57,6 +63,9 @@ export function renderPlan(p: PlanResult): string {
     }
     if (p.modelledRtoSeconds !== undefined) {
         lines.push(`modelled RTO of an unplanned failover: ${p.modelledRtoSeconds} s`);
+    }
+    if (p.fenceEffectSeconds !== undefined) {
+        lines.push(fenceEffectLine(p.fenceEffectSeconds));
     }
     const first = p.costs[0];
     if (first !== undefined) {

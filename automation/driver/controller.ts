@@ -32,6 +32,7 @@ import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresho
 import { deployedPosture, deployedStateOf, readStackStatus, summarizeEngineError } from "./stack-state";
 import { VerifyResult, canaryKeyConfigKey, verifyRegion } from "./verify";
 import { readRpoExposure, replicationRuleOf } from "./rpo";
+import { FenceEffect } from "../../components/fence-timing";
 import {
     FailbackOptions,
     FailbackResult,
@@ -320,6 +321,7 @@ export class FailoverController {
             fence,
             ...(endpointHealth !== undefined ? { endpointHealth } : {}),
             ...(rpo !== undefined ? { rpoExposure: rpo } : {}),
+            ...fenceEffectOf(stacks.dns),
             ...(unfinished !== undefined
                 ? {
                       unfinished: {
@@ -368,6 +370,7 @@ export class FailoverController {
             steps,
             previews,
             ...(typeof rto === "number" ? { modelledRtoSeconds: rto } : {}),
+            ...fenceEffectOf(stacks.dns),
             costs: estimateAllPostures(costAssumptions(stacks)),
         };
     }
@@ -857,6 +860,12 @@ function answerOf(weights: Weights, fence: Readonly<Record<RegionName, FenceStat
     }
     const answer = currentAnswer({ weights, fence, endpointHealthy });
     return { answered: answer.answered, rule: answer.rule };
+}
+
+/** The dns stack's modelled fence effect times, when it exports them. */
+function fenceEffectOf(dns: StackStatus): { fenceEffectSeconds?: FenceEffect } {
+    const e = dns.outputs.fenceEffectSeconds as Partial<FenceEffect> | undefined;
+    return e !== undefined && e !== null && typeof e.alarm === "number" && typeof e.s3Object === "number" ? { fenceEffectSeconds: { alarm: e.alarm, s3Object: e.s3Object } } : {};
 }
 
 function fenceCoordinatesOf(dns: StackStatus): FenceCoordinates | undefined {

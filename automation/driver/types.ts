@@ -11,6 +11,7 @@ import { SftpEndpoint, VerifyResult } from "./verify";
 import { VerificationSummary } from "./verify-gate";
 import { CostEstimate } from "../pricing";
 import { RpoExposure } from "../aws/rpo-exposure";
+import { FenceEffect } from "../../components/fence-timing";
 
 /** Options of `FailoverController.create`. */
 export interface FailoverControllerOptions {
@@ -176,6 +177,8 @@ export interface StatusResult {
     readonly endpointHealth?: { readonly regions: Readonly<Record<RegionName, EndpointHealth>>; readonly failsOpen: boolean };
     /** The serving region's writes not yet replicated to the other (unknown, with why, when the metrics cannot be read). */
     readonly rpoExposure?: RpoExposure;
+    /** How long each kind of fence takes to move clients under the deployed timings (the deployed one is the alarm fence). */
+    readonly fenceEffectSeconds?: FenceEffect;
     /** A switch that did not finish (the next run of the same posture resumes it). */
     readonly unfinished?: { readonly runId: string; readonly target: string; readonly firstUnfinishedStep?: string; readonly identity: string; readonly at: string };
 }
@@ -206,6 +209,8 @@ export interface PlanResult {
     readonly previews: readonly StackPreview[];
     /** Modelled RTO of an unplanned failover, from the dns stack (interval × threshold + TTL). */
     readonly modelledRtoSeconds?: number;
+    /** How long each kind of fence takes to move clients under the deployed timings (the deployed one is the alarm fence). */
+    readonly fenceEffectSeconds?: FenceEffect;
     /** Standby cost estimate of each posture (an estimate from a dated price table). */
     readonly costs: readonly CostEstimate[];
 }
