@@ -1,0 +1,70 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expect } from "chai";
+import * as YAML from "yaml";
+import { cli } from "../../automation/cli/main";
+
+// The CI example runs what the CLI accepts: every `npx sftp-failover` line of the workflow is parsed
+// by the CLI's own parser (strict: an unknown or misspelt flag fails), with sample inputs.
+
+const workflowFile = path.resolve(__dirname, "..", "..", "examples", "ci", "github-actions.yml");
+
+class Parsed extends Error {
+    constructor(readonly argv: Record<string, unknown>) {
+        super("parsed");
+    }
+}
+
+/** Splits a shell line into words: double-quoted strings stay whole (enough for this workflow). */
+function words(line: string): string[] {
+    return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}
+
+/** Parses without running the handler: a middleware (after validation) stops before it. */
+async function parse(args: string[]): Promise<Record<string, unknown>> {
+    try {
+        await cli(args)
+            .middleware((argv) => {
+                throw new Parsed(argv);
+            })
+            .parseAsync();
+    } catch (err) {
+        if (err instanceof Parsed) {
+            return err.argv;
+        }
+        throw err;
+    }
+    throw new Error(`${args.join(" ")}: no command ran`);
+}
+
+describe("the CI example workflow (examples/ci)", () => {
+    const workflow = YAML.parse(fs.readFileSync(workflowFile, "utf8")) as {
+        env: Record<string, string>;
+        jobs: Record<string, { steps: { run?: string; if?: string }[] }>;
+    };
+    const runs = Object.values(workflow.jobs).flatMap((j) => j.steps).filter((s) => s.run?.includes("npx sftp-failover"));
+    const samples: Record<string, Record<string, string>> = {
+        posture: { TARGET: "failover", REASON: "us-east-1 degraded", ACTOR: "alice" },
+        fence: { ACTION: "fence", TARGET: "primary", REASON: "us-east-1 down", ACTOR: "alice" },
+    };
+
+    it("has a switch step and a fence step", () => {
+        expect(runs.map((s) => s.if)).to.deep.equal(["inputs.action == 'posture'", "inputs.action == 'fence' || inputs.action == 'unfence'"]);
+    });
+
+    it("keeps its state outside both serving regions, on the S3 backend", () => {
+        expect(workflow.env.BACKEND).to.match(/^s3:\/\/[a-z0-9.-]+\/.*\?region=us-east-2$/);
+    });
+
+    runs.forEach((step, i) => {
+        it(`step ${i + 1}'s command line is accepted by the CLI's strict parser`, async () => {
+            const sample = samples[i === 0 ? "posture" : "fence"];
+            const line = step.run!.trim().replace(/\$([A-Z_]+)/g, (_, name: string) => sample[name] ?? workflow.env[name] ?? `<${name}>`);
+            const args = words(line).slice(2);
+            expect(line, "every variable has a value").to.not.include("<");
+            const argv = await parse(args);
+            expect(argv.yes).to.equal(true);
+            expect(argv.identity).to.equal("ci:alice");
+        });
+    });
+});
