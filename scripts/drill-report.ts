@@ -46,6 +46,31 @@ export interface HealthSnapshot {
     readonly dnsAnswer?: Pick<Route53Answer, "rule" | "answered" | "shares">;
 }
 
+/** The unplanned outage's figures. */
+export interface OutageFigures {
+    readonly before?: string;
+    readonly after?: string;
+    readonly measuredRtoMs?: number;
+    readonly dnsMovedMs?: number;
+    /** interval × threshold of the lab's checker (TTL 0), in ms. */
+    readonly labModelMs: number;
+    /** The configured timings' model (the dns stack's modelledRtoSeconds), in s. */
+    readonly configuredModelSeconds: number;
+    readonly clientWarnings: string;
+}
+
+/** One SFTP probe. */
+export interface ProbeRecord {
+    readonly step: number;
+    readonly region: string;
+    readonly ok: boolean;
+    /** "SFTP (OpenSSH sshd on 127.0.0.1:<port>)". */
+    readonly against: string;
+    readonly stage?: string;
+    readonly hostKeyFingerprint?: string;
+    readonly message?: string;
+}
+
 /** The whole report (report.json). */
 export interface DrillReport {
     readonly schema: typeof drillReportSchema;
@@ -60,6 +85,12 @@ export interface DrillReport {
     /** Modelled RTO of an unplanned failover from the dns stack (interval × threshold + TTL), in s. */
     readonly modelledRtoSeconds?: number;
     readonly endpointHealth: readonly HealthSnapshot[];
+    /** The unplanned outage on real servers: RTO measured beside the lab's model and the configured one. */
+    readonly outage?: OutageFigures;
+    /** Every SFTP probe the drill made (verify and the gate before DNS), with its protocol and server. */
+    readonly probes: readonly ProbeRecord[];
+    /** The RPO exposure status reported at the end (unknown in the sandbox: no replication metrics). */
+    readonly rpoExposure?: string;
     /** Host key fingerprints each region presented (from its stack outputs), and whether they agree. */
     readonly fingerprints: { readonly primary: unknown; readonly secondary: unknown; readonly same: boolean; readonly source: string };
     readonly emulated: readonly string[];
@@ -71,11 +102,14 @@ export const sandboxEnvironment = {
     emulated: [
         "AWS resources: the sandbox provider (sandbox/provider.ts) records them; nothing reaches AWS",
         "the fence: a file (.failover/sandbox-fence.json) instead of CloudWatch PutMetricData and its alarm",
-        "Route 53 endpoint checks: the sandbox's reachability model (sandbox/reachability.ts), not probes",
+        "Route 53 endpoint checks: the sandbox's reachability model (sandbox/reachability.ts) for status; the lab's own checker for the outage",
+        "the load balancers' addresses: both regions listen on 127.0.0.1, so DNS answers documentation addresses (192.0.2.0/24) that the lab maps to each region's port",
         "the region outage: the sandbox fault file makes us-east-1's operations fail",
         "replication metrics: the sandbox's fixed readings instead of CloudWatch's AWS/S3 metrics",
     ],
     real: [
+        "each region's SFTP service: an OpenSSH sshd on 127.0.0.1 with the stacks' host keys, probed over SFTP by the canary (verify, the gate before DNS)",
+        "the unplanned outage: Knot DNS serving the answer set of the lab's health checker (TCP checks at interval × threshold), and an OpenSSH sftp client with StrictHostKeyChecking=yes",
         "the Pulumi engine (built locally) driven through the Automation API",
         "the failover controller: planner, journal, lock, fencing order and audit log",
         "the stack programs and components, with their validation",
@@ -88,7 +122,10 @@ export class DrillRecorder {
     private readonly steps: DrillStep[] = [];
     private current?: { index: number; title: string; started: Date; switches: MeasuredSwitch[]; notes: string[]; refused: boolean };
     private readonly health: HealthSnapshot[] = [];
+    private readonly probes: ProbeRecord[] = [];
     modelledRtoSeconds?: number;
+    outage?: OutageFigures;
+    rpoExposure?: string;
     fingerprints: DrillReport["fingerprints"] = { primary: undefined, secondary: undefined, same: false, source: "not read" };
 
     constructor(private readonly now: () => Date = () => new Date()) {
@@ -145,6 +182,11 @@ export class DrillRecorder {
         this.current = undefined;
     }
 
+    /** An SFTP probe made in the current step. */
+    probe(p: Omit<ProbeRecord, "step">): void {
+        this.probes.push({ step: this.current?.index ?? 0, ...p });
+    }
+
     /** The report; ends the current step first. */
     finish(error?: string): DrillReport {
         this.end(error !== undefined);
@@ -154,6 +196,9 @@ export class DrillRecorder {
             steps: this.steps,
             endpointHealth: this.health,
             fingerprints: this.fingerprints,
+            probes: this.probes,
+            ...(this.outage === undefined ? {} : { outage: this.outage }),
+            ...(this.rpoExposure === undefined ? {} : { rpoExposure: this.rpoExposure }),
             ...(this.modelledRtoSeconds === undefined ? {} : { modelledRtoSeconds: this.modelledRtoSeconds }),
             ...(error === undefined ? {} : { error }),
         });
@@ -200,6 +245,9 @@ export function buildDrillReport(input: {
     readonly steps: readonly DrillStep[];
     readonly endpointHealth: readonly HealthSnapshot[];
     readonly fingerprints: DrillReport["fingerprints"];
+    readonly probes?: readonly ProbeRecord[];
+    readonly outage?: OutageFigures;
+    readonly rpoExposure?: string;
     readonly modelledRtoSeconds?: number;
     readonly error?: string;
 }): DrillReport {
@@ -215,6 +263,9 @@ export function buildDrillReport(input: {
         ...(planned === undefined ? {} : { measuredSwitchMs: planned.durationMs }),
         ...(input.modelledRtoSeconds === undefined ? {} : { modelledRtoSeconds: input.modelledRtoSeconds }),
         endpointHealth: input.endpointHealth,
+        ...(input.outage === undefined ? {} : { outage: input.outage }),
+        probes: input.probes ?? [],
+        ...(input.rpoExposure === undefined ? {} : { rpoExposure: input.rpoExposure }),
         fingerprints: input.fingerprints,
         emulated: sandboxEnvironment.emulated,
         real: sandboxEnvironment.real,
@@ -273,6 +324,8 @@ export function renderDrillMarkdown(report: DrillReport): string {
         "",
         `- Measured planned switch (active-passive → failover): ${ms(report.measuredSwitchMs)}`,
         `- Modelled RTO of an unplanned failover (health check interval × threshold + TTL): ${report.modelledRtoSeconds ?? "?"} s`,
+        `- Unplanned outage on real servers: ${report.outage === undefined ? "not run" : `a client through the service name landed on ${report.outage.before ?? "nothing"}, then on ${report.outage.after ?? "nothing"}${report.outage.clientWarnings === "" ? " with no host-key warning" : ` (client said: ${report.outage.clientWarnings})`}; RTO measured ${ms(report.outage.measuredRtoMs)} against ${ms(report.outage.labModelMs)} modelled at lab scale (DNS moved after ${ms(report.outage.dnsMovedMs)}); the configured timings model ${report.outage.configuredModelSeconds} s`}`,
+        `- RPO exposure: ${report.rpoExposure ?? "not read"}`,
         `- Host keys the same in both regions: ${report.fingerprints.same} (${report.fingerprints.source})`,
         "",
         "## Steps",
@@ -294,6 +347,12 @@ export function renderDrillMarkdown(report: DrillReport): string {
             const answer = h.dnsAnswer === undefined ? "unknown" : `${h.dnsAnswer.answered.join(" + ")} (${h.dnsAnswer.rule})`;
             return `| ${h.step} | ${h.posture ?? "?"} | ${region("primary")} | ${region("secondary")} | ${h.failsOpen} | ${answer} |`;
         }),
+        "",
+        "## SFTP probes",
+        "",
+        "| Step | Region | Result | Against | Host key |",
+        "|------|--------|--------|---------|----------|",
+        ...(report.probes ?? []).map((p) => `| ${p.step} | ${p.region} | ${p.ok ? "ok" : `failed at ${p.stage ?? "?"}`} | ${p.against} | ${p.hostKeyFingerprint ?? "-"} |`),
         "",
         "## Host key fingerprints per region",
         "",

@@ -20,6 +20,7 @@ import { loadHostKeys } from "../components/host-keys";
 import { canaryKeyConfigKey } from "../automation/driver/verify";
 import { Weights } from "../automation/posture";
 import { unplannedOutage } from "./drill-outage";
+import { renderRpoExposure } from "../automation/aws/rpo-exposure";
 import { answerFromStatus, DrillRecorder, validateDrillReport, writeDrillReport } from "./drill-report";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -47,6 +48,9 @@ function report(title: string, result: SetPostureResult): void {
         say(`    - ${step.status.padEnd(7)} ${step.description} (${seconds(step.durationMs)}${changes ? `; ${changes}` : ""})${step.error ? ` — ${step.error.split("\n")[0]}` : ""}`);
     }
     if (result.fenced.length > 0) say(`    fenced: ${result.fenced.join(", ")}`);
+    for (const probe of result.verification?.results ?? []) {
+        recordProbe(probe);
+    }
     if (result.verification !== undefined && result.verification.outcome !== "none") {
         const line = describeVerification(result.verification);
         say(`    gate before DNS: ${line}`);
@@ -77,7 +81,19 @@ function sayEndpointChecks(status: StatusResult): void {
     }
 }
 
+function recordProbe(result: VerifyResult): void {
+    rec.probe({
+        region: result.region,
+        ok: result.ok,
+        against: `SFTP (OpenSSH sshd on ${result.endpoint ?? "?"})`,
+        ...(result.stage !== undefined ? { stage: result.stage } : {}),
+        ...(result.hostKeyFingerprint !== undefined ? { hostKeyFingerprint: result.hostKeyFingerprint } : {}),
+        ...(result.message !== undefined ? { message: result.message } : {}),
+    });
+}
+
 function sayVerify(result: VerifyResult): void {
+    recordProbe(result);
     const line = result.ok ? `verified ${result.region} at ${result.endpoint}: host key ${result.hostKeyFingerprint}, canary put/get/list/delete ok` : `${result.region} NOT verified: ${result.message}`;
     say(`  ${line}`);
     rec.note(line);
@@ -113,6 +129,15 @@ async function outage(primaryStack: Stack, dns: Record<string, unknown>, control
     say(`  RTO measured ${s(result.measuredRtoMs)} against ${s(result.labModelMs)} modelled at lab scale (interval × threshold, TTL 0)${ratio !== undefined ? `, ratio ${ratio.toFixed(2)}` : ""}`);
     say(`  the configured timings model ${modelled} s${ratio !== undefined ? `; at the lab's ratio that is about ${(modelled * ratio).toFixed(0)} s` : ""}`);
     say(`  by hand, while a lab runs: ${result.byHand}`);
+    rec.outage = {
+        ...(result.before !== undefined ? { before: result.before } : {}),
+        ...(result.after !== undefined ? { after: result.after } : {}),
+        ...(result.measuredRtoMs !== undefined ? { measuredRtoMs: result.measuredRtoMs } : {}),
+        ...(result.dnsMovedMs !== undefined ? { dnsMovedMs: result.dnsMovedMs } : {}),
+        labModelMs: result.labModelMs,
+        configuredModelSeconds: modelled,
+        clientWarnings: result.clientWarnings,
+    };
     rec.note(`outage: before ${result.before ?? "none"}, after ${result.after ?? "none"}, warnings "${result.clientWarnings}", RTO measured ${result.measuredRtoMs ?? "never"} ms, lab model ${result.labModelMs} ms, DNS moved ${result.dnsMovedMs ?? "never"} ms, configured model ${modelled} s`);
     if (result.after !== "secondary" || result.clientWarnings !== "") {
         throw new Error(`the unplanned outage did not move the client cleanly: landed on ${result.after ?? "nothing"} (${result.clientWarnings})`);
@@ -228,6 +253,12 @@ async function main(): Promise<void> {
 
     heading(11, "Unplanned outage: the primary's SFTP server dies; health checks move clients with no API call");
     await outage(stacks.primary, await outputsOf(stacks.dns), controller);
+
+    const finalStatus = await controller.status();
+    if (finalStatus.rpoExposure !== undefined) {
+        rec.rpoExposure = renderRpoExposure(finalStatus.rpoExposure);
+        say(`  ${rec.rpoExposure}`);
+    }
 
     rec.begin(12, "Audit log");
     const history = await controller.history();

@@ -89,5 +89,17 @@ describe("the sandbox drill writes a complete report", function () {
         expect(json.steps[10].outcome).to.not.equal("failed");
         expect(note).to.match(/^outage: before primary, after secondary, warnings "", RTO measured \d+ ms, lab model 750 ms, DNS moved \d+ ms, configured model \d+ s$/);
         expect(run.stdout).to.match(/landed on secondary with no warning/);
+        expect(json.outage).to.include({ before: "primary", after: "secondary", clientWarnings: "", labModelMs: 750 });
+        expect(json.outage.measuredRtoMs).to.be.at.least(json.outage.dnsMovedMs);
+    });
+
+    it("lists every SFTP probe with the server it ran against: the refused gate's, and the ones that passed", function () {
+        const [folder] = fs.readdirSync(path.join(temp, "reports"));
+        const json = JSON.parse(fs.readFileSync(path.join(temp, "reports", folder, "report.json"), "utf8"));
+        const probes = json.probes as { step: number; region: string; ok: boolean; stage?: string; against: string }[];
+        expect(probes.find((p) => p.step === 3)).to.deep.include({ region: "secondary", ok: false, stage: "connect" });
+        expect(probes.filter((p) => p.ok).map((p) => p.region)).to.include.members(["primary", "secondary"]);
+        expect(probes.every((p) => /^SFTP \(OpenSSH sshd on 127\.0\.0\.1:\d+\)$/.test(p.against))).to.equal(true);
+        expect(json.rpoExposure).to.match(/^RPO exposure .* unknown \(cannot read the replication metrics/);
     });
 });
