@@ -74,8 +74,19 @@ export class LabHealthChecker {
     /** Publishes the answer for the current state, then checks every interval until stopped or bounded. */
     async start(): Promise<void> {
         await this.publish();
+        let busy = false;
         this.timer = setInterval(() => {
-            this.running = this.running.then(() => this.round()).catch(() => undefined);
+            // A round that outlasts the interval is not queued behind: the next tick is skipped, as a
+            // checker that is late does not probe twice.
+            if (busy) {
+                return;
+            }
+            busy = true;
+            this.running = this.round()
+                .catch(() => undefined)
+                .finally(() => {
+                    busy = false;
+                });
         }, this.opts.intervalMs);
     }
 

@@ -18,7 +18,9 @@ import { createLab } from "../sandbox/lab";
 import { LabServers, startLabServers } from "../sandbox/lab-servers";
 import { loadHostKeys } from "../components/host-keys";
 import { canaryKeyConfigKey } from "../automation/driver/verify";
-import { Weights } from "../automation/posture";
+import { RegionName, Weights } from "../automation/posture";
+import { RegionFenceClient } from "../automation/driver/fence-client";
+import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { unplannedOutage } from "./drill-outage";
 import { renderRpoExposure } from "../automation/aws/rpo-exposure";
 import { answerFromStatus, DrillRecorder, validateDrillReport, writeDrillReport } from "./drill-report";
@@ -102,7 +104,7 @@ function sayVerify(result: VerifyResult): void {
 let servers: LabServers | undefined;
 
 /** Step 11: a real client, a real DNS server and the lab's health checker (scripts/drill-outage.ts). */
-async function outage(primaryStack: Stack, dns: Record<string, unknown>, controller: FailoverController): Promise<void> {
+async function outage(primaryStack: Stack, dns: Record<string, unknown>, fenceClient: RegionFenceClient): Promise<void> {
     const config = await primaryStack.getAllConfig();
     const hostKeys = loadHostKeys(JSON.parse(config["sftp-failover:hostKeys"].value));
     const intervalMs = 250;
@@ -111,9 +113,12 @@ async function outage(primaryStack: Stack, dns: Record<string, unknown>, control
         servers: servers!,
         fqdn: String(dns.recordFqdn),
         weights: dns.weights as Weights,
+        // The fence as the checker's calculated check sees it: the sandbox's fence datapoints, read
+        // each round from the file (a status through the engine would take seconds per round).
         fenced: async () => {
-            const fence = (await controller.status()).fence;
-            return { primary: fence.primary === "fenced", secondary: fence.secondary === "fenced" };
+            const coordinates = dns.fence as FenceCoordinates;
+            const state = async (r: RegionName) => (await fenceClient.state!(r, coordinates)) === "fenced";
+            return { primary: await state("primary"), secondary: await state("secondary") };
         },
         hostPublicKeys: Object.values(hostKeys.publicKeys),
         clientKey: config[canaryKeyConfigKey].value,
@@ -171,12 +176,13 @@ async function main(): Promise<void> {
         say(`  ${region} serves SFTP at ${e.host}:${e.port} (try: sftp -P ${e.port} -i <canary key> ${e.login}@${e.host})`);
     }
 
+    const fenceClient = sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json"));
     const controller = await FailoverController.create({
         engine: lab.env,
         projectDir: lab.dir,
         journalDir: path.join(lab.dir, ".failover"),
         identity: "drill",
-        fence: sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json")),
+        fence: fenceClient,
         replicationMetrics: sandboxReplicationMetrics,
         endpointHealth: lab.endpointHealth,
         endpoints: servers.endpoints,
@@ -252,7 +258,7 @@ async function main(): Promise<void> {
     await controller.unfence("primary", { reason: "drill: end of exercise" });
 
     heading(11, "Unplanned outage: the primary's SFTP server dies; health checks move clients with no API call");
-    await outage(stacks.primary, await outputsOf(stacks.dns), controller);
+    await outage(stacks.primary, await outputsOf(stacks.dns), fenceClient);
 
     const finalStatus = await controller.status();
     if (finalStatus.rpoExposure !== undefined) {
