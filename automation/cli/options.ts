@@ -43,7 +43,7 @@ export function withGlobalOptions<T>(y: Argv<T>) {
         .option("secondary-stack", { type: "string", default: "secondary", group: globalGroup, describe: "Name of the secondary regional stack" })
         .option("dns-stack", { type: "string", default: "dns", group: globalGroup, describe: "Name of the dns stack" })
         .option("journal-dir", { type: "string", group: globalGroup, describe: "Folder of the journal, lock and audit log (default: <stack-dir>/.failover)" })
-        .option("coordination", { type: "string", nargs: 1, group: globalGroup, describe: "Where the lock, journal and audit log are shared: s3://bucket/prefix?region=…&endpoint=… or a folder (default: $SFTP_FAILOVER_COORDINATION, else --journal-dir, else .failover/ beside the state when --backend is s3://, else <stack-dir>/.failover)" })
+        .option("coordination", { type: "string", nargs: 1, group: globalGroup, describe: "Where the lock, journal and audit log are shared: s3://bucket/prefix?region=…&endpoint=… or a folder (default: --journal-dir, else $SFTP_FAILOVER_COORDINATION, else .failover/ beside the state when --backend is s3://, else <stack-dir>/.failover)" })
         .option("lease", { type: "number", group: globalGroup, describe: "Seconds the switch lock's lease lasts unless renewed; a lock whose lease ended is stale on any machine (default: 60)" })
         .option("cloudwatch-endpoint", { type: "string", group: globalGroup, describe: "CloudWatch endpoint for the fence and replication metrics (e.g. a moto server); with --sandbox and none, the fence is recorded in <journal-dir>/sandbox-fence.json" });
 }

@@ -30,7 +30,7 @@ export interface FailoverControllerOptions {
     readonly journalDir?: string;
     /**
      * Where the lock, journal and audit log live, shared by every operator: `s3://bucket/prefix?region=…&endpoint=…`,
-     * a folder, or a store object. Defaults to `$SFTP_FAILOVER_COORDINATION`, else `journalDir` when given,
+     * a folder, or a store object. Defaults to `journalDir` when given, else `$SFTP_FAILOVER_COORDINATION`,
      * else `.failover/` beside the state when the backend is s3://, else `<projectDir>/.failover`.
      */
     readonly coordination?: string | CoordinationStore;

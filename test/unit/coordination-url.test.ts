@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { BadInputError } from "../../automation/driver/errors";
 import { defaultCoordination, parseCoordinationUrl } from "../../automation/driver/coordination/url";
+import { coordinationEnvVar, openCoordination } from "../../automation/driver/coordination/from-options";
 
 describe("coordination store URLs", () => {
     it("an s3:// URL names bucket, prefix, region and a path-style endpoint", () => {
@@ -45,5 +46,32 @@ describe("coordination store URLs", () => {
     it("defaults to the local folder with a file backend", () => {
         expect(defaultCoordination("file:///project/.pulumi-state", "/project/.failover")).to.deep.equal({ kind: "local", dir: "/project/.failover" });
         expect(defaultCoordination(undefined, "/project/.failover")).to.deep.equal({ kind: "local", dir: "/project/.failover" });
+    });
+});
+
+describe("openCoordination: which store the options select", () => {
+    const saved = process.env[coordinationEnvVar];
+    afterEach(() => {
+        if (saved === undefined) {
+            delete process.env[coordinationEnvVar];
+        } else {
+            process.env[coordinationEnvVar] = saved;
+        }
+    });
+
+    it("an option beats an explicit journal folder, which beats the environment, which beats the backend's bucket", () => {
+        process.env[coordinationEnvVar] = "s3://from-env/ops";
+        const backendUrl = "s3://state-bucket?region=us-east-1";
+        expect(openCoordination({ coordination: "s3://given/ops", journalDir: "/j", backendUrl }).location).to.equal("s3://given/ops/");
+        expect(openCoordination({ journalDir: "/j", backendUrl }).location).to.equal("/j");
+        expect(openCoordination({ backendUrl }).location).to.equal("s3://from-env/ops/");
+        delete process.env[coordinationEnvVar];
+        expect(openCoordination({ backendUrl }).location).to.equal("s3://state-bucket/.failover/");
+        expect(openCoordination({ backendUrl: "file:///p/.pulumi-state", projectDir: "/p" }).location).to.equal("/p/.failover");
+    });
+
+    it("names the environment variable when its value is refused", () => {
+        process.env[coordinationEnvVar] = "ftp://nope";
+        expect(() => openCoordination({ projectDir: "/p" })).to.throw(BadInputError, `${coordinationEnvVar} "ftp://nope" is neither s3://bucket/prefix nor a folder`);
     });
 });

@@ -19,22 +19,23 @@ export interface CoordinationOptions {
 }
 
 /**
- * In order: the `coordination` option (a store, or its URL); `$SFTP_FAILOVER_COORDINATION`; an
- * explicit `journalDir` (local files); with an `s3://` backend, `.failover/` beside the state;
- * else `<projectDir>/.failover`. Opening changes nothing: a store is created on first write.
+ * In order: the `coordination` option (a store, or its URL); an explicit `journalDir` (local
+ * files); `$SFTP_FAILOVER_COORDINATION`; with an `s3://` backend, `.failover/` beside the state;
+ * else `<projectDir>/.failover`. An option given for this run beats the environment, which beats
+ * a default. Opening changes nothing: a store is created on first write.
  *
  * @throws BadInputError for a URL that names no store, or no project folder to default to.
  */
 export function openCoordination(options: CoordinationOptions): CoordinationStore {
-    const given = options.coordination ?? nonEmpty(process.env[coordinationEnvVar]);
-    if (given !== undefined && typeof given !== "string") {
-        return given;
-    }
-    if (given !== undefined) {
-        return openCoordinationStore(parseCoordinationUrl(given, options.coordination !== undefined ? "coordination" : coordinationEnvVar));
+    if (options.coordination !== undefined) {
+        return typeof options.coordination === "string" ? openCoordinationStore(parseCoordinationUrl(options.coordination)) : options.coordination;
     }
     if (options.journalDir !== undefined) {
         return openCoordinationStore({ kind: "local", dir: path.resolve(options.journalDir) });
+    }
+    const fromEnv = nonEmpty(process.env[coordinationEnvVar]);
+    if (fromEnv !== undefined) {
+        return openCoordinationStore(parseCoordinationUrl(fromEnv, coordinationEnvVar));
     }
     if (options.backendUrl?.startsWith("s3://") === true) {
         return openCoordinationStore(defaultCoordination(options.backendUrl, ""));
