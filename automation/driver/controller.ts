@@ -31,6 +31,8 @@ import { breakLock, defaultLeaseMs, isStale, leaseExpired } from "./coordination
 import { AuditEvent, describeBrokenLock, RunLog } from "./coordination/run-log";
 import { withSwitchLock } from "./coordination/switch-lock";
 import { decideResume } from "./resume";
+import { recordLivePosture } from "./coordination/live-posture";
+import { asPostureDriver } from "../posture-record";
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
@@ -251,7 +253,7 @@ export class FailoverController {
      * @throws everything `bootstrap` throws.
      */
     static bootstrap(options: BootstrapOptions = {}): Promise<BootstrapResult> {
-        return bootstrap(options);
+        return asPostureDriver(() => bootstrap(options));
     }
 
     /**
@@ -344,10 +346,10 @@ export class FailoverController {
         if (opts.preview ?? true) {
             for (const step of pendingSteps(steps)) {
                 previews.push(
-                    await previewStep(this.ctx.env, this.ctx.names[step.stack], step, {
+                    await asPostureDriver(() => previewStep(this.ctx.env, this.ctx.names[step.stack], step, {
                         signal: opts.signal,
                         onEvent: (e) => opts.onEvent?.(step.stack, e),
-                    }),
+                    })),
                 );
             }
         }
@@ -633,6 +635,7 @@ export class FailoverController {
             }
             if (pendingSteps(steps).length === 0 && resumes === undefined) {
                 const results = steps.map((s) => ({ id: s.id, stack: s.stack, description: s.description, status: "skipped" as const, durationMs: 0 }));
+                await recordLivePosture(log, { target, activeActiveWeights: opts.activeActiveWeights, runId, reason, onlyIfChanged: true });
                 return { runId, status: "unchanged", ...(from !== undefined ? { from } : {}), to: target, steps: results, remaining: [], fenced: [], durationMs: Date.now() - started };
             }
             const run = new SwitchRun(
@@ -661,7 +664,11 @@ export class FailoverController {
                 },
                 { ...opts, signal, stepTimeoutMs },
             );
-            return run.execute();
+            // The driver changes the posture: its own program runs skip the comparison with the
+            // record, which it then updates (also when degraded: the config now says the target).
+            const result = await asPostureDriver(() => run.execute());
+            await recordLivePosture(log, { target, activeActiveWeights: opts.activeActiveWeights, runId, reason, onlyIfChanged: false });
+            return result;
         });
     }
 

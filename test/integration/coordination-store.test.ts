@@ -161,6 +161,14 @@ const contract = (name: string, setUp: () => Promise<Fixture>, tearDown: () => P
             expect((await f.reopen().readAudit()).map((e) => e.runId)).to.deep.equal(["run-a", "run-b"]);
         });
 
+        it("keeps the posture record: none at first, then what the last writer recorded, for every reader", async () => {
+            expect(await f.store.readPosture()).to.equal(undefined);
+            const record = { posture: "failover" as const, weights: { primary: 0, secondary: 100 }, capacity: { primary: "drained" as const, secondary: "active" as const }, identity: "bob", host: "laptop-b", at: new Date().toISOString(), runId: "run-b" };
+            await f.store.writePosture({ ...record, posture: "active-active", runId: "run-a" });
+            await f.reopen().writePosture(record);
+            expect(await f.reopen().readPosture()).to.deep.equal(record);
+        });
+
         it("names the journal's unfinished run, and no longer once its audit entry exists", async () => {
             const log = new RunLog(f.store, "alice");
             await log.append(begin("run-a", new Date().toISOString()));

@@ -15,6 +15,7 @@ import { JournalRecord } from "../journal";
 import { appendJsonLine, fsyncDir, readJsonLines } from "../jsonl";
 import { processAlive } from "../lock";
 import { checkDriverFiles } from "../preflight";
+import { PostureRecord } from "../../posture-record";
 import { CoordinationStore, StoredLock } from "./store";
 
 /** The files of a local store. */
@@ -22,11 +23,12 @@ export interface LocalStoreFiles {
     readonly journal: string;
     readonly audit: string;
     readonly lock: string;
+    readonly posture: string;
 }
 
 /** The file names inside a local store's folder (unchanged since the driver's first release). */
 export function localStoreFiles(dir: string): LocalStoreFiles {
-    return { journal: path.join(dir, "journal.jsonl"), audit: path.join(dir, "audit.jsonl"), lock: path.join(dir, "failover.lock") };
+    return { journal: path.join(dir, "journal.jsonl"), audit: path.join(dir, "audit.jsonl"), lock: path.join(dir, "failover.lock"), posture: path.join(dir, "posture.json") };
 }
 
 function readText(file: string): string | undefined {
@@ -50,6 +52,19 @@ export function parseLock(text: string, token: string): StoredLock {
         return { state: "corrupt", problem: "does not name a holder", token };
     } catch {
         return { state: "corrupt", problem: "is not valid JSON", token };
+    }
+}
+
+/** A posture record from its text; undefined for none, or for text that is not one. */
+export function parsePostureRecord(text: string | undefined): PostureRecord | undefined {
+    if (text === undefined) {
+        return undefined;
+    }
+    try {
+        const r = JSON.parse(text) as Partial<PostureRecord>;
+        return typeof r.posture === "string" && r.weights !== undefined && r.capacity !== undefined ? (r as PostureRecord) : undefined;
+    } catch {
+        return undefined;
     }
 }
 
@@ -155,6 +170,16 @@ export class LocalCoordinationStore implements CoordinationStore {
             const key = JSON.stringify(e);
             return seen.has(key) ? false : (seen.add(key), true);
         });
+    }
+
+    async readPosture(): Promise<PostureRecord | undefined> {
+        return parsePostureRecord(readText(this.files.posture));
+    }
+
+    async writePosture(record: PostureRecord): Promise<void> {
+        makeFolder(this.dir);
+        fs.renameSync(writeTemp(this.files.posture, JSON.stringify(record, null, 2) + "\n"), this.files.posture);
+        fsyncDir(this.dir);
     }
 
     async checkWritable(): Promise<void> {

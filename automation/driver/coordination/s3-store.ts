@@ -19,7 +19,8 @@ import {
 import { AuditEntry } from "../audit";
 import { BadInputError, LockHolder } from "../errors";
 import { JournalRecord } from "../journal";
-import { parseLock } from "./local-store";
+import { parseLock, parsePostureRecord } from "./local-store";
+import { PostureRecord } from "../../posture-record";
 import { CoordinationStore, StoredLock } from "./store";
 import { S3Location } from "./url";
 
@@ -158,6 +159,14 @@ export class S3CoordinationStore implements CoordinationStore {
 
     async readAudit(): Promise<AuditEntry[]> {
         return this.readAll<AuditEntry>("audit/");
+    }
+
+    async readPosture(): Promise<PostureRecord | undefined> {
+        return parsePostureRecord(await this.getText(`${this.where.prefix}posture.json`));
+    }
+
+    async writePosture(record: PostureRecord): Promise<void> {
+        await this.put(`${this.where.prefix}posture.json`, JSON.stringify(record, null, 2) + "\n", {});
     }
 
     async checkWritable(): Promise<void> {

@@ -5,6 +5,7 @@
 import { AuditEntry } from "../audit";
 import { LockHolder } from "../errors";
 import { JournalRecord } from "../journal";
+import { PostureRecord } from "../../posture-record";
 
 /**
  * What the lock holds, with the token that names this exact version of it: a conditional replace
@@ -41,6 +42,10 @@ export interface CoordinationStore {
     appendAudit(entry: AuditEntry): Promise<void>;
     /** Every readable audit entry, oldest first, each once; corrupt entries are skipped. */
     readAudit(): Promise<AuditEntry[]>;
+    /** The live posture as the driver last recorded it; undefined when none was (or it cannot be parsed). */
+    readPosture(): Promise<PostureRecord | undefined>;
+    /** Replaces the posture record (only the lock holder writes it). */
+    writePosture(record: PostureRecord): Promise<void>;
     /**
      * Checks, without changing anything, that the store can be written: a switch whose audit entry
      * cannot be written must not start.
