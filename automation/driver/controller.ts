@@ -30,6 +30,7 @@ import { openCoordination } from "./coordination/from-options";
 import { breakLock, defaultLeaseMs, isStale, leaseExpired } from "./coordination/lease";
 import { AuditEvent, describeBrokenLock, RunLog } from "./coordination/run-log";
 import { withSwitchLock } from "./coordination/switch-lock";
+import { StoredLock } from "./coordination/store";
 import { decideResume } from "./resume";
 import { recordLivePosture } from "./coordination/live-posture";
 import { asPostureDriver } from "../posture-record";
@@ -293,9 +294,10 @@ export class FailoverController {
                 fence[region] = await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
             }
         }
-        const lockState = await this.ctx.log.store.readLock();
+        // An unreachable store is reported, not thrown: status is what an operator reads first.
+        const lockState = await this.ctx.log.store.readLock().catch((err: Error): StoredLock => ({ state: "corrupt", problem: `cannot be read (${err.message})`, token: "" }));
         const lock = lockState.state === "held" ? lockState.holder : undefined;
-        const unfinished = await this.ctx.log.unfinishedRun(false);
+        const unfinished = await this.ctx.log.unfinishedRun(false).catch(() => undefined);
         const weights = state.dns?.weights;
         const endpointHealth =
             this.ctx.endpointHealth !== undefined

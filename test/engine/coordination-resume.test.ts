@@ -9,6 +9,8 @@ import { runsOf, unfinishedOf } from "../../automation/driver/journal";
 import { S3CoordinationStore } from "../../automation/driver/coordination/s3-store";
 import { parseCoordinationUrl, S3Location } from "../../automation/driver/coordination/url";
 import { SetPostureResult, StatusResult } from "../../automation/driver/types";
+import { engineEnvironment } from "../../automation/engine/environment";
+import { openStack } from "../../automation/engine/workspace";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
 import { MotoServer, motoCredentials, startMoto } from "../support/moto";
@@ -142,5 +144,38 @@ describe("two machines, one coordination store on S3 (sandbox + moto)", function
             expect(fs.existsSync(path.join(m.dir, ".failover", "journal.jsonl")), `${m.dir} has no local journal`).to.equal(false);
         }
         expect((await cli(c, ["status", "--json"]).done).stdout).to.satisfy((out: string) => (JSON.parse(out) as StatusResult).posture === "failover");
+        expect(await store.readPosture()).to.include({ posture: "failover", identity: "bob", runId: result.runId, reason: "us-east-1 degraded" });
+    });
+
+    it("a `pulumi up` by hand from a checkout whose stack file still says active-passive is refused before any change; the driver's switch is not", async function () {
+        // Checkout C was copied before the failover: its dns stack file still says active-passive.
+        const c = checkout(lab.dir, "by-hand");
+        made.push(path.dirname(c.dir));
+        const env = engineEnvironment({ projectDir: c.dir, backendUrl: lab.env.backendUrl, sandbox: true, extraEnv: { SANDBOX_RECORD_FILE: lab.recordFile, SANDBOX_FAULT_FILE: lab.faultFile } });
+        const saved = { ...process.env };
+        Object.assign(process.env, { SFTP_FAILOVER_COORDINATION: coordination, AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey });
+        let refusal: Error | undefined;
+        try {
+            const dns = await openStack("dns", env);
+            refusal = await dns.up().then(() => undefined, (e: Error) => e);
+        } finally {
+            for (const key of ["SFTP_FAILOVER_COORDINATION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) {
+                if (saved[key] === undefined) {
+                    delete process.env[key];
+                } else {
+                    process.env[key] = saved[key];
+                }
+            }
+        }
+        expect(refusal, "the by-hand up was refused").to.be.instanceOf(Error);
+        expect(refusal!.message).to.match(/sftp-failover:posture is "active-passive" but the live posture is "failover" \(recorded by bob on [^)]*\): this update would revert it; switch with `failover posture <posture>`/);
+        const status = JSON.parse((await cli(c, ["status", "--json"]).done).stdout) as StatusResult;
+        expect(status.posture, "nothing was reverted").to.equal("failover");
+
+        // The driver, from that same checkout, switches back: its own runs are not refused, and it records the new posture.
+        const back = await cli(c, ["posture", "active-passive", "--yes", "--identity", "carol", "--reason", "us-east-1 recovered", "--json"]).done;
+        expect(back.status, back.stderr).to.equal(0);
+        expect((JSON.parse(back.stdout) as SetPostureResult).status).to.equal("ok");
+        expect(await store.readPosture()).to.include({ posture: "active-passive", identity: "carol", reason: "us-east-1 recovered" });
     });
 });
