@@ -2,7 +2,8 @@
 // backend's, under .failover/). Every change is atomic on the server side, by conditional writes
 // (S3 API Reference, PutObject/DeleteObject: `If-None-Match: *` creates only if absent, `If-Match:
 // <etag>` replaces or deletes only the version read; a lost race answers 412 Precondition Failed,
-// or 409 ConditionalRequestConflict while another conditional write to the key is in flight).
+// or 409 ConditionalRequestConflict while another conditional write to the key is in flight;
+// conditional deletes on general purpose buckets: S3 User Guide, "How to perform conditional deletes").
 // The journal and the audit log are one object per record, keyed by time and run id, so appends
 // never read-modify-write a shared object and two writers can never lose each other's records.
 import * as crypto from "node:crypto";
