@@ -23,6 +23,9 @@ import { MotoServer, motoCredentials, startMoto } from "../support/moto";
 
 const root = path.resolve(__dirname, "..", "..");
 
+// The SDK's notice about its future Node versions is noise here (as in test/support/integration-setup.ts).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 interface CliRun {
     readonly status: number | null;
     readonly stdout: string;
