@@ -99,7 +99,7 @@ export async function controllerFrom(argv: GlobalArgs): Promise<FailoverControll
 }
 
 /** Validates `--lease` and returns milliseconds. */
-function leaseMs(seconds: number): number {
+export function leaseMs(seconds: number): number {
     if (!Number.isFinite(seconds) || seconds <= 0) {
         throw new UsageError(`--lease must be a number of seconds > 0 (got ${String(seconds)})`);
     }
