@@ -54,7 +54,7 @@ describe("two machines, one coordination store on S3 (sandbox + moto)", function
     function cli(machine: { dir: string; home: string }, args: readonly string[], extraEnv: Record<string, string> = {}): { child: ReturnType<typeof spawn>; done: Promise<CliRun> } {
         const child = spawn(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), ...args, "--sandbox", "--stack-dir", machine.dir, "--backend", lab.env.backendUrl, "--coordination", coordination],
+            ["-r", require.resolve("ts-node/register/transpile-only"), path.join(root, "automation/cli/main.ts"), ...args, "--sandbox", "--stack-dir", machine.dir, "--backend", lab.env.backendUrl, "--coordination", coordination],
             {
                 cwd: machine.dir,
                 stdio: ["ignore", "pipe", "pipe"],
@@ -64,6 +64,8 @@ describe("two machines, one coordination store on S3 (sandbox + moto)", function
                     SANDBOX_RECORD_FILE: lab.recordFile,
                     SANDBOX_FAULT_FILE: lab.faultFile,
                     HOME: machine.home,
+                    // The CLI runs from the checkout: ts-node must still compile it with the repository's settings.
+                    TS_NODE_PROJECT: path.join(root, "tsconfig.json"),
                     AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
                     AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
                     AWS_REGION: "us-east-1",
@@ -107,12 +109,14 @@ describe("two machines, one coordination store on S3 (sandbox + moto)", function
         // A: slow every cloud operation so the kill lands inside an `up`, then kill -9 once the DNS step has begun.
         const runA = cli(a, [...failover, "--identity", "alice"], { SANDBOX_DELAY_MS: "4000" });
         let runId: string | undefined;
-        for (let i = 0; i < 1200 && runId === undefined; i++) {
+        let exitedEarly: CliRun | undefined;
+        void runA.done.then((r) => (exitedEarly = r));
+        for (let i = 0; i < 1200 && runId === undefined && exitedEarly === undefined; i++) {
             await new Promise((r) => setTimeout(r, 250));
             const run = runsOf(await store.readJournal()).at(-1);
             runId = run?.steps.get("dns:dns") === "started" ? run.begin.runId : undefined;
         }
-        expect(runId, "A's run reached the DNS step").to.be.a("string");
+        expect(runId, `A's run reached the DNS step (A exited ${exitedEarly?.status}: ${exitedEarly?.stderr})`).to.be.a("string");
         runA.child.kill("SIGKILL");
         await runA.done;
         expect(unfinishedOf(runsOf(await store.readJournal()))?.begin.identity).to.equal("alice");
