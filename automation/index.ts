@@ -28,3 +28,13 @@ export { formatBytes, renderRpoExposure, rpoExposure } from "./aws/rpo-exposure"
 export type { RpoExposure } from "./aws/rpo-exposure";
 export { canaryKeyConfigKey, parseEndpoint, verifyRegion } from "./driver/verify";
 export type { SftpEndpoint, VerifyInput, VerifyResult } from "./driver/verify";
+export type { CoordinationStore, StoredLock } from "./driver/coordination/store";
+export { LocalCoordinationStore } from "./driver/coordination/local-store";
+export { S3CoordinationStore } from "./driver/coordination/s3-store";
+export type { S3StoreClientOptions } from "./driver/coordination/s3-store";
+export { parseCoordinationUrl, defaultCoordination } from "./driver/coordination/url";
+export type { CoordinationLocation, LocalLocation, S3Location } from "./driver/coordination/url";
+export { coordinationEnvVar } from "./driver/coordination/from-options";
+export { defaultLeaseMs, LeaseLostError } from "./driver/coordination/lease";
+export { postureConflict, postureOverrideEnvVar } from "./posture-record";
+export type { PostureRecord, StackPostureConfig } from "./posture-record";

@@ -4,14 +4,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegionName } from "../automation/posture";
 import { DnsFailover, RegionEndpoint, ZoneRef } from "../components/dns-failover";
 import { DnsConfig, EndpointSource, loadDnsConfig } from "./config/dns";
+import { refuseRevert } from "./posture-guard";
 
 /**
  * Builds the DNS stack and returns its outputs (see docs/architecture.md, "DNS"). Each region's
  * endpoint comes from its regional stack's outputs, or from explicit config for an endpoint
  * managed elsewhere.
  */
-export async function dnsStack(): Promise<Record<string, unknown>> {
+export async function dnsStack(opts: { readonly projectDir?: string } = {}): Promise<Record<string, unknown>> {
     const config = loadDnsConfig();
+    await refuseRevert({ kind: "dns", posture: config.posture, weights: config.spec.weights }, opts.projectDir);
     const endpoints = {
         primary: await regionEndpoint("primary", config.endpoints.primary),
         secondary: await regionEndpoint("secondary", config.endpoints.secondary),

@@ -20,7 +20,7 @@ export async function program(opts: ProgramOptions = {}): Promise<Record<string,
         case "regional":
             return (await import("./regional")).regionalStack(opts);
         case "dns":
-            return (await import("./dns")).dnsStack();
+            return (await import("./dns")).dnsStack(opts);
         default:
             throw new Error(`unknown stack role "${role as string}" (valid: regional, dns)`);
     }

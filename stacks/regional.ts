@@ -9,6 +9,7 @@ import { RegionalBucket, bucketArnOf, regionalBucketName } from "../components/r
 import { SftpGateway, healthCheckerPrefixListName } from "../components/sftp-gateway";
 import { SftpUsers } from "../components/sftp-users";
 import { RegionalConfig, loadRegionalConfig } from "./config/regional";
+import { refuseRevert } from "./posture-guard";
 
 /** What the stack learns from AWS before declaring anything (all through allowed invokes). */
 interface AccountFacts {
@@ -79,6 +80,7 @@ async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
  */
 export async function regionalStack(opts: { readonly projectDir?: string } = {}): Promise<Record<string, unknown>> {
     const cfg = await loadRegionalConfig(opts);
+    await refuseRevert({ kind: "regional", region: cfg.regionName, capacityMode: cfg.capacityMode }, opts.projectDir);
     const facts = await lookUpAccount(cfg);
     const base = `sftp-${cfg.regionName}`;
 

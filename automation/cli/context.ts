@@ -108,7 +108,9 @@ export async function controllerFrom(argv: GlobalArgs): Promise<FailoverControll
         backendUrl: argv.backend,
         sandbox: argv.sandbox,
         identity: argv.identity,
-        journalDir: journalDirOf(argv),
+        ...(argv["journal-dir"] !== undefined ? { journalDir: argv["journal-dir"] } : {}),
+        ...(argv.coordination !== undefined ? { coordination: argv.coordination } : {}),
+        ...(argv.lease !== undefined ? { leaseMs: leaseMs(argv.lease) } : {}),
         stacks: { primary: argv["primary-stack"], secondary: argv["secondary-stack"], dns: argv["dns-stack"] },
         fence: fenceFrom(argv),
         cloudWatch: { endpoint: argv["cloudwatch-endpoint"] },
@@ -117,6 +119,14 @@ export async function controllerFrom(argv: GlobalArgs): Promise<FailoverControll
         // In the sandbox without an endpoint there is no CloudWatch: never fall back to AWS's.
         ...(argv.sandbox && argv["cloudwatch-endpoint"] === undefined ? { replicationMetrics: sandboxReplicationMetrics } : {}),
     });
+}
+
+/** Validates `--lease` and returns milliseconds. */
+export function leaseMs(seconds: number): number {
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+        throw new UsageError(`--lease must be a number of seconds > 0 (got ${String(seconds)})`);
+    }
+    return seconds * 1000;
 }
 
 /** Validates `--wait` and returns milliseconds. */

@@ -14,18 +14,26 @@ import { InvalidPostureError, parsePosture, Posture, RegionName, regionNames, va
 import { currentAnswer } from "../fence-effect";
 import { estimateAllPostures } from "../pricing";
 import { program } from "../../stacks";
-import { AuditEntry, AuditLog, AuditOperation, resolveIdentity } from "./audit";
+import { AuditEntry, AuditOperation, resolveIdentity } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
 import { readEndpointHealth } from "./endpoint-health";
 import { ConfigEntry } from "../../stacks/config/source";
 import { backendLocks, removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
 import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
-import { checkDriverFiles, checkStackConfigs, stackFile } from "./preflight";
+import { checkStackConfigs, stackFile } from "./preflight";
 import { SwitchRun } from "./switch-run";
 import { escapeControl, hasControlChars } from "./text";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
-import { firstUnfinishedStep, Journal, JournalRun } from "./journal";
-import { acquireLock, inspectLock, processAlive, readLock } from "./lock";
+import { firstUnfinishedStep } from "./journal";
+import { processAlive } from "./lock";
+import { openCoordination } from "./coordination/from-options";
+import { breakLock, defaultLeaseMs, isStale, leaseExpired } from "./coordination/lease";
+import { AuditEvent, describeBrokenLock, RunLog } from "./coordination/run-log";
+import { withSwitchLock } from "./coordination/switch-lock";
+import { StoredLock } from "./coordination/store";
+import { decideResume } from "./resume";
+import { recordLivePosture } from "./coordination/live-posture";
+import { asPostureDriver } from "../posture-record";
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
@@ -49,7 +57,6 @@ import {
     UnlockResult,
     StackStatus,
     StatusResult,
-    StepResult,
     VerifyOptions,
 } from "./types";
 
@@ -71,9 +78,9 @@ interface Context {
     readonly names: Readonly<Record<StackKey, string>>;
     readonly stacks: Readonly<Record<StackKey, Stack>>;
     readonly identity: string;
-    readonly journal: Journal;
-    readonly audit: AuditLog;
-    readonly lockPath: string;
+    /** The journal and audit log, in the coordination store that also holds the lock. */
+    readonly log: RunLog;
+    readonly leaseMs: number;
     readonly fence: RegionFenceClient;
     readonly replication: ReplicationMetricsReader;
     readonly thresholds: ReplicationThresholds;
@@ -225,16 +232,16 @@ export class FailoverController {
             opened[key] = await openStack(names[key], env);
         }
         // Not created here: status and plan write nothing, and a switch checks it in preflight.
-        const dir = path.resolve(options.journalDir ?? path.join(env.projectDir, ".failover"));
+        const store = openCoordination({ ...options, backendUrl: env.backendUrl, projectDir: env.projectDir });
+        const identity = resolveIdentity(options.identity);
         const fence = isFenceClient(options.fence) ? options.fence : defaultFenceClient(options.fence);
         return new FailoverController({
             env,
             names,
             stacks: opened,
-            identity: resolveIdentity(options.identity),
-            journal: new Journal(path.join(dir, "journal.jsonl")),
-            audit: new AuditLog(path.join(dir, "audit.jsonl")),
-            lockPath: path.join(dir, "failover.lock"),
+            identity,
+            log: new RunLog(store, identity),
+            leaseMs: positive(options.leaseMs, defaultLeaseMs, "leaseMs"),
             fence,
             replication: options.replicationMetrics ?? cloudWatchReplicationMetrics(options.cloudWatch),
             thresholds: { ...defaultReplicationThresholds, ...options.replicationThresholds },
@@ -252,7 +259,7 @@ export class FailoverController {
      * @throws everything `bootstrap` throws.
      */
     static bootstrap(options: BootstrapOptions = {}): Promise<BootstrapResult> {
-        return bootstrap(options);
+        return asPostureDriver(() => bootstrap(options));
     }
 
     /**
@@ -261,14 +268,8 @@ export class FailoverController {
      * Never throws for a missing log (it reads as empty). Throws BadInputError when neither option
      * names a folder and no project is found (see `resolveProjectDir`).
      */
-    static async readHistory(options: Pick<FailoverControllerOptions, "projectDir" | "journalDir"> = {}, query: HistoryOptions = {}): Promise<AuditEntry[]> {
-        let dir: string;
-        try {
-            dir = path.resolve(options.journalDir ?? path.join(resolveProjectDir(options.projectDir), ".failover"));
-        } catch (err) {
-            throw new BadInputError((err as Error).message, { cause: err });
-        }
-        return new AuditLog(path.join(dir, "audit.jsonl")).read({ since: query.since, limit: query.limit });
+    static async readHistory(options: Pick<FailoverControllerOptions, "projectDir" | "journalDir" | "coordination" | "backendUrl"> = {}, query: HistoryOptions = {}): Promise<AuditEntry[]> {
+        return new RunLog(openCoordination(options), "").read({ since: query.since, limit: query.limit });
     }
 
     /** The stack names the controller drives, by role. */
@@ -276,9 +277,9 @@ export class FailoverController {
         return this.ctx.names;
     }
 
-    /** Paths of the driver's own files. */
-    get files(): { readonly journal: string; readonly audit: string; readonly lock: string } {
-        return { journal: this.ctx.journal.file, audit: this.ctx.audit.file, lock: this.ctx.lockPath };
+    /** Where the lock, journal and audit log live: a folder, or an `s3://` URL. */
+    get coordination(): string {
+        return this.ctx.log.store.location;
     }
 
     /**
@@ -298,9 +299,10 @@ export class FailoverController {
                 fence[region] = await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
             }
         }
-        const lockState = inspectLock(this.ctx.lockPath);
+        // An unreachable store is reported, not thrown: status is what an operator reads first.
+        const lockState = await this.ctx.log.store.readLock().catch((err: Error): StoredLock => ({ state: "corrupt", problem: `cannot be read (${err.message})`, token: "" }));
         const lock = lockState.state === "held" ? lockState.holder : undefined;
-        const unfinished = this.unfinishedRun(false);
+        const unfinished = await this.ctx.log.unfinishedRun(false).catch(() => undefined);
         const weights = state.dns?.weights;
         const serving = weights === undefined ? undefined : weights.secondary > weights.primary ? ("secondary" as const) : ("primary" as const);
         const rpo = serving === undefined ? undefined : await readRpoExposure(this.ctx.replication, this.ctx.thresholds, stacks, serving);
@@ -316,8 +318,8 @@ export class FailoverController {
             ...(weights !== undefined ? { answer: answerOf(weights, fence, endpointHealth) } : {}),
             capacity: state.capacity,
             ...(lock !== undefined ? { lock } : {}),
-            ...(lockState.state === "corrupt" ? { lockProblem: `${this.ctx.lockPath} ${lockState.problem}; if no switch is running, clear it with \`failover unlock\`` } : {}),
-            ...(lock !== undefined && this.isStale(lock) ? { lockProblem: `the holder (pid ${lock.pid} on ${lock.host}) is gone; the next switch clears the lock` } : {}),
+            ...(lockState.state === "corrupt" ? { lockProblem: `the lock in ${this.coordination} ${lockState.problem}; if no switch is running, clear it with \`failover unlock\`` } : {}),
+            ...(lock !== undefined && isStale(this.ctx.log.store, lock) ? { lockProblem: `${staleWhy(lock)}; the next switch clears the lock` } : {}),
             fence,
             ...(endpointHealth !== undefined ? { endpointHealth } : {}),
             ...(rpo !== undefined ? { rpoExposure: rpo } : {}),
@@ -355,10 +357,10 @@ export class FailoverController {
         if (opts.preview ?? true) {
             for (const step of pendingSteps(steps)) {
                 previews.push(
-                    await previewStep(this.ctx.env, this.ctx.names[step.stack], step, {
+                    await asPostureDriver(() => previewStep(this.ctx.env, this.ctx.names[step.stack], step, {
                         signal: opts.signal,
                         onEvent: (e) => opts.onEvent?.(step.stack, e),
-                    }),
+                    })),
                 );
             }
         }
@@ -502,10 +504,17 @@ export class FailoverController {
         const reason = plainText(opts.reason, "reason");
         const force = opts.force ?? false;
         const here = os.hostname();
-        const lockState = inspectLock(this.ctx.lockPath);
-        if (!force && lockState.state === "held" && lockState.holder.host === here && processAlive(lockState.holder.pid)) {
+        const store = this.ctx.log.store;
+        const lockState = await store.readLock();
+        if (!force && lockState.state === "held") {
             const h = lockState.holder;
-            throw new BadInputError(`the lock holder ${h.identity} (pid ${h.pid}, ${h.operation}) is still running on this host; stop it, or force`);
+            if (h.host === here && processAlive(h.pid)) {
+                throw new BadInputError(`the lock holder ${h.identity} (pid ${h.pid}, ${h.operation}) is still running on this host; stop it, or force`);
+            }
+            // A lease still being renewed means its holder is alive somewhere: breaking it is a decision to take knowingly.
+            if (h.host !== here && h.expiresAt !== undefined && !leaseExpired(h, Date.now())) {
+                throw new BadInputError(`the lock holder ${h.identity} on ${h.host} (${h.operation}) holds a lease until ${h.expiresAt}; wait for it to end, or force`);
+            }
         }
         const engines = backendLocks(this.ctx.env.backendUrl, Object.values(this.ctx.names));
         const alive = engines.find((l) => l.hostname === here && processAlive(l.pid));
@@ -515,28 +524,23 @@ export class FailoverController {
         if (lockState.state === "free" && engines.length === 0) {
             return { cleared: [] };
         }
-        checkDriverFiles(this.files);
+        await store.checkWritable();
         const cleared: string[] = [];
-        if (lockState.state === "held") {
-            const h = lockState.holder;
-            cleared.push(`driver lock of ${h.identity} on ${h.host} (pid ${h.pid}, ${h.operation}, run ${h.runId})`);
-        } else if (lockState.state === "corrupt") {
-            cleared.push(`driver lock ${this.ctx.lockPath} (${lockState.problem})`);
-        }
-        if (lockState.state !== "free") {
-            fs.rmSync(this.ctx.lockPath, { force: true });
+        const broken = describeBrokenLock(lockState.state === "free" ? lockState : await breakLock(store), store.location);
+        if (broken !== undefined) {
+            cleared.push(broken);
         }
         for (const lock of engines) {
             removeBackendLock(lock);
             cleared.push(`backend lock of stack ${lock.stack} (engine pid ${lock.pid} on ${lock.hostname})`);
         }
-        this.record({ operation: "unlock", runId: newRunId(), to: `cleared ${cleared.join("; ")}`, result: "ok", started: Date.now(), ...(reason !== undefined ? { reason } : {}) });
+        await this.record({ operation: "unlock", runId: newRunId(), to: `cleared ${cleared.join("; ")}`, result: "ok", started: Date.now(), ...(reason !== undefined ? { reason } : {}) });
         return { cleared };
     }
 
     /** The audit log, oldest first. Never throws for a missing log (it reads as empty). */
     async history(opts: HistoryOptions = {}): Promise<AuditEntry[]> {
-        return this.ctx.audit.read({ since: opts.since, limit: opts.limit });
+        return this.ctx.log.read({ since: opts.since, limit: opts.limit });
     }
 
     private async readStacks(): Promise<Record<StackKey, StackStatus>> {
@@ -568,16 +572,16 @@ export class FailoverController {
         if (action === "fence") {
             await this.refuseFencingBoth(region, coordinates);
         }
-        checkDriverFiles(this.files);
+        await this.ctx.log.store.checkWritable();
         const started = Date.now();
         const runId = newRunId();
         try {
             await this.ctx.fence[action](region, coordinates);
         } catch (err) {
-            this.record({ operation: action, runId, to: `${region} ${action}d`, result: "failed", started, reason, error: (err as Error).message });
+            await this.record({ operation: action, runId, to: `${region} ${action}d`, result: "failed", started, reason, error: (err as Error).message });
             throw new FailoverError(`${action} ${region} failed: ${(err as Error).message}`, { cause: err });
         }
-        this.record({ operation: action, runId, to: `${region} ${action}d`, result: "ok", started, reason });
+        await this.record({ operation: action, runId, to: `${region} ${action}d`, result: "ok", started, reason });
         return { region, state: wanted, changed: true, coordinates };
     }
 
@@ -596,68 +600,8 @@ export class FailoverController {
         }
     }
 
-    private record(e: {
-        operation: AuditOperation;
-        runId: string;
-        to: string;
-        result: AuditEntry["result"];
-        started: number;
-        reason?: string;
-        from?: string;
-        steps?: readonly StepResult[];
-        remaining?: readonly string[];
-        error?: string;
-        resumes?: string;
-        verification?: string;
-    }): void {
-        this.ctx.audit.append({
-            at: new Date().toISOString(),
-            identity: this.ctx.identity,
-            host: os.hostname(),
-            operation: e.operation,
-            ...(e.reason !== undefined ? { reason: e.reason } : {}),
-            ...(e.from !== undefined ? { from: e.from } : {}),
-            to: e.to,
-            result: e.result,
-            runId: e.runId,
-            durationMs: Date.now() - e.started,
-            ...(e.steps !== undefined ? { steps: e.steps.map((s) => ({ id: s.id, status: s.status })) } : {}),
-            ...(e.remaining !== undefined && e.remaining.length > 0 ? { remaining: e.remaining } : {}),
-            ...(e.error !== undefined ? { error: e.error } : {}),
-            ...(e.resumes !== undefined ? { resumes: e.resumes } : {}),
-            ...(e.verification !== undefined ? { verification: e.verification } : {}),
-        });
-    }
-
-    /**
-     * A lock is ours to clear only when its holder provably is gone: it ran on this host and its
-     * pid no longer exists. A lock taken by a process killed before its journal's first line is
-     * stale by the same proof (its run never began, so nothing is left half-done by it).
-     */
-    private isStale(holder: LockHolder): boolean {
-        return holder.host === os.hostname() && !processAlive(holder.pid);
-    }
-
-    /**
-     * The run the journal shows unfinished — unless the audit log already holds its entry: the
-     * audit entry is written before the journal's end record, so a crash (or a torn last line)
-     * between the two leaves a run that did finish. Such a run is closed in the journal here,
-     * once, and not resumed or audited again.
-     */
-    private unfinishedRun(repair: boolean): JournalRun | undefined {
-        const unfinished = this.ctx.journal.unfinishedRun();
-        if (unfinished === undefined) {
-            return undefined;
-        }
-        // Only the run's own switch entry counts: clearing its stale lock is audited under its id too.
-        const audited = this.ctx.audit.read().find((e) => e.runId === unfinished.begin.runId && e.operation !== "unlock");
-        if (audited === undefined) {
-            return unfinished;
-        }
-        if (repair) {
-            this.ctx.journal.append({ type: "end", runId: unfinished.begin.runId, result: audited.result, at: new Date().toISOString() });
-        }
-        return undefined;
+    private record(e: AuditEvent): Promise<void> {
+        return this.ctx.log.record(e);
     }
 
     /**
@@ -688,65 +632,38 @@ export class FailoverController {
         if (opts.signal?.aborted) {
             throw new AbortedError();
         }
-        // The driver's files first (the lock itself lives there), without creating anything.
-        checkDriverFiles(this.files);
+        // The coordination store first (the lock itself lives there), without creating anything.
+        const log = this.ctx.log;
+        await log.store.checkWritable();
         const started = Date.now();
         const runId = newRunId();
-        const holder: LockHolder = {
-            identity: this.ctx.identity,
-            host: os.hostname(),
-            pid: process.pid,
-            runId,
-            operation: `${operation} ${target}`,
-            since: new Date().toISOString(),
-        };
-        const current = readLock(this.ctx.lockPath);
-        if (current !== undefined && (opts.waitMs ?? 0) > 0) {
-            opts.onProgress?.({ type: "waiting-for-lock", holder: current });
+        const holder: LockHolder = { identity: this.ctx.identity, host: log.host, pid: process.pid, runId, operation: `${operation} ${target}`, since: new Date().toISOString() };
+        const current = await log.store.readLock();
+        if (current.state === "held" && (opts.waitMs ?? 0) > 0) {
+            opts.onProgress?.({ type: "waiting-for-lock", holder: current.holder });
         }
-        const lock = await acquireLock(this.ctx.lockPath, holder, {
-            waitMs: opts.waitMs,
-            signal: opts.signal,
-            isStale: (h) => this.isStale(h),
-            onStaleCleared: (h) => this.recordStaleLock(h),
-        });
-        try {
+        return withSwitchLock(log, holder, { leaseMs: this.ctx.leaseMs, waitMs: opts.waitMs, signal: opts.signal }, async (signal) => {
             // Under the lock (so operators queue in the order they asked, and no one changes the
             // config between check and use), before the journal and before any stack is touched:
             // a bad input leaves no trace but the lock, which is released.
             await this.checkConfigs();
-            this.clearDeadEngineLocks();
+            await this.clearDeadEngineLocks();
             const stacks = await this.readStacks();
             this.requireReadable(stacks);
             const from = deployedPosture(stacks);
             const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
-            const journal = this.ctx.journal;
-            // A run that never ended was interrupted. Close it; if it wanted the same posture, this
-            // run completes it (and the audit entry carries the original `from`); if it wanted
-            // another, its attempt is audited as aborted, so every run ends up in the log once.
-            const unfinished = this.unfinishedRun(true);
-            let resumes: string | undefined;
-            let auditFrom: string | undefined = from;
-            if (unfinished !== undefined) {
-                if (unfinished.begin.target === target) {
-                    resumes = unfinished.begin.runId;
-                    auditFrom = unfinished.begin.from;
-                    const first = firstUnfinishedStep(unfinished);
-                    opts.onProgress?.({ type: "resume", runId: resumes, ...(first !== undefined ? { firstUnfinishedStep: first } : {}) });
+            const unfinished = await log.unfinishedRun(true);
+            const decision = decideResume(target, from, unfinished, (await log.runs()).at(-1));
+            if (decision.close !== undefined) {
+                if (decision.closeAsAborted) {
+                    await log.recordInterrupted(decision.close, runId);
                 } else {
-                    this.recordInterrupted(unfinished, runId);
+                    const first = firstUnfinishedStep(decision.close);
+                    opts.onProgress?.({ type: "resume", runId: decision.close.begin.runId, ...(first !== undefined ? { firstUnfinishedStep: first } : {}) });
                 }
-                journal.append({ type: "end", runId: unfinished.begin.runId, result: "superseded", at: new Date().toISOString() });
-            } else {
-                // A run to this posture that was interrupted (SIGINT) or stopped may still have
-                // reached it: an engine cancelled mid-`up` finishes the operations in flight. This
-                // run completes it, so the audit log holds one "ok" for the switch, naming it.
-                const last = journal.runs().at(-1);
-                if (last?.end !== undefined && (last.end.result === "aborted" || last.end.result === "failed") && last.begin.target === target) {
-                    resumes = last.begin.runId;
-                    auditFrom = last.begin.from;
-                }
+                await log.append({ type: "end", runId: decision.close.begin.runId, result: "superseded", at: new Date().toISOString() });
             }
+            const { resumes, auditFrom } = decision;
             // A skipped step's stack is deployed as wanted, but its config may still hold what an
             // interrupted or timed-out step set; put it back so the next `up` of that stack changes nothing.
             for (const step of steps.filter((s) => s.skip)) {
@@ -754,11 +671,12 @@ export class FailoverController {
             }
             if (pendingSteps(steps).length === 0 && resumes === undefined) {
                 const results = steps.map((s) => ({ id: s.id, stack: s.stack, description: s.description, status: "skipped" as const, durationMs: 0 }));
+                await recordLivePosture(log, { target, activeActiveWeights: opts.activeActiveWeights, runId, reason, onlyIfChanged: true });
                 return { runId, status: "unchanged", ...(from !== undefined ? { from } : {}), to: target, steps: results, remaining: [], fenced: [], durationMs: Date.now() - started };
             }
             const run = new SwitchRun(
                 {
-                    journal,
+                    journal: log,
                     stacks: this.ctx.stacks,
                     names: this.ctx.names,
                     fence: this.ctx.fence,
@@ -781,42 +699,13 @@ export class FailoverController {
                     identity: this.ctx.identity,
                     host: holder.host,
                 },
-                { ...opts, stepTimeoutMs },
+                { ...opts, signal, stepTimeoutMs },
             );
-            return await run.execute();
-        } finally {
-            lock.release();
-        }
-    }
-
-    /** Audits a lock cleared because its holder is gone (who held it, and since when). */
-    private recordStaleLock(h: LockHolder): void {
-        this.record({
-            operation: "unlock",
-            runId: h.runId,
-            to: "lock cleared",
-            result: "ok",
-            started: Date.now(),
-            reason: `holder ${h.identity} (pid ${h.pid} on ${h.host}, ${h.operation}, since ${h.since}) is gone`,
-        });
-    }
-
-    /** Audits a run that was interrupted and is superseded by a switch to another posture. */
-    private recordInterrupted(unfinished: JournalRun, by: string): void {
-        const at = Date.parse(unfinished.begin.at);
-        this.ctx.audit.append({
-            at: new Date().toISOString(),
-            identity: unfinished.begin.identity,
-            host: unfinished.begin.host,
-            operation: (["posture", "failover", "failback"].includes(unfinished.begin.operation) ? unfinished.begin.operation : "posture") as AuditOperation,
-            ...(unfinished.begin.reason !== undefined ? { reason: unfinished.begin.reason } : {}),
-            ...(unfinished.begin.from !== undefined ? { from: unfinished.begin.from } : {}),
-            to: unfinished.begin.target,
-            result: "aborted",
-            runId: unfinished.begin.runId,
-            durationMs: Number.isFinite(at) ? Date.now() - at : 0,
-            steps: unfinished.begin.steps.map((s) => ({ id: s.id, status: unfinished.steps.get(s.id) ?? (s.skip ? "skipped" : "not started") })),
-            error: `interrupted; superseded by run ${by}`,
+            // The driver changes the posture: its own program runs skip the comparison with the
+            // record, which it then updates (also when degraded: the config now says the target).
+            const result = await asPostureDriver(() => run.execute());
+            await recordLivePosture(log, { target, activeActiveWeights: opts.activeActiveWeights, runId, reason, onlyIfChanged: false });
+            return result;
         });
     }
 
@@ -826,10 +715,10 @@ export class FailoverController {
      * currently locked". Only a lock whose pid is provably gone on this host is removed — what
      * `pulumi cancel` does for the file backend — and each removal is audited.
      */
-    private clearDeadEngineLocks(): void {
+    private async clearDeadEngineLocks(): Promise<void> {
         for (const lock of staleBackendLocks(this.ctx.env.backendUrl, Object.values(this.ctx.names))) {
             removeBackendLock(lock);
-            this.record({
+            await this.record({
                 operation: "unlock",
                 runId: "backend",
                 to: `stack ${lock.stack} backend lock cleared`,
@@ -866,6 +755,13 @@ function answerOf(weights: Weights, fence: Readonly<Record<RegionName, FenceStat
 function fenceEffectOf(dns: StackStatus): { fenceEffectSeconds?: FenceEffect } {
     const e = dns.outputs.fenceEffectSeconds as Partial<FenceEffect> | undefined;
     return e !== undefined && e !== null && typeof e.alarm === "number" && typeof e.s3Object === "number" ? { fenceEffectSeconds: { alarm: e.alarm, s3Object: e.s3Object } } : {};
+}
+
+/** Why `status` calls a lock stale: its lease ended, or (same host) its pid is gone. */
+function staleWhy(lock: LockHolder): string {
+    return lock.expiresAt !== undefined && leaseExpired(lock, Date.now())
+        ? `the holder's lease (${lock.identity} on ${lock.host}) ended at ${lock.expiresAt}`
+        : `the holder (pid ${lock.pid} on ${lock.host}) is gone`;
 }
 
 function fenceCoordinatesOf(dns: StackStatus): FenceCoordinates | undefined {

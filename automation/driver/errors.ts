@@ -26,6 +26,13 @@ export interface LockHolder {
     readonly runId: string;
     readonly operation: string;
     readonly since: string;
+    /**
+     * When the holder's lease ends unless renewed (ISO time). A lock past it is provably stale on
+     * any machine. Absent on locks written before leases, which never expire by time.
+     */
+    readonly expiresAt?: string;
+    /** The lease length the holder renews, in ms. */
+    readonly leaseMs?: number;
 }
 
 /** Another operation holds the lock (and did not release it within the wait, if one was given). */
@@ -35,7 +42,7 @@ export class LockedError extends FailoverError {
         super(
             holder === undefined
                 ? `locked: ${lockPath} exists but cannot be read as a lock; if no switch is running, clear it with \`failover unlock\``
-                : `locked by ${holder.identity} on ${holder.host} (pid ${holder.pid}, ${holder.operation}, run ${holder.runId}, since ${holder.since}); if that process is gone, clear it with \`failover unlock\``,
+                : `locked by ${holder.identity} on ${holder.host} (pid ${holder.pid}, ${holder.operation}, run ${holder.runId}, since ${holder.since}${holder.expiresAt !== undefined ? `, lease until ${holder.expiresAt}` : ""}); if that process is gone, clear it with \`failover unlock\``,
         );
         this.name = "LockedError";
         this.holder = holder;

@@ -67,36 +67,45 @@ export class Journal {
 
     /** Every run in order, rebuilt from the records (torn trailing lines ignored). */
     runs(): JournalRun[] {
-        const byId = new Map<string, { begin: BeginRecord; steps: Map<string, StepStatus>; end?: EndRecord }>();
-        for (const record of readJsonLines<JournalRecord>(this.file)) {
-            if (record.type === "begin") {
-                byId.set(record.runId, { begin: record, steps: new Map() });
-                continue;
-            }
-            const run = byId.get(record.runId);
-            if (run === undefined) {
-                continue;
-            }
-            if (record.type === "step") {
-                run.steps.set(record.stepId, record.status);
-            } else if (record.type === "end") {
-                run.end = record;
-            }
-        }
-        return [...byId.values()];
+        return runsOf(readJsonLines<JournalRecord>(this.file));
     }
 
     /** The most recent run that has no end record (it crashed or was killed), if any. */
     unfinishedRun(): JournalRun | undefined {
-        const runs = this.runs();
-        const last = runs[runs.length - 1];
-        return last !== undefined && last.end === undefined ? last : undefined;
+        return unfinishedOf(this.runs());
     }
 
     /** A run by id. */
     run(runId: string): JournalRun | undefined {
         return this.runs().find((r) => r.begin.runId === runId);
     }
+}
+
+/** Every run in order of its begin record, rebuilt from the records of any store. */
+export function runsOf(records: readonly JournalRecord[]): JournalRun[] {
+    const byId = new Map<string, { begin: BeginRecord; steps: Map<string, StepStatus>; end?: EndRecord }>();
+    for (const record of records) {
+        if (record.type === "begin") {
+            byId.set(record.runId, { begin: record, steps: new Map() });
+            continue;
+        }
+        const run = byId.get(record.runId);
+        if (run === undefined) {
+            continue;
+        }
+        if (record.type === "step") {
+            run.steps.set(record.stepId, record.status);
+        } else if (record.type === "end") {
+            run.end = record;
+        }
+    }
+    return [...byId.values()];
+}
+
+/** The most recent run that has no end record (it crashed or was killed), if any. */
+export function unfinishedOf(runs: readonly JournalRun[]): JournalRun | undefined {
+    const last = runs[runs.length - 1];
+    return last !== undefined && last.end === undefined ? last : undefined;
 }
 
 /** The ids of a run's steps that completed (done or skipped); resuming starts after them. */

@@ -8,7 +8,7 @@ import { AuditEntry, AuditOperation } from "./audit";
 import { AbortedError, FailoverError, RegionUnreachableError, SwitchStoppedError } from "./errors";
 import { classifyFailure, decideOnFailure, mayRun } from "./fencing";
 import { RegionFenceClient } from "./fence-client";
-import { Journal } from "./journal";
+import { JournalRecord } from "./journal";
 import { PlannedStep, StackKey } from "./planner";
 import { summarizeEngineError } from "./stack-state";
 import { runStep } from "./step-runner";
@@ -18,7 +18,8 @@ import { describeVerification, regionsGainingTraffic, runVerifyGate, Verificatio
 
 /** What a run needs from its controller. */
 export interface SwitchRunDeps {
-    readonly journal: Journal;
+    /** Where the run's journal records go (the coordination store, through the controller's run log). */
+    readonly journal: { append(record: JournalRecord): Promise<void> };
     readonly stacks: Readonly<Record<StackKey, Stack>>;
     readonly names: Readonly<Record<StackKey, string>>;
     readonly fence: RegionFenceClient;
@@ -26,7 +27,7 @@ export interface SwitchRunDeps {
     readonly fenceCoordinates?: FenceCoordinates;
     readonly timeouts: { readonly stepMs: number; readonly cancelGraceMs: number; readonly stackBusyMs: number };
     /** Writes the run's audit entry (the controller adds who and where). */
-    readonly record: (e: { operation: AuditOperation; runId: string; to: string; result: AuditEntry["result"]; started: number; reason?: string; from?: string; steps?: readonly StepResult[]; remaining?: readonly string[]; error?: string; resumes?: string; verification?: string }) => void;
+    readonly record: (e: { operation: AuditOperation; runId: string; to: string; result: AuditEntry["result"]; started: number; reason?: string; from?: string; steps?: readonly StepResult[]; remaining?: readonly string[]; error?: string; resumes?: string; verification?: string }) => Promise<void>;
     /** Verifies a region before DNS sends it traffic (automation/driver/verify.ts). Without it, no gate. */
     readonly verify?: (region: RegionName, signal?: AbortSignal) => Promise<VerifyResult>;
 }
@@ -76,7 +77,7 @@ export class SwitchRun {
      */
     async execute(): Promise<SetPostureResult> {
         const { plan } = this;
-        this.deps.journal.append({
+        await this.deps.journal.append({
             type: "begin",
             runId: plan.runId,
             operation: plan.operation,
@@ -92,11 +93,11 @@ export class SwitchRun {
         });
         for (const step of plan.steps) {
             if (step.skip) {
-                this.skip(step);
+                await this.skip(step);
                 continue;
             }
             if (!mayRun(step, { dnsSwitched: this.dnsSwitched, fenced: this.fenced })) {
-                this.leave(step, "not run: DNS still sends this region traffic and it could not be fenced");
+                await this.leave(step, "not run: DNS still sends this region traffic and it could not be fenced");
                 continue;
             }
             if (step.stack === "dns" && !(await this.gate(step))) {
@@ -105,7 +106,7 @@ export class SwitchRun {
             await this.runOne(step);
         }
         const status = this.remaining.length > 0 ? "degraded" : "ok";
-        this.finish(status);
+        await this.finish(status);
         return {
             runId: plan.runId,
             status,
@@ -153,9 +154,9 @@ export class SwitchRun {
         const message = describeVerification(summary);
         const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: message };
         this.results.push(failed);
-        this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: message });
+        await this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: message });
         this.opts.onProgress?.({ type: "step-end", step, result: failed });
-        this.finish("failed", message);
+        await this.finish("failed", message);
         const done = this.results.filter((r) => r.status === "done").map((r) => r.description);
         throw new SwitchStoppedError(
             `${message}; DNS was not switched, the old posture keeps serving (done before it: ${done.length > 0 ? done.join("; ") : "nothing"}; nothing was fenced)`,
@@ -164,20 +165,20 @@ export class SwitchRun {
         );
     }
 
-    private skip(step: PlannedStep): void {
+    private async skip(step: PlannedStep): Promise<void> {
         this.results.push({ id: step.id, stack: step.stack, description: step.description, status: "skipped", durationMs: 0 });
-        this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "skipped", at: now() });
+        await this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "skipped", at: now() });
         if (step.stack === "dns") {
             this.dnsSwitched = true;
         }
     }
 
     /** A step left for later without running it. */
-    private leave(step: PlannedStep, why: string): void {
+    private async leave(step: PlannedStep, why: string): Promise<void> {
         const result: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: why };
         this.results.push(result);
         this.remaining.push(`${step.description} (stack ${this.deps.names[step.stack]}, ${why})`);
-        this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: why });
+        await this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: why });
         this.opts.onProgress?.({ type: "step-end", step, result });
     }
 
@@ -185,7 +186,7 @@ export class SwitchRun {
         const { journal } = this.deps;
         const runId = this.plan.runId;
         const started = Date.now();
-        journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(started).toISOString() });
+        await journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(started).toISOString() });
         this.opts.onProgress?.({ type: "step-start", step });
         try {
             const outcome = await runStep(this.deps.stacks[step.stack], step, {
@@ -199,7 +200,7 @@ export class SwitchRun {
             });
             const result: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "done", durationMs: Date.now() - started, changes: outcome.changes };
             this.results.push(result);
-            journal.append({ type: "step", runId, stepId: step.id, status: "done", at: now() });
+            await journal.append({ type: "step", runId, stepId: step.id, status: "done", at: now() });
             if (step.stack === "dns") {
                 this.dnsSwitched = true;
             }
@@ -217,9 +218,9 @@ export class SwitchRun {
         const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: Date.now() - started, error: message };
         if (aborted) {
             this.results.push(failed);
-            journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: "aborted" });
+            await journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: "aborted" });
             this.opts.onProgress?.({ type: "step-end", step, result: failed });
-            this.finish("aborted", `aborted during ${step.description}`);
+            await this.finish("aborted", `aborted during ${step.description}`);
             throw err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err });
         }
         const decision = decideOnFailure(step, classifyFailure(err), {
@@ -229,9 +230,9 @@ export class SwitchRun {
         });
         if (decision.action === "stop") {
             this.results.push(failed);
-            journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: message });
+            await journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: message });
             this.opts.onProgress?.({ type: "step-end", step, result: failed });
-            this.finish("failed", message);
+            await this.finish("failed", message);
             throw this.stopError(step, decision.regionMustServe, message, err);
         }
         const fenceErrors: string[] = [];
@@ -252,7 +253,7 @@ export class SwitchRun {
         this.results.push(result);
         const when = step.region !== undefined ? `when ${step.region} is reachable again` : "when the DNS API answers again";
         this.remaining.push(`${step.description} (stack ${this.deps.names[step.stack]}, ${when})`);
-        journal.append({ type: "step", runId, stepId: step.id, status: "fenced", at: now(), error: result.error });
+        await journal.append({ type: "step", runId, stepId: step.id, status: "fenced", at: now(), error: result.error });
         this.opts.onProgress?.({ type: "step-end", step, result });
     }
 
@@ -285,9 +286,9 @@ export class SwitchRun {
      * between the two leaves a run the journal calls unfinished but the audit log already holds,
      * which the next run recognises (controller `unfinishedRun`) instead of auditing it twice.
      */
-    private finish(result: "ok" | "degraded" | "failed" | "aborted", error?: string): void {
+    private async finish(result: "ok" | "degraded" | "failed" | "aborted", error?: string): Promise<void> {
         const { plan } = this;
-        this.deps.record({
+        await this.deps.record({
             operation: plan.operation,
             runId: plan.runId,
             to: plan.target,
@@ -301,6 +302,6 @@ export class SwitchRun {
             resumes: plan.resumes,
             ...(this.verification !== undefined ? { verification: describeVerification(this.verification) } : {}),
         });
-        this.deps.journal.append({ type: "end", runId: plan.runId, result, at: now() });
+        await this.deps.journal.append({ type: "end", runId: plan.runId, result, at: now() });
     }
 }

@@ -4,6 +4,7 @@ import { EngineEnvironment } from "../engine/environment";
 import { CapacityMode, Posture, RegionName, Weights } from "../posture";
 import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
 import { LockHolder } from "./errors";
+import { CoordinationStore } from "./coordination/store";
 import { FenceClientOptions, RegionFenceClient } from "./fence-client";
 import { PlannedStep, StackKey } from "./planner";
 import { ReplicationMetricsReader, ReplicationThresholds } from "./replication";
@@ -29,8 +30,16 @@ export interface FailoverControllerOptions {
     readonly engine?: EngineEnvironment;
     /** Who is acting, for the audit log and the lock. Defaults to the OS user. */
     readonly identity?: string;
-    /** Folder of the journal, lock and audit log. Defaults to `<projectDir>/.failover`. */
+    /** Folder of the journal, lock and audit log (local files). Defaults to `<projectDir>/.failover` unless `coordination` or an s3:// backend says otherwise. */
     readonly journalDir?: string;
+    /**
+     * Where the lock, journal and audit log live, shared by every operator: `s3://bucket/prefix?region=…&endpoint=…`,
+     * a folder, or a store object. Defaults to `journalDir` when given, else `$SFTP_FAILOVER_COORDINATION`,
+     * else `.failover/` beside the state when the backend is s3://, else `<projectDir>/.failover`.
+     */
+    readonly coordination?: string | CoordinationStore;
+    /** How long the switch lock's lease lasts unless renewed, in ms (renewed every third of it). Defaults to 60 s. */
+    readonly leaseMs?: number;
     /** The fence client, or options to build the default one. Defaults to automation/fence.ts with default AWS settings. */
     readonly fence?: RegionFenceClient | FenceClientOptions;
     /** Reader of S3 replication metrics (failback). Defaults to CloudWatch with `cloudWatch` settings. */

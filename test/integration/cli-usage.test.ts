@@ -110,6 +110,8 @@ describe("operator CLI as a user runs it", function () {
         { name: "an unknown stack", args: ["status", "--primary-stack", "nowhere"], message: /^error: unknown stack "nowhere" for primary \(the backend has: no stacks\)$/ },
         { name: "the same stack twice", args: ["status", "--secondary-stack", "primary"], message: /^error: stacks must be three different stacks/ },
         { name: "no verb at all", args: [], message: /^error: a command is required/ },
+        { name: "a --coordination that names no store", args: ["history", "--coordination", "gs://team/ops"], message: /^error: coordination "gs:\/\/team\/ops" is neither s3:\/\/bucket\/prefix nor a folder$/ },
+        { name: "a zero --lease", args: ["posture", "active-active", "--yes", "--lease", "0"], message: /^error: --lease must be a number of seconds > 0 \(got 0\)$/ },
     ];
     for (const refusal of refusals) {
         it(`${refusal.name} → one line naming it, exit 2, nothing changed`, function () {

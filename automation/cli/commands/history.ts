@@ -32,7 +32,7 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
                     throw new UsageError(`--limit must be a whole number ≥ 1 (got ${String(argv.limit)})`);
                 }
                 // History needs no engine: it reads the audit log directly.
-                return FailoverController.readHistory({ projectDir: argv["stack-dir"], journalDir: argv["journal-dir"] }, { ...(since !== undefined ? { since } : {}), ...(argv.limit !== undefined ? { limit: argv.limit } : {}) });
+                return FailoverController.readHistory({ projectDir: argv["stack-dir"], journalDir: argv["journal-dir"], coordination: argv.coordination, backendUrl: argv.backend }, { ...(since !== undefined ? { since } : {}), ...(argv.limit !== undefined ? { limit: argv.limit } : {}) });
             },
             renderHistory,
         );
