@@ -61,7 +61,7 @@ export function backendLocks(backendUrl: string, stackNames: readonly string[]):
                 locks.push({ file, stack, pid: content.pid, hostname: content.hostname });
             }
         } catch {
-            // Unreadable: not provably stale, so left for `pulumi cancel` or `failover unlock`.
+            // Unreadable: not provably stale, so left for `pulumi cancel` or `sftp-failover unlock`.
         }
     }
     return locks;

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FailoverController } from "../../automation/driver/controller";
 import { BadInputError } from "../../automation/driver/errors";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
+import { labDigest as digest } from "../support/lab-digest";
 import { CliRun, runMain } from "../support/run-main";
 
 // Bad input changes nothing. One lab is deployed once (deploying is the expensive part); then a
@@ -13,32 +13,6 @@ import { CliRun, runMain } from "../support/run-main";
 // mostly through the CLI's own main() in this process. Each case asserts the one-line message,
 // exit 2 (or BadInputError), and a sha256 of every stack file, state file and driver file taken
 // before and after: unchanged. The harmful cases of issue 9 come first, each its own test.
-
-/**
- * A digest of every file of the lab that a switch could change: the stack files, users.yaml, the
- * state backend (checkpoints, history, backups, locks) and the driver's journal, lock, audit log and
- * fence record. Left out: the engine's cache (.pulumi-home) and the sandbox's operation log (it
- * records provider calls; a refused switch makes none, which the state digest proves anyway).
- */
-function digest(dir: string): string {
-    const hash = crypto.createHash("sha256");
-    const walk = (d: string) => {
-        for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-            if (entry.name === ".pulumi-home" || entry.name === "sandbox-operations.jsonl") {
-                continue;
-            }
-            const p = path.join(d, entry.name);
-            hash.update(path.relative(dir, p));
-            if (entry.isDirectory()) {
-                walk(p);
-            } else {
-                hash.update(new Uint8Array(fs.readFileSync(p)));
-            }
-        }
-    };
-    walk(dir);
-    return hash.digest("hex");
-}
 
 /** Rewrites the value of `  sftp-failover:<key>:` in a stack file, nested lines included (adds it when absent). */
 function setStackKey(file: string, key: string, value: string): void {

@@ -75,7 +75,7 @@ describe("driver safety helpers", () => {
                 error = err;
             }
             expect(error).to.be.instanceOf(LockedError);
-            expect((error as Error).message).to.match(/cannot be read as a lock; if no switch is running, clear it with `failover unlock`$/);
+            expect((error as Error).message).to.match(/cannot be read as a lock; if no switch is running, clear it with `sftp-failover unlock`$/);
         });
         it("a backend stack lock of a dead engine on this host is found; a live one or another host's is not", () => {
             const locks = path.join(dir, ".pulumi", "locks", "organization", "sftp-failover");
