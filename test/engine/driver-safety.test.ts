@@ -122,9 +122,12 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
         });
 
         it("6a. --backend file:///proc/x is refused at once (no spinning), creating nothing", async function () {
-            const r = await runMain(["status", "--sandbox", "--stack-dir", lab.dir, "--backend", "file:///proc/x"]);
+            const before = digest(lab.dir);
+            const r = await runMain(["posture", "active-passive", "--yes", "--sandbox", "--stack-dir", lab.dir, "--backend", "file:///proc/x"]);
             expect(r.status).to.equal(2);
             expect(r.stderr.trim()).to.equal("error: backend file:///proc/x does not exist (the driver works on deployed stacks; a mistyped --backend?)");
+            expect(r.stdout).to.equal("");
+            expect(digest(lab.dir), "nothing changed").to.equal(before);
         });
 
         it("6b. --journal-dir /proc/x is refused at once (no spinning) before any change", async function () {
@@ -170,8 +173,9 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
             ["a missing posture to plan", ["plan"], /^error: plan: <posture> is required \(see --help\)$/],
             ["an unknown region to fence", ["fence", "moon"], /^error: <region>: unknown region "moon"/],
             ["a missing region to unfence", ["unfence"], /^error: unfence: <region> \(primary or secondary\) is required \(see --help\)$/],
-            ["weights out of range, negative first", ["posture", "active-active", "--yes", "--weights", "-1/101"], /^error: --weights/],
-            ["weights above 255", ["posture", "active-active", "--yes", "--weights", "300/0"], /^error: --weights/],
+            // Issue 9 found "Unknown argument: 1" here: the message must name --weights and the value.
+            ["weights out of range, negative first", ["posture", "active-active", "--yes", "--weights", "-1/101"], /^error: --weights\.primary must be an integer 0–255 \(got -1\)$/],
+            ["weights above 255", ["posture", "active-active", "--yes", "--weights", "300/0"], /^error: --weights\.primary must be an integer 0–255 \(got 300\)$/],
             ["weights that are not a split", ["posture", "active-active", "--yes", "--weights", "seventy"], /^error: --weights must be primary\/secondary/],
             ["weights for a posture without a split", ["posture", "failover", "--yes", "--reason", "x", "--weights", "70/30"], /^error: --weights applies only to active-active/],
             ["a negative --wait", ["posture", "active-passive", "--yes", "--wait", "-1"], /^error: --wait must be a number of seconds ≥ 0/],
@@ -210,9 +214,12 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
 
         it("a mistyped --backend is refused without creating its folder", async function () {
             const typo = path.join(lab.dir, ".stat");
+            const before = digest(lab.dir);
             const r = await runMain(["status", "--sandbox", "--stack-dir", lab.dir, "--backend", `file://${typo}`]);
             expect(r.status).to.equal(2);
+            expect(r.stderr.trim()).to.equal(`error: backend file://${typo} does not exist (the driver works on deployed stacks; a mistyped --backend?)`);
             expect(fs.existsSync(typo)).to.equal(false);
+            expect(digest(lab.dir), "nothing changed").to.equal(before);
         });
 
         it("with --json a usage error is JSON on stdout too", async function () {
