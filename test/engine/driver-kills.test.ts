@@ -97,7 +97,7 @@ function engineChildrenOf(pid: number | undefined): number[] {
 function describePoint(p: Point): string {
     switch (p.at) {
         case "mid-step":
-            return `${p.kill === "cli" || p.kill === "engine" ? `${p.kill} SIGKILL` : `CLI ${p.kill}`} mid-step ${p.step + 1}`;
+            return `${p.kill === "cli" ? "CLI SIGKILL" : p.kill === "engine" ? "engine SIGKILL" : `CLI ${p.kill}`} mid-step ${p.step + 1}`;
         case "between-steps":
             return `CLI SIGKILL between steps ${p.after + 1} and ${p.after + 2}`;
         case "waiting-for-lock":
