@@ -65,7 +65,7 @@ const examples: Readonly<Record<string, readonly [string, string]>> = {
     history: ["$0 history --since 2026-11-01 --limit 20", "the last 20 audit entries since November 1st"],
     bootstrap: ["$0 bootstrap --yes", "create and deploy the three stacks from nothing, in the order S3 accepts"],
     verify: ["$0 verify secondary", "log in to the secondary as the canary: host key, put, get, list, delete"],
-    unlock: ['$0 unlock --reason "CI runner died mid-switch"', "clear a lock whose holder is gone (audited)"],
+    unlock: ['$0 unlock --reason "CI runner died mid-switch" --yes', "clear a lock whose holder is gone (audited)"],
     reconcile: [
         "$0 reconcile --serving-bucket b-secondary --serving-region us-west-2 --other-bucket b-primary --other-region us-east-1",
         "what the serving bucket holds that replication has not delivered",

@@ -61,7 +61,7 @@ export function backendLocks(backendUrl: string, stackNames: readonly string[]):
                 locks.push({ file, stack, pid: content.pid, hostname: content.hostname });
             }
         } catch {
-            // Unreadable: not provably stale, so left for `pulumi cancel` or `failover unlock`.
+            // Unreadable: not provably stale, so left for `pulumi cancel` or `sftp-failover unlock`.
         }
     }
     return locks;
@@ -72,7 +72,12 @@ export function staleBackendLocks(backendUrl: string, stackNames: readonly strin
     return backendLocks(backendUrl, stackNames).filter((l) => l.hostname === os.hostname() && !processAlive(l.pid));
 }
 
-/** Removes one backend lock file (as `pulumi cancel` does for the file backend). */
+/**
+ * Removes one backend lock (as `pulumi cancel` does for the file backend): the lock file and the
+ * `.attrs` file beside it, where the file backend's blob store (gocloud.dev fileblob) keeps each
+ * file's metadata.
+ */
 export function removeBackendLock(lock: BackendLock): void {
     fs.rmSync(lock.file, { force: true });
+    fs.rmSync(`${lock.file}.attrs`, { force: true });
 }

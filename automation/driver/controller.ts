@@ -318,7 +318,7 @@ export class FailoverController {
             ...(weights !== undefined ? { answer: answerOf(weights, fence, endpointHealth) } : {}),
             capacity: state.capacity,
             ...(lock !== undefined ? { lock } : {}),
-            ...(lockState.state === "corrupt" ? { lockProblem: `the lock in ${this.coordination} ${lockState.problem}; if no switch is running, clear it with \`failover unlock\`` } : {}),
+            ...(lockState.state === "corrupt" ? { lockProblem: `${this.ctx.log.store.lockLocation} ${lockState.problem}; if no switch is running, clear it with \`failover unlock\`` } : {}),
             ...(lock !== undefined && isStale(this.ctx.log.store, lock) ? { lockProblem: `${staleWhy(lock)}; the next switch clears the lock` } : {}),
             fence,
             ...(endpointHealth !== undefined ? { endpointHealth } : {}),
@@ -498,7 +498,8 @@ export class FailoverController {
      * three stacks (what `pulumi cancel` does). A holder still running on this host is refused
      * unless `force`. Audited when something was cleared; nothing to clear is not audited.
      *
-     * @throws BadInputError when a holder still runs here (without `force`), or the audit log cannot be written.
+     * @throws BadInputError when a holder still runs here (without `force`), `confirm` declined, or
+     *   the audit log cannot be written. Nothing was changed.
      */
     async unlock(opts: UnlockOptions = {}): Promise<UnlockResult> {
         const reason = plainText(opts.reason, "reason");
@@ -521,21 +522,32 @@ export class FailoverController {
         if (!force && alive !== undefined) {
             throw new BadInputError(`the engine updating stack ${alive.stack} (pid ${alive.pid}) is still running on this host; wait for it, or force`);
         }
-        if (lockState.state === "free" && engines.length === 0) {
+        const toClear: string[] = [];
+        if (lockState.state === "held") {
+            const h = lockState.holder;
+            toClear.push(`driver lock of ${h.identity} on ${h.host} (pid ${h.pid}, ${h.operation}, run ${h.runId})`);
+        } else if (lockState.state === "corrupt") {
+            toClear.push(`driver lock ${store.lockLocation} (${lockState.problem})`);
+        }
+        for (const lock of engines) {
+            toClear.push(`backend lock of stack ${lock.stack} (engine pid ${lock.pid} on ${lock.hostname})`);
+        }
+        if (toClear.length === 0) {
             return { cleared: [] };
         }
         await store.checkWritable();
-        const cleared: string[] = [];
-        const broken = describeBrokenLock(lockState.state === "free" ? lockState : await breakLock(store), store.location);
-        if (broken !== undefined) {
-            cleared.push(broken);
+        // Asked only once there is something to clear, and shown exactly what.
+        if (opts.confirm !== undefined && !(await opts.confirm(toClear))) {
+            throw new BadInputError("declined: nothing was changed");
+        }
+        if (lockState.state !== "free") {
+            await breakLock(store);
         }
         for (const lock of engines) {
             removeBackendLock(lock);
-            cleared.push(`backend lock of stack ${lock.stack} (engine pid ${lock.pid} on ${lock.hostname})`);
         }
-        await this.record({ operation: "unlock", runId: newRunId(), to: `cleared ${cleared.join("; ")}`, result: "ok", started: Date.now(), ...(reason !== undefined ? { reason } : {}) });
-        return { cleared };
+        await this.record({ operation: "unlock", runId: newRunId(), to: `cleared ${toClear.join("; ")}`, result: "ok", started: Date.now(), ...(reason !== undefined ? { reason } : {}) });
+        return { cleared: toClear };
     }
 
     /** The audit log, oldest first. Never throws for a missing log (it reads as empty). */

@@ -251,6 +251,11 @@ export interface UnlockOptions {
     readonly reason?: string;
     /** Clear a lock even when its holder still runs on this host. Defaults to false. */
     readonly force?: boolean;
+    /**
+     * Asked with what would be cleared (one line each) before anything is; resolving false declines
+     * (BadInputError, nothing changed). Not asked when there is nothing to clear. Defaults to clearing without asking.
+     */
+    readonly confirm?: (toClear: readonly string[]) => Promise<boolean>;
 }
 
 /** Outcome of `unlock()`. */

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FailoverController } from "../../automation/driver/controller";
 import { BadInputError } from "../../automation/driver/errors";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
+import { labDigest as digest } from "../support/lab-digest";
 import { CliRun, runMain } from "../support/run-main";
 
 // Bad input changes nothing. One lab is deployed once (deploying is the expensive part); then a
@@ -13,32 +13,6 @@ import { CliRun, runMain } from "../support/run-main";
 // mostly through the CLI's own main() in this process. Each case asserts the one-line message,
 // exit 2 (or BadInputError), and a sha256 of every stack file, state file and driver file taken
 // before and after: unchanged. The harmful cases of issue 9 come first, each its own test.
-
-/**
- * A digest of every file of the lab that a switch could change: the stack files, users.yaml, the
- * state backend (checkpoints, history, backups, locks) and the driver's journal, lock, audit log and
- * fence record. Left out: the engine's cache (.pulumi-home) and the sandbox's operation log (it
- * records provider calls; a refused switch makes none, which the state digest proves anyway).
- */
-function digest(dir: string): string {
-    const hash = crypto.createHash("sha256");
-    const walk = (d: string) => {
-        for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-            if (entry.name === ".pulumi-home" || entry.name === "sandbox-operations.jsonl") {
-                continue;
-            }
-            const p = path.join(d, entry.name);
-            hash.update(path.relative(dir, p));
-            if (entry.isDirectory()) {
-                walk(p);
-            } else {
-                hash.update(new Uint8Array(fs.readFileSync(p)));
-            }
-        }
-    };
-    walk(dir);
-    return hash.digest("hex");
-}
 
 /** Rewrites the value of `  sftp-failover:<key>:` in a stack file, nested lines included (adds it when absent). */
 function setStackKey(file: string, key: string, value: string): void {
@@ -148,9 +122,12 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
         });
 
         it("6a. --backend file:///proc/x is refused at once (no spinning), creating nothing", async function () {
-            const r = await runMain(["status", "--sandbox", "--stack-dir", lab.dir, "--backend", "file:///proc/x"]);
+            const before = digest(lab.dir);
+            const r = await runMain(["posture", "active-passive", "--yes", "--sandbox", "--stack-dir", lab.dir, "--backend", "file:///proc/x"]);
             expect(r.status).to.equal(2);
             expect(r.stderr.trim()).to.equal("error: backend file:///proc/x does not exist (the driver works on deployed stacks; a mistyped --backend?)");
+            expect(r.stdout).to.equal("");
+            expect(digest(lab.dir), "nothing changed").to.equal(before);
         });
 
         it("6b. --journal-dir /proc/x is refused at once (no spinning) before any change", async function () {
@@ -196,8 +173,9 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
             ["a missing posture to plan", ["plan"], /^error: plan: <posture> is required \(see --help\)$/],
             ["an unknown region to fence", ["fence", "moon"], /^error: <region>: unknown region "moon"/],
             ["a missing region to unfence", ["unfence"], /^error: unfence: <region> \(primary or secondary\) is required \(see --help\)$/],
-            ["weights out of range, negative first", ["posture", "active-active", "--yes", "--weights", "-1/101"], /^error: --weights/],
-            ["weights above 255", ["posture", "active-active", "--yes", "--weights", "300/0"], /^error: --weights/],
+            // Issue 9 found "Unknown argument: 1" here: the message must name --weights and the value.
+            ["weights out of range, negative first", ["posture", "active-active", "--yes", "--weights", "-1/101"], /^error: --weights\.primary must be an integer 0–255 \(got -1\)$/],
+            ["weights above 255", ["posture", "active-active", "--yes", "--weights", "300/0"], /^error: --weights\.primary must be an integer 0–255 \(got 300\)$/],
             ["weights that are not a split", ["posture", "active-active", "--yes", "--weights", "seventy"], /^error: --weights must be primary\/secondary/],
             ["weights for a posture without a split", ["posture", "failover", "--yes", "--reason", "x", "--weights", "70/30"], /^error: --weights applies only to active-active/],
             ["a negative --wait", ["posture", "active-passive", "--yes", "--wait", "-1"], /^error: --wait must be a number of seconds ≥ 0/],
@@ -236,9 +214,12 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
 
         it("a mistyped --backend is refused without creating its folder", async function () {
             const typo = path.join(lab.dir, ".stat");
+            const before = digest(lab.dir);
             const r = await runMain(["status", "--sandbox", "--stack-dir", lab.dir, "--backend", `file://${typo}`]);
             expect(r.status).to.equal(2);
+            expect(r.stderr.trim()).to.equal(`error: backend file://${typo} does not exist (the driver works on deployed stacks; a mistyped --backend?)`);
             expect(fs.existsSync(typo)).to.equal(false);
+            expect(digest(lab.dir), "nothing changed").to.equal(before);
         });
 
         it("with --json a usage error is JSON on stdout too", async function () {

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { staleBackendLocks } from "../../automation/driver/backend-locks";
+import { removeBackendLock, staleBackendLocks } from "../../automation/driver/backend-locks";
 import { LockedError, LockHolder } from "../../automation/driver/errors";
 import { acquireLock, inspectLock } from "../../automation/driver/lock";
 import { escapeControl, hasControlChars } from "../../automation/driver/text";
@@ -75,7 +75,7 @@ describe("driver safety helpers", () => {
                 error = err;
             }
             expect(error).to.be.instanceOf(LockedError);
-            expect((error as Error).message).to.match(/cannot be read as a lock; if no switch is running, clear it with `failover unlock`$/);
+            expect((error as Error).message).to.match(/cannot be read as a lock; if no switch is running, clear it with `sftp-failover unlock`$/);
         });
         it("a backend stack lock of a dead engine on this host is found; a live one or another host's is not", () => {
             const locks = path.join(dir, ".pulumi", "locks", "organization", "sftp-failover");
@@ -85,6 +85,16 @@ describe("driver safety helpers", () => {
             }
             const stale = staleBackendLocks(`file://${dir}`, ["primary", "secondary", "dns"]);
             expect(stale.map((l) => l.stack)).to.deep.equal(["primary"]);
+        });
+        it("removing a backend stack lock removes the blob store's .attrs file beside it too", () => {
+            const stackDir = path.join(dir, ".pulumi", "locks", "organization", "sftp-failover", "dns");
+            fs.mkdirSync(stackDir, { recursive: true });
+            fs.writeFileSync(path.join(stackDir, "a.json"), JSON.stringify({ pid: deadPid(), username: "root", hostname: os.hostname(), timestamp: "2026-01-01T00:00:00Z" }));
+            fs.writeFileSync(path.join(stackDir, "a.json.attrs"), "{}");
+            for (const lock of staleBackendLocks(`file://${dir}`, ["dns"])) {
+                removeBackendLock(lock);
+            }
+            expect(fs.readdirSync(stackDir)).to.deep.equal([]);
         });
     });
 

@@ -94,6 +94,10 @@ export class LocalCoordinationStore implements CoordinationStore {
         return this.dir;
     }
 
+    get lockLocation(): string {
+        return this.files.lock;
+    }
+
     async createLock(holder: LockHolder): Promise<string | undefined> {
         makeFolder(this.dir);
         const text = JSON.stringify(holder, null, 2) + "\n";

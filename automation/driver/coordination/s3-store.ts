@@ -80,6 +80,10 @@ export class S3CoordinationStore implements CoordinationStore {
         return `s3://${this.where.bucket}/${this.where.prefix}`;
     }
 
+    get lockLocation(): string {
+        return `s3://${this.where.bucket}/${this.lockKey}`;
+    }
+
     private get lockKey(): string {
         return `${this.where.prefix}lock.json`;
     }

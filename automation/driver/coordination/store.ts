@@ -21,6 +21,8 @@ export type StoredLock =
 export interface CoordinationStore {
     /** Where the store lives, for messages: a folder, or an `s3://bucket/prefix` URL. */
     readonly location: string;
+    /** Where the lock itself lives, for messages: a file, or an `s3://bucket/key` URL. */
+    readonly lockLocation: string;
     /** Creates the lock holding `holder` if there is none, atomically; its token, or undefined when a lock exists. */
     createLock(holder: LockHolder): Promise<string | undefined>;
     /** Reads the lock; a lock that cannot be parsed is `corrupt`, never free. */

@@ -1,0 +1,30 @@
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/**
+ * A digest of every file of a lab that a switch could change: the stack files, users.yaml, the
+ * state backend (checkpoints, history, backups, locks) and the driver's journal, lock, audit log and
+ * fence record. Left out: the engine's cache (.pulumi-home) and the sandbox's operation log (it
+ * records provider calls; a refused switch makes none, which the state digest proves anyway).
+ * Equal digests before and after a refused command prove it changed nothing.
+ */
+export function labDigest(dir: string): string {
+    const hash = crypto.createHash("sha256");
+    const walk = (d: string) => {
+        for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            if (entry.name === ".pulumi-home" || entry.name === "sandbox-operations.jsonl") {
+                continue;
+            }
+            const p = path.join(d, entry.name);
+            hash.update(path.relative(dir, p));
+            if (entry.isDirectory()) {
+                walk(p);
+            } else {
+                hash.update(new Uint8Array(fs.readFileSync(p)));
+            }
+        }
+    };
+    walk(dir);
+    return hash.digest("hex");
+}
