@@ -28,7 +28,7 @@ import { firstUnfinishedStep } from "./journal";
 import { processAlive } from "./lock";
 import { openCoordination } from "./coordination/from-options";
 import { breakLock, defaultLeaseMs, isStale, leaseExpired } from "./coordination/lease";
-import { AuditEvent, describeBrokenLock, RunLog } from "./coordination/run-log";
+import { AuditEvent, RunLog } from "./coordination/run-log";
 import { withSwitchLock } from "./coordination/switch-lock";
 import { StoredLock } from "./coordination/store";
 import { decideResume } from "./resume";
