@@ -24,7 +24,8 @@ import { checkDriverFiles, checkStackConfigs, stackFile } from "./preflight";
 import { SwitchRun } from "./switch-run";
 import { escapeControl, hasControlChars } from "./text";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
-import { firstUnfinishedStep, Journal, JournalRun } from "./journal";
+import { putBackUndeployed, undeployedConfig } from "./config-restore";
+import { firstUnfinishedStep, interruptedSteps, Journal, JournalRun } from "./journal";
 import { acquireLock, inspectLock, processAlive, readLock } from "./lock";
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
@@ -296,6 +297,8 @@ export class FailoverController {
         const lockState = inspectLock(this.ctx.lockPath);
         const lock = lockState.state === "held" ? lockState.holder : undefined;
         const unfinished = this.unfinishedRun(false);
+        const undeployed = unfinished !== undefined ? undeployedConfig(interruptedSteps(unfinished), stacks) : [];
+        const notDeployed = stackKeys.filter((k) => isNotDeployed(stacks[k]));
         const weights = state.dns?.weights;
         const endpointHealth =
             this.ctx.endpointHealth !== undefined
@@ -313,6 +316,8 @@ export class FailoverController {
             ...(lock !== undefined && this.isStale(lock) ? { lockProblem: `the holder (pid ${lock.pid} on ${lock.host}) is gone; the next switch clears the lock` } : {}),
             fence,
             ...(endpointHealth !== undefined ? { endpointHealth } : {}),
+            ...(notDeployed.length > 0 ? { notDeployed } : {}),
+            ...(undeployed.length > 0 ? { undeployedConfig: undeployed.map((u) => ({ ...u, file: stackFile(this.ctx.names[u.stack]) })) } : {}),
             ...(unfinished !== undefined
                 ? {
                       unfinished: {
@@ -689,6 +694,11 @@ export class FailoverController {
             // run completes it (and the audit entry carries the original `from`); if it wanted
             // another, its attempt is audited as aborted, so every run ends up in the log once.
             const unfinished = this.unfinishedRun(true);
+            if (unfinished !== undefined) {
+                // What a killed step wrote and did not deploy goes back before anything is planned
+                // on top of it (a step this run needs sets its own value again).
+                await putBackUndeployed(undeployedConfig(interruptedSteps(unfinished), stacks), this.ctx.stacks);
+            }
             let resumes: string | undefined;
             let auditFrom: string | undefined = from;
             if (unfinished !== undefined) {
@@ -823,6 +833,11 @@ function answerOf(weights: Weights, fence: Readonly<Record<RegionName, FenceStat
     }
     const answer = currentAnswer({ weights, fence, endpointHealthy });
     return { answered: answer.answered, rule: answer.rule };
+}
+
+/** A readable stack without outputs holds no deployment: every stack program exports some. */
+function isNotDeployed(stack: StackStatus): boolean {
+    return stack.error === undefined && Object.keys(stack.outputs).length === 0;
 }
 
 function fenceCoordinatesOf(dns: StackStatus): FenceCoordinates | undefined {

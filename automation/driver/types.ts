@@ -2,6 +2,7 @@
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { EngineEnvironment } from "../engine/environment";
 import { CapacityMode, Posture, RegionName, Weights } from "../posture";
+import { UndeployedConfig } from "./config-restore";
 import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
 import { LockHolder } from "./errors";
 import { FenceClientOptions, RegionFenceClient } from "./fence-client";
@@ -137,7 +138,7 @@ export interface StatusResult {
     readonly stacks: Readonly<Record<StackKey, StackStatus>>;
     /** The posture the dns stack has deployed. */
     readonly posture?: Posture;
-    /** The posture set in the dns stack's config (differs from `posture` while a switch is under way). */
+    /** The posture set in the dns stack's config (differs from `posture` while a switch is under way, or when the dns stack is not deployed). */
     readonly configuredPosture?: string;
     readonly weights?: Weights;
     readonly capacity: Readonly<Partial<Record<RegionName, CapacityMode>>>;
@@ -155,6 +156,13 @@ export interface StatusResult {
     readonly fence: Readonly<Record<RegionName, FenceState>>;
     /** What each region's endpoint check reports, and whether Route 53 would fail open (with an `endpointHealth` source). */
     readonly endpointHealth?: { readonly regions: Readonly<Record<RegionName, EndpointHealth>>; readonly failsOpen: boolean };
+    /** Stacks that hold no deployment (never deployed, or destroyed): readable, with no outputs. */
+    readonly notDeployed?: readonly StackKey[];
+    /**
+     * Config a killed switch wrote into the stack files and did not deploy: a `pulumi up` by hand
+     * would apply it. The next switch puts it back (`deployed`; absent: the key is removed).
+     */
+    readonly undeployedConfig?: readonly (UndeployedConfig & { readonly file: string })[];
     /** A switch that did not finish (the next run of the same posture resumes it). */
     readonly unfinished?: { readonly runId: string; readonly target: string; readonly firstUnfinishedStep?: string; readonly identity: string; readonly at: string };
 }
