@@ -464,7 +464,8 @@ export class FailoverController {
     /**
      * Clears what a switch left locked and the driver cannot prove stale by itself: the driver's
      * lock (a corrupt file, or a holder on another host) and the file backend's stack locks of the
-     * three stacks (what `pulumi cancel` does). A holder still running on this host is refused
+     * three stacks (what `pulumi cancel` does); and puts back config a killed switch left undeployed
+     * in the stack files (config-restore.ts). A holder still running on this host is refused
      * unless `force`. Audited when something was cleared; nothing to clear is not audited.
      *
      * @throws BadInputError when a holder still runs here (without `force`), or the audit log cannot be written.
@@ -483,7 +484,11 @@ export class FailoverController {
         if (!force && alive !== undefined) {
             throw new BadInputError(`the engine updating stack ${alive.stack} (pid ${alive.pid}) is still running on this host; wait for it, or force`);
         }
-        if (lockState.state === "free" && engines.length === 0) {
+        // What a killed switch wrote into the stack files and never deployed is left behind too:
+        // after `unlock`, a `pulumi up` by hand must not apply it.
+        const unfinished = this.unfinishedRun(false);
+        const undeployed = unfinished !== undefined ? undeployedConfig(interruptedSteps(unfinished), await this.readStacks()) : [];
+        if (lockState.state === "free" && engines.length === 0 && undeployed.length === 0) {
             return { cleared: [] };
         }
         checkDriverFiles(this.files);
@@ -500,6 +505,9 @@ export class FailoverController {
         for (const lock of engines) {
             removeBackendLock(lock);
             cleared.push(`backend lock of stack ${lock.stack} (engine pid ${lock.pid} on ${lock.hostname})`);
+        }
+        for (const u of await putBackUndeployed(undeployed, this.ctx.stacks)) {
+            cleared.push(`undeployed ${u.key} = ${u.configured ?? "(unset)"} in ${stackFile(this.ctx.names[u.stack])}, put back to ${u.deployed ?? "(unset)"} (left by run ${u.runId})`);
         }
         this.record({ operation: "unlock", runId: newRunId(), to: `cleared ${cleared.join("; ")}`, result: "ok", started: Date.now(), ...(reason !== undefined ? { reason } : {}) });
         return { cleared };
