@@ -21,7 +21,7 @@ function fenceEffectLine(e: FenceEffect): string {
 /** `status` as text. */
 export function renderStatus(s: StatusResult): string {
     const lines = [
-        `posture:   ${s.posture ?? "(not deployed)"}${s.configuredPosture !== undefined && s.configuredPosture !== s.posture ? ` (config says ${s.configuredPosture}: a switch is under way or was interrupted)` : ""}`,
+        `posture:   ${postureLine(s)}`,
         `weights:   ${s.weights !== undefined ? `primary ${s.weights.primary} / secondary ${s.weights.secondary}` : "(unknown)"}`,
         `serving:   ${servingLine(s)}`,
         `capacity:  primary ${s.capacity.primary ?? "?"}, secondary ${s.capacity.secondary ?? "?"}`,
@@ -30,6 +30,20 @@ export function renderStatus(s: StatusResult): string {
         ...(s.rpoExposure !== undefined ? [`data:      ${esc(renderRpoExposure(s.rpoExposure))}`] : []),
         `lock:      ${s.lock !== undefined ? esc(`held by ${s.lock.identity} on ${s.lock.host} (pid ${s.lock.pid}, ${s.lock.operation}, since ${s.lock.since})`) : s.lockProblem !== undefined ? "NOT free" : "free"}${s.lockProblem !== undefined ? ` — ${esc(s.lockProblem)}` : ""}`,
     ];
+    if (s.notDeployed !== undefined && s.notDeployed.length > 0) {
+        const names = s.notDeployed.map((k) => s.stacks[k].name);
+        const how = s.notDeployed.length === 3 ? "`sftp-failover bootstrap` deploys them" : "deploy them in the bootstrap order (docs/by-hand.md)";
+        lines.push(esc(`not deployed: ${names.join(", ")} (no resources${lastKinds(s)}); ${how}`));
+    }
+    for (const u of s.undeployedConfig ?? []) {
+        const name = s.stacks[u.stack].name;
+        const back = u.deployed !== undefined ? `pulumi config set${u.path === true ? " --path" : ""} -s ${name} ${u.key} ${u.deployed}` : `pulumi config rm${u.path === true ? " --path" : ""} -s ${name} ${u.key}`;
+        lines.push(
+            esc(
+                `undeployed config: ${u.file} ${u.key} = ${u.configured ?? "(unset)"}, deployed ${u.deployed ?? "(unset)"} — left by run ${u.runId}; a \`pulumi up\` by hand would apply it. The next switch puts it back; by hand: ${back}`,
+            ),
+        );
+    }
     if (s.unfinished !== undefined) {
         lines.push(esc(`unfinished: run ${s.unfinished.runId} → ${s.unfinished.target} by ${s.unfinished.identity} at ${s.unfinished.at}; rerun the same posture to resume${s.unfinished.firstUnfinishedStep !== undefined ? ` at ${s.unfinished.firstUnfinishedStep}` : ""}`));
     }
@@ -41,6 +55,25 @@ export function renderStatus(s: StatusResult): string {
     }
     lines.push(table(rows));
     return lines.join("\n");
+}
+
+/**
+ * The deployed posture, and the configured one when it differs. A difference means a switch is
+ * under way or was interrupted only while the dns stack is deployed: after a destroy the config
+ * still names a posture, and nothing is switching.
+ */
+function postureLine(s: StatusResult): string {
+    if (s.posture === undefined) {
+        return s.notDeployed?.includes("dns") === true ? "(not deployed)" : "(unknown)";
+    }
+    const differs = s.configuredPosture !== undefined && s.configuredPosture !== s.posture;
+    return `${s.posture}${differs ? ` (config says ${s.configuredPosture}: a switch is under way or was interrupted)` : ""}`;
+}
+
+/** ", last update: destroy" when every stack not deployed was last destroyed. */
+function lastKinds(s: StatusResult): string {
+    const kinds = new Set((s.notDeployed ?? []).map((k) => s.stacks[k].lastUpdate?.kind ?? "none"));
+    return kinds.size === 1 && kinds.has("destroy") ? "; last update: destroy" : "";
 }
 
 /** `plan` as text. */

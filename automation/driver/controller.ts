@@ -24,7 +24,7 @@ import { checkStackConfigs, stackFile } from "./preflight";
 import { SwitchRun } from "./switch-run";
 import { escapeControl, hasControlChars } from "./text";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
-import { firstUnfinishedStep } from "./journal";
+import { firstUnfinishedStep, interruptedSteps } from "./journal";
 import { processAlive } from "./lock";
 import { openCoordination } from "./coordination/from-options";
 import { breakLock, defaultLeaseMs, isStale, leaseExpired } from "./coordination/lease";
@@ -34,6 +34,7 @@ import { StoredLock } from "./coordination/store";
 import { decideResume } from "./resume";
 import { recordLivePosture } from "./coordination/live-posture";
 import { asPostureDriver } from "../posture-record";
+import { putBackUndeployed, undeployedConfig } from "./config-restore";
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
@@ -303,6 +304,8 @@ export class FailoverController {
         const lockState = await this.ctx.log.store.readLock().catch((err: Error): StoredLock => ({ state: "corrupt", problem: `cannot be read (${err.message})`, token: "" }));
         const lock = lockState.state === "held" ? lockState.holder : undefined;
         const unfinished = await this.ctx.log.unfinishedRun(false).catch(() => undefined);
+        const undeployed = unfinished !== undefined ? undeployedConfig(interruptedSteps(unfinished), stacks) : [];
+        const notDeployed = stackKeys.filter((k) => isNotDeployed(stacks[k]));
         const weights = state.dns?.weights;
         const serving = weights === undefined ? undefined : weights.secondary > weights.primary ? ("secondary" as const) : ("primary" as const);
         const rpo = serving === undefined ? undefined : await readRpoExposure(this.ctx.replication, this.ctx.thresholds, stacks, serving);
@@ -318,12 +321,14 @@ export class FailoverController {
             ...(weights !== undefined ? { answer: answerOf(weights, fence, endpointHealth) } : {}),
             capacity: state.capacity,
             ...(lock !== undefined ? { lock } : {}),
-            ...(lockState.state === "corrupt" ? { lockProblem: `${this.ctx.log.store.lockLocation} ${lockState.problem}; if no switch is running, clear it with \`failover unlock\`` } : {}),
+            ...(lockState.state === "corrupt" ? { lockProblem: `${this.ctx.log.store.lockLocation} ${lockState.problem}; if no switch is running, clear it with \`sftp-failover unlock\`` } : {}),
             ...(lock !== undefined && isStale(this.ctx.log.store, lock) ? { lockProblem: `${staleWhy(lock)}; the next switch clears the lock` } : {}),
             fence,
             ...(endpointHealth !== undefined ? { endpointHealth } : {}),
             ...(rpo !== undefined ? { rpoExposure: rpo } : {}),
             ...fenceEffectOf(stacks.dns),
+            ...(notDeployed.length > 0 ? { notDeployed } : {}),
+            ...(undeployed.length > 0 ? { undeployedConfig: undeployed.map((u) => ({ ...u, file: stackFile(this.ctx.names[u.stack]) })) } : {}),
             ...(unfinished !== undefined
                 ? {
                       unfinished: {
@@ -495,7 +500,8 @@ export class FailoverController {
     /**
      * Clears what a switch left locked and the driver cannot prove stale by itself: the driver's
      * lock (a corrupt file, or a holder on another host) and the file backend's stack locks of the
-     * three stacks (what `pulumi cancel` does). A holder still running on this host is refused
+     * three stacks (what `pulumi cancel` does); and puts back config a killed switch left undeployed
+     * in the stack files (config-restore.ts). A holder still running on this host is refused
      * unless `force`. Audited when something was cleared; nothing to clear is not audited.
      *
      * @throws BadInputError when a holder still runs here (without `force`), `confirm` declined, or
@@ -522,6 +528,10 @@ export class FailoverController {
         if (!force && alive !== undefined) {
             throw new BadInputError(`the engine updating stack ${alive.stack} (pid ${alive.pid}) is still running on this host; wait for it, or force`);
         }
+        // What a killed switch wrote into the stack files and never deployed is left behind too:
+        // after `unlock`, a `pulumi up` by hand must not apply it.
+        const unfinished = await this.ctx.log.unfinishedRun(false);
+        const undeployed = unfinished !== undefined ? undeployedConfig(interruptedSteps(unfinished), await this.readStacks()) : [];
         const toClear: string[] = [];
         if (lockState.state === "held") {
             const h = lockState.holder;
@@ -531,6 +541,10 @@ export class FailoverController {
         }
         for (const lock of engines) {
             toClear.push(`backend lock of stack ${lock.stack} (engine pid ${lock.pid} on ${lock.hostname})`);
+        }
+        const locks = toClear.length;
+        for (const u of undeployed) {
+            toClear.push(`undeployed ${u.key} = ${u.configured ?? "(unset)"} in ${stackFile(this.ctx.names[u.stack])}, to put back to ${u.deployed ?? "(unset)"} (left by run ${u.runId})`);
         }
         if (toClear.length === 0) {
             return { cleared: [] };
@@ -546,8 +560,12 @@ export class FailoverController {
         for (const lock of engines) {
             removeBackendLock(lock);
         }
-        await this.record({ operation: "unlock", runId: newRunId(), to: `cleared ${toClear.join("; ")}`, result: "ok", started: Date.now(), ...(reason !== undefined ? { reason } : {}) });
-        return { cleared: toClear };
+        const cleared = toClear.slice(0, locks);
+        for (const u of await putBackUndeployed(undeployed, this.ctx.stacks)) {
+            cleared.push(`undeployed ${u.key} = ${u.configured ?? "(unset)"} in ${stackFile(this.ctx.names[u.stack])}, put back to ${u.deployed ?? "(unset)"} (left by run ${u.runId})`);
+        }
+        await this.record({ operation: "unlock", runId: newRunId(), to: `cleared ${cleared.join("; ")}`, result: "ok", started: Date.now(), ...(reason !== undefined ? { reason } : {}) });
+        return { cleared };
     }
 
     /** The audit log, oldest first. Never throws for a missing log (it reads as empty). */
@@ -665,6 +683,11 @@ export class FailoverController {
             const from = deployedPosture(stacks);
             const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
             const unfinished = await log.unfinishedRun(true);
+            if (unfinished !== undefined) {
+                // What a killed step wrote and did not deploy goes back before anything is planned
+                // on top of it (a step this run needs sets its own value again).
+                await putBackUndeployed(undeployedConfig(interruptedSteps(unfinished), stacks), this.ctx.stacks);
+            }
             const decision = decideResume(target, from, unfinished, (await log.runs()).at(-1));
             if (decision.close !== undefined) {
                 if (decision.closeAsAborted) {
@@ -774,6 +797,11 @@ function staleWhy(lock: LockHolder): string {
     return lock.expiresAt !== undefined && leaseExpired(lock, Date.now())
         ? `the holder's lease (${lock.identity} on ${lock.host}) ended at ${lock.expiresAt}`
         : `the holder (pid ${lock.pid} on ${lock.host}) is gone`;
+}
+
+/** A readable stack without outputs holds no deployment: every stack program exports some. */
+function isNotDeployed(stack: StackStatus): boolean {
+    return stack.error === undefined && Object.keys(stack.outputs).length === 0;
 }
 
 function fenceCoordinatesOf(dns: StackStatus): FenceCoordinates | undefined {

@@ -2,7 +2,9 @@
 // it ended. It is what makes a switch resumable after the driver dies mid-`up` (kill -9 included):
 // the next run finds the unfinished run, starts from its first unfinished step, and can prove a
 // leftover lock is its own.
+import { PreviousConfig } from "./config-restore";
 import { appendJsonLine, readJsonLines } from "./jsonl";
+import { StackKey } from "./planner";
 
 /** Outcome of one step as journalled. `fenced` = the region was unreachable, fenced, and the step skipped. */
 export type StepStatus = "started" | "done" | "skipped" | "failed" | "fenced";
@@ -35,6 +37,11 @@ export interface StepRecord {
     readonly status: StepStatus;
     readonly at: string;
     readonly error?: string;
+    /**
+     * On "started": the step's stack and the values its config changes replace, written before the
+     * first of them, so a run killed mid-step can be put back to what is deployed (config-restore.ts).
+     */
+    readonly config?: { readonly stack: StackKey; readonly previous: readonly PreviousConfig[] };
 }
 
 /** Last record of a run. */
@@ -53,6 +60,8 @@ export interface JournalRun {
     readonly begin: BeginRecord;
     /** The last status of each step that has a record, by step id. */
     readonly steps: ReadonlyMap<string, StepStatus>;
+    /** What each started step's config replaced, by step id (see StepRecord.config). */
+    readonly previousConfig?: ReadonlyMap<string, NonNullable<StepRecord["config"]>>;
     readonly end?: EndRecord;
 }
 
@@ -83,10 +92,10 @@ export class Journal {
 
 /** Every run in order of its begin record, rebuilt from the records of any store. */
 export function runsOf(records: readonly JournalRecord[]): JournalRun[] {
-    const byId = new Map<string, { begin: BeginRecord; steps: Map<string, StepStatus>; end?: EndRecord }>();
+    const byId = new Map<string, { begin: BeginRecord; steps: Map<string, StepStatus>; previousConfig: Map<string, NonNullable<StepRecord["config"]>>; end?: EndRecord }>();
     for (const record of records) {
         if (record.type === "begin") {
-            byId.set(record.runId, { begin: record, steps: new Map() });
+            byId.set(record.runId, { begin: record, steps: new Map(), previousConfig: new Map() });
             continue;
         }
         const run = byId.get(record.runId);
@@ -95,6 +104,9 @@ export function runsOf(records: readonly JournalRecord[]): JournalRun[] {
         }
         if (record.type === "step") {
             run.steps.set(record.stepId, record.status);
+            if (record.config !== undefined) {
+                run.previousConfig.set(record.stepId, record.config);
+            }
         } else if (record.type === "end") {
             run.end = record;
         }
@@ -123,4 +135,15 @@ export function completedStepIds(run: JournalRun): Set<string> {
 export function firstUnfinishedStep(run: JournalRun): string | undefined {
     const done = completedStepIds(run);
     return run.begin.steps.find((s) => !s.skip && !done.has(s.id))?.id;
+}
+
+/**
+ * The steps of a run that started and did not complete, with the config values they replaced:
+ * what a killed run may have left in the stack files undeployed.
+ */
+export function interruptedSteps(run: JournalRun): { readonly stepId: string; readonly stack: StackKey; readonly runId: string; readonly previous: readonly PreviousConfig[] }[] {
+    const done = completedStepIds(run);
+    return [...(run.previousConfig ?? new Map<string, NonNullable<StepRecord["config"]>>())]
+        .filter(([id]) => !done.has(id))
+        .map(([stepId, c]) => ({ stepId, stack: c.stack, runId: run.begin.runId, previous: c.previous }));
 }

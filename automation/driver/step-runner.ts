@@ -1,7 +1,9 @@
 // Runs one planned step: set its config on its stack, then `up` that stack alone, within a
 // timeout, cancellable, retrying while the engine reports the stack busy with another update
-// (e.g. the orphaned engine of a driver that was killed is still finishing).
+// (e.g. the orphaned engine of a driver that was killed is still finishing). When the `up` does
+// not succeed, the config it set is put back, so the stack file holds nothing undeployed.
 import { ConcurrentUpdateError, EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { applyConfigWrites, PreviousConfig } from "./config-restore";
 import { AbortedError } from "./errors";
 import { terminateEngine } from "./engine-process";
 import { PlannedStep, StackKey } from "./planner";
@@ -23,6 +25,11 @@ export interface RunStepOptions {
     readonly signal?: AbortSignal;
     readonly onEvent?: (event: EngineEvent) => void;
     readonly onOutput?: (text: string) => void;
+    /**
+     * The values the step's config replaces (`previousValues`), put back when its `up` does not
+     * succeed. Defaults to none: nothing is put back.
+     */
+    readonly previousConfig?: readonly PreviousConfig[];
 }
 
 /** What the engine did. */
@@ -112,16 +119,31 @@ async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, dea
 }
 
 /**
- * Sets the step's config on its stack and runs `up` on that stack only.
+ * Sets the step's config on its stack and runs `up` on that stack only. If the `up` (or a
+ * `setConfig`) fails, `opts.previousConfig` is put back before the error propagates.
  *
  * @throws StepTimeoutError past the timeout (the engine is interrupted first).
  * @throws AbortedError when the signal fires.
  * @throws the Automation API's CommandError when the engine fails.
  */
 export async function runStep(stack: Stack, step: PlannedStep, opts: RunStepOptions): Promise<StepOutcome> {
-    for (const change of step.config) {
-        await stack.setConfig(change.key, { value: change.value }, change.path ?? false);
+    try {
+        for (const change of step.config) {
+            await stack.setConfig(change.key, { value: change.value }, change.path ?? false);
+        }
+        return await upRetryingWhileBusy(stack, step, opts);
+    } catch (err) {
+        if (opts.previousConfig !== undefined) {
+            // The step's own error is what the caller acts on (abort, fence, stop), so a failure to
+            // put the values back does not replace it: the journal's "started" record still holds
+            // them, and the next switch (or `status`, which reports it) finds what is left.
+            await applyConfigWrites(stack, opts.previousConfig).catch(() => undefined);
+        }
+        throw err;
     }
+}
+
+async function upRetryingWhileBusy(stack: Stack, step: PlannedStep, opts: RunStepOptions): Promise<StepOutcome> {
     const deadline = Date.now() + opts.timeoutMs;
     const busyUntil = Date.now() + opts.stackBusyMs;
     for (let attempt = 0; ; attempt++) {

@@ -5,6 +5,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { Posture, RegionName, Weights } from "../posture";
 import { AuditEntry, AuditOperation } from "./audit";
+import { previousValues } from "./config-restore";
 import { AbortedError, FailoverError, RegionUnreachableError, SwitchStoppedError } from "./errors";
 import { classifyFailure, decideOnFailure, mayRun } from "./fencing";
 import { RegionFenceClient } from "./fence-client";
@@ -186,10 +187,22 @@ export class SwitchRun {
         const { journal } = this.deps;
         const runId = this.plan.runId;
         const started = Date.now();
-        await journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(started).toISOString() });
+        const stack = this.deps.stacks[step.stack];
+        // Journalled before the step writes any config: a run killed from here on leaves the
+        // values to put back (config-restore.ts).
         this.opts.onProgress?.({ type: "step-start", step });
+        let previousConfig;
         try {
-            const outcome = await runStep(this.deps.stacks[step.stack], step, {
+            previousConfig = previousValues(await stack.getAllConfig(), step.config);
+        } catch (err) {
+            await journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(started).toISOString() });
+            await this.onFailure(step, started, err);
+            return;
+        }
+        await journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(started).toISOString(), config: { stack: step.stack, previous: previousConfig } });
+        try {
+            const outcome = await runStep(stack, step, {
+                previousConfig,
                 refresh: this.opts.refresh ?? false,
                 timeoutMs: this.opts.stepTimeoutMs ?? this.deps.timeouts.stepMs,
                 cancelGraceMs: this.deps.timeouts.cancelGraceMs,

@@ -2,6 +2,7 @@
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { EngineEnvironment } from "../engine/environment";
 import { CapacityMode, Posture, RegionName, Weights } from "../posture";
+import { UndeployedConfig } from "./config-restore";
 import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
 import { LockHolder } from "./errors";
 import { CoordinationStore } from "./coordination/store";
@@ -166,7 +167,7 @@ export interface StatusResult {
     readonly stacks: Readonly<Record<StackKey, StackStatus>>;
     /** The posture the dns stack has deployed. */
     readonly posture?: Posture;
-    /** The posture set in the dns stack's config (differs from `posture` while a switch is under way). */
+    /** The posture set in the dns stack's config (differs from `posture` while a switch is under way, or when the dns stack is not deployed). */
     readonly configuredPosture?: string;
     readonly weights?: Weights;
     readonly capacity: Readonly<Partial<Record<RegionName, CapacityMode>>>;
@@ -188,6 +189,13 @@ export interface StatusResult {
     readonly rpoExposure?: RpoExposure;
     /** How long each kind of fence takes to move clients under the deployed timings (the deployed one is the alarm fence). */
     readonly fenceEffectSeconds?: FenceEffect;
+    /** Stacks that hold no deployment (never deployed, or destroyed): readable, with no outputs. */
+    readonly notDeployed?: readonly StackKey[];
+    /**
+     * Config a killed switch wrote into the stack files and did not deploy: a `pulumi up` by hand
+     * would apply it. The next switch puts it back (`deployed`; absent: the key is removed).
+     */
+    readonly undeployedConfig?: readonly (UndeployedConfig & { readonly file: string })[];
     /** A switch that did not finish (the next run of the same posture resumes it). */
     readonly unfinished?: { readonly runId: string; readonly target: string; readonly firstUnfinishedStep?: string; readonly identity: string; readonly at: string };
 }

@@ -4,7 +4,7 @@ import { InvalidPostureError, parsePosture, Posture, postureSpec, PostureSpec, R
 import { defaultFenceMetricName, defaultFenceNamespace, defaultFenceRegion } from "../../components/dns-fence-coordinates";
 import { defaultTtl, validateTtl } from "../../components/dns-failover";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, validateHealthCheckTiming } from "../../components/dns-region-health";
-import { ConfigReader } from "./source";
+import { ConfigReader, numberField } from "./source";
 
 const ns = "sftp-failover";
 
@@ -120,7 +120,7 @@ function readWeights(config: ConfigReader): Weights | undefined {
         throw new InvalidPostureError(`${key} has unknown keys ${extra.join(", ")} (valid: ${regionNames.join(", ")})`);
     }
     const record = raw as Record<string, unknown>;
-    return validateWeights({ primary: record.primary as number, secondary: record.secondary as number }, key);
+    return validateWeights({ primary: numberField(record.primary) as number, secondary: numberField(record.secondary) as number }, key);
 }
 
 function readEndpoint(config: ConfigReader, regionName: RegionName): EndpointSource {
@@ -144,7 +144,8 @@ function readEndpoint(config: ConfigReader, regionName: RegionName): EndpointSou
     if (typeof endpoint !== "object" || endpoint === null || Array.isArray(endpoint)) {
         throw new Error(`${key} must be an object { dnsName, zoneId, port, region } (got ${JSON.stringify(endpoint)})`);
     }
-    const { dnsName, zoneId, port, region, ipAddressType } = endpoint;
+    const { dnsName, zoneId, region, ipAddressType } = endpoint;
+    const port = numberField(endpoint.port);
     if (ipAddressType !== undefined && ipAddressType !== "ipv4" && ipAddressType !== "dualstack") {
         throw new Error(`${key}.ipAddressType must be "ipv4" or "dualstack" (got ${JSON.stringify(ipAddressType)})`);
     }

@@ -12,7 +12,7 @@ import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { parseIpv4Cidr } from "../../components/network";
 import { validateAllowedCidrs } from "../../components/sftp-gateway";
 import { SftpUser, canonicalUsersJson, parseUsersYaml, servedUsers, userListChunks } from "../../components/sftp-users";
-import { ConfigReader } from "./source";
+import { ConfigReader, numberField } from "./source";
 
 /** The network as configured: a new VPC, or existing ids. */
 export type NetworkConfig =
@@ -155,11 +155,11 @@ function loadNetwork(config: ConfigReader): NetworkConfig {
     if (cidr === null || cidr.prefix < 16 || cidr.prefix > 24) {
         throw configError("network.vpcCidr", `must be an IPv4 CIDR from /16 to /24 (got ${JSON.stringify(vpcCidr)})`);
     }
-    const azCount = raw.availabilityZoneCount ?? 2;
+    const azCount = numberField(raw.availabilityZoneCount ?? 2);
     if (typeof azCount !== "number" || !Number.isInteger(azCount) || azCount < 2 || azCount > 6) {
         throw configError("network.availabilityZoneCount", `must be an integer 2–6 (got ${JSON.stringify(azCount)})`);
     }
-    const retention = raw.flowLogRetentionDays ?? 90;
+    const retention = numberField(raw.flowLogRetentionDays ?? 90);
     if (typeof retention !== "number" || !logRetentionDays.includes(retention)) {
         throw configError("network.flowLogRetentionDays", `must be one of CloudWatch Logs' retention periods ${logRetentionDays.join(", ")} (got ${JSON.stringify(retention)})`);
     }
@@ -174,7 +174,7 @@ function subnetList(value: unknown, key: string, what: string): string[] {
 }
 
 function loadCapacity(config: ConfigReader): CapacitySettings {
-    const raw = config.getObject<Partial<Record<keyof CapacitySettings, number>>>("capacity") ?? {};
+    const raw = config.getObject<Partial<Record<keyof CapacitySettings, unknown>>>("capacity") ?? {};
     const known = Object.keys(defaultCapacity);
     const extra = Object.keys(raw).filter((k) => !known.includes(k));
     if (extra.length > 0) {
@@ -182,10 +182,10 @@ function loadCapacity(config: ConfigReader): CapacitySettings {
     }
     try {
         return validateCapacity({
-            min: raw.min ?? defaultCapacity.min,
-            desired: raw.desired ?? defaultCapacity.desired,
-            max: raw.max ?? defaultCapacity.max,
-            pilotLight: raw.pilotLight ?? defaultCapacity.pilotLight,
+            min: numberField(raw.min ?? defaultCapacity.min) as number,
+            desired: numberField(raw.desired ?? defaultCapacity.desired) as number,
+            max: numberField(raw.max ?? defaultCapacity.max) as number,
+            pilotLight: numberField(raw.pilotLight ?? defaultCapacity.pilotLight) as number,
         });
     } catch (err) {
         throw new Error(`sftp-failover:${(err as Error).message}`);

@@ -13,6 +13,18 @@ export interface ConfigEntry {
     readonly secret?: boolean;
 }
 
+/**
+ * A field of a structured value as a number, when it is one or is text that is wholly one ("3");
+ * anything else is returned as it is, for the caller to refuse with the key named. Pulumi's own
+ * config stores a value as text unless told otherwise: `pulumi config set` always does for a
+ * top-level key, `--path` does for anything but an integer or true/false (`2.5`), and so does
+ * `--type string` — and `config.requireNumber` accepts such text. The whole text must be a number
+ * here (Pulumi's parseFloat would read "3 instances" as 3).
+ */
+export function numberField(value: unknown): unknown {
+    return typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value;
+}
+
 /** Options of `ConfigReader.get`. */
 export interface GetOptions {
     /** The value must be one of these. */

@@ -75,3 +75,23 @@ export function createConsumerProject(dir: string, tarball: string): void {
     }
     mustRun("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: dir });
 }
+
+/**
+ * The ```sh blocks of a markdown section: from its heading to the next heading of the same or a
+ * higher level. Throws when the section or its blocks are missing, so a renamed heading fails the test.
+ */
+export function shellBlocks(markdown: string, heading: string): string[] {
+    const start = markdown.indexOf(`\n${heading}\n`);
+    if (start < 0) {
+        throw new Error(`no section "${heading}"`);
+    }
+    const level = heading.indexOf(" ");
+    const rest = markdown.slice(start + heading.length + 2);
+    const next = rest.search(new RegExp(`^#{1,${level}} `, "m"));
+    const section = next < 0 ? rest : rest.slice(0, next);
+    const blocks = [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+    if (blocks.length === 0) {
+        throw new Error(`section "${heading}" has no sh block`);
+    }
+    return blocks;
+}

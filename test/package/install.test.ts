@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { cliRootDir } from "../../automation/engine/environment";
-import { createConsumerProject, mustRun, packTarball, repoRoot } from "./consumer-project";
+import { createConsumerProject, mustRun, packTarball, repoRoot, shellBlocks } from "./consumer-project";
 
 // The package as a user gets it: `npm pack` of this checkout, installed from the tarball into a
 // project of its own (its own Pulumi.yaml, stack files and users.yaml) far from this repository.
@@ -12,6 +12,12 @@ import { createConsumerProject, mustRun, packTarball, repoRoot } from "./consume
 // through node_modules/.bin, the stack program by hand with the engine, the sandbox provider from
 // the package, and the README's embedding example compiled with tsc. The engine is found where an
 // installed package looks for it by default: the per-user cache (XDG_CACHE_HOME here).
+
+// What users read is what runs: the README's by-hand blocks and docs/install.md's sandbox environment.
+const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+const [deploy, teardown] = shellBlocks(readme, "### By hand, per environment");
+const readmeByHand = { deploy, teardown };
+const sandboxEnvironment = shellBlocks(fs.readFileSync(path.join(repoRoot, "docs", "install.md"), "utf8"), "## Running").find((b) => b.includes("PULUMI_BACKEND_URL")) ?? "";
 
 interface Run {
     readonly status: number | null;
@@ -35,6 +41,16 @@ describe("the package installed from its tarball into a project of its own", fun
             input: "",
             timeout: 300_000,
         });
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+
+    /** docs/install.md's sandbox environment, then `commands`, in one shell in the project folder. */
+    const byHand = (commands: string): Run => {
+        const script = `${sandboxEnvironment}\n${commands}`;
+        const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], { cwd: project, env: operatorEnv, encoding: "utf8", input: "", timeout: 900_000 });
+        if (r.status !== 0) {
+            throw new Error(`by-hand commands exited ${r.status ?? r.signal}:\n${script}\n${r.stdout}\n${r.stderr}`);
+        }
         return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     };
 
@@ -110,40 +126,19 @@ describe("the package installed from its tarball into a project of its own", fun
         expect(r.stderr.trim()).to.equal(`error: no Pulumi.yaml in ${scratch} or any folder above it (name the project folder with --stack-dir, projectDir or SFTP_FAILOVER_PROJECT_DIR)`);
     });
 
-    it("the installed stack program deploys by hand with pulumi and the package's sandbox provider, and status reads it from the project folder", function () {
-        // Host keys: the package's tool, in the project folder (it finds Pulumi.yaml there).
-        mustRun(process.execPath, [path.join(installed, "dist", "scripts", "hostkeys.js"), "generate", "--sandbox"], { cwd: project, env: operatorEnv });
-        const byHand: NodeJS.ProcessEnv = {
-            ...operatorEnv,
-            PATH: [path.join(scratch, "cache", "sftp-failover", "pulumi-cli", "bin"), path.join(installed, "sandbox", "bin"), process.env.PATH ?? ""].join(path.delimiter),
-            PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}`,
-            PULUMI_HOME: path.join(project, ".pulumi-home"),
-            PULUMI_CONFIG_PASSPHRASE: "sandbox-passphrase-not-for-real-stacks",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        };
-        const up = (stack: string) => {
-            const run = mustRun("pulumi", ["up", "-s", stack, "--yes", "--skip-preview", "--non-interactive"], { cwd: project, env: byHand });
-            // The aws plugin that answered is the installed package's sandbox, never a real one.
-            expect(run.stdout + run.stderr, `up ${stack}`).to.contain(`using pulumi-resource-aws from $PATH at ${path.join(installed, "sandbox", "bin", "pulumi-resource-aws")}`);
-        };
-        // The order S3 accepts (docs/by-hand.md): both regions without replication, then with it, then dns.
-        for (const stack of ["primary", "secondary"]) {
-            mustRun("pulumi", ["config", "set", "-s", stack, "sftp-failover:replicationEnabled", "false"], { cwd: project, env: byHand });
-            up(stack);
-        }
-        for (const stack of ["primary", "secondary"]) {
-            mustRun("pulumi", ["config", "rm", "-s", stack, "sftp-failover:replicationEnabled"], { cwd: project, env: byHand });
-            up(stack);
-        }
-        // hostkeys created the regional stacks; dns is created here (select --create is idempotent).
-        mustRun("pulumi", ["stack", "select", "--create", "dns"], { cwd: project, env: byHand });
-        up("dns");
-        const r = cli(["status", "--sandbox", "--json"]);
-        expect(r.status, r.stderr).to.equal(0);
-        const status = JSON.parse(r.stdout);
-        expect(status).to.deep.include({ posture: "active-passive", weights: { primary: 100, secondary: 0 }, serving: "primary" });
-        expect(status.capacity).to.deep.equal({ primary: "active", secondary: "pilot-light" });
+    it("the README's by-hand commands, run as they stand in docs/install.md's sandbox environment, deploy the stacks, and status reads them", function () {
+        const r = byHand(readmeByHand.deploy);
+        // Every `up` was answered by the installed package's sandbox provider, never a real one.
+        expect(r.stdout + r.stderr).to.contain(`using pulumi-resource-aws from $PATH at ${path.join(installed, "sandbox", "bin", "pulumi-resource-aws")}`);
+        // The block's last command: the record name clients connect to.
+        expect(r.stdout.trim().split("\n").at(-1)).to.equal("sftp.sandbox.example.com");
+        // The temporary override is gone again: the stack files hold the configured replication.
+        expect(fs.readFileSync(path.join(project, "Pulumi.primary.yaml"), "utf8")).to.not.contain("replicationEnabled");
+        const status = cli(["status", "--sandbox", "--json"]);
+        expect(status.status, status.stderr).to.equal(0);
+        const parsed = JSON.parse(status.stdout);
+        expect(parsed).to.deep.include({ posture: "active-passive", weights: { primary: 100, secondary: 0 }, serving: "primary" });
+        expect(parsed.capacity).to.deep.equal({ primary: "active", secondary: "pilot-light" });
     });
 
     it("a switch in the sandbox, from another folder with --stack-dir, deploys and audits it", function () {
@@ -183,5 +178,14 @@ describe("the package installed from its tarball into a project of its own", fun
         const lines = run.stdout.trim().split("\n");
         expect(lines[0]).to.match(/^steps: .*switch DNS active-active → failover/);
         expect(lines[lines.length - 1]).to.equal("ok: active-active → failover; remaining: 0");
+    });
+
+    it("the README's tear-down command destroys the stacks in reverse order, and status then says they are not deployed", function () {
+        byHand(readmeByHand.teardown);
+        const r = cli(["status", "--sandbox", "--json"]);
+        expect(r.status, r.stderr).to.equal(0);
+        const status = JSON.parse(r.stdout);
+        expect(status.notDeployed).to.deep.equal(["primary", "secondary", "dns"]);
+        expect(status).to.not.have.property("posture");
     });
 });

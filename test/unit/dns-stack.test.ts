@@ -386,7 +386,8 @@ describe("DNS stack (mocks)", () => {
         it("an explicit endpoint with a bad port or no DNS name", async () => {
             const endpoint = (e: Record<string, unknown>) => ({ primaryStack: undefined, primaryEndpoint: e });
             await expectRefused(endpoint({ dnsName: "a.example.net", zoneId: "Z1", port: 70000 }), "sftp-failover:primaryEndpoint.port must be an integer 1–65535 (got 70000)");
-            await expectRefused(endpoint({ dnsName: "a.example.net", zoneId: "Z1", port: "22" }), 'sftp-failover:primaryEndpoint.port must be an integer 1–65535 (got "22")');
+            // Numeric text ("22", as `pulumi config set --type string` stores it) is a port; other text is not.
+            await expectRefused(endpoint({ dnsName: "a.example.net", zoneId: "Z1", port: "twenty-two" }), 'sftp-failover:primaryEndpoint.port must be an integer 1–65535 (got "twenty-two")');
             await expectRefused(endpoint({ zoneId: "Z1", port: 22 }), "sftp-failover:primaryEndpoint.dnsName must be a non-empty string (got undefined)");
         });
 

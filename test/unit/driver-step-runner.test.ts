@@ -16,6 +16,9 @@ function fakeStack(behaviours: UpBehaviour[]) {
         async setConfig(key: string, value: { value: string }, pathFlag?: boolean) {
             calls.push(`setConfig ${key}=${value.value}${pathFlag ? " (path)" : ""}`);
         },
+        async removeConfig(key: string, pathFlag?: boolean) {
+            calls.push(`removeConfig ${key}${pathFlag ? " (path)" : ""}`);
+        },
         // A deployed regional stack: its Auto Scaling group and one resource the step must not touch.
         async exportStack() {
             return {
@@ -91,5 +94,34 @@ describe("step runner", () => {
         const running = runStep(stack, scaleSecondary, { ...base, signal: controller.signal });
         setTimeout(() => controller.abort(), 20);
         expect(await running.catch((e: unknown) => e)).to.be.instanceOf(AbortedError);
+    });
+
+    it("an up that fails puts the previous config back before the error propagates", async () => {
+        const engineError = new Error("error: region us-west-2 is unreachable (fault injected)");
+        const { stack, calls } = fakeStack([() => Promise.reject(engineError)]);
+        const previousConfig = [{ key: "sftp-failover:capacityMode", value: "pilot-light" }];
+        const err = await runStep(stack, scaleSecondary, { ...base, previousConfig }).catch((e: unknown) => e);
+        expect(err).to.equal(engineError);
+        expect(calls.filter((c) => !c.startsWith("up"))).to.deep.equal(["setConfig sftp-failover:capacityMode=active", "setConfig sftp-failover:capacityMode=pilot-light"]);
+    });
+
+    it("a timed-out or aborted step puts back its config too, and a key that was absent is removed", async () => {
+        const { stack, calls } = fakeStack([hangsUntilCancelled]);
+        const err = await runStep(stack, scaleSecondary, { ...base, timeoutMs: 50, previousConfig: [{ key: "sftp-failover:capacityMode" }] }).catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(StepTimeoutError);
+        expect(calls.at(-1)).to.equal("removeConfig sftp-failover:capacityMode");
+
+        const aborted = fakeStack([hangsUntilCancelled]);
+        const controller = new AbortController();
+        const running = runStep(aborted.stack, scaleSecondary, { ...base, signal: controller.signal, previousConfig: [{ key: "sftp-failover:capacityMode", value: "pilot-light" }] });
+        setTimeout(() => controller.abort(), 20);
+        expect(await running.catch((e: unknown) => e)).to.be.instanceOf(AbortedError);
+        expect(aborted.calls.at(-1)).to.equal("setConfig sftp-failover:capacityMode=pilot-light");
+    });
+
+    it("a step that succeeds leaves its config in place", async () => {
+        const { stack, calls } = fakeStack([succeeded]);
+        await runStep(stack, scaleSecondary, { ...base, previousConfig: [{ key: "sftp-failover:capacityMode", value: "pilot-light" }] });
+        expect(calls.filter((c) => c.startsWith("setConfig") || c.startsWith("removeConfig"))).to.deep.equal(["setConfig sftp-failover:capacityMode=active"]);
     });
 });

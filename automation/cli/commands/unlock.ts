@@ -19,7 +19,7 @@ export interface UnlockArgs extends GlobalArgs {
  */
 export const unlockCommand: CommandModule<GlobalArgs, UnlockArgs> = {
     command: "unlock",
-    describe: "Clear the driver's lock and the backend's stack locks left by a dead switch (audited; refuses a holder still running here unless --force)",
+    describe: "Clear the driver's lock and the backend's stack locks left by a dead switch, and put back config it left undeployed (audited; refuses a holder still running here unless --force)",
     builder: (y) =>
         y
             .option("reason", { type: "string", nargs: 1, describe: "Why, for the audit log" })

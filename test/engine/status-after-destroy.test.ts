@@ -1,0 +1,47 @@
+import { expect } from "chai";
+import * as path from "node:path";
+import { Lab } from "../../sandbox/lab";
+import { deployedLab } from "../support/deployed-lab";
+import { runMain } from "../support/run-main";
+
+// After the stacks are destroyed their files still name a posture; status must say the stacks are
+// not deployed, not that a switch is under way.
+
+describe("status after destroy (sandbox lab)", function () {
+    let lab: Lab;
+    let common: string[];
+
+    before(async function () {
+        lab = (await deployedLab()).lab;
+        common = ["--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl, "--journal-dir", path.join(lab.dir, ".failover")];
+        const stacks = await lab.stacks();
+        // The reverse of the bootstrap order: dns reads both regions, each region replicates to the other.
+        for (const stack of [stacks.dns, stacks.secondary, stacks.primary]) {
+            await stack.destroy();
+        }
+    });
+
+    after(function () {
+        lab?.remove();
+    });
+
+    it("status says every stack is not deployed, and nothing about a switch under way", async function () {
+        const r = await runMain(["status", ...common]);
+        expect(r.status, r.stderr).to.equal(0);
+        const lines = r.stdout.split("\n");
+        expect(lines[0]).to.equal("posture:   (not deployed)");
+        expect(lines).to.include("not deployed: primary, secondary, dns (no resources; last update: destroy); `sftp-failover bootstrap` deploys them");
+        expect(r.stdout).to.not.contain("under way");
+        expect(r.stdout).to.not.contain("unfinished");
+    });
+
+    it("status --json lists the stacks not deployed, with no deployed posture and no unfinished switch", async function () {
+        const r = await runMain(["status", "--json", ...common]);
+        expect(r.status, r.stderr).to.equal(0);
+        const status = JSON.parse(r.stdout);
+        expect(status.notDeployed).to.deep.equal(["primary", "secondary", "dns"]);
+        expect(status).to.not.have.property("posture");
+        expect(status).to.not.have.property("unfinished");
+        expect(status.capacity).to.deep.equal({});
+    });
+});
