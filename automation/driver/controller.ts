@@ -24,6 +24,7 @@ import { checkDriverFiles, checkStackConfigs, stackFile } from "./preflight";
 import { SwitchRun } from "./switch-run";
 import { escapeControl, hasControlChars } from "./text";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
+import { FenceCacheUpdate, fenceCachePath, fenceCacheAfterSwitch, fenceCacheFromStatus, updateFenceCache } from "./fence-cache";
 import { firstUnfinishedStep, Journal, JournalRun } from "./journal";
 import { acquireLock, inspectLock, processAlive, readLock } from "./lock";
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
@@ -292,6 +293,7 @@ export class FailoverController {
             for (const region of regionNames) {
                 fence[region] = await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
             }
+            this.rememberFence(fenceCacheFromStatus(coordinates, undefined, new Date(), fence));
         }
         const lockState = inspectLock(this.ctx.lockPath);
         const lock = lockState.state === "held" ? lockState.holder : undefined;
@@ -507,7 +509,25 @@ export class FailoverController {
 
     private async readStacks(): Promise<Record<StackKey, StackStatus>> {
         const entries = await Promise.all(stackKeys.map(async (key) => [key, await readStackStatus(key, this.ctx.stacks[key])] as const));
-        return Object.fromEntries(entries) as Record<StackKey, StackStatus>;
+        const stacks = Object.fromEntries(entries) as Record<StackKey, StackStatus>;
+        this.rememberFence(fenceCacheFromStatus(fenceCoordinatesOf(stacks.dns), deployedStateOf(stacks).dns, new Date()));
+        return stacks;
+    }
+
+    /**
+     * Keeps the fence cache (automation/driver/fence-cache.ts) warm for the emergency fence, which
+     * must not need the engine. Best effort: a journal folder that cannot be written must not fail
+     * the operation that happened to read the dns stack.
+     */
+    private rememberFence(update: FenceCacheUpdate | undefined): void {
+        if (update === undefined) {
+            return;
+        }
+        try {
+            updateFenceCache(fenceCachePath(path.dirname(this.ctx.journal.file)), this.ctx.names.dns, update);
+        } catch {
+            // Only a hint is lost; the emergency fence then falls back to the dns stack file.
+        }
     }
 
     private requireReadable(stacks: Record<StackKey, StackStatus>): void {
@@ -544,6 +564,7 @@ export class FailoverController {
             throw new FailoverError(`${action} ${region} failed: ${(err as Error).message}`, { cause: err });
         }
         this.record({ operation: action, runId, to: `${region} ${action}d`, result: "ok", started, reason });
+        this.rememberFence({ fence: { [region]: { state: wanted, at: new Date().toISOString(), source: "published" } } });
         return { region, state: wanted, changed: true, coordinates };
     }
 
@@ -746,7 +767,9 @@ export class FailoverController {
                 },
                 { ...opts, stepTimeoutMs },
             );
-            return await run.execute();
+            const result = await run.execute();
+            this.rememberFence(fenceCacheAfterSwitch(result, opts.activeActiveWeights, new Date()));
+            return result;
         } finally {
             lock.release();
         }
