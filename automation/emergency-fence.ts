@@ -7,18 +7,20 @@
 //      the deployed dns stack: what that stack exports, i.e. where its alarms really are;
 //   2. the dns stack file (automation/driver/dns-stack-file.ts), derived with the DNS component's
 //      own function: what the checkout says, which may hold an edit not deployed yet.
-// The cache wins, because a fence published where no alarm watches does nothing; when the two
-// disagree the plan carries a warning naming both, so an operator can see it.
+// The cache wins, because a fence published where no alarm watches does nothing, and the stack file
+// is then not even parsed; when it was edited after the cache was written, the plan warns (an edit
+// to the fence settings, once deployed, moves the alarms, and `status` refreshes the cache).
 //
 // Planning and publishing are separate calls so the CLI can ask in between (library code never
 // prompts or prints). This module loads the CloudWatch client and nothing of Pulumi.
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { fileProblem } from "./engine/folders";
 import { AuditLog, resolveIdentity } from "./driver/audit";
-import { readDnsStackFile, DnsStackFileFacts } from "./driver/dns-stack-file";
+import { dnsStackFile, readDnsStackFile, DnsStackFileFacts } from "./driver/dns-stack-file";
 import { BadInputError, FailoverError } from "./driver/errors";
 import { ageOf, CachedFence, FenceCacheEntry, fenceCachePath, readFenceCache, updateFenceCache } from "./driver/fence-cache";
 import { escapeControl, hasControlChars } from "./driver/text";
@@ -89,7 +91,7 @@ const defaultDnsStack = "dns";
  *   names the coordinates, or when the cache says the other region is fenced (fencing both would
  *   make Route 53 answer both: the fence would silently do nothing). Nothing is changed.
  */
-export function planEmergencyFence(region: string, action: FenceAction, opts: EmergencyFenceOptions): EmergencyFencePlan {
+export async function planEmergencyFence(region: string, action: FenceAction, opts: EmergencyFenceOptions): Promise<EmergencyFencePlan> {
     if (!(regionNames as readonly string[]).includes(region)) {
         throw new BadInputError(`unknown region "${escapeControl(region)}" (valid: ${regionNames.join(", ")})`);
     }
@@ -102,36 +104,37 @@ export function planEmergencyFence(region: string, action: FenceAction, opts: Em
     if (cached.problem !== undefined) {
         warnings.push(`fence cache ignored: ${cached.problem}`);
     }
-    let fromFile: DnsStackFileFacts | undefined;
-    let fileProblemText: string | undefined;
-    if (opts.projectDir !== undefined) {
-        try {
-            fromFile = readDnsStackFile(opts.projectDir, dnsStack);
-        } catch (err) {
-            fileProblemText = (err as Error).message;
-        }
-    }
     const entry = cached.entry;
+    let fromFile: DnsStackFileFacts | undefined;
     let coordinates: FenceCoordinates;
     let coordinatesFrom: CoordinatesSource;
     if (entry !== undefined) {
         coordinates = entry.coordinates;
         coordinatesFrom = { source: "cache", file: cacheFile, at: entry.coordinatesAt, age: ageOf(entry.coordinatesAt, now) };
-        if (fromFile !== undefined && !sameCoordinates(fromFile.coordinates, entry.coordinates)) {
+        const edited = opts.projectDir !== undefined ? editedSince(dnsStackFile(opts.projectDir, dnsStack), entry.coordinatesAt) : undefined;
+        if (edited !== undefined) {
             warnings.push(
-                `${fromFile.file} names another fence (${describe(fromFile.coordinates, regionName)}) than the deployed stack did when cached (${describe(entry.coordinates, regionName)}); ` +
-                    "using the cached one, where the alarms were (deploy the dns stack, then run `status`, to refresh it)",
+                `${edited} was edited after the deployed stack was last read (${coordinatesFrom.age}): if its fence settings changed and were deployed, the cached coordinates are stale (run \`status\` to refresh them, or fence with --from-stack)`,
             );
         }
-    } else if (fromFile !== undefined) {
+    } else {
+        let fileProblemText = "no project folder";
+        if (opts.projectDir !== undefined) {
+            try {
+                fromFile = await readDnsStackFile(opts.projectDir, dnsStack);
+            } catch (err) {
+                fileProblemText = (err as Error).message;
+            }
+        }
+        if (fromFile === undefined) {
+            throw new BadInputError(
+                `no fence coordinates for stack ${dnsStack}: no cache in ${cacheFile} and ${fileProblemText} ` +
+                    "(run `status` once while the backend is reachable, or give --stack-dir with the dns stack file); nothing was changed",
+            );
+        }
         coordinates = fromFile.coordinates;
         coordinatesFrom = { source: "stack-file", file: fromFile.file };
         warnings.push(`no fence cache in ${opts.journalDir}: fence coordinates derived from ${fromFile.file}, not read from the deployed stack`);
-    } else {
-        throw new BadInputError(
-            `no fence coordinates for stack ${dnsStack}: no cache in ${cacheFile}${fileProblemText !== undefined ? ` and ${fileProblemText}` : " and no project folder"} ` +
-                "(run `status` once while the backend is reachable, or give --stack-dir with the dns stack file); nothing was changed",
-        );
     }
     const fence = cachedFence(entry);
     const basis = basisOf(entry, fromFile, now, fence);
@@ -228,14 +231,14 @@ function refuseFencingBoth(region: RegionName, entry: FenceCacheEntry | undefine
     }
 }
 
-function sameCoordinates(a: FenceCoordinates, b: FenceCoordinates): boolean {
-    const key = (c: FenceCoordinates) => JSON.stringify([c.region, c.namespace, c.metricName, ...regionNames.map((r) => Object.entries(c.dimensions[r] ?? {}).sort())]);
-    return key(a) === key(b);
-}
-
-function describe(c: FenceCoordinates, region: RegionName): string {
-    const dims = Object.entries(c.dimensions[region] ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(",");
-    return `${c.namespace}/${c.metricName}{${dims}} in ${c.region}`;
+/**
+ * The stack file when it was modified after `at`, else undefined. One stat, not a parse: the YAML
+ * parser alone would cost the emergency path a tenth of a second on a loaded machine.
+ */
+function editedSince(file: string, at: string): string | undefined {
+    try {
+        return fs.statSync(file).mtimeMs > Date.parse(at) ? file : undefined;
+    } catch {
+        return undefined;
+    }
 }

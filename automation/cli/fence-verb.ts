@@ -62,7 +62,7 @@ export function fenceVerb(verb: "fence" | "unfence", describe: string): CommandM
 async function emergencyFence(verb: "fence" | "unfence", region: string, argv: FenceArgs, io: Io): Promise<FenceResult> {
     const { planEmergencyFence, applyEmergencyFence } = await import("../emergency-fence");
     const options = await emergencyOptions(argv);
-    const plan = planEmergencyFence(region, verb, options);
+    const plan = await planEmergencyFence(region, verb, options);
     for (const warning of plan.warnings) {
         io.err(`warning: ${warning}`);
     }

@@ -5,10 +5,10 @@
 // The coordinates come from the very function the DNS component uses (fenceCoordinates, with the
 // record name as the service, as components/dns-failover.ts does), fed the same config keys that
 // stacks/config/dns.ts reads; test/unit/fence-cache.test.ts checks the two agree. That module is not
-// imported here because it loads the Pulumi SDK, which the emergency path must not.
+// imported here because it loads the Pulumi SDK, which the emergency path must not; the YAML parser
+// is loaded only when a stack file is actually read (the emergency fence with a cache never does).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { FenceCoordinates, fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { parsePosture, postureSpec, validateWeights, Weights } from "../posture";
 
@@ -36,8 +36,9 @@ export function dnsStackFile(projectDir: string, dnsStack: string): string {
  * @throws Error (one line naming the file and key) when the file is missing or unreadable, is not a
  *   dns stack, has no `recordName`, or holds a fence key that is not a plain string.
  */
-export function readDnsStackFile(projectDir: string, dnsStack: string): DnsStackFileFacts {
+export async function readDnsStackFile(projectDir: string, dnsStack: string): Promise<DnsStackFileFacts> {
     const file = dnsStackFile(projectDir, dnsStack);
+    const { parse } = await import("yaml");
     let doc: unknown;
     try {
         doc = parse(fs.readFileSync(file, "utf8"));

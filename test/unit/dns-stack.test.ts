@@ -264,7 +264,7 @@ describe("DNS stack (mocks)", () => {
                 try {
                     const config = Object.fromEntries(Object.entries({ ...baseConfig, ...overrides }).map(([k, v]) => [`sftp-failover:${k}`, v]));
                     fs.writeFileSync(path.join(dir, "Pulumi.dns.yaml"), stringify({ config }));
-                    expect(readDnsStackFile(dir, "organization/sftp-failover/dns").coordinates).to.deep.equal(run.outputs.fence);
+                    expect((await readDnsStackFile(dir, "organization/sftp-failover/dns")).coordinates).to.deep.equal(run.outputs.fence);
                 } finally {
                     fs.rmSync(dir, { recursive: true, force: true });
                 }

@@ -10,6 +10,17 @@ import { fenceCacheAfterSwitch, fenceCacheFromStatus, fenceCachePath, readFenceC
 import { applyEmergencyFence, EmergencyFenceOptions, FencePublisher, planEmergencyFence } from "../../automation/emergency-fence";
 
 const now = new Date("2026-11-30T12:00:00.000Z");
+
+/** The message of the error a promise rejects with (of `type` when given); fails if it resolves. */
+async function failure(promise: Promise<unknown>, type: new (...args: never[]) => Error = Error): Promise<string> {
+    try {
+        await promise;
+    } catch (err) {
+        expect(err).to.be.instanceOf(type);
+        return (err as Error).message;
+    }
+    expect.fail("expected a rejection");
+}
 const deployed = fenceCoordinates({ service: "sftp.sandbox.example.com" });
 const elsewhere = fenceCoordinates({ service: "sftp.sandbox.example.com", region: "ca-central-1" });
 
@@ -93,38 +104,47 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
     });
 
     describe("the dns stack file", () => {
-        it("gives the coordinates of the program's function, and the configured posture's weights", () => {
+        it("gives the coordinates of the program's function, and the configured posture's weights", async () => {
             writeStackFile({ "sftp-failover:fenceRegion": "ca-central-1", "sftp-failover:posture": "active-active", "sftp-failover:activeActiveWeights": { primary: 70, secondary: 30 } });
-            const facts = readDnsStackFile(dir, "organization/sftp-failover/dns");
+            const facts = await readDnsStackFile(dir, "organization/sftp-failover/dns");
             expect(facts.coordinates).to.deep.equal(elsewhere);
             expect(facts.weights).to.deep.equal({ primary: 70, secondary: 30 });
         });
 
-        it("refuses a secret fence key, a stack of another role and a missing file, naming the file and key", () => {
+        it("refuses a secret fence key, a stack of another role and a missing file, naming the file and key", async () => {
             writeStackFile({ "sftp-failover:fenceRegion": { secure: "AAAB" } });
-            expect(() => readDnsStackFile(dir, "dns")).to.throw(/Pulumi\.dns\.yaml: sftp-failover:fenceRegion must be a plain string to derive the fence \(got a map\)$/);
+            expect(await failure(readDnsStackFile(dir, "dns"))).to.match(/Pulumi\.dns\.yaml: sftp-failover:fenceRegion must be a plain string to derive the fence \(got a map\)$/);
             writeStackFile({ "sftp-failover:role": "regional" });
-            expect(() => readDnsStackFile(dir, "dns")).to.throw(/sftp-failover:role is "regional", not dns$/);
-            expect(() => readDnsStackFile(dir, "nowhere")).to.throw(/Pulumi\.nowhere\.yaml does not exist$/);
+            expect(await failure(readDnsStackFile(dir, "dns"))).to.match(/sftp-failover:role is "regional", not dns$/);
+            expect(await failure(readDnsStackFile(dir, "nowhere"))).to.match(/Pulumi\.nowhere\.yaml does not exist$/);
         });
     });
 
     describe("planning", () => {
-        it("the cache wins over a stack file that disagrees, and the plan warns naming both", () => {
+        it("the cache wins over the stack file, and the plan warns when the stack file was edited after the cache was written", async () => {
+            const tenMinutesAgo = new Date(now.getTime() - 600_000);
             writeStackFile({ "sftp-failover:fenceRegion": "ca-central-1" });
-            updateFenceCache(cacheFile(), "dns", { coordinates: deployed, coordinatesAt: new Date(now.getTime() - 600_000).toISOString(), weights: { primary: 100, secondary: 0 } });
-            const plan = planEmergencyFence("primary", "fence", options());
+            updateFenceCache(cacheFile(), "dns", { coordinates: deployed, coordinatesAt: tenMinutesAgo.toISOString(), weights: { primary: 100, secondary: 0 } });
+            const stackFile = path.join(dir, "Pulumi.dns.yaml");
+            fs.utimesSync(stackFile, tenMinutesAgo, new Date(tenMinutesAgo.getTime() - 1000));
+            const plan = await planEmergencyFence("primary", "fence", options());
             expect(plan.coordinates).to.deep.equal(deployed);
             expect(plan.coordinatesFrom).to.deep.include({ source: "cache", age: "10 min old" });
-            expect(plan.warnings).to.have.length(1);
-            expect(plan.warnings[0]).to.match(/names another fence \(.* in ca-central-1\) than the deployed stack did when cached \(.* in us-east-2\); using the cached one/);
+            expect(plan.warnings, "a stack file older than the cache").to.deep.equal([]);
             expect(plan.effect?.movesTraffic).to.equal(true);
             expect(plan.basis?.from).to.equal("cached weights 100/0, 10 min old");
+
+            fs.utimesSync(stackFile, now, now);
+            const edited = await planEmergencyFence("primary", "fence", options());
+            expect(edited.coordinates, "still the cached coordinates").to.deep.equal(deployed);
+            expect(edited.warnings).to.deep.equal([
+                `${stackFile} was edited after the deployed stack was last read (10 min old): if its fence settings changed and were deployed, the cached coordinates are stale (run \`status\` to refresh them, or fence with --from-stack)`,
+            ]);
         });
 
-        it("without a cache the stack file is used, and the plan says its coordinates were not read from the deployed stack", () => {
+        it("without a cache the stack file is used, and the plan says its coordinates were not read from the deployed stack", async () => {
             writeStackFile({ "sftp-failover:posture": "failover" });
-            const plan = planEmergencyFence("primary", "fence", options());
+            const plan = await planEmergencyFence("primary", "fence", options());
             expect(plan.coordinates).to.deep.equal(deployed);
             expect(plan.coordinatesFrom.source).to.equal("stack-file");
             expect(plan.warnings[0]).to.match(/^no fence cache in .*: fence coordinates derived from .*Pulumi\.dns\.yaml, not read from the deployed stack$/);
@@ -132,26 +152,26 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
             expect(plan.effect?.movesTraffic).to.equal(false);
         });
 
-        it("with neither source it refuses in one line saying how to get one", () => {
-            expect(() => planEmergencyFence("primary", "fence", options())).to.throw(BadInputError, /^no fence coordinates for stack dns: no cache in .* and .*Pulumi\.dns\.yaml does not exist \(run `status` once while the backend is reachable, or give --stack-dir with the dns stack file\); nothing was changed$/);
+        it("with neither source it refuses in one line saying how to get one", async () => {
+            expect(await failure(planEmergencyFence("primary", "fence", options()), BadInputError)).to.match(/^no fence coordinates for stack dns: no cache in .* and .*Pulumi\.dns\.yaml does not exist \(run `status` once while the backend is reachable, or give --stack-dir with the dns stack file\); nothing was changed$/);
         });
 
-        it("refuses to fence the last region the cache knows unfenced, saying how old that knowledge is", () => {
+        it("refuses to fence the last region the cache knows unfenced, saying how old that knowledge is", async () => {
             updateFenceCache(cacheFile(), "dns", { coordinates: deployed, fence: { secondary: { state: "fenced", at: new Date(now.getTime() - 30_000).toISOString(), source: "published" } } });
-            expect(() => planEmergencyFence("primary", "fence", options())).to.throw(BadInputError, /^secondary is fenced \(per the fence cache, 30 s old\): fencing primary too would leave no healthy record/);
+            expect(await failure(planEmergencyFence("primary", "fence", options()), BadInputError)).to.match(/^secondary is fenced \(per the fence cache, 30 s old\): fencing primary too would leave no healthy record/);
             // Lifting a fence is never refused.
-            expect(planEmergencyFence("secondary", "unfence", options()).action).to.equal("unfence");
+            expect((await planEmergencyFence("secondary", "unfence", options())).action).to.equal("unfence");
         });
 
-        it("refuses an unknown region", () => {
-            expect(() => planEmergencyFence("moon", "fence", options())).to.throw(BadInputError, /^unknown region "moon" \(valid: primary, secondary\)$/);
+        it("refuses an unknown region", async () => {
+            expect(await failure(planEmergencyFence("moon", "fence", options()), BadInputError)).to.match(/^unknown region "moon" \(valid: primary, secondary\)$/);
         });
     });
 
     describe("publishing", () => {
         it("makes exactly one call with the plan's coordinates, audits it and caches the new state", async () => {
             updateFenceCache(cacheFile(), "dns", { coordinates: deployed, coordinatesAt: now.toISOString() });
-            const plan = planEmergencyFence("primary", "fence", options());
+            const plan = await planEmergencyFence("primary", "fence", options());
             const result = await applyEmergencyFence(plan, { ...options(), reason: "us-east-1 down" });
             expect(calls).to.deep.equal([{ region: "primary", coordinates: deployed, action: "fence" }]);
             expect(result).to.deep.include({ region: "primary", state: "fenced", awsCalls: 1, coordinatesFrom: "cache" });
@@ -163,7 +183,7 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
 
         it("never puts coordinates derived from the stack file into the cache (the cache holds what was deployed)", async () => {
             writeStackFile({});
-            await applyEmergencyFence(planEmergencyFence("primary", "fence", options()), options());
+            await applyEmergencyFence(await planEmergencyFence("primary", "fence", options()), options());
             expect(calls).to.have.length(1);
             expect(readFenceCache(cacheFile(), "dns")).to.deep.equal({});
         });
@@ -174,7 +194,7 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
             const failing: FencePublisher = async () => {
                 throw sdkError;
             };
-            const plan = planEmergencyFence("primary", "fence", options());
+            const plan = await planEmergencyFence("primary", "fence", options());
             let error: unknown;
             await applyEmergencyFence(plan, options({ publish: failing })).catch((e: unknown) => (error = e));
             expect(error).to.be.instanceOf(FailoverError);
@@ -186,7 +206,7 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
         it("an audit log that cannot be written refuses before the call", async () => {
             writeStackFile({});
             fs.mkdirSync(path.join(journalDir, "audit.jsonl"), { recursive: true });
-            const plan = planEmergencyFence("primary", "fence", options());
+            const plan = await planEmergencyFence("primary", "fence", options());
             let error: unknown;
             await applyEmergencyFence(plan, options()).catch((e: unknown) => (error = e));
             expect(error).to.be.instanceOf(BadInputError);
