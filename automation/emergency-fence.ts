@@ -48,6 +48,8 @@ export interface EmergencyFenceOptions {
     readonly cloudWatch?: FenceClientOptions;
     /** Replaces the CloudWatch call (the sandbox's file fence). Defaults to automation/fence.ts. */
     readonly publish?: FencePublisher;
+    /** Why, for the audit log. Defaults to none. */
+    readonly reason?: string;
     /** Clock. Defaults to the system clock. */
     readonly now?: () => Date;
 }
@@ -87,14 +89,15 @@ const defaultDnsStack = "dns";
 /**
  * Works out where the region's fence is and what fencing it changes, from local files only.
  *
- * @throws BadInputError for an unknown region, a reason with control characters, when no source
- *   names the coordinates, or when the cache says the other region is fenced (fencing both would
+ * @throws BadInputError for an unknown region, a reason or identity with control characters, when
+ *   no source names the coordinates, or when the cache says the other region is fenced (fencing both would
  *   make Route 53 answer both: the fence would silently do nothing). Nothing is changed.
  */
 export async function planEmergencyFence(region: string, action: FenceAction, opts: EmergencyFenceOptions): Promise<EmergencyFencePlan> {
     if (!(regionNames as readonly string[]).includes(region)) {
         throw new BadInputError(`unknown region "${escapeControl(region)}" (valid: ${regionNames.join(", ")})`);
     }
+    checkText(opts);
     const regionName = region as RegionName;
     const now = (opts.now ?? (() => new Date()))();
     const dnsStack = opts.dnsStack ?? defaultDnsStack;
@@ -150,13 +153,11 @@ export async function planEmergencyFence(region: string, action: FenceAction, op
  * new state in the cache.
  *
  * @throws BadInputError when the audit log cannot be written (checked first; nothing changed), or
- *   the reason holds control characters.
+ *   the reason or identity holds control characters.
  * @throws FailoverError when the call fails (cause: the SDK's error); the failure is audited.
  */
-export async function applyEmergencyFence(plan: EmergencyFencePlan, opts: EmergencyFenceOptions & { readonly reason?: string }): Promise<EmergencyFenceResult> {
-    if (opts.reason !== undefined && hasControlChars(opts.reason)) {
-        throw new BadInputError(`reason must not contain control characters such as newlines or escapes (got "${escapeControl(opts.reason)}")`);
-    }
+export async function applyEmergencyFence(plan: EmergencyFencePlan, opts: EmergencyFenceOptions): Promise<EmergencyFenceResult> {
+    checkText(opts);
     const identity = resolveIdentity(opts.identity);
     const audit = new AuditLog(path.join(opts.journalDir, "audit.jsonl"));
     const problem = fileProblem(audit.file);
@@ -198,6 +199,18 @@ export async function applyEmergencyFence(plan: EmergencyFencePlan, opts: Emerge
         // The fence is published and audited; a cache that cannot be written only loses a hint.
     }
     return { region: plan.region, state, changed: true, coordinates: plan.coordinates, coordinatesFrom: plan.coordinatesFrom.source, awsCalls: 1, runId };
+}
+
+/**
+ * Refuses control characters in the text a user gives, as the driver does: the audit log stores
+ * data, and a newline or an escape sequence in it could forge a row of `history`.
+ */
+function checkText(opts: EmergencyFenceOptions): void {
+    for (const [label, value] of [["reason", opts.reason], ["identity", opts.identity]] as const) {
+        if (value !== undefined && hasControlChars(value)) {
+            throw new BadInputError(`${label} must not contain control characters such as newlines or escapes (got "${escapeControl(value)}")`);
+        }
+    }
 }
 
 /** The fence states the cache knows; unknown otherwise (Route 53 then counts the region healthy). */

@@ -70,7 +70,7 @@ async function emergencyFence(verb: "fence" | "unfence", region: string, argv: F
     if (!(await confirmEffect(plan, argv, io))) {
         throw new UsageError("declined: nothing was changed");
     }
-    return applyEmergencyFence(plan, { ...options, ...(argv.reason !== undefined ? { reason: argv.reason } : {}) });
+    return applyEmergencyFence(plan, options);
 }
 
 /**
@@ -101,6 +101,7 @@ async function emergencyOptions(argv: FenceArgs): Promise<EmergencyFenceOptions>
         ...(projectDir !== undefined ? { projectDir } : {}),
         dnsStack: argv["dns-stack"],
         ...(argv.identity !== undefined ? { identity: argv.identity } : {}),
+        ...(argv.reason !== undefined ? { reason: argv.reason } : {}),
     };
     if (argv.sandbox && argv["cloudwatch-endpoint"] === undefined) {
         const { sandboxFenceClient } = await import("../../sandbox/fence");

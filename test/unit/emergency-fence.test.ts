@@ -163,6 +163,12 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
             expect((await planEmergencyFence("secondary", "unfence", options())).action).to.equal("unfence");
         });
 
+        it("refuses a reason or identity with control characters before anything, naming it", async () => {
+            writeStackFile({});
+            expect(await failure(planEmergencyFence("primary", "fence", options({ reason: "x\ny" })), BadInputError)).to.equal('reason must not contain control characters such as newlines or escapes (got "x\\ny")');
+            expect(await failure(planEmergencyFence("primary", "fence", options({ identity: "a\u001b[2Jb" })), BadInputError)).to.match(/^identity must not contain control characters/);
+        });
+
         it("refuses an unknown region", async () => {
             expect(await failure(planEmergencyFence("moon", "fence", options()), BadInputError)).to.match(/^unknown region "moon" \(valid: primary, secondary\)$/);
         });
@@ -172,7 +178,7 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
         it("makes exactly one call with the plan's coordinates, audits it and caches the new state", async () => {
             updateFenceCache(cacheFile(), "dns", { coordinates: deployed, coordinatesAt: now.toISOString() });
             const plan = await planEmergencyFence("primary", "fence", options());
-            const result = await applyEmergencyFence(plan, { ...options(), reason: "us-east-1 down" });
+            const result = await applyEmergencyFence(plan, options({ reason: "us-east-1 down" }));
             expect(calls).to.deep.equal([{ region: "primary", coordinates: deployed, action: "fence" }]);
             expect(result).to.deep.include({ region: "primary", state: "fenced", awsCalls: 1, coordinatesFrom: "cache" });
             const audit = fs.readFileSync(path.join(journalDir, "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
