@@ -33,6 +33,12 @@ export interface FenceRun {
     /** Process start → exit, in ms. */
     readonly exitMs: number;
     readonly exitCode: number | null;
+    /**
+     * CPU time the CLI process used (user + system), in ms: what the run costs apart from waiting
+     * for a loaded machine's scheduler. From this process's reaped-children times in /proc/self/stat
+     * (10-ms ticks), so Linux only; undefined elsewhere.
+     */
+    readonly cpuMs?: number;
     readonly calls: readonly AwsCall[];
 }
 
@@ -94,6 +100,19 @@ function bareSetting(): FenceSetting {
     return { projectDir: dir, journalDir: path.join(dir, ".failover"), engineArgs: [], engineEnv: {} };
 }
 
+/** User + system CPU of this process's terminated, reaped children, in ms (Linux), else undefined. */
+export function childrenCpuMs(): number | undefined {
+    try {
+        const stat = fs.readFileSync("/proc/self/stat", "utf8");
+        // Fields after the command name (which may hold spaces) start at field 3; cutime and cstime are fields 16 and 17.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const ticks = Number(fields[13]) + Number(fields[14]);
+        return Number.isFinite(ticks) ? ticks * 10 : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 async function cliRun(setting: FenceSetting, motoEndpoint: string, p: FencePath, verb: "fence" | "unfence"): Promise<FenceRun> {
     let started = 0;
     const proxy = await startCountingProxy(motoEndpoint, () => performance.now() - started);
@@ -114,6 +133,7 @@ async function cliRun(setting: FenceSetting, motoEndpoint: string, p: FencePath,
     try {
         return await new Promise<FenceRun>((resolve, reject) => {
             let err = "";
+            const cpuBefore = childrenCpuMs();
             started = performance.now();
             const proc = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
             proc.stderr.on("data", (d: Buffer) => (err += d.toString()));
@@ -125,7 +145,9 @@ async function cliRun(setting: FenceSetting, motoEndpoint: string, p: FencePath,
                     return;
                 }
                 const ack = proxy.calls.find((c) => c.operation === "PutMetricData" && c.status === 200);
-                resolve({ path: p, verb, ackMs: ack?.answeredMs, exitMs, exitCode: code, calls: [...proxy.calls] });
+                const cpuAfter = childrenCpuMs();
+                const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+                resolve({ path: p, verb, ackMs: ack?.answeredMs, exitMs, exitCode: code, ...(cpuMs !== undefined ? { cpuMs } : {}), calls: [...proxy.calls] });
             });
         });
     } finally {

@@ -63,6 +63,9 @@ describe("bench helpers", () => {
             ["fence --from-stack (engine path), ts-node", "3 (GetMetricData, DescribeAlarmsForMetric, PutMetricData)", undefined],
         ]);
         expect(fenceRows([run("emergency-compiled", 1500, ["GetMetricData", "PutMetricData"])]).map((r) => r.met)).to.deep.equal([false, false]);
+        // A run that found the fence in place published nothing: the median is of the runs that did, and the row says how many.
+        const noCall = { ...run("engine-ts-node", 0, ["GetMetricData"]), ackMs: undefined, exitMs: 20_000 };
+        expect(fenceRows([run("engine-ts-node", 24_000, ["PutMetricData"]), noCall])[0].value).to.equal("24.00 s (24.00 s–24.00 s); exit 24.01 s; published in 1 of 2 runs");
     });
 
     it("fence flags: defaults, and each refusal names the flag and the value", () => {
