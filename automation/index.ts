@@ -26,3 +26,5 @@ export { compareLatest, ReconcileError, reconcileBuckets, reconcileKinds } from 
 export type { BucketRef, CopyOutcome, ReconcileItem, ReconcileKind, ReconcileOptions, ReconcileReport } from "./aws/reconcile";
 export { formatBytes, renderRpoExposure, rpoExposure } from "./aws/rpo-exposure";
 export type { RpoExposure } from "./aws/rpo-exposure";
+export { applyEmergencyFence, planEmergencyFence } from "./emergency-fence";
+export type { CoordinatesSource, EmergencyFenceOptions, EmergencyFencePlan, EmergencyFenceResult, FenceAction, FencePublisher } from "./emergency-fence";
