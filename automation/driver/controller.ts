@@ -221,7 +221,8 @@ export class FailoverController {
         for (const key of stackKeys) {
             opened[key] = await openStack(names[key], env);
         }
-        // Not created here: status and plan write nothing, and a switch checks it in preflight.
+        // Not created here: status and plan write only the fence cache (best effort), and a switch
+        // checks the folder in preflight.
         const dir = path.resolve(options.journalDir ?? path.join(env.projectDir, ".failover"));
         const fence = isFenceClient(options.fence) ? options.fence : defaultFenceClient(options.fence);
         return new FailoverController({
