@@ -38,3 +38,5 @@ export { coordinationEnvVar } from "./driver/coordination/from-options";
 export { defaultLeaseMs, LeaseLostError } from "./driver/coordination/lease";
 export { postureConflict, postureOverrideEnvVar } from "./posture-record";
 export type { PostureRecord, StackPostureConfig } from "./posture-record";
+export { applyEmergencyFence, planEmergencyFence } from "./emergency-fence";
+export type { CoordinatesSource, EmergencyFenceOptions, EmergencyFencePlan, EmergencyFenceResult, FenceAction, FencePublisher } from "./emergency-fence";

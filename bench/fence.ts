@@ -1,95 +1,131 @@
-// The fence as an operator runs it: `sftp-failover fence primary` in a fresh process, against moto's
-// CloudWatch on loopback. A counting proxy between the CLI and moto records every AWS request and
-// when moto acknowledged it, so the figure is process start → PutMetricData acknowledged.
+// The fence as an operator runs it: `sftp-failover fence primary --yes` in a fresh process, against
+// moto's CloudWatch on loopback. A counting proxy between the CLI and moto
+// (test/support/counting-proxy.ts) records every AWS request and when moto acknowledged it, so the
+// figure is process start → PutMetricData acknowledged, and the call count is seen from outside.
+//
+// Three ways side by side:
+//   - emergency, compiled: `node dist/automation/cli/main.js` (what an installed package runs);
+//   - emergency, ts-node: `npm run sftp-failover` in a checkout (TypeScript compiled on the fly);
+//   - engine (`--from-stack`): the driver's path, which opens the stacks through the engine and
+//     reads both fences back first (only with a deployed lab).
+//
+// Run alone: `ts-node --transpile-only bench/fence.ts [--reps N] [--no-engine]` (deploys a lab for the
+// engine path unless --no-engine).
 import { spawn } from "node:child_process";
-import * as http from "node:http";
-import { AddressInfo } from "node:net";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { startCountingProxy, AwsCall } from "../test/support/counting-proxy";
 import { motoCredentials, startMoto } from "../test/support/moto";
 import { BenchLab } from "./lab";
 
-/** One AWS request the CLI made. */
-export interface AwsCall {
-    readonly operation: string;
-    /** When moto's answer was passed back, in ms after the CLI process was started. */
-    readonly answeredMs: number;
-    readonly status: number;
-}
+export type { AwsCall } from "../test/support/counting-proxy";
+
+/** How the CLI was run. */
+export type FencePath = "emergency-compiled" | "emergency-ts-node" | "engine-ts-node";
 
 /** Figures of one fence run. */
 export interface FenceRun {
+    readonly path: FencePath;
+    readonly verb: "fence" | "unfence";
     /** Process start → PutMetricData acknowledged, in ms (undefined when none was made). */
     readonly ackMs: number | undefined;
     /** Process start → exit, in ms. */
     readonly exitMs: number;
     readonly exitCode: number | null;
+    /**
+     * CPU time the CLI process used (user + system), in ms: what the run costs apart from waiting
+     * for a loaded machine's scheduler. From this process's reaped-children times in /proc/self/stat
+     * (10-ms ticks), so Linux only; undefined elsewhere.
+     */
+    readonly cpuMs?: number;
     readonly calls: readonly AwsCall[];
 }
 
-/** The AWS operation of a request: query protocol (Action=), JSON (X-Amz-Target) or RPC v2 (path). */
-function operationOf(req: http.IncomingMessage, body: string): string {
-    const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1];
-    const target = req.headers["x-amz-target"];
-    const rpc = /\/operation\/([A-Za-z]+)$/.exec(req.url ?? "")?.[1];
-    return action ?? (typeof target === "string" ? target.split(".").pop() ?? target : undefined) ?? rpc ?? `${req.method} ${req.url}`;
+const root = path.resolve(__dirname, "..");
+/** The compiled CLI, as `npm run build` leaves it. */
+export const compiledCli = path.join(root, "dist", "automation", "cli", "main.js");
+
+/** Where the CLI runs: a project folder and a journal folder (with or without a fence cache). */
+interface FenceSetting {
+    readonly projectDir: string;
+    readonly journalDir: string;
+    /** Extra flags and environment for the engine path (backend, sandbox engine). */
+    readonly engineArgs: readonly string[];
+    readonly engineEnv: Readonly<Record<string, string>>;
 }
 
-/** A loopback proxy in front of `upstream` that records each request. */
-function countingProxy(upstream: string, clock: () => number, calls: AwsCall[]): Promise<http.Server> {
-    const target = new URL(upstream);
-    const server = http.createServer((req, res) => {
-        // latin1 maps bytes to characters one to one, so the body is forwarded unchanged.
-        let body = "";
-        req.setEncoding("latin1");
-        req.on("data", (c: string) => (body += c));
-        req.on("end", () => {
-            const forward = http.request(
-                { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-                (up) => {
-                    res.writeHead(up.statusCode ?? 502, up.headers);
-                    up.pipe(res);
-                    up.on("end", () => calls.push({ operation: operationOf(req, body), answeredMs: clock(), status: up.statusCode ?? 0 }));
-                },
-            );
-            forward.on("error", () => res.destroy());
-            forward.end(body, "latin1");
-        });
-    });
-    return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
-/** Runs `fence primary` then `unfence primary` through the CLI, `repetitions` times each, against moto. */
-export async function measureFence(bench: BenchLab, repetitions: number): Promise<FenceRun[]> {
+/**
+ * Runs `fence primary` then `unfence primary`, `repetitions` times each, for every path available:
+ * the compiled CLI when `dist/` is built, ts-node always, the engine path when a lab is given.
+ */
+export async function measureFence(bench: BenchLab | undefined, repetitions: number): Promise<FenceRun[]> {
+    const setting = bench !== undefined ? labSetting(bench) : bareSetting();
+    const paths: FencePath[] = [...(fs.existsSync(compiledCli) ? (["emergency-compiled"] as const) : []), "emergency-ts-node", ...(bench !== undefined ? (["engine-ts-node"] as const) : [])];
     const moto = await startMoto();
     const runs: FenceRun[] = [];
     try {
         for (let rep = 0; rep < repetitions; rep++) {
-            for (const verb of ["fence", "unfence"] as const) {
-                runs.push(await cliRun(bench, moto.endpoint, verb));
+            for (const p of paths) {
+                for (const verb of ["fence", "unfence"] as const) {
+                    runs.push(await cliRun(setting, moto.endpoint, p, verb));
+                }
             }
         }
     } finally {
         await moto.stop();
+        if (bench === undefined) {
+            fs.rmSync(setting.projectDir, { recursive: true, force: true });
+        }
     }
     return runs;
 }
 
-async function cliRun(bench: BenchLab, motoEndpoint: string, verb: "fence" | "unfence"): Promise<FenceRun> {
-    const calls: AwsCall[] = [];
+/** The lab's project and journal (whose fence cache the driver filled while the lab was used). */
+function labSetting(bench: BenchLab): FenceSetting {
+    return {
+        projectDir: bench.lab.dir,
+        journalDir: path.join(bench.lab.dir, ".failover"),
+        engineArgs: ["--sandbox", "--backend", bench.lab.env.backendUrl],
+        engineEnv: bench.lab.env.envVars,
+    };
+}
+
+/** No lab: a project folder with this checkout's stack files and no cache (the stack-file fallback). */
+function bareSetting(): FenceSetting {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-fence-"));
+    for (const file of ["Pulumi.yaml", "Pulumi.dns.yaml"]) {
+        fs.copyFileSync(path.join(root, file), path.join(dir, file));
+    }
+    return { projectDir: dir, journalDir: path.join(dir, ".failover"), engineArgs: [], engineEnv: {} };
+}
+
+/** User + system CPU of this process's terminated, reaped children, in ms (Linux), else undefined. */
+export function childrenCpuMs(): number | undefined {
+    try {
+        const stat = fs.readFileSync("/proc/self/stat", "utf8");
+        // Fields after the command name (which may hold spaces) start at field 3; cutime and cstime are fields 16 and 17.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const ticks = Number(fields[13]) + Number(fields[14]);
+        return Number.isFinite(ticks) ? ticks * 10 : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+async function cliRun(setting: FenceSetting, motoEndpoint: string, p: FencePath, verb: "fence" | "unfence"): Promise<FenceRun> {
     let started = 0;
-    const clock = () => performance.now() - started;
-    const proxy = await countingProxy(motoEndpoint, clock, calls);
-    const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    const root = path.resolve(__dirname, "..");
+    const proxy = await startCountingProxy(motoEndpoint, () => performance.now() - started);
+    const entry = p === "emergency-compiled" ? [compiledCli] : ["-r", "ts-node/register/transpile-only", path.join(root, "automation", "cli", "main.ts")];
     const args = [
-        "-r", "ts-node/register/transpile-only", path.join(root, "automation", "cli", "main.ts"),
-        verb, "primary", "--sandbox", "--stack-dir", bench.lab.dir, "--backend", bench.lab.env.backendUrl,
-        "--journal-dir", path.join(bench.lab.dir, ".failover"), "--cloudwatch-endpoint", endpoint,
-        "--identity", "bench", "--reason", "bench", "--json",
+        ...entry,
+        verb, "primary", "--yes", "--stack-dir", setting.projectDir, "--journal-dir", setting.journalDir,
+        "--cloudwatch-endpoint", proxy.endpoint, "--identity", "bench", "--reason", "bench", "--json",
+        ...(p === "engine-ts-node" ? ["--from-stack", ...setting.engineArgs] : []),
     ];
     const env = {
         ...process.env,
-        ...bench.lab.env.envVars,
+        ...(p === "engine-ts-node" ? setting.engineEnv : {}),
         AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
         AWS_REGION: "us-east-1",
@@ -97,21 +133,75 @@ async function cliRun(bench: BenchLab, motoEndpoint: string, verb: "fence" | "un
     try {
         return await new Promise<FenceRun>((resolve, reject) => {
             let err = "";
+            const cpuBefore = childrenCpuMs();
             started = performance.now();
             const proc = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
             proc.stderr.on("data", (d: Buffer) => (err += d.toString()));
             proc.on("error", reject);
             proc.on("close", (code) => {
-                const exitMs = clock();
+                const exitMs = performance.now() - started;
                 if (code !== 0) {
-                    reject(new Error(`${verb} exited ${code}: ${err.trim().split("\n").slice(-2).join(" / ")}`));
+                    reject(new Error(`${p} ${verb} exited ${code}: ${err.trim().split("\n").slice(-2).join(" / ")}`));
                     return;
                 }
-                const ack = calls.find((c) => c.operation === "PutMetricData" && c.status === 200);
-                resolve({ ackMs: ack?.answeredMs, exitMs, exitCode: code, calls });
+                const ack = proxy.calls.find((c) => c.operation === "PutMetricData" && c.status === 200);
+                const cpuAfter = childrenCpuMs();
+                const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+                resolve({ path: p, verb, ackMs: ack?.answeredMs, exitMs, exitCode: code, ...(cpuMs !== undefined ? { cpuMs } : {}), calls: [...proxy.calls] });
             });
         });
     } finally {
-        await new Promise((resolve) => proxy.close(resolve));
+        await proxy.close();
     }
+}
+
+/** The flags of a run on its own. */
+export function parseFenceFlags(argv: readonly string[]): { reps: number; engine: boolean } {
+    let reps = 3;
+    let engine = true;
+    for (let i = 0; i < argv.length; i++) {
+        const flag = argv[i];
+        if (flag === "--reps") {
+            const v = argv[++i];
+            reps = Number(v);
+            if (!Number.isInteger(reps) || reps < 1 || reps > 20) throw new Error(`--reps must be an integer 1–20 (got ${v})`);
+        } else if (flag === "--no-engine") {
+            engine = false;
+        } else {
+            throw new Error(`unknown flag ${flag} (valid: --reps N, --no-engine)`);
+        }
+    }
+    return { reps, engine };
+}
+
+async function main(): Promise<void> {
+    const flags = parseFenceFlags(process.argv.slice(2));
+    const { deployedLab } = await import("./lab");
+    const { fenceRows } = await import("./table");
+    const bench = flags.engine ? await deployedLab() : undefined;
+    try {
+        if (bench !== undefined) {
+            // What an operator's earlier `status` leaves behind: the fence cache next to the journal.
+            await bench.controller.status();
+        }
+        const runs = await measureFence(bench, flags.reps);
+        process.stdout.write(`load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPU(s)\n\n| measure | value | target | |\n|---|---|---|---|\n`);
+        for (const row of fenceRows(runs)) {
+            process.stdout.write(`| ${row.measure} | ${row.value} | ${row.target} | ${row.met === undefined ? "" : row.met ? "met" : "**missed**"} |\n`);
+        }
+        const outDir = path.join(root, ".bench");
+        fs.mkdirSync(outDir, { recursive: true });
+        const file = path.join(outDir, `fence-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+        fs.writeFileSync(file, `${JSON.stringify({ loadAverage: os.loadavg()[0], runs }, null, 2)}\n`);
+        process.stdout.write(`\nFigures: ${path.relative(process.cwd(), file)}\n`);
+    } finally {
+        bench?.lab.remove();
+    }
+}
+
+if (require.main === module) {
+    main().catch((err: unknown) => {
+        process.stderr.write(`bench fence: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+    });
 }

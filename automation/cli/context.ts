@@ -1,19 +1,21 @@
 // What every handler shares: turning global flags into a FailoverController, printing progress
 // on stderr, printing the result (JSON or text) on stdout, and setting the exit code.
+//
+// The driver, the engine and the sandbox are imported only inside the functions that need them:
+// every verb module loads this one, and the emergency fence (automation/cli/fence-verb.ts) must start
+// without loading Pulumi at all.
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
-import { EngineEvent } from "@pulumi/pulumi/automation";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { defaultBackendUrl, sandboxWorldDir } from "../engine/environment";
 import { resolveProjectDir } from "../engine/locations";
-import { FailoverController } from "../driver/controller";
-import { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
-import { sandboxFenceClient, sandboxReplicationMetrics } from "../../sandbox/fence";
-import { sandboxEndpointHealth } from "../../sandbox/endpoint-health";
-import { EndpointHealthSource } from "../driver/endpoint-health";
-import { StackKey } from "../driver/planner";
-import { ProgressEvent } from "../driver/types";
+import type { FailoverController } from "../driver/controller";
+import type { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
+import type { EndpointHealthSource } from "../driver/endpoint-health";
+import type { StackKey } from "../driver/planner";
+import type { ProgressEvent } from "../driver/types";
 import { parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../posture";
-import { parseEndpoint, SftpEndpoint } from "../driver/verify";
+import { parseEndpoint, SftpEndpoint } from "../driver/sftp-endpoint";
 import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 
@@ -60,8 +62,9 @@ export function journalDirOf(argv: GlobalArgs): string {
  * The fence the flags select: in the sandbox without a CloudWatch endpoint, the sandbox's own fence
  * (a file next to the journal), since there is no AWS to publish to; otherwise automation/fence.ts.
  */
-function fenceFrom(argv: GlobalArgs): RegionFenceClient | FenceClientOptions {
+async function fenceFrom(argv: GlobalArgs): Promise<RegionFenceClient | FenceClientOptions> {
     if (argv.sandbox && argv["cloudwatch-endpoint"] === undefined) {
+        const { sandboxFenceClient } = await import("../../sandbox/fence");
         return sandboxFenceClient(path.join(journalDirOf(argv), "sandbox-fence.json"));
     }
     return { endpoint: argv["cloudwatch-endpoint"] };
@@ -72,11 +75,12 @@ function fenceFrom(argv: GlobalArgs): RegionFenceClient | FenceClientOptions {
  * (from the world the sandbox keeps beside a file backend, and the faults in this process's
  * environment); against AWS there is no source yet, and status shows none.
  */
-function endpointHealthFrom(argv: GlobalArgs): EndpointHealthSource | undefined {
+async function endpointHealthFrom(argv: GlobalArgs): Promise<EndpointHealthSource | undefined> {
     if (!argv.sandbox) {
         return undefined;
     }
     const worldDir = sandboxWorldDir(argv.backend ?? defaultBackendUrl(projectDirOf(argv)));
+    const { sandboxEndpointHealth } = await import("../../sandbox/endpoint-health");
     return worldDir !== undefined ? sandboxEndpointHealth({ worldDir }) : undefined;
 }
 
@@ -103,6 +107,8 @@ export function sftpEndpointsOf(argv: GlobalArgs): Partial<Record<RegionName, Sf
 
 /** Builds the controller from the global flags. */
 export async function controllerFrom(argv: GlobalArgs): Promise<FailoverController> {
+    const { FailoverController } = await import("../driver/controller");
+    const { sandboxReplicationMetrics } = await import("../../sandbox/fence");
     return FailoverController.create({
         projectDir: argv["stack-dir"],
         backendUrl: argv.backend,
@@ -112,9 +118,9 @@ export async function controllerFrom(argv: GlobalArgs): Promise<FailoverControll
         ...(argv.coordination !== undefined ? { coordination: argv.coordination } : {}),
         ...(argv.lease !== undefined ? { leaseMs: leaseMs(argv.lease) } : {}),
         stacks: { primary: argv["primary-stack"], secondary: argv["secondary-stack"], dns: argv["dns-stack"] },
-        fence: fenceFrom(argv),
+        fence: await fenceFrom(argv),
         cloudWatch: { endpoint: argv["cloudwatch-endpoint"] },
-        endpointHealth: endpointHealthFrom(argv),
+        endpointHealth: await endpointHealthFrom(argv),
         endpoints: sftpEndpointsOf(argv),
         // In the sandbox without an endpoint there is no CloudWatch: never fall back to AWS's.
         ...(argv.sandbox && argv["cloudwatch-endpoint"] === undefined ? { replicationMetrics: sandboxReplicationMetrics } : {}),

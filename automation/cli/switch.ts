@@ -1,7 +1,7 @@
 // The shared body of the verbs that switch posture (posture, failover, failback): validate every
 // flag first, refuse a non-terminal without --yes, show the plan and ask, then run with progress
 // on stderr and Ctrl-C wired to the driver's AbortSignal.
-import { FailoverController } from "../driver/controller";
+import type { FailoverController } from "../driver/controller";
 import { pendingSteps } from "../driver/planner";
 import { SetPostureOptions, SetPostureResult } from "../driver/types";
 import { Posture, Weights } from "../posture";

@@ -35,6 +35,7 @@ import { decideResume } from "./resume";
 import { recordLivePosture } from "./coordination/live-posture";
 import { asPostureDriver } from "../posture-record";
 import { putBackUndeployed, undeployedConfig } from "./config-restore";
+import { FenceCacheUpdate, fenceCachePath, fenceCacheAfterSwitch, fenceCacheFromStatus, updateFenceCache } from "./fence-cache";
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
@@ -88,6 +89,8 @@ interface Context {
     readonly timeouts: Timeouts;
     readonly endpointHealth: FailoverControllerOptions["endpointHealth"];
     readonly endpoints: FailoverControllerOptions["endpoints"];
+    /** The local fence cache (fence-cache.ts). */
+    readonly fenceCacheFile: string;
 }
 
 function positive(value: number | undefined, fallback: number, label: string): number {
@@ -232,9 +235,13 @@ export class FailoverController {
         for (const key of stackKeys) {
             opened[key] = await openStack(names[key], env);
         }
-        // Not created here: status and plan write nothing, and a switch checks it in preflight.
+        // Not created here: status and plan write nothing to the store (only the local fence cache,
+        // best effort), and a switch checks it in preflight.
         const store = openCoordination({ ...options, backendUrl: env.backendUrl, projectDir: env.projectDir });
         const identity = resolveIdentity(options.identity);
+        // The fence cache stays on this machine whatever the store: the emergency fence reads it
+        // without the store, the backend or the engine.
+        const fenceCacheFile = fenceCachePath(path.resolve(options.journalDir ?? path.join(env.projectDir, ".failover")));
         const fence = isFenceClient(options.fence) ? options.fence : defaultFenceClient(options.fence);
         return new FailoverController({
             env,
@@ -242,6 +249,7 @@ export class FailoverController {
             stacks: opened,
             identity,
             log: new RunLog(store, identity),
+            fenceCacheFile,
             leaseMs: positive(options.leaseMs, defaultLeaseMs, "leaseMs"),
             fence,
             replication: options.replicationMetrics ?? cloudWatchReplicationMetrics(options.cloudWatch),
@@ -299,6 +307,7 @@ export class FailoverController {
             for (const region of regionNames) {
                 fence[region] = await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
             }
+            this.rememberFence(fenceCacheFromStatus(coordinates, undefined, new Date(), fence));
         }
         // An unreachable store is reported, not thrown: status is what an operator reads first.
         const lockState = await this.ctx.log.store.readLock().catch((err: Error): StoredLock => ({ state: "corrupt", problem: `cannot be read (${err.message})`, token: "" }));
@@ -575,7 +584,25 @@ export class FailoverController {
 
     private async readStacks(): Promise<Record<StackKey, StackStatus>> {
         const entries = await Promise.all(stackKeys.map(async (key) => [key, await readStackStatus(key, this.ctx.stacks[key])] as const));
-        return Object.fromEntries(entries) as Record<StackKey, StackStatus>;
+        const stacks = Object.fromEntries(entries) as Record<StackKey, StackStatus>;
+        this.rememberFence(fenceCacheFromStatus(fenceCoordinatesOf(stacks.dns), deployedStateOf(stacks).dns, new Date()));
+        return stacks;
+    }
+
+    /**
+     * Keeps the fence cache (automation/driver/fence-cache.ts) warm for the emergency fence, which
+     * must not need the engine. Best effort: a journal folder that cannot be written must not fail
+     * the operation that happened to read the dns stack.
+     */
+    private rememberFence(update: FenceCacheUpdate | undefined): void {
+        if (update === undefined) {
+            return;
+        }
+        try {
+            updateFenceCache(this.ctx.fenceCacheFile, this.ctx.names.dns, update);
+        } catch {
+            // Only a hint is lost; the emergency fence then falls back to the dns stack file.
+        }
     }
 
     private requireReadable(stacks: Record<StackKey, StackStatus>): void {
@@ -612,6 +639,7 @@ export class FailoverController {
             throw new FailoverError(`${action} ${region} failed: ${(err as Error).message}`, { cause: err });
         }
         await this.record({ operation: action, runId, to: `${region} ${action}d`, result: "ok", started, reason });
+        this.rememberFence({ fence: { [region]: { state: wanted, at: new Date().toISOString(), source: "published" } } });
         return { region, state: wanted, changed: true, coordinates };
     }
 
@@ -739,6 +767,7 @@ export class FailoverController {
             // The driver changes the posture: its own program runs skip the comparison with the
             // record, which it then updates (also when degraded: the config now says the target).
             const result = await asPostureDriver(() => run.execute());
+            this.rememberFence(fenceCacheAfterSwitch(result, opts.activeActiveWeights, new Date()));
             await recordLivePosture(log, { target, activeActiveWeights: opts.activeActiveWeights, runId, reason, onlyIfChanged: false });
             return result;
         });

@@ -3,20 +3,14 @@
 // come back byte for byte, show in a listing and be deleted (automation/probes/sftp.ts).
 import { RegionName } from "../posture";
 import { SftpProbeStage, SftpProbeTimings, probeSftp } from "../probes/sftp";
+import { SftpEndpoint } from "./sftp-endpoint";
+
+export { parseEndpoint } from "./sftp-endpoint";
+export type { SftpEndpoint } from "./sftp-endpoint";
 
 /** The secret stack config holding the canary's private key (stacks/config/regional.ts reads it). */
 export const canaryKeyConfigKey = "sftp-failover:canaryKey";
 
-/** Where to reach a region's SFTP service, when not at the regional stack's endpoint output. */
-export interface SftpEndpoint {
-    readonly host: string;
-    readonly port: number;
-    /**
-     * The login to use instead of the canary's own name. For a lab server that has one account;
-     * on AWS the canary logs in as itself.
-     */
-    readonly login?: string;
-}
 
 /** What verifying one region found. */
 export interface VerifyResult {
@@ -103,18 +97,4 @@ export async function verifyRegion(input: VerifyInput): Promise<VerifyResult> {
               ...(result.hostKeyFingerprint !== undefined ? { hostKeyFingerprint: result.hostKeyFingerprint } : {}),
               timings: result.timings,
           };
-}
-
-/**
- * Parses `host:port` (an IPv6 host in brackets) into an endpoint.
- *
- * @throws Error naming the value when it is not one.
- */
-export function parseEndpoint(text: string, login?: string): SftpEndpoint {
-    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
-    const port = m === null ? NaN : Number(m[3]);
-    if (m === null || !(port >= 1 && port <= 65535)) {
-        throw new Error(`"${text}" is not host:port with a port 1–65535`);
-    }
-    return { host: m[1] ?? m[2], port, ...(login !== undefined ? { login } : {}) };
 }

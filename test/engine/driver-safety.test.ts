@@ -319,9 +319,11 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
             expect(JSON.parse((await runMain(["history", "--json", ...common])).stdout)).to.have.length(auditBefore);
         });
 
-        it("unfence of a region that is not fenced changes and audits nothing", async function () {
+        it("unfence --from-stack of a region that is not fenced changes and audits nothing", async function () {
+            // The driver's path reads the fence first; the emergency path (the default) cannot
+            // without a second AWS call, and publishes every time (test/integration/emergency-fence.test.ts).
             const before = digest(lab.dir);
-            const r = await runMain(["unfence", "primary", ...common]);
+            const r = await runMain(["unfence", "primary", "--from-stack", ...common]);
             expect(r.status, r.stderr).to.equal(0);
             expect(r.stdout.trim()).to.equal("primary already unfenced");
             expect(digest(lab.dir)).to.equal(before);

@@ -13,7 +13,9 @@ export function labDigest(dir: string): string {
     const hash = crypto.createHash("sha256");
     const walk = (d: string) => {
         for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-            if (entry.name === ".pulumi-home" || entry.name === "sandbox-operations.jsonl") {
+            // The fence cache is refreshed by every read of the dns stack (status included): a copy
+            // of what was read, not a change (automation/driver/fence-cache.ts).
+            if (entry.name === ".pulumi-home" || entry.name === "sandbox-operations.jsonl" || entry.name === "fence-cache.json") {
                 continue;
             }
             const p = path.join(d, entry.name);

@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { FenceRun, parseFenceFlags } from "../../bench/fence";
 import { parseFlags } from "../../bench/main";
+import { fenceRows } from "../../bench/table";
 import { summarize } from "../../bench/stats";
 import { usersYaml, userStorage } from "../../bench/users";
 import { parseUsersYaml, userListChunkSize } from "../../components/sftp-users";
@@ -37,5 +39,39 @@ describe("bench helpers", () => {
         expect(() => parseFlags(["--users", "10,x"])).to.throw('--users must be "none" or counts 1–5000 separated by commas (got 10,x)');
         expect(() => parseFlags(["--fast"])).to.throw("unknown flag --fast");
         expect(() => parseFlags(["--reps"])).to.throw("--reps needs a value");
+    });
+
+    it("fence rows: the targets apply to the compiled emergency path; the engine path is shown beside it without one", () => {
+        const run = (path: FenceRun["path"], ackMs: number, operations: string[]): FenceRun => ({
+            path,
+            verb: "fence",
+            ackMs,
+            exitMs: ackMs + 10,
+            exitCode: 0,
+            calls: operations.map((operation) => ({ operation, answeredMs: ackMs, status: 200 })),
+        });
+        const rows = fenceRows([
+            run("emergency-compiled", 400, ["PutMetricData"]),
+            run("emergency-compiled", 1200, ["PutMetricData"]),
+            run("emergency-compiled", 500, ["PutMetricData"]),
+            run("engine-ts-node", 26_000, ["GetMetricData", "DescribeAlarmsForMetric", "PutMetricData"]),
+        ]);
+        expect(rows.map((r) => [r.measure.split(":")[0], r.value, r.met])).to.deep.equal([
+            ["fence, emergency path, compiled CLI (dist/)", "0.50 s (0.40 s–1.20 s); exit 0.51 s", true],
+            ["fence, emergency path, compiled CLI (dist/)", "1 (PutMetricData)", true],
+            ["fence --from-stack (engine path), ts-node", "26.00 s (26.00 s–26.00 s); exit 26.01 s", undefined],
+            ["fence --from-stack (engine path), ts-node", "3 (GetMetricData, DescribeAlarmsForMetric, PutMetricData)", undefined],
+        ]);
+        expect(fenceRows([run("emergency-compiled", 1500, ["GetMetricData", "PutMetricData"])]).map((r) => r.met)).to.deep.equal([false, false]);
+        // A run that found the fence in place published nothing: the median is of the runs that did, and the row says how many.
+        const noCall = { ...run("engine-ts-node", 0, ["GetMetricData"]), ackMs: undefined, exitMs: 20_000 };
+        expect(fenceRows([run("engine-ts-node", 24_000, ["PutMetricData"]), noCall])[0].value).to.equal("24.00 s (24.00 s–24.00 s); exit 24.01 s; published in 1 of 2 runs");
+    });
+
+    it("fence flags: defaults, and each refusal names the flag and the value", () => {
+        expect(parseFenceFlags([])).to.deep.equal({ reps: 3, engine: true });
+        expect(parseFenceFlags(["--reps", "2", "--no-engine"])).to.deep.equal({ reps: 2, engine: false });
+        expect(() => parseFenceFlags(["--reps", "x"])).to.throw("--reps must be an integer 1–20 (got x)");
+        expect(() => parseFenceFlags(["--fast"])).to.throw("unknown flag --fast");
     });
 });

@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { readDnsStackFile } from "../../automation/driver/dns-stack-file";
 import { Posture, postures, postureSpec } from "../../automation/posture";
 import { fenceCoordinates } from "../../components/dns-fence-coordinates";
 
@@ -247,6 +252,22 @@ describe("DNS stack (mocks)", () => {
                     cloudwatchAlarmRegion: "ca-central-1",
                     insufficientDataHealthStatus: "LastKnownStatus",
                 });
+            }
+        });
+
+        it("the emergency fence derives from the stack file exactly the coordinates the program exports", async () => {
+            // The emergency fence (automation/emergency-fence.ts) falls back to the stack file when it
+            // has no cache; a fence published anywhere else than where the alarms are does nothing.
+            for (const overrides of [{}, { fenceRegion: "ca-central-1", fenceNamespace: "Team/Fence", fenceMetricName: "Up", recordName: "files.example.org" }]) {
+                const run = await runDns(overrides);
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dns-stack-file-"));
+                try {
+                    const config = Object.fromEntries(Object.entries({ ...baseConfig, ...overrides }).map(([k, v]) => [`sftp-failover:${k}`, v]));
+                    fs.writeFileSync(path.join(dir, "Pulumi.dns.yaml"), stringify({ config }));
+                    expect((await readDnsStackFile(dir, "organization/sftp-failover/dns")).coordinates).to.deep.equal(run.outputs.fence);
+                } finally {
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }
             }
         });
 

@@ -1,5 +1,4 @@
 import { Argv, CommandModule } from "yargs";
-import { FailoverController } from "../../driver/controller";
 import { confirm, processIo, progressPrinter, run } from "../context";
 import { UsageError } from "../errors";
 import { GlobalArgs } from "../options";
@@ -35,6 +34,8 @@ export const bootstrapCommand: CommandModule<GlobalArgs, BootstrapArgs> = {
                         throw new UsageError("declined: nothing was changed");
                     }
                     const printer = progressPrinter(processIo);
+                    // Imported here, not at the top: see context.ts.
+                    const { FailoverController } = await import("../../driver/controller");
                     return FailoverController.bootstrap({
                         projectDir: argv["stack-dir"],
                         backendUrl: argv.backend,

@@ -1,5 +1,4 @@
 import { Argv, CommandModule } from "yargs";
-import { FailoverController } from "../../driver/controller";
 import { processIo, run } from "../context";
 import { UsageError } from "../errors";
 import { GlobalArgs } from "../options";
@@ -32,6 +31,8 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
                     throw new UsageError(`--limit must be a whole number ≥ 1 (got ${String(argv.limit)})`);
                 }
                 // History needs no engine: it reads the audit log directly.
+                // Imported here, not at the top: see context.ts.
+                const { FailoverController } = await import("../../driver/controller");
                 return FailoverController.readHistory({ projectDir: argv["stack-dir"], journalDir: argv["journal-dir"], coordination: argv.coordination, backendUrl: argv.backend }, { ...(since !== undefined ? { since } : {}), ...(argv.limit !== undefined ? { limit: argv.limit } : {}) });
             },
             renderHistory,

@@ -1,9 +1,8 @@
 import { Argv, CommandModule } from "yargs";
-import { reconcileBuckets, ReconcileReport } from "../../aws/reconcile";
+import type { ReconcileReport } from "../../aws/reconcile";
 import { processIo, run } from "../context";
 import { exitCodes, UsageError } from "../errors";
 import { GlobalArgs } from "../options";
-import { renderReconcile } from "../render-reconcile";
 
 /** Flags of `reconcile`. */
 export interface ReconcileArgs extends GlobalArgs {
@@ -33,6 +32,8 @@ export const reconcileCommand: CommandModule<GlobalArgs, ReconcileArgs> = {
             .option("copy", { type: "boolean", default: false, describe: "Copy the latest version of what replication has not delivered" })
             .option("s3-endpoint", { type: "string", describe: "S3 endpoint URL, e.g. a moto server (path-style addressing)" }) as unknown as Argv<ReconcileArgs>,
     handler: async (argv) => {
+        // The S3 client comes with these modules: loaded by this verb only (see context.ts).
+        const { renderReconcile } = await import("../render-reconcile");
         process.exitCode = await run(
             argv,
             processIo,
@@ -49,6 +50,7 @@ export const reconcileCommand: CommandModule<GlobalArgs, ReconcileArgs> = {
                 if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
                     throw new UsageError(`--s3-endpoint must be an http(s) URL (got "${endpoint}")`);
                 }
+                const { reconcileBuckets } = await import("../../aws/reconcile");
                 return reconcileBuckets({
                     serving: { bucket: argv["serving-bucket"], region: argv["serving-region"] },
                     other: { bucket: argv["other-bucket"], region: argv["other-region"] },
