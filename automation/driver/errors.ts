@@ -41,8 +41,8 @@ export class LockedError extends FailoverError {
     constructor(holder: LockHolder | undefined, lockPath: string) {
         super(
             holder === undefined
-                ? `locked: ${lockPath} exists but cannot be read as a lock; if no switch is running, clear it with \`failover unlock\``
-                : `locked by ${holder.identity} on ${holder.host} (pid ${holder.pid}, ${holder.operation}, run ${holder.runId}, since ${holder.since}${holder.expiresAt !== undefined ? `, lease until ${holder.expiresAt}` : ""}); if that process is gone, clear it with \`failover unlock\``,
+                ? `locked: ${lockPath} exists but cannot be read as a lock; if no switch is running, clear it with \`sftp-failover unlock\``
+                : `locked by ${holder.identity} on ${holder.host} (pid ${holder.pid}, ${holder.operation}, run ${holder.runId}, since ${holder.since}${holder.expiresAt !== undefined ? `, lease until ${holder.expiresAt}` : ""}); if that process is gone, clear it with \`sftp-failover unlock\``,
         );
         this.name = "LockedError";
         this.holder = holder;

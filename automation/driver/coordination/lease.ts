@@ -178,7 +178,7 @@ function heldLease(store: CoordinationStore, first: LockHolder, firstToken: stri
 }
 
 /**
- * Deletes the lock whatever holds it — the explicit break (`failover unlock`), which the caller
+ * Deletes the lock whatever holds it — the explicit break (`sftp-failover unlock`), which the caller
  * audits. Returns what was cleared (free: nothing). A lock changed between the read and the delete
  * is read again, a bounded number of times.
  */

@@ -1,5 +1,5 @@
 // A switch runs only while it holds the lease. The lease is renewed for as long as the switch
-// runs; if a renewal finds the lock taken from us (broken by `failover unlock`, or expired while
+// runs; if a renewal finds the lock taken from us (broken by `sftp-failover unlock`, or expired while
 // this machine was asleep and retaken), the switch is aborted at once through its signal, so two
 // operators never drive the stacks together.
 import { AbortedError, LockHolder } from "../errors";
