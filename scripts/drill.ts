@@ -214,6 +214,7 @@ async function main(): Promise<void> {
             rec.refused(`${err.name}: ${err.message}`);
         },
     );
+    sayVerify(await controller.verify("secondary"));
     say(`  posture still: ${(await controller.status()).posture ?? "?"}`);
     await servers.restart("secondary");
 
