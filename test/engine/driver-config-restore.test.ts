@@ -92,7 +92,7 @@ describe("no undeployed config left in the stack files (sandbox lab)", function 
         // status only reads.
         expect(fs.readFileSync(secondaryFile, "utf8")).to.contain("sftp-failover:capacityMode: active");
 
-        const unlock = cli(["unlock", "--reason", "killed switch"]);
+        const unlock = cli(["unlock", "--yes", "--reason", "killed switch"]);
         expect(unlock.status, unlock.stderr).to.equal(0);
         expect(unlock.stdout).to.contain("undeployed sftp-failover:capacityMode = active in Pulumi.secondary.yaml, put back to pilot-light");
         expect(files()).to.deep.equal(before);

@@ -111,7 +111,7 @@ export async function acquireLease(store: CoordinationStore, holder: LockHolder,
             continue;
         }
         if (now() >= deadline) {
-            throw new LockedError(current.state === "held" ? current.holder : undefined, store.location);
+            throw new LockedError(current.state === "held" ? current.holder : undefined, store.lockLocation);
         }
         await sleep(Math.min(opts.pollMs ?? 250, Math.max(1, deadline - now())), opts.signal);
     }
@@ -189,5 +189,5 @@ export async function breakLock(store: CoordinationStore): Promise<StoredLock> {
             return current;
         }
     }
-    throw new LockedError(undefined, store.location);
+    throw new LockedError(undefined, store.lockLocation);
 }

@@ -95,14 +95,15 @@ export class RunLog {
 
     /** Audits a lock cleared because its holder is gone (its lease ended, or its pid is gone on this host). */
     recordStaleLock(h: LockHolder): Promise<void> {
-        const why = h.expiresAt !== undefined && Date.parse(h.expiresAt) <= Date.now() ? `its lease ended at ${h.expiresAt}` : `pid ${h.pid} is gone`;
+        // The parenthesis already names the pid; a lease that ended is the other proof, said apart.
+        const why = h.expiresAt !== undefined && Date.parse(h.expiresAt) <= Date.now() ? `: its lease ended at ${h.expiresAt}` : "";
         return this.record({
             operation: "unlock",
             runId: h.runId,
             to: "lock cleared",
             result: "ok",
             started: Date.now(),
-            reason: `holder ${h.identity} (pid ${h.pid} on ${h.host}, ${h.operation}, since ${h.since}) is gone: ${why}`,
+            reason: `holder ${h.identity} (pid ${h.pid} on ${h.host}, ${h.operation}, since ${h.since}) is gone${why}`,
         });
     }
 
