@@ -325,7 +325,7 @@ export function renderDrillMarkdown(report: DrillReport): string {
         `- Measured planned switch (active-passive → failover): ${ms(report.measuredSwitchMs)}`,
         `- Modelled RTO of an unplanned failover (health check interval × threshold + TTL): ${report.modelledRtoSeconds ?? "?"} s`,
         `- Unplanned outage on real servers: ${report.outage === undefined ? "not run" : `a client through the service name landed on ${report.outage.before ?? "nothing"}, then on ${report.outage.after ?? "nothing"}${report.outage.clientWarnings === "" ? " with no host-key warning" : ` (client said: ${report.outage.clientWarnings})`}; RTO measured ${ms(report.outage.measuredRtoMs)} against ${ms(report.outage.labModelMs)} modelled at lab scale (DNS moved after ${ms(report.outage.dnsMovedMs)}); the configured timings model ${report.outage.configuredModelSeconds} s`}`,
-        `- RPO exposure: ${report.rpoExposure ?? "not read"}`,
+        `- ${report.rpoExposure ?? "RPO exposure: not read"}`,
         `- Host keys the same in both regions: ${report.fingerprints.same} (${report.fingerprints.source})`,
         "",
         "## Steps",
