@@ -84,6 +84,15 @@ async function endpointHealthFrom(argv: GlobalArgs): Promise<EndpointHealthSourc
     return worldDir !== undefined ? sandboxEndpointHealth({ worldDir }) : undefined;
 }
 
+/** The `<region>` positional, or a UsageError naming it and the valid ones. */
+export function regionArg(value: string | undefined): RegionName {
+    const region = value ?? "";
+    if (!(regionNames as readonly string[]).includes(region)) {
+        throw new UsageError(`<region>: unknown region "${region}" (valid: ${regionNames.join(", ")})`);
+    }
+    return region as RegionName;
+}
+
 /** Parses `--sftp-endpoint region=[login@]host:port`, naming the flag and value on error. */
 export function sftpEndpointsOf(argv: GlobalArgs): Partial<Record<RegionName, SftpEndpoint>> {
     const endpoints: Partial<Record<RegionName, SftpEndpoint>> = {};

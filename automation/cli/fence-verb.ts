@@ -8,7 +8,7 @@
 // load Pulumi, so the driver is imported inside the handler that uses it.
 import { Argv, CommandModule } from "yargs";
 import * as path from "node:path";
-import { confirm, controllerFrom, Io, journalDirOf, processIo, projectDirOf, run } from "./context";
+import { confirm, controllerFrom, Io, journalDirOf, processIo, projectDirOf, regionArg, run } from "./context";
 import { UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 import { renderFence } from "./render";
@@ -46,11 +46,8 @@ export function fenceVerb(verb: "fence" | "unfence", describe: string): CommandM
                 argv,
                 processIo,
                 async () => {
-                    const region = argv.region ?? "";
-                    if (!(regionNames as readonly string[]).includes(region)) {
-                        throw new UsageError(`<region>: unknown region "${region}" (valid: ${regionNames.join(", ")})`);
-                    }
-                    return argv["from-stack"] ? fenceFromStack(verb, region as RegionName, argv) : emergencyFence(verb, region, argv, processIo);
+                    const region = regionArg(argv.region);
+                    return argv["from-stack"] ? fenceFromStack(verb, region, argv) : emergencyFence(verb, region, argv, processIo);
                 },
                 renderFence,
             );

@@ -51,19 +51,24 @@ export class AuditLog {
 
     /** Entries oldest first, filtered. */
     read(query: AuditQuery = {}): AuditEntry[] {
-        let entries = readJsonLines<AuditEntry>(this.file);
-        if (query.since !== undefined) {
-            const since = query.since.getTime();
-            entries = entries.filter((e) => Date.parse(e.at) >= since);
-        }
-        if (query.operation !== undefined) {
-            entries = entries.filter((e) => e.operation === query.operation);
-        }
-        if (query.limit !== undefined) {
-            entries = entries.slice(Math.max(0, entries.length - query.limit));
-        }
-        return entries;
+        return filterAudit(readJsonLines<AuditEntry>(this.file), query);
     }
+}
+
+/** Applies an audit query to entries oldest first (every store's audit log reads through it). */
+export function filterAudit(all: readonly AuditEntry[], query: AuditQuery): AuditEntry[] {
+    let entries = [...all];
+    if (query.since !== undefined) {
+        const since = query.since.getTime();
+        entries = entries.filter((e) => Date.parse(e.at) >= since);
+    }
+    if (query.operation !== undefined) {
+        entries = entries.filter((e) => e.operation === query.operation);
+    }
+    if (query.limit !== undefined) {
+        entries = entries.slice(Math.max(0, entries.length - query.limit));
+    }
+    return entries;
 }
 
 /** Who is acting: the given identity, else the OS user. */

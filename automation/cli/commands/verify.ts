@@ -1,6 +1,6 @@
 import { Argv, CommandModule } from "yargs";
 import { regionNames } from "../../posture";
-import { controllerFrom, processIo, run } from "../context";
+import { controllerFrom, processIo, regionArg, run } from "../context";
 import { exitCodes, UsageError } from "../errors";
 import { GlobalArgs } from "../options";
 import { renderVerify } from "../render";
@@ -24,10 +24,7 @@ export const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
             argv,
             processIo,
             async () => {
-                const region = argv.region ?? "";
-                if (!(regionNames as readonly string[]).includes(region)) {
-                    throw new UsageError(`<region>: unknown region "${region}" (valid: ${regionNames.join(", ")})`);
-                }
+                const region = regionArg(argv.region);
                 const result = await (await controllerFrom(argv)).verify(region);
                 if (result.unverifiable === true) {
                     throw new UsageError(result.message ?? `${region} cannot be verified`);

@@ -1,7 +1,7 @@
 // The journal and the audit log as the controller uses them, over any coordination store: who is
 // acting and from where is added here, once, so every entry says it the same way.
 import * as os from "node:os";
-import { AuditEntry, AuditOperation, AuditQuery } from "../audit";
+import { AuditEntry, AuditOperation, AuditQuery, filterAudit } from "../audit";
 import { LockHolder } from "../errors";
 import { JournalRecord, JournalRun, runsOf, unfinishedOf } from "../journal";
 import { StepResult } from "../types";
@@ -143,18 +143,3 @@ export function describeBrokenLock(lock: StoredLock, location: string): string |
     }
 }
 
-/** Applies an audit query to entries oldest first. */
-export function filterAudit(all: readonly AuditEntry[], query: AuditQuery): AuditEntry[] {
-    let entries = [...all];
-    if (query.since !== undefined) {
-        const since = query.since.getTime();
-        entries = entries.filter((e) => Date.parse(e.at) >= since);
-    }
-    if (query.operation !== undefined) {
-        entries = entries.filter((e) => e.operation === query.operation);
-    }
-    if (query.limit !== undefined) {
-        entries = entries.slice(Math.max(0, entries.length - query.limit));
-    }
-    return entries;
-}
