@@ -25,11 +25,12 @@ const positionals: Readonly<Record<string, string>> = {
     posture: "<posture>",
     fence: "<region> (primary or secondary)",
     unfence: "<region> (primary or secondary)",
+    verify: "<region> (primary or secondary)",
 };
 
 /** The verb of a command line: its first word that names one. */
 function verbOf(argv: readonly string[]): string | undefined {
-    const verbs = ["status", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "bootstrap", "unlock", "reconcile"];
+    const verbs = ["status", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "bootstrap", "unlock", "reconcile", "verify"];
     return argv.find((a) => verbs.includes(a));
 }
 
@@ -42,13 +43,16 @@ function usageMessage(msg: string, argv: readonly string[]): string {
     return msg;
 }
 
+/** The options that take a list, one value per occurrence (each validates its own entries). */
+const listOptions: ReadonlySet<string> = new Set(["sftp-endpoint"]);
+
 /**
- * Refuses a flag given twice: yargs would turn it into a list, which no option here accepts, and
- * the last-one-wins alternative would silently drop what the operator typed.
+ * Refuses a flag given twice: yargs would turn it into a list, which no other option here accepts,
+ * and the last-one-wins alternative would silently drop what the operator typed.
  */
 function refuseRepeatedFlags(parsed: Record<string, unknown>): true {
     for (const [key, value] of Object.entries(parsed)) {
-        if (key !== "_" && Array.isArray(value) && !/[A-Z]/.test(key)) {
+        if (key !== "_" && Array.isArray(value) && !/[A-Z]/.test(key) && !listOptions.has(key)) {
             throw new UsageError(`--${key} was given more than once (${value.map((v) => JSON.stringify(v)).join(", ")}); give it once`);
         }
     }
