@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { EngineEnvironment, engineEnvironment } from "../engine/environment";
+import { retryingTransportFault } from "../engine/transport-fault";
 import { copyProjectForInlineRun, openStack } from "../engine/workspace";
 import { AbortedError, BadInputError, FailoverError } from "./errors";
 import { StackKey } from "./planner";
@@ -126,11 +127,13 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
         const t0 = Date.now();
         let result;
         try {
-            result = await stack.up({
-                signal: options.signal,
-                onEvent: (e) => options.onEvent?.(key, e),
-                onOutput: (text) => options.onOutput?.(key, text),
-            });
+            result = await retryingTransportFault(() =>
+                stack.up({
+                    signal: options.signal,
+                    onEvent: (e) => options.onEvent?.(key, e),
+                    onOutput: (text) => options.onOutput?.(key, text),
+                }),
+            );
         } catch (err) {
             if (options.signal?.aborted) {
                 throw new AbortedError(`bootstrap aborted during ${phase} (${key})`, { cause: err });

@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { EngineEnvironment } from "../engine/environment";
+import { retryingTransportFault } from "../engine/transport-fault";
 import { copyProjectForInlineRun, openStack } from "../engine/workspace";
 import { stepTargets } from "./step-runner";
 import { PlannedStep } from "./planner";
@@ -28,17 +29,20 @@ export async function previewStep(
         }
         // The same targets as the step's `up`, so the preview shows exactly what the step will change.
         const target = await stepTargets(stack, step);
-        const result = await stack.preview({
-            ...(target !== undefined ? { target } : {}),
-            signal: opts.signal,
-            onEvent: (event) => {
-                const meta = event.resourcePreEvent?.metadata;
-                // `read` is a StackReference being read, not a change.
-                if (meta !== undefined && meta.op !== "same" && meta.op !== "read") {
-                    changes.push({ urn: meta.urn, op: meta.op, ...(meta.diffs !== undefined ? { keys: meta.diffs } : {}) });
-                }
-                opts.onEvent?.(event);
-            },
+        const result = await retryingTransportFault(() => {
+            changes.length = 0;
+            return stack.preview({
+                ...(target !== undefined ? { target } : {}),
+                signal: opts.signal,
+                onEvent: (event) => {
+                    const meta = event.resourcePreEvent?.metadata;
+                    // `read` is a StackReference being read, not a change.
+                    if (meta !== undefined && meta.op !== "same" && meta.op !== "read") {
+                        changes.push({ urn: meta.urn, op: meta.op, ...(meta.diffs !== undefined ? { keys: meta.diffs } : {}) });
+                    }
+                    opts.onEvent?.(event);
+                },
+            });
         });
         return { step: step.id, stack: step.stack, changeSummary: { ...result.changeSummary }, changes };
     } catch (err) {

@@ -1,11 +1,13 @@
 // Runs one planned step: set its config on its stack, then `up` that stack alone, within a
 // timeout, cancellable, retrying while the engine reports the stack busy with another update
-// (e.g. the orphaned engine of a driver that was killed is still finishing). When the `up` does
+// (e.g. the orphaned engine of a driver that was killed is still finishing), and once when the
+// in-process program could not reach the engine (engine/transport-fault.ts). When the `up` does
 // not succeed, the config it set is put back, so the stack file holds nothing undeployed.
 import { ConcurrentUpdateError, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { applyConfigWrites, PreviousConfig } from "./config-restore";
 import { AbortedError } from "./errors";
 import { terminateEngine } from "./engine-process";
+import { retryingTransportFault } from "../engine/transport-fault";
 import { PlannedStep, StackKey } from "./planner";
 
 /** Raised when a step's `up` ran past its timeout. */
@@ -148,7 +150,10 @@ async function upRetryingWhileBusy(stack: Stack, step: PlannedStep, opts: RunSte
     const busyUntil = Date.now() + opts.stackBusyMs;
     for (let attempt = 0; ; attempt++) {
         try {
-            return await upOnce(stack, step, opts, deadline);
+            return await retryingTransportFault(
+                () => upOnce(stack, step, opts, deadline),
+                (fault) => opts.onOutput?.(`the program lost its connection to the engine (${fault.message.split("\n")[0]}); running the step's up again\n`),
+            );
         } catch (err) {
             const busy = err instanceof ConcurrentUpdateError;
             if (!busy || Date.now() >= busyUntil || Date.now() >= deadline || opts.signal?.aborted) {

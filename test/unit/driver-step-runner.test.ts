@@ -119,6 +119,31 @@ describe("step runner", () => {
         expect(aborted.calls.at(-1)).to.equal("setConfig sftp-failover:capacityMode=pilot-light");
     });
 
+    it("an up whose in-process program could not reach the engine is run once more, and says so", async () => {
+        const fault = new Error("One or more errors occurred: 14 UNAVAILABLE: No connection established. Last error: null. Resolution note:");
+        const { stack, calls } = fakeStack([() => Promise.reject(fault), succeeded]);
+        const output: string[] = [];
+        const outcome = await runStep(stack, scaleSecondary, { ...base, onOutput: (text) => output.push(text) });
+        expect(outcome.changes).to.deep.equal({ update: 1, same: 9 });
+        expect(calls.filter((c) => c.startsWith("up"))).to.have.length(2);
+        expect(output.join("")).to.match(/lost its connection to the engine .*14 UNAVAILABLE.*running the step's up again/);
+    });
+
+    it("a second transport fault, or any other engine error, is not retried: the step fails with it and puts its config back", async () => {
+        const fault = () => Promise.reject(new Error("14 UNAVAILABLE: No connection established. Last error: null"));
+        const twice = fakeStack([fault, fault]);
+        const err = await runStep(twice.stack, scaleSecondary, { ...base, previousConfig: [{ key: "sftp-failover:capacityMode", value: "pilot-light" }] }).catch((e: unknown) => e);
+        expect((err as Error).message).to.match(/14 UNAVAILABLE/);
+        expect(twice.calls.filter((c) => c.startsWith("up"))).to.have.length(2);
+        expect(twice.calls.at(-1)).to.equal("setConfig sftp-failover:capacityMode=pilot-light");
+
+        // A provider's own "unavailable" (a region's API down) is the region's failure, not the engine's link.
+        const regionDown = new Error("error: rpc error: code = Unavailable desc = us-west-2 endpoint unreachable");
+        const once = fakeStack([() => Promise.reject(regionDown), succeeded]);
+        expect(await runStep(once.stack, scaleSecondary, base).catch((e: unknown) => e)).to.equal(regionDown);
+        expect(once.calls.filter((c) => c.startsWith("up"))).to.have.length(1);
+    });
+
     it("a step that succeeds leaves its config in place", async () => {
         const { stack, calls } = fakeStack([succeeded]);
         await runStep(stack, scaleSecondary, { ...base, previousConfig: [{ key: "sftp-failover:capacityMode", value: "pilot-light" }] });
