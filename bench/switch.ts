@@ -11,6 +11,7 @@ import { Posture, pendingSteps, planTransition, postureSpec, capacityModeKey, po
 import { stepTargets } from "../automation/driver/step-runner";
 import { LabStacks } from "../sandbox/lab";
 import { BenchLab } from "./lab";
+import { countingEngineCalls } from "./engine-calls";
 import { Summary, summarize, timed } from "./stats";
 
 type Direction = readonly [Posture, Posture];
@@ -59,6 +60,8 @@ export interface SwitchFigures {
     readonly bare: Summary;
     readonly naive: Summary;
     readonly noop: Summary;
+    /** Engine processes started per switch (all of them, not only the timed `up`s), per method. */
+    readonly engineCalls?: { readonly driver: Summary; readonly bare: Summary; readonly noop: Summary };
 }
 
 /** Runs `repetitions` rounds; the lab must be in active-passive and is left in active-passive. */
@@ -67,21 +70,33 @@ export async function measureSwitches(bench: BenchLab, repetitions: number, log:
     const bare: number[] = [];
     const naive: number[] = [];
     const noop: number[] = [];
+    const calls = { driver: [] as number[], bare: [] as number[], noop: [] as number[] };
+    const counted = async <T>(into: number[], fn: () => Promise<T>): Promise<T> => {
+        const { value, engineCalls } = await countingEngineCalls(fn);
+        into.push(engineCalls);
+        return value;
+    };
     for (let rep = 1; rep <= repetitions; rep++) {
-        driver.push(await driverSwitch(bench, there));
-        const { value: again, ms } = await timed(() => bench.controller.setPosture("failover", { reason: "bench: no-op" }));
+        driver.push(await counted(calls.driver, () => driverSwitch(bench, there)));
+        const { value: again, ms } = await counted(calls.noop, () => timed(() => bench.controller.setPosture("failover", { reason: "bench: no-op" })));
         if (again.status !== "unchanged") {
             throw new Error(`re-running the current posture ended ${again.status}, not unchanged`);
         }
         noop.push(ms);
-        bare.push(await bareSwitch(bench.stacks, back));
-        bare.push(await bareSwitch(bench.stacks, there));
+        bare.push(await counted(calls.bare, () => bareSwitch(bench.stacks, back)));
+        bare.push(await counted(calls.bare, () => bareSwitch(bench.stacks, there)));
         naive.push(await naiveSwitch(bench.stacks, back));
         naive.push(await naiveSwitch(bench.stacks, there));
-        driver.push(await driverSwitch(bench, back));
+        driver.push(await counted(calls.driver, () => driverSwitch(bench, back)));
         log(`  round ${rep}/${repetitions}: driver ${fmt(driver.slice(-2))}, bare ${fmt(bare.slice(-2))}, naive ${fmt(naive.slice(-2))}, no-op ${fmt(noop.slice(-1))}`);
     }
-    return { driver: summarize(driver), bare: summarize(bare), naive: summarize(naive), noop: summarize(noop) };
+    return {
+        driver: summarize(driver),
+        bare: summarize(bare),
+        naive: summarize(naive),
+        noop: summarize(noop),
+        engineCalls: { driver: summarize(calls.driver), bare: summarize(calls.bare), noop: summarize(calls.noop) },
+    };
 }
 
 /** Switch times of the driver only (both directions per repetition), for the scale runs. */

@@ -24,6 +24,10 @@ export function rows(r: BenchResult): Row[] {
     out.push({ measure: "(b) naive up --refresh of all three stacks", value: spread(sw.naive), target: "" });
     out.push({ measure: "driver overhead over (a)", value: `${(overhead * 100).toFixed(0)} %`, target: "≤ 15 %", met: overhead <= 0.15 });
     out.push({ measure: "driver / naive (b)", value: `${(sw.driver.median / sw.naive.median).toFixed(2)}×`, target: "" });
+    if (sw.engineCalls !== undefined) {
+        const c = sw.engineCalls;
+        out.push({ measure: "engine processes per switch: driver / (a) bare / no-op (median)", value: `${c.driver.median} / ${c.bare.median} / ${c.noop.median}`, target: "" });
+    }
     const noopRatio = sw.noop.median / sw.driver.median;
     out.push({ measure: "no-op re-run of the current posture", value: spread(sw.noop), target: "" });
     out.push({ measure: "no-op / real switch", value: `${noopRatio.toFixed(2)}×`, target: "≤ 0.25×", met: noopRatio <= 0.25 });

@@ -669,14 +669,17 @@ export class FailoverController {
      * @throws BadInputError naming the file, key and value.
      */
     private async checkConfigs(): Promise<void> {
+        // Read side by side (an engine process each); the first unreadable stack, in order, is named.
+        const reads = await Promise.allSettled(stackKeys.map((key) => this.ctx.stacks[key].getAllConfig()));
         const configs = {} as Record<StackKey, Record<string, ConfigEntry>>;
-        for (const key of stackKeys) {
-            try {
-                configs[key] = await this.ctx.stacks[key].getAllConfig();
-            } catch (err) {
+        stackKeys.forEach((key, i) => {
+            const read = reads[i];
+            if (read.status === "rejected") {
+                const err: unknown = read.reason;
                 throw new BadInputError(`${stackFile(this.ctx.names[key])} (stack ${this.ctx.names[key]}) cannot be read: ${summarizeEngineError(err)}`, { cause: err });
             }
-        }
+            configs[key] = read.value;
+        });
         checkStackConfigs(this.ctx.names, configs, this.ctx.env.projectDir);
     }
 

@@ -8,7 +8,7 @@ import { EngineEvent } from "@pulumi/pulumi/automation";
 import { EngineEnvironment } from "../engine/environment";
 import { retryingTransportFault } from "../engine/transport-fault";
 import { copyProjectForInlineRun, openStack } from "../engine/workspace";
-import { stepTargets } from "./step-runner";
+import { setStepConfig, stepTargets } from "./step-runner";
 import { PlannedStep } from "./planner";
 import { StackPreview } from "./types";
 
@@ -24,9 +24,7 @@ export async function previewStep(
     try {
         copyProjectForInlineRun(env.projectDir, dir);
         const stack = await openStack(stackName, { ...env, projectDir: dir });
-        for (const change of step.config) {
-            await stack.setConfig(change.key, { value: change.value }, change.path ?? false);
-        }
+        await setStepConfig(stack, step);
         // The same targets as the step's `up`, so the preview shows exactly what the step will change.
         const target = await stepTargets(stack, step);
         const result = await retryingTransportFault(() => {

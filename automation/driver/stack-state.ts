@@ -1,6 +1,6 @@
 // Reading what each stack looks like now: its driver-relevant config, its outputs as deployed and
 // its last update. Pure helpers turn that into the planner's DeployedState.
-import { Stack } from "@pulumi/pulumi/automation";
+import { Deployment, Stack } from "@pulumi/pulumi/automation";
 import { CapacityMode, Posture, postures, RegionName, Weights } from "../posture";
 import { DeployedState, StackKey } from "./planner";
 import { StackStatus } from "./types";
@@ -22,13 +22,16 @@ export function summarizeEngineError(err: unknown): string {
 /** Reads one stack's status. A stack that cannot be read yields `error`, not an exception. */
 export async function readStackStatus(key: StackKey, stack: Stack): Promise<StackStatus> {
     try {
-        const [config, outputs, history] = await Promise.all([stack.getAllConfig(), stack.outputs(), stack.history(1)]);
+        // Three engine processes side by side. The outputs come from the exported state, not
+        // `stack.outputs()`, which runs the engine twice in a row (masked, then with secrets) for
+        // values this status masks anyway.
+        const [config, state, history] = await Promise.all([stack.getAllConfig(), stack.exportStack(), stack.history(1)]);
         const last = history[0];
         return {
             key,
             name: stack.name,
             config: Object.fromEntries(Object.entries(config).filter(([k]) => driverKeys.test(k)).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
-            outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
+            outputs: deployedOutputs(state),
             ...(last !== undefined
                 ? {
                       lastUpdate: {
@@ -44,6 +47,29 @@ export async function readStackStatus(key: StackKey, stack: Stack): Promise<Stac
     } catch (err) {
         return { key, name: stack.name, config: {}, outputs: {}, error: summarizeEngineError(err) };
     }
+}
+
+/** The key the engine marks a secret with in exported state (`{ <sig>: <secret sig>, ciphertext }`). */
+const secretSignatureKey = "4dabf18193072939515e22adb298388d";
+
+function maskSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(maskSecrets);
+    }
+    if (value !== null && typeof value === "object") {
+        if (secretSignatureKey in value) {
+            return "[secret]";
+        }
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v)]));
+    }
+    return value;
+}
+
+/** The root stack resource's outputs in an exported deployment, secrets masked; none when nothing is deployed. */
+export function deployedOutputs(state: Deployment): Record<string, unknown> {
+    const resources = (state.deployment?.resources ?? []) as readonly { readonly type?: string; readonly outputs?: Record<string, unknown> }[];
+    const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    return maskSecrets(root?.outputs ?? {}) as Record<string, unknown>;
 }
 
 function asCapacity(value: unknown): CapacityMode | undefined {

@@ -32,6 +32,8 @@ export interface RunStepOptions {
      * succeed. Defaults to none: nothing is put back.
      */
     readonly previousConfig?: readonly PreviousConfig[];
+    /** The URNs to target, as `stepTargets` found them ("all": a whole `up`). Found here when absent. */
+    readonly targets?: readonly string[] | "all";
 }
 
 /** What the engine did. */
@@ -64,7 +66,8 @@ export async function stepTargets(stack: Stack, step: PlannedStep): Promise<stri
 }
 
 async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, deadline: number): Promise<StepOutcome> {
-    const target = await stepTargets(stack, step);
+    const known = opts.targets;
+    const target = known === undefined ? await stepTargets(stack, step) : known === "all" ? undefined : [...known];
     const cancel = new AbortController();
     const onUserAbort = () => cancel.abort();
     opts.signal?.addEventListener("abort", onUserAbort, { once: true });
@@ -130,9 +133,7 @@ async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, dea
  */
 export async function runStep(stack: Stack, step: PlannedStep, opts: RunStepOptions): Promise<StepOutcome> {
     try {
-        for (const change of step.config) {
-            await stack.setConfig(change.key, { value: change.value }, change.path ?? false);
-        }
+        await setStepConfig(stack, step);
         return await upRetryingWhileBusy(stack, step, opts);
     } catch (err) {
         if (opts.previousConfig !== undefined) {
@@ -142,6 +143,16 @@ export async function runStep(stack: Stack, step: PlannedStep, opts: RunStepOpti
             await applyConfigWrites(stack, opts.previousConfig).catch(() => undefined);
         }
         throw err;
+    }
+}
+
+/** Writes the step's config in one engine call per kind of key (plain, and `--path` ones). */
+export async function setStepConfig(stack: Stack, step: PlannedStep): Promise<void> {
+    for (const path of [false, true]) {
+        const changes = step.config.filter((change) => (change.path ?? false) === path);
+        if (changes.length > 0) {
+            await stack.setAllConfig(Object.fromEntries(changes.map((change) => [change.key, { value: change.value }])), path);
+        }
     }
 }
 

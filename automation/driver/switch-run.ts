@@ -12,7 +12,7 @@ import { RegionFenceClient } from "./fence-client";
 import { JournalRecord } from "./journal";
 import { PlannedStep, StackKey } from "./planner";
 import { summarizeEngineError } from "./stack-state";
-import { runStep } from "./step-runner";
+import { runStep, stepTargets } from "./step-runner";
 import { SetPostureOptions, SetPostureResult, StepResult } from "./types";
 import { VerifyResult } from "./verify";
 import { describeVerification, regionsGainingTraffic, runVerifyGate, VerificationSummary } from "./verify-gate";
@@ -192,8 +192,12 @@ export class SwitchRun {
         // values to put back (config-restore.ts).
         this.opts.onProgress?.({ type: "step-start", step });
         let previousConfig;
+        let targets;
         try {
-            previousConfig = previousValues(await stack.getAllConfig(), step.config);
+            // Two reads side by side: each is an engine process.
+            const [config, urns] = await Promise.all([stack.getAllConfig(), stepTargets(stack, step)]);
+            previousConfig = previousValues(config, step.config);
+            targets = urns ?? ("all" as const);
         } catch (err) {
             await journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(started).toISOString() });
             await this.onFailure(step, started, err);
@@ -203,6 +207,7 @@ export class SwitchRun {
         try {
             const outcome = await runStep(stack, step, {
                 previousConfig,
+                targets,
                 refresh: this.opts.refresh ?? false,
                 timeoutMs: this.opts.stepTimeoutMs ?? this.deps.timeouts.stepMs,
                 cancelGraceMs: this.deps.timeouts.cancelGraceMs,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { deployedStateOf, summarizeEngineError } from "../../automation/driver/stack-state";
+import { deployedOutputs, deployedStateOf, summarizeEngineError } from "../../automation/driver/stack-state";
 import { StackStatus } from "../../automation/driver/types";
 import { estimateAllPostures, estimatePostureCost, priceTableDate } from "../../automation/pricing";
 import { backlogFigures } from "../../automation/driver/replication";
@@ -9,6 +9,22 @@ function stack(key: "primary" | "secondary" | "dns", outputs: Record<string, unk
 }
 
 describe("driver state and estimates", () => {
+    it("reads a stack's outputs from its exported state, every secret (top level or nested) masked", () => {
+        const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
+        const state = {
+            version: 3,
+            deployment: {
+                resources: [
+                    { urn: "urn:pulumi:dns::p::pulumi:pulumi:Stack::p-dns", type: "pulumi:pulumi:Stack", outputs: { posture: "failover", token: secret, fence: { alarm: "a", key: secret }, list: [1, secret] } },
+                    { urn: "urn:pulumi:dns::p::aws:route53/record:Record::r", type: "aws:route53/record:Record", outputs: { name: "not a stack output" } },
+                ],
+            },
+        };
+        expect(deployedOutputs(state)).to.deep.equal({ posture: "failover", token: "[secret]", fence: { alarm: "a", key: "[secret]" }, list: [1, "[secret]"] });
+        expect(deployedOutputs({ version: 3, deployment: {} }), "never deployed").to.deep.equal({});
+        expect(deployedOutputs({ version: 3, deployment: { resources: [] } }), "destroyed").to.deep.equal({});
+    });
+
     it("the deployed state comes from outputs, not config", () => {
         const state = deployedStateOf({
             primary: { ...stack("primary", { capacityMode: "active" }), config: { "sftp-failover:capacityMode": "drained" } },

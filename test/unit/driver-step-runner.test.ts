@@ -16,6 +16,9 @@ function fakeStack(behaviours: UpBehaviour[]) {
         async setConfig(key: string, value: { value: string }, pathFlag?: boolean) {
             calls.push(`setConfig ${key}=${value.value}${pathFlag ? " (path)" : ""}`);
         },
+        async setAllConfig(config: Record<string, { value: string }>, pathFlag?: boolean) {
+            calls.push(`setAllConfig ${Object.entries(config).map(([k, v]) => `${k}=${v.value}`).join(" ")}${pathFlag ? " (path)" : ""}`);
+        },
         async removeConfig(key: string, pathFlag?: boolean) {
             calls.push(`removeConfig ${key}${pathFlag ? " (path)" : ""}`);
         },
@@ -63,7 +66,7 @@ describe("step runner", () => {
         const { stack, calls } = fakeStack([succeeded]);
         const outcome = await runStep(stack, scaleSecondary, base);
         expect(calls).to.deep.equal([
-            "setConfig sftp-failover:capacityMode=active",
+            "setAllConfig sftp-failover:capacityMode=active",
             "up refresh=false target=urn:pulumi:secondary::sftp-failover::aws:autoscaling/group:Group::asg",
         ]);
         expect(outcome.changes).to.deep.equal({ update: 1, same: 9 });
@@ -102,7 +105,7 @@ describe("step runner", () => {
         const previousConfig = [{ key: "sftp-failover:capacityMode", value: "pilot-light" }];
         const err = await runStep(stack, scaleSecondary, { ...base, previousConfig }).catch((e: unknown) => e);
         expect(err).to.equal(engineError);
-        expect(calls.filter((c) => !c.startsWith("up"))).to.deep.equal(["setConfig sftp-failover:capacityMode=active", "setConfig sftp-failover:capacityMode=pilot-light"]);
+        expect(calls.filter((c) => !c.startsWith("up"))).to.deep.equal(["setAllConfig sftp-failover:capacityMode=active", "setConfig sftp-failover:capacityMode=pilot-light"]);
     });
 
     it("a timed-out or aborted step puts back its config too, and a key that was absent is removed", async () => {
@@ -144,9 +147,28 @@ describe("step runner", () => {
         expect(once.calls.filter((c) => c.startsWith("up"))).to.have.length(1);
     });
 
+    it("writes a step's config in one engine call per kind of key, and takes the targets it is given without reading the state again", async () => {
+        const dnsStep = planTransition("active-passive", "active-active", { activeActiveWeights: { primary: 70, secondary: 30 } }).find((s) => s.stack === "dns")!;
+        const { stack, calls } = fakeStack([succeeded]);
+        let exported = 0;
+        const exportStack = stack.exportStack.bind(stack);
+        stack.exportStack = () => (exported++, exportStack());
+        await runStep(stack, dnsStep, { ...base, targets: ["urn:pulumi:dns::sftp-failover::aws:route53/record:Record::primary"] });
+        expect(calls).to.deep.equal([
+            "setAllConfig sftp-failover:posture=active-active",
+            "setAllConfig sftp-failover:activeActiveWeights.primary=70 sftp-failover:activeActiveWeights.secondary=30 (path)",
+            "up refresh=false target=urn:pulumi:dns::sftp-failover::aws:route53/record:Record::primary",
+        ]);
+        expect(exported, "no second export").to.equal(0);
+
+        const whole = fakeStack([succeeded]);
+        await runStep(whole.stack, scaleSecondary, { ...base, targets: "all" });
+        expect(whole.calls.at(-1)).to.equal("up refresh=false target=(all)");
+    });
+
     it("a step that succeeds leaves its config in place", async () => {
         const { stack, calls } = fakeStack([succeeded]);
         await runStep(stack, scaleSecondary, { ...base, previousConfig: [{ key: "sftp-failover:capacityMode", value: "pilot-light" }] });
-        expect(calls.filter((c) => c.startsWith("setConfig") || c.startsWith("removeConfig"))).to.deep.equal(["setConfig sftp-failover:capacityMode=active"]);
+        expect(calls.filter((c) => c.startsWith("setConfig") || c.startsWith("setAllConfig") || c.startsWith("removeConfig"))).to.deep.equal(["setAllConfig sftp-failover:capacityMode=active"]);
     });
 });
