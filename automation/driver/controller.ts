@@ -363,8 +363,7 @@ export class FailoverController {
     async plan(posture: Posture | string, opts: PlanPostureOptions = {}): Promise<PlanResult> {
         const target = parseTarget(posture);
         checkWeights(opts.activeActiveWeights);
-        await this.checkConfigs();
-        const stacks = await this.readStacks();
+        const stacks = await this.readStacks(await this.checkConfigs());
         this.requireReadable(stacks);
         const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
         const previews: StackPreview[] = [];
@@ -582,8 +581,9 @@ export class FailoverController {
         return this.ctx.log.read({ since: opts.since, limit: opts.limit });
     }
 
-    private async readStacks(): Promise<Record<StackKey, StackStatus>> {
-        const entries = await Promise.all(stackKeys.map(async (key) => [key, await readStackStatus(key, this.ctx.stacks[key])] as const));
+    /** Reads the three stacks; `configs`, when the caller has just read them, are not read again. */
+    private async readStacks(configs?: Record<StackKey, Record<string, ConfigEntry>>): Promise<Record<StackKey, StackStatus>> {
+        const entries = await Promise.all(stackKeys.map(async (key) => [key, await readStackStatus(key, this.ctx.stacks[key], configs?.[key])] as const));
         const stacks = Object.fromEntries(entries) as Record<StackKey, StackStatus>;
         this.rememberFence(fenceCacheFromStatus(fenceCoordinatesOf(stacks.dns), deployedStateOf(stacks).dns, new Date()));
         return stacks;
@@ -668,7 +668,7 @@ export class FailoverController {
      *
      * @throws BadInputError naming the file, key and value.
      */
-    private async checkConfigs(): Promise<void> {
+    private async checkConfigs(): Promise<Record<StackKey, Record<string, ConfigEntry>>> {
         // Read side by side (an engine process each); the first unreadable stack, in order, is named.
         const reads = await Promise.allSettled(stackKeys.map((key) => this.ctx.stacks[key].getAllConfig()));
         const configs = {} as Record<StackKey, Record<string, ConfigEntry>>;
@@ -681,6 +681,7 @@ export class FailoverController {
             configs[key] = read.value;
         });
         checkStackConfigs(this.ctx.names, configs, this.ctx.env.projectDir);
+        return configs;
     }
 
     private async switchPosture(target: Posture, opts: SetPostureOptions, operation: AuditOperation): Promise<SetPostureResult> {
@@ -707,9 +708,9 @@ export class FailoverController {
             // Under the lock (so operators queue in the order they asked, and no one changes the
             // config between check and use), before the journal and before any stack is touched:
             // a bad input leaves no trace but the lock, which is released.
-            await this.checkConfigs();
+            const configs = await this.checkConfigs();
             await this.clearDeadEngineLocks();
-            const stacks = await this.readStacks();
+            const stacks = await this.readStacks(configs);
             this.requireReadable(stacks);
             const from = deployedPosture(stacks);
             const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });

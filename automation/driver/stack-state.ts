@@ -1,6 +1,6 @@
 // Reading what each stack looks like now: its driver-relevant config, its outputs as deployed and
 // its last update. Pure helpers turn that into the planner's DeployedState.
-import { Deployment, Stack } from "@pulumi/pulumi/automation";
+import { ConfigMap, Deployment, Stack } from "@pulumi/pulumi/automation";
 import { CapacityMode, Posture, postures, RegionName, Weights } from "../posture";
 import { DeployedState, StackKey } from "./planner";
 import { StackStatus } from "./types";
@@ -19,13 +19,16 @@ export function summarizeEngineError(err: unknown): string {
     return (engineLine ?? lines.find((l) => l !== "") ?? "unknown error").slice(0, 400);
 }
 
-/** Reads one stack's status. A stack that cannot be read yields `error`, not an exception. */
-export async function readStackStatus(key: StackKey, stack: Stack): Promise<StackStatus> {
+/**
+ * Reads one stack's status. A stack that cannot be read yields `error`, not an exception.
+ * `knownConfig` is its config as just read by the caller (not read again).
+ */
+export async function readStackStatus(key: StackKey, stack: Stack, knownConfig?: ConfigMap): Promise<StackStatus> {
     try {
         // Three engine processes side by side. The outputs come from the exported state, not
         // `stack.outputs()`, which runs the engine twice in a row (masked, then with secrets) for
         // values this status masks anyway.
-        const [config, state, history] = await Promise.all([stack.getAllConfig(), stack.exportStack(), stack.history(1)]);
+        const [config, state, history] = await Promise.all([knownConfig ?? stack.getAllConfig(), stack.exportStack(), stack.history(1)]);
         const last = history[0];
         return {
             key,
