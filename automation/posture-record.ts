@@ -36,7 +36,7 @@ function recordedBy(r: PostureRecord): string {
  * and the command to run; undefined when they agree.
  */
 export function postureConflict(config: StackPostureConfig, record: PostureRecord): string | undefined {
-    const fix = `switch with \`failover posture <posture>\` (the driver records it), or set the stack's config to the live value; ${postureOverrideEnvVar}=1 overrides`;
+    const fix = `switch with \`sftp-failover posture <posture>\` (the driver records it), or set the stack's config to the live value; ${postureOverrideEnvVar}=1 overrides`;
     switch (config.kind) {
         case "dns":
             if (config.posture !== record.posture) {

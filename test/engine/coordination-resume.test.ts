@@ -175,7 +175,7 @@ describe("two machines, one coordination store on S3 (sandbox + moto)", function
             }
         }
         expect(refusal, "the by-hand up was refused").to.be.instanceOf(Error);
-        expect(refusal!.message).to.match(/sftp-failover:posture is "active-passive" but the live posture is "failover" \(recorded by bob on [^)]*\): this update would revert it; switch with `failover posture <posture>`/);
+        expect(refusal!.message).to.match(/sftp-failover:posture is "active-passive" but the live posture is "failover" \(recorded by bob on [^)]*\): this update would revert it; switch with `sftp-failover posture <posture>`/);
         const status = JSON.parse((await cli(c, ["status", "--json"]).done).stdout) as StatusResult;
         expect(status.posture, "nothing was reverted").to.equal("failover");
 

@@ -16,7 +16,7 @@ describe("the posture record: a stack's config against the live posture", () => 
     it("a dns stack still configured active-passive during a failover is refused, naming both values, who recorded it and the command", () => {
         const message = postureConflict({ kind: "dns", posture: "active-passive", weights: { primary: 100, secondary: 0 } }, failover);
         expect(message).to.equal(
-            'sftp-failover:posture is "active-passive" but the live posture is "failover" (recorded by bob on ops-laptop at 2026-11-30T12:00:00.000Z, run 20261130T120000-abc123, "us-east-1 degraded"): this update would revert it; switch with `failover posture <posture>` (the driver records it), or set the stack\'s config to the live value; SFTP_FAILOVER_POSTURE_OVERRIDE=1 overrides',
+            'sftp-failover:posture is "active-passive" but the live posture is "failover" (recorded by bob on ops-laptop at 2026-11-30T12:00:00.000Z, run 20261130T120000-abc123, "us-east-1 degraded"): this update would revert it; switch with `sftp-failover posture <posture>` (the driver records it), or set the stack\'s config to the live value; SFTP_FAILOVER_POSTURE_OVERRIDE=1 overrides',
         );
     });
 
