@@ -11,6 +11,7 @@ import { Posture, pendingSteps, planTransition, postureSpec, capacityModeKey, po
 import { stepTargets } from "../automation/driver/step-runner";
 import { LabStacks } from "../sandbox/lab";
 import { BenchLab } from "./lab";
+import { postureOverrideEnvVar } from "../automation/posture-record";
 import { countingEngineCalls } from "./engine-calls";
 import { Summary, summarize, timed } from "./stats";
 
@@ -18,8 +19,32 @@ type Direction = readonly [Posture, Posture];
 const there: Direction = ["active-passive", "failover"];
 const back: Direction = ["failover", "active-passive"];
 
+/**
+ * Runs `fn` with the posture record's check off, as a by-hand `up` knowingly would
+ * (SFTP_FAILOVER_POSTURE_OVERRIDE=1): the bare and naive switches do not record the posture they
+ * set, so without it the programs would refuse them as reverts of the driver's last switch. The
+ * programs run in this process, so the variable is set here, and put back after.
+ */
+async function withoutPostureCheck<T>(fn: () => Promise<T>): Promise<T> {
+    const before = process.env[postureOverrideEnvVar];
+    process.env[postureOverrideEnvVar] = "1";
+    try {
+        return await fn();
+    } finally {
+        if (before === undefined) {
+            delete process.env[postureOverrideEnvVar];
+        } else {
+            process.env[postureOverrideEnvVar] = before;
+        }
+    }
+}
+
 /** Milliseconds of the sum of the bare targeted `up`s of a switch. */
-export async function bareSwitch(stacks: LabStacks, [from, to]: Direction): Promise<number> {
+export function bareSwitch(stacks: LabStacks, direction: Direction): Promise<number> {
+    return withoutPostureCheck(() => bareUps(stacks, direction));
+}
+
+async function bareUps(stacks: LabStacks, [from, to]: Direction): Promise<number> {
     let total = 0;
     for (const step of pendingSteps(planTransition(from, to))) {
         const stack = stacks[step.stack];
@@ -33,7 +58,11 @@ export async function bareSwitch(stacks: LabStacks, [from, to]: Direction): Prom
 }
 
 /** Milliseconds of the `up --refresh` of all three stacks after setting every posture key. */
-export async function naiveSwitch(stacks: LabStacks, [, to]: Direction): Promise<number> {
+export function naiveSwitch(stacks: LabStacks, direction: Direction): Promise<number> {
+    return withoutPostureCheck(() => naiveUps(stacks, direction));
+}
+
+async function naiveUps(stacks: LabStacks, [, to]: Direction): Promise<number> {
     const spec = postureSpec(to);
     await stacks.primary.setConfig(capacityModeKey, { value: spec.capacity.primary });
     await stacks.secondary.setConfig(capacityModeKey, { value: spec.capacity.secondary });
