@@ -14,6 +14,8 @@ describe("the sandbox drill writes a complete report", function () {
     let run: { code: number | null; stdout: string; stderr: string };
 
     before(async function () {
+        // Longer than the drill's own bound below, so a slow drill is killed and reported, not cut off by mocha.
+        this.timeout(1_300_000);
         temp = fs.mkdtempSync(path.join(os.tmpdir(), "sftp-failover-drill-"));
         run = await new Promise((resolve, reject) => {
             const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "scripts/drill.ts")], {
