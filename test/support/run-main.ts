@@ -1,4 +1,5 @@
-import { main } from "../../automation/cli/main";
+import { executableBackends } from "../../automation/cli/bin";
+import { runCli } from "../../automation/cli/main";
 
 /** What one in-process CLI run printed, and its exit code. */
 export interface CliRun {
@@ -8,8 +9,9 @@ export interface CliRun {
 }
 
 /**
- * Runs the CLI's main() in this process, capturing its output and exit code: a refusal that needs
- * no engine costs a fraction of a second instead of a process start.
+ * Runs the CLI in this process, with the backends the executable offers (so `--sandbox` works),
+ * capturing its output and exit code: a refusal that needs no engine costs a fraction of a second
+ * instead of a process start.
  */
 export async function runMain(args: readonly string[]): Promise<CliRun> {
     const out: string[] = [];
@@ -20,7 +22,7 @@ export async function runMain(args: readonly string[]): Promise<CliRun> {
     process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
     process.exitCode = undefined;
     try {
-        await main(args);
+        await runCli(args, executableBackends);
     } finally {
         process.stdout.write = stdoutWrite;
         process.stderr.write = stderrWrite;
