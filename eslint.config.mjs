@@ -1,6 +1,13 @@
 // Lint: the recommended TypeScript rules plus the few that catch this project's classic mistakes.
 import tseslint from "typescript-eslint";
 
+/**
+ * A relative module path into sandbox/ or scripts/ (product code reaches them only that way). "/" is
+ * written \x2F because the selectors below embed the pattern in a /regex/ literal.
+ */
+const layerViolation = "\\.\\x2F(sandbox|scripts)(\\x2F|$)";
+const layerMessage = "product code never imports sandbox/ or scripts/: take the backend as a parameter (automation/cli/backends.ts); only automation/cli/bin.ts offers the sandbox";
+
 export default tseslint.config(
   { ignores: ["dist/**", "bin/**", "node_modules/**", ".pulumi-*/**", ".sandbox/**", ".tmp/**"] },
   ...tseslint.configs.recommended,
@@ -22,6 +29,21 @@ export default tseslint.config(
     rules: {
       "no-console": "error",
       "no-restricted-properties": ["error", { object: "process", property: "exit", message: "library code never exits" }],
+    },
+  },
+  {
+    // Product code never imports the sandbox or the scripts (issue 11): the sandbox plugs in through
+    // the CLI's backends (automation/cli/backends.ts), offered by the executable entry alone.
+    // test/unit/layering.test.ts checks the same, and what the library entries load transitively.
+    files: ["components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts", "index.ts"],
+    ignores: ["automation/cli/bin.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: layerViolation, message: layerMessage }] }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: `ImportExpression[source.value=/${layerViolation}/]`, message: layerMessage },
+        { selector: `CallExpression[callee.name='require'][arguments.0.value=/${layerViolation}/]`, message: layerMessage },
+      ],
     },
   },
 );

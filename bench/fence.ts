@@ -4,7 +4,7 @@
 // figure is process start → PutMetricData acknowledged, and the call count is seen from outside.
 //
 // Three ways side by side:
-//   - emergency, compiled: `node dist/automation/cli/main.js` (what an installed package runs);
+//   - emergency, compiled: `node dist/automation/cli/bin.js` (what an installed package runs);
 //   - emergency, ts-node: `npm run sftp-failover` in a checkout (TypeScript compiled on the fly);
 //   - engine (`--from-stack`): the driver's path, which opens the stacks through the engine and
 //     reads both fences back first (only with a deployed lab).
@@ -44,7 +44,7 @@ export interface FenceRun {
 
 const root = path.resolve(__dirname, "..");
 /** The compiled CLI, as `npm run build` leaves it. */
-export const compiledCli = path.join(root, "dist", "automation", "cli", "main.js");
+export const compiledCli = path.join(root, "dist", "automation", "cli", "bin.js");
 
 /** Where the CLI runs: a project folder and a journal folder (with or without a fence cache). */
 interface FenceSetting {
@@ -116,7 +116,7 @@ export function childrenCpuMs(): number | undefined {
 async function cliRun(setting: FenceSetting, motoEndpoint: string, p: FencePath, verb: "fence" | "unfence"): Promise<FenceRun> {
     let started = 0;
     const proxy = await startCountingProxy(motoEndpoint, () => performance.now() - started);
-    const entry = p === "emergency-compiled" ? [compiledCli] : ["-r", "ts-node/register/transpile-only", path.join(root, "automation", "cli", "main.ts")];
+    const entry = p === "emergency-compiled" ? [compiledCli] : ["-r", "ts-node/register/transpile-only", path.join(root, "automation", "cli", "bin.ts")];
     const args = [
         ...entry,
         verb, "primary", "--yes", "--stack-dir", setting.projectDir, "--journal-dir", setting.journalDir,

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { RegionName } from "../automation/posture";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { FenceReading, RegionFenceClient } from "../automation/driver/fence-client";
@@ -45,7 +46,10 @@ export function sandboxFenceClient(stateFile: string): RegionFenceClient {
             value,
             at: new Date().toISOString(),
         };
-        // Written whole under a temporary name, then renamed: a reader never sees half a file.
+        // Written whole under a temporary name, then renamed: a reader never sees half a file. The
+        // folder may not exist yet: an emergency fence can be the first thing run in a checkout,
+        // and CloudWatch, which this stands in for, needs no local folder.
+        fs.mkdirSync(path.dirname(stateFile), { recursive: true });
         fs.writeFileSync(`${stateFile}.tmp`, JSON.stringify(all, null, 2));
         fs.renameSync(`${stateFile}.tmp`, stateFile);
     };

@@ -1,21 +1,21 @@
 // What every handler shares: turning global flags into a FailoverController, printing progress
 // on stderr, printing the result (JSON or text) on stdout, and setting the exit code.
 //
-// The driver, the engine and the sandbox are imported only inside the functions that need them:
-// every verb module loads this one, and the emergency fence (automation/cli/fence-verb.ts) must start
-// without loading Pulumi at all.
+// The driver and the engine are imported only inside the functions that need them: every verb
+// module loads this one, and the emergency fence (automation/cli/fence-verb.ts) must start without
+// loading Pulumi at all. What runs against AWS or the sandbox comes from the entry's backends
+// (automation/cli/backends.ts); this module never names the sandbox's code.
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { defaultBackendUrl, sandboxWorldDir } from "../engine/environment";
+import { defaultBackendUrl } from "../engine/environment";
 import { resolveProjectDir } from "../engine/locations";
 import type { FailoverController } from "../driver/controller";
-import type { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
-import type { EndpointHealthSource } from "../driver/endpoint-health";
 import type { StackKey } from "../driver/planner";
 import type { ProgressEvent } from "../driver/types";
 import { parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../posture";
 import { parseEndpoint, SftpEndpoint } from "../driver/sftp-endpoint";
+import { ArgsWithBackends, backendsOf, CliBackendContext } from "./backends";
 import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 
@@ -58,30 +58,13 @@ export function journalDirOf(argv: GlobalArgs): string {
     return path.resolve(argv["journal-dir"] ?? path.join(projectDirOf(argv), ".failover"));
 }
 
-/**
- * The fence the flags select: in the sandbox without a CloudWatch endpoint, the sandbox's own fence
- * (a file next to the journal), since there is no AWS to publish to; otherwise automation/fence.ts.
- */
-async function fenceFrom(argv: GlobalArgs): Promise<RegionFenceClient | FenceClientOptions> {
-    if (argv.sandbox && argv["cloudwatch-endpoint"] === undefined) {
-        const { sandboxFenceClient } = await import("../../sandbox/fence");
-        return sandboxFenceClient(path.join(journalDirOf(argv), "sandbox-fence.json"));
-    }
-    return { endpoint: argv["cloudwatch-endpoint"] };
-}
-
-/**
- * With --sandbox, the sandbox's reachability model answers what Route 53's endpoint checks report
- * (from the world the sandbox keeps beside a file backend, and the faults in this process's
- * environment); against AWS there is no source yet, and status shows none.
- */
-async function endpointHealthFrom(argv: GlobalArgs): Promise<EndpointHealthSource | undefined> {
-    if (!argv.sandbox) {
-        return undefined;
-    }
-    const worldDir = sandboxWorldDir(argv.backend ?? defaultBackendUrl(projectDirOf(argv)));
-    const { sandboxEndpointHealth } = await import("../../sandbox/endpoint-health");
-    return worldDir !== undefined ? sandboxEndpointHealth({ worldDir }) : undefined;
+/** What the flags say about where a backend may act (automation/cli/backends.ts). */
+export function backendContextOf(argv: GlobalArgs): CliBackendContext {
+    return {
+        cloudWatchEndpoint: argv["cloudwatch-endpoint"],
+        journalDir: () => journalDirOf(argv),
+        stateBackendUrl: () => argv.backend ?? defaultBackendUrl(projectDirOf(argv)),
+    };
 }
 
 /** The `<region>` positional, or a UsageError naming it and the valid ones. */
@@ -114,10 +97,11 @@ export function sftpEndpointsOf(argv: GlobalArgs): Partial<Record<RegionName, Sf
     return endpoints;
 }
 
-/** Builds the controller from the global flags. */
-export async function controllerFrom(argv: GlobalArgs): Promise<FailoverController> {
+/** Builds the controller from the global flags, with the backends the entry offers for them. */
+export async function controllerFrom(argv: ArgsWithBackends): Promise<FailoverController> {
     const { FailoverController } = await import("../driver/controller");
-    const { sandboxReplicationMetrics } = await import("../../sandbox/fence");
+    const backends = await backendsOf(argv);
+    const ctx = backendContextOf(argv);
     return FailoverController.create({
         projectDir: argv["stack-dir"],
         backendUrl: argv.backend,
@@ -127,12 +111,11 @@ export async function controllerFrom(argv: GlobalArgs): Promise<FailoverControll
         ...(argv.coordination !== undefined ? { coordination: argv.coordination } : {}),
         ...(argv.lease !== undefined ? { leaseMs: leaseMs(argv.lease) } : {}),
         stacks: { primary: argv["primary-stack"], secondary: argv["secondary-stack"], dns: argv["dns-stack"] },
-        fence: await fenceFrom(argv),
+        fence: await backends.fence(ctx),
         cloudWatch: { endpoint: argv["cloudwatch-endpoint"] },
-        endpointHealth: await endpointHealthFrom(argv),
+        endpointHealth: await backends.endpointHealth(ctx),
         endpoints: sftpEndpointsOf(argv),
-        // In the sandbox without an endpoint there is no CloudWatch: never fall back to AWS's.
-        ...(argv.sandbox && argv["cloudwatch-endpoint"] === undefined ? { replicationMetrics: sandboxReplicationMetrics } : {}),
+        replicationMetrics: await backends.replicationMetrics(ctx),
     });
 }
 

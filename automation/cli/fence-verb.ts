@@ -7,8 +7,8 @@
 // Only yargs and this package's light modules are imported at the top: the emergency path must not
 // load Pulumi, so the driver is imported inside the handler that uses it.
 import { Argv, CommandModule } from "yargs";
-import * as path from "node:path";
-import { confirm, controllerFrom, Io, journalDirOf, processIo, projectDirOf, regionArg, run } from "./context";
+import { ArgsWithBackends, backendsOf } from "./backends";
+import { backendContextOf, confirm, controllerFrom, Io, journalDirOf, processIo, projectDirOf, regionArg, run } from "./context";
 import { UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 import { renderFence } from "./render";
@@ -84,8 +84,11 @@ async function confirmEffect(plan: EmergencyFencePlan, argv: FenceArgs, io: Io):
     return plan.action === "unfence" || confirm(io, argv.yes ?? false, `${plan.action} ${plan.region}?`);
 }
 
-/** Options of the emergency path from the global flags; the sandbox without an endpoint fences into its file. */
-async function emergencyOptions(argv: FenceArgs): Promise<EmergencyFenceOptions> {
+/**
+ * Options of the emergency path from the global flags. The entry's backend says how the fence is
+ * published: a client of its own (the sandbox's file fence), or CloudWatch settings for the default.
+ */
+async function emergencyOptions(argv: FenceArgs & ArgsWithBackends): Promise<EmergencyFenceOptions> {
     const journalDir = journalDirOf(argv);
     let projectDir: string | undefined;
     try {
@@ -100,12 +103,9 @@ async function emergencyOptions(argv: FenceArgs): Promise<EmergencyFenceOptions>
         ...(argv.identity !== undefined ? { identity: argv.identity } : {}),
         ...(argv.reason !== undefined ? { reason: argv.reason } : {}),
     };
-    if (argv.sandbox && argv["cloudwatch-endpoint"] === undefined) {
-        const { sandboxFenceClient } = await import("../../sandbox/fence");
-        const client = sandboxFenceClient(path.join(journalDir, "sandbox-fence.json"));
-        return { ...base, publish: (r, c, action) => client[action](r, c) };
-    }
-    return { ...base, cloudWatch: { ...(argv["cloudwatch-endpoint"] !== undefined ? { endpoint: argv["cloudwatch-endpoint"] } : {}) } };
+    const fence = await (await backendsOf(argv)).fence(backendContextOf(argv));
+    const { isFenceClient } = await import("../driver/fence-client");
+    return isFenceClient(fence) ? { ...base, publish: (r, c, action) => fence[action](r, c) } : { ...base, cloudWatch: fence };
 }
 
 /** The driver's path: the stacks through the engine, both fences read back, then the call. */

@@ -1,9 +1,9 @@
-#!/usr/bin/env node
 // The operator CLI: `sftp-failover <verb>`. One module per verb in commands/; this file only wires
-// them together, refuses unknown flags (.strict()) and maps usage errors to exit code 2.
+// them together, refuses unknown flags (.strict()) and maps usage errors to exit code 2. The
+// executable is ./bin.ts, which chooses the backends (AWS, or the sandbox with --sandbox).
 import yargs, { Argv, CommandModule } from "yargs";
-import { hideBin } from "yargs/helpers";
 import { packageName, packageVersion } from "../engine/locations";
+import { awsOnly, backendChoiceKey, CliBackendChoice } from "./backends";
 import { exitCodeHelp, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs, withGlobalOptions } from "./options";
 import { bootstrapCommand } from "./commands/bootstrap";
@@ -130,10 +130,14 @@ export function cli(argv: readonly string[]) {
         .wrap(Math.min(110, process.stdout.columns ?? 110));
 }
 
-/** Parses and runs; resolves to the exit code (also left in process.exitCode by the handlers). */
-export async function main(argv: readonly string[]): Promise<void> {
+/**
+ * Parses and runs against the backends the entry offers (AWS alone by default, so `--sandbox` is
+ * refused unless the entry offers the sandbox); the exit code is left in process.exitCode.
+ */
+export async function runCli(argv: readonly string[], backends: CliBackendChoice = awsOnly): Promise<void> {
     try {
-        await cli(argv).parseAsync();
+        // The choice reaches every handler through yargs' parse context (see backendChoiceKey).
+        await cli(argv).parseAsync(argv as string[], { [backendChoiceKey]: backends });
     } catch (err) {
         // yargs' own validation (unknown flag, missing argument) arrives here, thrown by .fail().
         const usage = err instanceof UsageError || (err instanceof Error && err.name === "YError");
@@ -145,12 +149,4 @@ export async function main(argv: readonly string[]): Promise<void> {
         process.stderr.write(`error: ${line}${usage ? " (see --help)" : ""}\n`);
         process.exitCode = usage ? exitCodes.badInput : exitCodes.failed;
     }
-}
-
-if (require.main === module) {
-    // The AWS SDK warns once per process that its 2027 releases will need Node 22; the project
-    // supports Node 20 with the versions it pins, and on an operator's terminal the notice would
-    // bury the one line that matters. A value the operator sets wins.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    void main(hideBin(process.argv));
 }

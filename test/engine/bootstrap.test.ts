@@ -102,7 +102,7 @@ describe("bootstrap from nothing (sandbox)", function () {
 
     it("the CLI's bootstrap on the deployed lab prints that nothing changed, and its status shows the endpoint checks", function () {
         const cli = (args: readonly string[]) =>
-            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), ...args, "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl], {
+            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), ...args, "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl], {
                 cwd: root, encoding: "utf8", input: "", env: { ...process.env, ...lab.env.envVars }, timeout: 300_000,
             });
         const again = cli(["bootstrap", "--yes"]);

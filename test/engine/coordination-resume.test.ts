@@ -54,7 +54,7 @@ describe("two machines, one coordination store on S3 (sandbox + moto)", function
     function cli(machine: { dir: string; home: string }, args: readonly string[], extraEnv: Record<string, string> = {}): { child: ReturnType<typeof spawn>; done: Promise<CliRun> } {
         const child = spawn(
             process.execPath,
-            ["-r", require.resolve("ts-node/register/transpile-only"), path.join(root, "automation/cli/main.ts"), ...args, "--sandbox", "--stack-dir", machine.dir, "--backend", lab.env.backendUrl, "--coordination", coordination],
+            ["-r", require.resolve("ts-node/register/transpile-only"), path.join(root, "automation/cli/bin.ts"), ...args, "--sandbox", "--stack-dir", machine.dir, "--backend", lab.env.backendUrl, "--coordination", coordination],
             {
                 cwd: machine.dir,
                 stdio: ["ignore", "pipe", "pipe"],

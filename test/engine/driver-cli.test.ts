@@ -22,7 +22,7 @@ describe("operator CLI and embedding example against the sandbox", function () {
     let env: NodeJS.ProcessEnv;
 
     const cli = (args: readonly string[]): Run => {
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), ...args, ...common], {
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), ...args, ...common], {
             cwd: root,
             encoding: "utf8",
             input: "",
@@ -82,7 +82,7 @@ describe("operator CLI and embedding example against the sandbox", function () {
         fs.writeFileSync(faults, JSON.stringify({ regions: { "us-west-2": "fail" } }));
         const r = spawnSync(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), "posture", "active-passive", "--yes", "--cloudwatch-endpoint", "http://127.0.0.1:9", ...common],
+            ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), "posture", "active-passive", "--yes", "--cloudwatch-endpoint", "http://127.0.0.1:9", ...common],
             { cwd: root, encoding: "utf8", input: "", env: { ...env, SANDBOX_FAULT_FILE: faults, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_MAX_ATTEMPTS: "1" }, timeout: 300_000 },
         );
         expect(r.status, r.stderr).to.equal(3);

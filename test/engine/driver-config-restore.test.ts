@@ -23,7 +23,7 @@ describe("no undeployed config left in the stack files (sandbox lab)", function 
     let journal: string;
 
     const files = (): Record<string, string> => Object.fromEntries(stackFiles.map((f) => [f, fs.readFileSync(path.join(lab.dir, f), "utf8")]));
-    const cliArgs = (args: readonly string[]) => ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), ...args, ...common];
+    const cliArgs = (args: readonly string[]) => ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), ...args, ...common];
     const cli = (args: readonly string[]) => spawnSync(process.execPath, cliArgs(args), { cwd: root, encoding: "utf8", input: "", env, timeout: 300_000 });
     const records = () => readJsonLines<JournalRecord>(journal);
 

@@ -203,7 +203,7 @@ describe("driver against the real engine (sandbox)", function () {
         const child = spawn(
             process.execPath,
             [
-                "-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"),
+                "-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"),
                 "failover", "--yes", "--reason", "kill test", "--identity", "carol",
                 "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl, "--journal-dir", journalDir,
             ],

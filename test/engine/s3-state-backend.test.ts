@@ -43,7 +43,7 @@ describe("the state on the S3 backend: two machines, one bucket (sandbox + moto)
     function cli(m: { dir: string; home: string }, args: readonly string[]): Promise<CliRun> {
         const child = spawn(
             process.execPath,
-            ["-r", require.resolve("ts-node/register/transpile-only"), path.join(root, "automation/cli/main.ts"), ...args, "--sandbox", "--stack-dir", m.dir, "--backend", backendUrl],
+            ["-r", require.resolve("ts-node/register/transpile-only"), path.join(root, "automation/cli/bin.ts"), ...args, "--sandbox", "--stack-dir", m.dir, "--backend", backendUrl],
             {
                 cwd: m.dir,
                 stdio: ["ignore", "pipe", "pipe"],

@@ -18,7 +18,7 @@ interface Run {
 }
 
 function failover(args: readonly string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Run {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), ...args], {
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), ...args], {
         cwd: root,
         encoding: "utf8",
         // A pipe, never a terminal: the CLI must treat it as non-interactive.

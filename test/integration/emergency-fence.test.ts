@@ -89,7 +89,7 @@ describe("emergency fence: one PutMetricData with the state backend and us-east-
         const watchOut = path.join(dir, `watch-${Date.now()}.json`);
         const proc = spawn(
             process.execPath,
-            ["-r", path.join(dir, "watch.js"), "-r", require.resolve("ts-node/register/transpile-only"), path.join(root, "automation", "cli", "main.ts"), ...args, "--stack-dir", project, "--backend", backend, "--cloudwatch-endpoint", proxy.endpoint],
+            ["-r", path.join(dir, "watch.js"), "-r", require.resolve("ts-node/register/transpile-only"), path.join(root, "automation", "cli", "bin.ts"), ...args, "--stack-dir", project, "--backend", backend, "--cloudwatch-endpoint", proxy.endpoint],
             {
                 cwd: project,
                 stdio: ["pipe", "pipe", "pipe"],

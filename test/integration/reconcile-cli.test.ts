@@ -12,7 +12,7 @@ describe("the reconcile verb (moto server)", () => {
     let s3: S3Client;
 
     function cli(args: readonly string[]) {
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/main.ts"), "reconcile", ...args], {
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), "reconcile", ...args], {
             cwd: root,
             encoding: "utf8",
             input: "",

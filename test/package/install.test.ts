@@ -90,7 +90,7 @@ describe("the package installed from its tarball into a project of its own", fun
             "LICENSE",
             "dist/index.js",
             "dist/index.d.ts",
-            "dist/automation/cli/main.js",
+            "dist/automation/cli/bin.js",
             "dist/stacks/main.js",
             "dist/sandbox/main.js",
             "sandbox/bin/pulumi-resource-aws",

@@ -1,4 +1,6 @@
-import { main } from "../../automation/cli/main";
+import type { CliBackendChoice } from "../../automation/cli/backends";
+import { executableBackends } from "../../automation/cli/bin";
+import { runCli } from "../../automation/cli/main";
 
 /** What one in-process CLI run printed, and its exit code. */
 export interface CliRun {
@@ -8,10 +10,11 @@ export interface CliRun {
 }
 
 /**
- * Runs the CLI's main() in this process, capturing its output and exit code: a refusal that needs
- * no engine costs a fraction of a second instead of a process start.
+ * Runs the CLI in this process, with the backends the executable offers unless told (so
+ * `--sandbox` works), capturing its output and exit code: a refusal that needs no engine costs a
+ * fraction of a second instead of a process start.
  */
-export async function runMain(args: readonly string[]): Promise<CliRun> {
+export async function runMain(args: readonly string[], backends: CliBackendChoice = executableBackends): Promise<CliRun> {
     const out: string[] = [];
     const err: string[] = [];
     const stdoutWrite = process.stdout.write.bind(process.stdout);
@@ -20,7 +23,7 @@ export async function runMain(args: readonly string[]): Promise<CliRun> {
     process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
     process.exitCode = undefined;
     try {
-        await main(args);
+        await runCli(args, backends);
     } finally {
         process.stdout.write = stdoutWrite;
         process.stderr.write = stderrWrite;

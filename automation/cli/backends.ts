@@ -1,0 +1,86 @@
+// What the CLI takes from the world it runs against: how a fence is published, where endpoint
+// health and replication metrics come from. AWS is the default implementation (this file). The
+// sandbox's lives in sandbox/cli-backends.ts, and only the executable entry (./bin.ts) offers it:
+// product code never imports sandbox/ (issue 11), so an embedder of the CLI or of the SDK never
+// loads the stand-in provider, and the sandbox plugs in through the same interface as AWS.
+//
+// Nothing heavy is imported at the top: every verb loads this module, and the emergency fence must
+// start without loading Pulumi (automation/cli/fence-verb.ts).
+import type { EndpointHealthSource } from "../driver/endpoint-health";
+import type { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
+import type { ReplicationMetricsReader } from "../driver/replication";
+import { UsageError } from "./errors";
+import type { GlobalArgs } from "./options";
+
+/**
+ * What the flags say about where a backend may act. The locations are functions because resolving
+ * them can fail (no project folder), and a backend that does not need one must not fail for it.
+ */
+export interface CliBackendContext {
+    /** `--cloudwatch-endpoint`, e.g. a moto server. Defaults to AWS's endpoint of the region. */
+    readonly cloudWatchEndpoint: string | undefined;
+    /** The folder of the journal, lock and audit log (`--journal-dir`, else `<project>/.failover`). */
+    journalDir(): string;
+    /** The state backend's URL (`--backend`, else the project's file backend). */
+    stateBackendUrl(): string;
+}
+
+/** What the CLI needs from a backend. Each method may load its implementation lazily. */
+export interface CliBackends {
+    /** The fence client, or CloudWatch settings for automation/fence.ts (the driver's and the emergency path's default). */
+    fence(ctx: CliBackendContext): Promise<RegionFenceClient | FenceClientOptions>;
+    /** What Route 53's endpoint checks report, for `status`; undefined when there is no source (status then shows none). */
+    endpointHealth(ctx: CliBackendContext): Promise<EndpointHealthSource | undefined>;
+    /** The S3 replication metrics failback reads before it may switch back. */
+    replicationMetrics(ctx: CliBackendContext): Promise<ReplicationMetricsReader>;
+}
+
+/**
+ * AWS: the fence is one CloudWatch PutMetricData (automation/fence.ts), replication metrics come
+ * from CloudWatch, both at `--cloudwatch-endpoint` when given. Route 53's GetHealthCheckStatus is
+ * not read yet, so there is no endpoint-health source.
+ */
+export const awsCliBackends: CliBackends = {
+    async fence(ctx) {
+        return { endpoint: ctx.cloudWatchEndpoint };
+    },
+    async endpointHealth() {
+        return undefined;
+    },
+    async replicationMetrics(ctx) {
+        const { cloudWatchReplicationMetrics } = await import("../driver/replication");
+        return cloudWatchReplicationMetrics({ endpoint: ctx.cloudWatchEndpoint });
+    },
+};
+
+/** The backends an entry offers: AWS always; the sandbox only where the entry can load it (`--sandbox`). */
+export interface CliBackendChoice {
+    readonly aws: CliBackends;
+    /** Loads the sandbox's backends. Defaults to none: `--sandbox` is then refused. */
+    readonly sandbox?: () => Promise<CliBackends>;
+}
+
+/** An entry that offers AWS alone (the default of `runCli`). */
+export const awsOnly: CliBackendChoice = { aws: awsCliBackends };
+
+/**
+ * Where the entry's choice travels to the handlers: yargs' parse context, merged into every
+ * handler's argv. A symbol, so no command-line flag can set it, strict mode does not see it as an
+ * unknown option, and `--json` never prints it.
+ */
+export const backendChoiceKey: unique symbol = Symbol("sftp-failover.cli-backends");
+
+/** Parsed flags, with the entry's backend choice when the entry gave one. */
+export type ArgsWithBackends = GlobalArgs & { readonly [backendChoiceKey]?: CliBackendChoice };
+
+/** The backends the flags select: the sandbox's with `--sandbox`, else AWS. */
+export async function backendsOf(argv: ArgsWithBackends): Promise<CliBackends> {
+    const choice = argv[backendChoiceKey] ?? awsOnly;
+    if (!argv.sandbox) {
+        return choice.aws;
+    }
+    if (choice.sandbox === undefined) {
+        throw new UsageError("--sandbox is not available from this entry point (run the sftp-failover executable)");
+    }
+    return choice.sandbox();
+}
