@@ -26,7 +26,7 @@ import { SwitchRun } from "./switch-run";
 import { escapeControl, hasControlChars } from "./text";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
 import { firstUnfinishedStep, interruptedSteps } from "./journal";
-import { processAlive } from "./lock";
+import { processAlive } from "./process-alive";
 import { openCoordination } from "./coordination/from-options";
 import { breakLock, defaultLeaseMs, isStale, leaseExpired } from "./coordination/lease";
 import { AuditEvent, RunLog } from "./coordination/run-log";
