@@ -4,9 +4,11 @@
 // readers below (a renamed output fails to compile here), and test/unit/stack-contract.test.ts
 // runs both programs under mocks to check they export exactly the names listed.
 //
-// Pure at run time: only types come from the Pulumi SDK and the components, so the emergency fence
-// and the driver's pure helpers load it without loading the engine's SDK or the AWS provider.
+// Pure at run time: only types come from the Pulumi SDK, and only pure modules are loaded (the
+// posture model, the capacity modes), so the emergency fence and the driver's pure helpers load it
+// without loading the engine's SDK or the AWS provider.
 import type { Input } from "@pulumi/pulumi";
+import { capacityModes } from "../components/capacity";
 import type { FenceCoordinates } from "../components/dns-fence-coordinates";
 import type { FenceEffect } from "../components/fence-timing";
 import { CapacityMode, Posture, postures, RegionName, Weights } from "../automation/posture";
@@ -191,8 +193,6 @@ export type ProgramOutputs<T> = { readonly [K in keyof T]: ProgramValue<T[K]> };
 /** Raw outputs, as `stack.outputs()` values (secret values masked). */
 export type RawOutputs = Readonly<Record<string, unknown>>;
 
-const capacityModeValues: readonly string[] = ["active", "pilot-light", "drained"] satisfies readonly CapacityMode[];
-
 const isString = (v: unknown): v is string => typeof v === "string";
 const isNumber = (v: unknown): v is number => typeof v === "number";
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -232,7 +232,7 @@ export function readRegionalOutputs(raw: RawOutputs): Partial<RegionalOutputs> {
     return pick<RegionalOutputs>(raw, {
         region: as(isString),
         regionName: (v) => (v === "primary" || v === "secondary" ? v : undefined),
-        capacityMode: (v) => (isString(v) && capacityModeValues.includes(v) ? (v as CapacityMode) : undefined),
+        capacityMode: (v) => (isString(v) && (capacityModes as readonly string[]).includes(v) ? (v as CapacityMode) : undefined),
         desiredCapacity: as(isNumber),
         endpointDnsName: as(isString),
         endpointZoneId: as(isString),

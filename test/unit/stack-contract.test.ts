@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { generateHostKeys } from "../../components/host-keys";
 import { replicationRuleId } from "../../components/replication-rule";
 import {
@@ -91,5 +93,16 @@ describe("stack contract: the programs export exactly the outputs stacks/contrac
                 expect(key).to.equal(`sftp-failover:${name}`);
             }
         });
+    });
+
+    it("loads neither the Pulumi SDK nor an AWS SDK, so the emergency fence can use it", function () {
+        this.timeout(60_000);
+        // A fresh process: this one has loaded the SDK for the mocks already.
+        const script = `require(${JSON.stringify(path.resolve(__dirname, "../../stacks/contract"))});
+            const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](@pulumi|@aws-sdk)[\\/]/.test(f));
+            process.stdout.write(JSON.stringify(loaded));`;
+        const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { encoding: "utf8", cwd: path.resolve(__dirname, "../..") });
+        expect(child.status, child.stderr).to.equal(0);
+        expect(JSON.parse(child.stdout)).to.deep.equal([]);
     });
 });
