@@ -1,18 +1,20 @@
 // The package's public entry: the failover driver, its options, results and errors, and the
 // posture model it speaks. Embedders import from here, never from internal files.
+import { configKeys } from "../stacks/contract";
+
 export { FailoverController, defaultStackNames, defaultReplicationRuleId } from "./driver/controller";
 export type * from "./driver/types";
 export { AbortedError, BadInputError, FailoverError, LockedError, RegionUnreachableError, ReplicationBacklogError, SwitchStoppedError } from "./driver/errors";
 export { classifyFailure, decideOnFailure, mayRun } from "./driver/fencing";
 export type { FailureClass, FailureDecision } from "./driver/fencing";
 export type { LockHolder } from "./driver/errors";
-export { planSteps, planTransition, pendingSteps, capacityModeKey, postureKey, activeActiveWeightsKey } from "./driver/planner";
+export { planSteps, planTransition, pendingSteps } from "./driver/planner";
 export type { PlannedStep, StackKey, StepPhase, ConfigChange, DeployedState } from "./driver/planner";
 export type { AuditEntry, AuditOperation, AuditQuery } from "./driver/audit";
 export type { RegionFenceClient, FenceClientOptions, FenceReading } from "./driver/fence-client";
 export { defaultReplicationThresholds, cloudWatchReplicationMetrics } from "./driver/replication";
 export type { ReplicationBacklogReport, ReplicationMetricsReader, ReplicationRule, ReplicationThresholds } from "./driver/replication";
-export { bootstrap, replicationEnabledKey } from "./driver/bootstrap";
+export { bootstrap } from "./driver/bootstrap";
 export type { BootstrapEvent, BootstrapOptions, BootstrapPhase, BootstrapResult, BootstrapStepResult } from "./driver/bootstrap";
 export { readEndpointHealth, regionEndpointOf } from "./driver/endpoint-health";
 export type { EndpointHealth, EndpointHealthSource, RegionEndpoint } from "./driver/endpoint-health";
@@ -26,7 +28,7 @@ export { compareLatest, ReconcileError, reconcileBuckets, reconcileKinds } from 
 export type { BucketRef, CopyOutcome, ReconcileItem, ReconcileKind, ReconcileOptions, ReconcileReport } from "./aws/reconcile";
 export { formatBytes, renderRpoExposure, rpoExposure } from "./aws/rpo-exposure";
 export type { RpoExposure } from "./aws/rpo-exposure";
-export { canaryKeyConfigKey, parseEndpoint, verifyRegion } from "./driver/verify";
+export { parseEndpoint, verifyRegion } from "./driver/verify";
 export type { SftpEndpoint, VerifyInput, VerifyResult } from "./driver/verify";
 export type { CoordinationStore, StoredLock } from "./driver/coordination/store";
 export { LocalCoordinationStore } from "./driver/coordination/local-store";
@@ -40,3 +42,17 @@ export { postureConflict, postureOverrideEnvVar } from "./posture-record";
 export type { PostureRecord, StackPostureConfig } from "./posture-record";
 export { applyEmergencyFence, planEmergencyFence } from "./emergency-fence";
 export type { CoordinatesSource, EmergencyFenceOptions, EmergencyFencePlan, EmergencyFenceResult, FenceAction, FencePublisher } from "./emergency-fence";
+// The contract between the stacks and the driver: config keys, and each stack's outputs.
+export { configKey, configKeys, configNamespace, dnsOutputNames, readDnsOutputs, readRegionalOutputs, regionalOutputNames, regionEndpointKey, regionStackKey } from "../stacks/contract";
+export type { ConfigKey, DnsOutputs, RegionalOutputs, RegionHealthCheckIdOutputs, RoutingControlOutputs } from "../stacks/contract";
+// The names these keys had before the contract held them, kept for embedders.
+/** @deprecated Use `configKeys.capacityMode`. */
+export const capacityModeKey = configKeys.capacityMode;
+/** @deprecated Use `configKeys.posture`. */
+export const postureKey = configKeys.posture;
+/** @deprecated Use `configKeys.activeActiveWeights`. */
+export const activeActiveWeightsKey = configKeys.activeActiveWeights;
+/** @deprecated Use `configKeys.replicationEnabled`. */
+export const replicationEnabledKey = configKeys.replicationEnabled;
+/** @deprecated Use `configKeys.canaryKey`. */
+export const canaryKeyConfigKey = configKeys.canaryKey;

@@ -3,6 +3,7 @@
 // config with it, so a `pulumi up` from a checkout whose stack file still says active-passive cannot
 // silently revert a failover in the middle of an incident. Pure: stacks, components and the driver
 // all import it.
+import { configKeys } from "../stacks/contract";
 import { CapacityMode, Posture, RegionName, Weights } from "./posture";
 
 /** The live posture, as recorded by the driver after a switch. */
@@ -40,7 +41,7 @@ export function postureConflict(config: StackPostureConfig, record: PostureRecor
     switch (config.kind) {
         case "dns":
             if (config.posture !== record.posture) {
-                return `sftp-failover:posture is "${config.posture}" but the live posture is "${record.posture}" (${recordedBy(record)}): this update would revert it; ${fix}`;
+                return `${configKeys.posture} is "${config.posture}" but the live posture is "${record.posture}" (${recordedBy(record)}): this update would revert it; ${fix}`;
             }
             if (config.weights.primary !== record.weights.primary || config.weights.secondary !== record.weights.secondary) {
                 return `the weights configured are ${config.weights.primary}/${config.weights.secondary} but the live weights are ${record.weights.primary}/${record.weights.secondary} (${recordedBy(record)}): this update would revert them; ${fix}`;
@@ -49,7 +50,7 @@ export function postureConflict(config: StackPostureConfig, record: PostureRecor
         case "regional": {
             const live = record.capacity[config.region];
             if (config.capacityMode !== live) {
-                return `sftp-failover:capacityMode of ${config.region} is "${config.capacityMode}" but the live posture "${record.posture}" has it "${live}" (${recordedBy(record)}): this update would revert it; ${fix}`;
+                return `${configKeys.capacityMode} of ${config.region} is "${config.capacityMode}" but the live posture "${record.posture}" has it "${live}" (${recordedBy(record)}): this update would revert it; ${fix}`;
             }
             return undefined;
         }

@@ -7,7 +7,7 @@
 // Each method runs both directions (active-passive → failover and back) once per repetition, so
 // every method gets the same mix of changes.
 import { Stack } from "@pulumi/pulumi/automation";
-import { Posture, pendingSteps, planTransition, postureSpec, capacityModeKey, postureKey } from "../automation";
+import { Posture, pendingSteps, planTransition, postureSpec, configKeys } from "../automation";
 import { stepTargets } from "../automation/driver/step-runner";
 import { LabStacks } from "../sandbox/lab";
 import { BenchLab } from "./lab";
@@ -64,9 +64,9 @@ export function naiveSwitch(stacks: LabStacks, direction: Direction): Promise<nu
 
 async function naiveUps(stacks: LabStacks, [, to]: Direction): Promise<number> {
     const spec = postureSpec(to);
-    await stacks.primary.setConfig(capacityModeKey, { value: spec.capacity.primary });
-    await stacks.secondary.setConfig(capacityModeKey, { value: spec.capacity.secondary });
-    await stacks.dns.setConfig(postureKey, { value: to });
+    await stacks.primary.setConfig(configKeys.capacityMode, { value: spec.capacity.primary });
+    await stacks.secondary.setConfig(configKeys.capacityMode, { value: spec.capacity.secondary });
+    await stacks.dns.setConfig(configKeys.posture, { value: to });
     let total = 0;
     for (const stack of [stacks.primary, stacks.secondary, stacks.dns] as Stack[]) {
         total += (await timed(() => stack.up({ refresh: true }))).ms;

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { PolicyDocument, PolicyStatement } from "./regional-bucket";
+import { replicationRuleId } from "./replication-rule";
 
 /** Replication Time Control's only supported threshold, in minutes. */
 export const replicationTimeMinutes = 15;
@@ -92,6 +93,8 @@ export interface BucketReplicationArgs {
 export class BucketReplication extends pulumi.ComponentResource {
     /** ARN of the replication role. */
     public readonly roleArn: pulumi.Output<string>;
+    /** Id of the replication rule, the `RuleId` dimension of its metrics (the driver reads the backlog by it). */
+    public readonly ruleId: string;
 
     constructor(name: string, args: BucketReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:regional:BucketReplication", name, {}, opts);
@@ -124,7 +127,7 @@ export class BucketReplication extends pulumi.ComponentResource {
                 role: role.arn,
                 rules: [
                     {
-                        id: "to-peer-region",
+                        id: replicationRuleId,
                         status: "Enabled",
                         priority: 1,
                         filter: {},
@@ -149,6 +152,7 @@ export class BucketReplication extends pulumi.ComponentResource {
             { parent: this, dependsOn: [args.sourceVersioning, policy] },
         );
         this.roleArn = role.arn;
+        this.ruleId = replicationRuleId;
         this.registerOutputs({ roleArn: this.roleArn });
     }
 }

@@ -7,19 +7,20 @@ import * as crypto from "node:crypto";
 import { Stack } from "@pulumi/pulumi/automation";
 import { canaryIdentityOf } from "../components/canary";
 import { toOpensshPrivateKey } from "../components/ssh-keys";
-import { canaryKeyConfigKey, SftpEndpoint } from "../automation/driver/verify";
+import { SftpEndpoint } from "../automation/driver/verify";
+import { configKey, configKeys } from "../stacks/contract";
 import { RegionName, regionNames } from "../automation/posture";
 import { SshdServer, startSshd } from "./servers/sshd";
 
 /** Gives both regional stacks one canary key (secret config) unless both have one already. */
 export async function ensureCanaryKey(stacks: Readonly<Record<RegionName, Stack>>): Promise<void> {
-    const current = await Promise.all(regionNames.map(async (r) => (await stacks[r].getAllConfig())[canaryKeyConfigKey]?.value));
+    const current = await Promise.all(regionNames.map(async (r) => (await stacks[r].getAllConfig())[configKeys.canaryKey]?.value));
     if (current.every((k) => k !== undefined)) {
         return;
     }
     const key = current.find((k) => k !== undefined) ?? toOpensshPrivateKey(crypto.generateKeyPairSync("ed25519").privateKey, "sftp-canary");
     for (const region of regionNames) {
-        await stacks[region].setConfig(canaryKeyConfigKey, { value: key, secret: true });
+        await stacks[region].setConfig(configKeys.canaryKey, { value: key, secret: true });
     }
 }
 
@@ -43,10 +44,10 @@ export interface RegionServerMaterial {
 /** The material of the lab's stacks (the primary's; both hold the same, see ensureHostKeys). */
 export async function materialOf(stack: Stack): Promise<RegionServerMaterial> {
     const config = await stack.getAllConfig();
-    const hostKeys = config["sftp-failover:hostKeys"];
-    const canaryKey = config[canaryKeyConfigKey];
+    const hostKeys = config[configKey("hostKeys")];
+    const canaryKey = config[configKeys.canaryKey];
     if (hostKeys === undefined || canaryKey === undefined) {
-        throw new Error(`stack ${stack.name} has no ${hostKeys === undefined ? "sftp-failover:hostKeys" : canaryKeyConfigKey}: create the lab with { canary: true }`);
+        throw new Error(`stack ${stack.name} has no ${hostKeys === undefined ? configKey("hostKeys") : configKeys.canaryKey}: create the lab with { canary: true }`);
     }
     return { hostKeys: JSON.parse(hostKeys.value) as RegionServerMaterial["hostKeys"], canaryKey: canaryKey.value };
 }

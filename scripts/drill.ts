@@ -17,7 +17,7 @@ import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence"
 import { createLab } from "../sandbox/lab";
 import { LabServers, startLabServers } from "../sandbox/lab-servers";
 import { loadHostKeys } from "../components/host-keys";
-import { canaryKeyConfigKey } from "../automation/driver/verify";
+import { configKeys } from "../stacks/contract";
 import { RegionName, Weights } from "../automation/posture";
 import { RegionFenceClient } from "../automation/driver/fence-client";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
@@ -121,7 +121,7 @@ async function outage(primaryStack: Stack, dns: Record<string, unknown>, fenceCl
             return { primary: await state("primary"), secondary: await state("secondary") };
         },
         hostPublicKeys: Object.values(hostKeys.publicKeys),
-        clientKey: config[canaryKeyConfigKey].value,
+        clientKey: config[configKeys.canaryKey].value,
         intervalMs,
         threshold,
     });

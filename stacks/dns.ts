@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegionName } from "../automation/posture";
 import { DnsFailover, RegionEndpoint, ZoneRef } from "../components/dns-failover";
 import { DnsConfig, EndpointSource, loadDnsConfig } from "./config/dns";
+import { DnsOutputs, ProgramOutputs, regionalOutputsForDns, regionStackKey, RoutingControlOutputs } from "./contract";
 import { refuseRevert } from "./posture-guard";
 
 /**
@@ -11,7 +12,7 @@ import { refuseRevert } from "./posture-guard";
  * endpoint comes from its regional stack's outputs, or from explicit config for an endpoint
  * managed elsewhere.
  */
-export async function dnsStack(opts: { readonly projectDir?: string } = {}): Promise<Record<string, unknown>> {
+export async function dnsStack(opts: { readonly projectDir?: string } = {}): Promise<ProgramOutputs<DnsOutputs>> {
     const config = loadDnsConfig();
     await refuseRevert({ kind: "dns", posture: config.posture, weights: config.spec.weights }, opts.projectDir);
     const endpoints = {
@@ -55,9 +56,6 @@ async function resolveZone(config: DnsConfig): Promise<ZoneRef> {
     return { zoneId: zone.zoneId };
 }
 
-/** The regional stack outputs the DNS layer needs. */
-const requiredRegionalOutputs = ["endpointDnsName", "endpointZoneId", "endpointPort", "region"] as const;
-
 /**
  * A region's endpoint: the regional stack's exported NLB, or the configured one.
  *
@@ -69,11 +67,11 @@ async function regionEndpoint(regionName: RegionName, source: EndpointSource): P
     switch (source.kind) {
         case "stack": {
             const ref = new pulumi.StackReference(`${regionName}-stack`, { name: source.stackName });
-            for (const key of requiredRegionalOutputs) {
+            for (const key of regionalOutputsForDns) {
                 const details = await ref.getOutputDetails(key);
                 if (details.value === undefined && details.secretValue === undefined) {
                     throw new Error(
-                        `stack ${source.stackName} has no output "${key}": deploy the ${regionName} regional stack before the dns stack (sftp-failover:${regionName}Stack)`,
+                        `stack ${source.stackName} has no output "${key}": deploy the ${regionName} regional stack before the dns stack (${regionStackKey(regionName)})`,
                     );
                 }
             }
@@ -91,7 +89,7 @@ async function regionEndpoint(regionName: RegionName, source: EndpointSource): P
     }
 }
 
-function routingControlOutputs(dns: DnsFailover, config: DnsConfig): Record<string, unknown> {
+function routingControlOutputs(dns: DnsFailover, config: DnsConfig): { routingControls?: ProgramOutputs<RoutingControlOutputs> } {
     if (!config.routingControls || dns.routingControls === undefined) {
         return {};
     }

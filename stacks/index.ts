@@ -1,4 +1,5 @@
 import { ConfigReader } from "./config/source";
+import { configKeys, DnsOutputs, ProgramOutputs, RegionalOutputs } from "./contract";
 
 /** The roles a stack of this project can play. */
 export type StackRole = "regional" | "dns";
@@ -14,8 +15,8 @@ export interface ProgramOptions {
  * Used as the entry point of the Pulumi project (stacks/main.ts) and as the inline program of the
  * Automation API driver, so both run exactly the same code.
  */
-export async function program(opts: ProgramOptions = {}): Promise<Record<string, unknown>> {
-    const role = ConfigReader.fromRuntime().require("role", { allowedValues: ["regional", "dns"] }) as StackRole;
+export async function program(opts: ProgramOptions = {}): Promise<ProgramOutputs<RegionalOutputs> | ProgramOutputs<DnsOutputs>> {
+    const role = ConfigReader.fromRuntime().require(configKeys.role, { allowedValues: ["regional", "dns"] }) as StackRole;
     switch (role) {
         case "regional":
             return (await import("./regional")).regionalStack(opts);
@@ -30,6 +31,6 @@ export async function program(opts: ProgramOptions = {}): Promise<Record<string,
  * The program bound to a project folder, for inline runs: the engine gives an inline program no
  * usable root directory, and the users file must come from the project the driver was pointed at.
  */
-export function programIn(projectDir: string): () => Promise<Record<string, unknown>> {
+export function programIn(projectDir: string): () => ReturnType<typeof program> {
     return () => program({ projectDir });
 }

@@ -9,6 +9,7 @@ import { RegionalBucket, bucketArnOf, regionalBucketName } from "../components/r
 import { SftpGateway, healthCheckerPrefixListName } from "../components/sftp-gateway";
 import { SftpUsers } from "../components/sftp-users";
 import { RegionalConfig, loadRegionalConfig } from "./config/regional";
+import { ProgramOutputs, RegionalOutputs } from "./contract";
 import { refuseRevert } from "./posture-guard";
 
 /** What the stack learns from AWS before declaring anything (all through allowed invokes). */
@@ -78,7 +79,7 @@ async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
  * Builds one regional stack and returns its outputs. Everything that depends on the capacity mode
  * is the Auto Scaling group's sizes, so a posture change updates that one resource.
  */
-export async function regionalStack(opts: { readonly projectDir?: string } = {}): Promise<Record<string, unknown>> {
+export async function regionalStack(opts: { readonly projectDir?: string } = {}): Promise<ProgramOutputs<RegionalOutputs>> {
     const cfg = await loadRegionalConfig(opts);
     await refuseRevert({ kind: "regional", region: cfg.regionName, capacityMode: cfg.capacityMode }, opts.projectDir);
     const facts = await lookUpAccount(cfg);
@@ -94,18 +95,18 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         kmsKeyArn: cfg.kmsKeyArn,
         tags: cfg.tags,
     });
-    if (cfg.replicationEnabled) {
-        new BucketReplication(`${base}-replication`, {
-            region: cfg.region,
-            sourceBucketName: bucket.bucketName,
-            sourceBucketArn: bucket.bucketArn,
-            destinationBucketArn: peerBucketArn,
-            sourceVersioning: bucket.versioning,
-            sourceKmsKeyArn: cfg.kmsKeyArn,
-            destinationKmsKeyArn: cfg.peerKmsKeyArn,
-            tags: cfg.tags,
-        });
-    }
+    const replication = cfg.replicationEnabled
+        ? new BucketReplication(`${base}-replication`, {
+              region: cfg.region,
+              sourceBucketName: bucket.bucketName,
+              sourceBucketArn: bucket.bucketArn,
+              destinationBucketArn: peerBucketArn,
+              sourceVersioning: bucket.versioning,
+              sourceKmsKeyArn: cfg.kmsKeyArn,
+              destinationKmsKeyArn: cfg.peerKmsKeyArn,
+              tags: cfg.tags,
+          })
+        : undefined;
 
     const hostKeys = new HostKeys(`${base}-host-keys`, {
         region: cfg.region,
@@ -172,6 +173,8 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         endpointPort: cfg.listenerPort,
         bucketName: bucket.bucketName,
         bucketArn: bucket.bucketArn,
+        // The replication metrics are per rule: the driver reads the backlog by this id.
+        ...(replication !== undefined ? { replicationRuleId: replication.ruleId } : {}),
         asgName: gateway.asgName,
         hostKeyFingerprints: hostKeys.fingerprints,
         usersFingerprint: users.fingerprint,

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { processAlive } from "./lock";
+import { processAlive } from "./process-alive";
 import { shortStackName } from "./preflight";
 
 /** One backend stack lock. */

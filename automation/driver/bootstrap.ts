@@ -6,15 +6,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { configKeys, readRegionalOutputs } from "../../stacks/contract";
 import { EngineEnvironment, engineEnvironment } from "../engine/environment";
 import { retryingTransportFault } from "../engine/transport-fault";
 import { copyProjectForInlineRun, openStack } from "../engine/workspace";
 import { AbortedError, BadInputError, FailoverError } from "./errors";
 import { StackKey } from "./planner";
 import { summarizeEngineError } from "./stack-state";
-
-/** The config key that turns a regional stack's writes to its peer region (replication rule, secret replica) on or off. */
-export const replicationEnabledKey = "sftp-failover:replicationEnabled";
 
 /** The phases of a bootstrap, in order. */
 export type BootstrapPhase = "regions-without-replication" | "regions-with-replication" | "dns";
@@ -69,7 +67,7 @@ const regional: readonly StackKey[] = ["primary", "secondary"];
 /** Whether a regional stack has been deployed: it exports its bucket once its first `up` succeeded. */
 async function isDeployed(stack: Stack): Promise<boolean> {
     const outputs = await stack.outputs();
-    return outputs.bucketName?.value !== undefined;
+    return readRegionalOutputs(Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.value]))).bucketName !== undefined;
 }
 
 /**
@@ -89,7 +87,7 @@ function changesOf(summary: Readonly<Record<string, number>> | undefined): Recor
  * Creates the three stacks if they do not exist (as `pulumi stack init` would, in the project
  * folder, so each keeps its stack file's config and secrets salt) and deploys them in order:
  *
- *  1. each regional stack never deployed before, with `sftp-failover:replicationEnabled=false` —
+ *  1. each regional stack never deployed before, with `replicationEnabled=false` (configKeys) —
  *     set only in a temporary copy of the project, so the stack files are never changed;
  *  2. both regional stacks with their stack files' config (replication as configured);
  *  3. the dns stack.
@@ -177,7 +175,7 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
             const scratchEnv: EngineEnvironment = { ...env, projectDir: scratch };
             for (const key of first) {
                 const stack = await openStack(names[key], scratchEnv);
-                await stack.setConfig(replicationEnabledKey, { value: "false" });
+                await stack.setConfig(configKeys.replicationEnabled, { value: "false" });
                 await run("regions-without-replication", key, stack);
             }
         } finally {

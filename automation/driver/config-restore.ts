@@ -11,6 +11,7 @@
 //
 // "What is deployed" comes from the stack's outputs where they tell (capacityMode, posture, the
 // active-active weights while active-active is deployed), else from the journal's previous value.
+import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs } from "../../stacks/contract";
 import { ConfigChange, StackKey } from "./planner";
 
 /** One managed key as it was before a step set it. `value` absent: the key was not set. */
@@ -98,21 +99,19 @@ export async function applyConfigWrites(stack: ConfigWriter, writes: readonly Co
  * The deployed value of a managed key, from the stack's outputs, or undefined when the outputs do
  * not tell (the weights while another posture than active-active is deployed, a stack never deployed).
  */
-export function deployedValue(key: string, outputs: Readonly<Record<string, unknown>>): string | undefined {
+export function deployedValue(key: string, outputs: RawOutputs): string | undefined {
     const { root, field } = splitPath(key);
-    const name = root.slice(root.indexOf(":") + 1);
-    const text = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : undefined);
-    switch (name) {
-        case "capacityMode":
-            return field === "" ? text(outputs.capacityMode) : undefined;
-        case "posture":
-            return field === "" ? text(outputs.posture) : undefined;
-        case "activeActiveWeights": {
-            if (outputs.posture !== "active-active" || field === "") {
+    switch (root) {
+        case configKeys.capacityMode:
+            return field === "" ? readRegionalOutputs(outputs).capacityMode : undefined;
+        case configKeys.posture:
+            return field === "" ? readDnsOutputs(outputs).posture : undefined;
+        case configKeys.activeActiveWeights: {
+            const { posture, weights } = readDnsOutputs(outputs);
+            if (posture !== "active-active" || weights === undefined || (field !== "primary" && field !== "secondary")) {
                 return undefined;
             }
-            const weights = outputs.weights as Record<string, unknown> | undefined;
-            return weights !== undefined && weights !== null ? text(weights[field]) : undefined;
+            return String(weights[field]);
         }
         default:
             return undefined;

@@ -18,6 +18,7 @@ import { AuditEntry, AuditOperation, resolveIdentity } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
 import { readEndpointHealth } from "./endpoint-health";
 import { ConfigEntry } from "../../stacks/config/source";
+import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs } from "../../stacks/contract";
 import { backendLocks, removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
 import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
 import { checkStackConfigs, stackFile } from "./preflight";
@@ -25,7 +26,7 @@ import { SwitchRun } from "./switch-run";
 import { escapeControl, hasControlChars } from "./text";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
 import { firstUnfinishedStep, interruptedSteps } from "./journal";
-import { processAlive } from "./lock";
+import { processAlive } from "./process-alive";
 import { openCoordination } from "./coordination/from-options";
 import { breakLock, defaultLeaseMs, isStale, leaseExpired } from "./coordination/lease";
 import { AuditEvent, RunLog } from "./coordination/run-log";
@@ -40,7 +41,7 @@ import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStackStatus, summarizeEngineError } from "./stack-state";
-import { VerifyResult, canaryKeyConfigKey, verifyRegion } from "./verify";
+import { VerifyResult, verifyRegion } from "./verify";
 import { readRpoExposure, replicationRuleOf } from "./rpo";
 import { FenceEffect } from "../../components/fence-timing";
 import {
@@ -325,7 +326,7 @@ export class FailoverController {
         return {
             stacks,
             ...(posture !== undefined ? { posture } : {}),
-            ...(stacks.dns.config["sftp-failover:posture"] !== undefined ? { configuredPosture: stacks.dns.config["sftp-failover:posture"] } : {}),
+            ...(stacks.dns.config[configKeys.posture] !== undefined ? { configuredPosture: stacks.dns.config[configKeys.posture] } : {}),
             ...(weights !== undefined ? { weights, serving: weights.secondary > weights.primary ? ("secondary" as const) : ("primary" as const) } : {}),
             ...(weights !== undefined ? { answer: answerOf(weights, fence, endpointHealth) } : {}),
             capacity: state.capacity,
@@ -377,14 +378,14 @@ export class FailoverController {
                 );
             }
         }
-        const rto = stacks.dns.outputs.modelledRtoSeconds;
+        const rto = readDnsOutputs(stacks.dns.outputs).modelledRtoSeconds;
         const from = deployedPosture(stacks);
         return {
             ...(from !== undefined ? { from } : {}),
             to: target,
             steps,
             previews,
-            ...(typeof rto === "number" ? { modelledRtoSeconds: rto } : {}),
+            ...(rto !== undefined ? { modelledRtoSeconds: rto } : {}),
             ...fenceEffectOf(stacks.dns),
             costs: estimateAllPostures(costAssumptions(stacks)),
         };
@@ -492,8 +493,8 @@ export class FailoverController {
     }
 
     /** `verify` from outputs already read; reads the canary's key only when the region has a canary. */
-    private async verifyWith(region: RegionName, outputs: Readonly<Record<string, unknown>>, opts: VerifyOptions): Promise<VerifyResult> {
-        const canaryKey = outputs.canaryUser === undefined ? undefined : (await this.ctx.stacks[region].getAllConfig())[canaryKeyConfigKey]?.value;
+    private async verifyWith(region: RegionName, outputs: RawOutputs, opts: VerifyOptions): Promise<VerifyResult> {
+        const canaryKey = readRegionalOutputs(outputs).canaryUser === undefined ? undefined : (await this.ctx.stacks[region].getAllConfig())[configKeys.canaryKey]?.value;
         const endpoint = opts.endpoint ?? this.ctx.endpoints?.[region];
         return verifyRegion({
             region,
@@ -821,8 +822,8 @@ function answerOf(weights: Weights, fence: Readonly<Record<RegionName, FenceStat
 
 /** The dns stack's modelled fence effect times, when it exports them. */
 function fenceEffectOf(dns: StackStatus): { fenceEffectSeconds?: FenceEffect } {
-    const e = dns.outputs.fenceEffectSeconds as Partial<FenceEffect> | undefined;
-    return e !== undefined && e !== null && typeof e.alarm === "number" && typeof e.s3Object === "number" ? { fenceEffectSeconds: { alarm: e.alarm, s3Object: e.s3Object } } : {};
+    const fenceEffectSeconds = readDnsOutputs(dns.outputs).fenceEffectSeconds;
+    return fenceEffectSeconds !== undefined ? { fenceEffectSeconds } : {};
 }
 
 /** Why `status` calls a lock stale: its lease ended, or (same host) its pid is gone. */
@@ -838,16 +839,13 @@ function isNotDeployed(stack: StackStatus): boolean {
 }
 
 function fenceCoordinatesOf(dns: StackStatus): FenceCoordinates | undefined {
-    const fence = dns.outputs.fence as Partial<FenceCoordinates> | undefined;
-    return fence !== undefined && fence !== null && typeof fence.namespace === "string" && typeof fence.metricName === "string" && fence.dimensions !== undefined
-        ? (fence as FenceCoordinates)
-        : undefined;
+    return readDnsOutputs(dns.outputs).fence;
 }
 
 function costAssumptions(stacks: Record<StackKey, StackStatus>): { activeInstances?: number } {
     for (const region of regionNames) {
-        const o = stacks[region].outputs;
-        if (o.capacityMode === "active" && typeof o.desiredCapacity === "number") {
+        const o = readRegionalOutputs(stacks[region].outputs);
+        if (o.capacityMode === "active" && o.desiredCapacity !== undefined) {
             return { activeInstances: o.desiredCapacity };
         }
     }

@@ -4,15 +4,15 @@
 //
 // The coordinates come from the very function the DNS component uses (fenceCoordinates, with the
 // record name as the service, as components/dns-failover.ts does), fed the same config keys that
-// stacks/config/dns.ts reads; test/unit/fence-cache.test.ts checks the two agree. That module is not
+// stacks/config/dns.ts reads (both take them from stacks/contract.ts, which loads nothing at run
+// time); test/unit/fence-cache.test.ts checks the two agree. stacks/config/dns.ts is not
 // imported here because it loads the Pulumi SDK, which the emergency path must not; the YAML parser
 // is loaded only when a stack file is actually read (the emergency fence with a cache never does).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FenceCoordinates, fenceCoordinates } from "../../components/dns-fence-coordinates";
+import { ConfigKey, configKeys } from "../../stacks/contract";
 import { parsePosture, postureSpec, validateWeights, Weights } from "../posture";
-
-const ns = "sftp-failover";
 
 /** What the stack file says. */
 export interface DnsStackFileFacts {
@@ -47,30 +47,30 @@ export async function readDnsStackFile(projectDir: string, dnsStack: string): Pr
         throw new Error(code === "ENOENT" ? `${file} does not exist` : `${file} cannot be read: ${(err as Error).message.split("\n")[0]}`);
     }
     const config = ((doc as { config?: unknown } | null)?.config ?? {}) as Record<string, unknown>;
-    const text = (key: string): string | undefined => {
-        const value = config[`${ns}:${key}`];
+    const text = (key: ConfigKey): string | undefined => {
+        const value = config[key];
         if (value === undefined || value === null) {
             return undefined;
         }
         if (typeof value !== "string") {
             // A `secure:` value, or a map: not something a fence coordinate can be derived from.
-            throw new Error(`${file}: ${ns}:${key} must be a plain string to derive the fence (got ${typeof value === "object" ? "a map" : typeof value})`);
+            throw new Error(`${file}: ${key} must be a plain string to derive the fence (got ${typeof value === "object" ? "a map" : typeof value})`);
         }
         return value;
     };
-    const role = text("role");
+    const role = text(configKeys.role);
     if (role !== "dns") {
-        throw new Error(`${file}: ${ns}:role is ${JSON.stringify(role ?? null)}, not dns`);
+        throw new Error(`${file}: ${configKeys.role} is ${JSON.stringify(role ?? null)}, not dns`);
     }
-    const recordName = text("recordName");
+    const recordName = text(configKeys.recordName);
     if (recordName === undefined || recordName.trim() === "") {
-        throw new Error(`${file}: ${ns}:recordName is required (it names the fence's service dimension)`);
+        throw new Error(`${file}: ${configKeys.recordName} is required (it names the fence's service dimension)`);
     }
     const coordinates = fenceCoordinates({
         service: recordName,
-        ...optional("region", text("fenceRegion")),
-        ...optional("namespace", text("fenceNamespace")),
-        ...optional("metricName", text("fenceMetricName")),
+        ...optional("region", text(configKeys.fenceRegion)),
+        ...optional("namespace", text(configKeys.fenceNamespace)),
+        ...optional("metricName", text(configKeys.fenceMetricName)),
     });
     return { file, coordinates, ...weightsOf(config) };
 }
@@ -82,8 +82,8 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
 /** The configured posture's weights; nothing when the posture or weights do not validate. */
 function weightsOf(config: Record<string, unknown>): { weights?: Weights; posture?: string } {
     try {
-        const posture = parsePosture(String(config[`${ns}:posture`] ?? "active-passive"));
-        const raw = config[`${ns}:activeActiveWeights`] as Partial<Weights> | undefined;
+        const posture = parsePosture(String(config[configKeys.posture] ?? "active-passive"));
+        const raw = config[configKeys.activeActiveWeights] as Partial<Weights> | undefined;
         const aa = raw === undefined ? undefined : validateWeights({ primary: Number(raw.primary), secondary: Number(raw.secondary) });
         return { posture, weights: postureSpec(posture, aa).weights };
     } catch {

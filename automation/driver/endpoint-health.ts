@@ -1,3 +1,4 @@
+import { RawOutputs, readRegionalOutputs } from "../../stacks/contract";
 import { RegionName } from "../posture";
 
 /**
@@ -32,9 +33,9 @@ export interface EndpointHealthSource {
 }
 
 /** The endpoint a regional stack's outputs name, or undefined when they name none (not deployed). */
-export function regionEndpointOf(region: RegionName, outputs: Readonly<Record<string, unknown>>): RegionEndpoint | undefined {
-    const { region: awsRegion, endpointDnsName, endpointPort } = outputs;
-    if (typeof awsRegion !== "string" || typeof endpointDnsName !== "string" || typeof endpointPort !== "number") {
+export function regionEndpointOf(region: RegionName, outputs: RawOutputs): RegionEndpoint | undefined {
+    const { region: awsRegion, endpointDnsName, endpointPort } = readRegionalOutputs(outputs);
+    if (awsRegion === undefined || endpointDnsName === undefined || endpointPort === undefined) {
         return undefined;
     }
     return { region, awsRegion, dnsName: endpointDnsName, port: endpointPort };
@@ -47,7 +48,7 @@ export function regionEndpointOf(region: RegionName, outputs: Readonly<Record<st
  */
 export async function readEndpointHealth(
     source: EndpointHealthSource,
-    outputs: Readonly<Record<RegionName, Readonly<Record<string, unknown>>>>,
+    outputs: Readonly<Record<RegionName, RawOutputs>>,
 ): Promise<{ readonly regions: Readonly<Record<RegionName, EndpointHealth>>; readonly failsOpen: boolean }> {
     const one = async (region: RegionName): Promise<EndpointHealth> => {
         const endpoint = regionEndpointOf(region, outputs[region]);

@@ -8,17 +8,11 @@
 //
 // A step whose stack is already in the desired state is kept in the plan but marked `skip`, so a
 // repeated switch is a fast no-op and the caller can still show the whole plan.
+import { configKeys } from "../../stacks/contract";
 import { CapacityMode, Posture, postureSpec, RegionName, regionNames, servingRegion, Weights } from "../posture";
 
 /** The three stacks a switch touches, by role. */
 export type StackKey = RegionName | "dns";
-
-/** The stack config key (namespace `sftp-failover:`) holding a regional stack's capacity. */
-export const capacityModeKey = "sftp-failover:capacityMode";
-/** The dns stack config key holding the posture. */
-export const postureKey = "sftp-failover:posture";
-/** The dns stack config key holding the active-active split (a `{ primary, secondary }` object). */
-export const activeActiveWeightsKey = "sftp-failover:activeActiveWeights";
 
 /** Where a step sits relative to the DNS switch. */
 export type StepPhase = "before-dns" | "dns" | "after-dns";
@@ -82,7 +76,7 @@ function capacityStep(index: number, phase: StepPhase, region: RegionName, from:
         region,
         from,
         to,
-        config: [{ key: capacityModeKey, value: to }],
+        config: [{ key: configKeys.capacityMode, value: to }],
         skip: from === to,
         description: `scale ${region} ${from ?? "(not deployed)"} → ${to}`,
     };
@@ -90,11 +84,11 @@ function capacityStep(index: number, phase: StepPhase, region: RegionName, from:
 
 function dnsStep(index: number, current: DeployedState, target: Posture, weights: Weights | undefined): PlannedStep {
     const spec = postureSpec(target, weights);
-    const config: ConfigChange[] = [{ key: postureKey, value: target }];
+    const config: ConfigChange[] = [{ key: configKeys.posture, value: target }];
     if (target === "active-active" && weights !== undefined) {
         config.push(
-            { key: `${activeActiveWeightsKey}.primary`, value: String(weights.primary), path: true },
-            { key: `${activeActiveWeightsKey}.secondary`, value: String(weights.secondary), path: true },
+            { key: `${configKeys.activeActiveWeights}.primary`, value: String(weights.primary), path: true },
+            { key: `${configKeys.activeActiveWeights}.secondary`, value: String(weights.secondary), path: true },
         );
     }
     // Without an explicit split the configured one stays, so only the posture decides a skip.

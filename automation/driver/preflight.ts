@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { DnsConfig, loadDnsConfig } from "../../stacks/config/dns";
 import { parseRegionalConfig, RegionalConfig } from "../../stacks/config/regional";
 import { ConfigEntry, ConfigReader } from "../../stacks/config/source";
+import { configKeys, configNamespace, regionEndpointKey, regionStackKey } from "../../stacks/contract";
 import { fileProblem, folderProblem } from "../engine/folders";
 import { RegionName, regionNames } from "../posture";
 import { BadInputError } from "./errors";
@@ -40,9 +41,9 @@ function firstLine(err: unknown): string {
 
 function checkRole(names: Readonly<Record<StackKey, string>>, key: StackKey, config: ConfigReader): void {
     const want = key === "dns" ? "dns" : "regional";
-    const role = config.get("role");
+    const role = config.get(configKeys.role);
     if (role !== want) {
-        throw new BadInputError(`${where(names, key)}: sftp-failover:role is ${JSON.stringify(role ?? null)}, but the ${key} stack must have role ${want}`);
+        throw new BadInputError(`${where(names, key)}: ${configKeys.role} is ${JSON.stringify(role ?? null)}, but the ${key} stack must have role ${want}`);
     }
 }
 
@@ -54,8 +55,8 @@ function regionalOf(names: Readonly<Record<StackKey, string>>, region: RegionNam
     } catch (err) {
         const line = firstLine(err);
         // Users errors name the user, not the key: say which file they come from.
-        const usersFile = path.resolve(projectDir, entries["sftp-failover:usersFile"]?.value ?? "users.yaml");
-        const subject = line.startsWith("sftp-failover:") || line.includes(usersFile) ? line : `${usersFile}: ${line}`;
+        const usersFile = path.resolve(projectDir, entries[configKeys.usersFile]?.value ?? "users.yaml");
+        const subject = line.startsWith(`${configNamespace}:`) || line.includes(usersFile) ? line : `${usersFile}: ${line}`;
         throw new BadInputError(`${where(names, region)}: ${subject}`, { cause: err });
     }
 }
@@ -75,7 +76,7 @@ export function checkIdentity(names: Readonly<Record<StackKey, string>>, facts: 
         const cfg = facts.regional[region];
         if (cfg.regionName !== region) {
             throw new BadInputError(
-                `stack ${names[region]} was given as the ${region} stack, but ${stackFile(names[region])} has sftp-failover:regionName ${cfg.regionName} (are the stacks swapped?)`,
+                `stack ${names[region]} was given as the ${region} stack, but ${stackFile(names[region])} has ${configKeys.regionName} ${cfg.regionName} (are the stacks swapped?)`,
             );
         }
     }
@@ -87,13 +88,13 @@ export function checkIdentity(names: Readonly<Record<StackKey, string>>, facts: 
     }
     for (const region of regionNames) {
         const source = facts.dns.endpoints[region];
-        const key = `sftp-failover:${region}Stack`;
+        const key = regionStackKey(region);
         if (source.kind === "stack" && !sameStack(source.stackName, names[region])) {
             throw new BadInputError(`${where(names, "dns")}: ${key} is ${source.stackName}, but the ${region} stack given is ${names[region]} (are the stacks swapped?)`);
         }
         if (source.kind === "endpoint" && source.region !== undefined && source.region !== facts.regional[region].region) {
             throw new BadInputError(
-                `${where(names, "dns")}: sftp-failover:${region}Endpoint.region is ${source.region}, but ${stackFile(names[region])} has region ${facts.regional[region].region}`,
+                `${where(names, "dns")}: ${regionEndpointKey(region)}.region is ${source.region}, but ${stackFile(names[region])} has region ${facts.regional[region].region}`,
             );
         }
     }

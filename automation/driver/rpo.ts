@@ -1,23 +1,25 @@
 // What `status` says of the data at risk: the replication rule from the serving region's bucket to
 // the other's, and the exposure its metrics imply (automation/aws/rpo-exposure.ts). A reading that
 // fails is an `unknown` exposure with the reason, never an error of `status` and never zero.
+import { replicationRuleId } from "../../components/replication-rule";
+import { readRegionalOutputs } from "../../stacks/contract";
 import { RpoExposure, rpoExposure } from "../aws/rpo-exposure";
 import { RegionName } from "../posture";
 import { ReplicationMetricsReader, ReplicationRule, ReplicationThresholds } from "./replication";
 import { StackStatus } from "./types";
 
-/** The rule id the regional stacks use when they export none. */
-export const defaultReplicationRuleId = "to-peer-region";
+/** The rule id of a regional stack deployed before it exported `replicationRuleId` (the component's one rule). */
+export const defaultReplicationRuleId = replicationRuleId;
 
 /** The replication rule from `from`'s bucket to the other region's, or undefined when the stacks export no buckets. */
 export function replicationRuleOf(stacks: Readonly<Record<RegionName, StackStatus>>, from: RegionName): ReplicationRule | undefined {
-    const source = stacks[from].outputs;
-    const destination = stacks[from === "primary" ? "secondary" : "primary"].outputs;
+    const source = readRegionalOutputs(stacks[from].outputs);
+    const destination = readRegionalOutputs(stacks[from === "primary" ? "secondary" : "primary"].outputs);
     const rule = {
-        region: String(source.region ?? ""),
-        sourceBucket: String(source.bucketName ?? ""),
-        destinationBucket: String(destination.bucketName ?? ""),
-        ruleId: typeof source.replicationRuleId === "string" ? source.replicationRuleId : defaultReplicationRuleId,
+        region: source.region ?? "",
+        sourceBucket: source.bucketName ?? "",
+        destinationBucket: destination.bucketName ?? "",
+        ruleId: source.replicationRuleId ?? defaultReplicationRuleId,
     };
     return rule.region === "" || rule.sourceBucket === "" || rule.destinationBucket === "" ? undefined : rule;
 }

@@ -1,12 +1,12 @@
 // Reading what each stack looks like now: its driver-relevant config, its outputs as deployed and
 // its last update. Pure helpers turn that into the planner's DeployedState.
 import { ConfigMap, Deployment, Stack } from "@pulumi/pulumi/automation";
-import { CapacityMode, Posture, postures, RegionName, Weights } from "../posture";
+import { readDnsOutputs, readRegionalOutputs, statusConfigKeys } from "../../stacks/contract";
+import { CapacityMode, Posture, RegionName, Weights } from "../posture";
 import { DeployedState, StackKey } from "./planner";
 import { StackStatus } from "./types";
 
-const capacityModes: readonly string[] = ["active", "pilot-light", "drained"];
-const driverKeys = /^sftp-failover:(role|capacityMode|posture|activeActiveWeights|regionName)$/;
+const driverKeys: ReadonlySet<string> = new Set(statusConfigKeys);
 
 /** The first line of an engine error worth showing (the engine's own `error:` line when there is one). */
 export function summarizeEngineError(err: unknown): string {
@@ -33,7 +33,7 @@ export async function readStackStatus(key: StackKey, stack: Stack, knownConfig?:
         return {
             key,
             name: stack.name,
-            config: Object.fromEntries(Object.entries(config).filter(([k]) => driverKeys.test(k)).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
+            config: Object.fromEntries(Object.entries(config).filter(([k]) => driverKeys.has(k)).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
             outputs: deployedOutputs(state),
             ...(last !== undefined
                 ? {
@@ -75,19 +75,6 @@ export function deployedOutputs(state: Deployment): Record<string, unknown> {
     return maskSecrets(root?.outputs ?? {}) as Record<string, unknown>;
 }
 
-function asCapacity(value: unknown): CapacityMode | undefined {
-    return typeof value === "string" && capacityModes.includes(value) ? (value as CapacityMode) : undefined;
-}
-
-function asPosture(value: unknown): Posture | undefined {
-    return typeof value === "string" && (postures as readonly string[]).includes(value) ? (value as Posture) : undefined;
-}
-
-function asWeights(value: unknown): Weights | undefined {
-    const w = value as Partial<Weights> | undefined;
-    return w !== undefined && w !== null && typeof w.primary === "number" && typeof w.secondary === "number" ? { primary: w.primary, secondary: w.secondary } : undefined;
-}
-
 /**
  * The deployed state the planner works from. Outputs, not config, decide: config is what was
  * asked for, outputs are what the last successful `up` actually deployed — after a crash between
@@ -96,22 +83,21 @@ function asWeights(value: unknown): Weights | undefined {
 export function deployedStateOf(stacks: Readonly<Record<StackKey, StackStatus>>): DeployedState {
     const capacity: Partial<Record<RegionName, CapacityMode>> = {};
     for (const region of ["primary", "secondary"] as const) {
-        const mode = asCapacity(stacks[region].outputs.capacityMode);
+        const mode = readRegionalOutputs(stacks[region].outputs).capacityMode;
         if (mode !== undefined) {
             capacity[region] = mode;
         }
     }
-    const posture = asPosture(stacks.dns.outputs.posture);
-    const weights = asWeights(stacks.dns.outputs.weights);
+    const { posture, weights } = readDnsOutputs(stacks.dns.outputs);
     return { capacity, dns: { ...(posture !== undefined ? { posture } : {}), ...(weights !== undefined ? { weights } : {}) } };
 }
 
 /** The deployed dns posture, if the dns stack has one. */
 export function deployedPosture(stacks: Readonly<Record<StackKey, StackStatus>>): Posture | undefined {
-    return asPosture(stacks.dns.outputs.posture);
+    return readDnsOutputs(stacks.dns.outputs).posture;
 }
 
 /** The deployed weights, if any. */
 export function deployedWeights(stacks: Readonly<Record<StackKey, StackStatus>>): Weights | undefined {
-    return asWeights(stacks.dns.outputs.weights);
+    return readDnsOutputs(stacks.dns.outputs).weights;
 }

@@ -3,7 +3,8 @@
 // switch before the DNS step, so the old posture keeps serving. A region with no canary cannot be
 // verified: the switch goes on and says so, as it does when the operator skips the gate.
 import { Posture, RegionName, regionNames, Weights, postureSpec } from "../posture";
-import { activeActiveWeightsKey, PlannedStep } from "./planner";
+import { configKeys } from "../../stacks/contract";
+import { PlannedStep } from "./planner";
 import { VerifyResult } from "./verify";
 
 /** What the gate did, for the result and the audit entry. */
@@ -15,7 +16,7 @@ export interface VerificationSummary {
 
 /** The weights the DNS step deploys: its explicit split, else the posture's (active-active: 50/50). */
 function targetWeights(target: Posture, dnsStep: PlannedStep): Weights {
-    const explicit = (region: RegionName) => dnsStep.config.find((c) => c.key === `${activeActiveWeightsKey}.${region}`)?.value;
+    const explicit = (region: RegionName) => dnsStep.config.find((c) => c.key === `${configKeys.activeActiveWeights}.${region}`)?.value;
     const [p, s] = [explicit("primary"), explicit("secondary")];
     return target === "active-active" && p !== undefined && s !== undefined
         ? postureSpec(target, { primary: Number(p), secondary: Number(s) }).weights

@@ -1,16 +1,13 @@
 // Verifying a region the way a customer uses it, before clients are sent there: its SFTP endpoint
 // must present one of the shared host keys, the canary must log in, and a canary object must go up,
 // come back byte for byte, show in a listing and be deleted (automation/probes/sftp.ts).
+import { configKeys, RawOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
 import { RegionName } from "../posture";
 import { SftpProbeStage, SftpProbeTimings, probeSftp } from "../probes/sftp";
 import { SftpEndpoint } from "./sftp-endpoint";
 
 export { parseEndpoint } from "./sftp-endpoint";
 export type { SftpEndpoint } from "./sftp-endpoint";
-
-/** The secret stack config holding the canary's private key (stacks/config/regional.ts reads it). */
-export const canaryKeyConfigKey = "sftp-failover:canaryKey";
-
 
 /** What verifying one region found. */
 export interface VerifyResult {
@@ -32,8 +29,8 @@ export interface VerifyResult {
 /** What {@link verifyRegion} needs to know about a region. */
 export interface VerifyInput {
     readonly region: RegionName;
-    /** The regional stack's outputs as deployed. */
-    readonly outputs: Readonly<Record<string, unknown>>;
+    /** The regional stack's outputs as deployed (raw, as `status` reads them). */
+    readonly outputs: RawOutputs;
     /** The canary's private key (decrypted stack config), when configured. */
     readonly canaryKey?: string;
     /** Overrides the endpoint of the outputs. */
@@ -42,30 +39,26 @@ export interface VerifyInput {
     readonly signal?: AbortSignal;
 }
 
-function fingerprintsOf(outputs: Readonly<Record<string, unknown>>): string[] {
-    const raw = outputs.hostKeyFingerprints;
-    if (raw === null || typeof raw !== "object") {
-        return [];
-    }
-    return Object.values(raw as Record<string, unknown>).filter((v): v is string => typeof v === "string" && v.startsWith("SHA256:"));
+function fingerprintsOf(outputs: Partial<RegionalOutputs>): string[] {
+    return Object.values(outputs.hostKeyFingerprints ?? {}).filter((v) => v.startsWith("SHA256:"));
 }
 
-function endpointOf(outputs: Readonly<Record<string, unknown>>): SftpEndpoint | undefined {
+function endpointOf(outputs: Partial<RegionalOutputs>): SftpEndpoint | undefined {
     const host = outputs.endpointDnsName;
-    const port = outputs.endpointPort;
-    return typeof host === "string" && host !== "" ? { host, port: typeof port === "number" ? port : 22 } : undefined;
+    return host !== undefined && host !== "" ? { host, port: outputs.endpointPort ?? 22 } : undefined;
 }
 
 /** Probes one region as its canary. Never throws for what the region does; every failure is a result. */
 export async function verifyRegion(input: VerifyInput): Promise<VerifyResult> {
-    const { region, outputs } = input;
+    const { region } = input;
+    const outputs = readRegionalOutputs(input.outputs);
     const user = outputs.canaryUser;
-    if (typeof user !== "string" || input.canaryKey === undefined) {
+    if (user === undefined || input.canaryKey === undefined) {
         return {
             region,
             ok: false,
             unverifiable: true,
-            message: `${region} has no canary to verify with: set the secret sftp-failover:canaryKey on its stack and deploy it (docs/driver.md)`,
+            message: `${region} has no canary to verify with: set the secret ${configKeys.canaryKey} on its stack and deploy it (docs/driver.md)`,
         };
     }
     const fingerprints = fingerprintsOf(outputs);

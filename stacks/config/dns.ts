@@ -4,9 +4,10 @@ import { InvalidPostureError, parsePosture, Posture, postureSpec, PostureSpec, R
 import { defaultFenceMetricName, defaultFenceNamespace, defaultFenceRegion } from "../../components/dns-fence-coordinates";
 import { defaultTtl, validateTtl } from "../../components/dns-failover";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, validateHealthCheckTiming } from "../../components/dns-region-health";
+import { configKeys, configNamespace, regionEndpointKey, regionStackKey } from "../contract";
 import { ConfigReader, numberField } from "./source";
 
-const ns = "sftp-failover";
+const ns = configNamespace;
 
 /** A region's endpoint, read from its regional stack's outputs. */
 export interface StackEndpointSource {
@@ -70,9 +71,9 @@ export function loadDnsConfig(config: ConfigReader = ConfigReader.fromRuntime())
         },
         { requestInterval: `${ns}:healthCheckInterval`, failureThreshold: `${ns}:healthCheckFailureThreshold` },
     );
-    const recordName = config.require("recordName");
+    const recordName = config.require(configKeys.recordName);
     if (recordName.trim() === "") {
-        throw new Error(`${ns}:recordName must not be empty`);
+        throw new Error(`${configKeys.recordName} must not be empty`);
     }
     const endpoints = { primary: readEndpoint(config, "primary"), secondary: readEndpoint(config, "secondary") };
     return {
@@ -86,29 +87,29 @@ export function loadDnsConfig(config: ConfigReader = ConfigReader.fromRuntime())
         allowLongTtl,
         healthCheck,
         fence: {
-            region: config.get("fenceRegion") ?? defaultFenceRegion,
-            namespace: config.get("fenceNamespace") ?? defaultFenceNamespace,
-            metricName: config.get("fenceMetricName") ?? defaultFenceMetricName,
+            region: config.get(configKeys.fenceRegion) ?? defaultFenceRegion,
+            namespace: config.get(configKeys.fenceNamespace) ?? defaultFenceNamespace,
+            metricName: config.get(configKeys.fenceMetricName) ?? defaultFenceMetricName,
         },
         routingControls: config.getBoolean("routingControls") ?? false,
     };
 }
 
 function readPosture(config: ConfigReader): Posture {
-    const value = config.get("posture") ?? defaultPosture;
+    const value = config.get(configKeys.posture) ?? defaultPosture;
     try {
         return parsePosture(value);
     } catch (err) {
         if (err instanceof InvalidPostureError) {
-            throw new InvalidPostureError(`${ns}:posture: ${err.message}`);
+            throw new InvalidPostureError(`${configKeys.posture}: ${err.message}`);
         }
         throw err;
     }
 }
 
 function readWeights(config: ConfigReader): Weights | undefined {
-    const key = `${ns}:activeActiveWeights`;
-    const raw = config.getObject<unknown>("activeActiveWeights");
+    const key = configKeys.activeActiveWeights;
+    const raw = config.getObject<unknown>(key);
     if (raw === undefined) {
         return undefined;
     }
@@ -124,23 +125,22 @@ function readWeights(config: ConfigReader): Weights | undefined {
 }
 
 function readEndpoint(config: ConfigReader, regionName: RegionName): EndpointSource {
-    const stackKey = `${regionName}Stack`;
-    const endpointKey = `${regionName}Endpoint`;
+    const stackKey = regionStackKey(regionName);
+    const key = regionEndpointKey(regionName);
     const stackName = config.get(stackKey);
-    const endpoint = config.getObject<Record<string, unknown>>(endpointKey);
+    const endpoint = config.getObject<Record<string, unknown>>(key);
     if (stackName !== undefined && endpoint !== undefined) {
-        throw new Error(`${ns}:${stackKey} and ${ns}:${endpointKey} are both set; give one`);
+        throw new Error(`${stackKey} and ${key} are both set; give one`);
     }
     if (stackName !== undefined) {
         if (stackName.trim() === "") {
-            throw new Error(`${ns}:${stackKey} must not be empty`);
+            throw new Error(`${stackKey} must not be empty`);
         }
         return { kind: "stack", stackName };
     }
     if (endpoint === undefined) {
-        throw new Error(`${ns}:${stackKey} is required (a regional stack, e.g. organization/sftp-failover/${regionName}), or ${ns}:${endpointKey} { dnsName, zoneId, port }`);
+        throw new Error(`${stackKey} is required (a regional stack, e.g. organization/sftp-failover/${regionName}), or ${key} { dnsName, zoneId, port }`);
     }
-    const key = `${ns}:${endpointKey}`;
     if (typeof endpoint !== "object" || endpoint === null || Array.isArray(endpoint)) {
         throw new Error(`${key} must be an object { dnsName, zoneId, port, region } (got ${JSON.stringify(endpoint)})`);
     }
@@ -190,7 +190,7 @@ function readDualStack(config: ConfigReader, endpoints: Readonly<Record<RegionNa
             );
         }
         if (source.ipAddressType !== "dualstack") {
-            throw new Error(`${ns}:dualStack is true, but ${ns}:${regionName}Endpoint.ipAddressType is not "dualstack": AAAA records would publish no address`);
+            throw new Error(`${ns}:dualStack is true, but ${regionEndpointKey(regionName)}.ipAddressType is not "dualstack": AAAA records would publish no address`);
         }
     }
     return true;

@@ -12,6 +12,7 @@ import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { parseIpv4Cidr } from "../../components/network";
 import { validateAllowedCidrs } from "../../components/sftp-gateway";
 import { SftpUser, canonicalUsersJson, parseUsersYaml, servedUsers, userListChunks } from "../../components/sftp-users";
+import { configKey, configKeys, configNamespace } from "../contract";
 import { ConfigReader, numberField } from "./source";
 
 /** The network as configured: a new VPC, or existing ids. */
@@ -79,7 +80,7 @@ const namePrefixPattern = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 const kmsArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+)$/;
 
 function configError(key: string, message: string): Error {
-    return new Error(`sftp-failover:${key} ${message}`);
+    return new Error(`${configKey(key)} ${message}`);
 }
 
 function checkRegion(key: string, value: string): string {
@@ -188,7 +189,7 @@ function loadCapacity(config: ConfigReader): CapacitySettings {
             pilotLight: numberField(raw.pilotLight ?? defaultCapacity.pilotLight) as number,
         });
     } catch (err) {
-        throw new Error(`sftp-failover:${(err as Error).message}`);
+        throw new Error(`${configNamespace}:${(err as Error).message}`);
     }
 }
 
@@ -214,14 +215,14 @@ export async function loadRegionalConfig(opts: RegionalConfigOptions = {}): Prom
  */
 export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOptions = {}): RegionalConfig {
     const region = checkRegion("region", config.require("region"));
-    const regionName = config.require("regionName", { allowedValues: [...regionNames] }) as RegionName;
+    const regionName = config.require(configKeys.regionName, { allowedValues: [...regionNames] }) as RegionName;
     const peerRegion = checkRegion("peerRegion", config.require("peerRegion"));
     if (peerRegion === region) {
         throw configError("peerRegion", `must differ from region (both are "${region}")`);
     }
     const peerRegionName: RegionName = regionName === "primary" ? "secondary" : "primary";
     // A stack deployed before the driver ever ran takes the active-passive capacities.
-    const capacityMode = (config.get("capacityMode", { allowedValues: [...capacityModes] }) ??
+    const capacityMode = (config.get(configKeys.capacityMode, { allowedValues: [...capacityModes] }) ??
         (regionName === "primary" ? "active" : "pilot-light")) as CapacityMode;
 
     const namePrefix = config.get("namePrefix") ?? "sftp-failover";
@@ -237,7 +238,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     if (!Array.isArray(rawCidrs)) {
         throw configError("allowedCidrs", "must be a list of IPv4 CIDRs");
     }
-    const allowedCidrs = validateAllowedCidrs(rawCidrs as string[], allowAnyCidr, "sftp-failover:allowedCidrs");
+    const allowedCidrs = validateAllowedCidrs(rawCidrs as string[], allowAnyCidr, configKey("allowedCidrs"));
     const noncurrentVersionDays = config.getNumber("noncurrentVersionDays", { min: 1, max: 3650 }) ?? 30;
     if (!Number.isInteger(noncurrentVersionDays)) {
         throw configError("noncurrentVersionDays", `must be a whole number of days (got ${noncurrentVersionDays})`);
@@ -267,15 +268,15 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         throw configError("tags", "must be a map of strings");
     }
 
-    const usersFileSetting = config.get("usersFile") ?? "users.yaml";
+    const usersFileSetting = config.get(configKeys.usersFile) ?? "users.yaml";
     const usersFile = path.resolve(opts.projectDir ?? defaultProjectDir(), usersFileSetting);
     const users = readUsers(usersFile);
-    const canaryKey = config.getSecret("canaryKey");
-    const canary = canaryKey === undefined ? undefined : canaryIdentityOf(canaryKey, "sftp-failover:canaryKey");
+    const canaryKey = config.getSecret(configKeys.canaryKey);
+    const canary = canaryKey === undefined ? undefined : canaryIdentityOf(canaryKey, configKeys.canaryKey);
     // Refuses a declared user that would take the canary's name or home, before anything deploys.
     servedUsers(users, canary, usersFile);
 
-    const hostKeys = loadHostKeys(config.requireObject<unknown>("hostKeys"), "sftp-failover:hostKeys");
+    const hostKeys = loadHostKeys(config.requireObject<unknown>("hostKeys"), configKey("hostKeys"));
 
     return {
         region,
@@ -294,7 +295,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         noncurrentVersionDays,
         kmsKeyArn,
         peerKmsKeyArn,
-        replicationEnabled: config.getBoolean("replicationEnabled") ?? true,
+        replicationEnabled: config.getBoolean(configKeys.replicationEnabled) ?? true,
         users,
         ...(canary === undefined ? {} : { canary }),
         usersFile,

@@ -3,9 +3,9 @@
 // `stack.getAllConfig()` before it changes anything. Both then run the very same loaders, so a
 // value the program would refuse is refused before the first step of a switch, not in its middle.
 import * as pulumi from "@pulumi/pulumi";
+import { configNamespace } from "../contract";
 
-/** The config namespace of this project. */
-export const configNamespace = "sftp-failover";
+export { configNamespace };
 
 /** One value as the Automation API's `getAllConfig()` returns it. */
 export interface ConfigEntry {

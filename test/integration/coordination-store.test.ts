@@ -1,12 +1,13 @@
 // One contract, two stores: every guarantee the driver relies on, checked against the local-files
 // store and against the S3 store on moto server. A store that passes here can replace the other.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { AuditEntry } from "../../automation/driver/audit";
-import { LockedError, LockHolder } from "../../automation/driver/errors";
+import { AbortedError, LockedError, LockHolder } from "../../automation/driver/errors";
 import { JournalRecord } from "../../automation/driver/journal";
 import { LocalCoordinationStore } from "../../automation/driver/coordination/local-store";
 import { S3CoordinationStore } from "../../automation/driver/coordination/s3-store";
@@ -25,11 +26,27 @@ interface Fixture {
     corruptJournal(): Promise<void>;
     /** Replaces the lock with text that names no holder. */
     corruptLock(): Promise<void>;
+    /**
+     * Whether the store proves by itself that a holder on this host whose process has exited is
+     * gone (the local store can; a store shared between machines cannot, and waits for the lease).
+     */
+    readonly provesDeadProcess: boolean;
 }
 
 /** A holder on another machine, so that only its lease — never a pid — can make it stale. */
 function holder(runId: string, identity = "alice"): LockHolder {
     return { identity, host: "laptop-elsewhere", pid: 4242, runId, operation: "failover failover", since: new Date().toISOString() };
+}
+
+/** A holder on this machine whose lock has no lease: only the store can prove it stale, by its pid. */
+function localHolder(runId: string, pid: number): LockHolder {
+    return { identity: "dana", host: os.hostname(), pid, runId, operation: "failover failover", since: new Date().toISOString() };
+}
+
+/** A pid that certainly belonged to a process that has exited. */
+function deadPid(): number {
+    const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    return Number(child.stdout);
 }
 
 const begin = (runId: string, at: string): JournalRecord => ({
@@ -111,6 +128,87 @@ const contract = (name: string, setUp: () => Promise<Fixture>, tearDown: () => P
             expect(read.state === "held" && read.holder.runId).to.equal("run-b");
         });
 
+        it("names the holder in full when refusing: identity, host, pid, operation, run and lease", async () => {
+            const lease = await acquireLease(f.store, holder("run-a", "alice"));
+            held.push(lease);
+            const err = await acquireLease(f.reopen(), holder("run-b", "bob")).then(() => undefined, (e: Error) => e);
+            expect(err).to.be.instanceOf(LockedError);
+            expect((err as Error).message).to.equal(
+                `locked by alice on laptop-elsewhere (pid 4242, failover failover, run run-a, since ${lease.holder.since}, lease until ${lease.holder.expiresAt}); if that process is gone, clear it with \`sftp-failover unlock\``,
+            );
+        });
+
+        it("frees the lock on release, for the next acquirer; a second release changes nothing", async () => {
+            const first = await acquireLease(f.store, holder("run-a"));
+            await first.release();
+            expect((await f.reopen().readLock()).state).to.equal("free");
+            const second = await acquireLease(f.reopen(), holder("run-b", "bob"));
+            held.push(second);
+            await first.release();
+            const read = await f.store.readLock();
+            expect(read.state === "held" && read.holder.runId).to.equal("run-b");
+        });
+
+        it("gives the lock to a waiting acquirer once the holder releases it", async () => {
+            const first = await acquireLease(f.store, holder("run-a"));
+            let settled = false;
+            const waiting = acquireLease(f.reopen(), holder("run-b", "bob"), { waitMs: 60_000, pollMs: 20 }).finally(() => (settled = true));
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            expect(settled, "the waiter took the lock or gave up while it was held").to.equal(false);
+            await first.release();
+            const second = await waiting;
+            held.push(second);
+            const read = await f.store.readLock();
+            expect(read.state === "held" && read.holder.runId).to.equal("run-b");
+        });
+
+        it("refuses a waiting acquirer whose wait runs out, naming the holder", async () => {
+            held.push(await acquireLease(f.store, holder("run-a", "carol")));
+            const err = await acquireLease(f.reopen(), holder("run-b"), { waitMs: 50, pollMs: 10 }).then(() => undefined, (e: Error) => e);
+            expect(err).to.be.instanceOf(LockedError);
+            expect((err as LockedError).holder?.runId).to.equal("run-a");
+            expect((err as Error).message).to.include("locked by carol");
+        });
+
+        it("stops a waiting acquirer with AbortedError when its signal fires, leaving the holder's lock alone", async () => {
+            held.push(await acquireLease(f.store, holder("run-a")));
+            const abort = new AbortController();
+            const waiting = acquireLease(f.reopen(), holder("run-b"), { waitMs: 60_000, pollMs: 20, signal: abort.signal });
+            setTimeout(() => abort.abort(), 50);
+            const err = await waiting.then(() => undefined, (e: Error) => e);
+            expect(err).to.be.instanceOf(AbortedError);
+            const read = await f.store.readLock();
+            expect(read.state === "held" && read.holder.runId).to.equal("run-a");
+        });
+
+        it("clears a lock without a lease whose process on this host has exited only if the store can prove it; a live one never", async () => {
+            const pid = deadPid();
+            expect(await f.store.createLock(localHolder("run-crashed", pid))).to.be.a("string");
+            const cleared: LockHolder[] = [];
+            const result = await acquireLease(f.reopen(), holder("run-b", "bob"), { onStaleCleared: (h) => void cleared.push(h) }).then(
+                (lease) => {
+                    held.push(lease);
+                    return lease;
+                },
+                (e: Error) => e,
+            );
+            if (f.provesDeadProcess) {
+                expect(cleared.map((h) => h.runId)).to.deep.equal(["run-crashed"]);
+                expect((result as HeldLease).holder.runId).to.equal("run-b");
+            } else {
+                expect(cleared).to.deep.equal([]);
+                expect(result).to.be.instanceOf(LockedError);
+                expect((result as LockedError).holder?.runId).to.equal("run-crashed");
+            }
+            await breakLock(f.store);
+
+            // A holder whose process is alive (this one) is never cleared, by any store.
+            expect(await f.store.createLock(localHolder("run-alive", process.pid))).to.be.a("string");
+            const refused = await acquireLease(f.reopen(), holder("run-c")).then(() => undefined, (e: Error) => e);
+            expect(refused).to.be.instanceOf(LockedError);
+            expect((refused as LockedError).holder?.runId).to.equal("run-alive");
+        });
+
         it("breaks a lock only when asked, and the break is audited with the holder it cleared", async () => {
             const lease = await acquireLease(f.store, holder("run-a"));
             const log = new RunLog(f.reopen(), "carol");
@@ -125,9 +223,10 @@ const contract = (name: string, setUp: () => Promise<Fixture>, tearDown: () => P
 
         it("reports a corrupt lock as corrupt, never as free, and refuses to acquire over it until it is broken", async () => {
             await f.corruptLock();
-            expect((await f.store.readLock()).state).to.equal("corrupt");
+            expect(await f.store.readLock()).to.deep.include({ state: "corrupt", problem: "is not valid JSON" });
             const err = await acquireLease(f.store, holder("run-a")).then(() => undefined, (e: Error) => e);
             expect(err).to.be.instanceOf(LockedError);
+            expect((err as Error).message).to.equal(`locked: ${f.store.lockLocation} exists but cannot be read as a lock; if no switch is running, clear it with \`sftp-failover unlock\``);
             expect((await breakLock(f.store)).state).to.equal("corrupt");
             held.push(await acquireLease(f.store, holder("run-a")));
         });
@@ -198,6 +297,7 @@ contract(
                 fs.mkdirSync(dir, { recursive: true });
                 fs.writeFileSync(store.files.lock, "{ not a holder");
             },
+            provesDeadProcess: true,
         };
     },
     async () => fs.rmSync(tmp, { recursive: true, force: true }),
@@ -233,6 +333,7 @@ describe("coordination store on S3 (moto server)", () => {
                 async corruptLock() {
                     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "team/.failover/lock.json", Body: "{ not a holder" }));
                 },
+                provesDeadProcess: false,
             };
         },
         async () => undefined,

@@ -1,14 +1,7 @@
 import { expect } from "chai";
 import { Posture, postures, postureSpec } from "../../automation/posture";
-import {
-    activeActiveWeightsKey,
-    capacityModeKey,
-    pendingSteps,
-    planSteps,
-    planTransition,
-    postureKey,
-    stateOfPosture,
-} from "../../automation/driver/planner";
+import { pendingSteps, planSteps, planTransition, stateOfPosture } from "../../automation/driver/planner";
+import { configKeys } from "../../stacks/contract";
 
 type Pending = [id: string, from: string | undefined, to: string][];
 
@@ -119,7 +112,7 @@ describe("step planner", () => {
     it("each step sets only its own stack's config key", () => {
         for (const step of planTransition("active-passive", "failover")) {
             const keys = step.config.map((c) => c.key);
-            expect(keys).to.deep.equal(step.stack === "dns" ? [postureKey] : [capacityModeKey]);
+            expect(keys).to.deep.equal(step.stack === "dns" ? [configKeys.posture] : [configKeys.capacityMode]);
         }
     });
 
@@ -130,9 +123,9 @@ describe("step planner", () => {
         const dns = steps.find((s) => s.stack === "dns");
         expect(dns?.skip).to.equal(false);
         expect(dns?.config).to.deep.equal([
-            { key: postureKey, value: "active-active" },
-            { key: `${activeActiveWeightsKey}.primary`, value: "80", path: true },
-            { key: `${activeActiveWeightsKey}.secondary`, value: "20", path: true },
+            { key: configKeys.posture, value: "active-active" },
+            { key: `${configKeys.activeActiveWeights}.primary`, value: "80", path: true },
+            { key: `${configKeys.activeActiveWeights}.secondary`, value: "20", path: true },
         ]);
         expect(planSteps(stateOfPosture("active-active", weights), "active-active", { activeActiveWeights: weights }).every((s) => s.skip)).to.equal(true);
     });

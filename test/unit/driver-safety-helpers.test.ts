@@ -4,21 +4,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { removeBackendLock, staleBackendLocks } from "../../automation/driver/backend-locks";
-import { LockedError, LockHolder } from "../../automation/driver/errors";
-import { acquireLock, inspectLock } from "../../automation/driver/lock";
 import { escapeControl, hasControlChars } from "../../automation/driver/text";
 import { fileProblem, folderProblem, makeFolder } from "../../automation/engine/folders";
 
-// The small parts of driver safety that need no engine: folders that never spin, locks whose
-// holder is provably gone, corrupt locks reported as such, and user text printed as data.
+// The small parts of driver safety that need no engine: folders that never spin, backend locks whose
+// engine is provably gone, and user text printed as data. The driver's own lock is the
+// coordination store's, held to its contract in test/integration/coordination-store.test.ts.
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {
     const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
     return Number(r.stdout);
 }
-
-const holder = (pid: number, host = os.hostname()): LockHolder => ({ identity: "dana", host, pid, runId: "r-old", operation: "failover failover", since: "2026-01-01T00:00:00.000Z" });
 
 describe("driver safety helpers", () => {
     let dir: string;
@@ -53,30 +50,7 @@ describe("driver safety helpers", () => {
         });
     });
 
-    describe("locks", () => {
-        it("a lock whose holder is gone from this host is cleared, and the clearing is reported", async () => {
-            const lockPath = path.join(dir, "failover.lock");
-            fs.writeFileSync(lockPath, JSON.stringify(holder(deadPid())));
-            const cleared: LockHolder[] = [];
-            const lock = await acquireLock(lockPath, { ...holder(process.pid), runId: "r-new" }, { isStale: (h) => h.host === os.hostname(), onStaleCleared: (h) => cleared.push(h) });
-            expect(cleared.map((h) => h.runId)).to.deep.equal(["r-old"]);
-            expect(inspectLock(lockPath)).to.deep.include({ state: "held" });
-            lock.release();
-            expect(inspectLock(lockPath)).to.deep.equal({ state: "free" });
-        });
-        it("a corrupt lock reads as corrupt, never as free, and the refusal says how to clear it", async () => {
-            const lockPath = path.join(dir, "failover.lock");
-            fs.writeFileSync(lockPath, "{ torn");
-            expect(inspectLock(lockPath)).to.deep.equal({ state: "corrupt", problem: "is not valid JSON" });
-            let error: unknown;
-            try {
-                await acquireLock(lockPath, holder(process.pid));
-            } catch (err) {
-                error = err;
-            }
-            expect(error).to.be.instanceOf(LockedError);
-            expect((error as Error).message).to.match(/cannot be read as a lock; if no switch is running, clear it with `sftp-failover unlock`$/);
-        });
+    describe("backend locks", () => {
         it("a backend stack lock of a dead engine on this host is found; a live one or another host's is not", () => {
             const locks = path.join(dir, ".pulumi", "locks", "organization", "sftp-failover");
             for (const [stack, pid, host] of [["primary", deadPid(), os.hostname()], ["secondary", process.pid, os.hostname()], ["dns", deadPid(), "elsewhere"]] as const) {

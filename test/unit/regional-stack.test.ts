@@ -515,6 +515,7 @@ describe("regional stack (mocks)", function () {
                 "endpointPort",
                 "bucketName",
                 "bucketArn",
+                "replicationRuleId",
                 "asgName",
                 "hostKeyFingerprints",
                 "usersFingerprint",
@@ -527,6 +528,7 @@ describe("regional stack (mocks)", function () {
                 endpointPort: 22,
                 bucketName: "sftp-failover-primary-123456789012",
                 bucketArn: "arn:aws:s3:::sftp-failover-primary-123456789012",
+                replicationRuleId: "to-peer-region",
                 asgName: "sftp-primary-gw-asg-1a2b3c",
             });
         });

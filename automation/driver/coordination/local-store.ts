@@ -13,7 +13,7 @@ import { AuditEntry } from "../audit";
 import { LockHolder } from "../errors";
 import { JournalRecord } from "../journal";
 import { appendJsonLine, fsyncDir, readJsonLines } from "../jsonl";
-import { processAlive } from "../lock";
+import { processAlive } from "../process-alive";
 import { checkDriverFiles } from "../preflight";
 import { PostureRecord } from "../../posture-record";
 import { CoordinationStore, StoredLock } from "./store";
