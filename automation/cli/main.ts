@@ -44,7 +44,7 @@ function usageMessage(msg: string, argv: readonly string[]): string {
 }
 
 /** The options that take a list, one value per occurrence (each validates its own entries). */
-const listOptions: ReadonlySet<string> = new Set(["sftp-endpoint"]);
+const listOptions: ReadonlySet<string> = new Set(["sftp-endpoint", "dns-server", "region-address"]);
 
 /**
  * Refuses a flag given twice: yargs would turn it into a list, which no other option here accepts,
