@@ -7,6 +7,7 @@ import { Argv } from "yargs";
 import type { AfterDnsCheckOptions } from "../driver/types";
 import { RegionName, regionNames } from "../posture";
 import { UsageError } from "./errors";
+import { isDnsServer } from "../driver/post-dns-inputs";
 
 /** The flags as yargs parses them. */
 export interface AfterDnsArgs {
@@ -35,10 +36,7 @@ export function withAfterDnsOptions<T>(y: Argv<T>) {
 
 /** `ip`, `ip:port` or `[ipv6]:port`, as node's resolver takes a server. */
 function checkServer(value: string): string {
-    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(value);
-    const host = m === null ? value : (m[1] ?? m[2]);
-    const port = m === null ? 53 : Number(m[3]);
-    if (isIP(host) === 0 || !(port >= 1 && port <= 65535)) {
+    if (!isDnsServer(value)) {
         throw new UsageError(`--dns-server must be an IP address, ip:port or [ipv6]:port with a port 1–65535 (got "${value}")`);
     }
     return value;

@@ -9,6 +9,14 @@ import { AddressLocation, AddressLocator } from "./post-dns-check";
 import { SftpEndpoint } from "./sftp-endpoint";
 import { AfterDnsCheckOptions, FenceState } from "./types";
 
+/** Whether `text` is a DNS server as node's resolver takes one: `ip`, `ip:port` or `[ipv6]:port`. */
+export function isDnsServer(text: string): boolean {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(text);
+    const host = m === null ? text : (m[1] ?? m[2]);
+    const port = m === null ? 53 : Number(m[3]);
+    return isIP(host) !== 0 && port >= 1 && port <= 65535;
+}
+
 /**
  * Refuses options the check could not run with, before a switch starts (so nothing is changed).
  *
@@ -19,10 +27,7 @@ export function checkAfterDnsOptions(options: AfterDnsCheckOptions): void {
         throw new Error("afterDns.servers is empty: name the authoritative server(s) to ask");
     }
     for (const server of options.servers) {
-        const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(server);
-        const host = m === null ? server : (m[1] ?? m[2]);
-        const port = m === null ? 53 : Number(m[3]);
-        if (isIP(host) === 0 || !(port >= 1 && port <= 65535)) {
+        if (!isDnsServer(server)) {
             throw new Error(`afterDns.servers has "${server}", which is not ip, ip:port or [ipv6]:port`);
         }
     }
