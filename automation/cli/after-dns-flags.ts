@@ -14,6 +14,7 @@ export interface AfterDnsArgs {
     readonly "dns-server"?: string[];
     readonly "service-name"?: string;
     readonly "region-address"?: string[];
+    readonly "dns-settle"?: number;
 }
 
 /** Adds the flags to a switching verb. */
@@ -25,6 +26,7 @@ export function withAfterDnsOptions<T>(y: Argv<T>) {
             nargs: 1,
             describe: "After DNS moves, ask this authoritative server (ip or ip:port, repeatable) that the service name answers the new split, and open one SFTP session through it",
         })
+        .option("dns-settle", { type: "number", describe: "Seconds the check after DNS keeps asking while the answers still show the old split (default: 60, Route 53's propagation)" })
         .option("service-name", { type: "string", nargs: 1, describe: "The name the check after DNS resolves (default: the dns stack's recordFqdn output)" })
         .option("region-address", {
             type: "string",
@@ -68,8 +70,9 @@ function regionAddressesOf(values: readonly string[]): Partial<Record<RegionName
 export function afterDnsOf(argv: AfterDnsArgs): AfterDnsCheckOptions | undefined {
     const servers = argv["dns-server"] ?? [];
     if (servers.length === 0) {
-        if (argv["service-name"] !== undefined || (argv["region-address"] ?? []).length > 0) {
-            throw new UsageError(`--${argv["service-name"] !== undefined ? "service-name" : "region-address"} needs --dns-server (where the check after DNS asks)`);
+        const given = (["service-name", "region-address", "dns-settle"] as const).find((k) => argv[k] !== undefined && !(Array.isArray(argv[k]) && argv[k].length === 0));
+        if (given !== undefined) {
+            throw new UsageError(`--${given} needs --dns-server (where the check after DNS asks)`);
         }
         return undefined;
     }
@@ -77,10 +80,15 @@ export function afterDnsOf(argv: AfterDnsArgs): AfterDnsCheckOptions | undefined
     if (name !== undefined && !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(name)) {
         throw new UsageError(`--service-name must be a DNS name (got "${argv["service-name"]}")`);
     }
+    const settle = argv["dns-settle"];
+    if (settle !== undefined && !(Number.isFinite(settle) && settle >= 0)) {
+        throw new UsageError(`--dns-settle must be a number of seconds ≥ 0 (got ${String(settle)})`);
+    }
     const addresses = argv["region-address"] ?? [];
     return {
         servers: servers.map(checkServer),
         ...(name !== undefined ? { name } : {}),
         ...(addresses.length > 0 ? { regionAddresses: regionAddressesOf(addresses) } : {}),
+        ...(settle !== undefined ? { settleMs: settle * 1000 } : {}),
     };
 }

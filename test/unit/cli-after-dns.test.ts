@@ -39,6 +39,7 @@ describe("--dns-server, --service-name and --region-address", () => {
             regionAddresses: { primary: ["192.0.2.10"], secondary: ["192.0.2.20", "192.0.2.21"] },
         });
         expect(afterDnsOf(await parse(["failback", "--dns-server", "[::1]:53"]))).to.deep.equal({ servers: ["[::1]:53"] });
+        expect(afterDnsOf(await parse(["failback", "--dns-server", "127.0.0.1", "--dns-settle", "2.5"]))).to.deep.equal({ servers: ["127.0.0.1"], settleMs: 2500 });
         expect(afterDnsOf(await parse(["posture", "active-active"]))).to.equal(undefined);
     });
 
@@ -51,6 +52,8 @@ describe("--dns-server, --service-name and --region-address", () => {
             [["--dns-server", "127.0.0.1", "--region-address", "primary=192.0.2.1", "--region-address", "primary=192.0.2.2"], /^--region-address names primary twice$/],
             [["--service-name", "sftp.example.com"], /^--service-name needs --dns-server/],
             [["--dns-server", "127.0.0.1", "--service-name", "a b"], /^--service-name must be a DNS name \(got "a b"\)$/],
+            [["--dns-settle", "5"], /^--dns-settle needs --dns-server/],
+            [["--dns-server", "127.0.0.1", "--dns-settle", "-1"], /^--dns-settle must be a number of seconds ≥ 0 \(got -1\)$/],
         ];
         for (const [flags, message] of cases) {
             const argv = await parse(["failover", "--reason", "r", ...flags]);
