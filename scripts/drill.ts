@@ -65,7 +65,7 @@ function report(title: string, result: SetPostureResult): void {
     const check = result.afterDns;
     if (check !== undefined) {
         const line = describePostDnsCheck(check);
-        say(`    check after DNS moved: ${line}`);
+        say(`    ${line}`);
         rec.note(`${title}: ${line}`);
         const { answers, session } = check;
         rec.afterDns({

@@ -126,7 +126,7 @@ export function renderSwitch(r: SetPostureResult): string {
         lines.push(`verification: ${esc(describeVerification(r.verification))}`);
     }
     if (r.afterDns !== undefined) {
-        lines.push(`after DNS: ${esc(describePostDnsCheck(r.afterDns))}`);
+        lines.push(esc(describePostDnsCheck(r.afterDns)));
     }
     for (const rem of r.remaining) {
         lines.push(`remaining: ${esc(rem)}`);
