@@ -91,6 +91,9 @@ export interface AfterDnsRecord {
     readonly landed?: string;
     readonly endpoint?: string;
     readonly hostKeyFingerprint?: string;
+    /** Rounds of queries until the answers matched (1: the first), and the whole check's time. */
+    readonly rounds?: number;
+    readonly durationMs?: number;
     /** The check's one line (the audit entry's afterDns). */
     readonly line: string;
 }
@@ -402,11 +405,11 @@ export function renderDrillMarkdown(report: DrillReport): string {
         "",
         "## Checks after DNS moved",
         "",
-        "| Step | Switch | Weights | Expected (rule) | Answered (first-answer shares) | Session landed in | Outcome |",
-        "|------|--------|---------|-----------------|--------------------------------|-------------------|---------|",
+        "| Step | Switch | Weights | Expected (rule) | Answered (first-answer shares) | Session landed in | Rounds | Took | Outcome |",
+        "|------|--------|---------|-----------------|--------------------------------|-------------------|--------|------|---------|",
         ...(report.afterDns ?? []).map(
             (c) =>
-                `| ${c.step} | ${c.switch} | ${c.weights === undefined ? "?" : `${c.weights.primary}/${c.weights.secondary}`} | ${c.expected === undefined ? "?" : `${c.expected.regions.join(" + ")} (${c.expected.rule})`} | ${c.observed === undefined ? "?" : `${c.observed.regions.join(" + ") || "nothing"} (${pctOf(c.observed.shares)})`} | ${c.landed === undefined ? "-" : `${c.landed} at ${c.endpoint ?? "?"}`} | ${c.outcome}${c.failed === undefined ? "" : ` (${c.failed})`} |`,
+                `| ${c.step} | ${c.switch} | ${c.weights === undefined ? "?" : `${c.weights.primary}/${c.weights.secondary}`} | ${c.expected === undefined ? "?" : `${c.expected.regions.join(" + ")} (${c.expected.rule})`} | ${c.observed === undefined ? "?" : `${c.observed.regions.join(" + ") || "nothing"} (${pctOf(c.observed.shares)})`} | ${c.landed === undefined ? "-" : `${c.landed} at ${c.endpoint ?? "?"}`} | ${c.rounds ?? "?"} | ${ms(c.durationMs)} | ${c.outcome}${c.failed === undefined ? "" : ` (${c.failed})`} |`,
         ),
         "",
         ...(report.afterDns ?? []).map((c) => `- step ${c.step}, ${c.switch}, asked ${c.against}: ${c.line}`),

@@ -84,6 +84,8 @@ function report(title: string, result: SetPostureResult): void {
             ...(session?.region !== undefined ? { landed: session.region } : {}),
             ...(session?.endpoint !== undefined ? { endpoint: session.endpoint } : {}),
             ...(session?.hostKeyFingerprint !== undefined ? { hostKeyFingerprint: session.hostKeyFingerprint } : {}),
+            ...(answers !== undefined ? { rounds: answers.rounds } : {}),
+            ...(check.durationMs !== undefined ? { durationMs: check.durationMs } : {}),
             line,
         });
         if (check.outcome !== "passed") {

@@ -128,6 +128,8 @@ export interface PostDnsCheckResult {
     readonly failed?: "answers" | "session";
     /** Why the check could not run at all (it then counts as failed answers). */
     readonly error?: string;
+    /** How long the check took, settling included. */
+    readonly durationMs?: number;
 }
 
 /** Route 53's expected answer after the DNS step (automation/dns-answers.ts). */
@@ -300,11 +302,12 @@ export async function runPostDnsCheck(input: PostDnsCheckInput & { readonly skip
     if (input.skip === true) {
         return { outcome: "skipped", ...base };
     }
+    const started = Date.now();
     const expected = expectedAfterDns(input.weights, input.health);
     const known = new Map<string, AddressLocation | undefined>();
     const answers = await checkAnswers(input, probes, expected, known);
     const session = await openSession(input, probes, expected, known);
     const failed = !answers.ok ? "answers" : !session.ok && session.unverifiable !== true ? "session" : undefined;
     const outcome = failed !== undefined ? "failed" : session.ok ? "passed" : "unverifiable";
-    return { outcome, ...base, answers, session, ...(failed !== undefined ? { failed } : {}) };
+    return { outcome, ...base, answers, session, ...(failed !== undefined ? { failed } : {}), durationMs: Date.now() - started };
 }
