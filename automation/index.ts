@@ -30,6 +30,9 @@ export { formatBytes, renderRpoExposure, rpoExposure } from "./aws/rpo-exposure"
 export type { RpoExposure } from "./aws/rpo-exposure";
 export { parseEndpoint, verifyRegion } from "./driver/verify";
 export type { SftpEndpoint, VerifyInput, VerifyResult } from "./driver/verify";
+export { describePostDnsCheck, expectedAfterDns, judgeAnswers, runPostDnsCheck } from "./driver/post-dns-check";
+export type { AddressLocation, AddressLocator, CanaryCredentials, PostDnsAnswers, PostDnsCheckInput, PostDnsCheckResult, PostDnsProbes, PostDnsSession } from "./driver/post-dns-check";
+export { endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./driver/post-dns-inputs";
 export type { CoordinationStore, StoredLock } from "./driver/coordination/store";
 export { LocalCoordinationStore } from "./driver/coordination/local-store";
 export { S3CoordinationStore } from "./driver/coordination/s3-store";

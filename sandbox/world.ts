@@ -50,7 +50,7 @@ const factKeys: Readonly<Record<string, readonly string[]>> = {
         "type", "fqdn", "ipAddress", "port", "childHealthchecks", "childHealthThreshold", "cloudwatchAlarmName", "cloudwatchAlarmRegion",
         "invertHealthcheck", "disabled", "routingControlArn",
     ],
-    "aws:route53/record:Record": ["zoneId", "name", "type", "aliases", "setIdentifier"],
+    "aws:route53/record:Record": ["zoneId", "name", "type", "aliases", "setIdentifier", "weightedRoutingPolicies"],
     "aws:cloudwatch/metricAlarm:MetricAlarm": ["name", "arn"],
 };
 

@@ -71,6 +71,33 @@ export interface ProbeRecord {
     readonly message?: string;
 }
 
+/** One check after DNS moved, inside a planned switch (automation/driver/post-dns-check.ts). */
+export interface AfterDnsRecord {
+    readonly step: number;
+    /** The switch it ran in. */
+    readonly switch: string;
+    readonly outcome: "passed" | "failed" | "unverifiable" | "skipped";
+    /** The part that failed, when one did. */
+    readonly failed?: "answers" | "session";
+    /** The name asked, and the authoritative server that answered (Knot on loopback in the lab). */
+    readonly name: string;
+    readonly against: string;
+    readonly weights?: { readonly primary: number; readonly secondary: number };
+    /** Route 53's answer under the deployed weights and the fences and endpoint checks the driver knew. */
+    readonly expected?: { readonly rule: string; readonly regions: readonly string[]; readonly shares: Readonly<Record<string, number>> };
+    /** What the server answered: the regions, and the share of first answers per region. */
+    readonly observed?: { readonly queries: number; readonly answered: number; readonly regions: readonly string[]; readonly shares: Readonly<Record<string, number>> };
+    /** Where the one session through the service name landed, and the host key it was shown. */
+    readonly landed?: string;
+    readonly endpoint?: string;
+    readonly hostKeyFingerprint?: string;
+    /** Rounds of queries until the answers matched (1: the first), and the whole check's time. */
+    readonly rounds?: number;
+    readonly durationMs?: number;
+    /** The check's one line (the audit entry's afterDns). */
+    readonly line: string;
+}
+
 /** The whole report (report.json). */
 export interface DrillReport {
     readonly schema: typeof drillReportSchema;
@@ -89,6 +116,8 @@ export interface DrillReport {
     readonly outage?: OutageFigures;
     /** Every SFTP probe the drill made (verify and the gate before DNS), with its protocol and server. */
     readonly probes: readonly ProbeRecord[];
+    /** Every check after DNS moved, in the planned switches. */
+    readonly afterDns: readonly AfterDnsRecord[];
     /** The RPO exposure status reported at the end (unknown in the sandbox: no replication metrics). */
     readonly rpoExposure?: string;
     /** Host key fingerprints each region presented (from its stack outputs), and whether they agree. */
@@ -109,6 +138,7 @@ export const sandboxEnvironment = {
     ],
     real: [
         "each region's SFTP service: an OpenSSH sshd on 127.0.0.1 with the stacks' host keys, probed over SFTP by the canary (verify, the gate before DNS)",
+        "the check after DNS moves in each planned switch: Knot DNS serving the answer set of the lab's health checker for the records the sandbox's Route 53 holds, asked by node's resolver, and one SFTP session through the answered address",
         "the unplanned outage: Knot DNS serving the answer set of the lab's health checker (TCP checks at interval × threshold), and an OpenSSH sftp client with StrictHostKeyChecking=yes",
         "the Pulumi engine (built locally) driven through the Automation API",
         "the failover controller: planner, journal, lock, fencing order and audit log",
@@ -123,6 +153,7 @@ export class DrillRecorder {
     private current?: { index: number; title: string; started: Date; switches: MeasuredSwitch[]; notes: string[]; refused: boolean };
     private readonly health: HealthSnapshot[] = [];
     private readonly probes: ProbeRecord[] = [];
+    private readonly checks: AfterDnsRecord[] = [];
     modelledRtoSeconds?: number;
     outage?: OutageFigures;
     rpoExposure?: string;
@@ -187,6 +218,11 @@ export class DrillRecorder {
         this.probes.push({ step: this.current?.index ?? 0, ...p });
     }
 
+    /** A check after DNS moved, in the current step. */
+    afterDns(c: Omit<AfterDnsRecord, "step">): void {
+        this.checks.push({ step: this.current?.index ?? 0, ...c });
+    }
+
     /** The report; ends the current step first. */
     finish(error?: string): DrillReport {
         this.end(error !== undefined);
@@ -197,6 +233,7 @@ export class DrillRecorder {
             endpointHealth: this.health,
             fingerprints: this.fingerprints,
             probes: this.probes,
+            afterDns: this.checks,
             ...(this.outage === undefined ? {} : { outage: this.outage }),
             ...(this.rpoExposure === undefined ? {} : { rpoExposure: this.rpoExposure }),
             ...(this.modelledRtoSeconds === undefined ? {} : { modelledRtoSeconds: this.modelledRtoSeconds }),
@@ -246,6 +283,7 @@ export function buildDrillReport(input: {
     readonly endpointHealth: readonly HealthSnapshot[];
     readonly fingerprints: DrillReport["fingerprints"];
     readonly probes?: readonly ProbeRecord[];
+    readonly afterDns?: readonly AfterDnsRecord[];
     readonly outage?: OutageFigures;
     readonly rpoExposure?: string;
     readonly modelledRtoSeconds?: number;
@@ -265,6 +303,7 @@ export function buildDrillReport(input: {
         endpointHealth: input.endpointHealth,
         ...(input.outage === undefined ? {} : { outage: input.outage }),
         probes: input.probes ?? [],
+        afterDns: input.afterDns ?? [],
         ...(input.rpoExposure === undefined ? {} : { rpoExposure: input.rpoExposure }),
         fingerprints: input.fingerprints,
         emulated: sandboxEnvironment.emulated,
@@ -310,8 +349,18 @@ export function validateDrillReport(value: unknown): string[] {
             problems.push(`endpointHealth[${i}].regions must name primary and secondary`);
         }
     });
+    need("afterDns", (v) => Array.isArray(v), "an array");
+    const checkOutcomes: readonly string[] = ["passed", "failed", "unverifiable", "skipped"];
+    (Array.isArray(r.afterDns) ? r.afterDns : []).forEach((c: Record<string, unknown>, i: number) => {
+        if (!(typeof c?.step === "number" && checkOutcomes.includes(String(c.outcome)) && typeof c.name === "string" && typeof c.line === "string")) {
+            problems.push(`afterDns[${i}] must have step, name, line and an outcome (${checkOutcomes.join(", ")})`);
+        }
+    });
     return problems;
 }
+
+const pctOf = (shares: Readonly<Record<string, number>> | undefined) =>
+    shares === undefined ? "?" : Object.entries(shares).map(([r, v]) => `${r} ${Math.round(v * 100)}%`).join(", ");
 
 const ms = (v: number | undefined) => (v === undefined ? "?" : `${(v / 1000).toFixed(1)} s`);
 
@@ -353,6 +402,17 @@ export function renderDrillMarkdown(report: DrillReport): string {
         "| Step | Region | Result | Against | Host key |",
         "|------|--------|--------|---------|----------|",
         ...(report.probes ?? []).map((p) => `| ${p.step} | ${p.region} | ${p.ok ? "ok" : `failed at ${p.stage ?? "?"}`} | ${p.against} | ${p.hostKeyFingerprint ?? "-"} |`),
+        "",
+        "## Checks after DNS moved",
+        "",
+        "| Step | Switch | Weights | Expected (rule) | Answered (first-answer shares) | Session landed in | Rounds | Took | Outcome |",
+        "|------|--------|---------|-----------------|--------------------------------|-------------------|--------|------|---------|",
+        ...(report.afterDns ?? []).map(
+            (c) =>
+                `| ${c.step} | ${c.switch} | ${c.weights === undefined ? "?" : `${c.weights.primary}/${c.weights.secondary}`} | ${c.expected === undefined ? "?" : `${c.expected.regions.join(" + ")} (${c.expected.rule})`} | ${c.observed === undefined ? "?" : `${c.observed.regions.join(" + ") || "nothing"} (${pctOf(c.observed.shares)})`} | ${c.landed === undefined ? "-" : `${c.landed} at ${c.endpoint ?? "?"}`} | ${c.rounds ?? "?"} | ${ms(c.durationMs)} | ${c.outcome}${c.failed === undefined ? "" : ` (${c.failed})`} |`,
+        ),
+        "",
+        ...(report.afterDns ?? []).map((c) => `- step ${c.step}, ${c.switch}, asked ${c.against}: ${c.line}`),
         "",
         "## Host key fingerprints per region",
         "",

@@ -10,6 +10,9 @@ import * as path from "node:path";
 import { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { FailoverController, FailoverError, SetPostureResult, StatusResult, VerifyResult } from "../automation";
 import { describeVerification } from "../automation/driver/verify-gate";
+import { describePostDnsCheck } from "../automation/driver/post-dns-check";
+import { AfterDnsCheckOptions } from "../automation/driver/types";
+import { LabDns, startLabDns } from "../sandbox/lab-dns";
 import { summarizeEngineError } from "../automation/driver/stack-state";
 import { resolveProjectDir } from "../automation/engine/locations";
 import { writeFaultFile } from "../sandbox/faults";
@@ -59,6 +62,36 @@ function report(title: string, result: SetPostureResult): void {
         rec.note(`${title}: ${line}`);
     }
     if (result.remaining.length > 0) say(`    remaining when the region returns: ${result.remaining.join("; ")}`);
+    const check = result.afterDns;
+    if (check !== undefined) {
+        const line = describePostDnsCheck(check);
+        say(`    ${line}`);
+        rec.note(`${title}: ${line}`);
+        const { answers, session } = check;
+        rec.afterDns({
+            switch: title,
+            outcome: check.outcome,
+            ...(check.failed !== undefined ? { failed: check.failed } : {}),
+            name: check.name,
+            against: `DNS (Knot on ${check.servers.join(", ")}), then SFTP (OpenSSH sshd on ${session?.endpoint ?? "?"})`,
+            ...(answers !== undefined
+                ? {
+                      weights: answers.weights,
+                      expected: answers.expected,
+                      observed: { queries: answers.observed.queries, answered: answers.observed.answered, regions: answers.observed.regions, shares: answers.observed.shares },
+                  }
+                : {}),
+            ...(session?.region !== undefined ? { landed: session.region } : {}),
+            ...(session?.endpoint !== undefined ? { endpoint: session.endpoint } : {}),
+            ...(session?.hostKeyFingerprint !== undefined ? { hostKeyFingerprint: session.hostKeyFingerprint } : {}),
+            ...(answers !== undefined ? { rounds: answers.rounds } : {}),
+            ...(check.durationMs !== undefined ? { durationMs: check.durationMs } : {}),
+            line,
+        });
+        if (check.outcome !== "passed") {
+            throw new Error(`${title}: ${line}`);
+        }
+    }
 }
 
 /** What Route 53's endpoint checks would report, from the sandbox's reachability model. */
@@ -102,6 +135,16 @@ function sayVerify(result: VerifyResult): void {
 }
 
 let servers: LabServers | undefined;
+let labDns: LabDns | undefined;
+
+/** The fence as the lab's calculated checks see it: the sandbox's fence datapoints, read from the file. */
+function fencedNow(dns: Record<string, unknown>, fenceClient: RegionFenceClient): () => Promise<Record<RegionName, boolean>> {
+    return async () => {
+        const coordinates = dns.fence as FenceCoordinates;
+        const state = async (r: RegionName) => (await fenceClient.state!(r, coordinates)) === "fenced";
+        return { primary: await state("primary"), secondary: await state("secondary") };
+    };
+}
 
 /** Step 11: a real client, a real DNS server and the lab's health checker (scripts/drill-outage.ts). */
 async function outage(primaryStack: Stack, dns: Record<string, unknown>, fenceClient: RegionFenceClient): Promise<void> {
@@ -113,13 +156,8 @@ async function outage(primaryStack: Stack, dns: Record<string, unknown>, fenceCl
         servers: servers!,
         fqdn: String(dns.recordFqdn),
         weights: dns.weights as Weights,
-        // The fence as the checker's calculated check sees it: the sandbox's fence datapoints, read
-        // each round from the file (a status through the engine would take seconds per round).
-        fenced: async () => {
-            const coordinates = dns.fence as FenceCoordinates;
-            const state = async (r: RegionName) => (await fenceClient.state!(r, coordinates)) === "fenced";
-            return { primary: await state("primary"), secondary: await state("secondary") };
-        },
+        // Read each round from the fence file (a status through the engine would take seconds per round).
+        fenced: fencedNow(dns, fenceClient),
         hostPublicKeys: Object.values(hostKeys.publicKeys),
         clientKey: config[configKeys.canaryKey].value,
         intervalMs,
@@ -193,6 +231,21 @@ async function main(): Promise<void> {
     });
 
     sayEndpointChecks(await controller.status());
+    // The lab's Route 53 data plane for the planned switches: each switch's check after DNS moves
+    // asks this Knot server, and logs in through the address it answers.
+    labDns = await startLabDns({
+        servers,
+        fqdn: String(dns.recordFqdn),
+        worldDir: lab.worldDir,
+        initialWeights: dns.weights as Weights,
+        fenced: fencedNow(dns, fenceClient),
+        intervalMs: 250,
+        threshold: 3,
+        // About half an hour at 250 ms: far beyond any drill, and still a bound.
+        maxRounds: 7200,
+    });
+    say(`  the lab's DNS answers ${String(dns.recordFqdn)} at ${labDns.dns.address} (try: dig @127.0.0.1 -p ${labDns.dns.port} ${String(dns.recordFqdn)} A)`);
+    const afterDns: AfterDnsCheckOptions = { servers: [labDns.dns.address], regionAddresses: labDns.regionAddresses, settleMs: 15_000 };
 
     heading(2, "Plan a failover (previews only, nothing changes)");
     const plan = await controller.plan("failover");
@@ -207,7 +260,7 @@ async function main(): Promise<void> {
 
     heading(3, "A secondary that cannot serve: the failover stops before DNS moves");
     await servers.stop("secondary");
-    await controller.setPosture("failover", { reason: "drill: secondary SFTP down" }).then(
+    await controller.setPosture("failover", { reason: "drill: secondary SFTP down", afterDns }).then(
         (result) => report("failover with the secondary down (unexpected)", result),
         (err: FailoverError) => {
             say(`  refused (${err.name}): ${err.message}`);
@@ -219,14 +272,14 @@ async function main(): Promise<void> {
     await servers.restart("secondary");
 
     heading(4, "Planned failover to the secondary");
-    report("failover", await controller.setPosture("failover", { reason: "drill: planned maintenance of the primary" }));
+    report("failover", await controller.setPosture("failover", { reason: "drill: planned maintenance of the primary", afterDns }));
     sayVerify(await controller.verify("secondary"));
 
     heading(5, "The same command again");
-    report("failover again", await controller.setPosture("failover", { reason: "drill: repeat" }));
+    report("failover again", await controller.setPosture("failover", { reason: "drill: repeat", afterDns }));
 
     heading(6, "Failback refuses without proof that replication has caught up");
-    await controller.failback({ reason: "drill" }).then(
+    await controller.failback({ reason: "drill", afterDns }).then(
         () => {
             say("  failback ran (unexpected)");
             rec.note("failback ran although the drill expected a refusal");
@@ -238,13 +291,13 @@ async function main(): Promise<void> {
     );
 
     heading(7, "Operator override: failback anyway");
-    report("failback --force", await controller.failback({ force: true, reason: "drill: replication checked by hand" }));
+    report("failback --force", await controller.failback({ force: true, reason: "drill: replication checked by hand", afterDns }));
 
     heading(8, "Outage: us-east-1 unreachable (the primary region, and the Route 53 API with it)");
     writeFaultFile(lab.faultFile, { regions: { "us-east-1": "fail" } });
     await servers.stop("primary");
     sayVerify(await controller.verify("primary"));
-    report("failover during the outage", await controller.setPosture("failover", { reason: "drill: us-east-1 outage" }));
+    report("failover during the outage", await controller.setPosture("failover", { reason: "drill: us-east-1 outage", afterDns }));
     const status = await controller.status();
     say(`  fence: primary ${status.fence.primary}, secondary ${status.fence.secondary}`);
     sayEndpointChecks(status);
@@ -252,11 +305,12 @@ async function main(): Promise<void> {
     heading(9, "us-east-1 is back: the same command finishes the switch");
     writeFaultFile(lab.faultFile, {});
     await servers.restart("primary");
-    report("failover resumed", await controller.setPosture("failover", { reason: "drill: us-east-1 recovered" }));
+    report("failover resumed", await controller.setPosture("failover", { reason: "drill: us-east-1 recovered", afterDns }));
 
     heading(10, "Back to active-passive (the primary verified before DNS moves back), and the primary unfenced");
-    report("failback --force", await controller.failback({ force: true, reason: "drill: end of exercise" }));
+    report("failback --force", await controller.failback({ force: true, reason: "drill: end of exercise", afterDns }));
     await controller.unfence("primary", { reason: "drill: end of exercise" });
+    await labDns.stop();
 
     heading(11, "Unplanned outage: the primary's SFTP server dies; health checks move clients with no API call");
     await outage(stacks.primary, await outputsOf(stacks.dns), fenceClient);
@@ -294,7 +348,10 @@ function writeReport(error?: string): void {
     }
 }
 
-main().finally(() => servers?.stop()).then(
+main().finally(async () => {
+    await labDns?.stop();
+    await servers?.stop();
+}).then(
     () => writeReport(),
     (err: unknown) => {
         const summary = summarizeEngineError(err);

@@ -15,6 +15,7 @@ import type { StackKey } from "../driver/planner";
 import type { ProgressEvent } from "../driver/types";
 import { parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../posture";
 import { parseEndpoint, SftpEndpoint } from "../driver/sftp-endpoint";
+import { describePostDnsCheck } from "../driver/post-dns-check";
 import { ArgsWithBackends, backendsOf, CliBackendContext } from "./backends";
 import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
@@ -219,6 +220,9 @@ export function progressPrinter(io: Io): {
                     break;
                 case "verified":
                     io.err(`${stamp()} ${e.result.ok ? `verified ${e.result.region} at ${e.result.endpoint ?? "?"}` : e.result.unverifiable === true ? `not verified: ${e.result.message ?? ""}` : `verification FAILED: ${e.result.message ?? ""}`}`);
+                    break;
+                case "checked-after-dns":
+                    io.err(`${stamp()} ${describePostDnsCheck(e.result)}`);
                     break;
                 case "waiting-for-lock":
                     io.err(`${stamp()} waiting for the lock held by ${e.holder?.identity ?? "unknown"} (${e.holder?.operation ?? "?"})`);

@@ -44,7 +44,7 @@ function usageMessage(msg: string, argv: readonly string[]): string {
 }
 
 /** The options that take a list, one value per occurrence (each validates its own entries). */
-const listOptions: ReadonlySet<string> = new Set(["sftp-endpoint"]);
+const listOptions: ReadonlySet<string> = new Set(["sftp-endpoint", "dns-server", "region-address"]);
 
 /**
  * Refuses a flag given twice: yargs would turn it into a list, which no other option here accepts,
@@ -149,4 +149,10 @@ export async function runCli(argv: readonly string[], backends: CliBackendChoice
         process.stderr.write(`error: ${line}${usage ? " (see --help)" : ""}\n`);
         process.exitCode = usage ? exitCodes.badInput : exitCodes.failed;
     }
+}
+
+if (require.main === module) {
+    // Run directly, this module would parse nothing and exit 0, which reads as success.
+    process.stderr.write("error: automation/cli/main holds the CLI's library; run the sftp-failover executable (automation/cli/bin)\n");
+    process.exitCode = 2;
 }

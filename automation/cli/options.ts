@@ -2,6 +2,7 @@
 // exactly what it accepts (and `.strict()` refuses the rest).
 import { Argv } from "yargs";
 import { postures } from "../posture";
+import { withAfterDnsOptions } from "./after-dns-flags";
 
 // String options take exactly one value (nargs 1), so a value that starts with "-" — `--weights
 // -1/101`, `--reason "-"` — is that option's value, not taken for another flag.
@@ -52,12 +53,12 @@ export function withGlobalOptions<T>(y: Argv<T>) {
 
 /** Options of the verbs that switch posture. */
 export function withSwitchOptions<T>(y: Argv<T>) {
-    return y
+    return withAfterDnsOptions(y)
         .option("reason", { type: "string", nargs: 1, describe: "Why, for the audit log (required for failover)" })
         .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation (required when stdin is not a terminal)" })
         .option("refresh", { type: "boolean", default: false, describe: "Refresh each stack before its update" })
         .option("step-timeout", { type: "number", describe: "Seconds a step may take before its region counts as unreachable (default: 1200)" })
-        .option("skip-verify", { type: "boolean", default: false, describe: "Move DNS without verifying over SFTP the regions that gain traffic (audited)" });
+        .option("skip-verify", { type: "boolean", default: false, describe: "Move DNS without verifying over SFTP the regions that gain traffic, nor checking after it moved (audited)" });
 }
 
 /** The `--weights` option of active-active. */

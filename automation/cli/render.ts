@@ -7,6 +7,7 @@ import { VerifyResult } from "../driver/verify";
 import { renderRpoExposure } from "../aws/rpo-exposure";
 import { FenceEffect } from "../../components/fence-timing";
 import { describeVerification } from "../driver/verify-gate";
+import { describePostDnsCheck } from "../driver/post-dns-check";
 
 function table(rows: readonly (readonly string[])[]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
@@ -123,6 +124,9 @@ export function renderSwitch(r: SetPostureResult): string {
     }
     if (r.verification !== undefined && r.verification.outcome !== "none") {
         lines.push(`verification: ${esc(describeVerification(r.verification))}`);
+    }
+    if (r.afterDns !== undefined) {
+        lines.push(esc(describePostDnsCheck(r.afterDns)));
     }
     for (const rem of r.remaining) {
         lines.push(`remaining: ${esc(rem)}`);

@@ -5,13 +5,15 @@ import type { FailoverController } from "../driver/controller";
 import { pendingSteps } from "../driver/planner";
 import { SetPostureOptions, SetPostureResult } from "../driver/types";
 import { Posture, Weights } from "../posture";
+import { AfterDnsArgs, afterDnsOf } from "./after-dns-flags";
+import { describePostDnsCheck } from "../driver/post-dns-check";
 import { confirm, controllerFrom, Io, progressPrinter, run, stepTimeoutMs, waitMs } from "./context";
 import { exitCodes, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 import { renderSwitch } from "./render";
 
 /** Flags of the switching verbs. */
-export interface SwitchArgs extends GlobalArgs {
+export interface SwitchArgs extends GlobalArgs, AfterDnsArgs {
     readonly reason?: string;
     readonly yes: boolean;
     readonly refresh: boolean;
@@ -20,11 +22,17 @@ export interface SwitchArgs extends GlobalArgs {
 }
 
 /** The driver options every switching verb passes through. */
-export type SwitchCommon = Pick<SetPostureOptions, "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights" | "skipVerify">;
+export type SwitchCommon = Pick<SetPostureOptions, "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights" | "skipVerify" | "afterDns">;
 
-/** Exit code of a switch: 3 when degraded (serving, with steps left), else 0. */
+/**
+ * Exit code of a switch: 3 when degraded (serving, with steps left); else 4 when the check after
+ * DNS moved failed (the switch stands: DNS has moved); else 0.
+ */
 export function switchExitCode(result: SetPostureResult): number {
-    return result.status === "degraded" ? exitCodes.degraded : exitCodes.ok;
+    if (result.status === "degraded") {
+        return exitCodes.degraded;
+    }
+    return result.afterDns?.outcome === "failed" ? exitCodes.checkFailed : exitCodes.ok;
 }
 
 /** Validates the flags every switch shares; throws UsageError naming the flag. */
@@ -62,6 +70,7 @@ export async function runSwitch(
             async () => {
                 const { target, weights } = resolve();
                 const checked = checkSwitchArgs(argv, target);
+                const afterDns = afterDnsOf(argv);
                 if (!argv.yes && !io.stdinIsTTY) {
                     await confirm(io, false, "");
                 }
@@ -75,7 +84,7 @@ export async function runSwitch(
                     }
                 }
                 const printer = progressPrinter(io);
-                return operate(controller, target, {
+                const result = await operate(controller, target, {
                     waitMs: checked.waitMs,
                     ...(checked.stepTimeoutMs !== undefined ? { stepTimeoutMs: checked.stepTimeoutMs } : {}),
                     signal: abort.signal,
@@ -85,7 +94,12 @@ export async function runSwitch(
                     skipVerify: argv["skip-verify"] === true,
                     ...(argv.reason !== undefined ? { reason: argv.reason } : {}),
                     ...(weights !== undefined ? { activeActiveWeights: weights } : {}),
+                    ...(afterDns !== undefined ? { afterDns } : {}),
                 });
+                if (result.afterDns?.outcome === "failed") {
+                    io.err(`error: ${describePostDnsCheck(result.afterDns)}`);
+                }
+                return result;
             },
             renderSwitch,
             switchExitCode,

@@ -28,6 +28,8 @@ export interface AuditEntry {
     readonly resumes?: string;
     /** What the gate before DNS found (automation/driver/verify-gate.ts), in one line. */
     readonly verification?: string;
+    /** What the check after DNS moved found (automation/driver/post-dns-check.ts), in one line. */
+    readonly afterDns?: string;
 }
 
 /** Filters of `AuditLog.read`. */

@@ -42,11 +42,14 @@ import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStackStatus, summarizeEngineError } from "./stack-state";
 import { VerifyResult, verifyRegion } from "./verify";
+import { PostDnsCheckResult, runPostDnsCheck } from "./post-dns-check";
+import { checkAfterDnsOptions, endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./post-dns-inputs";
 import { readRpoExposure, replicationRuleOf } from "./rpo";
 import { FenceEffect } from "../../components/fence-timing";
 import {
     FailbackOptions,
     FailbackResult,
+    AfterDnsCheckOptions,
     FailoverControllerOptions,
     FenceResult,
     FenceState,
@@ -687,6 +690,13 @@ export class FailoverController {
 
     private async switchPosture(target: Posture, opts: SetPostureOptions, operation: AuditOperation): Promise<SetPostureResult> {
         checkWeights(opts.activeActiveWeights);
+        if (opts.afterDns !== undefined) {
+            try {
+                checkAfterDnsOptions(opts.afterDns);
+            } catch (err) {
+                throw new BadInputError((err as Error).message, { cause: err });
+            }
+        }
         const reason = plainText(opts.reason, "reason")?.trim();
         if (target === "failover" && (reason === undefined || reason === "")) {
             throw new BadInputError("a reason is required to switch to failover");
@@ -752,6 +762,7 @@ export class FailoverController {
                     timeouts: this.ctx.timeouts,
                     record: (e) => this.record(e),
                     verify: (region, signal) => this.verifyWith(region, stacks[region].outputs, signal !== undefined ? { signal } : {}),
+                    ...(opts.afterDns !== undefined ? { checkAfterDns: (weights: Weights, o: CheckAfterDnsCall) => this.checkAfterDns(opts.afterDns!, stacks, weights, o) } : {}),
                 },
                 {
                     runId,
@@ -775,6 +786,46 @@ export class FailoverController {
             this.rememberFence(fenceCacheAfterSwitch(result, opts.activeActiveWeights, new Date()));
             await recordLivePosture(log, { target, activeActiveWeights: opts.activeActiveWeights, runId, reason, onlyIfChanged: false });
             return result;
+        });
+    }
+
+    /**
+     * The check after DNS moved (post-dns-check.ts), from what the switch read: the service name,
+     * the shared host keys and each region's canary from the stacks; the fences and endpoint checks
+     * as they read now (the run's own fences included), so the expected answer follows Route 53.
+     */
+    private async checkAfterDns(options: AfterDnsCheckOptions, stacks: Readonly<Record<StackKey, StackStatus>>, weights: Weights, call: CheckAfterDnsCall): Promise<PostDnsCheckResult> {
+        const exported = stacks.dns.outputs.recordFqdn;
+        const name = options.name ?? (typeof exported === "string" ? exported : "");
+        if (name === "" && !call.skip) {
+            throw new BadInputError(`afterDns.name is not given and stack ${this.ctx.names.dns} exports no recordFqdn`);
+        }
+        const outputs = { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs };
+        const coordinates = fenceCoordinatesOf(stacks.dns);
+        const fence: Record<RegionName, FenceState> = { primary: "unknown", secondary: "unknown" };
+        if (coordinates !== undefined && this.ctx.fence.state !== undefined && !call.skip) {
+            for (const region of regionNames) {
+                fence[region] = await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
+            }
+        }
+        const endpointHealth = this.ctx.endpointHealth !== undefined && !call.skip ? (await readEndpointHealth(this.ctx.endpointHealth, outputs)).regions : undefined;
+        const port = (region: RegionName) => (typeof outputs[region].endpointPort === "number" ? (outputs[region].endpointPort as number) : 22);
+        return runPostDnsCheck({
+            name,
+            servers: options.servers,
+            weights,
+            health: knownHealth(fence, call.fencedInRun, endpointHealth),
+            fingerprints: sharedFingerprints(outputs),
+            locate: options.locate ?? (options.regionAddresses !== undefined ? fixedAddressLocator(options.regionAddresses, this.ctx.endpoints ?? {}, port) : endpointNameLocator(outputs)),
+            canary: async (region) => {
+                const user = outputs[region].canaryUser;
+                const key = typeof user === "string" ? (await this.ctx.stacks[region].getAllConfig())[configKeys.canaryKey]?.value : undefined;
+                return typeof user === "string" && key !== undefined ? { user, privateKey: key } : undefined;
+            },
+            skip: call.skip,
+            ...(options.queries !== undefined ? { queries: options.queries } : {}),
+            ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
+            ...(call.signal !== undefined ? { signal: call.signal } : {}),
         });
     }
 
@@ -806,6 +857,9 @@ export class FailoverController {
         }
     }
 }
+
+/** What a switch run passes to the check after DNS. */
+type CheckAfterDnsCall = { readonly fencedInRun: readonly RegionName[]; readonly skip: boolean; readonly signal?: AbortSignal };
 
 /** Route 53's answer under the deployed weights, the fences and the modelled endpoint health. */
 function answerOf(weights: Weights, fence: Readonly<Record<RegionName, FenceState>>, endpointHealth: StatusResult["endpointHealth"]): NonNullable<StatusResult["answer"]> {

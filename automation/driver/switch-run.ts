@@ -15,7 +15,8 @@ import { summarizeEngineError } from "./stack-state";
 import { runStep, stepTargets } from "./step-runner";
 import { SetPostureOptions, SetPostureResult, StepResult } from "./types";
 import { VerifyResult } from "./verify";
-import { describeVerification, regionsGainingTraffic, runVerifyGate, VerificationSummary } from "./verify-gate";
+import { describeVerification, regionsGainingTraffic, runVerifyGate, targetWeights, VerificationSummary } from "./verify-gate";
+import { describePostDnsCheck, PostDnsCheckResult } from "./post-dns-check";
 
 /** What a run needs from its controller. */
 export interface SwitchRunDeps {
@@ -28,9 +29,14 @@ export interface SwitchRunDeps {
     readonly fenceCoordinates?: FenceCoordinates;
     readonly timeouts: { readonly stepMs: number; readonly cancelGraceMs: number; readonly stackBusyMs: number };
     /** Writes the run's audit entry (the controller adds who and where). */
-    readonly record: (e: { operation: AuditOperation; runId: string; to: string; result: AuditEntry["result"]; started: number; reason?: string; from?: string; steps?: readonly StepResult[]; remaining?: readonly string[]; error?: string; resumes?: string; verification?: string }) => Promise<void>;
+    readonly record: (e: { operation: AuditOperation; runId: string; to: string; result: AuditEntry["result"]; started: number; reason?: string; from?: string; steps?: readonly StepResult[]; remaining?: readonly string[]; error?: string; resumes?: string; verification?: string; afterDns?: string }) => Promise<void>;
     /** Verifies a region before DNS sends it traffic (automation/driver/verify.ts). Without it, no gate. */
     readonly verify?: (region: RegionName, signal?: AbortSignal) => Promise<VerifyResult>;
+    /**
+     * Checks the answers and a session through the service name once the DNS step has deployed
+     * `weights` (automation/driver/post-dns-check.ts). Without it, no check.
+     */
+    readonly checkAfterDns?: (weights: Weights, opts: { readonly fencedInRun: readonly RegionName[]; readonly skip: boolean; readonly signal?: AbortSignal }) => Promise<PostDnsCheckResult>;
 }
 
 /** The switch itself. */
@@ -61,6 +67,7 @@ export class SwitchRun {
     private readonly fenced: RegionName[] = [];
     private dnsSwitched = false;
     private verification: VerificationSummary | undefined;
+    private afterDns: PostDnsCheckResult | undefined;
 
     constructor(
         private readonly deps: SwitchRunDeps,
@@ -105,6 +112,9 @@ export class SwitchRun {
                 continue;
             }
             await this.runOne(step);
+            if (step.stack === "dns" && this.dnsSwitched) {
+                await this.checkAfterDns(step);
+            }
         }
         const status = this.remaining.length > 0 ? "degraded" : "ok";
         await this.finish(status);
@@ -119,7 +129,31 @@ export class SwitchRun {
             durationMs: Date.now() - plan.started,
             ...(plan.resumes !== undefined ? { resumed: plan.resumes } : {}),
             ...(this.verification !== undefined ? { verification: this.verification } : {}),
+            ...(this.afterDns !== undefined ? { afterDns: this.afterDns } : {}),
         };
+    }
+
+    /**
+     * The check after the DNS step. DNS has moved, so nothing here stops or undoes the switch: the
+     * result goes to the caller and the audit entry, and the remaining steps run as planned. A check
+     * that throws (bad input, a stack it could not read) is recorded as a failed check, not raised.
+     */
+    private async checkAfterDns(step: PlannedStep): Promise<void> {
+        const check = this.deps.checkAfterDns;
+        if (check === undefined) {
+            return;
+        }
+        const weights = targetWeights(this.plan.target, step);
+        this.afterDns = await check(weights, { fencedInRun: this.fenced, skip: this.opts.skipVerify === true, ...(this.opts.signal !== undefined ? { signal: this.opts.signal } : {}) }).catch(
+            (err: unknown): PostDnsCheckResult => ({
+                outcome: "failed",
+                name: "?",
+                servers: [],
+                failed: "answers",
+                error: `the check could not run: ${summarizeEngineError(err)}`,
+            }),
+        );
+        this.opts.onProgress?.({ type: "checked-after-dns", result: this.afterDns });
     }
 
     /**
@@ -319,6 +353,7 @@ export class SwitchRun {
             error,
             resumes: plan.resumes,
             ...(this.verification !== undefined ? { verification: describeVerification(this.verification) } : {}),
+            ...(this.afterDns !== undefined ? { afterDns: describePostDnsCheck(this.afterDns) } : {}),
         });
         await this.deps.journal.append({ type: "end", runId: plan.runId, result, at: now() });
     }

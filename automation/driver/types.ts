@@ -11,6 +11,7 @@ import { PlannedStep, StackKey } from "./planner";
 import { ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { SftpEndpoint, VerifyResult } from "./verify";
 import { VerificationSummary } from "./verify-gate";
+import { AddressLocator, PostDnsCheckResult } from "./post-dns-check";
 import { CostEstimate } from "../pricing";
 import { RpoExposure } from "../aws/rpo-exposure";
 import { FenceEffect } from "../../components/fence-timing";
@@ -91,7 +92,28 @@ export type ProgressEvent =
     | { readonly type: "fenced"; readonly region: RegionName; readonly ok: boolean; readonly error?: string }
     | { readonly type: "resume"; readonly runId: string; readonly firstUnfinishedStep?: string }
     | { readonly type: "waiting-for-lock"; readonly holder: LockHolder | undefined }
-    | { readonly type: "verified"; readonly result: VerifyResult };
+    | { readonly type: "verified"; readonly result: VerifyResult }
+    | { readonly type: "checked-after-dns"; readonly result: PostDnsCheckResult };
+
+/** Where and how the check after DNS moves asks (automation/driver/post-dns-check.ts). */
+export interface AfterDnsCheckOptions {
+    /** The authoritative DNS servers to ask, `ip` or `ip:port` (a zone's name server, a lab's). */
+    readonly servers: readonly string[];
+    /** The service name. Defaults to the dns stack's `recordFqdn` output. */
+    readonly name?: string;
+    /** Queries per round. Defaults to 20. */
+    readonly queries?: number;
+    /** How long to keep asking while the answers do not show the new split. Defaults to 60 s (Route 53's propagation). */
+    readonly settleMs?: number;
+    /**
+     * Which answered addresses are each region's (a lab's records, a private zone). Sessions then go
+     * to the controller's `endpoints` of that region, else to the address at its endpoint port.
+     * Defaults to the addresses each region's `endpointDnsName` resolves to.
+     */
+    readonly regionAddresses?: Readonly<Partial<Record<RegionName, readonly string[]>>>;
+    /** Replaces the address-to-region mapping altogether. */
+    readonly locate?: AddressLocator;
+}
 
 /** Options of `setPosture`. */
 export interface SetPostureOptions extends ProgressOptions {
@@ -105,8 +127,10 @@ export interface SetPostureOptions extends ProgressOptions {
     readonly stepTimeoutMs?: number;
     /** How long to wait for another operator's lock, in ms. Defaults to 0. */
     readonly waitMs?: number;
-    /** Move DNS without verifying the regions that gain traffic first. Audited. Defaults to false. */
+    /** Move DNS without verifying the regions that gain traffic first, nor checking after. Audited. Defaults to false. */
     readonly skipVerify?: boolean;
+    /** Check the answers and a session through the service name once DNS has moved. Defaults to no check. */
+    readonly afterDns?: AfterDnsCheckOptions;
 }
 
 /** What happened to one step. */
@@ -138,6 +162,11 @@ export interface SetPostureResult {
     readonly resumed?: string;
     /** What the gate before DNS found, when the run reached the DNS step. */
     readonly verification?: VerificationSummary;
+    /**
+     * What the check after DNS moved found, when `afterDns` was given and the DNS step ran. A
+     * failure here does not change `status`: DNS has moved and stays moved.
+     */
+    readonly afterDns?: PostDnsCheckResult;
 }
 
 /** What one stack looks like now. */

@@ -15,7 +15,7 @@ export interface VerificationSummary {
 }
 
 /** The weights the DNS step deploys: its explicit split, else the posture's (active-active: 50/50). */
-function targetWeights(target: Posture, dnsStep: PlannedStep): Weights {
+export function targetWeights(target: Posture, dnsStep: PlannedStep): Weights {
     const explicit = (region: RegionName) => dnsStep.config.find((c) => c.key === `${configKeys.activeActiveWeights}.${region}`)?.value;
     const [p, s] = [explicit("primary"), explicit("secondary")];
     return target === "active-active" && p !== undefined && s !== undefined

@@ -95,6 +95,29 @@ describe("the sandbox drill writes a complete report", function () {
         expect(json.outage.measuredRtoMs).to.be.at.least(json.outage.dnsMovedMs);
     });
 
+    it("checks after DNS moves in each planned switch that moved it: Knot answers the regions Route 53 should, and a session through the name lands in one of them", function () {
+        const [folder] = fs.readdirSync(path.join(temp, "reports"));
+        const json = JSON.parse(fs.readFileSync(path.join(temp, "reports", folder, "report.json"), "utf8"));
+        const checks = json.afterDns as {
+            step: number; outcome: string; against: string; landed?: string; hostKeyFingerprint?: string;
+            expected: { regions: string[]; rule: string }; observed: { regions: string[]; answered: number; queries: number };
+        }[];
+
+        // 4 failover, 7 failback --force, 9 failover resumed, 10 failback: every switch whose DNS step ran.
+        expect(checks.map((c) => c.step)).to.deep.equal([4, 7, 9, 10]);
+        for (const c of checks) {
+            expect(c.outcome, JSON.stringify(c)).to.equal("passed");
+            expect(c.observed.regions).to.deep.equal(c.expected.regions);
+            expect(c.observed.answered).to.equal(c.observed.queries);
+            expect(c.expected.regions).to.include(c.landed);
+            expect(c.against).to.match(/^DNS \(Knot on 127\.0\.0\.1:\d+\), then SFTP \(OpenSSH sshd on 127\.0\.0\.1:\d+\)$/);
+            expect(Object.values(json.fingerprints.secondary)).to.include(c.hostKeyFingerprint);
+        }
+        expect(checks.find((c) => c.step === 4)).to.deep.include({ landed: "secondary" });
+        expect(checks.find((c) => c.step === 7)).to.deep.include({ landed: "primary" });
+        expect(fs.readFileSync(path.join(temp, "reports", folder, "report.md"), "utf8")).to.include("## Checks after DNS moved");
+    });
+
     it("lists every SFTP probe with the server it ran against: the refused gate's, and the ones that passed", function () {
         const [folder] = fs.readdirSync(path.join(temp, "reports"));
         const json = JSON.parse(fs.readFileSync(path.join(temp, "reports", folder, "report.json"), "utf8"));

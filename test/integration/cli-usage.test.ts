@@ -79,7 +79,7 @@ describe("operator CLI as a user runs it", function () {
             expect(r.stdout).to.match(new RegExp(`sftp-failover ${verb}\\b`));
         }
         // yargs wraps the epilogue to the terminal's width.
-        expect(r.stdout.replace(/\s+/g, " ")).to.contain("Exit codes: 0 ok · 1 failed · 2 bad input or declined (nothing changed) · 3 degraded (serving, with steps left) · 130 interrupted");
+        expect(r.stdout.replace(/\s+/g, " ")).to.contain("Exit codes: 0 ok · 1 failed · 2 bad input or declined (nothing changed) · 3 degraded (serving, with steps left) · 4 switched, but the check after DNS moved failed · 130 interrupted");
     });
 
     for (const verb of verbs) {

@@ -23,6 +23,8 @@ export interface AuditEvent {
     readonly resumes?: string;
     /** What the gate before DNS found, in one line (verify-gate.ts). */
     readonly verification?: string;
+    /** What the check after DNS moved found, in one line (post-dns-check.ts). */
+    readonly afterDns?: string;
 }
 
 /** The journal and audit log of one operator. */
@@ -68,6 +70,7 @@ export class RunLog {
             ...(e.error !== undefined ? { error: e.error } : {}),
             ...(e.resumes !== undefined ? { resumes: e.resumes } : {}),
             ...(e.verification !== undefined ? { verification: e.verification } : {}),
+            ...(e.afterDns !== undefined ? { afterDns: e.afterDns } : {}),
         });
     }
 

@@ -1,0 +1,83 @@
+// The lab's authoritative DNS for planned switches: Knot serving the answer Route 53 would give for
+// the weighted records the sandbox's Route 53 holds right now (the shared world), under the fences
+// and the lab health checker's view of each region's sshd. A switch's DNS step changes the records
+// in the world as the Route 53 API would, and the lab's answers follow within one check interval,
+// which is what the driver's check after DNS moves then asks.
+import { RegionName, regionNames, Weights } from "../automation/posture";
+import { LabHealthChecker, labRecordAddresses } from "./lab-health";
+import { LabServers } from "./lab-servers";
+import { DnsServer, startDnsServer } from "./servers/dns-server";
+import { factString, ofType, World } from "./world";
+
+/**
+ * The weights of the service name's weighted A records in the world (set identifier = region, as
+ * components/dns-failover.ts names them); undefined until both exist.
+ */
+export function worldWeights(world: World): Weights | undefined {
+    const records = ofType(world.list(), "aws:route53/record:Record").filter((r) => factString(r, "type") === "A");
+    const weightOf = (region: RegionName): number | undefined => {
+        const policies = records.find((r) => factString(r, "setIdentifier") === region)?.facts.weightedRoutingPolicies;
+        const weight = Array.isArray(policies) ? (policies[0] as { weight?: unknown } | undefined)?.weight : undefined;
+        return typeof weight === "number" ? weight : undefined;
+    };
+    const [primary, secondary] = [weightOf("primary"), weightOf("secondary")];
+    return primary === undefined || secondary === undefined ? undefined : { primary, secondary };
+}
+
+/** The running lab DNS. */
+export interface LabDns {
+    readonly dns: DnsServer;
+    readonly checker: LabHealthChecker;
+    /** Which answered addresses are each region's (the driver's `regionAddresses`). */
+    readonly regionAddresses: Readonly<Record<RegionName, readonly string[]>>;
+    stop(): Promise<void>;
+}
+
+/** Options of {@link startLabDns}. */
+export interface LabDnsOptions {
+    readonly servers: LabServers;
+    /** The service name (the dns stack's recordFqdn): its first label is the record, the rest the zone. */
+    readonly fqdn: string;
+    readonly worldDir: string;
+    /** The weights until the world holds both records. */
+    readonly initialWeights: Weights;
+    readonly fenced: () => Promise<Readonly<Record<RegionName, boolean>>>;
+    readonly intervalMs: number;
+    readonly threshold: number;
+    /** Bound on the checker's rounds. */
+    readonly maxRounds: number;
+}
+
+/** Starts Knot for the service name's zone and a health checker publishing Route 53's answer on it. */
+export async function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
+    const dot = opts.fqdn.indexOf(".");
+    const dns = await startDnsServer({ zone: opts.fqdn.slice(dot + 1), ttl: 0 });
+    const world = new World(opts.worldDir);
+    let weights = opts.initialWeights;
+    const checker = new LabHealthChecker({
+        endpoints: opts.servers.endpoints,
+        dns,
+        recordName: opts.fqdn.slice(0, dot),
+        intervalMs: opts.intervalMs,
+        threshold: opts.threshold,
+        // Read each round; a record being replaced (the world briefly holding neither) keeps the last weights.
+        weights: () => (weights = worldWeights(world) ?? weights),
+        fenced: opts.fenced,
+        maxRounds: opts.maxRounds,
+    });
+    try {
+        await checker.start();
+    } catch (err) {
+        await dns.stop();
+        throw err;
+    }
+    return {
+        dns,
+        checker,
+        regionAddresses: Object.fromEntries(regionNames.map((r) => [r, [labRecordAddresses[r]]])) as Record<RegionName, string[]>,
+        async stop() {
+            await checker.stop();
+            await dns.stop();
+        },
+    };
+}
