@@ -14,6 +14,7 @@ import { describePostDnsCheck } from "../automation/driver/post-dns-check";
 import { AfterDnsCheckOptions } from "../automation/driver/types";
 import { LabDns, startLabDns } from "../sandbox/lab-dns";
 import { summarizeEngineError } from "../automation/driver/stack-state";
+import { sandboxPassphrase } from "../automation/engine/environment";
 import { resolveProjectDir } from "../automation/engine/locations";
 import { writeFaultFile } from "../sandbox/faults";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence";
@@ -24,6 +25,7 @@ import { configKeys } from "../stacks/contract";
 import { RegionName, Weights } from "../automation/posture";
 import { RegionFenceClient } from "../automation/driver/fence-client";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
+import { holdFor, holdSecondsOf } from "./drill-hold";
 import { unplannedOutage } from "./drill-outage";
 import { renderRpoExposure } from "../automation/aws/rpo-exposure";
 import { answerFromStatus, DrillRecorder, validateDrillReport, writeDrillReport } from "./drill-report";
@@ -190,7 +192,7 @@ async function outage(primaryStack: Stack, dns: Record<string, unknown>, fenceCl
 /** The project the drill copies into its lab (this checkout, or the folder named by SFTP_FAILOVER_PROJECT_DIR). */
 const projectRoot = resolveProjectDir();
 
-async function main(): Promise<void> {
+async function main(holdSeconds: number | undefined): Promise<void> {
     say("SANDBOX DRILL — a stand-in provider records every AWS resource; nothing reaches AWS.");
     const lab = createLab({ projectDir: projectRoot, dir: process.env.DRILL_LAB_DIR ?? path.join(projectRoot, ".sandbox", "drill"), canary: true });
     const stacks = await lab.stacks();
@@ -233,17 +235,10 @@ async function main(): Promise<void> {
     sayEndpointChecks(await controller.status());
     // The lab's Route 53 data plane for the planned switches: each switch's check after DNS moves
     // asks this Knot server, and logs in through the address it answers.
-    labDns = await startLabDns({
-        servers,
-        fqdn: String(dns.recordFqdn),
-        worldDir: lab.worldDir,
-        initialWeights: dns.weights as Weights,
-        fenced: fencedNow(dns, fenceClient),
-        intervalMs: 250,
-        threshold: 3,
-        // About half an hour at 250 ms: far beyond any drill, and still a bound.
-        maxRounds: 7200,
-    });
+    const startDrillDns = (weights: Weights, maxRounds: number) =>
+        startLabDns({ servers: servers!, fqdn: String(dns.recordFqdn), worldDir: lab.worldDir, initialWeights: weights, fenced: fencedNow(dns, fenceClient), intervalMs: 250, threshold: 3, maxRounds });
+    // About half an hour at 250 ms: far beyond any drill, and still a bound.
+    labDns = await startDrillDns(dns.weights as Weights, 7200);
     say(`  the lab's DNS answers ${String(dns.recordFqdn)} at ${labDns.dns.address} (try: dig @127.0.0.1 -p ${labDns.dns.port} ${String(dns.recordFqdn)} A)`);
     const afterDns: AfterDnsCheckOptions = { servers: [labDns.dns.address], regionAddresses: labDns.regionAddresses, settleMs: 15_000 };
 
@@ -328,6 +323,24 @@ async function main(): Promise<void> {
         const change = entry.from === undefined ? entry.to : `${entry.from} → ${entry.to}`;
         say(`  ${entry.at} ${entry.identity} ${entry.operation} ${change}: ${entry.result} (${entry.reason ?? "no reason given"})`);
     }
+    if (holdSeconds !== undefined) {
+        // The lab as the drill left it (step 11 restarted the primary's sshd), with its DNS again.
+        labDns = await startDrillDns((await outputsOf(stacks.dns)).weights as Weights, Math.ceil((holdSeconds * 1000) / 250) + 40);
+        const env = lab.env;
+        const fqdn = String(dns.recordFqdn);
+        say(`\nThe lab stays up for ${holdSeconds} s (Ctrl-C ends it sooner). By hand:`);
+        say(`  dig @127.0.0.1 -p ${labDns.dns.port} ${fqdn} A    (${Object.entries(labDns.regionAddresses).map(([r, a]) => `${String(a)} is ${r}`).join(", ")})`);
+        // The command, never the key: it is secret config, and the operator writes it where they choose.
+        // A passphrase of the operator's own (PULUMI_CONFIG_PASSPHRASE set) is never printed; the sandbox's fixed one is public.
+        say(`  the canary's key, to a file only you can read:`);
+        say(`    (umask 077; cd ${env.projectDir} && PULUMI_CONFIG_PASSPHRASE=${env.envVars.PULUMI_CONFIG_PASSPHRASE === sandboxPassphrase ? sandboxPassphrase : '"$PULUMI_CONFIG_PASSPHRASE"'} PULUMI_HOME=${env.pulumiHome} PULUMI_BACKEND_URL=${env.backendUrl} ${path.join(env.cliRoot, "bin", "pulumi")} config get ${configKeys.canaryKey} -s primary > canary.key)`);
+        say(`  trust the shared host key under the service name only: echo "${fqdn} $(ssh-keyscan -p ${servers.endpoints.primary.port} -t ed25519 127.0.0.1 2>/dev/null | cut -d' ' -f2-)" > known_hosts`);
+        for (const region of ["primary", "secondary"] as const) {
+            const e = servers.endpoints[region];
+            say(`  sftp -P ${e.port} -o HostKeyAlias=${fqdn} -o UserKnownHostsFile=known_hosts -o StrictHostKeyChecking=yes -i canary.key ${e.login ?? "root"}@${e.host}    (${region})`);
+        }
+        say(`  the lab stopped after the hold: ${await holdFor(holdSeconds)}`);
+    }
     const operations = fs.existsSync(lab.recordFile) ? fs.readFileSync(lab.recordFile, "utf8").split("\n").filter(Boolean).length : 0;
     say(`\nThe sandbox recorded ${operations} provider operations in ${path.relative(process.cwd(), lab.recordFile)}.`);
 }
@@ -348,7 +361,16 @@ function writeReport(error?: string): void {
     }
 }
 
-main().finally(async () => {
+let holdSeconds: number | undefined;
+try {
+    holdSeconds = holdSecondsOf(process.argv.slice(2));
+} catch (err) {
+    // Bad input: one line, exit 2, and nothing started or written.
+    process.stderr.write(`drill: ${(err as Error).message}\n`);
+    process.exit(2);
+}
+
+main(holdSeconds).finally(async () => {
     await labDns?.stop();
     await servers?.stop();
 }).then(
