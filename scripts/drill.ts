@@ -333,7 +333,7 @@ async function main(holdSeconds: number | undefined): Promise<void> {
         // The command, never the key: it is secret config, and the operator writes it where they choose.
         // A passphrase of the operator's own (PULUMI_CONFIG_PASSPHRASE set) is never printed; the sandbox's fixed one is public.
         say(`  the canary's key, to a file only you can read:`);
-        say(`    (umask 077; cd ${env.projectDir} && PULUMI_CONFIG_PASSPHRASE=${env.envVars.PULUMI_CONFIG_PASSPHRASE === sandboxPassphrase ? sandboxPassphrase : '"$PULUMI_CONFIG_PASSPHRASE"'} PULUMI_HOME=${env.pulumiHome} PULUMI_BACKEND_URL=${env.backendUrl} ${path.join(env.cliRoot, "bin", "pulumi")} config get ${configKeys.canaryKey} -s primary > canary.key)`);
+        say(`    (umask 077; PULUMI_CONFIG_PASSPHRASE=${env.envVars.PULUMI_CONFIG_PASSPHRASE === sandboxPassphrase ? sandboxPassphrase : '"$PULUMI_CONFIG_PASSPHRASE"'} PULUMI_HOME=${env.pulumiHome} PULUMI_BACKEND_URL=${env.backendUrl} ${path.join(env.cliRoot, "bin", "pulumi")} --cwd ${env.projectDir} config get ${configKeys.canaryKey} -s primary > canary.key)`);
         say(`  trust the shared host key under the service name only: echo "${fqdn} $(ssh-keyscan -p ${servers.endpoints.primary.port} -t ed25519 127.0.0.1 2>/dev/null | cut -d' ' -f2-)" > known_hosts`);
         for (const region of ["primary", "secondary"] as const) {
             const e = servers.endpoints[region];
