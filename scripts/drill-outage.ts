@@ -30,8 +30,6 @@ export interface OutageResult {
     readonly dnsMovedMs: number | undefined;
     /** The `sftp` client's stderr of the landing session (empty: no host-key warning). */
     readonly clientWarnings: string;
-    /** How to point a client at the lab by hand. */
-    readonly byHand: string;
 }
 
 /** Options of {@link unplannedOutage}. */
@@ -129,7 +127,6 @@ export async function unplannedOutage(opts: OutageOptions): Promise<OutageResult
             labModelMs: opts.intervalMs * opts.threshold,
             dnsMovedMs: moved !== undefined ? moved.at - stoppedAt : undefined,
             clientWarnings: landing.stderr,
-            byHand: `dig @127.0.0.1 -p ${dns.port} ${opts.fqdn} A; sftp -P <port of the answer> -o HostKeyAlias=${opts.fqdn} ${opts.servers.endpoints.secondary.login ?? "root"}@127.0.0.1`,
         };
     } finally {
         await checker.stop();

@@ -173,7 +173,7 @@ async function outage(primaryStack: Stack, dns: Record<string, unknown>, fenceCl
     const ratio = result.measuredRtoMs !== undefined ? result.measuredRtoMs / result.labModelMs : undefined;
     say(`  RTO measured ${s(result.measuredRtoMs)} against ${s(result.labModelMs)} modelled at lab scale (interval × threshold, TTL 0)${ratio !== undefined ? `, ratio ${ratio.toFixed(2)}` : ""}`);
     say(`  the configured timings model ${modelled} s${ratio !== undefined ? `; at the lab's ratio that is about ${(modelled * ratio).toFixed(0)} s` : ""}`);
-    say(`  by hand, while a lab runs: ${result.byHand}`);
+    say("  by hand: `npm run drill -- --hold <seconds>` keeps the lab up after the drill and prints the commands to try it");
     rec.outage = {
         ...(result.before !== undefined ? { before: result.before } : {}),
         ...(result.after !== undefined ? { after: result.after } : {}),
