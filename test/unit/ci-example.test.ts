@@ -2,39 +2,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import * as YAML from "yaml";
-import { cli } from "../../automation/cli/main";
+import { parseCli } from "../support/parse-cli";
 
 // The CI example runs what the CLI accepts: every `npx sftp-failover` line of the workflow is parsed
 // by the CLI's own parser (strict: an unknown or misspelt flag fails), with sample inputs.
 
 const workflowFile = path.resolve(__dirname, "..", "..", "examples", "ci", "github-actions.yml");
 
-class Parsed extends Error {
-    constructor(readonly argv: Record<string, unknown>) {
-        super("parsed");
-    }
-}
-
 /** Splits a shell line into words: double-quoted strings stay whole (enough for this workflow). */
 function words(line: string): string[] {
     return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
-}
-
-/** Parses without running the handler: a middleware (after validation) stops before it. */
-async function parse(args: string[]): Promise<Record<string, unknown>> {
-    try {
-        await cli(args)
-            .middleware((argv) => {
-                throw new Parsed(argv);
-            })
-            .parseAsync();
-    } catch (err) {
-        if (err instanceof Parsed) {
-            return err.argv;
-        }
-        throw err;
-    }
-    throw new Error(`${args.join(" ")}: no command ran`);
 }
 
 describe("the CI example workflow (examples/ci)", () => {
@@ -62,7 +39,7 @@ describe("the CI example workflow (examples/ci)", () => {
             const line = step.run!.trim().replace(/\$([A-Z_]+)/g, (_, name: string) => sample[name] ?? workflow.env[name] ?? `<${name}>`);
             const args = words(line).slice(2);
             expect(line, "every variable has a value").to.not.include("<");
-            const argv = await parse(args);
+            const argv = await parseCli(args);
             expect(argv.yes).to.equal(true);
             expect(argv.identity).to.equal("ci:alice");
         });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { cli } from "../../automation/cli/main";
+import { parseCli } from "../support/parse-cli";
 import { AfterDnsArgs, afterDnsOf } from "../../automation/cli/after-dns-flags";
 import { switchExitCode } from "../../automation/cli/switch";
 import { SetPostureResult } from "../../automation/driver/types";
@@ -7,40 +7,18 @@ import { SetPostureResult } from "../../automation/driver/types";
 // The flags of the check after DNS moves, on the switching verbs: parsed into the SDK's afterDns
 // option, refused with one line naming the flag, and a failed check turning into exit code 4.
 
-class Parsed extends Error {
-    constructor(readonly argv: Record<string, unknown>) {
-        super("parsed");
-    }
-}
-
-async function parse(args: string[]): Promise<AfterDnsArgs> {
-    try {
-        await cli(args)
-            .middleware((argv) => {
-                throw new Parsed(argv);
-            })
-            .parseAsync();
-    } catch (err) {
-        if (err instanceof Parsed) {
-            return err.argv as AfterDnsArgs;
-        }
-        throw err;
-    }
-    throw new Error("no command ran");
-}
-
 describe("--dns-server, --service-name and --region-address", () => {
     it("turn into the check's options on failover, failback and posture; without --dns-server there is no check", async () => {
-        const argv = await parse(["failover", "--reason", "r", "--dns-server", "127.0.0.1:5353", "--dns-server", "192.0.2.53", "--service-name", "sftp.example.com",
+        const argv = await parseCli<AfterDnsArgs>(["failover", "--reason", "r", "--dns-server", "127.0.0.1:5353", "--dns-server", "192.0.2.53", "--service-name", "sftp.example.com",
             "--region-address", "primary=192.0.2.10", "--region-address", "secondary=192.0.2.20,192.0.2.21"]);
         expect(afterDnsOf(argv)).to.deep.equal({
             servers: ["127.0.0.1:5353", "192.0.2.53"],
             name: "sftp.example.com",
             regionAddresses: { primary: ["192.0.2.10"], secondary: ["192.0.2.20", "192.0.2.21"] },
         });
-        expect(afterDnsOf(await parse(["failback", "--dns-server", "[::1]:53"]))).to.deep.equal({ servers: ["[::1]:53"] });
-        expect(afterDnsOf(await parse(["failback", "--dns-server", "127.0.0.1", "--dns-settle", "2.5"]))).to.deep.equal({ servers: ["127.0.0.1"], settleMs: 2500 });
-        expect(afterDnsOf(await parse(["posture", "active-active"]))).to.equal(undefined);
+        expect(afterDnsOf(await parseCli<AfterDnsArgs>(["failback", "--dns-server", "[::1]:53"]))).to.deep.equal({ servers: ["[::1]:53"] });
+        expect(afterDnsOf(await parseCli<AfterDnsArgs>(["failback", "--dns-server", "127.0.0.1", "--dns-settle", "2.5"]))).to.deep.equal({ servers: ["127.0.0.1"], settleMs: 2500 });
+        expect(afterDnsOf(await parseCli<AfterDnsArgs>(["posture", "active-active"]))).to.equal(undefined);
     });
 
     it("refuses a server that is not an address, a bad region or address, a name without a server, naming the flag", async () => {
@@ -56,7 +34,7 @@ describe("--dns-server, --service-name and --region-address", () => {
             [["--dns-server", "127.0.0.1", "--dns-settle", "-1"], /^--dns-settle must be a number of seconds ≥ 0 \(got -1\)$/],
         ];
         for (const [flags, message] of cases) {
-            const argv = await parse(["failover", "--reason", "r", ...flags]);
+            const argv = await parseCli<AfterDnsArgs>(["failover", "--reason", "r", ...flags]);
             expect(() => afterDnsOf(argv), flags.join(" ")).to.throw(message);
         }
     });
