@@ -48,20 +48,23 @@ export interface LabDnsOptions {
     readonly maxRounds: number;
 }
 
+/** Options of {@link startLabAnswers}: where the weights come from is the caller's. */
+export type LabAnswersOptions = Omit<LabDnsOptions, "worldDir" | "initialWeights"> & {
+    /** The weights the records hold now, read each round. */
+    readonly weights: () => Weights;
+};
+
 /** Starts Knot for the service name's zone and a health checker publishing Route 53's answer on it. */
-export async function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
+export async function startLabAnswers(opts: LabAnswersOptions): Promise<LabDns> {
     const dot = opts.fqdn.indexOf(".");
     const dns = await startDnsServer({ zone: opts.fqdn.slice(dot + 1), ttl: 0 });
-    const world = new World(opts.worldDir);
-    let weights = opts.initialWeights;
     const checker = new LabHealthChecker({
         endpoints: opts.servers.endpoints,
         dns,
         recordName: opts.fqdn.slice(0, dot),
         intervalMs: opts.intervalMs,
         threshold: opts.threshold,
-        // Read each round; a record being replaced (the world briefly holding neither) keeps the last weights.
-        weights: () => (weights = worldWeights(world) ?? weights),
+        weights: opts.weights,
         fenced: opts.fenced,
         maxRounds: opts.maxRounds,
     });
@@ -80,4 +83,15 @@ export async function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
             await dns.stop();
         },
     };
+}
+
+/** The lab's answers with the weights the sandbox's Route 53 records hold (its world), as they change. */
+export function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
+    const world = new World(opts.worldDir);
+    let weights = opts.initialWeights;
+    return startLabAnswers({
+        ...opts,
+        // Read each round; a record being replaced (the world briefly holding neither) keeps the last weights.
+        weights: () => (weights = worldWeights(world) ?? weights),
+    });
 }

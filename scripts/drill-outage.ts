@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { RegionName, regionNames, Weights } from "../automation/posture";
 import { LabHealthChecker } from "../sandbox/lab-health";
 import { LabServers } from "../sandbox/lab-servers";
-import { startDnsServer } from "../sandbox/servers/dns-server";
+import { startLabAnswers } from "../sandbox/lab-dns";
 
 const run = promisify(execFile);
 
@@ -80,12 +80,9 @@ async function session(
 
 /** Runs the outage; bounded by the checker's rounds and a fixed number of client attempts. */
 export async function unplannedOutage(opts: OutageOptions): Promise<OutageResult> {
-    const dot = opts.fqdn.indexOf(".");
-    const dns = await startDnsServer({ zone: opts.fqdn.slice(dot + 1), ttl: 0 });
-    const checker = new LabHealthChecker({
-        endpoints: opts.servers.endpoints,
-        dns,
-        recordName: opts.fqdn.slice(0, dot),
+    const { dns, checker, stop } = await startLabAnswers({
+        servers: opts.servers,
+        fqdn: opts.fqdn,
         intervalMs: opts.intervalMs,
         threshold: opts.threshold,
         weights: () => opts.weights,
@@ -102,7 +99,6 @@ export async function unplannedOutage(opts: OutageOptions): Promise<OutageResult
         fs.writeFileSync(files.batch, `put ${files.marker}\nls\n`);
         const resolver = new Resolver({ timeout: 1000, tries: 1 });
         resolver.setServers([dns.address]);
-        await checker.start();
 
         const first = await session(opts, checker, resolver, files);
         for (const r of regionNames) {
@@ -129,8 +125,7 @@ export async function unplannedOutage(opts: OutageOptions): Promise<OutageResult
             clientWarnings: landing.stderr,
         };
     } finally {
-        await checker.stop();
-        await dns.stop();
+        await stop();
         await opts.servers.restart("primary");
         fs.rmSync(dir, { recursive: true, force: true });
     }
