@@ -3,13 +3,9 @@
 // hosted-zone lookup the program is allowed to make.
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalOutputs } from "../../stacks/contract";
+import { Registered } from "./regional-harness";
 
-/** A resource as the program registered it. */
-export interface Registered {
-    readonly type: string;
-    readonly name: string;
-    readonly inputs: Record<string, unknown>;
-}
+export type { Registered };
 
 /** One run of the program: registrations, invokes and resolved stack outputs. */
 export interface Run {
