@@ -795,12 +795,12 @@ export class FailoverController {
      * as they read now (the run's own fences included), so the expected answer follows Route 53.
      */
     private async checkAfterDns(options: AfterDnsCheckOptions, stacks: Readonly<Record<StackKey, StackStatus>>, weights: Weights, call: CheckAfterDnsCall): Promise<PostDnsCheckResult> {
-        const exported = stacks.dns.outputs.recordFqdn;
-        const name = options.name ?? (typeof exported === "string" ? exported : "");
+        const name = options.name ?? readDnsOutputs(stacks.dns.outputs).recordFqdn ?? "";
         if (name === "" && !call.skip) {
             throw new BadInputError(`afterDns.name is not given and stack ${this.ctx.names.dns} exports no recordFqdn`);
         }
-        const outputs = { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs };
+        const raw = { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs };
+        const outputs = { primary: readRegionalOutputs(raw.primary), secondary: readRegionalOutputs(raw.secondary) };
         const coordinates = fenceCoordinatesOf(stacks.dns);
         const fence: Record<RegionName, FenceState> = { primary: "unknown", secondary: "unknown" };
         if (coordinates !== undefined && this.ctx.fence.state !== undefined && !call.skip) {
@@ -808,8 +808,8 @@ export class FailoverController {
                 fence[region] = await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
             }
         }
-        const endpointHealth = this.ctx.endpointHealth !== undefined && !call.skip ? (await readEndpointHealth(this.ctx.endpointHealth, outputs)).regions : undefined;
-        const port = (region: RegionName) => (typeof outputs[region].endpointPort === "number" ? (outputs[region].endpointPort as number) : 22);
+        const endpointHealth = this.ctx.endpointHealth !== undefined && !call.skip ? (await readEndpointHealth(this.ctx.endpointHealth, raw)).regions : undefined;
+        const port = (region: RegionName) => outputs[region].endpointPort ?? 22;
         return runPostDnsCheck({
             name,
             servers: options.servers,
@@ -819,8 +819,8 @@ export class FailoverController {
             locate: options.locate ?? (options.regionAddresses !== undefined ? fixedAddressLocator(options.regionAddresses, this.ctx.endpoints ?? {}, port) : endpointNameLocator(outputs)),
             canary: async (region) => {
                 const user = outputs[region].canaryUser;
-                const key = typeof user === "string" ? (await this.ctx.stacks[region].getAllConfig())[configKeys.canaryKey]?.value : undefined;
-                return typeof user === "string" && key !== undefined ? { user, privateKey: key } : undefined;
+                const key = user !== undefined ? (await this.ctx.stacks[region].getAllConfig())[configKeys.canaryKey]?.value : undefined;
+                return user !== undefined && key !== undefined ? { user, privateKey: key } : undefined;
             },
             skip: call.skip,
             ...(options.queries !== undefined ? { queries: options.queries } : {}),

@@ -3,11 +3,16 @@
 // Kept apart from the check so it stays free of stack outputs and of any resolver.
 import { Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
+import { RegionalOutputs } from "../../stacks/contract";
 import { RegionHealthState } from "../dns-answers";
 import { RegionName, regionNames } from "../posture";
 import { AddressLocation, AddressLocator } from "./post-dns-check";
 import { SftpEndpoint } from "./sftp-endpoint";
 import { AfterDnsCheckOptions, FenceState } from "./types";
+import { fingerprintsOf } from "./verify";
+
+/** Each region's outputs as the contract reads them (readRegionalOutputs). */
+type RegionsOutputs = Readonly<Record<RegionName, Partial<RegionalOutputs>>>;
 
 /** Whether `text` is a DNS server as node's resolver takes one: `ip`, `ip:port` or `[ipv6]:port`. */
 export function isDnsServer(text: string): boolean {
@@ -71,20 +76,19 @@ export function fixedAddressLocator(
  * resolved once, through the system's resolvers (or `resolve4` in tests).
  */
 export function endpointNameLocator(
-    outputs: Readonly<Record<RegionName, Readonly<Record<string, unknown>>>>,
+    outputs: RegionsOutputs,
     resolve4: (name: string) => Promise<string[]> = (name) => new Resolver({ timeout: 2000, tries: 2 }).resolve4(name),
 ): AddressLocator {
     let table: Promise<Map<string, AddressLocation>> | undefined;
     const build = async () => {
         const map = new Map<string, AddressLocation>();
         for (const region of regionNames) {
-            const name = outputs[region].endpointDnsName;
-            const port = outputs[region].endpointPort;
-            if (typeof name !== "string" || name === "") {
+            const { endpointDnsName: name, endpointPort: port = 22 } = outputs[region];
+            if (name === undefined || name === "") {
                 continue;
             }
             for (const address of await resolve4(name).catch(() => [] as string[])) {
-                map.set(address, { region, endpoint: { host: address, port: typeof port === "number" ? port : 22 } });
+                map.set(address, { region, endpoint: { host: address, port } });
             }
         }
         return map;
@@ -113,12 +117,8 @@ export function knownHealth(
  * The host key fingerprints every deployed region exports: what a client that knows the service
  * name trusts wherever DNS sends it. A key only one region has would draw a warning in the other.
  */
-export function sharedFingerprints(outputs: Readonly<Record<RegionName, Readonly<Record<string, unknown>>>>): string[] {
-    const sets = regionNames
-        .map((r) => outputs[r].hostKeyFingerprints)
-        .filter((raw): raw is Record<string, unknown> => raw !== null && typeof raw === "object")
-        .map((raw) => Object.values(raw).filter((v): v is string => typeof v === "string" && v.startsWith("SHA256:")))
-        .filter((fps) => fps.length > 0);
+export function sharedFingerprints(outputs: RegionsOutputs): string[] {
+    const sets = regionNames.map((r) => fingerprintsOf(outputs[r])).filter((fps) => fps.length > 0);
     if (sets.length === 0) {
         return [];
     }

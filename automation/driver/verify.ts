@@ -39,7 +39,8 @@ export interface VerifyInput {
     readonly signal?: AbortSignal;
 }
 
-function fingerprintsOf(outputs: Partial<RegionalOutputs>): string[] {
+/** The SHA256 host key fingerprints a region exports. */
+export function fingerprintsOf(outputs: Partial<RegionalOutputs>): string[] {
     return Object.values(outputs.hostKeyFingerprints ?? {}).filter((v) => v.startsWith("SHA256:"));
 }
 
