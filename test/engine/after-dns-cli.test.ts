@@ -1,6 +1,5 @@
+import { spawnCli } from "../support/spawn-cli";
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { Lab } from "../../sandbox/lab";
 import { labRecordAddresses } from "../../sandbox/lab-health";
 import { DnsServer, startDnsServer } from "../../sandbox/servers/dns-server";
@@ -11,7 +10,6 @@ import { deployedLab } from "../support/deployed-lab";
 // says which part failed and exits 4, and the audit entry carries the check's line. With
 // --skip-verify nothing is asked, and the audit says it was skipped.
 
-const root = path.resolve(__dirname, "..", "..");
 
 describe("check after DNS moves, from the CLI against the sandbox", function () {
     let lab: Lab;
@@ -21,14 +19,7 @@ describe("check after DNS moves, from the CLI against the sandbox", function () 
     let env: NodeJS.ProcessEnv;
 
     const cli = (args: readonly string[]) => {
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), ...args, ...common], {
-            cwd: root,
-            encoding: "utf8",
-            input: "",
-            env,
-            timeout: 300_000,
-        });
-        return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+        return spawnCli([...args, ...common], { env });
     };
     const checkFlags = () => [
         "--dns-server", dns.address, "--dns-settle", "2",

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawnCli } from "../support/spawn-cli";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
@@ -15,7 +15,6 @@ import { World } from "../../sandbox/world";
 // Issue 8, item 4: a fresh account can only be brought up in one order, and the sandbox now
 // refuses the wrong one as S3 does. The real program, the real engine, a fresh backend.
 
-const root = path.resolve(__dirname, "..", "..");
 
 const stepsOf = (r: { steps: readonly { phase: string; stack: string; status: string }[] }) => r.steps.map((s) => `${s.phase} ${s.stack} ${s.status}`);
 
@@ -102,9 +101,7 @@ describe("bootstrap from nothing (sandbox)", function () {
 
     it("the CLI's bootstrap on the deployed lab prints that nothing changed, and its status shows the endpoint checks", function () {
         const cli = (args: readonly string[]) =>
-            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), ...args, "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl], {
-                cwd: root, encoding: "utf8", input: "", env: { ...process.env, ...lab.env.envVars }, timeout: 300_000,
-            });
+            spawnCli([...args, "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl], { env: { ...process.env, ...lab.env.envVars } });
         const again = cli(["bootstrap", "--yes"]);
         expect(again.status, again.stderr).to.equal(0);
         expect(again.stdout).to.contain("already bootstrapped: nothing changed");

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { CliProcessRun } from "../support/spawn-cli";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -26,11 +27,7 @@ const root = path.resolve(__dirname, "..", "..");
 // The SDK's notice about its future Node versions is noise here (as in test/support/integration-setup.ts).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-interface CliRun {
-    readonly status: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
+type CliRun = CliProcessRun;
 
 /** A checkout of the project for another operator: the program and stack files, none of the first one's local state. */
 function checkout(labDir: string, name: string): { dir: string; home: string } {

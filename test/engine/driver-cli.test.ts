@@ -1,3 +1,4 @@
+import { spawnCli } from "../support/spawn-cli";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -22,14 +23,7 @@ describe("operator CLI and embedding example against the sandbox", function () {
     let env: NodeJS.ProcessEnv;
 
     const cli = (args: readonly string[]): Run => {
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), ...args, ...common], {
-            cwd: root,
-            encoding: "utf8",
-            input: "",
-            env,
-            timeout: 300_000,
-        });
-        return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+        return spawnCli([...args, ...common], { env });
     };
 
     before(async function () {

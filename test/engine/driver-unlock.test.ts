@@ -1,3 +1,4 @@
+import { cliCommand } from "../support/spawn-cli";
 import { expect } from "chai";
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -54,7 +55,7 @@ describe("locks that clear themselves, and `unlock` for the rest (one shared san
     /** Processes a test starts to stand for a live holder; stopped after each test. */
     const holders: ChildProcess[] = [];
 
-    const cliArgv = (args: readonly string[]) => [process.execPath, "-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), ...args, ...common];
+    const cliArgv = (args: readonly string[]) => cliCommand([...args, ...common]);
     const auditEntries = () => readJsonLines<AuditEntry>(audit);
     /** A live process on this host that a lock can name (it does nothing but exist). */
     const liveHolder = () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { CliProcessRun } from "../support/spawn-cli";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -21,11 +22,7 @@ import { MotoServer, motoCredentials, startMoto } from "../support/moto";
 const root = path.resolve(__dirname, "..", "..");
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-interface CliRun {
-    readonly status: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
+type CliRun = CliProcessRun;
 
 describe("the state on the S3 backend: two machines, one bucket (sandbox + moto)", function () {
     let moto: MotoServer;

@@ -1,5 +1,5 @@
+import { spawnCli } from "../support/spawn-cli";
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -18,15 +18,8 @@ interface Run {
 }
 
 function failover(args: readonly string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Run {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), ...args], {
-        cwd: root,
-        encoding: "utf8",
-        // A pipe, never a terminal: the CLI must treat it as non-interactive.
-        input: opts.input ?? "",
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...opts.env },
-        timeout: 90_000,
-    });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    // stdin a pipe, never a terminal: the CLI must treat it as non-interactive.
+    return spawnCli(args, { input: opts.input, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...opts.env }, timeoutMs: 90_000 });
 }
 
 /**

@@ -1,10 +1,8 @@
+import { spawnCli } from "../support/spawn-cli";
 import { CreateBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { MotoServer, startMoto } from "../support/moto";
 
-const root = path.resolve(__dirname, "..", "..");
 
 // The `reconcile` verb as an operator runs it, against moto's S3.
 describe("the reconcile verb (moto server)", () => {
@@ -12,19 +10,15 @@ describe("the reconcile verb (moto server)", () => {
     let s3: S3Client;
 
     function cli(args: readonly string[]) {
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "automation/cli/bin.ts"), "reconcile", ...args], {
-            cwd: root,
-            encoding: "utf8",
-            input: "",
+        return spawnCli(["reconcile", ...args], {
             env: {
                 ...process.env,
                 TS_NODE_TRANSPILE_ONLY: "true",
                 AWS_ACCESS_KEY_ID: moto.clientConfig.credentials.accessKeyId,
                 AWS_SECRET_ACCESS_KEY: moto.clientConfig.credentials.secretAccessKey,
             },
-            timeout: 90_000,
+            timeoutMs: 90_000,
         });
-        return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     }
     const buckets = () => ["--serving-bucket", "serving-b", "--serving-region", "us-east-1", "--other-bucket", "other-b", "--other-region", "us-east-1", "--s3-endpoint", moto.endpoint];
 
