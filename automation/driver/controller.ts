@@ -18,7 +18,7 @@ import { AuditEntry, AuditOperation, resolveIdentity } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
 import { readEndpointHealth } from "./endpoint-health";
 import { ConfigEntry } from "../../stacks/config/source";
-import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs } from "../../stacks/contract";
+import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
 import { backendLocks, removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
 import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
 import { checkStackConfigs, stackFile } from "./preflight";
@@ -495,9 +495,16 @@ export class FailoverController {
         return this.verifyWith(name, status.outputs, opts);
     }
 
+    /** The region's canary: the user its outputs name and the key in its secret config; none without one. */
+    private async canaryOf(region: RegionName, outputs: Partial<RegionalOutputs>): Promise<{ user: string; privateKey: string } | undefined> {
+        const user = outputs.canaryUser;
+        const key = user !== undefined ? (await this.ctx.stacks[region].getAllConfig())[configKeys.canaryKey]?.value : undefined;
+        return user !== undefined && key !== undefined ? { user, privateKey: key } : undefined;
+    }
+
     /** `verify` from outputs already read; reads the canary's key only when the region has a canary. */
     private async verifyWith(region: RegionName, outputs: RawOutputs, opts: VerifyOptions): Promise<VerifyResult> {
-        const canaryKey = readRegionalOutputs(outputs).canaryUser === undefined ? undefined : (await this.ctx.stacks[region].getAllConfig())[configKeys.canaryKey]?.value;
+        const canaryKey = (await this.canaryOf(region, readRegionalOutputs(outputs)))?.privateKey;
         const endpoint = opts.endpoint ?? this.ctx.endpoints?.[region];
         return verifyRegion({
             region,
@@ -817,11 +824,7 @@ export class FailoverController {
             health: knownHealth(fence, call.fencedInRun, endpointHealth),
             fingerprints: sharedFingerprints(outputs),
             locate: options.locate ?? (options.regionAddresses !== undefined ? fixedAddressLocator(options.regionAddresses, this.ctx.endpoints ?? {}, port) : endpointNameLocator(outputs)),
-            canary: async (region) => {
-                const user = outputs[region].canaryUser;
-                const key = user !== undefined ? (await this.ctx.stacks[region].getAllConfig())[configKeys.canaryKey]?.value : undefined;
-                return user !== undefined && key !== undefined ? { user, privateKey: key } : undefined;
-            },
+            canary: (region) => this.canaryOf(region, outputs[region]),
             skip: call.skip,
             ...(options.queries !== undefined ? { queries: options.queries } : {}),
             ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
