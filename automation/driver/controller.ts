@@ -22,7 +22,8 @@ import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOu
 import { backendLocks, removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
 import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
 import { checkStackConfigs, stackFile } from "./preflight";
-import { SwitchRun } from "./switch-run";
+import { StackBeforeRun, SwitchRun } from "./switch-run";
+import { stepTargetsIn } from "./step-runner";
 import { escapeControl, hasControlChars } from "./text";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
 import { firstUnfinishedStep, interruptedSteps } from "./journal";
@@ -40,7 +41,7 @@ import { FenceCacheUpdate, fenceCachePath, fenceCacheAfterSwitch, fenceCacheFrom
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
-import { deployedPosture, deployedStateOf, readStackStatus, summarizeEngineError } from "./stack-state";
+import { deployedPosture, deployedStateOf, readStack, readStackStatus, StackRead, summarizeEngineError } from "./stack-state";
 import { VerifyResult, verifyRegion } from "./verify";
 import { PostDnsCheckResult, runPostDnsCheck } from "./post-dns-check";
 import { checkAfterDnsOptions, endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./post-dns-inputs";
@@ -302,7 +303,7 @@ export class FailoverController {
      * Never throws for an unreadable stack (its status carries `error`); an unreadable fence reads `unknown`.
      */
     async status(): Promise<StatusResult> {
-        const stacks = await this.readStacks();
+        const stacks = await this.readStacks(undefined, true);
         const state = deployedStateOf(stacks);
         const posture = deployedPosture(stacks);
         const coordinates = fenceCoordinatesOf(stacks.dns);
@@ -592,12 +593,24 @@ export class FailoverController {
         return this.ctx.log.read({ since: opts.since, limit: opts.limit });
     }
 
-    /** Reads the three stacks; `configs`, when the caller has just read them, are not read again. */
-    private async readStacks(configs?: Record<StackKey, Record<string, ConfigEntry>>): Promise<Record<StackKey, StackStatus>> {
-        const entries = await Promise.all(stackKeys.map(async (key) => [key, await readStackStatus(key, this.ctx.stacks[key], configs?.[key])] as const));
-        const stacks = Object.fromEntries(entries) as Record<StackKey, StackStatus>;
+    /**
+     * Reads the three stacks; `configs`, when the caller has just read them, are not read again.
+     * Only `status` shows each stack's last update, so only it pays the engine process that reads it.
+     */
+    private async readStacks(configs?: Record<StackKey, Record<string, ConfigEntry>>, lastUpdate = false): Promise<Record<StackKey, StackStatus>> {
+        const reads = await this.readStacksRaw({ configs, lastUpdate });
+        return mapStacks(reads, (read) => read.status);
+    }
+
+    /** Reads the three stacks side by side, keeping the raw config and deployment of each. */
+    private async readStacksRaw(opts: { configs?: Record<StackKey, Record<string, ConfigEntry>>; lastUpdate?: boolean }): Promise<Record<StackKey, StackRead>> {
+        const entries = await Promise.all(
+            stackKeys.map(async (key) => [key, await readStack(key, this.ctx.stacks[key], { knownConfig: opts.configs?.[key], lastUpdate: opts.lastUpdate })] as const),
+        );
+        const reads = Object.fromEntries(entries) as Record<StackKey, StackRead>;
+        const stacks = mapStacks(reads, (read) => read.status);
         this.rememberFence(fenceCacheFromStatus(fenceCoordinatesOf(stacks.dns), deployedStateOf(stacks).dns, new Date()));
-        return stacks;
+        return reads;
     }
 
     /**
@@ -728,15 +741,20 @@ export class FailoverController {
             // a bad input leaves no trace but the lock, which is released.
             const configs = await this.checkConfigs();
             await this.clearDeadEngineLocks();
-            const stacks = await this.readStacks(configs);
+            const reads = await this.readStacksRaw({ configs, lastUpdate: false });
+            const stacks = mapStacks(reads, (read) => read.status);
             this.requireReadable(stacks);
+            // Stacks whose config the driver writes before the steps are read again at their step.
+            const rewritten = new Set<StackKey>();
             const from = deployedPosture(stacks);
             const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
             const unfinished = await log.unfinishedRun(true);
             if (unfinished !== undefined) {
                 // What a killed step wrote and did not deploy goes back before anything is planned
                 // on top of it (a step this run needs sets its own value again).
-                await putBackUndeployed(undeployedConfig(interruptedSteps(unfinished), stacks), this.ctx.stacks);
+                const undeployed = undeployedConfig(interruptedSteps(unfinished), stacks);
+                undeployed.forEach((u) => rewritten.add(u.stack));
+                await putBackUndeployed(undeployed, this.ctx.stacks);
             }
             const decision = decideResume(target, from, unfinished, (await log.runs()).at(-1));
             if (decision.close !== undefined) {
@@ -752,7 +770,9 @@ export class FailoverController {
             // A skipped step's stack is deployed as wanted, but its config may still hold what an
             // interrupted or timed-out step set; put it back so the next `up` of that stack changes nothing.
             for (const step of steps.filter((s) => s.skip)) {
-                await this.alignConfig(step, stacks[step.stack]);
+                if (await this.alignConfig(step, stacks[step.stack])) {
+                    rewritten.add(step.stack);
+                }
             }
             if (pendingSteps(steps).length === 0 && resumes === undefined) {
                 const results = steps.map((s) => ({ id: s.id, stack: s.stack, description: s.description, status: "skipped" as const, durationMs: 0 }));
@@ -770,6 +790,7 @@ export class FailoverController {
                     record: (e) => this.record(e),
                     verify: (region, signal) => this.verifyWith(region, stacks[region].outputs, signal !== undefined ? { signal } : {}),
                     ...(opts.afterDns !== undefined ? { checkAfterDns: (weights: Weights, o: CheckAfterDnsCall) => this.checkAfterDns(opts.afterDns!, stacks, weights, o) } : {}),
+                    readBefore: readBeforeRun(reads, rewritten),
                 },
                 {
                     runId,
@@ -852,13 +873,34 @@ export class FailoverController {
         }
     }
 
-    private async alignConfig(step: PlannedStep, status: StackStatus): Promise<void> {
+    /** True when it wrote anything. */
+    private async alignConfig(step: PlannedStep, status: StackStatus): Promise<boolean> {
+        let wrote = false;
         for (const change of step.config) {
             if (change.path !== true && status.config[change.key] !== undefined && status.config[change.key] !== change.value) {
                 await this.ctx.stacks[step.stack].setConfig(change.key, { value: change.value });
+                wrote = true;
             }
         }
+        return wrote;
     }
+}
+
+/** The same function applied to each of the three stacks. */
+function mapStacks<T, U>(values: Readonly<Record<StackKey, T>>, f: (value: T) => U): Record<StackKey, U> {
+    return { primary: f(values.primary), secondary: f(values.secondary), dns: f(values.dns) };
+}
+
+/** What a run may take from the reads before it instead of reading again: every stack read whole and not rewritten since. */
+function readBeforeRun(reads: Readonly<Record<StackKey, StackRead>>, rewritten: ReadonlySet<StackKey>): Partial<Record<StackKey, StackBeforeRun>> {
+    const known: Partial<Record<StackKey, StackBeforeRun>> = {};
+    for (const key of stackKeys) {
+        const { config, state } = reads[key];
+        if (config !== undefined && state !== undefined && !rewritten.has(key)) {
+            known[key] = { config, targets: stepTargetsIn(state, key) ?? "all" };
+        }
+    }
+    return known;
 }
 
 /** What a switch run passes to the check after DNS. */

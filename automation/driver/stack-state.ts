@@ -19,18 +19,37 @@ export function summarizeEngineError(err: unknown): string {
     return (engineLine ?? lines.find((l) => l !== "") ?? "unknown error").slice(0, 400);
 }
 
-/**
- * Reads one stack's status. A stack that cannot be read yields `error`, not an exception.
- * `knownConfig` is its config as just read by the caller (not read again).
- */
-export async function readStackStatus(key: StackKey, stack: Stack, knownConfig?: ConfigMap): Promise<StackStatus> {
+/** One stack as read: its status, and the raw config and deployment it was made from (absent when unreadable). */
+export interface StackRead {
+    readonly status: StackStatus;
+    readonly config?: ConfigMap;
+    readonly state?: Deployment;
+}
+
+/** Options of `readStack`. */
+export interface ReadStackOptions {
+    /** Its config as just read by the caller (not read again). */
+    readonly knownConfig?: ConfigMap;
+    /**
+     * Read the last update too (one more engine process). Defaults to true; a switch passes false:
+     * it decides from outputs, and only `status` shows the last update.
+     */
+    readonly lastUpdate?: boolean;
+}
+
+/** Reads one stack. A stack that cannot be read yields a status with `error`, not an exception. */
+export async function readStack(key: StackKey, stack: Stack, opts: ReadStackOptions = {}): Promise<StackRead> {
     try {
-        // Three engine processes side by side. The outputs come from the exported state, not
+        // Engine processes side by side. The outputs come from the exported state, not
         // `stack.outputs()`, which runs the engine twice in a row (masked, then with secrets) for
         // values this status masks anyway.
-        const [config, state, history] = await Promise.all([knownConfig ?? stack.getAllConfig(), stack.exportStack(), stack.history(1)]);
+        const [config, state, history] = await Promise.all([
+            opts.knownConfig ?? stack.getAllConfig(),
+            stack.exportStack(),
+            opts.lastUpdate === false ? [] : stack.history(1),
+        ]);
         const last = history[0];
-        return {
+        const status: StackStatus = {
             key,
             name: stack.name,
             config: Object.fromEntries(Object.entries(config).filter(([k]) => driverKeys.has(k)).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
@@ -47,9 +66,15 @@ export async function readStackStatus(key: StackKey, stack: Stack, knownConfig?:
                   }
                 : {}),
         };
+        return { status, config, state };
     } catch (err) {
-        return { key, name: stack.name, config: {}, outputs: {}, error: summarizeEngineError(err) };
+        return { status: { key, name: stack.name, config: {}, outputs: {}, error: summarizeEngineError(err) } };
     }
+}
+
+/** Reads one stack's status (`readStack` without the raw reads). */
+export async function readStackStatus(key: StackKey, stack: Stack, knownConfig?: ConfigMap): Promise<StackStatus> {
+    return (await readStack(key, stack, { knownConfig })).status;
 }
 
 /** The key the engine marks a secret with in exported state (`{ <sig>: <secret sig>, ciphertext }`). */

@@ -3,7 +3,7 @@
 // (e.g. the orphaned engine of a driver that was killed is still finishing), and once when the
 // in-process program could not reach the engine (engine/transport-fault.ts). When the `up` does
 // not succeed, the config it set is put back, so the stack file holds nothing undeployed.
-import { ConcurrentUpdateError, EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, Deployment, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { applyConfigWrites, PreviousConfig } from "./config-restore";
 import { AbortedError } from "./errors";
 import { terminateEngine } from "./engine-process";
@@ -57,12 +57,16 @@ const stepTargetTypes: Readonly<Record<StackKey, string>> = {
     dns: "aws:route53/record:Record",
 };
 
+/** The URNs a step on `stack` targets in an exported deployment, or undefined (a whole `up`) when it has none. */
+export function stepTargetsIn(state: Deployment, stack: StackKey): string[] | undefined {
+    const resources = (state.deployment?.resources ?? []) as readonly { readonly urn: string; readonly type: string }[];
+    const urns = resources.filter((r) => r.type === stepTargetTypes[stack]).map((r) => r.urn);
+    return urns.length > 0 ? urns : undefined;
+}
+
 /** URNs to target, or undefined (a whole `up`) when the stack has none deployed yet. */
 export async function stepTargets(stack: Stack, step: PlannedStep): Promise<string[] | undefined> {
-    const state = await stack.exportStack();
-    const resources = (state.deployment?.resources ?? []) as readonly { readonly urn: string; readonly type: string }[];
-    const urns = resources.filter((r) => r.type === stepTargetTypes[step.stack]).map((r) => r.urn);
-    return urns.length > 0 ? urns : undefined;
+    return stepTargetsIn(await stack.exportStack(), step.stack);
 }
 
 async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, deadline: number): Promise<StepOutcome> {

@@ -37,6 +37,19 @@ export interface SwitchRunDeps {
      * `weights` (automation/driver/post-dns-check.ts). Without it, no check.
      */
     readonly checkAfterDns?: (weights: Weights, opts: { readonly fencedInRun: readonly RegionName[]; readonly skip: boolean; readonly signal?: AbortSignal }) => Promise<PostDnsCheckResult>;
+    /**
+     * What the controller read of a stack before the run began (under the lock) and has not changed
+     * since: its config and the URNs its step targets. A step on a stack listed here takes them
+     * instead of reading the stack again; a stack absent, or one this run already ran a step on,
+     * is read at its step.
+     */
+    readonly readBefore?: Partial<Readonly<Record<StackKey, StackBeforeRun>>>;
+}
+
+/** A stack's config and step targets as read before a run (see `SwitchRunDeps.readBefore`). */
+export interface StackBeforeRun {
+    readonly config: Readonly<Record<string, { readonly value: string }>>;
+    readonly targets: readonly string[] | "all";
 }
 
 /** The switch itself. */
@@ -68,6 +81,8 @@ export class SwitchRun {
     private dnsSwitched = false;
     private verification: VerificationSummary | undefined;
     private afterDns: PostDnsCheckResult | undefined;
+    /** Stacks this run has run a step on: what was read of them before the run is out of date. */
+    private readonly touched = new Set<StackKey>();
 
     constructor(
         private readonly deps: SwitchRunDeps,
@@ -228,10 +243,15 @@ export class SwitchRun {
         let previousConfig;
         let targets;
         try {
-            // Two reads side by side: each is an engine process.
-            const [config, urns] = await Promise.all([stack.getAllConfig(), stepTargets(stack, step)]);
+            const before = this.touched.has(step.stack) ? undefined : this.deps.readBefore?.[step.stack];
+            this.touched.add(step.stack);
+            // Read again only when needed: two reads side by side, each an engine process.
+            const [config, urns] =
+                before !== undefined
+                    ? [before.config, before.targets]
+                    : await Promise.all([stack.getAllConfig(), stepTargets(stack, step).then((u) => u ?? ("all" as const))]);
             previousConfig = previousValues(config, step.config);
-            targets = urns ?? ("all" as const);
+            targets = urns;
         } catch (err) {
             await journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(started).toISOString() });
             await this.onFailure(step, started, err);

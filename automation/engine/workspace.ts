@@ -6,6 +6,10 @@ import { programIn } from "../../stacks";
 import { EngineEnvironment, projectName } from "./environment";
 import { ensureEngineCommand, engineDirVariable } from "./locations";
 
+// One command per engine folder and process: `PulumiCommand.get` runs `pulumi version` each time,
+// and a switch opens a workspace per stack. The binary at a path does not change while we run.
+const commands = new Map<string, Promise<PulumiCommand>>();
+
 /**
  * The engine's `pulumi` command. Throws a one-line error naming the folder and how to fill it when
  * there is no engine there, instead of the Automation API's bare `spawn … ENOENT`.
@@ -15,7 +19,14 @@ export async function pulumiCommandOf(env: EngineEnvironment): Promise<PulumiCom
     if (!fs.existsSync(binary)) {
         throw new Error(`no Pulumi engine at ${binary} (run ${ensureEngineCommand()}, or set ${engineDirVariable} to a folder holding bin/pulumi)`);
     }
-    return PulumiCommand.get({ root: env.cliRoot, skipVersionCheck: true });
+    let command = commands.get(binary);
+    if (command === undefined) {
+        command = PulumiCommand.get({ root: env.cliRoot, skipVersionCheck: true });
+        commands.set(binary, command);
+        // A failed probe is not remembered: the next call tries again.
+        command.catch(() => commands.delete(binary));
+    }
+    return command;
 }
 
 /**
