@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { FailoverController } from "../../automation/driver/controller";
+import { engineChildren } from "../../automation/driver/engine-process";
 import { LockedError } from "../../automation/driver/errors";
 import { RegionFenceClient } from "../../automation/driver/fence-client";
 import { Journal } from "../../automation/driver/journal";
@@ -161,6 +162,14 @@ describe("driver against the real engine (sandbox)", function () {
         try {
             // The budget covers every step, so it must hold a healthy DNS step on a busy runner too.
             result = await controller.setPosture("active-active", { stepTimeoutMs: 60_000 });
+            // The stopped step's engine may still be winding down; lifted now, the hang would let
+            // its update finish and scale the secondary after all (as a region that comes back
+            // would). The rest of the test is about a step that never ran, so wait for it to go.
+            const deadline = Date.now() + 120_000;
+            while (engineChildren("up", "secondary").length > 0 && Date.now() < deadline) {
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            expect(engineChildren("up", "secondary"), "the stopped step's engine exited").to.deep.equal([]);
         } finally {
             writeFaults(lab, {});
         }
