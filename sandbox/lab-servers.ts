@@ -8,6 +8,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { canaryIdentityOf } from "../components/canary";
 import { toOpensshPrivateKey } from "../components/ssh-keys";
 import { SftpEndpoint } from "../automation/driver/verify";
+import { setSecretConfig } from "../automation/engine/secret-config";
 import { configKey, configKeys } from "../stacks/contract";
 import { RegionName, regionNames } from "../automation/posture";
 import { SshdServer, startSshd } from "./servers/sshd";
@@ -20,7 +21,7 @@ export async function ensureCanaryKey(stacks: Readonly<Record<RegionName, Stack>
     }
     const key = current.find((k) => k !== undefined) ?? toOpensshPrivateKey(crypto.generateKeyPairSync("ed25519").privateKey, "sftp-canary");
     for (const region of regionNames) {
-        await stacks[region].setConfig(configKeys.canaryKey, { value: key, secret: true });
+        await setSecretConfig(stacks[region], { [configKeys.canaryKey]: key });
     }
 }
 

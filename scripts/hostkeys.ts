@@ -13,11 +13,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
+import { Stack } from "@pulumi/pulumi/automation";
 import { HostKeyMaterial, HostKeyTexts, generateHostKeys, loadHostKeys } from "../components/host-keys";
 import { HostKeyType, hostKeyTypes } from "../components/ssh-keys";
 import { engineEnvironment } from "../automation/engine/environment";
 import { openStack } from "../automation/engine/workspace";
+import { setSecretConfig } from "../automation/engine/secret-config";
 
 /** The config key the regional stacks read (stacks/config/regional.ts). */
 export const hostKeysConfigKey = "sftp-failover:hostKeys";
@@ -39,10 +40,11 @@ interface CommonOptions {
 }
 
 /** The config entries of one key set: one secret path value per key type. */
-export function hostKeyConfigEntries(texts: HostKeyTexts): ConfigMap {
-    const entries: ConfigMap = {};
+/** The host keys as secret config entries, by property path (`ns:hostKeys.<type>`); see `setSecretConfig`. */
+export function hostKeyConfigEntries(texts: HostKeyTexts): Record<string, string> {
+    const entries: Record<string, string> = {};
     for (const type of hostKeyTypes) {
-        entries[`${hostKeysConfigKey}.${type}`] = { value: texts[type], secret: true };
+        entries[`${hostKeysConfigKey}.${type}`] = texts[type];
     }
     return entries;
 }
@@ -75,7 +77,7 @@ export async function ensureHostKeys(stacks: readonly Stack[]): Promise<HostKeyT
         const texts = generateHostKeys();
         const material = loadHostKeys(texts);
         for (const stack of stacks) {
-            await stack.setAllConfig(hostKeyConfigEntries(texts), true);
+            await setSecretConfig(stack, hostKeyConfigEntries(texts), true);
         }
         return material.fingerprints;
     }
@@ -112,7 +114,7 @@ async function write(opts: CommonOptions & { force: boolean }, texts: HostKeyTex
         }
     }
     for (const stack of stacks) {
-        await stack.setAllConfig(hostKeyConfigEntries(texts), true);
+        await setSecretConfig(stack, hostKeyConfigEntries(texts), true);
     }
     report(opts, action, material);
 }

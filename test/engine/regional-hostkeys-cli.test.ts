@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { ensureHostKeys, hostKeyConfigEntries } from "../../scripts/hostkeys";
+import { setSecretConfig } from "../../automation/engine/secret-config";
 import { loadHostKeys } from "../../components/host-keys";
 import { cliRootDir, engineEnvironment } from "../../automation/engine/environment";
 import { openStack } from "../../automation/engine/workspace";
@@ -40,10 +41,11 @@ describe("regional host-key CLI", function () {
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("writes one secret path entry per key type", () => {
-        const entries = hostKeyConfigEntries(fixtureHostKeys());
+    it("writes one path entry per key type", () => {
+        const texts = fixtureHostKeys();
+        const entries = hostKeyConfigEntries(texts);
         expect(Object.keys(entries)).to.deep.equal(["sftp-failover:hostKeys.ed25519", "sftp-failover:hostKeys.ecdsa", "sftp-failover:hostKeys.rsa"]);
-        expect(Object.values(entries).every((e) => e.secret === true)).to.equal(true);
+        expect(Object.values(entries)).to.deep.equal([texts.ed25519, texts.ecdsa, texts.rsa]);
     });
 
     it("import of a weak RSA key exits 2 naming --rsa, and touches no stack file", () => {
@@ -116,7 +118,7 @@ describe("regional host-key CLI", function () {
         const first = await ensureHostKeys(stacks);
         expect(Object.values(first).every((fp) => fp.startsWith("SHA256:"))).to.equal(true);
         expect(await ensureHostKeys(stacks)).to.deep.equal(first);
-        await stacks[1].setAllConfig(hostKeyConfigEntries(fixtureHostKeys()), true);
+        await setSecretConfig(stacks[1], hostKeyConfigEntries(fixtureHostKeys()), true);
         let message = "";
         try {
             await ensureHostKeys(stacks);
@@ -124,5 +126,44 @@ describe("regional host-key CLI", function () {
             message = (err as Error).message;
         }
         expect(message).to.equal("stacks primary, secondary hold different host keys; run scripts/hostkeys.ts show");
+    });
+
+    it("secret config goes to the engine on stdin, never on a command line: exact values, ciphertext in the file", async function () {
+        const env = engineEnvironment({ sandbox: true, projectDir: dir, backendUrl: `file://${path.join(dir, "state")}` });
+        const stack = await openStack("primary", env);
+        const marker = `never-on-argv-${process.pid}`;
+        /** Samples every process's command line while `work` runs; true when one held `marker`. */
+        const seenOnArgv = async (work: () => Promise<void>): Promise<boolean> => {
+            let seen = false;
+            let running = true;
+            const watch = (async () => {
+                while (running) {
+                    for (const pid of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+                        try {
+                            seen ||= fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
+                        } catch {
+                            // Gone while we looked.
+                        }
+                    }
+                    await new Promise((r) => setTimeout(r, 2));
+                }
+            })();
+            try {
+                await work();
+            } finally {
+                running = false;
+                await watch;
+            }
+            return seen;
+        };
+        // The watcher can see it: the Automation API's own setConfig puts the value on argv.
+        expect(await seenOnArgv(() => stack.setConfig("sftp-failover:probe", { value: marker, secret: true })), "the watcher sees argv").to.equal(true);
+        const values = { "sftp-failover:a": `${marker} one line`, "sftp-failover:b": `${marker}\nsecond line\n`, "sftp-failover:c": `${marker}\n\n` };
+        expect(await seenOnArgv(() => setSecretConfig(stack, values))).to.equal(false);
+        const config = await stack.getAllConfig();
+        for (const [key, value] of Object.entries(values)) {
+            expect(config[key], key).to.deep.equal({ value, secret: true });
+        }
+        expect(fs.readFileSync(path.join(dir, "Pulumi.primary.yaml"), "utf8")).to.not.contain(marker);
     });
 });
