@@ -791,6 +791,7 @@ export class FailoverController {
                     verify: (region, signal) => this.verifyWith(region, stacks[region].outputs, signal !== undefined ? { signal } : {}),
                     ...(opts.afterDns !== undefined ? { checkAfterDns: (weights: Weights, o: CheckAfterDnsCall) => this.checkAfterDns(opts.afterDns!, stacks, weights, o) } : {}),
                     readBefore: readBeforeRun(reads, rewritten),
+                    clearDeadEngineLocks: () => this.clearDeadEngineLocks(),
                 },
                 {
                     runId,

@@ -34,6 +34,13 @@ export interface RunStepOptions {
     readonly previousConfig?: readonly PreviousConfig[];
     /** The URNs to target, as `stepTargets` found them ("all": a whole `up`). Found here when absent. */
     readonly targets?: readonly string[] | "all";
+    /**
+     * Called each time the engine finds the stack locked, before waiting to try again. An engine
+     * that held the lock may have died since the switch began (the orphan of a killed driver dies
+     * when it next writes to its dead parent), leaving a lock no one will release: the caller
+     * clears such locks here. Defaults to nothing.
+     */
+    readonly onStackBusy?: () => Promise<void>;
 }
 
 /** What the engine did. */
@@ -73,7 +80,17 @@ async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, dea
     const known = opts.targets;
     const target = known === undefined ? await stepTargets(stack, step) : known === "all" ? undefined : [...known];
     const cancel = new AbortController();
-    const onUserAbort = () => cancel.abort();
+    let resolveAborted: (value: "aborted") => void = () => undefined;
+    const userAborted = new Promise<"aborted">((resolve) => (resolveAborted = resolve));
+    const onUserAbort = () => {
+        cancel.abort();
+        resolveAborted("aborted");
+    };
+    if (opts.signal?.aborted) {
+        resolveAborted("aborted");
+    }
+    // One listener per attempt, removed when it ends: a step retried while its stack is busy must
+    // not pile listeners up on the caller's signal.
     opts.signal?.addEventListener("abort", onUserAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
     const up = stack.up({
@@ -87,12 +104,6 @@ async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, dea
     up.catch(() => undefined);
     const timedOut = new Promise<"timeout">((resolve) => {
         timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
-    });
-    const userAborted = new Promise<"aborted">((resolve) => {
-        if (opts.signal?.aborted) {
-            resolve("aborted");
-        }
-        opts.signal?.addEventListener("abort", () => resolve("aborted"), { once: true });
     });
     try {
         let first: Awaited<typeof up> | "timeout" | "aborted";
@@ -174,6 +185,7 @@ async function upRetryingWhileBusy(stack: Stack, step: PlannedStep, opts: RunSte
             if (!busy || Date.now() >= busyUntil || Date.now() >= deadline || opts.signal?.aborted) {
                 throw err;
             }
+            await opts.onStackBusy?.();
             await delay(Math.min(500 * 2 ** attempt, 5000));
         }
     }

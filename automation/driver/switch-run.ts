@@ -44,6 +44,8 @@ export interface SwitchRunDeps {
      * is read at its step.
      */
     readonly readBefore?: Partial<Readonly<Record<StackKey, StackBeforeRun>>>;
+    /** Clears (and audits) backend stack locks whose engine has died; a step calls it while its stack is busy. */
+    readonly clearDeadEngineLocks?: () => Promise<void>;
 }
 
 /** A stack's config and step targets as read before a run (see `SwitchRunDeps.readBefore`). */
@@ -266,6 +268,7 @@ export class SwitchRun {
                 timeoutMs: this.opts.stepTimeoutMs ?? this.deps.timeouts.stepMs,
                 cancelGraceMs: this.deps.timeouts.cancelGraceMs,
                 stackBusyMs: this.deps.timeouts.stackBusyMs,
+                ...(this.deps.clearDeadEngineLocks !== undefined ? { onStackBusy: this.deps.clearDeadEngineLocks } : {}),
                 signal: this.opts.signal,
                 onEvent: (e) => this.opts.onEvent?.(step.stack, e),
                 onOutput: (t) => this.opts.onOutput?.(step.stack, t),

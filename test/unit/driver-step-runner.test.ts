@@ -85,6 +85,25 @@ describe("step runner", () => {
         expect(calls.filter((c) => c.startsWith("up"))).to.have.length(2);
     });
 
+    it("while the stack is busy, asks the caller to clear locks of engines that died, before each retry, without piling listeners on its signal", async () => {
+        const { stack, calls } = fakeStack([concurrentUpdate, concurrentUpdate, succeeded]);
+        const signal = new AbortController().signal;
+        let listeners = 0;
+        const add = signal.addEventListener.bind(signal);
+        const remove = signal.removeEventListener.bind(signal);
+        signal.addEventListener = ((...args: Parameters<typeof add>) => (listeners++, add(...args))) as typeof add;
+        signal.removeEventListener = ((...args: Parameters<typeof remove>) => (listeners--, remove(...args))) as typeof remove;
+        await runStep(stack, scaleSecondary, { ...base, signal, onStackBusy: async () => void calls.push("clear dead locks") });
+        expect(calls.filter((c) => c.startsWith("up") || c === "clear dead locks")).to.deep.equal([
+            "up refresh=false target=urn:pulumi:secondary::sftp-failover::aws:autoscaling/group:Group::asg",
+            "clear dead locks",
+            "up refresh=false target=urn:pulumi:secondary::sftp-failover::aws:autoscaling/group:Group::asg",
+            "clear dead locks",
+            "up refresh=false target=urn:pulumi:secondary::sftp-failover::aws:autoscaling/group:Group::asg",
+        ]);
+        expect(listeners, "abort listeners left on the caller's signal").to.equal(0);
+    });
+
     it("a stack still busy after the busy window fails with the engine's error", async () => {
         const { stack } = fakeStack([concurrentUpdate, concurrentUpdate]);
         const err = await runStep(stack, scaleSecondary, { ...base, stackBusyMs: 1 }).catch((e: unknown) => e);
