@@ -1,7 +1,7 @@
 // What one bench run measured; written as JSON to .bench/<date>.json.
 import { ColdStart } from "./cold-start";
 import { FenceRun } from "./fence";
-import { ScalePoint } from "./scale";
+import { ScaleFigures } from "./scale";
 import { SwitchFigures } from "./switch";
 
 /** The whole result of `npm run bench`. */
@@ -13,7 +13,7 @@ export interface BenchResult {
     readonly cpus: number;
     readonly deployMs: number;
     readonly switch: SwitchFigures;
-    readonly scale: readonly ScalePoint[];
+    readonly scale: ScaleFigures;
     readonly fence: readonly FenceRun[];
     readonly coldStart?: ColdStart;
 }

@@ -4,6 +4,7 @@
 // peak memory under mocks, and the SSM parameters the users take.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { summarizeEngineError } from "../automation/driver/stack-state";
 import { BenchLab } from "./lab";
 import { evaluateProgram, ProgramEvaluation } from "./program-eval";
 import { Summary, timed } from "./stats";
@@ -19,22 +20,55 @@ export interface ScalePoint {
     readonly program: ProgramEvaluation;
 }
 
-/** Measures each user count in turn on the same lab (left with the last count's users). */
-export async function measureScale(bench: BenchLab, counts: readonly number[], repetitions: number, log: (line: string) => void): Promise<ScalePoint[]> {
+/** A user count the regional stacks could not be deployed with, and the engine's reason. */
+export interface ScaleRefusal {
+    readonly users: number;
+    readonly error: string;
+}
+
+/** The figures of each user count measured, and the first count that could not be deployed, if any. */
+export interface ScaleFigures {
+    readonly points: readonly ScalePoint[];
+    readonly refused?: ScaleRefusal;
+}
+
+/**
+ * The check failure's own words ("<resource>: <problem>"): the engine's line quotes the whole
+ * property value first, which for a policy of thousands of users is thousands of characters.
+ */
+export function refusalOf(err: unknown): string {
+    const text = err instanceof Error ? err.message : String(err);
+    const problem = /has a problem: (.*)$/m.exec(text)?.[1];
+    const resource = /resource '([^']+)'/.exec(text)?.[1];
+    return problem !== undefined ? `${resource ?? "a resource"}: ${problem.trim()}` : summarizeEngineError(err);
+}
+
+/**
+ * Measures each user count in turn on the same lab (left with the last count's users). A count the
+ * stacks cannot be deployed with (AWS would refuse it) ends the runs: larger ones would fail too.
+ */
+export async function measureScale(bench: BenchLab, counts: readonly number[], repetitions: number, log: (line: string) => void): Promise<ScaleFigures> {
     const points: ScalePoint[] = [];
     for (const count of counts) {
         const text = usersYaml(count);
         const usersFile = path.join(bench.lab.dir, "users.yaml");
         fs.writeFileSync(usersFile, text);
         const storage = userStorage(text);
-        const { ms: usersUpdateMs } = await timed(async () => {
-            await bench.stacks.primary.up();
-            await bench.stacks.secondary.up();
-        });
+        let usersUpdateMs: number;
+        try {
+            ({ ms: usersUpdateMs } = await timed(async () => {
+                await bench.stacks.primary.up();
+                await bench.stacks.secondary.up();
+            }));
+        } catch (err) {
+            const error = refusalOf(err);
+            log(`  ${count} users: cannot be deployed: ${error}`);
+            return { points, refused: { users: count, error } };
+        }
         const driverSwitch = await measureDriverSwitches(bench, repetitions);
         const program = await evaluateProgram(usersFile);
         log(`  ${count} users: ${storage.parametersPerRegion} parameter(s)/region, switch median ${(driverSwitch.median / 1000).toFixed(1)} s, program ${program.evalMs.toFixed(0)} ms, ${program.peakRssMiB.toFixed(0)} MiB`);
         points.push({ storage, usersUpdateMs, driverSwitch, program });
     }
-    return points;
+    return { points };
 }

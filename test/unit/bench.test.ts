@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { FenceRun, parseFenceFlags } from "../../bench/fence";
 import { parseFlags } from "../../bench/main";
 import { fenceRows } from "../../bench/table";
+import { refusalOf } from "../../bench/scale";
 import { summarize } from "../../bench/stats";
 import { usersYaml, userStorage } from "../../bench/users";
 import { parseUsersYaml, userListChunkSize } from "../../components/sftp-users";
@@ -30,6 +31,15 @@ describe("bench helpers", () => {
         expect(storage.users).to.equal(60);
         expect(storage.parametersPerRegion).to.equal(Math.ceil(storage.canonicalBytes / userListChunkSize));
         expect(storage.parametersPerRegion).to.be.greaterThan(1);
+    });
+
+    it("a user count the stacks cannot be deployed with is reported by the check's own words, not the quoted policy", () => {
+        const policy = `{"Version":"2012-10-17","Statement":[${'{"Sid":"x"},'.repeat(500)}]}`;
+        const err = new Error(
+            `Command failed with exit code 1: pulumi up\n    aws:iam:RolePolicy sftp-primary-gw-policy  error: aws:iam/rolePolicy:RolePolicy resource 'sftp-primary-gw-policy': property policy value {${policy}} has a problem: iam: policy is 20145 characters; at most 10240 are allowed; LimitExceeded (PutRolePolicy)\n`,
+        );
+        expect(refusalOf(err)).to.equal("sftp-primary-gw-policy: iam: policy is 20145 characters; at most 10240 are allowed; LimitExceeded (PutRolePolicy)");
+        expect(refusalOf(new Error("error: something else broke"))).to.equal("error: something else broke");
     });
 
     it("flags: defaults, and each refusal names the flag and the value", () => {
