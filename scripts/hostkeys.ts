@@ -39,7 +39,6 @@ interface CommonOptions {
     readonly json: boolean;
 }
 
-/** The config entries of one key set: one secret path value per key type. */
 /** The host keys as secret config entries, by property path (`ns:hostKeys.<type>`); see `setSecretConfig`. */
 export function hostKeyConfigEntries(texts: HostKeyTexts): Record<string, string> {
     const entries: Record<string, string> = {};
