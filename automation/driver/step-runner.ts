@@ -36,8 +36,8 @@ export interface RunStepOptions {
     readonly targets?: readonly string[] | "all";
     /**
      * Called each time the engine finds the stack locked, before waiting to try again. An engine
-     * that held the lock may have died since the switch began (the orphan of a killed driver dies
-     * when it next writes to its dead parent), leaving a lock no one will release: the caller
+     * that held the lock may have died since the switch began (the engine of a killed driver dies
+     * within a second of it, and is reparented first), leaving a lock no one will release: the caller
      * clears such locks here. Defaults to nothing.
      */
     readonly onStackBusy?: () => Promise<void>;
