@@ -26,6 +26,14 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, w
     });
 }
 
+/** PATH without the folders that hold a `pulumi` binary. */
+function pathWithoutPulumi(): string {
+    return (process.env.PATH ?? "")
+        .split(path.delimiter)
+        .filter((dir) => dir !== "" && !fs.existsSync(path.join(dir, "pulumi")))
+        .join(path.delimiter);
+}
+
 /**
  * Builds the engine twice into fresh caches and runs the drill once on the second build. Each build
  * gets an empty Go build cache too, so both compile everything and differ only in the module cache.
@@ -38,6 +46,10 @@ export async function measureColdStart(log: (line: string) => void): Promise<Col
             timed(() =>
                 run(path.join(root, "scripts", "ensure-pulumi"), [], {
                     PULUMI_CLI_CACHE: path.join(scratch, `${name}-cli`),
+                    // Its own per-user cache and no pulumi on PATH: either would hand back the
+                    // machine's engine in two seconds instead of building one.
+                    XDG_CACHE_HOME: path.join(scratch, `${name}-xdg`),
+                    PATH: pathWithoutPulumi(),
                     GOCACHE: path.join(scratch, `${name}-gocache`),
                     ENSURE_PULUMI_SKIP_INSTALL: "1",
                     ...extra,
