@@ -1,10 +1,45 @@
-// What a gateway instance may do, and nothing more: its users' prefixes of this region's bucket,
-// this region's host-key secret and users parameters. No AWS-managed policy is attached:
+// What a gateway instance may do, and nothing more: its users' homes in this region's bucket (or
+// the bucket, read-only homes denied writes: see HomeAccess), this region's host-key secret and
+// users parameters. No AWS-managed policy is attached:
 // AmazonSSMManagedInstanceCore would grant ssm:GetParameter(s) on every parameter of the account
 // and a shell on instances that hold the host private keys. A shell is an explicit opt-in
 // (`sessionManager`), granted with only the channel actions Session Manager needs.
 import { PolicyDocument, PolicyStatement } from "./regional-bucket";
 import { SftpUser } from "./sftp-users";
+
+/**
+ * How the gateway role reaches the users' homes.
+ *
+ * - `per-home` names each home in the policy: the gateway can touch no key of the bucket outside
+ *   the homes, and each home only as its user may (read-only homes: GetObject). It costs about 97
+ *   characters per user (8-character names), so IAM's 10,240 hold about 97 users.
+ * - `bucket` grants every object of the bucket and denies writes on the read-only homes. Its size
+ *   grows only with the read-only users (about 61 characters each), so 2,000 users fit. What it
+ *   gives up: keys of the bucket outside any home are reachable by the gateway, and IAM no longer
+ *   keeps one user's home from another's — SFTPGo's per-user key prefix does that
+ *   (gateway-user-data.ts). Per-home never gave that isolation against a compromised gateway either:
+ *   it holds every user's prefix at once. Read-only homes stay read-only in IAM in both modes.
+ */
+export type HomeAccess = "per-home" | "bucket";
+
+/** The {@link HomeAccess} values, in the order messages list them. */
+export const homeAccessModes: readonly HomeAccess[] = ["per-home", "bucket"];
+
+/**
+ * IAM's quota "Inline policies per role, aggregate size": 10,240 characters, white space not
+ * counted (IAM User Guide, IAM and AWS STS quotas). Customer-managed policies would not help at
+ * scale: 6,144 characters each and 10 per role by default.
+ */
+export const rolePolicyMaxChars = 10_240;
+
+/**
+ * A policy document's length as IAM counts it against {@link rolePolicyMaxChars}: its JSON without
+ * white space. JSON.stringify adds none, and none of our values (ARNs, actions, key prefixes) can
+ * hold any, so this is the document's exact count.
+ */
+export function policyLength(doc: PolicyDocument): number {
+    return JSON.stringify(doc).length;
+}
 
 /** The resources a gateway's policy is scoped to (all plain ARNs, resolved before building it). */
 export interface GatewayPolicyArgs {
@@ -17,6 +52,8 @@ export interface GatewayPolicyArgs {
     readonly kmsKeyArn?: string;
     /** Allow an operator shell through Session Manager. Defaults to false. */
     readonly sessionManager?: boolean;
+    /** How the homes are granted (see {@link HomeAccess}). Defaults to "per-home". */
+    readonly homeAccess?: HomeAccess;
 }
 
 /** EC2's trust policy for the gateway role. */
@@ -25,8 +62,15 @@ export const gatewayAssumeRolePolicy: PolicyDocument = {
     Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
 };
 
+/**
+ * What a read-write user has beyond a read-only one's GetObject: writes, and the multipart upload
+ * actions a write needs. Bucket mode denies exactly these on read-only homes, so a read-only home
+ * allows what it allows in per-home mode.
+ */
+const withheldFromReadOnly = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+
 /** Object actions of a user who may write. */
-const readWriteActions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+const readWriteActions = ["s3:GetObject", ...withheldFromReadOnly];
 
 /**
  * What the SSM agent needs to register the instance and open a Session Manager channel — and no
@@ -48,9 +92,9 @@ export const sessionManagerStatement: PolicyStatement = {
 };
 
 /**
- * The instance policy. Object access is granted per home prefix (read-only users' prefixes get
- * GetObject only), listing only under those prefixes, and reads of exactly one secret and one
- * parameter path. No statement has a `*` resource unless a Session Manager shell is asked for.
+ * The instance policy: reads of exactly one secret and one parameter path, the homes as
+ * `homeAccess` says (see {@link HomeAccess}), the bucket's key when SSE-KMS is on, and the Session
+ * Manager channel when asked for. No statement has a `*` resource unless a shell is asked for.
  */
 export function gatewayInstancePolicy(args: GatewayPolicyArgs): PolicyDocument {
     const statements: PolicyStatement[] = [
@@ -58,32 +102,7 @@ export function gatewayInstancePolicy(args: GatewayPolicyArgs): PolicyDocument {
         { Sid: "ReadUsers", Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: args.usersParameterPathArn },
     ];
     if (args.users.length > 0) {
-        const listPrefixes = args.users.flatMap((u) => [u.homePrefix, `${u.homePrefix}*`, u.homePrefix.slice(0, -1)]);
-        statements.push({
-            Sid: "ListHomes",
-            Effect: "Allow",
-            Action: "s3:ListBucket",
-            Resource: args.bucketArn,
-            Condition: { StringLike: { "s3:prefix": listPrefixes } },
-        });
-        const writable = args.users.filter((u) => !u.readOnly);
-        const readOnly = args.users.filter((u) => u.readOnly);
-        if (writable.length > 0) {
-            statements.push({
-                Sid: "ReadWriteHomes",
-                Effect: "Allow",
-                Action: readWriteActions,
-                Resource: writable.map((u) => `${args.bucketArn}/${u.homePrefix}*`),
-            });
-        }
-        if (readOnly.length > 0) {
-            statements.push({
-                Sid: "ReadOnlyHomes",
-                Effect: "Allow",
-                Action: "s3:GetObject",
-                Resource: readOnly.map((u) => `${args.bucketArn}/${u.homePrefix}*`),
-            });
-        }
+        statements.push(...homeStatements(args.bucketArn, args.users, args.homeAccess ?? "per-home"));
     }
     if (args.kmsKeyArn !== undefined) {
         statements.push({ Sid: "UseBucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.kmsKeyArn });
@@ -92,4 +111,51 @@ export function gatewayInstancePolicy(args: GatewayPolicyArgs): PolicyDocument {
         statements.push(sessionManagerStatement);
     }
     return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The statements that reach the users' homes, for one {@link HomeAccess}. */
+function homeStatements(bucketArn: string, users: readonly SftpUser[], homeAccess: HomeAccess): PolicyStatement[] {
+    switch (homeAccess) {
+        case "per-home":
+            return perHomeStatements(bucketArn, users);
+        case "bucket":
+            return bucketStatements(bucketArn, users);
+        default:
+            throw new Error(`unknown home access "${String(homeAccess)}" (valid: ${homeAccessModes.join(", ")})`);
+    }
+}
+
+const homeObjects = (bucketArn: string, users: readonly SftpUser[]): string[] => users.map((u) => `${bucketArn}/${u.homePrefix}*`);
+
+/** Listing only under the homes, and each home's objects as its user may use them. */
+function perHomeStatements(bucketArn: string, users: readonly SftpUser[]): PolicyStatement[] {
+    const listPrefixes = users.flatMap((u) => [u.homePrefix, `${u.homePrefix}*`, u.homePrefix.slice(0, -1)]);
+    const statements: PolicyStatement[] = [
+        { Sid: "ListHomes", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": listPrefixes } } },
+    ];
+    const writable = users.filter((u) => !u.readOnly);
+    const readOnly = users.filter((u) => u.readOnly);
+    if (writable.length > 0) {
+        statements.push({ Sid: "ReadWriteHomes", Effect: "Allow", Action: readWriteActions, Resource: homeObjects(bucketArn, writable) });
+    }
+    if (readOnly.length > 0) {
+        statements.push({ Sid: "ReadOnlyHomes", Effect: "Allow", Action: "s3:GetObject", Resource: homeObjects(bucketArn, readOnly) });
+    }
+    return statements;
+}
+
+/**
+ * The whole bucket, with the read-only homes denied what a read-only user is not given. An explicit
+ * Deny wins over any Allow (IAM policy evaluation logic), so no later grant can reopen them.
+ */
+function bucketStatements(bucketArn: string, users: readonly SftpUser[]): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+        { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
+        { Sid: "ReadWriteBucket", Effect: "Allow", Action: readWriteActions, Resource: `${bucketArn}/*` },
+    ];
+    const readOnly = users.filter((u) => u.readOnly);
+    if (readOnly.length > 0) {
+        statements.push({ Sid: "DenyWritesToReadOnlyHomes", Effect: "Deny", Action: withheldFromReadOnly, Resource: homeObjects(bucketArn, readOnly) });
+    }
+    return statements;
 }

@@ -84,6 +84,17 @@ export function generateHostKeys(comment = "sftp-failover"): HostKeyTexts {
     };
 }
 
+/**
+ * The longest ARN a secret named from `secretNamePrefix` can have, before it exists: the aws
+ * provider completes the prefix with Terraform's 26-character unique id (helper/id.PrefixedUniqueId:
+ * a timestamp to the 1/10,000 s and an 8-hex-digit counter), and Secrets Manager ends the ARN with
+ * "-" and six random characters (Secrets Manager User Guide, "Secret ARN"). Only its length is
+ * meant to be true: it sizes the policies that will name the real one.
+ */
+export function longestSecretArn(partition: string, region: string, accountId: string, secretNamePrefix: string): string {
+    return `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${secretNamePrefix}${"0".repeat(26)}-XXXXXX`;
+}
+
 /** Arguments of {@link HostKeys}. */
 export interface HostKeysArgs {
     /** Region of the secret (aws v7 per-resource region). Required. */

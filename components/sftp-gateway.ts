@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { AsgCapacity } from "./capacity";
-import { gatewayAssumeRolePolicy, gatewayInstancePolicy } from "./gateway-policy";
+import { HomeAccess, gatewayAssumeRolePolicy, gatewayInstancePolicy, homeAccessModes } from "./gateway-policy";
 import { defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
 import { parseIpv4Cidr } from "./network";
 import { SftpUser } from "./sftp-users";
@@ -62,6 +62,12 @@ export interface SftpGatewayArgs {
      * instances hold the host private keys, and a gateway is replaced, not repaired. Defaults to false.
      */
     readonly sessionManager?: boolean;
+    /**
+     * How the instance role reaches the users' homes: "per-home" names each home (about 97 users
+     * fit IAM's inline-policy quota), "bucket" grants the bucket and denies writes on read-only
+     * homes (see {@link HomeAccess} for what that gives up). Defaults to "per-home".
+     */
+    readonly homeAccess?: HomeAccess;
     /** Public TCP port of the load balancer. Defaults to 22. */
     readonly listenerPort?: number;
     /** Port SFTPGo listens on inside the instance. Defaults to 2022. */
@@ -84,7 +90,7 @@ export interface SftpGatewayArgs {
     readonly usersParameterPath: string;
     /** ARN of that path (`arn:<partition>:ssm:<region>:<account>:parameter<path>`). Required. */
     readonly usersParameterPathArn: string;
-    /** The validated users, for the per-prefix policy. Required. */
+    /** The validated users, for the instance policy. Required. */
     readonly users: readonly SftpUser[];
     /** SFTPGo package version to pin. Defaults to the repository's latest. */
     readonly sftpgoVersion?: string;
@@ -94,8 +100,8 @@ export interface SftpGatewayArgs {
 
 /**
  * Checks the arguments a caller could get wrong, naming each: ports, the group's sizes, at least two
- * subnets (an NLB and a zone-resilient group need two zones) and well-formed client CIDRs (whether
- * `0.0.0.0/0` is acceptable is the config's decision, made before this).
+ * subnets (an NLB and a zone-resilient group need two zones), a known home access and well-formed
+ * client CIDRs (whether `0.0.0.0/0` is acceptable is the config's decision, made before this).
  */
 export function validateGatewayArgs(args: SftpGatewayArgs): void {
     const listenerPort = args.listenerPort ?? 22;
@@ -115,6 +121,9 @@ export function validateGatewayArgs(args: SftpGatewayArgs): void {
     }
     if (args.instanceSubnetIds.length < 2) {
         throw new Error(`instanceSubnetIds must name at least two subnets in different zones (got ${args.instanceSubnetIds.length})`);
+    }
+    if (args.homeAccess !== undefined && !homeAccessModes.includes(args.homeAccess)) {
+        throw new Error(`homeAccess must be one of ${homeAccessModes.join(", ")} (got ${JSON.stringify(args.homeAccess)})`);
     }
     validateAllowedCidrs(args.allowedCidrs, true);
 }
@@ -313,6 +322,7 @@ function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.
                             users: args.users,
                             kmsKeyArn: args.kmsKeyArn,
                             sessionManager: args.sessionManager ?? false,
+                            homeAccess: args.homeAccess ?? "per-home",
                         }),
                     ),
                 ),

@@ -11,6 +11,7 @@ import { SftpUsers } from "../components/sftp-users";
 import { RegionalConfig, loadRegionalConfig } from "./config/regional";
 import { ProgramOutputs, RegionalOutputs } from "./contract";
 import { refuseRevert } from "./posture-guard";
+import { hostKeySecretNamePrefix, parameterPathArn, usersParameterPath } from "./regional-names";
 
 /** What the stack learns from AWS before declaring anything (all through allowed invokes). */
 interface AccountFacts {
@@ -112,11 +113,11 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         region: cfg.region,
         // Like the bucket rule, the replica writes to the peer region; both go when it is unreachable.
         replicaRegion: cfg.replicationEnabled ? cfg.peerRegion : undefined,
-        secretNamePrefix: `${cfg.namePrefix}/${cfg.regionName}/host-keys-`,
+        secretNamePrefix: hostKeySecretNamePrefix(cfg.namePrefix, cfg.regionName),
         keys: cfg.hostKeys,
         tags: cfg.tags,
     });
-    const usersPath = `/${cfg.namePrefix}/${cfg.regionName}/users`;
+    const usersPath = usersParameterPath(cfg.namePrefix, cfg.regionName);
     const users = new SftpUsers(`${base}-users`, {
         region: cfg.region,
         parameterPath: usersPath,
@@ -146,6 +147,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             allowedCidrs: cfg.allowedCidrs,
             healthCheckerPrefixListIds: [facts.healthCheckers.id],
             sessionManager: cfg.sessionManager,
+            homeAccess: cfg.gatewayBucketAccess,
             listenerPort: cfg.listenerPort,
             instanceType: cfg.instanceType,
             amiId: facts.amiId,
@@ -155,7 +157,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             kmsKeyArn: cfg.kmsKeyArn,
             hostKeySecretArn: hostKeys.secretArn,
             usersParameterPath: users.parameterPath,
-            usersParameterPathArn: `arn:${facts.partition}:ssm:${cfg.region}:${facts.accountId}:parameter${usersPath}`,
+            usersParameterPathArn: parameterPathArn(facts.partition, cfg.region, facts.accountId, usersPath),
             users: users.served,
             sftpgoVersion: cfg.sftpgoVersion,
             tags: cfg.tags,

@@ -8,11 +8,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { CapacityMode, RegionName, regionNames } from "../../automation/posture";
 import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } from "../../components/capacity";
+import { HomeAccess } from "../../components/gateway-policy";
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { parseIpv4Cidr } from "../../components/network";
 import { validateAllowedCidrs } from "../../components/sftp-gateway";
 import { SftpUser, canonicalUsersJson, parseUsersYaml, servedUsers, userListChunks } from "../../components/sftp-users";
 import { configKey, configKeys, configNamespace } from "../contract";
+import { checkGatewayPolicyFits, readGatewayBucketAccess } from "./gateway-access";
 import { ConfigReader, numberField } from "./source";
 
 /** The network as configured: a new VPC, or existing ids. */
@@ -51,6 +53,8 @@ export interface RegionalConfig {
     readonly allowedCidrs: readonly string[];
     /** Whether instances accept a Session Manager shell. */
     readonly sessionManager: boolean;
+    /** How the gateway role reaches the users' homes (`gatewayBucketAccess`, checked to fit IAM's policy quota). */
+    readonly gatewayBucketAccess: HomeAccess;
     /** Days noncurrent object versions are kept. */
     readonly noncurrentVersionDays: number;
     /** KMS key of this region's bucket (SSE-KMS), or undefined for SSE-S3. */
@@ -274,7 +278,21 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     const canaryKey = config.getSecret(configKeys.canaryKey);
     const canary = canaryKey === undefined ? undefined : canaryIdentityOf(canaryKey, configKeys.canaryKey);
     // Refuses a declared user that would take the canary's name or home, before anything deploys.
-    servedUsers(users, canary, usersFile);
+    const served = servedUsers(users, canary, usersFile);
+    const sessionManager = config.getBoolean("sessionManager") ?? false;
+    const gatewayBucketAccess = readGatewayBucketAccess(config);
+    // IAM would refuse an oversized gateway policy only after the bucket, secret and parameters
+    // exist; checked here, the program and the driver's preflight refuse it before anything deploys.
+    checkGatewayPolicyFits({
+        region,
+        regionName,
+        namePrefix,
+        users: served,
+        withCanary: canary !== undefined,
+        kmsKeyArn,
+        sessionManager,
+        homeAccess: gatewayBucketAccess,
+    });
 
     const hostKeys = loadHostKeys(config.requireObject<unknown>("hostKeys"), configKey("hostKeys"));
 
@@ -291,7 +309,8 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         network: loadNetwork(config),
         listenerPort,
         allowedCidrs,
-        sessionManager: config.getBoolean("sessionManager") ?? false,
+        sessionManager,
+        gatewayBucketAccess,
         noncurrentVersionDays,
         kmsKeyArn,
         peerKmsKeyArn,

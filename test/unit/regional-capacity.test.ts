@@ -111,6 +111,7 @@ describe("regional capacity and network decisions", () => {
             ["one subnet", { subnetIds: ["subnet-a"] }, /^subnetIds must name at least two subnets/],
             ["one instance subnet", { instanceSubnetIds: ["subnet-c"] }, /^instanceSubnetIds must name at least two subnets/],
             ["a malformed CIDR", { allowedCidrs: ["10.0.0.0/33"] }, /^allowedCidrs entry "10\.0\.0\.0\/33"/],
+            ["an unknown home access", { homeAccess: "per_home" as SftpGatewayArgs["homeAccess"] }, /^homeAccess must be one of per-home, bucket \(got "per_home"\)$/],
         ];
         for (const [what, override, message] of bad) {
             it(`refuses ${what}`, () => {

@@ -12,6 +12,9 @@ const alice = fs.readFileSync(path.join(fixtures, "user-keys", "alice.pub"), "ut
 
 let tmpDir = "";
 
+/** A pattern matching exactly `text`. */
+const exactly = (text: string): RegExp => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+
 function usersFile(yaml: string): string {
     const file = path.join(tmpDir, `users-${Math.random().toString(36).slice(2)}.yaml`);
     fs.writeFileSync(file, yaml);
@@ -82,6 +85,18 @@ describe("regional config (mocks)", () => {
             () => ({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1111", peerKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:alias/sftp" }),
             /sftp-failover:kmsKeyArn must be a KMS key ARN \(got "arn:aws:kms:us-east-1:123456789012:key\/1111"\)/,
         ],
+        // Only the two exact spellings: a near miss, white space, or a YAML number, boolean, list or map
+        // (which the stack file stores as other text) is refused, quoting the value as stored.
+        ...["Bucket", "BUCKET", "per_home", "", " bucket", "bucket\n", "none", 3, true, ["bucket"], { mode: "bucket" }].map(
+            (value): [string, () => Record<string, unknown>, RegExp] => {
+                const stored = typeof value === "string" ? value : JSON.stringify(value);
+                return [
+                    `gatewayBucketAccess ${JSON.stringify(value)}`,
+                    () => ({ gatewayBucketAccess: value }),
+                    exactly(`sftp-failover:gatewayBucketAccess must be one of per-home, bucket (got ${JSON.stringify(stored)})`),
+                ];
+            },
+        ),
         ["namePrefix with capitals", () => ({ namePrefix: "SFTP" }), /sftp-failover:namePrefix must be 3–30 lowercase/],
         ["amiId malformed", () => ({ amiId: "ubuntu" }), /sftp-failover:amiId must be an AMI id/],
         ["sftpgoVersion malformed", () => ({ sftpgoVersion: "latest; rm -rf /" }), /sftp-failover:sftpgoVersion must be a version like 2\.6\.6/],
