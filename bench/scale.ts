@@ -1,10 +1,13 @@
 // The same driver switch at several user counts. The users file of the lab is replaced and both
 // regional stacks are brought up to date (not timed) before the switches are measured, so only the
 // switch's cost at that size is compared. Alongside: the regional program's evaluation time and
-// peak memory under mocks, and the SSM parameters the users take.
+// peak memory under mocks, and the SSM parameters the users take. Gateways get the bucket grant
+// (gatewayBucketAccess: bucket) at every size.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { summarizeEngineError } from "../automation/driver/stack-state";
+import { configKey } from "../stacks/contract";
+import { gatewayBucketAccessKey } from "../stacks/config/gateway-access";
 import { BenchLab } from "./lab";
 import { evaluateProgram, ProgramEvaluation } from "./program-eval";
 import { Summary, timed } from "./stats";
@@ -49,6 +52,11 @@ export function refusalOf(err: unknown): string {
  */
 export async function measureScale(bench: BenchLab, counts: readonly number[], repetitions: number, log: (line: string) => void): Promise<ScaleFigures> {
     const points: ScalePoint[] = [];
+    // Every count with the grant that holds 2,000 users, so the sizes differ only in their users;
+    // the per-home policy stops at about 97 (docs/regional.md). The first count's `up` applies it.
+    for (const stack of [bench.stacks.primary, bench.stacks.secondary]) {
+        await stack.setConfig(configKey(gatewayBucketAccessKey), { value: "bucket" });
+    }
     for (const count of counts) {
         const text = usersYaml(count);
         const usersFile = path.join(bench.lab.dir, "users.yaml");
