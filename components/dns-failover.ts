@@ -4,6 +4,7 @@ import { RegionName, regionNames, validateWeights, Weights } from "../automation
 import { checkFenceRegion, FenceCoordinates, fenceCoordinates } from "./dns-fence-coordinates";
 import { RegionFence } from "./dns-fence";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, RegionHealth, validateHealthCheckTiming } from "./dns-region-health";
+import { additionalRecordResourceName, validateAdditionalRecordNames } from "./dns-record-names";
 import { DnsRoutingControls } from "./dns-routing-controls";
 import { aliasCacheSeconds, FenceEffect, fenceEffectSeconds } from "./fence-timing";
 
@@ -28,6 +29,12 @@ export interface DnsFailoverArgs {
     readonly zone: ZoneRef;
     /** Name of the service record (relative to the zone, or fully qualified). */
     readonly recordName: string;
+    /**
+     * Further names of the same service (relative or fully qualified, like recordName), each given
+     * exactly the records recordName gets: same set identifiers, weights and health checks, so a
+     * posture switch moves them all together. Defaults to none.
+     */
+    readonly additionalRecordNames?: readonly string[];
     /** Weight of each region's records, from the posture. The only argument a posture switch changes. */
     readonly weights: Weights;
     /** Each region's endpoint. */
@@ -108,9 +115,21 @@ export interface RegionHealthCheckIds {
     readonly routingControl?: pulumi.Output<string>;
 }
 
+/** What one region's records share, whatever their name and type. */
+interface RegionRecordSpec {
+    readonly zoneId: pulumi.Input<string>;
+    readonly regionName: RegionName;
+    readonly endpoint: RegionEndpoint;
+    readonly weight: number;
+    readonly healthCheckId: pulumi.Input<string>;
+    readonly kind: RecordKind;
+    readonly ttl: number;
+}
+
 /**
- * The DNS failover layer: one weighted record set per region (alias A/AAAA to the region's NLB),
- * each guarded by a calculated health check = endpoint TCP check AND the region's fence.
+ * The DNS failover layer: one weighted record set per region and service name (alias A/AAAA to the
+ * region's NLB), each guarded by a calculated health check = endpoint TCP check AND the region's
+ * fence. Additional names get the very same records as the service name.
  *
  * Only the records' weights come from the posture. Names, set identifiers, health checks and
  * alarms do not, so a posture switch is an in-place weight update of the records and nothing else.
@@ -120,6 +139,8 @@ export interface RegionHealthCheckIds {
 export class DnsFailover extends pulumi.ComponentResource {
     /** Fully qualified name of the service record. */
     public readonly recordFqdn: pulumi.Output<string>;
+    /** Fully qualified names of every record: the service name's first, then the additional names' in their order. */
+    public readonly recordFqdns: pulumi.Output<string[]>;
     /** Weights as deployed. */
     public readonly weights: Weights;
     /** Health check ids per region. */
@@ -138,6 +159,9 @@ export class DnsFailover extends pulumi.ComponentResource {
         if (args.recordName.trim() === "") {
             throw new pulumi.ResourceError("recordName must not be empty", this);
         }
+        const additionalNames = validateAdditionalRecordNames(args.additionalRecordNames ?? [], args.recordName, {
+            zoneName: "zoneName" in args.zone ? args.zone.zoneName : undefined,
+        });
         const weights = validateWeights(args.weights);
         const timing = validateHealthCheckTiming(args.healthCheck ?? { requestInterval: defaultRequestInterval, failureThreshold: defaultFailureThreshold });
         const ttl = validateTtl(args.ttl ?? defaultTtl, args.allowLongTtl ?? false);
@@ -148,7 +172,8 @@ export class DnsFailover extends pulumi.ComponentResource {
 
         this.routingControls = (args.routingControls ?? false) ? new DnsRoutingControls(`${name}-arc`, {}, { parent: this }) : undefined;
         const healthCheckIds = {} as Record<RegionName, RegionHealthCheckIds>;
-        const fqdns: pulumi.Output<string>[] = [];
+        const names = [args.recordName, ...additionalNames];
+        const fqdns = new Map<string, pulumi.Output<string>>();
         for (const regionName of regionNames) {
             const endpoint = args.endpoints[regionName];
             const fence = new RegionFence(
@@ -174,28 +199,18 @@ export class DnsFailover extends pulumi.ComponentResource {
                 combined: health.combinedCheckId,
                 ...(routingControlCheck === undefined ? {} : { routingControl: routingControlCheck }),
             };
+            const spec: RegionRecordSpec = { zoneId, regionName, endpoint, weight: weights[regionName], healthCheckId: health.combinedCheckId, kind, ttl };
             for (const type of types) {
-                const record = new aws.route53.Record(
-                    `${name}-${regionName}-${type.toLowerCase()}`,
-                    {
-                        zoneId,
-                        name: args.recordName,
-                        type,
-                        setIdentifier: regionName,
-                        weightedRoutingPolicies: [{ weight: weights[regionName] }],
-                        healthCheckId: health.combinedCheckId,
-                        ...(kind === "alias"
-                            ? // Alias records have no TTL: resolvers cache them for the alias target's TTL.
-                              // Our own health check decides; the NLB's target health is a second opinion.
-                              { aliases: [{ name: endpoint.dnsName, zoneId: endpoint.zoneId as pulumi.Input<string>, evaluateTargetHealth: true }] }
-                            : { records: [endpoint.dnsName], ttl }),
-                    },
-                    { parent: this },
-                );
-                fqdns.push(record.fqdn);
+                for (const dnsName of names) {
+                    const record = this.createRecord(recordResourceName(name, regionName, type, dnsName, args.recordName), dnsName, type, spec);
+                    if (!fqdns.has(dnsName)) {
+                        fqdns.set(dnsName, record.fqdn);
+                    }
+                }
             }
         }
-        this.recordFqdn = fqdns[0];
+        this.recordFqdn = fqdns.get(args.recordName) as pulumi.Output<string>;
+        this.recordFqdns = pulumi.all(names.map((n) => fqdns.get(n) as pulumi.Output<string>));
         this.weights = weights;
         this.healthCheckIds = healthCheckIds;
         this.fence = fenceRegion.apply((region) => ({ ...coordinates, region }));
@@ -203,11 +218,34 @@ export class DnsFailover extends pulumi.ComponentResource {
         this.fenceEffectSeconds = fenceEffectSeconds(timing, ttl, kind === "alias");
         this.registerOutputs({
             recordFqdn: this.recordFqdn,
+            recordFqdns: this.recordFqdns,
             weights: this.weights,
             healthCheckIds: this.healthCheckIds,
             fence: this.fence,
             modelledRtoSeconds: this.modelledRtoSeconds,
         });
+    }
+
+    /** One weighted record of one region under one name. */
+    private createRecord(resourceName: string, dnsName: string, type: string, spec: RegionRecordSpec): aws.route53.Record {
+        const { endpoint } = spec;
+        return new aws.route53.Record(
+            resourceName,
+            {
+                zoneId: spec.zoneId,
+                name: dnsName,
+                type,
+                setIdentifier: spec.regionName,
+                weightedRoutingPolicies: [{ weight: spec.weight }],
+                healthCheckId: spec.healthCheckId,
+                ...(spec.kind === "alias"
+                    ? // Alias records have no TTL: resolvers cache them for the alias target's TTL.
+                      // Our own health check decides; the NLB's target health is a second opinion.
+                      { aliases: [{ name: endpoint.dnsName, zoneId: endpoint.zoneId as pulumi.Input<string>, evaluateTargetHealth: true }] }
+                    : { records: [endpoint.dnsName], ttl: spec.ttl }),
+            },
+            { parent: this },
+        );
     }
 
     private resolveZoneId(zone: ZoneRef): pulumi.Input<string> {
@@ -216,6 +254,15 @@ export class DnsFailover extends pulumi.ComponentResource {
         }
         return aws.route53.getZoneOutput({ name: zone.zoneName, privateZone: zone.privateZone ?? false }, { parent: this }).zoneId;
     }
+}
+
+/**
+ * The Pulumi name of a record. The service name's records keep the names they have always had, so
+ * a stack deployed before additional names existed sees no replacement; an additional name's come
+ * from the DNS name (components/dns-record-names.ts).
+ */
+function recordResourceName(component: string, regionName: RegionName, type: string, dnsName: string, recordName: string): string {
+    return dnsName === recordName ? `${component}-${regionName}-${type.toLowerCase()}` : additionalRecordResourceName(component, regionName, type, dnsName);
 }
 
 /**

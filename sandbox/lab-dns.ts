@@ -3,6 +3,11 @@
 // and the lab health checker's view of each region's sshd. A switch's DNS step changes the records
 // in the world as the Route 53 API would, and the lab's answers follow within one check interval,
 // which is what the driver's check after DNS moves then asks.
+//
+// Every name of the service (recordName and the additional names) gets the one answer computed from
+// the service name's records. The component gives every name the same weights and health checks and
+// a switch changes them in one `up`, so on Route 53 they differ only while that `up` runs; the lab
+// does not model those seconds.
 import { RegionName, regionNames, Weights } from "../automation/posture";
 import { LabHealthChecker, labRecordAddresses } from "./lab-health";
 import { LabServers } from "./lab-servers";
@@ -11,10 +16,13 @@ import { factString, ofType, World } from "./world";
 
 /**
  * The weights of the service name's weighted A records in the world (set identifier = region, as
- * components/dns-failover.ts names them); undefined until both exist.
+ * components/dns-failover.ts names them); undefined until both exist. Only the records of `fqdn`
+ * count: an additional name's records carry the same weights, but while a switch is updating them
+ * one by one, the first record found could be any name's.
  */
-export function worldWeights(world: World): Weights | undefined {
-    const records = ofType(world.list(), "aws:route53/record:Record").filter((r) => factString(r, "type") === "A");
+export function worldWeights(world: World, fqdn: string): Weights | undefined {
+    const key = (name: string) => name.toLowerCase().replace(/\.$/, "");
+    const records = ofType(world.list(), "aws:route53/record:Record").filter((r) => factString(r, "type") === "A" && key(factString(r, "name") ?? "") === key(fqdn));
     const weightOf = (region: RegionName): number | undefined => {
         const policies = records.find((r) => factString(r, "setIdentifier") === region)?.facts.weightedRoutingPolicies;
         const weight = Array.isArray(policies) ? (policies[0] as { weight?: unknown } | undefined)?.weight : undefined;
@@ -38,6 +46,8 @@ export interface LabDnsOptions {
     readonly servers: LabServers;
     /** The service name (the dns stack's recordFqdn): its first label is the record, the rest the zone. */
     readonly fqdn: string;
+    /** Further names answered like fqdn (the rest of the dns stack's recordFqdns), each in fqdn's zone. Defaults to none. */
+    readonly additionalFqdns?: readonly string[];
     readonly worldDir: string;
     /** The weights until the world holds both records. */
     readonly initialWeights: Weights;
@@ -57,11 +67,14 @@ export type LabAnswersOptions = Omit<LabDnsOptions, "worldDir" | "initialWeights
 /** Starts Knot for the service name's zone and a health checker publishing Route 53's answer on it. */
 export async function startLabAnswers(opts: LabAnswersOptions): Promise<LabDns> {
     const dot = opts.fqdn.indexOf(".");
-    const dns = await startDnsServer({ zone: opts.fqdn.slice(dot + 1), ttl: 0 });
+    const zone = opts.fqdn.slice(dot + 1);
+    const additionalRecordNames = (opts.additionalFqdns ?? []).map((fqdn) => relativeTo(zone, fqdn));
+    const dns = await startDnsServer({ zone, ttl: 0 });
     const checker = new LabHealthChecker({
         endpoints: opts.servers.endpoints,
         dns,
         recordName: opts.fqdn.slice(0, dot),
+        additionalRecordNames,
         intervalMs: opts.intervalMs,
         threshold: opts.threshold,
         weights: opts.weights,
@@ -85,6 +98,16 @@ export async function startLabAnswers(opts: LabAnswersOptions): Promise<LabDns> 
     };
 }
 
+/** A name below the lab's zone, relative to it; Knot serves one zone, so any other name is refused. */
+function relativeTo(zone: string, fqdn: string): string {
+    const name = fqdn.toLowerCase().replace(/\.$/, "");
+    const suffix = `.${zone.toLowerCase().replace(/\.$/, "")}`;
+    if (!name.endsWith(suffix) || name.length === suffix.length) {
+        throw new Error(`the lab's DNS serves zone ${zone} only; ${fqdn} is not a name in it`);
+    }
+    return name.slice(0, -suffix.length);
+}
+
 /** The lab's answers with the weights the sandbox's Route 53 records hold (its world), as they change. */
 export function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
     const world = new World(opts.worldDir);
@@ -92,6 +115,6 @@ export function startLabDns(opts: LabDnsOptions): Promise<LabDns> {
     return startLabAnswers({
         ...opts,
         // Read each round; a record being replaced (the world briefly holding neither) keeps the last weights.
-        weights: () => (weights = worldWeights(world) ?? weights),
+        weights: () => (weights = worldWeights(world, opts.fqdn) ?? weights),
     });
 }

@@ -22,6 +22,8 @@ export interface LabHealthCheckerOptions {
     readonly dns: DnsServer;
     /** The record's name relative to the zone, e.g. `sftp`. */
     readonly recordName: string;
+    /** Further names relative to the zone, answered exactly as recordName (the dns stack's additional names). Defaults to none. */
+    readonly additionalRecordNames?: readonly string[];
     /** Milliseconds between checks (Route 53: 10 000 or 30 000). */
     readonly intervalMs: number;
     /** Consecutive results that change a region's state (Route 53: 1–10). */
@@ -140,7 +142,9 @@ export class LabHealthChecker {
         if (key === this.published) {
             return;
         }
-        await this.opts.dns.setRecords({ [this.opts.recordName]: answer.answered.map((r) => labRecordAddresses[r]) });
+        const addresses = answer.answered.map((r) => labRecordAddresses[r]);
+        const names = [this.opts.recordName, ...(this.opts.additionalRecordNames ?? [])];
+        await this.opts.dns.setRecords(Object.fromEntries(names.map((name) => [name, addresses])));
         this.published = key;
         this.events.push({ at: Date.now(), type: "answer", answered: answer.answered, rule: answer.rule });
     }

@@ -1,4 +1,5 @@
 import { elbCapacityFailure } from "./capacity-wait";
+import { recordSetName, recordZone } from "./hosted-zones";
 import { forwardedTargetGroups } from "./lb-actions";
 import { managedPrefixListById } from "./prefix-lists";
 import { canonicalType } from "./replacements";
@@ -118,6 +119,54 @@ const aliasRecord: Rule = (op, world) => {
 };
 
 /**
+ * Route 53 ChangeResourceRecordSets: the record must lie in its zone. Route 53 refuses otherwise
+ * with InvalidChangeBatch, "RRSet with DNS name … is not permitted in zone …" (its wording, as
+ * quoted in getmoto/moto#916 and kubernetes-sigs/external-dns issues). Only names the provider
+ * leaves as they are can be outside: it completes any other with the zone's name (hosted-zones.ts).
+ */
+const recordInZone: Rule = (op) => {
+    const name = stringProp(op.inputs, "name");
+    const zoneId = stringProp(op.inputs, "zoneId");
+    const zone = name === undefined || zoneId === undefined ? undefined : recordZone(name, zoneId);
+    if (zone === undefined || zone.inside) {
+        return undefined;
+    }
+    return `Route 53 ChangeResourceRecordSets: InvalidChangeBatch: [RRSet with DNS name ${recordSetName(name ?? "", undefined)}. is not permitted in zone ${zone.zoneName}.]`;
+};
+
+/**
+ * Route 53 ChangeResourceRecordSets: the provider creates a record with the CREATE action unless
+ * `allowOverwrite` asks for UPSERT, and Route 53 refuses to CREATE a record set — same zone, name,
+ * type and set identifier — that exists ("Tried to create resource record set [...] but it already
+ * exists", as quoted in hashicorp/terraform-provider-aws#11485). Two resources for one record set,
+ * e.g. two spellings of one DNS name, fail here as on AWS instead of silently sharing it. A name
+ * relative to the zone is compared completed with the zone's name when any record of that zone
+ * tells it (hosted-zones.ts).
+ */
+const recordSetIsNew: Rule = (op, world) => {
+    if (reveal(op.inputs.allowOverwrite) === true) {
+        return undefined;
+    }
+    const zoneId = stringProp(op.inputs, "zoneId");
+    const name = stringProp(op.inputs, "name");
+    if (zoneId === undefined || name === undefined) {
+        return undefined;
+    }
+    const sameZone = ofType(world, "aws:route53/record:Record").filter((r) => factString(r, "zoneId") === zoneId);
+    const zoneName = [name, ...sameZone.map((r) => factString(r, "name") ?? "")]
+        .map((n) => recordZone(n, zoneId))
+        .find((z) => z?.inside === true)?.zoneName;
+    const setOf = (n: string, type: string | undefined, setIdentifier: string | undefined) =>
+        `[name='${recordSetName(n, zoneName)}.', type='${type ?? "A"}'${setIdentifier === undefined ? "" : `, set-identifier='${setIdentifier}'`}]`;
+    const wanted = setOf(name, stringProp(op.inputs, "type"), stringProp(op.inputs, "setIdentifier"));
+    const taken = sameZone.some((r) => setOf(factString(r, "name") ?? "", factString(r, "type"), factString(r, "setIdentifier")) === wanted);
+    return taken ? `Route 53 ChangeResourceRecordSets: InvalidChangeBatch: [Tried to create resource record set ${wanted} but it already exists]` : undefined;
+};
+
+/** Every Route 53 refusal of a record change, in the order the sandbox asks them. */
+const record: Rule = (op, world) => recordInZone(op, world) ?? recordSetIsNew(op, world) ?? aliasRecord(op, world);
+
+/**
  * Route 53 CreateHealthCheck / UpdateHealthCheck. A CALCULATED check's children must be health
  * checks that exist (API Reference, NoSuchHealthCheck: "No health check exists with the specified
  * ID"); a CLOUDWATCH_METRIC check must name an alarm that exists in the region it names
@@ -216,7 +265,7 @@ const listener: Rule = (op, world) => {
 
 const rules: Readonly<Record<string, Rule>> = {
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": bucketReplication,
-    "aws:route53/record:Record": aliasRecord,
+    "aws:route53/record:Record": record,
     "aws:route53/healthCheck:HealthCheck": healthCheck,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule("Ingress"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": securityGroupRule("Egress"),

@@ -21,7 +21,7 @@ import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence"
 import { createLab } from "../sandbox/lab";
 import { LabServers, startLabServers } from "../sandbox/lab-servers";
 import { loadHostKeys } from "../components/host-keys";
-import { configKeys } from "../stacks/contract";
+import { configKeys, readDnsOutputs } from "../stacks/contract";
 import { RegionName, Weights } from "../automation/posture";
 import { RegionFenceClient } from "../automation/driver/fence-client";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
@@ -236,7 +236,18 @@ async function main(holdSeconds: number | undefined): Promise<void> {
     // The lab's Route 53 data plane for the planned switches: each switch's check after DNS moves
     // asks this Knot server, and logs in through the address it answers.
     const startDrillDns = (weights: Weights, maxRounds: number) =>
-        startLabDns({ servers: servers!, fqdn: String(dns.recordFqdn), worldDir: lab.worldDir, initialWeights: weights, fenced: fencedNow(dns, fenceClient), intervalMs: 250, threshold: 3, maxRounds });
+        startLabDns({
+            servers: servers!,
+            fqdn: String(dns.recordFqdn),
+            // The lab answers every name the records are published under, as Route 53 does.
+            additionalFqdns: (readDnsOutputs(dns).recordFqdns ?? []).slice(1),
+            worldDir: lab.worldDir,
+            initialWeights: weights,
+            fenced: fencedNow(dns, fenceClient),
+            intervalMs: 250,
+            threshold: 3,
+            maxRounds,
+        });
     // About half an hour at 250 ms: far beyond any drill, and still a bound.
     labDns = await startDrillDns(dns.weights as Weights, 7200);
     say(`  the lab's DNS answers ${String(dns.recordFqdn)} at ${labDns.dns.address} (try: dig @127.0.0.1 -p ${labDns.dns.port} ${String(dns.recordFqdn)} A)`);

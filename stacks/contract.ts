@@ -119,6 +119,8 @@ export type RoutingControlOutputs = { readonly clusterArn: string; readonly cont
 export interface DnsOutputs {
     /** The service name clients resolve. */
     readonly recordFqdn: string;
+    /** Every name the records are published under: recordFqdn first, then the additional names in their configured order. */
+    readonly recordFqdns: readonly string[];
     /** The posture deployed: what the planner starts from. */
     readonly posture: Posture;
     /** The records' weights deployed. */
@@ -164,6 +166,7 @@ export const regionalOutputNames: PresenceOf<RegionalOutputs> = {
 /** Every dns output name, complete and exact like `regionalOutputNames`. */
 export const dnsOutputNames: PresenceOf<DnsOutputs> = {
     recordFqdn: "always",
+    recordFqdns: "always",
     posture: "always",
     weights: "always",
     healthCheckIds: "always",
@@ -251,6 +254,7 @@ export function readRegionalOutputs(raw: RawOutputs): Partial<RegionalOutputs> {
 export function readDnsOutputs(raw: RawOutputs): Partial<DnsOutputs> {
     return pick<DnsOutputs>(raw, {
         recordFqdn: as(isString),
+        recordFqdns: (v) => (Array.isArray(v) && v.every(isString) ? v : undefined),
         posture: (v) => (isString(v) && (postures as readonly string[]).includes(v) ? (v as Posture) : undefined),
         weights: weightsOf,
         healthCheckIds: (v) => (isObject(v) ? (v as unknown as DnsOutputs["healthCheckIds"]) : undefined),

@@ -22,6 +22,7 @@ export async function dnsStack(opts: { readonly projectDir?: string } = {}): Pro
     const dns = new DnsFailover("sftp", {
         zone: await resolveZone(config),
         recordName: config.recordName,
+        additionalRecordNames: config.additionalRecordNames,
         weights: config.spec.weights,
         endpoints,
         dualStack: config.dualStack,
@@ -33,6 +34,7 @@ export async function dnsStack(opts: { readonly projectDir?: string } = {}): Pro
     });
     return {
         recordFqdn: dns.recordFqdn,
+        recordFqdns: dns.recordFqdns,
         posture: config.posture,
         weights: dns.weights,
         healthCheckIds: dns.healthCheckIds,

@@ -98,6 +98,30 @@ const recordOp = "ChangeResourceRecordSets";
 const recordTypes = ["A", "AAAA", "CAA", "CNAME", "DS", "HTTPS", "MX", "NAPTR", "NS", "PTR", "SOA", "SPF", "SRV", "SSHFP", "SVCB", "TLSA", "TXT"];
 const routingPolicies = ["weightedRoutingPolicies", "failoverRoutingPolicies", "geolocationRoutingPolicies", "latencyRoutingPolicies", "cidrRoutingPolicy", "geoproximityRoutingPolicy", "multivalueAnswerRoutingPolicy"];
 
+const nameFormat = "Route 53 Developer Guide, DNS domain name format (labels up to 63 bytes, names up to 255; printable ASCII except spaces)";
+
+/**
+ * Why Route 53 would refuse a record name's shape, or undefined. Lengths count octets, so an octal
+ * escape (`\052` for `*`) is one; 253 characters without the trailing dot are the 255 octets a name
+ * may have on the wire (RFC 1035 §2.3.4). A relative name is judged as given: the zone's name the
+ * provider appends is not known here.
+ */
+function recordNameProblem(name: string): string | undefined {
+    const octets = name.replace(/\\[0-7]{3}/g, "x").replace(/\.$/, "");
+    if (octets === "") {
+        return undefined;
+    }
+    if (octets.length > 253) {
+        return `is ${octets.length} characters; a DNS name has at most 253 besides its trailing dot`;
+    }
+    const labels = octets.split(".");
+    if (labels.includes("")) {
+        return "has an empty label (DomainLabelEmpty)";
+    }
+    const long = labels.find((l) => l.length > 63);
+    return long === undefined ? undefined : `has a label of ${long.length} characters; labels are at most 63 (DomainLabelTooLong)`;
+}
+
 const isAlias = (i: Inputs): boolean => Array.isArray(i.aliases) ? i.aliases.length > 0 : given(i.aliases);
 const hasPolicy = (i: Inputs): boolean => routingPolicies.some((p) => (Array.isArray(i[p]) ? (i[p] as unknown[]).length > 0 : given(i[p]) && i[p] !== false));
 
@@ -110,6 +134,12 @@ const record: TypeRules = {
         required("type", recordOp, `${recordApi} (Type)`),
         oneOf("type", recordTypes, recordOp, `${recordApi} (Type); ${recordTf}`),
         length("name", 1, 1024, "record names", recordOp, `${recordApi} (Name: at most 1024)`),
+        custom("name: labels of 1–63 characters, at most 253 in all", `${nameFormat}; RFC 1035 §2.3.4`, (i) => {
+            const name = str(i.name);
+            const why = name === undefined ? undefined : recordNameProblem(name);
+            return why === undefined ? [] : [problem("name", `name "${name}" ${why} (${recordOp}: InvalidChangeBatch)`)];
+        }),
+        matches("name", /^[\x21-\x7e]+$/, "printable ASCII without spaces (an internationalised name in its xn-- form)", recordOp, nameFormat),
         // An alias answers with its target's records and TTL: it has neither of its own.
         forbidden("ttl", "on an alias record (it takes the alias target's TTL)", isAlias, recordOp, `${recordApi} (TTL: omit for alias records); ${recordTf} (ttl ConflictsWith alias)`),
         forbidden("records", "on an alias record", isAlias, recordOp, `${recordApi} (ResourceRecords: omit for alias records); ${recordTf} (records ConflictsWith alias)`),

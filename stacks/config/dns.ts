@@ -3,6 +3,7 @@
 import { InvalidPostureError, parsePosture, Posture, postureSpec, PostureSpec, RegionName, regionNames, validateWeights, Weights } from "../../automation/posture";
 import { defaultFenceMetricName, defaultFenceNamespace, defaultFenceRegion } from "../../components/dns-fence-coordinates";
 import { defaultTtl, validateTtl } from "../../components/dns-failover";
+import { validateAdditionalRecordNames } from "../../components/dns-record-names";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, validateHealthCheckTiming } from "../../components/dns-region-health";
 import { configKeys, configNamespace, regionEndpointKey, regionStackKey } from "../contract";
 import { ConfigReader, numberField } from "./source";
@@ -42,6 +43,8 @@ export interface DnsConfig {
     readonly endpoints: Readonly<Record<RegionName, EndpointSource>>;
     readonly zone: ZoneConfig;
     readonly recordName: string;
+    /** Further names given the same records as recordName; empty when none. */
+    readonly additionalRecordNames: readonly string[];
     readonly dualStack: boolean;
     readonly ttl: number;
     readonly allowLongTtl: boolean;
@@ -75,13 +78,16 @@ export function loadDnsConfig(config: ConfigReader = ConfigReader.fromRuntime())
     if (recordName.trim() === "") {
         throw new Error(`${configKeys.recordName} must not be empty`);
     }
+    const zone = readZone(config);
+    const additionalRecordNames = readAdditionalRecordNames(config, recordName, zone);
     const endpoints = { primary: readEndpoint(config, "primary"), secondary: readEndpoint(config, "secondary") };
     return {
         posture,
         spec,
         endpoints,
-        zone: readZone(config),
+        zone,
         recordName,
+        additionalRecordNames,
         dualStack: readDualStack(config, endpoints),
         ttl,
         allowLongTtl,
@@ -194,6 +200,25 @@ function readDualStack(config: ConfigReader, endpoints: Readonly<Record<RegionNa
         }
     }
     return true;
+}
+
+/**
+ * The names published besides recordName, checked as components/dns-record-names.ts says. Each
+ * entry must be text first: YAML reads `- 2024` as a number and an empty `-` as null, neither of
+ * which may quietly become the name "2024" or "null".
+ */
+function readAdditionalRecordNames(config: ConfigReader, recordName: string, zone: ZoneConfig): readonly string[] {
+    const key = `${ns}:additionalRecordNames`;
+    const names = config.getList(key, "[files, upload.example.com]") ?? [];
+    names.forEach((name, index) => {
+        if (typeof name !== "string" || name.trim() === "") {
+            throw new Error(`${key}[${index}] must be a non-empty string (got ${JSON.stringify(name)})`);
+        }
+    });
+    return validateAdditionalRecordNames(names as string[], recordName, {
+        zoneName: "zoneName" in zone ? zone.zoneName : undefined,
+        labels: { additionalRecordNames: key, recordName: configKeys.recordName },
+    });
 }
 
 function readZone(config: ConfigReader): ZoneConfig {

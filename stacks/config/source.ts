@@ -157,6 +157,31 @@ export class ConfigReader {
         }
     }
 
+    /**
+     * A list (a YAML sequence in the stack file), or undefined when unset. Anything else is refused,
+     * a plain word (`pulumi config set key files`) included: it is text, not a list of one.
+     */
+    getList(key: string, example = "[a, b]"): unknown[] | undefined {
+        const raw = this.get(key);
+        if (raw === undefined) {
+            return undefined;
+        }
+        let value: unknown;
+        try {
+            value = JSON.parse(raw);
+        } catch {
+            value = raw;
+        }
+        if (!Array.isArray(value)) {
+            // `pulumi config set` stores text even when it looks like a list ("[a, b]"); only the
+            // stack file, or `--path` with an index, makes a list.
+            throw new Error(
+                `${this.fullKey(key)} must be a YAML list, e.g. ${example} (got ${this.shown(key, raw)}): write it in the stack file, or set each item with \`pulumi config set --path '${this.fullKey(key)}[0]' …\``,
+            );
+        }
+        return value;
+    }
+
     /** A structured value that must be set. */
     requireObject<T>(key: string): T {
         const value = this.getObject<T>(key);

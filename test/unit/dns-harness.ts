@@ -75,6 +75,23 @@ export const baseConfig: Record<string, unknown> = {
     secondaryStack: "organization/sftp-failover/secondary",
 };
 
+/** Config overrides: both regions as explicit dual-stack endpoints, so alias A and AAAA records. */
+export const dualStackEndpoints: Record<string, unknown> = {
+    dualStack: true,
+    primaryStack: undefined,
+    secondaryStack: undefined,
+    primaryEndpoint: { dnsName: "a.elb.example.net", zoneId: "Z1", port: 22, ipAddressType: "dualstack" },
+    secondaryEndpoint: { dnsName: "b.elb.example.net", zoneId: "Z2", port: 22, ipAddressType: "dualstack" },
+};
+
+/** Config overrides: both regions as explicit endpoints without zone ids, so CNAME records. */
+export const cnameEndpoints: Record<string, unknown> = {
+    primaryStack: undefined,
+    secondaryStack: undefined,
+    primaryEndpoint: { dnsName: "sftp-a.partner.example.net", port: 2222 },
+    secondaryEndpoint: { dnsName: "sftp-b.partner.example.net", port: 2222 },
+};
+
 /** Runs the DNS program once with the given config (on top of baseConfig; `undefined` removes a key). */
 export async function runDns(overrides: Record<string, unknown> = {}): Promise<Run> {
     await pulumi.runtime.setMocks(mocks, "sftp-failover", "dns", false);

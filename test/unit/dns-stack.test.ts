@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { readDnsStackFile } from "../../automation/driver/dns-stack-file";
 import { Posture, postures, postureSpec } from "../../automation/posture";
 import { fenceCoordinates } from "../../components/dns-fence-coordinates";
-import { baseConfig, Registered, registered, regionalOutputs, Run, runDns } from "./dns-harness";
+import { baseConfig, cnameEndpoints, dualStackEndpoints, Registered, registered, regionalOutputs, Run, runDns } from "./dns-harness";
 
 // The DNS stack under Pulumi's mocks (test/unit/dns-harness.ts).
 
@@ -215,13 +215,7 @@ describe("DNS stack (mocks)", () => {
         });
 
         it("adds AAAA alias records when dual-stack endpoints are declared", async () => {
-            const run = await runDns({
-                dualStack: true,
-                primaryStack: undefined,
-                secondaryStack: undefined,
-                primaryEndpoint: { dnsName: "a.elb.example.net", zoneId: "Z1", port: 22, ipAddressType: "dualstack" },
-                secondaryEndpoint: { dnsName: "b.elb.example.net", zoneId: "Z2", port: 22, ipAddressType: "dualstack" },
-            });
+            const run = await runDns(dualStackEndpoints);
             const types = records(run).map((r) => `${String(r.inputs.setIdentifier)}/${String(r.inputs.type)}`);
             expect(types).to.have.members(["primary/A", "primary/AAAA", "secondary/A", "secondary/AAAA"]);
             for (const r of records(run)) {
@@ -239,13 +233,7 @@ describe("DNS stack (mocks)", () => {
         });
 
         it("uses explicit endpoints without StackReferences; without zone ids they become CNAMEs with the TTL", async () => {
-            const run = await runDns({
-                primaryStack: undefined,
-                secondaryStack: undefined,
-                primaryEndpoint: { dnsName: "sftp-a.partner.example.net", port: 2222 },
-                secondaryEndpoint: { dnsName: "sftp-b.partner.example.net", port: 2222 },
-                ttl: 30,
-            });
+            const run = await runDns({ ...cnameEndpoints, ttl: 30 });
             const all = records(run);
             expect(all.map((r) => r.inputs.type)).to.deep.equal(["CNAME", "CNAME"]);
             expect(byName(run, "sftp-primary-cname").inputs).to.include({ ttl: 30 });

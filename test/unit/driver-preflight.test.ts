@@ -69,6 +69,11 @@ describe("driver preflight (pure)", () => {
         ["a TTL above 60 s without allowLongTtl", { dns: { ttl: "3600" } }, /^Pulumi\.dns\.yaml \(stack dns\): sftp-failover:ttl 3600 is above 60 s/],
         ["a negative health-check threshold", { dns: { healthCheckFailureThreshold: "-1" } }, /^Pulumi\.dns\.yaml \(stack dns\): sftp-failover:healthCheckFailureThreshold/],
         ["an unknown posture in the dns stack", { dns: { posture: "sideways" } }, /^Pulumi\.dns\.yaml \(stack dns\): sftp-failover:posture/],
+        [
+            "an additional record name repeating the record name",
+            { dns: { additionalRecordNames: ["files.sandbox.example.com", "SFTP.sandbox.example.com."] } },
+            /^Pulumi\.dns\.yaml \(stack dns\): sftp-failover:additionalRecordNames\[1\] "SFTP\.sandbox\.example\.com\." is the same DNS name as sftp-failover:recordName "sftp\.sandbox\.example\.com"/,
+        ],
         ["a regional stack with the dns role", { secondary: { role: "dns" } }, /^Pulumi\.secondary\.yaml \(stack secondary\): sftp-failover:role is "dns", but the secondary stack must have role regional$/],
         ["an unreadable users file", { primary: { usersFile: "/nonexistent/users.yaml" } }, /^Pulumi\.primary\.yaml \(stack primary\): sftp-failover:usersFile cannot be read: \/nonexistent\/users\.yaml \(ENOENT\)$/],
         ["regions that are not each other's peers", { secondary: { peerRegion: "eu-west-1" } }, /not each other's peers/],

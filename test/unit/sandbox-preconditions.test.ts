@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
+import { hostedZoneIdFor } from "../../sandbox/hosted-zones";
 import { healthCheckListName, prefixListId } from "../../sandbox/prefix-lists";
 import { SandboxProvider } from "../../sandbox/provider";
 import { World } from "../../sandbox/world";
@@ -92,6 +93,48 @@ describe("sandbox preconditions between resources", () => {
         const missing = await record("gone-0123456789abcdef.elb.us-east-1.amazonaws.com", "Z26RNL4JYFTOTI").then(() => undefined, (e: Error) => e);
         expect(missing?.message).to.match(/InvalidChangeBatch: \[Tried to create an alias that targets gone-0123456789abcdef\.elb\.us-east-1\.amazonaws\.com\., type A/);
         await record(lb.outs.dnsName, lb.outs.zoneId);
+    });
+
+    describe("Route 53 records in a zone", () => {
+        const zoneId = hostedZoneIdFor("sandbox.example.com");
+        const recordType = "aws:route53/record:Record";
+        const weighted = (name: string, setIdentifier: string, weight: number, extra: Record<string, unknown> = {}) => ({
+            zoneId, name, type: "CNAME", ttl: 60, records: [`${setIdentifier}.elb.example.net`], setIdentifier, weightedRoutingPolicies: [{ weight }], ...extra,
+        });
+        const refusalOf = (p: Promise<unknown>) => p.then(() => undefined, (e: Error) => e.message);
+
+        it("accepts weighted records of one zone under several names, each with both set identifiers", async () => {
+            const p = new SandboxProvider({ env: { SANDBOX_WORLD_DIR: dir } });
+            for (const name of ["sftp.sandbox.example.com", "files.sandbox.example.com", "Upload.Sandbox.Example.com.", "sandbox.example.com"]) {
+                for (const [region, weight] of [["primary", 100], ["secondary", 0]] as const) {
+                    await p.create(urn("dns", recordType, `${region}-${name}`), weighted(name, region, weight));
+                }
+            }
+            expect(new World(dir).list().filter((r) => r.type === recordType)).to.have.length(8);
+        });
+
+        it("refuses a second record for a record set that exists (one name spelled twice), unless allowOverwrite, as Route 53's CREATE does", async () => {
+            const p = new SandboxProvider({ env: { SANDBOX_WORLD_DIR: dir } });
+            await p.create(urn("dns", recordType, "files"), weighted("files.sandbox.example.com", "primary", 100));
+            await p.create(urn("dns", recordType, "files-secondary"), weighted("files.sandbox.example.com", "secondary", 0));
+            expect(await refusalOf(p.create(urn("dns", recordType, "files-again"), weighted("FILES.sandbox.example.com.", "primary", 100)))).to.equal(
+                "sandbox: Route 53 ChangeResourceRecordSets: InvalidChangeBatch: [Tried to create resource record set [name='files.sandbox.example.com.', type='CNAME', set-identifier='primary'] but it already exists]",
+            );
+            // Relative to the zone, which a record of the zone names: the same record set.
+            expect(await refusalOf(p.create(urn("dns", recordType, "files-relative"), weighted("files", "secondary", 0)))).to.contain(
+                "[Tried to create resource record set [name='files.sandbox.example.com.', type='CNAME', set-identifier='secondary'] but it already exists]",
+            );
+            await p.create(urn("dns", recordType, "files-upsert"), weighted("files.sandbox.example.com", "primary", 100, { allowOverwrite: true }));
+        });
+
+        it("refuses a name that ends with the zone's name inside a label: outside the zone, which Route 53 does not permit", async () => {
+            const p = new SandboxProvider({ env: { SANDBOX_WORLD_DIR: dir } });
+            expect(await refusalOf(p.create(urn("dns", recordType, "outside"), weighted("files.xsandbox.example.com", "primary", 100)))).to.equal(
+                "sandbox: Route 53 ChangeResourceRecordSets: InvalidChangeBatch: [RRSet with DNS name files.xsandbox.example.com. is not permitted in zone sandbox.example.com.]",
+            );
+            // Any other name the provider completes with the zone's name, so it is in the zone.
+            await p.create(urn("dns", recordType, "relative"), weighted("files.other.org", "primary", 100));
+        });
     });
 
     it("refuses a calculated health check whose child does not exist", async () => {

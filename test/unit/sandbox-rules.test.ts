@@ -281,6 +281,7 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
         "a CNAME holds one value": (i) => ({ ...i, records: ["a.example.com", "b.example.com"] }),
         "at most one routing policy": (i) => ({ ...i, latencyRoutingPolicies: [{ region: "us-east-1" }] }),
         "no setIdentifier without a routing policy": (i) => ({ ...i, weightedRoutingPolicies: undefined, failoverRoutingPolicies: undefined }),
+        "name: labels of 1–63 characters, at most 253 in all": (i) => ({ ...i, name: `${"a".repeat(64)}.example.com` }),
     },
     "aws:route53recoverycontrol/safetyRule:SafetyRule": { "ATLEAST threshold between 1 and the number of controls": (i) => ({ ...i, ruleConfig: { type: "ATLEAST", threshold: 3, inverted: false } }) },
 };

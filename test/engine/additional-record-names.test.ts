@@ -1,0 +1,93 @@
+import { expect } from "chai";
+import * as path from "node:path";
+import { FailoverController } from "../../automation/driver/controller";
+import { sandboxFenceClient } from "../../sandbox/fence";
+import { Lab, LabStacks } from "../../sandbox/lab";
+import { changesSince, readRecords } from "../../sandbox/recorder";
+import { factString, ofType, World } from "../../sandbox/world";
+import { deployedLab } from "../support/deployed-lab";
+
+// Additional record names under the real engine, the sandbox provider and the driver: the names'
+// records are created beside the service name's, and a posture switch — whose DNS step targets
+// every record of the dns stack (automation/driver/step-runner.ts) — moves all of them.
+
+const recordType = "aws:route53/record:Record";
+const additionalNames = ["files.sandbox.example.com", "Upload.sandbox.example.com."];
+
+/** Each record in the sandbox's Route 53 (its world) as `<name> <set identifier>` → weight. */
+function weightsInWorld(lab: Lab): Record<string, number> {
+    const records = ofType(new World(lab.worldDir).list(), recordType);
+    return Object.fromEntries(
+        records.map((r) => {
+            const policies = r.facts.weightedRoutingPolicies as { weight: number }[];
+            return [`${factString(r, "name")} ${factString(r, "setIdentifier")}`, policies[0].weight];
+        }),
+    );
+}
+
+describe("additional record names move with a posture switch (sandbox)", function () {
+    let lab: Lab;
+    let stacks: LabStacks;
+
+    before(async function () {
+        lab = (await deployedLab()).lab;
+        stacks = await lab.stacks();
+    });
+
+    after(() => lab?.remove());
+
+    it("deploying the names adds one record per name and region, with the service name's weights, and nothing else", async function () {
+        await stacks.dns.setConfig("sftp-failover:additionalRecordNames", { value: JSON.stringify(additionalNames) });
+        const before = readRecords(lab.recordFile).length;
+        await stacks.dns.up({ onOutput: () => undefined });
+        const changed = changesSince(lab.recordFile, before).map((r) => `${r.op} ${r.name}`);
+        expect(changed).to.have.members([
+            "create sftp-primary-a-files.sandbox.example.com",
+            "create sftp-secondary-a-files.sandbox.example.com",
+            "create sftp-primary-a-upload.sandbox.example.com",
+            "create sftp-secondary-a-upload.sandbox.example.com",
+        ]);
+        expect(weightsInWorld(lab)).to.deep.equal({
+            "sftp.sandbox.example.com primary": 100,
+            "sftp.sandbox.example.com secondary": 0,
+            "files.sandbox.example.com primary": 100,
+            "files.sandbox.example.com secondary": 0,
+            "Upload.sandbox.example.com. primary": 100,
+            "Upload.sandbox.example.com. secondary": 0,
+        });
+        const outputs = await stacks.dns.outputs();
+        expect(outputs.recordFqdn.value).to.equal("sftp.sandbox.example.com");
+        expect(outputs.recordFqdns.value).to.deep.equal(["sftp.sandbox.example.com", "files.sandbox.example.com", "upload.sandbox.example.com"]);
+    });
+
+    it("a failover through the driver moves every name's records to 0/100, the additional names' included", async function () {
+        const controller = await FailoverController.create({
+            engine: lab.env,
+            journalDir: path.join(lab.dir, ".failover"),
+            fence: sandboxFenceClient(path.join(lab.dir, "fence.json")),
+            identity: "test",
+        });
+        const before = readRecords(lab.recordFile).length;
+        const result = await controller.setPosture("failover", { reason: "additional record names" });
+        expect(result.status).to.equal("ok");
+        const recordUpdates = changesSince(lab.recordFile, before)
+            .filter((r) => r.type === recordType)
+            .map((r) => `${r.op} ${r.name}`);
+        expect(recordUpdates).to.have.members([
+            "update sftp-primary-a",
+            "update sftp-secondary-a",
+            "update sftp-primary-a-files.sandbox.example.com",
+            "update sftp-secondary-a-files.sandbox.example.com",
+            "update sftp-primary-a-upload.sandbox.example.com",
+            "update sftp-secondary-a-upload.sandbox.example.com",
+        ]);
+        expect(weightsInWorld(lab)).to.deep.equal({
+            "sftp.sandbox.example.com primary": 0,
+            "sftp.sandbox.example.com secondary": 100,
+            "files.sandbox.example.com primary": 0,
+            "files.sandbox.example.com secondary": 100,
+            "Upload.sandbox.example.com. primary": 0,
+            "Upload.sandbox.example.com. secondary": 100,
+        });
+    });
+});
