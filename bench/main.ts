@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { measureColdStart } from "./cold-start";
 import { measureFence } from "./fence";
 import { deployedLab } from "./lab";
+import { measureRecords } from "./records";
 import { BenchResult } from "./result";
 import { measureScale } from "./scale";
 import { measureSwitches } from "./switch";
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
         const switchFigures = await measureSwitches(bench, flags.reps, log);
         log("fence through the CLI against moto");
         const fence = await measureFence(bench, flags.reps);
+        log("records per region: 1, then 4");
+        const records = await measureRecords(bench, flags.reps, log);
         log(flags.users.length > 0 ? `scale: ${flags.users.join(", ")} users` : "scale: skipped");
         const scale = await measureScale(bench, flags.users, flags.reps, log);
         const coldStart = flags.coldStart ? (log("cold start"), await measureColdStart(log)) : undefined;
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
             deployMs: bench.deployMs,
             switch: switchFigures,
             scale,
+            records,
             fence,
             ...(coldStart !== undefined ? { coldStart } : {}),
         };

@@ -1,6 +1,7 @@
 // What one bench run measured; written as JSON to .bench/<date>.json.
 import { ColdStart } from "./cold-start";
 import { FenceRun } from "./fence";
+import { RecordFigures } from "./records";
 import { ScaleFigures } from "./scale";
 import { SwitchFigures } from "./switch";
 
@@ -14,6 +15,8 @@ export interface BenchResult {
     readonly deployMs: number;
     readonly switch: SwitchFigures;
     readonly scale: ScaleFigures;
+    /** Switch times with 1 and 4 records per region; absent in results written before it was measured. */
+    readonly records?: RecordFigures;
     readonly fence: readonly FenceRun[];
     readonly coldStart?: ColdStart;
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { FenceRun, parseFenceFlags } from "../../bench/fence";
 import { parseFlags } from "../../bench/main";
-import { fenceRows } from "../../bench/table";
+import { fenceRows, recordRows } from "../../bench/table";
 import { refusalOf } from "../../bench/scale";
 import { summarize } from "../../bench/stats";
 import { usersYaml, userStorage } from "../../bench/users";
@@ -76,6 +76,16 @@ describe("bench helpers", () => {
         // A run that found the fence in place published nothing: the median is of the runs that did, and the row says how many.
         const noCall = { ...run("engine-ts-node", 0, ["GetMetricData"]), ackMs: undefined, exitMs: 20_000 };
         expect(fenceRows([run("engine-ts-node", 24_000, ["PutMetricData"]), noCall])[0].value).to.equal("24.00 s (24.00 s–24.00 s); exit 24.01 s; published in 1 of 2 runs");
+    });
+
+    it("records rows: both spreads, and 4 against 1 record per region judged against 1.2×", () => {
+        const rows = recordRows({ oneRecord: summarize([10_000, 12_000, 11_000]), fourRecords: summarize([12_000, 13_000]) });
+        expect(rows.map((r) => [r.measure, r.value, r.met])).to.deep.equal([
+            ["switch with 1 record per region", "11.00 s (10.00 s–12.00 s)", undefined],
+            ["switch with 4 records per region", "12.50 s (12.00 s–13.00 s)", undefined],
+            ["switch 4 / 1 records per region", "1.14×", true],
+        ]);
+        expect(recordRows({ oneRecord: summarize([10_000]), fourRecords: summarize([12_100]) })[2]).to.include({ value: "1.21×", met: false });
     });
 
     it("fence flags: defaults, and each refusal names the flag and the value", () => {
