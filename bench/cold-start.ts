@@ -60,7 +60,7 @@ export async function measureColdStart(log: (line: string) => void): Promise<Col
         const cold = await build("cold", { GOMODCACHE: path.join(scratch, "gomodcache"), GOFLAGS: "-buildvcs=false -modcacherw" });
         log(`  engine build, cold module cache: ${(cold.ms / 1000).toFixed(0)} s`);
         const drill = await timed(() =>
-            run(process.execPath, ["-r", "ts-node/register/transpile-only", "-r", path.join(root, "scripts", "native-source-maps.js"), path.join(root, "scripts", "drill.ts")], { PULUMI_CLI_CACHE: path.join(scratch, "cold-cli") }, "drill"),
+            run(process.execPath, ["-r", "ts-node/register/transpile-only", "-r", path.join(root, "scripts", "unmapped-sdk-stacks.js"), path.join(root, "scripts", "drill.ts")], { PULUMI_CLI_CACHE: path.join(scratch, "cold-cli") }, "drill"),
         );
         log(`  first drill on the new engine: ${(drill.ms / 1000).toFixed(0)} s`);
         return { buildWarmModulesMs: warm.ms, buildColdModulesMs: cold.ms, firstDrillMs: drill.ms };

@@ -38,7 +38,7 @@ async function child(usersFile: string): Promise<void> {
 /** Runs the regional program with `usersFile` in a child process and returns its figures. */
 export function evaluateProgram(usersFile: string): Promise<ProgramEvaluation> {
     return new Promise((resolve, reject) => {
-        const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-r", path.resolve(__dirname, "..", "scripts", "native-source-maps.js"), __filename, usersFile], {
+        const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-r", path.resolve(__dirname, "..", "scripts", "unmapped-sdk-stacks.js"), __filename, usersFile], {
             cwd: path.resolve(__dirname, ".."),
             stdio: ["ignore", "pipe", "pipe"],
         });

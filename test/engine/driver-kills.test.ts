@@ -119,7 +119,7 @@ describe("every kill converges (seeded, bounded kill loop of 20 points on one sa
     const missed: number[] = [];
 
     const spawnCli = (args: readonly string[]): ChildProcess =>
-        spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-r", path.join(root, "scripts/native-source-maps.js"), path.join(root, "automation/cli/bin.ts"), ...args, ...common], {
+        spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-r", path.join(root, "scripts/unmapped-sdk-stacks.js"), path.join(root, "automation/cli/bin.ts"), ...args, ...common], {
             cwd: root,
             env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
             stdio: ["ignore", "pipe", "pipe"],

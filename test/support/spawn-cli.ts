@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, "..", "..");
 
 /** The argv that runs the package's executable from the checkout (ts-node, transpile only). */
 export function cliCommand(args: readonly string[]): string[] {
-    return [process.execPath, "-r", "ts-node/register/transpile-only", "-r", path.join(root, "scripts/native-source-maps.js"), path.join(root, "automation/cli/bin.ts"), ...args];
+    return [process.execPath, "-r", "ts-node/register/transpile-only", "-r", path.join(root, "scripts/unmapped-sdk-stacks.js"), path.join(root, "automation/cli/bin.ts"), ...args];
 }
 
 /**
