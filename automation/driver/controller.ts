@@ -898,7 +898,7 @@ function readBeforeRun(reads: Readonly<Record<StackKey, StackRead>>, rewritten: 
     for (const key of stackKeys) {
         const { config, state } = reads[key];
         if (config !== undefined && state !== undefined && !rewritten.has(key)) {
-            known[key] = { config, targets: stepTargetsIn(state, key) ?? "all" };
+            known[key] = { config, targets: stepTargetsIn(state, key, config) ?? "all" };
         }
     }
     return known;

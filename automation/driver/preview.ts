@@ -8,7 +8,7 @@ import { EngineEvent } from "@pulumi/pulumi/automation";
 import { EngineEnvironment } from "../engine/environment";
 import { retryingTransportFault } from "../engine/transport-fault";
 import { copyProjectForInlineRun, openStack } from "../engine/workspace";
-import { setStepConfig, stepTargets } from "./step-runner";
+import { setStepConfig, stepTargetsIn } from "./step-runner";
 import { PlannedStep } from "./planner";
 import { StackPreview } from "./types";
 
@@ -26,7 +26,8 @@ export async function previewStep(
         const stack = await openStack(stackName, { ...env, projectDir: dir });
         await setStepConfig(stack, step);
         // The same targets as the step's `up`, so the preview shows exactly what the step will change.
-        const target = await stepTargets(stack, step);
+        const [config, state] = await Promise.all([stack.getAllConfig(), stack.exportStack()]);
+        const target = stepTargetsIn(state, step.stack, config);
         const result = await retryingTransportFault(() => {
             changes.length = 0;
             return stack.preview({

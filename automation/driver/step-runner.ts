@@ -3,7 +3,8 @@
 // (e.g. the orphaned engine of a driver that was killed is still finishing), and once when the
 // in-process program could not reach the engine (engine/transport-fault.ts). When the `up` does
 // not succeed, the config it set is put back, so the stack file holds nothing undeployed.
-import { ConcurrentUpdateError, Deployment, EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, ConfigMap, Deployment, EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { configKey, configKeys } from "../../stacks/contract";
 import { applyConfigWrites, PreviousConfig } from "./config-restore";
 import { AbortedError } from "./errors";
 import { terminateEngine } from "./engine-process";
@@ -64,16 +65,51 @@ const stepTargetTypes: Readonly<Record<StackKey, string>> = {
     dns: "aws:route53/record:Record",
 };
 
-/** The URNs a step on `stack` targets in an exported deployment, or undefined (a whole `up`) when it has none. */
-export function stepTargetsIn(state: Deployment, stack: StackKey): string[] | undefined {
-    const resources = (state.deployment?.resources ?? []) as readonly { readonly urn: string; readonly type: string }[];
-    const urns = resources.filter((r) => r.type === stepTargetTypes[stack]).map((r) => r.urn);
+/** A DNS name as Route 53 compares it: without case or a trailing dot. */
+const dnsKey = (name: string) => name.toLowerCase().replace(/\.$/, "");
+
+/**
+ * The service names the dns stack's config declares (recordName and additionalRecordNames), or
+ * undefined when the config does not say (not a dns stack, or a value that does not parse: the
+ * preflight refuses those before a switch).
+ */
+export function configuredRecordNames(config: ConfigMap): Set<string> | undefined {
+    const recordName = config[configKeys.recordName]?.value;
+    if (recordName === undefined) {
+        return undefined;
+    }
+    const additional = config[configKey("additionalRecordNames")]?.value;
+    let more: unknown = [];
+    try {
+        more = additional === undefined ? [] : JSON.parse(additional);
+    } catch {
+        return undefined;
+    }
+    if (!Array.isArray(more) || !more.every((n) => typeof n === "string")) {
+        return undefined;
+    }
+    return new Set([recordName, ...(more as string[])].map(dnsKey));
+}
+
+/**
+ * The URNs a step on `stack` targets in an exported deployment, or undefined (a whole `up`) when it
+ * has none. Given the stack's config, the dns step leaves out the records of a name the config no
+ * longer lists: a targeted `up` deletes a targeted resource the program does not declare, and a
+ * posture switch must not take a name off the air (deploying the list does, by hand).
+ */
+export function stepTargetsIn(state: Deployment, stack: StackKey, config?: ConfigMap): string[] | undefined {
+    const resources = (state.deployment?.resources ?? []) as readonly { readonly urn: string; readonly type: string; readonly inputs?: { readonly name?: unknown } }[];
+    const names = stack === "dns" && config !== undefined ? configuredRecordNames(config) : undefined;
+    const urns = resources
+        .filter((r) => r.type === stepTargetTypes[stack])
+        .filter((r) => names === undefined || typeof r.inputs?.name !== "string" || names.has(dnsKey(r.inputs.name)))
+        .map((r) => r.urn);
     return urns.length > 0 ? urns : undefined;
 }
 
 /** URNs to target, or undefined (a whole `up`) when the stack has none deployed yet. */
-export async function stepTargets(stack: Stack, step: PlannedStep): Promise<string[] | undefined> {
-    return stepTargetsIn(await stack.exportStack(), step.stack);
+export async function stepTargets(stack: Stack, step: PlannedStep, config?: ConfigMap): Promise<string[] | undefined> {
+    return stepTargetsIn(await stack.exportStack(), step.stack, config);
 }
 
 async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, deadline: number): Promise<StepOutcome> {

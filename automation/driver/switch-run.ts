@@ -12,7 +12,7 @@ import { RegionFenceClient } from "./fence-client";
 import { JournalRecord } from "./journal";
 import { PlannedStep, StackKey } from "./planner";
 import { summarizeEngineError } from "./stack-state";
-import { runStep, stepTargets } from "./step-runner";
+import { runStep, stepTargetsIn } from "./step-runner";
 import { SetPostureOptions, SetPostureResult, StepResult } from "./types";
 import { VerifyResult } from "./verify";
 import { describeVerification, regionsGainingTraffic, runVerifyGate, targetWeights, VerificationSummary } from "./verify-gate";
@@ -251,7 +251,9 @@ export class SwitchRun {
             const [config, urns] =
                 before !== undefined
                     ? [before.config, before.targets]
-                    : await Promise.all([stack.getAllConfig(), stepTargets(stack, step).then((u) => u ?? ("all" as const))]);
+                    : await Promise.all([stack.getAllConfig(), stack.exportStack()]).then(
+                          ([read, state]) => [read, stepTargetsIn(state, step.stack, read) ?? ("all" as const)] as const,
+                      );
             previousConfig = previousValues(config, step.config);
             targets = urns;
         } catch (err) {

@@ -90,4 +90,28 @@ describe("additional record names move with a posture switch (sandbox)", functio
             "Upload.sandbox.example.com. secondary": 100,
         });
     });
+    it("a name taken off the list but not deployed keeps its records through the next switch, which moves the others", async function () {
+        await stacks.dns.setConfig("sftp-failover:additionalRecordNames", { value: JSON.stringify(["files.sandbox.example.com"]) });
+        const controller = await FailoverController.create({
+            engine: lab.env,
+            journalDir: path.join(lab.dir, ".failover"),
+            fence: sandboxFenceClient(path.join(lab.dir, "fence.json")),
+            identity: "test",
+        });
+        const before = readRecords(lab.recordFile).length;
+        const result = await controller.setPosture("active-passive", { reason: "a name off the list" });
+        expect(result.status).to.equal("ok");
+        const recordChanges = changesSince(lab.recordFile, before)
+            .filter((r) => r.type === recordType)
+            .map((r) => `${r.op} ${r.name}`);
+        expect(recordChanges).to.have.members([
+            "update sftp-primary-a",
+            "update sftp-secondary-a",
+            "update sftp-primary-a-files.sandbox.example.com",
+            "update sftp-secondary-a-files.sandbox.example.com",
+        ]);
+        // Still served, at the weights of the switch before: taking it off the air is a deploy of the list, by hand.
+        expect(weightsInWorld(lab)).to.deep.include({ "Upload.sandbox.example.com. primary": 0, "Upload.sandbox.example.com. secondary": 100 });
+        expect(weightsInWorld(lab)).to.deep.include({ "files.sandbox.example.com primary": 100, "files.sandbox.example.com secondary": 0 });
+    });
 });
