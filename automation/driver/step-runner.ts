@@ -4,7 +4,9 @@
 // in-process program could not reach the engine (engine/transport-fault.ts). When the `up` does
 // not succeed, the config it set is put back, so the stack file holds nothing undeployed.
 import { ConcurrentUpdateError, ConfigMap, Deployment, EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { configKey, configKeys } from "../../stacks/contract";
+import { dnsNameKey } from "../../components/dns-record-names";
+import { DnsConfig, loadDnsConfig } from "../../stacks/config/dns";
+import { ConfigReader } from "../../stacks/config/source";
 import { applyConfigWrites, PreviousConfig } from "./config-restore";
 import { AbortedError } from "./errors";
 import { terminateEngine } from "./engine-process";
@@ -65,30 +67,21 @@ const stepTargetTypes: Readonly<Record<StackKey, string>> = {
     dns: "aws:route53/record:Record",
 };
 
-/** A DNS name as Route 53 compares it: without case or a trailing dot. */
-const dnsKey = (name: string) => name.toLowerCase().replace(/\.$/, "");
-
 /**
- * The service names the dns stack's config declares (recordName and additionalRecordNames), or
- * undefined when the config does not say (not a dns stack, or a value that does not parse: the
- * preflight refuses those before a switch).
+ * Whether a record name is one the dns stack's config declares (recordName or an additional name),
+ * compared as the program compares them (components/dns-record-names.ts); undefined when the
+ * config does not load (not a dns stack's, or one the preflight refuses before any switch).
  */
-export function configuredRecordNames(config: ConfigMap): Set<string> | undefined {
-    const recordName = config[configKeys.recordName]?.value;
-    if (recordName === undefined) {
-        return undefined;
-    }
-    const additional = config[configKey("additionalRecordNames")]?.value;
-    let more: unknown = [];
+export function configuredRecordNames(config: ConfigMap): ((recordName: string) => boolean) | undefined {
+    let dns: DnsConfig;
     try {
-        more = additional === undefined ? [] : JSON.parse(additional);
+        dns = loadDnsConfig(ConfigReader.fromEntries(config));
     } catch {
         return undefined;
     }
-    if (!Array.isArray(more) || !more.every((n) => typeof n === "string")) {
-        return undefined;
-    }
-    return new Set([recordName, ...(more as string[])].map(dnsKey));
+    const zoneName = "zoneName" in dns.zone ? dns.zone.zoneName : undefined;
+    const names = new Set([dns.recordName, ...dns.additionalRecordNames].map((n) => dnsNameKey(n, zoneName)));
+    return (recordName) => names.has(dnsNameKey(recordName, zoneName));
 }
 
 /**
@@ -99,17 +92,17 @@ export function configuredRecordNames(config: ConfigMap): Set<string> | undefine
  */
 export function stepTargetsIn(state: Deployment, stack: StackKey, config?: ConfigMap): string[] | undefined {
     const resources = (state.deployment?.resources ?? []) as readonly { readonly urn: string; readonly type: string; readonly inputs?: { readonly name?: unknown } }[];
-    const names = stack === "dns" && config !== undefined ? configuredRecordNames(config) : undefined;
+    const declared = stack === "dns" && config !== undefined ? configuredRecordNames(config) : undefined;
     const urns = resources
         .filter((r) => r.type === stepTargetTypes[stack])
-        .filter((r) => names === undefined || typeof r.inputs?.name !== "string" || names.has(dnsKey(r.inputs.name)))
+        .filter((r) => declared === undefined || typeof r.inputs?.name !== "string" || declared(r.inputs.name))
         .map((r) => r.urn);
     return urns.length > 0 ? urns : undefined;
 }
 
 /** URNs to target, or undefined (a whole `up`) when the stack has none deployed yet. */
-export async function stepTargets(stack: Stack, step: PlannedStep, config?: ConfigMap): Promise<string[] | undefined> {
-    return stepTargetsIn(await stack.exportStack(), step.stack, config);
+export async function stepTargets(stack: Stack, step: PlannedStep): Promise<string[] | undefined> {
+    return stepTargetsIn(await stack.exportStack(), step.stack);
 }
 
 async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, deadline: number): Promise<StepOutcome> {

@@ -1,15 +1,12 @@
 import { expect } from "chai";
-import * as path from "node:path";
-import { FailoverController } from "../../automation/driver/controller";
-import { sandboxFenceClient } from "../../sandbox/fence";
 import { Lab, LabStacks } from "../../sandbox/lab";
 import { changesSince, readRecords } from "../../sandbox/recorder";
 import { factString, ofType, World } from "../../sandbox/world";
-import { deployedLab } from "../support/deployed-lab";
+import { deployedLab, labController } from "../support/deployed-lab";
 
 // Additional record names under the real engine, the sandbox provider and the driver: the names'
 // records are created beside the service name's, and a posture switch — whose DNS step targets
-// every record of the dns stack (automation/driver/step-runner.ts) — moves all of them.
+// every record of a name the config lists (automation/driver/step-runner.ts) — moves all of them.
 
 const recordType = "aws:route53/record:Record";
 const additionalNames = ["files.sandbox.example.com", "Upload.sandbox.example.com."];
@@ -61,12 +58,7 @@ describe("additional record names move with a posture switch (sandbox)", functio
     });
 
     it("a failover through the driver moves every name's records to 0/100, the additional names' included", async function () {
-        const controller = await FailoverController.create({
-            engine: lab.env,
-            journalDir: path.join(lab.dir, ".failover"),
-            fence: sandboxFenceClient(path.join(lab.dir, "fence.json")),
-            identity: "test",
-        });
+        const controller = await labController(lab);
         const before = readRecords(lab.recordFile).length;
         const result = await controller.setPosture("failover", { reason: "additional record names" });
         expect(result.status).to.equal("ok");
@@ -92,12 +84,7 @@ describe("additional record names move with a posture switch (sandbox)", functio
     });
     it("a name taken off the list but not deployed keeps its records through the next switch, which moves the others", async function () {
         await stacks.dns.setConfig("sftp-failover:additionalRecordNames", { value: JSON.stringify(["files.sandbox.example.com"]) });
-        const controller = await FailoverController.create({
-            engine: lab.env,
-            journalDir: path.join(lab.dir, ".failover"),
-            fence: sandboxFenceClient(path.join(lab.dir, "fence.json")),
-            identity: "test",
-        });
+        const controller = await labController(lab);
         const before = readRecords(lab.recordFile).length;
         const result = await controller.setPosture("active-passive", { reason: "a name off the list" });
         expect(result.status).to.equal("ok");

@@ -3,7 +3,7 @@ import { FailoverController } from "../../automation/driver/controller";
 import { BadInputError } from "../../automation/driver/errors";
 import { sandboxFenceClient } from "../../sandbox/fence";
 import { Lab, LabStacks } from "../../sandbox/lab";
-import { deployedLab } from "../support/deployed-lab";
+import { deployedLab, labController } from "../support/deployed-lab";
 import { changesSince, readRecords } from "../../sandbox/recorder";
 import * as path from "node:path";
 
@@ -23,12 +23,7 @@ describe("posture steps are targeted, fences keep one region serving (sandbox)",
     it("a pending tag change on the secondary is not carried along by a failover", async function () {
         // An unrelated edit nobody has deployed yet: it would touch most resources of the stack.
         await stacks.secondary.setConfig("sftp-failover:tags", { value: JSON.stringify({ team: "storage" }) });
-        const controller = await FailoverController.create({
-            engine: lab.env,
-            journalDir: path.join(lab.dir, ".failover"),
-            fence: sandboxFenceClient(path.join(lab.dir, "fence.json")),
-            identity: "test",
-        });
+        const controller = await labController(lab);
         const before = readRecords(lab.recordFile).length;
         const result = await controller.setPosture("failover", { reason: "targets test" });
         expect(result.status).to.equal("ok");

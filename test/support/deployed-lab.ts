@@ -7,6 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BootstrapResult } from "../../automation/driver/bootstrap";
+import { FailoverController } from "../../automation/driver/controller";
+import { sandboxFenceClient } from "../../sandbox/fence";
 import { createLab, Lab } from "../../sandbox/lab";
 
 /** A lab already bootstrapped, and the result of that bootstrap. */
@@ -35,4 +37,14 @@ export async function deployedLab(): Promise<DeployedLab> {
     const lab = createLab();
     fs.cpSync(dir, lab.dir, { recursive: true, filter: (source) => path.basename(source) !== ".pulumi-home" });
     return { lab, deployed };
+}
+
+/** A controller on a lab as the engine tests drive it: journal in `.failover`, the sandbox fence in `fence.json`. */
+export function labController(lab: Lab): Promise<FailoverController> {
+    return FailoverController.create({
+        engine: lab.env,
+        journalDir: path.join(lab.dir, ".failover"),
+        fence: sandboxFenceClient(path.join(lab.dir, "fence.json")),
+        identity: "test",
+    });
 }

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ConfigMap, Deployment } from "@pulumi/pulumi/automation";
 import { configuredRecordNames, stepTargetsIn } from "../../automation/driver/step-runner";
+import { baseConfig } from "./dns-harness";
 
 const record = (urn: string, name: string) => ({ urn, type: "aws:route53/record:Record", inputs: { name } });
 const state = (resources: readonly object[]): Deployment => ({ version: 3, deployment: { resources } });
@@ -14,8 +15,9 @@ const deployed = state([
     record("sftp-primary-a-upload.example.com", "Upload.example.com."),
 ]);
 
+/** The dns stack's config as `getAllConfig()` gives it (the harness's, recordName sftp.example.com). */
 const dnsConfig = (additional?: unknown): ConfigMap => ({
-    "sftp-failover:recordName": { value: "sftp.example.com", secret: false },
+    ...Object.fromEntries(Object.entries(baseConfig).map(([k, v]) => [`sftp-failover:${k}`, { value: String(v), secret: false }])),
     ...(additional === undefined ? {} : { "sftp-failover:additionalRecordNames": { value: typeof additional === "string" ? additional : JSON.stringify(additional), secret: false } }),
 });
 
@@ -39,7 +41,7 @@ describe("the records a dns step targets", () => {
         expect(stepTargetsIn(deployed, "dns", dnsConfig())).to.have.members(["sftp-primary-a", "sftp-secondary-a"]);
     });
 
-    it("a config that does not say which names (no recordName, a list that does not parse) filters nothing", () => {
+    it("a config that does not load (no recordName, a list that does not parse, numbers) filters nothing", () => {
         expect(configuredRecordNames({})).to.equal(undefined);
         expect(configuredRecordNames(dnsConfig("[files, upload"))).to.equal(undefined);
         expect(configuredRecordNames(dnsConfig([1, 2]))).to.equal(undefined);
