@@ -2,13 +2,16 @@
 //   driver — FailoverController.setPosture (lock, journal, plan, fencing decisions, audit, the ups);
 //   bare   — the same pending steps as bare targeted `up`s through the Automation API, timing only
 //            the `up` calls: the floor the driver's overhead is measured against;
+//   ups    — the same `up`s without the Automation API's read-back of outputs and last update
+//            (as the driver runs them): the engine's own work, the floor under the floor;
 //   naive  — config set on all three stacks, then a whole `up --refresh` of each, the way a plain
 //            Pulumi user would switch.
 // Each method runs both directions (active-passive → failover and back) once per repetition, so
 // every method gets the same mix of changes.
-import { Stack } from "@pulumi/pulumi/automation";
+import { Stack, UpOptions } from "@pulumi/pulumi/automation";
 import { Posture, pendingSteps, planTransition, postureSpec, configKeys } from "../automation";
 import { stepTargets } from "../automation/driver/step-runner";
+import { upWithoutReadback } from "../automation/engine/without-readback";
 import { LabStacks } from "../sandbox/lab";
 import { BenchLab } from "./lab";
 import { postureOverrideEnvVar } from "../automation/posture-record";
@@ -39,12 +42,14 @@ async function withoutPostureCheck<T>(fn: () => Promise<T>): Promise<T> {
     }
 }
 
-/** Milliseconds of the sum of the bare targeted `up`s of a switch. */
-export function bareSwitch(stacks: LabStacks, direction: Direction): Promise<number> {
-    return withoutPostureCheck(() => bareUps(stacks, direction));
+type Up = (stack: Stack, opts: UpOptions) => Promise<unknown>;
+
+/** Milliseconds of the sum of the bare targeted `up`s of a switch (`Stack.up`, or `up` when given). */
+export function bareSwitch(stacks: LabStacks, direction: Direction, up: Up = (stack, opts) => stack.up(opts)): Promise<number> {
+    return withoutPostureCheck(() => bareUps(stacks, direction, up));
 }
 
-async function bareUps(stacks: LabStacks, [from, to]: Direction): Promise<number> {
+async function bareUps(stacks: LabStacks, [from, to]: Direction, up: Up): Promise<number> {
     let total = 0;
     for (const step of pendingSteps(planTransition(from, to))) {
         const stack = stacks[step.stack];
@@ -52,7 +57,7 @@ async function bareUps(stacks: LabStacks, [from, to]: Direction): Promise<number
             await stack.setConfig(change.key, { value: change.value }, change.path ?? false);
         }
         const target = await stepTargets(stack, step);
-        total += (await timed(() => stack.up({ ...(target !== undefined ? { target } : {}) }))).ms;
+        total += (await timed(() => up(stack, { ...(target !== undefined ? { target } : {}) }))).ms;
     }
     return total;
 }
@@ -87,6 +92,8 @@ export async function driverSwitch(bench: BenchLab, [, to]: Direction): Promise<
 export interface SwitchFigures {
     readonly driver: Summary;
     readonly bare: Summary;
+    /** The bare `up`s without the Automation API's read-back: the engine's work alone. */
+    readonly ups?: Summary;
     readonly naive: Summary;
     readonly noop: Summary;
     /** Engine processes started per switch (all of them, not only the timed `up`s), per method. */
@@ -97,6 +104,7 @@ export interface SwitchFigures {
 export async function measureSwitches(bench: BenchLab, repetitions: number, log: (line: string) => void): Promise<SwitchFigures> {
     const driver: number[] = [];
     const bare: number[] = [];
+    const ups: number[] = [];
     const naive: number[] = [];
     const noop: number[] = [];
     const calls = { driver: [] as number[], bare: [] as number[], noop: [] as number[] };
@@ -114,14 +122,17 @@ export async function measureSwitches(bench: BenchLab, repetitions: number, log:
         noop.push(ms);
         bare.push(await counted(calls.bare, () => bareSwitch(bench.stacks, back)));
         bare.push(await counted(calls.bare, () => bareSwitch(bench.stacks, there)));
+        ups.push(await bareSwitch(bench.stacks, back, upWithoutReadback));
+        ups.push(await bareSwitch(bench.stacks, there, upWithoutReadback));
         naive.push(await naiveSwitch(bench.stacks, back));
         naive.push(await naiveSwitch(bench.stacks, there));
         driver.push(await counted(calls.driver, () => driverSwitch(bench, back)));
-        log(`  round ${rep}/${repetitions}: driver ${fmt(driver.slice(-2))}, bare ${fmt(bare.slice(-2))}, naive ${fmt(naive.slice(-2))}, no-op ${fmt(noop.slice(-1))}`);
+        log(`  round ${rep}/${repetitions}: driver ${fmt(driver.slice(-2))}, bare ${fmt(bare.slice(-2))}, ups alone ${fmt(ups.slice(-2))}, naive ${fmt(naive.slice(-2))}, no-op ${fmt(noop.slice(-1))}`);
     }
     return {
         driver: summarize(driver),
         bare: summarize(bare),
+        ups: summarize(ups),
         naive: summarize(naive),
         noop: summarize(noop),
         engineCalls: { driver: summarize(calls.driver), bare: summarize(calls.bare), noop: summarize(calls.noop) },

@@ -9,6 +9,7 @@ import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { configKeys, readRegionalOutputs } from "../../stacks/contract";
 import { EngineEnvironment, engineEnvironment } from "../engine/environment";
 import { retryingTransportFault } from "../engine/transport-fault";
+import { upWithoutReadback } from "../engine/without-readback";
 import { copyProjectForInlineRun, openStack } from "../engine/workspace";
 import { AbortedError, BadInputError, FailoverError } from "./errors";
 import { StackKey } from "./planner";
@@ -123,10 +124,10 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
         }
         options.onProgress?.({ type: "step-start", phase, stack: key, stackName: names[key] });
         const t0 = Date.now();
-        let result;
+        let resourceChanges;
         try {
-            result = await retryingTransportFault(() =>
-                stack.up({
+            resourceChanges = await retryingTransportFault(() =>
+                upWithoutReadback(stack, {
                     signal: options.signal,
                     onEvent: (e) => options.onEvent?.(key, e),
                     onOutput: (text) => options.onOutput?.(key, text),
@@ -138,7 +139,7 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
             }
             throw new FailoverError(`bootstrap: ${phase}: up of ${key} (stack ${names[key]}) failed: ${summarizeEngineError(err)} (rerun bootstrap to resume)`, { cause: err });
         }
-        const changes = changesOf(result.summary.resourceChanges);
+        const changes = changesOf(resourceChanges);
         const step: BootstrapStepResult = {
             phase, stack: key, stackName: names[key], status: Object.keys(changes).length > 0 ? "done" : "unchanged", changes, durationMs: Date.now() - t0,
         };

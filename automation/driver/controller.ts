@@ -5,7 +5,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { Deployment, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { EngineEnvironment, engineEnvironment } from "../engine/environment";
 import { resolveProjectDir } from "../engine/locations";
@@ -368,7 +368,8 @@ export class FailoverController {
     async plan(posture: Posture | string, opts: PlanPostureOptions = {}): Promise<PlanResult> {
         const target = parseTarget(posture);
         checkWeights(opts.activeActiveWeights);
-        const stacks = await this.readStacks(await this.checkConfigs());
+        const states = this.beginStateReads();
+        const stacks = await this.readStacks(await this.checkConfigs(), false, states);
         this.requireReadable(stacks);
         const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
         const previews: StackPreview[] = [];
@@ -597,15 +598,19 @@ export class FailoverController {
      * Reads the three stacks; `configs`, when the caller has just read them, are not read again.
      * Only `status` shows each stack's last update, so only it pays the engine process that reads it.
      */
-    private async readStacks(configs?: Record<StackKey, Record<string, ConfigEntry>>, lastUpdate = false): Promise<Record<StackKey, StackStatus>> {
-        const reads = await this.readStacksRaw({ configs, lastUpdate });
+    private async readStacks(configs?: Record<StackKey, Record<string, ConfigEntry>>, lastUpdate = false, states?: Record<StackKey, Promise<Deployment>>): Promise<Record<StackKey, StackStatus>> {
+        const reads = await this.readStacksRaw({ configs, lastUpdate, states });
         return mapStacks(reads, (read) => read.status);
     }
 
     /** Reads the three stacks side by side, keeping the raw config and deployment of each. */
-    private async readStacksRaw(opts: { configs?: Record<StackKey, Record<string, ConfigEntry>>; lastUpdate?: boolean }): Promise<Record<StackKey, StackRead>> {
+    private async readStacksRaw(opts: {
+        configs?: Record<StackKey, Record<string, ConfigEntry>>;
+        states?: Record<StackKey, Promise<Deployment>>;
+        lastUpdate?: boolean;
+    }): Promise<Record<StackKey, StackRead>> {
         const entries = await Promise.all(
-            stackKeys.map(async (key) => [key, await readStack(key, this.ctx.stacks[key], { knownConfig: opts.configs?.[key], lastUpdate: opts.lastUpdate })] as const),
+            stackKeys.map(async (key) => [key, await readStack(key, this.ctx.stacks[key], { knownConfig: opts.configs?.[key], knownState: opts.states?.[key], lastUpdate: opts.lastUpdate })] as const),
         );
         const reads = Object.fromEntries(entries) as Record<StackKey, StackRead>;
         const stacks = mapStacks(reads, (read) => read.status);
@@ -627,6 +632,19 @@ export class FailoverController {
         } catch {
             // Only a hint is lost; the emergency fence then falls back to the dns stack file.
         }
+    }
+
+    /**
+     * Begins reading the three deployments, so they are read while the config is checked: they are
+     * only reads, and a switch its config refuses drops them unread (a failed one is reported by
+     * `readStack`, which awaits it).
+     */
+    private beginStateReads(): Record<StackKey, Promise<Deployment>> {
+        return mapStacks(this.ctx.stacks, (stack) => {
+            const state = stack.exportStack();
+            state.catch(() => undefined);
+            return state;
+        });
     }
 
     private requireReadable(stacks: Record<StackKey, StackStatus>): void {
@@ -739,9 +757,10 @@ export class FailoverController {
             // Under the lock (so operators queue in the order they asked, and no one changes the
             // config between check and use), before the journal and before any stack is touched:
             // a bad input leaves no trace but the lock, which is released.
+            const states = this.beginStateReads();
             const configs = await this.checkConfigs();
             await this.clearDeadEngineLocks();
-            const reads = await this.readStacksRaw({ configs, lastUpdate: false });
+            const reads = await this.readStacksRaw({ configs, states, lastUpdate: false });
             const stacks = mapStacks(reads, (read) => read.status);
             this.requireReadable(stacks);
             // Stacks whose config the driver writes before the steps are read again at their step.

@@ -30,6 +30,8 @@ export interface StackRead {
 export interface ReadStackOptions {
     /** Its config as just read by the caller (not read again). */
     readonly knownConfig?: ConfigMap;
+    /** Its deployment, as the caller has begun to read it (not read again). */
+    readonly knownState?: Promise<Deployment>;
     /**
      * Read the last update too (one more engine process). Defaults to true; a switch passes false:
      * it decides from outputs, and only `status` shows the last update.
@@ -45,7 +47,7 @@ export async function readStack(key: StackKey, stack: Stack, opts: ReadStackOpti
         // values this status masks anyway.
         const [config, state, history] = await Promise.all([
             opts.knownConfig ?? stack.getAllConfig(),
-            stack.exportStack(),
+            opts.knownState ?? stack.exportStack(),
             opts.lastUpdate === false ? [] : stack.history(1),
         ]);
         const last = history[0];

@@ -11,6 +11,7 @@ import { applyConfigWrites, PreviousConfig } from "./config-restore";
 import { AbortedError } from "./errors";
 import { terminateEngine } from "./engine-process";
 import { retryingTransportFault } from "../engine/transport-fault";
+import { upWithoutReadback } from "../engine/without-readback";
 import { PlannedStep, StackKey } from "./planner";
 
 /** Raised when a step's `up` ran past its timeout. */
@@ -122,7 +123,7 @@ async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, dea
     // not pile listeners up on the caller's signal.
     opts.signal?.addEventListener("abort", onUserAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
-    const up = stack.up({
+    const up = upWithoutReadback(stack, {
         ...(target !== undefined ? { target } : {}),
         refresh: opts.refresh,
         signal: cancel.signal,
@@ -159,8 +160,7 @@ async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, dea
             }
             throw first === "timeout" ? new StepTimeoutError(step, opts.timeoutMs) : new AbortedError("aborted during a step");
         }
-        const changes = first.summary.resourceChanges ?? {};
-        return { changes: { ...changes } };
+        return { changes: { ...first } };
     } finally {
         clearTimeout(timer);
         opts.signal?.removeEventListener("abort", onUserAbort);

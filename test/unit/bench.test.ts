@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { FenceRun, parseFenceFlags } from "../../bench/fence";
 import { parseFlags } from "../../bench/main";
-import { fenceRows, recordRows } from "../../bench/table";
+import { fenceRows, recordRows, switchRows } from "../../bench/table";
 import { refusalOf } from "../../bench/scale";
 import { summarize } from "../../bench/stats";
 import { usersYaml, userStorage } from "../../bench/users";
@@ -76,6 +76,23 @@ describe("bench helpers", () => {
         // A run that found the fence in place published nothing: the median is of the runs that did, and the row says how many.
         const noCall = { ...run("engine-ts-node", 0, ["GetMetricData"]), ackMs: undefined, exitMs: 20_000 };
         expect(fenceRows([run("engine-ts-node", 24_000, ["PutMetricData"]), noCall])[0].value).to.equal("24.00 s (24.00 s–24.00 s); exit 24.01 s; published in 1 of 2 runs");
+    });
+
+    it("switch rows: the overhead over (a) is judged against 15 %, the one over (a′) is shown without a target", () => {
+        const figures = {
+            driver: summarize([6_000, 6_600]),
+            bare: summarize([7_500]),
+            ups: summarize([4_200]),
+            naive: summarize([30_000]),
+            noop: summarize([1_500]),
+        };
+        const byMeasure = Object.fromEntries(switchRows(figures).map((r) => [r.measure.split(":")[0], [r.value, r.met]]));
+        expect(byMeasure["driver overhead over (a)"]).to.deep.equal(["-16 %", true]);
+        expect(byMeasure["driver over (a′)"]).to.deep.equal(["50 %", undefined]);
+        expect(byMeasure["no-op / real switch"]).to.deep.equal(["0.24×", true]);
+        const slower = switchRows({ ...figures, driver: summarize([8_700]), ups: undefined });
+        expect(slower.find((r) => r.measure === "driver overhead over (a)")).to.include({ value: "16 %", met: false });
+        expect(slower.some((r) => r.measure.startsWith("(a′)") || r.measure.startsWith("driver over (a′)"))).to.equal(false);
     });
 
     it("records rows: both spreads, and 4 against 1 record per region judged against 1.2×", () => {

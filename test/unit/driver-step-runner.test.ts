@@ -34,6 +34,11 @@ function fakeStack(behaviours: UpBehaviour[]) {
                 },
             };
         },
+        // The last update, which the runner reads only when the engine sent no summary event.
+        async info() {
+            calls.push("info");
+            return { resourceChanges: { update: 1, same: 8 } };
+        },
         up(opts: UpOptions): Promise<UpResult> {
             calls.push(`up refresh=${String(opts.refresh)} target=${(opts.target ?? ["(all)"]).join(",")}`);
             const next = behaviours.shift();
@@ -46,7 +51,14 @@ function fakeStack(behaviours: UpBehaviour[]) {
     return { stack: stack as unknown as Stack, calls };
 }
 
-const succeeded: UpBehaviour = async () => ({ stdout: "", stderr: "", outputs: {}, summary: { resourceChanges: { update: 1, same: 9 } } }) as unknown as UpResult;
+/** An `up` that succeeds and, as the engine does, ends its event stream with a summary. */
+const succeeded: UpBehaviour = async (opts) => {
+    opts.onEvent?.({ sequence: 1, timestamp: 0, summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: { update: 1, same: 9 }, policyPacks: {} } });
+    return { stdout: "", stderr: "", outputs: {}, summary: undefined } as unknown as UpResult;
+};
+
+/** An `up` that succeeds without a summary event (an engine that streams no events). */
+const succeededSilently: UpBehaviour = async () => ({ stdout: "", stderr: "", outputs: {}, summary: undefined }) as unknown as UpResult;
 
 /** An `up` that only ends when its signal fires (as the engine does on SIGINT). */
 const hangsUntilCancelled: UpBehaviour = (opts) =>
@@ -70,6 +82,13 @@ describe("step runner", () => {
             "up refresh=false target=urn:pulumi:secondary::sftp-failover::aws:autoscaling/group:Group::asg",
         ]);
         expect(outcome.changes).to.deep.equal({ update: 1, same: 9 });
+    });
+
+    it("without the engine's summary event, reads the stack's last update for the changes instead", async () => {
+        const { stack, calls } = fakeStack([succeededSilently]);
+        const outcome = await runStep(stack, scaleSecondary, base);
+        expect(calls.at(-1)).to.equal("info");
+        expect(outcome.changes).to.deep.equal({ update: 1, same: 8 });
     });
 
     it("an up past its timeout is cancelled and reported as a StepTimeoutError", async () => {
