@@ -1,7 +1,7 @@
 // The same driver switch at several user counts. The users file of the lab is replaced and both
 // regional stacks are brought up to date (not timed) before the switches are measured, so only the
 // switch's cost at that size is compared. Alongside: the regional program's evaluation time and
-// peak memory under mocks, and the SSM parameters the users take. Gateways get the bucket grant
+// peak memory under mocks, and the size of the object the users take. Gateways get the bucket grant
 // (gatewayBucketAccess: bucket) at every size.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,7 +12,7 @@ import { BenchLab } from "./lab";
 import { evaluateProgram, ProgramEvaluation } from "./program-eval";
 import { Summary, timed } from "./stats";
 import { measureDriverSwitches } from "./switch";
-import { usersYaml, userStorage, UserStorage } from "./users";
+import { storageLabel, usersYaml, userStorage, UserStorage } from "./users";
 
 /** Figures of one user count. */
 export interface ScalePoint {
@@ -75,7 +75,7 @@ export async function measureScale(bench: BenchLab, counts: readonly number[], r
         }
         const driverSwitch = await measureDriverSwitches(bench, repetitions);
         const program = await evaluateProgram(usersFile);
-        log(`  ${count} users: ${storage.parametersPerRegion} parameter(s)/region, switch median ${(driverSwitch.median / 1000).toFixed(1)} s, program ${program.evalMs.toFixed(0)} ms, ${program.peakRssMiB.toFixed(0)} MiB`);
+        log(`  ${count} users: ${storageLabel(storage)}, switch median ${(driverSwitch.median / 1000).toFixed(1)} s, program ${program.evalMs.toFixed(0)} ms, ${program.peakRssMiB.toFixed(0)} MiB`);
         points.push({ storage, usersUpdateMs, driverSwitch, program });
     }
     return { points };

@@ -3,6 +3,7 @@ import type { FencePath, FenceRun } from "./fence";
 import { RecordFigures } from "./records";
 import { BenchResult } from "./result";
 import { SwitchFigures } from "./switch";
+import { storageLabel } from "./users";
 
 /** One row of the table. */
 export interface Row {
@@ -51,7 +52,7 @@ export function rows(r: BenchResult): Row[] {
         for (const p of points) {
             out.push({
                 measure: `switch with ${p.storage.users} users (gatewayBucketAccess: bucket)`,
-                value: `${spread(p.driverSwitch)}; program ${p.program.evalMs.toFixed(0)} ms (first ${p.program.firstMs.toFixed(0)} ms), peak ${p.program.peakRssMiB.toFixed(0)} MiB; ${p.storage.parametersPerRegion} SSM parameter(s)/region (${(p.storage.canonicalBytes / 1024).toFixed(0)} KiB)`,
+                value: `${spread(p.driverSwitch)}; program ${p.program.evalMs.toFixed(0)} ms (first ${p.program.firstMs.toFixed(0)} ms), peak ${p.program.peakRssMiB.toFixed(0)} MiB; ${storageLabel(p.storage)}`,
                 target: "",
             });
         }

@@ -1,8 +1,8 @@
 // Generates a users.yaml of n users, each with a freshly generated (so valid) ed25519 public key, and
-// counts the SSM parameters the regional program stores them in (components/sftp-users.ts).
+// measures the object the regional program stores them in (components/sftp-users.ts).
 import * as crypto from "node:crypto";
 import * as YAML from "yaml";
-import { canonicalUsersJson, parseUsersYaml, userListChunks } from "../components/sftp-users";
+import { canonicalUsersJson, parseUsersYaml } from "../components/sftp-users";
 
 /** The OpenSSH `ssh-ed25519 <base64>` line of a new key (RFC 8709 wire format: string type, string key). */
 function ed25519PublicKey(): string {
@@ -28,16 +28,20 @@ export function usersYaml(count: number): string {
     return YAML.stringify({ users });
 }
 
-/** How the users of a users.yaml are stored: canonical bytes and SSM parameters per region. */
+/** How the users of a users.yaml are stored: one object per region, of the canonical JSON's size. */
 export interface UserStorage {
     readonly users: number;
+    /** Bytes of the canonical JSON, which is the users object's whole content. */
     readonly canonicalBytes: number;
-    readonly parametersPerRegion: number;
 }
 
-/** Validates the document as the program does and counts its storage. */
+/** Validates the document as the program does and measures its storage. */
 export function userStorage(yamlText: string): UserStorage {
     const users = parseUsersYaml(yamlText, "bench users.yaml");
-    const json = canonicalUsersJson(users);
-    return { users: users.length, canonicalBytes: json.length, parametersPerRegion: userListChunks(json).length };
+    return { users: users.length, canonicalBytes: Buffer.byteLength(canonicalUsersJson(users), "utf8") };
+}
+
+/** The storage as the bench tables print it, e.g. `1 object/region (313 KiB)`. */
+export function storageLabel(storage: UserStorage): string {
+    return `1 object/region (${(storage.canonicalBytes / 1024).toFixed(0)} KiB)`;
 }

@@ -1,11 +1,11 @@
 // What a gateway instance may do, and nothing more: its users' homes in this region's bucket (or
-// the bucket, read-only homes denied writes: see HomeAccess), this region's host-key secret and
-// users parameters. No AWS-managed policy is attached:
+// the bucket, read-only homes and sftp-failover's own keys denied writes: see HomeAccess), this
+// region's host-key secret and users object. No AWS-managed policy is attached:
 // AmazonSSMManagedInstanceCore would grant ssm:GetParameter(s) on every parameter of the account
 // and a shell on instances that hold the host private keys. A shell is an explicit opt-in
 // (`sessionManager`), granted with only the channel actions Session Manager needs.
 import { PolicyDocument, PolicyStatement } from "./regional-bucket";
-import { SftpUser } from "./sftp-users";
+import { SftpUser, reservedKeyPrefix } from "./sftp-users";
 
 /**
  * How the gateway role reaches the users' homes.
@@ -13,7 +13,8 @@ import { SftpUser } from "./sftp-users";
  * - `per-home` names each home in the policy: the gateway can touch no key of the bucket outside
  *   the homes, and each home only as its user may (read-only homes: GetObject). It costs about 97
  *   characters per user (8-character names), so IAM's 10,240 hold about 97 users.
- * - `bucket` grants every object of the bucket and denies writes on the read-only homes. Its size
+ * - `bucket` grants every object of the bucket and denies writes on the read-only homes and on
+ *   sftp-failover's own keys (`.sftp-failover/`, the users object). Its size
  *   grows only with the read-only users (about 61 characters each), so 2,000 users fit. What it
  *   gives up: keys of the bucket outside any home are reachable by the gateway, and IAM no longer
  *   keeps one user's home from another's — SFTPGo's per-user key prefix does that
@@ -45,8 +46,8 @@ export function policyLength(doc: PolicyDocument): number {
 export interface GatewayPolicyArgs {
     readonly bucketArn: string;
     readonly hostKeySecretArn: string;
-    /** ARN of the users parameter path (`arn:...:parameter/<path>`), read with GetParametersByPath. */
-    readonly usersParameterPathArn: string;
+    /** Key of the users object in the bucket (under `.sftp-failover/`), read with GetObject. */
+    readonly usersObjectKey: string;
     readonly users: readonly SftpUser[];
     /** KMS key of the bucket, when SSE-KMS is on. Defaults to none. */
     readonly kmsKeyArn?: string;
@@ -92,14 +93,14 @@ export const sessionManagerStatement: PolicyStatement = {
 };
 
 /**
- * The instance policy: reads of exactly one secret and one parameter path, the homes as
+ * The instance policy: reads of exactly one secret and one object (the users), the homes as
  * `homeAccess` says (see {@link HomeAccess}), the bucket's key when SSE-KMS is on, and the Session
  * Manager channel when asked for. No statement has a `*` resource unless a shell is asked for.
  */
 export function gatewayInstancePolicy(args: GatewayPolicyArgs): PolicyDocument {
     const statements: PolicyStatement[] = [
         { Sid: "ReadHostKeys", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.hostKeySecretArn },
-        { Sid: "ReadUsers", Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: args.usersParameterPathArn },
+        { Sid: "ReadUsers", Effect: "Allow", Action: "s3:GetObject", Resource: `${args.bucketArn}/${args.usersObjectKey}` },
     ];
     if (args.users.length > 0) {
         statements.push(...homeStatements(args.bucketArn, args.users, args.homeAccess ?? "per-home"));
@@ -147,11 +148,14 @@ function perHomeStatements(bucketArn: string, users: readonly SftpUser[]): Polic
 /**
  * The whole bucket, with the read-only homes denied what a read-only user is not given. An explicit
  * Deny wins over any Allow (IAM policy evaluation logic), so no later grant can reopen them.
+ * sftp-failover's own keys are denied writes too: a gateway that could write the users object could
+ * add itself a user.
  */
 function bucketStatements(bucketArn: string, users: readonly SftpUser[]): PolicyStatement[] {
     const statements: PolicyStatement[] = [
         { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
         { Sid: "ReadWriteBucket", Effect: "Allow", Action: readWriteActions, Resource: `${bucketArn}/*` },
+        { Sid: "DenyWritesToReservedKeys", Effect: "Deny", Action: withheldFromReadOnly, Resource: `${bucketArn}/${reservedKeyPrefix}*` },
     ];
     const readOnly = users.filter((u) => u.readOnly);
     if (readOnly.length > 0) {

@@ -1,6 +1,6 @@
 // The gateway's boot script. SFTPGo (https://github.com/drakkan/sftpgo) serves SFTP with each user's
 // home on a prefix of the regional S3 bucket; its in-memory user store loads a JSON dump that a
-// systemd timer regenerates from the regional SSM parameter, and a SIGHUP reloads it — users change
+// systemd timer regenerates from the region's users object, and a SIGHUP reloads it — users change
 // without replacing instances. Everything rendered here must pass shellcheck (see the unit test).
 
 /** Where SFTPGo listens on the instance; the load balancer forwards the public port to it. */
@@ -10,12 +10,12 @@ export const defaultGatewayPort = 2022;
 export interface GatewayUserDataArgs {
     /** This region (AWS CLI calls and the S3 backend). */
     readonly region: string;
-    /** The regional bucket holding the users' files. */
+    /** The regional bucket holding the users' files and the users object. */
     readonly bucketName: string;
     /** ARN of the host-key secret in this region. */
     readonly hostKeySecretArn: string;
-    /** SSM path of the users parameters in this region (chunks `<path>/000`, `<path>/001`, ...). */
-    readonly usersParameterPath: string;
+    /** Key of this region's users object in the bucket, e.g. `.sftp-failover/users/primary.json`. */
+    readonly usersObjectKey: string;
     /** Port SFTPGo listens on. Defaults to 2022. */
     readonly port?: number;
     /** SFTPGo package version to pin, e.g. `2.6.6`. Defaults to the repository's latest. */
@@ -108,17 +108,17 @@ export const sftpgoDumpFilter = [
 export const usersSyncPath = "/usr/local/sbin/sftp-users-sync";
 
 /**
- * The users sync script: fetches the regional parameters, renders the SFTPGo dump, and only when it
+ * The users sync script: fetches the region's users object, renders the SFTPGo dump, and only when it
  * changed replaces it atomically and sends SFTPGo a SIGHUP (which reloads the memory provider).
  */
 export function renderUsersSyncScript(args: GatewayUserDataArgs): string {
     return `#!/bin/bash
-# Loads the SFTP user list from its regional SSM parameter into SFTPGo (rendered by sftp-failover).
+# Loads the SFTP user list from its regional S3 object into SFTPGo (rendered by sftp-failover).
 set -euo pipefail
 
 region=${shellValue("region", args.region)}
-parameter_path=${shellValue("usersParameterPath", args.usersParameterPath)}
 bucket=${shellValue("bucketName", args.bucketName)}
+key=${shellValue("usersObjectKey", args.usersObjectKey)}
 dump=${shellValue("usersDumpPath", args.usersDumpPath ?? defaultUsersDumpPath)}
 owner=${shellValue("serviceUser", args.serviceUser ?? "sftpgo")}
 filter="$(cat <<'JQ'
@@ -126,15 +126,15 @@ ${sftpgoDumpFilter}
 JQ
 )"
 
+fetched="$(mktemp "\${dump}.object.XXXXXX")"
 tmp="$(mktemp "\${dump}.XXXXXX")"
-trap 'rm -f "$tmp"' EXIT
+trap 'rm -f "$fetched" "$tmp"' EXIT
 
-# The list is split over parameters named in order; a read that races an update yields invalid
-# JSON, jq fails, the old dump stays, and the next run of the timer tries again.
-aws ssm get-parameters-by-path --region "$region" --path "$parameter_path" \\
-    --query 'sort_by(Parameters, &Name)[].Value' --output json \\
-  | jq -r 'join("")' \\
-  | jq --arg bucket "$bucket" --arg region "$region" "$filter" > "$tmp"
+# One GetObject returns one version of the object, whole: a read that races an update gets the old
+# list or the new one, never a mix. A failed read or invalid JSON stops the script before the dump
+# is touched; the old dump stays, and the next run of the timer tries again.
+aws s3api get-object --region "$region" --bucket "$bucket" --key "$key" "$fetched" > /dev/null
+jq --arg bucket "$bucket" --arg region "$region" "$filter" "$fetched" > "$tmp"
 
 if [ -f "$dump" ] && cmp -s "$tmp" "$dump"; then
   exit 0
@@ -142,11 +142,10 @@ fi
 chown "$owner:$owner" "$tmp"
 chmod 0640 "$tmp"
 mv -f "$tmp" "$dump"
-trap - EXIT
 if systemctl is-active --quiet sftpgo; then
   systemctl kill --signal=HUP --kill-whom=main sftpgo
 fi
-echo "sftp-users-sync: loaded $(jq '.users | length' "$dump") users from $parameter_path"
+echo "sftp-users-sync: loaded $(jq '.users | length' "$dump") users from s3://$bucket/$key"
 `;
 }
 
@@ -208,7 +207,7 @@ SCRIPT
 chmod 0755 ${usersSyncPath}
 cat > /etc/systemd/system/sftp-users-sync.service <<'UNIT'
 [Unit]
-Description=Load SFTP users from the regional SSM parameter
+Description=Load SFTP users from the regional S3 object
 After=network-online.target
 Wants=network-online.target
 

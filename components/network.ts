@@ -103,8 +103,9 @@ export const defaultFlowLogRetentionDays = 90;
  *   users' files never cross the NAT (nor pay its per-GB charge);
  * - **VPC flow logs** of all traffic go to a CloudWatch log group with a retention.
  * One NAT gateway, not one per zone: it only carries boot-time installs and API calls whose
- * failure leaves running gateways serving (a users refresh that cannot read SSM keeps the last
- * list), so a zone's loss is not worth a second standing NAT charge in every region.
+ * failure leaves running gateways serving (the users refresh reads S3 through the endpoint, and
+ * one that fails keeps the last list), so a zone's loss is not worth a second standing NAT charge
+ * in every region.
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
     /** The VPC's id. */

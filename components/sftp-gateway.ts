@@ -86,10 +86,8 @@ export interface SftpGatewayArgs {
     readonly kmsKeyArn?: string;
     /** ARN of the host-key secret in this region. Required. */
     readonly hostKeySecretArn: pulumi.Input<string>;
-    /** SSM path of the users parameters in this region. Required. */
-    readonly usersParameterPath: string;
-    /** ARN of that path (`arn:<partition>:ssm:<region>:<account>:parameter<path>`). Required. */
-    readonly usersParameterPathArn: string;
+    /** Key of this region's users object in the bucket (see SftpUsers). Required. */
+    readonly usersObjectKey: string;
     /** The validated users, for the instance policy. Required. */
     readonly users: readonly SftpUser[];
     /** SFTPGo package version to pin. Defaults to the repository's latest. */
@@ -318,7 +316,7 @@ function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.
                         gatewayInstancePolicy({
                             bucketArn: args.bucketArn,
                             hostKeySecretArn,
-                            usersParameterPathArn: args.usersParameterPathArn,
+                            usersObjectKey: args.usersObjectKey,
                             users: args.users,
                             kmsKeyArn: args.kmsKeyArn,
                             sessionManager: args.sessionManager ?? false,
@@ -349,7 +347,7 @@ function createGroup(
                 region,
                 bucketName: args.bucketName,
                 hostKeySecretArn,
-                usersParameterPath: args.usersParameterPath,
+                usersObjectKey: args.usersObjectKey,
                 port: gatewayPort,
                 sftpgoVersion: args.sftpgoVersion,
             }),

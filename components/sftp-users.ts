@@ -1,5 +1,5 @@
-// Users as code: one declared list, validated before anything is deployed, stored identically in
-// each region's SSM parameter, and fingerprinted so the driver can prove both regions agree.
+// Users as code: one declared list, validated before anything is deployed, stored identically as
+// one object in each region's bucket, and fingerprinted so the driver can prove both regions agree.
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -24,19 +24,23 @@ export const userNamePattern = /^[a-z_][a-z0-9_.-]{0,31}$/;
 
 const prefixSegment = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** Version of the canonical user-list format stored in the regional parameter. */
+/** Version of the canonical user-list format stored in the regional users object. */
 export const usersFormatVersion = 1;
 
-/** An SSM Standard parameter (free) holds at most 4 KB. */
-export const userListChunkSize = 4096;
-
-/** Upper bound on the chunks of one user list (400 KB, some thousand users). */
-export const maxUserListChunks = 100;
+/**
+ * The key prefix of the regional bucket that belongs to sftp-failover itself (the users object).
+ * No user's home can be under it: a homePrefix segment may not start with '.' (see
+ * normaliseHomePrefix), and the canary's home is `canary/`. So the gateway's grants on the homes
+ * never reach it, and bucket-wide access denies writes to it (components/gateway-policy.ts).
+ */
+export const reservedKeyPrefix = ".sftp-failover/";
 
 function describe(index: number, name: unknown): string {
     return typeof name === "string" && name !== "" ? `user "${name}" (users[${index}])` : `users[${index}]`;
 }
 
+// No segment may start with '.': besides hidden names, that keeps every home out of
+// reservedKeyPrefix, where the users object lives.
 function normaliseHomePrefix(value: unknown, who: string): string {
     if (typeof value !== "string" || value === "") {
         throw new Error(`${who}: homePrefix must be a non-empty string`);
@@ -168,49 +172,31 @@ export function usersFingerprint(users: readonly SftpUser[]): string {
     return `sha256:${crypto.createHash("sha256").update(canonicalUsersJson(users)).digest("hex")}`;
 }
 
-/**
- * Splits the canonical JSON into Standard-parameter-sized chunks, stored as `<path>/000`,
- * `<path>/001`, ...: one parameter would cap the list at 8 KB (a dozen RSA users), while the
- * gateways read every chunk in one `get-parameters-by-path` call and join them in name order. The
- * canonical JSON is ASCII (names, prefixes and base64 keys are validated), so characters are bytes.
- */
-export function userListChunks(canonicalJson: string, chunkSize = userListChunkSize): string[] {
-    if (!/^[\x20-\x7e]*$/.test(canonicalJson)) {
-        throw new Error("the canonical user list must be printable ASCII");
-    }
-    const chunks: string[] = [];
-    for (let i = 0; i < canonicalJson.length; i += chunkSize) {
-        chunks.push(canonicalJson.slice(i, i + chunkSize));
-    }
-    if (chunks.length > maxUserListChunks) {
-        throw new Error(
-            `the user list is ${canonicalJson.length} bytes in canonical form; at most ${maxUserListChunks * chunkSize} fit the users parameters`,
-        );
-    }
-    return chunks;
-}
-
 /** Arguments of {@link SftpUsers}. */
 export interface SftpUsersArgs {
-    /** Region of the parameter (aws v7 per-resource region). Required. */
+    /** Region of the object (aws v7 per-resource region). Required. */
     readonly region: string;
-    /** SSM path of the chunk parameters, e.g. `/sftp-failover/primary/users`. Required. */
-    readonly parameterPath: string;
+    /** The regional bucket that holds the object. Required. */
+    readonly bucketName: pulumi.Input<string>;
+    /** The object's key, under {@link reservedKeyPrefix}, e.g. `.sftp-failover/users/primary.json`. Required. */
+    readonly objectKey: string;
     /** The validated users (see {@link validateUsers}). Required. */
     readonly users: readonly SftpUser[];
     /** The driver's canary, stored with the users but left out of the fingerprint. Defaults to none. */
     readonly canary?: CanaryIdentity;
-    /** Tags of the parameter. Defaults to none. */
+    /** Tags of the object. Defaults to none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
- * The user list of one region, as SSM parameters under one path that the gateways poll. Public keys
- * are not secret, so plain String parameters (`insecureValue`) keep the list reviewable.
+ * The user list of one region, as one S3 object that the gateways poll. One object is read whole,
+ * in one version, so a read that races an update gets the old list or the new one, never a mix;
+ * and its size is bounded by S3 (5 GB per PutObject), not by a count of small parameters. Public
+ * keys are not secret, so the object holds them in plain JSON and stays reviewable.
  */
 export class SftpUsers extends pulumi.ComponentResource {
-    /** SSM path holding the chunks. */
-    public readonly parameterPath: string;
+    /** The object's key in the regional bucket. */
+    public readonly objectKey: string;
     /** `sha256:<hex>` of the canonical list of the declared users (the canary is not one). */
     public readonly fingerprint: string;
     /** Every user the gateways serve: the declared ones and the canary. */
@@ -218,26 +204,24 @@ export class SftpUsers extends pulumi.ComponentResource {
 
     constructor(name: string, args: SftpUsersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:regional:SftpUsers", name, {}, opts);
+        if (!args.objectKey.startsWith(reservedKeyPrefix)) {
+            throw new pulumi.ResourceError(`objectKey "${args.objectKey}" must be under "${reservedKeyPrefix}", where no user's home can be`, this);
+        }
         this.served = servedUsers(args.users, args.canary);
-        const chunks = userListChunks(canonicalUsersJson(this.served));
-        const names = chunks.map((chunk, i) => {
-            const index = String(i).padStart(3, "0");
-            return new aws.ssm.Parameter(
-                `${name}-${index}`,
-                {
-                    region: args.region,
-                    name: `${args.parameterPath}/${index}`,
-                    type: "String",
-                    tier: "Standard",
-                    insecureValue: chunk,
-                    description: `SFTP users, part ${i + 1} of ${chunks.length} (canonical JSON, managed by Pulumi; edit users.yaml instead)`,
-                    tags: args.tags,
-                },
-                { parent: this },
-            ).name;
-        });
-        this.parameterPath = args.parameterPath;
+        new aws.s3.BucketObjectv2(
+            `${name}-object`,
+            {
+                region: args.region,
+                bucket: args.bucketName,
+                key: args.objectKey,
+                content: canonicalUsersJson(this.served),
+                contentType: "application/json",
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.objectKey = args.objectKey;
         this.fingerprint = usersFingerprint(args.users);
-        this.registerOutputs({ parameterNames: names, fingerprint: this.fingerprint });
+        this.registerOutputs({ objectKey: this.objectKey, fingerprint: this.fingerprint });
     }
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { hostedZoneIdFor, nameServersFor } from "./hosted-zones";
 import { availabilityZoneId, loadBalancerZoneId, s3ZoneId } from "./regions";
 import type { ComputedResource, Facts } from "./outputs";
@@ -73,6 +74,29 @@ const bucket: OutputRule = (f) => {
         computed: {
             bucket: name, arn: f.arn("s3", name, "bare"), bucketDomainName: `${name}.s3.${f.dnsSuffix}`,
             bucketRegionalDomainName: `${name}.s3.${f.region}.${f.dnsSuffix}`, hostedZoneId: s3ZoneId(f.region),
+        },
+    };
+};
+
+/**
+ * An object, identified by its key as pulumi-aws sets it. S3 encrypts every new object (SSE-S3
+ * unless the request or the bucket says otherwise), and a single-part upload's ETag is the MD5 of
+ * the body; a versioned bucket gives each PUT a new version id.
+ */
+const bucketObject: OutputRule = (f) => {
+    const bucketName = f.str("bucket") ?? "";
+    const key = f.str("key") ?? f.ctx.name;
+    const body = f.str("content") ?? Buffer.from(f.str("contentBase64") ?? "", "base64").toString("binary");
+    return {
+        id: key,
+        computed: {
+            arn: f.arn("s3", `${bucketName}/${key}`, "bare"),
+            etag: createHash("md5").update(body, f.str("content") !== undefined ? "utf8" : "binary").digest("hex"),
+            versionId: f.hex(32),
+            contentType: f.str("contentType") ?? "binary/octet-stream",
+            storageClass: f.str("storageClass") ?? "STANDARD",
+            serverSideEncryption: f.str("serverSideEncryption") ?? "AES256",
+            bucketKeyEnabled: false,
         },
     };
 };
@@ -320,6 +344,7 @@ export const outputRules: Readonly<Record<string, OutputRule>> = {
     "aws:s3/bucketPolicy:BucketPolicy": bucketPart,
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": bucketPart,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": bucketPart,
+    "aws:s3/bucketObjectv2:BucketObjectv2": bucketObject,
 };
 
 /** Any other type: an id of the usual AWS shape and an ARN under the type's module. */

@@ -119,5 +119,9 @@ export function updatedComputed(type: string, oldOutputs: PropertyMap, fresh: Pr
     if (t === "aws:ssm/parameter:Parameter") {
         return { ...kept, version: Number(reveal(oldOutputs.version) ?? 0) + 1 };
     }
+    if (t === "aws:s3/bucketObjectv2:BucketObjectv2") {
+        // An update is a new PUT: a new version, and the ETag and headers of the new body.
+        return { ...kept, etag: fresh.etag, versionId: fresh.versionId, contentType: fresh.contentType, storageClass: fresh.storageClass };
+    }
     return kept;
 }

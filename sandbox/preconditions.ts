@@ -263,8 +263,20 @@ const listener: Rule = (op, world) => {
     return undefined;
 };
 
+/**
+ * S3 PutObject: the bucket must exist ("NoSuchBucket: The specified bucket does not exist", S3 API
+ * Reference, List of error codes). A program that names its bucket from config, as a plain string,
+ * gets no dependency on the bucket from the name; this is where the sandbox catches an object
+ * written before its bucket, as AWS would.
+ */
+const bucketObject: Rule = (op, world) => {
+    const bucket = stringProp(op.inputs, "bucket") ?? "";
+    return bucketExists(world, bucket) ? undefined : `S3 PutObject on ${bucket}: NoSuchBucket: The specified bucket does not exist`;
+};
+
 const rules: Readonly<Record<string, Rule>> = {
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": bucketReplication,
+    "aws:s3/bucketObjectv2:BucketObjectv2": bucketObject,
     "aws:route53/record:Record": record,
     "aws:route53/healthCheck:HealthCheck": healthCheck,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule("Ingress"),

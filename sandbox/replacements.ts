@@ -49,6 +49,7 @@ const replaceOnChanges: Readonly<Record<string, readonly string[]>> = {
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ["bucket"],
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ["bucket", "expectedBucketOwner"],
     "aws:s3/bucketObject:BucketObject": ["bucket", "key"],
+    "aws:s3/bucketObjectv2:BucketObjectv2": ["bucket", "key"],
     // Identity and secrets
     "aws:iam/role:Role": ["name", "namePrefix", "path"],
     "aws:iam/rolePolicy:RolePolicy": ["name", "namePrefix", "role"],

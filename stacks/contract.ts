@@ -100,6 +100,8 @@ export interface RegionalOutputs {
     readonly hostKeyFingerprints: Readonly<Record<string, string>>;
     /** Fingerprint of the declared users (both regions must agree). */
     readonly usersFingerprint: string;
+    /** Key of the users object in `bucketName`, which the gateways read. */
+    readonly usersObjectKey: string;
     /** The canary user `verify` logs in as (absent: no canary configured). */
     readonly canaryUser?: string;
 }
@@ -160,6 +162,7 @@ export const regionalOutputNames: PresenceOf<RegionalOutputs> = {
     asgName: "always",
     hostKeyFingerprints: "always",
     usersFingerprint: "always",
+    usersObjectKey: "always",
     canaryUser: "optional",
 };
 
@@ -246,6 +249,7 @@ export function readRegionalOutputs(raw: RawOutputs): Partial<RegionalOutputs> {
         asgName: as(isString),
         hostKeyFingerprints: (v) => (isObject(v) ? (Object.fromEntries(Object.entries(v).filter(([, f]) => isString(f))) as Record<string, string>) : undefined),
         usersFingerprint: as(isString),
+        usersObjectKey: as(isString),
         canaryUser: as(isString),
     });
 }

@@ -11,7 +11,7 @@ import { SftpUsers } from "../components/sftp-users";
 import { RegionalConfig, loadRegionalConfig } from "./config/regional";
 import { ProgramOutputs, RegionalOutputs } from "./contract";
 import { refuseRevert } from "./posture-guard";
-import { hostKeySecretNamePrefix, parameterPathArn, usersParameterPath } from "./regional-names";
+import { hostKeySecretNamePrefix, usersObjectKey } from "./regional-names";
 
 /** What the stack learns from AWS before declaring anything (all through allowed invokes). */
 interface AccountFacts {
@@ -117,14 +117,20 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         keys: cfg.hostKeys,
         tags: cfg.tags,
     });
-    const usersPath = usersParameterPath(cfg.namePrefix, cfg.regionName);
-    const users = new SftpUsers(`${base}-users`, {
-        region: cfg.region,
-        parameterPath: usersPath,
-        users: cfg.users,
-        canary: cfg.canary,
-        tags: cfg.tags,
-    });
+    // The object waits for the bucket and its settings: PutObject needs the bucket, and the object
+    // should be written under the bucket's encryption, not before it is configured.
+    const users = new SftpUsers(
+        `${base}-users`,
+        {
+            region: cfg.region,
+            bucketName: bucket.bucketName,
+            objectKey: usersObjectKey(cfg.regionName),
+            users: cfg.users,
+            canary: cfg.canary,
+            tags: cfg.tags,
+        },
+        { dependsOn: [bucket] },
+    );
 
     const networkSpec: NetworkSpec =
         cfg.network.kind === "new"
@@ -156,8 +162,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             bucketArn: bucket.bucketArn,
             kmsKeyArn: cfg.kmsKeyArn,
             hostKeySecretArn: hostKeys.secretArn,
-            usersParameterPath: users.parameterPath,
-            usersParameterPathArn: parameterPathArn(facts.partition, cfg.region, facts.accountId, usersPath),
+            usersObjectKey: users.objectKey,
             users: users.served,
             sftpgoVersion: cfg.sftpgoVersion,
             tags: cfg.tags,
@@ -180,6 +185,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         asgName: gateway.asgName,
         hostKeyFingerprints: hostKeys.fingerprints,
         usersFingerprint: users.fingerprint,
+        usersObjectKey: users.objectKey,
         // The driver logs in as this user to verify the region (absent: no canary configured).
         ...(cfg.canary !== undefined ? { canaryUser: cfg.canary.user } : {}),
     };

@@ -1,7 +1,8 @@
 // S3: the bucket and its separate settings (aws v7 models each as a resource), as CreateBucket,
 // PutBucketVersioning, PutBucketEncryption, PutBucketLifecycleConfiguration,
 // PutPublicAccessBlock, PutBucketOwnershipControls, PutBucketPolicy and
-// PutBucketReplication accept them, with terraform-provider-aws's internal/service/s3 validation.
+// PutBucketReplication accept them, and objects as PutObject does, with terraform-provider-aws's
+// internal/service/s3 validation.
 import { Inputs, Problem, TypeRules, atLeastOne, atMostOne, count, custom, given, intRange, length, list, matches, num, obj, oneOf, problem, required, str } from "./engine";
 import { policyRule } from "./iam";
 import { kmsKey } from "./kms";
@@ -235,4 +236,46 @@ const replication: TypeRules = {
     ],
 };
 
-export const s3Rules: readonly TypeRules[] = [bucket, versioning, encryption, lifecycle, publicAccessBlock, ownership, bucketPolicy, replication];
+const objectOp = "PutObject";
+const objectTf = "terraform-provider-aws internal/service/s3/object.go";
+const objectNaming = "AWS S3 User Guide (Naming Amazon S3 objects: a key is at most 1,024 bytes of UTF-8)";
+
+/** Object keys: 1–1024 bytes of UTF-8. Bytes, not characters: a key of 1024 "é" is 2048 bytes. */
+function objectKeyProblems(i: Inputs): Problem[] {
+    const key = str(i.key);
+    if (key === undefined) {
+        return [];
+    }
+    const bytes = Buffer.byteLength(key, "utf8");
+    if (bytes === 0) {
+        return [problem("key", `key is empty; an object key is 1–1024 bytes of UTF-8 (${objectOp})`)];
+    }
+    return bytes > 1024 ? [problem("key", `key is ${bytes} bytes of UTF-8; an object key is at most 1024 (${objectOp})`)] : [];
+}
+
+const objectAcls = ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"];
+const objectStorageClasses = [
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE",
+];
+
+/**
+ * An object as PutObject takes it. There is no size rule: one PUT uploads up to 5 GB (S3 API
+ * reference, PutObject), far beyond any body a program can hold as a string (V8's strings end near
+ * 1 GB), so the provider would fail before S3 could refuse.
+ */
+const object: TypeRules = {
+    type: "aws:s3/bucketObjectv2:BucketObjectv2",
+    service: "s3",
+    rules: [
+        bucketRequired(objectOp),
+        required("key", objectOp, `${api} (PutObject Key); ${objectTf} (key Required)`),
+        custom("key has 1–1024 bytes of UTF-8", `${objectNaming}; ${api} (PutObject Key: minimum length 1)`, objectKeyProblems),
+        atMostOne("", ["content", "contentBase64", "source"], objectOp, `${objectTf} (content, content_base64 and source: ConflictsWith each other)`),
+        oneOf("acl", objectAcls, objectOp, `${api} (PutObject x-amz-acl: ObjectCannedACL)`),
+        oneOf("storageClass", objectStorageClasses, objectOp, `${api} (PutObject x-amz-storage-class: StorageClass)`),
+        oneOf("serverSideEncryption", sseAlgorithms, objectOp, `${api} (PutObject x-amz-server-side-encryption)`),
+        kmsKey("kmsKeyId", true, objectOp, `${objectTf} (kms_key_id: an ARN)`),
+    ],
+};
+
+export const s3Rules: readonly TypeRules[] = [bucket, versioning, encryption, lifecycle, publicAccessBlock, ownership, bucketPolicy, replication, object];

@@ -1,6 +1,6 @@
 // `sftp-failover:gatewayBucketAccess`, and the check that the gateway role's inline policy fits
 // IAM's quota with the users configured. IAM refuses an oversized policy only when PutRolePolicy
-// runs, after the bucket, the secret and the parameters exist; so the policy is built here from
+// runs, after the bucket, the secret and the users object exist; so the policy is built here from
 // config, with placeholder ARNs as long as the real ones can be, and `pulumi up` and the driver's
 // preflight both refuse it before anything deploys.
 import { RegionName } from "../../automation/posture";
@@ -9,7 +9,7 @@ import { longestSecretArn } from "../../components/host-keys";
 import { PolicyDocument, bucketArnOf, regionalBucketName } from "../../components/regional-bucket";
 import { SftpUser } from "../../components/sftp-users";
 import { configKey } from "../contract";
-import { hostKeySecretNamePrefix, parameterPathArn, usersParameterPath } from "../regional-names";
+import { hostKeySecretNamePrefix, usersObjectKey } from "../regional-names";
 import { ConfigReader } from "./source";
 
 /** The key's short name. */
@@ -63,7 +63,7 @@ export interface GatewayPolicyPlan {
 /**
  * The gateway policy the stack will build for `users`, with placeholder ARNs of the real shapes:
  * the bucket as regionalBucketName names it, the host-key secret as long as its ARN can get, the
- * users parameter path as the stack names it.
+ * users object's key exactly as the stack names it.
  */
 export function placeholderGatewayPolicy(plan: GatewayPolicyPlan, users: readonly SftpUser[] = plan.users): PolicyDocument {
     const partition = partitionOfRegion(plan.region);
@@ -71,7 +71,7 @@ export function placeholderGatewayPolicy(plan: GatewayPolicyPlan, users: readonl
     return gatewayInstancePolicy({
         bucketArn: bucketArnOf(partition, regionalBucketName(plan.namePrefix, plan.regionName, account)),
         hostKeySecretArn: longestSecretArn(partition, plan.region, account, hostKeySecretNamePrefix(plan.namePrefix, plan.regionName)),
-        usersParameterPathArn: parameterPathArn(partition, plan.region, account, usersParameterPath(plan.namePrefix, plan.regionName)),
+        usersObjectKey: usersObjectKey(plan.regionName),
         users,
         kmsKeyArn: plan.kmsKeyArn,
         sessionManager: plan.sessionManager,

@@ -12,7 +12,7 @@ import { HomeAccess } from "../../components/gateway-policy";
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { parseIpv4Cidr } from "../../components/network";
 import { validateAllowedCidrs } from "../../components/sftp-gateway";
-import { SftpUser, canonicalUsersJson, parseUsersYaml, servedUsers, userListChunks } from "../../components/sftp-users";
+import { SftpUser, parseUsersYaml, servedUsers } from "../../components/sftp-users";
 import { configKey, configKeys, configNamespace } from "../contract";
 import { checkGatewayPolicyFits, readGatewayBucketAccess } from "./gateway-access";
 import { ConfigReader, numberField } from "./source";
@@ -128,9 +128,7 @@ function readUsers(file: string): SftpUser[] {
     } catch (err) {
         throw configError("usersFile", `cannot be read: ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
-    const users = parseUsersYaml(text, file);
-    userListChunks(canonicalUsersJson(users));
-    return users;
+    return parseUsersYaml(text, file);
 }
 
 function loadNetwork(config: ConfigReader): NetworkConfig {

@@ -5,16 +5,17 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { renderHostKeysInstallScript, renderUsersSyncScript } from "../../components/gateway-user-data";
 import { loadHostKeys } from "../../components/host-keys";
-import { SftpUser, canonicalUsersJson, parseUsersYaml, userListChunks, validateUsers } from "../../components/sftp-users";
+import { SftpUser, canonicalUsersJson, parseUsersYaml, validateUsers } from "../../components/sftp-users";
 import { MotoServer, motoCredentials, motoServerPath, startMoto } from "../support/moto";
 import { fixtureHostKeys, fixtures } from "../unit/regional-harness";
 
-// The gateway's scripts run for real: the rendered scripts, the AWS CLI against moto (SSM, Secrets
+// The gateway's scripts run for real: the rendered scripts, the AWS CLI against moto (S3, Secrets
 // Manager), jq, ssh-keygen. Only systemctl is a stand-in (it records its arguments), so the test
 // sees exactly when SFTPGo would be told to reload.
 
 const region = "us-west-2";
-const parameterPath = "/sftp-failover/secondary/users";
+const bucket = "sftp-failover-secondary-123456789012";
+const usersObjectKey = ".sftp-failover/users/secondary.json";
 
 function ciRequires(what: string): boolean {
     if (process.env.CI !== undefined && process.env.CI !== "") {
@@ -52,9 +53,9 @@ describe("regional gateway scripts (moto, AWS CLI, jq)", function () {
             script,
             renderUsersSyncScript({
                 region,
-                bucketName: "sftp-failover-secondary-123456789012",
+                bucketName: bucket,
                 hostKeySecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:x",
-                usersParameterPath: parameterPath,
+                usersObjectKey,
                 usersDumpPath: dump,
                 serviceUser: owner,
             }),
@@ -62,7 +63,7 @@ describe("regional gateway scripts (moto, AWS CLI, jq)", function () {
         );
         fs.writeFileSync(
             path.join(dir, "sftp-host-keys-install"),
-            renderHostKeysInstallScript({ region, bucketName: "unused", hostKeySecretArn: "ARN", usersParameterPath: parameterPath, hostKeysDir: path.join(dir, "hostkeys"), serviceUser: owner }),
+            renderHostKeysInstallScript({ region, bucketName: "unused", hostKeySecretArn: "ARN", usersObjectKey, hostKeysDir: path.join(dir, "hostkeys"), serviceUser: owner }),
         );
         env = {
             ...process.env,
@@ -74,6 +75,9 @@ describe("regional gateway scripts (moto, AWS CLI, jq)", function () {
             AWS_CONFIG_FILE: "/dev/null",
             AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
         };
+        // The regional bucket as the stack makes it: in its region, versioned.
+        aws(["s3api", "create-bucket", "--bucket", bucket, "--create-bucket-configuration", `LocationConstraint=${region}`]);
+        aws(["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled"]);
     });
 
     after(async () => {
@@ -83,33 +87,32 @@ describe("regional gateway scripts (moto, AWS CLI, jq)", function () {
         }
     });
 
-    /** Stores a user list as the stack does: chunks `<path>/000`, `/001`, ... (small, so there are several). */
-    function publish(users: readonly SftpUser[] | string[]): void {
-        const chunks = typeof users[0] === "string" ? (users as string[]) : userListChunks(canonicalUsersJson(users as SftpUser[]), 300);
-        chunks.forEach((chunk, i) => {
-            execFileSync(
-                "aws",
-                ["ssm", "put-parameter", "--region", region, "--name", `${parameterPath}/${String(i).padStart(3, "0")}`, "--type", "String", "--overwrite", "--value", chunk],
-                { env, stdio: "ignore" },
-            );
-        });
+    function aws(args: string[]): string {
+        return execFileSync("aws", ["--region", region, ...args], { env, encoding: "utf8" });
     }
 
-    function sync(): { status: number | null; stderr: string } {
+    /** Stores a user list as the stack does: one object, the canonical JSON (or, for the failure cases, any text). */
+    function publish(users: readonly SftpUser[] | string): void {
+        const body = path.join(dir, "body.json");
+        fs.writeFileSync(body, typeof users === "string" ? users : canonicalUsersJson(users));
+        aws(["s3api", "put-object", "--bucket", bucket, "--key", usersObjectKey, "--body", body, "--content-type", "application/json"]);
+    }
+
+    function sync(): { status: number | null; stdout: string; stderr: string } {
         const res = spawnSync("bash", [script], { env, encoding: "utf8" });
-        return { status: res.status, stderr: res.stderr };
+        return { status: res.status, stdout: res.stdout, stderr: res.stderr };
     }
 
     const hups = () => (fs.existsSync(systemctlLog) ? fs.readFileSync(systemctlLog, "utf8").split("\n").filter((l) => l.startsWith("kill ")) : []);
 
-    it("loads every chunk, writes the SFTPGo dump and reloads SFTPGo; an unchanged list reloads nothing; a change reloads once", () => {
+    it("loads the object, writes the SFTPGo dump and reloads SFTPGo; an unchanged list reloads nothing; a change reloads once", () => {
         const users = parseUsersYaml(fs.readFileSync(path.join(fixtures, "users.yaml"), "utf8"), "users.yaml");
         publish(users);
         const first = sync();
         expect(first.status, first.stderr).to.equal(0);
-        const loaded = JSON.parse(fs.readFileSync(dump, "utf8")) as { users: { username: string; filesystem: { s3config: { key_prefix: string } } }[] };
+        const loaded = JSON.parse(fs.readFileSync(dump, "utf8")) as { users: { username: string; filesystem: { s3config: { bucket: string; key_prefix: string } } }[] };
         expect(loaded.users.map((u) => u.username)).to.deep.equal(["alice", "auditor", "bob"]);
-        expect(loaded.users[2].filesystem.s3config.key_prefix).to.equal("partners/bob/");
+        expect(loaded.users[2].filesystem.s3config).to.include({ bucket, key_prefix: "partners/bob/" });
         expect(hups()).to.deep.equal(["kill --signal=HUP --kill-whom=main sftpgo"]);
 
         expect(sync().status).to.equal(0);
@@ -123,15 +126,45 @@ describe("regional gateway scripts (moto, AWS CLI, jq)", function () {
         expect(hups()).to.have.length(2);
     });
 
-    it("a read that races an update (chunks that do not join into JSON) fails and keeps the previous dump", () => {
-        const before = fs.existsSync(dump) ? fs.readFileSync(dump, "utf8") : "";
+    /** Runs the sync expecting it to fail, and checks the dump, the reloads and the folder are as they were. */
+    function expectFailedSyncKeepsDump(): string {
+        const before = fs.readFileSync(dump, "utf8");
         const reloads = hups().length;
-        publish(['{"version":1,"users":[{"name":"half-writ']);
         const res = sync();
         expect(res.status).to.not.equal(0);
-        expect(fs.existsSync(dump) ? fs.readFileSync(dump, "utf8") : "").to.equal(before);
+        expect(fs.readFileSync(dump, "utf8")).to.equal(before);
         expect(hups()).to.have.length(reloads);
         expect(fs.readdirSync(dir).filter((f) => f.startsWith("users-dump.json."))).to.deep.equal([]);
+        return res.stderr;
+    }
+
+    it("an object that is not the users JSON (cut short) fails and keeps the previous dump", () => {
+        expect(fs.existsSync(dump), "the first test loaded a dump").to.equal(true);
+        publish('{"version":1,"users":[{"name":"half-writ');
+        expectFailedSyncKeepsDump();
+        publish('{"version":1}');
+        expectFailedSyncKeepsDump();
+    });
+
+    it("a missing or unreadable object fails and keeps the previous dump", () => {
+        aws(["s3api", "delete-object", "--bucket", bucket, "--key", usersObjectKey]);
+        expect(expectFailedSyncKeepsDump()).to.match(/NoSuchKey|Not Found|404/);
+        const elsewhere = path.join(dir, "sftp-users-sync-elsewhere");
+        fs.writeFileSync(elsewhere, fs.readFileSync(script, "utf8").replace(`bucket='${bucket}'`, "bucket='no-such-bucket-123456789012'"));
+        const before = fs.readFileSync(dump, "utf8");
+        const res = spawnSync("bash", [elsewhere], { env, encoding: "utf8" });
+        expect(res.status).to.not.equal(0);
+        expect(res.stderr).to.match(/NoSuchBucket/);
+        expect(fs.readFileSync(dump, "utf8")).to.equal(before);
+    });
+
+    it("the object's latest version is what loads once it is back", () => {
+        const users = parseUsersYaml(fs.readFileSync(path.join(fixtures, "users.yaml"), "utf8"), "users.yaml");
+        publish(users);
+        const res = sync();
+        expect(res.status, res.stderr).to.equal(0);
+        expect((JSON.parse(fs.readFileSync(dump, "utf8")) as { users: unknown[] }).users).to.have.length(3);
+        expect(res.stdout).to.include(`loaded 3 users from s3://${bucket}/${usersObjectKey}`);
     });
 
     describe("host-key installer", () => {

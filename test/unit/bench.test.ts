@@ -4,8 +4,8 @@ import { parseFlags } from "../../bench/main";
 import { fenceRows, recordRows, switchRows } from "../../bench/table";
 import { refusalOf } from "../../bench/scale";
 import { summarize } from "../../bench/stats";
-import { usersYaml, userStorage } from "../../bench/users";
-import { parseUsersYaml, userListChunkSize } from "../../components/sftp-users";
+import { storageLabel, usersYaml, userStorage } from "../../bench/users";
+import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
 
 describe("bench helpers", () => {
     it("summarize reports the median of an odd and an even count, and the spread", () => {
@@ -25,12 +25,13 @@ describe("bench helpers", () => {
         expect(new Set(users.map((u) => u.publicKeys[0])).size).to.equal(3);
     });
 
-    it("counts one SSM parameter per started 4 KB of the canonical user list", () => {
-        const storage = userStorage(usersYaml(60));
+    it("measures the one users object per region as the canonical list's bytes", () => {
+        const text = usersYaml(60);
+        const storage = userStorage(text);
 
         expect(storage.users).to.equal(60);
-        expect(storage.parametersPerRegion).to.equal(Math.ceil(storage.canonicalBytes / userListChunkSize));
-        expect(storage.parametersPerRegion).to.be.greaterThan(1);
+        expect(storage.canonicalBytes).to.equal(canonicalUsersJson(parseUsersYaml(text, "generated")).length);
+        expect(storageLabel({ users: 2000, canonicalBytes: 320_512 })).to.equal("1 object/region (313 KiB)");
     });
 
     it("a user count the stacks cannot be deployed with is reported by the check's own words, not the quoted policy", () => {

@@ -11,7 +11,7 @@ const bucket = "arn:aws:s3:::sftp-failover-primary-123456789012";
 const base = {
     bucketArn: bucket,
     hostKeySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:sftp-failover/primary/host-keys-20261130120000000000000001-AbCdEf",
-    usersParameterPathArn: "arn:aws:ssm:us-east-1:123456789012:parameter/sftp-failover/primary/users",
+    usersObjectKey: ".sftp-failover/users/primary.json",
 };
 
 const user = (name: string, homePrefix: string, readOnly = false): SftpUser => ({ name, publicKeys: [], homePrefix, readOnly });
@@ -62,12 +62,13 @@ describe("gateway instance policy", () => {
     });
 
     describe("bucket mode", () => {
-        it("grants the bucket's listing and objects, and denies writes on each read-only home, with exact ARNs", () => {
+        it("grants the bucket's listing and objects, and denies writes on sftp-failover's own keys and each read-only home, with exact ARNs", () => {
             expect(policy("bucket", fixtureUsers).Statement).to.deep.equal([
                 { Sid: "ReadHostKeys", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: base.hostKeySecretArn },
-                { Sid: "ReadUsers", Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: base.usersParameterPathArn },
+                { Sid: "ReadUsers", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucket}/.sftp-failover/users/primary.json` },
                 { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket },
                 { Sid: "ReadWriteBucket", Effect: "Allow", Action: objectActions, Resource: `${bucket}/*` },
+                { Sid: "DenyWritesToReservedKeys", Effect: "Deny", Action: writeActions, Resource: `${bucket}/.sftp-failover/*` },
                 { Sid: "DenyWritesToReadOnlyHomes", Effect: "Deny", Action: writeActions, Resource: [`${bucket}/reports/*`] },
             ]);
         });
@@ -81,8 +82,8 @@ describe("gateway instance policy", () => {
             }
         });
 
-        it("has no Deny when no user is read-only", () => {
-            expect(policy("bucket", [user("alice", "alice/")]).Statement.filter((s) => s.Effect === "Deny")).to.deep.equal([]);
+        it("denies only sftp-failover's own keys when no user is read-only", () => {
+            expect(policy("bucket", [user("alice", "alice/")]).Statement.filter((s) => s.Effect === "Deny").map((s) => s.Sid)).to.deep.equal(["DenyWritesToReservedKeys"]);
         });
 
         it("grants nothing of the bucket when there are no users, like per-home", () => {
@@ -124,6 +125,19 @@ describe("gateway instance policy", () => {
             expect(decide(policy("bucket", fixtureUsers), "s3:PutObject", `${bucket}/reports-old/x`)).to.equal("allowed");
         });
 
+        it("the users object is readable and never writable, in both modes; the peer's replica is not readable in per-home mode", () => {
+            const usersObject = `${bucket}/.sftp-failover/users/primary.json`;
+            for (const mode of ["per-home", "bucket"] as const) {
+                const doc = policy(mode, fixtureUsers);
+                expect(decide(doc, "s3:GetObject", usersObject), mode).to.equal("allowed");
+                for (const action of writeActions) {
+                    expect(decide(doc, action, usersObject), `${mode} ${action}`).to.equal("denied");
+                    expect(decide(doc, action, `${bucket}/.sftp-failover/users/new-user.json`), `${mode} ${action} beside it`).to.equal("denied");
+                }
+            }
+            expect(decide(policy("per-home", fixtureUsers), "s3:GetObject", `${bucket}/.sftp-failover/users/secondary.json`)).to.equal("denied");
+        });
+
         it("nothing outside the bucket", () => {
             expect(decide(policy("bucket", fixtureUsers), "s3:GetObject", "arn:aws:s3:::another-bucket/alice/x")).to.equal("denied");
         });
@@ -143,25 +157,25 @@ describe("gateway instance policy", () => {
             expect(policyLength(doc)).to.equal(JSON.stringify(doc, null, 4).replace(/\s/g, "").length);
         });
 
-        it("per-home costs 97 characters per user with 8-character names: 10,154 at 97 users fit, 10,251 at 98 do not", () => {
+        it("per-home costs 97 characters per user with 8-character names: 10,152 at 97 users fit, 10,249 at 98 do not", () => {
             expect(policyLength(policy("per-home", users(98))) - policyLength(policy("per-home", users(97)))).to.equal(97);
-            expect(policyLength(policy("per-home", users(97)))).to.equal(10154);
-            expect(policyLength(policy("per-home", users(98)))).to.equal(10251);
-            expect(policyLength(policy("per-home", users(2000)))).to.equal(194745);
+            expect(policyLength(policy("per-home", users(97)))).to.equal(10152);
+            expect(policyLength(policy("per-home", users(98)))).to.equal(10249);
+            expect(policyLength(policy("per-home", users(2000)))).to.equal(194743);
         });
 
-        it("bucket mode does not grow with read-write users: 754 characters at 10, 200 and 2,000 users", () => {
+        it("bucket mode does not grow with read-write users: 981 characters at 10, 200 and 2,000 users", () => {
             for (const count of [10, 200, 2000]) {
-                expect(policyLength(policy("bucket", users(count))), `${count} users`).to.equal(754);
+                expect(policyLength(policy("bucket", users(count))), `${count} users`).to.equal(981);
             }
         });
 
-        it("bucket mode grows 61 characters per read-only user (8-character names): 2,000 users with 100 read-only take 7,019", () => {
-            expect(policyLength(policy("bucket", users(200, 10)))).to.equal(1529);
+        it("bucket mode grows 61 characters per read-only user (8-character names): 2,000 users with 100 read-only take 7,246", () => {
+            expect(policyLength(policy("bucket", users(200, 10)))).to.equal(1756);
             expect(policyLength(policy("bucket", users(2000, 101))) - policyLength(policy("bucket", users(2000, 100)))).to.equal(61);
-            expect(policyLength(policy("bucket", users(2000, 100)))).to.equal(7019);
+            expect(policyLength(policy("bucket", users(2000, 100)))).to.equal(7246);
             expect(policyLength(policy("bucket", users(2000, 100)))).to.be.at.most(rolePolicyMaxChars);
-            expect(policyLength(policy("bucket", users(2000, 2000)))).to.equal(122919);
+            expect(policyLength(policy("bucket", users(2000, 2000)))).to.equal(123146);
         });
     });
 });

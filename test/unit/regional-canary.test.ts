@@ -14,8 +14,8 @@ import { fixtures, ofType, primaryConfig, runRegional, runRegionalFailure } from
 const canaryKey = generateHostKeys("canary").ed25519;
 
 function storedUsers(run: Awaited<ReturnType<typeof runRegional>>): { name: string; homePrefix: string }[] {
-    const chunks = ofType(run, "aws:ssm/parameter:Parameter").map((p) => String(p.inputs.insecureValue));
-    return (JSON.parse(chunks.join("")) as { users: { name: string; homePrefix: string }[] }).users;
+    const [object] = ofType(run, "aws:s3/bucketObjectv2:BucketObjectv2");
+    return (JSON.parse(String(object.inputs.content)) as { users: { name: string; homePrefix: string }[] }).users;
 }
 
 describe("regional canary user (mocks)", () => {

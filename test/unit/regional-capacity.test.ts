@@ -96,8 +96,7 @@ describe("regional capacity and network decisions", () => {
             bucketName: "b",
             bucketArn: "arn:aws:s3:::b",
             hostKeySecretArn: "arn:secret",
-            usersParameterPath: "/p",
-            usersParameterPathArn: "arn:p",
+            usersObjectKey: ".sftp-failover/users/primary.json",
             users: [],
         } as SftpGatewayArgs;
 

@@ -74,7 +74,9 @@ describe("regional config: gatewayBucketAccess and the gateway policy's size", (
             const run = await runRegional({ ...primaryConfig(), gatewayBucketAccess: "bucket" });
             const doc = gatewayPolicyOf(run);
             const bucket = `arn:aws:s3:::sftp-failover-primary-${mockAccountId}`;
-            expect(doc.Statement.map((s) => s.Sid)).to.deep.equal(["ReadHostKeys", "ReadUsers", "ListBucket", "ReadWriteBucket", "DenyWritesToReadOnlyHomes"]);
+            expect(doc.Statement.map((s) => s.Sid)).to.deep.equal(["ReadHostKeys", "ReadUsers", "ListBucket", "ReadWriteBucket", "DenyWritesToReservedKeys", "DenyWritesToReadOnlyHomes"]);
+            expect(doc.Statement.find((s) => s.Sid === "DenyWritesToReservedKeys")?.Resource).to.equal(`${bucket}/.sftp-failover/*`);
+            expect(doc.Statement.find((s) => s.Sid === "ReadUsers")?.Resource).to.equal(`${bucket}/.sftp-failover/users/primary.json`);
             expect(doc.Statement.find((s) => s.Sid === "ReadWriteBucket")?.Resource).to.equal(`${bucket}/*`);
             expect(doc.Statement.find((s) => s.Sid === "DenyWritesToReadOnlyHomes")?.Resource).to.deep.equal([`${bucket}/reports/*`]);
         });
@@ -105,7 +107,7 @@ describe("regional config: gatewayBucketAccess and the gateway policy's size", (
     });
 
     describe("per-home (8-character names: 97 characters a user)", () => {
-        it("97 users fit (10,154 characters)", () => {
+        it("97 users fit (10,152 characters)", () => {
             expect(() => parse({ ...primaryConfig(), usersFile: usersFile(97) })).to.not.throw();
         });
 
@@ -114,12 +116,12 @@ describe("regional config: gatewayBucketAccess and the gateway policy's size", (
         });
 
         it("98 users are refused, naming the key, the count, the size and what fits", () => {
-            expect(() => parse({ ...primaryConfig(), usersFile: usersFile(98) })).to.throw(perHomeRefusal("98 users", "10,251", 97));
+            expect(() => parse({ ...primaryConfig(), usersFile: usersFile(98) })).to.throw(perHomeRefusal("98 users", "10,249", 97));
         });
 
         it("200 users are refused before any resource is declared", async () => {
             const { error, resources } = await runRegionalFailure({ ...primaryConfig(), usersFile: usersFile(200) });
-            expect(error.message).to.equal(perHomeRefusal("200 users", "20,145", 97));
+            expect(error.message).to.equal(perHomeRefusal("200 users", "20,143", 97));
             expect(resources.filter((r) => r.type.startsWith("aws:"))).to.deep.equal([]);
         });
 
@@ -130,9 +132,9 @@ describe("regional config: gatewayBucketAccess and the gateway policy's size", (
         it("sizes the ARNs as config makes them: a longer name prefix or the aws-cn partition fits fewer users", () => {
             // 17 more characters in every bucket ARN; 3 more in every ARN (97 users fit in us-east-1, above).
             const longPrefix = { ...primaryConfig(), usersFile: usersFile(90), namePrefix: "a-much-longer-name-prefix-here" };
-            expect(() => parse(longPrefix)).to.throw(perHomeRefusal("90 users", "11,056", 82));
+            expect(() => parse(longPrefix)).to.throw(perHomeRefusal("90 users", "11,054", 82));
             const china = { ...primaryConfig(), region: "cn-north-1", peerRegion: "cn-northwest-1", usersFile: usersFile(97) };
-            expect(() => parse(china)).to.throw(perHomeRefusal("97 users", "10,456", 94));
+            expect(() => parse(china)).to.throw(perHomeRefusal("97 users", "10,453", 94));
         });
     });
 
@@ -148,8 +150,8 @@ describe("regional config: gatewayBucketAccess and the gateway policy's size", (
 
         it("2,000 read-only users are refused: the read-only homes' denial outgrows the quota", () => {
             expect(() => parse({ ...primaryConfig(), usersFile: usersFile(2000, 2000), gatewayBucketAccess: "bucket" })).to.throw(
-                "sftp-failover:gatewayBucketAccess: the bucket gateway policy would be 122,919 characters, denying writes on the homes of 2,000 read-only users; " +
-                    "IAM allows 10,240 per role (about 152 read-only users here); fewer read-only users or shorter home prefixes are needed",
+                "sftp-failover:gatewayBucketAccess: the bucket gateway policy would be 123,146 characters, denying writes on the homes of 2,000 read-only users; " +
+                    "IAM allows 10,240 per role (about 149 read-only users here); fewer read-only users or shorter home prefixes are needed",
             );
         });
 

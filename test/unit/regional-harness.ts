@@ -90,8 +90,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
         case "aws:ec2/launchTemplate:LaunchTemplate":
             extra.latestVersion = 1;
             break;
-        case "aws:ssm/parameter:Parameter":
-            extra.arn = `arn:aws:ssm:${String(inputs.region)}:${mockAccountId}:parameter${String(inputs.name)}`;
+        case "aws:s3/bucketObjectv2:BucketObjectv2":
+            extra.arn = `arn:aws:s3:::${String(inputs.bucket)}/${String(inputs.key)}`;
             break;
         case "aws:secretsmanager/secret:Secret":
             extra.arn = `arn:aws:secretsmanager:${String(inputs.region)}:${mockAccountId}:secret:${String(inputs.namePrefix)}AbCdEf`;

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { CapacityMode } from "../../automation/posture";
 import { loadHostKeys } from "../../components/host-keys";
 import { PolicyDocument } from "../../components/regional-bucket";
+import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
 import { Registered, Run, fixtureHostKeys, fixtures, ofType, primaryConfig, runRegional, secondaryConfig, single } from "./regional-harness";
 
 // The regional program under Pulumi's mocks: the resource graph, every security-relevant
@@ -27,7 +28,7 @@ const t = {
     profile: "aws:iam/instanceProfile:InstanceProfile",
     secret: "aws:secretsmanager/secret:Secret",
     secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
-    parameter: "aws:ssm/parameter:Parameter",
+    usersObject: "aws:s3/bucketObjectv2:BucketObjectv2",
     vpc: "aws:ec2/vpc:Vpc",
     igw: "aws:ec2/internetGateway:InternetGateway",
     routeTable: "aws:ec2/routeTable:RouteTable",
@@ -60,6 +61,19 @@ function policyDocuments(run: Run): { owner: string; doc: PolicyDocument }[] {
         }
     }
     return docs;
+}
+
+/** A new RSA-4096 key as an authorized_keys line (RFC 4253 wire format: string "ssh-rsa", mpint e, mpint n). */
+function rsa4096PublicKey(): string {
+    const { publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 4096 });
+    const jwk = publicKey.export({ format: "jwk" });
+    const mpint = (b64url: string): number[] => {
+        const raw = [...Buffer.from(b64url, "base64url")];
+        return raw[0] & 0x80 ? [0, ...raw] : raw;
+    };
+    const field = (bytes: number[]): number[] => [(bytes.length >>> 24) & 0xff, (bytes.length >>> 16) & 0xff, (bytes.length >>> 8) & 0xff, bytes.length & 0xff, ...bytes];
+    const wire = [...field([...Buffer.from("ssh-rsa")]), ...field(mpint(jwk.e as string)), ...field(mpint(jwk.n as string))];
+    return `ssh-rsa ${Buffer.from(wire).toString("base64")}`;
 }
 
 const asList = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === "string" ? [v] : [...v]);
@@ -105,7 +119,7 @@ describe("regional stack (mocks)", function () {
                 [t.profile]: 1,
                 [t.secret]: 1,
                 [t.secretVersion]: 1,
-                [t.parameter]: 1,
+                [t.usersObject]: 1,
                 [t.vpc]: 1,
                 [t.igw]: 1,
                 [t.routeTable]: 2,
@@ -287,14 +301,14 @@ describe("regional stack (mocks)", function () {
             }
         });
 
-        it("the gateway role reads only its secret and parameter, and each user's prefix (read-only users get GetObject only)", () => {
+        it("the gateway role reads only its secret and users object, and each user's prefix (read-only users get GetObject only)", () => {
             const doc = JSON.parse(inputsOf(primary, "sftp-primary-gw-policy").policy as string) as PolicyDocument;
             const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
             expect(asList(bySid.ReadHostKeys.Resource)).to.deep.equal([
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:sftp-failover/primary/host-keys-AbCdEf",
             ]);
-            expect(asList(bySid.ReadUsers.Resource)).to.deep.equal(["arn:aws:ssm:us-east-1:123456789012:parameter/sftp-failover/primary/users"]);
-            expect(bySid.ReadUsers.Action).to.equal("ssm:GetParametersByPath");
+            expect(asList(bySid.ReadUsers.Resource)).to.deep.equal(["arn:aws:s3:::sftp-failover-primary-123456789012/.sftp-failover/users/primary.json"]);
+            expect(bySid.ReadUsers.Action).to.equal("s3:GetObject");
             const bucket = "arn:aws:s3:::sftp-failover-primary-123456789012";
             expect(asList(bySid.ReadWriteHomes.Resource)).to.deep.equal([`${bucket}/alice/*`, `${bucket}/partners/bob/*`]);
             expect(asList(bySid.ReadOnlyHomes.Resource)).to.deep.equal([`${bucket}/reports/*`]);
@@ -519,6 +533,7 @@ describe("regional stack (mocks)", function () {
                 "asgName",
                 "hostKeyFingerprints",
                 "usersFingerprint",
+                "usersObjectKey",
             );
             expect(primary.outputs).to.include({
                 region: "us-east-1",
@@ -542,20 +557,26 @@ describe("regional stack (mocks)", function () {
             }
             expect(primary.outputs.usersFingerprint).to.match(/^sha256:[0-9a-f]{64}$/);
             expect(secondary.outputs.usersFingerprint).to.equal(primary.outputs.usersFingerprint);
-            expect(single(secondary, t.parameter).inputs.insecureValue).to.equal(single(primary, t.parameter).inputs.insecureValue);
-            expect(single(secondary, t.parameter).inputs.name).to.equal("/sftp-failover/secondary/users/000");
+            expect(single(secondary, t.usersObject).inputs.content).to.equal(single(primary, t.usersObject).inputs.content);
+            expect(single(secondary, t.usersObject).inputs).to.include({ bucket: "sftp-failover-secondary-123456789012", key: ".sftp-failover/users/secondary.json", region: "us-west-2" });
         });
 
-        it("the users parameter holds the canonical list whose sha256 is the usersFingerprint", () => {
-            const param = single(primary, t.parameter).inputs;
-            expect(param).to.include({ name: "/sftp-failover/primary/users/000", type: "String", tier: "Standard" });
-            const value = param.insecureValue as string;
+        it("the users object, in the region's own bucket under a key named after the region, holds the canonical list whose sha256 is the usersFingerprint", () => {
+            const object = single(primary, t.usersObject).inputs;
+            expect(object).to.include({
+                region: "us-east-1",
+                bucket: "sftp-failover-primary-123456789012",
+                key: ".sftp-failover/users/primary.json",
+                contentType: "application/json",
+            });
+            expect(primary.outputs.usersObjectKey).to.equal(".sftp-failover/users/primary.json");
+            const value = object.content as string;
             expect(`sha256:${crypto.createHash("sha256").update(value).digest("hex")}`).to.equal(primary.outputs.usersFingerprint);
             const parsed = JSON.parse(value) as { users: { name: string }[] };
             expect(parsed.users.map((u) => u.name)).to.deep.equal(["alice", "auditor", "bob"]);
         });
 
-        it("changing users touches only the users parameters and the role's prefixes — never the launch template, so no instance is replaced", async () => {
+        it("changing users touches only the users object and the role's prefixes — never the launch template, so no instance is replaced", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regional-users-"));
             try {
                 const original = fs.readFileSync(path.join(fixtures, "users.yaml"), "utf8");
@@ -567,31 +588,32 @@ describe("regional stack (mocks)", function () {
                     .filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(primary.resources[i].inputs))
                     .map((r) => r.type);
                 expect(changed.resources.map((r) => r.name)).to.deep.equal(primary.resources.map((r) => r.name));
-                expect(differing).to.have.members([t.parameter, t.rolePolicy]);
+                expect(differing).to.have.members([t.usersObject, t.rolePolicy]);
                 expect(changed.outputs.usersFingerprint).to.not.equal(primary.outputs.usersFingerprint);
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
         });
 
-        it("a long user list is split over parameters 000, 001, ... that join back to the canonical list", async () => {
-            const bob = fs.readFileSync(path.join(fixtures, "user-keys", "bob.pub"), "utf8").trim();
-            const lines = ["users:"];
-            for (let i = 0; i < 30; i++) {
-                lines.push(`  - name: user${String(i).padStart(2, "0")}`, `    publicKeys: ["${bob}"]`);
-            }
+        it("2,000 users, and 2,000 with RSA-4096 keys (beyond what SSM parameters could hold), are one object holding exactly the canonical list", async function () {
+            this.timeout(60_000);
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regional-users-"));
             try {
-                const file = path.join(dir, "users.yaml");
-                fs.writeFileSync(file, `${lines.join("\n")}\n`);
-                const run = await runRegional({ ...primaryConfig(), usersFile: file });
-                const params = ofType(run, t.parameter).map((p) => p.inputs);
-                expect(params.length).to.be.greaterThan(3);
-                expect(params.map((p) => p.name)).to.deep.equal(params.map((_, i) => `/sftp-failover/primary/users/${String(i).padStart(3, "0")}`));
-                expect(params.every((p) => (p.insecureValue as string).length <= 4096 && p.tier === "Standard")).to.equal(true);
-                const joined = params.map((p) => p.insecureValue as string).join("");
-                expect(`sha256:${crypto.createHash("sha256").update(joined).digest("hex")}`).to.equal(run.outputs.usersFingerprint);
-                expect((JSON.parse(joined) as { users: unknown[] }).users).to.have.length(30);
+                for (const [kind, publicKey] of [["ed25519", fs.readFileSync(path.join(fixtures, "user-keys", "bob.pub"), "utf8").trim()], ["rsa-4096", rsa4096PublicKey()]] as const) {
+                    const lines = ["users:"];
+                    for (let i = 0; i < 2000; i++) {
+                        lines.push(`  - name: user${String(i).padStart(4, "0")}`, `    publicKeys: ["${publicKey}"]`);
+                    }
+                    const file = path.join(dir, `users-${kind}.yaml`);
+                    fs.writeFileSync(file, `${lines.join("\n")}\n`);
+                    const run = await runRegional({ ...primaryConfig(), usersFile: file, gatewayBucketAccess: "bucket" });
+                    const object = single(run, t.usersObject).inputs;
+                    const expected = canonicalUsersJson(parseUsersYaml(fs.readFileSync(file, "utf8"), file));
+                    expect(object.content, kind).to.equal(expected);
+                    expect(`sha256:${crypto.createHash("sha256").update(object.content as string).digest("hex")}`, kind).to.equal(run.outputs.usersFingerprint);
+                    // 100 SSM Standard parameters of 4 KB held at most 409,600 bytes.
+                    expect(Buffer.byteLength(expected), kind).to.be.greaterThan(kind === "rsa-4096" ? 409_600 : 300_000);
+                }
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
@@ -609,7 +631,7 @@ describe("regional stack (mocks)", function () {
             expect(JSON.stringify(primary.outputs)).to.not.include("PRIVATE KEY");
         });
 
-        it("the launch template boots with the region's secret, parameter and bucket in its user data", () => {
+        it("the launch template boots with the region's secret, users object and bucket in its user data", () => {
             const lt = single(primary, t.launchTemplate).inputs;
             const script = Buffer.from(lt.userData as string, "base64").toString("utf8");
             expect(script).to.match(/^#!\/bin\/bash\n/);
@@ -617,6 +639,10 @@ describe("regional stack (mocks)", function () {
             expect(Buffer.from((installer as RegExpExecArray)[1], "base64").toString("utf8")).to.include(
                 "secret='arn:aws:secretsmanager:us-east-1:123456789012:secret:sftp-failover/primary/host-keys-AbCdEf'",
             );
+            const sync = /base64 -d > \/usr\/local\/sbin\/sftp-users-sync <<'SCRIPT'\n([A-Za-z0-9+/=]+)\n/.exec(script);
+            const syncScript = Buffer.from((sync as RegExpExecArray)[1], "base64").toString("utf8");
+            expect(syncScript).to.include("bucket='sftp-failover-primary-123456789012'");
+            expect(syncScript).to.include("key='.sftp-failover/users/primary.json'");
             expect(lt.metadataOptions).to.include({ httpTokens: "required" });
             expect(lt.imageId).to.equal("ami-0923456789abcdef");
             const asg = single(primary, t.asg).inputs;

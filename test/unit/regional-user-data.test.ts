@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript, sftpgoDumpFilter } from "../../components/gateway-user-data";
-import { canonicalUsersJson, parseUsersYaml, userListChunks } from "../../components/sftp-users";
+import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
 import { fixtures } from "./regional-harness";
 
 // The gateway's scripts, checked by the real tools: shellcheck on both rendered scripts, and jq on
@@ -14,7 +14,7 @@ const args = {
     region: "us-west-2",
     bucketName: "sftp-failover-secondary-123456789012",
     hostKeySecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:sftp-failover/secondary/host-keys-AbCdEf",
-    usersParameterPath: "/sftp-failover/secondary/users",
+    usersObjectKey: ".sftp-failover/users/secondary.json",
 };
 
 function hasTool(name: string): boolean {
@@ -83,8 +83,10 @@ describe("regional gateway user data", () => {
         expect(embedded("sftp-host-keys-install")).to.equal(renderHostKeysInstallScript(args));
         expect(renderHostKeysInstallScript(args)).to.include(`secret='${args.hostKeySecretArn}'`);
         expect(script.indexOf("\n/usr/local/sbin/sftp-host-keys-install\n")).to.be.lessThan(script.indexOf("systemctl restart sftpgo.service"));
-        expect(renderUsersSyncScript(args)).to.include(`parameter_path='${args.usersParameterPath}'`);
-        expect(renderUsersSyncScript(args)).to.include("aws ssm get-parameters-by-path");
+        expect(renderUsersSyncScript(args)).to.include(`key='${args.usersObjectKey}'`);
+        expect(renderUsersSyncScript(args)).to.include(`aws s3api get-object --region "$region" --bucket "$bucket" --key "$key" "$fetched"`);
+        expect(script).to.include("Description=Load SFTP users from the regional S3 object");
+        expect(script).to.not.match(/ssm get-parameter|SSM parameter/);
         expect(script).to.include("SFTPGO_DATA_PROVIDER__DRIVER=memory");
         expect(script).to.include("SFTPGO_SFTPD__PASSWORD_AUTHENTICATION=false");
         expect(script).to.include("OnUnitActiveSec=1min");
@@ -98,16 +100,11 @@ describe("regional gateway user data", () => {
         expect(() => renderGatewayUserData({ ...args, usersRefreshInterval: "soon" })).to.throw(/usersRefreshInterval/);
     });
 
-    it("jq joins the parameter chunks and turns the user list into an SFTPGo dump with S3 homes and read-only permissions", function () {
+    it("jq turns the users object (the canonical list) into an SFTPGo dump with S3 homes and read-only permissions", function () {
         requireTool(this, "jq");
         const users = parseUsersYaml(fs.readFileSync(path.join(fixtures, "users.yaml"), "utf8"), "users.yaml");
-        // What `aws ssm get-parameters-by-path --query 'sort_by(Parameters, &Name)[].Value'` prints,
-        // with small chunks so that joining really matters.
-        const chunks = userListChunks(canonicalUsersJson(users), 100);
-        expect(chunks.length).to.be.greaterThan(5);
-        const joined = execFileSync("jq", ["-r", 'join("")'], { input: JSON.stringify(chunks), encoding: "utf8" });
         const out = execFileSync("jq", ["--arg", "bucket", args.bucketName, "--arg", "region", args.region, sftpgoDumpFilter], {
-            input: joined,
+            input: canonicalUsersJson(users),
             encoding: "utf8",
         });
         const dump = JSON.parse(out) as { version: number; users: Record<string, unknown>[]; folders: unknown[]; admins: unknown[] };

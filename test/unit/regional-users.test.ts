@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { canonicalUsersJson, parseUsersYaml, userListChunks, usersFingerprint, validateUsers } from "../../components/sftp-users";
+import { canaryHomePrefix } from "../../components/canary";
+import { canonicalUsersJson, parseUsersYaml, reservedKeyPrefix, usersFingerprint, validateUsers } from "../../components/sftp-users";
+import { usersObjectKey } from "../../stacks/regional-names";
 import { fixtures } from "./regional-harness";
 
 // Users as code: validation names the user at fault, and the canonical form (hence the
@@ -99,12 +101,15 @@ describe("regional users", () => {
         });
     });
 
-    it("splits the list into 4 KB chunks that join back to it, and refuses a list beyond 100 chunks", () => {
-        expect(userListChunks("x".repeat(4096))).to.deep.equal(["x".repeat(4096)]);
-        const chunks = userListChunks("ab".repeat(5000));
-        expect(chunks.map((c) => c.length)).to.deep.equal([4096, 4096, 1808]);
-        expect(chunks.join("")).to.equal("ab".repeat(5000));
-        expect(() => userListChunks("x".repeat(409601))).to.throw(/409601 bytes .* at most 409600/);
-        expect(() => userListChunks("é")).to.throw(/printable ASCII/);
+    it("no home can be under the reserved prefix that holds the users object", () => {
+        expect(usersObjectKey("primary")).to.equal(".sftp-failover/users/primary.json");
+        expect(usersObjectKey("secondary")).to.equal(".sftp-failover/users/secondary.json");
+        expect(usersObjectKey("primary").startsWith(reservedKeyPrefix)).to.equal(true);
+        expect(canaryHomePrefix.startsWith(reservedKeyPrefix)).to.equal(false);
+        for (const homePrefix of [".sftp-failover", ".sftp-failover/users/", "a/../.sftp-failover"]) {
+            expect(() => validateUsers([{ name: "mallory", publicKeys: [key("alice")], homePrefix }], "users.yaml"), homePrefix).to.throw(
+                /user "mallory" \(users\[0\]\): homePrefix ".*" must be relative, made of segments/,
+            );
+        }
     });
 });

@@ -40,6 +40,33 @@ describe("sandbox preconditions between resources", () => {
 
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+    it("refuses an object in a bucket that does not exist yet, and accepts it once the bucket does", async () => {
+        const objectUrn = urn("primary", "aws:s3/bucketObjectv2:BucketObjectv2", "users");
+        const inputs = { region: "us-east-1", bucket: "b-primary", key: ".sftp-failover/users/primary.json", content: "{}" };
+        const error = await primary.create(objectUrn, inputs).then(() => undefined, (e: Error) => e);
+        expect(error?.message).to.equal("sandbox: S3 PutObject on b-primary: NoSuchBucket: The specified bucket does not exist");
+        await bucket(primary, "primary", "us-east-1", "b-primary", "Enabled");
+        const created = await primary.create(objectUrn, inputs);
+        expect(created.id).to.equal(".sftp-failover/users/primary.json");
+        expect(created.outs).to.include({ arn: "arn:aws:s3:::b-primary/.sftp-failover/users/primary.json", etag: "99914b932bd37a50b983c5e7c90ae93b" });
+    });
+
+    it("a changed body updates the object in place with a new version and ETag; a changed key replaces it", async () => {
+        await bucket(primary, "primary", "us-east-1", "b-primary", "Enabled");
+        const objectUrn = urn("primary", "aws:s3/bucketObjectv2:BucketObjectv2", "users");
+        const olds = { region: "us-east-1", bucket: "b-primary", key: ".sftp-failover/users/primary.json", content: "{}" };
+        const created = await primary.create(objectUrn, olds);
+        const news = { ...olds, content: "{\"users\":[]}" };
+        const diff = await primary.diff(created.id, objectUrn, { ...olds, ...created.outs }, news);
+        expect(diff.changes).to.equal(true);
+        expect(diff.replaces ?? []).to.deep.equal([]);
+        const updated = await primary.update(created.id, objectUrn, { ...olds, ...created.outs }, news);
+        expect(updated.outs?.versionId).to.not.equal(created.outs?.versionId);
+        expect(updated.outs?.etag).to.not.equal(created.outs?.etag);
+        const moved = await primary.diff(created.id, objectUrn, { ...olds, ...created.outs }, { ...olds, key: ".sftp-failover/users/other.json" });
+        expect(moved.replaces).to.deep.equal(["key"]);
+    });
+
     it("refuses a replication rule to a bucket that does not exist yet, as S3 does", async () => {
         await bucket(primary, "primary", "us-east-1", "b-primary", "Enabled");
         const error = await replicate(primary, "primary", "us-east-1", "b-primary", "b-secondary").then(() => undefined, (e: Error) => e);

@@ -105,6 +105,10 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": [{ bucket: "b", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }],
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": [{ bucket: "b", rule: { objectOwnership: "BucketOwnerEnforced" } }],
     "aws:s3/bucketPolicy:BucketPolicy": [{ bucket: "b", policy: bucketPolicy }],
+    "aws:s3/bucketObjectv2:BucketObjectv2": [
+        { region: "us-east-1", bucket: "b", key: ".sftp-failover/users/primary.json", content: "{\"version\":1,\"users\":[]}", contentType: "application/json", tags: { Project: "sftp" } },
+        { bucket: "b", key: "é".repeat(512), contentBase64: "e30=", acl: "private", storageClass: "STANDARD_IA", serverSideEncryption: "aws:kms", kmsKeyId: kmsArn },
+    ],
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": [{
         bucket: "b", role: `arn:aws:iam::${account}:role/replication-abc1234`,
         rules: [{
@@ -223,6 +227,10 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     "aws:s3/bucketPolicy:BucketPolicy": {
         "policy is a valid resource policy document": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*" }] }) }),
         "policy at most 20480 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: Array.from({ length: 1200 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
+    },
+    "aws:s3/bucketObjectv2:BucketObjectv2": {
+        "key has 1–1024 bytes of UTF-8": (i) => ({ ...i, key: "é".repeat(513) }),
+        "kmsKeyId is a KMS key ARN": (i) => ({ ...i, kmsKeyId: "alias/my-key" }),
     },
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
         "priorities unique; filter with deleteMarkerReplication; RTC with metrics; SSE-KMS with a replica key": (i) => {
@@ -449,6 +457,29 @@ describe("sandbox rules: values not yet known and secrets", () => {
     it("knows the v6 BucketV2 token as the bucket", () => {
         expect(rulesOf("aws:s3/bucketV2:BucketV2")?.type).to.equal("aws:s3/bucket:Bucket");
         expect(rulesOf("aws:alb/targetGroup:TargetGroup")?.type).to.equal("aws:lb/targetGroup:TargetGroup");
+    });
+});
+
+describe("sandbox rules: S3 objects as PutObject takes them", () => {
+    const object = { region: "us-east-1", bucket: "b", key: ".sftp-failover/users/primary.json", content: "{}" };
+    const reasons = (inputs: Record<string, unknown>) => check("aws:s3/bucketObjectv2:BucketObjectv2", inputs).failures.map((f) => f.reason);
+
+    it("refuses an empty key and a key of 1025 bytes, counting UTF-8 bytes rather than characters", () => {
+        expect(reasons({ ...object, key: "" })).to.deep.equal(["s3: key is empty; an object key is 1–1024 bytes of UTF-8 (PutObject)"]);
+        expect(reasons({ ...object, key: "k".repeat(1025) })).to.deep.equal(["s3: key is 1025 bytes of UTF-8; an object key is at most 1024 (PutObject)"]);
+        expect(reasons({ ...object, key: "k".repeat(1024) })).to.deep.equal([]);
+        expect(reasons({ ...object, key: `${"é".repeat(512)}k` })).to.deep.equal(["s3: key is 1025 bytes of UTF-8; an object key is at most 1024 (PutObject)"]);
+    });
+
+    it("refuses a missing bucket or key, and a body given two ways", () => {
+        expect(reasons({ ...object, bucket: undefined })).to.deep.equal(["s3: bucket is required (PutObject)"]);
+        expect(reasons({ ...object, key: undefined })).to.deep.equal(["s3: key is required (PutObject)"]);
+        expect(reasons({ ...object, source: { path: "users.json" } })).to.deep.equal(["s3: content and source are mutually exclusive (PutObject)"]);
+        expect(reasons({ ...object, contentBase64: "e30=" })).to.deep.equal(["s3: content and contentBase64 are mutually exclusive (PutObject)"]);
+    });
+
+    it("accepts the users object of 2,000 RSA-4096 users (1.6 MB), which no SSM parameter layout here could hold", () => {
+        expect(reasons({ ...object, content: "x".repeat(1_600_000) })).to.deep.equal([]);
     });
 });
 
