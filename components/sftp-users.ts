@@ -4,6 +4,7 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as YAML from "yaml";
+import { reservedKeyPrefix } from "./reserved-keys";
 import { CanaryIdentity, canaryHomePrefix } from "./canary";
 import { parseAuthorizedKey } from "./ssh-keys";
 
@@ -27,13 +28,7 @@ const prefixSegment = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Version of the canonical user-list format stored in the regional users object. */
 export const usersFormatVersion = 1;
 
-/**
- * The key prefix of the regional bucket that belongs to sftp-failover itself (the users object).
- * No user's home can be under it: a homePrefix segment may not start with '.' (see
- * normaliseHomePrefix), and the canary's home is `canary/`. So the gateway's grants on the homes
- * never reach it, and bucket-wide access denies writes to it (components/gateway-policy.ts).
- */
-export const reservedKeyPrefix = ".sftp-failover/";
+export { reservedKeyPrefix };
 
 function describe(index: number, name: unknown): string {
     return typeof name === "string" && name !== "" ? `user "${name}" (users[${index}])` : `users[${index}]`;

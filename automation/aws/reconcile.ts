@@ -3,12 +3,16 @@
 // versioned buckets (ListObjectVersions), compared by each key's latest version. With `copy`, the
 // missing or older objects are copied (CopyObject of the serving side's latest version); nothing
 // is ever deleted on either side, because a delete on the wrong side loses a client's file for good.
+// Keys under sftp-failover's own prefix (the users objects) are left out: each region's stack
+// writes its own, and the peer's copy is a replica no gateway reads, so copying one over the other
+// could only put an older user list in place.
 import {
     CopyObjectCommand,
     ListObjectVersionsCommand,
     ListObjectVersionsCommandOutput,
     S3Client,
 } from "@aws-sdk/client-s3";
+import { reservedKeyPrefix } from "../../components/reserved-keys";
 
 /** One bucket and how to reach it. */
 export interface BucketRef {
@@ -76,6 +80,8 @@ export interface ReconcileReport {
     readonly at: string;
     /** Keys whose latest versions agree (same ETag, or both deleted / absent). */
     readonly inSync: number;
+    /** Keys under sftp-failover's own prefix, on either side: never compared, never copied. */
+    readonly reservedKeys: number;
     readonly items: readonly ReconcileItem[];
     readonly totals: Readonly<Record<ReconcileKind, KindTotal>>;
     /** Present when copying was asked for: one entry per missing or newer key. */
@@ -201,8 +207,13 @@ export async function reconcileBuckets(opts: ReconcileOptions): Promise<Reconcil
             latestVersions(serving, opts.serving, prefix, maxVersions, opts.signal),
             latestVersions(other, opts.other, prefix, maxVersions, opts.signal),
         ]);
+        const reserved = new Set([...servingLatest.keys(), ...otherLatest.keys()].filter((key) => key.startsWith(reservedKeyPrefix)));
+        reserved.forEach((key) => {
+            servingLatest.delete(key);
+            otherLatest.delete(key);
+        });
         const { inSync, items } = compareLatest(servingLatest, otherLatest);
-        const report: ReconcileReport = { serving: opts.serving, other: opts.other, prefix, at, inSync, items, totals: totalsOf(items) };
+        const report: ReconcileReport = { serving: opts.serving, other: opts.other, prefix, at, inSync, reservedKeys: reserved.size, items, totals: totalsOf(items) };
         if (opts.copy !== true) {
             return report;
         }

@@ -1,5 +1,6 @@
 // Text of the `reconcile` verb's result: the counts first (what an operator decides on), then one
 // line per key. Kept apart from render.ts so the data layer's report does not grow the switch's renderer.
+import { reservedKeyPrefix } from "../../components/reserved-keys";
 import { copyable, ReconcileReport, reconcileKinds } from "../aws/reconcile";
 
 const what: Record<(typeof reconcileKinds)[number], string> = {
@@ -15,6 +16,7 @@ export function renderReconcile(report: ReconcileReport): string {
     const lines = [
         `reconcile s3://${report.serving.bucket} (${report.serving.region}, serving) → s3://${report.other.bucket} (${report.other.region})${report.prefix === "" ? "" : ` under "${report.prefix}"`}`,
         `  in sync: ${report.inSync} keys`,
+        ...(report.reservedKeys > 0 ? [`  skipped: ${report.reservedKeys} keys of sftp-failover's own (${reservedKeyPrefix}, each region writes its own)`] : []),
     ];
     for (const kind of reconcileKinds) {
         const t = report.totals[kind];

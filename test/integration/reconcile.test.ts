@@ -133,6 +133,23 @@ describe("failback reconciliation between two versioned buckets (moto server)", 
         expect(otherAfter).to.have.length(otherBefore.length + 2);
     });
 
+    it("leaves sftp-failover's own keys alone: an older replica of a user list is neither listed nor copied over the region's own", async () => {
+        // The serving bucket holds the other region's users object as a replica, older than the one its stack wrote since.
+        await put(serving.bucket, ".sftp-failover/users/primary.json", '{"version":1,"users":["removed-user"]}');
+        await put(other.bucket, ".sftp-failover/users/secondary.json", '{"version":1,"users":[]}');
+        await new Promise((r) => setTimeout(r, 1100));
+        await put(serving.bucket, ".sftp-failover/users/secondary.json", '{"version":1,"users":["newer"]}');
+        await put(serving.bucket, "in/client.csv", "data");
+
+        const report = await reconcile({ copy: true });
+
+        expect(report.items.map((i) => [i.kind, i.key])).to.deep.equal([["missing", "in/client.csv"]]);
+        expect(report.reservedKeys).to.equal(2);
+        expect(report.copied?.map((c) => c.key)).to.deep.equal(["in/client.csv"]);
+        expect(await body(other.bucket, ".sftp-failover/users/secondary.json")).to.equal('{"version":1,"users":[]}');
+        expect(await versions(other.bucket)).to.satisfy((v: string[]) => !v.some((k) => k.startsWith(".sftp-failover/users/primary.json")));
+    });
+
     it("throws ReconcileError naming the bucket when it does not exist", async () => {
         const error = await reconcile({ other: { bucket: "no-such-bucket", region: "us-east-1" } }).then(() => undefined, (err: unknown) => err);
 
