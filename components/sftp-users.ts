@@ -167,6 +167,18 @@ export function usersFingerprint(users: readonly SftpUser[]): string {
     return `sha256:${crypto.createHash("sha256").update(canonicalUsersJson(users)).digest("hex")}`;
 }
 
+/** The tags the users object carries, whatever else the stack's tags hold. */
+export const usersObjectTagKeys = ["project", "regionName"] as const;
+
+/**
+ * The users object's tags: only {@link usersObjectTagKeys} of the stack's tags. An S3 object holds at
+ * most 10 tags, while the stack's tags (`sftp-failover:tags` beside these two) are sized for
+ * resources that hold 50; a list the other resources accept must not stop the users object.
+ */
+export function usersObjectTags(tags: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.fromEntries(usersObjectTagKeys.filter((key) => tags[key] !== undefined).map((key) => [key, tags[key]]));
+}
+
 /** Arguments of {@link SftpUsers}. */
 export interface SftpUsersArgs {
     /** Region of the object (aws v7 per-resource region). Required. */

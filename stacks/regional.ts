@@ -7,7 +7,7 @@ import { HostKeys } from "../components/host-keys";
 import { NetworkSpec, RegionalNetwork } from "../components/network";
 import { RegionalBucket, bucketArnOf, regionalBucketName } from "../components/regional-bucket";
 import { SftpGateway, healthCheckerPrefixListName } from "../components/sftp-gateway";
-import { SftpUsers } from "../components/sftp-users";
+import { SftpUsers, usersObjectTags } from "../components/sftp-users";
 import { RegionalConfig, loadRegionalConfig } from "./config/regional";
 import { ProgramOutputs, RegionalOutputs } from "./contract";
 import { refuseRevert } from "./posture-guard";
@@ -127,7 +127,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             objectKey: usersObjectKey(cfg.regionName),
             users: cfg.users,
             canary: cfg.canary,
-            tags: cfg.tags,
+            tags: usersObjectTags(cfg.tags),
         },
         { dependsOn: [bucket] },
     );

@@ -253,6 +253,32 @@ function objectKeyProblems(i: Inputs): Problem[] {
     return bytes > 1024 ? [problem("key", `key is ${bytes} bytes of UTF-8; an object key is at most 1024 (${objectOp})`)] : [];
 }
 
+/**
+ * Object tags: at most 10 per object, keys of 1–128 and values of at most 256 characters (S3 User
+ * Guide, "Categorizing your storage using tags"); a bucket takes 50, so stack-wide tags that suit
+ * every other resource can still be too many for an object.
+ */
+function objectTagProblems(i: Inputs): Problem[] {
+    const tags = i.tags;
+    if (tags === undefined || tags === null || typeof tags !== "object") {
+        return [];
+    }
+    const entries = Object.entries(tags as Record<string, unknown>);
+    const problems: Problem[] = [];
+    if (entries.length > 10) {
+        problems.push(problem("tags", `tags has ${entries.length} entries; an object holds at most 10 (${objectOp})`));
+    }
+    for (const [key, value] of entries) {
+        if (key.length === 0 || key.length > 128) {
+            problems.push(problem("tags", `tag key "${key.slice(0, 40)}" is ${key.length} characters; an object tag key is 1–128 (${objectOp})`));
+        }
+        if (typeof value === "string" && value.length > 256) {
+            problems.push(problem("tags", `tag "${key}" has a value of ${value.length} characters; at most 256 (${objectOp})`));
+        }
+    }
+    return problems;
+}
+
 const objectAcls = ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"];
 const objectStorageClasses = [
     "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE",
@@ -275,6 +301,7 @@ const object: TypeRules = {
         oneOf("storageClass", objectStorageClasses, objectOp, `${api} (PutObject x-amz-storage-class: StorageClass)`),
         oneOf("serverSideEncryption", sseAlgorithms, objectOp, `${api} (PutObject x-amz-server-side-encryption)`),
         kmsKey("kmsKeyId", true, objectOp, `${objectTf} (kms_key_id: an ARN)`),
+        custom("tags: at most 10, keys 1–128, values at most 256 characters", "AWS S3 User Guide (Categorizing your storage using tags: object tags)", objectTagProblems),
     ],
 };
 

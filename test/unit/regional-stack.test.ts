@@ -576,6 +576,13 @@ describe("regional stack (mocks)", function () {
             expect(parsed.users.map((u) => u.name)).to.deep.equal(["alice", "auditor", "bob"]);
         });
 
+        it("with 12 stack tags, which the other resources take, the users object carries only project and regionName (S3 allows 10)", async () => {
+            const tags = Object.fromEntries(Array.from({ length: 12 }, (_, n) => [`cost-centre-${n}`, "x"]));
+            const tagged = await runRegional({ ...primaryConfig(), tags });
+            expect(single(tagged, t.usersObject).inputs.tags).to.deep.equal({ project: "sftp-failover", regionName: "primary" });
+            expect(Object.keys(single(tagged, t.bucket).inputs.tags as object)).to.have.length(14);
+        });
+
         it("changing users touches only the users object and the role's prefixes — never the launch template, so no instance is replaced", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regional-users-"));
             try {

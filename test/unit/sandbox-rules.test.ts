@@ -231,6 +231,7 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     "aws:s3/bucketObjectv2:BucketObjectv2": {
         "key has 1–1024 bytes of UTF-8": (i) => ({ ...i, key: "é".repeat(513) }),
         "kmsKeyId is a KMS key ARN": (i) => ({ ...i, kmsKeyId: "alias/my-key" }),
+        "tags: at most 10, keys 1–128, values at most 256 characters": (i) => ({ ...i, tags: Object.fromEntries(Array.from({ length: 11 }, (_, n) => [`t${n}`, "v"])) }),
     },
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
         "priorities unique; filter with deleteMarkerReplication; RTC with metrics; SSE-KMS with a replica key": (i) => {
@@ -476,6 +477,14 @@ describe("sandbox rules: S3 objects as PutObject takes them", () => {
         expect(reasons({ ...object, key: undefined })).to.deep.equal(["s3: key is required (PutObject)"]);
         expect(reasons({ ...object, source: { path: "users.json" } })).to.deep.equal(["s3: content and source are mutually exclusive (PutObject)"]);
         expect(reasons({ ...object, contentBase64: "e30=" })).to.deep.equal(["s3: content and contentBase64 are mutually exclusive (PutObject)"]);
+    });
+
+    it("refuses an 11th tag, a tag key over 128 characters and a value over 256, as S3 limits object tags", () => {
+        const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, k) => [`t${k}`, "v"]));
+        expect(reasons({ ...object, tags: tags(10) })).to.deep.equal([]);
+        expect(reasons({ ...object, tags: tags(11) })).to.deep.equal(["s3: tags has 11 entries; an object holds at most 10 (PutObject)"]);
+        expect(reasons({ ...object, tags: { ["k".repeat(129)]: "v" } })).to.have.length(1);
+        expect(reasons({ ...object, tags: { owner: "v".repeat(257) } })).to.deep.equal(['s3: tag "owner" has a value of 257 characters; at most 256 (PutObject)']);
     });
 
     it("accepts the users object of 2,000 RSA-4096 users (1.6 MB), which no SSM parameter layout here could hold", () => {
