@@ -105,17 +105,30 @@ export function validateUsers(raw: unknown, source = "users"): SftpUser[] {
             readOnly: spec.readOnly ?? false,
         };
     });
-    users.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const a of users) {
-        for (const b of users) {
-            if (a !== b && b.homePrefix.startsWith(a.homePrefix)) {
-                throw new Error(
-                    `${source}: user "${b.name}" has homePrefix "${b.homePrefix}" inside user "${a.name}"'s "${a.homePrefix}"`,
-                );
-            }
+    users.sort(byName);
+    checkHomesApart(users, source);
+    return users;
+}
+
+function byName(a: SftpUser, b: SftpUser): number {
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * Throws naming a user whose home is another's or inside it. In lexicographic order anything
+ * between a prefix and a key it starts is also started by it, so comparing each home with the next
+ * one finds every nesting there is: n log n where comparing every pair cost a few hundred
+ * milliseconds at 2,000 users, and a program validates its users more than once.
+ */
+function checkHomesApart(users: readonly SftpUser[], source: string): void {
+    // A stable sort keeps equal homes in name order, so the first by name is named as the outer one.
+    const byHome = [...users].sort((a, b) => (a.homePrefix < b.homePrefix ? -1 : a.homePrefix > b.homePrefix ? 1 : 0));
+    for (let i = 1; i < byHome.length; i++) {
+        const [outer, inner] = [byHome[i - 1], byHome[i]];
+        if (inner.homePrefix.startsWith(outer.homePrefix)) {
+            throw new Error(`${source}: user "${inner.name}" has homePrefix "${inner.homePrefix}" inside user "${outer.name}"'s "${outer.homePrefix}"`);
         }
     }
-    return users;
 }
 
 /**
@@ -131,10 +144,11 @@ export function servedUsers(declared: readonly SftpUser[], canary: CanaryIdentit
     if (declared.some((u) => u.name === canary.user)) {
         throw new Error(`${source}: user "${canary.user}" is reserved for the canary the driver verifies with; rename it`);
     }
-    return validateUsers(
-        [...declared, { name: canary.user, publicKeys: [canary.publicKey], homePrefix: canaryHomePrefix, readOnly: false }],
-        source,
-    );
+    // The declared users are valid already; only the canary's entry is new, and the homes apart.
+    const [canaryUser] = validateUsers([{ name: canary.user, publicKeys: [canary.publicKey], homePrefix: canaryHomePrefix, readOnly: false }], source);
+    const served = [...declared, canaryUser].sort(byName);
+    checkHomesApart(served, source);
+    return served;
 }
 
 /** Parses a users YAML document (`users: [...]`) and validates it; `source` (the file) prefixes messages. */

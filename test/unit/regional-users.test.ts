@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { canaryHomePrefix } from "../../components/canary";
-import { canonicalUsersJson, parseUsersYaml, reservedKeyPrefix, usersFingerprint, validateUsers } from "../../components/sftp-users";
+import { canonicalUsersJson, parseUsersYaml, reservedKeyPrefix, servedUsers, usersFingerprint, validateUsers } from "../../components/sftp-users";
 import { usersObjectKey } from "../../stacks/regional-names";
 import { fixtures } from "./regional-harness";
 
@@ -99,6 +99,29 @@ describe("regional users", () => {
             expect(() => parseUsersYaml("users: [\n", "/x/users.yaml")).to.throw(/^\/x\/users\.yaml: not valid YAML/);
             expect(() => parseUsersYaml("people: []\n", "/x/users.yaml")).to.throw(/^\/x\/users\.yaml: expected a top-level "users:" list/);
         });
+    });
+
+    it("finds a home inside another wherever the two stand in the list, and equal homes, naming both users", () => {
+        const user = (name: string, homePrefix: string) => ({ name, publicKeys: [key("alice")], homePrefix });
+        // By name "a" and "z" are far apart; by home, "w/" stands between nothing that matters.
+        expect(() => validateUsers([user("a", "x"), user("m", "w"), user("z", "x/y")], "u")).to.throw('u: user "z" has homePrefix "x/y/" inside user "a"\'s "x/"');
+        // Three levels: a nesting is reported, whichever level it is found at.
+        expect(() => validateUsers([user("c", "data/a/b"), user("b", "data/a"), user("a", "data")], "u")).to.throw(/inside user "(a|b)"'s "data\/(a\/)?"/);
+        expect(() => validateUsers([user("bob", "shared"), user("amy", "shared/")], "u")).to.throw('u: user "bob" has homePrefix "shared/" inside user "amy"\'s "shared/"');
+        // A prefix of the name is not a prefix of the home: "data2/" is not inside "data/".
+        expect(validateUsers([user("a", "data"), user("b", "data2"), user("c", "data-x")], "u").map((u) => u.homePrefix)).to.deep.equal(["data/", "data2/", "data-x/"]);
+        // One nested pair among 2,000 users, 1,999 entries apart.
+        const many = Array.from({ length: 2000 }, (_, i) => user(`u${String(i).padStart(4, "0")}`, `home${String(i).padStart(4, "0")}`));
+        many[1999] = user("u1999", "home0000/inner");
+        expect(() => validateUsers(many, "u")).to.throw('u: user "u1999" has homePrefix "home0000/inner/" inside user "u0000"\'s "home0000/"');
+    });
+
+    it("the canary's home is kept apart from every declared home, inside or around it", () => {
+        const canary = { user: "sftp-failover-canary", publicKey: key("carol") };
+        const declared = (homePrefix: string) => validateUsers([{ name: "dave", publicKeys: [key("alice")], homePrefix }], "u");
+        expect(() => servedUsers(declared("canary/in"), canary, "u")).to.throw(`u: user "dave" has homePrefix "canary/in/" inside user "${canary.user}"'s "canary/"`);
+        expect(() => servedUsers(declared("canary"), canary, "u")).to.throw(/inside user/);
+        expect(servedUsers(declared("dave"), canary, "u").map((u) => u.name)).to.deep.equal(["dave", canary.user]);
     });
 
     it("no home can be under the reserved prefix that holds the users object", () => {
