@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
 import { expect } from "chai";
 import { EngineEvent, Stack, UpOptions } from "@pulumi/pulumi/automation";
 import { upWithoutReadback } from "../../automation/engine/without-readback";
@@ -53,5 +55,67 @@ describe("up without the Automation API's read-back", () => {
         await upWithoutReadback(stack, {});
         expect(await stack.outputs()).to.deep.equal({ posture: { value: "failover", secret: false } });
         expect(calls).to.deep.equal(["up", "outputs"]);
+    });
+});
+
+// The same against the SDK's own `Stack.up`, with a stand-in for the engine binary only: an engine
+// of before 3.206 (which writes its events to a file the SDK polls) whose `up` writes the given
+// events, waits until the caller has seen them (bounded), and exits.
+describe("up without read-back, through the SDK's own Stack.up", () => {
+    function realStack(events: readonly EngineEvent[]) {
+        const commands: string[] = [];
+        const seen = { events: 0 };
+        const workspace = {
+            workDir: os.tmpdir(),
+            envVars: {},
+            program: undefined,
+            pulumiVersion: "3.200.0",
+            serializeArgsForOp: async () => [],
+            postCommandCallback: async () => undefined,
+            stackOutputs: async () => {
+                commands.push("stack output (workspace)");
+                return {};
+            },
+            pulumiCommand: {
+                async run(args: string[]) {
+                    commands.push(args.slice(0, 2).join(" "));
+                    if (args[0] === "up") {
+                        const at = args.indexOf("--event-log");
+                        if (at >= 0 && events.length > 0) {
+                            fs.appendFileSync(args[at + 1], events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+                            const deadline = Date.now() + 10_000;
+                            while (seen.events < events.length && Date.now() < deadline) {
+                                await new Promise((r) => setTimeout(r, 20));
+                            }
+                        }
+                        return { stdout: "", stderr: "", code: 0 };
+                    }
+                    if (args[0] === "stack" && args[1] === "history") {
+                        return { stdout: JSON.stringify([{ kind: "update", result: "succeeded", startTime: "2026-12-01T00:00:00Z", resourceChanges: { same: 5 } }]), stderr: "", code: 0 };
+                    }
+                    throw new Error(`unexpected command ${args.join(" ")}`);
+                },
+            },
+        };
+        const stack = Object.assign(Object.create(Stack.prototype) as Stack, { name: "dns", workspace });
+        return { stack, commands, onEvent: () => void seen.events++ };
+    }
+
+    it("runs the engine once and takes the changes from its summary event", async () => {
+        const { stack, commands, onEvent } = realStack([summary]);
+        expect(await upWithoutReadback(stack, { onEvent })).to.deep.equal({ update: 2, same: 14 });
+        expect(commands).to.deep.equal(["up --yes"]);
+    });
+
+    it("reads the last update once when the engine wrote no summary", async () => {
+        const { stack, commands, onEvent } = realStack([]);
+        expect(await upWithoutReadback(stack, { onEvent })).to.deep.equal({ same: 5 });
+        expect(commands).to.deep.equal(["up --yes", "stack history"]);
+    });
+
+    it("is needed: the SDK's own up reads the outputs and the last update back after the engine", async () => {
+        const { stack, commands, onEvent } = realStack([summary]);
+        await stack.up({ onEvent });
+        expect(commands).to.deep.equal(["up --yes", "stack output (workspace)", "stack history"]);
     });
 });
