@@ -5,7 +5,8 @@
 // and a shell on instances that hold the host private keys. A shell is an explicit opt-in
 // (`sessionManager`), granted with only the channel actions Session Manager needs.
 import { PolicyDocument, PolicyStatement } from "./regional-bucket";
-import { SftpUser, reservedKeyPrefix } from "./sftp-users";
+import { reservedKeyPrefix } from "./reserved-keys";
+import { SftpUser } from "./sftp-users";
 
 /**
  * How the gateway role reaches the users' homes.

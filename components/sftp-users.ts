@@ -28,7 +28,6 @@ const prefixSegment = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Version of the canonical user-list format stored in the regional users object. */
 export const usersFormatVersion = 1;
 
-export { reservedKeyPrefix };
 
 function describe(index: number, name: unknown): string {
     return typeof name === "string" && name !== "" ? `user "${name}" (users[${index}])` : `users[${index}]`;

@@ -86,12 +86,13 @@ const bucket: OutputRule = (f) => {
 const bucketObject: OutputRule = (f) => {
     const bucketName = f.str("bucket") ?? "";
     const key = f.str("key") ?? f.ctx.name;
-    const body = f.str("content") ?? Buffer.from(f.str("contentBase64") ?? "", "base64").toString("binary");
+    const content = f.str("content");
+    const body = content !== undefined ? Buffer.from(content, "utf8") : Buffer.from(f.str("contentBase64") ?? "", "base64");
     return {
         id: key,
         computed: {
             arn: f.arn("s3", `${bucketName}/${key}`, "bare"),
-            etag: createHash("md5").update(body, f.str("content") !== undefined ? "utf8" : "binary").digest("hex"),
+            etag: createHash("md5").update(new Uint8Array(body)).digest("hex"),
             versionId: f.hex(32),
             contentType: f.str("contentType") ?? "binary/octet-stream",
             storageClass: f.str("storageClass") ?? "STANDARD",

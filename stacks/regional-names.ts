@@ -2,7 +2,7 @@
 // alone, so the config check can size the gateway's policy with them (stacks/config/gateway-access.ts)
 // before the stack has declared anything.
 import { RegionName } from "../automation/posture";
-import { reservedKeyPrefix } from "../components/sftp-users";
+import { reservedKeyPrefix } from "../components/reserved-keys";
 
 /** The host-key secret's name prefix; AWS and the provider complete it (components/host-keys.ts). */
 export function hostKeySecretNamePrefix(namePrefix: string, regionName: RegionName): string {

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { canaryHomePrefix } from "../../components/canary";
-import { canonicalUsersJson, parseUsersYaml, reservedKeyPrefix, servedUsers, usersFingerprint, validateUsers } from "../../components/sftp-users";
+import { reservedKeyPrefix } from "../../components/reserved-keys";
+import { canonicalUsersJson, parseUsersYaml, servedUsers, usersFingerprint, validateUsers } from "../../components/sftp-users";
 import { usersObjectKey } from "../../stacks/regional-names";
 import { fixtures } from "./regional-harness";
 
