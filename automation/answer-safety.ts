@@ -74,7 +74,7 @@ export function predictAnswerChange(before: AnswerInputs, after: AnswerInputs): 
         const a = resolve(after, assignment);
         const beforeAnswer = answerOf(b);
         const afterAnswer = answerOf(a);
-        const harm = harmOf(beforeAnswer, afterAnswer, a);
+        const harm = harmOf(beforeAnswer, afterAnswer, b, a);
         return { assumed: describeAssignment(assignment), before: beforeAnswer, after: afterAnswer, ...(harm !== undefined ? { harm } : {}) };
     });
     const unknowns = variables.map((v) => `${v.region} ${v.kind}`);
@@ -102,18 +102,18 @@ export function describeCases(prediction: AnswerPrediction): string[] {
 }
 
 /**
- * The harm an answer change does, judged by what is known after the action: a known-unhealthy
- * region gaining share, or no answered region left that is not known unhealthy where there was one.
+ * The harm an answer change does: a region known unhealthy after the action gaining share, or no
+ * answered region left that is not known unhealthy where there was one before.
  */
-function harmOf(before: Route53Answer, after: Route53Answer, afterInputs: ResolvedInputs): string | undefined {
+function harmOf(before: Route53Answer, after: Route53Answer, beforeInputs: ResolvedInputs, afterInputs: ResolvedInputs): string | undefined {
     const unhealthy = regionNames.filter((r) => !afterInputs.endpoint[r]);
     for (const region of unhealthy) {
         if (after.shares[region] > before.shares[region] + 1e-9) {
             return `${region}'s endpoint is unhealthy and would get ${formatShare(after.shares[region])} of answers (now ${formatShare(before.shares[region])})`;
         }
     }
-    const servesHealthy = (answer: Route53Answer) => answer.answered.some((r) => afterInputs.endpoint[r]);
-    if (servesHealthy(before) && !servesHealthy(after)) {
+    const servesHealthy = (answer: Route53Answer, inputs: ResolvedInputs) => answer.answered.some((r) => inputs.endpoint[r]);
+    if (servesHealthy(before, beforeInputs) && !servesHealthy(after, afterInputs)) {
         return "no region with a healthy endpoint would be answered";
     }
     return undefined;
