@@ -1,4 +1,5 @@
 // Text rendering of the driver's results for humans. JSON output bypasses this entirely.
+import { fitTable } from "./history-view";
 import { AuditEntry } from "../driver/audit";
 import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
 import { escapeControl as esc } from "../driver/text";
@@ -144,7 +145,7 @@ export function renderUnlock(r: UnlockResult): string {
     return r.cleared.length === 0 ? "no lock to clear" : r.cleared.map((c) => `cleared ${esc(c)}`).join("\n");
 }
 
-/** `history` as text. */
+/** `verify` as text. */
 export function renderVerify(r: VerifyResult): string {
     if (r.ok) {
         const ms = r.timings?.totalMs;
@@ -153,15 +154,21 @@ export function renderVerify(r: VerifyResult): string {
     return `NOT verified: ${esc(r.message ?? r.region)}`;
 }
 
-export function renderHistory(entries: readonly AuditEntry[]): string {
+/** `history` as text, cut to `width` columns when given (history-view.ts). */
+export function renderHistory(entries: readonly AuditEntry[], width?: number): string {
     if (entries.length === 0) {
         return "no changes recorded";
     }
-    return table([
-        ["when", "who", "operation", "from", "to", "result", "reason"],
-        // Every field is data from a file anyone could have written: escaped, one row per entry.
-        ...entries.map((e) => [e.at, e.identity, e.operation, e.from ?? "-", e.to, e.result, e.reason ?? "-"].map((v) => esc(String(v)))),
-    ]);
+    // "to" and "reason" hold free text (an unlock lists everything it cleared): they are cut first.
+    return fitTable(
+        [
+            ["when", "who", "operation", "from", "to", "result", "reason"],
+            // Every field is data from a file anyone could have written: escaped, one row per entry.
+            ...entries.map((e) => [e.at, e.identity, e.operation, e.from ?? "-", e.to, e.result, e.reason ?? "-"].map((v) => esc(String(v)))),
+        ],
+        width,
+        [4, 6, 3],
+    );
 }
 
 /** The endpoint-check lines of `status`, when a health source answered. */

@@ -1,4 +1,5 @@
-import { spawnCli } from "../support/spawn-cli";
+import { cliCommand, spawnCli } from "../support/spawn-cli";
+import { runOnPty } from "../support/pty";
 import { expect } from "chai";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -99,7 +100,7 @@ describe("operator CLI as a user runs it", function () {
         { name: "an unknown region to fence", args: ["fence", "moon"], message: /^error: <region>: unknown region "moon" \(valid: primary, secondary\)$/ },
         { name: "a negative --wait", args: ["posture", "active-active", "--yes", "--wait", "-1"], message: /^error: --wait must be a number of seconds ≥ 0 \(got -1\)$/ },
         { name: "a zero --step-timeout", args: ["posture", "active-active", "--yes", "--step-timeout", "0"], message: /^error: --step-timeout must be a number of seconds > 0/ },
-        { name: "a bad --since", args: ["history", "--since", "yesterday-ish"], message: /^error: --since must be an ISO date or time \(got "yesterday-ish"\)$/ },
+        { name: "a bad --since", args: ["history", "--since", "yesterday-ish"], message: /^error: --since must be an ISO date or time, a duration ago such as 30m, 2h, 1d or 1w, or today or yesterday \(got "yesterday-ish"\)$/ },
         { name: "an unknown stack", args: ["status", "--primary-stack", "nowhere"], message: /^error: unknown stack "nowhere" for primary \(the backend has: no stacks\)$/ },
         { name: "the same stack twice", args: ["status", "--secondary-stack", "primary"], message: /^error: stacks must be three different stacks/ },
         { name: "no verb at all", args: [], message: /^error: a command is required/ },
@@ -161,5 +162,50 @@ describe("operator CLI as a user runs it", function () {
         const r = failover(["history", "--journal-dir", journalDir, ...common]);
         expect(r.status, r.stderr).to.equal(0);
         expect(r.stdout).to.match(/alice\s+failover\s+active-passive\s+failover\s+ok\s+region drill/);
+    });
+
+    describe("history fits the terminal", function () {
+        let journalDir: string;
+        const longTo = `cleared ${Array.from({ length: 12 }, (_, i) => `backend lock of stack s${i} (engine pid ${1000 + i} on host-${i})`).join("; ")}`;
+
+        before(function () {
+            journalDir = path.join(project, "journal-wide");
+            fs.mkdirSync(journalDir);
+            const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+            const entries = [
+                { at: at(30), identity: "bob", host: "h", operation: "unlock", to: longTo, result: "ok", runId: "r0", durationMs: 1 },
+                { at: at(1), identity: "alice", host: "h", operation: "failover", reason: "region drill", from: "active-passive", to: "failover", result: "ok", runId: "r1", durationMs: 5 },
+            ];
+            fs.writeFileSync(path.join(journalDir, "audit.jsonl"), entries.map((e) => JSON.stringify(e)).join("\n") + "\n");
+        });
+
+        it("on a 120-column terminal every row fits, the long text cut with an ellipsis", async function () {
+            const r = await runOnPty([...cliCommand([]), "history", "--journal-dir", journalDir, ...common], { cwd: root, prompt: "\u0000never", answer: "", columns: 120 });
+            expect(r.code, r.output).to.equal(0);
+            const rows = r.output.split(/\r?\n/).filter((l) => l.trim() !== "");
+            expect(rows).to.have.length(3);
+            for (const row of rows) {
+                expect(row.length, row).to.be.at.most(120);
+            }
+            expect(rows[1], r.output).to.match(/^\S+\s+bob\s+unlock\s+-\s+cleared backend lock.*…\s+ok\s+-$/);
+            expect(rows[2]).to.match(/alice\s+failover\s+active-passive\s+failover\s+ok\s+region drill$/);
+        });
+
+        it("--wide on a terminal, and any output that is not a terminal, keep every column whole", async function () {
+            const wide = await runOnPty([...cliCommand([]), "history", "--wide", "--journal-dir", journalDir, ...common], { cwd: root, prompt: "\u0000never", answer: "", columns: 80 });
+            expect(wide.output).to.include(longTo);
+            const piped = failover(["history", "--journal-dir", journalDir, ...common]);
+            expect(piped.stdout).to.include(longTo);
+        });
+
+        it("--since takes a duration ago, yesterday and ISO, and each selects the entries after it", function () {
+            const since = (value: string) => failover(["history", "--since", value, "--journal-dir", journalDir, ...common]);
+            expect(since("2h").stdout).to.include("alice").and.not.include("bob");
+            expect(since("2d").stdout).to.include("alice").and.include("bob");
+            expect(since(new Date(Date.now() - 2 * 3_600_000).toISOString()).stdout).to.include("alice").and.not.include("bob");
+            const refused = since("2 fortnights");
+            expect(refused.status).to.equal(2);
+            expect(refused.stderr.trim()).to.match(/^error: --since must be .* \(got "2 fortnights"\)$/);
+        });
     });
 });

@@ -15,10 +15,12 @@ export interface PtyRun {
 // Forks the command on a pty, types `answer` once `prompt` has appeared, and reads until the
 // command closes the terminal. Bounded: past `limit` seconds the command is killed.
 const driver = `
-import json, os, pty, select, signal, sys, time
-argv, answer, prompt, limit, cwd = json.loads(sys.argv[1])
+import fcntl, json, os, pty, select, signal, struct, sys, termios, time
+argv, answer, prompt, limit, cwd, columns = json.loads(sys.argv[1])
 pid, fd = pty.fork()
 if pid == 0:
+    if columns:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     os.chdir(cwd)
     os.execvp(argv[0], argv)
 out, answered, deadline = b"", False, time.time() + limit
@@ -43,9 +45,12 @@ _, status = os.waitpid(pid, 0)
 print(json.dumps({"code": os.waitstatus_to_exitcode(status), "output": out.decode(errors="replace"), "answered": answered}))
 `;
 
-/** Runs `argv` on a pty in `cwd`, typing `answer` at `prompt`; at most `limitSeconds`. */
-export function runOnPty(argv: readonly string[], opts: { readonly cwd: string; readonly prompt: string; readonly answer: string; readonly limitSeconds?: number }): Promise<PtyRun> {
-    const input = JSON.stringify([argv, opts.answer, opts.prompt, opts.limitSeconds ?? 300, opts.cwd]);
+/** Runs `argv` on a pty in `cwd`, typing `answer` at `prompt`; at most `limitSeconds`; a terminal `columns` wide when given. */
+export function runOnPty(
+    argv: readonly string[],
+    opts: { readonly cwd: string; readonly prompt: string; readonly answer: string; readonly limitSeconds?: number; readonly columns?: number },
+): Promise<PtyRun> {
+    const input = JSON.stringify([argv, opts.answer, opts.prompt, opts.limitSeconds ?? 300, opts.cwd, opts.columns ?? 0]);
     return new Promise((resolve, reject) => {
         const child = spawn("python3", ["-c", driver, input], { stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";

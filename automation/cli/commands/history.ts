@@ -2,12 +2,14 @@ import { Argv, CommandModule } from "yargs";
 import { processIo, run } from "../context";
 import { UsageError } from "../errors";
 import { GlobalArgs } from "../options";
+import { historyWidth, parseSince, SinceError } from "../history-view";
 import { renderHistory } from "../render";
 
 /** Flags of `history`. */
 export interface HistoryArgs extends GlobalArgs {
     readonly since?: string;
     readonly limit?: number;
+    readonly wide?: boolean;
 }
 
 /** `history`: the audit log — who changed what, when, why, and how it ended. */
@@ -16,17 +18,16 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
     describe: "Show the audit log: who switched or fenced what, when, why, and the result",
     builder: (y) =>
         y
-            .option("since", { type: "string", describe: "Only entries at or after this ISO date/time" })
-            .option("limit", { type: "number", describe: "Only the most recent N entries" }) as unknown as Argv<HistoryArgs>,
+            .option("since", { type: "string", describe: "Only entries at or after this time: an ISO date/time, a duration ago (30m, 2h, 1d, 1w), today or yesterday" })
+            .option("limit", { type: "number", describe: "Only the most recent N entries" })
+            .option("wide", { type: "boolean", default: false, describe: "Show every column whole (by default, on a terminal, long text is cut to its width)" })
+            .example("$0 history --since 2h", "what changed in the last two hours") as unknown as Argv<HistoryArgs>,
     handler: async (argv) => {
         process.exitCode = await run(
             argv,
             processIo,
             async () => {
-                const since = argv.since === undefined ? undefined : new Date(argv.since);
-                if (since !== undefined && Number.isNaN(since.getTime())) {
-                    throw new UsageError(`--since must be an ISO date or time (got "${argv.since}")`);
-                }
+                const since = argv.since === undefined ? undefined : sinceOf(argv.since);
                 if (argv.limit !== undefined && (!Number.isInteger(argv.limit) || argv.limit < 1)) {
                     throw new UsageError(`--limit must be a whole number ≥ 1 (got ${String(argv.limit)})`);
                 }
@@ -35,7 +36,16 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
                 const { FailoverController } = await import("../../driver/controller");
                 return FailoverController.readHistory({ projectDir: argv["stack-dir"], journalDir: argv["journal-dir"], coordination: argv.coordination, backendUrl: argv.backend }, { ...(since !== undefined ? { since } : {}), ...(argv.limit !== undefined ? { limit: argv.limit } : {}) });
             },
-            renderHistory,
+            (entries) => renderHistory(entries, historyWidth({ wide: argv.wide ?? false, isTTY: process.stdout.isTTY === true, columns: process.stdout.columns })),
         );
     },
 };
+
+/** `--since` as a time, or a usage error naming the flag. */
+function sinceOf(value: string): Date {
+    try {
+        return parseSince(value);
+    } catch (err) {
+        throw err instanceof SinceError ? new UsageError(err.message) : err;
+    }
+}
