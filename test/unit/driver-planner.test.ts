@@ -98,6 +98,18 @@ describe("step planner", () => {
         ]);
     });
 
+    it("a split where the secondary is heavier (30/70) scales the secondary first: it serves first", () => {
+        const heavier = { activeActiveWeights: { primary: 30, secondary: 70 } };
+        expect(planSteps({ capacity: {} }, "active-active", heavier).map((s) => s.id)).to.deep.equal(["before-dns:secondary", "before-dns:primary", "dns:dns"]);
+        // From the failover posture only the drained primary has to grow, and it still comes after the secondary's (skipped) step.
+        const fromFailover = planSteps(stateOfPosture("failover"), "active-active", heavier);
+        expect(fromFailover.map((s) => [s.id, s.skip])).to.deep.equal([
+            ["before-dns:secondary", true],
+            ["before-dns:primary", false],
+            ["dns:dns", false],
+        ]);
+    });
+
     it("nothing deployed yet: no step is skipped and `from` is undefined", () => {
         const steps = planSteps({ capacity: {} }, "active-passive");
         expect(steps.map((s) => s.skip)).to.deep.equal([false, false, false]);
