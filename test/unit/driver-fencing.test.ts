@@ -27,6 +27,30 @@ describe("fencing policy (pure)", () => {
         for (const text of unreachable) {
             it(`"${text.slice(0, 50)}…" is the region's`, () => expect(classifyFailure(new Error(text))).to.equal("unreachable"));
         }
+        // One text per pattern the classifier knows, each matching that pattern alone: dropping or
+        // narrowing any one pattern fails exactly its case.
+        const onePatternEach: Record<string, string> = {
+            "a sandbox fault": "sandbox: region eu-central-1 is unreachable (fault injected)",
+            "send request failed": "operation error S3: PutBucketVersioning, send request failed",
+            "dial tcp": "dial tcp 52.94.0.1:443: connect: operation timed out",
+            "i/o timeout": "read tcp 10.0.0.5:51234->52.94.0.1:443: i/o timeout",
+            "connection refused": "Post \"https://ec2.us-east-1.amazonaws.com/\": connection refused",
+            "connection reset by peer": "read: connection reset by peer",
+            "no such host": "lookup elasticloadbalancing.us-east-1.amazonaws.com on 10.0.0.2:53: no such host",
+            "context deadline exceeded": "waiting for Auto Scaling Group capacity: context deadline exceeded",
+            RequestTimeout: "RequestTimeout: Your socket connection to the server was not read from or written to within the timeout period",
+            RequestError: "RequestError: the request could not be completed",
+            EndpointConnectionError: "EndpointConnectionError: Could not connect to the endpoint URL",
+            "network is unreachable": "connect: network is unreachable",
+        };
+        for (const [pattern, text] of Object.entries(onePatternEach)) {
+            it(`${pattern} alone is the region's ("${text.slice(0, 40)}…")`, () => expect(classifyFailure(new Error(text))).to.equal("unreachable"));
+        }
+        it("the same words in other cases or as parts of words are the program's", () => {
+            for (const text of ["requesttimeout in a config value", "my-region us-east-1 is unreachableish", "EndpointConnectionErrors table"]) {
+                expect(classifyFailure(new Error(text)), text).to.equal("program");
+            }
+        });
         it("a step timeout is the region's", () => {
             expect(classifyFailure(new StepTimeoutError(stepOf("dns:dns"), 1000))).to.equal("unreachable");
         });
