@@ -1,9 +1,9 @@
 // The same driver switch with one service name and with four (recordName plus three
 // additionalRecordNames): per region, 1 record against 4. The dns stack is brought to each shape by
-// an untimed `up`, then the switches are timed; the lab is left with one name again.
+// an untimed `up` in every round, then the switches are timed; the lab is left with one name again.
 import { configKey } from "../stacks/contract";
 import { BenchLab } from "./lab";
-import { Summary } from "./stats";
+import { Summary, summarize } from "./stats";
 import { measureDriverSwitches } from "./switch";
 
 /** Switch times with 1 and with 4 records per region. */
@@ -17,19 +17,31 @@ const additionalNamesKey = configKey("additionalRecordNames");
 /** The three further names the 4-record runs publish, beside the lab's recordName (zone sandbox.example.com, Pulumi.dns.yaml). */
 export const benchAdditionalNames: readonly string[] = ["files.sandbox.example.com", "upload.sandbox.example.com", "partners.sandbox.example.com"];
 
-/** Measures both shapes on the same lab, one after the other, with the same repetitions. */
+/**
+ * Measures both shapes on the same lab, taking turns in every round (an untimed `up` of the dns
+ * stack between them), so a noisy minute weighs on both sides of the round's ratio.
+ */
 export async function measureRecords(bench: BenchLab, repetitions: number, log: (line: string) => void): Promise<RecordFigures> {
-    const oneRecord = await measureDriverSwitches(bench, repetitions);
-    log(`  1 record per region: switch median ${(oneRecord.median / 1000).toFixed(1)} s`);
     const dns = bench.stacks.dns;
-    await dns.setConfig(additionalNamesKey, { value: JSON.stringify(benchAdditionalNames) });
+    const one: number[] = [];
+    const four: number[] = [];
     try {
-        await dns.up();
-        const fourRecords = await measureDriverSwitches(bench, repetitions);
-        log(`  4 records per region: switch median ${(fourRecords.median / 1000).toFixed(1)} s`);
-        return { oneRecord, fourRecords };
+        for (let rep = 1; rep <= repetitions; rep++) {
+            one.push(...(await measureDriverSwitches(bench, 1)).samples);
+            await dns.setConfig(additionalNamesKey, { value: JSON.stringify(benchAdditionalNames) });
+            await dns.up();
+            four.push(...(await measureDriverSwitches(bench, 1)).samples);
+            await dns.removeConfig(additionalNamesKey);
+            await dns.up();
+            log(`  round ${rep}/${repetitions}: 1 record ${seconds(one.slice(-2))}, 4 records ${seconds(four.slice(-2))}`);
+        }
+        return { oneRecord: summarize(one), fourRecords: summarize(four) };
     } finally {
         await dns.removeConfig(additionalNamesKey);
         await dns.up();
     }
+}
+
+function seconds(ms: readonly number[]): string {
+    return ms.map((m) => `${(m / 1000).toFixed(1)} s`).join(" / ");
 }

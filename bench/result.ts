@@ -4,6 +4,7 @@ import { FenceRun } from "./fence";
 import { RecordFigures } from "./records";
 import { ScaleFigures } from "./scale";
 import { SwitchFigures } from "./switch";
+import { LoadReading } from "./verdict";
 
 /** The whole result of `npm run bench`. */
 export interface BenchResult {
@@ -12,6 +13,8 @@ export interface BenchResult {
     /** 1-minute load average when the run started: the machine is shared, so read figures with it. */
     readonly loadAverage: number;
     readonly cpus: number;
+    /** The peak load while the bench ran; absent in results written before it was watched. */
+    readonly load?: LoadReading;
     readonly deployMs: number;
     readonly switch: SwitchFigures;
     readonly scale: ScaleFigures;

@@ -10,7 +10,7 @@ import { configKey } from "../stacks/contract";
 import { gatewayBucketAccessKey } from "../stacks/config/gateway-access";
 import { BenchLab } from "./lab";
 import { evaluateProgram, ProgramEvaluation } from "./program-eval";
-import { Summary, timed } from "./stats";
+import { Summary, summarize, timed } from "./stats";
 import { measureDriverSwitches } from "./switch";
 import { storageLabel, usersYaml, userStorage, UserStorage } from "./users";
 
@@ -47,36 +47,50 @@ export function refusalOf(err: unknown): string {
 }
 
 /**
- * Measures each user count in turn on the same lab (left with the last count's users). A count the
- * stacks cannot be deployed with (AWS would refuse it) ends the runs: larger ones would fail too.
+ * Measures the user counts on the same lab, taking turns in every round: each round publishes each
+ * count's users (an untimed `up` of both regional stacks) and times a switch both ways, so the
+ * ratio of two counts is taken within a round. A count the stacks cannot be deployed with (AWS
+ * would refuse it) is dropped with the larger ones: they would fail too. The lab is left with the
+ * last count's users.
  */
 export async function measureScale(bench: BenchLab, counts: readonly number[], repetitions: number, log: (line: string) => void): Promise<ScaleFigures> {
-    const points: ScalePoint[] = [];
     // Every count with the grant that holds 2,000 users, so the sizes differ only in their users;
     // the per-home policy stops at about 97 (docs/regional.md). The first count's `up` applies it.
     for (const stack of [bench.stacks.primary, bench.stacks.secondary]) {
         await stack.setConfig(configKey(gatewayBucketAccessKey), { value: "bucket" });
     }
-    for (const count of counts) {
-        const text = usersYaml(count);
-        const usersFile = path.join(bench.lab.dir, "users.yaml");
-        fs.writeFileSync(usersFile, text);
-        const storage = userStorage(text);
-        let usersUpdateMs: number;
-        try {
-            ({ ms: usersUpdateMs } = await timed(async () => {
-                await bench.stacks.primary.up();
-                await bench.stacks.secondary.up();
-            }));
-        } catch (err) {
-            const error = refusalOf(err);
-            log(`  ${count} users: cannot be deployed: ${error}`);
-            return { points, refused: { users: count, error } };
+    const usersFile = path.join(bench.lab.dir, "users.yaml");
+    let sizes = [...counts];
+    let refused: ScaleRefusal | undefined;
+    const samples = new Map<number, number[]>(sizes.map((c) => [c, []]));
+    const updates = new Map<number, number>();
+    for (let rep = 1; rep <= repetitions && sizes.length > 0; rep++) {
+        for (const count of sizes) {
+            fs.writeFileSync(usersFile, usersYaml(count));
+            try {
+                const { ms } = await timed(async () => {
+                    await bench.stacks.primary.up();
+                    await bench.stacks.secondary.up();
+                });
+                updates.set(count, ms);
+            } catch (err) {
+                refused = { users: count, error: refusalOf(err) };
+                log(`  ${count} users: cannot be deployed: ${refused.error}`);
+                sizes = sizes.filter((c) => c < count);
+                break;
+            }
+            samples.get(count)!.push(...(await measureDriverSwitches(bench, 1)).samples);
         }
-        const driverSwitch = await measureDriverSwitches(bench, repetitions);
-        const program = await evaluateProgram(usersFile);
-        log(`  ${count} users: ${storageLabel(storage)}, switch median ${(driverSwitch.median / 1000).toFixed(1)} s, program ${program.evalMs.toFixed(0)} ms, ${program.peakRssMiB.toFixed(0)} MiB`);
-        points.push({ storage, usersUpdateMs, driverSwitch, program });
+        log(`  round ${rep}/${repetitions}: ${sizes.map((c) => `${c} users ${(samples.get(c)!.slice(-2).reduce((a, b) => a + b, 0) / 2000).toFixed(1)} s`).join(", ")}`);
     }
-    return { points };
+    const points: ScalePoint[] = [];
+    for (const count of sizes) {
+        const text = usersYaml(count);
+        fs.writeFileSync(usersFile, text);
+        const program = await evaluateProgram(usersFile);
+        const driverSwitch = summarize(samples.get(count)!);
+        log(`  ${count} users: ${storageLabel(userStorage(text))}, switch median ${(driverSwitch.median / 1000).toFixed(1)} s, program ${program.evalMs.toFixed(0)} ms, ${program.peakRssMiB.toFixed(0)} MiB`);
+        points.push({ storage: userStorage(text), usersUpdateMs: updates.get(count) ?? 0, driverSwitch, program });
+    }
+    return refused !== undefined ? { points, refused } : { points };
 }

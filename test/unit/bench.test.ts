@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { FenceRun, parseFenceFlags } from "../../bench/fence";
 import { parseFlags } from "../../bench/main";
-import { fenceRows, recordRows, switchRows } from "../../bench/table";
+import { fenceRows, recordRows, scaleRatioRows, switchRows } from "../../bench/table";
+import { pairedRatios, perRound, verdictAtMost, verdictCell, watchLoad } from "../../bench/verdict";
 import { refusalOf } from "../../bench/scale";
 import { summarize } from "../../bench/stats";
 import { storageLabel, usersYaml, userStorage } from "../../bench/users";
@@ -44,10 +45,10 @@ describe("bench helpers", () => {
     });
 
     it("flags: defaults, and each refusal names the flag and the value", () => {
-        expect(parseFlags([])).to.deep.equal({ reps: 3, users: [10, 200, 2000], coldStart: false });
+        expect(parseFlags([])).to.deep.equal({ reps: 5, users: [10, 200, 2000, 10000], coldStart: false });
         expect(parseFlags(["--reps", "5", "--users", "none", "--cold-start"])).to.deep.equal({ reps: 5, users: [], coldStart: true });
         expect(() => parseFlags(["--reps", "0"])).to.throw("--reps must be an integer 1–20 (got 0)");
-        expect(() => parseFlags(["--users", "10,x"])).to.throw('--users must be "none" or counts 1–5000 separated by commas (got 10,x)');
+        expect(() => parseFlags(["--users", "10,x"])).to.throw('--users must be "none" or counts 1–20000 separated by commas (got 10,x)');
         expect(() => parseFlags(["--fast"])).to.throw("unknown flag --fast");
         expect(() => parseFlags(["--reps"])).to.throw("--reps needs a value");
     });
@@ -79,31 +80,67 @@ describe("bench helpers", () => {
         expect(fenceRows([run("engine-ts-node", 24_000, ["PutMetricData"]), noCall])[0].value).to.equal("24.00 s (24.00 s–24.00 s); exit 24.01 s; published in 1 of 2 runs");
     });
 
-    it("switch rows: the overhead over (a) is judged against 15 %, the one over (a′) is shown without a target", () => {
+    // Five rounds of a switch both ways: the driver's samples and the bare ups' in round order.
+    const rounds = (perRoundMs: readonly number[]) => summarize(perRoundMs.flatMap((ms) => [ms / 2, ms / 2]));
+
+    it("switch rows: the overhead over (a) is judged per round against 1.15×, the one over (a′) is shown without a target", () => {
         const figures = {
-            driver: summarize([6_000, 6_600]),
-            bare: summarize([7_500]),
-            ups: summarize([4_200]),
-            naive: summarize([30_000]),
-            noop: summarize([1_500]),
+            driver: rounds([12_000, 12_600, 12_200, 12_400, 12_100]),
+            bare: rounds([15_000, 15_000, 15_000, 15_000, 15_000]),
+            ups: rounds([8_400, 8_400, 8_400, 8_400, 8_400]),
+            naive: rounds([60_000, 60_000, 60_000, 60_000, 60_000]),
+            noop: summarize([1_400, 1_500, 1_450, 1_480, 1_500]),
         };
-        const byMeasure = Object.fromEntries(switchRows(figures).map((r) => [r.measure.split(":")[0], [r.value, r.met]]));
-        expect(byMeasure["driver overhead over (a)"]).to.deep.equal(["-16 %", true]);
-        expect(byMeasure["driver over (a′)"]).to.deep.equal(["50 %", undefined]);
-        expect(byMeasure["no-op / real switch"]).to.deep.equal(["0.24×", true]);
-        const slower = switchRows({ ...figures, driver: summarize([8_700]), ups: undefined });
-        expect(slower.find((r) => r.measure === "driver overhead over (a)")).to.include({ value: "16 %", met: false });
-        expect(slower.some((r) => r.measure.startsWith("(a′)") || r.measure.startsWith("driver over (a′)"))).to.equal(false);
+        const byMeasure = Object.fromEntries(switchRows(figures).map((r) => [r.measure.split(":")[0], [r.value, r.verdict]]));
+        expect(byMeasure["driver / (a), per round"]).to.deep.equal(["0.81× (0.80–0.84×, 5 rounds)", "met"]);
+        expect(byMeasure["driver / (a′)"]).to.deep.equal(["1.45× (1.43–1.50×, 5 rounds)", undefined]);
+        expect(byMeasure["no-op / real switch, per round"]).to.deep.equal(["0.24× (0.23–0.25×, 5 rounds)", "met"]);
+        // One slow round of the driver crosses the target: the spread straddles it, so no verdict either way.
+        const straddling = switchRows({ ...figures, driver: rounds([12_000, 18_000, 12_200, 12_400, 12_100]), ups: undefined });
+        expect(straddling.find((r) => r.measure === "driver / (a), per round")).to.include({ verdict: "unclear" });
+        const slower = switchRows({ ...figures, driver: rounds([17_400, 17_600, 17_500, 17_800, 18_000]) });
+        expect(slower.find((r) => r.measure === "driver / (a), per round")).to.include({ verdict: "missed" });
     });
 
-    it("records rows: both spreads, and 4 against 1 record per region judged against 1.2×", () => {
-        const rows = recordRows({ oneRecord: summarize([10_000, 12_000, 11_000]), fourRecords: summarize([12_000, 13_000]) });
-        expect(rows.map((r) => [r.measure, r.value, r.met])).to.deep.equal([
-            ["switch with 1 record per region", "11.00 s (10.00 s–12.00 s)", undefined],
-            ["switch with 4 records per region", "12.50 s (12.00 s–13.00 s)", undefined],
-            ["switch 4 / 1 records per region", "1.14×", true],
+    it("records rows: both spreads, and 4 against 1 record per region judged per round against 1.2×", () => {
+        const rows = recordRows({ oneRecord: rounds([20_000, 22_000, 21_000, 20_000, 20_000]), fourRecords: rounds([22_000, 24_000, 23_000, 23_000, 22_000]) });
+        expect(rows.map((r) => [r.measure, r.value, r.verdict])).to.deep.equal([
+            ["switch with 1 record per region", "10.00 s (10.00 s–11.00 s)", undefined],
+            ["switch with 4 records per region", "11.50 s (11.00 s–12.00 s)", undefined],
+            ["switch 4 / 1 records per region, per round", "1.10× (1.09–1.15×, 5 rounds)", "met"],
         ]);
-        expect(recordRows({ oneRecord: summarize([10_000]), fourRecords: summarize([12_100]) })[2]).to.include({ value: "1.21×", met: false });
+        expect(recordRows({ oneRecord: rounds([10_000, 10_000, 10_000, 10_000, 10_000]), fourRecords: rounds([12_100, 11_000, 12_500, 12_200, 12_400]) })[2].verdict).to.equal("unclear");
+    });
+
+    it("verdicts: met only when every round meets the target, missed when none does, unclear otherwise or with fewer than 5 rounds", () => {
+        expect(verdictAtMost(summarize([1.0, 1.1, 1.2, 1.15, 1.19]), 1.2)).to.equal("met");
+        expect(verdictAtMost(summarize([1.21, 1.3, 1.25, 1.22, 1.4]), 1.2)).to.equal("missed");
+        expect(verdictAtMost(summarize([1.1, 1.3, 1.25, 1.22, 1.4]), 1.2)).to.equal("unclear");
+        expect(verdictAtMost(summarize([1.0, 1.0, 1.0, 1.0]), 1.2)).to.equal("unclear");
+        expect(() => pairedRatios([1, 2], [1])).to.throw("2 numerators against 1 denominators");
+        expect(perRound([1, 2, 3, 4, 5], 2)).to.deep.equal([3, 7]);
+    });
+
+    it("the load beside a verdict: marked when the peak was above 1 per core", () => {
+        expect(verdictCell("met", { peak: 1.4, cpus: 2, loaded: false })).to.equal("met");
+        expect(verdictCell("missed", { peak: 5.3, cpus: 2, loaded: true })).to.equal("**missed** (load 5.3 on 2 cores: loaded)");
+        const readings = [0.5, 3.2, 1.0];
+        const watch = watchLoad(60_000, () => readings.shift() ?? 0.1, 2);
+        expect(watch.stop()).to.deep.equal({ peak: 3.2, cpus: 2, loaded: true });
+    });
+
+    it("scale rows: each larger count against the smallest per round, 1.2× up to 2,000 users and 1.5× above", () => {
+        const point = (users: number, perRoundMs: readonly number[]) => ({
+            storage: { users, canonicalBytes: users * 160 },
+            usersUpdateMs: 0,
+            driverSwitch: rounds(perRoundMs),
+            program: { evalMs: 0, firstMs: 0, peakRssMiB: 0 },
+        });
+        const rows = scaleRatioRows(point(10, [10_000, 10_000, 10_000, 10_000, 10_000]), [point(2000, [11_000, 11_500, 11_000, 11_900, 11_000]), point(10000, [14_000, 14_500, 14_900, 14_000, 14_000])]);
+        expect(rows.map((r) => [r.measure, r.target, r.verdict])).to.deep.equal([
+            ["switch 2000 / 10 users, per round", "≤ 1.2×", "met"],
+            ["switch 10000 / 10 users, per round", "≤ 1.5×", "met"],
+        ]);
     });
 
     it("fence flags: defaults, and each refusal names the flag and the value", () => {
