@@ -134,7 +134,7 @@ describe("bench helpers", () => {
             storage: { users, canonicalBytes: users * 160 },
             usersUpdateMs: 0,
             driverSwitch: rounds(perRoundMs),
-            program: { evalMs: 0, firstMs: 0, peakRssMiB: 0 },
+            program: { evalMs: 0, firstMs: 0, peakRssMiB: 0, resources: 0 },
         });
         const rows = scaleRatioRows(point(10, [10_000, 10_000, 10_000, 10_000, 10_000]), [point(2000, [11_000, 11_500, 11_000, 11_900, 11_000]), point(10000, [14_000, 14_500, 14_900, 14_000, 14_000])]);
         expect(rows.map((r) => [r.measure, r.target, r.verdict])).to.deep.equal([
