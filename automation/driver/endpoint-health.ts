@@ -106,6 +106,8 @@ export async function readEndpointHealth(
         const reading = await source.endpointHealth(endpoint).catch((err: unknown): EndpointHealth => ({ health: "unknown", reasons: [(err as Error).message] }));
         return { ...reading, source: reading.source ?? sourceName, observedAt: reading.observedAt ?? askedAt };
     };
-    const regions = { primary: await one("primary"), secondary: await one("secondary") };
+    // Both regions at once: with us-east-1's APIs down, each read waits out its own budget, and status should wait only once.
+    const [primary, secondary] = await Promise.all([one("primary"), one("secondary")]);
+    const regions = { primary, secondary };
     return { regions, failsOpen: Object.values(regions).every((h) => h.health === "unhealthy") };
 }
