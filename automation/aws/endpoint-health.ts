@@ -10,7 +10,7 @@
 // error as the reason, never healthy: status and the actions that follow it must not act on a guess.
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
-import type { EndpointHealth, EndpointHealthSource, HealthReading, RegionEndpoint, RelatedCheckReading } from "../driver/endpoint-health";
+import type { EndpointHealth, EndpointHealthSource, ObservedReading, RegionEndpoint, RelatedCheckReading } from "../driver/endpoint-health";
 import { readFence } from "../fence";
 import { CheckVerdict, endpointCheckVerdict, metricStatusVerdict, StatusPoint } from "./health-check-verdicts";
 
@@ -65,7 +65,7 @@ export function awsEndpointHealth(options: AwsEndpointHealthOptions = {}): Endpo
 }
 
 /** The endpoint check through GetHealthCheckStatus, judged by Route 53's rule. */
-export async function readEndpointCheck(healthCheckId: string, options: AwsEndpointHealthOptions, now: Date): Promise<HealthReading & { source: string; observedAt: string }> {
+async function readEndpointCheck(healthCheckId: string, options: AwsEndpointHealthOptions, now: Date): Promise<ObservedReading> {
     const source = `route53:GetHealthCheckStatus ${healthCheckId}`;
     const client = new Route53Client({ region: route53HomeRegion, ...clientSettings(options, options.route53Endpoint) });
     try {
@@ -83,7 +83,7 @@ export async function readEndpointCheck(healthCheckId: string, options: AwsEndpo
 }
 
 /** A calculated check through CloudWatch's HealthCheckStatus metric in us-east-1. */
-export async function readCalculatedCheck(healthCheckId: string, options: AwsEndpointHealthOptions, now: Date): Promise<RelatedCheckReading> {
+async function readCalculatedCheck(healthCheckId: string, options: AwsEndpointHealthOptions, now: Date): Promise<RelatedCheckReading> {
     const source = `cloudwatch:AWS/Route53 HealthCheckStatus ${healthCheckId} ${route53HomeRegion}`;
     const windowSeconds = options.metricWindowSeconds ?? defaultMetricWindowSeconds;
     const client = new CloudWatchClient({ region: route53HomeRegion, ...clientSettings(options, options.cloudWatchEndpoint) });
@@ -165,7 +165,7 @@ function clientSettings(options: AwsEndpointHealthOptions, endpoint: string | un
 }
 
 /** An unreadable check: unknown, with what failed and why. */
-function unreadable(source: string, now: Date, what: string, err: unknown): HealthReading & { source: string; observedAt: string } {
+function unreadable(source: string, now: Date, what: string, err: unknown): ObservedReading {
     const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     return { health: "unknown", reasons: [[what, why].filter((part) => part !== "").join(": ")], source, observedAt: now.toISOString() };
 }

@@ -35,6 +35,9 @@ export interface HealthReading {
     readonly observedAt?: string;
 }
 
+/** A reading that names its source and time, as every reading {@link readEndpointHealth} returns does. */
+export type ObservedReading = HealthReading & { readonly source: string; readonly observedAt: string };
+
 /** Another of the region's Route 53 checks, read beside the endpoint check. */
 export interface RelatedCheckReading extends HealthReading {
     /** `combined`: the calculated check on the records; `fence`: the fence alarm's check. */
@@ -53,7 +56,7 @@ export interface EndpointHealth extends HealthReading {
 }
 
 /** An endpoint reading as {@link readEndpointHealth} returns it: always with its source and time. */
-export type ObservedEndpointHealth = EndpointHealth & { readonly source: string; readonly observedAt: string };
+export type ObservedEndpointHealth = EndpointHealth & ObservedReading;
 
 /** A source of endpoint-check health. */
 export interface EndpointHealthSource {
