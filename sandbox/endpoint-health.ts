@@ -11,6 +11,9 @@ export interface SandboxEndpointHealthOptions {
     readonly env?: NodeJS.ProcessEnv;
 }
 
+/** How a sandbox reading names where it came from. */
+const sandboxSource = "sandbox reachability model";
+
 /**
  * The sandbox's answer to "what does Route 53's endpoint check of this region report": the
  * reachability model (reachability.ts) over the shared world, with the faults in force now.
@@ -18,10 +21,11 @@ export interface SandboxEndpointHealthOptions {
 export function sandboxEndpointHealth(options: SandboxEndpointHealthOptions): EndpointHealthSource {
     const world = new World(options.worldDir);
     return {
+        name: sandboxSource,
         async endpointHealth(endpoint: RegionEndpoint): Promise<EndpointHealth> {
             const faults = currentFaults(faultSettings(options.env ?? process.env));
             const report = endpointReachability(world.list(), endpoint.dnsName, endpoint.port, faults);
-            return { health: report.health, reasons: report.reasons };
+            return { health: report.health, reasons: report.reasons, source: sandboxSource, observedAt: new Date().toISOString() };
         },
     };
 }

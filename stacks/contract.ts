@@ -212,6 +212,21 @@ function fenceOf(v: unknown): FenceCoordinates | undefined {
     return isObject(v) && isString(v.namespace) && isString(v.metricName) && v.dimensions !== undefined ? (v as unknown as FenceCoordinates) : undefined;
 }
 
+/** One region's health check ids, when each required id is a string. */
+function regionHealthCheckIdsOf(v: unknown): RegionHealthCheckIdOutputs | undefined {
+    if (!isObject(v) || !isString(v.endpoint) || !isString(v.fence) || !isString(v.combined)) {
+        return undefined;
+    }
+    return { endpoint: v.endpoint, fence: v.fence, combined: v.combined, ...(isString(v.routingControl) ? { routingControl: v.routingControl } : {}) };
+}
+
+/** Both regions' health check ids, when both are well formed. */
+function healthCheckIdsOf(v: unknown): DnsOutputs["healthCheckIds"] | undefined {
+    const primary = isObject(v) ? regionHealthCheckIdsOf(v.primary) : undefined;
+    const secondary = isObject(v) ? regionHealthCheckIdsOf(v.secondary) : undefined;
+    return primary !== undefined && secondary !== undefined ? { primary, secondary } : undefined;
+}
+
 function fenceEffectOf(v: unknown): FenceEffect | undefined {
     return isObject(v) && isNumber(v.alarm) && isNumber(v.s3Object) ? { alarm: v.alarm, s3Object: v.s3Object } : undefined;
 }
@@ -261,7 +276,7 @@ export function readDnsOutputs(raw: RawOutputs): Partial<DnsOutputs> {
         recordFqdns: (v) => (Array.isArray(v) && v.every(isString) ? v : undefined),
         posture: (v) => (isString(v) && (postures as readonly string[]).includes(v) ? (v as Posture) : undefined),
         weights: weightsOf,
-        healthCheckIds: (v) => (isObject(v) ? (v as unknown as DnsOutputs["healthCheckIds"]) : undefined),
+        healthCheckIds: healthCheckIdsOf,
         fence: fenceOf,
         modelledRtoSeconds: as(isNumber),
         fenceEffectSeconds: fenceEffectOf,

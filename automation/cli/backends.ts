@@ -29,7 +29,7 @@ export interface CliBackendContext {
 export interface CliBackends {
     /** The fence client, or CloudWatch settings for automation/fence.ts (the driver's and the emergency path's default). */
     fence(ctx: CliBackendContext): Promise<RegionFenceClient | FenceClientOptions>;
-    /** What Route 53's endpoint checks report, for `status`; undefined when there is no source (status then shows none). */
+    /** What Route 53's endpoint checks report, for `status` and the switches; undefined when there is no source (status then shows none). */
     endpointHealth(ctx: CliBackendContext): Promise<EndpointHealthSource | undefined>;
     /** The S3 replication metrics failback reads before it may switch back. */
     replicationMetrics(ctx: CliBackendContext): Promise<ReplicationMetricsReader>;
@@ -37,15 +37,17 @@ export interface CliBackends {
 
 /**
  * AWS: the fence is one CloudWatch PutMetricData (automation/fence.ts), replication metrics come
- * from CloudWatch, both at `--cloudwatch-endpoint` when given. Route 53's GetHealthCheckStatus is
- * not read yet, so there is no endpoint-health source.
+ * from CloudWatch, endpoint health from Route 53 and CloudWatch (automation/aws/endpoint-health.ts),
+ * all at `--cloudwatch-endpoint` when given: it stands in for Route 53's endpoint too, because an
+ * emulator such as moto serves every service on one port, and on AWS neither flag is needed.
  */
 export const awsCliBackends: CliBackends = {
     async fence(ctx) {
         return { endpoint: ctx.cloudWatchEndpoint };
     },
-    async endpointHealth() {
-        return undefined;
+    async endpointHealth(ctx) {
+        const { awsEndpointHealth } = await import("../aws/endpoint-health");
+        return awsEndpointHealth(ctx.cloudWatchEndpoint === undefined ? {} : { cloudWatchEndpoint: ctx.cloudWatchEndpoint, route53Endpoint: ctx.cloudWatchEndpoint });
     },
     async replicationMetrics(ctx) {
         const { cloudWatchReplicationMetrics } = await import("../driver/replication");

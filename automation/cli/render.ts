@@ -3,6 +3,7 @@ import { fitTable } from "./history-view";
 import { AuditEntry } from "../driver/audit";
 import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
 import { escapeControl as esc } from "../driver/text";
+import type { HealthReading } from "../driver/endpoint-health";
 import { FenceResult, PlanResult, SetPostureResult, StatusResult, UnlockResult } from "../driver/types";
 import { VerifyResult } from "../driver/verify";
 import { renderRpoExposure } from "../aws/rpo-exposure";
@@ -177,12 +178,19 @@ function endpointHealthLines(s: StatusResult): string[] {
     if (health === undefined) {
         return [];
     }
-    const line = (region: "primary" | "secondary") => {
+    const verdict = (h: HealthReading) => `${h.health}${h.reasons.length > 0 ? ` (${h.reasons.join("; ")})` : ""}`;
+    const line = (region: "primary" | "secondary") => `${region} ${verdict(health.regions[region])}`;
+    // Where each reading came from and when, so an operator can weigh a stale or emulated answer.
+    const origin = (h: HealthReading) => (h.source !== undefined ? ` [${h.source}${h.observedAt !== undefined ? ` at ${h.observedAt}` : ""}]` : "");
+    const sources = (region: "primary" | "secondary") => {
         const h = health.regions[region];
-        return `${region} ${h.health}${h.reasons.length > 0 ? ` (${h.reasons.join("; ")})` : ""}`;
+        const others = (h.checks ?? []).map((c) => `; ${c.check} check ${verdict(c)}${origin(c)}`).join("");
+        return h.source !== undefined ? [esc(`  ${region}: endpoint check${origin(h)}${others}`)] : [];
     };
     return [
-        `endpoint checks: ${line("primary")}; ${line("secondary")}`,
+        esc(`endpoint checks: ${line("primary")}; ${line("secondary")}`),
+        ...sources("primary"),
+        ...sources("secondary"),
         ...(health.failsOpen
             ? ["WARNING: every endpoint check is unhealthy, so Route 53 answers every record as if healthy (fail open): failover and the fence do nothing"]
             : []),

@@ -325,7 +325,7 @@ export class FailoverController {
         const rpo = serving === undefined ? undefined : await readRpoExposure(this.ctx.replication, this.ctx.thresholds, stacks, serving);
         const endpointHealth =
             this.ctx.endpointHealth !== undefined
-                ? await readEndpointHealth(this.ctx.endpointHealth, { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs })
+                ? await readEndpointHealth(this.ctx.endpointHealth, { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs, dns: stacks.dns.outputs })
                 : undefined;
         return {
             stacks,
@@ -856,7 +856,7 @@ export class FailoverController {
                 fence[region] = await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
             }
         }
-        const endpointHealth = this.ctx.endpointHealth !== undefined && !call.skip ? (await readEndpointHealth(this.ctx.endpointHealth, raw)).regions : undefined;
+        const endpointHealth = this.ctx.endpointHealth !== undefined && !call.skip ? (await readEndpointHealth(this.ctx.endpointHealth, { ...raw, dns: stacks.dns.outputs })).regions : undefined;
         const port = (region: RegionName) => outputs[region].endpointPort ?? 22;
         return runPostDnsCheck({
             name,

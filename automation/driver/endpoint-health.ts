@@ -1,30 +1,67 @@
-import { RawOutputs, readRegionalOutputs } from "../../stacks/contract";
+import type { FenceCoordinates } from "../../components/dns-fence-coordinates";
+import { RawOutputs, readDnsOutputs, readRegionalOutputs, RegionHealthCheckIdOutputs } from "../../stacks/contract";
 import { RegionName } from "../posture";
 
 /**
  * Where `status` learns what Route 53's endpoint check of each region reports. The driver itself
- * never probes: on AWS this would read Route 53's GetHealthCheckStatus; in the sandbox, the
- * sandbox's reachability model answers (sandbox/endpoint-health.ts). The CLI wires one in.
+ * never probes: on AWS, automation/aws/endpoint-health.ts reads Route 53 and CloudWatch; in the
+ * sandbox, the sandbox's reachability model answers (sandbox/endpoint-health.ts). The CLI wires one in.
  */
 
-/** One region's endpoint as its regional stack exports it. */
+/** One region's endpoint as its regional stack exports it, with the dns stack's checks of it when deployed. */
 export interface RegionEndpoint {
     readonly region: RegionName;
     /** The AWS region the endpoint lives in (`us-east-1`). */
     readonly awsRegion: string;
     readonly dnsName: string;
     readonly port: number;
+    /** The Route 53 health checks the dns stack made for this region; absent when the dns stack exports none. */
+    readonly healthCheckIds?: RegionHealthCheckIdOutputs;
+    /** Where the fence metric and its alarms live; absent when the dns stack exports none. */
+    readonly fence?: FenceCoordinates;
 }
 
-/** What the endpoint check of one region reports. */
-export interface EndpointHealth {
-    readonly health: "healthy" | "unhealthy" | "unknown";
-    /** Why it is not healthy, in the source's words (empty when healthy). */
+/** A health verdict: `unknown` whenever it could not be read, never assumed healthy. */
+export type HealthVerdict = "healthy" | "unhealthy" | "unknown";
+
+/** One reading of one check, with where it came from and when. */
+export interface HealthReading {
+    readonly health: HealthVerdict;
+    /** Why it is not healthy, in the source's words; a source may also say what it counted when healthy. */
     readonly reasons: readonly string[];
+    /** What answered, e.g. `route53:GetHealthCheckStatus <id>` or `sandbox reachability model`. */
+    readonly source?: string;
+    /** When the reading was observed (ISO 8601): the observation's own time where the source gives one, else the read's. */
+    readonly observedAt?: string;
 }
+
+/** A reading that names its source and time, as every reading {@link readEndpointHealth} returns does. */
+export type ObservedReading = HealthReading & { readonly source: string; readonly observedAt: string };
+
+/** Another of the region's Route 53 checks, read beside the endpoint check. */
+export interface RelatedCheckReading extends HealthReading {
+    /** `combined`: the calculated check on the records; `fence`: the fence alarm's check. */
+    readonly check: "combined" | "fence";
+    readonly source: string;
+    readonly observedAt: string;
+}
+
+/**
+ * What the endpoint check of one region reports. `source` and `observedAt` are optional only so a
+ * source written before they existed still compiles; {@link readEndpointHealth} always fills them.
+ */
+export interface EndpointHealth extends HealthReading {
+    /** The region's other checks, when the source reads them (the AWS source does). */
+    readonly checks?: readonly RelatedCheckReading[];
+}
+
+/** An endpoint reading as {@link readEndpointHealth} returns it: always with its source and time. */
+export type ObservedEndpointHealth = EndpointHealth & ObservedReading;
 
 /** A source of endpoint-check health. */
 export interface EndpointHealthSource {
+    /** Names the source in a reading it failed to give (`route53 + cloudwatch`). Defaults to `endpoint-health source`. */
+    readonly name?: string;
     /**
      * The health of one region's endpoint check. May reject; `status` then reports `unknown`
      * with the error's message as the reason.
@@ -32,13 +69,25 @@ export interface EndpointHealthSource {
     endpointHealth(endpoint: RegionEndpoint): Promise<EndpointHealth>;
 }
 
+/** Each region's regional outputs, and the dns stack's when the caller has them (the AWS source needs its health check ids). */
+export type EndpointHealthOutputs = Readonly<Record<RegionName, RawOutputs>> & { readonly dns?: RawOutputs };
+
 /** The endpoint a regional stack's outputs name, or undefined when they name none (not deployed). */
-export function regionEndpointOf(region: RegionName, outputs: RawOutputs): RegionEndpoint | undefined {
+export function regionEndpointOf(region: RegionName, outputs: RawOutputs, dnsOutputs?: RawOutputs): RegionEndpoint | undefined {
     const { region: awsRegion, endpointDnsName, endpointPort } = readRegionalOutputs(outputs);
     if (awsRegion === undefined || endpointDnsName === undefined || endpointPort === undefined) {
         return undefined;
     }
-    return { region, awsRegion, dnsName: endpointDnsName, port: endpointPort };
+    const dns = dnsOutputs === undefined ? {} : readDnsOutputs(dnsOutputs);
+    const healthCheckIds = dns.healthCheckIds?.[region];
+    return {
+        region,
+        awsRegion,
+        dnsName: endpointDnsName,
+        port: endpointPort,
+        ...(healthCheckIds !== undefined ? { healthCheckIds } : {}),
+        ...(dns.fence !== undefined ? { fence: dns.fence } : {}),
+    };
 }
 
 /**
@@ -48,15 +97,20 @@ export function regionEndpointOf(region: RegionName, outputs: RawOutputs): Regio
  */
 export async function readEndpointHealth(
     source: EndpointHealthSource,
-    outputs: Readonly<Record<RegionName, RawOutputs>>,
-): Promise<{ readonly regions: Readonly<Record<RegionName, EndpointHealth>>; readonly failsOpen: boolean }> {
-    const one = async (region: RegionName): Promise<EndpointHealth> => {
-        const endpoint = regionEndpointOf(region, outputs[region]);
+    outputs: EndpointHealthOutputs,
+): Promise<{ readonly regions: Readonly<Record<RegionName, ObservedEndpointHealth>>; readonly failsOpen: boolean }> {
+    const sourceName = source.name ?? "endpoint-health source";
+    const one = async (region: RegionName): Promise<ObservedEndpointHealth> => {
+        const askedAt = new Date().toISOString();
+        const endpoint = regionEndpointOf(region, outputs[region], outputs.dns);
         if (endpoint === undefined) {
-            return { health: "unknown", reasons: [`the ${region} stack exports no endpoint`] };
+            return { health: "unknown", reasons: [`the ${region} stack exports no endpoint`], source: "stack outputs", observedAt: askedAt };
         }
-        return source.endpointHealth(endpoint).catch((err: unknown) => ({ health: "unknown" as const, reasons: [(err as Error).message] }));
+        const reading = await source.endpointHealth(endpoint).catch((err: unknown): EndpointHealth => ({ health: "unknown", reasons: [(err as Error).message] }));
+        return { ...reading, source: reading.source ?? sourceName, observedAt: reading.observedAt ?? askedAt };
     };
-    const regions = { primary: await one("primary"), secondary: await one("secondary") };
+    // Both regions at once: with us-east-1's APIs down, each read waits out its own budget, and status should wait only once.
+    const [primary, secondary] = await Promise.all([one("primary"), one("secondary")]);
+    const regions = { primary, secondary };
     return { regions, failsOpen: Object.values(regions).every((h) => h.health === "unhealthy") };
 }

@@ -31,10 +31,10 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("AWS fences through CloudWatch at --cloudwatch-endpoint, has no endpoint-health source, and reads no local folder", async () => {
+    it("AWS fences through CloudWatch at --cloudwatch-endpoint, reads endpoint health from Route 53 and CloudWatch, and reads no local folder", async () => {
         expect(await awsCliBackends.fence(context("http://127.0.0.1:5000"))).to.deep.equal({ endpoint: "http://127.0.0.1:5000" });
         expect(await awsCliBackends.fence(context(undefined))).to.deep.equal({ endpoint: undefined });
-        expect(await awsCliBackends.endpointHealth(context(undefined))).to.equal(undefined);
+        expect((await awsCliBackends.endpointHealth(context(undefined)))?.name).to.equal("route53 + cloudwatch");
         expect(typeof (await awsCliBackends.replicationMetrics(context(undefined))).backlog).to.equal("function");
     });
 
@@ -75,7 +75,8 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
         const source = await sandbox.endpointHealth(context(undefined, undefined, `file://${dir}`));
         const health = await source?.endpointHealth({ region: "primary", awsRegion: "us-east-1", dnsName: "nlb.example.com", port: 22 });
         // An empty world: the reachability model finds no load balancer, as Route 53's check would not.
-        expect(health).to.deep.equal({ health: "unhealthy", reasons: ["no load balancer answers to nlb.example.com"] });
+        expect(health).to.include({ health: "unhealthy", source: "sandbox reachability model" });
+        expect(health?.reasons).to.deep.equal(["no load balancer answers to nlb.example.com"]);
     });
 
     describe("through the CLI in-process (emergency fence, no engine)", () => {

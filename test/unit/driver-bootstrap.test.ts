@@ -72,4 +72,16 @@ describe("status rendering of endpoint checks", () => {
         expect(text).to.contain("endpoint checks: primary healthy; secondary unhealthy");
         expect(text).to.not.contain("fail open");
     });
+
+    it("names where each reading came from and when, the region's other checks included, with control characters escaped", () => {
+        const endpoint = { health: "unhealthy" as const, reasons: ["1 of 8 health checkers report healthy (12.5 %; healthy above 18 %)", "Failure: \u001b[31mtimed out"], source: "route53:GetHealthCheckStatus hc-1", observedAt: "2026-12-07T16:00:00.000Z" };
+        const combined = { check: "combined" as const, health: "unknown" as const, reasons: ["no HealthCheckStatus datapoint in the last 300 s"], source: "cloudwatch:AWS/Route53 HealthCheckStatus hc-3 us-east-1", observedAt: "2026-12-07T16:00:05.000Z" };
+        const sandbox = { health: "healthy" as const, reasons: [], source: "sandbox reachability model", observedAt: "2026-12-07T16:00:06.000Z" };
+        const text = renderStatus({ ...base, endpointHealth: { regions: { primary: { ...endpoint, checks: [combined] }, secondary: sandbox }, failsOpen: false } });
+        expect(text).to.contain(
+            "  primary: endpoint check [route53:GetHealthCheckStatus hc-1 at 2026-12-07T16:00:00.000Z]; combined check unknown (no HealthCheckStatus datapoint in the last 300 s) [cloudwatch:AWS/Route53 HealthCheckStatus hc-3 us-east-1 at 2026-12-07T16:00:05.000Z]",
+        );
+        expect(text).to.contain("  secondary: endpoint check [sandbox reachability model at 2026-12-07T16:00:06.000Z]");
+        expect(text).to.not.contain("\u001b");
+    });
 });

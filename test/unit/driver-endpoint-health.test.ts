@@ -30,9 +30,32 @@ describe("driver endpoint health", () => {
             },
         };
         const partial = await readEndpointHealth(source, { primary: outputs("us-east-1"), secondary: outputs("us-west-2") });
-        expect(partial.regions.secondary).to.deep.equal({ health: "unknown", reasons: ["no world to read"] });
+        expect(partial.regions.secondary).to.include({ health: "unknown", source: "endpoint-health source" });
+        expect(partial.regions.secondary.reasons).to.deep.equal(["no world to read"]);
+        expect(Number.isNaN(Date.parse(partial.regions.secondary.observedAt))).to.equal(false);
         expect(partial.failsOpen).to.equal(false);
         const undeployed = await readEndpointHealth(source, { primary: outputs("us-east-1"), secondary: {} });
         expect(undeployed.regions.secondary.health).to.equal("unknown");
+    });
+
+    it("gives the source each region's health check ids and fence from the dns stack, and keeps a source's own name and time", async () => {
+        const asked: RegionEndpoint[] = [];
+        const source: EndpointHealthSource = {
+            name: "test source",
+            async endpointHealth(endpoint) {
+                asked.push(endpoint);
+                return { health: "healthy", reasons: [], source: `checker ${endpoint.healthCheckIds?.endpoint}`, observedAt: "2026-01-02T03:04:05.000Z" };
+            },
+        };
+        const ids = (region: string) => ({ endpoint: `${region}-endpoint`, fence: `${region}-fence`, combined: `${region}-combined` });
+        const fence = { region: "us-east-2", namespace: "SftpFailover/Fence", metricName: "RegionEnabled", dimensions: { primary: { RegionName: "primary" }, secondary: { RegionName: "secondary" } } };
+        const dns = { healthCheckIds: { primary: ids("p"), secondary: ids("s") }, fence };
+        const result = await readEndpointHealth(source, { primary: outputs("us-east-1"), secondary: outputs("us-west-2"), dns });
+        expect(asked.map((e) => e.healthCheckIds)).to.deep.equal([ids("p"), ids("s")]);
+        expect(asked[1].fence).to.deep.equal(fence);
+        expect(result.regions.secondary).to.include({ source: "checker s-endpoint", observedAt: "2026-01-02T03:04:05.000Z" });
+        const malformed = await readEndpointHealth(source, { primary: outputs("us-east-1"), secondary: outputs("us-west-2"), dns: { healthCheckIds: { primary: ids("p"), secondary: { endpoint: 7 } } } });
+        expect(malformed.regions.primary.health).to.equal("healthy");
+        expect(asked.slice(2).map((e) => e.healthCheckIds)).to.deep.equal([undefined, undefined]);
     });
 });
