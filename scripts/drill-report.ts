@@ -138,7 +138,7 @@ export const sandboxEnvironment = {
     emulated: [
         "AWS resources: the sandbox provider (sandbox/provider.ts) records them; nothing reaches AWS",
         "the SFTP service: OpenSSH's sshd (internal-sftp) stands in for SFTPGo, which each region's gateway runs on AWS; the users list, SFTPGo's S3 storage and its configuration are not exercised",
-        "host keys: each sshd takes the shared host keys from the stacks' Pulumi config (hostKeys), not from Secrets Manager through the gateway's own key fetch (components/gateway-user-data.ts)",
+        "host keys: moto on loopback stands in for Secrets Manager, and the drill, not the stack, puts the stacks' host keys (their Pulumi config, hostKeys) in each region's secret, as the HostKeys component stores them; the gateway's own installer then fetches them (see Real)",
         "the canary's login: sshd only logs in accounts that exist, so each region serves one local account — the user the drill runs as, root on the CI machine — and the canary logs in as root there, not as the canary user of the users list",
         "Route 53's health checkers: one TCP prober on loopback (sandbox/lab-health.ts) stands in for Route 53's fleet of checkers in several locations, which calls an endpoint healthy when more than 18 % of them see it healthy; `status` reads the sandbox's reachability model (sandbox/reachability.ts) instead",
         "Route 53's choice of records: the lab's selector (sandbox/route53-selector.ts), written from the Route 53 Developer Guide apart from the driver's model (automation/dns-answers.ts), picks the records from the checker's raw inputs (weights, endpoint status, fences); Knot serves every picked record in each answer, not one drawn by weight per query",
@@ -150,6 +150,7 @@ export const sandboxEnvironment = {
     ],
     real: [
         "each region's SFTP endpoint: an OpenSSH sshd on 127.0.0.1 presenting the stacks' host keys, probed over SFTP by the canary (verify, the gate before DNS)",
+        "the host keys' path at boot: the gateway's rendered installer script (components/gateway-user-data.ts) reads each region's secret with the AWS CLI and writes the key files each sshd loads",
         "the check after DNS moves in each planned switch: Knot DNS serving what the lab's selector picks for the records the sandbox's Route 53 holds, asked by node's resolver and judged against the driver's own model (automation/dns-answers.ts) — two codings of Route 53's rules, cross-checked by a unit test — then one SFTP session through the answered address",
         "the unplanned outage: Knot DNS serving the lab selector's answer with TTL 60 s as the checker's TCP probes (interval × threshold) see the primary go, and an OpenSSH sftp client with StrictHostKeyChecking=yes",
         "the Pulumi engine (built locally) driven through the Automation API",

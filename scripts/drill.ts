@@ -19,7 +19,9 @@ import { resolveProjectDir } from "../automation/engine/locations";
 import { writeFaultFile } from "../sandbox/faults";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence";
 import { createLab } from "../sandbox/lab";
-import { LabServers, startLabServers } from "../sandbox/lab-servers";
+import { LabServers, startRegionServers } from "../sandbox/lab-servers";
+import { labMaterialThroughGateway } from "../sandbox/lab-host-keys";
+import { MotoServer, startMoto } from "../sandbox/servers/moto";
 import { loadHostKeys } from "../components/host-keys";
 import { configKeys, readDnsOutputs } from "../stacks/contract";
 import { RegionName, Weights } from "../automation/posture";
@@ -138,6 +140,7 @@ function sayVerify(result: VerifyResult): void {
 
 let servers: LabServers | undefined;
 let labDns: LabDns | undefined;
+let moto: MotoServer | undefined;
 
 /** The fence as the lab's calculated checks see it: the sandbox's fence datapoints, read from the file. */
 function fencedNow(dns: Record<string, unknown>, fenceClient: RegionFenceClient): () => Promise<Record<RegionName, boolean>> {
@@ -215,8 +218,18 @@ async function main(holdSeconds: number | undefined): Promise<void> {
     const sameUsers = primary.usersFingerprint === secondary.usersFingerprint;
     say(`  both regions present the same host keys: ${sameKeys}; serve the same users: ${sameUsers}`);
     rec.fingerprints = { primary: primary.hostKeyFingerprints, secondary: secondary.hostKeyFingerprints, same: sameKeys, source: "each regional stack's hostKeyFingerprints output" };
-    // Each region as a real SFTP server (OpenSSH on loopback) with the stack's host keys and canary.
-    servers = await startLabServers(stacks);
+    // Each region as a real SFTP server (OpenSSH on loopback) with the stack's canary, presenting the
+    // host keys the gateway's own installer fetched from Secrets Manager (moto on loopback).
+    moto = await startMoto({ region: "us-east-1" });
+    const fetched = { primary: await labMaterialThroughGateway(stacks.primary, moto), secondary: await labMaterialThroughGateway(stacks.secondary, moto) };
+    servers = await startRegionServers({ primary: fetched.primary.material, secondary: fetched.secondary.material });
+    // Only a gateway's boot reads the secret: a restarted sshd keeps the keys it was given.
+    await moto.stop();
+    for (const region of ["primary", "secondary"] as const) {
+        const line = `${region}'s host keys: installed by the gateway's key installer from ${fetched[region].secretArn} (Secrets Manager on moto)`;
+        say(`  ${line}`);
+        rec.note(line);
+    }
     for (const region of ["primary", "secondary"] as const) {
         const e = servers.endpoints[region];
         say(`  ${region} serves SFTP at ${e.host}:${e.port} (try: sftp -P ${e.port} -i <canary key> ${e.login}@${e.host})`);
@@ -390,6 +403,7 @@ try {
 main(holdSeconds).finally(async () => {
     await labDns?.stop();
     await servers?.stop();
+    await moto?.stop();
 }).then(
     () => writeReport(),
     (err: unknown) => {

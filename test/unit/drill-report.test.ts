@@ -58,7 +58,8 @@ describe("drill report", () => {
         const emulated = report.emulated.join("\n");
 
         expect(emulated).to.match(/OpenSSH's sshd .* stands in for SFTPGo/);
-        expect(emulated).to.match(/host keys: .*from the stacks' Pulumi config .*not from Secrets Manager/);
+        expect(emulated).to.match(/host keys: moto on loopback stands in for Secrets Manager, and the drill, not the stack, puts the stacks' host keys/);
+        expect(report.real.join("\n")).to.include("the gateway's rendered installer script (components/gateway-user-data.ts) reads each region's secret");
         expect(emulated).to.match(/the canary logs in as root/);
         expect(emulated).to.match(/one TCP prober .* stands in for Route 53's fleet of checkers.*more than 18 %/);
         expect(emulated).to.match(/the TTL: the unplanned outage serves 60 s, an alias to a load balancer's/);
