@@ -60,7 +60,7 @@ describe("drill report", () => {
         expect(emulated).to.match(/OpenSSH's sshd .* stands in for SFTPGo/);
         expect(emulated).to.match(/host keys: moto on loopback stands in for Secrets Manager, and the drill, not the stack, puts the stacks' host keys/);
         expect(report.real.join("\n")).to.include("the gateway's rendered installer script (components/gateway-user-data.ts) reads each region's secret");
-        expect(emulated).to.match(/the canary logs in as root/);
+        expect(emulated).to.match(/the canary logs in as it — as root when the drill runs as root/);
         expect(emulated).to.match(/one TCP prober .* stands in for Route 53's fleet of checkers.*more than 18 %/);
         expect(emulated).to.match(/the TTL: the unplanned outage serves 60 s, an alias to a load balancer's/);
         expect(emulated).to.match(/checks after DNS moves ask Knot with TTL 0/);
