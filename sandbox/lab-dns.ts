@@ -1,14 +1,17 @@
-// The lab's authoritative DNS for planned switches: Knot serving the answer Route 53 would give for
-// the weighted records the sandbox's Route 53 holds right now (the shared world), under the fences
-// and the lab health checker's view of each region's sshd. A switch's DNS step changes the records
-// in the world as the Route 53 API would, and the lab's answers follow within one check interval,
-// which is what the driver's check after DNS moves then asks.
+// The lab's authoritative DNS: Knot serving what the lab's selector (sandbox/route53-selector.ts,
+// written from the Route 53 documentation) picks from the raw inputs the lab's health checker
+// publishes — the weights of the records the sandbox's Route 53 holds right now (the shared world),
+// the fences, and the checker's view of each region's sshd (sandbox/lab-health.ts). A switch's DNS
+// step changes the records in the world as the Route 53 API would, and the lab's answers follow
+// within one check interval, which is what the driver's check after DNS moves then asks and judges
+// against its own model (automation/dns-answers.ts): two codings of the same rules, not one.
 //
 // Every name of the service (recordName and the additional names) gets the one answer computed from
 // the service name's records. The component gives every name the same weights and health checks and
 // a switch changes them in one `up`, so on Route 53 they differ only while that `up` runs; the lab
 // does not model those seconds.
 import { RegionName, regionNames, Weights } from "../automation/posture";
+import { LabAnswerEvent, LabAnswers } from "./lab-answers";
 import { LabHealthChecker, labRecordAddresses } from "./lab-health";
 import { LabServers } from "./lab-servers";
 import { DnsServer, startDnsServer } from "./servers/dns-server";
@@ -36,8 +39,14 @@ export function worldWeights(world: World, fqdn: string): Weights | undefined {
 export interface LabDns {
     readonly dns: DnsServer;
     readonly checker: LabHealthChecker;
+    /** What the lab's DNS served, and when. */
+    readonly answers: LabAnswers;
     /** Which answered addresses are each region's (the driver's `regionAddresses`). */
     readonly regionAddresses: Readonly<Record<RegionName, readonly string[]>>;
+    /** The lab's address of a region's record → that region's loopback port. */
+    portOf(address: string): number | undefined;
+    /** Waits (bounded by the checker's own rounds) until DNS answers exactly `answered`; the event, or undefined. */
+    waitForAnswer(answered: readonly RegionName[], sinceMs: number): Promise<LabAnswerEvent | undefined>;
     stop(): Promise<void>;
 }
 
@@ -56,6 +65,8 @@ export interface LabDnsOptions {
     readonly threshold: number;
     /** Bound on the checker's rounds. */
     readonly maxRounds: number;
+    /** TTL of the served records, in seconds. Defaults to 0 (see docs/drill.md, "What the lab stands in for"). */
+    readonly ttlSeconds?: number;
 }
 
 /** Options of {@link startLabAnswers}: where the weights come from is the caller's. */
@@ -64,21 +75,20 @@ export type LabAnswersOptions = Omit<LabDnsOptions, "worldDir" | "initialWeights
     readonly weights: () => Weights;
 };
 
-/** Starts Knot for the service name's zone and a health checker publishing Route 53's answer on it. */
+/** Starts Knot for the service name's zone, and a health checker whose inputs the lab's selector answers from. */
 export async function startLabAnswers(opts: LabAnswersOptions): Promise<LabDns> {
     const dot = opts.fqdn.indexOf(".");
     const zone = opts.fqdn.slice(dot + 1);
     const additionalRecordNames = (opts.additionalFqdns ?? []).map((fqdn) => relativeTo(zone, fqdn));
-    const dns = await startDnsServer({ zone, ttl: 0 });
+    const dns = await startDnsServer({ zone, ttl: opts.ttlSeconds ?? 0 });
+    const answers = new LabAnswers((records) => dns.setRecords(records), [opts.fqdn.slice(0, dot), ...additionalRecordNames]);
     const checker = new LabHealthChecker({
         endpoints: opts.servers.endpoints,
-        dns,
-        recordName: opts.fqdn.slice(0, dot),
-        additionalRecordNames,
         intervalMs: opts.intervalMs,
         threshold: opts.threshold,
         weights: opts.weights,
         fenced: opts.fenced,
+        publish: (inputs) => answers.serve(inputs),
         maxRounds: opts.maxRounds,
     });
     try {
@@ -90,7 +100,22 @@ export async function startLabAnswers(opts: LabAnswersOptions): Promise<LabDns> 
     return {
         dns,
         checker,
+        answers,
         regionAddresses: Object.fromEntries(regionNames.map((r) => [r, [labRecordAddresses[r]]])) as Record<RegionName, string[]>,
+        portOf(address) {
+            const region = regionNames.find((r) => labRecordAddresses[r] === address);
+            return region === undefined ? undefined : opts.servers.endpoints[region].port;
+        },
+        async waitForAnswer(answered, sinceMs) {
+            // Bounded: the checker stops by itself after maxRounds, and then nothing new can be served.
+            for (;;) {
+                const hit = answers.answeredSince(answered, sinceMs);
+                if (hit !== undefined || !checker.checking) {
+                    return hit;
+                }
+                await new Promise((r) => setTimeout(r, Math.min(50, opts.intervalMs)));
+            }
+        },
         async stop() {
             await checker.stop();
             await dns.stop();

@@ -1,8 +1,10 @@
-// The drill's unplanned outage, on real protocols: the lab's health checker publishes Route 53's
-// answer set on a real DNS server (Knot), the primary's sshd is stopped, and a real OpenSSH `sftp`
-// batch — StrictHostKeyChecking=yes, a known_hosts holding only the service name — finds the
-// service through DNS until it lands on the secondary with no warning. The RTO it measures is set
-// beside the one the lab's timings model and the one the configured timings model.
+// The drill's unplanned outage, on real protocols: the lab's health checker publishes each region's
+// raw inputs, the lab's selector (written from the Route 53 documentation) picks the answer a real
+// DNS server (Knot) serves with the TTL an alias to a load balancer has (60 s), the primary's sshd
+// is stopped, and a real OpenSSH `sftp` batch — StrictHostKeyChecking=yes, a known_hosts holding
+// only the service name — finds the service through DNS, keeping each answer for its TTL as a
+// recursive resolver would, until it lands on the secondary with no warning. The RTO it measures is
+// set beside the one the lab's timings model and the one the configured timings model.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import { Resolver } from "node:dns/promises";
@@ -10,9 +12,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { RegionName, regionNames, Weights } from "../automation/posture";
-import { LabHealthChecker } from "../sandbox/lab-health";
 import { LabServers } from "../sandbox/lab-servers";
-import { startLabAnswers } from "../sandbox/lab-dns";
+import { LabDns, startLabAnswers } from "../sandbox/lab-dns";
 
 const run = promisify(execFile);
 
@@ -24,8 +25,12 @@ export interface OutageResult {
     readonly after: RegionName | undefined;
     /** From the sshd stop to the first session that landed on the secondary, in ms. */
     readonly measuredRtoMs: number | undefined;
-    /** interval × threshold of the lab's checker, in ms (its TTL is 0). */
+    /** interval × threshold of the lab's checker + the records' TTL, in ms. */
     readonly labModelMs: number;
+    /** The TTL the lab's DNS served, in s. */
+    readonly ttlSeconds: number;
+    /** Sessions after the stop that used an answer the client still held from before DNS moved. */
+    readonly cachedAttempts: number;
     /** From the stop to DNS answering the secondary only, in ms. */
     readonly dnsMovedMs: number | undefined;
     /** The `sftp` client's stderr of the landing session (empty: no host-key warning). */
@@ -45,19 +50,46 @@ export interface OutageOptions {
     readonly clientKey: string;
     readonly intervalMs: number;
     readonly threshold: number;
+    /** TTL of the served records, in s: an alias to an ELB has 60. */
+    readonly ttlSeconds: number;
+}
+
+/** An answer the client holds: its addresses, until when, and whether this lookup came from the cache. */
+interface HeldAnswer {
+    readonly addresses: readonly string[];
+    readonly until: number;
+    readonly cached: boolean;
+}
+
+/**
+ * The client side's DNS cache: keeps each answer for its TTL, as the recursive resolver between a
+ * client and Route 53 does. Node's resolver itself asks the server every time (Node turns off
+ * c-ares's own cache), so without this the served TTL would change nothing the drill measures.
+ */
+function cachingLookup(resolver: Resolver, name: string): () => Promise<HeldAnswer> {
+    let held: HeldAnswer | undefined;
+    return async () => {
+        if (held !== undefined && Date.now() < held.until) {
+            return { ...held, cached: true };
+        }
+        const records = await resolver.resolve4(name, { ttl: true }).catch(() => []);
+        const ttl = records.length === 0 ? 0 : Math.min(...records.map((r) => r.ttl));
+        held = { addresses: records.map((r) => r.address), until: Date.now() + ttl * 1000, cached: false };
+        return held;
+    };
 }
 
 /** One `sftp -b` session through the service name: where it landed, and what the client said. */
 async function session(
     opts: OutageOptions,
-    checker: LabHealthChecker,
-    resolver: Resolver,
+    lab: LabDns,
+    lookup: () => Promise<HeldAnswer>,
     files: { key: string; knownHosts: string; batch: string; marker: string },
-): Promise<{ landed?: RegionName; stderr: string }> {
-    const addresses = await resolver.resolve4(opts.fqdn).catch(() => [] as string[]);
-    const port = addresses.length > 0 ? checker.portOf(addresses[0]) : undefined;
+): Promise<{ landed?: RegionName; stderr: string; cached: boolean }> {
+    const { addresses, cached } = await lookup();
+    const port = addresses.length > 0 ? lab.portOf(addresses[0]) : undefined;
     if (port === undefined) {
-        return { stderr: `no usable answer for ${opts.fqdn}: ${addresses.join(", ") || "none"}` };
+        return { stderr: `no usable answer for ${opts.fqdn}: ${addresses.join(", ") || "none"}`, cached };
     }
     const before = new Set(regionNames.filter((r) => fs.existsSync(path.join(opts.servers.sshd[r].sftpDir, path.basename(files.marker)))));
     try {
@@ -72,22 +104,28 @@ async function session(
             { timeout: 10_000 },
         );
         const landed = regionNames.find((r) => !before.has(r) && fs.existsSync(path.join(opts.servers.sshd[r].sftpDir, path.basename(files.marker))));
-        return { ...(landed !== undefined ? { landed } : {}), stderr: stderr.trim() };
+        return { ...(landed !== undefined ? { landed } : {}), stderr: stderr.trim(), cached };
     } catch (err) {
-        return { stderr: String((err as { stderr?: string }).stderr ?? (err as Error).message).trim() };
+        return { stderr: String((err as { stderr?: string }).stderr ?? (err as Error).message).trim(), cached };
     }
 }
 
 /** Runs the outage; bounded by the checker's rounds and a fixed number of client attempts. */
 export async function unplannedOutage(opts: OutageOptions): Promise<OutageResult> {
-    const { dns, checker, stop } = await startLabAnswers({
+    const ttlMs = opts.ttlSeconds * 1000;
+    const labModelMs = opts.intervalMs * opts.threshold + ttlMs;
+    // A client retries about every second while it holds an answer; faster only when nothing is held.
+    const retryMs = ttlMs > 0 ? Math.max(1000, opts.intervalMs) : opts.intervalMs / 2;
+    const lab = await startLabAnswers({
         servers: opts.servers,
         fqdn: opts.fqdn,
         intervalMs: opts.intervalMs,
         threshold: opts.threshold,
         weights: () => opts.weights,
         fenced: opts.fenced,
-        maxRounds: 400,
+        // Room for four lab models, and still a bound.
+        maxRounds: Math.ceil((4 * labModelMs) / opts.intervalMs) + 400,
+        ttlSeconds: opts.ttlSeconds,
     });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-client-"));
     try {
@@ -98,34 +136,40 @@ export async function unplannedOutage(opts: OutageOptions): Promise<OutageResult
         fs.writeFileSync(files.marker, "written through the service name\n");
         fs.writeFileSync(files.batch, `put ${files.marker}\nls\n`);
         const resolver = new Resolver({ timeout: 1000, tries: 1 });
-        resolver.setServers([dns.address]);
+        resolver.setServers([lab.dns.address]);
+        const lookup = cachingLookup(resolver, opts.fqdn);
 
-        const first = await session(opts, checker, resolver, files);
+        const first = await session(opts, lab, lookup, files);
         for (const r of regionNames) {
             fs.rmSync(path.join(opts.servers.sshd[r].sftpDir, path.basename(files.marker)), { force: true });
         }
         const stoppedAt = Date.now();
         await opts.servers.stop("primary");
-        const moved = await checker.waitForAnswer(["secondary"], stoppedAt);
-        let landing: { landed?: RegionName; stderr: string } = { stderr: "" };
+        const moved = await lab.waitForAnswer(["secondary"], stoppedAt);
+        let landing: { landed?: RegionName; stderr: string; cached: boolean } = { stderr: "", cached: false };
         let landedAt: number | undefined;
-        for (let attempt = 0; attempt < 40 && landing.landed !== "secondary"; attempt++) {
-            landing = await session(opts, checker, resolver, files);
+        let cachedAttempts = 0;
+        const attempts = Math.ceil((2 * labModelMs) / retryMs) + 40;
+        for (let attempt = 0; attempt < attempts && landing.landed !== "secondary"; attempt++) {
+            landing = await session(opts, lab, lookup, files);
             landedAt = Date.now();
+            cachedAttempts += landing.cached ? 1 : 0;
             if (landing.landed !== "secondary") {
-                await new Promise((r) => setTimeout(r, opts.intervalMs / 2));
+                await new Promise((r) => setTimeout(r, retryMs));
             }
         }
         return {
             before: first.landed,
             after: landing.landed,
             measuredRtoMs: landing.landed === "secondary" && landedAt !== undefined ? landedAt - stoppedAt : undefined,
-            labModelMs: opts.intervalMs * opts.threshold,
+            labModelMs,
+            ttlSeconds: opts.ttlSeconds,
+            cachedAttempts,
             dnsMovedMs: moved !== undefined ? moved.at - stoppedAt : undefined,
             clientWarnings: landing.stderr,
         };
     } finally {
-        await stop();
+        await lab.stop();
         await opts.servers.restart("primary");
         fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -42,7 +42,7 @@ export interface HealthSnapshot {
     readonly posture?: string;
     readonly regions: Readonly<Record<RegionName, { readonly health: string; readonly reasons: readonly string[]; readonly fence: string }>>;
     readonly failsOpen: boolean;
-    /** Which records Route 53 would answer (automation/dns-answers.ts); absent when a health or the posture is unknown. */
+    /** Which records the project's model (automation/dns-answers.ts) says Route 53 answers; absent when a health or the posture is unknown. */
     readonly dnsAnswer?: Pick<Route53Answer, "rule" | "answered" | "shares">;
 }
 
@@ -52,8 +52,12 @@ export interface OutageFigures {
     readonly after?: string;
     readonly measuredRtoMs?: number;
     readonly dnsMovedMs?: number;
-    /** interval × threshold of the lab's checker (TTL 0), in ms. */
+    /** interval × threshold of the lab's checker + the served TTL, in ms. */
     readonly labModelMs: number;
+    /** The TTL the lab's DNS served during the outage, in s (absent in reports older than it: 0). */
+    readonly ttlSeconds?: number;
+    /** Sessions after the stop that still used the answer the client held (its TTL not yet over). */
+    readonly cachedAttempts?: number;
     /** The configured timings' model (the dns stack's modelledRtoSeconds), in s. */
     readonly configuredModelSeconds: number;
     readonly clientWarnings: string;
@@ -126,20 +130,29 @@ export interface DrillReport {
     readonly real: readonly string[];
 }
 
-/** What a sandbox drill stands in for, and what it runs for real. */
+/**
+ * What a sandbox drill stands in for, and what it runs for real. Every stand-in that could make a
+ * sandbox figure look like an AWS one is named here, with what it changes.
+ */
 export const sandboxEnvironment = {
     emulated: [
         "AWS resources: the sandbox provider (sandbox/provider.ts) records them; nothing reaches AWS",
+        "the SFTP service: OpenSSH's sshd (internal-sftp) stands in for SFTPGo, which each region's gateway runs on AWS; the users list, SFTPGo's S3 storage and its configuration are not exercised",
+        "host keys: moto on loopback stands in for Secrets Manager, and the drill, not the stack, puts the stacks' host keys (their Pulumi config, hostKeys) in each region's secret, as the HostKeys component stores them; the gateway's own installer then fetches them (see Real)",
+        "the canary's login: sshd only logs in accounts that exist, so each region serves one local account, the one the drill runs as, and the canary logs in as it — as root when the drill runs as root, as on CI — not as the canary user of the users list",
+        "Route 53's health checkers: one TCP prober on loopback (sandbox/lab-health.ts) stands in for Route 53's fleet of checkers in several locations, which calls an endpoint healthy when more than 18 % of them see it healthy; `status` reads the sandbox's reachability model (sandbox/reachability.ts) instead",
+        "Route 53's choice of records: the lab's selector (sandbox/route53-selector.ts), written from the Route 53 Developer Guide apart from the driver's model (automation/dns-answers.ts), picks the records from the checker's raw inputs (weights, endpoint status, fences); Knot serves every picked record in each answer, not one drawn by weight per query",
+        "the TTL: the unplanned outage serves 60 s, an alias to a load balancer's, and the drill's client keeps each answer for it as a recursive resolver would (no resolver runs); the planned switches' checks after DNS moves ask Knot with TTL 0, so they see a change at once where resolvers on AWS may keep the old answer up to 60 s after the switch — the measured planned switch does not include that",
         "the fence: a file (.failover/sandbox-fence.json) instead of CloudWatch PutMetricData and its alarm",
-        "Route 53 endpoint checks: the sandbox's reachability model (sandbox/reachability.ts) for status; the lab's own checker for the outage",
         "the load balancers' addresses: both regions listen on 127.0.0.1, so DNS answers documentation addresses (192.0.2.0/24) that the lab maps to each region's port",
         "the region outage: the sandbox fault file makes us-east-1's operations fail",
         "replication metrics: the sandbox's fixed readings instead of CloudWatch's AWS/S3 metrics",
     ],
     real: [
-        "each region's SFTP service: an OpenSSH sshd on 127.0.0.1 with the stacks' host keys, probed over SFTP by the canary (verify, the gate before DNS)",
-        "the check after DNS moves in each planned switch: Knot DNS serving the answer set of the lab's health checker for the records the sandbox's Route 53 holds, asked by node's resolver, and one SFTP session through the answered address",
-        "the unplanned outage: Knot DNS serving the answer set of the lab's health checker (TCP checks at interval × threshold), and an OpenSSH sftp client with StrictHostKeyChecking=yes",
+        "each region's SFTP endpoint: an OpenSSH sshd on 127.0.0.1 presenting the stacks' host keys, probed over SFTP by the canary (verify, the gate before DNS)",
+        "the host keys' path at boot: the gateway's rendered installer script (components/gateway-user-data.ts) reads each region's secret with the AWS CLI and writes the key files each sshd loads",
+        "the check after DNS moves in each planned switch: Knot DNS serving what the lab's selector picks for the records the sandbox's Route 53 holds, asked by node's resolver and judged against the driver's own model (automation/dns-answers.ts) — two codings of Route 53's rules, cross-checked by a unit test — then one SFTP session through the answered address",
+        "the unplanned outage: Knot DNS serving the lab selector's answer with TTL 60 s as the checker's TCP probes (interval × threshold) see the primary go, and an OpenSSH sftp client with StrictHostKeyChecking=yes",
         "the Pulumi engine (built locally) driven through the Automation API",
         "the failover controller: planner, journal, lock, fencing order and audit log",
         "the stack programs and components, with their validation",
@@ -373,7 +386,7 @@ export function renderDrillMarkdown(report: DrillReport): string {
         "",
         `- Measured planned switch (active-passive → failover): ${ms(report.measuredSwitchMs)}`,
         `- Modelled RTO of an unplanned failover (health check interval × threshold + TTL): ${report.modelledRtoSeconds ?? "?"} s`,
-        `- Unplanned outage on real servers: ${report.outage === undefined ? "not run" : `a client through the service name landed on ${report.outage.before ?? "nothing"}, then on ${report.outage.after ?? "nothing"}${report.outage.clientWarnings === "" ? " with no host-key warning" : ` (client said: ${report.outage.clientWarnings})`}; RTO measured ${ms(report.outage.measuredRtoMs)} against ${ms(report.outage.labModelMs)} modelled at lab scale (DNS moved after ${ms(report.outage.dnsMovedMs)}); the configured timings model ${report.outage.configuredModelSeconds} s`}`,
+        `- Unplanned outage on real servers: ${report.outage === undefined ? "not run" : `a client through the service name landed on ${report.outage.before ?? "nothing"}, then on ${report.outage.after ?? "nothing"}${report.outage.clientWarnings === "" ? " with no host-key warning" : ` (client said: ${report.outage.clientWarnings})`}; RTO measured ${ms(report.outage.measuredRtoMs)} against ${ms(report.outage.labModelMs)} modelled at lab scale (interval × threshold + TTL ${report.outage.ttlSeconds ?? 0} s; DNS moved after ${ms(report.outage.dnsMovedMs)}${report.outage.cachedAttempts === undefined ? "" : `, ${report.outage.cachedAttempts} sessions still used the held answer`}); the configured timings model ${report.outage.configuredModelSeconds} s`}`,
         `- ${report.rpoExposure ?? "RPO exposure: not read"}`,
         `- Host keys the same in both regions: ${report.fingerprints.same} (${report.fingerprints.source})`,
         "",
@@ -389,8 +402,8 @@ export function renderDrillMarkdown(report: DrillReport): string {
         "",
         "## Endpoint health as status reported it",
         "",
-        "| Step | Posture | Primary | Secondary | Fail open | Route 53 answers |",
-        "|------|---------|---------|-----------|-----------|------------------|",
+        "| Step | Posture | Primary | Secondary | Fail open | Route 53 answers (the model) |",
+        "|------|---------|---------|-----------|-----------|------------------------------|",
         ...report.endpointHealth.map((h) => {
             const region = (r: RegionName) => `${h.regions[r].health}, fence ${h.regions[r].fence}`;
             const answer = h.dnsAnswer === undefined ? "unknown" : `${h.dnsAnswer.answered.join(" + ")} (${h.dnsAnswer.rule})`;
@@ -405,8 +418,8 @@ export function renderDrillMarkdown(report: DrillReport): string {
         "",
         "## Checks after DNS moved",
         "",
-        "| Step | Switch | Weights | Expected (rule) | Answered (first-answer shares) | Session landed in | Rounds | Took | Outcome |",
-        "|------|--------|---------|-----------------|--------------------------------|-------------------|--------|------|---------|",
+        "| Step | Switch | Weights | Expected by the model (rule) | Answered by Knot, from the lab's selector (first-answer shares) | Session landed in | Rounds | Took | Outcome |",
+        "|------|--------|---------|------------------------------|-----------------------------------------------------------------|-------------------|--------|------|---------|",
         ...(report.afterDns ?? []).map(
             (c) =>
                 `| ${c.step} | ${c.switch} | ${c.weights === undefined ? "?" : `${c.weights.primary}/${c.weights.secondary}`} | ${c.expected === undefined ? "?" : `${c.expected.regions.join(" + ")} (${c.expected.rule})`} | ${c.observed === undefined ? "?" : `${c.observed.regions.join(" + ") || "nothing"} (${pctOf(c.observed.shares)})`} | ${c.landed === undefined ? "-" : `${c.landed} at ${c.endpoint ?? "?"}`} | ${c.rounds ?? "?"} | ${ms(c.durationMs)} | ${c.outcome}${c.failed === undefined ? "" : ` (${c.failed})`} |`,

@@ -19,7 +19,9 @@ import { resolveProjectDir } from "../automation/engine/locations";
 import { writeFaultFile } from "../sandbox/faults";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence";
 import { createLab } from "../sandbox/lab";
-import { LabServers, startLabServers } from "../sandbox/lab-servers";
+import { LabServers, startRegionServers } from "../sandbox/lab-servers";
+import { labMaterialThroughGateway } from "../sandbox/lab-host-keys";
+import { MotoServer, startMoto } from "../sandbox/servers/moto";
 import { loadHostKeys } from "../components/host-keys";
 import { configKeys, readDnsOutputs } from "../stacks/contract";
 import { RegionName, Weights } from "../automation/posture";
@@ -138,6 +140,7 @@ function sayVerify(result: VerifyResult): void {
 
 let servers: LabServers | undefined;
 let labDns: LabDns | undefined;
+let moto: MotoServer | undefined;
 
 /** The fence as the lab's calculated checks see it: the sandbox's fence datapoints, read from the file. */
 function fencedNow(dns: Record<string, unknown>, fenceClient: RegionFenceClient): () => Promise<Record<RegionName, boolean>> {
@@ -154,6 +157,8 @@ async function outage(primaryStack: Stack, dns: Record<string, unknown>, fenceCl
     const hostKeys = loadHostKeys(JSON.parse(config["sftp-failover:hostKeys"].value));
     const intervalMs = 250;
     const threshold = 3;
+    // The TTL an alias to a load balancer has: the RTO measured here includes it, as on AWS.
+    const ttlSeconds = 60;
     const result = await unplannedOutage({
         servers: servers!,
         fqdn: String(dns.recordFqdn),
@@ -164,14 +169,16 @@ async function outage(primaryStack: Stack, dns: Record<string, unknown>, fenceCl
         clientKey: config[configKeys.canaryKey].value,
         intervalMs,
         threshold,
+        ttlSeconds,
     });
     const s = (ms: number | undefined) => (ms === undefined ? "never" : seconds(ms));
     say(`  before: a client through ${String(dns.recordFqdn)} landed on ${result.before ?? "nothing"}`);
     say(`  sshd of the primary stopped; checks every ${intervalMs} ms, threshold ${threshold}: DNS answered the secondary only after ${s(result.dnsMovedMs)}`);
+    say(`  the client kept the answer it held for its TTL (${ttlSeconds} s): ${result.cachedAttempts} sessions after the stop still went to the old answer`);
     say(`  after: sftp -b with StrictHostKeyChecking=yes landed on ${result.after ?? "nothing"}${result.clientWarnings === "" ? " with no warning" : ` — client said: ${result.clientWarnings}`}`);
     const modelled = Number(dns.modelledRtoSeconds);
     const ratio = result.measuredRtoMs !== undefined ? result.measuredRtoMs / result.labModelMs : undefined;
-    say(`  RTO measured ${s(result.measuredRtoMs)} against ${s(result.labModelMs)} modelled at lab scale (interval × threshold, TTL 0)${ratio !== undefined ? `, ratio ${ratio.toFixed(2)}` : ""}`);
+    say(`  RTO measured ${s(result.measuredRtoMs)} against ${s(result.labModelMs)} modelled at lab scale (interval × threshold + TTL ${ttlSeconds} s)${ratio !== undefined ? `, ratio ${ratio.toFixed(2)}` : ""}`);
     say(`  the configured timings model ${modelled} s${ratio !== undefined ? `; at the lab's ratio that is about ${(modelled * ratio).toFixed(0)} s` : ""}`);
     say("  by hand: `npm run drill -- --hold <seconds>` keeps the lab up after the drill and prints the commands to try it");
     rec.outage = {
@@ -180,10 +187,12 @@ async function outage(primaryStack: Stack, dns: Record<string, unknown>, fenceCl
         ...(result.measuredRtoMs !== undefined ? { measuredRtoMs: result.measuredRtoMs } : {}),
         ...(result.dnsMovedMs !== undefined ? { dnsMovedMs: result.dnsMovedMs } : {}),
         labModelMs: result.labModelMs,
+        ttlSeconds: result.ttlSeconds,
+        cachedAttempts: result.cachedAttempts,
         configuredModelSeconds: modelled,
         clientWarnings: result.clientWarnings,
     };
-    rec.note(`outage: before ${result.before ?? "none"}, after ${result.after ?? "none"}, warnings "${result.clientWarnings}", RTO measured ${result.measuredRtoMs ?? "never"} ms, lab model ${result.labModelMs} ms, DNS moved ${result.dnsMovedMs ?? "never"} ms, configured model ${modelled} s`);
+    rec.note(`outage: before ${result.before ?? "none"}, after ${result.after ?? "none"}, warnings "${result.clientWarnings}", RTO measured ${result.measuredRtoMs ?? "never"} ms, lab model ${result.labModelMs} ms (TTL ${result.ttlSeconds} s), DNS moved ${result.dnsMovedMs ?? "never"} ms, configured model ${modelled} s`);
     if (result.after !== "secondary" || result.clientWarnings !== "") {
         throw new Error(`the unplanned outage did not move the client cleanly: landed on ${result.after ?? "nothing"} (${result.clientWarnings})`);
     }
@@ -209,8 +218,18 @@ async function main(holdSeconds: number | undefined): Promise<void> {
     const sameUsers = primary.usersFingerprint === secondary.usersFingerprint;
     say(`  both regions present the same host keys: ${sameKeys}; serve the same users: ${sameUsers}`);
     rec.fingerprints = { primary: primary.hostKeyFingerprints, secondary: secondary.hostKeyFingerprints, same: sameKeys, source: "each regional stack's hostKeyFingerprints output" };
-    // Each region as a real SFTP server (OpenSSH on loopback) with the stack's host keys and canary.
-    servers = await startLabServers(stacks);
+    // Each region as a real SFTP server (OpenSSH on loopback) with the stack's canary, presenting the
+    // host keys the gateway's own installer fetched from Secrets Manager (moto on loopback).
+    moto = await startMoto({ region: "us-east-1" });
+    const fetched = { primary: await labMaterialThroughGateway(stacks.primary, moto), secondary: await labMaterialThroughGateway(stacks.secondary, moto) };
+    servers = await startRegionServers({ primary: fetched.primary.material, secondary: fetched.secondary.material });
+    // Only a gateway's boot reads the secret: a restarted sshd keeps the keys it was given.
+    await moto.stop();
+    for (const region of ["primary", "secondary"] as const) {
+        const line = `${region}'s host keys: installed by the gateway's key installer from ${fetched[region].secretArn} (Secrets Manager on moto)`;
+        say(`  ${line}`);
+        rec.note(line);
+    }
     for (const region of ["primary", "secondary"] as const) {
         const e = servers.endpoints[region];
         say(`  ${region} serves SFTP at ${e.host}:${e.port} (try: sftp -P ${e.port} -i <canary key> ${e.login}@${e.host})`);
@@ -384,6 +403,7 @@ try {
 main(holdSeconds).finally(async () => {
     await labDns?.stop();
     await servers?.stop();
+    await moto?.stop();
 }).then(
     () => writeReport(),
     (err: unknown) => {

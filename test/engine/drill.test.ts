@@ -89,9 +89,11 @@ describe("the sandbox drill writes a complete report", function () {
         const note = (json.steps[10].notes as string[]).join("\n");
 
         expect(json.steps[10].outcome).to.not.equal("failed");
-        expect(note).to.match(/^outage: before primary, after secondary, warnings "", RTO measured \d+ ms, lab model 750 ms, DNS moved \d+ ms, configured model \d+ s$/);
+        expect(note).to.match(/^outage: before primary, after secondary, warnings "", RTO measured \d+ ms, lab model 60750 ms \(TTL 60 s\), DNS moved \d+ ms, configured model \d+ s$/);
         expect(run.stdout).to.match(/landed on secondary with no warning/);
-        expect(json.outage).to.include({ before: "primary", after: "secondary", clientWarnings: "", labModelMs: 750 });
+        expect(json.outage).to.include({ before: "primary", after: "secondary", clientWarnings: "", labModelMs: 60_750, ttlSeconds: 60 });
+        // The client held the answer it had before the stop for its TTL, and tried the dead primary meanwhile.
+        expect(json.outage.cachedAttempts).to.be.at.least(1);
         expect(json.outage.measuredRtoMs).to.be.at.least(json.outage.dnsMovedMs);
     });
 

@@ -6,6 +6,7 @@ import { describePostDnsCheck, PostDnsCheckInput, runPostDnsCheck } from "../../
 import { fixedAddressLocator } from "../../automation/driver/post-dns-inputs";
 import { RegionHealthState } from "../../automation/dns-answers";
 import { RegionName, Weights } from "../../automation/posture";
+import { LabAnswers } from "../../sandbox/lab-answers";
 import { LabHealthChecker, labRecordAddresses } from "../../sandbox/lab-health";
 import { LabServers, startRegionServers } from "../../sandbox/lab-servers";
 import { DnsServer, startDnsServer } from "../../sandbox/servers/dns-server";
@@ -91,10 +92,10 @@ describe("check after DNS moves, against Knot and a real sshd per region", () =>
     });
 
     it("with the primary fenced after a failback (100/0), expects and finds its weight-0 partner, as the lab's Route 53 answers it", async () => {
+        const answers = new LabAnswers((records) => dns.setRecords(records), ["sftp"]);
         const checker = new LabHealthChecker({
             endpoints: servers.endpoints,
-            dns,
-            recordName: "sftp",
+            publish: (inputs) => answers.serve(inputs),
             intervalMs: 100,
             threshold: 1,
             weights: () => ({ primary: 100, secondary: 0 }),

@@ -53,6 +53,34 @@ describe("drill report", () => {
         expect(report.emulated.join(" ")).to.include("fence");
     });
 
+    it("names every stand-in a sandbox figure could be mistaken through, and says where the lab's DNS answers come from", () => {
+        const report = sampleRun().finish();
+        const emulated = report.emulated.join("\n");
+
+        expect(emulated).to.match(/OpenSSH's sshd .* stands in for SFTPGo/);
+        expect(emulated).to.match(/host keys: moto on loopback stands in for Secrets Manager, and the drill, not the stack, puts the stacks' host keys/);
+        expect(report.real.join("\n")).to.include("the gateway's rendered installer script (components/gateway-user-data.ts) reads each region's secret");
+        expect(emulated).to.match(/the canary logs in as it — as root when the drill runs as root/);
+        expect(emulated).to.match(/one TCP prober .* stands in for Route 53's fleet of checkers.*more than 18 %/);
+        expect(emulated).to.match(/the TTL: the unplanned outage serves 60 s, an alias to a load balancer's/);
+        expect(emulated).to.match(/checks after DNS moves ask Knot with TTL 0/);
+        expect(emulated).to.match(/the lab's selector \(sandbox\/route53-selector\.ts\), written from the Route 53 Developer Guide apart from the driver's model \(automation\/dns-answers\.ts\)/);
+        expect(report.real.join("\n")).to.include("judged against the driver's own model (automation/dns-answers.ts)");
+        const md = renderDrillMarkdown(report);
+        for (const line of [...report.emulated, ...report.real]) {
+            expect(md).to.include(`- ${line}`);
+        }
+    });
+
+    it("shows the outage's TTL and the sessions that still used the held answer", () => {
+        const rec = sampleRun();
+        rec.outage = { before: "primary", after: "secondary", measuredRtoMs: 59_800, dnsMovedMs: 700, labModelMs: 60_750, ttlSeconds: 60, cachedAttempts: 58, configuredModelSeconds: 90, clientWarnings: "" };
+
+        expect(renderDrillMarkdown(rec.finish())).to.include(
+            "RTO measured 59.8 s against 60.8 s modelled at lab scale (interval × threshold + TTL 60 s; DNS moved after 0.7 s, 58 sessions still used the held answer)",
+        );
+    });
+
     it("passes its own validation after a round trip through JSON", () => {
         const report = sampleRun().finish();
 

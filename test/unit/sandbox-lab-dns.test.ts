@@ -3,14 +3,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startLabAnswers, worldWeights } from "../../sandbox/lab-dns";
-import { LabHealthChecker, labRecordAddresses } from "../../sandbox/lab-health";
+import { LabAnswers } from "../../sandbox/lab-answers";
+import { LabHealthChecker, LabInputs, labRecordAddresses } from "../../sandbox/lab-health";
 import { LabServers } from "../../sandbox/lab-servers";
-import { ARecords, DnsServer } from "../../sandbox/servers/dns-server";
+import { ARecords } from "../../sandbox/servers/dns-server";
 import { World } from "../../sandbox/world";
 
-// The lab's Route 53 data plane with several service names: the weights come from the service
-// name's own records, and every name is answered alike. No Knot here: a stand-in records what the
-// checker publishes.
+// The lab's Route 53 data plane: the checker publishes raw inputs, the lab's selector answers from
+// them, the weights come from the service name's own records, and every name is answered alike. No
+// Knot here: a stand-in records what would be served.
 
 describe("lab DNS with additional record names", () => {
     let dir: string;
@@ -44,24 +45,46 @@ describe("lab DNS with additional record names", () => {
         expect(worldWeights(world, "upload.sandbox.example.com")).to.equal(undefined);
     });
 
-    it("publishes the one answer under the service name and every additional name", async () => {
-        const published: ARecords[] = [];
-        const dns = { setRecords: async (records: ARecords) => void published.push(records) } as unknown as DnsServer;
+    it("the health checker publishes each region's raw inputs — weight, endpoint status, fence — and no answer", async () => {
+        const published: LabInputs[] = [];
         const checker = new LabHealthChecker({
             endpoints: { primary: { host: "127.0.0.1", port: 1 }, secondary: { host: "127.0.0.1", port: 2 } },
-            dns,
-            recordName: "sftp",
-            additionalRecordNames: ["files", "upload.eu"],
+            publish: async (inputs) => void published.push(inputs),
             intervalMs: 60_000,
             threshold: 3,
             weights: () => ({ primary: 100, secondary: 0 }),
-            fenced: async () => ({ primary: false, secondary: false }),
+            fenced: async () => ({ primary: true, secondary: false }),
             maxRounds: 1,
         });
         await checker.start();
         await checker.stop();
+        expect(published).to.deep.equal([
+            { primary: { weight: 100, endpointHealthy: true, fenced: true }, secondary: { weight: 0, endpointHealthy: true, fenced: false } },
+        ]);
+    });
+
+    const inputs = (primaryFenced: boolean): LabInputs => ({
+        primary: { weight: 100, endpointHealthy: true, fenced: primaryFenced },
+        secondary: { weight: 0, endpointHealthy: true, fenced: false },
+    });
+
+    it("serves the selector's answer under the service name and every additional name, once per change", async () => {
+        const served: ARecords[] = [];
+        const answers = new LabAnswers(async (records) => void served.push(records), ["sftp", "files", "upload.eu"]);
+        await answers.serve(inputs(false));
+        await answers.serve(inputs(false));
+        // A fence makes the primary's calculated check unhealthy: its weight-0 partner is answered.
+        await answers.serve(inputs(true));
         const primary = [labRecordAddresses.primary];
-        expect(published).to.deep.equal([{ sftp: primary, files: primary, "upload.eu": primary }]);
+        const secondary = [labRecordAddresses.secondary];
+        expect(served).to.deep.equal([
+            { sftp: primary, files: primary, "upload.eu": primary },
+            { sftp: secondary, files: secondary, "upload.eu": secondary },
+        ]);
+        expect(answers.events.map((e) => [e.answered, e.selection.fromZeroWeight])).to.deep.equal([
+            [["primary"], false],
+            [["secondary"], true],
+        ]);
     });
 
     it("refuses a name outside the lab's zone before starting anything: Knot serves one zone", async () => {
