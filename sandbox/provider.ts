@@ -110,14 +110,38 @@ export class SandboxProvider implements provider.Provider {
         }, (r) => r.id);
     }
 
+    /** The inputs the engine holds, per URN, for the read about to run (sandbox/server.ts hands them over). */
+    private readonly readInputs = new Map<string, PropertyMap>();
+
+    /** Takes the engine's inputs of a resource about to be read; the provider interface does not carry them. */
+    inputsBeforeRead(urn: string, inputs: PropertyMap | undefined): void {
+        if (inputs === undefined) {
+            this.readInputs.delete(urn);
+        } else {
+            this.readInputs.set(urn, inputs);
+        }
+    }
+
     async read(id: string, urn: string, props?: PropertyMap): Promise<provider.ReadResult> {
         const { type, name } = parseUrn(urn);
         const state = props ?? {};
         const region = this.regionOf(state);
         return this.recorded({ op: "read", type, urn, name, id, region }, async () => {
             await this.gate(region, type);
+            // A change made outside Pulumi (sandbox/console.ts) is what a refresh reads, as AWS's
+            // API would return it: a deleted resource is gone, edited facts have their new values.
+            const seen = this.world?.get(urn, id);
+            if (seen?.outside?.deleted === true) {
+                return {};
+            }
             if (Object.keys(state).length > 0) {
-                return { id, props: state };
+                const edited = seen?.outside?.edited ?? [];
+                if (edited.length === 0) {
+                    return { id, props: state };
+                }
+                const changes = Object.fromEntries(edited.map((k) => [k, seen!.facts[k]]));
+                const inputs = this.readInputs.get(urn);
+                return { id, props: { ...state, ...changes }, ...(inputs !== undefined ? { inputs: { ...inputs, ...changes } } : {}) };
             }
             // A lookup of a resource this sandbox never created (`Resource.get`): it exists, with made-up outputs.
             return { id, props: computeOutputs({ type, name, region, inputs: {} }).computed };

@@ -14,8 +14,11 @@ import type { SandboxProvider } from "./provider";
  * - Diff: the server's DiffResult has no detailed diff and passes no old inputs, so the engine would
  *   show every update as "changes unknown"; the extension answers with the per-property diff
  *   (which keys change, which of them replace) computed against the old inputs.
+ * - Read: the server does not pass the engine's inputs to the provider; the extension hands them
+ *   over first, so a refresh of a resource edited outside Pulumi returns its inputs as changed and
+ *   the next diff shows what an `up` would put back (sandbox/console.ts).
  *
- * Everything else (check, create, read, update, delete, invoke, plugin info, cancel) is the stock server.
+ * Everything else (check, create, update, delete, invoke, plugin info, cancel) is the stock server.
  */
 
 type Callback = (err: Error | null | undefined, value?: unknown) => void;
@@ -61,6 +64,13 @@ function extend(impl: Implementation, sandbox: SandboxProvider): void {
             return;
         }
         originalConfigure(call, callback);
+    };
+
+    const originalRead = impl.read;
+    impl.read = (call, callback) => {
+        const req = call.request as provproto.ReadRequest;
+        sandbox.inputsBeforeRead(req.getUrn(), req.getInputs()?.toJavaScript() as Record<string, unknown> | undefined);
+        originalRead.call(impl, call, callback);
     };
 
     impl.diff = (call, callback) => {

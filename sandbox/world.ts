@@ -26,6 +26,17 @@ export interface WorldResource {
     readonly id: string;
     /** The type's facts (see `factKeys`); empty for types nothing reads. */
     readonly facts: Readonly<Record<string, unknown>>;
+    /** A change made outside Pulumi (sandbox/console.ts), which the next refresh reads. */
+    readonly outside?: OutsideChange;
+}
+
+/** What an edit in the console did to a resource: the facts it changed, or that it deleted it. */
+export interface OutsideChange {
+    readonly at: string;
+    /** The facts changed; the resource's `facts` hold their new values. */
+    readonly edited?: readonly string[];
+    /** The resource was deleted outside Pulumi: its file stays as a tombstone until Pulumi acts on it. */
+    readonly deleted?: boolean;
 }
 
 /** Per type, the properties worth sharing. Everything here is configuration, never secret material. */
@@ -100,12 +111,24 @@ export class World {
         fs.renameSync(temp, file);
     }
 
+    /** One resource instance, or undefined when the world does not hold it. */
+    get(urn: string, id: string): WorldResource | undefined {
+        try {
+            return JSON.parse(fs.readFileSync(this.fileOf(urn, id), "utf8")) as WorldResource;
+        } catch (err) {
+            if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+                return undefined;
+            }
+            throw err;
+        }
+    }
+
     /** Removes a resource (a missing one is already gone). */
     remove(urn: string, id: string): void {
         fs.rmSync(this.fileOf(urn, id), { force: true });
     }
 
-    /** Every resource, in no particular order. A missing folder is an empty world. */
+    /** Every resource, in no particular order, without those deleted outside Pulumi. A missing folder is an empty world. */
     list(): WorldResource[] {
         let names: string[];
         try {
@@ -119,7 +142,11 @@ export class World {
         const resources: WorldResource[] = [];
         for (const name of names.filter((n) => n.endsWith(".json"))) {
             try {
-                resources.push(JSON.parse(fs.readFileSync(path.join(this.dir, name), "utf8")) as WorldResource);
+                const resource = JSON.parse(fs.readFileSync(path.join(this.dir, name), "utf8")) as WorldResource;
+                // Deleted outside Pulumi: gone for every reader; only the provider's `read` sees the tombstone.
+                if (resource.outside?.deleted !== true) {
+                    resources.push(resource);
+                }
             } catch (err) {
                 // Deleted between the listing and the read: it is gone, which is what a reader should see.
                 if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
