@@ -1,0 +1,30 @@
+// What parity compares, read from each regional stack's deployment (its exported state): the
+// outputs through the contract, and the launch template as deployed — its instance type and the
+// SFTPGo package its user data pins. The deployment, not the stack file: a config edit not yet
+// deployed does not change what a failover would run.
+import { Deployment, Stack } from "@pulumi/pulumi/automation";
+import { readRegionalOutputs } from "../../../stacks/contract";
+import { RegionName } from "../../posture";
+import { deployedOutputs } from "../stack-state";
+import { RegionDeployment, sftpgoPackageOf } from "./parity";
+
+const launchTemplateType = "aws:ec2/launchTemplate:LaunchTemplate";
+
+/** A region's deployment as parity sees it. */
+export function regionDeploymentOf(state: Deployment): RegionDeployment {
+    const resources = (state.deployment as { resources?: { type?: string; inputs?: Record<string, unknown> }[] } | undefined)?.resources ?? [];
+    const template = resources.find((r) => r.type === launchTemplateType)?.inputs;
+    const instanceType = typeof template?.instanceType === "string" ? template.instanceType : undefined;
+    const userData = typeof template?.userData === "string" ? template.userData : undefined;
+    const sftpgoPackage = sftpgoPackageOf(userData);
+    return {
+        outputs: readRegionalOutputs(deployedOutputs(state)),
+        ...(template !== undefined ? { launchTemplate: { ...(instanceType !== undefined ? { instanceType } : {}), ...(sftpgoPackage !== undefined ? { sftpgoPackage } : {}) } } : {}),
+    };
+}
+
+/** Both regions' deployments, read side by side. */
+export async function readRegionDeployments(stacks: Readonly<Record<RegionName, Stack>>): Promise<Record<RegionName, RegionDeployment>> {
+    const [primary, secondary] = await Promise.all([stacks.primary.exportStack(), stacks.secondary.exportStack()]);
+    return { primary: regionDeploymentOf(primary), secondary: regionDeploymentOf(secondary) };
+}
