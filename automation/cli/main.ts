@@ -7,6 +7,7 @@ import { awsOnly, backendChoiceKey, CliBackendChoice } from "./backends";
 import { exitCodeHelp, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs, withGlobalOptions } from "./options";
 import { bootstrapCommand } from "./commands/bootstrap";
+import { checkCommand } from "./commands/check";
 import { failbackCommand } from "./commands/failback";
 import { failoverCommand } from "./commands/failover";
 import { fenceCommand } from "./commands/fence";
@@ -106,6 +107,7 @@ export function cli(argv: readonly string[]) {
         .scriptName(packageName)
         .usage("$0 <command> [options]\n\nSwitch the SFTP service's failover posture safely, in order, resumably.")
         .command(withGlobalsLast(statusCommand))
+        .command(withGlobalsLast(checkCommand))
         .command(withGlobalsLast(planCommand))
         .command(withGlobalsLast(postureCommand))
         .command(withGlobalsLast(failoverCommand))

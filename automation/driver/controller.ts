@@ -43,6 +43,9 @@ import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStack, readStackStatus, StackRead, summarizeEngineError } from "./stack-state";
 import { VerifyResult, verifyRegion } from "./verify";
+import { CheckResult, runCheck } from "./readiness/check";
+import { readRegionDeployments } from "./readiness/deployments";
+import { readDrift } from "./readiness/drift";
 import { PostDnsCheckResult, runPostDnsCheck } from "./post-dns-check";
 import { checkAfterDnsOptions, endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./post-dns-inputs";
 import { readRpoExposure, replicationRuleOf } from "./rpo";
@@ -355,6 +358,22 @@ export class FailoverController {
                   }
                 : {}),
         };
+    }
+
+    /**
+     * Whether the service is ready for a failover now (readiness/check.ts): what `status` reads,
+     * the regions' parity as deployed, and each stack's drift against the cloud (one refresh
+     * preview each). Read-only: takes no lock, may run while a switch runs.
+     *
+     * Never throws for a part it cannot read: that part is an `unknown` finding.
+     */
+    async check(): Promise<CheckResult> {
+        return runCheck({
+            status: () => this.status(),
+            deployments: () => readRegionDeployments(this.ctx.stacks),
+            drift: (key) => readDrift(this.ctx.names[key], this.ctx.stacks[key]),
+            stackNames: this.ctx.names,
+        });
     }
 
     /**
