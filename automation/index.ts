@@ -32,6 +32,8 @@ export { compareLatest, ReconcileError, reconcileBuckets, reconcileKinds } from 
 export type { BucketRef, CopyOutcome, ReconcileItem, ReconcileKind, ReconcileOptions, ReconcileReport } from "./aws/reconcile";
 export { formatBytes, renderRpoExposure, rpoExposure } from "./aws/rpo-exposure";
 export type { RpoExposure } from "./aws/rpo-exposure";
+export type { CheckResult } from "./driver/readiness/check";
+export type { CheckArea, Finding, FindingLevel } from "./driver/readiness/findings";
 export { parseEndpoint, verifyRegion } from "./driver/verify";
 export type { SftpEndpoint, VerifyInput, VerifyResult } from "./driver/verify";
 export { describePostDnsCheck, expectedAfterDns, judgeAnswers, runPostDnsCheck } from "./driver/post-dns-check";
