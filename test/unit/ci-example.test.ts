@@ -45,3 +45,25 @@ describe("the CI example workflow (examples/ci)", () => {
         });
     });
 });
+
+describe("the scheduled readiness example (examples/ci/readiness-schedule.yml)", () => {
+    const file = path.resolve(__dirname, "..", "..", "examples", "ci", "readiness-schedule.yml");
+    const workflow = YAML.parse(fs.readFileSync(file, "utf8")) as {
+        on: { schedule: { cron: string }[] };
+        env: Record<string, string>;
+        jobs: Record<string, { steps: { id?: string; run?: string; if?: string }[] }>;
+    };
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+
+    it("runs on a schedule and alerts only when the check failed", () => {
+        expect(workflow.on.schedule[0].cron).to.equal("*/30 * * * *");
+        expect(steps.find((s) => s.run?.includes("curl"))?.if).to.equal("failure()");
+    });
+
+    it("its check command line is accepted by the CLI's strict parser", async () => {
+        const run = steps.find((s) => s.id === "check")!.run!.split(">")[0].trim().replace(/\$([A-Z_]+)/g, (_, name: string) => workflow.env[name] ?? `<${name}>`);
+        const argv = await parseCli(words(run).slice(2));
+        expect(argv._).to.deep.equal(["check"]);
+        expect(argv.json).to.equal(true);
+    });
+});
