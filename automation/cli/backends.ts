@@ -1,11 +1,13 @@
-// What the CLI takes from the world it runs against: how a fence is published, where endpoint
-// health and replication metrics come from. AWS is the default implementation (this file). The
+// What the CLI takes from the world it runs against: which provider plugins the engine runs, how a
+// fence is published, where endpoint health and replication metrics come from, how an endpoint's
+// name becomes an address, and which S3 `reconcile` reads. AWS is the default implementation (this file). The
 // sandbox's lives in sandbox/cli-backends.ts, and only the executable entry (./bin.ts) offers it:
 // product code never imports sandbox/ (issue 11), so an embedder of the CLI or of the SDK never
 // loads the stand-in provider, and the sandbox plugs in through the same interface as AWS.
 //
 // Nothing heavy is imported at the top: every verb loads this module, and the emergency fence must
 // start without loading Pulumi (automation/cli/fence-verb.ts).
+import type { ProviderStandIn } from "../engine/environment";
 import type { EndpointHealthSource } from "../driver/endpoint-health";
 import type { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
 import type { ReplicationMetricsReader } from "../driver/replication";
@@ -27,20 +29,33 @@ export interface CliBackendContext {
 
 /** What the CLI needs from a backend. Each method may load its implementation lazily. */
 export interface CliBackends {
+    /** Provider plugins that stand in for AWS's; undefined runs the installed AWS provider. */
+    standIn(): Promise<ProviderStandIn | undefined>;
     /** The fence client, or CloudWatch settings for automation/fence.ts (the driver's and the emergency path's default). */
     fence(ctx: CliBackendContext): Promise<RegionFenceClient | FenceClientOptions>;
     /** What Route 53's endpoint checks report, for `status`; undefined when there is no source (status then shows none). */
     endpointHealth(ctx: CliBackendContext): Promise<EndpointHealthSource | undefined>;
     /** The S3 replication metrics failback reads before it may switch back. */
     replicationMetrics(ctx: CliBackendContext): Promise<ReplicationMetricsReader>;
+    /** How a region's exported endpoint name becomes addresses; undefined: the system's resolvers. */
+    resolveEndpointName(): Promise<((name: string) => Promise<string[]>) | undefined>;
+    /**
+     * The S3 endpoint `reconcile` reads, given `--s3-endpoint` (undefined: AWS's own). Throws a
+     * UsageError where there is no S3 to read.
+     */
+    s3Endpoint(given: string | undefined): Promise<string | undefined>;
 }
 
 /**
- * AWS: the fence is one CloudWatch PutMetricData (automation/fence.ts), replication metrics come
- * from CloudWatch, both at `--cloudwatch-endpoint` when given. Route 53's GetHealthCheckStatus is
+ * AWS: the installed provider; the fence is one CloudWatch PutMetricData (automation/fence.ts),
+ * replication metrics come from CloudWatch, both at `--cloudwatch-endpoint` when given; names
+ * resolve through the system's resolvers; reconcile reads S3 at `--s3-endpoint` or AWS's. Route 53's GetHealthCheckStatus is
  * not read yet, so there is no endpoint-health source.
  */
 export const awsCliBackends: CliBackends = {
+    async standIn() {
+        return undefined;
+    },
     async fence(ctx) {
         return { endpoint: ctx.cloudWatchEndpoint };
     },
@@ -50,6 +65,12 @@ export const awsCliBackends: CliBackends = {
     async replicationMetrics(ctx) {
         const { cloudWatchReplicationMetrics } = await import("../driver/replication");
         return cloudWatchReplicationMetrics({ endpoint: ctx.cloudWatchEndpoint });
+    },
+    async resolveEndpointName() {
+        return undefined;
+    },
+    async s3Endpoint(given) {
+        return given;
     },
 };
 

@@ -6,7 +6,8 @@ import { stringify } from "yaml";
 import { fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { awsCliBackends, awsOnly, CliBackendContext, CliBackends } from "../../automation/cli/backends";
 import { isFenceClient } from "../../automation/driver/fence-client";
-import { sandboxCliBackends } from "../../sandbox/cli-backends";
+import { reconcileUnavailable, sandboxCliBackends } from "../../sandbox/cli-backends";
+import { sandboxBinDir } from "../../sandbox/engine";
 import { runMain } from "../support/run-main";
 
 // The CLI runs against AWS unless the entry offers the sandbox and --sandbox asks for it; the
@@ -59,6 +60,7 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
     it("the sandbox with a CloudWatch endpoint hands the fence and replication metrics to AWS's backends", async () => {
         const asked: string[] = [];
         const aws: CliBackends = {
+            ...awsCliBackends,
             fence: async (ctx) => (asked.push(`fence ${ctx.cloudWatchEndpoint}`), { endpoint: ctx.cloudWatchEndpoint }),
             endpointHealth: async () => undefined,
             replicationMetrics: async (ctx) => (asked.push(`metrics ${ctx.cloudWatchEndpoint}`), awsCliBackends.replicationMetrics(ctx)),
@@ -76,6 +78,26 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
         const health = await source?.endpointHealth({ region: "primary", awsRegion: "us-east-1", dnsName: "nlb.example.com", port: 22 });
         // An empty world: the reachability model finds no load balancer, as Route 53's check would not.
         expect(health).to.deep.equal({ health: "unhealthy", reasons: ["no load balancer answers to nlb.example.com"] });
+    });
+
+    it("AWS runs the installed provider, resolves names through DNS and reads S3 where --s3-endpoint says; the sandbox answers all three itself", async () => {
+        expect(await awsCliBackends.standIn()).to.equal(undefined);
+        expect(await awsCliBackends.resolveEndpointName()).to.equal(undefined);
+        expect(await awsCliBackends.s3Endpoint(undefined)).to.equal(undefined);
+        const sandbox = sandboxCliBackends(awsCliBackends);
+        expect((await sandbox.standIn())?.pluginDir).to.equal(sandboxBinDir());
+        const resolve = await sandbox.resolveEndpointName();
+        const refused = await resolve?.("nlb-1.elb.us-east-1.amazonaws.com").then(
+            (addresses) => `resolved to ${addresses.join(", ")}`,
+            (err: Error) => err.message,
+        );
+        expect(refused).to.match(/^nlb-1\.elb\.us-east-1\.amazonaws\.com is a sandbox load balancer with no address: give the region's SFTP endpoint/);
+        expect(await sandbox.s3Endpoint("http://127.0.0.1:5000")).to.equal("http://127.0.0.1:5000");
+        const noS3 = await sandbox.s3Endpoint(undefined).then(
+            () => "answered",
+            (err: Error) => `${err.name}: ${err.message}`,
+        );
+        expect(noS3).to.equal(`UsageError: ${reconcileUnavailable}`);
     });
 
     describe("through the CLI in-process (emergency fence, no engine)", () => {
@@ -97,6 +119,13 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
             expect(run.status).to.equal(2);
             expect(run.stderr.trim()).to.equal("error: --sandbox is not available from this entry point (run the sftp-failover executable)");
             expect(fs.existsSync(fenceFile())).to.equal(false);
+        });
+
+        it("reconcile --sandbox without --s3-endpoint says in one line that it is not available there, exit 2", async () => {
+            const run = await runMain(["reconcile", "--sandbox", "--serving-bucket", "b-secondary", "--serving-region", "us-west-2", "--other-bucket", "b-primary", "--other-region", "us-east-1"]);
+            expect(run.status).to.equal(2);
+            expect(run.stderr.trim().split("\n")).to.deep.equal([`error: ${reconcileUnavailable}`]);
+            expect(run.stdout).to.equal("");
         });
     });
 });
