@@ -62,7 +62,9 @@ export function parseTrace(text: string): OutboundAttempt[] {
         const [, pid, syscall, fd] = m;
         const where = inet4.exec(line) ?? inet6.exec(line);
         const key = `${pid}:${fd}`;
-        const target = where !== null ? { address: where[2], port: Number(where[1]) } : syscall !== "connect" ? connected.get(key) : undefined;
+        // A send naming another family (a netlink request) is not the earlier connect's, even on a reused descriptor.
+        const otherFamily = where === null && /sa_family=AF_(?!INET)/.test(line);
+        const target = where !== null ? { address: where[2], port: Number(where[1]) } : syscall !== "connect" && !otherFamily ? connected.get(key) : undefined;
         if (syscall === "connect") {
             if (where === null) {
                 connected.delete(key);
