@@ -9,7 +9,8 @@
 // metrics are AWS's own calls against it. Endpoint health always comes from the sandbox's
 // reachability model: it is what Route 53 would report about the world the sandbox provider built.
 // The sandbox's load balancers have names that exist in no DNS, so an endpoint name never goes to
-// a resolver; and the sandbox keeps no objects, so `reconcile` needs an S3 endpoint (moto).
+// a resolver; the sandbox keeps no objects, so `reconcile` needs an S3 endpoint (moto); and state
+// or a coordination store on S3 needs an emulator's `endpoint=`.
 import * as path from "node:path";
 import type { CliBackends } from "../automation/cli/backends";
 import { UsageError } from "../automation/cli/errors";
@@ -26,6 +27,14 @@ export async function sandboxEndpointAddresses(name: string): Promise<string[]> 
 /** The sandbox's backends; `aws` answers wherever a CloudWatch endpoint stands in for AWS. */
 export function sandboxCliBackends(aws: CliBackends): CliBackends {
     return {
+        async admit(locations) {
+            // Pulumi's S3 backend and the coordination store both take an emulator as `endpoint=`.
+            for (const [flag, url] of [["--backend", locations.backend], ["--coordination", locations.coordination]] as const) {
+                if (url !== undefined && url.startsWith("s3://") && !new URL(url).searchParams.has("endpoint")) {
+                    throw new UsageError(`${flag} ${url} is AWS's S3, which the sandbox never reaches: name an S3 emulator with endpoint=host:port, or use a folder`);
+                }
+            }
+        },
         async standIn() {
             return sandboxStandIn;
         },

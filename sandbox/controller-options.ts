@@ -5,8 +5,10 @@
 //     const controller = await FailoverController.create({ ...(await sandboxControllerOptions({ projectDir })), identity: "ops-bot" });
 import * as path from "node:path";
 import { awsCliBackends, CliBackendContext } from "../automation/cli/backends";
+import { coordinationEnvVar } from "../automation/driver/coordination/env-var";
 import { defaultBackendUrl } from "../automation/engine/environment";
 import { resolveProjectDir } from "../automation/engine/locations";
+import { BadInputError } from "../automation/driver/errors";
 import type { FailoverControllerOptions } from "../automation/driver/types";
 import { sandboxCliBackends, sandboxEndpointAddresses } from "./cli-backends";
 import { sandboxStandIn } from "./engine";
@@ -31,6 +33,8 @@ export type SandboxControllerOptions = Required<Pick<FailoverControllerOptions, 
  * The options that put a controller on the sandbox: its provider, its fence (a file beside the
  * journal), its endpoint health (the reachability model), replication metrics that refuse, and
  * endpoint names that never go to DNS. Spread them into `FailoverController.create`.
+ *
+ * @throws BadInputError for a backend or `$SFTP_FAILOVER_COORDINATION` on AWS's S3 (no `endpoint=`).
  */
 export async function sandboxControllerOptions(where: SandboxControllerLocations = {}): Promise<SandboxControllerOptions> {
     const projectDir = resolveProjectDir(where.projectDir);
@@ -38,6 +42,10 @@ export async function sandboxControllerOptions(where: SandboxControllerLocations
     const journalDir = path.resolve(where.journalDir ?? path.join(projectDir, ".failover"));
     const ctx: CliBackendContext = { cloudWatchEndpoint: where.cloudWatchEndpoint, journalDir: () => journalDir, stateBackendUrl: () => backendUrl };
     const backends = sandboxCliBackends(awsCliBackends);
+    // The CLI's refusal, in the SDK's error family.
+    await backends.admit({ backend: backendUrl, coordination: process.env[coordinationEnvVar] }).catch((err: Error) => {
+        throw new BadInputError(err.message, { cause: err });
+    });
     const endpointHealth = await backends.endpointHealth(ctx);
     return {
         projectDir,

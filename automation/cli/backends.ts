@@ -11,6 +11,7 @@ import type { ProviderStandIn } from "../engine/environment";
 import type { EndpointHealthSource } from "../driver/endpoint-health";
 import type { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
 import type { ReplicationMetricsReader } from "../driver/replication";
+import { coordinationEnvVar } from "../driver/coordination/env-var";
 import { UsageError } from "./errors";
 import type { GlobalArgs } from "./options";
 
@@ -27,8 +28,18 @@ export interface CliBackendContext {
     stateBackendUrl(): string;
 }
 
+/** Where the flags put the state and the coordination store, as given (undefined: not given). */
+export interface CliLocations {
+    /** `--backend`. */
+    readonly backend: string | undefined;
+    /** `--coordination`, else `$SFTP_FAILOVER_COORDINATION`. */
+    readonly coordination: string | undefined;
+}
+
 /** What the CLI needs from a backend. Each method may load its implementation lazily. */
 export interface CliBackends {
+    /** Refuses, with a UsageError naming the flag, a location this backend must not reach. */
+    admit(locations: CliLocations): Promise<void>;
     /** Provider plugins that stand in for AWS's; undefined runs the installed AWS provider. */
     standIn(): Promise<ProviderStandIn | undefined>;
     /** The fence client, or CloudWatch settings for automation/fence.ts (the driver's and the emergency path's default). */
@@ -53,6 +64,9 @@ export interface CliBackends {
  * not read yet, so there is no endpoint-health source.
  */
 export const awsCliBackends: CliBackends = {
+    async admit() {
+        // Every location is AWS's or the operator's own.
+    },
     async standIn() {
         return undefined;
     },
@@ -94,14 +108,13 @@ export const backendChoiceKey: unique symbol = Symbol("sftp-failover.cli-backend
 /** Parsed flags, with the entry's backend choice when the entry gave one. */
 export type ArgsWithBackends = GlobalArgs & { readonly [backendChoiceKey]?: CliBackendChoice };
 
-/** The backends the flags select: the sandbox's with `--sandbox`, else AWS. */
+/** The backends the flags select (the sandbox's with `--sandbox`, else AWS), once they admit the flags' locations. */
 export async function backendsOf(argv: ArgsWithBackends): Promise<CliBackends> {
     const choice = argv[backendChoiceKey] ?? awsOnly;
-    if (!argv.sandbox) {
-        return choice.aws;
-    }
-    if (choice.sandbox === undefined) {
+    if (argv.sandbox && choice.sandbox === undefined) {
         throw new UsageError("--sandbox is not available from this entry point (run the sftp-failover executable)");
     }
-    return choice.sandbox();
+    const backends = argv.sandbox && choice.sandbox !== undefined ? await choice.sandbox() : choice.aws;
+    await backends.admit({ backend: argv.backend, coordination: argv.coordination ?? process.env[coordinationEnvVar] });
+    return backends;
 }

@@ -100,6 +100,23 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
         expect(noS3).to.equal(`UsageError: ${reconcileUnavailable}`);
     });
 
+    it("the sandbox refuses state or a coordination store on AWS's S3, and admits an emulator's endpoint= or a folder; AWS admits every location", async () => {
+        const sandbox = sandboxCliBackends(awsCliBackends);
+        const refusal = (locations: { backend?: string; coordination?: string }) =>
+            sandbox.admit({ backend: locations.backend, coordination: locations.coordination }).then(
+                () => "admitted",
+                (err: Error) => `${err.name}: ${err.message}`,
+            );
+        expect(await refusal({ backend: "s3://state/pulumi?region=us-east-1" })).to.equal(
+            "UsageError: --backend s3://state/pulumi?region=us-east-1 is AWS's S3, which the sandbox never reaches: name an S3 emulator with endpoint=host:port, or use a folder",
+        );
+        expect(await refusal({ coordination: "s3://team/failover" })).to.match(/^UsageError: --coordination s3:\/\/team\/failover is AWS's S3/);
+        expect(await refusal({ backend: "s3://state/pulumi?region=us-east-1&endpoint=127.0.0.1:5000", coordination: "s3://team/f?endpoint=127.0.0.1:5000" })).to.equal("admitted");
+        expect(await refusal({ backend: `file://${dir}`, coordination: dir })).to.equal("admitted");
+        expect(await refusal({})).to.equal("admitted");
+        await awsCliBackends.admit({ backend: "s3://state/pulumi", coordination: "s3://team/failover" });
+    });
+
     describe("through the CLI in-process (emergency fence, no engine)", () => {
         beforeEach(() => {
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify({ name: "sftp-failover", runtime: "nodejs" }));
@@ -119,6 +136,12 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
             expect(run.status).to.equal(2);
             expect(run.stderr.trim()).to.equal("error: --sandbox is not available from this entry point (run the sftp-failover executable)");
             expect(fs.existsSync(fenceFile())).to.equal(false);
+        });
+
+        it("history --sandbox with a coordination store on AWS's S3 says in one line that the sandbox never reaches it, exit 2", async () => {
+            const run = await runMain(["history", "--sandbox", "--stack-dir", dir, "--coordination", "s3://team/failover?region=us-east-1"]);
+            expect(run.status).to.equal(2);
+            expect(run.stderr.trim().split("\n")).to.deep.equal(["error: --coordination s3://team/failover?region=us-east-1 is AWS's S3, which the sandbox never reaches: name an S3 emulator with endpoint=host:port, or use a folder"]);
         });
 
         it("reconcile --sandbox without --s3-endpoint says in one line that it is not available there, exit 2", async () => {
