@@ -6,7 +6,9 @@ import { stringify } from "yaml";
 import { fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { awsCliBackends, awsOnly, CliBackendContext, CliBackends } from "../../automation/cli/backends";
 import { isFenceClient } from "../../automation/driver/fence-client";
+import { BadInputError } from "../../automation/driver/errors";
 import { reconcileUnavailable, sandboxCliBackends } from "../../sandbox/cli-backends";
+import { sandboxControllerOptions } from "../../sandbox/controller-options";
 import { sandboxBinDir } from "../../sandbox/engine";
 import { runMain } from "../support/run-main";
 
@@ -149,6 +151,36 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
             expect(run.status).to.equal(2);
             expect(run.stderr.trim().split("\n")).to.deep.equal([`error: ${reconcileUnavailable}`]);
             expect(run.stdout).to.equal("");
+        });
+    });
+
+    describe("the SDK's sandboxControllerOptions (the same backends, as controller options)", () => {
+        it("gives the sandbox's provider, a file fence beside the journal, refusing metrics and endpoint names that never go to DNS", async () => {
+            const options = await sandboxControllerOptions({ projectDir: dir });
+            expect(options.projectDir).to.equal(dir);
+            expect(options.backendUrl).to.equal(`file://${path.join(dir, ".pulumi-state")}`);
+            expect(options.standIn.pluginDir).to.equal(sandboxBinDir());
+            expect(options.standIn.envFor(options.backendUrl)).to.deep.equal({ SFTP_FAILOVER_SANDBOX: "1", SANDBOX_WORLD_DIR: path.join(dir, ".pulumi-state", ".sandbox-world") });
+            if (!isFenceClient(options.fence)) {
+                return expect.fail("the sandbox's fence is a client of its own, not CloudWatch settings");
+            }
+            await options.fence.fence("secondary", coordinates);
+            expect(fs.existsSync(path.join(dir, ".failover", "sandbox-fence.json"))).to.equal(true);
+            const metrics = await options.replicationMetrics.backlog({ region: "us-west-2", sourceBucket: "a", destinationBucket: "b", ruleId: "r" }, {}).then(
+                () => "read",
+                (err: Error) => err.message,
+            );
+            expect(metrics).to.match(/the sandbox has no CloudWatch/);
+            expect(await options.resolveEndpointName("nlb.elb.us-east-1.amazonaws.com").then(() => "resolved", () => "refused")).to.equal("refused");
+        });
+
+        it("refuses a backend on AWS's S3 with BadInputError, naming it", async () => {
+            const error = await sandboxControllerOptions({ projectDir: dir, backendUrl: "s3://state/pulumi?region=us-east-1" }).then(
+                () => undefined,
+                (err: Error) => err,
+            );
+            expect(error).to.be.instanceOf(BadInputError);
+            expect(error?.message).to.match(/^--backend s3:\/\/state\/pulumi\?region=us-east-1 is AWS's S3, which the sandbox never reaches/);
         });
     });
 });
