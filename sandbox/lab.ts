@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { EngineEnvironment, engineEnvironment, sandboxWorldDir } from "../automation/engine/environment";
+import { EngineEnvironment } from "../automation/engine/environment";
+import { sandboxEngineEnvironment, sandboxWorldDir } from "./engine";
 import { resolveProjectDir } from "../automation/engine/locations";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "../automation/driver/bootstrap";
 import { EndpointHealthSource } from "../automation/driver/endpoint-health";
@@ -65,9 +66,8 @@ export function createLab(opts: LabOptions = {}): Lab {
     const backendUrl = `file://${path.join(dir, ".state")}`;
     // Where engineEnvironment puts it for this backend, so the CLI pointed at the lab finds it too.
     const worldDir = sandboxWorldDir(backendUrl) ?? path.join(dir, "sandbox-world");
-    const env = engineEnvironment({
+    const env = sandboxEngineEnvironment({
         projectDir: dir,
-        sandbox: true,
         backendUrl,
         pulumiHome: path.join(dir, ".pulumi-home"),
         extraEnv: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULT_FILE: faultFile, ...opts.extraEnv },

@@ -14,7 +14,7 @@ import { describePostDnsCheck } from "../automation/driver/post-dns-check";
 import { AfterDnsCheckOptions } from "../automation/driver/types";
 import { LabDns, startLabDns } from "../sandbox/lab-dns";
 import { summarizeEngineError } from "../automation/driver/stack-state";
-import { sandboxPassphrase } from "../automation/engine/environment";
+import { sandboxPassphrase } from "../sandbox/engine";
 import { resolveProjectDir } from "../automation/engine/locations";
 import { writeFaultFile } from "../sandbox/faults";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence";

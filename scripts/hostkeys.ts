@@ -17,6 +17,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { HostKeyMaterial, HostKeyTexts, generateHostKeys, loadHostKeys } from "../components/host-keys";
 import { HostKeyType, hostKeyTypes } from "../components/ssh-keys";
 import { engineEnvironment } from "../automation/engine/environment";
+import { sandboxStandIn } from "../sandbox/engine";
 import { openStack } from "../automation/engine/workspace";
 import { setSecretConfig } from "../automation/engine/secret-config";
 
@@ -49,7 +50,7 @@ export function hostKeyConfigEntries(texts: HostKeyTexts): Record<string, string
 }
 
 async function openAll(opts: CommonOptions): Promise<Stack[]> {
-    const env = engineEnvironment({ sandbox: opts.sandbox, backendUrl: opts.backend, projectDir: opts.stackDir });
+    const env = engineEnvironment({ ...(opts.sandbox ? { standIn: sandboxStandIn } : {}), backendUrl: opts.backend, projectDir: opts.stackDir });
     const stacks: Stack[] = [];
     for (const name of opts.stacks) {
         stacks.push(await openStack(name, env));

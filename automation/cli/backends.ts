@@ -1,14 +1,17 @@
-// What the CLI takes from the world it runs against: how a fence is published, where endpoint
-// health and replication metrics come from. AWS is the default implementation (this file). The
+// What the CLI takes from the world it runs against: which provider plugins the engine runs, how a
+// fence is published, where endpoint health and replication metrics come from, how an endpoint's
+// name becomes an address, and which S3 `reconcile` reads. AWS is the default implementation (this file). The
 // sandbox's lives in sandbox/cli-backends.ts, and only the executable entry (./bin.ts) offers it:
 // product code never imports sandbox/ (issue 11), so an embedder of the CLI or of the SDK never
 // loads the stand-in provider, and the sandbox plugs in through the same interface as AWS.
 //
 // Nothing heavy is imported at the top: every verb loads this module, and the emergency fence must
 // start without loading Pulumi (automation/cli/fence-verb.ts).
+import type { ProviderStandIn } from "../engine/environment";
 import type { EndpointHealthSource } from "../driver/endpoint-health";
 import type { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
 import type { ReplicationMetricsReader } from "../driver/replication";
+import { coordinationEnvVar } from "../driver/coordination/env-var";
 import { UsageError } from "./errors";
 import type { GlobalArgs } from "./options";
 
@@ -25,23 +28,50 @@ export interface CliBackendContext {
     stateBackendUrl(): string;
 }
 
+/** Where the flags put the state and the coordination store, as given (undefined: not given). */
+export interface CliLocations {
+    /** `--backend`. */
+    readonly backend: string | undefined;
+    /** `--coordination`, else `$SFTP_FAILOVER_COORDINATION`. */
+    readonly coordination: string | undefined;
+}
+
 /** What the CLI needs from a backend. Each method may load its implementation lazily. */
 export interface CliBackends {
+    /** Refuses, with a UsageError naming the flag, a location this backend must not reach. */
+    admit(locations: CliLocations): Promise<void>;
+    /** Provider plugins that stand in for AWS's; undefined runs the installed AWS provider. */
+    standIn(): Promise<ProviderStandIn | undefined>;
     /** The fence client, or CloudWatch settings for automation/fence.ts (the driver's and the emergency path's default). */
     fence(ctx: CliBackendContext): Promise<RegionFenceClient | FenceClientOptions>;
     /** What Route 53's endpoint checks report, for `status` and the switches; undefined when there is no source (status then shows none). */
     endpointHealth(ctx: CliBackendContext): Promise<EndpointHealthSource | undefined>;
     /** The S3 replication metrics failback reads before it may switch back. */
     replicationMetrics(ctx: CliBackendContext): Promise<ReplicationMetricsReader>;
+    /** How a region's exported endpoint name becomes addresses; undefined: the system's resolvers. */
+    resolveEndpointName(): Promise<((name: string) => Promise<string[]>) | undefined>;
+    /**
+     * The S3 endpoint `reconcile` reads, given `--s3-endpoint` (undefined: AWS's own). Throws a
+     * UsageError where there is no S3 to read.
+     */
+    s3Endpoint(given: string | undefined): Promise<string | undefined>;
 }
 
 /**
- * AWS: the fence is one CloudWatch PutMetricData (automation/fence.ts), replication metrics come
- * from CloudWatch, endpoint health from Route 53 and CloudWatch (automation/aws/endpoint-health.ts),
- * all at `--cloudwatch-endpoint` when given: it stands in for Route 53's endpoint too, because an
- * emulator such as moto serves every service on one port, and on AWS neither flag is needed.
+ * AWS: the installed provider; the fence is one CloudWatch PutMetricData (automation/fence.ts),
+ * replication metrics come from CloudWatch, endpoint health from Route 53 and CloudWatch
+ * (automation/aws/endpoint-health.ts), all at `--cloudwatch-endpoint` when given: it stands in for
+ * Route 53's endpoint too, because an emulator such as moto serves every service on one port, and
+ * on AWS neither flag is needed. Names resolve through the system's resolvers; reconcile reads S3
+ * at `--s3-endpoint` or AWS's.
  */
 export const awsCliBackends: CliBackends = {
+    async admit() {
+        // Every location is AWS's or the operator's own.
+    },
+    async standIn() {
+        return undefined;
+    },
     async fence(ctx) {
         return { endpoint: ctx.cloudWatchEndpoint };
     },
@@ -52,6 +82,12 @@ export const awsCliBackends: CliBackends = {
     async replicationMetrics(ctx) {
         const { cloudWatchReplicationMetrics } = await import("../driver/replication");
         return cloudWatchReplicationMetrics({ endpoint: ctx.cloudWatchEndpoint });
+    },
+    async resolveEndpointName() {
+        return undefined;
+    },
+    async s3Endpoint(given) {
+        return given;
     },
 };
 
@@ -75,14 +111,13 @@ export const backendChoiceKey: unique symbol = Symbol("sftp-failover.cli-backend
 /** Parsed flags, with the entry's backend choice when the entry gave one. */
 export type ArgsWithBackends = GlobalArgs & { readonly [backendChoiceKey]?: CliBackendChoice };
 
-/** The backends the flags select: the sandbox's with `--sandbox`, else AWS. */
+/** The backends the flags select (the sandbox's with `--sandbox`, else AWS), once they admit the flags' locations. */
 export async function backendsOf(argv: ArgsWithBackends): Promise<CliBackends> {
     const choice = argv[backendChoiceKey] ?? awsOnly;
-    if (!argv.sandbox) {
-        return choice.aws;
-    }
-    if (choice.sandbox === undefined) {
+    if (argv.sandbox && choice.sandbox === undefined) {
         throw new UsageError("--sandbox is not available from this entry point (run the sftp-failover executable)");
     }
-    return choice.sandbox();
+    const backends = argv.sandbox && choice.sandbox !== undefined ? await choice.sandbox() : choice.aws;
+    await backends.admit({ backend: argv.backend, coordination: argv.coordination ?? process.env[coordinationEnvVar] });
+    return backends;
 }

@@ -106,7 +106,7 @@ export async function controllerFrom(argv: ArgsWithBackends): Promise<FailoverCo
     return FailoverController.create({
         projectDir: argv["stack-dir"],
         backendUrl: argv.backend,
-        sandbox: argv.sandbox,
+        standIn: await backends.standIn(),
         identity: argv.identity,
         ...(argv["journal-dir"] !== undefined ? { journalDir: argv["journal-dir"] } : {}),
         ...(argv.coordination !== undefined ? { coordination: argv.coordination } : {}),
@@ -117,6 +117,7 @@ export async function controllerFrom(argv: ArgsWithBackends): Promise<FailoverCo
         endpointHealth: await backends.endpointHealth(ctx),
         endpoints: sftpEndpointsOf(argv),
         replicationMetrics: await backends.replicationMetrics(ctx),
+        resolveEndpointName: await backends.resolveEndpointName(),
     });
 }
 

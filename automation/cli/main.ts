@@ -29,9 +29,31 @@ const positionals: Readonly<Record<string, string>> = {
     verify: "<region> (primary or secondary)",
 };
 
+/** Every verb's command module, in the order `--help` lists them. */
+export const verbCommands: readonly CommandModule<GlobalArgs, never>[] = [
+    statusCommand,
+    checkCommand,
+    planCommand,
+    postureCommand,
+    failoverCommand,
+    failbackCommand,
+    fenceCommand,
+    unfenceCommand,
+    historyCommand,
+    bootstrapCommand,
+    unlockCommand,
+    verifyCommand,
+    reconcileCommand,
+] as unknown as readonly CommandModule<GlobalArgs, never>[];
+
+/** The verb a command module declares: the first word of its `command`. */
+export function verbNameOf(command: CommandModule<GlobalArgs, never>): string {
+    return String(command.command ?? "").split(" ")[0];
+}
+
 /** The verb of a command line: its first word that names one. */
 function verbOf(argv: readonly string[]): string | undefined {
-    const verbs = ["status", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "bootstrap", "unlock", "reconcile", "verify"];
+    const verbs = verbCommands.map(verbNameOf);
     return argv.find((a) => verbs.includes(a));
 }
 
@@ -92,7 +114,7 @@ function withGlobalsLast<T>(command: CommandModule<GlobalArgs, T>): CommandModul
             const options = (built as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
             const aliases = new Set(Object.values(options.alias).flat());
             const ownKeys = Object.keys(options.key).filter((k) => !["help", "version", ...positionalNames].includes(k) && !aliases.has(k));
-            const verb = String(command.command ?? "").split(" ")[0];
+            const verb = verbNameOf(command as unknown as CommandModule<GlobalArgs, never>);
             const example = examples[verb];
             const grouped = ownKeys.length > 0 ? built.group(ownKeys, "Options:") : built;
             return withGlobalOptions(example !== undefined ? grouped.example(example[0], example[1]) : grouped) as unknown as Argv<T>;
@@ -102,23 +124,14 @@ function withGlobalsLast<T>(command: CommandModule<GlobalArgs, T>): CommandModul
 
 /** Builds the parser (exported for tests that inspect it without spawning). */
 export function cli(argv: readonly string[]) {
-    return yargs(argv as string[])
+    const parser = yargs(argv as string[])
         // One name for the package, the bin and the help.
         .scriptName(packageName)
-        .usage("$0 <command> [options]\n\nSwitch the SFTP service's failover posture safely, in order, resumably.")
-        .command(withGlobalsLast(statusCommand))
-        .command(withGlobalsLast(checkCommand))
-        .command(withGlobalsLast(planCommand))
-        .command(withGlobalsLast(postureCommand))
-        .command(withGlobalsLast(failoverCommand))
-        .command(withGlobalsLast(failbackCommand))
-        .command(withGlobalsLast(fenceCommand))
-        .command(withGlobalsLast(unfenceCommand))
-        .command(withGlobalsLast(historyCommand))
-        .command(withGlobalsLast(bootstrapCommand))
-        .command(withGlobalsLast(unlockCommand))
-        .command(withGlobalsLast(verifyCommand))
-        .command(withGlobalsLast(reconcileCommand))
+        .usage("$0 <command> [options]\n\nSwitch the SFTP service's failover posture safely, in order, resumably.");
+    for (const command of verbCommands) {
+        parser.command(withGlobalsLast(command));
+    }
+    return parser
         .demandCommand(1, "a command is required")
         .strict()
         .check((parsed) => refuseRepeatedFlags(parsed), true)

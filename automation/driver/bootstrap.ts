@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { configKeys, readRegionalOutputs } from "../../stacks/contract";
-import { EngineEnvironment, engineEnvironment } from "../engine/environment";
+import { EngineEnvironment, engineEnvironment, ProviderStandIn } from "../engine/environment";
 import { retryingTransportFault } from "../engine/transport-fault";
 import { upWithoutReadback } from "../engine/without-readback";
 import { copyProjectForInlineRun, openStack } from "../engine/workspace";
@@ -49,9 +49,9 @@ export interface BootstrapOptions {
     readonly projectDir?: string;
     /** State backend URL. Defaults to `file://<projectDir>/.pulumi-state`. */
     readonly backendUrl?: string;
-    /** Run against the sandbox provider. Defaults to false. */
-    readonly sandbox?: boolean;
-    /** A fully resolved engine environment; when given, projectDir/backendUrl/sandbox are ignored. Defaults to one built from them. */
+    /** Provider plugins that stand in for AWS's (the sandbox's `sandboxStandIn`). Defaults to none. */
+    readonly standIn?: ProviderStandIn;
+    /** A fully resolved engine environment; when given, projectDir/backendUrl/standIn are ignored. Defaults to one built from them. */
     readonly engine?: EngineEnvironment;
     /** Stack names by role. Defaults to `primary`, `secondary`, `dns`. */
     readonly stacks?: Partial<Readonly<Record<StackKey, string>>>;
@@ -108,7 +108,7 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
     }
     let env: EngineEnvironment;
     try {
-        env = options.engine ?? engineEnvironment({ projectDir: options.projectDir, backendUrl: options.backendUrl, sandbox: options.sandbox });
+        env = options.engine ?? engineEnvironment({ projectDir: options.projectDir, backendUrl: options.backendUrl, standIn: options.standIn });
     } catch (err) {
         throw new BadInputError((err as Error).message, { cause: err });
     }

@@ -97,6 +97,7 @@ interface Context {
     readonly timeouts: Timeouts;
     readonly endpointHealth: FailoverControllerOptions["endpointHealth"];
     readonly endpoints: FailoverControllerOptions["endpoints"];
+    readonly resolveEndpointName: FailoverControllerOptions["resolveEndpointName"];
     /** The local fence cache (fence-cache.ts). */
     readonly fenceCacheFile: string;
 }
@@ -215,7 +216,7 @@ export class FailoverController {
         try {
             env =
                 options.engine ??
-                engineEnvironment({ projectDir: options.projectDir, engineDir: options.engineDir, backendUrl: options.backendUrl, sandbox: options.sandbox });
+                engineEnvironment({ projectDir: options.projectDir, engineDir: options.engineDir, backendUrl: options.backendUrl, standIn: options.standIn });
         } catch (err) {
             throw new BadInputError((err as Error).message, { cause: err });
         }
@@ -265,6 +266,7 @@ export class FailoverController {
             timeouts,
             endpointHealth: options.endpointHealth,
             endpoints: options.endpoints,
+            resolveEndpointName: options.resolveEndpointName,
         });
     }
 
@@ -532,6 +534,7 @@ export class FailoverController {
             outputs,
             ...(canaryKey !== undefined ? { canaryKey } : {}),
             ...(endpoint !== undefined ? { endpoint } : {}),
+            ...(this.ctx.resolveEndpointName !== undefined ? { resolveEndpointName: this.ctx.resolveEndpointName } : {}),
             ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
             ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
         });
@@ -883,7 +886,7 @@ export class FailoverController {
             weights,
             health: knownHealth(fence, call.fencedInRun, endpointHealth),
             fingerprints: sharedFingerprints(outputs),
-            locate: options.locate ?? (options.regionAddresses !== undefined ? fixedAddressLocator(options.regionAddresses, this.ctx.endpoints ?? {}, port) : endpointNameLocator(outputs)),
+            locate: options.locate ?? (options.regionAddresses !== undefined ? fixedAddressLocator(options.regionAddresses, this.ctx.endpoints ?? {}, port) : endpointNameLocator(outputs, this.ctx.resolveEndpointName)),
             canary: (region) => this.canaryOf(region, outputs[region]),
             skip: call.skip,
             ...(options.queries !== undefined ? { queries: options.queries } : {}),

@@ -1,6 +1,6 @@
 // The driver's public option and result types: plain data, so results can be rendered as JSON.
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { EngineEnvironment } from "../engine/environment";
+import { EngineEnvironment, ProviderStandIn } from "../engine/environment";
 import { CapacityMode, Posture, RegionName, Weights } from "../posture";
 import { UndeployedConfig } from "./config-restore";
 import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
@@ -26,9 +26,9 @@ export interface FailoverControllerOptions {
     readonly stacks?: Partial<Readonly<Record<StackKey, string>>>;
     /** State backend URL. Defaults to `file://<projectDir>/.pulumi-state`. */
     readonly backendUrl?: string;
-    /** Run against the sandbox provider. Defaults to false. */
-    readonly sandbox?: boolean;
-    /** A fully resolved engine environment; when given, projectDir/engineDir/backendUrl/sandbox are ignored. Defaults to one built from them. */
+    /** Provider plugins that stand in for AWS's: the sandbox gives its own with everything else it answers (`sandboxControllerOptions` in sandbox/controller-options.ts). Defaults to none. */
+    readonly standIn?: ProviderStandIn;
+    /** A fully resolved engine environment; when given, projectDir/engineDir/backendUrl/standIn are ignored. Defaults to one built from them. */
     readonly engine?: EngineEnvironment;
     /** Who is acting, for the audit log and the lock. Defaults to the OS user. */
     readonly identity?: string;
@@ -54,6 +54,12 @@ export interface FailoverControllerOptions {
     readonly endpointHealth?: EndpointHealthSource;
     /** Where to reach each region's SFTP service for `verify`, instead of its stack's endpoint output (a lab, a private link). Defaults to the outputs. */
     readonly endpoints?: Partial<Readonly<Record<RegionName, SftpEndpoint>>>;
+    /**
+     * Turns a region's exported endpoint name into IPv4 addresses, for `verify`, the gate before DNS
+     * and the check after it; a rejection says why the name has none. Defaults to the system's
+     * resolvers, what a customer's client uses. The sandbox's answers from its own world.
+     */
+    readonly resolveEndpointName?: (name: string) => Promise<string[]>;
     /** Timeouts. */
     readonly timeouts?: {
         /** How long one step's `up` may take before its region counts as unreachable, in ms. Defaults to 20 minutes. */

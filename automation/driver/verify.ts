@@ -35,6 +35,8 @@ export interface VerifyInput {
     readonly canaryKey?: string;
     /** Overrides the endpoint of the outputs. */
     readonly endpoint?: SftpEndpoint;
+    /** Resolves the exported endpoint name first; a rejection makes the region unverifiable with its message. Defaults to none: the SFTP client resolves the name. */
+    readonly resolveEndpointName?: (name: string) => Promise<string[]>;
     readonly timeoutMs?: number;
     readonly signal?: AbortSignal;
 }
@@ -66,9 +68,17 @@ export async function verifyRegion(input: VerifyInput): Promise<VerifyResult> {
     if (fingerprints.length === 0) {
         return { region, ok: false, unverifiable: true, message: `${region} exports no hostKeyFingerprints: deploy the regional stack first` };
     }
-    const endpoint = input.endpoint ?? endpointOf(outputs);
-    if (endpoint === undefined) {
+    const exported = input.endpoint ?? endpointOf(outputs);
+    if (exported === undefined) {
         return { region, ok: false, unverifiable: true, message: `${region} exports no endpointDnsName: deploy the regional stack first` };
+    }
+    let endpoint = exported;
+    if (input.endpoint === undefined && input.resolveEndpointName !== undefined) {
+        const addresses = await input.resolveEndpointName(exported.host).catch((err: Error) => err);
+        if (addresses instanceof Error || addresses.length === 0) {
+            return { region, ok: false, unverifiable: true, message: `${region}: ${addresses instanceof Error ? addresses.message : `${exported.host} has no address`}` };
+        }
+        endpoint = { ...exported, host: addresses[0] };
     }
     const where = `${endpoint.host}:${endpoint.port}`;
     const result = await probeSftp({

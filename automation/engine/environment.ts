@@ -1,17 +1,26 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { resolveEngineDir, resolveProjectDir, sandboxBinDir } from "./locations";
-
-export { sandboxBinDir } from "./locations";
+import { resolveEngineDir, resolveProjectDir } from "./locations";
 import { makeFolder } from "./folders";
 
 /** The Pulumi project every stack of this repository belongs to. */
 export const projectName = "sftp-failover";
 
-/** The fixed passphrase of sandbox state. It protects nothing real: sandbox state never holds a real secret. */
-export const sandboxPassphrase = "sandbox-passphrase-not-for-real-stacks";
+/**
+ * Provider plugins that stand in for the cloud's (the sandbox's, built in sandbox/engine.ts): the
+ * engine finds them before any installed plugin, and they get the variables they need. The engine
+ * environment knows nothing else about them, so product code never names the sandbox (issue 22).
+ */
+export interface ProviderStandIn {
+    /** Folder of the plugin executables, put first on the engine's PATH. */
+    readonly pluginDir: string;
+    /** The passphrase when neither the options nor PULUMI_CONFIG_PASSPHRASE give one: only for state that never holds a real secret. */
+    readonly passphrase?: string;
+    /** Variables for the engine and its plugins, given the state backend they run against. */
+    envFor(backendUrl: string): Readonly<Record<string, string>>;
+}
 
-/** Where the engine runs: which backend, which passphrase, and whether AWS is the sandbox. */
+/** Where the engine runs: which backend, which passphrase, and which provider plugins stand in for AWS's. */
 export interface EngineEnvironmentOptions {
     /** Folder holding Pulumi.yaml and the stack files. Defaults to `$SFTP_FAILOVER_PROJECT_DIR`, else the nearest folder at or above the current one holding Pulumi.yaml. */
     readonly projectDir?: string;
@@ -19,9 +28,9 @@ export interface EngineEnvironmentOptions {
     readonly engineDir?: string;
     /** State backend URL. Defaults to `file://<projectDir>/.pulumi-state`. */
     readonly backendUrl?: string;
-    /** Run against the sandbox provider instead of AWS. Defaults to false. */
-    readonly sandbox?: boolean;
-    /** Passphrase of the stacks' secrets. Defaults to PULUMI_CONFIG_PASSPHRASE, or the sandbox's fixed one in the sandbox. */
+    /** Provider plugins that stand in for AWS's (the sandbox's `sandboxStandIn`). Defaults to none: the installed AWS provider. */
+    readonly standIn?: ProviderStandIn;
+    /** Passphrase of the stacks' secrets. Defaults to PULUMI_CONFIG_PASSPHRASE, else the stand-in's. */
     readonly passphrase?: string;
     /** PULUMI_HOME for the engine. Defaults to `<projectDir>/.pulumi-home`. */
     readonly pulumiHome?: string;
@@ -35,23 +44,12 @@ export interface EngineEnvironment {
     readonly backendUrl: string;
     readonly pulumiHome: string;
     readonly cliRoot: string;
-    readonly sandbox: boolean;
     readonly envVars: Record<string, string>;
 }
 
 /** The state backend a project folder uses unless told otherwise: a file backend inside it. */
 export function defaultBackendUrl(projectDir: string): string {
     return `file://${path.join(path.resolve(projectDir), ".pulumi-state")}`;
-}
-
-/**
- * Where the sandbox keeps its shared world (what every stack's provider created, so one stack's
- * provider can refuse what AWS would refuse given another stack's resources): next to a file
- * backend's state, as the cloud that state describes. Undefined for other backends (then the
- * sandbox has no shared world unless SANDBOX_WORLD_DIR is given).
- */
-export function sandboxWorldDir(backendUrl: string): string | undefined {
-    return backendUrl.startsWith("file://") ? path.join(backendUrl.slice("file://".length), ".sandbox-world") : undefined;
 }
 
 /** Folder `scripts/ensure-pulumi` fills with the CLI (`<root>/bin/pulumi`), by the rule of `resolveEngineDir`. */
@@ -79,15 +77,15 @@ export function ensureWritableFolder(dir: string, label: string): void {
 
 /**
  * Resolves the engine environment. The engine never talks to a cloud service of Pulumi's: state is
- * a local file backend, the update check is off, and plugins are never downloaded — in the sandbox
- * the only `aws` plugin it can find is ours, on PATH.
+ * a local file backend, the update check is off, and plugins are never downloaded — with a stand-in
+ * (the sandbox) the `aws` plugin it finds first is the stand-in's, on PATH.
  */
 export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEnvironment {
     const projectDir = resolveProjectDir(opts.projectDir);
-    const sandbox = opts.sandbox ?? false;
+    const standIn = opts.standIn;
     const backendUrl = opts.backendUrl ?? defaultBackendUrl(projectDir);
     const pulumiHome = path.resolve(opts.pulumiHome ?? path.join(projectDir, ".pulumi-home"));
-    const passphrase = opts.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE ?? (sandbox ? sandboxPassphrase : undefined);
+    const passphrase = opts.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE ?? standIn?.passphrase;
     if (passphrase === undefined) {
         throw new Error("PULUMI_CONFIG_PASSPHRASE is not set (it protects the stacks' secrets; the sandbox uses a fixed one)");
     }
@@ -96,8 +94,7 @@ export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEn
     }
     ensureWritableFolder(pulumiHome, "PULUMI_HOME");
     const cliRoot = resolveEngineDir(opts.engineDir);
-    const pathEntries = [path.join(cliRoot, "bin"), ...(sandbox ? [sandboxBinDir()] : []), process.env.PATH ?? ""];
-    const worldDir = sandbox ? sandboxWorldDir(backendUrl) : undefined;
+    const pathEntries = [path.join(cliRoot, "bin"), ...(standIn !== undefined ? [standIn.pluginDir] : []), process.env.PATH ?? ""];
     const envVars: Record<string, string> = {
         PULUMI_BACKEND_URL: backendUrl,
         PULUMI_CONFIG_PASSPHRASE: passphrase,
@@ -105,10 +102,9 @@ export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEn
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-        PATH: sandbox ? pathEntries.join(path.delimiter) : [path.join(cliRoot, "bin"), process.env.PATH ?? ""].join(path.delimiter),
-        ...(sandbox ? { SFTP_FAILOVER_SANDBOX: "1" } : {}),
-        ...(worldDir !== undefined ? { SANDBOX_WORLD_DIR: worldDir } : {}),
+        PATH: pathEntries.join(path.delimiter),
+        ...standIn?.envFor(backendUrl),
         ...opts.extraEnv,
     };
-    return { projectDir, backendUrl, pulumiHome, cliRoot, sandbox, envVars };
+    return { projectDir, backendUrl, pulumiHome, cliRoot, envVars };
 }

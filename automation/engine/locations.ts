@@ -120,8 +120,3 @@ export function resolveEngineDir(option?: string, env: NodeJS.ProcessEnv = proce
 export function ensureEngineCommand(): string {
     return path.join(packageRoot(), "scripts", "ensure-pulumi");
 }
-
-/** Folder of the sandbox's `pulumi-resource-aws` executable: part of this package. */
-export function sandboxBinDir(): string {
-    return path.join(packageRoot(), "sandbox", "bin");
-}

@@ -10,7 +10,7 @@ import { runsOf, unfinishedOf } from "../../automation/driver/journal";
 import { S3CoordinationStore } from "../../automation/driver/coordination/s3-store";
 import { parseCoordinationUrl, S3Location } from "../../automation/driver/coordination/url";
 import { SetPostureResult, StatusResult } from "../../automation/driver/types";
-import { engineEnvironment } from "../../automation/engine/environment";
+import { sandboxEngineEnvironment } from "../../sandbox/engine";
 import { openStack } from "../../automation/engine/workspace";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
@@ -155,7 +155,7 @@ describe("two machines, one coordination store on S3 (sandbox + moto)", function
         // Checkout C was copied before the failover: its dns stack file still says active-passive.
         const c = checkout(lab.dir, "by-hand");
         made.push(path.dirname(c.dir));
-        const env = engineEnvironment({ projectDir: c.dir, backendUrl: lab.env.backendUrl, sandbox: true, extraEnv: { SANDBOX_RECORD_FILE: lab.recordFile, SANDBOX_FAULT_FILE: lab.faultFile } });
+        const env = sandboxEngineEnvironment({ projectDir: c.dir, backendUrl: lab.env.backendUrl, extraEnv: { SANDBOX_RECORD_FILE: lab.recordFile, SANDBOX_FAULT_FILE: lab.faultFile } });
         const saved = { ...process.env };
         Object.assign(process.env, { SFTP_FAILOVER_COORDINATION: coordination, AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey });
         let refusal: Error | undefined;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Stack } from "@pulumi/pulumi/automation";
-import { engineEnvironment } from "../../automation/engine/environment";
+import { sandboxEngineEnvironment } from "../../sandbox/engine";
 import { summarizeEngineError } from "../../automation/driver/stack-state";
 import { createLab, Lab, LabStacks } from "../../sandbox/lab";
 import { readRecords } from "../../sandbox/recorder";
@@ -116,7 +116,7 @@ describe("bad stack config under the real engine (sandbox)", function () {
 
 describe("an unwritable backend folder", function () {
     it("is refused before the engine starts, naming the folder", function () {
-        expect(() => engineEnvironment({ sandbox: true, backendUrl: "file:///dev/null/state" })).to.throw(
+        expect(() => sandboxEngineEnvironment({ backendUrl: "file:///dev/null/state" })).to.throw(
             "backend folder /dev/null/state cannot be written (ENOTDIR)",
         );
     });

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { ensureHostKeys, hostKeyConfigEntries } from "../../scripts/hostkeys";
 import { setSecretConfig } from "../../automation/engine/secret-config";
 import { loadHostKeys } from "../../components/host-keys";
-import { cliRootDir, engineEnvironment } from "../../automation/engine/environment";
+import { cliRootDir } from "../../automation/engine/environment";
+import { sandboxEngineEnvironment } from "../../sandbox/engine";
 import { openStack } from "../../automation/engine/workspace";
 import { fixtureHostKeys, fixtures } from "../unit/regional-harness";
 
@@ -113,7 +114,7 @@ describe("regional host-key CLI", function () {
         if (!fs.existsSync(path.join(cliRootDir(), "bin", "pulumi"))) {
             this.skip();
         }
-        const env = engineEnvironment({ sandbox: true, projectDir: dir, backendUrl: `file://${path.join(dir, "state")}` });
+        const env = sandboxEngineEnvironment({ projectDir: dir, backendUrl: `file://${path.join(dir, "state")}` });
         const stacks = [await openStack("primary", env), await openStack("secondary", env)];
         const first = await ensureHostKeys(stacks);
         expect(Object.values(first).every((fp) => fp.startsWith("SHA256:"))).to.equal(true);
@@ -129,7 +130,7 @@ describe("regional host-key CLI", function () {
     });
 
     it("secret config goes to the engine on stdin, never on a command line: exact values, ciphertext in the file", async function () {
-        const env = engineEnvironment({ sandbox: true, projectDir: dir, backendUrl: `file://${path.join(dir, "state")}` });
+        const env = sandboxEngineEnvironment({ projectDir: dir, backendUrl: `file://${path.join(dir, "state")}` });
         const stack = await openStack("primary", env);
         const marker = `never-on-argv-${process.pid}`;
         /** Samples every process's command line while `work` runs; true when one held `marker`. */

@@ -8,7 +8,7 @@ import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/cl
 import { AuditEntry } from "../../automation/driver/audit";
 import { bootstrap } from "../../automation/driver/bootstrap";
 import { StatusResult } from "../../automation/driver/types";
-import { engineEnvironment } from "../../automation/engine/environment";
+import { sandboxEngineEnvironment } from "../../sandbox/engine";
 import { copyProjectForInlineRun, openStack } from "../../automation/engine/workspace";
 import { ensureHostKeys } from "../../scripts/hostkeys";
 import { MotoServer, motoCredentials, startMoto } from "../support/moto";
@@ -77,7 +77,7 @@ describe("the state on the S3 backend: two machines, one bucket (sandbox + moto)
     it("A bootstraps with the state in S3; B, from its own checkout and HOME, switches; A sees the posture and B's audit entry", async function () {
         const a = machine("operator-a");
         const b = machine("operator-b");
-        const env = engineEnvironment({ projectDir: a.dir, sandbox: true, backendUrl, pulumiHome: path.join(a.home, ".pulumi"), extraEnv: awsEnv() });
+        const env = sandboxEngineEnvironment({ projectDir: a.dir, backendUrl, pulumiHome: path.join(a.home, ".pulumi"), extraEnv: awsEnv() });
         await ensureHostKeys([await openStack("primary", env), await openStack("secondary", env)]);
         const done = await bootstrap({ engine: env });
         expect(done.steps.map((s) => s.status)).to.not.include("failed");

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { engineEnvironment } from "../../automation/engine/environment";
+import { sandboxEngineEnvironment } from "../../sandbox/engine";
 import { writeFaultFile } from "../../sandbox/faults";
 import { readRecords } from "../../sandbox/recorder";
 
@@ -63,7 +63,7 @@ describe("the sandbox aws provider under the real engine", function () {
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: sandbox-probe\nruntime: nodejs\n");
         recordFile = path.join(dir, "records.jsonl");
         faultFile = path.join(dir, "faults.json");
-        const env = engineEnvironment({ projectDir: dir, sandbox: true, extraEnv: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULT_FILE: faultFile, SANDBOX_HANG_SECONDS: "1" } });
+        const env = sandboxEngineEnvironment({ projectDir: dir, extraEnv: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULT_FILE: faultFile, SANDBOX_HANG_SECONDS: "1" } });
         stack = await LocalWorkspace.createOrSelectStack(
             { stackName: `probe-${process.pid}`, projectName: "sandbox-probe", program: probeProgram(settings) },
             {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { canaryUserName } from "../../components/canary";
 import { parseEndpoint, verifyRegion } from "../../automation/driver/verify";
+import { sandboxEndpointAddresses } from "../../sandbox/cli-backends";
 import { generateKeyPair, SshdServer, SshKeyPair, startSshd } from "../support/sshd";
 
 // `verify` against a real OpenSSH sshd on loopback: the region passes only with one of the shared
@@ -67,6 +68,35 @@ describe("verify a region as its canary, against a real sshd", () => {
         expect(result).to.include({ ok: false, unverifiable: true });
         expect(result.message).to.match(/secondary has no canary to verify with: set the secret sftp-failover:canaryKey/);
         expect((await verifyRegion({ region: "secondary", outputs, endpoint: lab() })).unverifiable).to.equal(true);
+    });
+
+    it("with a resolver for endpoint names, a name it has no address for makes the region unverifiable with its reason, and nothing is dialled", async () => {
+        const asked: string[] = [];
+        const result = await verifyRegion({
+            region: "secondary",
+            outputs,
+            canaryKey: canary.privateKey,
+            resolveEndpointName: (name) => (asked.push(name), sandboxEndpointAddresses(name)),
+        });
+        expect(asked).to.deep.equal([outputs.endpointDnsName]);
+        expect(result).to.deep.equal({
+            region: "secondary",
+            ok: false,
+            unverifiable: true,
+            message: `secondary: ${String(outputs.endpointDnsName)} is a sandbox load balancer with no address: give the region's SFTP endpoint (--sftp-endpoint region=host:port, or the controller's endpoints)`,
+        });
+    });
+
+    it("with a resolver for endpoint names, the probe goes to the address it answers, at the exported port", async () => {
+        const result = await verifyRegion({
+            region: "secondary",
+            outputs: { ...outputs, endpointPort: sshd.port },
+            canaryKey: canary.privateKey,
+            resolveEndpointName: async () => ["127.0.0.1"],
+        });
+        expect(result.endpoint).to.equal(`127.0.0.1:${sshd.port}`);
+        // The exported canary user is no account of this sshd: the probe got past the host key to the login.
+        expect(result).to.include({ ok: false, stage: "authenticate" });
     });
 
     it("parses host:port endpoints and refuses anything else, naming the value", () => {

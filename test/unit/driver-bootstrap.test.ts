@@ -6,6 +6,7 @@ import { renderBootstrap, renderStatus } from "../../automation/cli/render";
 import { bootstrap, stacksNeedingFirstPhase } from "../../automation/driver/bootstrap";
 import { BadInputError } from "../../automation/driver/errors";
 import { StatusResult } from "../../automation/driver/types";
+import { sandboxStandIn } from "../../sandbox/engine";
 
 describe("bootstrap (without an engine)", () => {
     it("deploys without replication only the regional stacks never deployed (a deployed one may already replicate)", () => {
@@ -18,7 +19,7 @@ describe("bootstrap (without an engine)", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-"));
         try {
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: sftp-failover\nruntime: nodejs\n");
-            const error = await bootstrap({ projectDir: dir, sandbox: true }).then(() => undefined, (e: unknown) => e);
+            const error = await bootstrap({ projectDir: dir, standIn: sandboxStandIn }).then(() => undefined, (e: unknown) => e);
             expect(error).to.be.instanceOf(BadInputError);
             expect((error as Error).message).to.equal(`stacks.primary: ${dir} has no Pulumi.primary.yaml (its config is what the stack is created with)`);
         } finally {
@@ -27,7 +28,7 @@ describe("bootstrap (without an engine)", () => {
     });
 
     it("refuses the same stack name twice", async () => {
-        const error = await bootstrap({ sandbox: true, stacks: { secondary: "primary" } }).then(() => undefined, (e: unknown) => e);
+        const error = await bootstrap({ standIn: sandboxStandIn, stacks: { secondary: "primary" } }).then(() => undefined, (e: unknown) => e);
         expect(error).to.be.instanceOf(BadInputError);
         expect((error as Error).message).to.match(/^stacks must be three different, non-empty names/);
     });

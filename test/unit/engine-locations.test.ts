@@ -8,9 +8,9 @@ import {
     packageVersion,
     resolveEngineDir,
     resolveProjectDir,
-    sandboxBinDir,
     userEngineCache,
 } from "../../automation/engine/locations";
+import { sandboxBinDir } from "../../sandbox/engine";
 
 // Where the project, the engine and the sandbox provider are found: options and environment
 // variables first, then defaults that hold both in a checkout and in an installed package.

@@ -1,4 +1,5 @@
 import { Argv, CommandModule } from "yargs";
+import { backendsOf } from "../backends";
 import { confirm, processIo, progressPrinter, run } from "../context";
 import { UsageError } from "../errors";
 import { GlobalArgs } from "../options";
@@ -39,7 +40,7 @@ export const bootstrapCommand: CommandModule<GlobalArgs, BootstrapArgs> = {
                     return FailoverController.bootstrap({
                         projectDir: argv["stack-dir"],
                         backendUrl: argv.backend,
-                        sandbox: argv.sandbox,
+                        standIn: await (await backendsOf(argv)).standIn(),
                         stacks: { primary: argv["primary-stack"], secondary: argv["secondary-stack"], dns: argv["dns-stack"] },
                         signal: abort.signal,
                         onEvent: printer.onEvent,

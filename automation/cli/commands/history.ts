@@ -1,4 +1,5 @@
 import { Argv, CommandModule } from "yargs";
+import { backendsOf } from "../backends";
 import { processIo, run } from "../context";
 import { UsageError } from "../errors";
 import { GlobalArgs } from "../options";
@@ -33,6 +34,8 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
                 }
                 // History needs no engine: it reads the audit log directly.
                 // Imported here, not at the top: see context.ts.
+                // The backends admit the coordination store's location (the sandbox refuses AWS's S3).
+                await backendsOf(argv);
                 const { FailoverController } = await import("../../driver/controller");
                 return FailoverController.readHistory({ projectDir: argv["stack-dir"], journalDir: argv["journal-dir"], coordination: argv.coordination, backendUrl: argv.backend }, { ...(since !== undefined ? { since } : {}), ...(argv.limit !== undefined ? { limit: argv.limit } : {}) });
             },

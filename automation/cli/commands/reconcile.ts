@@ -1,5 +1,6 @@
 import { Argv, CommandModule } from "yargs";
 import type { ReconcileReport } from "../../aws/reconcile";
+import { backendsOf } from "../backends";
 import { processIo, run } from "../context";
 import { exitCodes, UsageError } from "../errors";
 import { GlobalArgs } from "../options";
@@ -46,10 +47,12 @@ export const reconcileCommand: CommandModule<GlobalArgs, ReconcileArgs> = {
                 if (argv["serving-bucket"] === argv["other-bucket"] && argv["serving-region"] === argv["other-region"]) {
                     throw new UsageError(`--serving-bucket and --other-bucket name the same bucket (${argv["serving-bucket"]})`);
                 }
-                const endpoint = argv["s3-endpoint"];
-                if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-                    throw new UsageError(`--s3-endpoint must be an http(s) URL (got "${endpoint}")`);
+                const given = argv["s3-endpoint"];
+                if (given !== undefined && !/^https?:\/\/[^\s/]+/.test(given)) {
+                    throw new UsageError(`--s3-endpoint must be an http(s) URL (got "${given}")`);
                 }
+                // The sandbox keeps no objects: without an emulator it refuses rather than ask AWS.
+                const endpoint = await (await backendsOf(argv)).s3Endpoint(given);
                 const { reconcileBuckets } = await import("../../aws/reconcile");
                 return reconcileBuckets({
                     serving: { bucket: argv["serving-bucket"], region: argv["serving-region"] },

@@ -6,9 +6,9 @@ import { BadInputError } from "../errors";
 import { openCoordinationStore } from "./open";
 import { CoordinationStore } from "./store";
 import { defaultCoordination, parseCoordinationUrl } from "./url";
+import { coordinationEnvVar } from "./env-var";
 
-/** The environment variable naming the coordination store when no option does. */
-export const coordinationEnvVar = "SFTP_FAILOVER_COORDINATION";
+export { coordinationEnvVar } from "./env-var";
 
 /** The options that decide the store. */
 export interface CoordinationOptions {
