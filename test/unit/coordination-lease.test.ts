@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { acquireLease, breakLock, HeldLease } from "../../automation/driver/coordination/lease";
 import { LocalCoordinationStore } from "../../automation/driver/coordination/local-store";
+import { CoordinationStore } from "../../automation/driver/coordination/store";
 import { LockedError, LockHolder, LockLostError } from "../../automation/driver/errors";
 import { FakeClock } from "../support/fake-clock";
 import { recordingStore } from "../support/recording-store";
@@ -22,7 +23,7 @@ describe("lease: renewal cadence and the lock generation (local store, fake cloc
     let clock: FakeClock;
     const held: HeldLease[] = [];
     const open = () => new LocalCoordinationStore(dir);
-    const take = async (store = open(), who = holder("run-a")) => {
+    const take = async (store: CoordinationStore = open(), who = holder("run-a")) => {
         const lease = await acquireLease(store, who, { leaseMs, now: clock.now, timers: clock });
         held.push(lease);
         return lease;
