@@ -221,6 +221,39 @@ const contract = (name: string, setUp: () => Promise<Fixture>, tearDown: () => P
             expect(await lease.renew().then(() => undefined, (e: Error) => e)).to.be.instanceOf(LockLostError);
         });
 
+        it("counts up the lock generation on every take and every break, across handles; a renewal keeps it", async () => {
+            const a = await acquireLease(f.store, holder("run-a"));
+            await a.renew();
+            const read = await f.reopen().readLock();
+            expect(read.state === "held" && read.holder.generation).to.equal(a.generation);
+            await breakLock(f.reopen());
+            const b = await acquireLease(f.reopen(), holder("run-b", "bob"));
+            held.push(b);
+            expect(b.generation, "take, break, take").to.equal(a.generation + 2);
+        });
+
+        it("raises the lock generation atomically: concurrent bumps from several handles each get their own number", async () => {
+            const handles = [f.store, f.reopen(), f.reopen(), f.reopen(), f.reopen()];
+            const numbers = await Promise.all(handles.map((h) => h.nextLockGeneration()));
+            expect([...numbers].sort((x, y) => x - y)).to.deep.equal([1, 2, 3, 4, 5]);
+            expect(await f.reopen().nextLockGeneration()).to.equal(6);
+        });
+
+        it("proves a held lock by reading the store; once broken and taken by another, the proof fails naming who holds it now", async () => {
+            const lease = await acquireLease(f.store, holder("run-a"));
+            await lease.proveHeld();
+            await breakLock(f.reopen());
+            const broken = await lease.proveHeld().then(() => undefined, (e: Error) => e);
+            expect(broken).to.be.instanceOf(LockLostError);
+            expect((broken as Error).message).to.equal(`lock lost: run run-a (generation ${lease.generation}) no longer holds ${f.store.lockLocation}: it was broken, and no one holds it now`);
+            const bob = await acquireLease(f.reopen(), holder("run-b", "bob"));
+            held.push(bob);
+            const taken = await lease.proveHeld().then(() => undefined, (e: Error) => e);
+            expect(taken).to.be.instanceOf(LockLostError);
+            expect((taken as Error).message).to.match(new RegExp(`: bob on laptop-elsewhere holds it now \\(pid 4242, failover failover, run run-b, generation ${bob.generation}\\)$`));
+            await bob.proveHeld();
+        });
+
         it("reports a corrupt lock as corrupt, never as free, and refuses to acquire over it until it is broken", async () => {
             await f.corruptLock();
             expect(await f.store.readLock()).to.deep.include({ state: "corrupt", problem: "is not valid JSON" });
