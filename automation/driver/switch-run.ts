@@ -7,7 +7,7 @@ import { Posture, RegionName, Weights } from "../posture";
 import { AuditEntry, AuditOperation } from "./audit";
 import { previousValues } from "./config-restore";
 import { lockLostBehind } from "./coordination/switch-lock";
-import { AbortedError, FailoverError, RegionUnreachableError, SwitchStoppedError } from "./errors";
+import { AbortedError, FailoverError, LockLostError, RegionUnreachableError, SwitchStoppedError } from "./errors";
 import { classifyFailure, decideOnFailure, mayRun } from "./fencing";
 import { RegionFenceClient } from "./fence-client";
 import { JournalRecord } from "./journal";
@@ -300,7 +300,8 @@ export class SwitchRun {
         const { journal } = this.deps;
         const runId = this.plan.runId;
         // A failure with the lock lost is the lost lock's: the run stops where it stands and fences nothing.
-        const lost = await lockLostBehind(err, this.opts.signal, this.deps.proveHeld);
+        const lostBehind = await lockLostBehind(err, this.opts.signal, this.deps.proveHeld);
+        const lost = lostBehind && new LockLostError(`${lostBehind.message}; the switch stopped at ${step.description} and fenced nothing`, lostBehind.holder, { cause: lostBehind });
         const aborted = lost !== undefined || err instanceof AbortedError || this.opts.signal?.aborted === true;
         const message = lost !== undefined ? "lock lost" : aborted ? "aborted" : summarizeEngineError(err);
         const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: Date.now() - started, error: message };
@@ -308,7 +309,7 @@ export class SwitchRun {
             this.results.push(failed);
             await journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: message });
             this.opts.onProgress?.({ type: "step-end", step, result: failed });
-            await this.finish("aborted", lost !== undefined ? `${lost.message}; stopped at ${step.description}` : `aborted during ${step.description}`);
+            await this.finish("aborted", lost?.message ?? `aborted during ${step.description}`);
             throw lost ?? (err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err }));
         }
         const decision = decideOnFailure(step, classifyFailure(err), {
