@@ -190,10 +190,9 @@ function heldLease(store: CoordinationStore, first: LockHolder, firstToken: stri
         queue = run.catch(() => undefined);
         return run;
     };
-    const lostNow = async (): Promise<LockLostError> => {
-        const read = await store.readLock().catch((err: Error) => err);
-        return new LockLostError(describeLostLock(first, store.lockLocation, read), read instanceof Error || read.state !== "held" ? undefined : read.holder);
-    };
+    const readNow = () => store.readLock().catch((err: Error) => err);
+    const lostFrom = (read: StoredLock | Error) =>
+        new LockLostError(describeLostLock(first, store.lockLocation, read), read instanceof Error || read.state !== "held" ? undefined : read.holder, read instanceof Error ? { cause: read } : undefined);
     /** Replaces the lock's version `over` with a lease from now; false when it is no longer that version. */
     const extend = async (over: string): Promise<boolean> => {
         const next = withLease(first, leaseMs, now());
@@ -208,19 +207,22 @@ function heldLease(store: CoordinationStore, first: LockHolder, firstToken: stri
     const renew = () =>
         oneAtATime(async () => {
             if (!released && !(await extend(token))) {
-                throw await lostNow();
+                throw lostFrom(await readNow());
             }
         });
     const proveHeld = () =>
         oneAtATime(async () => {
-            const read = await store.readLock().catch((err: Error) => err);
+            if (released) {
+                throw new LockLostError(`run ${first.runId} (generation ${generation}) released the lock at ${store.lockLocation}: it holds it no longer`);
+            }
+            const read = await readNow();
             const ours = !(read instanceof Error) && read.state === "held" && read.holder.runId === first.runId && read.holder.generation === generation;
-            if (released || !ours) {
-                throw new LockLostError(describeLostLock(first, store.lockLocation, read), read instanceof Error || read.state !== "held" ? undefined : read.holder, read instanceof Error ? { cause: read } : undefined);
+            if (!ours) {
+                throw lostFrom(read);
             }
             // Still ours but past its lease: anyone may clear it now, so it is extended before the holder acts.
             if (leaseExpired(read.holder, now()) && !(await extend(read.token))) {
-                throw await lostNow();
+                throw lostFrom(await readNow());
             }
         });
     return {
