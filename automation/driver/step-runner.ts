@@ -192,8 +192,9 @@ export async function runStep(stack: Stack, step: PlannedStep, opts: RunStepOpti
         await setStepConfig(stack, step);
         return await upRetryingWhileBusy(stack, step, opts);
     } catch (err) {
-        // With the lock lost, the stack files are whoever holds it now's (and `unlock` already put
-        // back what the broken run left): nothing is put back, and the lost lock is what the caller hears.
+        // With the lock lost, the stack files belong to whoever holds it now (and `unlock` already
+        // put back what the broken run left): nothing is put back, and the lost lock is what the
+        // caller hears.
         const lost = await lockLostBehind(err, opts.signal, opts.proveHeld);
         if (lost !== undefined) {
             throw lost;
