@@ -4,7 +4,7 @@ import { configKeys } from "../stacks/contract";
 
 export { FailoverController, defaultStackNames, defaultReplicationRuleId } from "./driver/controller";
 export type * from "./driver/types";
-export { AbortedError, BadInputError, FailoverError, LockedError, RegionUnreachableError, ReplicationBacklogError, SwitchStoppedError } from "./driver/errors";
+export { AbortedError, BadInputError, FailoverError, LockedError, LockLostError, RegionUnreachableError, ReplicationBacklogError, SwitchStoppedError } from "./driver/errors";
 export { classifyFailure, decideOnFailure, mayRun } from "./driver/fencing";
 export type { FailureClass, FailureDecision } from "./driver/fencing";
 export type { LockHolder } from "./driver/errors";
@@ -46,7 +46,7 @@ export type { S3StoreClientOptions } from "./driver/coordination/s3-store";
 export { parseCoordinationUrl, defaultCoordination } from "./driver/coordination/url";
 export type { CoordinationLocation, LocalLocation, S3Location } from "./driver/coordination/url";
 export { coordinationEnvVar } from "./driver/coordination/from-options";
-export { defaultLeaseMs, LeaseLostError } from "./driver/coordination/lease";
+export { defaultLeaseMs } from "./driver/coordination/lease";
 export { postureConflict, postureOverrideEnvVar } from "./posture-record";
 export type { PostureRecord, StackPostureConfig } from "./posture-record";
 export { applyEmergencyFence, planEmergencyFence } from "./emergency-fence";

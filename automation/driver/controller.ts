@@ -775,7 +775,7 @@ export class FailoverController {
         if (current.state === "held" && (opts.waitMs ?? 0) > 0) {
             opts.onProgress?.({ type: "waiting-for-lock", holder: current.holder });
         }
-        return withSwitchLock(log, holder, { leaseMs: this.ctx.leaseMs, waitMs: opts.waitMs, signal: opts.signal }, async (signal) => {
+        return withSwitchLock(log, holder, { leaseMs: this.ctx.leaseMs, waitMs: opts.waitMs, signal: opts.signal }, async ({ signal, proveHeld }) => {
             // Under the lock (so operators queue in the order they asked, and no one changes the
             // config between check and use), before the journal and before any stack is touched:
             // a bad input leaves no trace but the lock, which is released.
@@ -795,6 +795,7 @@ export class FailoverController {
                 // on top of it (a step this run needs sets its own value again).
                 const undeployed = undeployedConfig(interruptedSteps(unfinished), stacks);
                 undeployed.forEach((u) => rewritten.add(u.stack));
+                await proveHeld();
                 await putBackUndeployed(undeployed, this.ctx.stacks);
             }
             const decision = decideResume(target, from, unfinished, (await log.runs()).at(-1));
@@ -811,6 +812,7 @@ export class FailoverController {
             // A skipped step's stack is deployed as wanted, but its config may still hold what an
             // interrupted or timed-out step set; put it back so the next `up` of that stack changes nothing.
             for (const step of steps.filter((s) => s.skip)) {
+                await proveHeld();
                 if (await this.alignConfig(step, stacks[step.stack])) {
                     rewritten.add(step.stack);
                 }
@@ -833,6 +835,7 @@ export class FailoverController {
                     ...(opts.afterDns !== undefined ? { checkAfterDns: (weights: Weights, o: CheckAfterDnsCall) => this.checkAfterDns(opts.afterDns!, stacks, weights, o) } : {}),
                     readBefore: readBeforeRun(reads, rewritten),
                     clearDeadEngineLocks: () => this.clearDeadEngineLocks(),
+                    proveHeld,
                 },
                 {
                     runId,

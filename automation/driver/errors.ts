@@ -33,6 +33,12 @@ export interface LockHolder {
     readonly expiresAt?: string;
     /** The lease length the holder renews, in ms. */
     readonly leaseMs?: number;
+    /**
+     * The lock's generation when this holder took it: the store's count of takes and breaks, which
+     * only grows, so no two holders ever share one. Renewals keep it. Absent on locks written
+     * before generations.
+     */
+    readonly generation?: number;
 }
 
 /** Another operation holds the lock (and did not release it within the wait, if one was given). */
@@ -45,6 +51,21 @@ export class LockedError extends FailoverError {
                 : `locked by ${holder.identity} on ${holder.host} (pid ${holder.pid}, ${holder.operation}, run ${holder.runId}, since ${holder.since}${holder.expiresAt !== undefined ? `, lease until ${holder.expiresAt}` : ""}); if that process is gone, clear it with \`sftp-failover unlock\``,
         );
         this.name = "LockedError";
+        this.holder = holder;
+    }
+}
+
+/**
+ * The lock this run held was broken (`sftp-failover unlock`) or taken over (its lease ended and
+ * someone took it), or the store could not be read to prove it still held: whatever the lock
+ * guarded stops where it stands, fences nothing, and leaves the rest to whoever holds it now.
+ */
+export class LockLostError extends FailoverError {
+    /** Who holds the lock now; undefined when no one does (it was broken) or it cannot be read. */
+    readonly holder: LockHolder | undefined;
+    constructor(message: string, holder?: LockHolder, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "LockLostError";
         this.holder = holder;
     }
 }

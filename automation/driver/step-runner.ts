@@ -8,6 +8,7 @@ import { dnsNameKey } from "../../components/dns-record-names";
 import { DnsConfig, loadDnsConfig } from "../../stacks/config/dns";
 import { ConfigReader } from "../../stacks/config/source";
 import { applyConfigWrites, PreviousConfig } from "./config-restore";
+import { lockLostBehind } from "./coordination/switch-lock";
 import { AbortedError } from "./errors";
 import { terminateEngine } from "./engine-process";
 import { retryingTransportFault } from "../engine/transport-fault";
@@ -45,6 +46,14 @@ export interface RunStepOptions {
      * clears such locks here. Defaults to nothing.
      */
     readonly onStackBusy?: () => Promise<void>;
+    /**
+     * Proves the run still holds the driver's lock at its generation (coordination/lease.ts),
+     * awaited immediately before every engine call that changes the stack — the config writes, each
+     * `up` attempt, the put-back — and throwing LockLostError when it does not: a step whose
+     * generation is no longer current does not start, and a lost lock's step puts nothing back.
+     * Defaults to nothing (no lock to prove).
+     */
+    readonly proveHeld?: () => Promise<void>;
 }
 
 /** What the engine did. */
@@ -107,6 +116,7 @@ export async function stepTargets(stack: Stack, step: PlannedStep): Promise<stri
 }
 
 async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, deadline: number): Promise<StepOutcome> {
+    await opts.proveHeld?.();
     const known = opts.targets;
     const target = known === undefined ? await stepTargets(stack, step) : known === "all" ? undefined : [...known];
     const cancel = new AbortController();
@@ -172,14 +182,23 @@ async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, dea
  * `setConfig`) fails, `opts.previousConfig` is put back before the error propagates.
  *
  * @throws StepTimeoutError past the timeout (the engine is interrupted first).
+ * @throws LockLostError when `opts.proveHeld` finds the lock lost, or the signal fired for that.
  * @throws AbortedError when the signal fires.
  * @throws the Automation API's CommandError when the engine fails.
  */
 export async function runStep(stack: Stack, step: PlannedStep, opts: RunStepOptions): Promise<StepOutcome> {
     try {
+        await opts.proveHeld?.();
         await setStepConfig(stack, step);
         return await upRetryingWhileBusy(stack, step, opts);
     } catch (err) {
+        // With the lock lost, the stack files belong to whoever holds it now (and `unlock` already
+        // put back what the broken run left): nothing is put back, and the lost lock is what the
+        // caller hears.
+        const lost = await lockLostBehind(err, opts.signal, opts.proveHeld);
+        if (lost !== undefined) {
+            throw lost;
+        }
         if (opts.previousConfig !== undefined) {
             // The step's own error is what the caller acts on (abort, fence, stop), so a failure to
             // put the values back does not replace it: the journal's "started" record still holds

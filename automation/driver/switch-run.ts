@@ -6,7 +6,8 @@ import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { Posture, RegionName, Weights } from "../posture";
 import { AuditEntry, AuditOperation } from "./audit";
 import { previousValues } from "./config-restore";
-import { AbortedError, FailoverError, RegionUnreachableError, SwitchStoppedError } from "./errors";
+import { lockLostBehind } from "./coordination/switch-lock";
+import { AbortedError, FailoverError, LockLostError, RegionUnreachableError, SwitchStoppedError } from "./errors";
 import { classifyFailure, decideOnFailure, mayRun } from "./fencing";
 import { RegionFenceClient } from "./fence-client";
 import { JournalRecord } from "./journal";
@@ -46,6 +47,8 @@ export interface SwitchRunDeps {
     readonly readBefore?: Partial<Readonly<Record<StackKey, StackBeforeRun>>>;
     /** Clears (and audits) backend stack locks whose engine has died; a step calls it while its stack is busy. */
     readonly clearDeadEngineLocks?: () => Promise<void>;
+    /** Throws LockLostError unless the run still holds the lock at its generation; awaited before every step and engine call. Without it, no proof. */
+    readonly proveHeld?: () => Promise<void>;
 }
 
 /** A stack's config and step targets as read before a run (see `SwitchRunDeps.readBefore`). */
@@ -239,6 +242,11 @@ export class SwitchRun {
         const runId = this.plan.runId;
         const started = Date.now();
         const stack = this.deps.stacks[step.stack];
+        // A step whose generation is no longer current does not start (nor is it journalled as started).
+        const lost = await lockLostBehind(undefined, this.opts.signal, this.deps.proveHeld);
+        if (lost !== undefined) {
+            return this.onFailure(step, started, lost);
+        }
         // Journalled before the step writes any config: a run killed from here on leaves the
         // values to put back (config-restore.ts).
         this.opts.onProgress?.({ type: "step-start", step });
@@ -271,6 +279,7 @@ export class SwitchRun {
                 cancelGraceMs: this.deps.timeouts.cancelGraceMs,
                 stackBusyMs: this.deps.timeouts.stackBusyMs,
                 ...(this.deps.clearDeadEngineLocks !== undefined ? { onStackBusy: this.deps.clearDeadEngineLocks } : {}),
+                ...(this.deps.proveHeld !== undefined ? { proveHeld: this.deps.proveHeld } : {}),
                 signal: this.opts.signal,
                 onEvent: (e) => this.opts.onEvent?.(step.stack, e),
                 onOutput: (t) => this.opts.onOutput?.(step.stack, t),
@@ -290,15 +299,18 @@ export class SwitchRun {
     private async onFailure(step: PlannedStep, started: number, err: unknown): Promise<void> {
         const { journal } = this.deps;
         const runId = this.plan.runId;
-        const aborted = err instanceof AbortedError || this.opts.signal?.aborted === true;
-        const message = aborted ? "aborted" : summarizeEngineError(err);
+        // A failure with the lock lost is the lost lock's: the run stops where it stands and fences nothing.
+        const lostBehind = await lockLostBehind(err, this.opts.signal, this.deps.proveHeld);
+        const lost = lostBehind && new LockLostError(`${lostBehind.message}; the switch stopped at ${step.description} and fenced nothing`, lostBehind.holder, { cause: lostBehind });
+        const aborted = lost !== undefined || err instanceof AbortedError || this.opts.signal?.aborted === true;
+        const message = lost !== undefined ? "lock lost" : aborted ? "aborted" : summarizeEngineError(err);
         const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: Date.now() - started, error: message };
         if (aborted) {
             this.results.push(failed);
-            await journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: "aborted" });
+            await journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: message });
             this.opts.onProgress?.({ type: "step-end", step, result: failed });
-            await this.finish("aborted", `aborted during ${step.description}`);
-            throw err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err });
+            await this.finish("aborted", lost?.message ?? `aborted during ${step.description}`);
+            throw lost ?? (err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err }));
         }
         const decision = decideOnFailure(step, classifyFailure(err), {
             target: this.plan.target,

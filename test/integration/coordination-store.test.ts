@@ -7,13 +7,13 @@ import * as path from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { AuditEntry } from "../../automation/driver/audit";
-import { AbortedError, LockedError, LockHolder } from "../../automation/driver/errors";
+import { AbortedError, LockedError, LockHolder, LockLostError } from "../../automation/driver/errors";
 import { JournalRecord } from "../../automation/driver/journal";
 import { LocalCoordinationStore } from "../../automation/driver/coordination/local-store";
 import { S3CoordinationStore } from "../../automation/driver/coordination/s3-store";
 import { CoordinationStore } from "../../automation/driver/coordination/store";
 import { parseCoordinationUrl, S3Location } from "../../automation/driver/coordination/url";
-import { acquireLease, breakLock, HeldLease, LeaseLostError } from "../../automation/driver/coordination/lease";
+import { acquireLease, breakLock, HeldLease } from "../../automation/driver/coordination/lease";
 import { describeBrokenLock, RunLog } from "../../automation/driver/coordination/run-log";
 import { MotoServer, startMoto } from "../support/moto";
 
@@ -122,7 +122,7 @@ const contract = (name: string, setUp: () => Promise<Fixture>, tearDown: () => P
             expect(lease.holder.runId).to.equal("run-b");
             // The dead holder, were it to wake, has lost the lock: renewing fails, releasing leaves the new lock alone.
             const lost = await dead.renew().then(() => undefined, (e: Error) => e);
-            expect(lost).to.be.instanceOf(LeaseLostError);
+            expect(lost).to.be.instanceOf(LockLostError);
             await dead.release();
             const read = await f.store.readLock();
             expect(read.state === "held" && read.holder.runId).to.equal("run-b");
@@ -218,7 +218,40 @@ const contract = (name: string, setUp: () => Promise<Fixture>, tearDown: () => P
             const audit = await new RunLog(f.reopen(), "x").read({ operation: "unlock" });
             expect(audit).to.have.length(1);
             expect(audit[0]).to.include({ identity: "carol", reason: "laptop lost", to: "cleared driver lock of alice on laptop-elsewhere (pid 4242, failover failover, run run-a)" });
-            expect(await lease.renew().then(() => undefined, (e: Error) => e)).to.be.instanceOf(LeaseLostError);
+            expect(await lease.renew().then(() => undefined, (e: Error) => e)).to.be.instanceOf(LockLostError);
+        });
+
+        it("counts up the lock generation on every take and every break, across handles; a renewal keeps it", async () => {
+            const a = await acquireLease(f.store, holder("run-a"));
+            await a.renew();
+            const read = await f.reopen().readLock();
+            expect(read.state === "held" && read.holder.generation).to.equal(a.generation);
+            await breakLock(f.reopen());
+            const b = await acquireLease(f.reopen(), holder("run-b", "bob"));
+            held.push(b);
+            expect(b.generation, "take, break, take").to.equal(a.generation + 2);
+        });
+
+        it("raises the lock generation atomically: concurrent bumps from several handles each get their own number", async () => {
+            const handles = [f.store, f.reopen(), f.reopen(), f.reopen(), f.reopen()];
+            const numbers = await Promise.all(handles.map((h) => h.nextLockGeneration()));
+            expect([...numbers].sort((x, y) => x - y)).to.deep.equal([1, 2, 3, 4, 5]);
+            expect(await f.reopen().nextLockGeneration()).to.equal(6);
+        });
+
+        it("proves a held lock by reading the store; once broken and taken by another, the proof fails naming who holds it now", async () => {
+            const lease = await acquireLease(f.store, holder("run-a"));
+            await lease.proveHeld();
+            await breakLock(f.reopen());
+            const broken = await lease.proveHeld().then(() => undefined, (e: Error) => e);
+            expect(broken).to.be.instanceOf(LockLostError);
+            expect((broken as Error).message).to.equal(`lock lost: run run-a (generation ${lease.generation}) no longer holds ${f.store.lockLocation}: it was broken, and no one holds it now`);
+            const bob = await acquireLease(f.reopen(), holder("run-b", "bob"));
+            held.push(bob);
+            const taken = await lease.proveHeld().then(() => undefined, (e: Error) => e);
+            expect(taken).to.be.instanceOf(LockLostError);
+            expect((taken as Error).message).to.match(new RegExp(`: bob on laptop-elsewhere holds it now \\(pid 4242, failover failover, run run-b, generation ${bob.generation}\\)$`));
+            await bob.proveHeld();
         });
 
         it("reports a corrupt lock as corrupt, never as free, and refuses to acquire over it until it is broken", async () => {

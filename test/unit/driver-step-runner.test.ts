@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConcurrentUpdateError, Stack, UpOptions, UpResult } from "@pulumi/pulumi/automation";
-import { AbortedError } from "../../automation/driver/errors";
+import { AbortedError, LockLostError } from "../../automation/driver/errors";
 import { planTransition } from "../../automation/driver/planner";
 import { runStep, StepTimeoutError } from "../../automation/driver/step-runner";
 
@@ -208,5 +208,64 @@ describe("step runner", () => {
         const { stack, calls } = fakeStack([succeeded]);
         await runStep(stack, scaleSecondary, { ...base, previousConfig: [{ key: "sftp-failover:capacityMode", value: "pilot-light" }] });
         expect(calls.filter((c) => c.startsWith("setConfig") || c.startsWith("setAllConfig") || c.startsWith("removeConfig"))).to.deep.equal(["setAllConfig sftp-failover:capacityMode=active"]);
+    });
+});
+
+describe("step runner: the lock proven before every engine call", () => {
+    const lostLock = () => new LockLostError("lock lost: run r1 (generation 1) no longer holds /x/failover.lock: it was broken, and no one holds it now");
+    /** A proof of the lock that passes `passes` times and then finds it lost; each proof recorded in `calls`. */
+    const proof = (calls: string[], passes = Number.POSITIVE_INFINITY) => {
+        let made = 0;
+        return async () => {
+            calls.push("prove");
+            if (made++ >= passes) {
+                throw lostLock();
+            }
+        };
+    };
+    const previousConfig = [{ key: "sftp-failover:capacityMode", value: "pilot-light" }];
+    const asgUp = "up refresh=false target=urn:pulumi:secondary::sftp-failover::aws:autoscaling/group:Group::asg";
+
+    it("a step whose generation is no longer current does not start: no config written, no up, nothing put back", async () => {
+        const { stack, calls } = fakeStack([succeeded]);
+        const err = await runStep(stack, scaleSecondary, { ...base, previousConfig, proveHeld: proof(calls, 0) }).catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(LockLostError);
+        expect(calls).to.deep.equal(["prove"]);
+    });
+
+    it("proves the lock immediately before the config write and before each up attempt, a retried one too", async () => {
+        const { stack, calls } = fakeStack([concurrentUpdate, succeeded]);
+        await runStep(stack, scaleSecondary, { ...base, proveHeld: proof(calls) });
+        expect(calls).to.deep.equal(["prove", "setAllConfig sftp-failover:capacityMode=active", "prove", asgUp, "prove", asgUp]);
+    });
+
+    it("a lock lost between the config write and the up: the up does not start and nothing is put back", async () => {
+        const { stack, calls } = fakeStack([succeeded]);
+        const err = await runStep(stack, scaleSecondary, { ...base, previousConfig, proveHeld: proof(calls, 1) }).catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(LockLostError);
+        expect(calls).to.deep.equal(["prove", "setAllConfig sftp-failover:capacityMode=active", "prove"]);
+    });
+
+    it("an up that fails after the lock was lost puts nothing back, and the lost lock is the error, not the engine's", async () => {
+        const engineError = new Error("error: region us-west-2 is unreachable (fault injected)");
+        const { stack, calls } = fakeStack([() => Promise.reject(engineError)]);
+        const err = await runStep(stack, scaleSecondary, { ...base, previousConfig, proveHeld: proof(calls, 2) }).catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(LockLostError);
+        expect((err as Error).message).to.match(/^lock lost: /);
+        expect(calls).to.deep.equal(["prove", "setAllConfig sftp-failover:capacityMode=active", "prove", asgUp, "prove"]);
+    });
+
+    it("a lock lost mid-up (the renewal aborts the run's signal with it) cancels the up, puts nothing back, and surfaces as the LockLostError", async () => {
+        const controller = new AbortController();
+        const lost = lostLock();
+        const { stack, calls } = fakeStack([
+            (opts) => {
+                controller.abort(lost);
+                return hangsUntilCancelled(opts);
+            },
+        ]);
+        const err = await runStep(stack, scaleSecondary, { ...base, previousConfig, signal: controller.signal }).catch((e: unknown) => e);
+        expect(err).to.equal(lost);
+        expect(calls.filter((c) => c.startsWith("set") || c.startsWith("remove"))).to.deep.equal(["setAllConfig sftp-failover:capacityMode=active"]);
     });
 });

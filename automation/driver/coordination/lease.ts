@@ -3,7 +3,12 @@
 // lock left by a dead laptop or a killed CI runner frees itself without anyone checking a pid on a
 // host they cannot see. Clearing a stale lock is a conditional delete of the exact version read, so
 // two processes that found the same stale lock cannot delete a fresh one the other just took.
-import { AbortedError, LockedError, LockHolder } from "../errors";
+//
+// A lease alone stops its holder only at the next renewal. So every take carries the store's next
+// generation (a count of takes and breaks that only grows), and the holder proves before each
+// action that the lock still holds its run and generation — a fencing token checked by a real read
+// of the store, so a broken lock stops its holder at its next step or engine call.
+import { AbortedError, LockedError, LockHolder, LockLostError } from "../errors";
 import { CoordinationStore, StoredLock } from "./store";
 
 /** The lease length when none is given: long enough to survive a slow renewal, short enough to wait out. */
@@ -22,31 +27,72 @@ export interface AcquireLeaseOptions {
     readonly onStaleCleared?: (holder: LockHolder) => Promise<void> | void;
     /** The clock, for tests. Defaults to `Date.now`. */
     readonly now?: () => number;
+    /** What schedules the renewals, for tests. Defaults to Node's timers. */
+    readonly timers?: LeaseTimers;
 }
+
+/** How a lease schedules its renewals. Tests pass a fake clock; defaults to Node's timers. */
+export interface LeaseTimers {
+    /** Calls `tick` every `ms` until the returned function is called; never keeps the process alive. */
+    every(ms: number, tick: () => void): () => void;
+}
+
+const nodeTimers: LeaseTimers = {
+    every(ms, tick) {
+        const timer = setInterval(tick, ms);
+        // A pending renewal must not keep a finished process alive.
+        timer.unref();
+        return () => clearInterval(timer);
+    },
+};
 
 /** A held lease. */
 export interface HeldLease {
     readonly holder: LockHolder;
+    /** The lock's generation when this lease took it: the fencing token every step of its holder carries. */
+    readonly generation: number;
     /**
      * Extends the lease by its length from now.
      *
-     * @throws LeaseLostError when the lock is no longer ours (it was broken, or expired and retaken).
+     * @throws LockLostError when the lock is no longer ours (it was broken, or expired and retaken).
      */
     renew(): Promise<void>;
     /**
-     * Renews every third of the lease until released; `onLost` is told once if a renewal finds the
-     * lock taken from us (a failed request is retried at the next tick: the lease has slack).
+     * Proves, by reading the store, that the lock is still this lease's — the same run and the same
+     * generation — immediately before the holder acts. A lock broken between two renewals thus stops
+     * its holder at its next action, not at its next renewal. A lock still ours whose lease ended (a
+     * machine that slept through its renewals) is renewed first, over the version read.
+     *
+     * @throws LockLostError naming who holds the lock now, or that the store could not be read.
      */
-    keepRenewed(onLost: (err: LeaseLostError) => void): void;
+    proveHeld(): Promise<void>;
+    /**
+     * Renews every third of the lease until released, so that one lost renewal still leaves a third
+     * of the lease to the next; `onLost` is told once if a renewal finds the lock taken from us (a
+     * failed request is retried at the next tick).
+     */
+    keepRenewed(onLost: (err: LockLostError) => void): void;
     /** Stops renewing and deletes the lock if it is still ours. Safe to call twice. */
     release(): Promise<void>;
 }
 
-/** The lock this process held was broken or taken over: whatever it guarded must stop. */
-export class LeaseLostError extends AbortedError {
-    constructor(message: string) {
-        super(message);
-        this.name = "LeaseLostError";
+/** Why a lease is lost, in one line naming who holds the lock now. */
+export function describeLostLock(mine: LockHolder, location: string, now: StoredLock | Error): string {
+    const lost = `lock lost: run ${mine.runId} (generation ${mine.generation ?? "?"}) no longer holds ${location}`;
+    if (now instanceof Error) {
+        return `lock lost: run ${mine.runId} (generation ${mine.generation ?? "?"}) cannot prove it still holds ${location}: the store cannot be read (${now.message.split("\n")[0]})`;
+    }
+    switch (now.state) {
+        case "free":
+            return `${lost}: it was broken, and no one holds it now`;
+        case "corrupt":
+            return `${lost}: it was replaced by something that is not a lock (${now.problem})`;
+        case "held": {
+            const h = now.holder;
+            return `${lost}: ${h.identity} on ${h.host} holds it now (pid ${h.pid}, ${h.operation}, run ${h.runId}, generation ${h.generation ?? "?"})`;
+        }
+        default:
+            throw new Error(`unknown lock state "${(now as { state: string }).state}"`);
     }
 }
 
@@ -85,6 +131,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /**
  * Takes the lock as a lease, waiting up to `waitMs` for the current holder to release it or for
  * its lease to end. Stale locks met on the way are cleared and reported through `onStaleCleared`.
+ * Each attempt on a lock that looks free takes the store's next generation first (a lost attempt
+ * leaves a gap in the count, never a repeat).
  *
  * @throws LockedError naming the holder when it is still held after the wait.
  * @throws AbortedError when the signal fires while waiting.
@@ -93,85 +141,127 @@ export async function acquireLease(store: CoordinationStore, holder: LockHolder,
     const leaseMs = opts.leaseMs ?? defaultLeaseMs;
     const now = opts.now ?? Date.now;
     const deadline = now() + (opts.waitMs ?? 0);
+    // The first attempt creates at once; later ones read first, so a wait does not count up the generation.
+    let current: StoredLock = { state: "free" };
     for (;;) {
         if (opts.signal?.aborted) {
             throw new AbortedError("aborted while waiting for the lock");
         }
-        const mine = withLease(holder, leaseMs, now());
-        const token = await store.createLock(mine);
-        if (token !== undefined) {
-            return heldLease(store, mine, token, leaseMs, now);
-        }
-        const current: StoredLock = await store.readLock();
-        if (current.state === "held" && isStale(store, current.holder, now()) && (await store.deleteLock(current.token))) {
-            await opts.onStaleCleared?.(current.holder);
+        if (current.state === "free") {
+            const mine: LockHolder = { ...withLease(holder, leaseMs, now()), generation: await store.nextLockGeneration() };
+            const token = await store.createLock(mine);
+            if (token !== undefined) {
+                return heldLease(store, mine, token, { leaseMs, now, timers: opts.timers ?? nodeTimers });
+            }
+            current = await store.readLock();
             continue;
         }
-        if (current.state === "free") {
+        if (current.state === "held" && isStale(store, current.holder, now()) && (await store.deleteLock(current.token))) {
+            await opts.onStaleCleared?.(current.holder);
+            current = { state: "free" };
             continue;
         }
         if (now() >= deadline) {
             throw new LockedError(current.state === "held" ? current.holder : undefined, store.lockLocation);
         }
         await sleep(Math.min(opts.pollMs ?? 250, Math.max(1, deadline - now())), opts.signal);
+        current = await store.readLock();
     }
 }
 
-function heldLease(store: CoordinationStore, first: LockHolder, firstToken: string, leaseMs: number, now: () => number): HeldLease {
+interface LeaseClock {
+    readonly leaseMs: number;
+    readonly now: () => number;
+    readonly timers: LeaseTimers;
+}
+
+function heldLease(store: CoordinationStore, first: LockHolder, firstToken: string, clock: LeaseClock): HeldLease {
+    const { leaseMs, now } = clock;
+    const generation = first.generation ?? 0;
     let holder = first;
     let token = firstToken;
     let released = false;
-    let timer: NodeJS.Timeout | undefined;
-    let renewing: Promise<void> | undefined;
-    const renew = async (): Promise<void> => {
-        if (released) {
-            return;
-        }
+    let stopRenewing: (() => void) | undefined;
+    // Renewals and proofs run one at a time: two conditional writes from the same version would
+    // make one of them lose, and a lost write reads as a lost lock.
+    let queue: Promise<unknown> = Promise.resolve();
+    const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+        const run = queue.then(work, work);
+        queue = run.catch(() => undefined);
+        return run;
+    };
+    const readNow = () => store.readLock().catch((err: Error) => err);
+    const lostFrom = (read: StoredLock | Error) =>
+        new LockLostError(describeLostLock(first, store.lockLocation, read), read instanceof Error || read.state !== "held" ? undefined : read.holder, read instanceof Error ? { cause: read } : undefined);
+    /** Replaces the lock's version `over` with a lease from now; false when it is no longer that version. */
+    const extend = async (over: string): Promise<boolean> => {
         const next = withLease(first, leaseMs, now());
-        const replaced = await store.replaceLock(next, token);
+        const replaced = await store.replaceLock(next, over);
         if (replaced === undefined) {
-            throw new LeaseLostError(`the lock at ${store.location} is no longer held by run ${first.runId}: it was broken or its lease ran out and it was taken`);
+            return false;
         }
         holder = next;
         token = replaced;
+        return true;
     };
+    const renew = () =>
+        oneAtATime(async () => {
+            if (!released && !(await extend(token))) {
+                throw lostFrom(await readNow());
+            }
+        });
+    const proveHeld = () =>
+        oneAtATime(async () => {
+            if (released) {
+                throw new LockLostError(`run ${first.runId} (generation ${generation}) released the lock at ${store.lockLocation}: it holds it no longer`);
+            }
+            const read = await readNow();
+            const ours = !(read instanceof Error) && read.state === "held" && read.holder.runId === first.runId && read.holder.generation === generation;
+            if (!ours) {
+                throw lostFrom(read);
+            }
+            // Still ours but past its lease: anyone may clear it now, so it is extended before the holder acts.
+            if (leaseExpired(read.holder, now()) && !(await extend(read.token))) {
+                throw lostFrom(await readNow());
+            }
+        });
     return {
         get holder() {
             return holder;
         },
+        generation,
         renew,
+        proveHeld,
         keepRenewed(onLost) {
-            if (timer !== undefined) {
+            if (stopRenewing !== undefined || released) {
                 return;
             }
-            timer = setInterval(() => {
-                if (renewing !== undefined) {
+            let renewing = false;
+            stopRenewing = clock.timers.every(Math.max(1, Math.floor(leaseMs / 3)), () => {
+                if (renewing) {
                     return;
                 }
-                renewing = renew()
+                renewing = true;
+                renew()
                     .catch((err) => {
-                        if (err instanceof LeaseLostError) {
-                            clearInterval(timer);
+                        if (err instanceof LockLostError) {
+                            stopRenewing?.();
                             onLost(err);
                         }
                         // Any other failure (a dropped request) is retried at the next tick.
                     })
                     .finally(() => {
-                        renewing = undefined;
+                        renewing = false;
                     });
-            }, Math.max(1, Math.floor(leaseMs / 3)));
-            // A pending renewal must not keep a finished process alive.
-            timer.unref();
+            });
         },
         async release() {
             if (released) {
                 return;
             }
             released = true;
-            if (timer !== undefined) {
-                clearInterval(timer);
-            }
-            await renewing;
+            stopRenewing?.();
+            await queue;
             await store.deleteLock(token);
         },
     };
@@ -179,13 +269,19 @@ function heldLease(store: CoordinationStore, first: LockHolder, firstToken: stri
 
 /**
  * Deletes the lock whatever holds it — the explicit break (`sftp-failover unlock`), which the caller
- * audits. Returns what was cleared (free: nothing). A lock changed between the read and the delete
+ * audits — and counts the break in the lock generation. Returns what was cleared (free: nothing). A lock changed between the read and the delete
  * is read again, a bounded number of times.
  */
 export async function breakLock(store: CoordinationStore): Promise<StoredLock> {
     for (let attempt = 0; attempt < 5; attempt++) {
         const current = await store.readLock();
-        if (current.state === "free" || (await store.deleteLock(current.token))) {
+        if (current.state === "free") {
+            return current;
+        }
+        if (await store.deleteLock(current.token)) {
+            // The holder is stopped by its next proof finding the lock gone; the count records the
+            // break. Best effort: the break itself already happened and must be reported.
+            await store.nextLockGeneration().catch(() => undefined);
             return current;
         }
     }

@@ -16,7 +16,7 @@ import { appendJsonLine, fsyncDir, readJsonLines } from "../jsonl";
 import { processAlive } from "../process-alive";
 import { checkDriverFiles } from "../preflight";
 import { PostureRecord } from "../../posture-record";
-import { CoordinationStore, StoredLock } from "./store";
+import { CoordinationStore, parseLockGeneration, StoredLock } from "./store";
 
 /** The files of a local store. */
 export interface LocalStoreFiles {
@@ -24,11 +24,19 @@ export interface LocalStoreFiles {
     readonly audit: string;
     readonly lock: string;
     readonly posture: string;
+    /** The lock generation (store.ts `nextLockGeneration`), beside the lock so that it outlives it. */
+    readonly generation: string;
 }
 
-/** The file names inside a local store's folder (unchanged since the driver's first release). */
+/** The file names inside a local store's folder (the first four unchanged since the driver's first release). */
 export function localStoreFiles(dir: string): LocalStoreFiles {
-    return { journal: path.join(dir, "journal.jsonl"), audit: path.join(dir, "audit.jsonl"), lock: path.join(dir, "failover.lock"), posture: path.join(dir, "posture.json") };
+    return {
+        journal: path.join(dir, "journal.jsonl"),
+        audit: path.join(dir, "audit.jsonl"),
+        lock: path.join(dir, "failover.lock"),
+        posture: path.join(dir, "posture.json"),
+        generation: path.join(dir, "failover.lock.generation"),
+    };
 }
 
 function readText(file: string): string | undefined {
@@ -146,6 +154,17 @@ export class LocalCoordinationStore implements CoordinationStore {
             }
             fs.rmSync(this.files.lock, { force: true });
             return true;
+        });
+    }
+
+    async nextLockGeneration(): Promise<number> {
+        makeFolder(this.dir);
+        // Under the same guard as the lock's compare-and-replace: read, add one, write is one step.
+        return this.guarded(() => {
+            const next = parseLockGeneration(readText(this.files.generation)) + 1;
+            fs.renameSync(writeTemp(this.files.generation, `${next}\n`), this.files.generation);
+            fsyncDir(this.dir);
+            return next;
         });
     }
 

@@ -22,7 +22,7 @@ import { BadInputError, LockHolder } from "../errors";
 import { JournalRecord } from "../journal";
 import { parseLock, parsePostureRecord } from "./local-store";
 import { PostureRecord } from "../../posture-record";
-import { CoordinationStore, StoredLock } from "./store";
+import { CoordinationStore, parseLockGeneration, StoredLock } from "./store";
 import { S3Location } from "./url";
 
 /** Client settings beyond what the URL carries (credentials for an emulator, say). Defaults to the SDK's chain. */
@@ -101,19 +101,8 @@ export class S3CoordinationStore implements CoordinationStore {
     }
 
     async readLock(): Promise<StoredLock> {
-        let text: string;
-        let etag: string;
-        try {
-            const out = await this.client.send(new GetObjectCommand({ Bucket: this.where.bucket, Key: this.lockKey }));
-            text = (await out.Body?.transformToString("utf8")) ?? "";
-            etag = out.ETag ?? "";
-        } catch (err) {
-            if (missing(err)) {
-                return { state: "free" };
-            }
-            throw err;
-        }
-        return parseLock(text, etag);
+        const read = await this.getVersion(this.lockKey);
+        return read === undefined ? { state: "free" } : parseLock(read.text, read.etag);
     }
 
     async replaceLock(holder: LockHolder, token: string): Promise<string | undefined> {
@@ -137,6 +126,29 @@ export class S3CoordinationStore implements CoordinationStore {
             }
             throw err;
         }
+    }
+
+    /**
+     * Read, add one, and write back only over the version read (`If-Match`, or `If-None-Match: *`
+     * for the first): a writer that lost the race to another reads again.
+     */
+    async nextLockGeneration(): Promise<number> {
+        const key = `${this.where.prefix}lock-generation.json`;
+        // Bounded: every lost race is another process's successful bump, and a team takes the lock
+        // a few times a day.
+        for (let attempt = 0; attempt < 50; attempt++) {
+            const current = await this.getVersion(key);
+            const next = parseLockGeneration(current?.text) + 1;
+            try {
+                await this.put(key, `${next}\n`, current === undefined ? { IfNoneMatch: "*" } : { IfMatch: current.etag });
+                return next;
+            } catch (err) {
+                if (!lostRace(err) && !missing(err)) {
+                    throw err;
+                }
+            }
+        }
+        throw new Error(`s3://${this.where.bucket}/${key}: 50 conditional writes in a row lost to other writers`);
     }
 
     /** Across machines no pid means anything: only the lease proves a holder gone. */
@@ -239,15 +251,20 @@ export class S3CoordinationStore implements CoordinationStore {
         return records;
     }
 
-    private async getText(key: string): Promise<string | undefined> {
+    /** An object's text and the ETag naming this version of it; undefined when there is none. */
+    private async getVersion(key: string): Promise<{ readonly text: string; readonly etag: string } | undefined> {
         try {
             const out = await this.client.send(new GetObjectCommand({ Bucket: this.where.bucket, Key: key }));
-            return await out.Body?.transformToString("utf8");
+            return { text: (await out.Body?.transformToString("utf8")) ?? "", etag: out.ETag ?? "" };
         } catch (err) {
             if (missing(err)) {
                 return undefined;
             }
             throw err;
         }
+    }
+
+    private async getText(key: string): Promise<string | undefined> {
+        return (await this.getVersion(key))?.text;
     }
 }

@@ -32,6 +32,12 @@ export interface CoordinationStore {
     /** Deletes the lock if it is still the version `token` names; false when it changed or is gone. */
     deleteLock(token: string): Promise<boolean>;
     /**
+     * Raises the store's lock generation by one, atomically for every process sharing the store, and
+     * returns the new value. The count lives beside the lock, not in it, so it survives the lock's
+     * release and break: every take gets a generation no earlier holder had.
+     */
+    nextLockGeneration(): Promise<number>;
+    /**
      * Whether this store can prove by itself that a holder is gone, beyond its lease (the local
      * store: a pid on this host that no longer exists). A shared store cannot, and says false.
      */
@@ -55,4 +61,13 @@ export interface CoordinationStore {
      * @throws BadInputError naming what cannot be written and why.
      */
     checkWritable(): Promise<void>;
+}
+
+/**
+ * The stored lock generation from its text: 0 for none. Text that is not a count (damaged) also
+ * reads as 0: generations then start again, and a holder is still told apart by its run id.
+ */
+export function parseLockGeneration(text: string | undefined): number {
+    const value = Number((text ?? "").trim());
+    return Number.isSafeInteger(value) && value > 0 ? value : 0;
 }

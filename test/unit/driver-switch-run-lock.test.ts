@@ -1,0 +1,115 @@
+import { expect } from "chai";
+import { Stack, UpOptions, UpResult } from "@pulumi/pulumi/automation";
+import { FenceCoordinates } from "../../components/dns-fence-coordinates";
+import { RegionName } from "../../automation/posture";
+import { AuditEvent } from "../../automation/driver/coordination/run-log";
+import { LockLostError } from "../../automation/driver/errors";
+import { JournalRecord } from "../../automation/driver/journal";
+import { planTransition, StackKey } from "../../automation/driver/planner";
+import { SwitchRun } from "../../automation/driver/switch-run";
+
+// A switch whose lock is lost stops where it stands: the next step does not start, a failure after
+// the loss fences nothing, and the journal and audit say "lock lost". Stand-in stacks record every
+// engine call; the real engine runs the same case in test/engine/driver-lock-lost.test.ts.
+
+type UpBehaviour = () => Promise<UpResult>;
+
+const succeeded: UpBehaviour = async () => ({ stdout: "", stderr: "", outputs: {}, summary: { resourceChanges: { update: 1 } } }) as unknown as UpResult;
+const unreachable: UpBehaviour = () => Promise.reject(new Error("error: region us-east-1 is unreachable (fault injected)"));
+
+function fakeStacks(behaviour: Partial<Record<StackKey, UpBehaviour>>) {
+    const calls: string[] = [];
+    const stack = (key: StackKey) =>
+        ({
+            name: `organization/sftp-failover/${key}`,
+            async setAllConfig(config: Record<string, { value: string }>) {
+                calls.push(`${key}: setAllConfig ${Object.keys(config).join(" ")}`);
+            },
+            async setConfig(name: string) {
+                calls.push(`${key}: setConfig ${name}`);
+            },
+            async removeConfig(name: string) {
+                calls.push(`${key}: removeConfig ${name}`);
+            },
+            async info() {
+                return { resourceChanges: { update: 1 } };
+            },
+            up(_opts: UpOptions) {
+                calls.push(`${key}: up`);
+                return (behaviour[key] ?? succeeded)();
+            },
+        }) as unknown as Stack;
+    return { stacks: { primary: stack("primary"), secondary: stack("secondary"), dns: stack("dns") }, calls };
+}
+
+/** A proof of the lock that passes `passes` times, then finds it lost. */
+function proofPassing(passes: number) {
+    let made = 0;
+    return async () => {
+        if (made++ >= passes) {
+            throw new LockLostError("lock lost: run r1 (generation 4) no longer holds /x/failover.lock: bob on laptop-b holds it now (pid 7, posture failback, run r2, generation 6)");
+        }
+    };
+}
+
+const steps = planTransition("active-passive", "failover");
+const coordinates = { region: "us-east-1", namespace: "SftpFailover", metricName: "Enabled", dimensions: { primary: {}, secondary: {} } } as unknown as FenceCoordinates;
+
+function switchRun(behaviour: Partial<Record<StackKey, UpBehaviour>>, proveHeld: () => Promise<void>) {
+    const { stacks, calls } = fakeStacks(behaviour);
+    const journal: JournalRecord[] = [];
+    const audit: AuditEvent[] = [];
+    const fenced: RegionName[] = [];
+    const before = { config: { "sftp-failover:capacityMode": { value: "pilot-light" }, "sftp-failover:posture": { value: "active-passive" } }, targets: "all" as const };
+    const run = new SwitchRun(
+        {
+            journal: { append: async (r) => void journal.push(r) },
+            stacks,
+            names: { primary: "primary", secondary: "secondary", dns: "dns" },
+            fence: { fence: async (region) => void fenced.push(region), unfence: async () => undefined },
+            fenceCoordinates: coordinates,
+            timeouts: { stepMs: 60_000, cancelGraceMs: 1_000, stackBusyMs: 1 },
+            record: async (e) => void audit.push(e as AuditEvent),
+            readBefore: { primary: before, secondary: before, dns: before },
+            proveHeld,
+        },
+        { runId: "r1", operation: "failover", target: "failover", steps, from: "active-passive", reason: "drill", currentWeights: { primary: 100, secondary: 0 }, started: Date.now(), identity: "alice", host: "laptop-a" },
+        {},
+    );
+    return { run, calls, journal, audit, fenced };
+}
+
+describe("a switch that lost its lock", () => {
+    const [scale, dnsStep] = steps;
+
+    it("does not start its next step: the DNS step writes no config and runs no up; journalled and audited as lock lost; LockLostError", async () => {
+        // Three proofs for the first step (before it, its config write, its up); the fourth, before the DNS step, fails.
+        const { run, calls, journal, audit, fenced } = switchRun({}, proofPassing(3));
+        const err = await run.execute().catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(LockLostError);
+        expect(calls).to.deep.equal(["secondary: setAllConfig sftp-failover:capacityMode", "secondary: up"]);
+        expect(fenced).to.deep.equal([]);
+        const stepRecords = journal.filter((r) => r.type === "step").map((r) => r.type === "step" && `${r.stepId} ${r.status}${r.error !== undefined ? ` (${r.error})` : ""}`);
+        expect(stepRecords).to.deep.equal([`${scale.id} started`, `${scale.id} done`, `${dnsStep.id} failed (lock lost)`]);
+        expect(journal.at(-1)).to.deep.include({ type: "end", result: "aborted" });
+        expect(audit).to.have.length(1);
+        expect(audit[0]).to.deep.include({ result: "aborted" });
+        expect(audit[0].error).to.match(/^lock lost: run r1 \(generation 4\) no longer holds \/x\/failover\.lock: bob on laptop-b holds it now .*; the switch stopped at .* and fenced nothing$/);
+    });
+
+    it("fences nothing after a failure once the lock is lost, where the same failure with the lock held fences the region losing traffic", async () => {
+        const held = switchRun({ dns: unreachable }, proofPassing(Number.POSITIVE_INFINITY));
+        const result = await held.run.execute();
+        expect(result.status, "the control: with the lock held, the DNS step's unreachable failure fences primary").to.equal("degraded");
+        expect(held.fenced).to.deep.equal(["primary"]);
+
+        // Proofs: three for the first step, three for the DNS step up to its up; the one after its failure finds the lock lost.
+        const lost = switchRun({ dns: unreachable }, proofPassing(6));
+        const err = await lost.run.execute().catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(LockLostError);
+        expect(lost.fenced).to.deep.equal([]);
+        expect(lost.calls.filter((c) => c.startsWith("dns:")), "nothing put back on the dns stack").to.deep.equal(["dns: setAllConfig sftp-failover:posture", "dns: up"]);
+        expect(lost.calls.some((c) => c.startsWith("primary:")), "the step after it does not start").to.equal(false);
+        expect(lost.audit[0].error).to.match(/^lock lost: /);
+    });
+});
