@@ -2,10 +2,8 @@
 // deployed weights, the fence states and (where known) each region's endpoint health. Pure: the
 // CLI asks before a fence that moves traffic, and `status` says who really serves.
 import { Route53Answer, route53Answer } from "./dns-answers";
+import type { FenceReading } from "./answer-safety";
 import { RegionName, regionNames, Weights } from "./posture";
-
-/** A region's fence as read: fenced, unfenced, or unknown (never published: Route 53 treats a check with no data as healthy). */
-export type FenceReading = "fenced" | "unfenced" | "unknown";
 
 /** The inputs of Route 53's answer, as `status` knows them. */
 export interface ServingInputs {
@@ -36,10 +34,12 @@ export interface FenceEffect {
 }
 
 /**
- * The alarm behind a fence has a 60-s period (Route 53 accepts no high-resolution alarm), the
- * health check then follows, and resolvers keep the old answer for the alias's 60-s TTL.
+ * The fence's effect time in words, as an estimate with its parts (components/fence-timing.ts has
+ * the figures under the deployed timings): the alarm's 60-s period closes, CloudWatch evaluates it,
+ * Route 53's checks follow, and resolvers keep the old answer for the alias's 60-s TTL.
  */
-export const fenceEffectTime = "about 2–3 minutes (the alarm's 60-s period, the health check, then the 60-s TTL)";
+export const fenceEffectTime =
+    "an estimated 3–4 minutes (up to 60 s for the alarm's period to close — one period more for an unfence that had to wait for the next one —, about 60 s for CloudWatch to evaluate it, the health checks' interval × threshold, then the record's cache, 60 s for an alias)";
 
 /** What fencing (or unfencing) `region` would change. */
 export function fenceEffect(inputs: ServingInputs, region: RegionName, action: "fence" | "unfence"): FenceEffect {

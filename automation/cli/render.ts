@@ -5,7 +5,7 @@ import { escapeControl as esc } from "../driver/text";
 import { FenceResult, PlanResult, SetPostureResult, StatusResult, UnlockResult } from "../driver/types";
 import { VerifyResult } from "../driver/verify";
 import { renderRpoExposure } from "../aws/rpo-exposure";
-import { FenceEffect } from "../../components/fence-timing";
+import { describeFenceEffect, FenceEffect } from "../../components/fence-timing";
 import { describeVerification } from "../driver/verify-gate";
 import { describePostDnsCheck } from "../driver/post-dns-check";
 
@@ -14,9 +14,9 @@ function table(rows: readonly (readonly string[])[]): string {
     return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
 
-/** Both fences' modelled effect time, the deployed one first. */
+/** The fence's estimated effect time, with its parts. */
 function fenceEffectLine(e: FenceEffect): string {
-    return `a fence moves clients within ~${e.alarm} s; an S3-object fence would take ~${e.s3Object} s`;
+    return `a fence moves clients in ${describeFenceEffect(e)}`;
 }
 
 /** `status` as text. */
