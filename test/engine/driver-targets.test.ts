@@ -41,7 +41,7 @@ describe("posture steps are targeted, fences keep one region serving (sandbox)",
 
     it("the last unfenced region cannot be fenced: Route 53 would answer both", async function () {
         const fenceFile = path.join(lab.dir, "fence.json");
-        const controller = await FailoverController.create({ engine: lab.env, journalDir: path.join(lab.dir, ".failover"), fence: sandboxFenceClient(fenceFile), identity: "test" });
+        const controller = await FailoverController.create({ engine: lab.env, journalDir: path.join(lab.dir, ".failover"), fence: sandboxFenceClient(fenceFile, { worldDir: lab.worldDir }), identity: "test" });
         await controller.fence("secondary", { reason: "test", yes: true });
         const refusal = await controller.fence("primary", { reason: "test", yes: true }).then(
             () => undefined,
