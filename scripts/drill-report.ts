@@ -130,7 +130,7 @@ export interface DrillReport {
 export const sandboxEnvironment = {
     emulated: [
         "AWS resources: the sandbox provider (sandbox/provider.ts) records them; nothing reaches AWS",
-        "the fence: a file (.failover/sandbox-fence.json) instead of CloudWatch PutMetricData and its alarm",
+        "the fence: a file of datapoints (.failover/sandbox-fence.json) and a model of the alarm's per-period evaluation (sandbox/fence-alarm.ts) instead of CloudWatch and its alarm; the lab does not wait for the period to close",
         "Route 53 endpoint checks: the sandbox's reachability model (sandbox/reachability.ts) for status; the lab's own checker for the outage",
         "the load balancers' addresses: both regions listen on 127.0.0.1, so DNS answers documentation addresses (192.0.2.0/24) that the lab maps to each region's port",
         "the region outage: the sandbox fault file makes us-east-1's operations fail",
