@@ -170,32 +170,34 @@ export async function readFence(coordinates: FenceCoordinates, regionName: Regio
     const lookbackSeconds = opts?.lookbackSeconds ?? defaultLookbackSeconds;
     const client = cloudWatchClient(coordinates, opts);
     try {
-        const data = await client.send(
-            new GetMetricDataCommand({
-                MetricDataQueries: [
-                    {
-                        Id: "fence",
-                        MetricStat: {
-                            Metric: { Namespace: coordinates.namespace, MetricName: coordinates.metricName, Dimensions: dimensions },
-                            Period: 60,
-                            // The lowest value of a minute wins: a fence published in the same minute as an unfence is not lost.
-                            Stat: "Minimum",
+        // Side by side: the emergency fence reads both regions before it may publish.
+        const [data, alarms] = await Promise.all([
+            client.send(
+                new GetMetricDataCommand({
+                    MetricDataQueries: [
+                        {
+                            Id: "fence",
+                            MetricStat: {
+                                Metric: { Namespace: coordinates.namespace, MetricName: coordinates.metricName, Dimensions: dimensions },
+                                Period: 60,
+                                // The lowest value of a minute wins: a fence published in the same minute as an unfence is not lost.
+                                Stat: "Minimum",
+                            },
+                            ReturnData: true,
                         },
-                        ReturnData: true,
-                    },
-                ],
-                StartTime: new Date(now.getTime() - lookbackSeconds * 1000),
-                // As far ahead as CloudWatch accepts datapoints: an unfence stamps its 1 in a later
-                // period (fence-last-word.ts), and that period is the last word.
-                EndTime: new Date(now.getTime() + futureTimestampLimitMs),
-                ScanBy: "TimestampDescending",
+                    ],
+                    StartTime: new Date(now.getTime() - lookbackSeconds * 1000),
+                    // As far ahead as CloudWatch accepts datapoints: an unfence stamps its 1 in a later
+                    // period (fence-last-word.ts), and that period is the last word.
+                    EndTime: new Date(now.getTime() + futureTimestampLimitMs),
+                    ScanBy: "TimestampDescending",
+                }),
+                { abortSignal: opts?.signal },
+            ),
+            client.send(new DescribeAlarmsForMetricCommand({ Namespace: coordinates.namespace, MetricName: coordinates.metricName, Dimensions: dimensions }), {
+                abortSignal: opts?.signal,
             }),
-            { abortSignal: opts?.signal },
-        );
-        const alarms = await client.send(
-            new DescribeAlarmsForMetricCommand({ Namespace: coordinates.namespace, MetricName: coordinates.metricName, Dimensions: dimensions }),
-            { abortSignal: opts?.signal },
-        );
+        ]);
         const result = data.MetricDataResults?.[0];
         const latest = latestPoint(result?.Timestamps ?? [], result?.Values ?? []);
         // Keep only alarms on exactly this region's dimensions (an emulator, or a broad query, may return more).

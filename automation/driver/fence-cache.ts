@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { makeFolder } from "../engine/folders";
 import { Posture, postureSpec, RegionName, regionNames, Weights } from "../posture";
+import type { FenceReading } from "../answer-safety";
 import type { RegionEndpoint } from "./endpoint-health";
 import type { SetPostureResult } from "./types";
 
@@ -175,7 +176,7 @@ export function fenceCacheFromStatus(
     coordinates: FenceCoordinates | undefined,
     dns: { readonly posture?: Posture; readonly weights?: Weights } | undefined,
     now: Date,
-    fence?: Readonly<Record<RegionName, "fenced" | "unfenced" | "unknown">>,
+    fence?: Readonly<Record<RegionName, FenceReading>>,
     endpoints?: Readonly<Partial<Record<RegionName, RegionEndpoint>>>,
 ): FenceCacheUpdate | undefined {
     if (coordinates === undefined) {
