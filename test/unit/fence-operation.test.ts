@@ -161,6 +161,26 @@ describe("the fence operation (one home for every path)", () => {
             );
         });
 
+        it("after a teardown the sandbox CLI says there is nothing to fence, whatever a stale cache says (exit 2, nothing published)", async () => {
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify({ name: "sftp-failover", runtime: "nodejs" }));
+            const journal = path.join(dir, ".failover");
+            // The cache from before the teardown: coordinates, weights, endpoints and a fence state.
+            updateFenceCache(fenceCachePath(journal), "dns", {
+                coordinates,
+                coordinatesAt: new Date().toISOString(),
+                weights: { primary: 100, secondary: 0 },
+                endpoints,
+                fence: { primary: { state: "unfenced", at: new Date().toISOString(), source: "read" } },
+            });
+            // The world after `destroy`: it exists, and no alarm is left in it.
+            fs.mkdirSync(path.join(dir, "state", ".sandbox-world"), { recursive: true });
+            const r = await runMain(["fence", "primary", "--sandbox", "--stack-dir", dir, "--backend", `file://${path.join(dir, "state")}`, "--yes", "--reason", "x"]);
+            expect(r.status, r.stderr).to.equal(2);
+            expect(r.stderr.trim().split("\n").at(-1)).to.match(/^error: nothing to fence: no alarm watches the primary fence metric in CloudWatch .* \(is the dns stack deployed\?\); nothing was changed$/);
+            expect(r.stdout).to.not.match(/fenced/);
+            expect(fs.existsSync(path.join(journal, "sandbox-fence.json"))).to.equal(false);
+        });
+
         it("a failed publish is audited as failed with one run id", async () => {
             const broken: RegionFenceClient = { ...store, fence: () => Promise.reject(new Error("throttled")) };
             const plan = await planFence({ region: "primary", action: "fence" }, world({ store: broken }));
