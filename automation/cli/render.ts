@@ -136,7 +136,7 @@ export function renderSwitch(r: SetPostureResult): string {
 
 /** `fence`/`unfence` as text. */
 export function renderFence(r: FenceResult): string {
-    return `${r.region} ${r.changed ? "" : "already "}${r.state}`;
+    return `${r.region} ${r.changed ? "" : "already "}${r.state}${r.forced !== undefined ? ` (forced past: ${esc(r.forced)})` : ""}`;
 }
 
 /** `unlock` as text. */
