@@ -1,11 +1,9 @@
-// What a fence or unfence does to who serves: Route 53's answer before and after, from the
-// deployed weights, the fence states and (where known) each region's endpoint health. Pure: the
-// CLI asks before a fence that moves traffic, and `status` says who really serves.
+// Who Route 53 answers now, from the deployed weights, the fence states and (where known) each
+// region's endpoint health, for `status`; and the fence's effect time in words. Pure. What a fence
+// or unfence would change is predicted by answer-safety.ts, through the fence operation.
 import { Route53Answer, route53Answer } from "./dns-answers";
+import type { FenceReading } from "./answer-safety";
 import { RegionName, regionNames, Weights } from "./posture";
-
-/** A region's fence as read: fenced, unfenced, or unknown (never published: Route 53 treats a check with no data as healthy). */
-export type FenceReading = "fenced" | "unfenced" | "unknown";
 
 /** The inputs of Route 53's answer, as `status` knows them. */
 export interface ServingInputs {
@@ -25,33 +23,13 @@ export function currentAnswer(inputs: ServingInputs): Route53Answer {
     return route53Answer({ primary: state("primary"), secondary: state("secondary") });
 }
 
-/** The effect of one fence or unfence on who serves. */
-export interface FenceEffect {
-    readonly before: Route53Answer;
-    readonly after: Route53Answer;
-    /** Whether the set of answered regions changes: clients move. */
-    readonly movesTraffic: boolean;
-    /** One line for the operator: what happens to traffic, and when. */
-    readonly summary: string;
-}
-
 /**
- * The alarm behind a fence has a 60-s period (Route 53 accepts no high-resolution alarm), the
- * health check then follows, and resolvers keep the old answer for the alias's 60-s TTL.
+ * The fence's effect time in words, as an estimate with its parts (components/fence-timing.ts has
+ * the figures under the deployed timings): the alarm's 60-s period closes, CloudWatch evaluates it,
+ * Route 53's checks follow, and resolvers keep the old answer for the alias's 60-s TTL.
  */
-export const fenceEffectTime = "about 2–3 minutes (the alarm's 60-s period, the health check, then the 60-s TTL)";
-
-/** What fencing (or unfencing) `region` would change. */
-export function fenceEffect(inputs: ServingInputs, region: RegionName, action: "fence" | "unfence"): FenceEffect {
-    const before = currentAnswer(inputs);
-    const after = currentAnswer({ ...inputs, fence: { ...inputs.fence, [region]: action === "fence" ? "fenced" : "unfenced" } });
-    const movesTraffic = before.answered.join(",") !== after.answered.join(",");
-    const names = (a: Route53Answer) => `${a.answered.join(" and ")}${a.rule === "fail-open" ? " (fail open: no record is healthy)" : ""}`;
-    const summary = movesTraffic
-        ? `${action === "fence" ? "fencing" : "unfencing"} ${region} moves clients from ${names(before)} to ${names(after)} in ${fenceEffectTime}`
-        : `${action === "fence" ? "fencing" : "unfencing"} ${region} changes no answer: Route 53 keeps answering ${names(before)}`;
-    return { before, after, movesTraffic, summary };
-}
+export const fenceEffectTime =
+    "an estimated 3–4 minutes (up to 60 s for the alarm's period to close — one period more for an unfence that had to wait for the next one —, about 60 s for CloudWatch to evaluate it, the health checks' interval × threshold, then the record's cache, 60 s for an alias)";
 
 /** The regions `status` reports as serving: those Route 53 answers under the current fences. */
 export function servingRegions(inputs: ServingInputs): readonly RegionName[] {

@@ -1,5 +1,7 @@
-// Fencing a region: one PutMetricData call to CloudWatch in the fence region, a regional data-plane
-// API, so it works while Route 53's control plane (us-east-1) or the fenced region itself is down.
+// Fencing a region through CloudWatch in the fence region, a regional data-plane API, so it works
+// while Route 53's control plane (us-east-1) or the fenced region itself is down. A fence or an
+// unfence reads the metric's periods from now on (GetMetricData) and publishes, in one
+// PutMetricData, the datapoints automation/fence-last-word.ts says make its word the last one.
 import {
     CloudWatchClient,
     DescribeAlarmsForMetricCommand,
@@ -9,6 +11,8 @@ import {
     StateValue,
 } from "@aws-sdk/client-cloudwatch";
 import { FenceCoordinates, regionEnabledValue, regionFencedValue } from "../components/dns-fence-coordinates";
+import type { FenceObservation } from "./driver/fence-client";
+import { fencePeriodMs, futureTimestampLimitMs, lastWordWrites, PeriodMinimum, periodStartOf } from "./fence-last-word";
 import { RegionName, regionNames } from "./posture";
 
 /** How the fence client reaches CloudWatch. */
@@ -35,7 +39,12 @@ export interface FenceChange {
     readonly fenced: boolean;
     /** The value published: 0 fences, 1 enables. */
     readonly value: number;
+    /** The datapoint of "now". */
     readonly timestamp: Date;
+    /** Every datapoint's timestamp: "now", then those stamped ahead so this word stays the last (fence-last-word.ts). */
+    readonly timestamps: readonly Date[];
+    /** Set when the metric could not be read first and the writes are a conservative guess: why. */
+    readonly unconfirmed?: string;
     /** AWS region the metric went to. */
     readonly awsRegion: string;
     readonly namespace: string;
@@ -43,10 +52,10 @@ export interface FenceChange {
     readonly dimensions: Readonly<Record<string, string>>;
 }
 
-/** A region's fence as CloudWatch reports it. */
-export interface FenceState {
+/** A region's fence metric and alarms as CloudWatch reports them. */
+export interface FenceMetricReading {
     readonly regionName: RegionName;
-    /** What the last datapoint asked for; `unset` when none was published within the lookback. */
+    /** What the latest period with data asked for (its minimum), pre-published periods included; `unset` when none was published within the lookback. */
     readonly requested: "fenced" | "enabled" | "unset";
     readonly lastValue?: number;
     readonly lastTimestamp?: Date;
@@ -87,65 +96,108 @@ export function unfenceRegion(coordinates: FenceCoordinates, regionName: RegionN
 }
 
 /**
- * Sets a region's fence with exactly one PutMetricData call. No Route 53 API is involved.
- * @throws FenceError when CloudWatch refuses the call or cannot be reached.
+ * Sets a region's fence so that this word is the last within its alarm period: reads the metric's
+ * periods from now on, then publishes every datapoint lastWordWrites asks for in one PutMetricData.
+ * A failed read does not stop the write: it is made conservatively and `unconfirmed` says so.
+ * No Route 53 API is involved.
+ * @throws FenceError when CloudWatch refuses the write or cannot be reached.
  */
 export async function setFence(coordinates: FenceCoordinates, regionName: RegionName, fenced: boolean, opts?: FenceClientOptions): Promise<FenceChange> {
     const dimensions = dimensionsOf(coordinates, regionName);
     const value = fenced ? regionFencedValue : regionEnabledValue;
-    const timestamp = (opts?.now ?? (() => new Date()))();
+    const now = (opts?.now ?? (() => new Date()))();
     const client = cloudWatchClient(coordinates, opts);
     try {
-        await client.send(
-            new PutMetricDataCommand({
-                Namespace: coordinates.namespace,
-                MetricData: [{ MetricName: coordinates.metricName, Dimensions: toDimensions(dimensions), Value: value, Timestamp: timestamp, Unit: "None" }],
-            }),
-            { abortSignal: opts?.signal },
-        );
-    } catch (err) {
-        throw new FenceError(`${fenced ? "fencing" : "unfencing"} ${regionName} failed: PutMetricData ${describe(coordinates)}: ${messageOf(err)}`, { cause: err });
+        const periods = await readPeriods(client, coordinates, dimensions, now, opts?.signal).catch(() => undefined);
+        const writes = lastWordWrites(fenced ? "fence" : "unfence", now.getTime(), periods);
+        const timestamps = writes.timestamps.map((t) => new Date(t));
+        try {
+            await client.send(
+                new PutMetricDataCommand({
+                    Namespace: coordinates.namespace,
+                    MetricData: timestamps.map((Timestamp) => ({ MetricName: coordinates.metricName, Dimensions: toDimensions(dimensions), Value: value, Timestamp, Unit: "None" })),
+                }),
+                { abortSignal: opts?.signal },
+            );
+        } catch (err) {
+            throw new FenceError(`${fenced ? "fencing" : "unfencing"} ${regionName} failed: PutMetricData ${describe(coordinates)}: ${messageOf(err)}`, { cause: err });
+        }
+        return {
+            regionName,
+            fenced,
+            value,
+            timestamp: now,
+            timestamps,
+            ...(writes.unconfirmed !== undefined ? { unconfirmed: writes.unconfirmed } : {}),
+            awsRegion: coordinates.region,
+            namespace: coordinates.namespace,
+            metricName: coordinates.metricName,
+            dimensions,
+        };
     } finally {
         client.destroy();
     }
-    return { regionName, fenced, value, timestamp, awsRegion: coordinates.region, namespace: coordinates.namespace, metricName: coordinates.metricName, dimensions };
+}
+
+/** The minimum of each period of a region's fence metric from the current period to as far ahead as CloudWatch accepts datapoints. */
+async function readPeriods(client: CloudWatchClient, coordinates: FenceCoordinates, dimensions: Readonly<Record<string, string>>, now: Date, signal?: AbortSignal): Promise<PeriodMinimum[]> {
+    const out = await client.send(
+        new GetMetricDataCommand({
+            MetricDataQueries: [
+                {
+                    Id: "fence",
+                    MetricStat: { Metric: { Namespace: coordinates.namespace, MetricName: coordinates.metricName, Dimensions: toDimensions(dimensions) }, Period: fencePeriodMs / 1000, Stat: "Minimum" },
+                    ReturnData: true,
+                },
+            ],
+            StartTime: new Date(periodStartOf(now.getTime())),
+            EndTime: new Date(now.getTime() + futureTimestampLimitMs),
+            ScanBy: "TimestampAscending",
+        }),
+        { abortSignal: signal },
+    );
+    const result = out.MetricDataResults?.[0];
+    return (result?.Timestamps ?? []).map((t, i) => ({ start: periodStartOf(t.getTime()), minimum: result?.Values?.[i] ?? regionEnabledValue }));
 }
 
 /**
  * Reads a region's fence back: the last published value and the state of the alarms on it.
  * @throws FenceError when CloudWatch refuses the call or cannot be reached.
  */
-export async function readFence(coordinates: FenceCoordinates, regionName: RegionName, opts?: ReadFenceOptions): Promise<FenceState> {
+export async function readFence(coordinates: FenceCoordinates, regionName: RegionName, opts?: ReadFenceOptions): Promise<FenceMetricReading> {
     const dimensions = toDimensions(dimensionsOf(coordinates, regionName));
     const now = (opts?.now ?? (() => new Date()))();
     const lookbackSeconds = opts?.lookbackSeconds ?? defaultLookbackSeconds;
     const client = cloudWatchClient(coordinates, opts);
     try {
-        const data = await client.send(
-            new GetMetricDataCommand({
-                MetricDataQueries: [
-                    {
-                        Id: "fence",
-                        MetricStat: {
-                            Metric: { Namespace: coordinates.namespace, MetricName: coordinates.metricName, Dimensions: dimensions },
-                            Period: 60,
-                            // The lowest value of a minute wins: a fence published in the same minute as an unfence is not lost.
-                            Stat: "Minimum",
+        // Side by side: the emergency fence reads both regions before it may publish.
+        const [data, alarms] = await Promise.all([
+            client.send(
+                new GetMetricDataCommand({
+                    MetricDataQueries: [
+                        {
+                            Id: "fence",
+                            MetricStat: {
+                                Metric: { Namespace: coordinates.namespace, MetricName: coordinates.metricName, Dimensions: dimensions },
+                                Period: 60,
+                                // The lowest value of a minute wins: a fence published in the same minute as an unfence is not lost.
+                                Stat: "Minimum",
+                            },
+                            ReturnData: true,
                         },
-                        ReturnData: true,
-                    },
-                ],
-                StartTime: new Date(now.getTime() - lookbackSeconds * 1000),
-                // A minute ahead: a datapoint stamped "now" falls in a period that ends after now.
-                EndTime: new Date(now.getTime() + 60_000),
-                ScanBy: "TimestampDescending",
+                    ],
+                    StartTime: new Date(now.getTime() - lookbackSeconds * 1000),
+                    // As far ahead as CloudWatch accepts datapoints: an unfence stamps its 1 in a later
+                    // period (fence-last-word.ts), and that period is the last word.
+                    EndTime: new Date(now.getTime() + futureTimestampLimitMs),
+                    ScanBy: "TimestampDescending",
+                }),
+                { abortSignal: opts?.signal },
+            ),
+            client.send(new DescribeAlarmsForMetricCommand({ Namespace: coordinates.namespace, MetricName: coordinates.metricName, Dimensions: dimensions }), {
+                abortSignal: opts?.signal,
             }),
-            { abortSignal: opts?.signal },
-        );
-        const alarms = await client.send(
-            new DescribeAlarmsForMetricCommand({ Namespace: coordinates.namespace, MetricName: coordinates.metricName, Dimensions: dimensions }),
-            { abortSignal: opts?.signal },
-        );
+        ]);
         const result = data.MetricDataResults?.[0];
         const latest = latestPoint(result?.Timestamps ?? [], result?.Values ?? []);
         // Keep only alarms on exactly this region's dimensions (an emulator, or a broad query, may return more).
@@ -170,7 +222,7 @@ export async function readFence(coordinates: FenceCoordinates, regionName: Regio
  * Route 53's view from the alarms' states: any ALARM fences; all OK enables; anything else
  * (no alarm, INSUFFICIENT_DATA) cannot be told from CloudWatch alone.
  */
-export function effectiveState(alarmStates: readonly string[]): FenceState["effective"] {
+export function effectiveState(alarmStates: readonly string[]): FenceMetricReading["effective"] {
     if (alarmStates.includes(StateValue.ALARM)) {
         return "fenced";
     }
@@ -226,27 +278,19 @@ function messageOf(err: unknown): string {
     return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-/** The names the driver's default fence client (automation/driver/fence-client.ts) calls. */
-export const fence = fenceRegion;
-/** Alias of {@link unfenceRegion}, under the name the driver's fence client calls. */
-export const unfence = unfenceRegion;
-
 /**
- * A region's fence in one word, for status displays: the alarm's verdict when it has one, else what
- * the last datapoint asked for, else `unknown`.
+ * A region's fence as the fence's own store says it: the latest period with data decides (what the
+ * alarm settles on); with no datapoint in the lookback, the alarm's state (a fence older than the
+ * lookback keeps its alarm in ALARM); and whether any alarm watches the metric at all.
  * @throws FenceError when CloudWatch refuses the call or cannot be reached.
  */
-export async function fenceState(coordinates: FenceCoordinates, regionName: RegionName, opts?: ReadFenceOptions): Promise<"fenced" | "unfenced" | "unknown"> {
-    const state = await readFence(coordinates, regionName, opts);
-    const verdict = state.effective !== "unknown" ? state.effective : state.requested;
-    switch (verdict) {
-        case "fenced":
-            return "fenced";
-        case "enabled":
-            return "unfenced";
-        case "unset":
-            return "unknown";
-        default:
-            throw new FenceError(`unexpected fence verdict "${String(verdict)}"`);
+export async function observeFence(coordinates: FenceCoordinates, regionName: RegionName, opts?: ReadFenceOptions): Promise<FenceObservation> {
+    const read = await readFence(coordinates, regionName, opts);
+    const alarm = read.alarms.length > 0 ? "present" : "absent";
+    if (read.requested !== "unset") {
+        return { state: read.requested === "fenced" ? "fenced" : "unfenced", alarm };
     }
+    // Never published (or not within the lookback): the alarm's own state, and a health check that
+    // never failed is healthy (components/dns-fence.ts: insufficient data keeps the last known status).
+    return { state: read.effective === "fenced" ? "fenced" : "unfenced", alarm };
 }

@@ -50,7 +50,9 @@ export { defaultLeaseMs } from "./driver/coordination/lease";
 export { postureConflict, postureOverrideEnvVar } from "./posture-record";
 export type { PostureRecord, StackPostureConfig } from "./posture-record";
 export { applyEmergencyFence, planEmergencyFence } from "./emergency-fence";
-export type { CoordinatesSource, EmergencyFenceOptions, EmergencyFencePlan, EmergencyFenceResult, FenceAction, FencePublisher } from "./emergency-fence";
+export type { CoordinatesSource, EmergencyFenceOptions, EmergencyFencePlan, EmergencyFenceResult } from "./emergency-fence";
+export { FenceNotConfirmedError, HarmfulFenceError, NothingToFenceError } from "./fence-operation";
+export type { FenceAction, FenceAuditSink, FenceOutcome, FencePlan, FenceRequest, FenceWorld } from "./fence-operation";
 // The contract between the stacks and the driver: config keys, and each stack's outputs.
 export { configKey, configKeys, configNamespace, dnsOutputNames, readDnsOutputs, readRegionalOutputs, regionalOutputNames, regionEndpointKey, regionStackKey } from "../stacks/contract";
 export type { ConfigKey, DnsOutputs, RegionalOutputs, RegionHealthCheckIdOutputs, RoutingControlOutputs } from "../stacks/contract";

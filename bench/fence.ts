@@ -16,7 +16,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startCountingProxy, AwsCall } from "../test/support/counting-proxy";
+import { putFenceAlarms } from "../test/support/fence-alarms";
 import { motoCredentials, startMoto } from "../test/support/moto";
+import { readDnsStackFile } from "../automation/driver/dns-stack-file";
+import { fenceCachePath, readFenceCache } from "../automation/driver/fence-cache";
 import { BenchLab } from "./lab";
 
 export type { AwsCall } from "../test/support/counting-proxy";
@@ -65,6 +68,9 @@ export async function measureFence(bench: BenchLab | undefined, repetitions: num
     const moto = await startMoto();
     const runs: FenceRun[] = [];
     try {
+        // The dns stack's alarms, where the CLI will find the fence (a fence no alarm watches is refused).
+        const cached = readFenceCache(fenceCachePath(setting.journalDir), "dns").entry?.coordinates;
+        await putFenceAlarms(moto.endpoint, cached ?? (await readDnsStackFile(setting.projectDir, "dns")).coordinates);
         for (let rep = 0; rep < repetitions; rep++) {
             for (const p of paths) {
                 for (const verb of ["fence", "unfence"] as const) {

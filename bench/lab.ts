@@ -24,7 +24,7 @@ export async function deployedLab(): Promise<BenchLab> {
         projectDir: lab.dir,
         journalDir: path.join(lab.dir, ".failover"),
         identity: "bench",
-        fence: sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json")),
+        fence: sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json"), { worldDir: lab.worldDir }),
         replicationMetrics: sandboxReplicationMetrics,
         endpointHealth: lab.endpointHealth,
     });

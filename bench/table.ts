@@ -117,9 +117,9 @@ const fencePathLabels: Readonly<Record<FencePath, string>> = {
 };
 
 /**
- * The fence rows, per way of running it. The targets (≤ 1 s, exactly one call) are the emergency
- * path's as installed, i.e. compiled; ts-node adds compiling TypeScript at start, and the engine
- * path is the old one, measured beside it.
+ * The fence rows, per way of running it. The targets (≤ 1 s; one PutMetricData, and no call but
+ * CloudWatch's reads of the fences) are the emergency path's as installed, i.e. compiled; ts-node
+ * adds compiling TypeScript at start, and the engine path is measured beside it.
  */
 export function fenceRows(runs: readonly FenceRun[]): Row[] {
     const out: Row[] = [];
@@ -128,8 +128,7 @@ export function fenceRows(runs: readonly FenceRun[]): Row[] {
         if (mine.length === 0) {
             continue;
         }
-        // The engine path reads the fence first and publishes nothing when it is already in place
-        // (a fence and an unfence in the same minute read back as fenced): those runs have no ack.
+        // A run refused before publishing (a rule of the fence operation) has no ack.
         const acks = mine.flatMap((f) => (f.ackMs !== undefined ? [f.ackMs] : [])).sort((a, b) => a - b);
         const median = (xs: readonly number[]) => xs[Math.floor(xs.length / 2)];
         const exits = mine.map((f) => f.exitMs).sort((a, b) => a - b);
@@ -150,11 +149,17 @@ export function fenceRows(runs: readonly FenceRun[]): Row[] {
         out.push({
             measure: `${fencePathLabels[p]}: AWS API calls per run`,
             value: `${calls.join("–")} (${ops})`,
-            target: p === "engine-ts-node" ? "" : "exactly 1",
-            ...(p === "engine-ts-node" ? {} : { met: calls.length === 1 && calls[0] === 1 }),
+            target: p === "engine-ts-node" ? "" : "one PutMetricData; only reads of the fences besides",
+            ...(p === "engine-ts-node" ? {} : { met: mine.every(onlyFenceCalls) }),
         });
     }
     return out;
+}
+
+/** The emergency path's calls: the fences read (GetMetricData, DescribeAlarmsForMetric) and exactly one PutMetricData. */
+function onlyFenceCalls(run: FenceRun): boolean {
+    const reads = ["GetMetricData", "DescribeAlarmsForMetric"];
+    return run.calls.filter((c) => c.operation === "PutMetricData").length === 1 && run.calls.every((c) => c.operation === "PutMetricData" || reads.includes(c.operation));
 }
 
 /** The rows as a Markdown table; verdicts carry the load when the machine was busy. */

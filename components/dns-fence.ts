@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionName } from "../automation/posture";
-import { FenceDimensions, regionEnabledValue } from "./dns-fence-coordinates";
+import { FenceDimensions, fenceAlarmSettings } from "./dns-fence-coordinates";
 
 /** Arguments of one region's fence. */
 export interface RegionFenceArgs {
@@ -17,42 +17,7 @@ export interface RegionFenceArgs {
     readonly dimensions: FenceDimensions;
 }
 
-/** The settings of a fence alarm, as a pure function so tests read them without an engine. */
-export interface FenceAlarmSettings {
-    readonly statistic: "Minimum";
-    readonly period: number;
-    readonly evaluationPeriods: number;
-    readonly datapointsToAlarm: number;
-    readonly threshold: number;
-    readonly comparisonOperator: "LessThanThreshold";
-    readonly treatMissingData: "ignore";
-    readonly insufficientDataHealthStatus: "LastKnownStatus";
-}
-
-/**
- * The alarm goes to ALARM when one datapoint below "enabled" arrives, and then holds whatever state
- * the last datapoint put it in.
- *
- * Nobody publishes the metric continuously: fencing is one PutMetricData. So missing data must
- * mean "keep the state" (`ignore`), not "breaching" (every region fenced a minute after any change)
- * nor "notBreaching" (every fence lifted a minute after it was set). The health check answers
- * `LastKnownStatus` while the alarm has insufficient data: a new health check has no last status
- * and counts as healthy (a fresh stack serves), and an alarm that loses its data later (recreated,
- * or CloudWatch trouble in the fence region) keeps a fenced region fenced instead of silently
- * lifting the fence. Period 60 s: Route 53 reads only standard-resolution alarms.
- */
-export function fenceAlarmSettings(): FenceAlarmSettings {
-    return {
-        statistic: "Minimum",
-        period: 60,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        threshold: regionEnabledValue,
-        comparisonOperator: "LessThanThreshold",
-        treatMissingData: "ignore",
-        insufficientDataHealthStatus: "LastKnownStatus",
-    };
-}
+export { FenceAlarmSettings, fenceAlarmSettings } from "./dns-fence-coordinates";
 
 /**
  * One region's fence: a CloudWatch alarm on the fence metric, in the fence region, and a Route 53

@@ -43,7 +43,14 @@ export function sandboxCliBackends(aws: CliBackends): CliBackends {
                 return aws.fence(ctx);
             }
             const { sandboxFenceClient } = await import("./fence");
-            return sandboxFenceClient(path.join(ctx.journalDir(), "sandbox-fence.json"));
+            // The world says whether the dns stack's alarms exist (after a destroy, nothing is fenced).
+            let worldDir: string | undefined;
+            try {
+                worldDir = sandboxWorldDir(ctx.stateBackendUrl());
+            } catch {
+                // No project, so no backend to find a world beside: whether an alarm exists is unknown.
+            }
+            return sandboxFenceClient(path.join(ctx.journalDir(), "sandbox-fence.json"), worldDir !== undefined ? { worldDir } : {});
         },
         async endpointHealth(ctx) {
             // The world is kept beside a file backend only; with another backend there is none to read.

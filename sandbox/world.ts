@@ -62,7 +62,11 @@ const factKeys: Readonly<Record<string, readonly string[]>> = {
         "invertHealthcheck", "disabled", "routingControlArn",
     ],
     "aws:route53/record:Record": ["zoneId", "name", "type", "aliases", "setIdentifier", "weightedRoutingPolicies"],
-    "aws:cloudwatch/metricAlarm:MetricAlarm": ["name", "arn"],
+    // What the sandbox's CloudWatch model (sandbox/fence-alarm.ts) needs to know an alarm watches a metric and evaluate it.
+    "aws:cloudwatch/metricAlarm:MetricAlarm": [
+        "name", "arn", "namespace", "metricName", "dimensions", "statistic", "period", "evaluationPeriods", "datapointsToAlarm", "threshold",
+        "comparisonOperator", "treatMissingData",
+    ],
 };
 
 /** The facts of a resource of `type` from its state (inputs and outputs), secrets revealed only for the kept keys. */

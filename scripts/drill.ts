@@ -142,7 +142,11 @@ let servers: LabServers | undefined;
 let labDns: LabDns | undefined;
 let moto: MotoServer | undefined;
 
-/** The fence as the lab's calculated checks see it: the sandbox's fence datapoints, read from the file. */
+/**
+ * The fence as the lab's calculated checks see it: the state the sandbox's model of the fence alarm
+ * (sandbox/fence-alarm.ts) settles on once the periods published so far close — the lab skips the
+ * wait for the period to close, as it skips the TTL.
+ */
 function fencedNow(dns: Record<string, unknown>, fenceClient: RegionFenceClient): () => Promise<Record<RegionName, boolean>> {
     return async () => {
         const coordinates = dns.fence as FenceCoordinates;
@@ -235,7 +239,7 @@ async function main(holdSeconds: number | undefined): Promise<void> {
         say(`  ${region} serves SFTP at ${e.host}:${e.port} (try: sftp -P ${e.port} -i <canary key> ${e.login}@${e.host})`);
     }
 
-    const fenceClient = sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json"));
+    const fenceClient = sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json"), { worldDir: lab.worldDir });
     const controller = await FailoverController.create({
         engine: lab.env,
         projectDir: lab.dir,

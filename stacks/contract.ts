@@ -228,7 +228,8 @@ function healthCheckIdsOf(v: unknown): DnsOutputs["healthCheckIds"] | undefined 
 }
 
 function fenceEffectOf(v: unknown): FenceEffect | undefined {
-    return isObject(v) && isNumber(v.alarm) && isNumber(v.s3Object) ? { alarm: v.alarm, s3Object: v.s3Object } : undefined;
+    // Stacks deployed before the estimate had parts exported `{ alarm, s3Object }`: no parts, no estimate.
+    return isObject(v) && isNumber(v.alarm) && isNumber(v.unfence) && isObject(v.parts) ? (v as unknown as FenceEffect) : undefined;
 }
 
 /** Keeps the entries whose value passes `check`, dropping undefined ones. */

@@ -1,8 +1,10 @@
-// `fence` and `unfence`. By default the emergency path (automation/emergency-fence.ts): one
-// PutMetricData to the fence region, coordinates from the fence cache or the dns stack file, no
-// engine and no state backend. `--from-stack` takes the driver's path instead: it opens the three
-// stacks through the engine and reads both fences back from CloudWatch first (slower, and it needs
-// the backend, but it checks the live fence states rather than the cached ones).
+// `fence` and `unfence`. By default the emergency path (automation/emergency-fence.ts): CloudWatch
+// in the fence region only, coordinates from the fence cache or the dns stack file, no engine and
+// no state backend. `--from-stack` takes the driver's path instead: it opens the three stacks
+// through the engine (slower, and it needs the backend, but it knows the deployed coordinates,
+// weights and endpoints for certain). Both paths run the one fence operation
+// (automation/fence-operation.ts): both fences read from CloudWatch, never fence both, the answer
+// predicted from endpoint health, harmful refused unless --force, unknown asked (or --yes).
 //
 // Only yargs and this package's light modules are imported at the top: the emergency path must not
 // load Pulumi, so the driver is imported inside the handler that uses it.
@@ -12,16 +14,17 @@ import { backendContextOf, confirm, controllerFrom, Io, journalDirOf, processIo,
 import { UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 import { renderFence } from "./render";
-import { fenceEffect } from "../fence-effect";
 import { RegionName, regionNames } from "../posture";
 import type { FenceResult } from "../driver/types";
-import type { EmergencyFenceOptions, EmergencyFencePlan } from "../emergency-fence";
+import type { EmergencyFenceOptions } from "../emergency-fence";
+import type { FencePlan } from "../fence-operation";
 
 /** Flags of `fence` and `unfence`. */
 export interface FenceArgs extends GlobalArgs {
     readonly region?: string;
     readonly reason?: string;
     readonly yes?: boolean;
+    readonly force?: boolean;
     readonly "from-stack"?: boolean;
 }
 
@@ -34,11 +37,12 @@ export function fenceVerb(verb: "fence" | "unfence", describe: string): CommandM
             y
                 .positional("region", { type: "string", demandOption: true, describe: `Region: ${regionNames.join(", ")}` })
                 .option("reason", { type: "string", describe: "Why, for the audit log" })
-                .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask before a fence that moves clients (required then when stdin is not a terminal)" })
+                .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask when a reading is unknown or the fence moves clients (required then when stdin is not a terminal)" })
+                .option("force", { type: "boolean", default: false, describe: "Publish even when the predicted answer harms clients (needs --reason; audited as forced)" })
                 .option("from-stack", {
                     type: "boolean",
                     default: false,
-                    describe: "Read the fence coordinates and both fence states through the engine and CloudWatch first (needs the state backend; slower). Default: the fence cache or the dns stack file, one AWS call",
+                    describe: "Read the fence coordinates, weights and endpoints from the deployed stacks through the engine (needs the state backend; slower). Default: the fence cache or the dns stack file, and CloudWatch in the fence region only",
                 })
                 .example(`$0 ${verb} primary --reason "primary unreachable" --yes`, `${verb === "fence" ? "take the primary out of" : "put the primary back into"} DNS answers`) as unknown as Argv<FenceArgs>,
         handler: async (argv) => {
@@ -55,7 +59,7 @@ export function fenceVerb(verb: "fence" | "unfence", describe: string): CommandM
     };
 }
 
-/** The emergency path: local files, then one PutMetricData. */
+/** The emergency path: local files, then CloudWatch in the fence region. */
 async function emergencyFence(verb: "fence" | "unfence", region: string, argv: FenceArgs, io: Io): Promise<FenceResult> {
     const { planEmergencyFence, applyEmergencyFence } = await import("../emergency-fence");
     const options = await emergencyOptions(argv);
@@ -63,30 +67,37 @@ async function emergencyFence(verb: "fence" | "unfence", region: string, argv: F
     for (const warning of plan.warnings) {
         io.err(`warning: ${warning}`);
     }
-    io.err(`fence coordinates from ${plan.coordinatesFrom.source === "cache" ? `the fence cache (${plan.coordinatesFrom.age})` : plan.coordinatesFrom.file}`);
-    if (!(await confirmEffect(plan, argv, io))) {
-        throw new UsageError("declined: nothing was changed");
-    }
+    io.err(`fence coordinates from ${plan.operation.coordinatesFrom}`);
+    await confirmPlan(plan.operation, argv, io);
     return applyEmergencyFence(plan, options);
 }
 
 /**
- * A fence that moves clients is a decision: say what it does, from what (cached weights and how
- * old, or the stack file), and ask. When nothing tells the weights, the effect is unknown, and a
- * fence is asked for as if it moved clients.
+ * Says what the fence does to Route 53's answer, from what; each case when a reading is unknown;
+ * and asks when the operation says it must be confirmed (a reading unknown, clients moved, forced).
+ * @throws UsageError when declined, or when --yes is missing on a non-terminal.
  */
-async function confirmEffect(plan: EmergencyFencePlan, argv: FenceArgs, io: Io): Promise<boolean> {
-    if (plan.effect !== undefined && plan.basis !== undefined) {
-        io.err(`${plan.effect.summary} (from ${plan.basis.from})`);
-        return plan.action === "unfence" || !plan.effect.movesTraffic || confirm(io, argv.yes ?? false, `${plan.action} ${plan.region}?`);
+async function confirmPlan(plan: FencePlan, argv: FenceArgs, io: Io): Promise<void> {
+    io.err(plan.summary);
+    for (const line of plan.cases) {
+        io.err(`  ${line}`);
     }
-    io.err(`${plan.action === "fence" ? "fencing" : "unfencing"} ${plan.region}: the effect on who serves is unknown (no cached or configured weights)`);
-    return plan.action === "unfence" || confirm(io, argv.yes ?? false, `${plan.action} ${plan.region}?`);
+    if (plan.movesClients === true) {
+        const { fenceEffectTime } = await import("../fence-effect");
+        io.err(`clients move in ${fenceEffectTime}`);
+    }
+    if (plan.forced !== undefined) {
+        io.err(`forced: ${plan.forced}`);
+    }
+    if (plan.confirm.length > 0 && !(await confirm(io, argv.yes ?? false, `${plan.action} ${plan.region} (${plan.confirm.join("; ")})?`))) {
+        throw new UsageError("declined: nothing was changed");
+    }
 }
 
 /**
- * Options of the emergency path from the global flags. The entry's backend says how the fence is
- * published: a client of its own (the sandbox's file fence), or CloudWatch settings for the default.
+ * Options of the emergency path from the global flags. The entry's backend says where the fence's
+ * store is (a client of its own: the sandbox's model of CloudWatch; or CloudWatch settings) and
+ * where endpoint health is read.
  */
 async function emergencyOptions(argv: FenceArgs & ArgsWithBackends): Promise<EmergencyFenceOptions> {
     const journalDir = journalDirOf(argv);
@@ -96,28 +107,31 @@ async function emergencyOptions(argv: FenceArgs & ArgsWithBackends): Promise<Eme
     } catch {
         // No project folder: the cache alone must do (planEmergencyFence says so if it cannot).
     }
-    const base = {
+    const backends = await backendsOf(argv);
+    const context = backendContextOf(argv);
+    const fence = await backends.fence(context);
+    // Health is best effort on this path: with the state backend gone there may be no source.
+    const health = await backends.endpointHealth(context).catch(() => undefined);
+    const { isFenceClient } = await import("../driver/fence-client");
+    return {
         journalDir,
         ...(projectDir !== undefined ? { projectDir } : {}),
         dnsStack: argv["dns-stack"],
         ...(argv.identity !== undefined ? { identity: argv.identity } : {}),
         ...(argv.reason !== undefined ? { reason: argv.reason } : {}),
+        ...(argv.force === true ? { force: true } : {}),
+        ...(health !== undefined ? { health } : {}),
+        ...(isFenceClient(fence) ? { store: fence } : { cloudWatch: fence }),
     };
-    const fence = await (await backendsOf(argv)).fence(backendContextOf(argv));
-    const { isFenceClient } = await import("../driver/fence-client");
-    return isFenceClient(fence) ? { ...base, publish: (r, c, action) => fence[action](r, c) } : { ...base, cloudWatch: fence };
 }
 
-/** The driver's path: the stacks through the engine, both fences read back, then the call. */
+/** The driver's path: the stacks through the engine, then the same operation. */
 async function fenceFromStack(verb: "fence" | "unfence", region: RegionName, argv: FenceArgs): Promise<FenceResult> {
     const controller = await controllerFrom(argv);
-    const status = await controller.status();
-    if (status.weights !== undefined) {
-        const effect = fenceEffect({ weights: status.weights, fence: status.fence }, region, verb);
-        processIo.err(effect.summary);
-        if (verb === "fence" && effect.movesTraffic && !(await confirm(processIo, argv.yes ?? false, `${verb} ${region}?`))) {
-            throw new UsageError("declined: nothing was changed");
-        }
+    const plan = await controller.planFence(region, verb, { ...(argv.reason !== undefined ? { reason: argv.reason } : {}), ...(argv.force === true ? { force: true } : {}) });
+    for (const warning of plan.warnings) {
+        processIo.err(`warning: ${warning}`);
     }
-    return controller[verb](region, { ...(argv.reason !== undefined ? { reason: argv.reason } : {}) });
+    await confirmPlan(plan, argv, processIo);
+    return controller.applyFence(plan);
 }

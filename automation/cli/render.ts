@@ -7,7 +7,7 @@ import type { HealthReading } from "../driver/endpoint-health";
 import { FenceResult, PlanResult, SetPostureResult, StatusResult, UnlockResult } from "../driver/types";
 import { VerifyResult } from "../driver/verify";
 import { renderRpoExposure } from "../aws/rpo-exposure";
-import { FenceEffect } from "../../components/fence-timing";
+import { describeFenceEffect, FenceEffect } from "../../components/fence-timing";
 import { describeVerification } from "../driver/verify-gate";
 import { describePostDnsCheck } from "../driver/post-dns-check";
 
@@ -16,9 +16,9 @@ function table(rows: readonly (readonly string[])[]): string {
     return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
 
-/** Both fences' modelled effect time, the deployed one first. */
+/** The fence's estimated effect time, with its parts. */
 function fenceEffectLine(e: FenceEffect): string {
-    return `a fence moves clients within ~${e.alarm} s; an S3-object fence would take ~${e.s3Object} s`;
+    return `a fence moves clients in ${describeFenceEffect(e)}`;
 }
 
 /** `status` as text. */
@@ -138,7 +138,7 @@ export function renderSwitch(r: SetPostureResult): string {
 
 /** `fence`/`unfence` as text. */
 export function renderFence(r: FenceResult): string {
-    return `${r.region} ${r.changed ? "" : "already "}${r.state}`;
+    return `${r.region} ${r.changed ? "" : "already "}${r.state}${r.forced !== undefined ? ` (forced past: ${esc(r.forced)})` : ""}`;
 }
 
 /** `unlock` as text. */

@@ -30,6 +30,8 @@ export interface AuditEntry {
     readonly verification?: string;
     /** What the check after DNS moved found (automation/driver/post-dns-check.ts), in one line. */
     readonly afterDns?: string;
+    /** The harm a forced fence or unfence was predicted to do (automation/fence-operation.ts); the reason says why it was forced. */
+    readonly forced?: string;
 }
 
 /** Filters of `AuditLog.read`. */

@@ -26,6 +26,8 @@ import { StackBeforeRun, SwitchRun } from "./switch-run";
 import { stepTargetsIn } from "./step-runner";
 import { escapeControl, hasControlChars } from "./text";
 import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
+import { fenceRequestOf, fenceWorldOf, regionEndpointsOf, storeAuditSink } from "./fence-world";
+import { applyFence, FencePlan, planFence, requireConfirmed } from "../fence-operation";
 import { firstUnfinishedStep, interruptedSteps } from "./journal";
 import { processAlive } from "./process-alive";
 import { openCoordination } from "./coordination/from-options";
@@ -55,6 +57,7 @@ import {
     FailbackResult,
     AfterDnsCheckOptions,
     FailoverControllerOptions,
+    FenceOptions,
     FenceResult,
     FenceState,
     HistoryOptions,
@@ -482,23 +485,51 @@ export class FailoverController {
     }
 
     /**
-     * Fences a region: one PutMetricData through the fence client (data plane, no Route 53 call).
+     * Plans a fence or an unfence (automation/fence-operation.ts): reads both fences from the
+     * fence's own store and the endpoints' health, and predicts Route 53's answer. Changes nothing.
      *
-     * @throws BadInputError for an unknown region.
-     * @throws FailoverError when the dns stack exports no fence, or the fence call fails (cause: the SDK error).
+     * @throws BadInputError for an unknown region, control characters, or fencing the last unfenced region.
+     * @throws NothingToFenceError when the dns stack is not deployed or no alarm watches the metric.
+     * @throws HarmfulFenceError when the answer harms clients and `force` is not given.
      */
-    async fence(region: RegionName | string, opts: { readonly reason?: string } = {}): Promise<FenceResult> {
-        return this.setFence(parseRegion(region), "fence", plainText(opts.reason, "reason"));
+    async planFence(region: RegionName | string, action: "fence" | "unfence", opts: FenceOptions = {}): Promise<FencePlan> {
+        const stacks = await this.readStacks();
+        return planFence({ region: String(region), action, identity: this.ctx.identity, ...fenceRequestOf(opts) }, fenceWorldOf(stacks, this.ctx.fence, this.ctx.endpointHealth));
     }
 
     /**
-     * Lifts a region's fence.
+     * Publishes a plan from `planFence` (the last word wins within the alarm period) and audits it.
      *
-     * @throws BadInputError for an unknown region.
-     * @throws FailoverError when the dns stack exports no fence, or the fence call fails.
+     * @throws FailoverError when the store cannot be written or the fence call fails (audited).
      */
-    async unfence(region: RegionName | string, opts: { readonly reason?: string } = {}): Promise<FenceResult> {
-        return this.setFence(parseRegion(region), "unfence", plainText(opts.reason, "reason"));
+    async applyFence(plan: FencePlan): Promise<FenceResult> {
+        const outcome = await applyFence(plan, this.ctx.fence, storeAuditSink(this.ctx.log.store));
+        this.rememberFence({ fence: { [outcome.region]: { state: outcome.state, at: new Date().toISOString(), source: "published" } } });
+        return outcome;
+    }
+
+    /**
+     * Fences a region through the fence operation: refused when it would harm clients (unless
+     * `force` with a reason), and when a reading is unknown or clients move unless `yes`.
+     *
+     * @throws everything `planFence` throws; FenceNotConfirmedError without `yes` when it needs confirming.
+     * @throws FailoverError when the fence call fails (cause: the SDK error).
+     */
+    async fence(region: RegionName | string, opts: FenceOptions = {}): Promise<FenceResult> {
+        const plan = await this.planFence(region, "fence", opts);
+        requireConfirmed(plan, opts.yes ?? false);
+        return this.applyFence(plan);
+    }
+
+    /**
+     * Lifts a region's fence, under the same rules as `fence`.
+     *
+     * @throws everything `fence` throws.
+     */
+    async unfence(region: RegionName | string, opts: FenceOptions = {}): Promise<FenceResult> {
+        const plan = await this.planFence(region, "unfence", opts);
+        requireConfirmed(plan, opts.yes ?? false);
+        return this.applyFence(plan);
     }
 
     /**
@@ -636,7 +667,7 @@ export class FailoverController {
         );
         const reads = Object.fromEntries(entries) as Record<StackKey, StackRead>;
         const stacks = mapStacks(reads, (read) => read.status);
-        this.rememberFence(fenceCacheFromStatus(fenceCoordinatesOf(stacks.dns), deployedStateOf(stacks).dns, new Date()));
+        this.rememberFence(fenceCacheFromStatus(fenceCoordinatesOf(stacks.dns), deployedStateOf(stacks).dns, new Date(), undefined, regionEndpointsOf(stacks)));
         return reads;
     }
 
@@ -675,50 +706,6 @@ export class FailoverController {
             if (error !== undefined) {
                 throw new FailoverError(`cannot read stack ${stacks[key].name}: ${error}`);
             }
-        }
-    }
-
-    private async setFence(region: RegionName, action: "fence" | "unfence", reason?: string): Promise<FenceResult> {
-        const stacks = await this.readStacks();
-        const coordinates = fenceCoordinatesOf(stacks.dns);
-        if (coordinates === undefined) {
-            throw new FailoverError(`stack ${this.ctx.names.dns} exports no fence coordinates: deploy the dns stack first`);
-        }
-        // Lifting a fence that is not there (or fencing twice) changes nothing, and so is not audited.
-        const before = this.ctx.fence.state === undefined ? "unknown" : await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
-        const wanted = action === "fence" ? "fenced" : "unfenced";
-        if (before === wanted) {
-            return { region, state: wanted, changed: false, coordinates };
-        }
-        if (action === "fence") {
-            await this.refuseFencingBoth(region, coordinates);
-        }
-        await this.ctx.log.store.checkWritable();
-        const started = Date.now();
-        const runId = newRunId();
-        try {
-            await this.ctx.fence[action](region, coordinates);
-        } catch (err) {
-            await this.record({ operation: action, runId, to: `${region} ${action}d`, result: "failed", started, reason, error: (err as Error).message });
-            throw new FailoverError(`${action} ${region} failed: ${(err as Error).message}`, { cause: err });
-        }
-        await this.record({ operation: action, runId, to: `${region} ${action}d`, result: "ok", started, reason });
-        this.rememberFence({ fence: { [region]: { state: wanted, at: new Date().toISOString(), source: "published" } } });
-        return { region, state: wanted, changed: true, coordinates };
-    }
-
-    /**
-     * With both regions fenced every record is unhealthy, and Route 53 then answers all of them by
-     * weight: the fence would silently do nothing. So the last unfenced region is never fenced by
-     * hand (ARC's safety rule enforces the same when routing controls are on).
-     */
-    private async refuseFencingBoth(region: RegionName, coordinates: FenceCoordinates): Promise<void> {
-        const other: RegionName = region === "primary" ? "secondary" : "primary";
-        const otherState = this.ctx.fence.state === undefined ? "unknown" : await this.ctx.fence.state(other, coordinates);
-        if (otherState === "fenced") {
-            throw new BadInputError(
-                `${other} is already fenced: fencing ${region} too would leave no healthy record, and Route 53 would answer both; unfence ${other} first`,
-            );
         }
     }
 

@@ -8,7 +8,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
+import { makeFolder } from "../engine/folders";
 import { Posture, postureSpec, RegionName, regionNames, Weights } from "../posture";
+import type { FenceReading } from "../answer-safety";
+import type { RegionEndpoint } from "./endpoint-health";
 import type { SetPostureResult } from "./types";
 
 /** The cache's file name, in the journal folder. */
@@ -33,8 +36,10 @@ export interface FenceCacheEntry {
     readonly posture?: string;
     /** When the weights were read or deployed. */
     readonly weightsAt?: string;
-    /** Each region's fence as last seen. */
+    /** Each region's fence as last seen (a hint for the operator: decisions read the fence's own store). */
     readonly fence?: Readonly<Partial<Record<RegionName, CachedFence>>>;
+    /** Each region's endpoint as its regional stack exports it, so the emergency fence can read endpoint health without the engine. */
+    readonly endpoints?: Readonly<Partial<Record<RegionName, RegionEndpoint>>>;
 }
 
 /** The file: one entry per dns stack name, so two services sharing a journal folder stay apart. */
@@ -140,7 +145,7 @@ export function updateFenceCache(file: string, dnsStack: string, update: FenceCa
         ...(update.fence !== undefined || current?.fence !== undefined ? { fence: { ...current?.fence, ...update.fence } } : {}),
     };
     stacks[dnsStack] = next;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeFolder(path.dirname(file));
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, stacks } satisfies FenceCacheFile, null, 2)}\n`);
     fs.renameSync(tmp, file);
@@ -163,14 +168,16 @@ export function ageOf(at: string, now: Date): string {
 
 /**
  * The update after the driver read the deployed stacks: the dns stack's fence coordinates and
- * weights, and (from `status`) the fence states CloudWatch reported. Undefined without coordinates
- * (a dns stack not deployed yet). An `unknown` fence is not cached: it would erase what is known.
+ * weights, the regional endpoints, and (from `status`) the fence states CloudWatch reported.
+ * Undefined without coordinates (a dns stack not deployed yet). An `unknown` fence is not cached:
+ * it would erase what is known.
  */
 export function fenceCacheFromStatus(
     coordinates: FenceCoordinates | undefined,
     dns: { readonly posture?: Posture; readonly weights?: Weights } | undefined,
     now: Date,
-    fence?: Readonly<Record<RegionName, "fenced" | "unfenced" | "unknown">>,
+    fence?: Readonly<Record<RegionName, FenceReading>>,
+    endpoints?: Readonly<Partial<Record<RegionName, RegionEndpoint>>>,
 ): FenceCacheUpdate | undefined {
     if (coordinates === undefined) {
         return undefined;
@@ -188,6 +195,7 @@ export function fenceCacheFromStatus(
         coordinatesAt: at,
         ...(dns?.weights !== undefined ? { weights: dns.weights, weightsAt: at, ...(dns.posture !== undefined ? { posture: dns.posture } : {}) } : {}),
         ...(Object.keys(seen).length > 0 ? { fence: seen } : {}),
+        ...(endpoints !== undefined && Object.keys(endpoints).length > 0 ? { endpoints } : {}),
     };
 }
 

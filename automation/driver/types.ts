@@ -6,7 +6,7 @@ import { UndeployedConfig } from "./config-restore";
 import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
 import { LockHolder } from "./errors";
 import { CoordinationStore } from "./coordination/store";
-import { FenceClientOptions, RegionFenceClient } from "./fence-client";
+import { FenceClientOptions, FenceReading, RegionFenceClient } from "./fence-client";
 import { PlannedStep, StackKey } from "./planner";
 import { ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { SftpEndpoint, VerifyResult } from "./verify";
@@ -194,8 +194,8 @@ export interface StackStatus {
     readonly error?: string;
 }
 
-/** Fence state of a region as the fence client reports it. */
-export type FenceState = "fenced" | "unfenced" | "unknown";
+/** Fence state of a region as the fence's store reports it: the one fence reading of automation/answer-safety.ts. */
+export type FenceState = FenceReading;
 
 /** Outcome of `status()`. */
 export interface StatusResult {
@@ -279,13 +279,27 @@ export interface FailbackResult extends SetPostureResult {
     readonly backlog?: { readonly status: string; readonly operationsPending?: number; readonly bytesPending?: number; readonly latencySeconds?: number };
 }
 
+/** Options of `fence`/`unfence`. */
+export interface FenceOptions {
+    /** Why, for the audit log. Required with `force`. */
+    readonly reason?: string;
+    /** Go ahead when a reading is unknown or the fence moves clients (the CLI's --yes). Defaults to false: refused. */
+    readonly yes?: boolean;
+    /** Go ahead even when the predicted answer harms clients (needs `reason`; audited as forced). Defaults to false. */
+    readonly force?: boolean;
+}
+
 /** Outcome of `fence`/`unfence`. */
 export interface FenceResult {
     readonly region: RegionName;
     readonly state: "fenced" | "unfenced";
-    /** False when the region already was in that state (nothing was changed or audited). */
+    /** Always true: a read never decides to skip a write (the last word must win). */
     readonly changed: boolean;
     readonly coordinates: unknown;
+    /** The audit entry's run id. */
+    readonly runId?: string;
+    /** The harm forced past, when forced. */
+    readonly forced?: string;
 }
 
 /** Options of `unlock`. */

@@ -91,7 +91,8 @@ describe("operator CLI and embedding example against the sandbox", function () {
         // Fencing the region that serves moves clients: it says what and when, and needs --yes.
         const refused = cli(["fence", "primary", "--reason", "drill", "--json"]);
         expect(refused.status, refused.stderr).to.equal(2);
-        expect(refused.stderr).to.match(/fencing primary moves clients from primary to secondary in about 2–3 minutes/);
+        expect(refused.stderr).to.match(/Route 53 answers primary 100 % now, secondary 100 % after \(weights from the fence cache|cached weights/);
+        expect(refused.stderr).to.match(/clients move in an estimated 3–4 minutes/);
         expect(JSON.parse(cli(["status", "--json"]).stdout).fence.primary).to.not.equal("fenced");
         const fenced = cli(["fence", "primary", "--reason", "drill", "--json", "--yes"]);
         expect(fenced.status, fenced.stderr).to.equal(0);
@@ -107,6 +108,31 @@ describe("operator CLI and embedding example against the sandbox", function () {
         expect(JSON.parse(cli(["status", "--json"]).stdout).fence.primary).to.equal("unfenced");
         const history = JSON.parse(cli(["history", "--json", "--limit", "2"]).stdout);
         expect(history.map((e: { operation: string; to: string }) => `${e.operation} ${e.to}`)).to.deep.equal(["fence primary fenced", "unfence primary unfenced"]);
+    });
+
+    it("with us-east-1 down, fencing the only healthy region is refused (exit 2, nothing changed) and fencing the dead one works", function () {
+        const faults = path.join(lab.dir, "us-east-1-down.json");
+        fs.writeFileSync(faults, JSON.stringify({ regions: { "us-east-1": "fail" } }));
+        const down = (args: readonly string[]) => spawnCli([...args, ...common], { env: { ...env, SANDBOX_FAULT_FILE: faults } });
+        const before = fs.readFileSync(path.join(lab.dir, ".failover", "sandbox-fence.json"), "utf8");
+        const refused = down(["fence", "secondary", "--yes", "--reason", "drill"]);
+        expect(refused.status, refused.stderr).to.equal(2);
+        expect(refused.stderr.trim().split("\n").at(-1)).to.match(/^error: fence secondary refused: primary's endpoint is unhealthy and would get 100 % of answers \(now 0 %\)/);
+        expect(fs.readFileSync(path.join(lab.dir, ".failover", "sandbox-fence.json"), "utf8"), "nothing published").to.equal(before);
+        // The same through the engine's path: the same operation, the same refusal.
+        const fromStack = down(["fence", "secondary", "--yes", "--reason", "drill", "--from-stack"]);
+        expect(fromStack.status, fromStack.stderr).to.equal(2);
+        expect(fromStack.stderr).to.match(/fence secondary refused: primary's endpoint is unhealthy/);
+        const fenced = down(["fence", "primary", "--yes", "--reason", "drill"]);
+        expect(fenced.status, fenced.stderr).to.equal(0);
+        expect(fenced.stdout.trim()).to.equal("primary fenced");
+        // Never both, on the engine's path too, from the fence's store.
+        const both = down(["fence", "secondary", "--yes", "--reason", "drill", "--from-stack"]);
+        expect(both.status, both.stderr).to.equal(2);
+        expect(both.stderr).to.match(/primary is fenced \(read from CloudWatch .*\): fencing secondary too would leave no healthy record/);
+        fs.rmSync(faults);
+        const back = cli(["unfence", "primary", "--yes", "--reason", "drill over"]);
+        expect(back.status, back.stderr).to.equal(0);
     });
 
     it("the embedding example in the README compiles and runs", function () {

@@ -5,6 +5,7 @@ import { FailoverController } from "../../automation/driver/controller";
 import { ReplicationBacklogError } from "../../automation/driver/errors";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
+import { putFenceAlarms } from "../support/fence-alarms";
 import { MotoServer, startMoto } from "../support/moto";
 
 // Failback and fencing with the driver's real AWS clients, against moto's CloudWatch on loopback:
@@ -66,14 +67,21 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
     });
 
     it("fence and unfence publish the region's fence metric, status reads it back, and both are audited", async function () {
-        expect((await controller.status()).fence).to.deep.equal({ primary: "unknown", secondary: "unknown" });
-        const fenced = await controller.fence("secondary", { reason: "drill" });
+        // No alarm watches the metric in moto yet: there is nothing to fence, and nothing is published.
+        const nothing = await controller.fence("secondary", { reason: "drill", yes: true }).catch((e: Error) => e);
+        expect((nothing as Error).name).to.equal("NothingToFenceError");
+        const dns = await (await lab.stacks()).dns.outputs();
+        await putFenceAlarms(moto.endpoint, dns.fence.value);
+        // The alarms exist and no datapoint yet: unfenced (a health check that never failed is healthy).
+        expect((await controller.status()).fence).to.deep.equal({ primary: "unfenced", secondary: "unfenced" });
+        const fenced = await controller.fence("secondary", { reason: "drill", yes: true });
         expect(fenced.state).to.equal("fenced");
-        expect((await controller.status()).fence).to.deep.equal({ primary: "unknown", secondary: "fenced" });
-        const unfenced = await controller.unfence("secondary");
+        expect((await controller.status()).fence).to.deep.equal({ primary: "unfenced", secondary: "fenced" });
+        const unfenced = await controller.unfence("secondary", { yes: true });
         expect(unfenced.state).to.equal("unfenced");
-        // Both datapoints reached the fence metric in the fence region. (status keeps reading "fenced"
-        // for the rest of this minute, as the alarm would: it takes the minute's minimum.)
+        // The unfence came in the fence's minute: its 1 is also stamped in the next period, which holds only 1s, so that is the last word.
+        expect((await controller.status()).fence).to.deep.equal({ primary: "unfenced", secondary: "unfenced" });
+        // Every datapoint reached the fence metric in the fence region: the fence's 0, the unfence's 1 now and its 1 a period ahead.
         const coordinates = unfenced.coordinates as { region: string; namespace: string; metricName: string; dimensions: { secondary: Record<string, string> } };
         const client = new CloudWatchClient({ ...moto.clientConfig, region: coordinates.region });
         try {
@@ -83,12 +91,14 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
                     MetricName: coordinates.metricName,
                     Dimensions: Object.entries(coordinates.dimensions.secondary).map(([Name, Value]) => ({ Name, Value })),
                     StartTime: new Date(Date.now() - 10 * 60_000),
-                    EndTime: new Date(Date.now() + 60_000),
+                    EndTime: new Date(Date.now() + 2 * 60_000),
                     Period: 3600,
                     Statistics: ["Minimum", "Maximum", "SampleCount"],
                 }),
             );
-            expect(stats.Datapoints?.map((d) => [d.SampleCount, d.Minimum, d.Maximum])).to.deep.equal([[2, 0, 1]]);
+            const points = (stats.Datapoints ?? []).reduce((n, d) => n + (d.SampleCount ?? 0), 0);
+            expect(points).to.equal(3);
+            expect(Math.min(...(stats.Datapoints ?? []).map((d) => d.Minimum ?? 1))).to.equal(0);
         } finally {
             client.destroy();
         }

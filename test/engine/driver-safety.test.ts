@@ -319,14 +319,15 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
             expect(JSON.parse((await runMain(["history", "--json", ...common])).stdout)).to.have.length(auditBefore);
         });
 
-        it("unfence --from-stack of a region that is not fenced changes and audits nothing", async function () {
-            // The driver's path reads the fence first; the emergency path (the default) cannot
-            // without a second AWS call, and publishes every time (test/integration/emergency-fence.test.ts).
-            const before = digest(lab.dir);
-            const r = await runMain(["unfence", "primary", "--from-stack", ...common]);
+        it("unfence --from-stack of a region that is not fenced still publishes and audits it: a read never decides to skip a write", async function () {
+            // The last word must win: a read-back that judged the fence in place once skipped the write.
+            const audited = JSON.parse((await runMain(["history", "--json", ...common])).stdout).length;
+            const r = await runMain(["unfence", "primary", "--from-stack", "--yes", ...common]);
             expect(r.status, r.stderr).to.equal(0);
-            expect(r.stdout.trim()).to.equal("primary already unfenced");
-            expect(digest(lab.dir)).to.equal(before);
+            expect(r.stdout.trim()).to.equal("primary unfenced");
+            const history = JSON.parse((await runMain(["history", "--json", ...common])).stdout);
+            expect(history).to.have.length(audited + 1);
+            expect(history.at(-1)).to.deep.include({ operation: "unfence", to: "primary unfenced", result: "ok" });
         });
     });
 

@@ -41,19 +41,19 @@ describe("posture steps are targeted, fences keep one region serving (sandbox)",
 
     it("the last unfenced region cannot be fenced: Route 53 would answer both", async function () {
         const fenceFile = path.join(lab.dir, "fence.json");
-        const controller = await FailoverController.create({ engine: lab.env, journalDir: path.join(lab.dir, ".failover"), fence: sandboxFenceClient(fenceFile), identity: "test" });
-        await controller.fence("secondary", { reason: "test" });
-        const refusal = await controller.fence("primary", { reason: "test" }).then(
+        const controller = await FailoverController.create({ engine: lab.env, journalDir: path.join(lab.dir, ".failover"), fence: sandboxFenceClient(fenceFile, { worldDir: lab.worldDir }), identity: "test" });
+        await controller.fence("secondary", { reason: "test", yes: true });
+        const refusal = await controller.fence("primary", { reason: "test", yes: true }).then(
             () => undefined,
             (err: Error) => err,
         );
         expect(refusal).to.be.instanceOf(BadInputError);
         expect(refusal?.message).to.equal(
-            "secondary is already fenced: fencing primary too would leave no healthy record, and Route 53 would answer both; unfence secondary first",
+            "secondary is fenced (read from CloudWatch SftpFailover/Fence/RegionEnabled in us-east-2): fencing primary too would leave no healthy record, and Route 53 would answer both; unfence secondary first; nothing was changed",
         );
         expect((await controller.status()).fence).to.deep.equal({ primary: "unfenced", secondary: "fenced" });
-        await controller.unfence("secondary", { reason: "test" });
-        await controller.fence("primary", { reason: "test" });
+        await controller.unfence("secondary", { reason: "test", yes: true });
+        await controller.fence("primary", { reason: "test", yes: true });
         expect((await controller.status()).fence).to.deep.equal({ primary: "fenced", secondary: "unfenced" });
     });
 });

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { fenceCoordinates, FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { fenceCachePath, readFenceCache, updateFenceCache } from "../../automation/driver/fence-cache";
 import { CountingProxy, startCountingProxy } from "../support/counting-proxy";
+import { putFenceAlarms } from "../support/fence-alarms";
 import { motoCredentials, MotoServer, startMoto } from "../support/moto";
 import { freePort } from "../support/ports";
 
@@ -38,7 +39,7 @@ for (const name of ["spawn", "spawnSync", "exec", "execSync", "execFile", "execF
 process.on("exit", () => fs.writeFileSync(process.env.WATCH_OUT, JSON.stringify({ packages: [...packages].sort(), spawned })));
 `;
 
-describe("emergency fence: one PutMetricData with the state backend and us-east-1 unreachable (moto's CloudWatch)", function () {
+describe("emergency fence: CloudWatch in the fence region only, with the state backend and us-east-1 unreachable (moto's CloudWatch)", function () {
     let moto: MotoServer;
     let proxy: CountingProxy;
     let dir: string;
@@ -79,7 +80,13 @@ describe("emergency fence: one PutMetricData with the state backend and us-east-
             fs.copyFileSync(path.join(root, file), path.join(project, file));
         }
         journalDir = path.join(project, ".failover");
+        // The dns stack's alarms, where the stack file says they are.
+        await putFenceAlarms(moto.endpoint, coordinates);
     });
+
+    /** The calls the CLI made: reads of both fences and one publish, all CloudWatch in the fence region. */
+    const cloudWatchOnly = (calls: readonly { operation: string }[]) => calls.every((c) => ["GetMetricData", "DescribeAlarmsForMetric", "PutMetricData"].includes(c.operation));
+    const puts = () => proxy.calls.filter((c) => c.operation === "PutMetricData").length;
 
     /**
      * Runs the CLI as an operator would, with every dependency but the fence region unreachable.
@@ -147,11 +154,16 @@ describe("emergency fence: one PutMetricData with the state backend and us-east-
         ["a file backend in an unwritable place", "file:///proc/no-such-state"],
         ["an S3 backend on a closed port", "s3://state?endpoint=127.0.0.1:9&region=us-east-1&s3ForcePathStyle=true"],
     ] as const) {
-        it(`fence --yes with ${label}: exactly one call, PutMetricData to us-east-2, no engine, no Pulumi module`, async function () {
+        it(`fence --yes with ${label}: both fences read and one PutMetricData, CloudWatch in us-east-2 only, no engine, no Pulumi module`, async function () {
             const r = await cli(["fence", "primary", "--yes", "--reason", "us-east-1 down", "--identity", "dana", "--json"], backend);
             expect(r.status, r.stderr).to.equal(0);
-            expect(JSON.parse(r.stdout)).to.deep.include({ region: "primary", state: "fenced", awsCalls: 1, coordinatesFrom: "stack-file" });
-            expect(proxy.calls.map((c) => `${c.operation} ${c.status}`)).to.deep.equal(["PutMetricData 200"]);
+            expect(JSON.parse(r.stdout)).to.deep.include({ region: "primary", state: "fenced", changed: true, coordinatesFrom: "stack-file" });
+            expect(cloudWatchOnly(proxy.calls), JSON.stringify(proxy.calls)).to.equal(true);
+            expect(proxy.calls.filter((c) => c.operation === "DescribeAlarmsForMetric")).to.have.length(2);
+            expect(proxy.calls.map((c) => `${c.operation} ${c.status}`).at(-1)).to.equal("PutMetricData 200");
+            expect(puts()).to.equal(1);
+            // Endpoint health cannot be read here (no source, no cached endpoints): said, and --yes went ahead.
+            expect(r.stderr).to.match(/primary endpoint and secondary endpoint are unknown/);
             expect(await lastValue(coordinates, "primary")).to.equal(0);
             expect(fs.existsSync(marker), "the engine was run").to.equal(false);
             expect(r.spawned, "child processes started").to.deep.equal([]);
@@ -164,32 +176,54 @@ describe("emergency fence: one PutMetricData with the state backend and us-east-
 
     it("with a fence cache, publishes where the cache says the deployed alarms are, and says how old the cached weights are", async function () {
         const cached = fenceCoordinates({ service: "sftp.sandbox.example.com", region: "ca-central-1" });
+        await putFenceAlarms(moto.endpoint, cached);
         const at = new Date(Date.now() - 5 * 60_000).toISOString();
         updateFenceCache(fenceCachePath(journalDir), "dns", { coordinates: cached, coordinatesAt: at, weights: { primary: 100, secondary: 0 }, weightsAt: at, posture: "active-passive" });
         const r = await cli(["fence", "primary", "--yes"], "file:///proc/no-such-state");
         expect(r.status, r.stderr).to.equal(0);
-        expect(r.stderr).to.match(/fencing primary moves clients from primary to secondary .* \(from cached weights 100\/0 \(active-passive\), 5 min old\)/);
+        expect(r.stderr).to.match(/are unknown: \d of 4 cases harm clients \(weights from cached weights 100\/0 \(active-passive\), 5 min old\)/);
         // The stack file was copied after the cache's time: the operator is told the cache may be stale.
         expect(r.stderr).to.match(/Pulumi\.dns\.yaml was edited after the deployed stack was last read \(5 min old\)/);
         // With a cache the stack file is not even parsed.
         expect(r.packages).to.not.include("yaml");
-        expect(proxy.calls.map((c) => c.operation)).to.deep.equal(["PutMetricData"]);
+        expect(cloudWatchOnly(proxy.calls)).to.equal(true);
+        expect(puts()).to.equal(1);
         expect(await lastValue(cached, "primary")).to.equal(0);
         expect(await lastValue(coordinates, "primary"), "nothing published where the stack file points").to.equal(undefined);
         expect(readFenceCache(fenceCachePath(journalDir), "dns").entry?.fence?.primary?.state).to.equal("fenced");
 
-        const back = await cli(["unfence", "primary"], "file:///proc/no-such-state");
+        // Health unknown: the unfence needs --yes too.
+        const back = await cli(["unfence", "primary", "--yes"], "file:///proc/no-such-state");
         expect(back.status, back.stderr).to.equal(0);
         expect(back.stdout.trim()).to.equal("primary unfenced");
-        expect(proxy.calls.map((c) => c.operation)).to.deep.equal(["PutMetricData", "PutMetricData"]);
+        expect(puts()).to.equal(2);
         expect(await lastValue(cached, "primary", "Maximum")).to.equal(1);
     });
 
-    it("a fence that moves clients, without --yes on a non-terminal: exit 2 and no call", async function () {
+    it("a fence that needs confirming, without --yes on a non-terminal: exit 2 and nothing published", async function () {
         const r = await cli(["fence", "primary"], "file:///proc/no-such-state");
         expect(r.status, r.stderr).to.equal(2);
         expect(r.stderr.trim().split("\n").at(-1)).to.equal("error: --yes is required when stdin is not a terminal (nothing was changed)");
-        expect(proxy.calls).to.deep.equal([]);
+        expect(puts()).to.equal(0);
         expect(fs.existsSync(path.join(journalDir, "audit.jsonl"))).to.equal(false);
+    });
+
+    it("with no fence cache, fence primary then fence secondary: the second is refused from CloudWatch's word, exit 2, nothing published", async function () {
+        const first = await cli(["fence", "primary", "--yes", "--reason", "a"], "file:///proc/no-such-state");
+        expect(first.status, first.stderr).to.equal(0);
+        const second = await cli(["fence", "secondary", "--yes", "--reason", "b"], "file:///proc/no-such-state");
+        expect(second.status, second.stderr).to.equal(2);
+        expect(second.stderr.trim().split("\n").at(-1)).to.match(/^error: primary is fenced \(read from CloudWatch SftpFailover\/Fence\/RegionEnabled in us-east-2\): fencing secondary too would leave no healthy record/);
+        expect(puts()).to.equal(1);
+        expect(await lastValue(coordinates, "secondary"), "nothing published for the secondary").to.equal(undefined);
+        expect(fs.readFileSync(path.join(journalDir, "audit.jsonl"), "utf8").trim().split("\n")).to.have.length(1);
+    });
+
+    it("after the stacks are destroyed (no alarm watches the metric), a fence says there is nothing to fence, exit 2, nothing published", async function () {
+        await moto.reset();
+        const r = await cli(["fence", "primary", "--yes"], "file:///proc/no-such-state");
+        expect(r.status, r.stderr).to.equal(2);
+        expect(r.stderr.trim().split("\n").at(-1)).to.match(/^error: nothing to fence: no alarm watches the primary fence metric in CloudWatch .* in us-east-2 \(is the dns stack deployed\?\); nothing was changed$/);
+        expect(puts()).to.equal(0);
     });
 });

@@ -1,6 +1,9 @@
-import { CloudWatchClient, ListMetricsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { expect } from "chai";
-import { fenceRegion, fenceState, readFence, unfenceRegion } from "../../automation/fence";
+import { fenceRegion, observeFence, readFence, unfenceRegion } from "../../automation/fence";
+import { fencePeriodMs, periodStartOf } from "../../automation/fence-last-word";
+import { RegionName } from "../../automation/posture";
+import { alarmStateAt } from "../../sandbox/fence-alarm";
 import { fenceCoordinates, FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { fenceAlarmSettings } from "../../components/dns-fence";
 import { motoCredentials, MotoServer, startMoto } from "../support/moto";
@@ -54,10 +57,53 @@ describe("fence: one PutMetricData against a real CloudWatch API (moto server)",
         expect(secondary).to.include({ requested: "unset", effective: "unknown" });
         expect(secondary.lastValue).to.equal(undefined);
 
-        // The one-word state the driver shows: no alarm in moto here, so it follows the last datapoint.
-        expect(await fenceState(coordinates, "primary", opts())).to.equal("unfenced");
-        expect(await fenceState(coordinates, "secondary", opts())).to.equal("unknown");
+        // The fence as its store says it: the latest period with data; no alarm watches it in moto here.
+        expect(await observeFence(coordinates, "primary", opts())).to.deep.equal({ state: "unfenced", alarm: "absent" });
+        expect(await observeFence(coordinates, "secondary", opts())).to.deep.equal({ state: "unfenced", alarm: "absent" });
     });
+
+    /** The minimum of each period moto holds for a region's fence metric, from `from` to two hours after. */
+    async function periodMinima(region: RegionName, from: number): Promise<{ at: number; value: number }[]> {
+        const out = await client(coordinates.region).send(
+            new GetMetricDataCommand({
+                MetricDataQueries: [
+                    {
+                        Id: "f",
+                        MetricStat: { Metric: { Namespace: coordinates.namespace, MetricName: coordinates.metricName, Dimensions: Object.entries(coordinates.dimensions[region]).map(([Name, Value]) => ({ Name, Value })) }, Period: 60, Stat: "Minimum" },
+                    },
+                ],
+                StartTime: new Date(from),
+                EndTime: new Date(from + 2 * 3600_000),
+                ScanBy: "TimestampAscending",
+            }),
+        );
+        const r = out.MetricDataResults?.[0];
+        return (r?.Timestamps ?? []).map((t, i) => ({ at: t.getTime(), value: r?.Values?.[i] ?? Number.NaN }));
+    }
+
+    // Within one alarm period the last word must win. moto stores every datapoint and aggregates
+    // them per period in GetMetricData, but it does not evaluate alarms: the alarm's verdict is
+    // computed here from moto's per-period minima by the sandbox's alarm model (one datapoint per
+    // period at its minimum is the same input for a Minimum alarm).
+    for (const [label, sequence, expected] of [
+        ["fence → unfence → fence", ["fence", "unfence", "fence"], "ALARM"],
+        ["unfence → fence → unfence", ["unfence", "fence", "unfence"], "OK"],
+        ["fence → unfence", ["fence", "unfence"], "OK"],
+    ] as const) {
+        it(`${label} within one minute leaves the alarm ${expected} once the periods close (datapoints in moto)`, async () => {
+            const start = periodStartOf(Date.now()) - 10 * fencePeriodMs;
+            for (const [i, action] of sequence.entries()) {
+                const at = new Date(start + (i + 1) * 10_000);
+                await (action === "fence" ? fenceRegion : unfenceRegion)(coordinates, "secondary", { ...opts(), now: () => at });
+            }
+            const minima = await periodMinima("secondary", start);
+            expect(minima.length, JSON.stringify(minima)).to.be.greaterThan(0);
+            const settled = alarmStateAt(minima, fenceAlarmSettings(), minima[minima.length - 1].at + fencePeriodMs);
+            expect(settled, JSON.stringify(minima)).to.equal(expected);
+            const last = new Date(start + (sequence.length + 1) * 10_000);
+            expect((await observeFence(coordinates, "secondary", { ...opts(), now: () => last })).state).to.equal(expected === "ALARM" ? "fenced" : "unfenced");
+        });
+    }
 
     it("reports the alarm the DNS stack puts on the metric, and its state as Route 53 would read it", async () => {
         const settings = fenceAlarmSettings();

@@ -44,7 +44,7 @@ export function labController(lab: Lab): Promise<FailoverController> {
     return FailoverController.create({
         engine: lab.env,
         journalDir: path.join(lab.dir, ".failover"),
-        fence: sandboxFenceClient(path.join(lab.dir, "fence.json")),
+        fence: sandboxFenceClient(path.join(lab.dir, "fence.json"), { worldDir: lab.worldDir }),
         identity: "test",
     });
 }

@@ -62,19 +62,21 @@ describe("bench helpers", () => {
             exitCode: 0,
             calls: operations.map((operation) => ({ operation, answeredMs: ackMs, status: 200 })),
         });
+        const reads = ["GetMetricData", "DescribeAlarmsForMetric", "GetMetricData", "DescribeAlarmsForMetric", "GetMetricData"];
         const rows = fenceRows([
-            run("emergency-compiled", 400, ["PutMetricData"]),
-            run("emergency-compiled", 1200, ["PutMetricData"]),
-            run("emergency-compiled", 500, ["PutMetricData"]),
+            run("emergency-compiled", 400, [...reads, "PutMetricData"]),
+            run("emergency-compiled", 1200, [...reads, "PutMetricData"]),
+            run("emergency-compiled", 500, [...reads, "PutMetricData"]),
             run("engine-ts-node", 26_000, ["GetMetricData", "DescribeAlarmsForMetric", "PutMetricData"]),
         ]);
         expect(rows.map((r) => [r.measure.split(":")[0], r.value, r.met])).to.deep.equal([
             ["fence, emergency path, compiled CLI (dist/)", "0.50 s (0.40 s–1.20 s); exit 0.51 s", true],
-            ["fence, emergency path, compiled CLI (dist/)", "1 (PutMetricData)", true],
+            ["fence, emergency path, compiled CLI (dist/)", "6 (GetMetricData, DescribeAlarmsForMetric, PutMetricData)", true],
             ["fence --from-stack (engine path), ts-node", "26.00 s (26.00 s–26.00 s); exit 26.01 s", undefined],
             ["fence --from-stack (engine path), ts-node", "3 (GetMetricData, DescribeAlarmsForMetric, PutMetricData)", undefined],
         ]);
-        expect(fenceRows([run("emergency-compiled", 1500, ["GetMetricData", "PutMetricData"])]).map((r) => r.met)).to.deep.equal([false, false]);
+        expect(fenceRows([run("emergency-compiled", 1500, ["GetMetricData", "PutMetricData", "PutMetricData"])]).map((r) => r.met)).to.deep.equal([false, false]);
+        expect(fenceRows([run("emergency-compiled", 500, ["ListMetrics", "PutMetricData"])]).map((r) => r.met)).to.deep.equal([true, false]);
         // A run that found the fence in place published nothing: the median is of the runs that did, and the row says how many.
         const noCall = { ...run("engine-ts-node", 0, ["GetMetricData"]), ackMs: undefined, exitMs: 20_000 };
         expect(fenceRows([run("engine-ts-node", 24_000, ["PutMetricData"]), noCall])[0].value).to.equal("24.00 s (24.00 s–24.00 s); exit 24.01 s; published in 1 of 2 runs");

@@ -43,7 +43,7 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
 
     it("the sandbox without a CloudWatch endpoint fences into <journal>/sandbox-fence.json and refuses to read replication metrics", async () => {
         const sandbox = sandboxCliBackends(awsCliBackends);
-        const fence = await sandbox.fence(context(undefined, dir));
+        const fence = await sandbox.fence(context(undefined, dir, `file://${dir}`));
         expect(isFenceClient(fence)).to.equal(true);
         if (!isFenceClient(fence) || fence.state === undefined) {
             return expect.fail("not a fence client with state");
@@ -130,7 +130,7 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
         it("--sandbox from the executable's entry fences into the sandbox's file", async () => {
             const run = await runMain(["fence", "secondary", "--sandbox", "--stack-dir", dir, "--yes", "--reason", "test"]);
             expect(run.status, run.stderr).to.equal(0);
-            const recorded = Object.values(JSON.parse(fs.readFileSync(fenceFile(), "utf8")) as Record<string, { value: number }>);
+            const recorded = (JSON.parse(fs.readFileSync(fenceFile(), "utf8")) as { points: { value: number }[] }).points;
             expect(recorded.map((p) => p.value)).to.deep.equal([0]);
         });
 

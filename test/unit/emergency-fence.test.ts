@@ -7,7 +7,9 @@ import { FenceCoordinates, fenceCoordinates } from "../../components/dns-fence-c
 import { readDnsStackFile } from "../../automation/driver/dns-stack-file";
 import { BadInputError, FailoverError } from "../../automation/driver/errors";
 import { fenceCacheAfterSwitch, fenceCacheFromStatus, fenceCachePath, readFenceCache, updateFenceCache } from "../../automation/driver/fence-cache";
-import { applyEmergencyFence, EmergencyFenceOptions, FencePublisher, planEmergencyFence } from "../../automation/emergency-fence";
+import { RegionFenceClient } from "../../automation/driver/fence-client";
+import { applyEmergencyFence, EmergencyFenceOptions, planEmergencyFence } from "../../automation/emergency-fence";
+import { sandboxFenceClient } from "../../sandbox/fence";
 
 const now = new Date("2026-11-30T12:00:00.000Z");
 
@@ -24,24 +26,35 @@ async function failure(promise: Promise<unknown>, type: new (...args: never[]) =
 const deployed = fenceCoordinates({ service: "sftp.sandbox.example.com" });
 const elsewhere = fenceCoordinates({ service: "sftp.sandbox.example.com", region: "ca-central-1" });
 
-describe("emergency fence: coordinates from the fence cache or the dns stack file, one call", () => {
+describe("emergency fence: coordinates from the fence cache or the dns stack file, decisions from the fence's own store", () => {
     let dir: string;
     let journalDir: string;
     let calls: { region: string; coordinates: FenceCoordinates; action: string }[];
-    const publish: FencePublisher = async (region, coordinates, action) => {
-        calls.push({ region, coordinates, action });
-    };
+    /** The sandbox's model of CloudWatch, recording each publish. */
+    let store: RegionFenceClient;
 
     function writeStackFile(config: Record<string, unknown>): void {
         fs.writeFileSync(path.join(dir, "Pulumi.dns.yaml"), stringify({ config: { "sftp-failover:role": "dns", "sftp-failover:recordName": "sftp.sandbox.example.com", ...config } }));
     }
-    const options = (extra: Partial<EmergencyFenceOptions> = {}): EmergencyFenceOptions => ({ journalDir, projectDir: dir, publish, now: () => now, identity: "dana", ...extra });
+    const options = (extra: Partial<EmergencyFenceOptions> = {}): EmergencyFenceOptions => ({ journalDir, projectDir: dir, store, now: () => now, identity: "dana", ...extra });
     const cacheFile = () => fenceCachePath(journalDir);
 
     beforeEach(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "emergency-fence-"));
         journalDir = path.join(dir, ".failover");
         calls = [];
+        const model = sandboxFenceClient(path.join(dir, "cloudwatch.json"), { now: () => now });
+        store = {
+            ...model,
+            async fence(region, coordinates) {
+                calls.push({ region, coordinates, action: "fence" });
+                await model.fence(region, coordinates);
+            },
+            async unfence(region, coordinates) {
+                calls.push({ region, coordinates, action: "unfence" });
+                await model.unfence(region, coordinates);
+            },
+        };
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -128,16 +141,15 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
             const stackFile = path.join(dir, "Pulumi.dns.yaml");
             fs.utimesSync(stackFile, tenMinutesAgo, new Date(tenMinutesAgo.getTime() - 1000));
             const plan = await planEmergencyFence("primary", "fence", options());
-            expect(plan.coordinates).to.deep.equal(deployed);
+            expect(plan.operation.coordinates).to.deep.equal(deployed);
             expect(plan.coordinatesFrom).to.deep.include({ source: "cache", age: "10 min old" });
-            expect(plan.warnings, "a stack file older than the cache").to.deep.equal([]);
-            expect(plan.effect?.movesTraffic).to.equal(true);
-            expect(plan.basis?.from).to.equal("cached weights 100/0, 10 min old");
+            expect(plan.warnings.filter((w) => /edited/.test(w)), "a stack file older than the cache").to.deep.equal([]);
+            expect(plan.operation.summary).to.match(/\(weights from cached weights 100\/0, 10 min old\)$/);
 
             fs.utimesSync(stackFile, now, now);
             const edited = await planEmergencyFence("primary", "fence", options());
-            expect(edited.coordinates, "still the cached coordinates").to.deep.equal(deployed);
-            expect(edited.warnings).to.deep.equal([
+            expect(edited.operation.coordinates, "still the cached coordinates").to.deep.equal(deployed);
+            expect(edited.warnings).to.include.members([
                 `${stackFile} was edited after the deployed stack was last read (10 min old): if its fence settings changed and were deployed, the cached coordinates are stale (run \`status\` to refresh them, or fence with --from-stack)`,
             ]);
         });
@@ -145,22 +157,41 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
         it("without a cache the stack file is used, and the plan says its coordinates were not read from the deployed stack", async () => {
             writeStackFile({ "sftp-failover:posture": "failover" });
             const plan = await planEmergencyFence("primary", "fence", options());
-            expect(plan.coordinates).to.deep.equal(deployed);
+            expect(plan.operation.coordinates).to.deep.equal(deployed);
             expect(plan.coordinatesFrom.source).to.equal("stack-file");
             expect(plan.warnings[0]).to.match(/^no fence cache in .*: fence coordinates derived from .*Pulumi\.dns\.yaml, not read from the deployed stack$/);
-            // failover: the primary has weight 0 and the secondary serves; fencing the primary moves no one.
-            expect(plan.effect?.movesTraffic).to.equal(false);
+            // Without a cache there are no endpoints, so their health is unknown: the operator is asked.
+            expect(plan.operation.readings.endpoint).to.deep.equal({ primary: "unknown", secondary: "unknown" });
+            expect(plan.operation.confirm[0]).to.equal("primary endpoint and secondary endpoint are unknown");
         });
 
         it("with neither source it refuses in one line saying how to get one", async () => {
             expect(await failure(planEmergencyFence("primary", "fence", options()), BadInputError)).to.match(/^no fence coordinates for stack dns: no cache in .* and .*Pulumi\.dns\.yaml does not exist \(run `status` once while the backend is reachable, or give --stack-dir with the dns stack file\); nothing was changed$/);
         });
 
-        it("refuses to fence the last region the cache knows unfenced, saying how old that knowledge is", async () => {
+        it("refuses to fence the last unfenced region from what the fence's store says, with no cache at all", async () => {
+            writeStackFile({});
+            await store.fence("secondary", deployed);
+            expect(fs.existsSync(cacheFile()), "no fence cache").to.equal(false);
+            expect(await failure(planEmergencyFence("primary", "fence", options()), BadInputError)).to.match(
+                /^secondary is fenced \(read from CloudWatch SftpFailover\/Fence\/RegionEnabled in us-east-2\): fencing primary too would leave no healthy record/,
+            );
+            // Lifting a fence is never refused for this rule.
+            expect((await planEmergencyFence("secondary", "unfence", options())).operation.action).to.equal("unfence");
+        });
+
+        it("a cache that says the other region is fenced does not decide: the store says it is not", async () => {
             updateFenceCache(cacheFile(), "dns", { coordinates: deployed, fence: { secondary: { state: "fenced", at: new Date(now.getTime() - 30_000).toISOString(), source: "published" } } });
-            expect(await failure(planEmergencyFence("primary", "fence", options()), BadInputError)).to.match(/^secondary is fenced \(per the fence cache, 30 s old\): fencing primary too would leave no healthy record/);
-            // Lifting a fence is never refused.
-            expect((await planEmergencyFence("secondary", "unfence", options())).action).to.equal("unfence");
+            expect((await planEmergencyFence("primary", "fence", options())).operation.readings.fence).to.deep.equal({ primary: "unfenced", secondary: "unfenced" });
+        });
+
+        it("a fence that cannot be read counts as unknown, is said, and must be confirmed (never taken as unfenced)", async () => {
+            writeStackFile({});
+            const unreadable: RegionFenceClient = { ...store, read: () => Promise.reject(new Error("connect ECONNREFUSED")), state: () => Promise.reject(new Error("connect ECONNREFUSED")) };
+            const plan = await planEmergencyFence("primary", "fence", options({ store: unreadable }));
+            expect(plan.operation.readings.fence).to.deep.equal({ primary: "unknown", secondary: "unknown" });
+            expect(plan.warnings.some((w) => /the secondary fence could not be read .*connect ECONNREFUSED.*: it counts as unknown/.test(w))).to.equal(true);
+            expect(plan.operation.confirm.join("; ")).to.match(/primary fence and secondary fence are unknown|unknown/);
         });
 
         it("refuses a reason or identity with control characters before anything, naming it", async () => {
@@ -175,12 +206,12 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
     });
 
     describe("publishing", () => {
-        it("makes exactly one call with the plan's coordinates, audits it and caches the new state", async () => {
+        it("publishes once through the store with the plan's coordinates, audits it and caches the new state", async () => {
             updateFenceCache(cacheFile(), "dns", { coordinates: deployed, coordinatesAt: now.toISOString() });
-            const plan = await planEmergencyFence("primary", "fence", options());
+            const plan = await planEmergencyFence("primary", "fence", options({ reason: "us-east-1 down" }));
             const result = await applyEmergencyFence(plan, options({ reason: "us-east-1 down" }));
             expect(calls).to.deep.equal([{ region: "primary", coordinates: deployed, action: "fence" }]);
-            expect(result).to.deep.include({ region: "primary", state: "fenced", awsCalls: 1, coordinatesFrom: "cache" });
+            expect(result).to.deep.include({ region: "primary", state: "fenced", changed: true, coordinatesFrom: "cache" });
             const audit = fs.readFileSync(path.join(journalDir, "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
             expect(audit).to.have.length(1);
             expect(audit[0]).to.deep.include({ identity: "dana", operation: "fence", to: "primary fenced", result: "ok", reason: "us-east-1 down" });
@@ -197,12 +228,13 @@ describe("emergency fence: coordinates from the fence cache or the dns stack fil
         it("a refused call is audited as failed and raised as FailoverError with the SDK error as cause", async () => {
             writeStackFile({});
             const sdkError = new Error("connect ECONNREFUSED 127.0.0.1:9");
-            const failing: FencePublisher = async () => {
-                throw sdkError;
+            const failing: RegionFenceClient = {
+                ...store,
+                fence: () => Promise.reject(sdkError),
             };
             const plan = await planEmergencyFence("primary", "fence", options());
             let error: unknown;
-            await applyEmergencyFence(plan, options({ publish: failing })).catch((e: unknown) => (error = e));
+            await applyEmergencyFence(plan, options({ store: failing })).catch((e: unknown) => (error = e));
             expect(error).to.be.instanceOf(FailoverError);
             expect((error as Error).cause).to.equal(sdkError);
             const audit = JSON.parse(fs.readFileSync(path.join(journalDir, "audit.jsonl"), "utf8").trim());
