@@ -32,11 +32,11 @@ export function fenceWorldOf(stacks: Readonly<Record<StackKey, StackStatus>>, st
     };
 }
 
-/** Each region's endpoint as its regional stack exports it (absent when not deployed). */
+/** Each region's endpoint as its regional stack exports it, with the dns stack's health checks for it (absent when not deployed). */
 export function regionEndpointsOf(stacks: Readonly<Record<StackKey, StackStatus>>): Partial<Record<RegionName, RegionEndpoint>> {
     const endpoints: Partial<Record<RegionName, RegionEndpoint>> = {};
     for (const region of regionNames) {
-        const endpoint = regionEndpointOf(region, stacks[region].outputs);
+        const endpoint = regionEndpointOf(region, stacks[region].outputs, stacks.dns.outputs);
         if (endpoint !== undefined) {
             endpoints[region] = endpoint;
         }
