@@ -66,11 +66,11 @@ describe("the package installed from its tarball into a project of its own", fun
         installed = path.join(project, "node_modules", "sftp-failover");
 
         // The per-user engine cache, as scripts/ensure-pulumi fills it for an installed package:
-        // the engine, and the package's own language host where the official one cannot be had.
+        // the engine alone. It never points into a project; by hand, PATH names the installed
+        // package's own language host (docs/install.md).
         const cacheBin = path.join(scratch, "cache", "sftp-failover", "pulumi-cli", "bin");
         fs.mkdirSync(cacheBin, { recursive: true });
         fs.symlinkSync(engine, path.join(cacheBin, "pulumi"));
-        fs.symlinkSync(path.join(installed, "engine", "pulumi-language-nodejs"), path.join(cacheBin, "pulumi-language-nodejs"));
 
         // Nothing of this checkout's engine settings leaks into the user's environment.
         const { PULUMI_CLI_CACHE: _cache, PULUMI_CONFIG_PASSPHRASE: _pass, SFTP_FAILOVER_PROJECT_DIR: _dir, PULUMI_BACKEND_URL: _backend, PULUMI_HOME: _home, ...rest } = process.env;

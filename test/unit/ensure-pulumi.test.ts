@@ -68,6 +68,19 @@ describe("scripts/ensure-pulumi: the engine folder it fills", function () {
         expect(ensure(["--user-cache"], { PULUMI_CLI_CACHE: path.join(tmp, "mine") }).bin).to.equal(path.join(tmp, "mine", "bin"));
     });
 
+    it("installed, the per-user cache never points into the project when the language host must be the package's own", function () {
+        const cache = path.join(xdg, "sftp-failover", "pulumi-cli");
+        seedEngine(cache);
+        fs.rmSync(path.join(cache, "bin", "pulumi-language-nodejs"));
+        fs.mkdirSync(path.join(pkg, "engine"));
+        fs.writeFileSync(path.join(pkg, "engine", "pulumi-language-nodejs"), "#!/bin/sh\n", { mode: 0o755 });
+        // A module proxy on a closed port: the official host cannot be built.
+        const r = ensure([], { GOPROXY: "http://127.0.0.1:9" });
+        expect(r.status, r.stderr).to.equal(0);
+        expect(fs.existsSync(path.join(cache, "bin", "pulumi-language-nodejs"))).to.equal(false);
+        expect(r.stderr).to.contain(`put ${pkg}/engine on PATH`);
+    });
+
     it("an unknown argument is refused with exit 2, naming it", function () {
         const r = ensure(["--global"]);
         expect(r.status).to.equal(2);
