@@ -3,7 +3,7 @@
 // updates exactly one resource.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AsgCapacity } from "./capacity";
+import { AsgCapacity, launchBeforeTerminate } from "./capacity";
 import { HomeAccess, gatewayAssumeRolePolicy, gatewayInstancePolicy, homeAccessModes } from "./gateway-policy";
 import { defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
 import { parseIpv4Cidr } from "./network";
@@ -90,6 +90,12 @@ export interface SftpGatewayArgs {
     readonly usersObjectKey: string;
     /** The validated users, for the instance policy. Required. */
     readonly users: readonly SftpUser[];
+    /**
+     * What an instance reads at boot (the host-key secret's value, the users object): the group is
+     * created only after them, since an instance that boots first fails its start-up and is
+     * replaced only after the health check grace period. Required (may be empty).
+     */
+    readonly bootReads: readonly pulumi.Resource[];
     /** SFTPGo package version to pin. Defaults to the repository's latest. */
     readonly sftpgoVersion?: string;
     /** Tags of every resource. Defaults to none. */
@@ -182,8 +188,14 @@ export class SftpGateway extends pulumi.ComponentResource {
         const lb = createLoadBalancer(name, args, listenerPort, gatewayPort, sgs.loadBalancer, this);
         const role = createInstanceRole(name, args, this);
         // The group waits for its instances to be healthy behind the load balancer, which needs the
-        // listener, the rules between the two groups, HTTPS out and the instances' permissions first.
-        const asg = createGroup(name, args, gatewayPort, sgs.instance, role.profile, lb.targetGroupArn, this, [...sgs.pathToInstances, lb.listener, role.policy]);
+        // listener, the rules between the two groups, HTTPS out, the instances' permissions and
+        // what they read at boot first.
+        const asg = createGroup(name, args, gatewayPort, sgs.instance, role.profile, lb.targetGroupArn, this, [
+            ...sgs.pathToInstances,
+            lb.listener,
+            role.policy,
+            ...args.bootReads,
+        ]);
         this.endpointDnsName = lb.dnsName;
         this.endpointZoneId = lb.zoneId;
         this.asgName = asg.name;
@@ -385,8 +397,9 @@ function createGroup(
             // A scale-up returns only once its instances are healthy behind the load balancer, so
             // DNS never moves to capacity that is still booting (0: a drained group waits for nothing).
             waitForElbCapacity: args.capacity.desired,
-            // A new launch template version (new user data or AMI) rolls through the group.
-            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
+            // A new launch template version (new user data or AMI) rolls through the group, launching
+            // before terminating, so a pilot light of one never drops to no gateway.
+            instanceRefresh: { strategy: "Rolling", preferences: { ...launchBeforeTerminate } },
             tags: Object.entries({ ...args.tags, Name: `${name}-gateway` }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
         },
         { parent, dependsOn },

@@ -164,6 +164,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             hostKeySecretArn: hostKeys.secretArn,
             usersObjectKey: users.objectKey,
             users: users.served,
+            bootReads: [hostKeys.secretValue, users.object],
             sftpgoVersion: cfg.sftpgoVersion,
             tags: cfg.tags,
         },

@@ -656,5 +656,22 @@ describe("regional stack (mocks)", function () {
             expect(asg.targetGroupArns).to.have.length(1);
             expect(asg.healthCheckType).to.equal("ELB");
         });
+
+        it("the group is created only after the host-key secret's value and the users object, which every instance reads at boot", () => {
+            for (const run of [primary, secondary]) {
+                const asg = single(run, t.asg);
+                const deps = run.dependsOn.get(asg.name) ?? [];
+                expect(deps, asg.name).to.include.members([single(run, t.secretVersion).name, single(run, t.usersObject).name]);
+            }
+        });
+
+        it("a refresh launches before it terminates (100 % kept, room to 200 %), so the pilot light of one never drops to no gateway", () => {
+            for (const run of [primary, secondary]) {
+                expect(single(run, t.asg).inputs.instanceRefresh).to.deep.equal({
+                    strategy: "Rolling",
+                    preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
+                });
+            }
+        });
     });
 });

@@ -217,6 +217,8 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
         "launchTemplate.version is $Latest, $Default or a version number": (i) => ({ ...i, launchTemplate: { id: "lt-1", version: "latest" } }),
         "subnets or Availability Zones": (i) => ({ ...i, vpcZoneIdentifiers: undefined, availabilityZones: undefined }),
         "at most 50 tags": (i) => ({ ...i, tags: Array.from({ length: 51 }, (_, n) => ({ key: `k${n}`, value: "v", propagateAtLaunch: false })) }),
+        "instanceRefresh: maxHealthyPercentage − minHealthyPercentage at most 100": (i) => ({ ...i, instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50, maxHealthyPercentage: 200 } } }),
+        "instanceRefresh keeps at least one instance in service (sandbox: AWS accepts it and drops to 0)": (i) => ({ ...i, minSize: 1, desiredCapacity: 1 }),
     },
     "aws:s3/bucket:Bucket": { "bucket follows S3's bucket naming rules": (i) => ({ ...i, bucket: "Sftp_Data..bucket" }) },
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
@@ -543,3 +545,32 @@ describe("sandbox rules: policy documents", () => {
     });
 });
 
+
+describe("sandbox rules: an instance refresh that would leave no gateway in service", () => {
+    const asg = "aws:autoscaling/group:Group";
+    const group = (desired: number, preferences: Record<string, unknown>) => ({
+        ...valid[asg][0], minSize: desired, desiredCapacity: desired, maxSize: Math.max(desired, 2), instanceRefresh: { strategy: "Rolling", preferences },
+    });
+    const refusal = (inputs: Record<string, unknown>) => check(asg, inputs).failures.filter((f) => f.reason.includes("in service"));
+
+    it("refuses a pilot light of one refreshed with 50 % kept healthy (terminate before launch), naming the group size and the way out", () => {
+        expect(refusal(group(1, { minHealthyPercentage: 50 }))).to.deep.equal([{
+            property: "instanceRefresh.preferences",
+            reason: "autoscaling: instanceRefresh would leave 0 of 1 instance(s) in service: with minHealthyPercentage 50 and maxHealthyPercentage 100 Auto Scaling terminates before it launches; give maxHealthyPercentage room above 100 (e.g. 200 with minHealthyPercentage 100) (StartInstanceRefresh)",
+        }]);
+    });
+
+    it("refuses 100 % kept healthy without room above 100 % too: one at a time still terminates first", () => {
+        expect(refusal(group(1, { minHealthyPercentage: 100, maxHealthyPercentage: 100 }))).to.have.length(1);
+    });
+
+    it("accepts launch before terminate (100 % / 200 %) for a group of one, and 50 % for a group of two (one stays)", () => {
+        expect(check(asg, group(1, { minHealthyPercentage: 100, maxHealthyPercentage: 200 })).failures).to.deep.equal([]);
+        expect(check(asg, group(2, { minHealthyPercentage: 50 })).failures).to.deep.equal([]);
+    });
+
+    it("leaves a group of 0 (drained, pilot light 0) and a group without a refresh alone", () => {
+        expect(refusal(group(0, { minHealthyPercentage: 0 }))).to.deep.equal([]);
+        expect(refusal({ ...group(1, {}), instanceRefresh: undefined })).to.deep.equal([]);
+    });
+});
