@@ -10,6 +10,7 @@ import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } from "../../components/capacity";
 import { HomeAccess } from "../../components/gateway-policy";
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
+import { kmsKeyArnProblem } from "../../components/kms-key";
 import { parseIpv4Cidr } from "../../components/network";
 import { validateAllowedCidrs } from "../../components/sftp-gateway";
 import { SftpUser, parseUsersYaml, servedUsers } from "../../components/sftp-users";
@@ -79,9 +80,6 @@ export interface RegionalConfig {
 
 const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const namePrefixPattern = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
-// A key is a UUID or a multi-Region key (mrk- and 32 hex), an alias a name (KMS API reference:
-// KeyId and AliasName); the sandbox's S3 rules refuse anything else, as KMS would.
-const kmsArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+)$/;
 
 function configError(key: string, message: string): Error {
     return new Error(`${configKey(key)} ${message}`);
@@ -94,9 +92,11 @@ function checkRegion(key: string, value: string): string {
     return value;
 }
 
-function checkKmsArn(key: string, value: string | undefined): string | undefined {
-    if (value !== undefined && !kmsArnPattern.test(value)) {
-        throw configError(key, `must be a KMS key ARN (got "${value}")`);
+/** A bucket key: a key ARN (never an alias ARN) of the bucket's own region (components/kms-key.ts says why). */
+function checkKmsArn(key: string, value: string | undefined, bucketRegion: string, regionKey: string): string | undefined {
+    const problem = value === undefined ? undefined : kmsKeyArnProblem(configKey(key), value, bucketRegion, configKey(regionKey));
+    if (problem !== undefined) {
+        throw new Error(problem);
     }
     return value;
 }
@@ -245,8 +245,8 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     if (!Number.isInteger(noncurrentVersionDays)) {
         throw configError("noncurrentVersionDays", `must be a whole number of days (got ${noncurrentVersionDays})`);
     }
-    const kmsKeyArn = checkKmsArn("kmsKeyArn", config.get("kmsKeyArn"));
-    const peerKmsKeyArn = checkKmsArn("peerKmsKeyArn", config.get("peerKmsKeyArn"));
+    const kmsKeyArn = checkKmsArn("kmsKeyArn", config.get("kmsKeyArn"), region, "region");
+    const peerKmsKeyArn = checkKmsArn("peerKmsKeyArn", config.get("peerKmsKeyArn"), peerRegion, "peerRegion");
     if ((kmsKeyArn === undefined) !== (peerKmsKeyArn === undefined)) {
         throw configError(
             kmsKeyArn === undefined ? "kmsKeyArn" : "peerKmsKeyArn",

@@ -23,6 +23,9 @@ const bucketPolicy = JSON.stringify({
     Version: "2012-10-17",
     Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
 });
+const aliasArn = `arn:aws:kms:us-east-1:${account}:alias/sftp`;
+/** An identity policy granting key use on an alias ARN: IAM accepts it, and it grants nothing. */
+const aliasPolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: aliasArn }] });
 const controlArn = (n: string) => `arn:aws:route53-recovery-control::${account}:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/${n}`;
 
 /** Valid inputs per type, several where the type's rules depend on a kind (health check types, endpoint types). */
@@ -252,10 +255,12 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     "aws:iam/rolePolicy:RolePolicy": {
         "policy is a valid identity policy document": (i) => ({ ...i, policy: "{not json" }),
         "policy at most 10240 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: Array.from({ length: 600 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
+        "policy: no KMS alias ARN as the Resource of a key action (sandbox: IAM accepts it and matches nothing)": (i) => ({ ...i, policy: aliasPolicy }),
     },
     "aws:iam/policy:Policy": {
         "policy is a valid identity policy document": (i) => ({ ...i, policy: trustPolicy }),
         "policy at most 6144 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: Array.from({ length: 400 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
+        "policy: no KMS alias ARN as the Resource of a key action (sandbox: IAM accepts it and matches nothing)": (i) => ({ ...i, policy: aliasPolicy }),
     },
     "aws:secretsmanager/secret:Secret": {
         "kmsKeyId is a KMS key identifier": (i) => ({ ...i, kmsKeyId: "key/1111" }),
@@ -572,5 +577,37 @@ describe("sandbox rules: an instance refresh that would leave no gateway in serv
     it("leaves a group of 0 (drained, pilot light 0) and a group without a refresh alone", () => {
         expect(refusal(group(0, { minHealthyPercentage: 0 }))).to.deep.equal([]);
         expect(refusal({ ...group(1, {}), instanceRefresh: undefined })).to.deep.equal([]);
+    });
+});
+
+describe("sandbox rules: KMS alias ARNs in IAM statements", () => {
+    const rolePolicy = "aws:iam/rolePolicy:RolePolicy";
+    const withStatement = (statement: Record<string, unknown>) => ({ role: "gw-role", policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) });
+
+    it("refuses an alias ARN as the Resource of kms:Decrypt and kms:GenerateDataKey, naming the alias", () => {
+        expect(check(rolePolicy, { role: "gw-role", policy: aliasPolicy }).failures).to.deep.equal([{
+            property: "policy",
+            reason: `iam: policy: Statement[0] names the KMS alias ARN ${aliasArn} as the Resource of a key action; IAM matches key ARNs only, so it grants nothing — name the key's ARN (sandbox: IAM accepts it) (PutRolePolicy)`,
+        }]);
+    });
+
+    it("refuses it beside a key ARN, under kms:* and under a Deny too (a Deny on an alias denies nothing)", () => {
+        for (const statement of [
+            { Effect: "Allow", Action: "kms:Decrypt", Resource: [kmsArn, aliasArn] },
+            { Effect: "Allow", Action: "kms:*", Resource: aliasArn },
+            { Effect: "Deny", Action: "KMS:Decrypt", Resource: aliasArn },
+        ]) {
+            expect(check(rolePolicy, withStatement(statement)).failures, JSON.stringify(statement)).to.have.length(1);
+        }
+    });
+
+    it("accepts key ARNs, alias ARNs of the alias actions, and alias-looking text outside KMS actions", () => {
+        for (const statement of [
+            { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsArn },
+            { Effect: "Allow", Action: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"], Resource: [aliasArn, kmsArn] },
+            { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/alias/x" },
+        ]) {
+            expect(check(rolePolicy, withStatement(statement)).failures, JSON.stringify(statement)).to.deep.equal([]);
+        }
     });
 });
