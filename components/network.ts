@@ -2,6 +2,8 @@
 // (instances) across availability zones, or an existing VPC and subnets taken as they are.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { PolicyDocument } from "./regional-bucket";
+import { serviceTrustPolicy } from "./service-trust";
 
 /** A network the component creates. */
 export interface NewNetwork {
@@ -78,8 +80,17 @@ export function subnetCidrs(vpcCidr: string, count: number): string[] {
 export interface RegionalNetworkArgs {
     /** Region of every resource (aws v7 per-resource region). Required. */
     readonly region: string;
+    /** Partition of ARNs (aws, aws-cn, aws-us-gov). Required. */
+    readonly partition: string;
+    /** The account of the stack: the flow-logs service may assume its role only for this account's flow logs. Required. */
+    readonly accountId: string;
     /** A new network or an existing one. Required. */
     readonly network: NetworkSpec;
+    /**
+     * The buckets the instances use (the region's bucket): a new network's S3 gateway endpoint
+     * allows these and Amazon Linux's package repositories, nothing else. Required.
+     */
+    readonly s3BucketArns: readonly string[];
     /** Tags of every resource. Defaults to none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -123,7 +134,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
             this.subnetIds = net.subnetIds.map((id) => pulumi.output(id));
             this.instanceSubnetIds = net.instanceSubnetIds.map((id) => pulumi.output(id));
         } else {
-            const created = createNetwork(name, args.region, net, args.tags, this);
+            const created = createNetwork(name, args, net, this);
             this.vpcId = created.vpcId;
             this.subnetIds = created.publicSubnetIds;
             this.instanceSubnetIds = created.privateSubnetIds;
@@ -138,13 +149,8 @@ interface CreatedNetwork {
     readonly privateSubnetIds: pulumi.Output<string>[];
 }
 
-function createNetwork(
-    name: string,
-    region: string,
-    net: NewNetwork,
-    tags: Readonly<Record<string, string>> | undefined,
-    parent: pulumi.Resource,
-): CreatedNetwork {
+function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork, parent: pulumi.Resource): CreatedNetwork {
+    const { region, tags } = args;
     const tagged = (n: string) => ({ ...tags, Name: n });
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, { region, cidrBlock: net.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tagged(`${name}-vpc`) }, { parent });
     const cidrs = tierCidrs(net.vpcCidr, net.availabilityZones.length);
@@ -173,10 +179,18 @@ function createNetwork(
     );
     new aws.ec2.VpcEndpoint(
         `${name}-s3`,
-        { region, vpcId: vpc.id, serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [privateRoutes.id], tags: tagged(`${name}-s3`) },
+        {
+            region,
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: [privateRoutes.id],
+            policy: JSON.stringify(s3EndpointPolicy(args.partition, region, args.s3BucketArns)),
+            tags: tagged(`${name}-s3`),
+        },
         { parent },
     );
-    createFlowLogs(name, region, vpc.id, net.flowLogRetentionDays ?? defaultFlowLogRetentionDays, tags, parent);
+    createFlowLogs(name, args, vpc.id, net.flowLogRetentionDays ?? defaultFlowLogRetentionDays, parent);
     return { vpcId: vpc.id, publicSubnetIds: publicSubnets.map((s) => s.id), privateSubnetIds: privateSubnets.map((s) => s.id) };
 }
 
@@ -196,18 +210,12 @@ function createSubnet(
 }
 
 /** VPC flow logs (all traffic) to a log group only the flow-logs service may write, through its own role. */
-function createFlowLogs(
-    name: string,
-    region: string,
-    vpcId: pulumi.Output<string>,
-    retentionDays: number,
-    tags: Readonly<Record<string, string>> | undefined,
-    parent: pulumi.Resource,
-): void {
+function createFlowLogs(name: string, args: RegionalNetworkArgs, vpcId: pulumi.Output<string>, retentionDays: number, parent: pulumi.Resource): void {
+    const { region, tags } = args;
     const group = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { region, retentionInDays: retentionDays, tags }, { parent });
     const role = new aws.iam.Role(
         `${name}-flow-logs`,
-        { assumeRolePolicy: JSON.stringify(flowLogsAssumeRolePolicy), description: `VPC flow logs of ${name}`, tags },
+        { assumeRolePolicy: JSON.stringify(flowLogsAssumeRolePolicy(args.partition, region, args.accountId)), description: `VPC flow logs of ${name}`, tags },
         { parent },
     );
     new aws.iam.RolePolicy(
@@ -222,11 +230,38 @@ function createFlowLogs(
     );
 }
 
-/** The flow-logs service's trust policy. */
-export const flowLogsAssumeRolePolicy = {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-} as const;
+/**
+ * The bucket AWS serves the Amazon Linux 2023 package repositories from in a region, which `dnf`
+ * reaches through the S3 gateway endpoint (Amazon Linux 2023 User Guide, "Accessing the AL2023
+ * repositories through a gateway VPC endpoint").
+ */
+export function amazonLinuxRepositoryBucketArn(partition: string, region: string): string {
+    return `arn:${partition}:s3:::al2023-repos-${region}-de612dc2`;
+}
+
+/**
+ * The S3 gateway endpoint's policy: the stack's buckets (every action: the instance role decides
+ * who may do what inside them) and reading Amazon Linux's repositories — so an instance with
+ * credentials of any account cannot carry data out to another bucket through this VPC.
+ */
+export function s3EndpointPolicy(partition: string, region: string, bucketArns: readonly string[]): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "StackBuckets", Effect: "Allow", Principal: "*", Action: "s3:*", Resource: bucketArns.flatMap((arn) => [arn, `${arn}/*`]) },
+            { Sid: "AmazonLinuxRepositories", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `${amazonLinuxRepositoryBucketArn(partition, region)}/*` },
+        ],
+    };
+}
+
+/**
+ * The flow-logs service's trust policy: only for this account's flow logs in this region (the
+ * flow log's id is not known before it exists, hence the `*`; VPC User Guide, "IAM role for
+ * publishing flow logs to CloudWatch Logs").
+ */
+export function flowLogsAssumeRolePolicy(partition: string, region: string, accountId: string): PolicyDocument {
+    return serviceTrustPolicy("vpc-flow-logs.amazonaws.com", accountId, `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`);
+}
 
 /** What the flow-logs service may do: write streams of one log group, nothing else. */
 export function flowLogsDeliveryPolicy(logGroupArn: string): object {

@@ -99,6 +99,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
     const replication = cfg.replicationEnabled
         ? new BucketReplication(`${base}-replication`, {
               region: cfg.region,
+              accountId: facts.accountId,
               sourceBucketName: bucket.bucketName,
               sourceBucketArn: bucket.bucketArn,
               destinationBucketArn: peerBucketArn,
@@ -136,7 +137,14 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         cfg.network.kind === "new"
             ? { kind: "new", vpcCidr: cfg.network.vpcCidr, availabilityZones: facts.availabilityZones, flowLogRetentionDays: cfg.network.flowLogRetentionDays }
             : { kind: "existing", vpcId: cfg.network.vpcId, subnetIds: cfg.network.subnetIds, instanceSubnetIds: cfg.network.instanceSubnetIds };
-    const network = new RegionalNetwork(`${base}-network`, { region: cfg.region, network: networkSpec, tags: cfg.tags });
+    const network = new RegionalNetwork(`${base}-network`, {
+        region: cfg.region,
+        partition: facts.partition,
+        accountId: facts.accountId,
+        network: networkSpec,
+        s3BucketArns: [bucket.bucketArn],
+        tags: cfg.tags,
+    });
 
     const capacity = capacityFor(cfg.capacityMode, cfg.capacity);
     // "-gw", not "-gateway": the load balancer's autoname must fit ELB's 32 characters for both

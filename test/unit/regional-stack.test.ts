@@ -195,6 +195,18 @@ describe("regional stack (mocks)", function () {
             expect(rule(custom).noncurrentVersionExpiration).to.deep.equal({ noncurrentDays: 90 });
         });
 
+        it("aborts incomplete multipart uploads after 7 days and removes expired delete markers, for every object", () => {
+            for (const run of [primary, secondary]) {
+                const rules = single(run, t.lifecycle).inputs.rules as Record<string, unknown>[];
+                expect(rules.map((r) => [r.id, r.status, r.filter])).to.deep.equal([
+                    ["expire-noncurrent-versions", "Enabled", {}],
+                    ["remove-expired-delete-markers", "Enabled", {}],
+                ]);
+                expect(rules[0].abortIncompleteMultipartUpload).to.deep.equal({ daysAfterInitiation: 7 });
+                expect(rules[1].expiration).to.deep.equal({ expiredObjectDeleteMarker: true });
+            }
+        });
+
         it("has a TLS-only policy that denies every non-TLS request to the bucket and its objects", () => {
             const doc = JSON.parse(single(primary, t.bucketPolicy).inputs.policy as string) as PolicyDocument;
             expect(doc.Statement).to.have.length(1);
@@ -284,20 +296,49 @@ describe("regional stack (mocks)", function () {
         it("no policy document of either stack grants or denies on a '*' resource", () => {
             for (const run of [primary, secondary]) {
                 const docs = policyDocuments(run);
-                expect(docs.length).to.equal(7);
+                expect(docs.length).to.equal(8);
                 for (const { owner, doc } of docs) {
                     for (const st of doc.Statement) {
                         for (const resource of asList(st.Resource)) {
                             expect(resource, owner).to.match(/^arn:aws:/);
                             expect(resource, owner).to.not.equal("*");
-                            // A wildcard may only end a path inside one of our buckets, or name the
-                            // log streams of the flow-log group.
+                            // A wildcard may only end a path inside one of our buckets or Amazon
+                            // Linux's repository bucket, or name the log streams of the flow-log group.
                             if (resource.includes("*")) {
-                                expect(resource, owner).to.match(/^arn:aws:s3:::sftp-failover-(primary|secondary)-123456789012\/[^*]*\*$|^arn:aws:cloudwatch:.*flow-logs:\*$/);
+                                expect(resource, owner).to.match(
+                                    /^arn:aws:s3:::sftp-failover-(primary|secondary)-123456789012\/[^*]*\*$|^arn:aws:s3:::al2023-repos-us-(east-1|west-2)-de612dc2\/\*$|^arn:aws:cloudwatch:.*flow-logs:\*$/,
+                                );
                             }
                         }
                     }
                 }
+            }
+        });
+
+        it("every role an AWS service assumes for the stack holds the confused-deputy conditions: this account, and the resource it acts for", () => {
+            const expected: Record<string, (run: Run) => string> = {
+                "s3.amazonaws.com": (run) => `arn:aws:s3:::sftp-failover-${String(run.outputs.regionName)}-123456789012`,
+                "vpc-flow-logs.amazonaws.com": (run) => `arn:aws:ec2:${String(run.outputs.region)}:123456789012:vpc-flow-log/*`,
+            };
+            for (const run of [primary, secondary]) {
+                const services: string[] = [];
+                for (const role of ofType(run, t.role)) {
+                    const trust = JSON.parse(role.inputs.assumeRolePolicy as string) as PolicyDocument;
+                    for (const st of trust.Statement) {
+                        const service = (st.Principal as { Service: string }).Service;
+                        services.push(service);
+                        if (service === "ec2.amazonaws.com") {
+                            // EC2 sends neither key for an instance profile's role: PassRole decides.
+                            expect(st.Condition, role.name).to.equal(undefined);
+                            continue;
+                        }
+                        expect(st.Condition, role.name).to.deep.equal({
+                            StringEquals: { "aws:SourceAccount": "123456789012" },
+                            ArnLike: { "aws:SourceArn": expected[service](run) },
+                        });
+                    }
+                }
+                expect(services).to.have.members(["ec2.amazonaws.com", "s3.amazonaws.com", "vpc-flow-logs.amazonaws.com"]);
             }
         });
 
@@ -429,6 +470,18 @@ describe("regional stack (mocks)", function () {
                 vpcEndpointType: "Gateway",
                 routeTableIds: ["sftp-primary-network-private-id"],
             });
+        });
+
+        it("the S3 endpoint admits the region's own bucket and Amazon Linux's repositories (read only), nothing else", () => {
+            for (const run of [primary, secondary]) {
+                const region = String(run.outputs.region);
+                const bucket = `arn:aws:s3:::sftp-failover-${String(run.outputs.regionName)}-123456789012`;
+                const doc = JSON.parse(single(run, t.endpoint).inputs.policy as string) as PolicyDocument;
+                expect(doc.Statement.map((st) => [st.Effect, st.Action, st.Resource])).to.deep.equal([
+                    ["Allow", "s3:*", [bucket, `${bucket}/*`]],
+                    ["Allow", "s3:GetObject", `arn:aws:s3:::al2023-repos-${region}-de612dc2/*`],
+                ]);
+            }
         });
 
         it("logs all VPC traffic to a log group with a retention, through a role only the flow-logs service assumes", async () => {

@@ -103,7 +103,7 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
             id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30, newerNoncurrentVersions: 3 },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 }, expiration: { days: 365 }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
             noncurrentVersionTransitions: [{ noncurrentDays: 30, storageClass: "GLACIER" }],
-        }],
+        }, { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } }],
     }],
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": [{ bucket: "b", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }],
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": [{ bucket: "b", rule: { objectOwnership: "BucketOwnerEnforced" } }],
@@ -228,7 +228,10 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
         "a KMS key only with aws:kms or aws:kms:dsse": (i) => ({ ...i, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256", kmsMasterKeyId: kmsArn } }] }),
         "rules[].applyServerSideEncryptionByDefault.kmsMasterKeyId is a KMS key identifier": (i) => ({ ...i, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "my-key" } }] }),
     },
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { "each lifecycle rule has an action": (i) => ({ ...i, rules: [{ id: "noop", status: "Enabled", filter: {} }] }) },
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
+        "each lifecycle rule has an action": (i) => ({ ...i, rules: [{ id: "noop", status: "Enabled", filter: {} }] }),
+        "expiration.expiredObjectDeleteMarker not beside days or date": (i) => ({ ...i, rules: [{ id: "markers", status: "Enabled", filter: {}, expiration: { days: 30, expiredObjectDeleteMarker: true } }] }),
+    },
     "aws:s3/bucketPolicy:BucketPolicy": {
         "policy is a valid resource policy document": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*" }] }) }),
         "policy at most 20480 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: Array.from({ length: 1200 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
