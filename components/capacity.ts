@@ -70,36 +70,12 @@ export function capacityFor(mode: CapacityMode, settings: CapacitySettings): Asg
     }
 }
 
-/** How an instance refresh replaces the gateways, as percentages of the group's desired capacity. */
-export interface RefreshPreferences {
-    /** Kept in service and healthy throughout (AWS: 0–100; 90 when not given and no maintenance policy). */
-    readonly minHealthyPercentage?: number;
-    /** In service or pending at most (AWS: 100–200; 100 when not given). */
-    readonly maxHealthyPercentage?: number;
-}
-
 /**
- * The gateways' instance refresh: launch before terminating. 100 % stays in service, so a new
- * instance must be healthy behind the load balancer before an old one goes; 200 % leaves room to
- * launch a whole group's worth, so a pilot light of one is replaced by launching a second first.
- * (The room is temporary: the quota of On-Demand vCPUs must allow twice the group for a refresh.)
+ * The gateways' instance refresh, as percentages of the group's desired capacity: launch before
+ * terminating. 100 % stays in service, so a new instance must be healthy behind the load balancer
+ * before an old one goes; 200 % leaves room to launch a whole group's worth, so a pilot light of one
+ * is replaced by launching a second first. (The room is temporary: the On-Demand vCPU quota must
+ * allow twice the group during a refresh.) The sandbox's model of what Auto Scaling keeps in
+ * service (`lowestInServiceDuringRefresh`, sandbox/rules/autoscaling.ts) checks it.
  */
-export const launchBeforeTerminate: Required<RefreshPreferences> = { minHealthyPercentage: 100, maxHealthyPercentage: 200 };
-
-/**
- * The fewest instances in service during an instance refresh of a group of `desired`, as Amazon
- * EC2 Auto Scaling replaces them (User Guide, "How an instance refresh works" and "Instance
- * maintenance policies"): the minimum is `minHealthyPercentage` of desired rounded up (API
- * reference, RefreshPreferences); when the maximum leaves no room for a whole instance above
- * desired (100 %, the default), Auto Scaling must terminate before it launches and replaces at
- * least one instance at a time — so a group of one drops to 0 whatever the minimum. The room is
- * rounded down here: a fraction of an instance is not counted as room to launch in.
- */
-export function lowestInServiceDuringRefresh(desired: number, prefs: RefreshPreferences): number {
-    if (desired <= 0) {
-        return 0;
-    }
-    const keep = Math.ceil((desired * (prefs.minHealthyPercentage ?? 90)) / 100);
-    const ceiling = Math.floor((desired * (prefs.maxHealthyPercentage ?? 100)) / 100);
-    return ceiling > desired ? Math.min(keep, desired) : Math.min(keep, desired - 1);
-}
+export const launchBeforeTerminate = { minHealthyPercentage: 100, maxHealthyPercentage: 200 } as const;

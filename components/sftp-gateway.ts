@@ -68,6 +68,11 @@ export interface SftpGatewayArgs {
      * homes (see {@link HomeAccess} for what that gives up). Defaults to "per-home".
      */
     readonly homeAccess?: HomeAccess;
+    /**
+     * Whether the load balancer refuses deletion (ELB's deletion protection): the endpoint clients
+     * and DNS point at is not lost to a mistaken destroy or replacement. Defaults to true.
+     */
+    readonly deletionProtection?: boolean;
     /** Public TCP port of the load balancer. Defaults to 22. */
     readonly listenerPort?: number;
     /** Port SFTPGo listens on inside the instance. Defaults to 2022. */
@@ -284,6 +289,7 @@ function createLoadBalancer(
             securityGroups: [securityGroupId],
             // A zone that loses its instances keeps serving through the others.
             enableCrossZoneLoadBalancing: true,
+            enableDeletionProtection: args.deletionProtection ?? true,
             tags: args.tags,
         },
         { parent },

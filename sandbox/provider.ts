@@ -2,6 +2,7 @@ import type * as provider from "@pulumi/pulumi/provider";
 import { InputDiff, diffInputs } from "./diff";
 import { FaultSettings, faultSettings, gate } from "./faults";
 import { answerInvoke, invokeReachesAws, invokeRegion } from "./invokes";
+import { deletionRefusal } from "./deletion-protection";
 import { defaultsKey, needsDeleteBeforeReplace, randomSuffix } from "./naming";
 import { computeOutputs, updatedComputed } from "./outputs";
 import { defaultRegion } from "./regions";
@@ -143,6 +144,10 @@ export class SandboxProvider implements provider.Provider {
         const region = this.regionOf(props ?? {});
         await this.recorded({ op: "delete", type, urn, name, id, region }, async () => {
             await this.gate(region, type);
+            const refusal = deletionRefusal(type, id, props ?? {});
+            if (refusal !== undefined) {
+                throw new Error(`sandbox: ${refusal}`);
+            }
             this.world?.remove(urn, id);
         });
     }

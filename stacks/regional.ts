@@ -163,6 +163,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             sessionManager: cfg.sessionManager,
             homeAccess: cfg.gatewayBucketAccess,
             listenerPort: cfg.listenerPort,
+            deletionProtection: cfg.deletionProtection,
             instanceType: cfg.instanceType,
             amiId: facts.amiId,
             capacity,

@@ -1,6 +1,5 @@
 // EC2 Auto Scaling groups, as CreateAutoScalingGroup accepts them, with terraform-provider-aws's
 // internal/service/autoscaling/group.go argument validation.
-import { lowestInServiceDuringRefresh } from "../../components/capacity";
 import { Inputs, Problem, TypeRules, custom, exactlyOne, given, intRange, length, list, num, obj, oneOf, problem, required, str } from "./engine";
 
 const api = "AWS EC2 Auto Scaling API reference (CreateAutoScalingGroup)";
@@ -70,6 +69,32 @@ const group: TypeRules = {
         }),
     ],
 };
+
+/** How an instance refresh replaces instances, as percentages of the group's desired capacity. */
+export interface RefreshPreferences {
+    /** Kept in service and healthy throughout (AWS: 0–100; 90 when not given and no maintenance policy). */
+    readonly minHealthyPercentage?: number;
+    /** In service or pending at most (AWS: 100–200; 100 when not given). */
+    readonly maxHealthyPercentage?: number;
+}
+
+/**
+ * The fewest instances in service during an instance refresh of a group of `desired`, as Amazon
+ * EC2 Auto Scaling replaces them (User Guide, "How an instance refresh works" and "Instance
+ * maintenance policies"): the minimum is `minHealthyPercentage` of desired rounded up (API
+ * reference, RefreshPreferences); when the maximum leaves no room for a whole instance above
+ * desired (100 %, the default), Auto Scaling must terminate before it launches and replaces at
+ * least one instance at a time — so a group of one drops to 0 whatever the minimum. The room is
+ * rounded down here: a fraction of an instance is not counted as room to launch in.
+ */
+export function lowestInServiceDuringRefresh(desired: number, prefs: RefreshPreferences): number {
+    if (desired <= 0) {
+        return 0;
+    }
+    const keep = Math.ceil((desired * (prefs.minHealthyPercentage ?? 90)) / 100);
+    const ceiling = Math.floor((desired * (prefs.maxHealthyPercentage ?? 100)) / 100);
+    return ceiling > desired ? Math.min(keep, desired) : Math.min(keep, desired - 1);
+}
 
 /** The refresh preferences the group gives, if any. */
 function refreshPreferences(i: Inputs): { min?: number; max?: number } | undefined {

@@ -74,6 +74,8 @@ export interface RegionalConfig {
     readonly hostKeys: HostKeyMaterial;
     /** SFTPGo package version to pin, or undefined for the latest. */
     readonly sftpgoVersion?: string;
+    /** Whether the load balancer refuses deletion (turn off, `up`, then destroy). */
+    readonly deletionProtection: boolean;
     /** Tags of every resource. */
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -318,6 +320,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         usersFile,
         hostKeys,
         sftpgoVersion,
+        deletionProtection: config.getBoolean("deletionProtection") ?? true,
         tags: { project: "sftp-failover", regionName, ...tags },
     };
 }

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { CapacityMode } from "../../automation/posture";
-import { capacityFor, launchBeforeTerminate, lowestInServiceDuringRefresh, validateCapacity } from "../../components/capacity";
+import { capacityFor, launchBeforeTerminate, validateCapacity } from "../../components/capacity";
+import { lowestInServiceDuringRefresh } from "../../sandbox/rules/autoscaling";
 import { parseIpv4Cidr, subnetCidrs, tierCidrs } from "../../components/network";
 import { bucketArnOf, regionalBucketName } from "../../components/regional-bucket";
 import { regionNames } from "../../automation/posture";

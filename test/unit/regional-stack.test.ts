@@ -424,6 +424,13 @@ describe("regional stack (mocks)", function () {
             expect(tg.healthCheck).to.include({ enabled: true, protocol: "TCP", port: "traffic-port" });
         });
 
+        it("the load balancer is protected from deletion by default; deletionProtection: false turns it off", async () => {
+            expect(single(primary, t.lb).inputs.enableDeletionProtection).to.equal(true);
+            expect(single(secondary, t.lb).inputs.enableDeletionProtection).to.equal(true);
+            const run = await runRegional({ ...primaryConfig(), deletionProtection: false });
+            expect(single(run, t.lb).inputs.enableDeletionProtection).to.equal(false);
+        });
+
         it("a configured listener port moves the listener, the client rules and the endpointPort output", async () => {
             const run = await runRegional({ ...primaryConfig(), listenerPort: 2222 });
             expect(single(run, t.listener).inputs.port).to.equal(2222);
