@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { AsgCapacity, launchBeforeTerminate } from "./capacity";
 import { HomeAccess, gatewayAssumeRolePolicy, gatewayInstancePolicy, homeAccessModes } from "./gateway-policy";
-import { defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
+import { PinnedPackage, defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
 import { parseIpv4Cidr } from "./network";
 import { SftpUser } from "./sftp-users";
 
@@ -103,6 +103,8 @@ export interface SftpGatewayArgs {
     readonly bootReads: readonly pulumi.Resource[];
     /** SFTPGo package version to pin. Defaults to the repository's latest. */
     readonly sftpgoVersion?: string;
+    /** SFTPGo as a pinned package in the regional bucket (boot then needs nothing outside the region). Defaults to none. */
+    readonly sftpgoPackage?: PinnedPackage;
     /** Tags of every resource. Defaults to none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -337,6 +339,7 @@ function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.
                             usersObjectKey: args.usersObjectKey,
                             users: args.users,
                             kmsKeyArn: args.kmsKeyArn,
+                            bootPackageKey: args.sftpgoPackage?.key,
                             sessionManager: args.sessionManager ?? false,
                             homeAccess: args.homeAccess ?? "per-home",
                         }),
@@ -368,6 +371,7 @@ function createGroup(
                 usersObjectKey: args.usersObjectKey,
                 port: gatewayPort,
                 sftpgoVersion: args.sftpgoVersion,
+                sftpgoPackage: args.sftpgoPackage,
             }),
         ).toString("base64"),
     );

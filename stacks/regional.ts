@@ -175,6 +175,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             users: users.served,
             bootReads: [hostKeys.secretValue, users.object],
             sftpgoVersion: cfg.sftpgoVersion,
+            sftpgoPackage: cfg.sftpgoPackage,
             tags: cfg.tags,
         },
         { aliases: [{ name: `${base}-gateway` }] },

@@ -9,6 +9,7 @@ import { CapacityMode, RegionName, regionNames } from "../../automation/posture"
 import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } from "../../components/capacity";
 import { HomeAccess } from "../../components/gateway-policy";
+import { PinnedPackage, validatePinnedPackage } from "../../components/gateway-user-data";
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { kmsKeyArnProblem } from "../../components/kms-key";
 import { parseIpv4Cidr } from "../../components/network";
@@ -74,6 +75,8 @@ export interface RegionalConfig {
     readonly hostKeys: HostKeyMaterial;
     /** SFTPGo package version to pin, or undefined for the latest. */
     readonly sftpgoVersion?: string;
+    /** SFTPGo as a pinned package in the regional bucket, or undefined for the repository mirror. */
+    readonly sftpgoPackage?: PinnedPackage;
     /** Whether the load balancer refuses deletion (turn off, `up`, then destroy). */
     readonly deletionProtection: boolean;
     /** Tags of every resource. */
@@ -267,6 +270,11 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     if (sftpgoVersion !== undefined && !/^\d+\.\d+\.\d+(-\d+)?$/.test(sftpgoVersion)) {
         throw configError("sftpgoVersion", `must be a version like 2.6.6 (got "${sftpgoVersion}")`);
     }
+    const rawPackage = config.getObject<unknown>("sftpgoPackage");
+    const sftpgoPackage = rawPackage === undefined ? undefined : validatePinnedPackage(rawPackage, configKey("sftpgoPackage"));
+    if (sftpgoPackage !== undefined && sftpgoVersion !== undefined) {
+        throw configError("sftpgoVersion", "pins the repository's package; with sftpgoPackage the pinned file is the version — leave sftpgoVersion out");
+    }
     const tags = config.getObject<Record<string, string>>("tags") ?? {};
     if (typeof tags !== "object" || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== "string")) {
         throw configError("tags", "must be a map of strings");
@@ -290,6 +298,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         users: served,
         withCanary: canary !== undefined,
         kmsKeyArn,
+        bootPackageKey: sftpgoPackage?.key,
         sessionManager,
         homeAccess: gatewayBucketAccess,
     });
@@ -320,6 +329,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         usersFile,
         hostKeys,
         sftpgoVersion,
+        ...(sftpgoPackage === undefined ? {} : { sftpgoPackage }),
         deletionProtection: config.getBoolean("deletionProtection") ?? true,
         tags: { project: "sftp-failover", regionName, ...tags },
     };

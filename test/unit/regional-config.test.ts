@@ -109,6 +109,16 @@ describe("regional config (mocks)", () => {
             () => ({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef", peerKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef" }),
             /^sftp-failover:peerKmsKeyArn is a key in us-east-1 but the bucket it encrypts is in us-west-2 \(sftp-failover:peerRegion\)/,
         ],
+        [
+            "sftpgoPackage with a checksum that is not a SHA-256",
+            () => ({ sftpgoPackage: { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "deadbeef" } }),
+            exactly('sftp-failover:sftpgoPackage.sha256 must be the file\'s SHA-256 as 64 lowercase hex digits (got "deadbeef")'),
+        ],
+        [
+            "sftpgoPackage beside sftpgoVersion",
+            () => ({ sftpgoVersion: "2.6.6", sftpgoPackage: { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "0".repeat(64) } }),
+            /^sftp-failover:sftpgoVersion pins the repository's package; with sftpgoPackage the pinned file is the version/,
+        ],
         // Only the two exact spellings: a near miss, white space, or a YAML number, boolean, list or map
         // (which the stack file stores as other text) is refused, quoting the value as stored.
         ...["Bucket", "BUCKET", "per_home", "", " bucket", "bucket\n", "none", 3, true, ["bucket"], { mode: "bucket" }].map(

@@ -717,6 +717,22 @@ describe("regional stack (mocks)", function () {
             expect(asg.healthCheckType).to.equal("ELB");
         });
 
+        it("with sftpgoPackage, boot reads the pinned package from the region's bucket, checks its SHA-256, and names no host outside AWS", async () => {
+            const sftpgoPackage = { key: ".sftp-failover/artifacts/sftpgo-2.6.6-1.x86_64.rpm", sha256: "0123456789abcdef".repeat(4) };
+            const run = await runRegional({ ...primaryConfig(), sftpgoPackage });
+            const script = Buffer.from(single(run, t.launchTemplate).inputs.userData as string, "base64").toString("utf8");
+            expect(script).to.include(`package_key='${sftpgoPackage.key}'`);
+            expect(script).to.include(`package_sha256='${sftpgoPackage.sha256}'`);
+            expect(script).to.not.include("osuosl");
+            const policy = JSON.parse(inputsOf(run, "sftp-primary-gw-policy").policy as string) as PolicyDocument;
+            expect(policy.Statement.find((st) => st.Sid === "ReadBootPackage")).to.deep.include({
+                Action: "s3:GetObject",
+                Resource: `arn:aws:s3:::sftp-failover-primary-123456789012/${sftpgoPackage.key}`,
+            });
+            // Without it, boot still uses the repository mirror, and the role reads no package.
+            expect(JSON.parse(inputsOf(primary, "sftp-primary-gw-policy").policy as string).Statement.map((st: { Sid: string }) => st.Sid)).to.not.include("ReadBootPackage");
+        });
+
         it("the group is created only after the host-key secret's value and the users object, which every instance reads at boot", () => {
             for (const run of [primary, secondary]) {
                 const asg = single(run, t.asg);
