@@ -1,6 +1,6 @@
 import type * as provider from "@pulumi/pulumi/provider";
 import { InputDiff, diffInputs } from "./diff";
-import { FaultSettings, faultSettings, gate } from "./faults";
+import { FaultSettings, currentFaults, faultSettings, gate, noFaults } from "./faults";
 import { answerInvoke, invokeReachesAws, invokeRegion } from "./invokes";
 import { deletionRefusal } from "./deletion-protection";
 import { defaultsKey, needsDeleteBeforeReplace, randomSuffix } from "./naming";
@@ -181,7 +181,8 @@ export class SandboxProvider implements provider.Provider {
         if (this.world === undefined) {
             return;
         }
-        const failure = preconditionFailure({ kind, type, urn, region, inputs }, this.world.list());
+        const faults = this.settings instanceof Error ? noFaults : currentFaults(this.settings);
+        const failure = preconditionFailure({ kind, type, urn, region, inputs, faults }, this.world.list());
         if (failure !== undefined) {
             throw new Error(`sandbox: ${failure}`);
         }
