@@ -1,4 +1,4 @@
-// Where the gateways run: a new VPC with a public tier (load balancer, NAT) and a private tier
+// Where the gateways run: a new VPC with a public tier (load balancer, NAT when on) and a private tier
 // (instances) across availability zones, or an existing VPC and subnets taken as they are.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -14,6 +14,11 @@ export interface NewNetwork {
     readonly availabilityZones: readonly string[];
     /** Days the VPC flow logs are kept. Defaults to 90. */
     readonly flowLogRetentionDays?: number;
+    /**
+     * A NAT gateway in each zone, for boot downloads from the internet (the SFTPGo mirror). Without
+     * them the instances reach only what is in the region, through the VPC endpoints. Defaults to true.
+     */
+    readonly nat?: boolean;
 }
 
 /** A network that already exists. */
@@ -106,17 +111,15 @@ export const defaultFlowLogRetentionDays = 90;
 
 /**
  * The network of one region, built so a security reviewer can accept it:
- * - the load balancer and one NAT gateway sit in **public** subnets; the instances sit in
- *   **private** subnets and get no public address, so nothing reaches them except through the
+ * - the load balancer (and the NAT gateways, when on) sit in **public** subnets; the instances sit
+ *   in **private** subnets and get no public address, so nothing reaches them except through the
  *   load balancer (whose security group decides who may);
- * - the instances' outbound HTTPS (the SFTPGo package repository, SSM, Secrets Manager) leaves
- *   through the NAT gateway, and their S3 traffic through a free **gateway endpoint**, so the
- *   users' files never cross the NAT (nor pay its per-GB charge);
+ * - what boot calls stays in the region: S3 through a free **gateway endpoint** (so the users'
+ *   files never cross a NAT, nor pay its per-GB charge), Secrets Manager through an **interface
+ *   endpoint**; with a pinned SFTPGo package a gateway boots with no NAT and no internet at all;
+ * - `nat` (on by default) adds a NAT gateway **per zone**, for the SFTPGo mirror and Session
+ *   Manager: one zone's loss then takes only its own egress, never a standby's boot in another zone;
  * - **VPC flow logs** of all traffic go to a CloudWatch log group with a retention.
- * One NAT gateway, not one per zone: it only carries boot-time installs and API calls whose
- * failure leaves running gateways serving (the users refresh reads S3 through the endpoint, and
- * one that fails keeps the last list), so a zone's loss is not worth a second standing NAT charge
- * in every region.
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
     /** The VPC's id. */
@@ -163,20 +166,33 @@ function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork,
     const publicSubnets = net.availabilityZones.map((az, i) =>
         createSubnet(`${name}-public-${i}`, { region, vpcId: vpc.id, az, cidr: cidrs.public[i], routeTableId: publicRoutes.id, tags: tagged(`${name}-public-${az}`) }, parent),
     );
-    const natAddress = new aws.ec2.Eip(`${name}-nat`, { region, domain: "vpc", tags: tagged(`${name}-nat`) }, { parent });
-    const nat = new aws.ec2.NatGateway(
-        `${name}-nat`,
-        { region, allocationId: natAddress.allocationId, subnetId: publicSubnets[0].id, connectivityType: "public", tags: tagged(`${name}-nat`) },
-        { parent, dependsOn: [igw] },
-    );
-    const privateRoutes = new aws.ec2.RouteTable(
-        `${name}-private`,
-        { region, vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: tagged(`${name}-private`) },
-        { parent },
-    );
+    // With NAT: one gateway and one private route table per zone, so a zone's loss takes only its own
+    // egress. Without: one private route table with the local route only. Zone 0 keeps the names of
+    // the single NAT gateway and table of earlier versions, so an existing stack is not replaced.
+    const privateRoutes = (net.nat ?? true)
+        ? net.availabilityZones.map((az, i) => {
+              const suffix = i === 0 ? "" : `-${i}`;
+              const address = new aws.ec2.Eip(`${name}-nat${suffix}`, { region, domain: "vpc", tags: tagged(`${name}-nat-${az}`) }, { parent });
+              const nat = new aws.ec2.NatGateway(
+                  `${name}-nat${suffix}`,
+                  { region, allocationId: address.allocationId, subnetId: publicSubnets[i].id, connectivityType: "public", tags: tagged(`${name}-nat-${az}`) },
+                  { parent, dependsOn: [igw] },
+              );
+              return new aws.ec2.RouteTable(
+                  i === 0 ? `${name}-private` : `${name}-private-routes-${i}`,
+                  { region, vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: tagged(`${name}-private-${az}`) },
+                  { parent },
+              );
+          })
+        : [new aws.ec2.RouteTable(`${name}-private`, { region, vpcId: vpc.id, routes: [], tags: tagged(`${name}-private`) }, { parent })];
     const privateSubnets = net.availabilityZones.map((az, i) =>
-        createSubnet(`${name}-private-${i}`, { region, vpcId: vpc.id, az, cidr: cidrs.private[i], routeTableId: privateRoutes.id, tags: tagged(`${name}-private-${az}`) }, parent),
+        createSubnet(
+            `${name}-private-${i}`,
+            { region, vpcId: vpc.id, az, cidr: cidrs.private[i], routeTableId: privateRoutes[Math.min(i, privateRoutes.length - 1)].id, tags: tagged(`${name}-private-${az}`) },
+            parent,
+        ),
     );
+    createInterfaceEndpoints(name, args, net.vpcCidr, vpc.id, privateSubnets.map((s) => s.id), parent);
     new aws.ec2.VpcEndpoint(
         `${name}-s3`,
         {
@@ -184,7 +200,7 @@ function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork,
             vpcId: vpc.id,
             serviceName: `com.amazonaws.${region}.s3`,
             vpcEndpointType: "Gateway",
-            routeTableIds: [privateRoutes.id],
+            routeTableIds: privateRoutes.map((t) => t.id),
             policy: JSON.stringify(s3EndpointPolicy(args.partition, region, args.s3BucketArns)),
             tags: tagged(`${name}-s3`),
         },
@@ -192,6 +208,51 @@ function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork,
     );
     createFlowLogs(name, args, vpc.id, net.flowLogRetentionDays ?? defaultFlowLogRetentionDays, parent);
     return { vpcId: vpc.id, publicSubnetIds: publicSubnets.map((s) => s.id), privateSubnetIds: privateSubnets.map((s) => s.id) };
+}
+
+/** The AWS services a gateway calls at boot besides S3 (which has its gateway endpoint): the host keys. */
+export const bootInterfaceEndpointServices = ["secretsmanager"] as const;
+
+/**
+ * Interface endpoints in the private subnets for what boot calls besides S3, with private DNS, so
+ * the instances reach them with no NAT gateway and no internet; their security group admits HTTPS
+ * from the VPC only.
+ */
+function createInterfaceEndpoints(
+    name: string,
+    args: RegionalNetworkArgs,
+    vpcCidr: string,
+    vpcId: pulumi.Output<string>,
+    subnetIds: pulumi.Output<string>[],
+    parent: pulumi.Resource,
+): void {
+    const { region, tags } = args;
+    const group = new aws.ec2.SecurityGroup(
+        `${name}-endpoints`,
+        { region, vpcId, description: "Interface endpoints: HTTPS from the VPC", tags: { ...tags, Name: `${name}-endpoints` } },
+        { parent },
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+        `${name}-endpoints-https`,
+        { region, securityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: vpcCidr, description: "HTTPS from the VPC" },
+        { parent },
+    );
+    for (const service of bootInterfaceEndpointServices) {
+        new aws.ec2.VpcEndpoint(
+            `${name}-${service}`,
+            {
+                region,
+                vpcId,
+                serviceName: `com.amazonaws.${region}.${service}`,
+                vpcEndpointType: "Interface",
+                subnetIds,
+                securityGroupIds: [group.id],
+                privateDnsEnabled: true,
+                tags: { ...tags, Name: `${name}-${service}` },
+            },
+            { parent },
+        );
+    }
 }
 
 function createSubnet(

@@ -135,7 +135,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
 
     const networkSpec: NetworkSpec =
         cfg.network.kind === "new"
-            ? { kind: "new", vpcCidr: cfg.network.vpcCidr, availabilityZones: facts.availabilityZones, flowLogRetentionDays: cfg.network.flowLogRetentionDays }
+            ? { kind: "new", vpcCidr: cfg.network.vpcCidr, availabilityZones: facts.availabilityZones, flowLogRetentionDays: cfg.network.flowLogRetentionDays, nat: cfg.network.nat }
             : { kind: "existing", vpcId: cfg.network.vpcId, subnetIds: cfg.network.subnetIds, instanceSubnetIds: cfg.network.instanceSubnetIds };
     const network = new RegionalNetwork(`${base}-network`, {
         region: cfg.region,

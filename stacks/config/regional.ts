@@ -21,7 +21,7 @@ import { ConfigReader, numberField } from "./source";
 
 /** The network as configured: a new VPC, or existing ids. */
 export type NetworkConfig =
-    | { readonly kind: "new"; readonly vpcCidr: string; readonly availabilityZoneCount: number; readonly flowLogRetentionDays: number }
+    | { readonly kind: "new"; readonly vpcCidr: string; readonly availabilityZoneCount: number; readonly flowLogRetentionDays: number; readonly nat: boolean }
     | { readonly kind: "existing"; readonly vpcId: string; readonly subnetIds: readonly string[]; readonly instanceSubnetIds: readonly string[] };
 
 /** CloudWatch Logs' allowed retention periods, in days (PutRetentionPolicy). */
@@ -138,7 +138,7 @@ function readUsers(file: string): SftpUser[] {
 
 function loadNetwork(config: ConfigReader): NetworkConfig {
     const raw = config.getObject<Record<string, unknown>>("network") ?? {};
-    const known = ["vpcCidr", "availabilityZoneCount", "flowLogRetentionDays", "vpcId", "subnetIds", "instanceSubnetIds"];
+    const known = ["vpcCidr", "availabilityZoneCount", "flowLogRetentionDays", "nat", "vpcId", "subnetIds", "instanceSubnetIds"];
     const extra = Object.keys(raw).filter((k) => !known.includes(k));
     if (extra.length > 0) {
         throw configError("network", `has unknown key(s) ${extra.join(", ")} (valid: ${known.join(", ")})`);
@@ -149,6 +149,9 @@ function loadNetwork(config: ConfigReader): NetworkConfig {
         }
         if (raw.flowLogRetentionDays !== undefined) {
             throw configError("network.flowLogRetentionDays", "applies only to a network the stack creates (an existing VPC keeps its own flow logs)");
+        }
+        if (raw.nat !== undefined) {
+            throw configError("network.nat", "applies only to a network the stack creates (an existing VPC keeps its own egress)");
         }
         const subnetIds = subnetList(raw.subnetIds, "network.subnetIds", "public subnet ids (subnet-...) for the load balancer");
         const instanceSubnetIds = subnetList(raw.instanceSubnetIds, "network.instanceSubnetIds", "private subnet ids (subnet-...) for the instances");
@@ -171,7 +174,11 @@ function loadNetwork(config: ConfigReader): NetworkConfig {
     if (typeof retention !== "number" || !logRetentionDays.includes(retention)) {
         throw configError("network.flowLogRetentionDays", `must be one of CloudWatch Logs' retention periods ${logRetentionDays.join(", ")} (got ${JSON.stringify(retention)})`);
     }
-    return { kind: "new", vpcCidr: vpcCidr as string, availabilityZoneCount: azCount, flowLogRetentionDays: retention };
+    const nat = raw.nat ?? true;
+    if (typeof nat !== "boolean") {
+        throw configError("network.nat", `must be true or false (got ${JSON.stringify(nat)})`);
+    }
+    return { kind: "new", vpcCidr: vpcCidr as string, availabilityZoneCount: azCount, flowLogRetentionDays: retention, nat };
 }
 
 function subnetList(value: unknown, key: string, what: string): string[] {
@@ -304,6 +311,13 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     });
 
     const hostKeys = loadHostKeys(config.requireObject<unknown>("hostKeys"), configKey("hostKeys"));
+    const network = loadNetwork(config);
+    if (network.kind === "new" && !network.nat && sftpgoPackage === undefined) {
+        throw configError("network.nat", "is false, but without sftpgoPackage the gateways install SFTPGo from a mirror on the internet; set sftpgoPackage (docs/regional.md) or keep the NAT gateways");
+    }
+    if (network.kind === "new" && !network.nat && sessionManager) {
+        throw configError("network.nat", "is false, but sessionManager needs the ssm, ssmmessages and ec2messages endpoints, which the stack does not create; keep the NAT gateways or leave sessionManager off");
+    }
 
     return {
         region,
@@ -315,7 +329,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         capacity: loadCapacity(config),
         instanceType,
         amiId,
-        network: loadNetwork(config),
+        network,
         listenerPort,
         allowedCidrs,
         sessionManager,

@@ -8,7 +8,7 @@ import { CapacityMode } from "../../automation/posture";
 import { loadHostKeys } from "../../components/host-keys";
 import { PolicyDocument } from "../../components/regional-bucket";
 import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
-import { Registered, Run, fixtureHostKeys, fixtures, ofType, primaryConfig, runRegional, secondaryConfig, single } from "./regional-harness";
+import { Registered, Run, fixtureHostKeys, fixtures, ofType, primaryConfig, runRegional, runRegionalFailure, secondaryConfig, single } from "./regional-harness";
 
 // The regional program under Pulumi's mocks: the resource graph, every security-relevant
 // property, the capacity modes, and the outputs the driver reads.
@@ -78,6 +78,13 @@ function rsa4096PublicKey(): string {
 
 const asList = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === "string" ? [v] : [...v]);
 
+/** The S3 gateway endpoint of a run's network. */
+function s3Endpoint(run: Run): Registered {
+    const found = ofType(run, t.endpoint).filter((e) => String(e.inputs.serviceName).endsWith(".s3"));
+    expect(found, "one S3 endpoint").to.have.length(1);
+    return found[0];
+}
+
 function inputsOf(run: Run, name: string): Record<string, unknown> {
     const found = run.resources.find((r) => r.name === name);
     expect(found, `resource ${name}`).to.not.equal(undefined);
@@ -122,16 +129,16 @@ describe("regional stack (mocks)", function () {
                 [t.usersObject]: 1,
                 [t.vpc]: 1,
                 [t.igw]: 1,
-                [t.routeTable]: 2,
+                [t.routeTable]: 3,
                 [t.subnet]: 4,
                 [t.association]: 4,
-                [t.eip]: 1,
-                [t.nat]: 1,
-                [t.endpoint]: 1,
+                [t.eip]: 2,
+                [t.nat]: 2,
+                [t.endpoint]: 2,
                 [t.logGroup]: 1,
                 [t.flowLog]: 1,
-                [t.sg]: 2,
-                [t.ingress]: 4,
+                [t.sg]: 3,
+                [t.ingress]: 5,
                 [t.egress]: 2,
                 [t.lb]: 1,
                 [t.tg]: 1,
@@ -457,33 +464,62 @@ describe("regional stack (mocks)", function () {
             expect(routes).to.deep.equal({
                 "sftp-primary-network-public": [{ cidrBlock: "0.0.0.0/0", gatewayId: "sftp-primary-network-igw-id" }],
                 "sftp-primary-network-private": [{ cidrBlock: "0.0.0.0/0", natGatewayId: "sftp-primary-network-nat-id" }],
+                "sftp-primary-network-private-routes-1": [{ cidrBlock: "0.0.0.0/0", natGatewayId: "sftp-primary-network-nat-1-id" }],
             });
             const associations = Object.fromEntries(ofType(primary, t.association).map((a) => [a.inputs.subnetId, a.inputs.routeTableId]));
             expect(associations).to.deep.equal({
                 "sftp-primary-network-public-0-id": "sftp-primary-network-public-id",
                 "sftp-primary-network-public-1-id": "sftp-primary-network-public-id",
                 "sftp-primary-network-private-0-id": "sftp-primary-network-private-id",
-                "sftp-primary-network-private-1-id": "sftp-primary-network-private-id",
+                "sftp-primary-network-private-1-id": "sftp-primary-network-private-routes-1-id",
             });
-            expect(single(primary, t.nat).inputs).to.include({ subnetId: "sftp-primary-network-public-0-id", connectivityType: "public" });
+            // One NAT gateway per zone, each in its zone's public subnet: a zone's loss takes only its own egress.
+            expect(ofType(primary, t.nat).map((n) => [n.inputs.subnetId, n.inputs.connectivityType])).to.deep.equal([
+                ["sftp-primary-network-public-0-id", "public"],
+                ["sftp-primary-network-public-1-id", "public"],
+            ]);
         });
 
         it("keeps the instances private: private subnets, no public address, S3 through a gateway endpoint on the private routes", () => {
             expect(single(primary, t.asg).inputs.vpcZoneIdentifiers).to.deep.equal(["sftp-primary-network-private-0-id", "sftp-primary-network-private-1-id"]);
             const nics = single(primary, t.launchTemplate).inputs.networkInterfaces as Record<string, unknown>[];
             expect(nics.map((n) => n.associatePublicIpAddress)).to.deep.equal(["false"]);
-            expect(single(primary, t.endpoint).inputs).to.deep.include({
+            expect(s3Endpoint(primary).inputs).to.deep.include({
                 serviceName: "com.amazonaws.us-east-1.s3",
                 vpcEndpointType: "Gateway",
-                routeTableIds: ["sftp-primary-network-private-id"],
+                routeTableIds: ["sftp-primary-network-private-id", "sftp-primary-network-private-routes-1-id"],
             });
+        });
+
+        it("Secrets Manager through an interface endpoint in the private subnets, with private DNS and HTTPS from the VPC only", () => {
+            const endpoint = ofType(primary, t.endpoint).find((e) => e.inputs.serviceName === "com.amazonaws.us-east-1.secretsmanager");
+            expect(endpoint?.inputs).to.deep.include({
+                vpcEndpointType: "Interface",
+                subnetIds: ["sftp-primary-network-private-0-id", "sftp-primary-network-private-1-id"],
+                securityGroupIds: ["sftp-primary-network-endpoints-id"],
+                privateDnsEnabled: true,
+            });
+            const https = ofType(primary, t.ingress).filter((r) => r.inputs.securityGroupId === "sftp-primary-network-endpoints-id");
+            expect(https.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4])).to.deep.equal([[443, 443, "10.40.0.0/16"]]);
+        });
+
+        it("network.nat: false builds no NAT gateway and one private route table with no route out; boot then needs sftpgoPackage", async () => {
+            const sftpgoPackage = { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "0".repeat(64) };
+            const run = await runRegional({ ...primaryConfig(), network: { nat: false }, sftpgoPackage });
+            expect(ofType(run, t.nat)).to.deep.equal([]);
+            expect(ofType(run, t.eip)).to.deep.equal([]);
+            const routes = Object.fromEntries(ofType(run, t.routeTable).map((r) => [r.name, r.inputs.routes]));
+            expect(routes["sftp-primary-network-private"]).to.deep.equal([]);
+            expect(s3Endpoint(run).inputs.routeTableIds).to.deep.equal(["sftp-primary-network-private-id"]);
+            const { error } = await runRegionalFailure({ ...primaryConfig(), network: { nat: false } });
+            expect(error.message).to.match(/^sftp-failover:network\.nat is false, but without sftpgoPackage the gateways install SFTPGo from a mirror on the internet/);
         });
 
         it("the S3 endpoint admits the region's own bucket and Amazon Linux's repositories (read only), nothing else", () => {
             for (const run of [primary, secondary]) {
                 const region = String(run.outputs.region);
                 const bucket = `arn:aws:s3:::sftp-failover-${String(run.outputs.regionName)}-123456789012`;
-                const doc = JSON.parse(single(run, t.endpoint).inputs.policy as string) as PolicyDocument;
+                const doc = JSON.parse(s3Endpoint(run).inputs.policy as string) as PolicyDocument;
                 expect(doc.Statement.map((st) => [st.Effect, st.Action, st.Resource])).to.deep.equal([
                     ["Allow", "s3:*", [bucket, `${bucket}/*`]],
                     ["Allow", "s3:GetObject", `arn:aws:s3:::al2023-repos-${region}-de612dc2/*`],
