@@ -79,35 +79,12 @@ export interface KeyPolicyGrantArgs {
  */
 export function keyPolicyGrants(args: KeyPolicyGrantArgs): PolicyStatement[] {
     const viaS3 = { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com`, "kms:CallerAccount": args.accountId } };
-    const statements: PolicyStatement[] = [
-        {
-            Sid: "GatewaysReadAndWriteHomes",
-            Effect: "Allow",
-            Principal: { AWS: args.gatewayRoleArn },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: "*",
-            Condition: viaS3,
-        },
+    const grants: [sid: string, principal: string | undefined, actions: string | string[]][] = [
+        ["GatewaysReadAndWriteHomes", args.gatewayRoleArn, ["kms:Decrypt", "kms:GenerateDataKey"]],
+        ["ReplicationReadsSource", args.replicationRoleArn, "kms:Decrypt"],
+        ["PeerReplicationWritesReplicas", args.peerReplicationRoleArn, ["kms:Encrypt", "kms:GenerateDataKey"]],
     ];
-    if (args.replicationRoleArn !== undefined) {
-        statements.push({
-            Sid: "ReplicationReadsSource",
-            Effect: "Allow",
-            Principal: { AWS: args.replicationRoleArn },
-            Action: "kms:Decrypt",
-            Resource: "*",
-            Condition: viaS3,
-        });
-    }
-    if (args.peerReplicationRoleArn !== undefined) {
-        statements.push({
-            Sid: "PeerReplicationWritesReplicas",
-            Effect: "Allow",
-            Principal: { AWS: args.peerReplicationRoleArn },
-            Action: ["kms:Encrypt", "kms:GenerateDataKey"],
-            Resource: "*",
-            Condition: viaS3,
-        });
-    }
-    return statements;
+    return grants.flatMap(([Sid, principal, Action]) =>
+        principal === undefined ? [] : [{ Sid, Effect: "Allow" as const, Principal: { AWS: principal }, Action, Resource: "*", Condition: viaS3 }],
+    );
 }
