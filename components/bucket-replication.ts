@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { PolicyDocument, PolicyStatement } from "./regional-bucket";
 import { replicationRuleId } from "./replication-rule";
+import { serviceTrustPolicy } from "./service-trust";
 
 /** Replication Time Control's only supported threshold, in minutes. */
 export const replicationTimeMinutes = 15;
@@ -19,11 +20,10 @@ export interface ReplicationPolicyArgs {
     readonly destinationKmsKeyArn?: string;
 }
 
-/** The S3 replication role's trust policy. */
-export const replicationAssumeRolePolicy: PolicyDocument = {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
-};
+/** The S3 replication role's trust policy: S3, replicating this account's source bucket only. */
+export function replicationAssumeRolePolicy(accountId: string, sourceBucketArn: string): PolicyDocument {
+    return serviceTrustPolicy("s3.amazonaws.com", accountId, sourceBucketArn);
+}
 
 /**
  * The least privilege S3 replication needs: read the configuration and object versions of the
@@ -69,6 +69,8 @@ export function replicationPolicy(args: ReplicationPolicyArgs): PolicyDocument {
 export interface BucketReplicationArgs {
     /** Region of the source bucket (aws v7 per-resource region). Required. */
     readonly region: string;
+    /** The account of the source bucket: S3 may assume the role only for it. Required. */
+    readonly accountId: string;
     /** Name of the source bucket (this region's). Required. */
     readonly sourceBucketName: string;
     /** ARN of the source bucket. Required. */
@@ -100,7 +102,7 @@ export class BucketReplication extends pulumi.ComponentResource {
         super("sftp-failover:regional:BucketReplication", name, {}, opts);
         const role = new aws.iam.Role(
             `${name}-role`,
-            { assumeRolePolicy: JSON.stringify(replicationAssumeRolePolicy), description: `S3 replication from ${args.sourceBucketName}`, tags: args.tags },
+            { assumeRolePolicy: JSON.stringify(replicationAssumeRolePolicy(args.accountId, args.sourceBucketArn)), description: `S3 replication from ${args.sourceBucketName}`, tags: args.tags },
             { parent: this },
         );
         const policy = new aws.iam.RolePolicy(

@@ -69,3 +69,13 @@ export function capacityFor(mode: CapacityMode, settings: CapacitySettings): Asg
             throw new Error(`unknown capacity mode "${mode as string}" (valid: ${capacityModes.join(", ")})`);
     }
 }
+
+/**
+ * The gateways' instance refresh, as percentages of the group's desired capacity: launch before
+ * terminating. 100 % stays in service, so a new instance must be healthy behind the load balancer
+ * before an old one goes; 200 % leaves room to launch a whole group's worth, so a pilot light of one
+ * is replaced by launching a second first. (The room is temporary: the On-Demand vCPU quota must
+ * allow twice the group during a refresh.) The sandbox's model of what Auto Scaling keeps in
+ * service (`lowestInServiceDuringRefresh`, sandbox/rules/autoscaling.ts) checks it.
+ */
+export const launchBeforeTerminate = { minHealthyPercentage: 100, maxHealthyPercentage: 200 } as const;

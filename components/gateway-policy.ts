@@ -52,6 +52,8 @@ export interface GatewayPolicyArgs {
     readonly users: readonly SftpUser[];
     /** KMS key of the bucket, when SSE-KMS is on. Defaults to none. */
     readonly kmsKeyArn?: string;
+    /** Key of the pinned SFTPGo package in the bucket, read at boot. Defaults to none. */
+    readonly bootPackageKey?: string;
     /** Allow an operator shell through Session Manager. Defaults to false. */
     readonly sessionManager?: boolean;
     /** How the homes are granted (see {@link HomeAccess}). Defaults to "per-home". */
@@ -103,6 +105,9 @@ export function gatewayInstancePolicy(args: GatewayPolicyArgs): PolicyDocument {
         { Sid: "ReadHostKeys", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.hostKeySecretArn },
         { Sid: "ReadUsers", Effect: "Allow", Action: "s3:GetObject", Resource: `${args.bucketArn}/${args.usersObjectKey}` },
     ];
+    if (args.bootPackageKey !== undefined) {
+        statements.push({ Sid: "ReadBootPackage", Effect: "Allow", Action: "s3:GetObject", Resource: `${args.bucketArn}/${args.bootPackageKey}` });
+    }
     if (args.users.length > 0) {
         statements.push(...homeStatements(args.bucketArn, args.users, args.homeAccess ?? "per-home"));
     }

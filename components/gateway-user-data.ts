@@ -20,6 +20,12 @@ export interface GatewayUserDataArgs {
     readonly port?: number;
     /** SFTPGo package version to pin, e.g. `2.6.6`. Defaults to the repository's latest. */
     readonly sftpgoVersion?: string;
+    /**
+     * SFTPGo as a pinned package in the regional bucket, checked against its SHA-256 before it is
+     * installed: boot then reaches nothing outside the region. Defaults to none (the repository
+     * mirror, through a NAT gateway).
+     */
+    readonly sftpgoPackage?: PinnedPackage;
     /** How often the user list is re-read, as a systemd time span. Defaults to `1min`. */
     readonly usersRefreshInterval?: string;
     /** Where the SFTPGo dump is written. Defaults to `/var/lib/sftpgo/users-dump.json`. */
@@ -28,6 +34,34 @@ export interface GatewayUserDataArgs {
     readonly serviceUser?: string;
     /** Folder of the host key files. Defaults to `/etc/sftpgo/hostkeys`. */
     readonly hostKeysDir?: string;
+}
+
+/** A package stored in the regional bucket, and the SHA-256 it must have. */
+export interface PinnedPackage {
+    /** Its key in the bucket, under {@link bootArtifactsPrefix}, ending in `.rpm`. */
+    readonly key: string;
+    /** Lowercase hex SHA-256 of the file. */
+    readonly sha256: string;
+}
+
+/** Where boot artifacts live in the regional bucket: under sftp-failover's reserved prefix, never a home. */
+export const bootArtifactsPrefix = ".sftp-failover/artifacts/";
+
+/** Checks a pinned package's key and checksum, naming `label` (the config key). */
+export function validatePinnedPackage(value: unknown, label: string): PinnedPackage {
+    const pkg = (typeof value === "object" && value !== null && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
+    const extra = Object.keys(pkg).filter((k) => k !== "key" && k !== "sha256");
+    if (extra.length > 0 || typeof value !== "object" || value === null) {
+        throw new Error(`${label} must be { key, sha256 } (got ${JSON.stringify(value)})`);
+    }
+    const { key, sha256 } = pkg;
+    if (typeof key !== "string" || !key.startsWith(bootArtifactsPrefix) || !/^[A-Za-z0-9_./+-]+\.rpm$/.test(key) || key.includes("..")) {
+        throw new Error(`${label}.key must be an .rpm key under ${bootArtifactsPrefix} in the regional bucket (got ${JSON.stringify(key)})`);
+    }
+    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) {
+        throw new Error(`${label}.sha256 must be the file's SHA-256 as 64 lowercase hex digits (got ${JSON.stringify(sha256)})`);
+    }
+    return { key, sha256 };
 }
 
 /** Where the host keys are written on the instance. */
@@ -150,6 +184,36 @@ echo "sftp-users-sync: loaded $(jq '.users | length' "$dump") users from s3://$b
 }
 
 /**
+ * How boot installs SFTPGo and jq. With a pinned package: from the regional bucket through the S3
+ * gateway endpoint, refused unless its SHA-256 matches, and jq from Amazon Linux's own repositories
+ * (served from S3 in the region) — nothing outside the region. Without: SFTPGo's repository on the
+ * Oregon State University Open Source Lab mirror, which needs the internet (a NAT gateway).
+ */
+function renderSftpgoInstall(args: GatewayUserDataArgs): string {
+    const pinned = args.sftpgoPackage;
+    if (pinned === undefined) {
+        const pkg = args.sftpgoVersion === undefined ? "sftpgo" : `sftpgo-${args.sftpgoVersion}`;
+        return `sftpgo_package=${shellValue("sftpgoVersion", pkg)}
+
+# SFTPGo from its official repository (Oregon State University Open Source Lab mirror).
+curl -fsS --retry 5 "https://ftp.osuosl.org/pub/sftpgo/yum/$(uname -m)/sftpgo.repo" -o /etc/yum.repos.d/sftpgo.repo
+dnf install -y jq "$sftpgo_package"`;
+    }
+    const checked = validatePinnedPackage(pinned, "sftpgoPackage");
+    return `region=${shellValue("region", args.region)}
+bucket=${shellValue("bucketName", args.bucketName)}
+package_key=${shellValue("sftpgoPackage.key", checked.key)}
+package_sha256=${shellValue("sftpgoPackage.sha256", checked.sha256)}
+package_file=/var/tmp/sftpgo.rpm
+
+# SFTPGo from the pinned package in this region's bucket (S3 gateway endpoint), installed only if its
+# SHA-256 matches; jq from Amazon Linux's repositories, which S3 serves in the region.
+aws s3api get-object --region "$region" --bucket "$bucket" --key "$package_key" "$package_file" > /dev/null
+echo "$package_sha256  $package_file" | sha256sum --check --strict -
+dnf install -y jq "$package_file"`;
+}
+
+/**
  * The instance's user data (Amazon Linux 2023, which ships the AWS CLI and the SSM agent): installs
  * SFTPGo from its official YUM repository, writes the shared host keys from Secrets Manager,
  * configures SFTPGo by environment (public-key only, memory provider, no web admin), installs the
@@ -164,19 +228,15 @@ export function renderGatewayUserData(args: GatewayUserDataArgs): string {
     if (!/^\d+(s|min|h)$/.test(interval)) {
         throw new Error(`usersRefreshInterval must look like 30s, 1min or 1h (got "${interval}")`);
     }
-    const pkg = args.sftpgoVersion === undefined ? "sftpgo" : `sftpgo-${args.sftpgoVersion}`;
     const syncScript = Buffer.from(renderUsersSyncScript(args), "utf8").toString("base64");
     const hostKeysScript = Buffer.from(renderHostKeysInstallScript(args), "utf8").toString("base64");
     return `#!/bin/bash
 # SFTP gateway bootstrap (rendered by sftp-failover; do not edit on the instance).
 set -euo pipefail
 
-sftpgo_package=${shellValue("sftpgoVersion", pkg)}
 keys_dir=${shellValue("hostKeysDir", args.hostKeysDir ?? defaultHostKeysDir)}
 
-# SFTPGo from its official repository (Oregon State University Open Source Lab mirror).
-curl -fsS --retry 5 "https://ftp.osuosl.org/pub/sftpgo/yum/$(uname -m)/sftpgo.repo" -o /etc/yum.repos.d/sftpgo.repo
-dnf install -y jq "$sftpgo_package"
+${renderSftpgoInstall(args)}
 
 # The shared host keys: the same three keys in both regions, so clients see one set of fingerprints.
 base64 -d > ${hostKeysInstallPath} <<'SCRIPT'

@@ -120,6 +120,8 @@ export class HostKeys extends pulumi.ComponentResource {
     public readonly secretArn: pulumi.Output<string>;
     /** SHA256 fingerprints of the three public keys. */
     public readonly fingerprints: HostKeyTexts;
+    /** The secret's value: what a gateway reads at boot, so what the gateways wait for. */
+    public readonly secretValue: aws.secretsmanager.SecretVersion;
 
     constructor(name: string, args: HostKeysArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:regional:HostKeys", name, {}, opts);
@@ -134,7 +136,7 @@ export class HostKeys extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new aws.secretsmanager.SecretVersion(
+        this.secretValue = new aws.secretsmanager.SecretVersion(
             `${name}-version`,
             {
                 region: args.region,

@@ -1,7 +1,9 @@
-// Where the gateways run: a new VPC with a public tier (load balancer, NAT) and a private tier
+// Where the gateways run: a new VPC with a public tier (load balancer, NAT when on) and a private tier
 // (instances) across availability zones, or an existing VPC and subnets taken as they are.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { PolicyDocument } from "./regional-bucket";
+import { serviceTrustPolicy } from "./service-trust";
 
 /** A network the component creates. */
 export interface NewNetwork {
@@ -12,6 +14,11 @@ export interface NewNetwork {
     readonly availabilityZones: readonly string[];
     /** Days the VPC flow logs are kept. Defaults to 90. */
     readonly flowLogRetentionDays?: number;
+    /**
+     * A NAT gateway in each zone, for boot downloads from the internet (the SFTPGo mirror). Without
+     * them the instances reach only what is in the region, through the VPC endpoints. Defaults to true.
+     */
+    readonly nat?: boolean;
 }
 
 /** A network that already exists. */
@@ -78,8 +85,17 @@ export function subnetCidrs(vpcCidr: string, count: number): string[] {
 export interface RegionalNetworkArgs {
     /** Region of every resource (aws v7 per-resource region). Required. */
     readonly region: string;
+    /** Partition of ARNs (aws, aws-cn, aws-us-gov). Required. */
+    readonly partition: string;
+    /** The account of the stack: the flow-logs service may assume its role only for this account's flow logs. Required. */
+    readonly accountId: string;
     /** A new network or an existing one. Required. */
     readonly network: NetworkSpec;
+    /**
+     * The buckets the instances use (the region's bucket): a new network's S3 gateway endpoint
+     * allows these and Amazon Linux's package repositories, nothing else. Required.
+     */
+    readonly s3BucketArns: readonly string[];
     /** Tags of every resource. Defaults to none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -95,17 +111,15 @@ export const defaultFlowLogRetentionDays = 90;
 
 /**
  * The network of one region, built so a security reviewer can accept it:
- * - the load balancer and one NAT gateway sit in **public** subnets; the instances sit in
- *   **private** subnets and get no public address, so nothing reaches them except through the
+ * - the load balancer (and the NAT gateways, when on) sit in **public** subnets; the instances sit
+ *   in **private** subnets and get no public address, so nothing reaches them except through the
  *   load balancer (whose security group decides who may);
- * - the instances' outbound HTTPS (the SFTPGo package repository, SSM, Secrets Manager) leaves
- *   through the NAT gateway, and their S3 traffic through a free **gateway endpoint**, so the
- *   users' files never cross the NAT (nor pay its per-GB charge);
+ * - what boot calls stays in the region: S3 through a free **gateway endpoint** (so the users'
+ *   files never cross a NAT, nor pay its per-GB charge), Secrets Manager through an **interface
+ *   endpoint**; with a pinned SFTPGo package a gateway boots with no NAT and no internet at all;
+ * - `nat` (on by default) adds a NAT gateway **per zone**, for the SFTPGo mirror and Session
+ *   Manager: one zone's loss then takes only its own egress, never a standby's boot in another zone;
  * - **VPC flow logs** of all traffic go to a CloudWatch log group with a retention.
- * One NAT gateway, not one per zone: it only carries boot-time installs and API calls whose
- * failure leaves running gateways serving (the users refresh reads S3 through the endpoint, and
- * one that fails keeps the last list), so a zone's loss is not worth a second standing NAT charge
- * in every region.
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
     /** The VPC's id. */
@@ -123,7 +137,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
             this.subnetIds = net.subnetIds.map((id) => pulumi.output(id));
             this.instanceSubnetIds = net.instanceSubnetIds.map((id) => pulumi.output(id));
         } else {
-            const created = createNetwork(name, args.region, net, args.tags, this);
+            const created = createNetwork(name, args, net, this);
             this.vpcId = created.vpcId;
             this.subnetIds = created.publicSubnetIds;
             this.instanceSubnetIds = created.privateSubnetIds;
@@ -138,13 +152,8 @@ interface CreatedNetwork {
     readonly privateSubnetIds: pulumi.Output<string>[];
 }
 
-function createNetwork(
-    name: string,
-    region: string,
-    net: NewNetwork,
-    tags: Readonly<Record<string, string>> | undefined,
-    parent: pulumi.Resource,
-): CreatedNetwork {
+function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork, parent: pulumi.Resource): CreatedNetwork {
+    const { region, tags } = args;
     const tagged = (n: string) => ({ ...tags, Name: n });
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, { region, cidrBlock: net.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tagged(`${name}-vpc`) }, { parent });
     const cidrs = tierCidrs(net.vpcCidr, net.availabilityZones.length);
@@ -157,27 +166,93 @@ function createNetwork(
     const publicSubnets = net.availabilityZones.map((az, i) =>
         createSubnet(`${name}-public-${i}`, { region, vpcId: vpc.id, az, cidr: cidrs.public[i], routeTableId: publicRoutes.id, tags: tagged(`${name}-public-${az}`) }, parent),
     );
-    const natAddress = new aws.ec2.Eip(`${name}-nat`, { region, domain: "vpc", tags: tagged(`${name}-nat`) }, { parent });
-    const nat = new aws.ec2.NatGateway(
-        `${name}-nat`,
-        { region, allocationId: natAddress.allocationId, subnetId: publicSubnets[0].id, connectivityType: "public", tags: tagged(`${name}-nat`) },
-        { parent, dependsOn: [igw] },
-    );
-    const privateRoutes = new aws.ec2.RouteTable(
-        `${name}-private`,
-        { region, vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: tagged(`${name}-private`) },
-        { parent },
-    );
+    // With NAT: one gateway and one private route table per zone, so a zone's loss takes only its own
+    // egress. Without: one private route table with the local route only. Zone 0 keeps the names of
+    // the single NAT gateway and table of earlier versions, so an existing stack is not replaced.
+    const privateRoutes = (net.nat ?? true)
+        ? net.availabilityZones.map((az, i) => {
+              const suffix = i === 0 ? "" : `-${i}`;
+              const address = new aws.ec2.Eip(`${name}-nat${suffix}`, { region, domain: "vpc", tags: tagged(`${name}-nat-${az}`) }, { parent });
+              const nat = new aws.ec2.NatGateway(
+                  `${name}-nat${suffix}`,
+                  { region, allocationId: address.allocationId, subnetId: publicSubnets[i].id, connectivityType: "public", tags: tagged(`${name}-nat-${az}`) },
+                  { parent, dependsOn: [igw] },
+              );
+              return new aws.ec2.RouteTable(
+                  i === 0 ? `${name}-private` : `${name}-private-routes-${i}`,
+                  { region, vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: tagged(`${name}-private-${az}`) },
+                  { parent },
+              );
+          })
+        : [new aws.ec2.RouteTable(`${name}-private`, { region, vpcId: vpc.id, routes: [], tags: tagged(`${name}-private`) }, { parent })];
     const privateSubnets = net.availabilityZones.map((az, i) =>
-        createSubnet(`${name}-private-${i}`, { region, vpcId: vpc.id, az, cidr: cidrs.private[i], routeTableId: privateRoutes.id, tags: tagged(`${name}-private-${az}`) }, parent),
+        createSubnet(
+            `${name}-private-${i}`,
+            { region, vpcId: vpc.id, az, cidr: cidrs.private[i], routeTableId: privateRoutes[Math.min(i, privateRoutes.length - 1)].id, tags: tagged(`${name}-private-${az}`) },
+            parent,
+        ),
     );
+    createInterfaceEndpoints(name, args, net.vpcCidr, vpc.id, privateSubnets.map((s) => s.id), parent);
     new aws.ec2.VpcEndpoint(
         `${name}-s3`,
-        { region, vpcId: vpc.id, serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [privateRoutes.id], tags: tagged(`${name}-s3`) },
+        {
+            region,
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: privateRoutes.map((t) => t.id),
+            policy: JSON.stringify(s3EndpointPolicy(args.partition, region, args.s3BucketArns)),
+            tags: tagged(`${name}-s3`),
+        },
         { parent },
     );
-    createFlowLogs(name, region, vpc.id, net.flowLogRetentionDays ?? defaultFlowLogRetentionDays, tags, parent);
+    createFlowLogs(name, args, vpc.id, net.flowLogRetentionDays ?? defaultFlowLogRetentionDays, parent);
     return { vpcId: vpc.id, publicSubnetIds: publicSubnets.map((s) => s.id), privateSubnetIds: privateSubnets.map((s) => s.id) };
+}
+
+/** The AWS services a gateway calls at boot besides S3 (which has its gateway endpoint): the host keys. */
+export const bootInterfaceEndpointServices = ["secretsmanager"] as const;
+
+/**
+ * Interface endpoints in the private subnets for what boot calls besides S3, with private DNS, so
+ * the instances reach them with no NAT gateway and no internet; their security group admits HTTPS
+ * from the VPC only.
+ */
+function createInterfaceEndpoints(
+    name: string,
+    args: RegionalNetworkArgs,
+    vpcCidr: string,
+    vpcId: pulumi.Output<string>,
+    subnetIds: pulumi.Output<string>[],
+    parent: pulumi.Resource,
+): void {
+    const { region, tags } = args;
+    const group = new aws.ec2.SecurityGroup(
+        `${name}-endpoints`,
+        { region, vpcId, description: "Interface endpoints: HTTPS from the VPC", tags: { ...tags, Name: `${name}-endpoints` } },
+        { parent },
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+        `${name}-endpoints-https`,
+        { region, securityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: vpcCidr, description: "HTTPS from the VPC" },
+        { parent },
+    );
+    for (const service of bootInterfaceEndpointServices) {
+        new aws.ec2.VpcEndpoint(
+            `${name}-${service}`,
+            {
+                region,
+                vpcId,
+                serviceName: `com.amazonaws.${region}.${service}`,
+                vpcEndpointType: "Interface",
+                subnetIds,
+                securityGroupIds: [group.id],
+                privateDnsEnabled: true,
+                tags: { ...tags, Name: `${name}-${service}` },
+            },
+            { parent },
+        );
+    }
 }
 
 function createSubnet(
@@ -196,18 +271,12 @@ function createSubnet(
 }
 
 /** VPC flow logs (all traffic) to a log group only the flow-logs service may write, through its own role. */
-function createFlowLogs(
-    name: string,
-    region: string,
-    vpcId: pulumi.Output<string>,
-    retentionDays: number,
-    tags: Readonly<Record<string, string>> | undefined,
-    parent: pulumi.Resource,
-): void {
+function createFlowLogs(name: string, args: RegionalNetworkArgs, vpcId: pulumi.Output<string>, retentionDays: number, parent: pulumi.Resource): void {
+    const { region, tags } = args;
     const group = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { region, retentionInDays: retentionDays, tags }, { parent });
     const role = new aws.iam.Role(
         `${name}-flow-logs`,
-        { assumeRolePolicy: JSON.stringify(flowLogsAssumeRolePolicy), description: `VPC flow logs of ${name}`, tags },
+        { assumeRolePolicy: JSON.stringify(flowLogsAssumeRolePolicy(args.partition, region, args.accountId)), description: `VPC flow logs of ${name}`, tags },
         { parent },
     );
     new aws.iam.RolePolicy(
@@ -222,11 +291,38 @@ function createFlowLogs(
     );
 }
 
-/** The flow-logs service's trust policy. */
-export const flowLogsAssumeRolePolicy = {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-} as const;
+/**
+ * The bucket AWS serves the Amazon Linux 2023 package repositories from in a region, which `dnf`
+ * reaches through the S3 gateway endpoint (Amazon Linux 2023 User Guide, "Accessing the AL2023
+ * repositories through a gateway VPC endpoint").
+ */
+export function amazonLinuxRepositoryBucketArn(partition: string, region: string): string {
+    return `arn:${partition}:s3:::al2023-repos-${region}-de612dc2`;
+}
+
+/**
+ * The S3 gateway endpoint's policy: the stack's buckets (every action: the instance role decides
+ * who may do what inside them) and reading Amazon Linux's repositories — so an instance with
+ * credentials of any account cannot carry data out to another bucket through this VPC.
+ */
+export function s3EndpointPolicy(partition: string, region: string, bucketArns: readonly string[]): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "StackBuckets", Effect: "Allow", Principal: "*", Action: "s3:*", Resource: bucketArns.flatMap((arn) => [arn, `${arn}/*`]) },
+            { Sid: "AmazonLinuxRepositories", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `${amazonLinuxRepositoryBucketArn(partition, region)}/*` },
+        ],
+    };
+}
+
+/**
+ * The flow-logs service's trust policy: only for this account's flow logs in this region (the
+ * flow log's id is not known before it exists, hence the `*`; VPC User Guide, "IAM role for
+ * publishing flow logs to CloudWatch Logs").
+ */
+export function flowLogsAssumeRolePolicy(partition: string, region: string, accountId: string): PolicyDocument {
+    return serviceTrustPolicy("vpc-flow-logs.amazonaws.com", accountId, `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`);
+}
 
 /** What the flow-logs service may do: write streams of one log group, nothing else. */
 export function flowLogsDeliveryPolicy(logGroupArn: string): object {

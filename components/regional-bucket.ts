@@ -19,6 +19,9 @@ export interface PolicyStatement {
     readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
+/** Days after which an unfinished multipart upload (an interrupted SFTP upload's parts) is aborted and its parts deleted. */
+export const incompleteUploadDays = 7;
+
 /** S3's own limits on a bucket name (3–63 characters, lowercase, digits, dots, hyphens). */
 export const bucketNamePattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -126,8 +129,12 @@ export class RegionalBucket extends pulumi.ComponentResource {
                         status: "Enabled",
                         filter: {},
                         noncurrentVersionExpiration: { noncurrentDays },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: incompleteUploadDays },
                     },
+                    // A deleted file leaves a delete marker; once its noncurrent versions expire the
+                    // marker is alone ("expired") and only slows every listing. S3 refuses this
+                    // flag beside days or a date, so it has a rule of its own.
+                    { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
                 ],
             },
             // Lifecycle rules act on versions, so they follow versioning.

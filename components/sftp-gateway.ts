@@ -3,9 +3,9 @@
 // updates exactly one resource.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AsgCapacity } from "./capacity";
+import { AsgCapacity, launchBeforeTerminate } from "./capacity";
 import { HomeAccess, gatewayAssumeRolePolicy, gatewayInstancePolicy, homeAccessModes } from "./gateway-policy";
-import { defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
+import { PinnedPackage, defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
 import { parseIpv4Cidr } from "./network";
 import { SftpUser } from "./sftp-users";
 
@@ -68,6 +68,11 @@ export interface SftpGatewayArgs {
      * homes (see {@link HomeAccess} for what that gives up). Defaults to "per-home".
      */
     readonly homeAccess?: HomeAccess;
+    /**
+     * Whether the load balancer refuses deletion (ELB's deletion protection): the endpoint clients
+     * and DNS point at is not lost to a mistaken destroy or replacement. Defaults to true.
+     */
+    readonly deletionProtection?: boolean;
     /** Public TCP port of the load balancer. Defaults to 22. */
     readonly listenerPort?: number;
     /** Port SFTPGo listens on inside the instance. Defaults to 2022. */
@@ -90,8 +95,16 @@ export interface SftpGatewayArgs {
     readonly usersObjectKey: string;
     /** The validated users, for the instance policy. Required. */
     readonly users: readonly SftpUser[];
+    /**
+     * What an instance reads at boot (the host-key secret's value, the users object): the group is
+     * created only after them, since an instance that boots first fails its start-up and is
+     * replaced only after the health check grace period. Required (may be empty).
+     */
+    readonly bootReads: readonly pulumi.Resource[];
     /** SFTPGo package version to pin. Defaults to the repository's latest. */
     readonly sftpgoVersion?: string;
+    /** SFTPGo as a pinned package in the regional bucket (boot then needs nothing outside the region). Defaults to none. */
+    readonly sftpgoPackage?: PinnedPackage;
     /** Tags of every resource. Defaults to none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -182,8 +195,14 @@ export class SftpGateway extends pulumi.ComponentResource {
         const lb = createLoadBalancer(name, args, listenerPort, gatewayPort, sgs.loadBalancer, this);
         const role = createInstanceRole(name, args, this);
         // The group waits for its instances to be healthy behind the load balancer, which needs the
-        // listener, the rules between the two groups, HTTPS out and the instances' permissions first.
-        const asg = createGroup(name, args, gatewayPort, sgs.instance, role.profile, lb.targetGroupArn, this, [...sgs.pathToInstances, lb.listener, role.policy]);
+        // listener, the rules between the two groups, HTTPS out, the instances' permissions and
+        // what they read at boot first.
+        const asg = createGroup(name, args, gatewayPort, sgs.instance, role.profile, lb.targetGroupArn, this, [
+            ...sgs.pathToInstances,
+            lb.listener,
+            role.policy,
+            ...args.bootReads,
+        ]);
         this.endpointDnsName = lb.dnsName;
         this.endpointZoneId = lb.zoneId;
         this.asgName = asg.name;
@@ -272,6 +291,7 @@ function createLoadBalancer(
             securityGroups: [securityGroupId],
             // A zone that loses its instances keeps serving through the others.
             enableCrossZoneLoadBalancing: true,
+            enableDeletionProtection: args.deletionProtection ?? true,
             tags: args.tags,
         },
         { parent },
@@ -319,6 +339,7 @@ function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.
                             usersObjectKey: args.usersObjectKey,
                             users: args.users,
                             kmsKeyArn: args.kmsKeyArn,
+                            bootPackageKey: args.sftpgoPackage?.key,
                             sessionManager: args.sessionManager ?? false,
                             homeAccess: args.homeAccess ?? "per-home",
                         }),
@@ -350,6 +371,7 @@ function createGroup(
                 usersObjectKey: args.usersObjectKey,
                 port: gatewayPort,
                 sftpgoVersion: args.sftpgoVersion,
+                sftpgoPackage: args.sftpgoPackage,
             }),
         ).toString("base64"),
     );
@@ -385,8 +407,9 @@ function createGroup(
             // A scale-up returns only once its instances are healthy behind the load balancer, so
             // DNS never moves to capacity that is still booting (0: a drained group waits for nothing).
             waitForElbCapacity: args.capacity.desired,
-            // A new launch template version (new user data or AMI) rolls through the group.
-            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
+            // A new launch template version (new user data or AMI) rolls through the group, launching
+            // before terminating, so a pilot light of one never drops to no gateway.
+            instanceRefresh: { strategy: "Rolling", preferences: { ...launchBeforeTerminate } },
             tags: Object.entries({ ...args.tags, Name: `${name}-gateway` }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
         },
         { parent, dependsOn },

@@ -221,6 +221,8 @@ export class SftpUsers extends pulumi.ComponentResource {
     public readonly fingerprint: string;
     /** Every user the gateways serve: the declared ones and the canary. */
     public readonly served: readonly SftpUser[];
+    /** The users object: what a gateway reads at boot, so what the gateways wait for. */
+    public readonly object: aws.s3.BucketObjectv2;
 
     constructor(name: string, args: SftpUsersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:regional:SftpUsers", name, {}, opts);
@@ -228,7 +230,7 @@ export class SftpUsers extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`objectKey "${args.objectKey}" must be under "${reservedKeyPrefix}", where no user's home can be`, this);
         }
         this.served = servedUsers(args.users, args.canary);
-        new aws.s3.BucketObjectv2(
+        this.object = new aws.s3.BucketObjectv2(
             `${name}-object`,
             {
                 region: args.region,

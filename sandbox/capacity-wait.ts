@@ -30,7 +30,7 @@ export function elbCapacityFailure(op: Operation, world: readonly WorldResource[
             reasons.push(`no load balancer forwards to target group ${arn}`);
             continue;
         }
-        const why = lbGroups.map((groups) => whyNotInService(world, groups, self, port)).find((w) => w !== undefined);
+        const why = lbGroups.map((groups) => whyNotInService(world, groups, self, port, op.faults)).find((w) => w !== undefined);
         if (why !== undefined) {
             reasons.push(why);
         }

@@ -56,6 +56,24 @@ export interface LabOptions {
     readonly canary?: boolean;
 }
 
+/**
+ * The SFTPGo package a lab's gateways would boot from: a pinned file in the regional bucket, as
+ * docs/regional.md recommends, so a lab's standby scales up during an injected regional event (the
+ * reachability model cuts the internet then). The sandbox boots nothing, so the checksum only has
+ * to be well formed.
+ */
+export const labBootPackage = { key: ".sftp-failover/artifacts/sftpgo-2.6.6-1.x86_64.rpm", sha256: "0".repeat(64) } as const;
+
+/** Sets `sftpgoPackage` on the regional stacks that have none (a lab's own choice is kept). */
+async function ensureBootPackage(stacks: readonly Stack[]): Promise<void> {
+    for (const stack of stacks) {
+        const all = await stack.getAllConfig();
+        if (all["sftp-failover:sftpgoPackage"] === undefined) {
+            await stack.setConfig("sftp-failover:sftpgoPackage", { value: JSON.stringify(labBootPackage) });
+        }
+    }
+}
+
 /** Creates a lab: copies the project's Pulumi files into a fresh folder with its own state. */
 export function createLab(opts: LabOptions = {}): Lab {
     const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "sftp-failover-lab-"));
@@ -77,6 +95,7 @@ export function createLab(opts: LabOptions = {}): Lab {
         const secondary = await openStack("secondary", env);
         // A lab gets host keys of its own, so no private key is ever committed for it.
         await ensureHostKeys([primary, secondary]);
+        await ensureBootPackage([primary, secondary]);
         if (opts.canary === true) {
             await ensureCanaryKey({ primary, secondary });
         }

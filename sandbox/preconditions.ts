@@ -1,4 +1,5 @@
 import { elbCapacityFailure } from "./capacity-wait";
+import type { FaultSpec } from "./faults";
 import { recordSetName, recordZone } from "./hosted-zones";
 import { forwardedTargetGroups } from "./lb-actions";
 import { managedPrefixListById } from "./prefix-lists";
@@ -23,6 +24,8 @@ export interface Operation {
     readonly urn: string;
     readonly region: string;
     readonly inputs: PropertyMap;
+    /** The faults in force (a regional event also cuts the internet; reachability.ts). Defaults to none. */
+    readonly faults?: FaultSpec;
 }
 
 /** Why AWS would refuse `op` given the world, or undefined when it would accept it. */

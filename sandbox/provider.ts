@@ -1,7 +1,8 @@
 import type * as provider from "@pulumi/pulumi/provider";
 import { InputDiff, diffInputs } from "./diff";
-import { FaultSettings, faultSettings, gate } from "./faults";
+import { FaultSettings, currentFaults, faultSettings, gate, noFaults } from "./faults";
 import { answerInvoke, invokeReachesAws, invokeRegion } from "./invokes";
+import { deletionRefusal } from "./deletion-protection";
 import { defaultsKey, needsDeleteBeforeReplace, randomSuffix } from "./naming";
 import { computeOutputs, updatedComputed } from "./outputs";
 import { defaultRegion } from "./regions";
@@ -167,6 +168,10 @@ export class SandboxProvider implements provider.Provider {
         const region = this.regionOf(props ?? {});
         await this.recorded({ op: "delete", type, urn, name, id, region }, async () => {
             await this.gate(region, type);
+            const refusal = deletionRefusal(type, id, props ?? {});
+            if (refusal !== undefined) {
+                throw new Error(`sandbox: ${refusal}`);
+            }
             this.world?.remove(urn, id);
         });
     }
@@ -200,7 +205,8 @@ export class SandboxProvider implements provider.Provider {
         if (this.world === undefined) {
             return;
         }
-        const failure = preconditionFailure({ kind, type, urn, region, inputs }, this.world.list());
+        const faults = this.settings instanceof Error ? noFaults : currentFaults(this.settings);
+        const failure = preconditionFailure({ kind, type, urn, region, inputs, faults }, this.world.list());
         if (failure !== undefined) {
             throw new Error(`sandbox: ${failure}`);
         }

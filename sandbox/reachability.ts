@@ -23,7 +23,9 @@ import { factNumber, factString, factStrings, ofType, WorldResource } from "./wo
  *     group (ELB User Guide, "Security groups for your Network Load Balancer"; target health checks
  *     take the same path). An NLB with no security group passes traffic on and only the targets'
  *     groups filter it.
- *  4. A region made unreachable by an injected fault (faults.ts) answers nothing at all.
+ *  4. A region made unreachable by an injected fault (faults.ts) answers nothing at all, and while
+ *     any region fault is in force the internet is gone too: instances whose user data downloads
+ *     from a host outside AWS never boot, in any region (see whyBootFails).
  * A TCP check only connects, so (as with AWS) the instances answering on the port is enough.
  */
 
@@ -167,7 +169,13 @@ function instanceGroups(world: readonly WorldResource[], asg: WorldResource): st
  * the target `port`, or undefined when it can: the instances must admit the port from the load
  * balancer's group, the load balancer's group must let it out, and there must be instances.
  */
-export function whyNotInService(world: readonly WorldResource[], lbGroups: readonly string[], asg: WorldResource, port: number): string | undefined {
+export function whyNotInService(
+    world: readonly WorldResource[],
+    lbGroups: readonly string[],
+    asg: WorldResource,
+    port: number,
+    faults: FaultSpec = noFaults,
+): string | undefined {
     const groups = instanceGroups(world, asg);
     const admitted = rulesOf(world, groups, "ingress").some(
         (r) => ruleCoversPort(r, port) && (lbGroups.length === 0 ? r.cidrIpv4 !== undefined || r.prefixListId !== undefined : lbGroups.includes(r.referencedSecurityGroupId ?? "")),
@@ -185,7 +193,24 @@ export function whyNotInService(world: readonly WorldResource[], lbGroups: reado
     if ((factNumber(asg, "desiredCapacity") ?? 0) === 0) {
         return `${name} has no instances (desired capacity 0)`;
     }
-    return undefined;
+    return whyBootFails(world, asg, name, faults);
+}
+
+/**
+ * Why `asg`'s instances cannot boot during the faults in force, or undefined. A region fault stands
+ * for a regional event, and the model takes the internet with it (the shared paths and third-party
+ * mirrors a region's NAT gateways reach are the first to go, and nothing promises them back): an
+ * instance whose user data downloads from a host outside AWS fails its start-up and never comes
+ * into service, in whichever region it boots. One that needs nothing outside the region boots.
+ */
+function whyBootFails(world: readonly WorldResource[], asg: WorldResource, name: string, faults: FaultSpec): string | undefined {
+    const faulted = Object.keys(faults.regions).sort();
+    const template = ofType(world, "aws:ec2/launchTemplate:LaunchTemplate").find((t) => t.id === (asg.facts.launchTemplate as { id?: unknown } | undefined)?.id);
+    const outside = template === undefined ? [] : factStrings(template, "bootHostsOutsideAws");
+    if (faulted.length === 0 || outside.length === 0) {
+        return undefined;
+    }
+    return `the instances of ${name} boot from ${outside.join(", ")}, outside AWS, and the internet is gone during the regional event (fault injected in ${faulted.join(", ")}): they never come into service`;
 }
 
 /** The security groups of the load balancers whose listeners forward to target group `arn`. */
@@ -199,7 +224,7 @@ export function loadBalancerGroupsOf(world: readonly WorldResource[], arn: strin
 }
 
 /** The instances the load balancer can reach on each target group's port. */
-function targetsInService(world: readonly WorldResource[], lbGroups: readonly string[], targetGroupArns: readonly string[], reasons: string[]): number {
+function targetsInService(world: readonly WorldResource[], lbGroups: readonly string[], targetGroupArns: readonly string[], reasons: string[], faults: FaultSpec): number {
     let total = 0;
     for (const arn of targetGroupArns) {
         const tg = ofType(world, "aws:lb/targetGroup:TargetGroup").find((t) => t.id === arn);
@@ -210,7 +235,7 @@ function targetsInService(world: readonly WorldResource[], lbGroups: readonly st
         }
         const asgs = ofType(world, "aws:autoscaling/group:Group").filter((g) => factStrings(g, "targetGroupArns").includes(arn));
         for (const asg of asgs) {
-            const why = whyNotInService(world, lbGroups, asg, port);
+            const why = whyNotInService(world, lbGroups, asg, port, faults);
             if (why !== undefined) {
                 reasons.push(why);
             } else {
@@ -264,7 +289,7 @@ export function endpointReachability(
         );
     }
     const targetReasons: string[] = [];
-    const inService = listener === undefined ? 0 : targetsInService(world, lbGroups, forwardedTargetGroups(listener.facts.defaultActions), targetReasons);
+    const inService = listener === undefined ? 0 : targetsInService(world, lbGroups, forwardedTargetGroups(listener.facts.defaultActions), targetReasons, faults);
     if (listener !== undefined && inService === 0) {
         reasons.push(...(targetReasons.length > 0 ? targetReasons : ["the listener forwards to no target group"]));
     }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { hostsOutsideAws } from "./boot-hosts";
 import { canonicalType } from "./replacements";
 import { PropertyMap, reveal } from "./values";
 
@@ -72,7 +73,12 @@ const factKeys: Readonly<Record<string, readonly string[]>> = {
 /** The facts of a resource of `type` from its state (inputs and outputs), secrets revealed only for the kept keys. */
 export function factsOf(type: string, state: PropertyMap): Record<string, unknown> {
     const keys = factKeys[canonicalType(type)] ?? [];
-    return Object.fromEntries(keys.filter((k) => state[k] !== undefined && state[k] !== null).map((k) => [k, reveal(state[k])]));
+    const facts = Object.fromEntries(keys.filter((k) => state[k] !== undefined && state[k] !== null).map((k) => [k, reveal(state[k])]));
+    if (canonicalType(type) === "aws:ec2/launchTemplate:LaunchTemplate") {
+        // Not the user data itself: only which hosts outside AWS it reaches (boot-hosts.ts).
+        facts.bootHostsOutsideAws = hostsOutsideAws(reveal(state.userData));
+    }
+    return facts;
 }
 
 const digest = (text: string, length: number): string => createHash("sha256").update(text).digest("hex").slice(0, length);

@@ -99,6 +99,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
     const replication = cfg.replicationEnabled
         ? new BucketReplication(`${base}-replication`, {
               region: cfg.region,
+              accountId: facts.accountId,
               sourceBucketName: bucket.bucketName,
               sourceBucketArn: bucket.bucketArn,
               destinationBucketArn: peerBucketArn,
@@ -134,9 +135,16 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
 
     const networkSpec: NetworkSpec =
         cfg.network.kind === "new"
-            ? { kind: "new", vpcCidr: cfg.network.vpcCidr, availabilityZones: facts.availabilityZones, flowLogRetentionDays: cfg.network.flowLogRetentionDays }
+            ? { kind: "new", vpcCidr: cfg.network.vpcCidr, availabilityZones: facts.availabilityZones, flowLogRetentionDays: cfg.network.flowLogRetentionDays, nat: cfg.network.nat }
             : { kind: "existing", vpcId: cfg.network.vpcId, subnetIds: cfg.network.subnetIds, instanceSubnetIds: cfg.network.instanceSubnetIds };
-    const network = new RegionalNetwork(`${base}-network`, { region: cfg.region, network: networkSpec, tags: cfg.tags });
+    const network = new RegionalNetwork(`${base}-network`, {
+        region: cfg.region,
+        partition: facts.partition,
+        accountId: facts.accountId,
+        network: networkSpec,
+        s3BucketArns: [bucket.bucketArn],
+        tags: cfg.tags,
+    });
 
     const capacity = capacityFor(cfg.capacityMode, cfg.capacity);
     // "-gw", not "-gateway": the load balancer's autoname must fit ELB's 32 characters for both
@@ -155,6 +163,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             sessionManager: cfg.sessionManager,
             homeAccess: cfg.gatewayBucketAccess,
             listenerPort: cfg.listenerPort,
+            deletionProtection: cfg.deletionProtection,
             instanceType: cfg.instanceType,
             amiId: facts.amiId,
             capacity,
@@ -164,7 +173,9 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             hostKeySecretArn: hostKeys.secretArn,
             usersObjectKey: users.objectKey,
             users: users.served,
+            bootReads: [hostKeys.secretValue, users.object],
             sftpgoVersion: cfg.sftpgoVersion,
+            sftpgoPackage: cfg.sftpgoPackage,
             tags: cfg.tags,
         },
         { aliases: [{ name: `${base}-gateway` }] },

@@ -1,6 +1,6 @@
 // EC2 Auto Scaling groups, as CreateAutoScalingGroup accepts them, with terraform-provider-aws's
 // internal/service/autoscaling/group.go argument validation.
-import { TypeRules, custom, exactlyOne, given, intRange, length, list, num, obj, oneOf, problem, required, str } from "./engine";
+import { Inputs, Problem, TypeRules, custom, exactlyOne, given, intRange, length, list, num, obj, oneOf, problem, required, str } from "./engine";
 
 const api = "AWS EC2 Auto Scaling API reference (CreateAutoScalingGroup)";
 const tf = "terraform-provider-aws internal/service/autoscaling/group.go";
@@ -48,6 +48,16 @@ const group: TypeRules = {
         oneOf("instanceRefresh.strategy", ["Rolling"], "StartInstanceRefresh", `AWS EC2 Auto Scaling API reference (StartInstanceRefresh Strategy); ${tf} (instance_refresh.strategy)`),
         intRange("instanceRefresh.preferences.minHealthyPercentage", 0, 100, "StartInstanceRefresh", "AWS EC2 Auto Scaling API reference (RefreshPreferences MinHealthyPercentage: 0–100)"),
         intRange("instanceRefresh.preferences.maxHealthyPercentage", 100, 200, "StartInstanceRefresh", "AWS EC2 Auto Scaling API reference (RefreshPreferences MaxHealthyPercentage: 100–200)"),
+        custom(
+            "instanceRefresh: maxHealthyPercentage − minHealthyPercentage at most 100",
+            "AWS EC2 Auto Scaling API reference (RefreshPreferences and InstanceMaintenancePolicy MaxHealthyPercentage: the difference cannot be greater than 100)",
+            healthyRange,
+        ),
+        custom(
+            "instanceRefresh keeps at least one instance in service (sandbox: AWS accepts it and drops to 0)",
+            "Amazon EC2 Auto Scaling User Guide (How an instance refresh works; Instance maintenance policies: terminate and launch); API reference (RefreshPreferences MinHealthyPercentage, rounded up)",
+            refreshKeepsOneInService,
+        ),
         required("tags[].key", op, `${api} (Tag Key); ${tf} (tag.key Required)`),
         required("tags[].value", op, `${api} (Tag Value); ${tf} (tag.value Required)`),
         required("tags[].propagateAtLaunch", op, `${api} (Tag PropagateAtLaunch); ${tf} (tag.propagate_at_launch Required)`),
@@ -59,5 +69,71 @@ const group: TypeRules = {
         }),
     ],
 };
+
+/** How an instance refresh replaces instances, as percentages of the group's desired capacity. */
+export interface RefreshPreferences {
+    /** Kept in service and healthy throughout (AWS: 0–100; 90 when not given and no maintenance policy). */
+    readonly minHealthyPercentage?: number;
+    /** In service or pending at most (AWS: 100–200; 100 when not given). */
+    readonly maxHealthyPercentage?: number;
+}
+
+/**
+ * The fewest instances in service during an instance refresh of a group of `desired`, as Amazon
+ * EC2 Auto Scaling replaces them (User Guide, "How an instance refresh works" and "Instance
+ * maintenance policies"): the minimum is `minHealthyPercentage` of desired rounded up (API
+ * reference, RefreshPreferences); when the maximum leaves no room for a whole instance above
+ * desired (100 %, the default), Auto Scaling must terminate before it launches and replaces at
+ * least one instance at a time — so a group of one drops to 0 whatever the minimum. The room is
+ * rounded down here: a fraction of an instance is not counted as room to launch in.
+ */
+export function lowestInServiceDuringRefresh(desired: number, prefs: RefreshPreferences): number {
+    if (desired <= 0) {
+        return 0;
+    }
+    const keep = Math.ceil((desired * (prefs.minHealthyPercentage ?? 90)) / 100);
+    const ceiling = Math.floor((desired * (prefs.maxHealthyPercentage ?? 100)) / 100);
+    return ceiling > desired ? Math.min(keep, desired) : Math.min(keep, desired - 1);
+}
+
+/** The refresh preferences the group gives, if any. */
+function refreshPreferences(i: Inputs): { min?: number; max?: number } | undefined {
+    const refresh = obj(i.instanceRefresh);
+    if (refresh === undefined) {
+        return undefined;
+    }
+    const prefs = obj(refresh.preferences) ?? {};
+    return { min: num(prefs.minHealthyPercentage), max: num(prefs.maxHealthyPercentage) };
+}
+
+function healthyRange(i: Inputs): Problem[] {
+    const prefs = refreshPreferences(i);
+    // AWS's defaults when one is left out: minimum 90, maximum 100.
+    const min = prefs?.min ?? 90;
+    const max = prefs?.max ?? 100;
+    return prefs !== undefined && max - min > 100
+        ? [problem("instanceRefresh.preferences", `instanceRefresh.preferences: maxHealthyPercentage ${max} and minHealthyPercentage ${min} are ${max - min} apart; at most 100 (StartInstanceRefresh)`)]
+        : [];
+}
+
+/**
+ * AWS accepts a refresh that leaves nothing in service (it terminates before it launches when the
+ * maximum gives no room); the sandbox refuses it, because for this project it means a standby of
+ * one serves nothing during every refresh — a decision no program of ours should make by default.
+ */
+function refreshKeepsOneInService(i: Inputs): Problem[] {
+    const prefs = refreshPreferences(i);
+    const desired = num(i.desiredCapacity) ?? num(i.minSize);
+    if (prefs === undefined || desired === undefined || desired < 1) {
+        return [];
+    }
+    const lowest = lowestInServiceDuringRefresh(desired, { minHealthyPercentage: prefs.min, maxHealthyPercentage: prefs.max });
+    return lowest > 0
+        ? []
+        : [problem(
+            "instanceRefresh.preferences",
+            `instanceRefresh would leave 0 of ${desired} instance(s) in service: with minHealthyPercentage ${prefs.min ?? 90} and maxHealthyPercentage ${prefs.max ?? 100} Auto Scaling terminates before it launches; give maxHealthyPercentage room above 100 (e.g. 200 with minHealthyPercentage 100) (StartInstanceRefresh)`,
+        )];
+}
 
 export const autoScalingRules: readonly TypeRules[] = [group];

@@ -2,6 +2,7 @@
 // / PutRolePolicy / AttachRolePolicy / CreateInstanceProfile accept them, and the policy grammar
 // ("IAM JSON policy element reference") every policy document must follow.
 import { Inputs, Problem, Rule, TypeRules, atMostOne, custom, intRange, length, matches, problem, required, str } from "./engine";
+import { isKmsAliasArn } from "./kms";
 
 const api = "AWS IAM API reference";
 const grammar = "AWS IAM User Guide (IAM JSON policy elements: Version, Statement, Effect, Principal, Action, Resource)";
@@ -86,10 +87,52 @@ function nonEmpty(value: unknown): boolean {
     return typeof value === "string" ? value !== "" : Array.isArray(value) && value.length > 0;
 }
 
+/** The alias actions, the only KMS actions whose resource is an alias (KMS API permissions reference). */
+const kmsAliasActions = ["kms:createalias", "kms:deletealias", "kms:updatealias"];
+
+/**
+ * KMS alias ARNs named as the `Resource` of an action on a key. IAM accepts the policy, but it
+ * evaluates a key operation against the key's own ARN, so an alias ARN there matches nothing: the
+ * Allow grants nothing (SSE-KMS uploads and replication get AccessDenied) and a Deny denies
+ * nothing. (AWS KMS Developer Guide, "Using aliases to control access to KMS keys": use the key
+ * ARN, or the `kms:ResourceAliases` condition.) Values are quoted: an ARN is not a secret.
+ */
+export function kmsAliasResourceProblems(property: string, document: unknown, op: string): Problem[] {
+    const text = str(document);
+    let parsed: unknown;
+    try {
+        parsed = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+        return [];
+    }
+    const raw = (parsed as { Statement?: unknown } | undefined)?.Statement;
+    const statements = Array.isArray(raw) ? raw : raw !== undefined ? [raw] : [];
+    return statements.flatMap((s: unknown, n) => {
+        const statement = (typeof s === "object" && s !== null ? s : {}) as Record<string, unknown>;
+        const actions = asStrings(statement.Action).map((a) => a.toLowerCase());
+        const onKeys = actions.some((a) => (a === "*" || a.startsWith("kms:")) && !kmsAliasActions.includes(a));
+        const aliases = asStrings(statement.Resource).filter(isKmsAliasArn);
+        return onKeys && aliases.length > 0
+            ? [problem(property, `${property}: Statement[${n}] names the KMS alias ARN ${aliases[0]} as the Resource of a key action; IAM matches key ARNs only, so it grants nothing — name the key's ARN (sandbox: IAM accepts it) (${op})`)]
+            : [];
+    });
+}
+
+function asStrings(value: unknown): string[] {
+    return typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
 /** A policy document rule of one kind, with its size limit (characters, white space excluded as AWS counts). */
 export function policyRule(path: string, kind: PolicyKind, maxChars: number, op: string, sizeSource: string): Rule[] {
     return [
         custom(`${path} is a valid ${kind} policy document`, grammar, (i: Inputs) => policyProblems(path, i[path], kind, op)),
+        ...(kind === "identity"
+            ? [custom(
+                `${path}: no KMS alias ARN as the Resource of a key action (sandbox: IAM accepts it and matches nothing)`,
+                "AWS KMS Developer Guide (Using aliases to control access to KMS keys; an alias ARN in Resource does not match the key)",
+                (i: Inputs) => kmsAliasResourceProblems(path, i[path], op),
+            )]
+            : []),
         custom(`${path} at most ${maxChars} characters (white space not counted)`, sizeSource, (i: Inputs) => {
             const text = str(i[path]);
             const size = text === undefined ? 0 : text.replace(/\s/g, "").length;

@@ -15,6 +15,11 @@ export function isKmsArn(value: string): boolean {
     return keyArn.test(value) || aliasArn.test(value);
 }
 
+/** Whether `value` is a KMS alias ARN. */
+export function isKmsAliasArn(value: string): boolean {
+    return aliasArn.test(value);
+}
+
 /** Whether `value` identifies a KMS key in any of the four accepted forms. */
 export function isKmsKeyIdentifier(value: string): boolean {
     return isKmsArn(value) || keyId.test(value) || aliasName.test(value);

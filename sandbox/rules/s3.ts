@@ -126,6 +126,13 @@ const lifecycle: TypeRules = {
         intRange("rules[].noncurrentVersionExpiration.newerNoncurrentVersions", 1, 100, lifecycleOp, `${api} (NewerNoncurrentVersions: 1–100)`),
         intRange("rules[].abortIncompleteMultipartUpload.daysAfterInitiation", 1, 2147483647, lifecycleOp, `${api} (AbortIncompleteMultipartUpload DaysAfterInitiation: positive)`),
         intRange("rules[].expiration.days", 1, 2147483647, lifecycleOp, `${api} (LifecycleExpiration Days: positive)`),
+        custom("expiration.expiredObjectDeleteMarker not beside days or date", `${api} (LifecycleExpiration ExpiredObjectDeleteMarker: cannot be specified with Days or Date)`, (i) =>
+            (list(i.rules) ?? []).flatMap((r, n) => {
+                const expiration = obj(obj(r)?.expiration);
+                return expiration?.expiredObjectDeleteMarker === true && (given(expiration.days) || given(expiration.date))
+                    ? [problem(`rules[${n}].expiration`, `rules[${n}].expiration: expiredObjectDeleteMarker cannot be specified with days or date; MalformedXML (${lifecycleOp})`)]
+                    : [];
+            })),
         oneOf("rules[].transitions[].storageClass", storageClasses, lifecycleOp, `${api} (Transition StorageClass)`),
         oneOf("rules[].noncurrentVersionTransitions[].storageClass", storageClasses, lifecycleOp, `${api} (NoncurrentVersionTransition StorageClass)`),
     ],

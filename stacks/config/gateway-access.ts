@@ -56,6 +56,8 @@ export interface GatewayPolicyPlan {
     /** Whether `users` holds the canary (messages say so, as the count is then one above the file's). */
     readonly withCanary: boolean;
     readonly kmsKeyArn?: string;
+    /** Key of the pinned SFTPGo package the gateways read at boot, when one is configured. */
+    readonly bootPackageKey?: string;
     readonly sessionManager: boolean;
     readonly homeAccess: HomeAccess;
 }
@@ -74,6 +76,7 @@ export function placeholderGatewayPolicy(plan: GatewayPolicyPlan, users: readonl
         usersObjectKey: usersObjectKey(plan.regionName),
         users,
         kmsKeyArn: plan.kmsKeyArn,
+        bootPackageKey: plan.bootPackageKey,
         sessionManager: plan.sessionManager,
         homeAccess: plan.homeAccess,
     });

@@ -9,7 +9,9 @@ import { CapacityMode, RegionName, regionNames } from "../../automation/posture"
 import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } from "../../components/capacity";
 import { HomeAccess } from "../../components/gateway-policy";
+import { PinnedPackage, validatePinnedPackage } from "../../components/gateway-user-data";
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
+import { kmsKeyArnProblem } from "../../components/kms-key";
 import { parseIpv4Cidr } from "../../components/network";
 import { validateAllowedCidrs } from "../../components/sftp-gateway";
 import { SftpUser, parseUsersYaml, servedUsers } from "../../components/sftp-users";
@@ -19,7 +21,7 @@ import { ConfigReader, numberField } from "./source";
 
 /** The network as configured: a new VPC, or existing ids. */
 export type NetworkConfig =
-    | { readonly kind: "new"; readonly vpcCidr: string; readonly availabilityZoneCount: number; readonly flowLogRetentionDays: number }
+    | { readonly kind: "new"; readonly vpcCidr: string; readonly availabilityZoneCount: number; readonly flowLogRetentionDays: number; readonly nat: boolean }
     | { readonly kind: "existing"; readonly vpcId: string; readonly subnetIds: readonly string[]; readonly instanceSubnetIds: readonly string[] };
 
 /** CloudWatch Logs' allowed retention periods, in days (PutRetentionPolicy). */
@@ -73,15 +75,16 @@ export interface RegionalConfig {
     readonly hostKeys: HostKeyMaterial;
     /** SFTPGo package version to pin, or undefined for the latest. */
     readonly sftpgoVersion?: string;
+    /** SFTPGo as a pinned package in the regional bucket, or undefined for the repository mirror. */
+    readonly sftpgoPackage?: PinnedPackage;
+    /** Whether the load balancer refuses deletion (turn off, `up`, then destroy). */
+    readonly deletionProtection: boolean;
     /** Tags of every resource. */
     readonly tags: Readonly<Record<string, string>>;
 }
 
 const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const namePrefixPattern = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
-// A key is a UUID or a multi-Region key (mrk- and 32 hex), an alias a name (KMS API reference:
-// KeyId and AliasName); the sandbox's S3 rules refuse anything else, as KMS would.
-const kmsArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+)$/;
 
 function configError(key: string, message: string): Error {
     return new Error(`${configKey(key)} ${message}`);
@@ -94,9 +97,11 @@ function checkRegion(key: string, value: string): string {
     return value;
 }
 
-function checkKmsArn(key: string, value: string | undefined): string | undefined {
-    if (value !== undefined && !kmsArnPattern.test(value)) {
-        throw configError(key, `must be a KMS key ARN (got "${value}")`);
+/** A bucket key: a key ARN (never an alias ARN) of the bucket's own region (components/kms-key.ts says why). */
+function checkKmsArn(key: string, value: string | undefined, bucketRegion: string, regionKey: string): string | undefined {
+    const problem = value === undefined ? undefined : kmsKeyArnProblem(configKey(key), value, bucketRegion, configKey(regionKey));
+    if (problem !== undefined) {
+        throw new Error(problem);
     }
     return value;
 }
@@ -133,7 +138,7 @@ function readUsers(file: string): SftpUser[] {
 
 function loadNetwork(config: ConfigReader): NetworkConfig {
     const raw = config.getObject<Record<string, unknown>>("network") ?? {};
-    const known = ["vpcCidr", "availabilityZoneCount", "flowLogRetentionDays", "vpcId", "subnetIds", "instanceSubnetIds"];
+    const known = ["vpcCidr", "availabilityZoneCount", "flowLogRetentionDays", "nat", "vpcId", "subnetIds", "instanceSubnetIds"];
     const extra = Object.keys(raw).filter((k) => !known.includes(k));
     if (extra.length > 0) {
         throw configError("network", `has unknown key(s) ${extra.join(", ")} (valid: ${known.join(", ")})`);
@@ -144,6 +149,9 @@ function loadNetwork(config: ConfigReader): NetworkConfig {
         }
         if (raw.flowLogRetentionDays !== undefined) {
             throw configError("network.flowLogRetentionDays", "applies only to a network the stack creates (an existing VPC keeps its own flow logs)");
+        }
+        if (raw.nat !== undefined) {
+            throw configError("network.nat", "applies only to a network the stack creates (an existing VPC keeps its own egress)");
         }
         const subnetIds = subnetList(raw.subnetIds, "network.subnetIds", "public subnet ids (subnet-...) for the load balancer");
         const instanceSubnetIds = subnetList(raw.instanceSubnetIds, "network.instanceSubnetIds", "private subnet ids (subnet-...) for the instances");
@@ -166,7 +174,11 @@ function loadNetwork(config: ConfigReader): NetworkConfig {
     if (typeof retention !== "number" || !logRetentionDays.includes(retention)) {
         throw configError("network.flowLogRetentionDays", `must be one of CloudWatch Logs' retention periods ${logRetentionDays.join(", ")} (got ${JSON.stringify(retention)})`);
     }
-    return { kind: "new", vpcCidr: vpcCidr as string, availabilityZoneCount: azCount, flowLogRetentionDays: retention };
+    const nat = raw.nat ?? true;
+    if (typeof nat !== "boolean") {
+        throw configError("network.nat", `must be true or false (got ${JSON.stringify(nat)})`);
+    }
+    return { kind: "new", vpcCidr: vpcCidr as string, availabilityZoneCount: azCount, flowLogRetentionDays: retention, nat };
 }
 
 function subnetList(value: unknown, key: string, what: string): string[] {
@@ -245,8 +257,8 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     if (!Number.isInteger(noncurrentVersionDays)) {
         throw configError("noncurrentVersionDays", `must be a whole number of days (got ${noncurrentVersionDays})`);
     }
-    const kmsKeyArn = checkKmsArn("kmsKeyArn", config.get("kmsKeyArn"));
-    const peerKmsKeyArn = checkKmsArn("peerKmsKeyArn", config.get("peerKmsKeyArn"));
+    const kmsKeyArn = checkKmsArn("kmsKeyArn", config.get("kmsKeyArn"), region, "region");
+    const peerKmsKeyArn = checkKmsArn("peerKmsKeyArn", config.get("peerKmsKeyArn"), peerRegion, "peerRegion");
     if ((kmsKeyArn === undefined) !== (peerKmsKeyArn === undefined)) {
         throw configError(
             kmsKeyArn === undefined ? "kmsKeyArn" : "peerKmsKeyArn",
@@ -264,6 +276,11 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     const sftpgoVersion = config.get("sftpgoVersion");
     if (sftpgoVersion !== undefined && !/^\d+\.\d+\.\d+(-\d+)?$/.test(sftpgoVersion)) {
         throw configError("sftpgoVersion", `must be a version like 2.6.6 (got "${sftpgoVersion}")`);
+    }
+    const rawPackage = config.getObject<unknown>("sftpgoPackage");
+    const sftpgoPackage = rawPackage === undefined ? undefined : validatePinnedPackage(rawPackage, configKey("sftpgoPackage"));
+    if (sftpgoPackage !== undefined && sftpgoVersion !== undefined) {
+        throw configError("sftpgoVersion", "pins the repository's package; with sftpgoPackage the pinned file is the version — leave sftpgoVersion out");
     }
     const tags = config.getObject<Record<string, string>>("tags") ?? {};
     if (typeof tags !== "object" || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== "string")) {
@@ -288,11 +305,19 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         users: served,
         withCanary: canary !== undefined,
         kmsKeyArn,
+        bootPackageKey: sftpgoPackage?.key,
         sessionManager,
         homeAccess: gatewayBucketAccess,
     });
 
     const hostKeys = loadHostKeys(config.requireObject<unknown>("hostKeys"), configKey("hostKeys"));
+    const network = loadNetwork(config);
+    if (network.kind === "new" && !network.nat && sftpgoPackage === undefined) {
+        throw configError("network.nat", "is false, but without sftpgoPackage the gateways install SFTPGo from a mirror on the internet; set sftpgoPackage (docs/regional.md) or keep the NAT gateways");
+    }
+    if (network.kind === "new" && !network.nat && sessionManager) {
+        throw configError("network.nat", "is false, but sessionManager needs the ssm, ssmmessages and ec2messages endpoints, which the stack does not create; keep the NAT gateways or leave sessionManager off");
+    }
 
     return {
         region,
@@ -304,7 +329,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         capacity: loadCapacity(config),
         instanceType,
         amiId,
-        network: loadNetwork(config),
+        network,
         listenerPort,
         allowedCidrs,
         sessionManager,
@@ -318,6 +343,8 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         usersFile,
         hostKeys,
         sftpgoVersion,
+        ...(sftpgoPackage === undefined ? {} : { sftpgoPackage }),
+        deletionProtection: config.getBoolean("deletionProtection") ?? true,
         tags: { project: "sftp-failover", regionName, ...tags },
     };
 }

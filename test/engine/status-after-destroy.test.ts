@@ -16,7 +16,11 @@ describe("status after destroy (sandbox lab)", function () {
         common = ["--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl, "--journal-dir", path.join(lab.dir, ".failover")];
         const stacks = await lab.stacks();
         // The reverse of the bootstrap order: dns reads both regions, each region replicates to the other.
-        for (const stack of [stacks.dns, stacks.secondary, stacks.primary]) {
+        // A region's load balancer refuses deletion until its protection is turned off and deployed, as on AWS.
+        await stacks.dns.destroy();
+        for (const stack of [stacks.secondary, stacks.primary]) {
+            await stack.setConfig("sftp-failover:deletionProtection", { value: "false" });
+            await stack.up();
             await stack.destroy();
         }
     });

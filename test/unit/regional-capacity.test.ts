@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { CapacityMode } from "../../automation/posture";
-import { capacityFor, validateCapacity } from "../../components/capacity";
+import { capacityFor, launchBeforeTerminate, validateCapacity } from "../../components/capacity";
+import { lowestInServiceDuringRefresh } from "../../sandbox/rules/autoscaling";
 import { parseIpv4Cidr, subnetCidrs, tierCidrs } from "../../components/network";
 import { bucketArnOf, regionalBucketName } from "../../components/regional-bucket";
 import { regionNames } from "../../automation/posture";
@@ -25,6 +26,21 @@ describe("regional capacity and network decisions", () => {
         });
         it("an unknown mode throws naming it and the valid ones", () => {
             expect(() => capacityFor("half" as CapacityMode, settings)).to.throw('unknown capacity mode "half" (valid: active, pilot-light, drained)');
+        });
+    });
+
+    describe("instance refresh", () => {
+        it("AWS's default and 50 % kept healthy take a group of one to 0 in service; two keep one", () => {
+            expect(lowestInServiceDuringRefresh(1, {})).to.equal(0);
+            expect(lowestInServiceDuringRefresh(1, { minHealthyPercentage: 50 })).to.equal(0);
+            expect(lowestInServiceDuringRefresh(1, { minHealthyPercentage: 100, maxHealthyPercentage: 100 })).to.equal(0);
+            expect(lowestInServiceDuringRefresh(2, { minHealthyPercentage: 50 })).to.equal(1);
+            expect(lowestInServiceDuringRefresh(1, { minHealthyPercentage: 100, maxHealthyPercentage: 150 })).to.equal(0);
+        });
+        it("the gateways' preferences launch before terminating: every size from 1 to 1000 keeps all its instances in service", () => {
+            expect(launchBeforeTerminate).to.deep.equal({ minHealthyPercentage: 100, maxHealthyPercentage: 200 });
+            const short = Array.from({ length: 1000 }, (_, n) => n + 1).filter((d) => lowestInServiceDuringRefresh(d, launchBeforeTerminate) !== d);
+            expect(short).to.deep.equal([]);
         });
     });
 
@@ -98,6 +114,7 @@ describe("regional capacity and network decisions", () => {
             hostKeySecretArn: "arn:secret",
             usersObjectKey: ".sftp-failover/users/primary.json",
             users: [],
+            bootReads: [],
         } as SftpGatewayArgs;
 
         it("accepts a consistent set", () => {

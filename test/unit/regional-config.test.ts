@@ -85,6 +85,51 @@ describe("regional config (mocks)", () => {
             () => ({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1111", peerKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:alias/sftp" }),
             /sftp-failover:kmsKeyArn must be a KMS key ARN \(got "arn:aws:kms:us-east-1:123456789012:key\/1111"\)/,
         ],
+        [
+            "kmsKeyArn an alias ARN (IAM matches key ARNs only)",
+            () => ({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/sftp", peerKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" }),
+            exactly(
+                'sftp-failover:kmsKeyArn names the alias "alias/sftp" (arn:aws:kms:us-east-1:123456789012:alias/sftp), not a key: IAM matches key ARNs only, so SSE-KMS uploads and replication would be denied; give the ARN of the key it points to (aws kms describe-key --key-id arn:aws:kms:us-east-1:123456789012:alias/sftp --query KeyMetadata.Arn)',
+            ),
+        ],
+        [
+            "peerKmsKeyArn an alias ARN",
+            () => ({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", peerKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:alias/sftp-peer" }),
+            /^sftp-failover:peerKmsKeyArn names the alias "alias\/sftp-peer" /,
+        ],
+        [
+            "kmsKeyArn a key of the peer's region",
+            () => ({ kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", peerKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" }),
+            exactly(
+                "sftp-failover:kmsKeyArn is a key in us-west-2 but the bucket it encrypts is in us-east-1 (sftp-failover:region); S3 uses only a key of the bucket's own region (for a multi-Region key, its replica's ARN there)",
+            ),
+        ],
+        [
+            "peerKmsKeyArn a key of this stack's region (a multi-Region key named by the wrong replica)",
+            () => ({ kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef", peerKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef" }),
+            /^sftp-failover:peerKmsKeyArn is a key in us-east-1 but the bucket it encrypts is in us-west-2 \(sftp-failover:peerRegion\)/,
+        ],
+        [
+            "sftpgoPackage with a checksum that is not a SHA-256",
+            () => ({ sftpgoPackage: { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "deadbeef" } }),
+            exactly('sftp-failover:sftpgoPackage.sha256 must be the file\'s SHA-256 as 64 lowercase hex digits (got "deadbeef")'),
+        ],
+        [
+            "sftpgoPackage beside sftpgoVersion",
+            () => ({ sftpgoVersion: "2.6.6", sftpgoPackage: { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "0".repeat(64) } }),
+            /^sftp-failover:sftpgoVersion pins the repository's package; with sftpgoPackage the pinned file is the version/,
+        ],
+        ["network.nat not a boolean", () => ({ network: { nat: "no" } }), exactly('sftp-failover:network.nat must be true or false (got "no")')],
+        [
+            "network.nat on an existing network",
+            () => ({ network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa", "subnet-0bbb"], instanceSubnetIds: ["subnet-0ccc", "subnet-0ddd"], nat: false } }),
+            /^sftp-failover:network\.nat applies only to a network the stack creates/,
+        ],
+        [
+            "network.nat false with sessionManager",
+            () => ({ network: { nat: false }, sessionManager: true, sftpgoPackage: { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "0".repeat(64) } }),
+            /^sftp-failover:network\.nat is false, but sessionManager needs the ssm, ssmmessages and ec2messages endpoints/,
+        ],
         // Only the two exact spellings: a near miss, white space, or a YAML number, boolean, list or map
         // (which the stack file stores as other text) is refused, quoting the value as stored.
         ...["Bucket", "BUCKET", "per_home", "", " bucket", "bucket\n", "none", 3, true, ["bucket"], { mode: "bucket" }].map(

@@ -8,7 +8,7 @@ import { CapacityMode } from "../../automation/posture";
 import { loadHostKeys } from "../../components/host-keys";
 import { PolicyDocument } from "../../components/regional-bucket";
 import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
-import { Registered, Run, fixtureHostKeys, fixtures, ofType, primaryConfig, runRegional, secondaryConfig, single } from "./regional-harness";
+import { Registered, Run, fixtureHostKeys, fixtures, ofType, primaryConfig, runRegional, runRegionalFailure, secondaryConfig, single } from "./regional-harness";
 
 // The regional program under Pulumi's mocks: the resource graph, every security-relevant
 // property, the capacity modes, and the outputs the driver reads.
@@ -78,6 +78,13 @@ function rsa4096PublicKey(): string {
 
 const asList = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === "string" ? [v] : [...v]);
 
+/** The S3 gateway endpoint of a run's network. */
+function s3Endpoint(run: Run): Registered {
+    const found = ofType(run, t.endpoint).filter((e) => String(e.inputs.serviceName).endsWith(".s3"));
+    expect(found, "one S3 endpoint").to.have.length(1);
+    return found[0];
+}
+
 function inputsOf(run: Run, name: string): Record<string, unknown> {
     const found = run.resources.find((r) => r.name === name);
     expect(found, `resource ${name}`).to.not.equal(undefined);
@@ -122,16 +129,16 @@ describe("regional stack (mocks)", function () {
                 [t.usersObject]: 1,
                 [t.vpc]: 1,
                 [t.igw]: 1,
-                [t.routeTable]: 2,
+                [t.routeTable]: 3,
                 [t.subnet]: 4,
                 [t.association]: 4,
-                [t.eip]: 1,
-                [t.nat]: 1,
-                [t.endpoint]: 1,
+                [t.eip]: 2,
+                [t.nat]: 2,
+                [t.endpoint]: 2,
                 [t.logGroup]: 1,
                 [t.flowLog]: 1,
-                [t.sg]: 2,
-                [t.ingress]: 4,
+                [t.sg]: 3,
+                [t.ingress]: 5,
                 [t.egress]: 2,
                 [t.lb]: 1,
                 [t.tg]: 1,
@@ -193,6 +200,18 @@ describe("regional stack (mocks)", function () {
             expect(rule(primary).status).to.equal("Enabled");
             const custom = await runRegional({ ...primaryConfig(), noncurrentVersionDays: 90 });
             expect(rule(custom).noncurrentVersionExpiration).to.deep.equal({ noncurrentDays: 90 });
+        });
+
+        it("aborts incomplete multipart uploads after 7 days and removes expired delete markers, for every object", () => {
+            for (const run of [primary, secondary]) {
+                const rules = single(run, t.lifecycle).inputs.rules as Record<string, unknown>[];
+                expect(rules.map((r) => [r.id, r.status, r.filter])).to.deep.equal([
+                    ["expire-noncurrent-versions", "Enabled", {}],
+                    ["remove-expired-delete-markers", "Enabled", {}],
+                ]);
+                expect(rules[0].abortIncompleteMultipartUpload).to.deep.equal({ daysAfterInitiation: 7 });
+                expect(rules[1].expiration).to.deep.equal({ expiredObjectDeleteMarker: true });
+            }
         });
 
         it("has a TLS-only policy that denies every non-TLS request to the bucket and its objects", () => {
@@ -284,20 +303,49 @@ describe("regional stack (mocks)", function () {
         it("no policy document of either stack grants or denies on a '*' resource", () => {
             for (const run of [primary, secondary]) {
                 const docs = policyDocuments(run);
-                expect(docs.length).to.equal(7);
+                expect(docs.length).to.equal(8);
                 for (const { owner, doc } of docs) {
                     for (const st of doc.Statement) {
                         for (const resource of asList(st.Resource)) {
                             expect(resource, owner).to.match(/^arn:aws:/);
                             expect(resource, owner).to.not.equal("*");
-                            // A wildcard may only end a path inside one of our buckets, or name the
-                            // log streams of the flow-log group.
+                            // A wildcard may only end a path inside one of our buckets or Amazon
+                            // Linux's repository bucket, or name the log streams of the flow-log group.
                             if (resource.includes("*")) {
-                                expect(resource, owner).to.match(/^arn:aws:s3:::sftp-failover-(primary|secondary)-123456789012\/[^*]*\*$|^arn:aws:cloudwatch:.*flow-logs:\*$/);
+                                expect(resource, owner).to.match(
+                                    /^arn:aws:s3:::sftp-failover-(primary|secondary)-123456789012\/[^*]*\*$|^arn:aws:s3:::al2023-repos-us-(east-1|west-2)-de612dc2\/\*$|^arn:aws:cloudwatch:.*flow-logs:\*$/,
+                                );
                             }
                         }
                     }
                 }
+            }
+        });
+
+        it("every role an AWS service assumes for the stack holds the confused-deputy conditions: this account, and the resource it acts for", () => {
+            const expected: Record<string, (run: Run) => string> = {
+                "s3.amazonaws.com": (run) => `arn:aws:s3:::sftp-failover-${String(run.outputs.regionName)}-123456789012`,
+                "vpc-flow-logs.amazonaws.com": (run) => `arn:aws:ec2:${String(run.outputs.region)}:123456789012:vpc-flow-log/*`,
+            };
+            for (const run of [primary, secondary]) {
+                const services: string[] = [];
+                for (const role of ofType(run, t.role)) {
+                    const trust = JSON.parse(role.inputs.assumeRolePolicy as string) as PolicyDocument;
+                    for (const st of trust.Statement) {
+                        const service = (st.Principal as { Service: string }).Service;
+                        services.push(service);
+                        if (service === "ec2.amazonaws.com") {
+                            // EC2 sends neither key for an instance profile's role: PassRole decides.
+                            expect(st.Condition, role.name).to.equal(undefined);
+                            continue;
+                        }
+                        expect(st.Condition, role.name).to.deep.equal({
+                            StringEquals: { "aws:SourceAccount": "123456789012" },
+                            ArnLike: { "aws:SourceArn": expected[service](run) },
+                        });
+                    }
+                }
+                expect(services).to.have.members(["ec2.amazonaws.com", "s3.amazonaws.com", "vpc-flow-logs.amazonaws.com"]);
             }
         });
 
@@ -383,6 +431,13 @@ describe("regional stack (mocks)", function () {
             expect(tg.healthCheck).to.include({ enabled: true, protocol: "TCP", port: "traffic-port" });
         });
 
+        it("the load balancer is protected from deletion by default; deletionProtection: false turns it off", async () => {
+            expect(single(primary, t.lb).inputs.enableDeletionProtection).to.equal(true);
+            expect(single(secondary, t.lb).inputs.enableDeletionProtection).to.equal(true);
+            const run = await runRegional({ ...primaryConfig(), deletionProtection: false });
+            expect(single(run, t.lb).inputs.enableDeletionProtection).to.equal(false);
+        });
+
         it("a configured listener port moves the listener, the client rules and the endpointPort output", async () => {
             const run = await runRegional({ ...primaryConfig(), listenerPort: 2222 });
             expect(single(run, t.listener).inputs.port).to.equal(2222);
@@ -409,26 +464,67 @@ describe("regional stack (mocks)", function () {
             expect(routes).to.deep.equal({
                 "sftp-primary-network-public": [{ cidrBlock: "0.0.0.0/0", gatewayId: "sftp-primary-network-igw-id" }],
                 "sftp-primary-network-private": [{ cidrBlock: "0.0.0.0/0", natGatewayId: "sftp-primary-network-nat-id" }],
+                "sftp-primary-network-private-routes-1": [{ cidrBlock: "0.0.0.0/0", natGatewayId: "sftp-primary-network-nat-1-id" }],
             });
             const associations = Object.fromEntries(ofType(primary, t.association).map((a) => [a.inputs.subnetId, a.inputs.routeTableId]));
             expect(associations).to.deep.equal({
                 "sftp-primary-network-public-0-id": "sftp-primary-network-public-id",
                 "sftp-primary-network-public-1-id": "sftp-primary-network-public-id",
                 "sftp-primary-network-private-0-id": "sftp-primary-network-private-id",
-                "sftp-primary-network-private-1-id": "sftp-primary-network-private-id",
+                "sftp-primary-network-private-1-id": "sftp-primary-network-private-routes-1-id",
             });
-            expect(single(primary, t.nat).inputs).to.include({ subnetId: "sftp-primary-network-public-0-id", connectivityType: "public" });
+            // One NAT gateway per zone, each in its zone's public subnet: a zone's loss takes only its own egress.
+            expect(ofType(primary, t.nat).map((n) => [n.inputs.subnetId, n.inputs.connectivityType])).to.deep.equal([
+                ["sftp-primary-network-public-0-id", "public"],
+                ["sftp-primary-network-public-1-id", "public"],
+            ]);
         });
 
         it("keeps the instances private: private subnets, no public address, S3 through a gateway endpoint on the private routes", () => {
             expect(single(primary, t.asg).inputs.vpcZoneIdentifiers).to.deep.equal(["sftp-primary-network-private-0-id", "sftp-primary-network-private-1-id"]);
             const nics = single(primary, t.launchTemplate).inputs.networkInterfaces as Record<string, unknown>[];
             expect(nics.map((n) => n.associatePublicIpAddress)).to.deep.equal(["false"]);
-            expect(single(primary, t.endpoint).inputs).to.deep.include({
+            expect(s3Endpoint(primary).inputs).to.deep.include({
                 serviceName: "com.amazonaws.us-east-1.s3",
                 vpcEndpointType: "Gateway",
-                routeTableIds: ["sftp-primary-network-private-id"],
+                routeTableIds: ["sftp-primary-network-private-id", "sftp-primary-network-private-routes-1-id"],
             });
+        });
+
+        it("Secrets Manager through an interface endpoint in the private subnets, with private DNS and HTTPS from the VPC only", () => {
+            const endpoint = ofType(primary, t.endpoint).find((e) => e.inputs.serviceName === "com.amazonaws.us-east-1.secretsmanager");
+            expect(endpoint?.inputs).to.deep.include({
+                vpcEndpointType: "Interface",
+                subnetIds: ["sftp-primary-network-private-0-id", "sftp-primary-network-private-1-id"],
+                securityGroupIds: ["sftp-primary-network-endpoints-id"],
+                privateDnsEnabled: true,
+            });
+            const https = ofType(primary, t.ingress).filter((r) => r.inputs.securityGroupId === "sftp-primary-network-endpoints-id");
+            expect(https.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4])).to.deep.equal([[443, 443, "10.40.0.0/16"]]);
+        });
+
+        it("network.nat: false builds no NAT gateway and one private route table with no route out; boot then needs sftpgoPackage", async () => {
+            const sftpgoPackage = { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "0".repeat(64) };
+            const run = await runRegional({ ...primaryConfig(), network: { nat: false }, sftpgoPackage });
+            expect(ofType(run, t.nat)).to.deep.equal([]);
+            expect(ofType(run, t.eip)).to.deep.equal([]);
+            const routes = Object.fromEntries(ofType(run, t.routeTable).map((r) => [r.name, r.inputs.routes]));
+            expect(routes["sftp-primary-network-private"]).to.deep.equal([]);
+            expect(s3Endpoint(run).inputs.routeTableIds).to.deep.equal(["sftp-primary-network-private-id"]);
+            const { error } = await runRegionalFailure({ ...primaryConfig(), network: { nat: false } });
+            expect(error.message).to.match(/^sftp-failover:network\.nat is false, but without sftpgoPackage the gateways install SFTPGo from a mirror on the internet/);
+        });
+
+        it("the S3 endpoint admits the region's own bucket and Amazon Linux's repositories (read only), nothing else", () => {
+            for (const run of [primary, secondary]) {
+                const region = String(run.outputs.region);
+                const bucket = `arn:aws:s3:::sftp-failover-${String(run.outputs.regionName)}-123456789012`;
+                const doc = JSON.parse(s3Endpoint(run).inputs.policy as string) as PolicyDocument;
+                expect(doc.Statement.map((st) => [st.Effect, st.Action, st.Resource])).to.deep.equal([
+                    ["Allow", "s3:*", [bucket, `${bucket}/*`]],
+                    ["Allow", "s3:GetObject", `arn:aws:s3:::al2023-repos-${region}-de612dc2/*`],
+                ]);
+            }
         });
 
         it("logs all VPC traffic to a log group with a retention, through a role only the flow-logs service assumes", async () => {
@@ -655,6 +751,39 @@ describe("regional stack (mocks)", function () {
             const asg = single(primary, t.asg).inputs;
             expect(asg.targetGroupArns).to.have.length(1);
             expect(asg.healthCheckType).to.equal("ELB");
+        });
+
+        it("with sftpgoPackage, boot reads the pinned package from the region's bucket, checks its SHA-256, and names no host outside AWS", async () => {
+            const sftpgoPackage = { key: ".sftp-failover/artifacts/sftpgo-2.6.6-1.x86_64.rpm", sha256: "0123456789abcdef".repeat(4) };
+            const run = await runRegional({ ...primaryConfig(), sftpgoPackage });
+            const script = Buffer.from(single(run, t.launchTemplate).inputs.userData as string, "base64").toString("utf8");
+            expect(script).to.include(`package_key='${sftpgoPackage.key}'`);
+            expect(script).to.include(`package_sha256='${sftpgoPackage.sha256}'`);
+            expect(script).to.not.include("osuosl");
+            const policy = JSON.parse(inputsOf(run, "sftp-primary-gw-policy").policy as string) as PolicyDocument;
+            expect(policy.Statement.find((st) => st.Sid === "ReadBootPackage")).to.deep.include({
+                Action: "s3:GetObject",
+                Resource: `arn:aws:s3:::sftp-failover-primary-123456789012/${sftpgoPackage.key}`,
+            });
+            // Without it, boot still uses the repository mirror, and the role reads no package.
+            expect(JSON.parse(inputsOf(primary, "sftp-primary-gw-policy").policy as string).Statement.map((st: { Sid: string }) => st.Sid)).to.not.include("ReadBootPackage");
+        });
+
+        it("the group is created only after the host-key secret's value and the users object, which every instance reads at boot", () => {
+            for (const run of [primary, secondary]) {
+                const asg = single(run, t.asg);
+                const deps = run.dependsOn.get(asg.name) ?? [];
+                expect(deps, asg.name).to.include.members([single(run, t.secretVersion).name, single(run, t.usersObject).name]);
+            }
+        });
+
+        it("a refresh launches before it terminates (100 % kept, room to 200 %), so the pilot light of one never drops to no gateway", () => {
+            for (const run of [primary, secondary]) {
+                expect(single(run, t.asg).inputs.instanceRefresh).to.deep.equal({
+                    strategy: "Rolling",
+                    preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
+                });
+            }
         });
     });
 });

@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript, sftpgoDumpFilter } from "../../components/gateway-user-data";
+import { renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript, sftpgoDumpFilter, validatePinnedPackage } from "../../components/gateway-user-data";
 import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
 import { fixtures } from "./regional-harness";
 
@@ -49,6 +50,44 @@ describe("regional gateway user data", () => {
         const res = shellcheck(renderGatewayUserData({ ...args, sftpgoVersion: "2.6.6", port: 2022 }));
         expect(res.output).to.equal("");
         expect(res.status).to.equal(0);
+    });
+
+    const pinned = { key: ".sftp-failover/artifacts/sftpgo-2.6.6-1.x86_64.rpm", sha256: "a".repeat(64) };
+
+    it("with a pinned package, the boot script passes shellcheck and reaches no host outside AWS", function () {
+        const script = renderGatewayUserData({ ...args, sftpgoPackage: pinned });
+        expect(script).to.not.match(/osuosl|curl|https?:\/\//);
+        expect(script).to.include(`aws s3api get-object --region "$region" --bucket "$bucket" --key "$package_key" "$package_file"`);
+        expect(script.indexOf("sha256sum --check")).to.be.lessThan(script.indexOf("dnf install"));
+        requireTool(this, "shellcheck");
+        const res = shellcheck(script);
+        expect(res.output).to.equal("");
+        expect(res.status).to.equal(0);
+    });
+
+    it("the pinned package's checksum line, run by bash, passes the right file and stops the boot on any other", function () {
+        requireTool(this, "sha256sum");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pinned-package-"));
+        try {
+            const file = path.join(dir, "sftpgo.rpm");
+            fs.writeFileSync(file, "the package bytes");
+            const sha256 = crypto.createHash("sha256").update("the package bytes").digest("hex");
+            const line = (renderGatewayUserData({ ...args, sftpgoPackage: { ...pinned, sha256 } }).split("\n").find((l) => l.includes("sha256sum")) as string);
+            const run = (expected: string) => spawnSync("bash", ["-euo", "pipefail", "-c", line], { env: { ...process.env, package_sha256: expected, package_file: file }, encoding: "utf8" });
+            expect(run(sha256).status).to.equal(0);
+            fs.writeFileSync(file, "a tampered package");
+            expect(run(sha256).status).to.not.equal(0);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("a pinned package must be an .rpm under .sftp-failover/artifacts/ with a 64-hex SHA-256", () => {
+        expect(validatePinnedPackage(pinned, "p")).to.deep.equal(pinned);
+        expect(() => validatePinnedPackage({ ...pinned, key: "homes/alice/sftpgo.rpm" }, "p")).to.throw(/^p\.key must be an \.rpm key under \.sftp-failover\/artifacts\//);
+        expect(() => validatePinnedPackage({ ...pinned, key: ".sftp-failover/artifacts/../users/primary.json" }, "p")).to.throw(/^p\.key must be/);
+        expect(() => validatePinnedPackage({ ...pinned, sha256: "ABC" }, "p")).to.throw(/^p\.sha256 must be the file's SHA-256 as 64 lowercase hex digits \(got "ABC"\)/);
+        expect(() => validatePinnedPackage({ ...pinned, url: "https://example.com" }, "p")).to.throw(/^p must be \{ key, sha256 \}/);
     });
 
     it("the users sync script passes shellcheck at every severity", function () {

@@ -13,7 +13,7 @@ const lbArn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/
 const tgArn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/gw/0";
 const r = (type: string, id: string, facts: Record<string, unknown>): WorldResource => ({ urn: `urn:${type}:${id}`, type, region, id, facts });
 
-function world(opts: { instancesAdmitLb?: boolean; listener?: boolean } = {}): WorldResource[] {
+function world(opts: { instancesAdmitLb?: boolean; listener?: boolean; bootHosts?: string[] } = {}): WorldResource[] {
     return [
         r("aws:ec2/securityGroup:SecurityGroup", lbSg, {}),
         r("aws:ec2/securityGroup:SecurityGroup", instanceSg, {}),
@@ -24,7 +24,7 @@ function world(opts: { instancesAdmitLb?: boolean; listener?: boolean } = {}): W
         r("aws:lb/loadBalancer:LoadBalancer", lbArn, { securityGroups: [lbSg], name: "gw" }),
         r("aws:lb/targetGroup:TargetGroup", tgArn, { port: 2022, name: "gw-tg" }),
         ...((opts.listener ?? true) ? [r("aws:lb/listener:Listener", "l", { loadBalancerArn: lbArn, port: 22, defaultActions: [{ type: "forward", targetGroupArn: tgArn }] })] : []),
-        r("aws:ec2/launchTemplate:LaunchTemplate", "lt-1", { networkInterfaces: [{ securityGroups: [instanceSg] }] }),
+        r("aws:ec2/launchTemplate:LaunchTemplate", "lt-1", { networkInterfaces: [{ securityGroups: [instanceSg] }], bootHostsOutsideAws: opts.bootHosts ?? [] }),
     ];
 }
 
@@ -45,6 +45,15 @@ describe("sandbox: Auto Scaling groups that wait for ELB capacity", () => {
         expect(preconditionFailure(asg(2), world({ instancesAdmitLb: false }))).to.equal(
             "waiting for Auto Scaling Group (gw-asg-1234567) capacity satisfied: timeout while waiting for state to become 'ok' (last state: 'want exactly 2 healthy instance(s) in Auto Scaling Group, have 0', timeout: 10m0s) — the instances of gw-asg-1234567 do not admit port 2022 from the load balancer's security group",
         );
+    });
+
+    it("a scale-up during a regional event times out when the instances boot from a host outside AWS, and succeeds when they boot from the region", () => {
+        const faults = { regions: { "us-east-1": "fail" as const }, types: {} };
+        expect(preconditionFailure({ ...asg(2), faults }, world({ bootHosts: ["ftp.osuosl.org"] }))).to.match(
+            /timeout: 10m0s\) — the instances of gw-asg-1234567 boot from ftp\.osuosl\.org, outside AWS, and the internet is gone during the regional event \(fault injected in us-east-1\)/,
+        );
+        expect(preconditionFailure({ ...asg(2), faults }, world())).to.equal(undefined);
+        expect(preconditionFailure(asg(2), world({ bootHosts: ["ftp.osuosl.org"] }))).to.equal(undefined);
     });
 
     it("says 'at least' on create, as the provider does", () => {

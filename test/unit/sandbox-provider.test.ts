@@ -98,6 +98,20 @@ describe("sandbox provider", () => {
         expect(got.props.arn).to.match(/^arn:aws:ec2:us-east-1:123456789012:vpc\//);
     });
 
+    it("refuses to delete a load balancer with deletion protection on, as ELB does, and deletes it once it is off", async () => {
+        const lb = { region: "us-east-1", name: "gw-nlb-abc1234", loadBalancerType: "network", subnets: ["subnet-1", "subnet-2"] };
+        const created = await provider.create(lbUrn, { ...lb, enableDeletionProtection: true });
+        let error: Error | undefined;
+        await provider.delete(created.id, lbUrn, created.outs).catch((e: Error) => { error = e; });
+        expect(error?.message).to.equal(
+            `sandbox: elasticloadbalancing DeleteLoadBalancer: OperationNotPermitted: Load balancer '${String(created.outs.arn)}' cannot be deleted because deletion protection is enabled`,
+        );
+        expect(readRecords(recordFile).at(-1)).to.deep.include({ op: "delete", outcome: "error" });
+        const updated = await provider.update(created.id, lbUrn, created.outs, { ...lb, enableDeletionProtection: false });
+        await provider.delete(created.id, lbUrn, { ...created.outs, ...updated.outs });
+        expect(readRecords(recordFile).at(-1)).to.deep.include({ op: "delete", outcome: "ok" });
+    });
+
     it("a fault fails create, update, delete and read in that region, and the failure is recorded", async () => {
         const faulty = new SandboxProvider({ env: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULTS: '{"regions":{"us-west-2":"fail"}}' } });
         const message = "sandbox: region us-west-2 is unreachable (fault injected)";

@@ -10,6 +10,8 @@ interface GatewayShape {
     /** Whether the instances admit the gateway port from the NLB's group. */
     readonly instancesAdmitNlb?: boolean;
     readonly desired?: number;
+    /** Hosts outside AWS the instances' user data downloads from (the launch template's derived fact). */
+    readonly bootHosts?: readonly string[];
 }
 
 const allowedCidrs = ["203.0.113.0/24", "198.51.100.0/24"];
@@ -45,7 +47,7 @@ function gatewayWorld(region: string, shape: GatewayShape = {}): { world: WorldR
         r("aws:lb/loadBalancer:LoadBalancer", lbArn, { dnsName, loadBalancerType: "network", securityGroups: [lbSg], name: "gw" }),
         r("aws:lb/targetGroup:TargetGroup", tgArn, { port: 2022, protocol: "TCP", name: "gw-tg" }),
         r("aws:lb/listener:Listener", `${lbArn}/l`, { loadBalancerArn: lbArn, port: 22, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: tgArn }] }),
-        r("aws:ec2/launchTemplate:LaunchTemplate", `lt-${region}`, { networkInterfaces: [{ securityGroups: [instanceSg] }] }),
+        r("aws:ec2/launchTemplate:LaunchTemplate", `lt-${region}`, { networkInterfaces: [{ securityGroups: [instanceSg] }], bootHostsOutsideAws: shape.bootHosts ?? [] }),
         r("aws:autoscaling/group:Group", `asg-${region}`, { name: `asg-${region}`, desiredCapacity: shape.desired ?? 2, targetGroupArns: [tgArn], launchTemplate: { id: `lt-${region}`, version: "1" } }),
     ];
     return { world, dnsName };
@@ -114,6 +116,22 @@ describe("sandbox reachability model", () => {
         expect(reports.map((r) => r.health)).to.deep.equal(["unhealthy", "healthy"]);
         expect(reports[0].reasons[0]).to.equal("region us-east-1 is unreachable (fault injected: fail)");
         expect(failsOpen(reports)).to.equal(false);
+    });
+
+    it("during a regional event the internet is gone: a standby that boots from a host outside AWS never comes into service; one that needs nothing outside its region does", () => {
+        const faults = { regions: { "us-east-1": "fail" as const }, types: {} };
+        const east = gatewayWorld("us-east-1", { checkers: "own-prefix-list" });
+        const mirror = gatewayWorld("us-west-2", { checkers: "own-prefix-list", bootHosts: ["ftp.osuosl.org"] });
+        const standby = endpointReachability([...east.world, ...mirror.world], mirror.dnsName, 22, faults);
+        expect(standby.health).to.equal("unhealthy");
+        expect(standby.targetsInService).to.equal(0);
+        expect(standby.reasons).to.deep.equal([
+            "the instances of asg-us-west-2 boot from ftp.osuosl.org, outside AWS, and the internet is gone during the regional event (fault injected in us-east-1): they never come into service",
+        ]);
+        // No event: the mirror is reachable and the same standby serves.
+        expect(endpointReachability([...east.world, ...mirror.world], mirror.dnsName, 22).health).to.equal("healthy");
+        const pinned = gatewayWorld("us-west-2", { checkers: "own-prefix-list" });
+        expect(endpointReachability([...east.world, ...pinned.world], pinned.dnsName, 22, faults)).to.include({ health: "healthy", targetsInService: 2 });
     });
 
     it("is unhealthy for a name no load balancer has, or a port with no listener", () => {

@@ -23,6 +23,9 @@ const bucketPolicy = JSON.stringify({
     Version: "2012-10-17",
     Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
 });
+const aliasArn = `arn:aws:kms:us-east-1:${account}:alias/sftp`;
+/** An identity policy granting key use on an alias ARN: IAM accepts it, and it grants nothing. */
+const aliasPolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: aliasArn }] });
 const controlArn = (n: string) => `arn:aws:route53-recovery-control::${account}:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/${n}`;
 
 /** Valid inputs per type, several where the type's rules depend on a kind (health check types, endpoint types). */
@@ -100,7 +103,7 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
             id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30, newerNoncurrentVersions: 3 },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 }, expiration: { days: 365 }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
             noncurrentVersionTransitions: [{ noncurrentDays: 30, storageClass: "GLACIER" }],
-        }],
+        }, { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } }],
     }],
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": [{ bucket: "b", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }],
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": [{ bucket: "b", rule: { objectOwnership: "BucketOwnerEnforced" } }],
@@ -217,13 +220,18 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
         "launchTemplate.version is $Latest, $Default or a version number": (i) => ({ ...i, launchTemplate: { id: "lt-1", version: "latest" } }),
         "subnets or Availability Zones": (i) => ({ ...i, vpcZoneIdentifiers: undefined, availabilityZones: undefined }),
         "at most 50 tags": (i) => ({ ...i, tags: Array.from({ length: 51 }, (_, n) => ({ key: `k${n}`, value: "v", propagateAtLaunch: false })) }),
+        "instanceRefresh: maxHealthyPercentage − minHealthyPercentage at most 100": (i) => ({ ...i, instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50, maxHealthyPercentage: 200 } } }),
+        "instanceRefresh keeps at least one instance in service (sandbox: AWS accepts it and drops to 0)": (i) => ({ ...i, minSize: 1, desiredCapacity: 1 }),
     },
     "aws:s3/bucket:Bucket": { "bucket follows S3's bucket naming rules": (i) => ({ ...i, bucket: "Sftp_Data..bucket" }) },
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
         "a KMS key only with aws:kms or aws:kms:dsse": (i) => ({ ...i, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256", kmsMasterKeyId: kmsArn } }] }),
         "rules[].applyServerSideEncryptionByDefault.kmsMasterKeyId is a KMS key identifier": (i) => ({ ...i, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "my-key" } }] }),
     },
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { "each lifecycle rule has an action": (i) => ({ ...i, rules: [{ id: "noop", status: "Enabled", filter: {} }] }) },
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
+        "each lifecycle rule has an action": (i) => ({ ...i, rules: [{ id: "noop", status: "Enabled", filter: {} }] }),
+        "expiration.expiredObjectDeleteMarker not beside days or date": (i) => ({ ...i, rules: [{ id: "markers", status: "Enabled", filter: {}, expiration: { days: 30, expiredObjectDeleteMarker: true } }] }),
+    },
     "aws:s3/bucketPolicy:BucketPolicy": {
         "policy is a valid resource policy document": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*" }] }) }),
         "policy at most 20480 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: Array.from({ length: 1200 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
@@ -250,10 +258,12 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     "aws:iam/rolePolicy:RolePolicy": {
         "policy is a valid identity policy document": (i) => ({ ...i, policy: "{not json" }),
         "policy at most 10240 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: Array.from({ length: 600 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
+        "policy: no KMS alias ARN as the Resource of a key action (sandbox: IAM accepts it and matches nothing)": (i) => ({ ...i, policy: aliasPolicy }),
     },
     "aws:iam/policy:Policy": {
         "policy is a valid identity policy document": (i) => ({ ...i, policy: trustPolicy }),
         "policy at most 6144 characters (white space not counted)": (i) => ({ ...i, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: Array.from({ length: 400 }, (_, n) => `arn:aws:s3:::b/${n}`) }] }) }),
+        "policy: no KMS alias ARN as the Resource of a key action (sandbox: IAM accepts it and matches nothing)": (i) => ({ ...i, policy: aliasPolicy }),
     },
     "aws:secretsmanager/secret:Secret": {
         "kmsKeyId is a KMS key identifier": (i) => ({ ...i, kmsKeyId: "key/1111" }),
@@ -543,3 +553,64 @@ describe("sandbox rules: policy documents", () => {
     });
 });
 
+
+describe("sandbox rules: an instance refresh that would leave no gateway in service", () => {
+    const asg = "aws:autoscaling/group:Group";
+    const group = (desired: number, preferences: Record<string, unknown>) => ({
+        ...valid[asg][0], minSize: desired, desiredCapacity: desired, maxSize: Math.max(desired, 2), instanceRefresh: { strategy: "Rolling", preferences },
+    });
+    const refusal = (inputs: Record<string, unknown>) => check(asg, inputs).failures.filter((f) => f.reason.includes("in service"));
+
+    it("refuses a pilot light of one refreshed with 50 % kept healthy (terminate before launch), naming the group size and the way out", () => {
+        expect(refusal(group(1, { minHealthyPercentage: 50 }))).to.deep.equal([{
+            property: "instanceRefresh.preferences",
+            reason: "autoscaling: instanceRefresh would leave 0 of 1 instance(s) in service: with minHealthyPercentage 50 and maxHealthyPercentage 100 Auto Scaling terminates before it launches; give maxHealthyPercentage room above 100 (e.g. 200 with minHealthyPercentage 100) (StartInstanceRefresh)",
+        }]);
+    });
+
+    it("refuses 100 % kept healthy without room above 100 % too: one at a time still terminates first", () => {
+        expect(refusal(group(1, { minHealthyPercentage: 100, maxHealthyPercentage: 100 }))).to.have.length(1);
+    });
+
+    it("accepts launch before terminate (100 % / 200 %) for a group of one, and 50 % for a group of two (one stays)", () => {
+        expect(check(asg, group(1, { minHealthyPercentage: 100, maxHealthyPercentage: 200 })).failures).to.deep.equal([]);
+        expect(check(asg, group(2, { minHealthyPercentage: 50 })).failures).to.deep.equal([]);
+    });
+
+    it("leaves a group of 0 (drained, pilot light 0) and a group without a refresh alone", () => {
+        expect(refusal(group(0, { minHealthyPercentage: 0 }))).to.deep.equal([]);
+        expect(refusal({ ...group(1, {}), instanceRefresh: undefined })).to.deep.equal([]);
+    });
+});
+
+describe("sandbox rules: KMS alias ARNs in IAM statements", () => {
+    const rolePolicy = "aws:iam/rolePolicy:RolePolicy";
+    const withStatement = (statement: Record<string, unknown>) => ({ role: "gw-role", policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) });
+
+    it("refuses an alias ARN as the Resource of kms:Decrypt and kms:GenerateDataKey, naming the alias", () => {
+        expect(check(rolePolicy, { role: "gw-role", policy: aliasPolicy }).failures).to.deep.equal([{
+            property: "policy",
+            reason: `iam: policy: Statement[0] names the KMS alias ARN ${aliasArn} as the Resource of a key action; IAM matches key ARNs only, so it grants nothing — name the key's ARN (sandbox: IAM accepts it) (PutRolePolicy)`,
+        }]);
+    });
+
+    it("refuses it beside a key ARN, under kms:* and under a Deny too (a Deny on an alias denies nothing)", () => {
+        for (const statement of [
+            { Effect: "Allow", Action: "kms:Decrypt", Resource: [kmsArn, aliasArn] },
+            { Effect: "Allow", Action: "kms:*", Resource: aliasArn },
+            { Effect: "Deny", Action: "KMS:Decrypt", Resource: aliasArn },
+        ]) {
+            expect(check(rolePolicy, withStatement(statement)).failures, JSON.stringify(statement)).to.have.length(1);
+        }
+    });
+
+    it("accepts key ARNs, alias ARNs of the alias actions, and alias-looking text outside KMS actions", () => {
+        for (const statement of [
+            { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsArn },
+            { Effect: "Allow", Action: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"], Resource: [aliasArn, kmsArn] },
+            { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/alias/x" },
+        ]) {
+            expect(check(rolePolicy, withStatement(statement)).failures, JSON.stringify(statement)).to.deep.equal([]);
+        }
+    });
+});
