@@ -26,6 +26,8 @@ export const prices = {
     natGatewayHourUsd: 0.045,
     /** NAT gateway, per GB processed. */
     natGatewayPerGbUsd: 0.045,
+    /** Interface VPC endpoint, per endpoint per zone per hour (data processed excluded). */
+    interfaceEndpointZoneHourUsd: 0.01,
     /** Public IPv4 address (the NAT gateway's Elastic IP, each NLB zone's address), per hour. */
     publicIpv4HourUsd: 0.005,
     /** CloudWatch Logs ingestion (VPC flow logs, vended), per GB. */
@@ -54,7 +56,16 @@ export interface CostAssumptions {
     readonly healthCheckInterval?: number;
     /** Availability zones of each region (one NLB address each). Defaults to 2. */
     readonly availabilityZones?: number;
+    /** Whether the regions run NAT gateways (`network.nat`): one per zone. Defaults to true. */
+    readonly nat?: boolean;
 }
+
+/**
+ * The interface endpoints each region's network makes for what boot calls besides S3 (the list
+ * `interfaceEndpointServices` in components/network.ts, which a test keeps equal to this one;
+ * not imported, so the estimate does not load the AWS provider).
+ */
+export const interfaceEndpointServices: readonly string[] = ["secretsmanager"];
 
 /** One line of an estimate. */
 export interface CostItem {
@@ -109,11 +120,21 @@ export function estimatePostureCost(posture: Posture, assumptions: CostAssumptio
         const count = instancesFor(spec.capacity[region], assumptions);
         items.push({ item: `${count} × ${instanceType}`, region, monthlyUsd: round(count * hourly * hoursPerMonth) });
         items.push({ item: "network load balancer", region, monthlyUsd: round(prices.nlbHourUsd * hoursPerMonth) });
-        // The private design's standing price: one NAT gateway and the public IPv4 addresses
-        // (the NAT's Elastic IP and one per NLB zone), whatever the capacity mode.
-        items.push({ item: "NAT gateway (private instances' egress)", region, monthlyUsd: round(prices.natGatewayHourUsd * hoursPerMonth) });
-        const addresses = 1 + (assumptions.availabilityZones ?? 2);
-        items.push({ item: `${addresses} public IPv4 addresses (NAT, NLB zones)`, region, monthlyUsd: round(addresses * prices.publicIpv4HourUsd * hoursPerMonth) });
+        // The private design's standing price, whatever the capacity mode: a NAT gateway per zone
+        // when NAT is on (components/network.ts), the interface endpoints boot calls, and the
+        // public IPv4 addresses (each NAT's Elastic IP and one per NLB zone).
+        const zones = assumptions.availabilityZones ?? 2;
+        const nats = (assumptions.nat ?? true) ? zones : 0;
+        if (nats > 0) {
+            items.push({ item: `${nats} NAT gateway(s), one per zone (private instances' egress)`, region, monthlyUsd: round(nats * prices.natGatewayHourUsd * hoursPerMonth) });
+        }
+        items.push({
+            item: `${interfaceEndpointServices.length} interface endpoint(s) in ${zones} zones (${interfaceEndpointServices.join(", ")})`,
+            region,
+            monthlyUsd: round(interfaceEndpointServices.length * zones * prices.interfaceEndpointZoneHourUsd * hoursPerMonth),
+        });
+        const addresses = nats + zones;
+        items.push({ item: `${addresses} public IPv4 addresses (${nats > 0 ? "NATs, " : ""}NLB zones)`, region, monthlyUsd: round(addresses * prices.publicIpv4HourUsd * hoursPerMonth) });
         // Endpoint check + fence check (CloudWatch metric) + calculated check; one fence alarm.
         items.push({ item: "health checks (endpoint, fence, calculated)", region, monthlyUsd: round(healthCheckUsd + 2 * prices.healthCheckMonthUsd) });
         items.push({ item: "fence alarm", region, monthlyUsd: prices.alarmMonthUsd });

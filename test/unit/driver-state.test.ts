@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { deployedOutputs, deployedStateOf, summarizeEngineError } from "../../automation/driver/stack-state";
 import { StackStatus } from "../../automation/driver/types";
-import { estimateAllPostures, estimatePostureCost, priceTableDate } from "../../automation/pricing";
+import { estimateAllPostures, estimatePostureCost, interfaceEndpointServices, priceTableDate } from "../../automation/pricing";
+import { bootInterfaceEndpointServices } from "../../components/network";
 import { backlogFigures } from "../../automation/driver/replication";
 
 function stack(key: "primary" | "secondary" | "dns", outputs: Record<string, unknown>): StackStatus {
@@ -60,12 +61,20 @@ describe("driver state and estimates", () => {
         expect(ap.priceTableDate).to.equal(priceTableDate);
         // Secondary in pilot light: 1 × t3.small (0.0208 × 730) + NLB (0.0225 × 730)
         // + checks (0.50 + 1.00 fast interval, fence 0.50, calculated 0.50) + alarm 0.10
-        // + the private network's NAT gateway (0.045 × 730) + 3 public IPv4 addresses (3 × 0.005 × 730).
-        expect(ap.standbyMonthlyUsd).to.equal(78.01);
+        // + a NAT gateway per zone (2 × 0.045 × 730) + the Secrets Manager endpoint in 2 zones (2 × 0.01 × 730)
+        // + 4 public IPv4 addresses, 2 NATs' and 2 NLB zones' (4 × 0.005 × 730).
+        expect(ap.standbyMonthlyUsd).to.equal(129.11);
         expect(ap.items.filter((i) => i.region === "secondary").map((i) => i.item)).to.include.members([
-            "NAT gateway (private instances' egress)",
-            "3 public IPv4 addresses (NAT, NLB zones)",
+            "2 NAT gateway(s), one per zone (private instances' egress)",
+            "1 interface endpoint(s) in 2 zones (secretsmanager)",
+            "4 public IPv4 addresses (NATs, NLB zones)",
         ]);
+        // Without NAT (network.nat: false): no gateway, and only the NLB zones' addresses.
+        const noNat = estimatePostureCost("active-passive", { nat: false });
+        expect(noNat.standbyMonthlyUsd).to.equal(56.11);
+        expect(noNat.items.some((i) => i.item.includes("NAT gateway"))).to.equal(false);
+        // The estimate's endpoint list is the network's own.
+        expect(interfaceEndpointServices).to.deep.equal([...bootInterfaceEndpointServices]);
         const [aa, , fo] = estimateAllPostures();
         expect(aa.standbyMonthlyUsd).to.equal(0);
         // Failover drains the primary: its standby cost has no instances.
