@@ -14,7 +14,7 @@ import type { FailoverController } from "../driver/controller";
 import type { StackKey } from "../driver/planner";
 import type { ProgressEvent } from "../driver/types";
 import { parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../posture";
-import { parseEndpoint, SftpEndpoint } from "../driver/sftp-endpoint";
+import { parseEndpoint, sameEndpoint, SftpEndpoint } from "../driver/sftp-endpoint";
 import { describePostDnsCheck } from "../driver/post-dns-check";
 import { ArgsWithBackends, backendsOf, CliBackendContext } from "./backends";
 import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
@@ -94,6 +94,9 @@ export function sftpEndpointsOf(argv: GlobalArgs): Partial<Record<RegionName, Sf
         } catch (err) {
             throw new UsageError(`--sftp-endpoint ${region}: ${(err as Error).message}`);
         }
+    }
+    if (endpoints.primary !== undefined && endpoints.secondary !== undefined && sameEndpoint(endpoints.primary, endpoints.secondary)) {
+        throw new UsageError(`--sftp-endpoint gives primary and secondary the same server (${endpoints.primary.host}:${endpoints.primary.port}): verify could not tell the regions apart`);
     }
     return endpoints;
 }

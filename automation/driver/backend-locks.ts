@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { processAlive } from "./process-alive";
-import { shortStackName } from "./preflight";
+import { shortStackName } from "../../stacks/contract";
 
 /** One backend stack lock. */
 export interface BackendLock {

@@ -13,6 +13,7 @@ import { upWithoutReadback } from "../engine/without-readback";
 import { copyProjectForInlineRun, openStack } from "../engine/workspace";
 import { AbortedError, BadInputError, FailoverError } from "./errors";
 import { StackKey } from "./planner";
+import { checkStackNames } from "./preflight";
 import { summarizeEngineError } from "./stack-state";
 
 /** The phases of a bootstrap, in order. */
@@ -103,9 +104,7 @@ function changesOf(summary: Readonly<Record<string, number>> | undefined): Recor
 export async function bootstrap(options: BootstrapOptions = {}): Promise<BootstrapResult> {
     const started = Date.now();
     const names: Record<StackKey, string> = { primary: "primary", secondary: "secondary", dns: "dns", ...options.stacks };
-    if (new Set(Object.values(names)).size !== 3 || Object.values(names).some((n) => n.trim() === "")) {
-        throw new BadInputError(`stacks must be three different, non-empty names (got primary=${names.primary}, secondary=${names.secondary}, dns=${names.dns})`);
-    }
+    checkStackNames(names);
     let env: EngineEnvironment;
     try {
         env = options.engine ?? engineEnvironment({ projectDir: options.projectDir, backendUrl: options.backendUrl, sandbox: options.sandbox });

@@ -21,7 +21,7 @@ import { ConfigEntry } from "../../stacks/config/source";
 import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
 import { backendLocks, removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
 import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
-import { checkStackConfigs, stackFile } from "./preflight";
+import { checkJournalDir, checkStackConfigs, checkStackNames, stackFile } from "./preflight";
 import { StackBeforeRun, SwitchRun } from "./switch-run";
 import { stepTargetsIn } from "./step-runner";
 import { escapeControl, hasControlChars } from "./text";
@@ -43,6 +43,7 @@ import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStack, readStackStatus, StackRead, summarizeEngineError } from "./stack-state";
 import { VerifyResult, verifyRegion } from "./verify";
+import { sameEndpoint } from "./sftp-endpoint";
 import { PostDnsCheckResult, runPostDnsCheck } from "./post-dns-check";
 import { checkAfterDnsOptions, endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./post-dns-inputs";
 import { readRpoExposure, replicationRuleOf } from "./rpo";
@@ -183,14 +184,12 @@ export class FailoverController {
     static async create(options: FailoverControllerOptions = {}): Promise<FailoverController> {
         const names: Record<StackKey, string> = { ...defaultStackNames, ...options.stacks };
         plainText(options.identity, "identity");
-        for (const key of stackKeys) {
-            if (names[key].trim() === "") {
-                throw new BadInputError(`stacks.${key} must not be empty`);
-            }
+        checkStackNames(names);
+        const { primary: primaryEndpoint, secondary: secondaryEndpoint } = options.endpoints ?? {};
+        if (primaryEndpoint !== undefined && secondaryEndpoint !== undefined && sameEndpoint(primaryEndpoint, secondaryEndpoint)) {
+            throw new BadInputError(`endpoints.primary and endpoints.secondary are the same server (${primaryEndpoint.host}:${primaryEndpoint.port}): verify could not tell the regions apart`);
         }
-        if (new Set(Object.values(names)).size !== stackKeys.length) {
-            throw new BadInputError(`stacks must be three different stacks (got ${stackKeys.map((k) => `${k}=${names[k]}`).join(", ")})`);
-        }
+        checkJournalDir(options.journalDir);
         // Checked before the engine environment is built, which creates folders: a mistyped
         // --stack-dir or --backend must be refused without leaving anything behind.
         if (options.engine === undefined) {

@@ -3,9 +3,9 @@
 import { InvalidPostureError, parsePosture, Posture, postureSpec, PostureSpec, RegionName, regionNames, validateWeights, Weights } from "../../automation/posture";
 import { defaultFenceMetricName, defaultFenceNamespace, defaultFenceRegion } from "../../components/dns-fence-coordinates";
 import { defaultTtl, validateTtl } from "../../components/dns-failover";
-import { validateAdditionalRecordNames } from "../../components/dns-record-names";
+import { dnsNameKey, validateAdditionalRecordNames } from "../../components/dns-record-names";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, validateHealthCheckTiming } from "../../components/dns-region-health";
-import { configKeys, configNamespace, regionEndpointKey, regionStackKey } from "../contract";
+import { configKeys, configNamespace, regionEndpointKey, regionStackKey, sameStackName } from "../contract";
 import { ConfigReader, numberField } from "./source";
 
 const ns = configNamespace;
@@ -81,6 +81,7 @@ export function loadDnsConfig(config: ConfigReader = ConfigReader.fromRuntime())
     const zone = readZone(config);
     const additionalRecordNames = readAdditionalRecordNames(config, recordName, zone);
     const endpoints = { primary: readEndpoint(config, "primary"), secondary: readEndpoint(config, "secondary") };
+    refuseOneEndpointTwice(endpoints);
     return {
         posture,
         spec,
@@ -175,6 +176,21 @@ function readEndpoint(config: ConfigReader, regionName: RegionName): EndpointSou
         ...(region === undefined ? {} : { region: region as string }),
         ...(ipAddressType === undefined ? {} : { ipAddressType: ipAddressType as "ipv4" | "dualstack" }),
     };
+}
+
+/**
+ * The two regions must be two endpoints: with one stack or one load balancer behind both, every
+ * posture serves from the same place and a failover moves nothing. A load balancer is compared by
+ * its DNS name alone, as the records point at it (a port is not part of a DNS answer).
+ */
+function refuseOneEndpointTwice(endpoints: Readonly<Record<RegionName, EndpointSource>>): void {
+    const { primary, secondary } = endpoints;
+    if (primary.kind === "stack" && secondary.kind === "stack" && sameStackName(primary.stackName, secondary.stackName)) {
+        throw new Error(`${regionStackKey("primary")} and ${regionStackKey("secondary")} name the same stack (${primary.stackName}, ${secondary.stackName}): the regions must be two stacks`);
+    }
+    if (primary.kind === "endpoint" && secondary.kind === "endpoint" && dnsNameKey(primary.dnsName) === dnsNameKey(secondary.dnsName)) {
+        throw new Error(`${regionEndpointKey("primary")}.dnsName and ${regionEndpointKey("secondary")}.dnsName name the same endpoint (${primary.dnsName}): the regions must be two endpoints`);
+    }
 }
 
 /**

@@ -43,17 +43,19 @@ export const reconcileCommand: CommandModule<GlobalArgs, ReconcileArgs> = {
                         throw new UsageError(`--${flag} must not be empty`);
                     }
                 }
-                if (argv["serving-bucket"] === argv["other-bucket"] && argv["serving-region"] === argv["other-region"]) {
-                    throw new UsageError(`--serving-bucket and --other-bucket name the same bucket (${argv["serving-bucket"]})`);
+                const serving = { bucket: argv["serving-bucket"], region: argv["serving-region"] };
+                const other = { bucket: argv["other-bucket"], region: argv["other-region"] };
+                const { reconcileBuckets, sameBucket } = await import("../../aws/reconcile");
+                if (sameBucket(serving, other)) {
+                    throw new UsageError(`--serving-bucket and --other-bucket name the same bucket (${serving.bucket}): bucket names are global, whatever --serving-region and --other-region say`);
                 }
                 const endpoint = argv["s3-endpoint"];
                 if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
                     throw new UsageError(`--s3-endpoint must be an http(s) URL (got "${endpoint}")`);
                 }
-                const { reconcileBuckets } = await import("../../aws/reconcile");
                 return reconcileBuckets({
-                    serving: { bucket: argv["serving-bucket"], region: argv["serving-region"] },
-                    other: { bucket: argv["other-bucket"], region: argv["other-region"] },
+                    serving,
+                    other,
                     copy: argv.copy,
                     ...(argv.prefix === undefined ? {} : { prefix: argv.prefix }),
                     ...(endpoint === undefined ? {} : { endpoint }),
