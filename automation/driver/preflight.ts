@@ -3,9 +3,11 @@
 // to BE the role it is given, and the driver's own files are checked to be writable. Any failure is
 // a one-line BadInputError naming the file, the key and the value — and nothing has been changed.
 import * as path from "node:path";
+import { checkFenceRegion } from "../../components/dns-fence-coordinates";
 import { DnsConfig, loadDnsConfig } from "../../stacks/config/dns";
 import { parseRegionalConfig, RegionalConfig } from "../../stacks/config/regional";
 import { ConfigEntry, ConfigReader } from "../../stacks/config/source";
+import { invisibleCharacterProblem } from "../../stacks/config/text";
 import { configKeys, configNamespace, regionEndpointKey, regionStackKey, sameStackName, shortStackName } from "../../stacks/contract";
 import { fileProblem, folderProblem } from "../engine/folders";
 import { RegionName, regionNames } from "../posture";
@@ -32,6 +34,10 @@ export function checkStackNames(names: Readonly<Record<StackKey, string>>): void
     for (const key of keys) {
         if (names[key].trim() === "") {
             throw new BadInputError(`stacks.${key} must not be empty`);
+        }
+        const invisible = invisibleCharacterProblem(names[key]);
+        if (invisible !== undefined) {
+            throw new BadInputError(`stacks.${key} ${invisible}`);
         }
     }
     for (const [i, a] of keys.entries()) {
@@ -93,6 +99,11 @@ export function checkIdentity(names: Readonly<Record<StackKey, string>>, facts: 
         }
     }
     const { primary, secondary } = facts.regional;
+    try {
+        checkFenceRegion(facts.dns.fence.region, { primary: primary.region, secondary: secondary.region }, configKeys.fenceRegion);
+    } catch (err) {
+        throw new BadInputError(`${where(names, "dns")}: ${(err as Error).message}`, { cause: err });
+    }
     if (primary.peerRegion !== secondary.region || secondary.peerRegion !== primary.region) {
         throw new BadInputError(
             `the regional stacks are not each other's peers: ${stackFile(names.primary)} has region ${primary.region} / peerRegion ${primary.peerRegion}, ${stackFile(names.secondary)} has region ${secondary.region} / peerRegion ${secondary.peerRegion}`,

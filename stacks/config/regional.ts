@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityMode, RegionName, regionNames } from "../../automation/posture";
+import { awsRegionPattern } from "../../components/aws-region";
 import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } from "../../components/capacity";
 import { HomeAccess } from "../../components/gateway-policy";
@@ -16,6 +17,7 @@ import { SftpUser, parseUsersYaml, servedUsers } from "../../components/sftp-use
 import { configKey, configKeys, configNamespace } from "../contract";
 import { checkGatewayPolicyFits, readGatewayBucketAccess } from "./gateway-access";
 import { ConfigReader, numberField } from "./source";
+import { checkNameTextDeep } from "./text";
 
 /** The network as configured: a new VPC, or existing ids. */
 export type NetworkConfig =
@@ -77,21 +79,40 @@ export interface RegionalConfig {
     readonly tags: Readonly<Record<string, string>>;
 }
 
-const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const namePrefixPattern = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 // A key is a UUID or a multi-Region key (mrk- and 32 hex), an alias a name (KMS API reference:
 // KeyId and AliasName); the sandbox's S3 rules refuse anything else, as KMS would.
-const kmsArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+)$/;
+// An alias name is at most 256 characters with its "alias/" (CreateAlias).
+const kmsArnPattern = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]{1,250})$/;
 
 function configError(key: string, message: string): Error {
     return new Error(`${configKey(key)} ${message}`);
 }
 
 function checkRegion(key: string, value: string): string {
-    if (!regionPattern.test(value)) {
+    if (!awsRegionPattern.test(value)) {
         throw configError(key, `must be an AWS region like us-east-1 (got "${value}")`);
     }
     return value;
+}
+
+/**
+ * AWS's limits on every tag (Tagging AWS resources: keys 1–128 characters, values at most 256, the
+ * `aws:` prefix reserved), checked before anything is created: each service refuses a tag only
+ * when it creates the resource that carries it.
+ */
+function checkTags(tags: Readonly<Record<string, string>>): void {
+    for (const [key, value] of Object.entries(tags)) {
+        if (key.trim() === "" || key.length > 128) {
+            throw configError("tags", `key ${JSON.stringify(key)} must be 1–128 characters`);
+        }
+        if (key.toLowerCase().startsWith("aws:")) {
+            throw configError(`tags.${key}`, `uses the prefix "aws:", which AWS reserves for its own tags`);
+        }
+        if (value.length > 256) {
+            throw configError(`tags.${key}`, `is ${value.length} characters; a tag value holds at most 256`);
+        }
+    }
 }
 
 function checkKmsArn(key: string, value: string | undefined): string | undefined {
@@ -128,7 +149,7 @@ function readUsers(file: string): SftpUser[] {
     } catch (err) {
         throw configError("usersFile", `cannot be read: ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
-    return parseUsersYaml(text, file);
+    return parseUsersYaml(text, file, (users) => checkNameTextDeep(`${file}: users`, users));
 }
 
 function loadNetwork(config: ConfigReader): NetworkConfig {
@@ -269,6 +290,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     if (typeof tags !== "object" || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== "string")) {
         throw configError("tags", "must be a map of strings");
     }
+    checkTags(tags);
 
     const usersFileSetting = config.get(configKeys.usersFile) ?? "users.yaml";
     const usersFile = path.resolve(opts.projectDir ?? defaultProjectDir(), usersFileSetting);
@@ -292,7 +314,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         homeAccess: gatewayBucketAccess,
     });
 
-    const hostKeys = loadHostKeys(config.requireObject<unknown>("hostKeys"), configKey("hostKeys"));
+    const hostKeys = loadHostKeys(config.requireKeyMaterial<unknown>("hostKeys"), configKey("hostKeys"));
 
     return {
         region,
