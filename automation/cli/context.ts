@@ -245,6 +245,31 @@ export function progressPrinter(io: Io): {
 }
 
 /**
+ * Runs an operation with SIGINT (Ctrl-C) and SIGTERM (a CI job cancelled, `kill`) wired to its
+ * AbortSignal: the first stops it gracefully — the engine cancels its update and releases its
+ * backend lock, and the CLI exits 130 — and any further signal while it stops is ignored. Without
+ * a handler for every one, Node's default would kill the CLI by the signal mid-cancel and leave the
+ * engine's lock behind (a terminal's Ctrl-C reaches the engine too, which then signals again).
+ */
+export async function withInterrupts<T>(io: Io, stopping: string, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const abort = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+        if (!abort.signal.aborted) {
+            io.err(`${signal}: ${stopping}`);
+            abort.abort();
+        }
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+        return await body(abort.signal);
+    } finally {
+        process.removeListener("SIGINT", onSignal);
+        process.removeListener("SIGTERM", onSignal);
+    }
+}
+
+/**
  * Runs a handler: prints its result (JSON on stdout with --json, else text), maps errors to
  * one line on stderr and an exit code. Never throws.
  */

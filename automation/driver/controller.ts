@@ -19,7 +19,7 @@ import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
 import { readEndpointHealth } from "./endpoint-health";
 import { ConfigEntry } from "../../stacks/config/source";
 import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
-import { backendLocks, removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
+import { backendLocks, clearDeadEngineLocks, removeBackendLock, fileBackendDir } from "./backend-locks";
 import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
 import { checkJournalDir, checkStackConfigs, checkStackNames, stackFile } from "./preflight";
 import { StackBeforeRun, SwitchRun } from "./switch-run";
@@ -872,24 +872,9 @@ export class FailoverController {
         });
     }
 
-    /**
-     * Clears the file backend's own stack locks left by an engine that died (kill -9 of the driver
-     * or of the engine mid-step): otherwise every later `up` waits, then fails with "the stack is
-     * currently locked". Only a lock whose pid is provably gone on this host is removed — what
-     * `pulumi cancel` does for the file backend — and each removal is audited.
-     */
+    /** Clears the backend locks of dead engines, audited (automation/driver/backend-locks.ts). */
     private async clearDeadEngineLocks(): Promise<void> {
-        for (const lock of staleBackendLocks(this.ctx.env.backendUrl, Object.values(this.ctx.names))) {
-            removeBackendLock(lock);
-            await this.record({
-                operation: "unlock",
-                runId: "backend",
-                to: `stack ${lock.stack} backend lock cleared`,
-                result: "ok",
-                started: Date.now(),
-                reason: `engine pid ${lock.pid} on ${lock.hostname} is gone`,
-            });
-        }
+        await clearDeadEngineLocks(this.ctx.env.backendUrl, Object.values(this.ctx.names), (e) => this.record(e));
     }
 
     /** True when it wrote anything. */
