@@ -4,8 +4,10 @@
 // "sandbox\u200b.example.com" reads as the zone an operator meant while naming another — and an
 // AWS API refuses it only in the middle of a deployment. Imports nothing of ours: the ground floor.
 
-/** Unicode's general categories Cc (controls) and Cf (format characters). */
-const invisibleCharacter = /[\p{Cc}\p{Cf}]/u;
+/** Unicode's general categories Cc (controls) and Cf (format characters), as a regular expression class's body. */
+export const invisibleCharacterClass = "\\p{Cc}\\p{Cf}";
+
+const invisibleCharacter = new RegExp(`[${invisibleCharacterClass}]`, "u");
 
 /** A code point as Unicode writes it: `U+200B`. */
 export function codePointLabel(character: string): string {
