@@ -7,6 +7,23 @@ import tseslint from "typescript-eslint";
  */
 const layerViolation = "\\.\\x2F(sandbox|scripts)(\\x2F|$)";
 const layerMessage = "product code never imports sandbox/ or scripts/: take the backend as a parameter (automation/cli/backends.ts); only automation/cli/bin.ts offers the sandbox";
+const layerSelectors = [
+  { selector: `ImportExpression[source.value=/${layerViolation}/]`, message: layerMessage },
+  { selector: `CallExpression[callee.name='require'][arguments.0.value=/${layerViolation}/]`, message: layerMessage },
+];
+
+/**
+ * Folders are made by makeFolder (automation/engine/folders.ts) alone: Node's recursive mkdir spins
+ * forever at 100 % CPU where mkdir(2) answers ENOENT under an existing parent (/proc, issue 25).
+ * Tests may call mkdirSync on their own temporary folders.
+ */
+const mkdirMessage = "make folders with makeFolder (automation/engine/folders.ts): Node's recursive mkdir spins forever on /proc";
+const mkdirSelectors = [
+  { selector: "MemberExpression[property.name='mkdirSync']", message: mkdirMessage },
+  { selector: "MemberExpression[object.property.name='promises'][property.name='mkdir']", message: mkdirMessage },
+  { selector: "ImportSpecifier[imported.name=/^mkdir(Sync)?$/]", message: mkdirMessage },
+];
+const makeFolderHome = "automation/engine/folders.ts";
 
 export default tseslint.config(
   { ignores: ["dist/**", "bin/**", "node_modules/**", ".pulumi-*/**", ".sandbox/**", ".tmp/**"] },
@@ -39,11 +56,23 @@ export default tseslint.config(
     ignores: ["automation/cli/bin.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ regex: layerViolation, message: layerMessage }] }],
-      "no-restricted-syntax": [
-        "error",
-        { selector: `ImportExpression[source.value=/${layerViolation}/]`, message: layerMessage },
-        { selector: `CallExpression[callee.name='require'][arguments.0.value=/${layerViolation}/]`, message: layerMessage },
-      ],
+      "no-restricted-syntax": ["error", ...layerSelectors, ...mkdirSelectors],
     },
+  },
+  {
+    // Everything else outside the tests: the folder rule alone (a later block replaces, not merges,
+    // a rule's options, so product files get both sets above).
+    files: ["**/*.ts", "**/*.js", "**/*.mjs"],
+    ignores: ["test/**", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts", "index.ts"],
+    rules: { "no-restricted-syntax": ["error", ...mkdirSelectors] },
+  },
+  {
+    files: ["automation/cli/bin.ts"],
+    rules: { "no-restricted-syntax": ["error", ...mkdirSelectors] },
+  },
+  {
+    // The helper itself.
+    files: [makeFolderHome],
+    rules: { "no-restricted-syntax": ["error", ...layerSelectors] },
   },
 );

@@ -15,6 +15,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { makeFolder } from "../automation/engine/folders";
 import { startCountingProxy, AwsCall } from "../test/support/counting-proxy";
 import { putFenceAlarms } from "../test/support/fence-alarms";
 import { motoCredentials, startMoto } from "../test/support/moto";
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
             process.stdout.write(`| ${row.measure} | ${row.value} | ${row.target} | ${row.met === undefined ? "" : row.met ? "met" : "**missed**"} |\n`);
         }
         const outDir = path.join(root, ".bench");
-        fs.mkdirSync(outDir, { recursive: true });
+        makeFolder(outDir);
         const file = path.join(outDir, `fence-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
         fs.writeFileSync(file, `${JSON.stringify({ loadAverage: os.loadavg()[0], runs }, null, 2)}\n`);
         process.stdout.write(`\nFigures: ${path.relative(process.cwd(), file)}\n`);

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { makeFolder } from "../automation/engine/folders";
 import { measureColdStart } from "./cold-start";
 import { measureFence } from "./fence";
 import { deployedLab } from "./lab";
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
             ...(coldStart !== undefined ? { coldStart } : {}),
         };
         const outDir = path.resolve(__dirname, "..", ".bench");
-        fs.mkdirSync(outDir, { recursive: true });
+        makeFolder(outDir);
         const outFile = path.join(outDir, `${startedAt.replace(/[:.]/g, "-")}.json`);
         fs.writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
         process.stdout.write(`${markdown(result)}\n\nFigures: ${path.relative(process.cwd(), outFile)}\n`);

@@ -4,7 +4,7 @@ import { RegionName, regionNames, validateWeights, Weights } from "../automation
 import { checkFenceRegion, FenceCoordinates, fenceCoordinates } from "./dns-fence-coordinates";
 import { RegionFence } from "./dns-fence";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, RegionHealth, validateHealthCheckTiming } from "./dns-region-health";
-import { additionalRecordResourceName, validateAdditionalRecordNames } from "./dns-record-names";
+import { additionalRecordResourceName, validateAdditionalRecordNames, validateRecordName } from "./dns-record-names";
 import { DnsRoutingControls } from "./dns-routing-controls";
 import { aliasCacheSeconds, FenceEffect, fenceEffectSeconds } from "./fence-timing";
 
@@ -156,9 +156,7 @@ export class DnsFailover extends pulumi.ComponentResource {
 
     constructor(name: string, args: DnsFailoverArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:dns:DnsFailover", name, {}, opts);
-        if (args.recordName.trim() === "") {
-            throw new pulumi.ResourceError("recordName must not be empty", this);
-        }
+        validateRecordName(args.recordName);
         const additionalNames = validateAdditionalRecordNames(args.additionalRecordNames ?? [], args.recordName, {
             zoneName: "zoneName" in args.zone ? args.zone.zoneName : undefined,
         });

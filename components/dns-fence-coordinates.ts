@@ -2,6 +2,7 @@
 // the DNS component (which creates the alarms), the fence client in automation/fence.ts (which
 // publishes the metric) and the tests all compute exactly the same coordinates.
 import { RegionName, regionNames } from "../automation/posture";
+import { awsRegionPattern } from "./aws-region";
 
 /** CloudWatch dimensions of one region's fence metric. */
 export type FenceDimensions = Readonly<Record<string, string>>;
@@ -53,6 +54,16 @@ export const regionEnabledValue = 1;
 /** The value that fences a region (the alarm goes to ALARM, the fence health check fails). */
 export const regionFencedValue = 0;
 
+/** How the fence's settings are called in refusals: arguments of the component, or config keys. */
+export interface FenceLabels {
+    readonly region: string;
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly service: string;
+}
+
+const defaultFenceLabels: FenceLabels = { region: "fence.region", namespace: "fence.namespace", metricName: "fence.metricName", service: "fence.service" };
+
 /** Dimension names of the fence metric. */
 export const fenceDimensionNames = { service: "Service", regionName: "RegionName" } as const;
 
@@ -60,22 +71,32 @@ export const fenceDimensionNames = { service: "Service", regionName: "RegionName
  * Computes the fence coordinates of both regions. Nothing here depends on the posture: switching
  * posture must never move a fence (that would replace alarms and health checks).
  */
-export function fenceCoordinates(args: FenceCoordinatesArgs): FenceCoordinates {
+export function fenceCoordinates(args: FenceCoordinatesArgs, labels: FenceLabels = defaultFenceLabels): FenceCoordinates {
     if (args.service.trim() === "") {
         throw new Error("fence service must not be empty (it tells two services' fences apart)");
     }
     const region = args.region ?? defaultFenceRegion;
+    if (!awsRegionPattern.test(region)) {
+        throw new Error(`${labels.region} must be an AWS region like us-east-2 (got ${JSON.stringify(region)})`);
+    }
+    const namespace = args.namespace ?? defaultFenceNamespace;
+    // CloudWatch's PutMetricAlarm: a namespace of 1–255 of these characters, not in AWS's own "AWS/".
+    if (!/^[0-9A-Za-z._\-/#: ]{1,255}$/.test(namespace) || namespace.trim() === "" || namespace.startsWith(":") || namespace.startsWith("AWS/")) {
+        throw new Error(`${labels.namespace} must be 1–255 letters, digits or . - _ / # : and spaces, not starting with ":" or "AWS/" (got ${JSON.stringify(namespace)})`);
+    }
+    const metricName = args.metricName ?? defaultFenceMetricName;
+    if (metricName.trim() === "" || metricName.length > 255) {
+        throw new Error(`${labels.metricName} must be 1–255 characters, not all spaces (got ${JSON.stringify(metricName)})`);
+    }
+    if (args.service.length > 255) {
+        throw new Error(`${labels.service} is ${args.service.length} characters; the fence metric's Service dimension holds at most 255`);
+    }
     const dimensionsOf = (regionName: RegionName): FenceDimensions => ({
         [fenceDimensionNames.service]: args.service,
         [fenceDimensionNames.regionName]: regionName,
     });
     const dimensions: Record<RegionName, FenceDimensions> = { primary: dimensionsOf("primary"), secondary: dimensionsOf("secondary") };
-    return {
-        region,
-        namespace: args.namespace ?? defaultFenceNamespace,
-        metricName: args.metricName ?? defaultFenceMetricName,
-        dimensions,
-    };
+    return { region, namespace, metricName, dimensions };
 }
 
 /**

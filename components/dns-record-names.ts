@@ -50,6 +50,20 @@ export function dnsNameProblem(name: string): string | undefined {
     return undefined;
 }
 
+/**
+ * Checks the service's record name: a host name (`dnsNameProblem`), as Route 53 would otherwise
+ * refuse it only at the DNS step, after a switch has scaled a region up.
+ *
+ * @throws Error `<label> "<name>" is not a host name: it …`.
+ */
+export function validateRecordName(name: string, label = "recordName"): string {
+    const problem = dnsNameProblem(name);
+    if (problem !== undefined) {
+        throw new Error(`${label} ${JSON.stringify(name)} is not a host name: it ${problem}`);
+    }
+    return name;
+}
+
 function bareLowerCase(name: string): string {
     return name.toLowerCase().replace(/\.$/, "");
 }

@@ -150,8 +150,12 @@ export function servedUsers(declared: readonly SftpUser[], canary: CanaryIdentit
     return served;
 }
 
-/** Parses a users YAML document (`users: [...]`) and validates it; `source` (the file) prefixes messages. */
-export function parseUsersYaml(text: string, source: string): SftpUser[] {
+/**
+ * Parses a users YAML document (`users: [...]`) and validates it; `source` (the file) prefixes
+ * messages. `checkUsers`, when given, sees the parsed list first (the stack's config loader refuses
+ * control and format characters in it, with the loaders' one text check).
+ */
+export function parseUsersYaml(text: string, source: string, checkUsers?: (users: unknown) => void): SftpUser[] {
     let doc: unknown;
     try {
         doc = YAML.parse(text);
@@ -161,6 +165,7 @@ export function parseUsersYaml(text: string, source: string): SftpUser[] {
     if (doc === null || typeof doc !== "object" || !("users" in doc)) {
         throw new Error(`${source}: expected a top-level "users:" list`);
     }
+    checkUsers?.((doc as { users: unknown }).users);
     return validateUsers((doc as { users: unknown }).users, source);
 }
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { hostsOutsideAws } from "./boot-hosts";
+import { makeFolder } from "../automation/engine/folders";
 import { canonicalType } from "./replacements";
 import { PropertyMap, reveal } from "./values";
 
@@ -114,7 +115,7 @@ export class World {
 
     /** Adds or replaces a resource. */
     put(resource: WorldResource): void {
-        fs.mkdirSync(this.dir, { recursive: true });
+        makeFolder(this.dir);
         const file = this.fileOf(resource.urn, resource.id);
         const temp = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(temp, JSON.stringify({ ...resource, type: canonicalType(resource.type) }));

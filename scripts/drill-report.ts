@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { postureAnswer, Route53Answer } from "../automation/dns-answers";
+import { makeFolder } from "../automation/engine/folders";
 import type { Posture, RegionName } from "../automation/posture";
 
 /** The format's name and version, so a reader can refuse a report it does not understand. */
@@ -453,7 +454,7 @@ export function reportFolder(root: string, startedAt: string): string {
 /** Writes report.json and report.md into the run's folder; returns the folder. */
 export function writeDrillReport(root: string, report: DrillReport): string {
     const dir = reportFolder(root, report.startedAt);
-    fs.mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     fs.writeFileSync(path.join(dir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
     fs.writeFileSync(path.join(dir, "report.md"), renderDrillMarkdown(report));
     return dir;

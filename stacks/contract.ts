@@ -69,6 +69,20 @@ export function regionEndpointKey<R extends RegionName>(region: R): ConfigKey<`$
     return configKey(`${region}Endpoint`);
 }
 
+/** The last segment of a stack name (`organization/sftp-failover/primary` → `primary`). */
+export function shortStackName(name: string): string {
+    return name.split("/").pop() ?? name;
+}
+
+/**
+ * Whether two stack names name one stack. Fully qualified names (`org/project/stack`) are compared
+ * whole; a short name is the stack of that name in the current project, so it is compared with the
+ * other's last segment (`primary` and `organization/sftp-failover/primary` are one stack).
+ */
+export function sameStackName(a: string, b: string): boolean {
+    return a.includes("/") && b.includes("/") ? a === b : shortStackName(a) === shortStackName(b);
+}
+
 /** The keys `status` shows of each stack's config: what the driver manages and how a stack is identified. */
 export const statusConfigKeys: readonly ConfigKey[] = [configKeys.role, configKeys.capacityMode, configKeys.posture, configKeys.activeActiveWeights, configKeys.regionName];
 

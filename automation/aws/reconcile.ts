@@ -21,6 +21,16 @@ export interface BucketRef {
     readonly region: string;
 }
 
+/**
+ * Whether two refs are one bucket. S3's bucket names are global (one namespace per partition): a
+ * name is one bucket, and the region a caller gives can only reach it or fail, never make a
+ * second one. So the regions are not compared: "b in us-west-2" and "b in us-east-1" are one
+ * bucket, which reconciled with itself would report "in sync".
+ */
+export function sameBucket(a: BucketRef, b: BucketRef): boolean {
+    return a.bucket === b.bucket;
+}
+
 /** The latest version of one key on one side. */
 export interface LatestVersion {
     readonly key: string;
@@ -189,8 +199,8 @@ export async function reconcileBuckets(opts: ReconcileOptions): Promise<Reconcil
             throw new Error(`${side}.region is required`);
         }
     }
-    if (opts.serving.bucket === opts.other.bucket && opts.serving.region === opts.other.region) {
-        throw new Error(`serving and other are the same bucket (${opts.serving.bucket})`);
+    if (sameBucket(opts.serving, opts.other)) {
+        throw new Error(`serving and other are the same bucket (${opts.serving.bucket}): bucket names are global, whatever the regions`);
     }
     const maxVersions = opts.maxVersions ?? 1_000_000;
     const prefix = opts.prefix ?? "";

@@ -7,7 +7,7 @@ import { Argv } from "yargs";
 import type { AfterDnsCheckOptions } from "../driver/types";
 import { RegionName, regionNames } from "../posture";
 import { UsageError } from "./errors";
-import { isDnsServer } from "../driver/post-dns-inputs";
+import { addressOfBothRegions, isDnsServer } from "../driver/post-dns-inputs";
 
 /** The flags as yargs parses them. */
 export interface AfterDnsArgs {
@@ -62,6 +62,10 @@ function regionAddressesOf(values: readonly string[]): Partial<Record<RegionName
             throw new UsageError(`--region-address ${region}: "${bad}" is not an IP address`);
         }
         out[region as RegionName] = addresses;
+    }
+    const shared = addressOfBothRegions(out);
+    if (shared !== undefined) {
+        throw new UsageError(`--region-address gives ${shared} to both primary and secondary: an answer could not be told apart`);
     }
     return out;
 }

@@ -14,7 +14,7 @@ import type { FailoverController } from "../driver/controller";
 import type { StackKey } from "../driver/planner";
 import type { ProgressEvent } from "../driver/types";
 import { parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../posture";
-import { parseEndpoint, SftpEndpoint } from "../driver/sftp-endpoint";
+import { parseEndpoint, sameEndpoint, SftpEndpoint } from "../driver/sftp-endpoint";
 import { describePostDnsCheck } from "../driver/post-dns-check";
 import { ArgsWithBackends, backendsOf, CliBackendContext } from "./backends";
 import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
@@ -94,6 +94,9 @@ export function sftpEndpointsOf(argv: GlobalArgs): Partial<Record<RegionName, Sf
         } catch (err) {
             throw new UsageError(`--sftp-endpoint ${region}: ${(err as Error).message}`);
         }
+    }
+    if (endpoints.primary !== undefined && endpoints.secondary !== undefined && sameEndpoint(endpoints.primary, endpoints.secondary)) {
+        throw new UsageError(`--sftp-endpoint gives primary and secondary the same server (${endpoints.primary.host}:${endpoints.primary.port}): verify could not tell the regions apart`);
     }
     return endpoints;
 }
@@ -240,6 +243,31 @@ export function progressPrinter(io: Io): {
             }
         },
     };
+}
+
+/**
+ * Runs an operation with SIGINT (Ctrl-C) and SIGTERM (a CI job cancelled, `kill`) wired to its
+ * AbortSignal: the first stops it gracefully — the engine cancels its update and releases its
+ * backend lock, and the CLI exits 130 — and any further signal while it stops is ignored. Without
+ * a handler for every one, Node's default would kill the CLI by the signal mid-cancel and leave the
+ * engine's lock behind (a terminal's Ctrl-C reaches the engine too, which then signals again).
+ */
+export async function withInterrupts<T>(io: Io, stopping: string, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const abort = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+        if (!abort.signal.aborted) {
+            io.err(`${signal}: ${stopping}`);
+            abort.abort();
+        }
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+        return await body(abort.signal);
+    } finally {
+        process.removeListener("SIGINT", onSignal);
+        process.removeListener("SIGTERM", onSignal);
+    }
 }
 
 /**

@@ -7,7 +7,7 @@ import { SetPostureOptions, SetPostureResult } from "../driver/types";
 import { Posture, Weights } from "../posture";
 import { AfterDnsArgs, afterDnsOf } from "./after-dns-flags";
 import { describePostDnsCheck } from "../driver/post-dns-check";
-import { confirm, controllerFrom, Io, progressPrinter, run, stepTimeoutMs, waitMs } from "./context";
+import { confirm, controllerFrom, Io, progressPrinter, run, stepTimeoutMs, waitMs, withInterrupts } from "./context";
 import { exitCodes, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 import { renderSwitch } from "./render";
@@ -51,20 +51,11 @@ export async function runSwitch(
     label: string,
     operate: (c: FailoverController, target: Posture, common: SwitchCommon) => Promise<SetPostureResult>,
 ): Promise<number> {
-    // SIGINT (Ctrl-C) and SIGTERM (a CI job cancelled, `kill`) both stop the switch gracefully:
-    // the engine is cancelled, the journal records the step, and the exit code is 130. A second
-    // signal while the engine is still stopping is ignored — the step runner already insists.
-    const abort = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-        if (!abort.signal.aborted) {
-            io.err(`${signal}: stopping after the engine cancels the current step (the journal records where)`);
-            abort.abort();
-        }
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    try {
-        return await run(
+    // SIGINT (Ctrl-C) and SIGTERM both stop the switch gracefully: the engine is cancelled, the
+    // journal records the step, and the exit code is 130. A second signal while the engine is
+    // still stopping is ignored — the step runner already insists.
+    return withInterrupts(io, "stopping after the engine cancels the current step (the journal records where)", (signal) =>
+        run(
             argv,
             io,
             async () => {
@@ -87,7 +78,7 @@ export async function runSwitch(
                 const result = await operate(controller, target, {
                     waitMs: checked.waitMs,
                     ...(checked.stepTimeoutMs !== undefined ? { stepTimeoutMs: checked.stepTimeoutMs } : {}),
-                    signal: abort.signal,
+                    signal,
                     onProgress: printer.onProgress,
                     onEvent: printer.onEvent,
                     refresh: argv.refresh,
@@ -103,9 +94,6 @@ export async function runSwitch(
             },
             renderSwitch,
             switchExitCode,
-        );
-    } finally {
-        process.removeListener("SIGINT", onSignal);
-        process.removeListener("SIGTERM", onSignal);
-    }
+        ),
+    );
 }

@@ -6,8 +6,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { AuditEvent } from "./coordination/run-log";
 import { processAlive } from "./process-alive";
-import { shortStackName } from "./preflight";
+import { shortStackName } from "../../stacks/contract";
 
 /** One backend stack lock. */
 export interface BackendLock {
@@ -80,4 +81,27 @@ export function staleBackendLocks(backendUrl: string, stackNames: readonly strin
 export function removeBackendLock(lock: BackendLock): void {
     fs.rmSync(lock.file, { force: true });
     fs.rmSync(`${lock.file}.attrs`, { force: true });
+}
+
+/**
+ * Clears the file backend's locks of these stacks left by an engine that died (kill -9 of the
+ * driver or of the engine mid-update, a CLI killed by a signal): otherwise every later `up` waits,
+ * then fails with "the stack is currently locked". Only a lock whose pid is provably gone on this
+ * host is removed — what `pulumi cancel` does for the file backend — and each removal is audited
+ * through `record`. Switches and bootstrap both clear locks here, before their engines run.
+ */
+export async function clearDeadEngineLocks(backendUrl: string, stackNames: readonly string[], record: (e: AuditEvent) => Promise<void>): Promise<BackendLock[]> {
+    const cleared = staleBackendLocks(backendUrl, stackNames);
+    for (const lock of cleared) {
+        removeBackendLock(lock);
+        await record({
+            operation: "unlock",
+            runId: "backend",
+            to: `stack ${lock.stack} backend lock cleared`,
+            result: "ok",
+            started: Date.now(),
+            reason: `engine pid ${lock.pid} on ${lock.hostname} is gone`,
+        });
+    }
+    return cleared;
 }

@@ -11,8 +11,14 @@ import { EngineEnvironment, engineEnvironment, ProviderStandIn } from "../engine
 import { retryingTransportFault } from "../engine/transport-fault";
 import { upWithoutReadback } from "../engine/without-readback";
 import { copyProjectForInlineRun, openStack } from "../engine/workspace";
+import { resolveIdentity } from "./audit";
+import { clearDeadEngineLocks } from "./backend-locks";
+import { openCoordination } from "./coordination/from-options";
+import { RunLog } from "./coordination/run-log";
+import { CoordinationStore } from "./coordination/store";
 import { AbortedError, BadInputError, FailoverError } from "./errors";
 import { StackKey } from "./planner";
+import { checkJournalDir, checkStackNames } from "./preflight";
 import { summarizeEngineError } from "./stack-state";
 
 /** The phases of a bootstrap, in order. */
@@ -61,6 +67,15 @@ export interface BootstrapOptions {
     /** The engine's text output, tagged with the stack. */
     readonly onOutput?: (stack: StackKey, text: string) => void;
     readonly signal?: AbortSignal;
+    /**
+     * Where a cleared backend lock is audited, as for the controller: a store or its URL. Defaults
+     * to `journalDir` when given, else as the controller's `coordination` option defaults.
+     */
+    readonly coordination?: string | CoordinationStore;
+    /** The local folder of the audit log. Defaults as the controller's `journalDir`. */
+    readonly journalDir?: string;
+    /** Who the audit log names. Defaults to the OS user. */
+    readonly identity?: string;
 }
 
 const regional: readonly StackKey[] = ["primary", "secondary"];
@@ -96,6 +111,9 @@ function changesOf(summary: Readonly<Record<string, number>> | undefined): Recor
  * Idempotent: on a deployed environment phase 1 is skipped and every `up` changes nothing
  * (result `unchanged`). Resumable: killed anywhere, a rerun skips what is deployed and finishes.
  *
+ * Before the first `up`, the backend locks of engines that died (an interrupted or killed bootstrap)
+ * are cleared and audited, as a switch clears them (automation/driver/backend-locks.ts).
+ *
  * @throws BadInputError for an invalid project folder or stack names, or an engine environment that cannot be built.
  * @throws FailoverError when an `up` fails (cause: the Automation API error), naming the phase and stack.
  * @throws AbortedError when `signal` fires (between or during `up`s).
@@ -103,9 +121,8 @@ function changesOf(summary: Readonly<Record<string, number>> | undefined): Recor
 export async function bootstrap(options: BootstrapOptions = {}): Promise<BootstrapResult> {
     const started = Date.now();
     const names: Record<StackKey, string> = { primary: "primary", secondary: "secondary", dns: "dns", ...options.stacks };
-    if (new Set(Object.values(names)).size !== 3 || Object.values(names).some((n) => n.trim() === "")) {
-        throw new BadInputError(`stacks must be three different, non-empty names (got primary=${names.primary}, secondary=${names.secondary}, dns=${names.dns})`);
-    }
+    checkStackNames(names);
+    checkJournalDir(options.journalDir);
     let env: EngineEnvironment;
     try {
         env = options.engine ?? engineEnvironment({ projectDir: options.projectDir, backendUrl: options.backendUrl, standIn: options.standIn });
@@ -157,6 +174,11 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
     } catch (err) {
         throw new FailoverError(`bootstrap: cannot create or open the stacks in ${env.backendUrl}: ${summarizeEngineError(err)}`, { cause: err });
     }
+
+    // An engine killed in an earlier run (an interrupted bootstrap, kill -9) left its backend lock;
+    // without clearing it every rerun fails "the stack is currently locked" until `unlock`.
+    const log = new RunLog(openCoordination({ ...options, backendUrl: env.backendUrl, projectDir: env.projectDir }), resolveIdentity(options.identity));
+    await clearDeadEngineLocks(env.backendUrl, Object.values(names), (e) => log.record(e));
 
     const deployed = { primary: await isDeployed(stacks.primary), secondary: await isDeployed(stacks.secondary) };
     const first = stacksNeedingFirstPhase(deployed);

@@ -19,9 +19,9 @@ import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
 import { readEndpointHealth } from "./endpoint-health";
 import { ConfigEntry } from "../../stacks/config/source";
 import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
-import { backendLocks, removeBackendLock, staleBackendLocks, fileBackendDir } from "./backend-locks";
+import { backendLocks, clearDeadEngineLocks, removeBackendLock, fileBackendDir } from "./backend-locks";
 import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
-import { checkStackConfigs, stackFile } from "./preflight";
+import { checkJournalDir, checkStackConfigs, checkStackNames, stackFile } from "./preflight";
 import { StackBeforeRun, SwitchRun } from "./switch-run";
 import { stepTargetsIn } from "./step-runner";
 import { escapeControl, hasControlChars } from "./text";
@@ -48,6 +48,7 @@ import { VerifyResult, verifyRegion } from "./verify";
 import { CheckResult, runCheck } from "./readiness/check";
 import { readRegionDeployments } from "./readiness/deployments";
 import { readDrift } from "./readiness/drift";
+import { sameEndpoint } from "./sftp-endpoint";
 import { PostDnsCheckResult, runPostDnsCheck } from "./post-dns-check";
 import { checkAfterDnsOptions, endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./post-dns-inputs";
 import { readRpoExposure, replicationRuleOf } from "./rpo";
@@ -190,14 +191,12 @@ export class FailoverController {
     static async create(options: FailoverControllerOptions = {}): Promise<FailoverController> {
         const names: Record<StackKey, string> = { ...defaultStackNames, ...options.stacks };
         plainText(options.identity, "identity");
-        for (const key of stackKeys) {
-            if (names[key].trim() === "") {
-                throw new BadInputError(`stacks.${key} must not be empty`);
-            }
+        checkStackNames(names);
+        const { primary: primaryEndpoint, secondary: secondaryEndpoint } = options.endpoints ?? {};
+        if (primaryEndpoint !== undefined && secondaryEndpoint !== undefined && sameEndpoint(primaryEndpoint, secondaryEndpoint)) {
+            throw new BadInputError(`endpoints.primary and endpoints.secondary are the same server (${primaryEndpoint.host}:${primaryEndpoint.port}): verify could not tell the regions apart`);
         }
-        if (new Set(Object.values(names)).size !== stackKeys.length) {
-            throw new BadInputError(`stacks must be three different stacks (got ${stackKeys.map((k) => `${k}=${names[k]}`).join(", ")})`);
-        }
+        checkJournalDir(options.journalDir);
         // Checked before the engine environment is built, which creates folders: a mistyped
         // --stack-dir or --backend must be refused without leaving anything behind.
         if (options.engine === undefined) {
@@ -885,24 +884,9 @@ export class FailoverController {
         });
     }
 
-    /**
-     * Clears the file backend's own stack locks left by an engine that died (kill -9 of the driver
-     * or of the engine mid-step): otherwise every later `up` waits, then fails with "the stack is
-     * currently locked". Only a lock whose pid is provably gone on this host is removed — what
-     * `pulumi cancel` does for the file backend — and each removal is audited.
-     */
+    /** Clears the backend locks of dead engines, audited (automation/driver/backend-locks.ts). */
     private async clearDeadEngineLocks(): Promise<void> {
-        for (const lock of staleBackendLocks(this.ctx.env.backendUrl, Object.values(this.ctx.names))) {
-            removeBackendLock(lock);
-            await this.record({
-                operation: "unlock",
-                runId: "backend",
-                to: `stack ${lock.stack} backend lock cleared`,
-                result: "ok",
-                started: Date.now(),
-                reason: `engine pid ${lock.pid} on ${lock.hostname} is gone`,
-            });
-        }
+        await clearDeadEngineLocks(this.ctx.env.backendUrl, Object.values(this.ctx.names), (e) => this.record(e));
     }
 
     /** True when it wrote anything. */

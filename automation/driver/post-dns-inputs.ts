@@ -27,6 +27,14 @@ export function isDnsServer(text: string): boolean {
  *
  * @throws Error naming the option and the value.
  */
+/**
+ * An address given to both regions, or undefined. An answer is a region's by its address, so one
+ * address in both would always be counted as the first region's.
+ */
+export function addressOfBothRegions(addresses: Readonly<Partial<Record<RegionName, readonly string[]>>>): string | undefined {
+    return (addresses.primary ?? []).find((a) => (addresses.secondary ?? []).includes(a));
+}
+
 export function checkAfterDnsOptions(options: AfterDnsCheckOptions): void {
     if (options.servers.length === 0) {
         throw new Error("afterDns.servers is empty: name the authoritative server(s) to ask");
@@ -51,6 +59,10 @@ export function checkAfterDnsOptions(options: AfterDnsCheckOptions): void {
         if (bad !== undefined) {
             throw new Error(`afterDns.regionAddresses.${region} has "${bad}", which is not an IP address`);
         }
+    }
+    const shared = addressOfBothRegions(options.regionAddresses ?? {});
+    if (shared !== undefined) {
+        throw new Error(`afterDns.regionAddresses gives ${shared} to both primary and secondary: an answer could not be told apart`);
     }
 }
 

@@ -3,10 +3,12 @@
 // to BE the role it is given, and the driver's own files are checked to be writable. Any failure is
 // a one-line BadInputError naming the file, the key and the value — and nothing has been changed.
 import * as path from "node:path";
+import { checkFenceRegion } from "../../components/dns-fence-coordinates";
 import { DnsConfig, loadDnsConfig } from "../../stacks/config/dns";
 import { parseRegionalConfig, RegionalConfig } from "../../stacks/config/regional";
 import { ConfigEntry, ConfigReader } from "../../stacks/config/source";
-import { configKeys, configNamespace, regionEndpointKey, regionStackKey } from "../../stacks/contract";
+import { invisibleCharacterProblem } from "../../stacks/config/text";
+import { configKeys, configNamespace, regionEndpointKey, regionStackKey, sameStackName, shortStackName } from "../../stacks/contract";
 import { fileProblem, folderProblem } from "../engine/folders";
 import { RegionName, regionNames } from "../posture";
 import { BadInputError } from "./errors";
@@ -21,9 +23,29 @@ export interface PreflightFacts {
     readonly dns: DnsConfig;
 }
 
-/** The last segment of a stack name (`organization/sftp-failover/primary` → `primary`). */
-export function shortStackName(name: string): string {
-    return name.split("/").pop() ?? name;
+/**
+ * The stack names of the three roles: each non-empty, no two naming one stack (`sameStackName`).
+ * The controller and bootstrap both check them here.
+ *
+ * @throws BadInputError naming the roles.
+ */
+export function checkStackNames(names: Readonly<Record<StackKey, string>>): void {
+    const keys = Object.keys(names) as StackKey[];
+    for (const key of keys) {
+        if (names[key].trim() === "") {
+            throw new BadInputError(`stacks.${key} must not be empty`);
+        }
+        const invisible = invisibleCharacterProblem(names[key]);
+        if (invisible !== undefined) {
+            throw new BadInputError(`stacks.${key} ${invisible}`);
+        }
+    }
+    for (const [i, a] of keys.entries()) {
+        const b = keys.slice(i + 1).find((k) => sameStackName(names[a], names[k]));
+        if (b !== undefined) {
+            throw new BadInputError(`stacks must be three different stacks: ${a} and ${b} name the same stack (got ${keys.map((k) => `${k}=${names[k]}`).join(", ")})`);
+        }
+    }
 }
 
 /** The stack file of a stack, for messages. */
@@ -61,10 +83,6 @@ function regionalOf(names: Readonly<Record<StackKey, string>>, region: RegionNam
     }
 }
 
-/** Whether a stack reference in the dns config names the stack given for a role. */
-function sameStack(referenced: string, given: string): boolean {
-    return given.includes("/") ? referenced === given : shortStackName(referenced) === given;
-}
 
 /**
  * Checks that the stacks are the roles they are given: each regional stack says it is that region,
@@ -81,6 +99,11 @@ export function checkIdentity(names: Readonly<Record<StackKey, string>>, facts: 
         }
     }
     const { primary, secondary } = facts.regional;
+    try {
+        checkFenceRegion(facts.dns.fence.region, { primary: primary.region, secondary: secondary.region }, configKeys.fenceRegion);
+    } catch (err) {
+        throw new BadInputError(`${where(names, "dns")}: ${(err as Error).message}`, { cause: err });
+    }
     if (primary.peerRegion !== secondary.region || secondary.peerRegion !== primary.region) {
         throw new BadInputError(
             `the regional stacks are not each other's peers: ${stackFile(names.primary)} has region ${primary.region} / peerRegion ${primary.peerRegion}, ${stackFile(names.secondary)} has region ${secondary.region} / peerRegion ${secondary.peerRegion}`,
@@ -89,7 +112,7 @@ export function checkIdentity(names: Readonly<Record<StackKey, string>>, facts: 
     for (const region of regionNames) {
         const source = facts.dns.endpoints[region];
         const key = regionStackKey(region);
-        if (source.kind === "stack" && !sameStack(source.stackName, names[region])) {
+        if (source.kind === "stack" && !sameStackName(source.stackName, names[region])) {
             throw new BadInputError(`${where(names, "dns")}: ${key} is ${source.stackName}, but the ${region} stack given is ${names[region]} (are the stacks swapped?)`);
         }
         if (source.kind === "endpoint" && source.region !== undefined && source.region !== facts.regional[region].region) {
@@ -146,5 +169,24 @@ export function checkDriverFiles(files: DriverFiles): void {
         if (problem !== undefined) {
             throw new BadInputError(`${label} ${file} cannot be written (${problem}); nothing was changed`);
         }
+    }
+}
+
+/**
+ * Checks, without creating it, that a journal folder the caller named can be made and written: the
+ * folder also holds the fence cache every operation refreshes, so a folder that cannot exist
+ * (`/proc/x`, a path through a file) is refused before anything reads a stack, not found later.
+ * Undefined (the default folder beside the project) is not checked here: a switch checks its files
+ * in preflight, and a read-only checkout may still show status.
+ *
+ * @throws BadInputError naming the folder and the error code.
+ */
+export function checkJournalDir(dir: string | undefined): void {
+    if (dir === undefined) {
+        return;
+    }
+    const problem = folderProblem(dir);
+    if (problem !== undefined) {
+        throw new BadInputError(`journal folder ${path.resolve(dir)} cannot be written (${problem}); nothing was changed`);
     }
 }

@@ -13,6 +13,14 @@ export interface SftpEndpoint {
 }
 
 /**
+ * Whether two endpoints are one server (host names ignore case). Verify tells regions apart only
+ * by where it connects — both regions share their host keys — so each region needs its own.
+ */
+export function sameEndpoint(a: SftpEndpoint, b: SftpEndpoint): boolean {
+    return a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port;
+}
+
+/**
  * Parses `host:port` (an IPv6 host in brackets) into an endpoint.
  *
  * @throws Error naming the value when it is not one.

@@ -2,10 +2,12 @@
 // refuses control characters in what it is given, so the journal and the audit log never store
 // them; and everything printed escapes them anyway, so a log written by another tool (or by hand)
 // cannot forge a row of `history` or send escape sequences to an operator's terminal.
+import { invisibleCharacterClass } from "../../stacks/config/text";
 
-// C0 controls, DEL and C1 controls (which some terminals obey as well), and the Unicode line and
-// paragraph separators and bidirectional overrides, which reorder or break what is shown.
-const controlChars = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// The characters config names refuse (stacks/config/text.ts: Unicode's controls and format
+// characters — C0, DEL, C1, bidirectional overrides and isolates, zero-width characters), and the
+// line and paragraph separators, which break what is shown.
+const controlChars = new RegExp(`[${invisibleCharacterClass}\\u2028\\u2029]`, "gu");
 
 /** Whether a text holds a control character. */
 export function hasControlChars(text: string): boolean {
@@ -24,8 +26,8 @@ export function escapeControl(text: string): string {
             case "\t":
                 return "\\t";
             default: {
-                const code = c.charCodeAt(0);
-                return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+                const code = c.codePointAt(0) ?? 0;
+                return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : code <= 0xffff ? `\\u${code.toString(16).padStart(4, "0")}` : `\\u{${code.toString(16)}}`;
             }
         }
     });

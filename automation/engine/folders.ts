@@ -24,8 +24,12 @@ export function nearestExisting(target: string): string {
     }
 }
 
-/** Creates a folder and its missing parents, one mkdir(2) each. Throws the first error (ENOENT, EACCES, ENOTDIR …). */
-export function makeFolder(dir: string): void {
+/**
+ * Creates a folder and its missing parents, one mkdir(2) each (`mode` for each folder it creates).
+ * Throws the first error (ENOENT, EACCES, ENOTDIR …). The one way this project makes folders:
+ * eslint.config.mjs refuses `mkdirSync` anywhere else.
+ */
+export function makeFolder(dir: string, opts: { readonly mode?: number } = {}): void {
     const target = path.resolve(dir);
     const missing: string[] = [];
     for (let d = target; !fs.existsSync(d); d = path.dirname(d)) {
@@ -36,7 +40,7 @@ export function makeFolder(dir: string): void {
     }
     for (const d of missing) {
         try {
-            fs.mkdirSync(d);
+            fs.mkdirSync(d, opts.mode);
         } catch (err) {
             // Another process may have created it in the meantime; anything else is final.
             if ((err as NodeJS.ErrnoException).code !== "EEXIST") {

@@ -4,6 +4,7 @@ import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation"
 import * as YAML from "yaml";
 import { programIn } from "../../stacks";
 import { EngineEnvironment, projectName } from "./environment";
+import { makeFolder } from "./folders";
 import { ensureEngineCommand, engineDirVariable } from "./locations";
 
 // One command per engine folder and process: `PulumiCommand.get` runs `pulumi version` each time,
@@ -60,7 +61,7 @@ function projectFiles(dir: string): string[] {
  * dir even when the program runs inline, and the copy has no program files of its own.
  */
 export function copyProjectForInlineRun(fromDir: string, toDir: string): void {
-    fs.mkdirSync(toDir, { recursive: true });
+    makeFolder(toDir);
     for (const file of projectFiles(fromDir)) {
         const source = path.join(fromDir, file);
         if (file === "Pulumi.yaml") {

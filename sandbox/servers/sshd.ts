@@ -4,6 +4,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { makeFolder } from "../../automation/engine/folders";
 import { ChildServer, serverTempDir, startChild, startOnFreePort, waitUntil } from "./child-server";
 import { freePort } from "./ports";
 
@@ -99,8 +100,8 @@ export async function startSshd(opts?: StartSshdOptions): Promise<SshdServer> {
     try {
         const hostKeyFingerprints = await writeHostKeys(dir, opts?.hostKeys ?? {});
         const sftpDir = path.join(dir, "sftp");
-        fs.mkdirSync(sftpDir);
-        fs.mkdirSync(path.join(dir, "authorized_keys"));
+        makeFolder(sftpDir);
+        makeFolder(path.join(dir, "authorized_keys"));
         const authorizedKeysFile = path.join(dir, "authorized_keys", user);
         const setAuthorizedKeys = (keys: readonly string[]) => {
             fs.writeFileSync(authorizedKeysFile, keys.map((k) => `${k.trim()}\n`).join(""), { mode: 0o600 });
@@ -200,7 +201,7 @@ function sshdConfig(dir: string, port: number, sftpDir: string): string {
 /** sshd running as root needs its privilege-separation folder, which a system boot would create. */
 function ensurePrivsepDir(): void {
     if (process.getuid?.() === 0 && !fs.existsSync("/run/sshd")) {
-        fs.mkdirSync("/run/sshd", { mode: 0o755 });
+        makeFolder("/run/sshd", { mode: 0o755 });
     }
 }
 

@@ -1,11 +1,11 @@
 // Typed config of the DNS stack: the only place that reads this stack's config. A pure function of
 // the config values, shared by the program and the driver's preflight (automation/driver/preflight.ts).
 import { InvalidPostureError, parsePosture, Posture, postureSpec, PostureSpec, RegionName, regionNames, validateWeights, Weights } from "../../automation/posture";
-import { defaultFenceMetricName, defaultFenceNamespace, defaultFenceRegion } from "../../components/dns-fence-coordinates";
-import { defaultTtl, validateTtl } from "../../components/dns-failover";
-import { validateAdditionalRecordNames } from "../../components/dns-record-names";
+import { checkFenceRegion, defaultFenceMetricName, defaultFenceNamespace, defaultFenceRegion, fenceCoordinates } from "../../components/dns-fence-coordinates";
+import { defaultTtl, recordTypes, validateTtl } from "../../components/dns-failover";
+import { dnsNameKey, dnsNameProblem, validateAdditionalRecordNames, validateRecordName } from "../../components/dns-record-names";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, validateHealthCheckTiming } from "../../components/dns-region-health";
-import { configKeys, configNamespace, regionEndpointKey, regionStackKey } from "../contract";
+import { configKeys, configNamespace, regionEndpointKey, regionStackKey, sameStackName } from "../contract";
 import { ConfigReader, numberField } from "./source";
 
 const ns = configNamespace;
@@ -78,9 +78,19 @@ export function loadDnsConfig(config: ConfigReader = ConfigReader.fromRuntime())
     if (recordName.trim() === "") {
         throw new Error(`${configKeys.recordName} must not be empty`);
     }
+    validateRecordName(recordName, configKeys.recordName);
     const zone = readZone(config);
     const additionalRecordNames = readAdditionalRecordNames(config, recordName, zone);
     const endpoints = { primary: readEndpoint(config, "primary"), secondary: readEndpoint(config, "secondary") };
+    refuseOneEndpointTwice(endpoints);
+    const dualStack = readDualStack(config, endpoints);
+    // What the component checks of its arguments, checked here too, so the driver's preflight
+    // (which runs this loader, not the component) refuses it before a switch changes anything.
+    try {
+        recordTypes({ primary: endpointKindOf(endpoints.primary), secondary: endpointKindOf(endpoints.secondary) }, dualStack);
+    } catch (err) {
+        throw new Error(`${regionEndpointKey("primary")} and ${regionEndpointKey("secondary")}: ${(err as Error).message}`);
+    }
     return {
         posture,
         spec,
@@ -88,17 +98,38 @@ export function loadDnsConfig(config: ConfigReader = ConfigReader.fromRuntime())
         zone,
         recordName,
         additionalRecordNames,
-        dualStack: readDualStack(config, endpoints),
+        dualStack,
         ttl,
         allowLongTtl,
         healthCheck,
-        fence: {
-            region: config.get(configKeys.fenceRegion) ?? defaultFenceRegion,
-            namespace: config.get(configKeys.fenceNamespace) ?? defaultFenceNamespace,
-            metricName: config.get(configKeys.fenceMetricName) ?? defaultFenceMetricName,
-        },
+        fence: readFence(config, recordName, endpoints),
         routingControls: config.getBoolean("routingControls") ?? false,
     };
+}
+
+/** What decides a region's record kind: a regional stack always exports its load balancer's zone (alias records). */
+function endpointKindOf(source: EndpointSource): { readonly zoneId?: string } {
+    return source.kind === "stack" ? { zoneId: "exported by the regional stack" } : { zoneId: source.zoneId };
+}
+
+/**
+ * The fence's settings, checked as the component checks them (CloudWatch's limits, and a fence
+ * region outside an explicit endpoint's region; a regional stack's region is checked by preflight,
+ * which reads that stack).
+ */
+function readFence(config: ConfigReader, recordName: string, endpoints: Readonly<Record<RegionName, EndpointSource>>): DnsConfig["fence"] {
+    const fence = {
+        region: config.get(configKeys.fenceRegion) ?? defaultFenceRegion,
+        namespace: config.get(configKeys.fenceNamespace) ?? defaultFenceNamespace,
+        metricName: config.get(configKeys.fenceMetricName) ?? defaultFenceMetricName,
+    };
+    fenceCoordinates(
+        { ...fence, service: recordName },
+        { region: configKeys.fenceRegion, namespace: configKeys.fenceNamespace, metricName: configKeys.fenceMetricName, service: configKeys.recordName },
+    );
+    const explicitRegions = Object.fromEntries(regionNames.flatMap((r) => { const s = endpoints[r]; return s.kind === "endpoint" && s.region !== undefined ? [[r, s.region]] : []; }));
+    checkFenceRegion(fence.region, explicitRegions, configKeys.fenceRegion);
+    return fence;
 }
 
 function readPosture(config: ConfigReader): Posture {
@@ -142,6 +173,11 @@ function readEndpoint(config: ConfigReader, regionName: RegionName): EndpointSou
         if (stackName.trim() === "") {
             throw new Error(`${stackKey} must not be empty`);
         }
+        // Pulumi's own rule for a stack reference: [[organization/]project/]stack, each part
+        // letters, digits, "-", "_" or "."; anything else names no stack the program could read.
+        if (!/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/.test(stackName) || stackName.length > 300) {
+            throw new Error(`${stackKey} must be a stack name like organization/sftp-failover/${regionName}: parts of letters, digits, "-", "_" or "." (got ${JSON.stringify(stackName)})`);
+        }
         return { kind: "stack", stackName };
     }
     if (endpoint === undefined) {
@@ -157,6 +193,10 @@ function readEndpoint(config: ConfigReader, regionName: RegionName): EndpointSou
     }
     if (typeof dnsName !== "string" || dnsName === "") {
         throw new Error(`${key}.dnsName must be a non-empty string (got ${JSON.stringify(dnsName)})`);
+    }
+    const dnsNameWrong = dnsNameProblem(dnsName);
+    if (dnsNameWrong !== undefined) {
+        throw new Error(`${key}.dnsName ${JSON.stringify(dnsName)} is not a host name: it ${dnsNameWrong}`);
     }
     if (zoneId !== undefined && (typeof zoneId !== "string" || zoneId === "")) {
         throw new Error(`${key}.zoneId must be a non-empty string when given (got ${JSON.stringify(zoneId)})`);
@@ -175,6 +215,21 @@ function readEndpoint(config: ConfigReader, regionName: RegionName): EndpointSou
         ...(region === undefined ? {} : { region: region as string }),
         ...(ipAddressType === undefined ? {} : { ipAddressType: ipAddressType as "ipv4" | "dualstack" }),
     };
+}
+
+/**
+ * The two regions must be two endpoints: with one stack or one load balancer behind both, every
+ * posture serves from the same place and a failover moves nothing. A load balancer is compared by
+ * its DNS name alone, as the records point at it (a port is not part of a DNS answer).
+ */
+function refuseOneEndpointTwice(endpoints: Readonly<Record<RegionName, EndpointSource>>): void {
+    const { primary, secondary } = endpoints;
+    if (primary.kind === "stack" && secondary.kind === "stack" && sameStackName(primary.stackName, secondary.stackName)) {
+        throw new Error(`${regionStackKey("primary")} and ${regionStackKey("secondary")} name the same stack (${primary.stackName}, ${secondary.stackName}): the regions must be two stacks`);
+    }
+    if (primary.kind === "endpoint" && secondary.kind === "endpoint" && dnsNameKey(primary.dnsName) === dnsNameKey(secondary.dnsName)) {
+        throw new Error(`${regionEndpointKey("primary")}.dnsName and ${regionEndpointKey("secondary")}.dnsName name the same endpoint (${primary.dnsName}): the regions must be two endpoints`);
+    }
 }
 
 /**
@@ -232,6 +287,10 @@ function readZone(config: ConfigReader): ZoneConfig {
     }
     if (zoneName === undefined) {
         throw new Error(`${ns}:zoneId or ${ns}:zoneName is required (the existing hosted zone of the service record)`);
+    }
+    const zoneNameWrong = dnsNameProblem(zoneName);
+    if (zoneNameWrong !== undefined) {
+        throw new Error(`${ns}:zoneName ${JSON.stringify(zoneName)} is not a DNS name: it ${zoneNameWrong}`);
     }
     return { zoneName, privateZone: config.getBoolean("privateZone") ?? false };
 }

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityMode, RegionName, regionNames } from "../../automation/posture";
+import { awsRegionPattern } from "../../components/aws-region";
 import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } from "../../components/capacity";
 import { HomeAccess } from "../../components/gateway-policy";
@@ -18,6 +19,7 @@ import { SftpUser, parseUsersYaml, servedUsers } from "../../components/sftp-use
 import { configKey, configKeys, configNamespace } from "../contract";
 import { checkGatewayPolicyFits, readGatewayBucketAccess } from "./gateway-access";
 import { ConfigReader, numberField } from "./source";
+import { checkNameTextDeep } from "./text";
 
 /** The network as configured: a new VPC, or existing ids. */
 export type NetworkConfig =
@@ -83,7 +85,6 @@ export interface RegionalConfig {
     readonly tags: Readonly<Record<string, string>>;
 }
 
-const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const namePrefixPattern = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 
 function configError(key: string, message: string): Error {
@@ -91,10 +92,29 @@ function configError(key: string, message: string): Error {
 }
 
 function checkRegion(key: string, value: string): string {
-    if (!regionPattern.test(value)) {
+    if (!awsRegionPattern.test(value)) {
         throw configError(key, `must be an AWS region like us-east-1 (got "${value}")`);
     }
     return value;
+}
+
+/**
+ * AWS's limits on every tag (Tagging AWS resources: keys 1–128 characters, values at most 256, the
+ * `aws:` prefix reserved), checked before anything is created: each service refuses a tag only
+ * when it creates the resource that carries it.
+ */
+function checkTags(tags: Readonly<Record<string, string>>): void {
+    for (const [key, value] of Object.entries(tags)) {
+        if (key.trim() === "" || key.length > 128) {
+            throw configError("tags", `key ${JSON.stringify(key)} must be 1–128 characters`);
+        }
+        if (key.toLowerCase().startsWith("aws:")) {
+            throw configError(`tags.${key}`, `uses the prefix "aws:", which AWS reserves for its own tags`);
+        }
+        if (value.length > 256) {
+            throw configError(`tags.${key}`, `is ${value.length} characters; a tag value holds at most 256`);
+        }
+    }
 }
 
 /** A bucket key: a key ARN (never an alias ARN) of the bucket's own region (components/kms-key.ts says why). */
@@ -133,7 +153,7 @@ function readUsers(file: string): SftpUser[] {
     } catch (err) {
         throw configError("usersFile", `cannot be read: ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
-    return parseUsersYaml(text, file);
+    return parseUsersYaml(text, file, (users) => checkNameTextDeep(`${file}: users`, users));
 }
 
 function loadNetwork(config: ConfigReader): NetworkConfig {
@@ -286,6 +306,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     if (typeof tags !== "object" || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== "string")) {
         throw configError("tags", "must be a map of strings");
     }
+    checkTags(tags);
 
     const usersFileSetting = config.get(configKeys.usersFile) ?? "users.yaml";
     const usersFile = path.resolve(opts.projectDir ?? defaultProjectDir(), usersFileSetting);
@@ -310,7 +331,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         homeAccess: gatewayBucketAccess,
     });
 
-    const hostKeys = loadHostKeys(config.requireObject<unknown>("hostKeys"), configKey("hostKeys"));
+    const hostKeys = loadHostKeys(config.requireKeyMaterial<unknown>("hostKeys"), configKey("hostKeys"));
     const network = loadNetwork(config);
     if (network.kind === "new" && !network.nat && sftpgoPackage === undefined) {
         throw configError("network.nat", "is false, but without sftpgoPackage the gateways install SFTPGo from a mirror on the internet; set sftpgoPackage (docs/regional.md) or keep the NAT gateways");

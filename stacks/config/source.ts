@@ -4,6 +4,7 @@
 // value the program would refuse is refused before the first step of a switch, not in its middle.
 import * as pulumi from "@pulumi/pulumi";
 import { configNamespace } from "../contract";
+import { checkNameTextDeep } from "./text";
 
 export { configNamespace };
 
@@ -41,8 +42,18 @@ export interface NumberOptions {
  * Typed reads over a map of full keys (`sftp-failover:ttl`) to string values — the shape both the
  * engine's runtime config and `getAllConfig()` have (objects arrive as JSON text). Every error is
  * one line naming the key and, unless the key is secret, the value.
+ *
+ * Every value read is refused when it holds a control or format character (./text.ts), whatever its
+ * type, and a structured value in every string and key inside it: config values become names, and
+ * a key added tomorrow is checked without anyone remembering to. Key material alone is read
+ * unchecked (`getSecret`, `requireKeyMaterial`): PEM text is lines.
  */
 export class ConfigReader {
+    /** The full keys read so far, in order (what a loader reads: the tests enumerate them). */
+    private readonly read = new Set<string>();
+    /** The full keys read as key material (not checked as names). */
+    private readonly keyMaterial = new Set<string>();
+
     private constructor(
         private readonly values: ReadonlyMap<string, string>,
         private readonly secretKeys: ReadonlySet<string>,
@@ -82,9 +93,43 @@ export class ConfigReader {
         return this.secretKeys.has(this.fullKey(key)) ? "[secret]" : JSON.stringify(value);
     }
 
+    /** Every full key read so far, key material included, in the order first read. */
+    keysRead(): readonly string[] {
+        return [...this.read];
+    }
+
+    /** The full keys read as key material (`getSecret`, `requireKeyMaterial`), which are not checked as names. */
+    keyMaterialKeys(): readonly string[] {
+        return [...this.keyMaterial];
+    }
+
+    /** A value as stored, unchecked. */
+    private raw(key: string): string | undefined {
+        this.read.add(this.fullKey(key));
+        return this.values.get(this.fullKey(key));
+    }
+
+    /** A value as stored, refused when it holds a control or format character anywhere (parsed, when structured). */
+    private checked(key: string): string | undefined {
+        const value = this.raw(key);
+        if (value === undefined) {
+            return undefined;
+        }
+        // A structured value arrives as JSON text, whose layout may hold line breaks: what it says
+        // is checked, not how it is written.
+        let parsed: unknown = value;
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            // Plain text: checked as it is.
+        }
+        checkNameTextDeep(this.fullKey(key), parsed);
+        return value;
+    }
+
     /** A string value, or undefined when unset. */
     get(key: string, opts: GetOptions = {}): string | undefined {
-        const value = this.values.get(this.fullKey(key));
+        const value = this.checked(key);
         if (value !== undefined && opts.allowedValues !== undefined && !opts.allowedValues.includes(value)) {
             throw new Error(`${this.fullKey(key)} must be one of ${opts.allowedValues.join(", ")} (got ${this.shown(key, value)})`);
         }
@@ -96,7 +141,8 @@ export class ConfigReader {
      * refused without being quoted: it would sit readable in the stack file and the state.
      */
     getSecret(key: string): string | undefined {
-        const value = this.get(key);
+        this.keyMaterial.add(this.fullKey(key));
+        const value = this.raw(key);
         if (value !== undefined && this.secretsKnown && !this.secretKeys.has(this.fullKey(key))) {
             throw new Error(`${this.fullKey(key)} must be a secret: set it with \`pulumi config set --secret ${this.fullKey(key)}\``);
         }
@@ -180,6 +226,23 @@ export class ConfigReader {
             );
         }
         return value;
+    }
+
+    /**
+     * A structured value of key material (PEM text), which must be set: the one structured value
+     * not checked for control characters, since its line breaks are ones.
+     */
+    requireKeyMaterial<T>(key: string): T {
+        this.keyMaterial.add(this.fullKey(key));
+        const raw = this.raw(key);
+        if (raw === undefined) {
+            throw new Error(`${this.fullKey(key)} is required`);
+        }
+        try {
+            return JSON.parse(raw) as T;
+        } catch {
+            throw new Error(`${this.fullKey(key)} must be a YAML map or list (got ${this.shown(key, raw)})`);
+        }
     }
 
     /** A structured value that must be set. */

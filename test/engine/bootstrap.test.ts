@@ -1,4 +1,5 @@
-import { spawnCli } from "../support/spawn-cli";
+import { spawn } from "node:child_process";
+import { cliCommand, spawnCli } from "../support/spawn-cli";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
@@ -145,3 +146,66 @@ describe("bootstrap killed between phases (sandbox)", function () {
         ]);
     });
 });
+
+// Issue 25 (4): an interrupt in the second phase killed the CLI by the signal and left the dead
+// engine's backend lock, so every rerun failed "the stack is currently locked" until `unlock`.
+// The CLI runs as its own process group, so a signal reaches it and its engine as a terminal's does.
+for (const kind of ["SIGINT", "SIGKILL"] as const) {
+    describe(`bootstrap ${kind === "SIGINT" ? "interrupted by Ctrl-C" : "killed outright (kill -9)"} in its second phase (sandbox, the CLI as a process)`, function () {
+        let lab: Lab;
+
+        before(function () {
+            lab = createLab();
+        });
+
+        after(function () {
+            lab?.remove();
+        });
+
+        const args = () => ["bootstrap", "--yes", "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl];
+
+        it(kind === "SIGINT" ? "exits 130 (not killed by the signal), and a plain rerun completes without unlock" : "a plain rerun clears the dead engine's lock (audited) and completes without unlock", async function () {
+            await lab.stacks(); // the lab's own host keys, in its stack files
+            const [node, ...rest] = cliCommand(args());
+            const child = spawn(node, rest, { cwd: path.resolve(__dirname, "..", ".."), env: { ...process.env, ...lab.env.envVars }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+            let stderr = "";
+            let signalled = false;
+            const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+            // The safety net: a CLI that never stops is killed, and the test fails by its signal. Not a measure of time.
+            const safety = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 540_000);
+            child.stdout.resume();
+            child.stderr.on("data", (chunk: Buffer) => {
+                stderr += chunk.toString();
+                // The second phase's engine has started changing the primary: signal it there.
+                if (!signalled && /regions-with-replication: up primary[^\n]*\n[\s\S]*primary: (create|update|replace|delete) /.test(stderr)) {
+                    signalled = true;
+                    process.kill(-child.pid!, kind);
+                }
+            });
+            const { code, signal } = await exit;
+            clearTimeout(safety);
+            expect(signalled, `the second phase was reached: ${stderr}`).to.equal(true);
+            if (kind === "SIGINT") {
+                expect(signal, stderr).to.equal(null);
+                expect(code, stderr).to.equal(130);
+                expect(stderr).to.match(/^error: bootstrap aborted during regions-with-replication \(primary\)/m);
+            } else {
+                expect(signal).to.equal("SIGKILL");
+                expect(fs.readdirSync(path.join(lab.dir, ".state", ".pulumi", "locks"), { recursive: true }).some((f) => String(f).endsWith(".json")), "the killed engine's lock is left").to.equal(true);
+            }
+
+            const rerun = spawnCli(args(), { env: { ...process.env, ...lab.env.envVars } });
+            expect(rerun.status, rerun.stderr).to.equal(0);
+            expect(rerun.stderr).to.not.contain("currently locked");
+            expect(rerun.stdout).to.match(/^bootstrapped/m);
+            const audit = path.join(lab.dir, ".failover", "audit.jsonl");
+            const cleared = fs.existsSync(audit) ? fs.readFileSync(audit, "utf8").split("\n").filter((l) => l.includes("backend lock cleared")) : [];
+            if (kind === "SIGKILL") {
+                expect(cleared, "the cleared lock is audited").to.have.length.greaterThan(0);
+                expect(cleared[0]).to.match(/"operation":"unlock"/).and.to.match(/stack primary backend lock cleared/);
+            } else {
+                expect(cleared, "a graceful stop leaves no lock to clear").to.deep.equal([]);
+            }
+        });
+    });
+}

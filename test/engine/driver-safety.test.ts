@@ -7,6 +7,7 @@ import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
 import { labDigest as digest } from "../support/lab-digest";
 import { CliRun, runMain } from "../support/run-main";
+import { spawnCli } from "../support/spawn-cli";
 
 // Bad input changes nothing. One lab is deployed once (deploying is the expensive part); then a
 // corpus of bad inputs — CLI flags, stack files, users.yaml, SDK arguments — is run against it,
@@ -131,8 +132,23 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
         });
 
         it("6b. --journal-dir /proc/x is refused at once (no spinning) before any change", async function () {
-            await refused(["posture", "active-passive", "--yes", "--journal-dir", "/proc/x"], /^error: journal \/proc\/x\/journal\.jsonl cannot be written \(E[A-Z]+\); nothing was changed$/);
+            await refused(["posture", "active-passive", "--yes", "--journal-dir", "/proc/x"], /^error: journal folder \/proc\/x cannot be written \(E[A-Z]+\); nothing was changed$/);
         });
+
+        // Issue 25 (3): status, which writes only the fence cache, spun at 100 % CPU in Node's
+        // recursive mkdir. Each verb runs as its own process; the kill timer is a safety net for
+        // the old spin (it fails the test by status null), never a measure of time.
+        for (const verb of [["status"], ["plan", "active-active"], ["verify", "primary"], ["unlock", "--yes"]]) {
+            it(`6c. ${verb[0]} --journal-dir /proc/x exits 2 with one line naming the folder (a process, not a spin)`, function () {
+                const before = digest(lab.dir);
+                const r = spawnCli([...verb, "--journal-dir", "/proc/x", ...common], { timeoutMs: 120_000 });
+                expect(r.signal, "killed by the safety timer: the CLI spun").to.equal(null);
+                expect(r.status, r.stderr).to.equal(2);
+                expect(r.stderr.trim().split("\n"), r.stderr).to.deep.equal(["error: journal folder /proc/x cannot be written (ENOENT); nothing was changed"]);
+                expect(r.stdout).to.equal("");
+                expect(digest(lab.dir), "nothing changed").to.equal(before);
+            });
+        }
 
         it("7. an audit log that cannot be written stops the switch before it starts", async function () {
             const dir = path.join(lab.dir, "journal-unwritable");

@@ -55,12 +55,20 @@ describe("the reconcile verb (moto server)", () => {
         expect(JSON.parse(again.stdout).items).to.deep.equal([]);
     });
 
-    it("refuses the same bucket on both sides with one line and exit code 2", () => {
-        const r = cli(["--serving-bucket", "b", "--serving-region", "us-east-1", "--other-bucket", "b", "--other-region", "us-east-1"]);
+    // Bucket names are global (issue 25, 7): different regions do not make one name two buckets.
+    for (const regions of [["us-east-1", "us-east-1"], ["us-west-2", "us-east-1"]]) {
+        it(`refuses the same bucket on both sides (regions ${regions.join(" and ")}) with one line naming both flags and exit code 2, copying nothing`, async () => {
+            const before = (await s3.send(new ListObjectVersionsCommand({ Bucket: "serving-b" }))).Versions?.length;
+            const r = cli(["--serving-bucket", "serving-b", "--serving-region", regions[0], "--other-bucket", "serving-b", "--other-region", regions[1], "--copy", "--s3-endpoint", moto.endpoint]);
 
-        expect(r.status).to.equal(2);
-        expect(r.stderr.trim()).to.equal("error: --serving-bucket and --other-bucket name the same bucket (b)");
-    });
+            expect(r.status, r.stderr).to.equal(2);
+            expect(r.stderr.trim().split("\n")).to.deep.equal([
+                "error: --serving-bucket and --other-bucket name the same bucket (serving-b): bucket names are global, whatever --serving-region and --other-region say",
+            ]);
+            expect(r.stdout).to.equal("");
+            expect((await s3.send(new ListObjectVersionsCommand({ Bucket: "serving-b" }))).Versions?.length).to.equal(before);
+        });
+    }
 
     it("refuses a missing --other-bucket with exit code 2", () => {
         const r = cli(["--serving-bucket", "b", "--serving-region", "us-east-1", "--other-region", "us-east-1"]);

@@ -157,9 +157,11 @@ describe("failback reconciliation between two versioned buckets (moto server)", 
         expect((error as Error).message).to.include("listing versions of s3://no-such-bucket (us-east-1) failed");
     });
 
-    it("refuses the same bucket on both sides and names it", async () => {
-        const error = await reconcile({ other: serving }).then(() => undefined, (err: unknown) => err);
+    it("refuses the same bucket on both sides and names it, whatever the regions (bucket names are global)", async () => {
+        for (const other of [serving, { ...serving, region: serving.region === "us-east-1" ? "us-west-2" : "us-east-1" }]) {
+            const error = await reconcile({ other, copy: true }).then(() => undefined, (err: unknown) => err);
 
-        expect(String(error)).to.include(`serving and other are the same bucket (${serving.bucket})`);
+            expect(String(error)).to.include(`serving and other are the same bucket (${serving.bucket}): bucket names are global, whatever the regions`);
+        }
     });
 });

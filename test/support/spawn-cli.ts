@@ -4,6 +4,8 @@ import * as path from "node:path";
 /** What one CLI process printed, and its exit code. */
 export interface CliProcessRun {
     readonly status: number | null;
+    /** The signal that ended the process (the `timeoutMs` safety net sends SIGTERM), or null. */
+    readonly signal?: NodeJS.Signals | null;
     readonly stdout: string;
     readonly stderr: string;
 }
@@ -22,5 +24,5 @@ export function cliCommand(args: readonly string[]): string[] {
 export function spawnCli(args: readonly string[], opts: { readonly env?: NodeJS.ProcessEnv; readonly input?: string; readonly timeoutMs?: number } = {}): CliProcessRun {
     const [node, ...rest] = cliCommand(args);
     const r = spawnSync(node, rest, { cwd: root, encoding: "utf8", input: opts.input ?? "", env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 300_000 });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }

@@ -309,11 +309,10 @@ describe("DNS stack (mocks)", () => {
             await expectRefused({ zoneName: "example.com" }, "sftp-failover:zoneId and sftp-failover:zoneName are both set; give one");
         });
 
-        it("one region aliased and the other a CNAME (refused by the component, before any record)", async () => {
+        it("one region aliased and the other a CNAME (the component's rule, run by the loader before any resource, so preflight refuses it too)", async () => {
             await expectRefused(
                 { primaryStack: undefined, primaryEndpoint: { dnsName: "sftp-a.partner.example.net", port: 22 } },
-                /^endpoints: both regions need a zoneId/,
-                { createsSome: true },
+                /^sftp-failover:primaryEndpoint and sftp-failover:secondaryEndpoint: endpoints: both regions need a zoneId/,
             );
         });
     });

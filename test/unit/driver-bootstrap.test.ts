@@ -30,7 +30,7 @@ describe("bootstrap (without an engine)", () => {
     it("refuses the same stack name twice", async () => {
         const error = await bootstrap({ standIn: sandboxStandIn, stacks: { secondary: "primary" } }).then(() => undefined, (e: unknown) => e);
         expect(error).to.be.instanceOf(BadInputError);
-        expect((error as Error).message).to.match(/^stacks must be three different, non-empty names/);
+        expect((error as Error).message).to.match(/^stacks must be three different stacks: primary and secondary name the same stack/);
     });
 
     it("renders a second run as nothing changed, and a first run with each step's changes", () => {

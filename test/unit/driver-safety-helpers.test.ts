@@ -78,5 +78,12 @@ describe("driver safety helpers", () => {
             expect(hasControlChars("two\nlines")).to.equal(true);
             expect(escapeControl("a\nb\r\tc\u001b[2J\u2028d\u202e")).to.equal("a\\nb\\r\\tc\\x1b[2J\\u2028d\\u202e");
         });
+
+        it("the format characters config names refuse (stacks/config/text.ts) are refused in a reason or identity too, and printed escaped", () => {
+            for (const [c, shown] of [["\u200b", "\\u200b"], ["\u00ad", "\\xad"], ["\ufeff", "\\ufeff"], ["\u{e0001}", "\\u{e0001}"]]) {
+                expect(hasControlChars(`drill${c}`), shown).to.equal(true);
+                expect(escapeControl(`drill${c}`)).to.equal(`drill${shown}`);
+            }
+        });
     });
 });

@@ -72,20 +72,31 @@ const allowedInvokes: Record<string, (inputs: Record<string, unknown>) => Record
         if (inputs.name !== `com.amazonaws.${String(inputs.region)}.route53-healthchecks`) {
             throw new Error(`unexpected prefix list ${String(inputs.name)}`);
         }
-        return { id: `pl-route53-${String(inputs.region)}`, name: inputs.name, addressFamily: "IPv4", maxEntries: mockHealthCheckerEntries, entries: [] };
+        return { id: mockHealthCheckersPrefixListId(String(inputs.region)), name: inputs.name, addressFamily: "IPv4", maxEntries: mockHealthCheckerEntries, entries: [] };
     },
 };
+
+/** The id the mock gives Route 53's health-checker prefix list in a region: `pl-` and hex, as EC2's are. */
+export function mockHealthCheckersPrefixListId(region: string): string {
+    return `pl-${Buffer.from(region).toString("hex")}`;
+}
 
 /** The maximum entries the mock gives Route 53's health-checker prefix list (AWS's list is of this order). */
 export const mockHealthCheckerEntries = 30;
 
 function computed(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    const arn = `arn:aws:${type.split(":")[1].split("/")[0]}:${String(inputs.region ?? "us-east-1")}:${mockAccountId}:${name}`;
+    const service = type.split(":")[1].split("/")[0];
+    // IAM is global: its ARNs hold no region, and name the kind (`role/…`), as the sandbox's rules require.
+    const iamKinds: Record<string, string> = { "aws:iam/role:Role": "role", "aws:iam/instanceProfile:InstanceProfile": "instance-profile", "aws:iam/policy:Policy": "policy" };
+    const arn = iamKinds[type] !== undefined ? `arn:aws:iam::${mockAccountId}:${iamKinds[type]}/${name}` : `arn:aws:${service}:${String(inputs.region ?? "us-east-1")}:${mockAccountId}:${name}`;
     const extra: Record<string, unknown> = { arn };
     switch (type) {
         case "aws:lb/loadBalancer:LoadBalancer":
             extra.dnsName = `${name}-0123456789.elb.${String(inputs.region)}.amazonaws.com`;
             extra.zoneId = inputs.region === "us-east-1" ? "Z26RNL4JYFTOTI" : "Z18D5FSROUN65G";
+            break;
+        case "aws:ec2/eip:Eip":
+            extra.allocationId = `eipalloc-${Buffer.from(name).toString("hex").slice(0, 17)}`;
             break;
         case "aws:ec2/launchTemplate:LaunchTemplate":
             extra.latestVersion = 1;

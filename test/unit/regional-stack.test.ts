@@ -8,7 +8,7 @@ import { CapacityMode } from "../../automation/posture";
 import { loadHostKeys } from "../../components/host-keys";
 import { PolicyDocument } from "../../components/regional-bucket";
 import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
-import { Registered, Run, fixtureHostKeys, fixtures, ofType, primaryConfig, runRegional, runRegionalFailure, secondaryConfig, single } from "./regional-harness";
+import { Registered, Run, fixtureHostKeys, fixtures, mockHealthCheckersPrefixListId, ofType, primaryConfig, runRegional, runRegionalFailure, secondaryConfig, single } from "./regional-harness";
 
 // The regional program under Pulumi's mocks: the resource graph, every security-relevant
 // property, the capacity modes, and the outputs the driver reads.
@@ -398,7 +398,7 @@ describe("regional stack (mocks)", function () {
                     ipProtocol: "tcp",
                     fromPort: 22,
                     toPort: 22,
-                    prefixListId: "pl-route53-us-east-1",
+                    prefixListId: mockHealthCheckersPrefixListId("us-east-1"),
                     description: "Route 53 health checkers",
                 },
             ]);

@@ -1,6 +1,6 @@
 import { Argv, CommandModule } from "yargs";
 import { backendsOf } from "../backends";
-import { confirm, processIo, progressPrinter, run } from "../context";
+import { confirm, processIo, progressPrinter, run, withInterrupts } from "../context";
 import { UsageError } from "../errors";
 import { GlobalArgs } from "../options";
 import { renderBootstrap, renderBootstrapStep } from "../render";
@@ -20,14 +20,10 @@ export const bootstrapCommand: CommandModule<GlobalArgs, BootstrapArgs> = {
     builder: (y) =>
         y.option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation (required when stdin is not a terminal)" }) as unknown as Argv<BootstrapArgs>,
     handler: async (argv) => {
-        const abort = new AbortController();
-        const onSigint = () => {
-            processIo.err("interrupt: stopping after the engine cancels the current up (rerun bootstrap to finish)");
-            abort.abort();
-        };
-        process.once("SIGINT", onSigint);
-        try {
-            process.exitCode = await run(
+        // Ctrl-C stops after the engine cancels the current up, releasing its lock: exit 130, and a
+        // rerun resumes (it also clears the lock of an engine that was killed outright).
+        process.exitCode = await withInterrupts(processIo, "stopping after the engine cancels the current up (rerun bootstrap to finish)", (signal) =>
+            run(
                 argv,
                 processIo,
                 async () => {
@@ -42,7 +38,10 @@ export const bootstrapCommand: CommandModule<GlobalArgs, BootstrapArgs> = {
                         backendUrl: argv.backend,
                         standIn: await (await backendsOf(argv)).standIn(),
                         stacks: { primary: argv["primary-stack"], secondary: argv["secondary-stack"], dns: argv["dns-stack"] },
-                        signal: abort.signal,
+                        ...(argv["journal-dir"] !== undefined ? { journalDir: argv["journal-dir"] } : {}),
+                        ...(argv.coordination !== undefined ? { coordination: argv.coordination } : {}),
+                        ...(argv.identity !== undefined ? { identity: argv.identity } : {}),
+                        signal,
                         onEvent: printer.onEvent,
                         onProgress: (e) => {
                             if (e.type === "step-end") {
@@ -54,9 +53,7 @@ export const bootstrapCommand: CommandModule<GlobalArgs, BootstrapArgs> = {
                     });
                 },
                 renderBootstrap,
-            );
-        } finally {
-            process.removeListener("SIGINT", onSigint);
-        }
+            ),
+        );
     },
 };

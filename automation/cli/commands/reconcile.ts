@@ -44,8 +44,11 @@ export const reconcileCommand: CommandModule<GlobalArgs, ReconcileArgs> = {
                         throw new UsageError(`--${flag} must not be empty`);
                     }
                 }
-                if (argv["serving-bucket"] === argv["other-bucket"] && argv["serving-region"] === argv["other-region"]) {
-                    throw new UsageError(`--serving-bucket and --other-bucket name the same bucket (${argv["serving-bucket"]})`);
+                const serving = { bucket: argv["serving-bucket"], region: argv["serving-region"] };
+                const other = { bucket: argv["other-bucket"], region: argv["other-region"] };
+                const { reconcileBuckets, sameBucket } = await import("../../aws/reconcile");
+                if (sameBucket(serving, other)) {
+                    throw new UsageError(`--serving-bucket and --other-bucket name the same bucket (${serving.bucket}): bucket names are global, whatever --serving-region and --other-region say`);
                 }
                 const given = argv["s3-endpoint"];
                 if (given !== undefined && !/^https?:\/\/[^\s/]+/.test(given)) {
@@ -53,10 +56,9 @@ export const reconcileCommand: CommandModule<GlobalArgs, ReconcileArgs> = {
                 }
                 // The sandbox keeps no objects: without an emulator it refuses rather than ask AWS.
                 const endpoint = await (await backendsOf(argv)).s3Endpoint(given);
-                const { reconcileBuckets } = await import("../../aws/reconcile");
                 return reconcileBuckets({
-                    serving: { bucket: argv["serving-bucket"], region: argv["serving-region"] },
-                    other: { bucket: argv["other-bucket"], region: argv["other-region"] },
+                    serving,
+                    other,
                     copy: argv.copy,
                     ...(argv.prefix === undefined ? {} : { prefix: argv.prefix }),
                     ...(endpoint === undefined ? {} : { endpoint }),
