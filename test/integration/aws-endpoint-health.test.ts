@@ -1,12 +1,12 @@
-import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, StateValue } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, PutMetricDataCommand, SetAlarmStateCommand, StateValue } from "@aws-sdk/client-cloudwatch";
 import { CreateHealthCheckCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { expect } from "chai";
 import { awsEndpointHealth, AwsEndpointHealthOptions } from "../../automation/aws/endpoint-health";
 import { readEndpointHealth, RelatedCheckReading } from "../../automation/driver/endpoint-health";
-import { fenceAlarmSettings } from "../../components/dns-fence";
 import { fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { RegionName } from "../../automation/posture";
 import { motoCredentials, MotoServer, startMoto } from "../support/moto";
+import { putFenceAlarms } from "../support/fence-alarms";
 import { freePort } from "../support/ports";
 import { RecordedObservation, RecordedRoute53, startRecordedRoute53 } from "../support/recorded-route53";
 
@@ -58,23 +58,9 @@ describe("AWS endpoint health: Route 53 and CloudWatch read, nothing assumed (mo
 
     /** The dns stack's fence alarm of `region`, in the fence region, set to `state`. */
     async function fenceAlarm(region: RegionName, state: StateValue): Promise<string> {
-        const settings = fenceAlarmSettings();
         const name = `sftp-${region}-fence-alarm`;
+        await putFenceAlarms(moto.endpoint, coordinates, [region]);
         const cw = cloudWatch(coordinates.region);
-        await cw.send(
-            new PutMetricAlarmCommand({
-                AlarmName: name,
-                Namespace: coordinates.namespace,
-                MetricName: coordinates.metricName,
-                Dimensions: Object.entries(coordinates.dimensions[region]).map(([Name, Value]) => ({ Name, Value })),
-                Statistic: settings.statistic,
-                Period: settings.period,
-                EvaluationPeriods: settings.evaluationPeriods,
-                Threshold: settings.threshold,
-                ComparisonOperator: settings.comparisonOperator,
-                TreatMissingData: settings.treatMissingData,
-            }),
-        );
         await cw.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: "set by the test" }));
         return name;
     }

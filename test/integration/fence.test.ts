@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { expect } from "chai";
 import { fenceRegion, observeFence, readFence, unfenceRegion } from "../../automation/fence";
 import { fencePeriodMs, periodStartOf } from "../../automation/fence-last-word";
@@ -6,6 +6,7 @@ import { RegionName } from "../../automation/posture";
 import { alarmStateAt } from "../../sandbox/fence-alarm";
 import { fenceCoordinates, FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { fenceAlarmSettings } from "../../components/dns-fence";
+import { putFenceAlarms } from "../support/fence-alarms";
 import { motoCredentials, MotoServer, startMoto } from "../support/moto";
 
 describe("fence: one PutMetricData against a real CloudWatch API (moto server)", () => {
@@ -106,23 +107,8 @@ describe("fence: one PutMetricData against a real CloudWatch API (moto server)",
     }
 
     it("reports the alarm the DNS stack puts on the metric, and its state as Route 53 would read it", async () => {
-        const settings = fenceAlarmSettings();
         const cw = client("us-east-2");
-        await cw.send(
-            new PutMetricAlarmCommand({
-                AlarmName: "sftp-primary-fence-alarm",
-                Namespace: coordinates.namespace,
-                MetricName: coordinates.metricName,
-                Dimensions: Object.entries(coordinates.dimensions.primary).map(([Name, Value]) => ({ Name, Value })),
-                Statistic: settings.statistic,
-                Period: settings.period,
-                EvaluationPeriods: settings.evaluationPeriods,
-                DatapointsToAlarm: settings.datapointsToAlarm,
-                Threshold: settings.threshold,
-                ComparisonOperator: settings.comparisonOperator,
-                TreatMissingData: settings.treatMissingData,
-            }),
-        );
+        await putFenceAlarms(moto.endpoint, coordinates, ["primary"]);
         await fenceRegion(coordinates, "primary", opts());
         // moto stores alarms but does not evaluate them; set the state CloudWatch would reach.
         await cw.send(new SetAlarmStateCommand({ AlarmName: "sftp-primary-fence-alarm", StateValue: "ALARM", StateReason: "RegionEnabled < 1" }));
