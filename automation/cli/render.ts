@@ -8,6 +8,7 @@ import { renderRpoExposure } from "../aws/rpo-exposure";
 import { FenceEffect } from "../../components/fence-timing";
 import { describeVerification } from "../driver/verify-gate";
 import { describePostDnsCheck } from "../driver/post-dns-check";
+import { AnswerPrediction, describeCases } from "../answer-safety";
 
 function table(rows: readonly (readonly string[])[]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
@@ -95,6 +96,9 @@ export function renderPlan(p: PlanResult): string {
             lines.push(`    ${c.op} ${c.urn.split("::").pop() ?? c.urn}${c.keys !== undefined && c.keys.length > 0 ? ` [${c.keys.join(", ")}]` : ""}`);
         }
     }
+    if (p.answer !== undefined) {
+        lines.push(...answerLines(p.answer));
+    }
     if (p.modelledRtoSeconds !== undefined) {
         lines.push(`modelled RTO of an unplanned failover: ${p.modelledRtoSeconds} s`);
     }
@@ -114,8 +118,14 @@ export function renderSwitch(r: SetPostureResult): string {
     const head =
         r.status === "unchanged"
             ? `already ${r.to}: nothing to do`
-            : `${r.status === "degraded" ? "DEGRADED" : "ok"}: ${r.from ?? "(not deployed)"} → ${r.to} in ${(r.durationMs / 1000).toFixed(1)}s (run ${r.runId}${r.resumed !== undefined ? `, resumed ${r.resumed}` : ""})`;
+            : `${r.status === "degraded" ? "DEGRADED" : r.status === "unverified" ? "UNVERIFIED" : "ok"}: ${r.from ?? "(not deployed)"} → ${r.to} in ${(r.durationMs / 1000).toFixed(1)}s (run ${r.runId}${r.resumed !== undefined ? `, resumed ${r.resumed}` : ""})`;
     const lines = [head];
+    if (r.answer !== undefined) {
+        lines.push(`answer: ${esc(r.answer.summary)}`);
+    }
+    if (r.forced !== undefined) {
+        lines.push(`FORCED through: ${esc(r.forced)}`);
+    }
     for (const s of r.steps) {
         lines.push(`  ${s.status.padEnd(7)} ${s.description}${s.error !== undefined ? ` — ${esc(s.error)}` : ""}`);
     }
@@ -132,6 +142,20 @@ export function renderSwitch(r: SetPostureResult): string {
         lines.push(`remaining: ${esc(rem)}`);
     }
     return lines.join("\n");
+}
+
+/**
+ * A switch's predicted answer: the one-line summary, then each case when health or a fence is
+ * unknown (the operator decides on them), or the harm when there is one.
+ */
+export function answerLines(prediction: AnswerPrediction): string[] {
+    const lines = [`answer: ${esc(prediction.summary)}`];
+    if (prediction.verdict === "unknown") {
+        lines.push(...describeCases(prediction).map((c) => `  ${esc(c)}`));
+    } else if (prediction.verdict === "harmful") {
+        lines.push(`  HARMFUL: ${esc(prediction.harm ?? "")} (refused unless forced with a reason)`);
+    }
+    return lines;
 }
 
 /** `fence`/`unfence` as text. */
@@ -160,7 +184,7 @@ export function renderHistory(entries: readonly AuditEntry[]): string {
     return table([
         ["when", "who", "operation", "from", "to", "result", "reason"],
         // Every field is data from a file anyone could have written: escaped, one row per entry.
-        ...entries.map((e) => [e.at, e.identity, e.operation, e.from ?? "-", e.to, e.result, e.reason ?? "-"].map((v) => esc(String(v)))),
+        ...entries.map((e) => [e.at, e.identity, e.operation, e.from ?? "-", e.to, `${e.result}${e.forced !== undefined ? " (forced)" : ""}`, e.reason ?? "-"].map((v) => esc(String(v)))),
     ]);
 }
 

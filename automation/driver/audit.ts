@@ -16,7 +16,8 @@ export interface AuditEntry {
     readonly reason?: string;
     readonly from?: string;
     readonly to: string;
-    readonly result: "ok" | "degraded" | "failed" | "aborted";
+    /** `unverified`: the switch finished, but the gate could not prove a region it sends clients to (no canary, or `--skip-verify`). */
+    readonly result: "ok" | "unverified" | "degraded" | "failed" | "aborted";
     readonly runId: string;
     readonly durationMs: number;
     /** What each step did, in order (`id: status`). */
@@ -30,6 +31,10 @@ export interface AuditEntry {
     readonly verification?: string;
     /** What the check after DNS moved found (automation/driver/post-dns-check.ts), in one line. */
     readonly afterDns?: string;
+    /** What the switch was predicted to do to Route 53's answer (automation/driver/switch-answer.ts), in one line. */
+    readonly answer?: string;
+    /** Set when the switch was forced through an answer-safety refusal: the harm overridden (`reason` says why). */
+    readonly forced?: string;
 }
 
 /** Filters of `AuditLog.read`. */

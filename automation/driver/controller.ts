@@ -43,6 +43,8 @@ import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStack, readStackStatus, StackRead, summarizeEngineError } from "./stack-state";
 import { VerifyResult, verifyRegion } from "./verify";
+import { decideOnAnswer, predictSwitchAnswer, switchTargetWeights } from "./switch-answer";
+import { regionsToVerify } from "./verify-gate";
 import { PostDnsCheckResult, runPostDnsCheck } from "./post-dns-check";
 import { checkAfterDnsOptions, endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./post-dns-inputs";
 import { readRpoExposure, replicationRuleOf } from "./rpo";
@@ -385,6 +387,8 @@ export class FailoverController {
         }
         const rto = readDnsOutputs(stacks.dns.outputs).modelledRtoSeconds;
         const from = deployedPosture(stacks);
+        const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);
+        const answer = await predictSwitchAnswer({ stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: false });
         return {
             ...(from !== undefined ? { from } : {}),
             to: target,
@@ -393,6 +397,7 @@ export class FailoverController {
             ...(rto !== undefined ? { modelledRtoSeconds: rto } : {}),
             ...fenceEffectOf(stacks.dns),
             costs: estimateAllPostures(costAssumptions(stacks)),
+            ...(answer !== undefined ? { answer } : {}),
         };
     }
 
@@ -768,6 +773,14 @@ export class FailoverController {
             const from = deployedPosture(stacks);
             const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
             const unfinished = await log.unfinishedRun(true);
+            // What Route 53 will answer, predicted before anything is written: a refusal changes nothing.
+            const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);
+            const willRun = pendingSteps(steps).length > 0 || unfinished !== undefined;
+            const answer = willRun ? await predictSwitchAnswer({ stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: opts.skipVerify === true }) : undefined;
+            if (answer !== undefined) {
+                opts.onProgress?.({ type: "answer", prediction: answer });
+            }
+            const { forced } = answer !== undefined ? await decideOnAnswer(answer, { force: opts.force, reason, acceptUnknownHealth: opts.acceptUnknownHealth }) : {};
             if (unfinished !== undefined) {
                 // What a killed step wrote and did not deploy goes back before anything is planned
                 // on top of it (a step this run needs sets its own value again).
@@ -822,6 +835,10 @@ export class FailoverController {
                     ...(resumes !== undefined ? { resumes } : {}),
                     ...(reason !== undefined ? { reason } : {}),
                     currentWeights: deployedStateOf(stacks).dns?.weights,
+                    targetWeights: weights,
+                    verifyRegions: regionsToVerify({ next: weights, current: deployedStateOf(stacks).dns?.weights, prediction: answer }),
+                    ...(answer !== undefined ? { answer } : {}),
+                    ...(forced !== undefined ? { forced } : {}),
                     started,
                     identity: this.ctx.identity,
                     host: holder.host,
