@@ -213,10 +213,17 @@ export function renderBootstrapStep(step: BootstrapStepResult): string {
     return `${step.phase}: ${step.stack} ${what}${step.status === "skipped" ? "" : ` in ${(step.durationMs / 1000).toFixed(1)}s`}`;
 }
 
+const canaryLines: Readonly<Record<NonNullable<BootstrapResult["canary"]>, string>> = {
+    created: "a new key in secret config sftp-failover:canaryKey of both regional stacks (the gate before DNS verifies with it)",
+    copied: "one region's key copied to the other (secret config sftp-failover:canaryKey)",
+    kept: "both regional stacks already hold sftp-failover:canaryKey",
+};
+
 /** `bootstrap` as text. */
 export function renderBootstrap(r: BootstrapResult): string {
     const head = r.status === "unchanged" ? "already bootstrapped: nothing changed" : `bootstrapped in ${(r.durationMs / 1000).toFixed(1)}s`;
-    return [head, ...r.steps.map((s) => `  ${renderBootstrapStep(s)}`)].join("\n");
+    const canary = r.canary === undefined ? [] : [`canary: ${canaryLines[r.canary]}`];
+    return [head, ...r.steps.map((s) => `  ${renderBootstrapStep(s)}`), ...canary].join("\n");
 }
 
 /** Who Route 53 answers, and by which rule: a fence or a dead endpoint moves it away from the weights. */

@@ -11,6 +11,7 @@ import { EngineEnvironment, engineEnvironment } from "../engine/environment";
 import { retryingTransportFault } from "../engine/transport-fault";
 import { upWithoutReadback } from "../engine/without-readback";
 import { copyProjectForInlineRun, openStack } from "../engine/workspace";
+import { CanaryKeySetup, ensureCanaryKey } from "./canary-key";
 import { AbortedError, BadInputError, FailoverError } from "./errors";
 import { StackKey } from "./planner";
 import { summarizeEngineError } from "./stack-state";
@@ -36,6 +37,8 @@ export interface BootstrapResult {
     readonly status: "bootstrapped" | "unchanged";
     readonly steps: readonly BootstrapStepResult[];
     readonly durationMs: number;
+    /** What was done for the canary's key before the first `up` (absent with `canary: false`). */
+    readonly canary?: CanaryKeySetup;
 }
 
 /** A bootstrap's progress. */
@@ -61,6 +64,12 @@ export interface BootstrapOptions {
     /** The engine's text output, tagged with the stack. */
     readonly onOutput?: (stack: StackKey, text: string) => void;
     readonly signal?: AbortSignal;
+    /**
+     * Give both regions a canary (canary-key.ts) before deploying them, so the gate before DNS can
+     * verify a region out of the box: a key one region has goes to the other; with none, a new one
+     * is generated into secret config. Defaults to true.
+     */
+    readonly canary?: boolean;
 }
 
 const regional: readonly StackKey[] = ["primary", "secondary"];
@@ -158,6 +167,8 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
         throw new FailoverError(`bootstrap: cannot create or open the stacks in ${env.backendUrl}: ${summarizeEngineError(err)}`, { cause: err });
     }
 
+    // Before anything deploys: the regions then serve the canary from their first `up`.
+    const canary = (options.canary ?? true) ? await ensureCanaryKey(stacks) : undefined;
     const deployed = { primary: await isDeployed(stacks.primary), secondary: await isDeployed(stacks.secondary) };
     const first = stacksNeedingFirstPhase(deployed);
     for (const key of regional.filter((k) => !first.includes(k))) {
@@ -191,5 +202,6 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
         status: steps.some((s) => s.status === "done") ? "bootstrapped" : "unchanged",
         steps,
         durationMs: Date.now() - started,
+        ...(canary !== undefined ? { canary } : {}),
     };
 }
