@@ -79,7 +79,8 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
         common = ["--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl];
         // One real switch first, so the driver's files exist and their digest is part of every check.
         const r = await runMain(["posture", "active-active", "--yes", "--reason", "baseline", ...common]);
-        expect(r.status, r.stderr).to.equal(0);
+        // The lab has no canary: the switch ends unverified (exit 5).
+        expect(r.status, r.stderr).to.equal(5);
         for (const name of ["Pulumi.primary.yaml", "Pulumi.secondary.yaml", "Pulumi.dns.yaml", "users.yaml"]) {
             keep(name);
         }
@@ -299,8 +300,8 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
                 delete process.env.SANDBOX_FAULT_FILE;
             }
             const again = await runMain(["failover", "--yes", "--reason", "program error drill", "--json", ...common]);
-            expect(again.status, again.stderr).to.equal(0);
-            expect(JSON.parse(again.stdout).status).to.equal("ok");
+            expect(again.status, again.stderr).to.equal(5);
+            expect(JSON.parse(again.stdout).status).to.equal("unverified");
         });
 
         it("a torn last journal line after a completed switch shows no unfinished run, and the rerun audits nothing twice", async function () {

@@ -92,7 +92,8 @@ describe("the state on the S3 backend: two machines, one bucket (sandbox + moto)
         // B's checkout: the committed stack files (with their encrypted secrets), nothing of A's local state.
         copyProjectForInlineRun(a.dir, b.dir);
         const switched = await cli(b, ["failover", "--yes", "--reason", "team drill", "--identity", "bob", "--json"]);
-        expect(switched.status, switched.stderr).to.equal(0);
+        // No canary, and no endpoint health with a non-file backend: unverified (exit 5), with health accepted by --yes.
+        expect(switched.status, switched.stderr).to.equal(5);
         expect((JSON.parse(switched.stdout) as { to: string }).to).to.equal("failover");
 
         const status = await cli(a, ["status", "--json"]);
@@ -102,7 +103,7 @@ describe("the state on the S3 backend: two machines, one bucket (sandbox + moto)
         const history = await cli(a, ["history", "--json"]);
         expect(history.status, history.stderr).to.equal(0);
         const entries = JSON.parse(history.stdout) as AuditEntry[];
-        expect(entries.filter((e) => e.operation === "failover").map((e) => [e.identity, e.result, e.to])).to.deep.equal([["bob", "ok", "failover"]]);
+        expect(entries.filter((e) => e.operation === "failover").map((e) => [e.identity, e.result, e.to])).to.deep.equal([["bob", "unverified", "failover"]]);
         expect(fs.existsSync(path.join(a.dir, ".failover", "audit.jsonl"))).to.equal(false);
     });
 });
