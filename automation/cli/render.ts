@@ -120,11 +120,10 @@ export function renderSwitch(r: SetPostureResult): string {
             ? `already ${r.to}: nothing to do`
             : `${r.status === "degraded" ? "DEGRADED" : r.status === "unverified" ? "UNVERIFIED" : "ok"}: ${r.from ?? "(not deployed)"} → ${r.to} in ${(r.durationMs / 1000).toFixed(1)}s (run ${r.runId}${r.resumed !== undefined ? `, resumed ${r.resumed}` : ""})`;
     const lines = [head];
-    if (r.answer !== undefined) {
-        lines.push(`answer: ${esc(r.answer.summary)}`);
-    }
     if (r.forced !== undefined) {
-        lines.push(`FORCED through: ${esc(r.forced)}`);
+        lines.push(`answer: ${esc(r.answer?.summary ?? "")}`, `FORCED through: ${esc(r.forced)}`);
+    } else if (r.answer !== undefined) {
+        lines.push(...answerLines(r.answer));
     }
     for (const s of r.steps) {
         lines.push(`  ${s.status.padEnd(7)} ${s.description}${s.error !== undefined ? ` — ${esc(s.error)}` : ""}`);
