@@ -43,7 +43,7 @@ import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStack, readStackStatus, StackRead, summarizeEngineError } from "./stack-state";
 import { VerifyResult, verifyRegion } from "./verify";
-import { decideOnAnswer, predictSwitchAnswer, switchTargetWeights } from "./switch-answer";
+import { checkSwitchAnswer, predictSwitchAnswer, switchTargetWeights } from "./switch-answer";
 import { regionsToVerify } from "./verify-gate";
 import { PostDnsCheckResult, runPostDnsCheck } from "./post-dns-check";
 import { checkAfterDnsOptions, endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./post-dns-inputs";
@@ -775,12 +775,10 @@ export class FailoverController {
             const unfinished = await log.unfinishedRun(true);
             // What Route 53 will answer, predicted before anything is written: a refusal changes nothing.
             const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);
-            const willRun = pendingSteps(steps).length > 0 || unfinished !== undefined;
-            const answer = willRun ? await predictSwitchAnswer({ stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: opts.skipVerify === true }) : undefined;
-            if (answer !== undefined) {
-                opts.onProgress?.({ type: "answer", prediction: answer });
-            }
-            const { forced } = answer !== undefined ? await decideOnAnswer(answer, { force: opts.force, reason, acceptUnknownHealth: opts.acceptUnknownHealth }) : {};
+            const { answer, forced } =
+                pendingSteps(steps).length > 0 || unfinished !== undefined
+                    ? await checkSwitchAnswer({ ...opts, stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: opts.skipVerify === true, reason })
+                    : {};
             if (unfinished !== undefined) {
                 // What a killed step wrote and did not deploy goes back before anything is planned
                 // on top of it (a step this run needs sets its own value again).

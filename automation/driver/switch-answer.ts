@@ -148,6 +148,25 @@ export async function predictSwitchAnswer(opts: {
     return predictAnswerChange(inputs.before, inputs.after);
 }
 
+/**
+ * A switch's answer check under its lock: predicts, reports the prediction (`onProgress`), and
+ * decides. Nothing to predict from (no deployed weights): no answer, and the switch goes on.
+ *
+ * @throws AnswerSafetyError as {@link decideOnAnswer}.
+ */
+export async function checkSwitchAnswer(
+    opts: Parameters<typeof predictSwitchAnswer>[0] &
+        Parameters<typeof decideOnAnswer>[1] & { readonly onProgress?: (event: { readonly type: "answer"; readonly prediction: AnswerPrediction }) => void },
+): Promise<{ readonly answer?: AnswerPrediction; readonly forced?: string }> {
+    const answer = await predictSwitchAnswer(opts);
+    if (answer === undefined) {
+        return {};
+    }
+    opts.onProgress?.({ type: "answer", prediction: answer });
+    const { forced } = await decideOnAnswer(answer, opts);
+    return { answer, ...(forced !== undefined ? { forced } : {}) };
+}
+
 /** What the decision let through: `forced` names the harm the caller overrode. */
 export interface AnswerDecision {
     readonly forced?: string;
