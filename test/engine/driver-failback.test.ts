@@ -98,7 +98,8 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
     });
 
     it("failback refuses while the secondary's replication metrics are missing, changing nothing", async function () {
-        await controller.setPosture("failover", { reason: "failback test" });
+        // The primary's fence was never published, so moto's alarm reads unknown: accepted knowingly.
+        await controller.setPosture("failover", { reason: "failback test", acceptUnknownHealth: true });
         const audited = (await controller.history()).length;
         const err = await controller.failback().catch((e: unknown) => e);
         expect(err).to.be.instanceOf(ReplicationBacklogError);
@@ -124,7 +125,7 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
         await putBacklog("OperationsPendingReplication", 0, at);
         await putBacklog("BytesPendingReplication", 0, at);
         await putBacklog("ReplicationLatency", 4, at);
-        const result = await controller.failback({ reason: "primary back" });
+        const result = await controller.failback({ reason: "primary back", acceptUnknownHealth: true });
         expect(result.status, "no canary in the lab").to.equal("unverified");
         expect(result.backlog).to.deep.equal({ status: "within", operationsPending: 0, bytesPending: 0, latencySeconds: 4 });
         expect(result.steps.map((s) => `${s.id} ${s.status}`)).to.deep.equal(["before-dns:primary done", "dns:dns done", "after-dns:secondary done"]);
