@@ -82,7 +82,8 @@ async function naiveUps(stacks: LabStacks, [, to]: Direction): Promise<number> {
 /** Milliseconds of a driver switch; fails when the switch did not complete. */
 export async function driverSwitch(bench: BenchLab, [, to]: Direction): Promise<number> {
     const { value, ms } = await timed(() => bench.controller.setPosture(to, { reason: "bench" }));
-    if (value.status !== "ok") {
+    // The bench lab has no canary: a switch that completes ends `unverified`.
+    if (value.status !== "ok" && value.status !== "unverified") {
         throw new Error(`driver switch to ${to} ended ${value.status}`);
     }
     return ms;

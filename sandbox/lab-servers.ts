@@ -3,27 +3,14 @@
 // a plain `sftp` client meet the same host keys a customer would. One caveat of the lab, said
 // where it matters: sshd can only log in accounts that exist, so every region serves one local
 // account, and the driver is pointed at it with `login` (on AWS the canary logs in as itself).
-import * as crypto from "node:crypto";
 import { Stack } from "@pulumi/pulumi/automation";
 import { canaryIdentityOf } from "../components/canary";
-import { toOpensshPrivateKey } from "../components/ssh-keys";
 import { SftpEndpoint } from "../automation/driver/verify";
-import { setSecretConfig } from "../automation/engine/secret-config";
 import { configKey, configKeys } from "../stacks/contract";
 import { RegionName, regionNames } from "../automation/posture";
 import { SshdServer, startSshd } from "./servers/sshd";
 
-/** Gives both regional stacks one canary key (secret config) unless both have one already. */
-export async function ensureCanaryKey(stacks: Readonly<Record<RegionName, Stack>>): Promise<void> {
-    const current = await Promise.all(regionNames.map(async (r) => (await stacks[r].getAllConfig())[configKeys.canaryKey]?.value));
-    if (current.every((k) => k !== undefined)) {
-        return;
-    }
-    const key = current.find((k) => k !== undefined) ?? toOpensshPrivateKey(crypto.generateKeyPairSync("ed25519").privateKey, "sftp-canary");
-    for (const region of regionNames) {
-        await setSecretConfig(stacks[region], { [configKeys.canaryKey]: key });
-    }
-}
+export { ensureCanaryKey } from "../automation/driver/canary-key";
 
 /** The lab's running regions. */
 export interface LabServers {

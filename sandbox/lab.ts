@@ -111,7 +111,8 @@ export function createLab(opts: LabOptions = {}): Lab {
         stacks,
         async deploy(deployOpts = {}) {
             await stacks();
-            return bootstrap({ engine: env, ...deployOpts });
+            // A lab's regions have no server to log in to unless the test starts one: a canary only on request.
+            return bootstrap({ engine: env, canary: opts.canary === true, ...deployOpts });
         },
         remove() {
             fs.rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 //   npx ts-node --transpile-only scripts/hostkeys.ts generate [--stacks primary secondary] [--sandbox]
 //   npx ts-node --transpile-only scripts/hostkeys.ts import --ed25519 F --ecdsa F --rsa F [--stacks ...]
 //   npx ts-node --transpile-only scripts/hostkeys.ts show [--stacks ...]
+//   npx ts-node --transpile-only scripts/hostkeys.ts canary [--stacks primary secondary]
 //
 // The same three private keys go to every listed stack as `sftp-failover:hostKeys.{ed25519,ecdsa,rsa}`
 // (encrypted by the stack's secrets provider); only fingerprints are ever printed. A CLI rather than
@@ -20,6 +21,8 @@ import { engineEnvironment } from "../automation/engine/environment";
 import { sandboxStandIn } from "../sandbox/engine";
 import { openStack } from "../automation/engine/workspace";
 import { setSecretConfig } from "../automation/engine/secret-config";
+import { ensureCanaryKey } from "../automation/driver/canary-key";
+import { configKeys } from "../stacks/contract";
 
 /** The config key the regional stacks read (stacks/config/regional.ts). */
 export const hostKeysConfigKey = "sftp-failover:hostKeys";
@@ -119,6 +122,21 @@ async function write(opts: CommonOptions & { force: boolean }, texts: HostKeyTex
     report(opts, action, material);
 }
 
+/** `canary`: one canary key in both regional stacks unless they hold one (automation/driver/canary-key.ts); the key is never printed. */
+async function canary(opts: CommonOptions): Promise<void> {
+    if (opts.stacks.length !== 2) {
+        throw new BadInput(`canary needs the two regional stacks, primary then secondary (got --stacks ${opts.stacks.join(" ")})`);
+    }
+    const [primary, secondary] = await openAll(opts);
+    const done = await ensureCanaryKey({ primary, secondary });
+    if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ action: "canary", stacks: opts.stacks, canary: done })}\n`);
+        return;
+    }
+    const what = { created: "a new canary key stored in", copied: "the canary key copied between", kept: "the canary key already set in" }[done];
+    process.stdout.write(`${what} stack(s) ${opts.stacks.join(", ")} (secret ${configKeys.canaryKey})\n`);
+}
+
 function readKeyFile(type: HostKeyType, file: string): string {
     try {
         return fs.readFileSync(path.resolve(file), "utf8");
@@ -187,7 +205,13 @@ function parser(argv: string[]) {
             },
         )
         .command("show", "Print each stack's host key fingerprints and whether they agree", {}, async (a) => show(a as unknown as CommonOptions))
-        .demandCommand(1, "a command is required (generate, import, show)")
+        .command(
+            "canary",
+            "Give both regional stacks one canary key (secret sftp-failover:canaryKey), unless they hold one: the driver logs in with it to verify a region before DNS moves",
+            {},
+            async (a) => canary(a as unknown as CommonOptions),
+        )
+        .demandCommand(1, "a command is required (generate, import, show, canary)")
         .strict()
         .fail((msg, err) => {
             throw err ?? new BadInput(msg);

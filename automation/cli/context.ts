@@ -228,6 +228,9 @@ export function progressPrinter(io: Io): {
                 case "checked-after-dns":
                     io.err(`${stamp()} ${describePostDnsCheck(e.result)}`);
                     break;
+                case "answer":
+                    io.err(`${stamp()} answer: ${e.prediction.summary}`);
+                    break;
                 case "waiting-for-lock":
                     io.err(`${stamp()} waiting for the lock held by ${e.holder?.identity ?? "unknown"} (${e.holder?.operation ?? "?"})`);
                     break;

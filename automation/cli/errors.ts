@@ -3,11 +3,11 @@ import { AbortedError, BadInputError, FailoverError } from "../driver/errors";
 import { escapeControl } from "../driver/text";
 
 /** Exit codes, documented in docs/driver.md and in --help. */
-export const exitCodes = { ok: 0, failed: 1, badInput: 2, degraded: 3, checkFailed: 4, notReady: 6, interrupted: 130 } as const;
+export const exitCodes = { ok: 0, failed: 1, badInput: 2, degraded: 3, checkFailed: 4, unverified: 5, notReady: 6, interrupted: 130 } as const;
 
 /** The exit code table as --help shows it. */
 export const exitCodeHelp =
-    "Exit codes: 0 ok · 1 failed · 2 bad input or declined (nothing changed) · 3 degraded (serving, with steps left) · 4 switched, but the check after DNS moved failed · 6 `check`: not ready · 130 interrupted (the journal records where).";
+    "Exit codes: 0 ok · 1 failed · 2 bad input or declined (nothing changed) · 3 degraded (serving, with steps left) · 4 switched, but the check after DNS moved failed · 5 switched unverified (no canary, or --skip-verify) · 6 `check`: not ready · 130 interrupted (the journal records where).";
 
 /** A flag or argument the CLI refuses before doing anything. */
 export class UsageError extends BadInputError {
@@ -17,7 +17,7 @@ export class UsageError extends BadInputError {
     }
 }
 
-/** The exit code of an error: 2 for bad input (nothing changed), 130 when interrupted, 1 for anything else. */
+/** The exit code of an error: 2 for bad input or a refused answer (nothing changed), 130 when interrupted, 1 for anything else. */
 export function exitCodeOf(err: unknown): number {
     if (err instanceof AbortedError) {
         return exitCodes.interrupted;

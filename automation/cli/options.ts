@@ -61,6 +61,15 @@ export function withSwitchOptions<T>(y: Argv<T>) {
         .option("skip-verify", { type: "boolean", default: false, describe: "Move DNS without verifying over SFTP the regions that gain traffic, nor checking after it moved (audited)" });
 }
 
+/** `--force`: switch even when the predicted answer harms clients (needs --reason; audited). */
+export function withForceOption<T>(y: Argv<T>, also = "") {
+    return y.option("force", {
+        type: "boolean",
+        default: false,
+        describe: `Switch even when the predicted Route 53 answer harms clients (a region known unhealthy gains answers, or no healthy region stays answered); needs --reason, audited as forced${also}`,
+    });
+}
+
 /** The `--weights` option of active-active. */
 export function withWeightsOption<T>(y: Argv<T>) {
     return y.option("weights", { type: "string", nargs: 1, describe: "Active-active split as primary/secondary, e.g. 70/30 (each 0–255)" });

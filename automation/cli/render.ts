@@ -10,6 +10,7 @@ import { renderRpoExposure } from "../aws/rpo-exposure";
 import { describeFenceEffect, FenceEffect } from "../../components/fence-timing";
 import { describeVerification } from "../driver/verify-gate";
 import { describePostDnsCheck } from "../driver/post-dns-check";
+import { AnswerPrediction, describeCases } from "../answer-safety";
 
 function table(rows: readonly (readonly string[])[]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
@@ -97,6 +98,9 @@ export function renderPlan(p: PlanResult): string {
             lines.push(`    ${c.op} ${c.urn.split("::").pop() ?? c.urn}${c.keys !== undefined && c.keys.length > 0 ? ` [${c.keys.join(", ")}]` : ""}`);
         }
     }
+    if (p.answer !== undefined) {
+        lines.push(...answerLines(p.answer));
+    }
     if (p.modelledRtoSeconds !== undefined) {
         lines.push(`modelled RTO of an unplanned failover: ${p.modelledRtoSeconds} s`);
     }
@@ -116,8 +120,13 @@ export function renderSwitch(r: SetPostureResult): string {
     const head =
         r.status === "unchanged"
             ? `already ${r.to}: nothing to do`
-            : `${r.status === "degraded" ? "DEGRADED" : "ok"}: ${r.from ?? "(not deployed)"} → ${r.to} in ${(r.durationMs / 1000).toFixed(1)}s (run ${r.runId}${r.resumed !== undefined ? `, resumed ${r.resumed}` : ""})`;
+            : `${r.status === "degraded" ? "DEGRADED" : r.status === "unverified" ? "UNVERIFIED" : "ok"}: ${r.from ?? "(not deployed)"} → ${r.to} in ${(r.durationMs / 1000).toFixed(1)}s (run ${r.runId}${r.resumed !== undefined ? `, resumed ${r.resumed}` : ""})`;
     const lines = [head];
+    if (r.forced !== undefined) {
+        lines.push(`answer: ${esc(r.answer?.summary ?? "")}`, `FORCED through: ${esc(r.forced)}`);
+    } else if (r.answer !== undefined) {
+        lines.push(...answerLines(r.answer));
+    }
     for (const s of r.steps) {
         lines.push(`  ${s.status.padEnd(7)} ${s.description}${s.error !== undefined ? ` — ${esc(s.error)}` : ""}`);
     }
@@ -134,6 +143,20 @@ export function renderSwitch(r: SetPostureResult): string {
         lines.push(`remaining: ${esc(rem)}`);
     }
     return lines.join("\n");
+}
+
+/**
+ * A switch's predicted answer: the one-line summary, then each case when health or a fence is
+ * unknown (the operator decides on them), or the harm when there is one.
+ */
+export function answerLines(prediction: AnswerPrediction): string[] {
+    const lines = [`answer: ${esc(prediction.summary)}`];
+    if (prediction.verdict === "unknown") {
+        lines.push(...describeCases(prediction).map((c) => `  ${esc(c)}`));
+    } else if (prediction.verdict === "harmful") {
+        lines.push(`  HARMFUL: ${esc(prediction.harm ?? "")} (refused unless forced with a reason)`);
+    }
+    return lines;
 }
 
 /** `fence`/`unfence` as text. */
@@ -165,7 +188,7 @@ export function renderHistory(entries: readonly AuditEntry[], width?: number): s
         [
             ["when", "who", "operation", "from", "to", "result", "reason"],
             // Every field is data from a file anyone could have written: escaped, one row per entry.
-            ...entries.map((e) => [e.at, e.identity, e.operation, e.from ?? "-", e.to, e.result, e.reason ?? "-"].map((v) => esc(String(v)))),
+            ...entries.map((e) => [e.at, e.identity, e.operation, e.from ?? "-", e.to, `${e.result}${e.forced !== undefined ? " (forced)" : ""}`, e.reason ?? "-"].map((v) => esc(String(v)))),
         ],
         width,
         [4, 6, 3],
@@ -204,10 +227,17 @@ export function renderBootstrapStep(step: BootstrapStepResult): string {
     return `${step.phase}: ${step.stack} ${what}${step.status === "skipped" ? "" : ` in ${(step.durationMs / 1000).toFixed(1)}s`}`;
 }
 
+const canaryLines: Readonly<Record<NonNullable<BootstrapResult["canary"]>, string>> = {
+    created: "a new key in secret config sftp-failover:canaryKey of both regional stacks (the gate before DNS verifies with it)",
+    copied: "one region's key copied to the other (secret config sftp-failover:canaryKey)",
+    kept: "both regional stacks already hold sftp-failover:canaryKey",
+};
+
 /** `bootstrap` as text. */
 export function renderBootstrap(r: BootstrapResult): string {
     const head = r.status === "unchanged" ? "already bootstrapped: nothing changed" : `bootstrapped in ${(r.durationMs / 1000).toFixed(1)}s`;
-    return [head, ...r.steps.map((s) => `  ${renderBootstrapStep(s)}`)].join("\n");
+    const canary = r.canary === undefined ? [] : [`canary: ${canaryLines[r.canary]}`];
+    return [head, ...r.steps.map((s) => `  ${renderBootstrapStep(s)}`), ...canary].join("\n");
 }
 
 /** Who Route 53 answers, and by which rule: a fence or a dead endpoint moves it away from the weights. */

@@ -1,6 +1,8 @@
 // The shared body of the verbs that switch posture (posture, failover, failback): validate every
-// flag first, refuse a non-terminal without --yes, show the plan and ask, then run with progress
-// on stderr and Ctrl-C wired to the driver's AbortSignal.
+// flag first, refuse a non-terminal without --yes, show the plan and its predicted Route 53 answer
+// (each case when health is unknown) and ask, then run with progress on stderr and Ctrl-C wired to
+// the driver's AbortSignal. The driver predicts again under the lock and refuses a harmful switch
+// unless --force --reason; health that is still unknown there is what the operator accepted here.
 import type { FailoverController } from "../driver/controller";
 import { pendingSteps } from "../driver/planner";
 import { SetPostureOptions, SetPostureResult } from "../driver/types";
@@ -10,7 +12,7 @@ import { describePostDnsCheck } from "../driver/post-dns-check";
 import { confirm, controllerFrom, Io, progressPrinter, run, stepTimeoutMs, waitMs, withInterrupts } from "./context";
 import { exitCodes, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
-import { renderSwitch } from "./render";
+import { answerLines, renderSwitch } from "./render";
 
 /** Flags of the switching verbs. */
 export interface SwitchArgs extends GlobalArgs, AfterDnsArgs {
@@ -19,20 +21,29 @@ export interface SwitchArgs extends GlobalArgs, AfterDnsArgs {
     readonly refresh: boolean;
     readonly "step-timeout"?: number;
     readonly "skip-verify": boolean;
+    /** Switch through a harmful predicted answer (posture, failover, failback). */
+    readonly force?: boolean;
 }
 
 /** The driver options every switching verb passes through. */
-export type SwitchCommon = Pick<SetPostureOptions, "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights" | "skipVerify" | "afterDns">;
+export type SwitchCommon = Pick<
+    SetPostureOptions,
+    "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights" | "skipVerify" | "afterDns" | "force" | "acceptUnknownHealth"
+>;
 
 /**
  * Exit code of a switch: 3 when degraded (serving, with steps left); else 4 when the check after
- * DNS moved failed (the switch stands: DNS has moved); else 0.
+ * DNS moved failed (the switch stands: DNS has moved); else 5 when it switched unverified (no
+ * canary, or --skip-verify); else 0.
  */
 export function switchExitCode(result: SetPostureResult): number {
     if (result.status === "degraded") {
         return exitCodes.degraded;
     }
-    return result.afterDns?.outcome === "failed" ? exitCodes.checkFailed : exitCodes.ok;
+    if (result.afterDns?.outcome === "failed") {
+        return exitCodes.checkFailed;
+    }
+    return result.status === "unverified" ? exitCodes.unverified : exitCodes.ok;
 }
 
 /** Validates the flags every switch shares; throws UsageError naming the flag. */
@@ -66,13 +77,28 @@ export async function runSwitch(
                     await confirm(io, false, "");
                 }
                 const controller = await controllerFrom(argv);
+                // Health the operator saw unknown in the prompt (or accepted with --yes) is accepted;
+                // health that becomes unknown only under the lock is asked about again.
+                let acceptUnknownHealth: SwitchCommon["acceptUnknownHealth"] = argv.yes;
                 if (!argv.yes) {
                     const plan = await controller.plan(target, { preview: false, activeActiveWeights: weights });
                     const steps = pendingSteps(plan.steps);
                     io.err(steps.length === 0 ? `already ${target}: nothing to do` : steps.map((s) => `  ${s.index}. ${s.description}`).join("\n"));
-                    if (steps.length > 0 && !(await confirm(io, false, `${label}: ${plan.from ?? "(not deployed)"} → ${target}?`))) {
+                    if (steps.length > 0 && plan.answer !== undefined) {
+                        io.err(answerLines(plan.answer).join("\n"));
+                    }
+                    // A harmful switch that is not forced is refused by the driver, without a question.
+                    const refused = plan.answer?.verdict === "harmful" && argv.force !== true;
+                    if (steps.length > 0 && !refused && !(await confirm(io, false, `${label}: ${plan.from ?? "(not deployed)"} → ${target}?`))) {
                         throw new UsageError("declined: nothing was changed");
                     }
+                    acceptUnknownHealth =
+                        plan.answer?.verdict === "unknown"
+                            ? true
+                            : async (prediction) => {
+                                  io.err(answerLines(prediction).join("\n"));
+                                  return confirm(io, false, "health is unknown now: switch anyway?");
+                              };
                 }
                 const printer = progressPrinter(io);
                 const result = await operate(controller, target, {
@@ -83,6 +109,8 @@ export async function runSwitch(
                     onEvent: printer.onEvent,
                     refresh: argv.refresh,
                     skipVerify: argv["skip-verify"] === true,
+                    force: argv.force === true,
+                    acceptUnknownHealth,
                     ...(argv.reason !== undefined ? { reason: argv.reason } : {}),
                     ...(weights !== undefined ? { activeActiveWeights: weights } : {}),
                     ...(afterDns !== undefined ? { afterDns } : {}),

@@ -16,7 +16,8 @@ export interface AuditEntry {
     readonly reason?: string;
     readonly from?: string;
     readonly to: string;
-    readonly result: "ok" | "degraded" | "failed" | "aborted";
+    /** `unverified`: the switch finished, but the gate could not prove a region it sends clients to (no canary, or `--skip-verify`). */
+    readonly result: "ok" | "unverified" | "degraded" | "failed" | "aborted";
     readonly runId: string;
     readonly durationMs: number;
     /** What each step did, in order (`id: status`). */
@@ -30,7 +31,9 @@ export interface AuditEntry {
     readonly verification?: string;
     /** What the check after DNS moved found (automation/driver/post-dns-check.ts), in one line. */
     readonly afterDns?: string;
-    /** The harm a forced fence or unfence was predicted to do (automation/fence-operation.ts); the reason says why it was forced. */
+    /** What the switch was predicted to do to Route 53's answer (automation/driver/switch-answer.ts), in one line. */
+    readonly answer?: string;
+    /** Set when a switch, fence or unfence was forced through an answer-safety refusal: the harm overridden (`reason` says why). */
     readonly forced?: string;
 }
 

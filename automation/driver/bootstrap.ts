@@ -16,6 +16,7 @@ import { clearDeadEngineLocks } from "./backend-locks";
 import { openCoordination } from "./coordination/from-options";
 import { RunLog } from "./coordination/run-log";
 import { CoordinationStore } from "./coordination/store";
+import { CanaryKeySetup, ensureCanaryKey } from "./canary-key";
 import { AbortedError, BadInputError, FailoverError } from "./errors";
 import { StackKey } from "./planner";
 import { checkJournalDir, checkStackNames } from "./preflight";
@@ -42,6 +43,8 @@ export interface BootstrapResult {
     readonly status: "bootstrapped" | "unchanged";
     readonly steps: readonly BootstrapStepResult[];
     readonly durationMs: number;
+    /** What was done for the canary's key before the first `up` (absent with `canary: false`). */
+    readonly canary?: CanaryKeySetup;
 }
 
 /** A bootstrap's progress. */
@@ -76,6 +79,12 @@ export interface BootstrapOptions {
     readonly journalDir?: string;
     /** Who the audit log names. Defaults to the OS user. */
     readonly identity?: string;
+    /**
+     * Give both regions a canary (canary-key.ts) before deploying them, so the gate before DNS can
+     * verify a region out of the box: a key one region has goes to the other; with none, a new one
+     * is generated into secret config. Defaults to true.
+     */
+    readonly canary?: boolean;
 }
 
 const regional: readonly StackKey[] = ["primary", "secondary"];
@@ -180,6 +189,8 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
     const log = new RunLog(openCoordination({ ...options, backendUrl: env.backendUrl, projectDir: env.projectDir }), resolveIdentity(options.identity));
     await clearDeadEngineLocks(env.backendUrl, Object.values(names), (e) => log.record(e));
 
+    // Before anything deploys: the regions then serve the canary from their first `up`.
+    const canary = (options.canary ?? true) ? await ensureCanaryKey(stacks) : undefined;
     const deployed = { primary: await isDeployed(stacks.primary), secondary: await isDeployed(stacks.secondary) };
     const first = stacksNeedingFirstPhase(deployed);
     for (const key of regional.filter((k) => !first.includes(k))) {
@@ -213,5 +224,6 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
         status: steps.some((s) => s.status === "done") ? "bootstrapped" : "unchanged",
         steps,
         durationMs: Date.now() - started,
+        ...(canary !== undefined ? { canary } : {}),
     };
 }

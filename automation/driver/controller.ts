@@ -49,6 +49,8 @@ import { CheckResult, runCheck } from "./readiness/check";
 import { readRegionDeployments } from "./readiness/deployments";
 import { readDrift } from "./readiness/drift";
 import { sameEndpoint } from "./sftp-endpoint";
+import { checkSwitchAnswer, predictSwitchAnswer, switchTargetWeights } from "./switch-answer";
+import { regionsToVerify } from "./verify-gate";
 import { PostDnsCheckResult, runPostDnsCheck } from "./post-dns-check";
 import { checkAfterDnsOptions, endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./post-dns-inputs";
 import { readRpoExposure, replicationRuleOf } from "./rpo";
@@ -408,6 +410,8 @@ export class FailoverController {
         }
         const rto = readDnsOutputs(stacks.dns.outputs).modelledRtoSeconds;
         const from = deployedPosture(stacks);
+        const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);
+        const answer = await predictSwitchAnswer({ stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: false });
         return {
             ...(from !== undefined ? { from } : {}),
             to: target,
@@ -416,6 +420,7 @@ export class FailoverController {
             ...(rto !== undefined ? { modelledRtoSeconds: rto } : {}),
             ...fenceEffectOf(stacks.dns),
             costs: estimateAllPostures(costAssumptions(stacks)),
+            ...(answer !== undefined ? { answer } : {}),
         };
     }
 
@@ -776,6 +781,12 @@ export class FailoverController {
             const from = deployedPosture(stacks);
             const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
             const unfinished = await log.unfinishedRun(true);
+            // What Route 53 will answer, predicted before anything is written: a refusal changes nothing.
+            const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);
+            const { answer, forced } =
+                pendingSteps(steps).length > 0 || unfinished !== undefined
+                    ? await checkSwitchAnswer({ ...opts, stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: opts.skipVerify === true, reason })
+                    : {};
             if (unfinished !== undefined) {
                 // What a killed step wrote and did not deploy goes back before anything is planned
                 // on top of it (a step this run needs sets its own value again).
@@ -833,6 +844,10 @@ export class FailoverController {
                     ...(resumes !== undefined ? { resumes } : {}),
                     ...(reason !== undefined ? { reason } : {}),
                     currentWeights: deployedStateOf(stacks).dns?.weights,
+                    targetWeights: weights,
+                    verifyRegions: regionsToVerify({ next: weights, current: deployedStateOf(stacks).dns?.weights, prediction: answer }),
+                    ...(answer !== undefined ? { answer } : {}),
+                    ...(forced !== undefined ? { forced } : {}),
                     started,
                     identity: this.ctx.identity,
                     host: holder.host,

@@ -1,5 +1,6 @@
 // The driver's errors: one base class, and a subclass for each thing a caller can act on.
 // Automation API errors are never swallowed: they travel as `cause`.
+import type { AnswerPrediction } from "../answer-safety";
 import { RegionName } from "../posture";
 
 /** Base of every error the driver throws on purpose. `name` is set so logs and `instanceof` agree. */
@@ -15,6 +16,22 @@ export class BadInputError extends FailoverError {
     constructor(message: string, options?: { cause?: unknown }) {
         super(message, options);
         this.name = "BadInputError";
+    }
+}
+
+/**
+ * A switch refused for what it would do to Route 53's answer (automation/driver/switch-answer.ts):
+ * it would give a region known to be unhealthy a larger share, or leave no healthy region answered
+ * (force it with a reason), or it depends on health that cannot be read and was not accepted.
+ * Nothing was changed.
+ */
+export class AnswerSafetyError extends BadInputError {
+    /** The prediction, every case of it. */
+    readonly prediction: AnswerPrediction;
+    constructor(message: string, prediction: AnswerPrediction) {
+        super(message);
+        this.name = "AnswerSafetyError";
+        this.prediction = prediction;
     }
 }
 

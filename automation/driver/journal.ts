@@ -10,7 +10,7 @@ import { StackKey } from "./planner";
 export type StepStatus = "started" | "done" | "skipped" | "failed" | "fenced";
 
 /** How a run ended. `superseded` = a later run took over an unfinished one. */
-export type RunResult = "ok" | "degraded" | "failed" | "aborted" | "superseded";
+export type RunResult = "ok" | "unverified" | "degraded" | "failed" | "aborted" | "superseded";
 
 /** First record of a run. */
 export interface BeginRecord {

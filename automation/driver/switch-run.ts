@@ -2,6 +2,7 @@
 // order, journals each one, applies the pure failure policy of fencing.ts, and writes the run's
 // single audit entry. The controller builds it; nothing here decides whether a switch may start.
 import { Stack } from "@pulumi/pulumi/automation";
+import { AnswerPrediction } from "../answer-safety";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { Posture, RegionName, Weights } from "../posture";
 import { AuditEntry, AuditOperation } from "./audit";
@@ -16,7 +17,7 @@ import { summarizeEngineError } from "./stack-state";
 import { runStep, stepTargetsIn } from "./step-runner";
 import { SetPostureOptions, SetPostureResult, StepResult } from "./types";
 import { VerifyResult } from "./verify";
-import { describeVerification, regionsGainingTraffic, runVerifyGate, targetWeights, VerificationSummary } from "./verify-gate";
+import { describeVerification, runVerifyGate, VerificationSummary } from "./verify-gate";
 import { describePostDnsCheck, PostDnsCheckResult } from "./post-dns-check";
 
 /** What a run needs from its controller. */
@@ -30,7 +31,23 @@ export interface SwitchRunDeps {
     readonly fenceCoordinates?: FenceCoordinates;
     readonly timeouts: { readonly stepMs: number; readonly cancelGraceMs: number; readonly stackBusyMs: number };
     /** Writes the run's audit entry (the controller adds who and where). */
-    readonly record: (e: { operation: AuditOperation; runId: string; to: string; result: AuditEntry["result"]; started: number; reason?: string; from?: string; steps?: readonly StepResult[]; remaining?: readonly string[]; error?: string; resumes?: string; verification?: string; afterDns?: string }) => Promise<void>;
+    readonly record: (e: {
+        operation: AuditOperation;
+        runId: string;
+        to: string;
+        result: AuditEntry["result"];
+        started: number;
+        reason?: string;
+        from?: string;
+        steps?: readonly StepResult[];
+        remaining?: readonly string[];
+        error?: string;
+        resumes?: string;
+        verification?: string;
+        afterDns?: string;
+        answer?: string;
+        forced?: string;
+    }) => Promise<void>;
     /** Verifies a region before DNS sends it traffic (automation/driver/verify.ts). Without it, no gate. */
     readonly verify?: (region: RegionName, signal?: AbortSignal) => Promise<VerifyResult>;
     /**
@@ -70,6 +87,14 @@ export interface SwitchPlan {
     readonly resumes?: string;
     readonly reason?: string;
     readonly currentWeights?: Weights;
+    /** The weights the DNS step deploys. */
+    readonly targetWeights: Weights;
+    /** The regions the gate verifies before the DNS step (verify-gate.ts `regionsToVerify`). */
+    readonly verifyRegions: readonly RegionName[];
+    /** What the switch was predicted to do to Route 53's answer (switch-answer.ts). */
+    readonly answer?: AnswerPrediction;
+    /** The harm the caller forced the switch through, when it did. */
+    readonly forced?: string;
     readonly started: number;
     /** Who runs it, and where (for the journal). */
     readonly identity: string;
@@ -133,10 +158,13 @@ export class SwitchRun {
             }
             await this.runOne(step);
             if (step.stack === "dns" && this.dnsSwitched) {
-                await this.checkAfterDns(step);
+                await this.checkAfterDns();
             }
         }
-        const status = this.remaining.length > 0 ? "degraded" : "ok";
+        // A switch whose gate could not prove the regions it sends clients to (no canary, or skipped
+        // by the operator) ends `unverified`, never plain `ok`; degraded says more and wins.
+        const unverified = this.verification?.outcome === "unverified" || this.verification?.outcome === "skipped";
+        const status = this.remaining.length > 0 ? "degraded" : unverified ? "unverified" : "ok";
         await this.finish(status);
         return {
             runId: plan.runId,
@@ -148,6 +176,8 @@ export class SwitchRun {
             fenced: this.fenced,
             durationMs: Date.now() - plan.started,
             ...(plan.resumes !== undefined ? { resumed: plan.resumes } : {}),
+            ...(plan.answer !== undefined ? { answer: plan.answer } : {}),
+            ...(plan.forced !== undefined ? { forced: plan.forced } : {}),
             ...(this.verification !== undefined ? { verification: this.verification } : {}),
             ...(this.afterDns !== undefined ? { afterDns: this.afterDns } : {}),
         };
@@ -158,12 +188,12 @@ export class SwitchRun {
      * result goes to the caller and the audit entry, and the remaining steps run as planned. A check
      * that throws (bad input, a stack it could not read) is recorded as a failed check, not raised.
      */
-    private async checkAfterDns(step: PlannedStep): Promise<void> {
+    private async checkAfterDns(): Promise<void> {
         const check = this.deps.checkAfterDns;
         if (check === undefined) {
             return;
         }
-        const weights = targetWeights(this.plan.target, step);
+        const weights = this.plan.targetWeights;
         this.afterDns = await check(weights, { fencedInRun: this.fenced, skip: this.opts.skipVerify === true, ...(this.opts.signal !== undefined ? { signal: this.opts.signal } : {}) }).catch(
             (err: unknown): PostDnsCheckResult => ({
                 outcome: "failed",
@@ -188,7 +218,7 @@ export class SwitchRun {
             return true;
         }
         const summary = await runVerifyGate({
-            regions: regionsGainingTraffic(this.plan.target, step, this.plan.currentWeights),
+            regions: this.plan.verifyRegions,
             skip: this.opts.skipVerify === true,
             verify: async (region) => {
                 // A region whose stack cannot even be read is not verified: that stops the gate too.
@@ -375,7 +405,7 @@ export class SwitchRun {
      * between the two leaves a run the journal calls unfinished but the audit log already holds,
      * which the next run recognises (controller `unfinishedRun`) instead of auditing it twice.
      */
-    private async finish(result: "ok" | "degraded" | "failed" | "aborted", error?: string): Promise<void> {
+    private async finish(result: "ok" | "unverified" | "degraded" | "failed" | "aborted", error?: string): Promise<void> {
         const { plan } = this;
         await this.deps.record({
             operation: plan.operation,
@@ -391,6 +421,8 @@ export class SwitchRun {
             resumes: plan.resumes,
             ...(this.verification !== undefined ? { verification: describeVerification(this.verification) } : {}),
             ...(this.afterDns !== undefined ? { afterDns: describePostDnsCheck(this.afterDns) } : {}),
+            ...(plan.answer !== undefined ? { answer: plan.answer.summary } : {}),
+            ...(plan.forced !== undefined ? { forced: plan.forced } : {}),
         });
         await this.deps.journal.append({ type: "end", runId: plan.runId, result, at: now() });
     }

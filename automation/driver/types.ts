@@ -13,6 +13,8 @@ import { SftpEndpoint, VerifyResult } from "./verify";
 import { VerificationSummary } from "./verify-gate";
 import { AddressLocator, PostDnsCheckResult } from "./post-dns-check";
 import { CostEstimate } from "../pricing";
+import { AnswerPrediction } from "../answer-safety";
+import { AcceptUnknownHealth } from "./switch-answer";
 import { RpoExposure } from "../aws/rpo-exposure";
 import { FenceEffect } from "../../components/fence-timing";
 
@@ -99,7 +101,9 @@ export type ProgressEvent =
     | { readonly type: "resume"; readonly runId: string; readonly firstUnfinishedStep?: string }
     | { readonly type: "waiting-for-lock"; readonly holder: LockHolder | undefined }
     | { readonly type: "verified"; readonly result: VerifyResult }
-    | { readonly type: "checked-after-dns"; readonly result: PostDnsCheckResult };
+    | { readonly type: "checked-after-dns"; readonly result: PostDnsCheckResult }
+    /** What the switch will do to Route 53's answer, predicted under the lock before any step (switch-answer.ts). */
+    | { readonly type: "answer"; readonly prediction: AnswerPrediction };
 
 /** Where and how the check after DNS moves asks (automation/driver/post-dns-check.ts). */
 export interface AfterDnsCheckOptions {
@@ -133,8 +137,21 @@ export interface SetPostureOptions extends ProgressOptions {
     readonly stepTimeoutMs?: number;
     /** How long to wait for another operator's lock, in ms. Defaults to 0. */
     readonly waitMs?: number;
-    /** Move DNS without verifying the regions that gain traffic first, nor checking after. Audited. Defaults to false. */
+    /** Move DNS without verifying the regions that gain answers first, nor checking after. The switch then ends `unverified`. Defaults to false. */
     readonly skipVerify?: boolean;
+    /**
+     * Switch even though the predicted answer harms clients (a region known to be unhealthy gains
+     * share, or no healthy region stays answered). Needs `reason`; the audit entry records the
+     * harm overridden. Defaults to false: such a switch throws AnswerSafetyError, nothing changed.
+     */
+    readonly force?: boolean;
+    /**
+     * What to do when the prediction depends on health or fences that cannot be read (no
+     * `endpointHealth` source, an API down): `true` accepts, a function is asked with every case
+     * (`describeCases`) and accepts by resolving true. Defaults to refusing (AnswerSafetyError,
+     * nothing changed).
+     */
+    readonly acceptUnknownHealth?: AcceptUnknownHealth;
     /** Check the answers and a session through the service name once DNS has moved. Defaults to no check. */
     readonly afterDns?: AfterDnsCheckOptions;
 }
@@ -155,8 +172,12 @@ export interface StepResult {
 /** Outcome of a switch. */
 export interface SetPostureResult {
     readonly runId: string;
-    /** ok: every step done or already in place; degraded: serving, with fenced regions and steps left; unchanged: nothing to do. */
-    readonly status: "ok" | "degraded" | "unchanged";
+    /**
+     * ok: every step done or already in place, every region that gained answers verified;
+     * unverified: the same, but the gate could not verify a region (no canary) or was skipped;
+     * degraded: serving, with fenced regions and steps left; unchanged: nothing to do.
+     */
+    readonly status: "ok" | "unverified" | "degraded" | "unchanged";
     readonly from?: Posture;
     readonly to: Posture;
     readonly steps: readonly StepResult[];
@@ -166,6 +187,10 @@ export interface SetPostureResult {
     readonly durationMs: number;
     /** The unfinished run this one completed, if any. */
     readonly resumed?: string;
+    /** What the switch was predicted to do to Route 53's answer (absent when nothing was deployed to predict from). */
+    readonly answer?: AnswerPrediction;
+    /** The harm the switch was forced through (`force`), when it was. */
+    readonly forced?: string;
     /** What the gate before DNS found, when the run reached the DNS step. */
     readonly verification?: VerificationSummary;
     /**
@@ -265,11 +290,16 @@ export interface PlanResult {
     readonly fenceEffectSeconds?: FenceEffect;
     /** Standby cost estimate of each posture (an estimate from a dated price table). */
     readonly costs: readonly CostEstimate[];
+    /** What the switch would do to Route 53's answer, from the health and fences as read now (absent when DNS is not deployed). */
+    readonly answer?: AnswerPrediction;
 }
 
 /** Options of `failback`. */
 export interface FailbackOptions extends SetPostureOptions {
-    /** Skip the replication backlog check (writes not yet replicated may be lost). Defaults to false. */
+    /**
+     * Skip the replication backlog check (writes not yet replicated may be lost), and switch even
+     * when the predicted answer harms clients (see `SetPostureOptions.force`). Defaults to false.
+     */
     readonly force?: boolean;
 }
 

@@ -1,32 +1,46 @@
-// The gate before DNS moves: every region the new weights send traffic to, and that had none
-// before, must pass `verify` (automation/driver/verify.ts) first. A region that fails stops the
-// switch before the DNS step, so the old posture keeps serving. A region with no canary cannot be
-// verified: the switch goes on and says so, as it does when the operator skips the gate.
-import { Posture, RegionName, regionNames, Weights, postureSpec } from "../posture";
-import { configKeys } from "../../stacks/contract";
-import { PlannedStep } from "./planner";
+// The gate before DNS moves: every region that will be answered more than it is now must pass
+// `verify` (automation/driver/verify.ts) first. A region that fails stops the switch before the DNS
+// step, so the old posture keeps serving. A region with no canary cannot be verified: the switch
+// goes on and ends `unverified`, as it does when the operator skips the gate.
+//
+// "Answered more" is judged by Route 53's rules, not by the weights alone: a region whose share of
+// answers grows in any case of the switch's prediction (switch-answer.ts: fences and endpoint health
+// as read, every combination of the unknown ones), and a region whose share grows once every region
+// is healthy and unfenced again (a fenced region given more weight takes it the moment it is
+// unfenced). 255/1 → failover sends the secondary from 0.4 % to 100 %: it is verified, though its
+// weight was never 0; a weight-0 partner that fences or health make the answer is verified too.
+import { AnswerPrediction } from "../answer-safety";
+import { route53Answer } from "../dns-answers";
+import { RegionName, regionNames, Weights } from "../posture";
 import { VerifyResult } from "./verify";
 
 /** What the gate did, for the result and the audit entry. */
 export interface VerificationSummary {
-    /** verified: every region gaining traffic passed; unverified: some had no canary; skipped: `skipVerify`; none: no region gains traffic. */
+    /** verified: every region gaining answers passed; unverified: some had no canary; skipped: `skipVerify`; none: no region gains answers. */
     readonly outcome: "verified" | "unverified" | "skipped" | "none" | "failed";
     readonly results: readonly VerifyResult[];
 }
 
-/** The weights the DNS step deploys: its explicit split, else the posture's (active-active: 50/50). */
-export function targetWeights(target: Posture, dnsStep: PlannedStep): Weights {
-    const explicit = (region: RegionName) => dnsStep.config.find((c) => c.key === `${configKeys.activeActiveWeights}.${region}`)?.value;
-    const [p, s] = [explicit("primary"), explicit("secondary")];
-    return target === "active-active" && p !== undefined && s !== undefined
-        ? postureSpec(target, { primary: Number(p), secondary: Number(s) }).weights
-        : postureSpec(target).weights;
+/** Each region's share of answers when every region is healthy and unfenced: the weights' own split. */
+function nominalShares(weights: Weights): Readonly<Record<RegionName, number>> {
+    const healthy = { endpointHealthy: true, fenced: false };
+    return route53Answer({ primary: { weight: weights.primary, ...healthy }, secondary: { weight: weights.secondary, ...healthy } }).shares;
 }
 
-/** The regions the DNS step sends traffic to that had none (current weights unknown: every one it sends traffic to). */
-export function regionsGainingTraffic(target: Posture, dnsStep: PlannedStep, current: Weights | undefined): RegionName[] {
-    const next = targetWeights(target, dnsStep);
-    return regionNames.filter((r) => next[r] > 0 && (current === undefined || current[r] === 0));
+/**
+ * The regions the gate verifies before DNS deploys `next`: every region whose share of answers
+ * grows in any case of `prediction`, or under the weights alone once all is healthy. With the
+ * deployed weights unknown, every region `next` gives weight or any case answers.
+ */
+export function regionsToVerify(opts: { readonly next: Weights; readonly current: Weights | undefined; readonly prediction?: AnswerPrediction }): RegionName[] {
+    const grows = (before: number, after: number) => after > before + 1e-9;
+    const nominalNext = nominalShares(opts.next);
+    const nominalNow = opts.current !== undefined ? nominalShares(opts.current) : undefined;
+    return regionNames.filter(
+        (r) =>
+            (nominalNow === undefined ? nominalNext[r] > 0 : grows(nominalNow[r], nominalNext[r])) ||
+            (opts.prediction?.cases ?? []).some((c) => grows(c.before.shares[r], c.after.shares[r])),
+    );
 }
 
 /** One line for the audit log. */

@@ -103,7 +103,7 @@ describe("bootstrap from nothing (sandbox)", function () {
     it("the CLI's bootstrap on the deployed lab prints that nothing changed, and its status shows the endpoint checks", function () {
         const cli = (args: readonly string[]) =>
             spawnCli([...args, "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl], { env: { ...process.env, ...lab.env.envVars } });
-        const again = cli(["bootstrap", "--yes"]);
+        const again = cli(["bootstrap", "--yes", "--no-canary"]);
         expect(again.status, again.stderr).to.equal(0);
         expect(again.stdout).to.contain("already bootstrapped: nothing changed");
         const refused = cli(["bootstrap"]);
@@ -112,6 +112,28 @@ describe("bootstrap from nothing (sandbox)", function () {
         const status = cli(["status"]);
         expect(status.status, status.stderr).to.equal(0);
         expect(status.stdout).to.match(/endpoint checks: primary healthy/);
+    });
+
+    it("the CLI's bootstrap sets up the canary out of the box: one new key in both regions' secret config, never printed, and both regions serve the canary", async function () {
+        const { primary, secondary } = await lab.stacks();
+        const keyOf = async (stack: typeof primary) => (await stack.getAllConfig())["sftp-failover:canaryKey"];
+        expect(await keyOf(primary), "the lab starts without a canary").to.equal(undefined);
+        const r = spawnCli(["bootstrap", "--yes", "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl], { env: { ...process.env, ...lab.env.envVars } });
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stdout).to.contain("canary: a new key in secret config sftp-failover:canaryKey of both regional stacks");
+        const [p, s] = [await keyOf(primary), await keyOf(secondary)];
+        expect(p?.secret, "stored as a secret").to.equal(true);
+        expect(p?.value).to.match(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
+        expect(s?.value, "one key for both regions").to.equal(p?.value);
+        const body = p!.value.split("\n")[1];
+        expect(r.stdout + r.stderr, "the key is never printed").to.not.contain(body);
+        expect(fs.readFileSync(path.join(lab.dir, "Pulumi.primary.yaml"), "utf8"), "encrypted in the stack file").to.not.contain(body);
+        for (const stack of [primary, secondary]) {
+            expect((await stack.outputs()).canaryUser?.value, `${stack.name} serves the canary`).to.equal("sftp-canary");
+        }
+        const rerun = spawnCli(["bootstrap", "--yes", "--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl], { env: { ...process.env, ...lab.env.envVars } });
+        expect(rerun.status, rerun.stderr).to.equal(0);
+        expect(rerun.stdout).to.contain("already bootstrapped: nothing changed").and.contain("canary: both regional stacks already hold sftp-failover:canaryKey");
     });
 });
 

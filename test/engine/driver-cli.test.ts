@@ -60,8 +60,9 @@ describe("operator CLI and embedding example against the sandbox", function () {
 
     it("posture --yes switches with a progress line per step on stderr and a result on stdout", function () {
         const r = cli(["posture", "active-active", "--yes", "--reason", "load test"]);
-        expect(r.status, r.stderr).to.equal(0);
-        expect(r.stdout.split("\n")[0]).to.match(/^ok: active-passive → active-active in \d+\.\ds \(run /);
+        // The lab has no canary: unverified, exit 5.
+        expect(r.status, r.stderr).to.equal(5);
+        expect(r.stdout.split("\n")[0]).to.match(/^UNVERIFIED: active-passive → active-active in \d+\.\ds \(run /);
         const stepLines = r.stderr.split("\n").filter((l) => / step \d: /.test(l));
         expect(stepLines.filter((l) => l.includes("…"))).to.have.length(2);
         expect(stepLines.filter((l) => / done in \d+\.\ds/.test(l))).to.have.length(2);
@@ -84,7 +85,7 @@ describe("operator CLI and embedding example against the sandbox", function () {
         expect(r.stdout).to.contain("remaining: scale secondary active → pilot-light");
         expect(r.stderr).to.match(/could not fence secondary/);
         const history = JSON.parse(cli(["history", "--json"]).stdout);
-        expect(history.map((e: { result: string; identity: string }) => `${e.identity} ${e.result}`)).to.deep.equal(["dana ok", "dana degraded"]);
+        expect(history.map((e: { result: string; identity: string }) => `${e.identity} ${e.result}`)).to.deep.equal(["dana unverified", "dana degraded"]);
     });
 
     it("fence and unfence in the sandbox are recorded, shown by status, and audited", function () {
@@ -167,7 +168,8 @@ describe("operator CLI and embedding example against the sandbox", function () {
                 "steps: switch DNS active-passive → failover; scale primary active → drained",
                 "switch DNS active-passive → failover: done",
                 "scale primary active → drained: done",
-                "ok: active-passive → failover; remaining: 0",
+                // The lab has no canary: the gate cannot verify the secondary.
+                "unverified: active-passive → failover; remaining: 0",
             ]);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });

@@ -22,11 +22,18 @@ const root = path.resolve(__dirname, "..", "..");
 /** The fence stands in for CloudWatch (the fence call itself is tested against moto elsewhere); it records each call. */
 class RecordingFence implements RegionFenceClient {
     readonly calls: { action: string; region: RegionName; namespace: string }[] = [];
+    /** What a read of the fence says: a fence stays until it is lifted, as the alarm's does. */
+    private readonly fenced = new Set<RegionName>();
     async fence(region: RegionName, c: FenceCoordinates): Promise<void> {
         this.calls.push({ action: "fence", region, namespace: c.namespace });
+        this.fenced.add(region);
     }
     async unfence(region: RegionName, c: FenceCoordinates): Promise<void> {
         this.calls.push({ action: "unfence", region, namespace: c.namespace });
+        this.fenced.delete(region);
+    }
+    async state(region: RegionName): Promise<"fenced" | "unfenced"> {
+        return this.fenced.has(region) ? "fenced" : "unfenced";
     }
 }
 
@@ -53,7 +60,10 @@ describe("driver against the real engine (sandbox)", function () {
     let controller: FailoverController;
 
     const create = (identity: string) =>
-        FailoverController.create({ engine: lab.env, journalDir, fence, identity, timeouts: { stepMs: 240_000, cancelGraceMs: 10_000 } });
+        // Endpoint health from the lab's reachability model (with the lab's faults), so each switch's
+        // answer is predicted from known health; the lab has no canary, so a switch whose gate runs
+        // ends unverified.
+        FailoverController.create({ engine: lab.env, journalDir, fence, identity, endpointHealth: lab.endpointHealth, timeouts: { stepMs: 240_000, cancelGraceMs: 10_000 } });
 
     before(async function () {
         const copy = await deployedLab();
@@ -98,7 +108,9 @@ describe("driver against the real engine (sandbox)", function () {
     it("active-passive → failover scales the secondary up, switches DNS, then drains the primary, changing only those resources", async function () {
         const before = readRecords(lab.recordFile).length;
         const result = await controller.setPosture("failover", { reason: "engine test: primary maintenance" });
-        expect(result.status).to.equal("ok");
+        expect(result.status).to.equal("unverified");
+        expect(result.answer?.verdict).to.equal("safe");
+        expect(result.verification?.results.map((r) => r.region), "the gate picked the secondary").to.deep.equal(["secondary"]);
         expect(result.from).to.equal("active-passive");
         expect(result.steps.map((s) => `${s.id} ${s.status}`)).to.deep.equal(["before-dns:secondary done", "dns:dns done", "after-dns:primary done"]);
         const ops = changesSince(lab, before).map(describeOp);
@@ -115,7 +127,7 @@ describe("driver against the real engine (sandbox)", function () {
         expect(status.serving).to.equal("secondary");
         const history = await controller.history();
         expect(history).to.have.length(1);
-        expect(history[0]).to.include({ identity: "alice", operation: "failover", from: "active-passive", to: "failover", result: "ok", reason: "engine test: primary maintenance" });
+        expect(history[0]).to.include({ identity: "alice", operation: "failover", from: "active-passive", to: "failover", result: "unverified", reason: "engine test: primary maintenance" });
     });
 
     it("a second identical switch changes nothing and records nothing", async function () {
@@ -181,7 +193,7 @@ describe("driver against the real engine (sandbox)", function () {
         // Back to active-passive once the region answers: the secondary was never scaled, so only DNS
         // changes, and the secondary's config no longer asks for the capacity the stopped step set.
         const back = await controller.setPosture("active-passive");
-        expect(back.status).to.equal("ok");
+        expect(back.status, "the gate ran for the primary, which has no canary").to.equal("unverified");
         expect(back.steps.filter((s) => s.status === "done").map((s) => s.id)).to.deep.equal(["dns:dns"]);
         const status = await controller.status();
         expect(status.capacity).to.deep.equal({ primary: "active", secondary: "pilot-light" });
@@ -202,7 +214,7 @@ describe("driver against the real engine (sandbox)", function () {
         expect((await controller.status()).posture).to.equal("active-active");
         // Waiting instead: the second operator gets the lock afterwards and finds nothing left to do.
         const [first, second] = await Promise.all([controller.setPosture("active-passive"), bob.setPosture("active-passive", { waitMs: 300_000 })]);
-        expect([first.status, second.status].sort()).to.deep.equal(["ok", "unchanged"]);
+        expect([first.status, second.status].sort()).to.deep.equal(["unchanged", "unverified"]);
     });
 
     it("a switch killed mid-up (kill -9) is resumed by the next run, converges, and is audited once", async function () {
@@ -235,7 +247,10 @@ describe("driver against the real engine (sandbox)", function () {
         expect(fs.existsSync(path.join(journalDir, "failover.lock")), "the dead run's lock is left behind").to.equal(true);
 
         const result = await controller.setPosture("failover", { reason: "kill test, resumed" });
-        expect(result.status).to.equal("ok");
+        // Unverified when this run's gate ran (the killed run had not finished the DNS step), ok when
+        // the killed run had moved DNS already and nothing was left to verify.
+        const completed = result.verification !== undefined ? "unverified" : "ok";
+        expect(result.status).to.equal(completed);
         expect(result.resumed).to.equal(killed?.begin.runId);
         expect(result.steps.find((s) => s.id === "before-dns:secondary")?.status).to.equal("skipped");
         const status = await controller.status();
@@ -244,7 +259,7 @@ describe("driver against the real engine (sandbox)", function () {
         expect(status.lock).to.equal(undefined);
         // Journal: the killed run is closed as superseded, the resuming run ended ok, nothing left open.
         expect(journal.run(killed!.begin.runId)?.end?.result).to.equal("superseded");
-        expect(journal.run(result.runId)?.end?.result).to.equal("ok");
+        expect(journal.run(result.runId)?.end?.result).to.equal(completed);
         expect(journal.unfinishedRun()).to.equal(undefined);
         // Audit: one entry for the one real change, from the posture the killed run started at —
         // and one line saying the dead run's lock was cleared, and whose it was.
@@ -252,7 +267,7 @@ describe("driver against the real engine (sandbox)", function () {
         expect(all.filter((e) => e.operation === "unlock").map((e) => e.reason)).to.satisfy((reasons: string[]) => reasons.some((r) => r.startsWith("holder carol (pid ")));
         const added = all.filter((e) => e.operation !== "unlock");
         expect(added).to.have.length(1);
-        expect(added[0]).to.include({ from: "active-passive", to: "failover", result: "ok", resumes: killed?.begin.runId });
+        expect(added[0]).to.include({ from: "active-passive", to: "failover", result: completed, resumes: killed?.begin.runId });
     });
 
     it("with the primary region down, DNS API included, failover fences the primary so health checks move the traffic", async function () {
@@ -275,7 +290,7 @@ describe("driver against the real engine (sandbox)", function () {
         expect(result.remaining[0]).to.contain("switch DNS active-passive → failover");
         // The region returns: the same command finishes both steps.
         const again = await controller.setPosture("failover", { reason: "us-east-1 back" });
-        expect(again.status).to.equal("ok");
+        expect(again.status).to.equal("unverified");
         expect(again.steps.filter((s) => s.status === "done").map((s) => s.id)).to.deep.equal(["dns:dns", "after-dns:primary"]);
         expect((await controller.status()).posture).to.equal("failover");
     });

@@ -2,7 +2,13 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FailoverController } from "../../automation/driver/controller";
-import { BadInputError } from "../../automation/driver/errors";
+import { AuditEntry } from "../../automation/driver/audit";
+import { AnswerSafetyError, BadInputError, SwitchStoppedError } from "../../automation/driver/errors";
+import { SetPostureResult } from "../../automation/driver/types";
+import { sandboxEndpointHealth } from "../../sandbox/endpoint-health";
+import { sandboxFenceClient } from "../../sandbox/fence";
+import { changesSince, readRecords } from "../../sandbox/recorder";
+import { freePort } from "../support/ports";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
 import { labDigest as digest } from "../support/lab-digest";
@@ -80,7 +86,8 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
         common = ["--sandbox", "--stack-dir", lab.dir, "--backend", lab.env.backendUrl];
         // One real switch first, so the driver's files exist and their digest is part of every check.
         const r = await runMain(["posture", "active-active", "--yes", "--reason", "baseline", ...common]);
-        expect(r.status, r.stderr).to.equal(0);
+        // The lab has no canary: the switch ends unverified (exit 5).
+        expect(r.status, r.stderr).to.equal(5);
         for (const name of ["Pulumi.primary.yaml", "Pulumi.secondary.yaml", "Pulumi.dns.yaml", "users.yaml"]) {
             keep(name);
         }
@@ -315,8 +322,8 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
                 delete process.env.SANDBOX_FAULT_FILE;
             }
             const again = await runMain(["failover", "--yes", "--reason", "program error drill", "--json", ...common]);
-            expect(again.status, again.stderr).to.equal(0);
-            expect(JSON.parse(again.stdout).status).to.equal("ok");
+            expect(again.status, again.stderr).to.equal(5);
+            expect(JSON.parse(again.stdout).status).to.equal("unverified");
         });
 
         it("a torn last journal line after a completed switch shows no unfinished run, and the rerun audits nothing twice", async function () {
@@ -386,6 +393,107 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
         it("swapped stacks through the SDK → BadInputError", async function () {
             const c = await create({ stacks: { primary: "secondary", secondary: "primary" } });
             await sdkRefused(() => c.setPosture("failover", { reason: "drill" }), /are the stacks swapped\?/);
+        });
+    });
+
+    // Issue 19: a switch acts on the world, not the plan. The lab is in failover when this begins
+    // (the program-error tests above end there); each test leaves the posture the next one needs.
+    describe("answer-safe switches, the gate over every region answered, and unverified switches", function () {
+        const history = async () => JSON.parse((await runMain(["history", "--json", ...common])).stdout) as AuditEntry[];
+        /** A controller whose endpoint health is the lab's reachability model under `faultFile` (the engine's faults stay the lab's). */
+        const controllerSeeing = (faultFile: string, extra: Parameters<typeof FailoverController.create>[0] = {}) =>
+            FailoverController.create({
+                engine: lab.env,
+                journalDir,
+                identity: "gate-test",
+                fence: sandboxFenceClient(path.join(journalDir, "sandbox-fence.json")),
+                endpointHealth: sandboxEndpointHealth({ worldDir: lab.worldDir, env: { SANDBOX_FAULT_FILE: faultFile } }),
+                ...extra,
+            });
+
+        it("--skip-verify ends unverified: exit 5, the final line, --json, the audit entry and history's row say so", async function () {
+            const r = await runMain(["posture", "active-active", "--yes", "--skip-verify", "--reason", "back to both", "--json", ...common]);
+            expect(r.status, r.stderr).to.equal(5);
+            const result = JSON.parse(r.stdout) as SetPostureResult;
+            expect(result).to.deep.include({ status: "unverified", to: "active-active" });
+            expect(result.verification?.outcome).to.equal("skipped");
+            // The drained primary comes up unverified: its health after is unknown, which --yes accepts.
+            expect(result.answer?.verdict).to.equal("unknown");
+            expect(result.answer?.unknowns).to.deep.equal(["primary endpoint"]);
+            expect(r.stderr).to.contain("answer: primary endpoint is unknown: 0 of 2 cases harm clients");
+            const last = (await history()).at(-1)!;
+            expect(last).to.deep.include({ operation: "posture", to: "active-active", result: "unverified", verification: "verification skipped by the operator (--skip-verify)" });
+            expect(last.answer).to.equal("primary endpoint is unknown: 0 of 2 cases harm clients");
+            const text = await runMain(["history", "--limit", "1", ...common]);
+            expect(text.stdout.split("\n")[1]).to.match(/ posture +failover +active-active +unverified +back to both$/);
+        });
+
+        it("with no canary configured a switch ends unverified, naming why, and the CLI's final line says UNVERIFIED", async function () {
+            const r = await runMain(["posture", "active-passive", "--yes", "--reason", "no canary", ...common]);
+            expect(r.status, r.stderr).to.equal(5);
+            expect(r.stdout.split("\n")[0]).to.match(/^UNVERIFIED: active-active → active-passive in \d+\.\ds/);
+            expect(r.stdout).to.match(/verification: not verified \(primary has no canary to verify with/);
+            expect((await history()).at(-1)).to.deep.include({ result: "unverified" });
+        });
+
+        it("with us-west-2 failed, a failover onto the dead secondary is refused before any step: exit 2, the harm in one line, nothing changed; plan shows it", async function () {
+            fs.writeFileSync(lab.faultFile, JSON.stringify({ regions: { "us-west-2": "fail" } }));
+            process.env.SANDBOX_FAULT_FILE = lab.faultFile;
+            try {
+                const plan = await runMain(["plan", "failover", "--no-preview", ...common]);
+                expect(plan.status, plan.stderr).to.equal(0);
+                expect(plan.stdout).to.contain("answer: Route 53 answers primary 100 % now, secondary 100 % (fail open: no record is healthy) after: secondary's endpoint is unhealthy");
+                expect(plan.stdout).to.contain("HARMFUL: secondary's endpoint is unhealthy and would get 100 % of answers (now 0 %)");
+                const before = digest(lab.dir);
+                const r = await runMain(["failover", "--yes", "--reason", "secondary is dead", ...common]);
+                expect(r.status, r.stderr).to.equal(2);
+                expect(r.stdout).to.equal("");
+                const errors = r.stderr.trim().split("\n").filter((l) => l.startsWith("error: "));
+                expect(errors).to.deep.equal(["error: refused: secondary's endpoint is unhealthy and would get 100 % of answers (now 0 %) (force with a reason to switch anyway)"]);
+                expect(digest(lab.dir), "nothing changed").to.equal(before);
+            } finally {
+                fs.rmSync(lab.faultFile, { force: true });
+                delete process.env.SANDBOX_FAULT_FILE;
+            }
+        });
+
+        it("a secondary whose endpoint check is down (its API up) is refused through the SDK too; forced with a reason the failover goes through and is audited as forced", async function () {
+            const seen = path.join(lab.dir, "health-faults.json");
+            fs.writeFileSync(seen, JSON.stringify({ regions: { "us-west-2": "fail" } }));
+            const c = await controllerSeeing(seen);
+            const before = digest(lab.dir);
+            const refusal = await c.setPosture("failover", { reason: "drill" }).then(() => undefined, (err: Error) => err);
+            expect(refusal).to.be.instanceOf(AnswerSafetyError).and.instanceOf(BadInputError);
+            expect((refusal as AnswerSafetyError).prediction.verdict).to.equal("harmful");
+            expect(digest(lab.dir), "nothing changed").to.equal(before);
+            const forced = await c.setPosture("failover", { reason: "checked the secondary by hand: the checker is wrong", force: true });
+            expect(forced.status).to.equal("unverified");
+            expect(forced.forced).to.equal("secondary's endpoint is unhealthy and would get 100 % of answers (now 0 %)");
+            expect((await c.status()).posture).to.equal("failover");
+            const last = (await history()).at(-1)!;
+            expect(last).to.deep.include({ operation: "failover", to: "failover", reason: "checked the secondary by hand: the checker is wrong", forced: forced.forced });
+            const text = await runMain(["history", "--limit", "1", ...common]);
+            expect(text.stdout.split("\n")[1]).to.match(/ failover +active-passive +failover +unverified \(forced\) +checked the secondary by hand/);
+        });
+
+        it("255/1 → failover with the secondary unreachable over SFTP is refused before DNS: the gate verifies the secondary, though its weight was never 0", async function () {
+            // Back to 255/1 without a gate, then a canary as bootstrap sets one up, so the gate can run.
+            const c = await controllerSeeing(path.join(lab.dir, "no-faults.json"));
+            const split = await c.setPosture("active-active", { activeActiveWeights: { primary: 255, secondary: 1 }, skipVerify: true, acceptUnknownHealth: true, reason: "split" });
+            expect(split.status).to.equal("unverified");
+            expect((await FailoverController.bootstrap({ engine: lab.env })).canary).to.equal("created");
+            // Nothing listens where the secondary's SFTP service should be: its sshd is down.
+            const closed = await freePort();
+            const gated = await controllerSeeing(path.join(lab.dir, "no-faults.json"), { endpoints: { secondary: { host: "127.0.0.1", port: closed } } });
+            const dnsBefore = await (await lab.stacks()).dns.exportStack();
+            const records = readRecords(lab.recordFile).length;
+            const err = await gated.setPosture("failover", { reason: "gate drill" }).then(() => undefined, (e: Error) => e);
+            expect(err).to.be.instanceOf(SwitchStoppedError);
+            expect(err?.message).to.match(/^verification failed: secondary \(127\.0\.0\.1:\d+\) failed at connect: .*; DNS was not switched, the old posture keeps serving/);
+            expect(await (await lab.stacks()).dns.exportStack(), "the dns stack was not updated").to.deep.equal(dnsBefore);
+            expect(changesSince(lab.recordFile, records).filter((r) => r.type === "aws:route53/record:Record"), "no record changed").to.deep.equal([]);
+            expect((await gated.status()).weights).to.deep.equal({ primary: 255, secondary: 1 });
+            expect((await history()).at(-1)).to.deep.include({ operation: "failover", result: "failed" });
         });
     });
 });

@@ -115,7 +115,8 @@ describe("locks that clear themselves, and `unlock` for the rest (one shared san
         const auditBefore = auditEntries().length;
 
         const again = await runMain(["posture", "active-active", "--yes", "--json", ...common]);
-        expect(again.status, again.stderr).to.equal(0);
+        // The lab has no canary: the switch ends unverified (exit 5).
+        expect(again.status, again.stderr).to.equal(5);
         expect(JSON.parse(again.stdout).to).to.equal("active-active");
         expect(backendLocks(lab.env.backendUrl, stackNames)).to.deep.equal([]);
         const unlocks = auditEntries().slice(auditBefore).filter((e) => e.operation === "unlock");
@@ -158,7 +159,7 @@ describe("locks that clear themselves, and `unlock` for the rest (one shared san
         expect(text.stdout).to.match(new RegExp(`^lock: +held by dave on ${escapeRegExp(os.hostname())} \\(pid ${holder.pid}, posture failover, since 2026-11-30T03:00:00\\.000Z\\) — the holder \\(pid ${holder.pid} on ${escapeRegExp(os.hostname())}\\) is gone; the next switch clears the lock$`, "m"));
         const auditBefore = auditEntries().length;
         const r = await runMain(["posture", "active-passive", "--yes", ...common]);
-        expect(r.status, r.stderr).to.equal(0);
+        expect(r.status, r.stderr).to.equal(5);
         expect(fs.existsSync(lockFile)).to.equal(false);
         const cleared = auditEntries().slice(auditBefore).filter((e) => e.operation === "unlock");
         expect(cleared.map((e) => e.reason)).to.deep.equal([`holder dave (pid ${holder.pid} on ${os.hostname()}, posture failover, since 2026-11-30T03:00:00.000Z) is gone`]);

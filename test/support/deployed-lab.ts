@@ -39,12 +39,17 @@ export async function deployedLab(): Promise<DeployedLab> {
     return { lab, deployed };
 }
 
-/** A controller on a lab as the engine tests drive it: journal in `.failover`, the sandbox fence in `fence.json`. */
+/**
+ * A controller on a lab as the engine tests drive it: journal in `.failover`, the sandbox fence in
+ * `fence.json`, endpoint health from the lab's reachability model (so a switch's answer is predicted
+ * from known health, as the CLI's `--sandbox` does).
+ */
 export function labController(lab: Lab): Promise<FailoverController> {
     return FailoverController.create({
         engine: lab.env,
         journalDir: path.join(lab.dir, ".failover"),
         fence: sandboxFenceClient(path.join(lab.dir, "fence.json"), { worldDir: lab.worldDir }),
+        endpointHealth: lab.endpointHealth,
         identity: "test",
     });
 }

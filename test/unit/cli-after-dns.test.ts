@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { parseCli } from "../support/parse-cli";
 import { AfterDnsArgs, afterDnsOf } from "../../automation/cli/after-dns-flags";
 import { switchExitCode } from "../../automation/cli/switch";
+import { exitCodeHelp } from "../../automation/cli/errors";
 import { SetPostureResult } from "../../automation/driver/types";
 
 // The flags of the check after DNS moves, on the switching verbs: parsed into the SDK's afterDns
@@ -45,5 +46,13 @@ describe("--dns-server, --service-name and --region-address", () => {
         expect(switchExitCode({ ...base, afterDns: failedCheck })).to.equal(4);
         expect(switchExitCode({ ...base, status: "degraded", afterDns: failedCheck })).to.equal(3);
         expect(switchExitCode({ ...base, afterDns: { outcome: "passed", name: "n", servers: [] } })).to.equal(0);
+    });
+
+    it("exit code: 5 when the switch is unverified (no canary, or --skip-verify), never 0; degraded and a failed check still say more", () => {
+        const base: SetPostureResult = { runId: "r", status: "unverified", to: "failover", steps: [], remaining: [], fenced: [], durationMs: 1 };
+        expect(switchExitCode(base)).to.equal(5);
+        expect(switchExitCode({ ...base, afterDns: { outcome: "failed", name: "n", servers: [], failed: "answers" } })).to.equal(4);
+        expect(switchExitCode({ ...base, status: "degraded" })).to.equal(3);
+        expect(exitCodeHelp).to.contain("5 switched unverified");
     });
 });

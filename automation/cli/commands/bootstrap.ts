@@ -8,6 +8,7 @@ import { renderBootstrap, renderBootstrapStep } from "../render";
 /** Flags of `bootstrap`. */
 export interface BootstrapArgs extends GlobalArgs {
     readonly yes: boolean;
+    readonly canary: boolean;
 }
 
 /**
@@ -18,7 +19,13 @@ export const bootstrapCommand: CommandModule<GlobalArgs, BootstrapArgs> = {
     command: "bootstrap",
     describe: "Create and deploy all three stacks from nothing: regions without replication, then with it, then DNS (safe to rerun)",
     builder: (y) =>
-        y.option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation (required when stdin is not a terminal)" }) as unknown as Argv<BootstrapArgs>,
+        y
+            .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation (required when stdin is not a terminal)" })
+            .option("canary", {
+                type: "boolean",
+                default: true,
+                describe: "Give both regions the canary the gate before DNS verifies with: a new key in secret config sftp-failover:canaryKey unless one is set (--no-canary: switches end unverified)",
+            }) as unknown as Argv<BootstrapArgs>,
     handler: async (argv) => {
         // Ctrl-C stops after the engine cancels the current up, releasing its lock: exit 130, and a
         // rerun resumes (it also clears the lock of an engine that was killed outright).
@@ -41,6 +48,7 @@ export const bootstrapCommand: CommandModule<GlobalArgs, BootstrapArgs> = {
                         ...(argv["journal-dir"] !== undefined ? { journalDir: argv["journal-dir"] } : {}),
                         ...(argv.coordination !== undefined ? { coordination: argv.coordination } : {}),
                         ...(argv.identity !== undefined ? { identity: argv.identity } : {}),
+                        canary: argv.canary,
                         signal,
                         onEvent: printer.onEvent,
                         onProgress: (e) => {

@@ -1,6 +1,6 @@
 import { Argv, CommandModule } from "yargs";
 import { postureArg, processIo, weightsArg } from "../context";
-import { GlobalArgs, withPosturePositional, withSwitchOptions, withWeightsOption } from "../options";
+import { GlobalArgs, withForceOption, withPosturePositional, withSwitchOptions, withWeightsOption } from "../options";
 import { runSwitch, SwitchArgs } from "../switch";
 import { runPlan } from "./plan";
 
@@ -16,7 +16,7 @@ export const postureCommand: CommandModule<GlobalArgs, PostureArgs> = {
     command: "posture <posture>",
     describe: "Switch to a posture in the safe order: scale up, switch DNS, scale down (asks unless --yes)",
     builder: (y) =>
-        withWeightsOption(withSwitchOptions(withPosturePositional(y))).option("dry-run", {
+        withForceOption(withWeightsOption(withSwitchOptions(withPosturePositional(y)))).option("dry-run", {
             type: "boolean",
             default: false,
             describe: "Only show the plan (same as `plan <posture>`)",

@@ -25,6 +25,10 @@ export interface AuditEvent {
     readonly verification?: string;
     /** What the check after DNS moved found, in one line (post-dns-check.ts). */
     readonly afterDns?: string;
+    /** The predicted answer, in one line (switch-answer.ts). */
+    readonly answer?: string;
+    /** The harm a forced switch overrode. */
+    readonly forced?: string;
 }
 
 /** The journal and audit log of one operator. */
@@ -71,6 +75,8 @@ export class RunLog {
             ...(e.resumes !== undefined ? { resumes: e.resumes } : {}),
             ...(e.verification !== undefined ? { verification: e.verification } : {}),
             ...(e.afterDns !== undefined ? { afterDns: e.afterDns } : {}),
+            ...(e.answer !== undefined ? { answer: e.answer } : {}),
+            ...(e.forced !== undefined ? { forced: e.forced } : {}),
         });
     }
 
