@@ -73,7 +73,7 @@ function switchRun(behaviour: Partial<Record<StackKey, UpBehaviour>>, proveHeld:
             readBefore: { primary: before, secondary: before, dns: before },
             proveHeld,
         },
-        { runId: "r1", operation: "failover", target: "failover", steps, from: "active-passive", reason: "drill", currentWeights: { primary: 100, secondary: 0 }, started: Date.now(), identity: "alice", host: "laptop-a" },
+        { runId: "r1", operation: "failover", target: "failover", steps, from: "active-passive", reason: "drill", currentWeights: { primary: 100, secondary: 0 }, targetWeights: { primary: 0, secondary: 100 }, verifyRegions: ["secondary"], started: Date.now(), identity: "alice", host: "laptop-a" },
         {},
     );
     return { run, calls, journal, audit, fenced };
