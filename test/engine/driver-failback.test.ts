@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand, SetAlarmStateCommand, StateValue } from "@aws-sdk/client-cloudwatch";
 import { expect } from "chai";
 import * as path from "node:path";
 import { FailoverController } from "../../automation/driver/controller";
@@ -66,6 +66,17 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
         await moto?.stop();
     });
 
+    /** The dns stack's fence alarm of `region` (putFenceAlarms' name) set to `state`, as CloudWatch would after evaluating it. */
+    async function setFenceAlarmState(region: "primary" | "secondary", state: StateValue): Promise<void> {
+        const dns = await (await lab.stacks()).dns.outputs();
+        const cw = new CloudWatchClient({ ...moto.clientConfig, region: (dns.fence.value as { region: string }).region });
+        try {
+            await cw.send(new SetAlarmStateCommand({ AlarmName: `sftp-${region}-fence-alarm`, StateValue: state, StateReason: "set by the test" }));
+        } finally {
+            cw.destroy();
+        }
+    }
+
     it("fence and unfence publish the region's fence metric, status reads it back, and both are audited", async function () {
         // No alarm watches the metric in moto yet: there is nothing to fence, and nothing is published.
         const nothing = await controller.fence("secondary", { reason: "drill", yes: true }).catch((e: Error) => e);
@@ -77,10 +88,14 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
         const fenceStarted = Date.now();
         const fenced = await controller.fence("secondary", { reason: "drill", yes: true });
         expect(fenced.state).to.equal("fenced");
+        // moto stores alarms but does not evaluate them on its own terms: set the state CloudWatch
+        // reaches once the period closes, which is what Route 53 and status follow.
+        await setFenceAlarmState("secondary", StateValue.ALARM);
         expect((await controller.status()).fence).to.deep.equal({ primary: "unfenced", secondary: "fenced" });
         const unfenced = await controller.unfence("secondary", { yes: true });
         const unfenceEnded = Date.now();
         expect(unfenced.state).to.equal("unfenced");
+        await setFenceAlarmState("secondary", StateValue.OK);
         // An unfence in the fence's minute also stamps its 1 in the next period, which holds only 1s, so that is the last word.
         expect((await controller.status()).fence).to.deep.equal({ primary: "unfenced", secondary: "unfenced" });
         // Every datapoint reached the fence metric in the fence region: the fence's 0, the unfence's 1 now and its 1 a period ahead.
