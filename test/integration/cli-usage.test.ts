@@ -1,3 +1,4 @@
+import { exitCodeHelp } from "../../automation/cli/errors";
 import { cliCommand, spawnCli } from "../support/spawn-cli";
 import { runOnPty } from "../support/pty";
 import { expect } from "chai";
@@ -73,7 +74,8 @@ describe("operator CLI as a user runs it", function () {
             expect(r.stdout).to.match(new RegExp(`sftp-failover ${verb}\\b`));
         }
         // yargs wraps the epilogue to the terminal's width.
-        expect(r.stdout.replace(/\s+/g, " ")).to.contain("Exit codes: 0 ok · 1 failed · 2 bad input or declined (nothing changed) · 3 degraded (serving, with steps left) · 4 switched, but the check after DNS moved failed · 130 interrupted");
+        expect(r.stdout.replace(/\s+/g, " ")).to.contain(exitCodeHelp.replace(/\s+/g, " "));
+        expect(exitCodeHelp).to.match(/^Exit codes: 0 ok · 1 failed · 2 bad input .* · 5 switched unverified .* · 6 `check`: not ready · 130 interrupted/);
     });
 
     for (const verb of verbs) {
