@@ -19,7 +19,7 @@
 //
 // Planning and applying are separate so the CLI can ask in between (library code never prompts).
 // No Pulumi and no AWS SDK here: the emergency path loads this module.
-import * as crypto from "node:crypto";
+import { newRunId } from "./run-id";
 import * as os from "node:os";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { AnswerInputs, AnswerPrediction, describeCases, FenceReading, HealthReading, predictAnswerChange } from "./answer-safety";
@@ -149,11 +149,6 @@ export function checkFenceText(request: Pick<FenceRequest, "reason" | "identity"
     }
 }
 
-/** A run id: the time to the second and a random suffix. */
-export function newFenceRunId(now: Date = new Date()): string {
-    return `${now.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${crypto.randomBytes(3).toString("hex")}`;
-}
-
 /**
  * Reads both fences and endpoints, applies the rules and predicts the answer.
  *
@@ -233,7 +228,7 @@ export function requireConfirmed(plan: FencePlan, confirmed: boolean): void {
 export async function applyFence(plan: FencePlan, store: RegionFenceClient, audit: FenceAuditSink, now: () => Date = () => new Date()): Promise<FenceOutcome> {
     await audit.checkWritable();
     const started = Date.now();
-    const runId = newFenceRunId(now());
+    const runId = newRunId(now());
     const record = (result: "ok" | "failed", error?: string) =>
         audit.append({
             at: now().toISOString(),

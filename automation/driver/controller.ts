@@ -1,7 +1,7 @@
 // FailoverController: the driver. It reads the three stacks, plans a posture switch with the pure
 // planner, and runs the steps one stack at a time under a lock, writing a journal that lets a
 // killed run be resumed and an audit log of every real change. It never prints and never exits.
-import * as crypto from "node:crypto";
+import { newRunId } from "../run-id";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -154,10 +154,6 @@ function plainText(value: string | undefined, label: string): string | undefined
         throw new BadInputError(`${label} must not contain control characters such as newlines or escapes (got "${escapeControl(value)}")`);
     }
     return value;
-}
-
-function newRunId(): string {
-    return `${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${crypto.randomBytes(3).toString("hex")}`;
 }
 
 /** The stacks the backend holds, by short name. */
