@@ -2,6 +2,7 @@ import { ChildProcess, spawn, SpawnOptions } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { listensOn } from "./ports";
 
 /**
  * A server process owned by a test: started in the foreground, its output kept (the tail only) for
@@ -139,7 +140,8 @@ const startAttempts = 3;
 /**
  * Starts a server on a port picked just before the start, and waits until `ready` resolves. A port
  * can be taken by another process between the pick and the bind, so a start that does not come up
- * is stopped and tried again on a new port, a bounded number of times.
+ * is stopped and tried again on a new port, a bounded number of times. A start counts only when
+ * the child itself listens on the port: another server answering there would be shared by mistake.
  */
 export async function startOnFreePort<T>(
     pickPort: () => Promise<number>,
@@ -151,6 +153,9 @@ export async function startOnFreePort<T>(
         const port = await pickPort();
         const server = start(port);
         try {
+            // A probe on the port alone could be answered by another test's server that won the
+            // port: first our own child must listen there (a failed bind makes it exit, and we try again).
+            await waitUntil(async () => server.child.pid !== undefined && listensOn(server.child.pid, port), { what: `our server listening on port ${port}`, timeoutMs: 30_000, server });
             return await ready(port, server);
         } catch (err) {
             lastError = err;

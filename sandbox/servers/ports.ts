@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as net from "node:net";
 
 /**
@@ -47,4 +48,51 @@ async function udpFree(port: number): Promise<boolean> {
         });
         socket.bind(port, "127.0.0.1", () => socket.close(() => resolve(true)));
     });
+}
+
+/**
+ * True when process `pid` itself holds a socket listening on TCP `port` (Linux /proc). A readiness
+ * probe on the port alone cannot tell our server from another test's that won the race for the
+ * same port: then both tests would share one server and see each other's data.
+ */
+export function listensOn(pid: number, port: number): boolean {
+    const inodes = listeningInodes(port);
+    if (inodes.size === 0) {
+        return false;
+    }
+    let fds: string[];
+    try {
+        fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+        return false;
+    }
+    return fds.some((fd) => {
+        try {
+            const match = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+            return match !== null && inodes.has(match[1]);
+        } catch {
+            return false;
+        }
+    });
+}
+
+/** The inodes of the sockets in LISTEN state (0A) on local TCP `port`, IPv4 and IPv6. */
+function listeningInodes(port: number): Set<string> {
+    const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+    const inodes = new Set<string>();
+    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+        let text: string;
+        try {
+            text = fs.readFileSync(table, "utf8");
+        } catch {
+            continue;
+        }
+        for (const line of text.split("\n").slice(1)) {
+            const fields = line.trim().split(/\s+/);
+            if (fields.length > 9 && fields[1].endsWith(`:${hexPort}`) && fields[3] === "0A") {
+                inodes.add(fields[9]);
+            }
+        }
+    }
+    return inodes;
 }
