@@ -7,6 +7,7 @@ import { readJsonLines } from "../../automation/driver/jsonl";
 import { writeFaultFile } from "../../sandbox/faults";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
+import { engineChildrenOf } from "../support/engine-children";
 
 // No undeployed config is left in the committed stack files: a failed step puts back what it set,
 // and after a kill -9 mid-step `status` reports what was left, `unlock` puts it back, and a
@@ -70,8 +71,11 @@ describe("no undeployed config left in the stack files (sandbox lab)", function 
                 await sleep(100);
             }
             expect(wrote(), "the step wrote its config and journalled it").to.equal(true);
-            // Past setConfig, inside the hanging `up`.
-            await sleep(3000);
+            // Past setConfig, inside the hanging `up`: its engine process is running.
+            while (engineChildrenOf(child.pid).length === 0 && Date.now() < deadline && child.exitCode === null) {
+                await sleep(100);
+            }
+            expect(engineChildrenOf(child.pid), "the step's `pulumi up` is running").to.have.length.above(0);
             const exited = new Promise((resolve) => child.once("exit", resolve));
             process.kill(-child.pid!, "SIGKILL");
             // Reaped, so its pid is gone (a zombie still answers kill 0).

@@ -10,6 +10,7 @@ import { readJsonLines } from "../../automation/driver/jsonl";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
 import { runMain } from "../support/run-main";
+import { engineChildrenOf } from "../support/engine-children";
 
 // Every kill converges. A seeded, bounded loop of 20 kills spread over alternating failover and
 // failback cycles, on one lab: the CLI is killed (SIGKILL) before the lock (while it waits for
@@ -75,26 +76,6 @@ function seeded(seed: number): () => number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Pids of `pulumi … up` processes whose parent is `pid` (Linux /proc). */
-function engineChildrenOf(pid: number | undefined): number[] {
-    if (pid === undefined) {
-        return [];
-    }
-    const found: number[] = [];
-    for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-        try {
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-            const argv = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-            if (ppid === pid && path.basename(argv[0]) === "pulumi" && argv.includes("up")) {
-                found.push(Number(entry));
-            }
-        } catch {
-            // Gone while we looked.
-        }
-    }
-    return found;
-}
 
 function describePoint(p: Point): string {
     switch (p.at) {

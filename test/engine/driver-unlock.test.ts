@@ -12,6 +12,7 @@ import { deployedLab } from "../support/deployed-lab";
 import { labDigest } from "../support/lab-digest";
 import { runOnPty } from "../support/pty";
 import { runMain } from "../support/run-main";
+import { engineChildrenOf } from "../support/engine-children";
 
 // Locks that clear themselves, and `unlock` for the rest — against one deployed sandbox lab. A
 // backend stack lock left by a killed engine (this host, dead pid) is cleared by the next switch,
@@ -24,23 +25,6 @@ const root = path.resolve(__dirname, "..", "..");
 const stackNames = ["primary", "secondary", "dns"];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Pids of `pulumi … up` processes whose parent is `pid` (Linux /proc). */
-function engineChildrenOf(pid: number | undefined): number[] {
-    const found: number[] = [];
-    for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-        try {
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-            const argv = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-            if (ppid === pid && path.basename(argv[0]) === "pulumi" && argv.includes("up")) {
-                found.push(Number(entry));
-            }
-        } catch {
-            // Gone while we looked.
-        }
-    }
-    return found;
-}
 
 const exited = (child: ChildProcess): Promise<number | null> =>
     new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));

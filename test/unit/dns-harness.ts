@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalOutputs } from "../../stacks/contract";
 import { Registered } from "./regional-harness";
+import { promiseOf } from "../support/promise-of";
 
 export type { Registered };
 
@@ -107,23 +108,12 @@ export async function runDns(overrides: Record<string, unknown> = {}): Promise<R
     invokes = [];
     const { dnsStack } = await import("../../stacks/dns");
     const exported = await dnsStack();
-    const outputs = await promiseOfAll(pulumi.output(exported));
+    const outputs = await promiseOf(pulumi.output(exported));
     // Wait until every registration reached the mock, including resources no output depends on.
     await pulumi.runtime.disconnect();
     return { resources, invokes, outputs: outputs as Record<string, unknown> };
 }
 
-/** An output's value, or its failure, as a promise. */
-function promiseOfAll<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve, reject) => {
-        output.apply((v) => {
-            resolve(v);
-            return v;
-        });
-        // An apply that throws never calls the callback above; the failure surfaces on the stack's outputs.
-        (output as unknown as { promise(): Promise<T> }).promise().catch(reject);
-    });
-}
 
 /** What the last run registered so far (for a run that failed). */
 export function registered(): readonly Registered[] {

@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { promiseOf } from "../support/promise-of";
 
 /** A resource as the program registered it. */
 export interface Registered {
@@ -130,16 +131,6 @@ const mocks: pulumi.runtime.Mocks = {
     },
 };
 
-/** An output's value, or its failure, as a promise. */
-function promiseOfAll<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve, reject) => {
-        output.apply((v) => {
-            resolve(v);
-            return v;
-        });
-        (output as unknown as { promise(): Promise<T> }).promise().catch(reject);
-    });
-}
 
 /**
  * Runs the regional program once with `config` (namespace added here; `undefined` drops a key).
@@ -173,10 +164,10 @@ export async function runRegional(config: Record<string, unknown>): Promise<Run>
             exported = await regionalStack();
             return {};
         });
-        const outputs = await promiseOfAll(pulumi.output(exported));
+        const outputs = await promiseOf(pulumi.output(exported));
         const dependsOn = new Map<string, string[]>();
         for (const { name, deps } of declaredDeps) {
-            const urns = await Promise.all(deps.map((d) => promiseOfAll(d.urn)));
+            const urns = await Promise.all(deps.map((d) => promiseOf(d.urn)));
             dependsOn.set(name, urns.map((urn) => urn.split("::").pop() as string));
         }
         return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), invokes, outputs: outputs as Record<string, unknown>, dependsOn };

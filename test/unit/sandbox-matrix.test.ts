@@ -6,6 +6,7 @@ import { answerInvoke } from "../../sandbox/invokes";
 import { computeOutputs } from "../../sandbox/outputs";
 import { RuleFailure, checkResource, rulesOf } from "../../sandbox/rules";
 import { fixtureHostKeys, fixtures } from "./regional-harness";
+import { promiseOf } from "../support/promise-of";
 
 // The real program (stacks/index.ts `program()`) in every posture × capacity mode × option, under
 // Pulumi's mocks whose `newResource` runs the sandbox provider's real check (autonaming and every
@@ -122,16 +123,6 @@ const mocks: pulumi.runtime.Mocks = {
     },
 };
 
-/** An output's value, or its failure, as a promise. */
-function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve, reject) => {
-        output.apply((v) => {
-            resolve(v);
-            return v;
-        });
-        (output as unknown as { promise(): Promise<T> }).promise().catch(reject);
-    });
-}
 
 /** Runs program() as one stack with this config, collecting every refusal. */
 async function runStack(stack: string, config: Record<string, unknown>): Promise<RunResult> {
