@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   {
     // Library code never prints and never exits; only the CLI, scripts, sandbox binaries and tests do.
-    files: ["components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts"],
+    files: ["vocabulary/**/*.ts", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts"],
     ignores: ["automation/cli/**/*.ts"],
     rules: {
       "no-console": "error",
@@ -52,7 +52,7 @@ export default tseslint.config(
     // Product code never imports the sandbox or the scripts (issue 11): the sandbox plugs in through
     // the CLI's backends (automation/cli/backends.ts), offered by the executable entry alone.
     // test/unit/layering.test.ts checks the same, and what the library entries load transitively.
-    files: ["components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts", "index.ts"],
+    files: ["vocabulary/**/*.ts", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts", "index.ts"],
     ignores: ["automation/cli/bin.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ regex: layerViolation, message: layerMessage }] }],
@@ -63,7 +63,7 @@ export default tseslint.config(
     // Everything else outside the tests: the folder rule alone (a later block replaces, not merges,
     // a rule's options, so product files get both sets above).
     files: ["**/*.ts", "**/*.js", "**/*.mjs"],
-    ignores: ["test/**", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts", "index.ts"],
+    ignores: ["test/**", "vocabulary/**/*.ts", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts", "index.ts"],
     rules: { "no-restricted-syntax": ["error", ...mkdirSelectors] },
   },
   {

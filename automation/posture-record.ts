@@ -4,7 +4,7 @@
 // silently revert a failover in the middle of an incident. Pure: stacks, components and the driver
 // all import it.
 import { configKeys } from "../stacks/contract";
-import { CapacityMode, Posture, RegionName, Weights } from "./posture";
+import { CapacityMode, Posture, RegionName, Weights } from "../vocabulary/posture";
 
 /** The live posture, as recorded by the driver after a switch. */
 export interface PostureRecord {

@@ -1,6 +1,6 @@
 // How many gateway instances a region runs in each capacity mode. Pure: the driver's planner, the
 // stack and the tests share it.
-import { CapacityMode } from "../automation/posture";
+import { CapacityMode } from "../vocabulary/posture";
 
 /** Every capacity mode, for messages and allowed-values checks. */
 export const capacityModes: readonly CapacityMode[] = ["active", "pilot-light", "drained"];

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionName, regionNames, validateWeights, Weights } from "../automation/posture";
+import { RegionName, regionNames, validateWeights, Weights } from "../vocabulary/posture";
 import { checkFenceRegion, FenceCoordinates, fenceCoordinates } from "./dns-fence-coordinates";
 import { RegionFence } from "./dns-fence";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, RegionHealth, validateHealthCheckTiming } from "./dns-region-health";

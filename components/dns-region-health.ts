@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionName } from "../automation/posture";
+import { RegionName } from "../vocabulary/posture";
 
 /** Route 53's allowed request intervals for endpoint health checks, in seconds. */
 export const allowedRequestIntervals: readonly number[] = [10, 30];

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionName, regionNames } from "../automation/posture";
+import { RegionName, regionNames } from "../vocabulary/posture";
 
 /** Arguments of the optional ARC fence. */
 export interface DnsRoutingControlsArgs {

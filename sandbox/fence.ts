@@ -11,7 +11,7 @@
 // dns stack leaves no alarm, and so nothing to fence).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RegionName } from "../automation/posture";
+import { RegionName } from "../vocabulary/posture";
 import { FenceCoordinates, fenceAlarmSettings } from "../components/dns-fence-coordinates";
 import { FenceObservation, FenceReading, RegionFenceClient } from "../automation/driver/fence-client";
 import { ReplicationMetricsReader } from "../automation/driver/replication";

@@ -11,7 +11,7 @@ import type { Input } from "@pulumi/pulumi";
 import { capacityModes } from "../components/capacity";
 import type { FenceCoordinates } from "../components/dns-fence-coordinates";
 import type { FenceEffect } from "../components/fence-timing";
-import { CapacityMode, Posture, postures, RegionName, Weights } from "../automation/posture";
+import { CapacityMode, Posture, postures, RegionName, Weights } from "../vocabulary/posture";
 
 // ---------------------------------------------------------------------------------------------
 // Config keys

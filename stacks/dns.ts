@@ -1,7 +1,7 @@
 // The shared DNS stack: weighted, health-checked, fenceable records in front of both regions.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionName } from "../automation/posture";
+import { RegionName } from "../vocabulary/posture";
 import { DnsFailover, RegionEndpoint, ZoneRef } from "../components/dns-failover";
 import { DnsConfig, EndpointSource, loadDnsConfig } from "./config/dns";
 import { DnsOutputs, ProgramOutputs, regionalOutputsForDns, regionStackKey, RoutingControlOutputs } from "./contract";

@@ -1,7 +1,7 @@
 // The names a regional stack gives its host-key secret and users object. They follow from config
 // alone, so the config check can size the gateway's policy with them (stacks/config/gateway-access.ts)
 // before the stack has declared anything.
-import { RegionName } from "../automation/posture";
+import { RegionName } from "../vocabulary/posture";
 import { reservedKeyPrefix } from "../components/reserved-keys";
 
 /** The host-key secret's name prefix; AWS and the provider complete it (components/host-keys.ts). */

@@ -12,7 +12,7 @@
 import { AnswerRule, RegionHealthState, route53Answer, Route53Answer } from "../dns-answers";
 import type { DnsProbeOptions, DnsProbeResult } from "../probes/dns";
 import type { SftpProbeOptions, SftpProbeResult, SftpProbeStage } from "../probes/sftp";
-import { RegionName, regionNames, Weights } from "../posture";
+import { RegionName, regionNames, Weights } from "../../vocabulary/posture";
 import { SftpEndpoint } from "./sftp-endpoint";
 
 /** Where an answered address leads: its region, and where to open an SFTP session to it. */

@@ -10,7 +10,7 @@ import { ConfigEntry, ConfigReader } from "../../stacks/config/source";
 import { invisibleCharacterProblem } from "../../stacks/config/text";
 import { configKeys, configNamespace, regionEndpointKey, regionStackKey, sameStackName, shortStackName } from "../../stacks/contract";
 import { fileProblem, folderProblem } from "../engine/folders";
-import { RegionName, regionNames } from "../posture";
+import { RegionName, regionNames } from "../../vocabulary/posture";
 import { BadInputError } from "./errors";
 import { StackKey } from "./planner";
 

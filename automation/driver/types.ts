@@ -1,7 +1,7 @@
 // The driver's public option and result types: plain data, so results can be rendered as JSON.
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { EngineEnvironment, ProviderStandIn } from "../engine/environment";
-import { CapacityMode, Posture, RegionName, Weights } from "../posture";
+import { CapacityMode, Posture, RegionName, Weights } from "../../vocabulary/posture";
 import { UndeployedConfig } from "./config-restore";
 import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
 import { LockHolder } from "./errors";

@@ -2,7 +2,7 @@
 // must present one of the shared host keys, the canary must log in, and a canary object must go up,
 // come back byte for byte, show in a listing and be deleted (automation/probes/sftp.ts).
 import { configKeys, RawOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
-import { RegionName } from "../posture";
+import { RegionName } from "../../vocabulary/posture";
 import { SftpProbeStage, SftpProbeTimings, probeSftp } from "../probes/sftp";
 import { SftpEndpoint } from "./sftp-endpoint";
 

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CapacityMode, RegionName, regionNames } from "../../automation/posture";
+import { CapacityMode, RegionName, regionNames } from "../../vocabulary/posture";
 import { awsRegionPattern } from "../../components/aws-region";
 import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } from "../../components/capacity";

@@ -104,3 +104,24 @@ describe("layering: product code never imports sandbox/ or scripts/", () => {
         expect(seen.has(path.join(root, "automation/cli/backends.ts"))).to.equal(true);
     });
 });
+
+describe("layering: the ground floor and the components", () => {
+    const importsInto = (dirs: readonly string[], targets: readonly string[]) =>
+        dirs
+            .flatMap(sourcesUnder)
+            .flatMap((file) => localImportsOf(file).map((target) => ({ file: rel(file), target: rel(target) })))
+            .filter(({ target }) => targets.some((d) => target === d || target.startsWith(`${d}/`)))
+            .map(({ file, target }) => `${file} imports ${target}`);
+
+    it("vocabulary/ imports nothing of the project outside itself", () => {
+        const files = sourcesUnder("vocabulary");
+        expect(files.length, "vocabulary/ holds the posture model").to.be.above(0);
+        expect(importsInto(["vocabulary"], ["automation", "stacks", "components", "sandbox", "scripts", "engine", "index.ts"])).to.deep.equal([]);
+    });
+
+    it("components/ take their vocabulary from vocabulary/, never from automation/ or stacks/", () => {
+        expect(importsInto(["components"], ["automation", "stacks"])).to.deep.equal([]);
+        // The check sees imports at all: components do import the ground floor.
+        expect(importsInto(["components"], ["vocabulary"]).length).to.be.above(0);
+    });
+});

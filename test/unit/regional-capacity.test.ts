@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { CapacityMode } from "../../automation/posture";
+import { CapacityMode } from "../../vocabulary/posture";
 import { capacityFor, launchBeforeTerminate, validateCapacity } from "../../components/capacity";
 import { lowestInServiceDuringRefresh } from "../../sandbox/rules/autoscaling";
 import { parseIpv4Cidr, subnetCidrs, tierCidrs } from "../../components/network";
 import { bucketArnOf, regionalBucketName } from "../../components/regional-bucket";
-import { regionNames } from "../../automation/posture";
+import { regionNames } from "../../vocabulary/posture";
 import { SftpGatewayArgs, validateAllowedCidrs, validateGatewayArgs, validateGatewayName } from "../../components/sftp-gateway";
 
 // The regional stack's pure decisions: group sizes per capacity mode, CIDR checks and subnet

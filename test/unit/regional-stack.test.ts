@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { CapacityMode } from "../../automation/posture";
+import { CapacityMode } from "../../vocabulary/posture";
 import { loadHostKeys } from "../../components/host-keys";
 import { PolicyDocument } from "../../components/regional-bucket";
 import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
