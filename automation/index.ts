@@ -47,8 +47,8 @@ export { parseCoordinationUrl, defaultCoordination } from "./driver/coordination
 export type { CoordinationLocation, LocalLocation, S3Location } from "./driver/coordination/url";
 export { coordinationEnvVar } from "./driver/coordination/from-options";
 export { defaultLeaseMs } from "./driver/coordination/lease";
-export { postureConflict, postureOverrideEnvVar } from "./posture-record";
-export type { PostureRecord, StackPostureConfig } from "./posture-record";
+export { postureConflict, postureOverrideEnvVar } from "../stacks/posture-record";
+export type { PostureRecord, StackPostureConfig } from "../stacks/posture-record";
 export { applyEmergencyFence, planEmergencyFence } from "./emergency-fence";
 export type { CoordinatesSource, EmergencyFenceOptions, EmergencyFencePlan, EmergencyFenceResult } from "./emergency-fence";
 export { FenceNotConfirmedError, HarmfulFenceError, NothingToFenceError } from "./fence-operation";

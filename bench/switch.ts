@@ -14,7 +14,7 @@ import { stepTargets } from "../automation/driver/step-runner";
 import { upWithoutReadback } from "../automation/engine/without-readback";
 import { LabStacks } from "../sandbox/lab";
 import { BenchLab } from "./lab";
-import { postureOverrideEnvVar } from "../automation/posture-record";
+import { postureOverrideEnvVar } from "../stacks/posture-record";
 import { countingEngineCalls } from "./engine-calls";
 import { Summary, summarize, timed } from "./stats";
 

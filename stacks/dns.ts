@@ -5,6 +5,7 @@ import { RegionName } from "../vocabulary/posture";
 import { DnsFailover, RegionEndpoint, ZoneRef } from "../components/dns-failover";
 import { DnsConfig, EndpointSource, loadDnsConfig } from "./config/dns";
 import { DnsOutputs, ProgramOutputs, regionalOutputsForDns, regionStackKey, RoutingControlOutputs } from "./contract";
+import type { ProgramOptions } from "./index";
 import { refuseRevert } from "./posture-guard";
 
 /**
@@ -12,9 +13,9 @@ import { refuseRevert } from "./posture-guard";
  * endpoint comes from its regional stack's outputs, or from explicit config for an endpoint
  * managed elsewhere.
  */
-export async function dnsStack(opts: { readonly projectDir?: string } = {}): Promise<ProgramOutputs<DnsOutputs>> {
+export async function dnsStack(opts: ProgramOptions = {}): Promise<ProgramOutputs<DnsOutputs>> {
     const config = loadDnsConfig();
-    await refuseRevert({ kind: "dns", posture: config.posture, weights: config.spec.weights }, opts.projectDir);
+    await refuseRevert({ kind: "dns", posture: config.posture, weights: config.spec.weights }, opts.postureRecords, opts.projectDir);
     const endpoints = {
         primary: await regionEndpoint("primary", config.endpoints.primary),
         secondary: await regionEndpoint("secondary", config.endpoints.secondary),

@@ -1,5 +1,6 @@
 import { ConfigReader } from "./config/source";
 import { configKeys, DnsOutputs, ProgramOutputs, RegionalOutputs } from "./contract";
+import { PostureRecordSource } from "./posture-guard";
 
 /** The roles a stack of this project can play. */
 export type StackRole = "regional" | "dns";
@@ -8,6 +9,8 @@ export type StackRole = "regional" | "dns";
 export interface ProgramOptions {
     /** Folder relative config paths (usersFile) are read from. Defaults to the engine's project root, else the nearest folder at or above the current one holding Pulumi.yaml. */
     readonly projectDir?: string;
+    /** Where the live posture record is read (stacks/posture-guard.ts); without one, nothing is compared. */
+    readonly postureRecords?: PostureRecordSource;
 }
 
 /**
@@ -31,6 +34,6 @@ export async function program(opts: ProgramOptions = {}): Promise<ProgramOutputs
  * The program bound to a project folder, for inline runs: the engine gives an inline program no
  * usable root directory, and the users file must come from the project the driver was pointed at.
  */
-export function programIn(projectDir: string): () => ReturnType<typeof program> {
-    return () => program({ projectDir });
+export function programIn(projectDir: string, postureRecords?: PostureRecordSource): () => ReturnType<typeof program> {
+    return () => program({ projectDir, postureRecords });
 }

@@ -2,37 +2,33 @@
 // live posture the driver recorded? A `pulumi up` by hand, from any checkout or CI, whose stack
 // file is behind the incident must fail in preview with one line — never silently revert a
 // failover. The driver's own runs, which change the posture and record it, skip the comparison.
-import { coordinationEnvVar, openCoordination } from "../automation/driver/coordination/from-options";
-import { CoordinationStore } from "../automation/driver/coordination/store";
-import { postureCheckOverridden, postureConflict, postureOverrideEnvVar, StackPostureConfig } from "../automation/posture-record";
+//
+// Where the record lives is the driver's business (its coordination store): the composition roots
+// (stacks/main.ts for a by-hand run, automation/engine/workspace.ts for the driver's) inject a
+// source, so the stacks never import the driver.
+import { postureCheckOverridden, postureConflict, PostureRecord, StackPostureConfig } from "./posture-record";
+
+/** Where a stack program reads the live posture record. */
+export interface PostureRecordSource {
+    /**
+     * The record for the project in `projectDir` (or found from the current folder), undefined when
+     * there is none or no store to hold one.
+     * @throws Error (one line, naming the store) when the store cannot be read.
+     */
+    read(projectDir?: string): Promise<PostureRecord | undefined>;
+}
 
 /**
  * Throws (one line) when the stack's config disagrees with the recorded live posture. No record —
- * a stack never switched by the driver — is no disagreement. The store is the driver's:
- * `$SFTP_FAILOVER_COORDINATION`, else `<projectDir>/.failover`.
+ * a stack never switched by the driver — is no disagreement, and neither is no source.
  *
  * @throws Error naming both values and the command to run; or that the record cannot be read.
  */
-export async function refuseRevert(config: StackPostureConfig, projectDir?: string): Promise<void> {
-    if (postureCheckOverridden()) {
+export async function refuseRevert(config: StackPostureConfig, source: PostureRecordSource | undefined, projectDir?: string): Promise<void> {
+    if (postureCheckOverridden() || source === undefined) {
         return;
     }
-    let store: CoordinationStore;
-    try {
-        store = openCoordination({ projectDir });
-    } catch (err) {
-        // With no store named and no project folder found, there is no record to compare with.
-        if (process.env[coordinationEnvVar] === undefined) {
-            return;
-        }
-        throw err;
-    }
-    let record;
-    try {
-        record = await store.readPosture();
-    } catch (err) {
-        throw new Error(`cannot read the live posture record in ${store.location} (${(err as Error).message}); ${postureOverrideEnvVar}=1 runs without it`);
-    }
+    const record = await source.read(projectDir);
     const conflict = record !== undefined ? postureConflict(config, record) : undefined;
     if (conflict !== undefined) {
         throw new Error(conflict);

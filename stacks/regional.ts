@@ -10,6 +10,7 @@ import { SftpGateway, healthCheckerPrefixListName } from "../components/sftp-gat
 import { SftpUsers, usersObjectTags } from "../components/sftp-users";
 import { RegionalConfig, loadRegionalConfig } from "./config/regional";
 import { ProgramOutputs, RegionalOutputs } from "./contract";
+import type { ProgramOptions } from "./index";
 import { refuseRevert } from "./posture-guard";
 import { hostKeySecretNamePrefix, usersObjectKey } from "./regional-names";
 
@@ -80,9 +81,9 @@ async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
  * Builds one regional stack and returns its outputs. Everything that depends on the capacity mode
  * is the Auto Scaling group's sizes, so a posture change updates that one resource.
  */
-export async function regionalStack(opts: { readonly projectDir?: string } = {}): Promise<ProgramOutputs<RegionalOutputs>> {
+export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramOutputs<RegionalOutputs>> {
     const cfg = await loadRegionalConfig(opts);
-    await refuseRevert({ kind: "regional", region: cfg.regionName, capacityMode: cfg.capacityMode }, opts.projectDir);
+    await refuseRevert({ kind: "regional", region: cfg.regionName, capacityMode: cfg.capacityMode }, opts.postureRecords, opts.projectDir);
     const facts = await lookUpAccount(cfg);
     const base = `sftp-${cfg.regionName}`;
 

@@ -37,7 +37,7 @@ import { withSwitchLock } from "./coordination/switch-lock";
 import { StoredLock } from "./coordination/store";
 import { decideResume } from "./resume";
 import { recordLivePosture } from "./coordination/live-posture";
-import { asPostureDriver } from "../posture-record";
+import { asPostureDriver } from "../../stacks/posture-record";
 import { putBackUndeployed, undeployedConfig } from "./config-restore";
 import { FenceCacheUpdate, fenceCachePath, fenceCacheAfterSwitch, fenceCacheFromStatus, updateFenceCache } from "./fence-cache";
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";

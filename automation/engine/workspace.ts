@@ -6,6 +6,7 @@ import { programIn } from "../../stacks";
 import { EngineEnvironment, projectName } from "./environment";
 import { makeFolder } from "./folders";
 import { ensureEngineCommand, engineDirVariable } from "./locations";
+import { coordinationPostureRecords } from "../driver/coordination/posture-record-source";
 
 // One command per engine folder and process: `PulumiCommand.get` runs `pulumi version` each time,
 // and a switch opens a workspace per stack. The binary at a path does not change while we run.
@@ -37,12 +38,13 @@ export async function pulumiCommandOf(env: EngineEnvironment): Promise<PulumiCom
  * the tests run exactly the project's code, while stack config stays in the project's
  * Pulumi.<stack>.yaml files where operators read and review it. The program is told the project
  * folder: an inline program gets no root directory from the engine, and the folder this code was
- * loaded from is the package's, not the project's.
+ * loaded from is the package's, not the project's. It reads the live posture record from the
+ * coordination store, as a by-hand run does.
  */
 export async function openStack(stackName: string, env: EngineEnvironment): Promise<Stack> {
     const pulumiCommand = await pulumiCommandOf(env);
     return LocalWorkspace.createOrSelectStack(
-        { stackName, projectName, program: programIn(env.projectDir) },
+        { stackName, projectName, program: programIn(env.projectDir, coordinationPostureRecords) },
         { workDir: env.projectDir, pulumiHome: env.pulumiHome, envVars: env.envVars, pulumiCommand },
     );
 }

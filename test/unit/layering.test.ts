@@ -125,3 +125,17 @@ describe("layering: the ground floor and the components", () => {
         expect(importsInto(["components"], ["vocabulary"]).length).to.be.above(0);
     });
 });
+
+describe("layering: the stacks never import the driver", () => {
+    /** The by-hand run's composition root, which hands the program the driver's posture-record store. */
+    const byHandRoot = "stacks/main.ts";
+
+    it("no file of stacks/ but the by-hand entry imports automation/", () => {
+        const violations = sourcesUnder("stacks")
+            .filter((file) => rel(file) !== byHandRoot)
+            .flatMap((file) => localImportsOf(file).map((target) => `${rel(file)} imports ${rel(target)}`))
+            .filter((line) => / imports automation\//.test(line));
+        expect(violations).to.deep.equal([]);
+        expect(localImportsOf(path.join(root, byHandRoot)).map(rel)).to.include("automation/driver/coordination/posture-record-source.ts");
+    });
+});

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { asPostureDriver, postureCheckOverridden, postureConflict, PostureRecord } from "../../automation/posture-record";
+import { asPostureDriver, postureCheckOverridden, postureConflict, PostureRecord } from "../../stacks/posture-record";
+import { refuseRevert } from "../../stacks/posture-guard";
 
 const failover: PostureRecord = {
     posture: "failover",
@@ -41,5 +42,36 @@ describe("the posture record: a stack's config against the live posture", () => 
         expect(await asPostureDriver(async () => postureCheckOverridden({}))).to.equal(true);
         expect(postureCheckOverridden({})).to.equal(false);
         expect(postureCheckOverridden({ SFTP_FAILOVER_POSTURE_OVERRIDE: "1" })).to.equal(true);
+    });
+});
+
+describe("the posture guard with an injected record source", () => {
+    const reading = (record: PostureRecord | undefined) => {
+        const asked: (string | undefined)[] = [];
+        return { asked, source: { read: async (projectDir?: string) => (asked.push(projectDir), record) } };
+    };
+
+    it("refuses a stale stack with the comparison's line, asking the source for the project's record", async () => {
+        const { asked, source } = reading(failover);
+        const refused = await refuseRevert({ kind: "regional", region: "primary", capacityMode: "active" }, source, "/proj").catch((e: Error) => e);
+        expect((refused as Error).message).to.match(/^sftp-failover:capacityMode of primary is "active" but the live posture "failover"/);
+        expect(asked).to.deep.equal(["/proj"]);
+    });
+
+    it("passes with no record, and with no source at all", async () => {
+        await refuseRevert({ kind: "dns", posture: "active-passive", weights: { primary: 100, secondary: 0 } }, reading(undefined).source);
+        await refuseRevert({ kind: "dns", posture: "active-passive", weights: { primary: 100, secondary: 0 } }, undefined);
+    });
+
+    it("a source that cannot read is an error, never a pass", async () => {
+        const failing = { read: async () => Promise.reject(new Error("cannot read the live posture record in s3://x")) };
+        const refused = await refuseRevert({ kind: "dns", posture: "failover", weights: { primary: 0, secondary: 100 } }, failing).catch((e: Error) => e);
+        expect((refused as Error).message).to.equal("cannot read the live posture record in s3://x");
+    });
+
+    it("the driver's own runs do not read the record", async () => {
+        const { asked, source } = reading(failover);
+        await asPostureDriver(() => refuseRevert({ kind: "regional", region: "primary", capacityMode: "active" }, source));
+        expect(asked).to.deep.equal([]);
     });
 });

@@ -15,7 +15,7 @@ import { JournalRecord } from "../journal";
 import { appendJsonLine, fsyncDir, readJsonLines } from "../jsonl";
 import { processAlive } from "../process-alive";
 import { checkDriverFiles } from "../preflight";
-import { PostureRecord } from "../../posture-record";
+import { PostureRecord } from "../../../stacks/posture-record";
 import { CoordinationStore, parseLockGeneration, StoredLock } from "./store";
 
 /** The files of a local store. */

@@ -21,7 +21,7 @@ import { AuditEntry } from "../audit";
 import { BadInputError, LockHolder } from "../errors";
 import { JournalRecord } from "../journal";
 import { parseLock, parsePostureRecord } from "./local-store";
-import { PostureRecord } from "../../posture-record";
+import { PostureRecord } from "../../../stacks/posture-record";
 import { CoordinationStore, parseLockGeneration, StoredLock } from "./store";
 import { S3Location } from "./url";
 

@@ -5,7 +5,7 @@
 import { AuditEntry } from "../audit";
 import { LockHolder } from "../errors";
 import { JournalRecord } from "../journal";
-import { PostureRecord } from "../../posture-record";
+import { PostureRecord } from "../../../stacks/posture-record";
 
 /**
  * What the lock holds, with the token that names this exact version of it: a conditional replace

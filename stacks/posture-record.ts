@@ -1,9 +1,9 @@
 // The posture record: the live posture as the driver last set it (who, when, why, which run), kept
 // in the coordination store. Every run of a stack program compares its own posture and capacity
 // config with it, so a `pulumi up` from a checkout whose stack file still says active-passive cannot
-// silently revert a failover in the middle of an incident. Pure: stacks, components and the driver
-// all import it.
-import { configKeys } from "../stacks/contract";
+// silently revert a failover in the middle of an incident. Pure: it lives with the stacks, which own
+// the comparison; the driver imports it from here.
+import { configKeys } from "./contract";
 import { CapacityMode, Posture, RegionName, Weights } from "../vocabulary/posture";
 
 /** The live posture, as recorded by the driver after a switch. */
