@@ -99,8 +99,8 @@ export interface RegionalOutputs {
     readonly capacityMode: CapacityMode;
     /** The Auto Scaling group's desired size in that mode (the cost estimate's instance count). */
     readonly desiredCapacity: number;
-    /** The configured instance type, sizes and warm pool (`plan`'s time to serve, the standby's quota check); absent when deployed before it was exported. */
-    readonly capacitySettings?: RegionCapacitySettings;
+    /** The configured instance type, sizes and warm pool (`plan`'s time to serve, the standby's quota check). */
+    readonly capacitySettings: RegionCapacitySettings;
     /** The load balancer's DNS name: where the dns stack's records point and `verify` connects. */
     readonly endpointDnsName: string;
     /** The load balancer's hosted zone, for alias records. */
@@ -169,7 +169,7 @@ export const regionalOutputNames: PresenceOf<RegionalOutputs> = {
     regionName: "always",
     capacityMode: "always",
     desiredCapacity: "always",
-    capacitySettings: "optional",
+    capacitySettings: "always",
     endpointDnsName: "always",
     endpointZoneId: "always",
     endpointPort: "always",
