@@ -20,6 +20,8 @@ export const prices = {
         "m5.large": 0.096,
         "c6i.large": 0.085,
     } as Readonly<Record<string, number>>,
+    /** EBS gp3 storage, per GB-month (a gateway's root volume; what a stopped instance still costs). */
+    ebsGp3GbMonthUsd: 0.08,
     /** Network Load Balancer, per hour (LCUs excluded). */
     nlbHourUsd: 0.0225,
     /** NAT gateway, per hour (data processed excluded). */

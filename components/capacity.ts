@@ -79,3 +79,89 @@ export function capacityFor(mode: CapacityMode, settings: CapacitySettings): Asg
  * service (`lowestInServiceDuringRefresh`, sandbox/rules/autoscaling.ts) checks it.
  */
 export const launchBeforeTerminate = { minHealthyPercentage: 100, maxHealthyPercentage: 200 } as const;
+
+/**
+ * The gateways' target group health check: the load balancer counts an instance healthy after
+ * `healthyThreshold` passing checks `interval` seconds apart (ELB User Guide for Network Load
+ * Balancers, "Health checks for your target groups": HealthCheckIntervalSeconds,
+ * HealthyThresholdCount). The time-to-serve model (automation/time-to-serve.ts) counts them.
+ */
+export const targetHealthCheck = { interval: 10, healthyThreshold: 3, unhealthyThreshold: 3 } as const;
+
+/** The size of each gateway's encrypted gp3 root volume, in GiB (what a stopped instance still costs). */
+export const gatewayRootVolumeGb = 16;
+
+/**
+ * An optional warm pool (Amazon EC2 Auto Scaling User Guide, "Decrease latency for applications
+ * with long boot times using warm pools"): instances launched ahead, run through their first boot,
+ * then kept Stopped, so a scale-up starts them instead of launching and installing new ones. For
+ * the pilot-light region, the one that must grow when it has to serve.
+ */
+export interface WarmPoolSettings {
+    /** Instances kept in the pool whatever the group's sizes (PutWarmPool MinSize). */
+    readonly minSize: number;
+    /**
+     * Instances allowed in the pool plus the group (PutWarmPool MaxGroupPreparedCapacity).
+     * Defaults to none: the pool holds the group's max less its desired.
+     */
+    readonly maxGroupPreparedCapacity?: number;
+    /** Return instances to the pool on scale-in instead of terminating them (InstanceReusePolicy). Defaults to true. */
+    readonly reuseOnScaleIn?: boolean;
+}
+
+/** The warm pool as the Auto Scaling group is given it. */
+export interface AsgWarmPool {
+    /** Always Stopped: a stopped instance costs only its volume; Running costs as much as serving. */
+    readonly poolState: "Stopped";
+    readonly minSize: number;
+    readonly maxGroupPreparedCapacity?: number;
+    readonly instanceReusePolicy: { readonly reuseOnScaleIn: boolean };
+}
+
+/** Checks a warm pool's settings: whole numbers and a boolean. `label` names the config key in messages. */
+export function validateWarmPool(settings: WarmPoolSettings, label = "warmPool"): WarmPoolSettings {
+    for (const field of ["minSize", "maxGroupPreparedCapacity"] as const) {
+        const v = settings[field];
+        if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 1000)) {
+            throw new Error(`${label}.${field} must be an integer 0–1000 (got ${String(v)})`);
+        }
+    }
+    if (settings.reuseOnScaleIn !== undefined && typeof settings.reuseOnScaleIn !== "boolean") {
+        throw new Error(`${label}.reuseOnScaleIn must be true or false (got ${JSON.stringify(settings.reuseOnScaleIn)})`);
+    }
+    return settings;
+}
+
+/**
+ * The group's warm pool in a capacity mode. Active and pilot-light keep it, so a failover's
+ * scale-up draws on it and the switch changes only the group's sizes; drained has none, because a
+ * drained region is one nothing should start in (capacityFor says why).
+ */
+export function warmPoolFor(mode: CapacityMode, settings: WarmPoolSettings | undefined): AsgWarmPool | undefined {
+    if (settings === undefined || mode === "drained") {
+        return undefined;
+    }
+    return {
+        poolState: "Stopped",
+        minSize: settings.minSize,
+        ...(settings.maxGroupPreparedCapacity !== undefined ? { maxGroupPreparedCapacity: settings.maxGroupPreparedCapacity } : {}),
+        instanceReusePolicy: { reuseOnScaleIn: settings.reuseOnScaleIn ?? true },
+    };
+}
+
+/**
+ * How many instances the pool holds beside a group of `group` (User Guide, "Warm pool size"): the
+ * group's max (or MaxGroupPreparedCapacity) less its desired, and never fewer than MinSize.
+ */
+export function warmPoolSize(group: AsgCapacity, pool: Pick<WarmPoolSettings, "minSize" | "maxGroupPreparedCapacity">): number {
+    const prepared = (pool.maxGroupPreparedCapacity ?? group.max) - group.desired;
+    return Math.max(pool.minSize, prepared, 0);
+}
+
+/** What a regional stack exports about its capacity, for `plan`'s time to serve and the quota check. */
+export interface RegionCapacitySettings {
+    readonly instanceType: string;
+    readonly capacity: CapacitySettings;
+    /** Absent: no warm pool configured. */
+    readonly warmPool?: WarmPoolSettings;
+}

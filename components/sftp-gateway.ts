@@ -3,7 +3,7 @@
 // updates exactly one resource.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AsgCapacity, launchBeforeTerminate } from "./capacity";
+import { AsgCapacity, AsgWarmPool, gatewayRootVolumeGb, launchBeforeTerminate, targetHealthCheck } from "./capacity";
 import { HomeAccess, gatewayAssumeRolePolicy, gatewayInstancePolicy, homeAccessModes } from "./gateway-policy";
 import { PinnedPackage, defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
 import { parseIpv4Cidr } from "./network";
@@ -83,6 +83,8 @@ export interface SftpGatewayArgs {
     readonly amiId: string;
     /** Sizes of the Auto Scaling group, from the capacity mode (see capacityFor). Required. */
     readonly capacity: AsgCapacity;
+    /** The group's warm pool of stopped instances, from the capacity mode (see warmPoolFor). Defaults to none. */
+    readonly warmPool?: AsgWarmPool;
     /** The regional bucket's name. Required. */
     readonly bucketName: string;
     /** The regional bucket's ARN. Required. */
@@ -306,7 +308,7 @@ function createLoadBalancer(
             targetType: "instance",
             preserveClientIp: "true",
             deregistrationDelay: 30,
-            healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", interval: 10, healthyThreshold: 3, unhealthyThreshold: 3 },
+            healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", ...targetHealthCheck },
             tags: args.tags,
         },
         { parent },
@@ -384,7 +386,7 @@ function createGroup(
             iamInstanceProfile: { arn: profile.arn },
             networkInterfaces: [{ associatePublicIpAddress: "false", securityGroups: [securityGroupId], deleteOnTermination: "true" }],
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 16, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: gatewayRootVolumeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
             userData,
             updateDefaultVersion: true,
             tagSpecifications: [{ resourceType: "instance", tags: { ...args.tags, Name: `${name}-gateway` } }],
@@ -410,6 +412,9 @@ function createGroup(
             // A new launch template version (new user data or AMI) rolls through the group, launching
             // before terminating, so a pilot light of one never drops to no gateway.
             instanceRefresh: { strategy: "Rolling", preferences: { ...launchBeforeTerminate } },
+            // Stopped instances that have been through their first boot: a scale-up starts them
+            // instead of launching and installing new ones (automation/time-to-serve.ts models both).
+            ...(args.warmPool !== undefined ? { warmPool: { ...args.warmPool } } : {}),
             tags: Object.entries({ ...args.tags, Name: `${name}-gateway` }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
         },
         { parent, dependsOn },

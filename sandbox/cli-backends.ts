@@ -14,6 +14,7 @@
 import * as path from "node:path";
 import type { CliBackends } from "../automation/cli/backends";
 import { UsageError } from "../automation/cli/errors";
+import type { OnDemandQuotaReader } from "../automation/standby-quota";
 import { sandboxStandIn, sandboxWorldDir } from "./engine";
 
 /** The one line `reconcile --sandbox` answers without an S3 endpoint. */
@@ -23,6 +24,12 @@ export const reconcileUnavailable = "reconcile is not available in the sandbox w
 export async function sandboxEndpointAddresses(name: string): Promise<string[]> {
     throw new Error(`${name} is a sandbox load balancer with no address: give the region's SFTP endpoint (--sftp-endpoint region=host:port, or the controller's endpoints)`);
 }
+
+/** With no world to read (a backend other than a folder), the quota is unknown. */
+const unreadableQuota: OnDemandQuotaReader = {
+    name: "sandbox quota model",
+    read: async () => ({ problem: "the sandbox keeps its quota model beside a file backend only" }),
+};
 
 /** The sandbox's backends; `aws` answers wherever a CloudWatch endpoint stands in for AWS. */
 export function sandboxCliBackends(aws: CliBackends): CliBackends {
@@ -67,6 +74,12 @@ export function sandboxCliBackends(aws: CliBackends): CliBackends {
             }
             const { sandboxReplicationMetrics } = await import("./fence");
             return sandboxReplicationMetrics;
+        },
+        async onDemandQuota(ctx) {
+            // The world's quota model, whatever the endpoints: the quota belongs to the world the provider built.
+            const { sandboxOnDemandQuota } = await import("./service-quotas");
+            const worldDir = sandboxWorldDir(ctx.stateBackendUrl());
+            return worldDir !== undefined ? sandboxOnDemandQuota(worldDir) : unreadableQuota;
         },
         async resolveEndpointName() {
             return sandboxEndpointAddresses;

@@ -27,11 +27,12 @@ export interface SandboxControllerLocations {
 
 /** The controller options the sandbox answers. */
 export type SandboxControllerOptions = Required<Pick<FailoverControllerOptions, "projectDir" | "backendUrl" | "standIn" | "fence" | "replicationMetrics" | "resolveEndpointName">> &
-    Pick<FailoverControllerOptions, "endpointHealth" | "journalDir">;
+    Pick<FailoverControllerOptions, "endpointHealth" | "journalDir" | "onDemandQuota">;
 
 /**
  * The options that put a controller on the sandbox: its provider, its fence (a file beside the
- * journal), its endpoint health (the reachability model), replication metrics that refuse, and
+ * journal), its endpoint health (the reachability model), its quota model (service-quotas.ts),
+ * replication metrics that refuse, and
  * endpoint names that never go to DNS. Spread them into `FailoverController.create`.
  *
  * @throws BadInputError for a backend or `$SFTP_FAILOVER_COORDINATION` on AWS's S3 (no `endpoint=`).
@@ -54,6 +55,7 @@ export async function sandboxControllerOptions(where: SandboxControllerLocations
         standIn: sandboxStandIn,
         fence: await backends.fence(ctx),
         replicationMetrics: await backends.replicationMetrics(ctx),
+        onDemandQuota: await backends.onDemandQuota(ctx),
         resolveEndpointName: sandboxEndpointAddresses,
         ...(endpointHealth !== undefined ? { endpointHealth } : {}),
     };

@@ -8,7 +8,7 @@
 // posture model, the capacity modes), so the emergency fence and the driver's pure helpers load it
 // without loading the engine's SDK or the AWS provider.
 import type { Input } from "@pulumi/pulumi";
-import { capacityModes } from "../components/capacity";
+import { CapacitySettings, capacityModes, RegionCapacitySettings, WarmPoolSettings } from "../components/capacity";
 import type { FenceCoordinates } from "../components/dns-fence-coordinates";
 import type { FenceEffect } from "../components/fence-timing";
 import { CapacityMode, Posture, postures, RegionName, Weights } from "../vocabulary/posture";
@@ -99,6 +99,8 @@ export interface RegionalOutputs {
     readonly capacityMode: CapacityMode;
     /** The Auto Scaling group's desired size in that mode (the cost estimate's instance count). */
     readonly desiredCapacity: number;
+    /** The configured instance type, sizes and warm pool (`plan`'s time to serve, the standby's quota check). */
+    readonly capacitySettings: RegionCapacitySettings;
     /** The load balancer's DNS name: where the dns stack's records point and `verify` connects. */
     readonly endpointDnsName: string;
     /** The load balancer's hosted zone, for alias records. */
@@ -167,6 +169,7 @@ export const regionalOutputNames: PresenceOf<RegionalOutputs> = {
     regionName: "always",
     capacityMode: "always",
     desiredCapacity: "always",
+    capacitySettings: "always",
     endpointDnsName: "always",
     endpointZoneId: "always",
     endpointPort: "always",
@@ -246,6 +249,15 @@ function fenceEffectOf(v: unknown): FenceEffect | undefined {
     return isObject(v) && isNumber(v.alarm) && isNumber(v.unfence) && isObject(v.parts) ? (v as unknown as FenceEffect) : undefined;
 }
 
+function capacitySettingsOf(v: unknown): RegionCapacitySettings | undefined {
+    const c = isObject(v) && isObject(v.capacity) ? v.capacity : undefined;
+    if (!isObject(v) || !isString(v.instanceType) || c === undefined || ![c.min, c.desired, c.max, c.pilotLight].every(isNumber)) {
+        return undefined;
+    }
+    const pool = isObject(v.warmPool) && isNumber(v.warmPool.minSize) ? (v.warmPool as unknown as WarmPoolSettings) : undefined;
+    return { instanceType: v.instanceType, capacity: c as unknown as CapacitySettings, ...(pool !== undefined ? { warmPool: pool } : {}) };
+}
+
 /** Keeps the entries whose value passes `check`, dropping undefined ones. */
 function pick<T>(entries: { readonly [K in keyof T]?: unknown }, checks: { readonly [K in keyof T]-?: (v: unknown) => T[K] | undefined }): Partial<T> {
     const out: Partial<T> = {};
@@ -270,6 +282,7 @@ export function readRegionalOutputs(raw: RawOutputs): Partial<RegionalOutputs> {
         regionName: (v) => (v === "primary" || v === "secondary" ? v : undefined),
         capacityMode: (v) => (isString(v) && (capacityModes as readonly string[]).includes(v) ? (v as CapacityMode) : undefined),
         desiredCapacity: as(isNumber),
+        capacitySettings: capacitySettingsOf,
         endpointDnsName: as(isString),
         endpointZoneId: as(isString),
         endpointPort: as(isNumber),

@@ -1,7 +1,7 @@
 // The regional stack (primary or secondary): load typed config → build the components → export
 // the outputs the driver reads (docs/architecture.md).
 import * as aws from "@pulumi/aws";
-import { capacityFor } from "../components/capacity";
+import { capacityFor, warmPoolFor } from "../components/capacity";
 import { BucketReplication } from "../components/bucket-replication";
 import { HostKeys } from "../components/host-keys";
 import { NetworkSpec, RegionalNetwork } from "../components/network";
@@ -168,6 +168,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
             instanceType: cfg.instanceType,
             amiId: facts.amiId,
             capacity,
+            warmPool: warmPoolFor(cfg.capacityMode, cfg.warmPool),
             bucketName: bucket.bucketName,
             bucketArn: bucket.bucketArn,
             kmsKeyArn: cfg.kmsKeyArn,
@@ -187,6 +188,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
         regionName: cfg.regionName,
         capacityMode: cfg.capacityMode,
         desiredCapacity: capacity.desired,
+        capacitySettings: { instanceType: cfg.instanceType, capacity: cfg.capacity, ...(cfg.warmPool !== undefined ? { warmPool: cfg.warmPool } : {}) },
         endpointDnsName: gateway.endpointDnsName,
         endpointZoneId: gateway.endpointZoneId,
         endpointPort: cfg.listenerPort,

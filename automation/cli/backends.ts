@@ -11,6 +11,7 @@ import type { ProviderStandIn } from "../engine/environment";
 import type { EndpointHealthSource } from "../driver/endpoint-health";
 import type { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
 import type { ReplicationMetricsReader } from "../driver/replication";
+import type { OnDemandQuotaReader } from "../standby-quota";
 import { coordinationEnvVar } from "../driver/coordination/env-var";
 import { UsageError } from "./errors";
 import type { GlobalArgs } from "./options";
@@ -48,6 +49,8 @@ export interface CliBackends {
     endpointHealth(ctx: CliBackendContext): Promise<EndpointHealthSource | undefined>;
     /** The S3 replication metrics failback reads before it may switch back. */
     replicationMetrics(ctx: CliBackendContext): Promise<ReplicationMetricsReader>;
+    /** The On-Demand vCPU quota `plan` and `status` judge the standby against. */
+    onDemandQuota(ctx: CliBackendContext): Promise<OnDemandQuotaReader>;
     /** How a region's exported endpoint name becomes addresses; undefined: the system's resolvers. */
     resolveEndpointName(): Promise<((name: string) => Promise<string[]>) | undefined>;
     /**
@@ -61,7 +64,7 @@ export interface CliBackends {
  * AWS: the installed provider; the fence is one CloudWatch PutMetricData (automation/fence.ts),
  * replication metrics come from CloudWatch, endpoint health from Route 53 and CloudWatch
  * (automation/aws/endpoint-health.ts), all at `--cloudwatch-endpoint` when given: it stands in for
- * Route 53's endpoint too, because an emulator such as moto serves every service on one port, and
+ * Route 53's and Service Quotas' endpoints too, because an emulator such as moto serves every service on one port, and
  * on AWS neither flag is needed. Names resolve through the system's resolvers; reconcile reads S3
  * at `--s3-endpoint` or AWS's.
  */
@@ -82,6 +85,10 @@ export const awsCliBackends: CliBackends = {
     async replicationMetrics(ctx) {
         const { cloudWatchReplicationMetrics } = await import("../driver/replication");
         return cloudWatchReplicationMetrics({ endpoint: ctx.cloudWatchEndpoint });
+    },
+    async onDemandQuota(ctx) {
+        const { serviceQuotasReader } = await import("../aws/on-demand-quota");
+        return serviceQuotasReader(ctx.cloudWatchEndpoint === undefined ? {} : { endpoint: ctx.cloudWatchEndpoint });
     },
     async resolveEndpointName() {
         return undefined;

@@ -118,6 +118,7 @@ export async function controllerFrom(argv: ArgsWithBackends): Promise<FailoverCo
         fence: await backends.fence(ctx),
         cloudWatch: { endpoint: argv["cloudwatch-endpoint"] },
         endpointHealth: await backends.endpointHealth(ctx),
+        onDemandQuota: await backends.onDemandQuota(ctx),
         endpoints: sftpEndpointsOf(argv),
         replicationMetrics: await backends.replicationMetrics(ctx),
         resolveEndpointName: await backends.resolveEndpointName(),

@@ -11,6 +11,8 @@ import { describeFenceEffect, FenceEffect } from "../../components/fence-timing"
 import { describeVerification } from "../driver/verify-gate";
 import { describePostDnsCheck } from "../driver/post-dns-check";
 import { AnswerPrediction, describeCases } from "../answer-safety";
+import { describeStandbyQuota } from "../standby-quota";
+import { describeServePath, TimeToServe } from "../time-to-serve";
 
 function table(rows: readonly (readonly string[])[]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
@@ -32,6 +34,7 @@ export function renderStatus(s: StatusResult): string {
         `fence:     primary ${s.fence.primary}, secondary ${s.fence.secondary}${s.fenceEffectSeconds !== undefined ? ` (${fenceEffectLine(s.fenceEffectSeconds)})` : ""}`,
         ...endpointHealthLines(s),
         ...(s.rpoExposure !== undefined ? [`data:      ${esc(renderRpoExposure(s.rpoExposure))}`] : []),
+        ...(s.standbyQuota !== undefined ? [`quota:     ${esc(describeStandbyQuota(s.standbyQuota))}`] : []),
         `lock:      ${s.lock !== undefined ? esc(`held by ${s.lock.identity} on ${s.lock.host} (pid ${s.lock.pid}, ${s.lock.operation}, since ${s.lock.since})`) : s.lockProblem !== undefined ? "NOT free" : "free"}${s.lockProblem !== undefined ? ` — ${esc(s.lockProblem)}` : ""}`,
     ];
     if (s.notDeployed !== undefined && s.notDeployed.length > 0) {
@@ -107,12 +110,24 @@ export function renderPlan(p: PlanResult): string {
     if (p.fenceEffectSeconds !== undefined) {
         lines.push(fenceEffectLine(p.fenceEffectSeconds));
     }
+    if (p.timeToServe !== undefined) {
+        lines.push(...timeToServeLines(p.timeToServe));
+    }
+    if (p.standbyQuota !== undefined) {
+        lines.push(`On-Demand vCPU quota: ${esc(describeStandbyQuota(p.standbyQuota))}`);
+    }
     const first = p.costs[0];
     if (first !== undefined) {
         lines.push(`standby cost (ESTIMATE, list prices of ${first.priceTableDate}, USD/month):`);
         lines.push(table([["posture", "total", "standby"], ...p.costs.map((c) => [c.posture, c.monthlyUsd.toFixed(2), c.standbyMonthlyUsd.toFixed(2)])]).replace(/^/gm, "  "));
     }
     return lines.join("\n");
+}
+
+/** The modelled time to serve, one line per capacity path, the configured one marked. */
+function timeToServeLines(t: TimeToServe): string[] {
+    const head = `time to serve of ${t.region} (ESTIMATE, pilot light ${t.pilotLight} → active ${t.activeSize} × ${t.instanceType}; the standby's instances and volumes, list prices of ${t.priceTableDate}):`;
+    return [head, ...t.paths.map((p) => `  ${p.path === t.configured ? "*" : " "} ${esc(describeServePath(p))}`)];
 }
 
 /** `posture`/`failover`/`failback` as text. */

@@ -10,9 +10,10 @@ import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { EngineEnvironment, engineEnvironment } from "../engine/environment";
 import { resolveProjectDir } from "../engine/locations";
 import { openStack, pulumiCommandOf } from "../engine/workspace";
-import { InvalidPostureError, parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../../vocabulary/posture";
+import { InvalidPostureError, parsePosture, Posture, postureSpec, RegionName, regionNames, validateWeights, Weights } from "../../vocabulary/posture";
 import { currentAnswer } from "../fence-effect";
 import { estimateAllPostures } from "../pricing";
+import { readStandbyCapacity, regionThatMustServe, standbyOf } from "./standby-capacity";
 import { program } from "../../stacks";
 import { AuditEntry, AuditOperation, resolveIdentity } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
@@ -102,6 +103,7 @@ interface Context {
     readonly thresholds: ReplicationThresholds;
     readonly timeouts: Timeouts;
     readonly endpointHealth: FailoverControllerOptions["endpointHealth"];
+    readonly onDemandQuota: FailoverControllerOptions["onDemandQuota"];
     readonly endpoints: FailoverControllerOptions["endpoints"];
     readonly resolveEndpointName: FailoverControllerOptions["resolveEndpointName"];
     /** The local fence cache (fence-cache.ts). */
@@ -265,6 +267,7 @@ export class FailoverController {
             thresholds: { ...defaultReplicationThresholds, ...options.replicationThresholds },
             timeouts,
             endpointHealth: options.endpointHealth,
+            onDemandQuota: options.onDemandQuota,
             endpoints: options.endpoints,
             resolveEndpointName: options.resolveEndpointName,
         });
@@ -332,6 +335,7 @@ export class FailoverController {
             this.ctx.endpointHealth !== undefined
                 ? await readEndpointHealth(this.ctx.endpointHealth, { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs, dns: stacks.dns.outputs })
                 : undefined;
+        const { standbyQuota } = await readStandbyCapacity(stacks, standbyOf(weights), this.ctx.onDemandQuota);
         return {
             stacks,
             ...(posture !== undefined ? { posture } : {}),
@@ -345,6 +349,7 @@ export class FailoverController {
             fence,
             ...(endpointHealth !== undefined ? { endpointHealth } : {}),
             ...(rpo !== undefined ? { rpoExposure: rpo } : {}),
+            ...(standbyQuota !== undefined ? { standbyQuota } : {}),
             ...fenceEffectOf(stacks.dns),
             ...(notDeployed.length > 0 ? { notDeployed } : {}),
             ...(undeployed.length > 0 ? { undeployedConfig: undeployed.map((u) => ({ ...u, file: stackFile(this.ctx.names[u.stack]) })) } : {}),
@@ -408,6 +413,8 @@ export class FailoverController {
         const from = deployedPosture(stacks);
         const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);
         const answer = await predictSwitchAnswer({ stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: false });
+        const mustServe = regionThatMustServe(postureSpec(target, opts.activeActiveWeights), deployedStateOf(stacks).capacity);
+        const standby = await readStandbyCapacity(stacks, mustServe, this.ctx.onDemandQuota);
         return {
             ...(from !== undefined ? { from } : {}),
             to: target,
@@ -416,6 +423,7 @@ export class FailoverController {
             ...(rto !== undefined ? { modelledRtoSeconds: rto } : {}),
             ...fenceEffectOf(stacks.dns),
             costs: estimateAllPostures(costAssumptions(stacks)),
+            ...standby,
             ...(answer !== undefined ? { answer } : {}),
         };
     }

@@ -1,5 +1,7 @@
 // The driver's public option and result types: plain data, so results can be rendered as JSON.
 import { EngineEvent } from "@pulumi/pulumi/automation";
+import type { OnDemandQuotaReader, StandbyQuota } from "../standby-quota";
+import type { TimeToServe } from "../time-to-serve";
 import { EngineEnvironment, ProviderStandIn } from "../engine/environment";
 import { CapacityMode, Posture, RegionName, Weights } from "../../vocabulary/posture";
 import { UndeployedConfig } from "./config-restore";
@@ -54,6 +56,8 @@ export interface FailoverControllerOptions {
     readonly replicationThresholds?: ReplicationThresholds;
     /** Where `status` reads each region's endpoint-check health. Defaults to none (status then reports no endpoint health). */
     readonly endpointHealth?: EndpointHealthSource;
+    /** Where `plan` and `status` read the On-Demand vCPU quota of the region that must serve. Defaults to none (the quota is then unknown). */
+    readonly onDemandQuota?: OnDemandQuotaReader;
     /** Where to reach each region's SFTP service for `verify`, instead of its stack's endpoint output (a lab, a private link). Defaults to the outputs. */
     readonly endpoints?: Partial<Readonly<Record<RegionName, SftpEndpoint>>>;
     /**
@@ -247,6 +251,8 @@ export interface StatusResult {
     readonly endpointHealth?: { readonly regions: Readonly<Record<RegionName, EndpointHealth>>; readonly failsOpen: boolean };
     /** The serving region's writes not yet replicated to the other (unknown, with why, when the metrics cannot be read). */
     readonly rpoExposure?: RpoExposure;
+    /** The standby's On-Demand vCPU quota against its active size (absent with no standby, as in active-active). */
+    readonly standbyQuota?: StandbyQuota;
     /** How long each kind of fence takes to move clients under the deployed timings (the deployed one is the alarm fence). */
     readonly fenceEffectSeconds?: FenceEffect;
     /** Stacks that hold no deployment (never deployed, or destroyed): readable, with no outputs. */
@@ -290,6 +296,10 @@ export interface PlanResult {
     readonly fenceEffectSeconds?: FenceEffect;
     /** Standby cost estimate of each posture (an estimate from a dated price table). */
     readonly costs: readonly CostEstimate[];
+    /** The modelled time to serve of the region that must serve, per capacity path, with each path's cost (absent: no such region, or its stack exports no capacity settings). */
+    readonly timeToServe?: TimeToServe;
+    /** That region's On-Demand vCPU quota against its active size. */
+    readonly standbyQuota?: StandbyQuota;
     /** What the switch would do to Route 53's answer, from the health and fences as read now (absent when DNS is not deployed). */
     readonly answer?: AnswerPrediction;
 }

@@ -1,10 +1,11 @@
 // EC2 Auto Scaling groups, as CreateAutoScalingGroup accepts them, with terraform-provider-aws's
 // internal/service/autoscaling/group.go argument validation.
-import { Inputs, Problem, TypeRules, custom, exactlyOne, given, intRange, length, list, num, obj, oneOf, problem, required, str } from "./engine";
+import { Inputs, Problem, TypeRules, custom, exactlyOne, forbidden, given, intRange, length, list, num, obj, oneOf, problem, required, str } from "./engine";
 
 const api = "AWS EC2 Auto Scaling API reference (CreateAutoScalingGroup)";
 const tf = "terraform-provider-aws internal/service/autoscaling/group.go";
 const op = "CreateAutoScalingGroup";
+const warmPoolApi = "AWS EC2 Auto Scaling API reference (PutWarmPool)";
 
 const group: TypeRules = {
     type: "aws:autoscaling/group:Group",
@@ -57,6 +58,17 @@ const group: TypeRules = {
             "instanceRefresh keeps at least one instance in service (sandbox: AWS accepts it and drops to 0)",
             "Amazon EC2 Auto Scaling User Guide (How an instance refresh works; Instance maintenance policies: terminate and launch); API reference (RefreshPreferences MinHealthyPercentage, rounded up)",
             refreshKeepsOneInService,
+        ),
+        // The warm pool, as PutWarmPool accepts it (the provider calls it after creating the group).
+        intRange("warmPool.minSize", 0, 2147483647, "PutWarmPool", `${warmPoolApi} (MinSize: minimum value of 0)`),
+        intRange("warmPool.maxGroupPreparedCapacity", -1, 2147483647, "PutWarmPool", `${warmPoolApi} (MaxGroupPreparedCapacity: minimum value of -1, which removes a value set before)`),
+        oneOf("warmPool.poolState", ["Stopped", "Running", "Hibernated"], "PutWarmPool", `${warmPoolApi} (PoolState: Stopped | Running | Hibernated)`),
+        forbidden(
+            "warmPool",
+            "on a group with a mixed instances policy",
+            (i) => given(i.mixedInstancesPolicy),
+            "PutWarmPool",
+            `${warmPoolApi}: "This operation cannot be called on an Auto Scaling group that has a mixed instances policy or a launch template or launch configuration that requests Spot Instances."`,
         ),
         required("tags[].key", op, `${api} (Tag Key); ${tf} (tag.key Required)`),
         required("tags[].value", op, `${api} (Tag Value); ${tf} (tag.value Required)`),

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CapacityMode, RegionName, regionNames } from "../../vocabulary/posture";
 import { awsRegionPattern } from "../../components/aws-region";
 import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
-import { CapacitySettings, capacityModes, defaultCapacity, validateCapacity } from "../../components/capacity";
+import { CapacitySettings, WarmPoolSettings, capacityModes, defaultCapacity, validateCapacity, validateWarmPool } from "../../components/capacity";
 import { HomeAccess } from "../../components/gateway-policy";
 import { PinnedPackage, validatePinnedPackage } from "../../components/gateway-user-data";
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
@@ -45,6 +45,8 @@ export interface RegionalConfig {
     readonly namePrefix: string;
     /** Configured group sizes. */
     readonly capacity: CapacitySettings;
+    /** The group's warm pool of stopped instances, or undefined for none (`warmPool`). */
+    readonly warmPool?: WarmPoolSettings;
     /** EC2 instance type of the gateways. */
     readonly instanceType: string;
     /** AMI of the gateways, or undefined to look up the latest Amazon Linux 2023. */
@@ -227,6 +229,31 @@ function loadCapacity(config: ConfigReader): CapacitySettings {
     }
 }
 
+/** The optional warm pool (`warmPool`): absent means none. */
+function loadWarmPool(config: ConfigReader): WarmPoolSettings | undefined {
+    const raw = config.getObject<Record<string, unknown>>("warmPool");
+    if (raw === undefined) {
+        return undefined;
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        throw configError("warmPool", `must be an object like { minSize: 1 } (got ${JSON.stringify(raw)})`);
+    }
+    const known = ["minSize", "maxGroupPreparedCapacity", "reuseOnScaleIn"];
+    const extra = Object.keys(raw).filter((k) => !known.includes(k));
+    if (extra.length > 0) {
+        throw configError("warmPool", `has unknown key(s) ${extra.join(", ")} (valid: ${known.join(", ")})`);
+    }
+    try {
+        return validateWarmPool({
+            minSize: numberField(raw.minSize ?? 0) as number,
+            ...(raw.maxGroupPreparedCapacity !== undefined ? { maxGroupPreparedCapacity: numberField(raw.maxGroupPreparedCapacity) as number } : {}),
+            ...(raw.reuseOnScaleIn !== undefined ? { reuseOnScaleIn: raw.reuseOnScaleIn as boolean } : {}),
+        });
+    } catch (err) {
+        throw new Error(`${configNamespace}:${(err as Error).message}`);
+    }
+}
+
 /** Options of `parseRegionalConfig`. */
 export interface RegionalConfigOptions {
     /** Folder a relative usersFile is resolved against. Defaults to `defaultProjectDir()`. */
@@ -340,6 +367,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         throw configError("network.nat", "is false, but sessionManager needs the ssm, ssmmessages and ec2messages endpoints, which the stack does not create; keep the NAT gateways or leave sessionManager off");
     }
 
+    const warmPool = loadWarmPool(config);
     return {
         region,
         regionName,
@@ -348,6 +376,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         capacityMode,
         namePrefix,
         capacity: loadCapacity(config),
+        ...(warmPool !== undefined ? { warmPool } : {}),
         instanceType,
         amiId,
         network,

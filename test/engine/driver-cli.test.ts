@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
+import { sandboxDefaultOnDemandVcpus, setSandboxOnDemandQuota } from "../../sandbox/service-quotas";
 
 // The operator CLI and the README's embedding example against real stacks in the sandbox, run as
 // separate processes exactly as an operator or an embedding program would run them.
@@ -52,10 +53,29 @@ describe("operator CLI and embedding example against the sandbox", function () {
         const plan = JSON.parse(r.stdout);
         expect(plan.steps.filter((s: { skip: boolean }) => !s.skip).map((s: { id: string }) => s.id)).to.deep.equal(["before-dns:secondary", "dns:dns", "after-dns:primary"]);
         expect(plan.previews).to.have.length(3);
-        const text = cli(["plan", "failover", "--no-preview"]);
-        expect(text.status, text.stderr).to.equal(0);
-        expect(text.stdout).to.contain("1. scale secondary pilot-light → active (stack secondary)");
-        expect(text.stdout).to.contain("standby cost (ESTIMATE, list prices of");
+        // The secondary must serve: pilot light 1 → active 2 × t3.small (the example stack files).
+        expect(plan.timeToServe).to.deep.include({ region: "secondary", pilotLight: 1, activeSize: 2, instanceType: "t3.small", configured: "cold-start" });
+        expect(plan.timeToServe.paths.map((p: { path: string; seconds: number; monthlyUsd: number }) => [p.path, p.seconds, p.monthlyUsd])).to.deep.equal([
+            ["cold-start", 210, 16.46],
+            ["warm-pool", 60, 17.74],
+            ["already-active", 0, 32.93],
+        ]);
+        expect(plan.standbyQuota).to.deep.include({ region: "secondary", awsRegion: "us-west-2", verdict: "enough", neededVcpus: 4, quotaVcpus: sandboxDefaultOnDemandVcpus });
+        // One vCPU short in the sandbox's quota model: plan says so, and so does status.
+        setSandboxOnDemandQuota(lab.worldDir, "us-west-2", 3);
+        try {
+            const text = cli(["plan", "failover", "--no-preview"]);
+            expect(text.status, text.stderr).to.equal(0);
+            expect(text.stdout).to.contain("1. scale secondary pilot-light → active (stack secondary)");
+            expect(text.stdout).to.contain("standby cost (ESTIMATE, list prices of");
+            expect(text.stdout).to.contain("time to serve of secondary (ESTIMATE, pilot light 1 → active 2 × t3.small");
+            expect(text.stdout).to.contain("  * cold-start: about 210 s (launch 60 + boot 120 + healthChecks 30), $16.46/month");
+            expect(text.stdout).to.contain("On-Demand vCPU quota: secondary (us-west-2): 4 vCPUs needed (2 × t3.small), On-Demand Standard quota 3: SHORT by 1 vCPUs");
+            const status = cli(["status"]);
+            expect(status.stdout).to.contain("quota:     secondary (us-west-2): 4 vCPUs needed (2 × t3.small), On-Demand Standard quota 3: SHORT by 1 vCPUs");
+        } finally {
+            setSandboxOnDemandQuota(lab.worldDir, "us-west-2", sandboxDefaultOnDemandVcpus);
+        }
     });
 
     it("posture --yes switches with a progress line per step on stderr and a result on stdout", function () {

@@ -47,6 +47,7 @@ const kmsSample: Values = { kmsKeyArn: kmsKeys["us-east-1"], peerKmsKeyArn: kmsK
  */
 const samples: Record<string, Values> = {
     capacityMode: { capacityMode: "active" },
+    warmPool: { capacityMode: "pilot-light", warmPool: { minSize: 1, maxGroupPreparedCapacity: 3, reuseOnScaleIn: true } },
     namePrefix: { namePrefix: "acme-sftp" },
     listenerPort: { listenerPort: 2222 },
     allowAnyCidr: { allowAnyCidr: false },

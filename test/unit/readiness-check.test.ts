@@ -72,6 +72,17 @@ describe("readiness check", () => {
         expect(statusFindings(status({ endpointHealth: undefined })).map((f) => f.level)).to.deep.equal(["unknown"]);
     });
 
+    it("the standby's On-Demand quota: short is not ready, unreadable is unknown, enough says nothing", () => {
+        const quota = { region: "secondary", awsRegion: "us-west-2", instanceType: "t3.small", activeSize: 2, neededVcpus: 4 } as const;
+        const short = statusFindings(status({ standbyQuota: { ...quota, verdict: "short", quotaVcpus: 3, detail: "quota from sandbox" } }));
+        expect(short.map((f) => `${f.area} ${f.level}: ${f.what}`)).to.deep.equal([
+            "standby not-ready: On-Demand vCPU quota of secondary (us-west-2): 4 vCPUs needed (2 × t3.small), On-Demand Standard quota 3: SHORT by 1 vCPUs",
+        ]);
+        const unknown = statusFindings(status({ standbyQuota: { ...quota, verdict: "unknown", detail: "the quota could not be read: throttled" } }));
+        expect(unknown.map((f) => `${f.area} ${f.level}`)).to.deep.equal(["standby unknown"]);
+        expect(statusFindings(status({ standbyQuota: { ...quota, verdict: "enough", quotaVcpus: 4, detail: "quota from sandbox" } }))).to.deep.equal([]);
+    });
+
     it("a posture configured but not deployed, an unfinished switch and a fence are each named with a fix", () => {
         const findings = statusFindings(status({ configuredPosture: "failover", fence: { primary: "fenced", secondary: "unfenced" } }));
         expect(findings.map((f) => `${f.level}: ${f.what}`)).to.deep.equal([

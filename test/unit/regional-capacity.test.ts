@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { CapacityMode } from "../../vocabulary/posture";
-import { capacityFor, launchBeforeTerminate, validateCapacity } from "../../components/capacity";
+import { capacityFor, launchBeforeTerminate, validateCapacity, validateWarmPool, warmPoolFor, warmPoolSize } from "../../components/capacity";
 import { lowestInServiceDuringRefresh } from "../../sandbox/rules/autoscaling";
 import { parseIpv4Cidr, subnetCidrs, tierCidrs } from "../../components/network";
 import { bucketArnOf, regionalBucketName } from "../../components/regional-bucket";
@@ -26,6 +26,30 @@ describe("regional capacity and network decisions", () => {
         });
         it("an unknown mode throws naming it and the valid ones", () => {
             expect(() => capacityFor("half" as CapacityMode, settings)).to.throw('unknown capacity mode "half" (valid: active, pilot-light, drained)');
+        });
+    });
+
+    describe("warm pool", () => {
+        it("active and pilot-light keep the configured pool, Stopped, reusing instances on scale-in by default; drained and no config have none", () => {
+            const pool = { poolState: "Stopped", minSize: 1, instanceReusePolicy: { reuseOnScaleIn: true } };
+            expect(warmPoolFor("pilot-light", { minSize: 1 })).to.deep.equal(pool);
+            expect(warmPoolFor("active", { minSize: 1 })).to.deep.equal(pool);
+            expect(warmPoolFor("pilot-light", { minSize: 0, maxGroupPreparedCapacity: 2, reuseOnScaleIn: false })).to.deep.equal({
+                poolState: "Stopped", minSize: 0, maxGroupPreparedCapacity: 2, instanceReusePolicy: { reuseOnScaleIn: false },
+            });
+            expect(warmPoolFor("drained", { minSize: 1 })).to.equal(undefined);
+            expect(warmPoolFor("pilot-light", undefined)).to.equal(undefined);
+        });
+        it("holds max less desired, or the prepared capacity less desired, never fewer than its minimum (AWS's warm pool size)", () => {
+            expect(warmPoolSize({ min: 1, desired: 1, max: 5 }, { minSize: 0 })).to.equal(4);
+            expect(warmPoolSize({ min: 1, desired: 1, max: 5 }, { minSize: 0, maxGroupPreparedCapacity: 2 })).to.equal(1);
+            expect(warmPoolSize({ min: 3, desired: 3, max: 5 }, { minSize: 1, maxGroupPreparedCapacity: 2 })).to.equal(1);
+            expect(warmPoolSize({ min: 3, desired: 3, max: 5 }, { minSize: 0, maxGroupPreparedCapacity: 2 })).to.equal(0);
+        });
+        it("refuses a negative or fractional size and a reuse flag that is not a boolean, naming the field", () => {
+            expect(() => validateWarmPool({ minSize: -1 })).to.throw("warmPool.minSize must be an integer 0–1000 (got -1)");
+            expect(() => validateWarmPool({ minSize: 1, maxGroupPreparedCapacity: 1.5 })).to.throw("warmPool.maxGroupPreparedCapacity must be an integer 0–1000 (got 1.5)");
+            expect(() => validateWarmPool({ minSize: 1, reuseOnScaleIn: "yes" as unknown as boolean })).to.throw('warmPool.reuseOnScaleIn must be true or false (got "yes")');
         });
     });
 

@@ -620,6 +620,7 @@ describe("regional stack (mocks)", function () {
                 "regionName",
                 "capacityMode",
                 "desiredCapacity",
+                "capacitySettings",
                 "endpointDnsName",
                 "endpointZoneId",
                 "endpointPort",
@@ -775,6 +776,16 @@ describe("regional stack (mocks)", function () {
                 const deps = run.dependsOn.get(asg.name) ?? [];
                 expect(deps, asg.name).to.include.members([single(run, t.secretVersion).name, single(run, t.usersObject).name]);
             }
+        });
+
+        it("warmPool gives the pilot light's group a pool of stopped instances and exports the settings; without it, no pool", async () => {
+            const warmPool = { minSize: 1, maxGroupPreparedCapacity: 3 };
+            const run = await runRegional({ ...secondaryConfig(), warmPool });
+            expect(single(run, t.asg).inputs.warmPool).to.deep.equal({ poolState: "Stopped", minSize: 1, maxGroupPreparedCapacity: 3, instanceReusePolicy: { reuseOnScaleIn: true } });
+            expect(run.outputs.capacitySettings).to.deep.equal({ instanceType: "t3.small", capacity: { min: 2, desired: 3, max: 6, pilotLight: 1 }, warmPool });
+            expect(single(secondary, t.asg).inputs.warmPool).to.equal(undefined);
+            const drained = await runRegional({ ...secondaryConfig(), warmPool, capacityMode: "drained" });
+            expect(single(drained, t.asg).inputs.warmPool).to.equal(undefined);
         });
 
         it("a refresh launches before it terminates (100 % kept, room to 200 %), so the pilot light of one never drops to no gateway", () => {

@@ -90,6 +90,10 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
             tags: [{ key: "Name", value: "gw", propagateAtLaunch: false }],
         },
         { namePrefix: "gw-", availabilityZones: ["us-east-1a"], minSize: 0, maxSize: 0, launchTemplate: { name: "lt", version: "$Latest" } },
+        {
+            name: "gw-asg-warm", vpcZoneIdentifiers: ["subnet-1", "subnet-2"], minSize: 1, desiredCapacity: 1, maxSize: 4, launchTemplate: { id: "lt-1", version: "1" },
+            warmPool: { poolState: "Stopped", minSize: 1, maxGroupPreparedCapacity: 3, instanceReusePolicy: { reuseOnScaleIn: true } },
+        },
     ],
     "aws:s3/bucket:Bucket": [{ bucket: "sftp-failover-primary-123456789012" }, { bucketPrefix: "sftp-" }],
     "aws:s3/bucketVersioning:BucketVersioning": [{ bucket: "b", versioningConfiguration: { status: "Enabled", mfaDelete: "Disabled" } }],
@@ -222,6 +226,12 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
         "at most 50 tags": (i) => ({ ...i, tags: Array.from({ length: 51 }, (_, n) => ({ key: `k${n}`, value: "v", propagateAtLaunch: false })) }),
         "instanceRefresh: maxHealthyPercentage − minHealthyPercentage at most 100": (i) => ({ ...i, instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50, maxHealthyPercentage: 200 } } }),
         "instanceRefresh keeps at least one instance in service (sandbox: AWS accepts it and drops to 0)": (i) => ({ ...i, minSize: 1, desiredCapacity: 1 }),
+        "no warmPool on a group with a mixed instances policy": (i) => ({
+            ...i,
+            launchTemplate: undefined,
+            warmPool: { poolState: "Stopped", minSize: 1 },
+            mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt-1" } } },
+        }),
     },
     "aws:s3/bucket:Bucket": { "bucket follows S3's bucket naming rules": (i) => ({ ...i, bucket: "Sftp_Data..bucket" }) },
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
@@ -580,6 +590,32 @@ describe("sandbox rules: an instance refresh that would leave no gateway in serv
     it("leaves a group of 0 (drained, pilot light 0) and a group without a refresh alone", () => {
         expect(refusal(group(0, { minHealthyPercentage: 0 }))).to.deep.equal([]);
         expect(refusal({ ...group(1, {}), instanceRefresh: undefined })).to.deep.equal([]);
+    });
+});
+
+describe("sandbox rules: a warm pool as PutWarmPool accepts it", () => {
+    const asg = "aws:autoscaling/group:Group";
+    const warm = valid[asg][2];
+    const withPool = (pool: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ...warm, warmPool: { ...(warm.warmPool as object), ...pool }, ...extra });
+
+    it("accepts the gateway's pool: Stopped, a minimum of 1, reuse on scale-in", () => {
+        expect(check(asg, warm).failures).to.deep.equal([]);
+    });
+
+    it("refuses a negative MinSize, a MaxGroupPreparedCapacity below -1 and an unknown pool state, naming each", () => {
+        expect(check(asg, withPool({ minSize: -1 })).failures.map((f) => f.property)).to.deep.equal(["warmPool.minSize"]);
+        expect(check(asg, withPool({ maxGroupPreparedCapacity: -2 })).failures.map((f) => f.property)).to.deep.equal(["warmPool.maxGroupPreparedCapacity"]);
+        expect(check(asg, withPool({ poolState: "Warm" })).failures).to.deep.equal([{ property: "warmPool.poolState", reason: `autoscaling: warmPool.poolState "Warm" is not one of Stopped, Running, Hibernated (PutWarmPool)` }]);
+    });
+
+    it("accepts -1 as MaxGroupPreparedCapacity (AWS's way to remove a value set before)", () => {
+        expect(check(asg, withPool({ maxGroupPreparedCapacity: -1 })).failures).to.deep.equal([]);
+    });
+
+    it("refuses a warm pool on a group with a mixed instances policy, as PutWarmPool does", () => {
+        const mixed = withPool({}, { launchTemplate: undefined, mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt-1" } } } });
+        expect(check(asg, mixed).failures).to.deep.equal([{ property: "warmPool", reason: "autoscaling: warmPool is not allowed on a group with a mixed instances policy (PutWarmPool)" }]);
+        expect(check(asg, { ...mixed, warmPool: undefined }).failures).to.deep.equal([]);
     });
 });
 

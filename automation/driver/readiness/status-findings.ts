@@ -2,6 +2,7 @@
 // Route 53's answer under the health and fences as read, the standby's health, and the data the
 // serving region has not yet replicated. Pure: `check` hands it the status result.
 import { RegionName, regionNames } from "../../../vocabulary/posture";
+import { describeStandbyQuota } from "../../standby-quota";
 import type { StatusResult } from "../types";
 import { Finding } from "./findings";
 
@@ -10,7 +11,19 @@ export const objectsAtRiskWarning = 1000;
 
 /** Every finding `status` alone supports. */
 export function statusFindings(status: StatusResult): Finding[] {
-    return [...postureFindings(status), ...healthFindings(status), ...fenceFindings(status), ...replicationFindings(status)];
+    return [...postureFindings(status), ...healthFindings(status), ...fenceFindings(status), ...replicationFindings(status), ...quotaFindings(status)];
+}
+
+/** The standby's On-Demand vCPU quota: short is not ready (a failover would stop at its capacity step), unreadable is unknown. */
+export function quotaFindings(s: Pick<StatusResult, "standbyQuota">): Finding[] {
+    const q = s.standbyQuota;
+    if (q === undefined || q.verdict === "enough") {
+        return [];
+    }
+    const what = `On-Demand vCPU quota of ${describeStandbyQuota(q)}`;
+    return q.verdict === "short"
+        ? [{ area: "standby", level: "not-ready", what, fix: `request an increase of "Running On-Demand Standard instances" (L-1216C47A) in ${q.awsRegion} through Service Quotas, or lower the active size` }]
+        : [{ area: "standby", level: "unknown", what, fix: `read it in the Service Quotas console (${q.awsRegion}, Amazon EC2, L-1216C47A), or grant servicequotas:GetServiceQuota` }];
 }
 
 function postureFindings(s: StatusResult): Finding[] {
