@@ -19,6 +19,8 @@ import { describePostDnsCheck } from "../driver/post-dns-check";
 import { ArgsWithBackends, backendsOf, CliBackendContext } from "./backends";
 import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
+import type { NotifyOptions } from "../notify/notifier";
+import { notifyEnvVar, NotifyTarget, parseNotifyTarget } from "../notify/target";
 
 /** Writes to stdout (results) and stderr (progress, prose); replaceable in tests. */
 export interface Io {
@@ -121,7 +123,33 @@ export async function controllerFrom(argv: ArgsWithBackends): Promise<FailoverCo
         endpoints: sftpEndpointsOf(argv),
         replicationMetrics: await backends.replicationMetrics(ctx),
         resolveEndpointName: await backends.resolveEndpointName(),
+        ...notifyOptionsOf(argv),
     });
+}
+
+/**
+ * `--notify` (else `$SFTP_FAILOVER_NOTIFY`) as the SDK's option, SNS at `--cloudwatch-endpoint`
+ * when given; a notification that fails is a warning on stderr (the target by its origin only).
+ */
+export function notifyOptionsOf(argv: GlobalArgs, io: Io = processIo): { notify?: NotifyOptions } {
+    const given = argv.notify ?? process.env[notifyEnvVar];
+    if (given === undefined || given === "") {
+        return {};
+    }
+    const label = argv.notify !== undefined ? "--notify" : `$${notifyEnvVar}`;
+    let target: NotifyTarget;
+    try {
+        target = parseNotifyTarget(given, label);
+    } catch (err) {
+        throw new UsageError((err as Error).message);
+    }
+    return {
+        notify: {
+            target,
+            ...(argv["cloudwatch-endpoint"] !== undefined ? { sns: { endpoint: argv["cloudwatch-endpoint"] } } : {}),
+            onFailure: (f) => io.err(`warning: the notification of ${f.about} to ${f.target} failed (${f.error}); the change itself stands (audited as notify failed)`),
+        },
+    };
 }
 
 /** Validates `--lease` and returns milliseconds. */
