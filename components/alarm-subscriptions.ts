@@ -59,7 +59,8 @@ function endpointProblem(protocol: SubscriptionProtocol, endpoint: string): stri
             } catch {
                 url = undefined;
             }
-            return url?.protocol === "https:" && url.hostname !== "" ? undefined : "must be an https:// URL for protocol https";
+            // Literally "https://": SNS's Subscribe asks for "a URL beginning with https://".
+            return endpoint.startsWith("https://") && url?.protocol === "https:" && url.hostname !== "" ? undefined : "must be an https:// URL for protocol https";
         }
         case "sqs":
             return sqsQueueArn.test(endpoint) ? undefined : `must be an SQS queue ARN like arn:aws:sqs:us-east-2:123456789012:on-call for protocol sqs (got ${JSON.stringify(endpoint)})`;
