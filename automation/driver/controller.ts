@@ -315,7 +315,12 @@ export class FailoverController {
      * Never throws for an unreadable stack (its status carries `error`); an unreadable fence reads `unknown`.
      */
     async status(): Promise<StatusResult> {
-        const stacks = await this.readStacks(undefined, true);
+        return this.statusOf();
+    }
+
+    /** `status`, from deployments the caller has begun to read (`check` shares them with parity). */
+    private async statusOf(states?: Record<StackKey, Promise<Deployment>>): Promise<StatusResult> {
+        const stacks = await this.readStacks(undefined, true, states);
         const state = deployedStateOf(stacks);
         const posture = deployedPosture(stacks);
         const coordinates = fenceCoordinatesOf(stacks.dns);
@@ -377,9 +382,11 @@ export class FailoverController {
      * Never throws for a part it cannot read: that part is an `unknown` finding.
      */
     async check(): Promise<CheckResult> {
+        // Each stack's state is read once (one engine process each), for status and parity alike.
+        const states = this.beginStateReads();
         const result = await runCheck({
-            status: () => this.status(),
-            deployments: () => readRegionDeployments(this.ctx.stacks),
+            status: () => this.statusOf(states),
+            deployments: () => readRegionDeployments({ primary: states.primary, secondary: states.secondary }),
             drift: (key) => readDrift(this.ctx.names[key], this.ctx.stacks[key]),
             stackNames: this.ctx.names,
         });

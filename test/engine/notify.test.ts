@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as http from "node:http";
+import { Stack } from "@pulumi/pulumi/automation";
 import { FailoverController } from "../../automation/driver/controller";
 import { editOutsidePulumi } from "../../sandbox/console";
 import { Lab } from "../../sandbox/lab";
@@ -8,7 +9,8 @@ import { deployedLab, labController } from "../support/deployed-lab";
 
 // The controller's notifications on a deployed lab, to a webhook on loopback: a real switch, fence
 // and unfence each post their audit entry, and a check that finds the service not ready posts its
-// findings (test/integration/notify.test.ts covers SNS through moto).
+// findings (test/integration/notify.test.ts covers SNS through moto). The check also shows it reads
+// each stack's state once.
 
 describe("notifications from the controller (sandbox lab, a webhook on 127.0.0.1)", function () {
     let lab: Lab;
@@ -49,7 +51,20 @@ describe("notifications from the controller (sandbox lab, a webhook on 127.0.0.1
     it("a check that finds the service not ready posts its not-ready findings; nothing is audited for it", async function () {
         posts.length = 0;
         editOutsidePulumi(new World(lab.worldDir), { type: "aws:route53/record:Record", name: "sftp-primary-a" }, { weightedRoutingPolicies: [{ weight: 7 }] });
-        const result = await controller.check();
+        // Counted on the way: check reads each stack's state once, for status and parity alike.
+        const exports: string[] = [];
+        const exportStack = Stack.prototype.exportStack;
+        Stack.prototype.exportStack = function (this: Stack) {
+            exports.push(this.name);
+            return exportStack.call(this);
+        };
+        let result: Awaited<ReturnType<FailoverController["check"]>>;
+        try {
+            result = await controller.check();
+        } finally {
+            Stack.prototype.exportStack = exportStack;
+        }
+        expect(exports.sort()).to.deep.equal(["dns", "primary", "secondary"]);
         expect(result.readiness).to.equal("not-ready");
         expect(posts.map((p) => `${String(p.kind)} ${String(p.result)} ${String(p.identity)}`)).to.deep.equal(["check not-ready alice"]);
         expect((posts[0].notReady as string[]).some((line) => line.startsWith("drift: stack dns: aws:route53/record:Record sftp-primary-a was changed outside Pulumi"))).to.equal(true);
