@@ -143,6 +143,13 @@ export function notifyOptionsOf(argv: GlobalArgs, io: Io = processIo): { notify?
     } catch (err) {
         throw new UsageError((err as Error).message);
     }
+    // The sandbox connects nowhere but loopback: a topic needs an emulator, a webhook must be local.
+    if (argv.sandbox && target.kind === "sns" && argv["cloudwatch-endpoint"] === undefined) {
+        throw new UsageError(`${label}: an SNS topic is AWS; with --sandbox give --cloudwatch-endpoint (an emulator such as moto serves SNS too) or a webhook on 127.0.0.1`);
+    }
+    if (argv.sandbox && target.kind === "webhook" && !isLoopbackHost(target.url.hostname)) {
+        throw new UsageError(`${label}: with --sandbox a webhook must be on this machine (127.0.0.1, ::1 or localhost; got ${target.url.origin})`);
+    }
     return {
         notify: {
             target,
@@ -150,6 +157,11 @@ export function notifyOptionsOf(argv: GlobalArgs, io: Io = processIo): { notify?
             onFailure: (f) => io.err(`warning: the notification of ${f.about} to ${f.target} failed (${f.error}); the change itself stands (audited as notify failed)`),
         },
     };
+}
+
+/** Whether a URL's host is this machine's loopback. */
+function isLoopbackHost(hostname: string): boolean {
+    return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 /** Validates `--lease` and returns milliseconds. */

@@ -11,6 +11,9 @@ import { describeTarget, parseNotifyTarget } from "../../automation/notify/targe
 import { BadInputError } from "../../automation/driver/errors";
 import { freePort } from "../support/ports";
 import { runMain } from "../support/run-main";
+import { notifyOptionsOf } from "../../automation/cli/context";
+import { UsageError } from "../../automation/cli/errors";
+import { GlobalArgs } from "../../automation/cli/options";
 
 // The notifier's pure parts: its target and options refused in one line naming the flag or option,
 // what is notified and what is not, and the audit hook's order. Sending is tested for real in
@@ -65,6 +68,18 @@ describe("notify: targets, messages and the audit hook", () => {
                 expect(fs.readdirSync(dir)).to.deep.equal([]);
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+    });
+
+    describe("under --sandbox (nothing leaves loopback)", () => {
+        const argv = (notify: string, extra: Partial<GlobalArgs> = {}) => ({ wait: 0, sandbox: true, notify, ...extra }) as GlobalArgs;
+        it("an SNS topic needs --cloudwatch-endpoint, and a webhook must be on loopback", () => {
+            expect(() => notifyOptionsOf(argv("arn:aws:sns:us-east-2:123456789012:t"))).to.throw(UsageError, "--notify: an SNS topic is AWS; with --sandbox give --cloudwatch-endpoint");
+            expect(() => notifyOptionsOf(argv("https://hooks.example.com/T0KEN"))).to.throw(UsageError, "--notify: with --sandbox a webhook must be on this machine (127.0.0.1, ::1 or localhost; got https://hooks.example.com)");
+            expect(notifyOptionsOf(argv("arn:aws:sns:us-east-2:123456789012:t", { "cloudwatch-endpoint": "http://127.0.0.1:5000" })).notify?.sns).to.deep.equal({ endpoint: "http://127.0.0.1:5000" });
+            for (const local of ["http://127.0.0.1:8080/h", "http://[::1]:8080/h", "http://localhost/h"]) {
+                expect(notifyOptionsOf(argv(local)).notify?.target, local).to.include({ kind: "webhook" });
             }
         });
     });
