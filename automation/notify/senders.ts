@@ -1,6 +1,6 @@
 // The two ways a notification leaves: SNS Publish (AWS SDK v3) and a webhook POST (fetch). Each
 // sends one JSON message and throws on failure; bounding the time is the notifier's job.
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import { Notification, subjectOf } from "./message";
 import { SnsTarget, WebhookTarget } from "./target";
 
@@ -15,17 +15,20 @@ export interface SnsClientOptions {
 
 /**
  * Publishes to the topic in its own region. One attempt: the notifier's timeout bounds the call,
- * and the SDK's retries would spend it on one endpoint that is down.
+ * and the SDK's retries would spend it on one endpoint that is down. The SDK is loaded at the first
+ * send: the emergency fence starts without it unless it notifies.
  */
 export function snsSender(target: SnsTarget, opts: SnsClientOptions = {}): Sender {
-    const client = new SNSClient({
-        region: target.region,
-        maxAttempts: 1,
-        ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
-        ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
-    });
+    let client: SNSClient | undefined;
     return async (n, signal) => {
-        await client.send(new PublishCommand({ TopicArn: target.topicArn, Subject: subjectOf(n), Message: JSON.stringify(n) }), { abortSignal: signal });
+        const sns = await import("@aws-sdk/client-sns");
+        client ??= new sns.SNSClient({
+            region: target.region,
+            maxAttempts: 1,
+            ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+            ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
+        });
+        await client.send(new sns.PublishCommand({ TopicArn: target.topicArn, Subject: subjectOf(n), Message: JSON.stringify(n) }), { abortSignal: signal });
     };
 }
 
