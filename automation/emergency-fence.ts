@@ -23,6 +23,8 @@ import * as path from "node:path";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { fileProblem } from "./engine/folders";
 import { AuditLog } from "./driver/audit";
+import { notifierOf, notifyingAppend } from "./notify/audited";
+import type { NotifyOptions } from "./notify/notifier";
 import { dnsStackFile, readDnsStackFile, DnsStackFileFacts } from "./driver/dns-stack-file";
 import type { EndpointHealthSource } from "./driver/endpoint-health";
 import { BadInputError } from "./driver/errors";
@@ -54,6 +56,8 @@ export interface EmergencyFenceOptions {
     readonly force?: boolean;
     /** Clock. Defaults to the system clock. */
     readonly now?: () => Date;
+    /** Tell the fence to an SNS topic or webhook (automation/notify/). Defaults to telling nobody. */
+    readonly notify?: NotifyOptions;
 }
 
 /** Where the coordinates came from. */
@@ -170,9 +174,7 @@ export async function applyEmergencyFence(plan: EmergencyFencePlan, opts: Emerge
                     throw new BadInputError(`audit log ${log.file} cannot be written (${problem}); nothing was changed`);
                 }
             },
-            async append(entry) {
-                log.append(entry);
-            },
+            append: notifyingAppend(async (entry) => log.append(entry), notifierOf(opts.notify)),
         },
         now,
     );

@@ -11,6 +11,8 @@ export type { LockHolder } from "./driver/errors";
 export { planSteps, planTransition, pendingSteps } from "./driver/planner";
 export type { PlannedStep, StackKey, StepPhase, ConfigChange, DeployedState } from "./driver/planner";
 export type { AuditEntry, AuditOperation, AuditQuery } from "./driver/audit";
+export type { NotifyOptions, NotifyFailure } from "./notify/notifier";
+export type { Notification, ChangeNotification, CheckNotification } from "./notify/message";
 export type { RegionFenceClient, FenceClientOptions, FenceReading } from "./driver/fence-client";
 export { defaultReplicationThresholds, cloudWatchReplicationMetrics } from "./driver/replication";
 export type { ReplicationBacklogReport, ReplicationMetricsReader, ReplicationRule, ReplicationThresholds } from "./driver/replication";

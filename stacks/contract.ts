@@ -152,6 +152,8 @@ export interface DnsOutputs {
     readonly fenceEffectSeconds: FenceEffect;
     /** The ARC routing controls (absent unless `routingControls` is on). */
     readonly routingControls?: RoutingControlOutputs;
+    /** The alarm topics' ARNs by AWS region (absent with `alarms: false`); the fence region's is the one to give `--notify`. */
+    readonly alarmTopicArns?: Readonly<Record<string, string>>;
 }
 
 /** Whether a stack always exports an output, or only in some configurations. */
@@ -194,6 +196,7 @@ export const dnsOutputNames: PresenceOf<DnsOutputs> = {
     modelledRtoSeconds: "always",
     fenceEffectSeconds: "always",
     routingControls: "optional",
+    alarmTopicArns: "optional",
 };
 
 /** The regional outputs the dns stack reads through its StackReferences. */
@@ -309,5 +312,6 @@ export function readDnsOutputs(raw: RawOutputs): Partial<DnsOutputs> {
         modelledRtoSeconds: as(isNumber),
         fenceEffectSeconds: fenceEffectOf,
         routingControls: (v) => (isObject(v) ? (v as unknown as RoutingControlOutputs) : undefined),
+        alarmTopicArns: (v) => (isObject(v) && Object.values(v).every(isString) ? (v as Record<string, string>) : undefined),
     });
 }

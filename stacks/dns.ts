@@ -2,7 +2,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionName } from "../vocabulary/posture";
+import { DnsAlarms, ReplicationSource } from "../components/dns-alarms";
 import { DnsFailover, RegionEndpoint, ZoneRef } from "../components/dns-failover";
+import { fenceCoordinates } from "../components/dns-fence-coordinates";
+import { replicationRuleId } from "../components/replication-rule";
 import { DnsConfig, EndpointSource, loadDnsConfig } from "./config/dns";
 import { DnsOutputs, ProgramOutputs, regionalOutputsForDns, regionStackKey, RoutingControlOutputs } from "./contract";
 import type { ProgramOptions } from "./index";
@@ -16,9 +19,10 @@ import { refuseRevert } from "./posture-guard";
 export async function dnsStack(opts: ProgramOptions = {}): Promise<ProgramOutputs<DnsOutputs>> {
     const config = loadDnsConfig();
     await refuseRevert({ kind: "dns", posture: config.posture, weights: config.spec.weights }, opts.postureRecords, opts.projectDir);
+    const refs = { primary: regionalStack("primary", config.endpoints.primary), secondary: regionalStack("secondary", config.endpoints.secondary) };
     const endpoints = {
-        primary: await regionEndpoint("primary", config.endpoints.primary),
-        secondary: await regionEndpoint("secondary", config.endpoints.secondary),
+        primary: await regionEndpoint("primary", config.endpoints.primary, refs.primary),
+        secondary: await regionEndpoint("secondary", config.endpoints.secondary, refs.secondary),
     };
     const dns = new DnsFailover("sftp", {
         zone: await resolveZone(config),
@@ -33,6 +37,15 @@ export async function dnsStack(opts: ProgramOptions = {}): Promise<ProgramOutput
         fence: config.fence,
         routingControls: config.routingControls,
     });
+    const alarms = config.alarms.enabled
+        ? new DnsAlarms("sftp-alarms", {
+              fence: fenceCoordinates({ ...config.fence, service: config.recordName }),
+              endpointCheckIds: { primary: dns.healthCheckIds.primary.endpoint, secondary: dns.healthCheckIds.secondary.endpoint },
+              replication: await replicationSources(refs),
+              subscriptions: config.alarms.subscriptions,
+              replicationLatencySeconds: config.alarms.replicationLatencySeconds,
+          })
+        : undefined;
     return {
         recordFqdn: dns.recordFqdn,
         recordFqdns: dns.recordFqdns,
@@ -43,7 +56,39 @@ export async function dnsStack(opts: ProgramOptions = {}): Promise<ProgramOutput
         modelledRtoSeconds: dns.modelledRtoSeconds,
         fenceEffectSeconds: dns.fenceEffectSeconds,
         ...routingControlOutputs(dns, config),
+        ...(alarms !== undefined ? { alarmTopicArns: alarms.topicArns } : {}),
     };
+}
+
+/** A region's regional stack, when its endpoint comes from one. */
+function regionalStack(regionName: RegionName, source: EndpointSource): pulumi.StackReference | undefined {
+    return source.kind === "stack" ? new pulumi.StackReference(`${regionName}-stack`, { name: source.stackName }) : undefined;
+}
+
+/**
+ * Both regions' buckets and replication rules, for the replication alarms: only when both regions
+ * are regional stacks (an endpoint given by hand has no bucket we know of). The regions are read as
+ * plain values, as they decide in which regions topics are created.
+ */
+async function replicationSources(refs: Readonly<Record<RegionName, pulumi.StackReference | undefined>>): Promise<Record<RegionName, ReplicationSource> | undefined> {
+    const { primary, secondary } = refs;
+    if (primary === undefined || secondary === undefined) {
+        return undefined;
+    }
+    const sourceOf = async (ref: pulumi.StackReference): Promise<ReplicationSource | undefined> => {
+        const bucketName = (await ref.getOutputDetails("bucketName")).value as unknown;
+        if (typeof bucketName !== "string") {
+            return undefined;
+        }
+        return {
+            region: String((await ref.getOutputDetails("region")).value),
+            bucketName,
+            // A stack deployed before it exported its rule id has the component's one rule.
+            ruleId: ((await ref.getOutputDetails("replicationRuleId")).value as string | undefined) ?? replicationRuleId,
+        };
+    };
+    const [p, s] = [await sourceOf(primary), await sourceOf(secondary)];
+    return p !== undefined && s !== undefined ? { primary: p, secondary: s } : undefined;
 }
 
 /**
@@ -66,10 +111,12 @@ async function resolveZone(config: DnsConfig): Promise<ZoneRef> {
  * an error while serialising a resource's inputs, which leaves an inline program waiting on a
  * registration that never completes instead of failing.
  */
-async function regionEndpoint(regionName: RegionName, source: EndpointSource): Promise<RegionEndpoint> {
+async function regionEndpoint(regionName: RegionName, source: EndpointSource, ref: pulumi.StackReference | undefined): Promise<RegionEndpoint> {
     switch (source.kind) {
         case "stack": {
-            const ref = new pulumi.StackReference(`${regionName}-stack`, { name: source.stackName });
+            if (ref === undefined) {
+                throw new Error(`the ${regionName} stack ${source.stackName} has no reference`);
+            }
             for (const key of regionalOutputsForDns) {
                 const details = await ref.getOutputDetails(key);
                 if (details.value === undefined && details.secretValue === undefined) {

@@ -19,6 +19,8 @@ import { describePostDnsCheck } from "../driver/post-dns-check";
 import { ArgsWithBackends, backendsOf, CliBackendContext } from "./backends";
 import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
+import type { NotifyOptions } from "../notify/notifier";
+import { notifyEnvVar, NotifyTarget, parseNotifyTarget } from "../notify/target";
 
 /** Writes to stdout (results) and stderr (progress, prose); replaceable in tests. */
 export interface Io {
@@ -122,7 +124,45 @@ export async function controllerFrom(argv: ArgsWithBackends): Promise<FailoverCo
         endpoints: sftpEndpointsOf(argv),
         replicationMetrics: await backends.replicationMetrics(ctx),
         resolveEndpointName: await backends.resolveEndpointName(),
+        ...notifyOptionsOf(argv),
     });
+}
+
+/**
+ * `--notify` (else `$SFTP_FAILOVER_NOTIFY`) as the SDK's option, SNS at `--cloudwatch-endpoint`
+ * when given; a notification that fails is a warning on stderr (the target by its origin only).
+ */
+export function notifyOptionsOf(argv: GlobalArgs, io: Io = processIo): { notify?: NotifyOptions } {
+    const given = argv.notify ?? process.env[notifyEnvVar];
+    if (given === undefined || given === "") {
+        return {};
+    }
+    const label = argv.notify !== undefined ? "--notify" : `$${notifyEnvVar}`;
+    let target: NotifyTarget;
+    try {
+        target = parseNotifyTarget(given, label);
+    } catch (err) {
+        throw new UsageError((err as Error).message);
+    }
+    // The sandbox connects nowhere but loopback: a topic needs an emulator, a webhook must be local.
+    if (argv.sandbox && target.kind === "sns" && argv["cloudwatch-endpoint"] === undefined) {
+        throw new UsageError(`${label}: an SNS topic is AWS; with --sandbox give --cloudwatch-endpoint (an emulator such as moto serves SNS too) or a webhook on 127.0.0.1`);
+    }
+    if (argv.sandbox && target.kind === "webhook" && !isLoopbackHost(target.url.hostname)) {
+        throw new UsageError(`${label}: with --sandbox a webhook must be on this machine (127.0.0.1, ::1 or localhost; got ${target.url.origin})`);
+    }
+    return {
+        notify: {
+            target,
+            ...(argv["cloudwatch-endpoint"] !== undefined ? { sns: { endpoint: argv["cloudwatch-endpoint"] } } : {}),
+            onFailure: (f) => io.err(`warning: the notification of ${f.about} to ${f.target} failed (${f.error}); the change itself stands (audited as notify failed)`),
+        },
+    };
+}
+
+/** Whether a URL's host is this machine's loopback. */
+function isLoopbackHost(hostname: string): boolean {
+    return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 /** Validates `--lease` and returns milliseconds. */

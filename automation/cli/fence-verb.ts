@@ -10,7 +10,7 @@
 // load Pulumi, so the driver is imported inside the handler that uses it.
 import { Argv, CommandModule } from "yargs";
 import { ArgsWithBackends, backendsOf } from "./backends";
-import { backendContextOf, confirm, controllerFrom, Io, journalDirOf, processIo, projectDirOf, regionArg, run } from "./context";
+import { backendContextOf, confirm, controllerFrom, Io, journalDirOf, notifyOptionsOf, processIo, projectDirOf, regionArg, run } from "./context";
 import { UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 import { renderFence } from "./render";
@@ -122,6 +122,7 @@ async function emergencyOptions(argv: FenceArgs & ArgsWithBackends): Promise<Eme
         ...(argv.force === true ? { force: true } : {}),
         ...(health !== undefined ? { health } : {}),
         ...(isFenceClient(fence) ? { store: fence } : { cloudWatch: fence }),
+        ...notifyOptionsOf(argv),
     };
 }
 

@@ -23,12 +23,13 @@ export interface GlobalArgs {
     readonly lease?: number;
     readonly "cloudwatch-endpoint"?: string;
     readonly "sftp-endpoint"?: string[];
+    readonly notify?: string;
 }
 
 /**
  * The heading of the options every verb shares. yargs prints a verb's own options (the default
  * group) before named groups, so an operator reading `<verb> --help` at 3 a.m. sees what that verb
- * takes first, and the fourteen shared ones after.
+ * takes first, and the shared ones after.
  */
 export const globalGroup = "Global options:";
 
@@ -47,8 +48,9 @@ export function withGlobalOptions<T>(y: Argv<T>) {
         .option("journal-dir", { type: "string", group: globalGroup, describe: "Folder of the journal, lock and audit log (default: <stack-dir>/.failover)" })
         .option("coordination", { type: "string", nargs: 1, group: globalGroup, describe: "Where the lock, journal and audit log are shared: s3://bucket/prefix?region=…&endpoint=… or a folder (default: --journal-dir, else $SFTP_FAILOVER_COORDINATION, else .failover/ beside the state when --backend is s3://, else <stack-dir>/.failover)" })
         .option("lease", { type: "number", group: globalGroup, describe: "Seconds the switch lock's lease lasts unless renewed; a lock whose lease ended is stale on any machine (default: 60)" })
-        .option("cloudwatch-endpoint", { type: "string", group: globalGroup, describe: "CloudWatch endpoint for the fence, replication metrics and endpoint health, also used for Route 53 (e.g. a moto server, which serves both); with --sandbox and none, the fence is recorded in <journal-dir>/sandbox-fence.json" })
-        .option("sftp-endpoint", { type: "string", array: true, nargs: 1, group: globalGroup, describe: "Where verify and the gate before DNS reach a region's SFTP service instead of its exported endpoint: region=[login@]host:port (repeatable; a lab, a tunnel)" });
+        .option("cloudwatch-endpoint", { type: "string", group: globalGroup, describe: "CloudWatch endpoint for the fence, replication metrics and endpoint health, also used for Route 53 and SNS (e.g. a moto server, which serves all three); with --sandbox and none, the fence is recorded in <journal-dir>/sandbox-fence.json" })
+        .option("sftp-endpoint", { type: "string", array: true, nargs: 1, group: globalGroup, describe: "Where verify and the gate before DNS reach a region's SFTP service instead of its exported endpoint: region=[login@]host:port (repeatable; a lab, a tunnel)" })
+        .option("notify", { type: "string", nargs: 1, group: globalGroup, describe: "Tell each switch, fence, unfence and a check not ready to an SNS topic ARN or an http(s) webhook URL; a failed notification is a warning (default: $SFTP_FAILOVER_NOTIFY, else nobody)" });
 }
 
 /** Options of the verbs that switch posture. */

@@ -4,8 +4,8 @@
 import * as os from "node:os";
 import { appendJsonLine, readJsonLines } from "./jsonl";
 
-/** The operations the audit log records. */
-export type AuditOperation = "posture" | "failover" | "failback" | "fence" | "unfence" | "unlock";
+/** The operations the audit log records; `notify` is a notification of another entry that did not go out (automation/notify/). */
+export type AuditOperation = "posture" | "failover" | "failback" | "fence" | "unfence" | "unlock" | "notify";
 
 /** One audit entry. */
 export interface AuditEntry {

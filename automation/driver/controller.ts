@@ -56,6 +56,8 @@ import { PostDnsCheckResult, runPostDnsCheck } from "./post-dns-check";
 import { checkAfterDnsOptions, endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./post-dns-inputs";
 import { readRpoExposure, replicationRuleOf } from "./rpo";
 import { FenceEffect } from "../../components/fence-timing";
+import { Notifier } from "../notify/notifier";
+import { notifierOf, notifyCheck, notifyingStore } from "../notify/audited";
 import {
     FailbackOptions,
     FailbackResult,
@@ -108,6 +110,8 @@ interface Context {
     readonly resolveEndpointName: FailoverControllerOptions["resolveEndpointName"];
     /** The local fence cache (fence-cache.ts). */
     readonly fenceCacheFile: string;
+    /** Where changes and a check that is not ready are told (automation/notify/). */
+    readonly notifier: Notifier | undefined;
 }
 
 function positive(value: number | undefined, fallback: number, label: string): number {
@@ -248,7 +252,9 @@ export class FailoverController {
         }
         // Not created here: status and plan write nothing to the store (only the local fence cache,
         // best effort), and a switch checks it in preflight.
-        const store = openCoordination({ ...options, backendUrl: env.backendUrl, projectDir: env.projectDir });
+        const notifier = notifierOf(options.notify);
+        // Every audit entry written through the store is also notified (automation/notify/audited.ts).
+        const store = notifyingStore(openCoordination({ ...options, backendUrl: env.backendUrl, projectDir: env.projectDir }), notifier);
         const identity = resolveIdentity(options.identity);
         // The fence cache stays on this machine whatever the store: the emergency fence reads it
         // without the store, the backend or the engine.
@@ -270,6 +276,7 @@ export class FailoverController {
             onDemandQuota: options.onDemandQuota,
             endpoints: options.endpoints,
             resolveEndpointName: options.resolveEndpointName,
+            notifier,
         });
     }
 
@@ -311,7 +318,12 @@ export class FailoverController {
      * Never throws for an unreadable stack (its status carries `error`); an unreadable fence reads `unknown`.
      */
     async status(): Promise<StatusResult> {
-        const stacks = await this.readStacks(undefined, true);
+        return this.statusOf();
+    }
+
+    /** `status`, from deployments the caller has begun to read (`check` shares them with parity). */
+    private async statusOf(states?: Record<StackKey, Promise<Deployment>>): Promise<StatusResult> {
+        const stacks = await this.readStacks(undefined, true, states);
         const state = deployedStateOf(stacks);
         const posture = deployedPosture(stacks);
         const coordinates = fenceCoordinatesOf(stacks.dns);
@@ -375,12 +387,16 @@ export class FailoverController {
      * Never throws for a part it cannot read: that part is an `unknown` finding.
      */
     async check(): Promise<CheckResult> {
-        return runCheck({
-            status: () => this.status(),
-            deployments: () => readRegionDeployments(this.ctx.stacks),
+        // Each stack's state is read once (one engine process each), for status and parity alike.
+        const states = this.beginStateReads();
+        const result = await runCheck({
+            status: () => this.statusOf(states),
+            deployments: () => readRegionDeployments({ primary: states.primary, secondary: states.secondary }),
             drift: (key) => readDrift(this.ctx.names[key], this.ctx.stacks[key]),
             stackNames: this.ctx.names,
         });
+        await notifyCheck(this.ctx.notifier, result, this.ctx.identity, this.ctx.log.store);
+        return result;
     }
 
     /**

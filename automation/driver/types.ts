@@ -19,6 +19,7 @@ import { AnswerPrediction } from "../answer-safety";
 import { AcceptUnknownHealth } from "./switch-answer";
 import { RpoExposure } from "../aws/rpo-exposure";
 import { FenceEffect } from "../../components/fence-timing";
+import { NotifyOptions } from "../notify/notifier";
 
 /** Options of `FailoverController.create`. */
 export interface FailoverControllerOptions {
@@ -66,6 +67,8 @@ export interface FailoverControllerOptions {
      * resolvers, what a customer's client uses. The sandbox's answers from its own world.
      */
     readonly resolveEndpointName?: (name: string) => Promise<string[]>;
+    /** Tell each switch, fence, unfence and a `check` not ready to an SNS topic or webhook (automation/notify/). Defaults to telling nobody. */
+    readonly notify?: NotifyOptions;
     /** Timeouts. */
     readonly timeouts?: {
         /** How long one step's `up` may take before its region counts as unreachable, in ms. Defaults to 20 minutes. */

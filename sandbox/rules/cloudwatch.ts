@@ -2,6 +2,7 @@
 // PutRetentionPolicy accept them, with terraform-provider-aws's internal/service/cloudwatch
 // (metric_alarm.go) and internal/service/logs (group.go) validation.
 import { Inputs, TypeRules, atMostOne, count, custom, exactlyOne, given, intRange, length, matches, num, obj, oneOf, problem, required } from "./engine";
+import { alarmActionRegionProblems } from "./sns";
 
 const api = "AWS CloudWatch API reference (PutMetricAlarm)";
 const tf = "terraform-provider-aws internal/service/cloudwatch/metric_alarm.go";
@@ -92,6 +93,7 @@ const metricAlarm: TypeRules = {
         count("alarmActions", 0, 5, op, `${api} (AlarmActions: at most 5)`),
         count("okActions", 0, 5, op, `${api} (OKActions: at most 5)`),
         count("insufficientDataActions", 0, 5, op, `${api} (InsufficientDataActions: at most 5)`),
+        custom("SNS actions are topics of the alarm's own region", `${api} (AlarmActions: arn:aws:sns:region:account-id:sns-topic-name, the alarm's region; the API's ValidationError "Invalid region … specified. Only <alarm region> is supported.")`, alarmActionRegionProblems),
     ],
 };
 

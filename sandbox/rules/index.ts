@@ -13,6 +13,7 @@ import { route53Rules } from "./route53";
 import { recoveryControlRules } from "./route53-recovery-control";
 import { s3Rules } from "./s3";
 import { secretsManagerRules } from "./secretsmanager";
+import { snsRules } from "./sns";
 import { ssmRules } from "./ssm";
 
 export type { RuleFailure } from "./engine";
@@ -20,7 +21,7 @@ export type { RuleFailure } from "./engine";
 /** Every type's rules, by type token. */
 const allRules: readonly TypeRules[] = [
     ...ec2Rules, ...elasticLoadBalancingRules, ...autoScalingRules, ...s3Rules, ...iamRules,
-    ...secretsManagerRules, ...ssmRules, ...cloudWatchRules, ...route53Rules, ...recoveryControlRules,
+    ...secretsManagerRules, ...ssmRules, ...cloudWatchRules, ...snsRules, ...route53Rules, ...recoveryControlRules,
 ];
 
 const byType = new Map(allRules.map((r) => [r.type, r]));

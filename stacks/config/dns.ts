@@ -5,6 +5,8 @@ import { checkFenceRegion, defaultFenceMetricName, defaultFenceNamespace, defaul
 import { defaultTtl, recordTypes, validateTtl } from "../../components/dns-failover";
 import { dnsNameKey, dnsNameProblem, validateAdditionalRecordNames, validateRecordName } from "../../components/dns-record-names";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, validateHealthCheckTiming } from "../../components/dns-region-health";
+import { AlarmSubscription, validateSubscriptions } from "../../components/alarm-subscriptions";
+import { defaultReplicationLatencySeconds, validateReplicationLatency } from "../../components/dns-alarms";
 import { configKeys, configNamespace, regionEndpointKey, regionStackKey, sameStackName } from "../contract";
 import { ConfigReader, numberField } from "./source";
 
@@ -51,6 +53,17 @@ export interface DnsConfig {
     readonly healthCheck: HealthCheckTiming;
     readonly fence: { readonly region: string; readonly namespace: string; readonly metricName: string };
     readonly routingControls: boolean;
+    readonly alarms: AlarmsConfig;
+}
+
+/** The stack's alarms (components/dns-alarms.ts). */
+export interface AlarmsConfig {
+    /** `alarms`: create the topics and alarms. Defaults to true. */
+    readonly enabled: boolean;
+    /** `alarmSubscriptions`: who every topic tells. Defaults to none. */
+    readonly subscriptions: readonly AlarmSubscription[];
+    /** `alarmReplicationLatencySeconds`: the latency that alarms. Defaults to 900. */
+    readonly replicationLatencySeconds: number;
 }
 
 /** The posture a new DNS stack starts in: everything to the primary, the secondary on standby. */
@@ -104,7 +117,21 @@ export function loadDnsConfig(config: ConfigReader = ConfigReader.fromRuntime())
         healthCheck,
         fence: readFence(config, recordName, endpoints),
         routingControls: config.getBoolean("routingControls") ?? false,
+        alarms: readAlarms(config),
     };
+}
+
+/**
+ * The alarms' settings. Subscriptions are checked even with alarms off: a key that says something
+ * nobody acts on must still say something valid, so turning alarms on later cannot fail mid-way.
+ */
+function readAlarms(config: ConfigReader): AlarmsConfig {
+    const enabled = config.getBoolean("alarms") ?? true;
+    const subscriptionsKey = `${ns}:alarmSubscriptions`;
+    const subscriptions = validateSubscriptions(config.getList(subscriptionsKey, "[{ protocol: email, endpoint: oncall@example.com }]") ?? [], subscriptionsKey);
+    const latencyKey = `${ns}:alarmReplicationLatencySeconds`;
+    const replicationLatencySeconds = validateReplicationLatency(config.getNumber("alarmReplicationLatencySeconds") ?? defaultReplicationLatencySeconds, latencyKey);
+    return { enabled, subscriptions, replicationLatencySeconds };
 }
 
 /** What decides a region's record kind: a regional stack always exports its load balancer's zone (alias records). */

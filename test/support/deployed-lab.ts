@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { BootstrapResult } from "../../automation/driver/bootstrap";
 import { FailoverController } from "../../automation/driver/controller";
+import type { FailoverControllerOptions } from "../../automation/driver/types";
 import { sandboxFenceClient } from "../../sandbox/fence";
 import { createLab, Lab } from "../../sandbox/lab";
 
@@ -44,12 +45,13 @@ export async function deployedLab(): Promise<DeployedLab> {
  * `fence.json`, endpoint health from the lab's reachability model (so a switch's answer is predicted
  * from known health, as the CLI's `--sandbox` does).
  */
-export function labController(lab: Lab): Promise<FailoverController> {
+export function labController(lab: Lab, extra: Partial<FailoverControllerOptions> = {}): Promise<FailoverController> {
     return FailoverController.create({
         engine: lab.env,
         journalDir: path.join(lab.dir, ".failover"),
         fence: sandboxFenceClient(path.join(lab.dir, "fence.json"), { worldDir: lab.worldDir }),
         endpointHealth: lab.endpointHealth,
         identity: "test",
+        ...extra,
     });
 }

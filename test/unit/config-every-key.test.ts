@@ -82,6 +82,15 @@ const samples: Record<string, Values> = {
     fenceNamespace: { fenceNamespace: "Acme/Failover" },
     fenceMetricName: { fenceMetricName: "RegionEnabled" },
     routingControls: { routingControls: false },
+    alarms: { alarms: true },
+    alarmSubscriptions: {
+        alarmSubscriptions: [
+            { protocol: "email", endpoint: "oncall@example.com" },
+            { protocol: "https", endpoint: "https://hooks.example.com/services/T0KEN" },
+            { protocol: "sqs", endpoint: "arn:aws:sqs:us-east-2:123456789012:on-call" },
+        ],
+    },
+    alarmReplicationLatencySeconds: { alarmReplicationLatencySeconds: 600 },
 };
 
 function entriesOf(values: Values): Record<string, ConfigEntry> {

@@ -16,13 +16,14 @@ export interface Run {
 }
 
 /** The regional stacks the mock answers, by full name: the outputs the dns stack reads of them. */
-export const regionalOutputs: Record<string, Pick<RegionalOutputs, "region" | "regionName" | "endpointDnsName" | "endpointZoneId" | "endpointPort">> = {
+export const regionalOutputs: Record<string, Pick<RegionalOutputs, "region" | "regionName" | "endpointDnsName" | "endpointZoneId" | "endpointPort" | "bucketName">> = {
     "organization/sftp-failover/primary": {
         region: "us-east-1",
         regionName: "primary",
         endpointDnsName: "sftp-primary-nlb-0123456789.elb.us-east-1.amazonaws.com",
         endpointZoneId: "Z26RNL4JYFTOTI",
         endpointPort: 22,
+        bucketName: "sftp-primary-data-0a1b2c",
     },
     "organization/sftp-failover/secondary": {
         region: "us-west-2",
@@ -30,6 +31,7 @@ export const regionalOutputs: Record<string, Pick<RegionalOutputs, "region" | "r
         endpointDnsName: "sftp-secondary-nlb-9876543210.elb.us-west-2.amazonaws.com",
         endpointZoneId: "ZLMOA37VPKANP",
         endpointPort: 22,
+        bucketName: "sftp-secondary-data-3d4e5f",
     },
 };
 
@@ -52,6 +54,9 @@ const mocks: pulumi.runtime.Mocks = {
         }
         if (args.type === "aws:cloudwatch/metricAlarm:MetricAlarm") {
             extra.name = `${args.name}-1a2b3c`;
+        }
+        if (args.type === "aws:sns/topic:Topic") {
+            extra.arn = `arn:aws:sns:${String(args.inputs.region)}:123456789012:${args.name}`;
         }
         if (args.type.startsWith("aws:route53recoverycontrol/")) {
             extra.arn = `arn:aws:route53-recovery-control::123456789012:${args.name}`;

@@ -149,6 +149,12 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
         { region: "us-east-1", name: "/sftp-failover/primary/users/000", type: "String", tier: "Standard", insecureValue: "{\"users\":[]}", description: "users", dataType: "text", allowedPattern: ".*" },
         { name: "plain", type: "SecureString", value: makeSecret("s3cr3t-value"), keyId: "alias/aws/ssm" },
     ],
+    "aws:sns/topic:Topic": [{ name: "sftp-alarms-us-east-2-topic-abc1234", displayName: "sftp-failover alarms" }, { name: "orders.fifo", fifoTopic: true }],
+    "aws:sns/topicSubscription:TopicSubscription": [
+        { topic: `arn:aws:sns:us-east-2:${account}:alarms`, protocol: "email", endpoint: "oncall@example.com" },
+        { topic: `arn:aws:sns:us-east-2:${account}:alarms`, protocol: "sqs", endpoint: `arn:aws:sqs:us-east-2:${account}:on-call` },
+        { topic: `arn:aws:sns:us-east-2:${account}:alarms`, protocol: "https", endpoint: "https://hooks.example.com/T0KEN" },
+    ],
     "aws:cloudwatch/metricAlarm:MetricAlarm": [
         {
             name: "fence-alarm-abc1234", alarmDescription: "fence", namespace: "SftpFailover/Fence", metricName: "RegionEnabled", dimensions: { Service: "sftp", RegionName: "primary" },
@@ -292,7 +298,15 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
         "value within the tier's size (Standard 4 KB, Advanced 8 KB)": (i) => ({ ...i, tier: "Standard", value: undefined, insecureValue: "x".repeat(4097) }),
         "keyId is a KMS key identifier": (i) => ({ ...i, keyId: "my-key" }),
     },
+    "aws:sns/topic:Topic": {
+        "name: 1–256 letters, digits, - and _; a FIFO topic's ends in .fifo": (i) => ({ ...i, name: "sftp.alarms" }),
+    },
+    "aws:sns/topicSubscription:TopicSubscription": {
+        "endpoint takes the protocol's form": (i) => ({ ...i, protocol: "sqs", endpoint: "https://sqs.us-east-2.amazonaws.com/123456789012/on-call" }),
+        "a firehose subscription needs subscriptionRoleArn": (i) => ({ ...i, protocol: "firehose", endpoint: `arn:aws:firehose:us-east-2:${account}:deliverystream/s` }),
+    },
     "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        "SNS actions are topics of the alarm's own region": (i) => ({ ...i, region: "us-east-1", alarmActions: [`arn:aws:sns:us-east-2:${account}:alarms`] }),
         "datapointsToAlarm at most evaluationPeriods": (i) => ({ ...i, evaluationPeriods: 1, datapointsToAlarm: 2 }),
         "period is 10, 20, 30 or a multiple of 60": (i) => ({ ...i, period: 45 }),
         "evaluationPeriods × period at most one day": (i) => ({ ...i, period: 3600, evaluationPeriods: 25, datapointsToAlarm: 1 }),

@@ -75,10 +75,15 @@ describe("stack contract: the programs export exactly the outputs stacks/contrac
             expect(Object.keys(readDnsOutputs(run.outputs)).sort(), "outputs the driver's reader drops").to.deep.equal(names(dnsOutputNames));
         });
 
-        it("by default, exports exactly the outputs listed as always present", async () => {
-            const run = await runDns();
+        it("with alarms off, exports exactly the outputs listed as always present", async () => {
+            const run = await runDns({ alarms: false });
             expect(Object.keys(run.outputs).sort()).to.deep.equal(names(dnsOutputNames, "always"));
             expect(Object.keys(readDnsOutputs(run.outputs)).sort()).to.deep.equal(names(dnsOutputNames, "always"));
+        });
+
+        it("by default, exports the alarm topics besides the outputs always present", async () => {
+            const run = await runDns();
+            expect(Object.keys(readDnsOutputs(run.outputs)).sort()).to.deep.equal([...names(dnsOutputNames, "always"), "alarmTopicArns"].sort());
         });
 
         it("exports the posture and weights the driver writes under configKeys.posture and configKeys.activeActiveWeights", async () => {

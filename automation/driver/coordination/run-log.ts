@@ -91,8 +91,9 @@ export class RunLog {
         if (unfinished === undefined) {
             return undefined;
         }
-        // Only the run's own switch entry counts: clearing its stale lock is audited under its id too.
-        const audited = (await this.store.readAudit()).find((e) => e.runId === unfinished.begin.runId && e.operation !== "unlock");
+        // Only the run's own switch entry counts: clearing its stale lock, and a lost notification,
+        // are audited under its id too.
+        const audited = (await this.store.readAudit()).find((e) => e.runId === unfinished.begin.runId && e.operation !== "unlock" && e.operation !== "notify");
         if (audited === undefined) {
             return unfinished;
         }

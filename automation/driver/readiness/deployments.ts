@@ -2,7 +2,7 @@
 // outputs through the contract, and the launch template as deployed — its instance type and the
 // SFTPGo package its user data pins. The deployment, not the stack file: a config edit not yet
 // deployed does not change what a failover would run.
-import { Deployment, Stack } from "@pulumi/pulumi/automation";
+import { Deployment } from "@pulumi/pulumi/automation";
 import { readRegionalOutputs } from "../../../stacks/contract";
 import { RegionName } from "../../../vocabulary/posture";
 import { deployedOutputs } from "../stack-state";
@@ -23,8 +23,8 @@ export function regionDeploymentOf(state: Deployment): RegionDeployment {
     };
 }
 
-/** Both regions' deployments, read side by side. */
-export async function readRegionDeployments(stacks: Readonly<Record<RegionName, Stack>>): Promise<Record<RegionName, RegionDeployment>> {
-    const [primary, secondary] = await Promise.all([stacks.primary.exportStack(), stacks.secondary.exportStack()]);
+/** Both regions' deployments, from their exported states as the caller has begun to read them (`stack.exportStack()`). */
+export async function readRegionDeployments(states: Readonly<Record<RegionName, Promise<Deployment>>>): Promise<Record<RegionName, RegionDeployment>> {
+    const [primary, secondary] = await Promise.all([states.primary, states.secondary]);
     return { primary: regionDeploymentOf(primary), secondary: regionDeploymentOf(secondary) };
 }
