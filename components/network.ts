@@ -96,6 +96,11 @@ export interface RegionalNetworkArgs {
      * allows these and Amazon Linux's package repositories, nothing else. Required.
      */
     readonly s3BucketArns: readonly string[];
+    /**
+     * Whether the gateways run the Session Manager agent: a new network then adds its interface
+     * endpoints (ssm, ssmmessages, ec2messages), so sessions work with no NAT. Defaults to false.
+     */
+    readonly sessionManager?: boolean;
     /** Tags of every resource. Defaults to none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -115,10 +120,10 @@ export const defaultFlowLogRetentionDays = 90;
  *   in **private** subnets and get no public address, so nothing reaches them except through the
  *   load balancer (whose security group decides who may);
  * - what boot calls stays in the region: S3 through a free **gateway endpoint** (so the users'
- *   files never cross a NAT, nor pay its per-GB charge), Secrets Manager through an **interface
- *   endpoint**; with a pinned SFTPGo package a gateway boots with no NAT and no internet at all;
- * - `nat` (on by default) adds a NAT gateway **per zone**, for the SFTPGo mirror and Session
- *   Manager: one zone's loss then takes only its own egress, never a standby's boot in another zone;
+ *   files never cross a NAT, nor pay its per-GB charge), Secrets Manager (and Session Manager's
+ *   services when it is on) through **interface endpoints** with private DNS; with a pinned SFTPGo
+ *   package a gateway boots with no NAT and no internet at all;
+ * - `nat` (on by default) adds a NAT gateway **per zone**, for the SFTPGo mirror: one zone's loss then takes only its own egress, never a standby's boot in another zone;
  * - **VPC flow logs** of all traffic go to a CloudWatch log group with a retention.
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
@@ -210,8 +215,23 @@ function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork,
     return { vpcId: vpc.id, publicSubnetIds: publicSubnets.map((s) => s.id), privateSubnetIds: privateSubnets.map((s) => s.id) };
 }
 
-/** The AWS services a gateway calls at boot besides S3 (which has its gateway endpoint): the host keys. */
+/**
+ * The AWS services a gateway calls at boot and from its users sync timer besides S3 (which has its
+ * gateway endpoint), read from components/gateway-user-data.ts: `aws secretsmanager
+ * get-secret-value` (the host keys). Nothing else is called from the instance: the credentials come
+ * from the instance metadata service (no STS call), SSE-KMS is S3 and Secrets Manager calling KMS
+ * on the caller's behalf (no KMS call from the VPC), and the gateways publish no logs or metrics
+ * (no CloudWatch call).
+ */
 export const bootInterfaceEndpointServices = ["secretsmanager"] as const;
+
+/** What the Session Manager agent calls (Systems Manager User Guide, "Use VPC endpoints for Systems Manager"). */
+export const sessionManagerEndpointServices = ["ssm", "ssmmessages", "ec2messages"] as const;
+
+/** The interface endpoints a new network makes: what boot calls, and Session Manager's when it is on. */
+export function interfaceEndpointServicesFor(sessionManager: boolean): string[] {
+    return [...bootInterfaceEndpointServices, ...(sessionManager ? sessionManagerEndpointServices : [])];
+}
 
 /**
  * Interface endpoints in the private subnets for what boot calls besides S3, with private DNS, so
@@ -237,7 +257,7 @@ function createInterfaceEndpoints(
         { region, securityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: vpcCidr, description: "HTTPS from the VPC" },
         { parent },
     );
-    for (const service of bootInterfaceEndpointServices) {
+    for (const service of interfaceEndpointServicesFor(args.sessionManager ?? false)) {
         new aws.ec2.VpcEndpoint(
             `${name}-${service}`,
             {

@@ -143,6 +143,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         accountId: facts.accountId,
         network: networkSpec,
         s3BucketArns: [bucket.bucketArn],
+        sessionManager: cfg.sessionManager,
         tags: cfg.tags,
     });
 

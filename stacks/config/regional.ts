@@ -336,9 +336,6 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     if (network.kind === "new" && !network.nat && sftpgoPackage === undefined) {
         throw configError("network.nat", "is false, but without sftpgoPackage the gateways install SFTPGo from a mirror on the internet; set sftpgoPackage (docs/regional.md) or keep the NAT gateways");
     }
-    if (network.kind === "new" && !network.nat && sessionManager) {
-        throw configError("network.nat", "is false, but sessionManager needs the ssm, ssmmessages and ec2messages endpoints, which the stack does not create; keep the NAT gateways or leave sessionManager off");
-    }
 
     return {
         region,

@@ -125,11 +125,6 @@ describe("regional config (mocks)", () => {
             () => ({ network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa", "subnet-0bbb"], instanceSubnetIds: ["subnet-0ccc", "subnet-0ddd"], nat: false } }),
             /^sftp-failover:network\.nat applies only to a network the stack creates/,
         ],
-        [
-            "network.nat false with sessionManager",
-            () => ({ network: { nat: false }, sessionManager: true, sftpgoPackage: { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "0".repeat(64) } }),
-            /^sftp-failover:network\.nat is false, but sessionManager needs the ssm, ssmmessages and ec2messages endpoints/,
-        ],
         // Only the two exact spellings: a near miss, white space, or a YAML number, boolean, list or map
         // (which the stack file stores as other text) is refused, quoting the value as stored.
         // (A line break is a control character, refused as such before the spelling: see stacks/config/text.ts.)

@@ -379,6 +379,11 @@ describe("regional stack (mocks)", function () {
                 "ssmmessages:OpenDataChannel",
             ]);
             expect(ofType(run, t.attachment)).to.have.length(0);
+            // The agent's services get interface endpoints, so a session needs no NAT; without
+            // sessionManager only Secrets Manager's endpoint exists.
+            const services = (r: typeof run) => ofType(r, t.endpoint).filter((e) => e.inputs.vpcEndpointType === "Interface").map((e) => e.inputs.serviceName);
+            expect(services(run)).to.deep.equal(["ssm", "ssmmessages", "ec2messages"].reduce((acc, s) => [...acc, `com.amazonaws.us-east-1.${s}`], ["com.amazonaws.us-east-1.secretsmanager"]));
+            expect(services(primary)).to.deep.equal(["com.amazonaws.us-east-1.secretsmanager"]);
         });
     });
 
