@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { FaultSpec } from "../../sandbox/faults";
 import { healthCheckListName, healthCheckerRangesIpv4, prefixListId } from "../../sandbox/prefix-lists";
 import { cidrContains, endpointReachability, failsOpen } from "../../sandbox/reachability";
 import { WorldResource } from "../../sandbox/world";
@@ -175,7 +176,7 @@ describe("sandbox reachability model", () => {
 
     it("a gateway with no NAT boots through the VPC endpoints, during a regional event too; without the Secrets Manager endpoint it never comes into service", () => {
         const faults = { regions: { "us-east-1": "fail" as const }, types: {} };
-        const standby = (network: BootNetwork, f = faults) => {
+        const standby = (network: BootNetwork, f: FaultSpec = faults) => {
             const { world, dnsName } = gatewayWorld("us-west-2", { checkers: "own-prefix-list", network });
             return endpointReachability(world, dnsName, 22, f);
         };

@@ -61,8 +61,11 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
     "aws:ec2/eip:Eip": [{ domain: "vpc" }],
     "aws:ec2/natGateway:NatGateway": [{ subnetId: "subnet-1", allocationId: "eipalloc-1", connectivityType: "public" }, { subnetId: "subnet-1", connectivityType: "private" }],
     "aws:ec2/vpcEndpoint:VpcEndpoint": [
-        { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway", routeTableIds: ["rtb-1"] },
-        { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ssm", vpcEndpointType: "Interface", subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"], privateDnsEnabled: true },
+        { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway", routeTableIds: ["rtb-1"], policy: identityPolicy },
+        {
+            vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ssm", vpcEndpointType: "Interface", subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"], privateDnsEnabled: true,
+            ipAddressType: "ipv4", dnsOptions: { dnsRecordIpType: "ipv4", privateDnsPreference: "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS", privateDnsSpecifiedDomains: ["ssm.us-east-1.amazonaws.com"] },
+        },
     ],
     "aws:ec2/flowLog:FlowLog": [{ vpcId: "vpc-1", trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: "arn:aws:logs:us-east-1:123456789012:log-group:flow", iamRoleArn: "arn:aws:iam::123456789012:role/flow", maxAggregationInterval: 60 }],
     "aws:lb/loadBalancer:LoadBalancer": [
@@ -190,6 +193,7 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     },
     "aws:ec2/routeTable:RouteTable": { "each route: one destination, one target": (i) => ({ ...i, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1", natGatewayId: "nat-1" }] }) },
     "aws:ec2/route:Route": { "one destination, one target": (i) => ({ ...i, destinationIpv6CidrBlock: "::/0" }) },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": { "policy is a JSON document": (i) => ({ ...i, policy: "{\"Statement\": [" }) },
     ...Object.fromEntries(["Ingress", "Egress"].map((d) => [`aws:vpc/securityGroup${d}Rule:SecurityGroup${d}Rule`, {
         "ipProtocol is tcp, udp, icmp, icmpv6, -1 or a protocol number": (i: Record<string, unknown>) => ({ ...i, ipProtocol: "ssh" }),
         "ports with the protocol: both for tcp/udp, in 0–65535, from ≤ to": (i: Record<string, unknown>) => ({ ...i, ipProtocol: "tcp", fromPort: 2022, toPort: 22 }),
