@@ -1,6 +1,7 @@
 // The regional stack (primary or secondary): load typed config → build the components → export
 // the outputs the driver reads (docs/architecture.md).
 import * as aws from "@pulumi/aws";
+import { chooseZones } from "../components/availability-zones";
 import { capacityFor } from "../components/capacity";
 import { BucketReplication } from "../components/bucket-replication";
 import { HostKeys } from "../components/host-keys";
@@ -34,18 +35,25 @@ async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
     const [identity, partition] = await Promise.all([aws.getCallerIdentity({}), aws.getPartition({})]);
     let availabilityZones: string[] = [];
     if (cfg.network.kind === "new") {
-        // Local and Wavelength zones need an opt-in and lack NLB support; only regular zones qualify.
+        // Local and Wavelength zones need an opt-in and lack NLB support; only regular zones qualify,
+        // and of those only the ones offering the gateways' instance type.
         const zones = await aws.getAvailabilityZones({
             region: cfg.region,
             state: "available",
             filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
         });
-        if (zones.names.length < cfg.network.availabilityZoneCount) {
-            throw new Error(
-                `sftp-failover:network.availabilityZoneCount is ${cfg.network.availabilityZoneCount} but ${cfg.region} offers ${zones.names.length} zones`,
-            );
-        }
-        availabilityZones = zones.names.slice(0, cfg.network.availabilityZoneCount);
+        const offerings = await aws.ec2.getInstanceTypeOfferings({
+            region: cfg.region,
+            locationType: "availability-zone",
+            filters: [{ name: "instance-type", values: [cfg.instanceType] }],
+        });
+        availabilityZones = chooseZones({
+            region: cfg.region,
+            zones: zones.names,
+            instanceType: cfg.instanceType,
+            offeredIn: offerings.locations,
+            count: cfg.network.availabilityZoneCount,
+        });
     }
     const amiId =
         cfg.amiId ??

@@ -166,6 +166,7 @@ describe("regional stack (mocks)", function () {
                 "aws:index/getCallerIdentity:getCallerIdentity",
                 "aws:index/getPartition:getPartition",
                 "aws:index/getAvailabilityZones:getAvailabilityZones",
+                "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings",
                 "aws:ec2/getAmi:getAmi",
                 "aws:ec2/getManagedPrefixList:getManagedPrefixList",
             ]);
