@@ -11,6 +11,7 @@ import type { Input } from "@pulumi/pulumi";
 import { capacityModes } from "../components/capacity";
 import type { FenceCoordinates } from "../components/dns-fence-coordinates";
 import type { FenceEffect } from "../components/fence-timing";
+import type { EndpointCheck } from "../components/gateway-health-check";
 import { CapacityMode, Posture, postures, RegionName, Weights } from "../automation/posture";
 
 // ---------------------------------------------------------------------------------------------
@@ -105,6 +106,8 @@ export interface RegionalOutputs {
     readonly endpointZoneId: string;
     /** The listener's TCP port. */
     readonly endpointPort: number;
+    /** What Route 53's endpoint check asks of the load balancer (a stack deployed before it was exported has none: TCP on `endpointPort`). */
+    readonly endpointHealthCheck: EndpointCheck;
     readonly bucketName: string;
     readonly bucketArn: string;
     /** Id of the replication rule to the peer's bucket (absent with replication off, or when deployed before it was exported). */
@@ -170,6 +173,7 @@ export const regionalOutputNames: PresenceOf<RegionalOutputs> = {
     endpointDnsName: "always",
     endpointZoneId: "always",
     endpointPort: "always",
+    endpointHealthCheck: "always",
     bucketName: "always",
     bucketArn: "always",
     replicationRuleId: "optional",
@@ -273,6 +277,8 @@ export function readRegionalOutputs(raw: RawOutputs): Partial<RegionalOutputs> {
         endpointDnsName: as(isString),
         endpointZoneId: as(isString),
         endpointPort: as(isNumber),
+        endpointHealthCheck: (v) =>
+            isObject(v) && (v.type === "TCP" || v.type === "HTTP") && isNumber(v.port) && (v.resourcePath === undefined || isString(v.resourcePath)) ? (v as unknown as EndpointCheck) : undefined,
         bucketName: as(isString),
         bucketArn: as(isString),
         replicationRuleId: as(isString),

@@ -1,6 +1,7 @@
 // The shared DNS stack: weighted, health-checked, fenceable records in front of both regions.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { EndpointCheck } from "../components/gateway-health-check";
 import { RegionName } from "../automation/posture";
 import { DnsFailover, RegionEndpoint, ZoneRef } from "../components/dns-failover";
 import { DnsConfig, EndpointSource, loadDnsConfig } from "./config/dns";
@@ -81,6 +82,8 @@ async function regionEndpoint(regionName: RegionName, source: EndpointSource): P
                 dnsName: ref.requireOutput("endpointDnsName") as pulumi.Output<string>,
                 zoneId: ref.requireOutput("endpointZoneId") as pulumi.Output<string>,
                 port: ref.requireOutput("endpointPort") as pulumi.Output<number>,
+                // Absent from a regional stack deployed before it was exported: TCP on the port.
+                check: ref.getOutput("endpointHealthCheck") as pulumi.Output<EndpointCheck | undefined>,
                 region: ref.requireOutput("region") as pulumi.Output<string>,
             };
         }

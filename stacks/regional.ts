@@ -172,6 +172,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             sessionManager: cfg.sessionManager,
             homeAccess: cfg.gatewayBucketAccess,
             listenerPort: cfg.listenerPort,
+            healthCheck: cfg.healthCheck,
             deletionProtection: cfg.deletionProtection,
             instanceType: cfg.instanceType,
             amiId: facts.amiId,
@@ -198,6 +199,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         endpointDnsName: gateway.endpointDnsName,
         endpointZoneId: gateway.endpointZoneId,
         endpointPort: cfg.listenerPort,
+        endpointHealthCheck: gateway.endpointCheck,
         bucketName: bucket.bucketName,
         bucketArn: bucket.bucketArn,
         // The replication metrics are per rule: the driver reads the backlog by this id.

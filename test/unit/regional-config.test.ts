@@ -119,6 +119,11 @@ describe("regional config (mocks)", () => {
             () => ({ sftpgoVersion: "2.6.6", sftpgoPackage: { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "0".repeat(64) } }),
             /^sftp-failover:sftpgoVersion pins the repository's package; with sftpgoPackage the pinned file is the version/,
         ],
+        ["healthCheck.protocol unknown", () => ({ healthCheck: { protocol: "https" } }), exactly('sftp-failover:healthCheck.protocol must be tcp or http (got "https")')],
+        ["healthCheck.port on the SFTP listener", () => ({ healthCheck: { protocol: "http", port: 2022 } }), /^sftp-failover:healthCheck\.port 2022 is already the gateway port/],
+        ["healthCheck.port below 1024", () => ({ healthCheck: { protocol: "http", port: 80 } }), exactly("sftp-failover:healthCheck.port must be an integer 1024–65535 (got 80)")],
+        ["healthCheck.port with tcp", () => ({ healthCheck: { protocol: "tcp", port: 10000 } }), /^sftp-failover:healthCheck\.port applies only to protocol http/],
+        ["healthCheck unknown key", () => ({ healthCheck: { protocol: "http", path: "/x" } }), /^sftp-failover:healthCheck has unknown key\(s\) path/],
         ["network.nat not a boolean", () => ({ network: { nat: "no" } }), exactly('sftp-failover:network.nat must be true or false (got "no")')],
         [
             "network.nat on an existing network",

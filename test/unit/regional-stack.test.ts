@@ -497,6 +497,28 @@ describe("regional stack (mocks)", function () {
             });
         });
 
+        it("healthCheck http: the target group asks SFTPGo's /healthz on the health port, Route 53 gets a health listener admitted from its checkers only; TCP stays the default", async () => {
+            const tcp = single(primary, t.tg).inputs.healthCheck;
+            expect(tcp).to.deep.include({ protocol: "TCP", port: "traffic-port" });
+            expect(primary.outputs.endpointHealthCheck).to.deep.equal({ type: "TCP", port: 22 });
+            const run = await runRegional({ ...primaryConfig(), healthCheck: { protocol: "http", port: 10000 } });
+            const groups = ofType(run, t.tg);
+            expect(groups.map((g) => [g.name, g.inputs.port, g.inputs.healthCheck]).sort()).to.deep.equal([
+                ["sftp-primary-gw-hc", 10000, { enabled: true, interval: 10, healthyThreshold: 3, unhealthyThreshold: 3, protocol: "HTTP", port: "10000", path: "/healthz", matcher: "200" }],
+                ["sftp-primary-gw-tg", 2022, { enabled: true, interval: 10, healthyThreshold: 3, unhealthyThreshold: 3, protocol: "HTTP", port: "10000", path: "/healthz", matcher: "200" }],
+            ]);
+            expect(ofType(run, t.listener).map((l) => l.inputs.port).sort()).to.deep.equal([10000, 22]);
+            expect(single(run, t.asg).inputs.targetGroupArns).to.have.length(2);
+            const onHealthPort = ofType(run, t.ingress).filter((r) => r.inputs.fromPort === 10000);
+            expect(onHealthPort.map((r) => [r.inputs.securityGroupId, r.inputs.prefixListId ?? r.inputs.referencedSecurityGroupId])).to.deep.equal([
+                ["sftp-primary-gw-nlb-id", mockHealthCheckersPrefixListId("us-east-1")],
+                ["sftp-primary-gw-instances-id", "sftp-primary-gw-nlb-id"],
+            ]);
+            expect(run.outputs.endpointHealthCheck).to.deep.equal({ type: "HTTP", port: 10000, resourcePath: "/healthz" });
+            const userData = Buffer.from(String(single(run, t.launchTemplate).inputs.userData), "base64").toString("utf8");
+            expect(userData).to.include("SFTPGO_TELEMETRY__BIND_PORT=10000\nSFTPGO_TELEMETRY__BIND_ADDRESS=\n");
+        });
+
         it("Secrets Manager through an interface endpoint in the private subnets, with private DNS and HTTPS from the VPC only", () => {
             const endpoint = ofType(primary, t.endpoint).find((e) => e.inputs.serviceName === "com.amazonaws.us-east-1.secretsmanager");
             expect(endpoint?.inputs).to.deep.include({
@@ -628,6 +650,7 @@ describe("regional stack (mocks)", function () {
                 "desiredCapacity",
                 "endpointDnsName",
                 "endpointZoneId",
+                "endpointHealthCheck",
                 "endpointPort",
                 "bucketName",
                 "bucketArn",

@@ -78,6 +78,8 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
             name: "sftp-primary-gateway-tg-abc1234", vpcId: "vpc-1", port: 2022, protocol: "TCP", targetType: "instance", preserveClientIp: "true", deregistrationDelay: 30,
             healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", interval: 10, timeout: 6, healthyThreshold: 3, unhealthyThreshold: 3 },
         },
+        // The gateways' HTTP check of SFTPGo's health endpoint; a network load balancer accepts codes up to 599.
+        { name: "sftp-primary-gw-hc-abc1234", vpcId: "vpc-1", port: 10000, protocol: "TCP", healthCheck: { enabled: true, protocol: "HTTP", port: "10000", path: "/healthz", matcher: "200,500-599" } },
         { namePrefix: "tg-", vpcId: "vpc-1", port: 443, protocol: "HTTPS", protocolVersion: "HTTP1", healthCheck: { protocol: "HTTPS", path: "/health", port: "8443", matcher: "200" } },
         { name: "fn", targetType: "lambda" },
     ],
@@ -213,6 +215,8 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     "aws:lb/targetGroup:TargetGroup": {
         "health check port 1–65535": (i) => ({ ...i, healthCheck: { ...(i.healthCheck as object), port: "70000" } }),
         "health check timeout below the interval": (i) => ({ ...i, healthCheck: { ...(i.healthCheck as object), interval: 10, timeout: 10 } }),
+        // Codes a network load balancer accepts but an application load balancer's target group (HTTP) does not.
+        "health check matcher codes within the load balancer type's range": (i) => ({ ...i, protocol: "HTTP", healthCheck: { ...(i.healthCheck as object), protocol: "HTTP", matcher: "200,500-599" } }),
     },
     "aws:lb/listener:Listener": {
         "a forward action names a target group": (i) => ({ ...i, defaultActions: [{ type: "forward" }] }),
