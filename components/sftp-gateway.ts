@@ -191,6 +191,8 @@ export class SftpGateway extends pulumi.ComponentResource {
     public readonly endpointZoneId: pulumi.Output<string>;
     /** Name of the Auto Scaling group. */
     public readonly asgName: pulumi.Output<string>;
+    /** ARN of the instances' role (the principal a customer key's policy names). */
+    public readonly roleArn: pulumi.Output<string>;
     /** What Route 53's endpoint check of this region asks (TCP to the listener, or HTTP to the health listener). */
     public readonly endpointCheck: EndpointCheck;
 
@@ -215,6 +217,7 @@ export class SftpGateway extends pulumi.ComponentResource {
         this.endpointDnsName = lb.dnsName;
         this.endpointZoneId = lb.zoneId;
         this.asgName = asg.name;
+        this.roleArn = role.arn;
         this.endpointCheck = endpointCheck(args.healthCheck ?? tcpHealthCheck, listenerPort);
         this.registerOutputs({ endpointDnsName: this.endpointDnsName, endpointZoneId: this.endpointZoneId, asgName: this.asgName });
     }
@@ -385,7 +388,7 @@ function createLoadBalancer(
     return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArns: [tg.arn, healthTg.arn], listeners: [listener, healthListener] };
 }
 
-function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.Resource): { profile: aws.iam.InstanceProfile; policy: aws.iam.RolePolicy } {
+function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.Resource): { profile: aws.iam.InstanceProfile; policy: aws.iam.RolePolicy; arn: pulumi.Output<string> } {
     const role = new aws.iam.Role(
         `${name}-role`,
         { assumeRolePolicy: JSON.stringify(gatewayAssumeRolePolicy), description: `SFTP gateways in ${args.region}`, tags: args.tags },
@@ -414,7 +417,7 @@ function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.
         },
         { parent },
     );
-    return { profile: new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent }), policy };
+    return { profile: new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent }), policy, arn: role.arn };
 }
 
 function createGroup(

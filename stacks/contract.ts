@@ -12,6 +12,7 @@ import { capacityModes } from "../components/capacity";
 import type { FenceCoordinates } from "../components/dns-fence-coordinates";
 import type { FenceEffect } from "../components/fence-timing";
 import type { EndpointCheck } from "../components/gateway-health-check";
+import type { PolicyStatement } from "../components/regional-bucket";
 import { CapacityMode, Posture, postures, RegionName, Weights } from "../automation/posture";
 
 // ---------------------------------------------------------------------------------------------
@@ -121,6 +122,8 @@ export interface RegionalOutputs {
     readonly usersObjectKey: string;
     /** The canary user `verify` logs in as (absent: no canary configured). */
     readonly canaryUser?: string;
+    /** With SSE-KMS: the key-policy statements this stack's roles need, by key ARN (components/kms-key.ts). */
+    readonly kmsKeyPolicyGrants?: Readonly<Record<string, readonly PolicyStatement[]>>;
 }
 
 /** One region's health check ids, as the dns stack exports them. */
@@ -182,6 +185,7 @@ export const regionalOutputNames: PresenceOf<RegionalOutputs> = {
     usersFingerprint: "always",
     usersObjectKey: "always",
     canaryUser: "optional",
+    kmsKeyPolicyGrants: "optional",
 };
 
 /** Every dns output name, complete and exact like `regionalOutputNames`. */
@@ -287,6 +291,7 @@ export function readRegionalOutputs(raw: RawOutputs): Partial<RegionalOutputs> {
         usersFingerprint: as(isString),
         usersObjectKey: as(isString),
         canaryUser: as(isString),
+        kmsKeyPolicyGrants: (v) => (isObject(v) && Object.values(v).every(Array.isArray) ? (v as Record<string, PolicyStatement[]>) : undefined),
     });
 }
 

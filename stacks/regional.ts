@@ -1,10 +1,12 @@
 // The regional stack (primary or secondary): load typed config → build the components → export
 // the outputs the driver reads (docs/architecture.md).
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { chooseZones } from "../components/availability-zones";
 import { capacityFor } from "../components/capacity";
 import { BucketReplication } from "../components/bucket-replication";
 import { HostKeys } from "../components/host-keys";
+import { stackKeyPolicyGrants } from "../components/kms-key";
 import { NetworkSpec, RegionalNetwork } from "../components/network";
 import { RegionalBucket, bucketArnOf, regionalBucketName } from "../components/regional-bucket";
 import { SftpGateway, healthCheckerPrefixListName } from "../components/sftp-gateway";
@@ -82,6 +84,21 @@ async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
         amiId,
         healthCheckers: { id: checkers.id, maxEntries: checkers.maxEntries },
     };
+}
+
+/** The key-policy statements for this stack's roles, by key ARN (components/kms-key.ts). */
+function keyGrants(cfg: RegionalConfig, accountId: string, gateway: SftpGateway, replication: BucketReplication | undefined) {
+    return pulumi.all([gateway.roleArn, replication?.roleArn]).apply(([gatewayRoleArn, replicationRoleArn]) =>
+        stackKeyPolicyGrants({
+            region: cfg.region,
+            peerRegion: cfg.peerRegion,
+            accountId,
+            kmsKeyArn: cfg.kmsKeyArn as string,
+            peerKmsKeyArn: cfg.peerKmsKeyArn,
+            gatewayRoleArn,
+            replicationRoleArn,
+        }),
+    );
 }
 
 /**
@@ -208,6 +225,8 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
         hostKeyFingerprints: hostKeys.fingerprints,
         usersFingerprint: users.fingerprint,
         usersObjectKey: users.objectKey,
+        // The statements the keys' owners must add to the key policies (absent: SSE-S3).
+        ...(cfg.kmsKeyArn !== undefined ? { kmsKeyPolicyGrants: keyGrants(cfg, facts.accountId, gateway, replication) } : {}),
         // The driver logs in as this user to verify the region (absent: no canary configured).
         ...(cfg.canary !== undefined ? { canaryUser: cfg.canary.user } : {}),
     };

@@ -243,6 +243,14 @@ describe("regional stack (mocks)", function () {
             expect(rule.destination.encryptionConfiguration).to.deep.equal({ replicaKmsKeyId: peerKey });
             const resources = policyDocuments(run).flatMap((p) => p.doc.Statement.flatMap((s) => asList(s.Resource)));
             expect(resources).to.include.members([key, peerKey]);
+            // The key owners' part, as an output: this stack's roles on each key, through S3 in the key's region.
+            const grants = run.outputs.kmsKeyPolicyGrants as Record<string, PolicyDocument["Statement"]>;
+            expect(Object.keys(grants)).to.have.members([key, peerKey]);
+            const summary = (k: string) => grants[k].map((g) => [g.Sid, (g.Condition as Record<string, Record<string, string>>).StringEquals["kms:ViaService"]]);
+            expect(summary(key)).to.deep.equal([["GatewaysReadAndWriteHomes", "s3.us-east-1.amazonaws.com"], ["ReplicationReadsSource", "s3.us-east-1.amazonaws.com"]]);
+            expect(summary(peerKey)).to.deep.equal([["PeerReplicationWritesReplicas", "s3.us-west-2.amazonaws.com"]]);
+            expect(grants[key][0].Principal).to.deep.equal({ AWS: "arn:aws:iam::123456789012:role/sftp-primary-gw-role" });
+            expect(primary.outputs).to.not.have.property("kmsKeyPolicyGrants");
         });
     });
 
