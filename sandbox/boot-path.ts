@@ -49,6 +49,35 @@ export function whyBootFails(world: readonly WorldResource[], asg: WorldResource
     return undefined;
 }
 
+/**
+ * One line on how an Auto Scaling group's instances boot during the faults in force: each AWS
+ * service their user data calls and the path that serves it, or why they cannot boot. For the
+ * drill's outage step, which scales the standby with the internet cut.
+ */
+export function bootPathSummary(world: readonly WorldResource[], asg: WorldResource, faults: FaultSpec): string {
+    const name = factString(asg, "name") ?? asg.id;
+    const why = whyBootFails(world, asg, name, faults);
+    if (why !== undefined) {
+        return `${name} cannot boot: ${why}`;
+    }
+    const template = launchTemplateOf(world, asg);
+    const subnet = ofType(world, "aws:ec2/subnet:Subnet").find((s) => factStrings(asg, "vpcZoneIdentifiers").includes(s.id));
+    if (template === undefined || subnet === undefined) {
+        return `${name} boots (the world holds none of its subnets: only hosts outside AWS are judged)`;
+    }
+    const table = routeTableOf(world, subnet.id);
+    const internet = Object.keys(faults.regions).length === 0 ? "the internet" : "the internet (cut now)";
+    const paths = factStrings(template, "bootAwsServices").map((service) => {
+        const endpoint = ofType(world, "aws:ec2/vpcEndpoint:VpcEndpoint").find(
+            (e) => factString(e, "vpcId") === factString(subnet, "vpcId") && factString(e, "serviceName") === `com.amazonaws.${subnet.region}.${service}`,
+        );
+        const served = endpoint !== undefined && endpointServes(world, asg, subnet, table?.id, service);
+        return `${service} through ${served ? `its ${(factString(endpoint, "vpcEndpointType") ?? "Gateway").toLowerCase()} endpoint` : `a NAT gateway and ${internet}`}`;
+    });
+    const outside = factStrings(template, "bootHostsOutsideAws");
+    return `${name} boots: ${[...paths, outside.length === 0 ? "nothing outside AWS" : `${outside.join(", ")} through a NAT gateway`].join(", ")}`;
+}
+
 const internetGone = (faulted: readonly string[]): string => `the internet is gone during the regional event (fault injected in ${faulted.join(", ")})`;
 
 const outsideReason = (name: string, outside: readonly string[], noInternet: string): string =>

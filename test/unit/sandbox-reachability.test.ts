@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { FaultSpec } from "../../sandbox/faults";
 import { healthCheckListName, healthCheckerRangesIpv4, prefixListId } from "../../sandbox/prefix-lists";
+import { bootPathSummary } from "../../sandbox/boot-path";
 import { cidrContains, endpointReachability, failsOpen } from "../../sandbox/reachability";
 import { WorldResource } from "../../sandbox/world";
 
@@ -190,6 +191,16 @@ describe("sandbox reachability model", () => {
         expect(standby({ ...endpointsOnly, interfaceEndpoints: { secretsmanager: false } }).health).to.equal("unhealthy");
         // No S3 gateway endpoint: the users object and the package are out of reach.
         expect(standby({ ...endpointsOnly, s3GatewayEndpoint: false }).reasons[0]).to.match(/call s3 at boot, .* no gateway endpoint on the subnet's route table or interface endpoint com\.amazonaws\.us-west-2\.s3/);
+    });
+
+    it("the drill's line on the standby's boot: each call's path, or why it cannot boot", () => {
+        const faults: FaultSpec = { regions: { "us-east-1": "fail" }, types: {} };
+        const asgOf = (world: WorldResource[]) => world.find((r) => r.type === "aws:autoscaling/group:Group") as WorldResource;
+        const endpoints = gatewayWorld("us-west-2", { network: endpointsOnly }).world;
+        expect(bootPathSummary(endpoints, asgOf(endpoints), faults)).to.equal("asg-us-west-2 boots: s3 through its gateway endpoint, secretsmanager through its interface endpoint, nothing outside AWS");
+        const natOnly = gatewayWorld("us-west-2", { network: { ...endpointsOnly, nat: true, interfaceEndpoints: {} } }).world;
+        expect(bootPathSummary(natOnly, asgOf(natOnly), { regions: {}, types: {} })).to.equal("asg-us-west-2 boots: s3 through its gateway endpoint, secretsmanager through a NAT gateway and the internet, nothing outside AWS");
+        expect(bootPathSummary(natOnly, asgOf(natOnly), faults)).to.match(/^asg-us-west-2 cannot boot: the instances of asg-us-west-2 call secretsmanager at boot, the internet is gone during the regional event \(fault injected in us-east-1\)/);
     });
 
     it("a NAT gateway serves what has no endpoint until the regional event takes the internet", () => {
