@@ -311,7 +311,7 @@ function createHealthPortRules(
     return [
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-nlb-to-health-port`,
-            { region, securityGroupId: lbSg, ...port, referencedSecurityGroupId: instanceSg, description: "health checks of SFTPGo's health endpoint" },
+            { region, securityGroupId: lbSg, ...port, referencedSecurityGroupId: instanceSg, description: "health checks of the SFTPGo health endpoint" },
             { parent },
         ),
         new aws.vpc.SecurityGroupIngressRule(
