@@ -200,7 +200,8 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             hostKeySecretArn: hostKeys.secretArn,
             usersObjectKey: users.objectKey,
             users: users.served,
-            bootReads: [hostKeys.secretValue, users.object],
+            // What boot reads, and the routes and endpoints it reads them through.
+            bootReads: [hostKeys.secretValue, users.object, ...network.bootPath],
             sftpgoVersion: cfg.sftpgoVersion,
             sftpgoPackage: cfg.sftpgoPackage,
             tags: cfg.tags,

@@ -811,6 +811,10 @@ describe("regional stack (mocks)", function () {
                 const asg = single(run, t.asg);
                 const deps = run.dependsOn.get(asg.name) ?? [];
                 expect(deps, asg.name).to.include.members([single(run, t.secretVersion).name, single(run, t.usersObject).name]);
+                // And after the path boot reads them through: the private routes, their associations and the endpoints.
+                const path = [...ofType(run, t.endpoint), ...ofType(run, t.routeTable).filter((r) => r.name.includes("-private")), ...ofType(run, "aws:ec2/routeTableAssociation:RouteTableAssociation").filter((r) => r.name.includes("-private-"))];
+                expect(path.length, "endpoints, private route tables and associations").to.equal(1 + 1 + 2 + 2);
+                expect(deps, asg.name).to.include.members(path.map((r) => r.name));
             }
         });
 
