@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegionName, regionNames, validateWeights, Weights } from "../vocabulary/posture";
 import { checkFenceRegion, FenceCoordinates, fenceCoordinates } from "./dns-fence-coordinates";
 import { RegionFence } from "./dns-fence";
+import { EndpointCheck } from "./gateway-health-check";
 import { defaultFailureThreshold, defaultRequestInterval, HealthCheckTiming, RegionHealth, validateHealthCheckTiming } from "./dns-region-health";
 import { additionalRecordResourceName, validateAdditionalRecordNames, validateRecordName } from "./dns-record-names";
 import { DnsRoutingControls } from "./dns-routing-controls";
@@ -16,6 +17,8 @@ export interface RegionEndpoint {
     readonly zoneId?: pulumi.Input<string>;
     /** TCP port of the service, probed by the endpoint health check. */
     readonly port: pulumi.Input<number>;
+    /** What Route 53's endpoint check asks instead (the regional stack's `endpointHealthCheck`). Defaults to TCP on `port`. */
+    readonly check?: pulumi.Input<EndpointCheck | undefined>;
     /** AWS region of the endpoint, checked against the fence region. Defaults to unchecked. */
     readonly region?: pulumi.Input<string>;
 }
@@ -186,6 +189,7 @@ export class DnsFailover extends pulumi.ComponentResource {
                     regionName,
                     endpointDnsName: endpoint.dnsName,
                     endpointPort: endpoint.port,
+                    endpointCheck: endpoint.check,
                     timing,
                     gates: routingControlCheck === undefined ? [fence.healthCheckId] : [fence.healthCheckId, routingControlCheck],
                 },

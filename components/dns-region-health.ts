@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionName } from "../vocabulary/posture";
+import { EndpointCheck } from "./gateway-health-check";
 
 /** Route 53's allowed request intervals for endpoint health checks, in seconds. */
 export const allowedRequestIntervals: readonly number[] = [10, 30];
@@ -40,6 +41,8 @@ export interface RegionHealthArgs {
     readonly endpointDnsName: pulumi.Input<string>;
     /** TCP port of the service on the endpoint. */
     readonly endpointPort: pulumi.Input<number>;
+    /** What the endpoint check asks (HTTP to the gateways' health endpoint). Defaults to TCP on `endpointPort`. */
+    readonly endpointCheck?: pulumi.Input<EndpointCheck | undefined>;
     /** Probe timing. Defaults to 10 s interval, threshold 3. */
     readonly timing?: HealthCheckTiming;
     /** Other health checks that must also be healthy (the fence, and the ARC routing control when used). */
@@ -47,7 +50,8 @@ export interface RegionHealthArgs {
 }
 
 /**
- * A region's health as Route 53 sees it: a TCP check of the endpoint, ANDed in a calculated check
+ * A region's health as Route 53 sees it: a check of the endpoint (TCP, or HTTP to the gateways'
+ * health endpoint), ANDed in a calculated check
  * with the region's gates (its fence, and its ARC routing control when enabled). The record uses
  * the calculated check, so either a dead endpoint or a set fence takes the region out of answers.
  */
@@ -60,12 +64,14 @@ export class RegionHealth extends pulumi.ComponentResource {
     constructor(name: string, args: RegionHealthArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:dns:RegionHealth", name, {}, opts);
         const timing = validateHealthCheckTiming(args.timing ?? { requestInterval: defaultRequestInterval, failureThreshold: defaultFailureThreshold });
+        const check = pulumi.all([args.endpointCheck, args.endpointPort]).apply(([c, port]): EndpointCheck => c ?? { type: "TCP", port });
         const endpoint = new aws.route53.HealthCheck(
             `${name}-endpoint`,
             {
-                type: "TCP",
+                type: check.type,
                 fqdn: args.endpointDnsName,
-                port: args.endpointPort,
+                port: check.port,
+                resourcePath: check.resourcePath,
                 requestInterval: timing.requestInterval,
                 failureThreshold: timing.failureThreshold,
                 tags: { Name: `${name}-endpoint`, Region: args.regionName },

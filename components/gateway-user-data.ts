@@ -34,6 +34,8 @@ export interface GatewayUserDataArgs {
     readonly serviceUser?: string;
     /** Folder of the host key files. Defaults to `/etc/sftpgo/hostkeys`. */
     readonly hostKeysDir?: string;
+    /** Port of SFTPGo's telemetry server, whose `/healthz` an HTTP health check asks. Defaults to none (telemetry off). */
+    readonly healthPort?: number;
 }
 
 /** A package stored in the regional bucket, and the SHA-256 it must have. */
@@ -214,6 +216,21 @@ dnf install -y jq "$package_file"`;
 }
 
 /**
+ * SFTPGo's telemetry server: off, or — for an HTTP health check — on every interface at the health
+ * port, where the load balancer asks `/healthz` (the instances' security group admits the port
+ * from the load balancer only).
+ */
+function renderTelemetry(healthPort: number | undefined): string {
+    if (healthPort === undefined) {
+        return "SFTPGO_TELEMETRY__BIND_PORT=0";
+    }
+    if (!Number.isInteger(healthPort) || healthPort < 1024 || healthPort > 65535) {
+        throw new Error(`healthPort must be an integer 1024–65535 (got ${String(healthPort)})`);
+    }
+    return `SFTPGO_TELEMETRY__BIND_PORT=${healthPort}\nSFTPGO_TELEMETRY__BIND_ADDRESS=`;
+}
+
+/**
  * The instance's user data (Amazon Linux 2023, which ships the AWS CLI and the SSM agent): installs
  * SFTPGo from its official YUM repository, writes the shared host keys from Secrets Manager,
  * configures SFTPGo by environment (public-key only, memory provider, no web admin), installs the
@@ -253,7 +270,7 @@ SFTPGO_SFTPD__PASSWORD_AUTHENTICATION=false
 SFTPGO_DATA_PROVIDER__DRIVER=memory
 SFTPGO_DATA_PROVIDER__NAME=${args.usersDumpPath ?? defaultUsersDumpPath}
 SFTPGO_HTTPD__BINDINGS__0__PORT=0
-SFTPGO_TELEMETRY__BIND_PORT=0
+${renderTelemetry(args.healthPort)}
 ENV
 install -d /etc/systemd/system/sftpgo.service.d
 cat > /etc/systemd/system/sftpgo.service.d/gateway.conf <<'UNIT'

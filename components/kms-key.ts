@@ -62,8 +62,8 @@ export interface KeyPolicyGrantArgs {
     readonly region: string;
     /** The account that owns the stacks' roles. */
     readonly accountId: string;
-    /** The gateway instance role of this region (reads and writes the users' files). */
-    readonly gatewayRoleArn: string;
+    /** The gateway instance role of this region (reads and writes the users' files), when it uses this key. */
+    readonly gatewayRoleArn?: string;
     /** This region's replication role (reads objects to replicate), when replication is on. */
     readonly replicationRoleArn?: string;
     /** The peer region's replication role (writes replicas into this bucket), when the peer replicates. */
@@ -87,4 +87,36 @@ export function keyPolicyGrants(args: KeyPolicyGrantArgs): PolicyStatement[] {
     return grants.flatMap(([Sid, principal, Action]) =>
         principal === undefined ? [] : [{ Sid, Effect: "Allow" as const, Principal: { AWS: principal }, Action, Resource: "*", Condition: viaS3 }],
     );
+}
+
+/** What one regional stack knows of the keys: its own roles, and which key encrypts each bucket. */
+export interface StackKeyGrantArgs {
+    readonly region: string;
+    readonly peerRegion: string;
+    readonly accountId: string;
+    /** This region's bucket key. */
+    readonly kmsKeyArn: string;
+    /** The peer bucket's key, which encrypts the replicas this stack's replication writes (absent: replication off). */
+    readonly peerKmsKeyArn?: string;
+    readonly gatewayRoleArn: string;
+    /** This stack's replication role (absent: replication off). */
+    readonly replicationRoleArn?: string;
+}
+
+/**
+ * The statements, by key ARN, that the owners of the keys must add to the key policies for this
+ * stack's roles (the regional stack exports them as `kmsKeyPolicyGrants`): on this region's key,
+ * the gateways' use and replication's reads; on the peer's key, replication's writes of replicas.
+ * The peer stack exports the rest (its own roles on both keys), so the two exports together are
+ * every grant the table in docs/regional.md lists.
+ */
+export function stackKeyPolicyGrants(args: StackKeyGrantArgs): Record<string, PolicyStatement[]> {
+    const own = keyPolicyGrants({ region: args.region, accountId: args.accountId, gatewayRoleArn: args.gatewayRoleArn, replicationRoleArn: args.replicationRoleArn });
+    if (args.peerKmsKeyArn === undefined || args.replicationRoleArn === undefined) {
+        return { [args.kmsKeyArn]: own };
+    }
+    return {
+        [args.kmsKeyArn]: own,
+        [args.peerKmsKeyArn]: keyPolicyGrants({ region: args.peerRegion, accountId: args.accountId, peerReplicationRoleArn: args.replicationRoleArn }),
+    };
 }

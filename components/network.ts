@@ -96,6 +96,11 @@ export interface RegionalNetworkArgs {
      * allows these and Amazon Linux's package repositories, nothing else. Required.
      */
     readonly s3BucketArns: readonly string[];
+    /**
+     * Whether the gateways run the Session Manager agent: a new network then adds its interface
+     * endpoints (ssm, ssmmessages, ec2messages), so sessions work with no NAT. Defaults to false.
+     */
+    readonly sessionManager?: boolean;
     /** Tags of every resource. Defaults to none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -115,10 +120,10 @@ export const defaultFlowLogRetentionDays = 90;
  *   in **private** subnets and get no public address, so nothing reaches them except through the
  *   load balancer (whose security group decides who may);
  * - what boot calls stays in the region: S3 through a free **gateway endpoint** (so the users'
- *   files never cross a NAT, nor pay its per-GB charge), Secrets Manager through an **interface
- *   endpoint**; with a pinned SFTPGo package a gateway boots with no NAT and no internet at all;
- * - `nat` (on by default) adds a NAT gateway **per zone**, for the SFTPGo mirror and Session
- *   Manager: one zone's loss then takes only its own egress, never a standby's boot in another zone;
+ *   files never cross a NAT, nor pay its per-GB charge), Secrets Manager (and Session Manager's
+ *   services when it is on) through **interface endpoints** with private DNS; with a pinned SFTPGo
+ *   package a gateway boots with no NAT and no internet at all;
+ * - `nat` (on by default) adds a NAT gateway **per zone**, for the SFTPGo mirror: one zone's loss then takes only its own egress, never a standby's boot in another zone;
  * - **VPC flow logs** of all traffic go to a CloudWatch log group with a retention.
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
@@ -128,6 +133,13 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     public readonly subnetIds: pulumi.Output<string>[];
     /** The private subnets' ids (instances), one per zone. */
     public readonly instanceSubnetIds: pulumi.Output<string>[];
+    /**
+     * What an instance's boot calls go through in a new network — the private subnets' route table
+     * associations and routes (NAT), the S3 and interface endpoints — for the group to wait on: an
+     * instance launched before them cannot reach S3 or Secrets Manager and fails its start-up. Empty
+     * for an existing network.
+     */
+    public readonly bootPath: pulumi.Resource[];
 
     constructor(name: string, args: RegionalNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sftp-failover:regional:RegionalNetwork", name, {}, opts);
@@ -136,11 +148,13 @@ export class RegionalNetwork extends pulumi.ComponentResource {
             this.vpcId = pulumi.output(net.vpcId);
             this.subnetIds = net.subnetIds.map((id) => pulumi.output(id));
             this.instanceSubnetIds = net.instanceSubnetIds.map((id) => pulumi.output(id));
+            this.bootPath = [];
         } else {
             const created = createNetwork(name, args, net, this);
             this.vpcId = created.vpcId;
             this.subnetIds = created.publicSubnetIds;
             this.instanceSubnetIds = created.privateSubnetIds;
+            this.bootPath = created.bootPath;
         }
         this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, instanceSubnetIds: this.instanceSubnetIds });
     }
@@ -150,6 +164,7 @@ interface CreatedNetwork {
     readonly vpcId: pulumi.Output<string>;
     readonly publicSubnetIds: pulumi.Output<string>[];
     readonly privateSubnetIds: pulumi.Output<string>[];
+    readonly bootPath: pulumi.Resource[];
 }
 
 function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork, parent: pulumi.Resource): CreatedNetwork {
@@ -163,8 +178,8 @@ function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork,
         { region, vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: tagged(`${name}-public`) },
         { parent },
     );
-    const publicSubnets = net.availabilityZones.map((az, i) =>
-        createSubnet(`${name}-public-${i}`, { region, vpcId: vpc.id, az, cidr: cidrs.public[i], routeTableId: publicRoutes.id, tags: tagged(`${name}-public-${az}`) }, parent),
+    const publicSubnets = net.availabilityZones.map(
+        (az, i) => createSubnet(`${name}-public-${i}`, { region, vpcId: vpc.id, az, cidr: cidrs.public[i], routeTableId: publicRoutes.id, tags: tagged(`${name}-public-${az}`) }, parent).subnet,
     );
     // With NAT: one gateway and one private route table per zone, so a zone's loss takes only its own
     // egress. Without: one private route table with the local route only. Zone 0 keeps the names of
@@ -192,8 +207,8 @@ function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork,
             parent,
         ),
     );
-    createInterfaceEndpoints(name, args, net.vpcCidr, vpc.id, privateSubnets.map((s) => s.id), parent);
-    new aws.ec2.VpcEndpoint(
+    const interfaceEndpoints = createInterfaceEndpoints(name, args, net.vpcCidr, vpc.id, privateSubnets.map((s) => s.subnet.id), parent);
+    const s3Endpoint = new aws.ec2.VpcEndpoint(
         `${name}-s3`,
         {
             region,
@@ -207,11 +222,31 @@ function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork,
         { parent },
     );
     createFlowLogs(name, args, vpc.id, net.flowLogRetentionDays ?? defaultFlowLogRetentionDays, parent);
-    return { vpcId: vpc.id, publicSubnetIds: publicSubnets.map((s) => s.id), privateSubnetIds: privateSubnets.map((s) => s.id) };
+    return {
+        vpcId: vpc.id,
+        publicSubnetIds: publicSubnets.map((s) => s.id),
+        privateSubnetIds: privateSubnets.map((s) => s.subnet.id),
+        bootPath: [...privateRoutes, ...privateSubnets.map((s) => s.association), s3Endpoint, ...interfaceEndpoints],
+    };
 }
 
-/** The AWS services a gateway calls at boot besides S3 (which has its gateway endpoint): the host keys. */
+/**
+ * The AWS services a gateway calls at boot and from its users sync timer besides S3 (which has its
+ * gateway endpoint), read from components/gateway-user-data.ts: `aws secretsmanager
+ * get-secret-value` (the host keys). Nothing else is called from the instance: the credentials come
+ * from the instance metadata service (no STS call), SSE-KMS is S3 and Secrets Manager calling KMS
+ * on the caller's behalf (no KMS call from the VPC), and the gateways publish no logs or metrics
+ * (no CloudWatch call).
+ */
 export const bootInterfaceEndpointServices = ["secretsmanager"] as const;
+
+/** What the Session Manager agent calls (Systems Manager User Guide, "Use VPC endpoints for Systems Manager"). */
+export const sessionManagerEndpointServices = ["ssm", "ssmmessages", "ec2messages"] as const;
+
+/** The interface endpoints a new network makes: what boot calls, and Session Manager's when it is on. */
+export function interfaceEndpointServicesFor(sessionManager: boolean): string[] {
+    return [...bootInterfaceEndpointServices, ...(sessionManager ? sessionManagerEndpointServices : [])];
+}
 
 /**
  * Interface endpoints in the private subnets for what boot calls besides S3, with private DNS, so
@@ -225,49 +260,51 @@ function createInterfaceEndpoints(
     vpcId: pulumi.Output<string>,
     subnetIds: pulumi.Output<string>[],
     parent: pulumi.Resource,
-): void {
+): pulumi.Resource[] {
     const { region, tags } = args;
     const group = new aws.ec2.SecurityGroup(
         `${name}-endpoints`,
         { region, vpcId, description: "Interface endpoints: HTTPS from the VPC", tags: { ...tags, Name: `${name}-endpoints` } },
         { parent },
     );
-    new aws.vpc.SecurityGroupIngressRule(
+    const https = new aws.vpc.SecurityGroupIngressRule(
         `${name}-endpoints-https`,
         { region, securityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: vpcCidr, description: "HTTPS from the VPC" },
         { parent },
     );
-    for (const service of bootInterfaceEndpointServices) {
-        new aws.ec2.VpcEndpoint(
-            `${name}-${service}`,
-            {
-                region,
-                vpcId,
-                serviceName: `com.amazonaws.${region}.${service}`,
-                vpcEndpointType: "Interface",
-                subnetIds,
-                securityGroupIds: [group.id],
-                privateDnsEnabled: true,
-                tags: { ...tags, Name: `${name}-${service}` },
-            },
-            { parent },
-        );
-    }
+    const endpoints = interfaceEndpointServicesFor(args.sessionManager ?? false).map(
+        (service) =>
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service}`,
+                {
+                    region,
+                    vpcId,
+                    serviceName: `com.amazonaws.${region}.${service}`,
+                    vpcEndpointType: "Interface",
+                    subnetIds,
+                    securityGroupIds: [group.id],
+                    privateDnsEnabled: true,
+                    tags: { ...tags, Name: `${name}-${service}` },
+                },
+                { parent },
+            ),
+    );
+    return [https, ...endpoints];
 }
 
 function createSubnet(
     name: string,
     a: { region: string; vpcId: pulumi.Output<string>; az: string; cidr: string; routeTableId: pulumi.Output<string>; tags: Record<string, string> },
     parent: pulumi.Resource,
-): aws.ec2.Subnet {
+): { subnet: aws.ec2.Subnet; association: aws.ec2.RouteTableAssociation } {
     // No subnet hands out public addresses: the load balancer and the NAT gateway bring their own.
     const subnet = new aws.ec2.Subnet(
         name,
         { region: a.region, vpcId: a.vpcId, availabilityZone: a.az, cidrBlock: a.cidr, mapPublicIpOnLaunch: false, tags: a.tags },
         { parent },
     );
-    new aws.ec2.RouteTableAssociation(name, { region: a.region, subnetId: subnet.id, routeTableId: a.routeTableId }, { parent });
-    return subnet;
+    const association = new aws.ec2.RouteTableAssociation(name, { region: a.region, subnetId: subnet.id, routeTableId: a.routeTableId }, { parent });
+    return { subnet, association };
 }
 
 /** VPC flow logs (all traffic) to a log group only the flow-logs service may write, through its own role. */

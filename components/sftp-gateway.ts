@@ -3,7 +3,8 @@
 // updates exactly one resource.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AsgCapacity, AsgWarmPool, gatewayRootVolumeGb, launchBeforeTerminate, targetHealthCheck } from "./capacity";
+import { AsgCapacity, AsgWarmPool, gatewayRootVolumeGb, launchBeforeTerminate } from "./capacity";
+import { EndpointCheck, GatewayHealthCheck, endpointCheck, healthCheckProblem, targetGroupHealthCheck, tcpHealthCheck } from "./gateway-health-check";
 import { HomeAccess, gatewayAssumeRolePolicy, gatewayInstancePolicy, homeAccessModes } from "./gateway-policy";
 import { PinnedPackage, defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
 import { parseIpv4Cidr } from "./network";
@@ -75,6 +76,8 @@ export interface SftpGatewayArgs {
     readonly deletionProtection?: boolean;
     /** Public TCP port of the load balancer. Defaults to 22. */
     readonly listenerPort?: number;
+    /** How the load balancer and Route 53 judge a gateway (see {@link GatewayHealthCheck}). Defaults to TCP. */
+    readonly healthCheck?: GatewayHealthCheck;
     /** Port SFTPGo listens on inside the instance. Defaults to 2022. */
     readonly gatewayPort?: number;
     /** EC2 instance type. Defaults to t3.small. */
@@ -125,6 +128,10 @@ export function validateGatewayArgs(args: SftpGatewayArgs): void {
     if (!Number.isInteger(gatewayPort) || gatewayPort < 1024 || gatewayPort > 65535) {
         throw new Error(`gatewayPort must be an integer 1024–65535 (got ${String(gatewayPort)})`);
     }
+    const healthProblem = healthCheckProblem(args.healthCheck ?? tcpHealthCheck, { listenerPort, gatewayPort });
+    if (healthProblem !== undefined) {
+        throw new Error(healthProblem);
+    }
     const { min, desired, max } = args.capacity;
     if (![min, desired, max].every((n) => Number.isInteger(n) && n >= 0) || min > desired || desired > max) {
         throw new Error(`capacity must be whole numbers with 0 ≤ min ≤ desired ≤ max (got ${min}/${desired}/${max})`);
@@ -174,8 +181,8 @@ export function validateGatewayName(name: string): void {
 }
 
 /** The logical names of the gateway's load balancer and target group. */
-export function gatewayElbChildren(name: string): { readonly lb: string; readonly tg: string } {
-    return { lb: `${name}-nlb`, tg: `${name}-tg` };
+export function gatewayElbChildren(name: string): { readonly lb: string; readonly tg: string; readonly healthTg: string } {
+    return { lb: `${name}-nlb`, tg: `${name}-tg`, healthTg: `${name}-hc` };
 }
 
 /** The regional SFTP endpoint. */
@@ -186,6 +193,10 @@ export class SftpGateway extends pulumi.ComponentResource {
     public readonly endpointZoneId: pulumi.Output<string>;
     /** Name of the Auto Scaling group. */
     public readonly asgName: pulumi.Output<string>;
+    /** ARN of the instances' role (the principal a customer key's policy names). */
+    public readonly roleArn: pulumi.Output<string>;
+    /** What Route 53's endpoint check of this region asks (TCP to the listener, or HTTP to the health listener). */
+    public readonly endpointCheck: EndpointCheck;
 
     constructor(name: string, args: SftpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         validateGatewayName(name);
@@ -199,15 +210,17 @@ export class SftpGateway extends pulumi.ComponentResource {
         // The group waits for its instances to be healthy behind the load balancer, which needs the
         // listener, the rules between the two groups, HTTPS out, the instances' permissions and
         // what they read at boot first.
-        const asg = createGroup(name, args, gatewayPort, sgs.instance, role.profile, lb.targetGroupArn, this, [
+        const asg = createGroup(name, args, gatewayPort, sgs.instance, role.profile, lb.targetGroupArns, this, [
             ...sgs.pathToInstances,
-            lb.listener,
+            ...lb.listeners,
             role.policy,
             ...args.bootReads,
         ]);
         this.endpointDnsName = lb.dnsName;
         this.endpointZoneId = lb.zoneId;
         this.asgName = asg.name;
+        this.roleArn = role.arn;
+        this.endpointCheck = endpointCheck(args.healthCheck ?? tcpHealthCheck, listenerPort);
         this.registerOutputs({ endpointDnsName: this.endpointDnsName, endpointZoneId: this.endpointZoneId, asgName: this.asgName });
     }
 }
@@ -263,12 +276,52 @@ function createSecurityGroups(
         { region, securityGroupId: instanceSg.id, ipProtocol: "tcp", fromPort: gatewayPort, toPort: gatewayPort, referencedSecurityGroupId: lbSg.id, description: "SFTP and health checks from the load balancer" },
         { parent },
     );
+    const healthPath = createHealthPortRules(name, args, lbSg.id, instanceSg.id, parent);
     const httpsOut = new aws.vpc.SecurityGroupEgressRule(
         `${name}-https-out`,
         { region, securityGroupId: instanceSg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: anyIpv4, description: "AWS APIs (S3, SSM, Secrets Manager) and packages" },
         { parent },
     );
-    return { loadBalancer: lbSg.id, instance: instanceSg.id, pathToInstances: [lbOut, instancesIn, httpsOut] };
+    return { loadBalancer: lbSg.id, instance: instanceSg.id, pathToInstances: [lbOut, instancesIn, httpsOut, ...healthPath] };
+}
+
+/**
+ * With an HTTP health check, its port's path: Route 53's checkers to the load balancer (their
+ * prefix lists only — no client needs the port), the load balancer to the instances, and the
+ * instances admitting it from the load balancer's group.
+ */
+function createHealthPortRules(
+    name: string,
+    args: SftpGatewayArgs,
+    lbSg: pulumi.Output<string>,
+    instanceSg: pulumi.Output<string>,
+    parent: pulumi.Resource,
+): pulumi.Resource[] {
+    const check = args.healthCheck ?? tcpHealthCheck;
+    if (check.protocol === "tcp") {
+        return [];
+    }
+    const region = args.region;
+    const port = { ipProtocol: "tcp", fromPort: check.port, toPort: check.port };
+    args.healthCheckerPrefixListIds.forEach((prefixListId, i) => {
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-health-port-checkers-${i}`,
+            { region, securityGroupId: lbSg, ...port, prefixListId, description: "Route 53 health checkers: SFTPGo health endpoint" },
+            { parent },
+        );
+    });
+    return [
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-nlb-to-health-port`,
+            { region, securityGroupId: lbSg, ...port, referencedSecurityGroupId: instanceSg, description: "health checks of the SFTPGo health endpoint" },
+            { parent },
+        ),
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-health-port-from-nlb`,
+            { region, securityGroupId: instanceSg, ...port, referencedSecurityGroupId: lbSg, description: "SFTPGo health endpoint from the load balancer" },
+            { parent },
+        ),
+    ];
 }
 
 function createLoadBalancer(
@@ -278,9 +331,10 @@ function createLoadBalancer(
     gatewayPort: number,
     securityGroupId: pulumi.Output<string>,
     parent: pulumi.Resource,
-): { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string>; targetGroupArn: pulumi.Output<string>; listener: aws.lb.Listener } {
+): { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string>; targetGroupArns: pulumi.Output<string>[]; listeners: aws.lb.Listener[] } {
     const region = args.region;
     const names = gatewayElbChildren(name);
+    const check = args.healthCheck ?? tcpHealthCheck;
     const lb = new aws.lb.LoadBalancer(
         names.lb,
         {
@@ -308,7 +362,7 @@ function createLoadBalancer(
             targetType: "instance",
             preserveClientIp: "true",
             deregistrationDelay: 30,
-            healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", ...targetHealthCheck },
+            healthCheck: targetGroupHealthCheck(check),
             tags: args.tags,
         },
         { parent },
@@ -318,10 +372,25 @@ function createLoadBalancer(
         { region, loadBalancerArn: lb.arn, port: listenerPort, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: tg.arn }], tags: args.tags },
         { parent },
     );
-    return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArn: tg.arn, listener };
+    if (check.protocol === "tcp") {
+        return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArns: [tg.arn], listeners: [listener] };
+    }
+    // Route 53 checks the region through the load balancer: a listener on the health port, to the
+    // instances' health endpoint, judged by the same HTTP check.
+    const healthTg = new aws.lb.TargetGroup(
+        names.healthTg,
+        { region, vpcId: args.vpcId, port: check.port, protocol: "TCP", targetType: "instance", deregistrationDelay: 0, healthCheck: targetGroupHealthCheck(check), tags: args.tags },
+        { parent },
+    );
+    const healthListener = new aws.lb.Listener(
+        `${name}-health`,
+        { region, loadBalancerArn: lb.arn, port: check.port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: healthTg.arn }], tags: args.tags },
+        { parent },
+    );
+    return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArns: [tg.arn, healthTg.arn], listeners: [listener, healthListener] };
 }
 
-function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.Resource): { profile: aws.iam.InstanceProfile; policy: aws.iam.RolePolicy } {
+function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.Resource): { profile: aws.iam.InstanceProfile; policy: aws.iam.RolePolicy; arn: pulumi.Output<string> } {
     const role = new aws.iam.Role(
         `${name}-role`,
         { assumeRolePolicy: JSON.stringify(gatewayAssumeRolePolicy), description: `SFTP gateways in ${args.region}`, tags: args.tags },
@@ -350,7 +419,7 @@ function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.
         },
         { parent },
     );
-    return { profile: new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent }), policy };
+    return { profile: new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent }), policy, arn: role.arn };
 }
 
 function createGroup(
@@ -359,7 +428,7 @@ function createGroup(
     gatewayPort: number,
     securityGroupId: pulumi.Output<string>,
     profile: aws.iam.InstanceProfile,
-    targetGroupArn: pulumi.Output<string>,
+    targetGroupArns: pulumi.Output<string>[],
     parent: pulumi.Resource,
     dependsOn: pulumi.Resource[],
 ): aws.autoscaling.Group {
@@ -374,6 +443,7 @@ function createGroup(
                 port: gatewayPort,
                 sftpgoVersion: args.sftpgoVersion,
                 sftpgoPackage: args.sftpgoPackage,
+                healthPort: args.healthCheck?.protocol === "http" ? args.healthCheck.port : undefined,
             }),
         ).toString("base64"),
     );
@@ -403,7 +473,7 @@ function createGroup(
             desiredCapacity: args.capacity.desired,
             maxSize: args.capacity.max,
             launchTemplate: { id: template.id, version: template.latestVersion.apply((v) => String(v)) },
-            targetGroupArns: [targetGroupArn],
+            targetGroupArns,
             healthCheckType: "ELB",
             healthCheckGracePeriod: 300,
             // A scale-up returns only once its instances are healthy behind the load balancer, so

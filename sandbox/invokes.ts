@@ -1,13 +1,20 @@
 import { availabilityZoneId, availabilityZones, amiId, dnsSuffixOf, partitionOf, sandboxAccountId } from "./regions";
 import { hostedZoneIdFor, nameServersFor } from "./hosted-zones";
+import { InstanceTypeOfferings, zonesOffering } from "./instance-offerings";
 import { managedPrefixLists } from "./prefix-lists";
 import { PropertyMap, reveal, stringProp } from "./values";
+
+/** What an invoke's answer may depend on besides its arguments and region: the sandbox's modelled account. */
+export interface InvokeContext {
+    /** The zones offering each instance type (instance-offerings.ts). Defaults to every type in every zone. */
+    readonly instanceTypeOfferings?: InstanceTypeOfferings;
+}
 
 /** An invoke the sandbox answers: how it computes its result, and whether it would call AWS. */
 interface InvokeHandler {
     /** Whether the real provider calls an AWS API for it (so a region fault affects it). */
     readonly reachesAws: boolean;
-    readonly answer: (args: PropertyMap, region: string) => PropertyMap;
+    readonly answer: (args: PropertyMap, region: string, context: InvokeContext) => PropertyMap;
 }
 
 const regionNames: Readonly<Record<string, string>> = {
@@ -126,7 +133,37 @@ const getManagedPrefixList: InvokeHandler = {
     },
 };
 
+/**
+ * `ec2.getInstanceTypeOfferings` by zone (`locationType: "availability-zone"`, the only location
+ * type the sandbox models), filtered by `instance-type` and `location` as EC2's
+ * DescribeInstanceTypeOfferings filters are: one row per (type, zone) offered.
+ */
+const getInstanceTypeOfferings: InvokeHandler = {
+    reachesAws: true,
+    answer: (args, region, context) => {
+        const locationType = stringProp(args, "locationType") ?? "region";
+        if (locationType !== "availability-zone") {
+            throw new Error(`sandbox: aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings with locationType "${locationType}" is not supported; ask by "availability-zone"`);
+        }
+        const types = filterValues(args, "instance-type");
+        if (types.length === 0) {
+            throw new Error("sandbox: aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings needs an instance-type filter (the sandbox keeps no catalogue of types)");
+        }
+        const locations = filterValues(args, "location");
+        const rows = types.flatMap((type) =>
+            zonesOffering(context.instanceTypeOfferings ?? {}, region, type)
+                .filter((zone) => locations.length === 0 || locations.includes(zone))
+                .map((zone) => ({ type, zone })),
+        );
+        return {
+            id: region, region, locationType, instanceTypes: rows.map((r) => r.type), locations: rows.map((r) => r.zone), locationTypes: rows.map(() => locationType),
+            filters: reveal(args.filters),
+        };
+    },
+};
+
 const handlers: Readonly<Record<string, InvokeHandler>> = {
+    "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": getInstanceTypeOfferings,
     "aws:index/getRegion:getRegion": getRegion,
     "aws:index/getCallerIdentity:getCallerIdentity": getCallerIdentity,
     "aws:index/getPartition:getPartition": getPartition,
@@ -153,11 +190,11 @@ export function invokeRegion(args: PropertyMap, providerRegion: string): string 
  * Answers an invoke. An invoke the sandbox does not know fails, naming the token — an empty
  * success would let a program run on made-up nothing.
  */
-export function answerInvoke(token: string, args: PropertyMap, providerRegion: string): PropertyMap {
+export function answerInvoke(token: string, args: PropertyMap, providerRegion: string, context: InvokeContext = {}): PropertyMap {
     const handler = handlers[token];
     if (handler === undefined) {
         throw new Error(`sandbox: invoke ${token} is not supported (the sandbox answers: ${supportedInvokes.join(", ")})`);
     }
-    const result = handler.answer(args, invokeRegion(args, providerRegion));
+    const result = handler.answer(args, invokeRegion(args, providerRegion), context);
     return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined));
 }

@@ -277,7 +277,26 @@ const bucketObject: Rule = (op, world) => {
     return bucketExists(world, bucket) ? undefined : `S3 PutObject on ${bucket}: NoSuchBucket: The specified bucket does not exist`;
 };
 
+/**
+ * EC2 CreateVpcEndpoint with private DNS: the VPC must have both DNS attributes on (AWS PrivateLink
+ * Guide, "DNS hostnames": "To use private DNS … you must enable both DNS hostnames and DNS
+ * resolution for your VPC"). A VPC resource defaults to DNS support on and DNS hostnames off
+ * (CreateVpc; ModifyVpcAttribute). A VPC the world does not hold is not judged.
+ */
+const vpcEndpoint: Rule = (op, world) => {
+    if (reveal(op.inputs.privateDnsEnabled) !== true) {
+        return undefined;
+    }
+    const vpcId = stringProp(op.inputs, "vpcId");
+    const vpc = ofType(world, "aws:ec2/vpc:Vpc").find((r) => r.id === vpcId);
+    if (vpc === undefined || (vpc.facts.enableDnsSupport !== false && vpc.facts.enableDnsHostnames === true)) {
+        return undefined;
+    }
+    return `EC2 CreateVpcEndpoint: InvalidParameter: Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for ${vpcId}`;
+};
+
 const rules: Readonly<Record<string, Rule>> = {
+    "aws:ec2/vpcEndpoint:VpcEndpoint": vpcEndpoint,
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": bucketReplication,
     "aws:s3/bucketObjectv2:BucketObjectv2": bucketObject,
     "aws:route53/record:Record": record,

@@ -1,6 +1,7 @@
 import type * as provider from "@pulumi/pulumi/provider";
 import { InputDiff, diffInputs } from "./diff";
 import { FaultSettings, currentFaults, faultSettings, gate, noFaults } from "./faults";
+import { instanceTypeOfferingsFromEnv } from "./instance-offerings";
 import { answerInvoke, invokeReachesAws, invokeRegion } from "./invokes";
 import { deletionRefusal } from "./deletion-protection";
 import { defaultsKey, needsDeleteBeforeReplace, randomSuffix } from "./naming";
@@ -43,9 +44,12 @@ export class SandboxProvider implements provider.Provider {
     private readonly cancelled = new AbortController();
     /** The last diff per URN: an update follows its diff in the same process, and its record names the changed keys. */
     private readonly lastDiffs = new Map<string, InputDiff>();
+    /** Where the provider reads its settings; the instance-type offerings are read at each invoke. */
+    private readonly env: NodeJS.ProcessEnv;
 
     constructor(options: SandboxProviderOptions = {}) {
         const env = options.env ?? process.env;
+        this.env = env;
         // A bad knob must not stop the plugin from starting: the engine would only say the plugin
         // exited. Instead every operation fails with the message naming the variable.
         try {
@@ -183,7 +187,7 @@ export class SandboxProvider implements provider.Provider {
             if (invokeReachesAws(token)) {
                 await this.gate(region, token);
             }
-            return { outputs: answerInvoke(token, args, this.region) };
+            return { outputs: answerInvoke(token, args, this.region, { instanceTypeOfferings: instanceTypeOfferingsFromEnv(this.env) }) };
         });
     }
 

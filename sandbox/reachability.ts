@@ -1,7 +1,11 @@
+import { instanceGroups, whyBootFails } from "./boot-path";
 import { FaultSpec, noFaults } from "./faults";
 import { forwardedTargetGroups } from "./lb-actions";
 import { healthCheckerRangesIpv4, managedPrefixListById } from "./prefix-lists";
+import { cidrContains, ruleCoversPort, rulesOf, Source } from "./security-group-rules";
 import { factNumber, factString, factStrings, ofType, WorldResource } from "./world";
+
+export { cidrContains };
 
 /**
  * Who can reach a region's endpoint, from the world's security groups, load balancers, listeners,
@@ -24,8 +28,10 @@ import { factNumber, factString, factStrings, ofType, WorldResource } from "./wo
  *     take the same path). An NLB with no security group passes traffic on and only the targets'
  *     groups filter it.
  *  4. A region made unreachable by an injected fault (faults.ts) answers nothing at all, and while
- *     any region fault is in force the internet is gone too: instances whose user data downloads
- *     from a host outside AWS never boot, in any region (see whyBootFails).
+ *     any region fault is in force the internet is gone too. Instances boot only when what their
+ *     user data calls is reachable from their subnets: AWS services through VPC endpoints or a NAT
+ *     gateway, hosts outside AWS through a NAT gateway and only while the internet is there
+ *     (boot-path.ts).
  * A TCP check only connects, so (as with AWS) the instances answering on the port is enough.
  */
 
@@ -53,116 +59,7 @@ export interface EndpointReachability {
 /** Route 53 considers an endpoint healthy when more than this share of its checkers do. */
 export const healthyCheckerShare = 0.18;
 
-interface Source {
-    readonly cidrIpv4?: string;
-    readonly cidrIpv6?: string;
-    readonly prefixListId?: string;
-    readonly referencedSecurityGroupId?: string;
-}
-
-interface Rule extends Source {
-    readonly ipProtocol: string;
-    readonly fromPort?: number;
-    readonly toPort?: number;
-}
-
-/** Parses `a.b.c.d/n` into a 32-bit base and prefix length, or undefined. */
-function ipv4Cidr(cidr: string): { base: number; prefix: number } | undefined {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-    if (m === null) {
-        return undefined;
-    }
-    const octets = m.slice(1, 5).map(Number);
-    const prefix = Number(m[5]);
-    if (octets.some((o) => o > 255) || prefix > 32) {
-        return undefined;
-    }
-    const base = octets.reduce((acc, o) => acc * 256 + o, 0);
-    return { base, prefix };
-}
-
-/** Whether IPv4 CIDR `outer` contains all of `inner`. */
-export function cidrContains(outer: string, inner: string): boolean {
-    const o = ipv4Cidr(outer);
-    const i = ipv4Cidr(inner);
-    if (o === undefined || i === undefined || i.prefix < o.prefix) {
-        return false;
-    }
-    const size = 2 ** (32 - o.prefix);
-    return Math.floor(o.base / size) === Math.floor(i.base / size);
-}
-
-function ruleCoversPort(rule: Rule, port: number): boolean {
-    const protocol = rule.ipProtocol.toLowerCase();
-    if (protocol === "-1" || protocol === "all") {
-        return true;
-    }
-    if (protocol !== "tcp" && protocol !== "6") {
-        return false;
-    }
-    return (rule.fromPort ?? 0) <= port && port <= (rule.toPort ?? 65535);
-}
-
-function ruleOf(r: Record<string, unknown>): Rule {
-    const str = (k: string) => (typeof r[k] === "string" && r[k] !== "" ? (r[k] as string) : undefined);
-    const num = (k: string) => (typeof r[k] === "number" ? (r[k] as number) : undefined);
-    return {
-        ipProtocol: str("ipProtocol") ?? str("protocol") ?? "tcp",
-        fromPort: num("fromPort"),
-        toPort: num("toPort"),
-        cidrIpv4: str("cidrIpv4"),
-        cidrIpv6: str("cidrIpv6"),
-        prefixListId: str("prefixListId"),
-        referencedSecurityGroupId: str("referencedSecurityGroupId"),
-    };
-}
-
-/** Inline rules of a group (`ingress`/`egress` blocks, one rule per CIDR, prefix list or group). */
-function inlineRules(group: WorldResource, direction: "ingress" | "egress"): Rule[] {
-    const blocks = group.facts[direction];
-    if (!Array.isArray(blocks)) {
-        return [];
-    }
-    return blocks.flatMap((b) => {
-        const block = b as Record<string, unknown>;
-        const base = ruleOf(block);
-        const list = (k: string) => (Array.isArray(block[k]) ? (block[k] as unknown[]).filter((x): x is string => typeof x === "string") : []);
-        return [
-            ...list("cidrBlocks").map((cidrIpv4) => ({ ...base, cidrIpv4 })),
-            ...list("ipv6CidrBlocks").map((cidrIpv6) => ({ ...base, cidrIpv6 })),
-            ...list("prefixListIds").map((prefixListId) => ({ ...base, prefixListId })),
-            ...list("securityGroups").map((referencedSecurityGroupId) => ({ ...base, referencedSecurityGroupId })),
-        ];
-    });
-}
-
-/** Every rule of the given groups in one direction: separate rule resources and inline blocks. */
-function rulesOf(world: readonly WorldResource[], groupIds: readonly string[], direction: "ingress" | "egress"): Rule[] {
-    const type = direction === "ingress" ? "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" : "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-    const separate = ofType(world, type)
-        .filter((r) => groupIds.includes(factString(r, "securityGroupId") ?? ""))
-        .map((r) => ruleOf(r.facts as Record<string, unknown>));
-    const inline = ofType(world, "aws:ec2/securityGroup:SecurityGroup")
-        .filter((g) => groupIds.includes(g.id))
-        .flatMap((g) => inlineRules(g, direction));
-    return [...separate, ...inline];
-}
-
 const dnsKey = (name: string): string => name.toLowerCase().replace(/\.$/, "").replace(/^dualstack\./, "");
-
-/** The security groups a launch template gives its instances. */
-function instanceGroups(world: readonly WorldResource[], asg: WorldResource): string[] {
-    const spec = asg.facts.launchTemplate as { id?: unknown } | undefined;
-    const template = ofType(world, "aws:ec2/launchTemplate:LaunchTemplate").find((t) => t.id === spec?.id);
-    if (template === undefined) {
-        return [];
-    }
-    const interfaces = Array.isArray(template.facts.networkInterfaces) ? (template.facts.networkInterfaces as { securityGroups?: unknown }[]) : [];
-    return [
-        ...factStrings(template, "vpcSecurityGroupIds"),
-        ...interfaces.flatMap((n) => (Array.isArray(n.securityGroups) ? n.securityGroups.filter((x): x is string => typeof x === "string") : [])),
-    ];
-}
 
 /**
  * Why the load balancer (of security groups `lbGroups`) cannot count `asg`'s instances in service on
@@ -194,23 +91,6 @@ export function whyNotInService(
         return `${name} has no instances (desired capacity 0)`;
     }
     return whyBootFails(world, asg, name, faults);
-}
-
-/**
- * Why `asg`'s instances cannot boot during the faults in force, or undefined. A region fault stands
- * for a regional event, and the model takes the internet with it (the shared paths and third-party
- * mirrors a region's NAT gateways reach are the first to go, and nothing promises them back): an
- * instance whose user data downloads from a host outside AWS fails its start-up and never comes
- * into service, in whichever region it boots. One that needs nothing outside the region boots.
- */
-function whyBootFails(world: readonly WorldResource[], asg: WorldResource, name: string, faults: FaultSpec): string | undefined {
-    const faulted = Object.keys(faults.regions).sort();
-    const template = ofType(world, "aws:ec2/launchTemplate:LaunchTemplate").find((t) => t.id === (asg.facts.launchTemplate as { id?: unknown } | undefined)?.id);
-    const outside = template === undefined ? [] : factStrings(template, "bootHostsOutsideAws");
-    if (faulted.length === 0 || outside.length === 0) {
-        return undefined;
-    }
-    return `the instances of ${name} boot from ${outside.join(", ")}, outside AWS, and the internet is gone during the regional event (fault injected in ${faulted.join(", ")}): they never come into service`;
 }
 
 /** The security groups of the load balancers whose listeners forward to target group `arn`. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { hostsOutsideAws } from "./boot-hosts";
+import { awsServicesCalled, hostsOutsideAws } from "./boot-hosts";
 import { makeFolder } from "../automation/engine/folders";
 import { canonicalType } from "./replacements";
 import { PropertyMap, reveal } from "./values";
@@ -58,6 +58,12 @@ const factKeys: Readonly<Record<string, readonly string[]>> = {
     "aws:lb/listener:Listener": ["arn", "loadBalancerArn", "port", "protocol", "defaultActions"],
     "aws:lb/targetGroup:TargetGroup": ["arn", "name", "port", "protocol", "targetType", "healthCheck"],
     "aws:ec2/launchTemplate:LaunchTemplate": ["name", "networkInterfaces", "vpcSecurityGroupIds", "latestVersion"],
+    // What the boot-path model (sandbox/boot-path.ts) needs: which subnets route where, and the VPC endpoints.
+    "aws:ec2/subnet:Subnet": ["vpcId", "cidrBlock", "availabilityZone"],
+    "aws:ec2/routeTable:RouteTable": ["vpcId", "routes"],
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": ["subnetId", "routeTableId"],
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ["vpcId", "serviceName", "vpcEndpointType", "privateDnsEnabled", "subnetIds", "routeTableIds", "securityGroupIds"],
+    "aws:ec2/vpc:Vpc": ["cidrBlock", "enableDnsSupport", "enableDnsHostnames"],
     "aws:autoscaling/group:Group": ["name", "minSize", "maxSize", "desiredCapacity", "targetGroupArns", "launchTemplate", "vpcZoneIdentifiers"],
     "aws:route53/healthCheck:HealthCheck": [
         "type", "fqdn", "ipAddress", "port", "childHealthchecks", "childHealthThreshold", "cloudwatchAlarmName", "cloudwatchAlarmRegion",
@@ -76,8 +82,9 @@ export function factsOf(type: string, state: PropertyMap): Record<string, unknow
     const keys = factKeys[canonicalType(type)] ?? [];
     const facts = Object.fromEntries(keys.filter((k) => state[k] !== undefined && state[k] !== null).map((k) => [k, reveal(state[k])]));
     if (canonicalType(type) === "aws:ec2/launchTemplate:LaunchTemplate") {
-        // Not the user data itself: only which hosts outside AWS it reaches (boot-hosts.ts).
+        // Not the user data itself: only which hosts outside AWS and which AWS services it reaches (boot-hosts.ts).
         facts.bootHostsOutsideAws = hostsOutsideAws(reveal(state.userData));
+        facts.bootAwsServices = awsServicesCalled(reveal(state.userData));
     }
     return facts;
 }

@@ -16,7 +16,9 @@ import { LabDns, startLabDns } from "../sandbox/lab-dns";
 import { summarizeEngineError } from "../automation/driver/stack-state";
 import { sandboxPassphrase } from "../sandbox/engine";
 import { resolveProjectDir } from "../automation/engine/locations";
-import { writeFaultFile } from "../sandbox/faults";
+import { bootPathSummary } from "../sandbox/boot-path";
+import { currentFaults, faultSettings, writeFaultFile } from "../sandbox/faults";
+import { factString, ofType, World } from "../sandbox/world";
 import { sandboxFenceClient, sandboxReplicationMetrics } from "../sandbox/fence";
 import { createLab } from "../sandbox/lab";
 import { LabServers, startRegionServers } from "../sandbox/lab-servers";
@@ -153,6 +155,13 @@ function fencedNow(dns: Record<string, unknown>, fenceClient: RegionFenceClient)
         const state = async (r: RegionName) => (await fenceClient.state!(r, coordinates)) === "fenced";
         return { primary: await state("primary"), secondary: await state("secondary") };
     };
+}
+
+/** How the standby's instances boot during the faults in force, from the reachability model's boot path (sandbox/boot-path.ts). */
+function standbyBootLine(worldDir: string, faultFile: string, asgName: string): string {
+    const world = new World(worldDir).list();
+    const asg = ofType(world, "aws:autoscaling/group:Group").find((g) => factString(g, "name") === asgName);
+    return asg === undefined ? `no Auto Scaling group ${asgName} in the sandbox's world` : bootPathSummary(world, asg, currentFaults(faultSettings({ SANDBOX_FAULT_FILE: faultFile })));
 }
 
 /** Step 11: a real client, a real DNS server and the lab's health checker (scripts/drill-outage.ts). */
@@ -330,6 +339,9 @@ async function main(holdSeconds: number | undefined): Promise<void> {
     const status = await controller.status();
     say(`  fence: primary ${status.fence.primary}, secondary ${status.fence.secondary}`);
     sayEndpointChecks(status);
+    const standbyBoot = standbyBootLine(lab.worldDir, lab.faultFile, String(secondary.asgName));
+    say(`  standby boot with the internet cut: ${standbyBoot}`);
+    rec.note(`standby boot with the internet cut: ${standbyBoot}`);
 
     heading(9, "us-east-1 is back: the same command finishes the switch");
     writeFaultFile(lab.faultFile, {});

@@ -12,6 +12,8 @@ import { CapacitySettings, capacityModes, RegionCapacitySettings, WarmPoolSettin
 import type { FenceCoordinates } from "../components/dns-fence-coordinates";
 import type { FenceEffect } from "../components/fence-timing";
 import { CapacityMode, Posture, postures, RegionName, Weights } from "../vocabulary/posture";
+import type { EndpointCheck } from "../components/gateway-health-check";
+import type { PolicyStatement } from "../components/regional-bucket";
 
 // ---------------------------------------------------------------------------------------------
 // Config keys
@@ -107,6 +109,8 @@ export interface RegionalOutputs {
     readonly endpointZoneId: string;
     /** The listener's TCP port. */
     readonly endpointPort: number;
+    /** What Route 53's endpoint check asks of the load balancer (a stack deployed before it was exported has none: TCP on `endpointPort`). */
+    readonly endpointHealthCheck: EndpointCheck;
     readonly bucketName: string;
     readonly bucketArn: string;
     /** Id of the replication rule to the peer's bucket (absent with replication off, or when deployed before it was exported). */
@@ -120,6 +124,8 @@ export interface RegionalOutputs {
     readonly usersObjectKey: string;
     /** The canary user `verify` logs in as (absent: no canary configured). */
     readonly canaryUser?: string;
+    /** With SSE-KMS: the key-policy statements this stack's roles need, by key ARN (components/kms-key.ts). */
+    readonly kmsKeyPolicyGrants?: Readonly<Record<string, readonly PolicyStatement[]>>;
 }
 
 /** One region's health check ids, as the dns stack exports them. */
@@ -175,6 +181,7 @@ export const regionalOutputNames: PresenceOf<RegionalOutputs> = {
     endpointDnsName: "always",
     endpointZoneId: "always",
     endpointPort: "always",
+    endpointHealthCheck: "always",
     bucketName: "always",
     bucketArn: "always",
     replicationRuleId: "optional",
@@ -183,6 +190,7 @@ export const regionalOutputNames: PresenceOf<RegionalOutputs> = {
     usersFingerprint: "always",
     usersObjectKey: "always",
     canaryUser: "optional",
+    kmsKeyPolicyGrants: "optional",
 };
 
 /** Every dns output name, complete and exact like `regionalOutputNames`. */
@@ -289,6 +297,8 @@ export function readRegionalOutputs(raw: RawOutputs): Partial<RegionalOutputs> {
         endpointDnsName: as(isString),
         endpointZoneId: as(isString),
         endpointPort: as(isNumber),
+        endpointHealthCheck: (v) =>
+            isObject(v) && (v.type === "TCP" || v.type === "HTTP") && isNumber(v.port) && (v.resourcePath === undefined || isString(v.resourcePath)) ? (v as unknown as EndpointCheck) : undefined,
         bucketName: as(isString),
         bucketArn: as(isString),
         replicationRuleId: as(isString),
@@ -297,6 +307,7 @@ export function readRegionalOutputs(raw: RawOutputs): Partial<RegionalOutputs> {
         usersFingerprint: as(isString),
         usersObjectKey: as(isString),
         canaryUser: as(isString),
+        kmsKeyPolicyGrants: (v) => (isObject(v) && Object.values(v).every(Array.isArray) ? (v as Record<string, PolicyStatement[]>) : undefined),
     });
 }
 

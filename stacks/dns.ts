@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionName } from "../vocabulary/posture";
 import { DnsAlarms, ReplicationSource } from "../components/dns-alarms";
+import { EndpointCheck } from "../components/gateway-health-check";
 import { DnsFailover, RegionEndpoint, ZoneRef } from "../components/dns-failover";
 import { fenceCoordinates } from "../components/dns-fence-coordinates";
 import { replicationRuleId } from "../components/replication-rule";
@@ -129,6 +130,8 @@ async function regionEndpoint(regionName: RegionName, source: EndpointSource, re
                 dnsName: ref.requireOutput("endpointDnsName") as pulumi.Output<string>,
                 zoneId: ref.requireOutput("endpointZoneId") as pulumi.Output<string>,
                 port: ref.requireOutput("endpointPort") as pulumi.Output<number>,
+                // Absent from a regional stack deployed before it was exported: TCP on the port.
+                check: ref.getOutput("endpointHealthCheck") as pulumi.Output<EndpointCheck | undefined>,
                 region: ref.requireOutput("region") as pulumi.Output<string>,
             };
         }

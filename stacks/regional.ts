@@ -2,8 +2,11 @@
 // the outputs the driver reads (docs/architecture.md).
 import * as aws from "@pulumi/aws";
 import { capacityFor, warmPoolFor } from "../components/capacity";
+import * as pulumi from "@pulumi/pulumi";
+import { chooseZones } from "../components/availability-zones";
 import { BucketReplication } from "../components/bucket-replication";
 import { HostKeys } from "../components/host-keys";
+import { stackKeyPolicyGrants } from "../components/kms-key";
 import { NetworkSpec, RegionalNetwork } from "../components/network";
 import { RegionalBucket, bucketArnOf, regionalBucketName } from "../components/regional-bucket";
 import { SftpGateway, healthCheckerPrefixListName } from "../components/sftp-gateway";
@@ -35,18 +38,25 @@ async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
     const [identity, partition] = await Promise.all([aws.getCallerIdentity({}), aws.getPartition({})]);
     let availabilityZones: string[] = [];
     if (cfg.network.kind === "new") {
-        // Local and Wavelength zones need an opt-in and lack NLB support; only regular zones qualify.
+        // Local and Wavelength zones need an opt-in and lack NLB support; only regular zones qualify,
+        // and of those only the ones offering the gateways' instance type.
         const zones = await aws.getAvailabilityZones({
             region: cfg.region,
             state: "available",
             filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
         });
-        if (zones.names.length < cfg.network.availabilityZoneCount) {
-            throw new Error(
-                `sftp-failover:network.availabilityZoneCount is ${cfg.network.availabilityZoneCount} but ${cfg.region} offers ${zones.names.length} zones`,
-            );
-        }
-        availabilityZones = zones.names.slice(0, cfg.network.availabilityZoneCount);
+        const offerings = await aws.ec2.getInstanceTypeOfferings({
+            region: cfg.region,
+            locationType: "availability-zone",
+            filters: [{ name: "instance-type", values: [cfg.instanceType] }],
+        });
+        availabilityZones = chooseZones({
+            region: cfg.region,
+            zones: zones.names,
+            instanceType: cfg.instanceType,
+            offeredIn: offerings.locations,
+            count: cfg.network.availabilityZoneCount,
+        });
     }
     const amiId =
         cfg.amiId ??
@@ -75,6 +85,21 @@ async function lookUpAccount(cfg: RegionalConfig): Promise<AccountFacts> {
         amiId,
         healthCheckers: { id: checkers.id, maxEntries: checkers.maxEntries },
     };
+}
+
+/** The key-policy statements for this stack's roles, by key ARN (components/kms-key.ts). */
+function keyGrants(cfg: RegionalConfig, accountId: string, gateway: SftpGateway, replication: BucketReplication | undefined) {
+    return pulumi.all([gateway.roleArn, replication?.roleArn]).apply(([gatewayRoleArn, replicationRoleArn]) =>
+        stackKeyPolicyGrants({
+            region: cfg.region,
+            peerRegion: cfg.peerRegion,
+            accountId,
+            kmsKeyArn: cfg.kmsKeyArn as string,
+            peerKmsKeyArn: cfg.peerKmsKeyArn,
+            gatewayRoleArn,
+            replicationRoleArn,
+        }),
+    );
 }
 
 /**
@@ -144,6 +169,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
         accountId: facts.accountId,
         network: networkSpec,
         s3BucketArns: [bucket.bucketArn],
+        sessionManager: cfg.sessionManager,
         tags: cfg.tags,
     });
 
@@ -164,6 +190,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
             sessionManager: cfg.sessionManager,
             homeAccess: cfg.gatewayBucketAccess,
             listenerPort: cfg.listenerPort,
+            healthCheck: cfg.healthCheck,
             deletionProtection: cfg.deletionProtection,
             instanceType: cfg.instanceType,
             amiId: facts.amiId,
@@ -175,7 +202,8 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
             hostKeySecretArn: hostKeys.secretArn,
             usersObjectKey: users.objectKey,
             users: users.served,
-            bootReads: [hostKeys.secretValue, users.object],
+            // What boot reads, and the routes and endpoints it reads them through.
+            bootReads: [hostKeys.secretValue, users.object, ...network.bootPath],
             sftpgoVersion: cfg.sftpgoVersion,
             sftpgoPackage: cfg.sftpgoPackage,
             tags: cfg.tags,
@@ -192,6 +220,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
         endpointDnsName: gateway.endpointDnsName,
         endpointZoneId: gateway.endpointZoneId,
         endpointPort: cfg.listenerPort,
+        endpointHealthCheck: gateway.endpointCheck,
         bucketName: bucket.bucketName,
         bucketArn: bucket.bucketArn,
         // The replication metrics are per rule: the driver reads the backlog by this id.
@@ -200,6 +229,8 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
         hostKeyFingerprints: hostKeys.fingerprints,
         usersFingerprint: users.fingerprint,
         usersObjectKey: users.objectKey,
+        // The statements the keys' owners must add to the key policies (absent: SSE-S3).
+        ...(cfg.kmsKeyArn !== undefined ? { kmsKeyPolicyGrants: keyGrants(cfg, facts.accountId, gateway, replication) } : {}),
         // The driver logs in as this user to verify the region (absent: no canary configured).
         ...(cfg.canary !== undefined ? { canaryUser: cfg.canary.user } : {}),
     };

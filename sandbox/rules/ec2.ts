@@ -3,7 +3,7 @@
 // CreateSecurityGroup, AuthorizeSecurityGroupIngress/Egress, CreateLaunchTemplate, ...) accepts
 // them, with terraform-provider-aws's internal/service/ec2 validation.
 import {
-    Inputs, Problem, Rule, TypeRules, atMostOne, custom, exactlyOne, forbidden, given, intRange, length, list, matches, num, obj, oneOf, problem, required, str,
+    Inputs, Problem, Rule, TypeRules, atMostOne, count, custom, exactlyOne, forbidden, given, intRange, length, list, matches, num, obj, oneOf, problem, required, str,
 } from "./engine";
 
 const api = "AWS EC2 API reference";
@@ -313,6 +313,25 @@ const vpcEndpoint: TypeRules = {
         forbidden("privateDnsEnabled", "on a Gateway endpoint", (i) => (str(i.vpcEndpointType) ?? "Gateway") === "Gateway", "CreateVpcEndpoint", `${api} (CreateVpcEndpoint PrivateDnsEnabled: Interface endpoints)`),
         forbidden("routeTableIds", "on an Interface endpoint", (i) => str(i.vpcEndpointType) === "Interface", "CreateVpcEndpoint", `${api} (CreateVpcEndpoint RouteTableIds: Gateway endpoints)`),
         matches("serviceName", /^(com\.amazonaws|aws\.|cn\.com\.amazonaws)[\w.-]+$/, "a service name such as com.amazonaws.<region>.s3", "CreateVpcEndpoint", `${api} (CreateVpcEndpoint ServiceName)`),
+        atMostOne("", ["serviceName", "resourceConfigurationArn", "serviceNetworkArn"], "CreateVpcEndpoint", `${api} (CreateVpcEndpoint ServiceName, ResourceConfigurationArn, ServiceNetworkArn); ${tf}/vpc_endpoint.go (service_name ConflictsWith resource_configuration_arn, service_network_arn)`),
+        oneOf("ipAddressType", ["ipv4", "dualstack", "ipv6"], "CreateVpcEndpoint", `${api} (CreateVpcEndpoint IpAddressType); ${tf}/vpc_endpoint.go (ip_address_type enum.Validate[IpAddressType])`),
+        oneOf("dnsOptions.dnsRecordIpType", ["ipv4", "dualstack", "ipv6", "service-defined"], "CreateVpcEndpoint", `${api} (DnsOptionsSpecification DnsRecordIpType); ${tf}/vpc_endpoint.go (dns_record_ip_type enum.Validate[DnsRecordIpType])`),
+        oneOf("dnsOptions.privateDnsPreference", ["ALL_DOMAINS", "VERIFIED_DOMAINS_ONLY", "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS", "SPECIFIED_DOMAINS_ONLY"], "CreateVpcEndpoint", `${tf}/vpc_endpoint.go (private_dns_preference StringInSlice)`),
+        count("dnsOptions.privateDnsSpecifiedDomains", 1, 10, "CreateVpcEndpoint", `${tf}/vpc_endpoint.go (private_dns_specified_domains MinItems 1, MaxItems 10)`),
+        // DNS options and private DNS name the endpoint's network interfaces, which only an Interface endpoint has.
+        forbidden("dnsOptions", "on a Gateway endpoint", (i) => (str(i.vpcEndpointType) ?? "Gateway") === "Gateway", "CreateVpcEndpoint", `${api} (CreateVpcEndpoint DnsOptions: Interface endpoints)`),
+        custom("policy is a JSON document", `${api} (CreateVpcEndpoint PolicyDocument); ${tf}/vpc_endpoint.go (policy: IAMPolicyDocumentSchema, NormalizeJsonString)`, (i) => {
+            const v = str(i.policy);
+            if (v === undefined) {
+                return [];
+            }
+            try {
+                const doc: unknown = JSON.parse(v);
+                return typeof doc === "object" && doc !== null && !Array.isArray(doc) ? [] : [problem("policy", "policy must be a JSON object, an IAM policy document (CreateVpcEndpoint)")];
+            } catch {
+                return [problem("policy", "policy is not valid JSON (CreateVpcEndpoint)")];
+            }
+        }),
     ],
 };
 

@@ -95,8 +95,30 @@ const targetGroup: TypeRules = {
         forbidden("healthCheck.matcher", "with a TCP health check", (i) => str(get(i, "healthCheck.protocol")) === "TCP", "CreateTargetGroup", `${apiRef} (CreateTargetGroup Matcher: HTTP/HTTPS health checks only)`),
         matches("healthCheck.path", /^\//, "a path starting with /", "CreateTargetGroup", `${apiRef} (CreateTargetGroup HealthCheckPath)`),
         length("healthCheck.path", 1, 1024, "health check paths", "CreateTargetGroup", `${apiRef} (CreateTargetGroup HealthCheckPath)`),
+        custom("health check matcher codes within the load balancer type's range", `${apiRef} (Matcher HttpCode: 200–499 for Application Load Balancers, 200–599 for Network Load Balancers; a code, a list or a range)`, matcherProblems),
     ],
 };
+
+/**
+ * An HTTP(S) health check's success codes: one code, a comma-separated list or a range (`200-299`),
+ * each 200–599 for a target group of a network load balancer (TCP family) and 200–499 for one of an
+ * application load balancer.
+ */
+function matcherProblems(i: Inputs): Problem[] {
+    const matcher = str(get(i, "healthCheck.matcher"));
+    if (matcher === undefined) {
+        return [];
+    }
+    const max = isNetworkProtocol(i) ? 599 : 499;
+    const parts = matcher.split(",").map((p) => p.trim());
+    const valid = parts.every((p) => {
+        const m = /^(\d{3})(?:-(\d{3}))?$/.exec(p);
+        const low = m === null ? NaN : Number(m[1]);
+        const high = m?.[2] === undefined ? low : Number(m[2]);
+        return m !== null && low >= 200 && high <= max && low <= high;
+    });
+    return valid ? [] : [problem("healthCheck.matcher", `healthCheck.matcher "${matcher}" must be HTTP codes 200–${max} (a code, a list or a range) for a ${isNetworkProtocol(i) ? "network" : "application"} load balancer's target group (CreateTargetGroup)`)];
+}
 
 /** The actions a listener may take; a network load balancer's listeners only forward. */
 const actionTypes = ["forward", "redirect", "fixed-response", "authenticate-cognito", "authenticate-oidc"];

@@ -10,7 +10,8 @@ import { awsRegionPattern } from "../../components/aws-region";
 import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, WarmPoolSettings, capacityModes, defaultCapacity, validateCapacity, validateWarmPool } from "../../components/capacity";
 import { HomeAccess } from "../../components/gateway-policy";
-import { PinnedPackage, validatePinnedPackage } from "../../components/gateway-user-data";
+import { GatewayHealthCheck, defaultHealthCheckPort, healthCheckProblem, tcpHealthCheck } from "../../components/gateway-health-check";
+import { PinnedPackage, defaultGatewayPort, validatePinnedPackage } from "../../components/gateway-user-data";
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { kmsKeyArnProblem } from "../../components/kms-key";
 import { parseIpv4Cidr } from "../../components/network";
@@ -83,6 +84,8 @@ export interface RegionalConfig {
     readonly sftpgoPackage?: PinnedPackage;
     /** Whether the load balancer refuses deletion (turn off, `up`, then destroy). */
     readonly deletionProtection: boolean;
+    /** How the load balancer and Route 53 judge a gateway (`healthCheck`): TCP unless `{ protocol: http }`. */
+    readonly healthCheck: GatewayHealthCheck;
     /** Tags of every resource. */
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -156,6 +159,36 @@ function readUsers(file: string): SftpUser[] {
         throw configError("usersFile", `cannot be read: ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
     return parseUsersYaml(text, file, (users) => checkNameTextDeep(`${file}: users`, users));
+}
+
+/** `healthCheck`: `{ protocol: tcp }` (the default) or `{ protocol: http, port }` (SFTPGo's /healthz; port defaults to 10000). */
+function loadHealthCheck(config: ConfigReader, ports: { listenerPort: number; gatewayPort: number }): GatewayHealthCheck {
+    const raw = config.getObject<Record<string, unknown>>("healthCheck");
+    if (raw === undefined) {
+        return tcpHealthCheck;
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        throw configError("healthCheck", `must be a map like { protocol: http, port: ${defaultHealthCheckPort} } (got ${JSON.stringify(raw)})`);
+    }
+    const extra = Object.keys(raw).filter((k) => k !== "protocol" && k !== "port");
+    if (extra.length > 0) {
+        throw configError("healthCheck", `has unknown key(s) ${extra.join(", ")} (valid: protocol, port)`);
+    }
+    if (raw.protocol !== "tcp" && raw.protocol !== "http") {
+        throw configError("healthCheck.protocol", `must be tcp or http (got ${JSON.stringify(raw.protocol)})`);
+    }
+    if (raw.protocol === "tcp") {
+        if (raw.port !== undefined) {
+            throw configError("healthCheck.port", "applies only to protocol http (a TCP check connects to the SFTP port)");
+        }
+        return tcpHealthCheck;
+    }
+    const check: GatewayHealthCheck = { protocol: "http", port: numberField(raw.port ?? defaultHealthCheckPort) as number };
+    const problem = healthCheckProblem(check, ports);
+    if (problem !== undefined) {
+        throw new Error(`${configNamespace}:${problem}`);
+    }
+    return check;
 }
 
 function loadNetwork(config: ConfigReader): NetworkConfig {
@@ -363,9 +396,6 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
     if (network.kind === "new" && !network.nat && sftpgoPackage === undefined) {
         throw configError("network.nat", "is false, but without sftpgoPackage the gateways install SFTPGo from a mirror on the internet; set sftpgoPackage (docs/regional.md) or keep the NAT gateways");
     }
-    if (network.kind === "new" && !network.nat && sessionManager) {
-        throw configError("network.nat", "is false, but sessionManager needs the ssm, ssmmessages and ec2messages endpoints, which the stack does not create; keep the NAT gateways or leave sessionManager off");
-    }
 
     const warmPool = loadWarmPool(config);
     return {
@@ -395,6 +425,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         sftpgoVersion,
         ...(sftpgoPackage === undefined ? {} : { sftpgoPackage }),
         deletionProtection: config.getBoolean("deletionProtection") ?? true,
+        healthCheck: loadHealthCheck(config, { listenerPort, gatewayPort: defaultGatewayPort }),
         tags: { project: "sftp-failover", regionName, ...tags },
     };
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { keyPolicyGrants, kmsKeyArnProblem, parseKmsArn } from "../../components/kms-key";
+import { keyPolicyGrants, kmsKeyArnProblem, parseKmsArn, stackKeyPolicyGrants } from "../../components/kms-key";
 
 // The bucket keys' pure decisions: which ARNs work where, and the key-policy statements a key
 // without KMS's default statement must hold.
@@ -45,5 +45,19 @@ describe("KMS bucket keys", () => {
             expect(g.Condition).to.deep.equal({ StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com", "kms:CallerAccount": "123456789012" } });
         }
         expect(keyPolicyGrants({ region: "us-west-2", accountId: "123456789012", gatewayRoleArn: "arn:aws:iam::123456789012:role/gw" })).to.have.length(1);
+    });
+
+    it("one stack's grants by key: its roles on its own key, its replication's writes on the peer's key; none on the peer's key without replication", () => {
+        const args = {
+            region: "us-east-1", peerRegion: "us-west-2", accountId: "123456789012", kmsKeyArn: "arn:k1", peerKmsKeyArn: "arn:k2",
+            gatewayRoleArn: "arn:aws:iam::123456789012:role/gw", replicationRoleArn: "arn:aws:iam::123456789012:role/repl",
+        };
+        const byKey = stackKeyPolicyGrants(args);
+        expect(Object.fromEntries(Object.entries(byKey).map(([k, gs]) => [k, gs.map((g) => g.Sid)]))).to.deep.equal({
+            "arn:k1": ["GatewaysReadAndWriteHomes", "ReplicationReadsSource"],
+            "arn:k2": ["PeerReplicationWritesReplicas"],
+        });
+        expect(byKey["arn:k2"][0].Condition).to.deep.include({ StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com", "kms:CallerAccount": "123456789012" } });
+        expect(Object.keys(stackKeyPolicyGrants({ ...args, replicationRoleArn: undefined }))).to.deep.equal(["arn:k1"]);
     });
 });

@@ -119,16 +119,16 @@ describe("regional config (mocks)", () => {
             () => ({ sftpgoVersion: "2.6.6", sftpgoPackage: { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "0".repeat(64) } }),
             /^sftp-failover:sftpgoVersion pins the repository's package; with sftpgoPackage the pinned file is the version/,
         ],
+        ["healthCheck.protocol unknown", () => ({ healthCheck: { protocol: "https" } }), exactly('sftp-failover:healthCheck.protocol must be tcp or http (got "https")')],
+        ["healthCheck.port on the SFTP listener", () => ({ healthCheck: { protocol: "http", port: 2022 } }), /^sftp-failover:healthCheck\.port 2022 is already the gateway port/],
+        ["healthCheck.port below 1024", () => ({ healthCheck: { protocol: "http", port: 80 } }), exactly("sftp-failover:healthCheck.port must be an integer 1024–65535 (got 80)")],
+        ["healthCheck.port with tcp", () => ({ healthCheck: { protocol: "tcp", port: 10000 } }), /^sftp-failover:healthCheck\.port applies only to protocol http/],
+        ["healthCheck unknown key", () => ({ healthCheck: { protocol: "http", path: "/x" } }), /^sftp-failover:healthCheck has unknown key\(s\) path/],
         ["network.nat not a boolean", () => ({ network: { nat: "no" } }), exactly('sftp-failover:network.nat must be true or false (got "no")')],
         [
             "network.nat on an existing network",
             () => ({ network: { vpcId: "vpc-0abc", subnetIds: ["subnet-0aaa", "subnet-0bbb"], instanceSubnetIds: ["subnet-0ccc", "subnet-0ddd"], nat: false } }),
             /^sftp-failover:network\.nat applies only to a network the stack creates/,
-        ],
-        [
-            "network.nat false with sessionManager",
-            () => ({ network: { nat: false }, sessionManager: true, sftpgoPackage: { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "0".repeat(64) } }),
-            /^sftp-failover:network\.nat is false, but sessionManager needs the ssm, ssmmessages and ec2messages endpoints/,
         ],
         // Only the two exact spellings: a near miss, white space, or a YAML number, boolean, list or map
         // (which the stack file stores as other text) is refused, quoting the value as stored.

@@ -68,6 +68,13 @@ const allowedInvokes: Record<string, (inputs: Record<string, unknown>) => Record
         const region = String(inputs.region);
         return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: ["z1", "z2", "z3"], id: region };
     },
+    // Every zone offers every type unless a test names the zones (mockInstanceTypeZones).
+    "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": (inputs) => {
+        const region = String(inputs.region);
+        const type = ((inputs.filters as { name: string; values: string[] }[] | undefined) ?? []).find((f) => f.name === "instance-type")?.values[0] ?? "";
+        const zones = mockInstanceTypeZones[`${region}/${type}`] ?? [`${region}a`, `${region}b`, `${region}c`];
+        return { id: region, locations: zones, instanceTypes: zones.map(() => type), locationTypes: zones.map(() => "availability-zone") };
+    },
     "aws:ec2/getAmi:getAmi": (inputs) => ({ id: `ami-0${String(inputs.region).length}23456789abcdef`, name: "al2023-ami-2023.6-x86_64" }),
     "aws:ec2/getManagedPrefixList:getManagedPrefixList": (inputs) => {
         if (inputs.name !== `com.amazonaws.${String(inputs.region)}.route53-healthchecks`) {
@@ -76,6 +83,9 @@ const allowedInvokes: Record<string, (inputs: Record<string, unknown>) => Record
         return { id: mockHealthCheckersPrefixListId(String(inputs.region)), name: inputs.name, addressFamily: "IPv4", maxEntries: mockHealthCheckerEntries, entries: [] };
     },
 };
+
+/** Zones offering an instance type, by `<region>/<type>`, for the tests of zone choice; unnamed pairs are offered everywhere. */
+export const mockInstanceTypeZones: Record<string, readonly string[]> = {};
 
 /** The id the mock gives Route 53's health-checker prefix list in a region: `pl-` and hex, as EC2's are. */
 export function mockHealthCheckersPrefixListId(region: string): string {

@@ -166,6 +166,7 @@ describe("regional stack (mocks)", function () {
                 "aws:index/getCallerIdentity:getCallerIdentity",
                 "aws:index/getPartition:getPartition",
                 "aws:index/getAvailabilityZones:getAvailabilityZones",
+                "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings",
                 "aws:ec2/getAmi:getAmi",
                 "aws:ec2/getManagedPrefixList:getManagedPrefixList",
             ]);
@@ -242,6 +243,14 @@ describe("regional stack (mocks)", function () {
             expect(rule.destination.encryptionConfiguration).to.deep.equal({ replicaKmsKeyId: peerKey });
             const resources = policyDocuments(run).flatMap((p) => p.doc.Statement.flatMap((s) => asList(s.Resource)));
             expect(resources).to.include.members([key, peerKey]);
+            // The key owners' part, as an output: this stack's roles on each key, through S3 in the key's region.
+            const grants = run.outputs.kmsKeyPolicyGrants as Record<string, PolicyDocument["Statement"]>;
+            expect(Object.keys(grants)).to.have.members([key, peerKey]);
+            const summary = (k: string) => grants[k].map((g) => [g.Sid, (g.Condition as Record<string, Record<string, string>>).StringEquals["kms:ViaService"]]);
+            expect(summary(key)).to.deep.equal([["GatewaysReadAndWriteHomes", "s3.us-east-1.amazonaws.com"], ["ReplicationReadsSource", "s3.us-east-1.amazonaws.com"]]);
+            expect(summary(peerKey)).to.deep.equal([["PeerReplicationWritesReplicas", "s3.us-west-2.amazonaws.com"]]);
+            expect(grants[key][0].Principal).to.deep.equal({ AWS: "arn:aws:iam::123456789012:role/sftp-primary-gw-role" });
+            expect(primary.outputs).to.not.have.property("kmsKeyPolicyGrants");
         });
     });
 
@@ -379,6 +388,11 @@ describe("regional stack (mocks)", function () {
                 "ssmmessages:OpenDataChannel",
             ]);
             expect(ofType(run, t.attachment)).to.have.length(0);
+            // The agent's services get interface endpoints, so a session needs no NAT; without
+            // sessionManager only Secrets Manager's endpoint exists.
+            const services = (r: typeof run) => ofType(r, t.endpoint).filter((e) => e.inputs.vpcEndpointType === "Interface").map((e) => e.inputs.serviceName);
+            expect(services(run)).to.deep.equal(["ssm", "ssmmessages", "ec2messages"].reduce((acc, s) => [...acc, `com.amazonaws.us-east-1.${s}`], ["com.amazonaws.us-east-1.secretsmanager"]));
+            expect(services(primary)).to.deep.equal(["com.amazonaws.us-east-1.secretsmanager"]);
         });
     });
 
@@ -489,6 +503,28 @@ describe("regional stack (mocks)", function () {
                 vpcEndpointType: "Gateway",
                 routeTableIds: ["sftp-primary-network-private-id", "sftp-primary-network-private-routes-1-id"],
             });
+        });
+
+        it("healthCheck http: the target group asks SFTPGo's /healthz on the health port, Route 53 gets a health listener admitted from its checkers only; TCP stays the default", async () => {
+            const tcp = single(primary, t.tg).inputs.healthCheck;
+            expect(tcp).to.deep.include({ protocol: "TCP", port: "traffic-port" });
+            expect(primary.outputs.endpointHealthCheck).to.deep.equal({ type: "TCP", port: 22 });
+            const run = await runRegional({ ...primaryConfig(), healthCheck: { protocol: "http", port: 10000 } });
+            const groups = ofType(run, t.tg);
+            expect(groups.map((g) => [g.name, g.inputs.port, g.inputs.healthCheck]).sort()).to.deep.equal([
+                ["sftp-primary-gw-hc", 10000, { enabled: true, interval: 10, healthyThreshold: 3, unhealthyThreshold: 3, protocol: "HTTP", port: "10000", path: "/healthz", matcher: "200" }],
+                ["sftp-primary-gw-tg", 2022, { enabled: true, interval: 10, healthyThreshold: 3, unhealthyThreshold: 3, protocol: "HTTP", port: "10000", path: "/healthz", matcher: "200" }],
+            ]);
+            expect(ofType(run, t.listener).map((l) => l.inputs.port).sort()).to.deep.equal([10000, 22]);
+            expect(single(run, t.asg).inputs.targetGroupArns).to.have.length(2);
+            const onHealthPort = ofType(run, t.ingress).filter((r) => r.inputs.fromPort === 10000);
+            expect(onHealthPort.map((r) => [r.inputs.securityGroupId, r.inputs.prefixListId ?? r.inputs.referencedSecurityGroupId])).to.deep.equal([
+                ["sftp-primary-gw-nlb-id", mockHealthCheckersPrefixListId("us-east-1")],
+                ["sftp-primary-gw-instances-id", "sftp-primary-gw-nlb-id"],
+            ]);
+            expect(run.outputs.endpointHealthCheck).to.deep.equal({ type: "HTTP", port: 10000, resourcePath: "/healthz" });
+            const userData = Buffer.from(String(single(run, t.launchTemplate).inputs.userData), "base64").toString("utf8");
+            expect(userData).to.include("SFTPGO_TELEMETRY__BIND_PORT=10000\nSFTPGO_TELEMETRY__BIND_ADDRESS=\n");
         });
 
         it("Secrets Manager through an interface endpoint in the private subnets, with private DNS and HTTPS from the VPC only", () => {
@@ -623,6 +659,7 @@ describe("regional stack (mocks)", function () {
                 "capacitySettings",
                 "endpointDnsName",
                 "endpointZoneId",
+                "endpointHealthCheck",
                 "endpointPort",
                 "bucketName",
                 "bucketArn",
@@ -775,6 +812,10 @@ describe("regional stack (mocks)", function () {
                 const asg = single(run, t.asg);
                 const deps = run.dependsOn.get(asg.name) ?? [];
                 expect(deps, asg.name).to.include.members([single(run, t.secretVersion).name, single(run, t.usersObject).name]);
+                // And after the path boot reads them through: the private routes, their associations and the endpoints.
+                const path = [...ofType(run, t.endpoint), ...ofType(run, t.routeTable).filter((r) => r.name.includes("-private")), ...ofType(run, "aws:ec2/routeTableAssociation:RouteTableAssociation").filter((r) => r.name.includes("-private-"))];
+                expect(path.length, "endpoints, private route tables and associations").to.equal(1 + 1 + 2 + 2);
+                expect(deps, asg.name).to.include.members(path.map((r) => r.name));
             }
         });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { renderGatewayUserData } from "../../components/gateway-user-data";
-import { hostsOutsideAws } from "../../sandbox/boot-hosts";
+import { awsServicesCalled, hostsOutsideAws } from "../../sandbox/boot-hosts";
 import { factsOf } from "../../sandbox/world";
 
 // Which hosts outside AWS a gateway's boot reaches, read from the real rendered user data.
@@ -28,6 +28,14 @@ describe("sandbox boot hosts", () => {
 
     it("the world keeps a launch template's hosts outside AWS, never its user data", () => {
         const facts = factsOf("aws:ec2/launchTemplate:LaunchTemplate", { name: "lt", userData: base64(renderGatewayUserData(args)) });
-        expect(facts).to.deep.equal({ name: "lt", bootHostsOutsideAws: ["ftp.osuosl.org"] });
+        expect(facts).to.deep.equal({ name: "lt", bootHostsOutsideAws: ["ftp.osuosl.org"], bootAwsServices: ["s3", "secretsmanager"] });
+    });
+
+    it("the AWS services boot calls include those of the scripts it writes from base64 (the host-key installer calls Secrets Manager)", () => {
+        expect(awsServicesCalled(base64(renderGatewayUserData(args)))).to.deep.equal(["s3", "secretsmanager"]);
+        // Without reading the embedded installer, Secrets Manager would be missed.
+        const outer = renderGatewayUserData(args).replace(/base64 -d > [^\n]*sftp-host-keys-install <<'SCRIPT'\n[A-Za-z0-9+/=\n]+\nSCRIPT\n/, "");
+        expect(awsServicesCalled(base64(outer))).to.deep.equal(["s3"]);
+        expect(awsServicesCalled(base64("aws cloudwatch put-metric-data --x y\naws logs create-log-stream --a b\n"))).to.deep.equal(["logs", "monitoring"]);
     });
 });

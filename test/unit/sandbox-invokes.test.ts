@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { answerInvoke, invokeReachesAws, supportedInvokes } from "../../sandbox/invokes";
 import { hostedZoneIdFor } from "../../sandbox/hosted-zones";
+import { instanceTypeOfferingsFromEnv } from "../../sandbox/instance-offerings";
 
 describe("sandbox invokes", () => {
     it("answers exactly the invokes docs/architecture.md allows", () => {
         expect([...supportedInvokes].sort()).to.deep.equal([
-            "aws:ec2/getAmi:getAmi", "aws:ec2/getManagedPrefixList:getManagedPrefixList", "aws:index/getAvailabilityZones:getAvailabilityZones", "aws:index/getCallerIdentity:getCallerIdentity",
+            "aws:ec2/getAmi:getAmi", "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings", "aws:ec2/getManagedPrefixList:getManagedPrefixList", "aws:index/getAvailabilityZones:getAvailabilityZones", "aws:index/getCallerIdentity:getCallerIdentity",
             "aws:index/getPartition:getPartition", "aws:index/getRegion:getRegion", "aws:route53/getZone:getZone",
         ]);
     });
@@ -24,6 +25,23 @@ describe("sandbox invokes", () => {
         expect(v6.addressFamily).to.equal("IPv6");
         // Another region's name is not a list of this region, as with AWS.
         expect(() => answerInvoke(token, { name: "com.amazonaws.us-west-2.route53-healthchecks" }, "us-east-1")).to.throw(/no managed prefix list in us-east-1 matches name com\.amazonaws\.us-west-2/);
+    });
+
+    it("getInstanceTypeOfferings answers per zone from the modelled offerings: every zone by default, the named ones when SANDBOX_INSTANCE_TYPE_OFFERINGS lists them", () => {
+        const token = "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings";
+        const args = { region: "us-west-2", locationType: "availability-zone", filters: [{ name: "instance-type", values: ["t3.small"] }] };
+        expect(answerInvoke(token, args, "us-east-1").locations).to.deep.equal(["us-west-2a", "us-west-2b", "us-west-2c"]);
+        const offerings = instanceTypeOfferingsFromEnv({ SANDBOX_INSTANCE_TYPE_OFFERINGS: JSON.stringify({ "us-west-2": { "t3.small": ["us-west-2c", "us-west-2a"] } }) });
+        const limited = answerInvoke(token, args, "us-east-1", { instanceTypeOfferings: offerings });
+        expect(limited).to.deep.include({ locations: ["us-west-2a", "us-west-2c"], instanceTypes: ["t3.small", "t3.small"], locationTypes: ["availability-zone", "availability-zone"] });
+        // Another type, or another region, is still offered everywhere; the location filter narrows.
+        expect(answerInvoke(token, { ...args, filters: [{ name: "instance-type", values: ["m7g.large"] }] }, "us-east-1", { instanceTypeOfferings: offerings }).locations).to.have.length(3);
+        expect(answerInvoke(token, { ...args, filters: [...args.filters, { name: "location", values: ["us-west-2c"] }] }, "us-east-1", { instanceTypeOfferings: offerings }).locations).to.deep.equal(["us-west-2c"]);
+        expect(() => answerInvoke(token, { ...args, locationType: "region" }, "us-east-1")).to.throw(/locationType "region" is not supported/);
+        expect(() => answerInvoke(token, { locationType: "availability-zone" }, "us-east-1")).to.throw(/needs an instance-type filter/);
+        expect(() => instanceTypeOfferingsFromEnv({ SANDBOX_INSTANCE_TYPE_OFFERINGS: "{\"us-west-2\": [\"a\"]}" })).to.throw(
+            'sandbox: SANDBOX_INSTANCE_TYPE_OFFERINGS has a malformed entry for us-west-2: give {"<region>": {"<instance type>": ["<zone>", ...]}}',
+        );
     });
 
     it("getRegion honours a region argument, else answers the provider's region", () => {

@@ -67,6 +67,19 @@ describe("sandbox preconditions between resources", () => {
         expect(moved.replaces).to.deep.equal(["key"]);
     });
 
+    it("refuses an interface endpoint with private DNS in a VPC without DNS hostnames, as EC2 does; accepts it once both DNS attributes are on", async () => {
+        const vpcUrn = urn("primary", "aws:ec2/vpc:Vpc", "vpc");
+        const vpc = await primary.create(vpcUrn, { region: "us-east-1", cidrBlock: "10.40.0.0/16", enableDnsSupport: true });
+        const endpoint = { region: "us-east-1", vpcId: vpc.id, serviceName: "com.amazonaws.us-east-1.secretsmanager", vpcEndpointType: "Interface", privateDnsEnabled: true };
+        const endpointUrn = urn("primary", "aws:ec2/vpcEndpoint:VpcEndpoint", "secretsmanager");
+        const error = await primary.create(endpointUrn, endpoint).then(() => undefined, (e: Error) => e);
+        expect(error?.message).to.equal(`sandbox: EC2 CreateVpcEndpoint: InvalidParameter: Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for ${vpc.id}`);
+        // Without private DNS the same endpoint is accepted; with both attributes on, private DNS is too.
+        await primary.create(urn("primary", "aws:ec2/vpcEndpoint:VpcEndpoint", "no-dns"), { ...endpoint, privateDnsEnabled: false });
+        await primary.update(vpc.id, vpcUrn, { region: "us-east-1", cidrBlock: "10.40.0.0/16", ...vpc.outs }, { region: "us-east-1", cidrBlock: "10.40.0.0/16", enableDnsSupport: true, enableDnsHostnames: true });
+        expect((await primary.create(endpointUrn, endpoint)).id).to.be.a("string");
+    });
+
     it("refuses a replication rule to a bucket that does not exist yet, as S3 does", async () => {
         await bucket(primary, "primary", "us-east-1", "b-primary", "Enabled");
         const error = await replicate(primary, "primary", "us-east-1", "b-primary", "b-secondary").then(() => undefined, (e: Error) => e);

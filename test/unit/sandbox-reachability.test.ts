@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { FaultSpec } from "../../sandbox/faults";
 import { healthCheckListName, healthCheckerRangesIpv4, prefixListId } from "../../sandbox/prefix-lists";
+import { bootPathSummary } from "../../sandbox/boot-path";
 import { cidrContains, endpointReachability, failsOpen } from "../../sandbox/reachability";
 import { WorldResource } from "../../sandbox/world";
 
@@ -12,6 +14,39 @@ interface GatewayShape {
     readonly desired?: number;
     /** Hosts outside AWS the instances' user data downloads from (the launch template's derived fact). */
     readonly bootHosts?: readonly string[];
+    /** The private network the instances boot in, as RegionalNetwork builds it (absent: the world holds no subnet). */
+    readonly network?: BootNetwork;
+}
+
+/** A private subnet's way out: a NAT route or none, and the VPC endpoints (interface ones with or without private DNS). */
+interface BootNetwork {
+    readonly nat: boolean;
+    /** Interface endpoints by service name, and whether private DNS is on. */
+    readonly interfaceEndpoints: Readonly<Record<string, boolean>>;
+    readonly s3GatewayEndpoint: boolean;
+    /** AWS services the user data calls (the launch template's derived fact). */
+    readonly bootServices: readonly string[];
+}
+
+/** The gateway's own boot: S3 through the gateway endpoint, Secrets Manager through its interface endpoint, no NAT. */
+const endpointsOnly: BootNetwork = { nat: false, interfaceEndpoints: { secretsmanager: true }, s3GatewayEndpoint: true, bootServices: ["s3", "secretsmanager"] };
+
+function networkWorld(region: string, net: BootNetwork, r: (type: string, id: string, facts: Record<string, unknown>) => WorldResource): WorldResource[] {
+    const endpointSg = `sg-endpoints-${region}`;
+    return [
+        r("aws:ec2/subnet:Subnet", `subnet-${region}`, { vpcId: "vpc-1", cidrBlock: "10.40.128.0/20" }),
+        r("aws:ec2/routeTable:RouteTable", `rtb-${region}`, { vpcId: "vpc-1", routes: net.nat ? [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }] : [] }),
+        r("aws:ec2/routeTableAssociation:RouteTableAssociation", `rtbassoc-${region}`, { subnetId: `subnet-${region}`, routeTableId: `rtb-${region}` }),
+        r("aws:ec2/securityGroup:SecurityGroup", endpointSg, { vpcId: "vpc-1" }),
+        r("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `https-${region}`, { securityGroupId: endpointSg, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.40.0.0/16" }),
+        ...(net.s3GatewayEndpoint
+            ? [r("aws:ec2/vpcEndpoint:VpcEndpoint", `vpce-s3-${region}`, { vpcId: "vpc-1", serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [`rtb-${region}`] })]
+            : []),
+        ...Object.entries(net.interfaceEndpoints).map(([service, privateDnsEnabled]) =>
+            r("aws:ec2/vpcEndpoint:VpcEndpoint", `vpce-${service}-${region}`, {
+                vpcId: "vpc-1", serviceName: `com.amazonaws.${region}.${service}`, vpcEndpointType: "Interface", privateDnsEnabled, securityGroupIds: [endpointSg], subnetIds: [`subnet-${region}`],
+            })),
+    ];
 }
 
 const allowedCidrs = ["203.0.113.0/24", "198.51.100.0/24"];
@@ -47,8 +82,14 @@ function gatewayWorld(region: string, shape: GatewayShape = {}): { world: WorldR
         r("aws:lb/loadBalancer:LoadBalancer", lbArn, { dnsName, loadBalancerType: "network", securityGroups: [lbSg], name: "gw" }),
         r("aws:lb/targetGroup:TargetGroup", tgArn, { port: 2022, protocol: "TCP", name: "gw-tg" }),
         r("aws:lb/listener:Listener", `${lbArn}/l`, { loadBalancerArn: lbArn, port: 22, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: tgArn }] }),
-        r("aws:ec2/launchTemplate:LaunchTemplate", `lt-${region}`, { networkInterfaces: [{ securityGroups: [instanceSg] }], bootHostsOutsideAws: shape.bootHosts ?? [] }),
-        r("aws:autoscaling/group:Group", `asg-${region}`, { name: `asg-${region}`, desiredCapacity: shape.desired ?? 2, targetGroupArns: [tgArn], launchTemplate: { id: `lt-${region}`, version: "1" } }),
+        r("aws:ec2/launchTemplate:LaunchTemplate", `lt-${region}`, {
+            networkInterfaces: [{ securityGroups: [instanceSg] }], bootHostsOutsideAws: shape.bootHosts ?? [], bootAwsServices: shape.network?.bootServices ?? [],
+        }),
+        r("aws:autoscaling/group:Group", `asg-${region}`, {
+            name: `asg-${region}`, desiredCapacity: shape.desired ?? 2, targetGroupArns: [tgArn], launchTemplate: { id: `lt-${region}`, version: "1" },
+            ...(shape.network !== undefined ? { vpcZoneIdentifiers: [`subnet-${region}`] } : {}),
+        }),
+        ...(shape.network !== undefined ? networkWorld(region, shape.network, r) : []),
     ];
     return { world, dnsName };
 }
@@ -132,6 +173,47 @@ describe("sandbox reachability model", () => {
         expect(endpointReachability([...east.world, ...mirror.world], mirror.dnsName, 22).health).to.equal("healthy");
         const pinned = gatewayWorld("us-west-2", { checkers: "own-prefix-list" });
         expect(endpointReachability([...east.world, ...pinned.world], pinned.dnsName, 22, faults)).to.include({ health: "healthy", targetsInService: 2 });
+    });
+
+    it("a gateway with no NAT boots through the VPC endpoints, during a regional event too; without the Secrets Manager endpoint it never comes into service", () => {
+        const faults = { regions: { "us-east-1": "fail" as const }, types: {} };
+        const standby = (network: BootNetwork, f: FaultSpec = faults) => {
+            const { world, dnsName } = gatewayWorld("us-west-2", { checkers: "own-prefix-list", network });
+            return endpointReachability(world, dnsName, 22, f);
+        };
+        expect(standby(endpointsOnly)).to.include({ health: "healthy", targetsInService: 2 });
+        const noSecretsEndpoint = standby({ ...endpointsOnly, interfaceEndpoints: {} }, { regions: {}, types: {} });
+        expect(noSecretsEndpoint).to.include({ health: "unhealthy", targetsInService: 0 });
+        expect(noSecretsEndpoint.reasons).to.deep.equal([
+            "the instances of asg-us-west-2 call secretsmanager at boot, subnet subnet-us-west-2 has no route to the internet (no NAT gateway), and the VPC has no interface endpoint com.amazonaws.us-west-2.secretsmanager with private DNS that admits HTTPS from the subnet: they never come into service",
+        ]);
+        // Private DNS off: the CLI's default name resolves to public addresses, which need the internet.
+        expect(standby({ ...endpointsOnly, interfaceEndpoints: { secretsmanager: false } }).health).to.equal("unhealthy");
+        // No S3 gateway endpoint: the users object and the package are out of reach.
+        expect(standby({ ...endpointsOnly, s3GatewayEndpoint: false }).reasons[0]).to.match(/call s3 at boot, .* no gateway endpoint on the subnet's route table or interface endpoint com\.amazonaws\.us-west-2\.s3/);
+    });
+
+    it("the drill's line on the standby's boot: each call's path, or why it cannot boot", () => {
+        const faults: FaultSpec = { regions: { "us-east-1": "fail" }, types: {} };
+        const asgOf = (world: WorldResource[]) => world.find((r) => r.type === "aws:autoscaling/group:Group") as WorldResource;
+        const endpoints = gatewayWorld("us-west-2", { network: endpointsOnly }).world;
+        expect(bootPathSummary(endpoints, asgOf(endpoints), faults)).to.equal("asg-us-west-2 boots: s3 through its gateway endpoint, secretsmanager through its interface endpoint, nothing outside AWS");
+        const natOnly = gatewayWorld("us-west-2", { network: { ...endpointsOnly, nat: true, interfaceEndpoints: {} } }).world;
+        expect(bootPathSummary(natOnly, asgOf(natOnly), { regions: {}, types: {} })).to.equal("asg-us-west-2 boots: s3 through its gateway endpoint, secretsmanager through a NAT gateway and the internet, nothing outside AWS");
+        expect(bootPathSummary(natOnly, asgOf(natOnly), faults)).to.match(/^asg-us-west-2 cannot boot: the instances of asg-us-west-2 call secretsmanager at boot, the internet is gone during the regional event \(fault injected in us-east-1\)/);
+    });
+
+    it("a NAT gateway serves what has no endpoint until the regional event takes the internet", () => {
+        const viaNat: BootNetwork = { ...endpointsOnly, nat: true, interfaceEndpoints: {} };
+        const { world, dnsName } = gatewayWorld("us-west-2", { checkers: "own-prefix-list", network: viaNat, bootHosts: ["ftp.osuosl.org"] });
+        expect(endpointReachability(world, dnsName, 22).health).to.equal("healthy");
+        const during = endpointReachability(world, dnsName, 22, { regions: { "us-east-1": "fail" }, types: {} });
+        expect(during.reasons).to.deep.equal([
+            "the instances of asg-us-west-2 boot from ftp.osuosl.org, outside AWS, and the internet is gone during the regional event (fault injected in us-east-1): they never come into service",
+        ]);
+        // Without NAT, the mirror is out of reach even with no event.
+        const noNat = gatewayWorld("us-west-2", { checkers: "own-prefix-list", network: endpointsOnly, bootHosts: ["ftp.osuosl.org"] });
+        expect(endpointReachability(noNat.world, noNat.dnsName, 22).reasons[0]).to.match(/boot from ftp\.osuosl\.org, outside AWS, and subnet subnet-us-west-2 has no route to the internet \(no NAT gateway\)/);
     });
 
     it("is unhealthy for a name no load balancer has, or a port with no listener", () => {

@@ -61,8 +61,11 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
     "aws:ec2/eip:Eip": [{ domain: "vpc" }],
     "aws:ec2/natGateway:NatGateway": [{ subnetId: "subnet-1", allocationId: "eipalloc-1", connectivityType: "public" }, { subnetId: "subnet-1", connectivityType: "private" }],
     "aws:ec2/vpcEndpoint:VpcEndpoint": [
-        { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway", routeTableIds: ["rtb-1"] },
-        { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ssm", vpcEndpointType: "Interface", subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"], privateDnsEnabled: true },
+        { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway", routeTableIds: ["rtb-1"], policy: identityPolicy },
+        {
+            vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ssm", vpcEndpointType: "Interface", subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"], privateDnsEnabled: true,
+            ipAddressType: "ipv4", dnsOptions: { dnsRecordIpType: "ipv4", privateDnsPreference: "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS", privateDnsSpecifiedDomains: ["ssm.us-east-1.amazonaws.com"] },
+        },
     ],
     "aws:ec2/flowLog:FlowLog": [{ vpcId: "vpc-1", trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: "arn:aws:logs:us-east-1:123456789012:log-group:flow", iamRoleArn: "arn:aws:iam::123456789012:role/flow", maxAggregationInterval: 60 }],
     "aws:lb/loadBalancer:LoadBalancer": [
@@ -75,6 +78,8 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
             name: "sftp-primary-gateway-tg-abc1234", vpcId: "vpc-1", port: 2022, protocol: "TCP", targetType: "instance", preserveClientIp: "true", deregistrationDelay: 30,
             healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", interval: 10, timeout: 6, healthyThreshold: 3, unhealthyThreshold: 3 },
         },
+        // The gateways' HTTP check of SFTPGo's health endpoint; a network load balancer accepts codes up to 599.
+        { name: "sftp-primary-gw-hc-abc1234", vpcId: "vpc-1", port: 10000, protocol: "TCP", healthCheck: { enabled: true, protocol: "HTTP", port: "10000", path: "/healthz", matcher: "200,500-599" } },
         { namePrefix: "tg-", vpcId: "vpc-1", port: 443, protocol: "HTTPS", protocolVersion: "HTTP1", healthCheck: { protocol: "HTTPS", path: "/health", port: "8443", matcher: "200" } },
         { name: "fn", targetType: "lambda" },
     ],
@@ -200,6 +205,7 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     },
     "aws:ec2/routeTable:RouteTable": { "each route: one destination, one target": (i) => ({ ...i, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1", natGatewayId: "nat-1" }] }) },
     "aws:ec2/route:Route": { "one destination, one target": (i) => ({ ...i, destinationIpv6CidrBlock: "::/0" }) },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": { "policy is a JSON document": (i) => ({ ...i, policy: "{\"Statement\": [" }) },
     ...Object.fromEntries(["Ingress", "Egress"].map((d) => [`aws:vpc/securityGroup${d}Rule:SecurityGroup${d}Rule`, {
         "ipProtocol is tcp, udp, icmp, icmpv6, -1 or a protocol number": (i: Record<string, unknown>) => ({ ...i, ipProtocol: "ssh" }),
         "ports with the protocol: both for tcp/udp, in 0–65535, from ≤ to": (i: Record<string, unknown>) => ({ ...i, ipProtocol: "tcp", fromPort: 2022, toPort: 22 }),
@@ -219,6 +225,8 @@ const handMutations: Readonly<Record<string, Readonly<Record<string, Mutation>>>
     "aws:lb/targetGroup:TargetGroup": {
         "health check port 1–65535": (i) => ({ ...i, healthCheck: { ...(i.healthCheck as object), port: "70000" } }),
         "health check timeout below the interval": (i) => ({ ...i, healthCheck: { ...(i.healthCheck as object), interval: 10, timeout: 10 } }),
+        // Codes a network load balancer accepts but an application load balancer's target group (HTTP) does not.
+        "health check matcher codes within the load balancer type's range": (i) => ({ ...i, protocol: "HTTP", healthCheck: { ...(i.healthCheck as object), protocol: "HTTP", matcher: "200,500-599" } }),
     },
     "aws:lb/listener:Listener": {
         "a forward action names a target group": (i) => ({ ...i, defaultActions: [{ type: "forward" }] }),

@@ -36,8 +36,12 @@ const canaryKey = generateHostKeys("contract-canary").ed25519;
 
 describe("stack contract: the programs export exactly the outputs stacks/contract.ts names", () => {
     describe("regional stack", () => {
-        it("with a canary and replication on, exports every listed output, each of the contract's type", async () => {
-            const run = await runRegional({ ...primaryConfig(), canaryKey });
+        it("with a canary, replication and SSE-KMS on, exports every listed output, each of the contract's type", async () => {
+            const kms = {
+                kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+                peerKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+            };
+            const run = await runRegional({ ...primaryConfig(), canaryKey, ...kms });
             expect(Object.keys(run.outputs).sort()).to.deep.equal(names(regionalOutputNames));
             expect(Object.keys(readRegionalOutputs(run.outputs)).sort(), "outputs the driver's reader drops").to.deep.equal(names(regionalOutputNames));
         });
