@@ -72,7 +72,9 @@ export function progressView(terminal: ProgressTerminal, clock: ProgressClock = 
         }
         const more = running.length > 1 ? ` (+${running.length - 1} more)` : "";
         const text = stays(`${newest.task} … ${seconds(clock.now() - newest.since)}${more}`);
-        const width = terminal.columns?.() ?? 80;
+        // A pseudo-terminal without a window size reports 0 columns.
+        const columns = terminal.columns?.() ?? 0;
+        const width = columns > 0 ? columns : 80;
         terminal.write(`${clearLine}${cut(text, width - 1)}`);
         shown = true;
     };

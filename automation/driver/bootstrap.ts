@@ -131,6 +131,8 @@ function changesOf(summary: Readonly<Record<string, number>> | undefined): Recor
  * @throws AbortedError when `signal` fires (between or during `up`s).
  */
 export async function bootstrap(options: BootstrapOptions = {}): Promise<BootstrapResult> {
+    // First of all: building the engine environment creates folders, and an aborted signal leaves nothing behind.
+    throwIfAborted(options.signal, "bootstrap aborted before it began");
     const started = Date.now();
     const names: Record<StackKey, string> = { primary: "primary", secondary: "secondary", dns: "dns", ...options.stacks };
     checkStackNames(names);
@@ -146,8 +148,6 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
             throw new BadInputError(`stacks.${key}: ${env.projectDir} has no Pulumi.${names[key]}.yaml (its config is what the stack is created with)`);
         }
     }
-    // Nothing is created before this point: an aborted signal leaves no stack, lock or key behind.
-    throwIfAborted(options.signal, "bootstrap aborted before it began");
     const tasks = { signal: options.signal, onProgress: options.onProgress };
     const steps: BootstrapStepResult[] = [];
     const run = async (phase: BootstrapPhase, key: StackKey, stack: Stack): Promise<void> => {
