@@ -502,7 +502,8 @@ export class FailoverController {
                 report = await runTask(opts, "read the replication metrics", () => this.ctx.replication.backlog(rule, this.ctx.thresholds, { signal: opts.signal }));
             } catch (err) {
                 throwIfAborted(opts.signal);
-                throw new ReplicationBacklogError(`cannot read the replication metrics of ${rule.sourceBucket}: ${(err as Error).message} (force to fail back anyway)`, {}, { cause: err });
+                const why = (err as Error).message;
+                throw new ReplicationBacklogError(`cannot read the replication metrics of ${rule.sourceBucket}: ${why}${/\bforce\b/.test(why) ? "" : " (force to fail back anyway)"}`, {}, { cause: err });
             }
             const figures = backlogFigures(report);
             backlog = { status: report.status, ...figures };
