@@ -96,7 +96,7 @@ function answering(key: "primary" | "secondary" | "dns", deployed: DeployedOutpu
 
 /** Every file under `dir`, relative to it. */
 function filesUnder(dir: string): string[] {
-    return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+    return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
 }
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
