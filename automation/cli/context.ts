@@ -34,7 +34,9 @@ export interface Io {
 /** The process's own streams. */
 export const processIo: Io = {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    // On a terminal a line may land while progress shows its live line (a signal's notice): it
+    // erases the live line first rather than being glued to its end (the next redraw brings it back).
+    err: (text) => process.stderr.write(`${process.stderr.isTTY === true ? "\r\x1b[2K" : ""}${text.endsWith("\n") ? text : `${text}\n`}`),
     stdinIsTTY: process.stdin.isTTY === true,
     progress: { isTTY: process.stderr.isTTY === true, write: (text) => process.stderr.write(text), columns: () => process.stderr.columns },
     async ask(question) {
