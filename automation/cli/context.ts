@@ -108,7 +108,7 @@ export function sftpEndpointsOf(argv: GlobalArgs): Partial<Record<RegionName, Sf
 }
 
 /** Builds the controller from the global flags, with the backends the entry offers for them. */
-export async function controllerFrom(argv: ArgsWithBackends, signal?: AbortSignal): Promise<FailoverController> {
+export async function controllerFrom(argv: ArgsWithBackends, signal?: AbortSignal, onProgress?: ProgressPrinter["onProgress"]): Promise<FailoverController> {
     const { FailoverController } = await import("../driver/controller");
     const backends = await backendsOf(argv);
     const ctx = backendContextOf(argv);
@@ -128,6 +128,7 @@ export async function controllerFrom(argv: ArgsWithBackends, signal?: AbortSigna
         replicationMetrics: await backends.replicationMetrics(ctx),
         resolveEndpointName: await backends.resolveEndpointName(),
         ...(signal !== undefined ? { signal } : {}),
+        ...(onProgress !== undefined ? { onProgress } : {}),
     });
 }
 
@@ -244,7 +245,7 @@ export function progressPrinter(io: Io, opts: { readonly json?: boolean } = {}):
                     view.end(e.task, e.durationMs, `${e.task}: ${e.ok ? "" : "stopped after "}${seconds(e.durationMs)}`);
                     break;
                 case "step-start":
-                    view.begin(stepTask(e.step));
+                    view.begin(stepTask(e.step), { immediately: true });
                     break;
                 case "step-end": {
                     const changes = Object.entries(e.result.changes ?? {})

@@ -18,8 +18,11 @@ export interface ProgressTerminal {
 export interface ProgressView {
     /** A line that stays: a resource changed, a region was fenced. */
     line(text: string): void;
-    /** Work began: the live line on a terminal, a plain line elsewhere. */
-    begin(task: string): void;
+    /**
+     * Work began: the live line on a terminal; elsewhere a plain line once it has run a moment, or
+     * at once with `immediately` (a switch's steps: each is long, and its start is worth its line).
+     */
+    begin(task: string, opts?: { readonly immediately?: boolean }): void;
     /** Work ended: `text` stays (default: the task and how long it took). */
     end(task: string, durationMs: number, text?: string): void;
     /** Clears the live line and stops its clock; call before the result is printed. */
@@ -31,6 +34,12 @@ export interface ProgressClock {
     readonly now: () => number;
     /** How often the live line's clock is redrawn, in ms. Defaults to 1000. */
     readonly refreshMs?: number;
+    /**
+     * Without a terminal, how long work runs before its start gets a line of its own, in ms (0: at
+     * once). Defaults to 1000: a read that takes a moment is one line, its end, and a log shows
+     * what a long one is waiting on while it waits.
+     */
+    readonly announceAfterMs?: number;
 }
 
 /** Seconds with one decimal: `4.2s`. */
@@ -50,12 +59,7 @@ export function progressView(terminal: ProgressTerminal, clock: ProgressClock = 
     const stamp = () => `[${seconds(clock.now() - started).padStart(7)}]`;
     const stays = (text: string) => `${stamp()} ${text}`;
     if (!terminal.isTTY) {
-        return {
-            line: (text) => terminal.write(`${stays(text)}\n`),
-            begin: (task) => terminal.write(`${stays(`${task} …`)}\n`),
-            end: (task, durationMs, text) => terminal.write(`${stays(text ?? `${task}: ${seconds(durationMs)}`)}\n`),
-            close: () => undefined,
-        };
+        return plainView(terminal, stays, clock.announceAfterMs ?? 1000);
     }
     // What runs now, oldest first; the live line names the newest (parts of `status` run side by side).
     const running: { task: string; since: number }[] = [];
@@ -112,6 +116,40 @@ export function progressView(terminal: ProgressTerminal, clock: ProgressClock = 
             running.length = 0;
             tick();
             draw();
+        },
+    };
+}
+
+/** Plain lines: a task's start once it has run `announceAfterMs`, its end always. */
+function plainView(terminal: ProgressTerminal, stays: (text: string) => string, announceAfterMs: number): ProgressView {
+    const pending = new Map<string, NodeJS.Timeout>();
+    const announce = (task: string) => terminal.write(`${stays(`${task} …`)}\n`);
+    const settle = (task: string) => {
+        clearTimeout(pending.get(task));
+        pending.delete(task);
+    };
+    return {
+        line: (text) => terminal.write(`${stays(text)}\n`),
+        begin(task, opts) {
+            if (announceAfterMs <= 0 || opts?.immediately === true) {
+                announce(task);
+                return;
+            }
+            settle(task);
+            const timer = setTimeout(() => {
+                pending.delete(task);
+                announce(task);
+            }, announceAfterMs);
+            // Unref'd: a pending announcement never keeps the CLI alive.
+            timer.unref();
+            pending.set(task, timer);
+        },
+        end(task, durationMs, text) {
+            settle(task);
+            terminal.write(`${stays(text ?? `${task}: ${seconds(durationMs)}`)}\n`);
+        },
+        close() {
+            [...pending.keys()].forEach(settle);
         },
     };
 }

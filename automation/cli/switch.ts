@@ -77,7 +77,7 @@ export async function runSwitch(
                     await confirm(io, false, "");
                 }
                 const printer = progressPrinter(io, { json: argv.json });
-                const controller = await controllerFrom(argv, signal);
+                const controller = await controllerFrom(argv, signal, printer.onProgress);
                 // Health the operator saw unknown in the prompt (or accepted with --yes) is accepted;
                 // health that becomes unknown only under the lock is asked about again.
                 let acceptUnknownHealth: SwitchCommon["acceptUnknownHealth"] = argv.yes;

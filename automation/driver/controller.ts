@@ -235,7 +235,7 @@ export class FailoverController {
         };
         let existing: string[];
         try {
-            existing = await untilAborted(options.signal, existingStackNames(env));
+            existing = await runTask(options, `list the stacks of ${env.backendUrl}`, () => existingStackNames(env));
         } catch (err) {
             throwIfAborted(options.signal);
             throw new FailoverError(`cannot list the stacks of ${env.backendUrl}: ${summarizeEngineError(err)}`, { cause: err });
@@ -246,10 +246,13 @@ export class FailoverController {
                 throw new BadInputError(`unknown stack "${names[key]}" for ${key} (the backend has: ${existing.length > 0 ? existing.join(", ") : "no stacks"})`);
             }
         }
-        const opened = {} as Record<StackKey, Stack>;
-        for (const key of stackKeys) {
-            opened[key] = await untilAborted(options.signal, openStack(names[key], env));
-        }
+        const opened = await runTask(options, "open the three stacks", async () => {
+            const stacks = {} as Record<StackKey, Stack>;
+            for (const key of stackKeys) {
+                stacks[key] = await openStack(names[key], env);
+            }
+            return stacks;
+        });
         // Not created here: status and plan write nothing to the store (only the local fence cache,
         // best effort), and a switch checks it in preflight.
         const store = openCoordination({ ...options, backendUrl: env.backendUrl, projectDir: env.projectDir });

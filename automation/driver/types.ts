@@ -30,7 +30,7 @@ export interface SignalOptions {
 export type ReadOptions = TaskContext;
 
 /** Options of `FailoverController.create`. */
-export interface FailoverControllerOptions extends SignalOptions {
+export interface FailoverControllerOptions extends TaskContext {
     /** Folder holding Pulumi.yaml and the stack files. Defaults to `$SFTP_FAILOVER_PROJECT_DIR`, else the nearest folder at or above the current one holding Pulumi.yaml. */
     readonly projectDir?: string;
     /** Folder holding the engine (`bin/pulumi`). Defaults to `$PULUMI_CLI_CACHE`, else a checkout's `.pulumi-cli`, else `~/.cache/sftp-failover/pulumi-cli`. */

@@ -54,13 +54,30 @@ process.stdout.write(JSON.stringify({ ok: true }) + "\\n");
 describe("progress on stderr", () => {
     it("without a terminal, every start and end is a plain line with the elapsed time, and nothing is rewritten", () => {
         const term = recording(false);
-        const view = progressView(term, { now: term.clock.now });
+        const view = progressView(term, { now: term.clock.now, announceAfterMs: 0 });
         view.begin("read the three stacks");
         term.clock.t = 6900;
         view.end("read the three stacks", 6900);
         view.close();
         expect(term.written).to.deep.equal(["[   0.0s] read the three stacks …\n", "[   6.9s] read the three stacks: 6.9s\n"]);
         expect(term.written.join("")).not.to.match(/\r|\x1b/);
+    });
+
+    it("without a terminal, work that ends within a moment is one line, its end; longer work also gets its start when the moment has passed", async () => {
+        const term = recording(false);
+        const view = progressView(term, { now: term.clock.now, announceAfterMs: 5 });
+        view.begin("read the fences");
+        term.clock.t = 100;
+        view.end("read the fences", 100);
+        view.begin("read the three stacks");
+        // Wait on the condition: the start's line, once the moment has passed.
+        while (term.written.length < 2) {
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+        term.clock.t = 7000;
+        view.end("read the three stacks", 6900);
+        view.close();
+        expect(term.written).to.deep.equal(["[   0.1s] read the fences: 0.1s\n", "[   0.1s] read the three stacks …\n", "[   7.0s] read the three stacks: 6.9s\n"]);
     });
 
     it("on a terminal, the running task is one live line rewritten in place, and a finished one stays as a line", () => {
@@ -131,8 +148,8 @@ describe("progress on stderr", () => {
         };
         const plain = captureIo();
         events(progressPrinter(plain));
+        // The read ended at once: its end is its one line. A step's start always has its own.
         expect(plain.errors.map((l) => l.replace(/^\[\s*[\d.]+s\] /, ""))).to.deep.equal([
-            "read the three stacks …",
             "read the three stacks: 2.1s",
             `step 1: ${step.description} (stack ${step.stack}) …`,
             "fenced primary",
@@ -160,9 +177,7 @@ describe("progress on stderr", () => {
         expect(piped.stdout).to.equal('{"ok":true}\n');
         expect(piped.stderr).not.to.match(/\r|\x1b/);
         expect(piped.stderr.trim().split("\n").map((l) => l.replace(/^\[\s*[\d.]+s\] /, ""))).to.deep.equal([
-            "read the three stacks …",
             "read the three stacks: 1.2s",
-            "preview step 1 …",
             "  secondary: update sftp-secondary-gateway-asg",
             "preview step 1: 3.4s (update 1)",
         ]);

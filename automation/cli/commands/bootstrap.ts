@@ -57,7 +57,7 @@ export const bootstrapCommand: CommandModule<GlobalArgs, BootstrapArgs> = {
                         onEvent: printer.onEvent,
                         onProgress: (e) => {
                             if (e.type === "step-start") {
-                                printer.view.begin(bootstrapTask(e));
+                                printer.view.begin(bootstrapTask(e), { immediately: true });
                             } else if (e.type === "step-end") {
                                 printer.view.end(bootstrapTask(e.result), e.result.durationMs, renderBootstrapStep(e.result));
                             } else {

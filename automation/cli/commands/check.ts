@@ -14,7 +14,7 @@ export const checkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
             run(
                 argv,
                 processIo,
-                () => withProgress(processIo, argv, async (printer) => (await controllerFrom(argv, signal)).check({ signal, onProgress: printer.onProgress })),
+                () => withProgress(processIo, argv, async (printer) => (await controllerFrom(argv, signal, printer.onProgress)).check({ signal, onProgress: printer.onProgress })),
                 renderCheck,
                 (r) => (r.readiness === "ready" ? exitCodes.ok : r.readiness === "not-ready" ? exitCodes.notReady : exitCodes.failed),
             ),

@@ -29,7 +29,7 @@ export async function runPlan(argv: PlanArgs): Promise<number> {
                 const target = postureArg(argv.posture);
                 const weights = weightsArg(argv.weights, target);
                 return withProgress(processIo, argv, async (printer) => {
-                    const controller = await controllerFrom(argv, signal);
+                    const controller = await controllerFrom(argv, signal, printer.onProgress);
                     return controller.plan(target, { preview: argv.preview, signal, onProgress: printer.onProgress, onEvent: printer.onEvent, ...(weights !== undefined ? { activeActiveWeights: weights } : {}) });
                 });
             },

@@ -10,7 +10,7 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     builder: (y) => y,
     handler: async (argv) => {
         process.exitCode = await withInterrupts(processIo, "stopping (status only reads)", (signal) =>
-            run(argv, processIo, () => withProgress(processIo, argv, async (printer) => (await controllerFrom(argv, signal)).status({ signal, onProgress: printer.onProgress })), renderStatus),
+            run(argv, processIo, () => withProgress(processIo, argv, async (printer) => (await controllerFrom(argv, signal, printer.onProgress)).status({ signal, onProgress: printer.onProgress })), renderStatus),
         );
     },
 };
