@@ -56,10 +56,10 @@ export const silentProgress: ProgressView = { line: () => undefined, begin: () =
 /** A view on `terminal`: a live line when it is a TTY, plain lines otherwise. */
 export function progressView(terminal: ProgressTerminal, clock: ProgressClock = { now: Date.now }): ProgressView {
     const started = clock.now();
-    const stamp = () => `[${seconds(clock.now() - started).padStart(7)}]`;
-    const stays = (text: string) => `${stamp()} ${text}`;
+    const stamp = (at = clock.now()) => `[${seconds(at - started).padStart(7)}]`;
+    const stays = (text: string, at?: number) => `${stamp(at)} ${text}`;
     if (!terminal.isTTY) {
-        return plainView(terminal, stays, clock.announceAfterMs ?? 1000);
+        return plainView(terminal, stays, clock);
     }
     // What runs now, oldest first; the live line names the newest (parts of `status` run side by side).
     const running: { task: string; since: number }[] = [];
@@ -120,10 +120,11 @@ export function progressView(terminal: ProgressTerminal, clock: ProgressClock = 
     };
 }
 
-/** Plain lines: a task's start once it has run `announceAfterMs`, its end always. */
-function plainView(terminal: ProgressTerminal, stays: (text: string) => string, announceAfterMs: number): ProgressView {
+/** Plain lines: a task's start once it has run `announceAfterMs` (stamped with when it started), its end always. */
+function plainView(terminal: ProgressTerminal, stays: (text: string, at?: number) => string, clock: ProgressClock): ProgressView {
+    const announceAfterMs = clock.announceAfterMs ?? 1000;
     const pending = new Map<string, NodeJS.Timeout>();
-    const announce = (task: string) => terminal.write(`${stays(`${task} …`)}\n`);
+    const announce = (task: string, at: number) => terminal.write(`${stays(`${task} …`, at)}\n`);
     const settle = (task: string) => {
         clearTimeout(pending.get(task));
         pending.delete(task);
@@ -131,14 +132,15 @@ function plainView(terminal: ProgressTerminal, stays: (text: string) => string, 
     return {
         line: (text) => terminal.write(`${stays(text)}\n`),
         begin(task, opts) {
+            const at = clock.now();
             if (announceAfterMs <= 0 || opts?.immediately === true) {
-                announce(task);
+                announce(task, at);
                 return;
             }
             settle(task);
             const timer = setTimeout(() => {
                 pending.delete(task);
-                announce(task);
+                announce(task, at);
             }, announceAfterMs);
             // Unref'd: a pending announcement never keeps the CLI alive.
             timer.unref();

@@ -70,6 +70,7 @@ describe("progress on stderr", () => {
         term.clock.t = 100;
         view.end("read the fences", 100);
         view.begin("read the three stacks");
+        term.clock.t = 3000;
         // Wait on the condition: the start's line, once the moment has passed.
         while (term.written.length < 2) {
             await new Promise((resolve) => setImmediate(resolve));
@@ -77,6 +78,7 @@ describe("progress on stderr", () => {
         term.clock.t = 7000;
         view.end("read the three stacks", 6900);
         view.close();
+        // The start's line carries when it started, not when it was printed.
         expect(term.written).to.deep.equal(["[   0.1s] read the fences: 0.1s\n", "[   0.1s] read the three stacks …\n", "[   7.0s] read the three stacks: 6.9s\n"]);
     });
 
