@@ -42,6 +42,12 @@ export interface ProgressClock {
     readonly announceAfterMs?: number;
 }
 
+/**
+ * A progress line as it starts: its stamp. A script (or a test) that wants the one `error:` line of
+ * a refusal among them drops the lines this matches.
+ */
+export const progressLinePattern = /^\[\s*\d+\.\ds\] /;
+
 /** Seconds with one decimal: `4.2s`. */
 export function seconds(ms: number): string {
     return `${(ms / 1000).toFixed(1)}s`;
