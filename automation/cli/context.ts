@@ -11,7 +11,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { defaultBackendUrl } from "../engine/environment";
 import { resolveProjectDir } from "../engine/locations";
 import type { FailoverController } from "../driver/controller";
-import type { StackKey } from "../driver/planner";
+import type { PlannedStep, StackKey } from "../driver/planner";
 import type { ProgressEvent } from "../driver/types";
 import { parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../../vocabulary/posture";
 import { parseEndpoint, sameEndpoint, SftpEndpoint } from "../driver/sftp-endpoint";
@@ -21,6 +21,7 @@ import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 import type { NotifyOptions } from "../notify/notifier";
 import { notifyEnvVar, NotifyTarget, parseNotifyTarget } from "../notify/target";
+import { ProgressTerminal, ProgressView, progressView, seconds, silentProgress } from "./progress";
 
 /** Writes to stdout (results) and stderr (progress, prose); replaceable in tests. */
 export interface Io {
@@ -28,13 +29,18 @@ export interface Io {
     err(text: string): void;
     readonly stdinIsTTY: boolean;
     ask(question: string): Promise<string>;
+    /** Where progress goes raw (stderr), so a terminal gets a live line. Without it: plain lines through `err`. */
+    readonly progress?: ProgressTerminal;
 }
 
 /** The process's own streams. */
 export const processIo: Io = {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    // On a terminal a line may land while progress shows its live line (a signal's notice): it
+    // erases the live line first rather than being glued to its end (the next redraw brings it back).
+    err: (text) => process.stderr.write(`${process.stderr.isTTY === true ? "\r\x1b[2K" : ""}${text.endsWith("\n") ? text : `${text}\n`}`),
     stdinIsTTY: process.stdin.isTTY === true,
+    progress: { isTTY: process.stderr.isTTY === true, write: (text) => process.stderr.write(text), columns: () => process.stderr.columns },
     async ask(question) {
         const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
         // Ctrl-D (end of input) answers nothing, which declines — it must not hang or fail.
@@ -104,7 +110,7 @@ export function sftpEndpointsOf(argv: GlobalArgs): Partial<Record<RegionName, Sf
 }
 
 /** Builds the controller from the global flags, with the backends the entry offers for them. */
-export async function controllerFrom(argv: ArgsWithBackends): Promise<FailoverController> {
+export async function controllerFrom(argv: ArgsWithBackends, signal?: AbortSignal, onProgress?: ProgressPrinter["onProgress"]): Promise<FailoverController> {
     const { FailoverController } = await import("../driver/controller");
     const backends = await backendsOf(argv);
     const ctx = backendContextOf(argv);
@@ -125,6 +131,8 @@ export async function controllerFrom(argv: ArgsWithBackends): Promise<FailoverCo
         replicationMetrics: await backends.replicationMetrics(ctx),
         resolveEndpointName: await backends.resolveEndpointName(),
         ...notifyOptionsOf(argv),
+        ...(signal !== undefined ? { signal } : {}),
+        ...(onProgress !== undefined ? { onProgress } : {}),
     });
 }
 
@@ -232,48 +240,83 @@ export async function confirm(io: Io, yes: boolean, question: string): Promise<b
     return /^y(es)?$/i.test(answer.trim());
 }
 
-function seconds(ms: number): string {
-    return `${(ms / 1000).toFixed(1)}s`;
+/** The view progress goes to: none with --json, else the Io's terminal (plain lines through `err` when it has none). */
+export function progressViewOf(io: Io, opts: { readonly json?: boolean } = {}): ProgressView {
+    if (opts.json === true) {
+        return silentProgress;
+    }
+    return progressView(io.progress ?? plainTerminal(io));
 }
 
-/** Progress printer: a line per step with elapsed time, and a line per resource the engine changes. */
-export function progressPrinter(io: Io): {
+/** Plain lines through the Io's `err`. */
+function plainTerminal(io: Io): ProgressTerminal {
+    return { isTTY: false, write: (text) => io.err(text.replace(/\n$/, "")) };
+}
+
+/** What a step's line says it is doing: also the key that matches its end to its start on the live line. */
+function stepTask(step: PlannedStep): string {
+    return `step ${step.index}: ${step.description} (stack ${step.stack})`;
+}
+
+/** The handlers an operation reports through, and `close` to clear the live line before the result. */
+export interface ProgressPrinter {
     onProgress: (e: ProgressEvent) => void;
     onEvent: (stack: StackKey, e: EngineEvent) => void;
-} {
-    const started = Date.now();
-    const stamp = () => `[${seconds(Date.now() - started).padStart(7)}]`;
+    close: () => void;
+    /** The view itself, for what a verb reports beyond the driver's events. */
+    readonly view: ProgressView;
+}
+
+/**
+ * Progress printer: a line per step and per read with the elapsed time, a line per resource the
+ * engine changes; on a terminal, a live line for what runs now (automation/cli/progress.ts).
+ */
+export function progressPrinter(io: Io, opts: { readonly json?: boolean } = {}): ProgressPrinter {
+    const view = progressViewOf(io, opts);
+    // A fence, a resume, the predicted answer, a verification: decisions, not progress. With --json
+    // they stay on stderr as plain lines (they are in the JSON result too), so a log still says why.
+    const notices = opts.json === true ? progressView(plainTerminal(io)) : view;
     return {
         onProgress(e) {
             switch (e.type) {
+                case "task-start":
+                    view.begin(e.task);
+                    break;
+                case "task-end":
+                    view.end(e.task, e.durationMs, `${e.task}: ${e.ok ? "" : "stopped after "}${seconds(e.durationMs)}`);
+                    break;
                 case "step-start":
-                    io.err(`${stamp()} step ${e.step.index}: ${e.step.description} (stack ${e.step.stack}) …`);
+                    view.begin(stepTask(e.step), { immediately: true });
                     break;
                 case "step-end": {
                     const changes = Object.entries(e.result.changes ?? {})
                         .filter(([op]) => op !== "same" && op !== "read")
                         .map(([op, n]) => `${op} ${n}`)
                         .join(", ");
-                    io.err(`${stamp()} step ${e.step.index}: ${e.result.status} in ${seconds(e.result.durationMs)}${changes !== "" ? ` (${changes})` : ""}${e.result.error !== undefined ? ` — ${e.result.error}` : ""}`);
+                    view.end(
+                        stepTask(e.step),
+                        e.result.durationMs,
+                        `step ${e.step.index}: ${e.result.status} in ${seconds(e.result.durationMs)}${changes !== "" ? ` (${changes})` : ""}${e.result.error !== undefined ? ` — ${e.result.error}` : ""}`,
+                    );
                     break;
                 }
                 case "fenced":
-                    io.err(`${stamp()} ${e.ok ? "fenced" : "could not fence"} ${e.region}${e.error !== undefined ? `: ${e.error}` : ""}`);
+                    notices.line(`${e.ok ? "fenced" : "could not fence"} ${e.region}${e.error !== undefined ? `: ${e.error}` : ""}`);
                     break;
                 case "resume":
-                    io.err(`${stamp()} resuming interrupted run ${e.runId}${e.firstUnfinishedStep !== undefined ? ` at ${e.firstUnfinishedStep}` : ""}`);
+                    notices.line(`resuming interrupted run ${e.runId}${e.firstUnfinishedStep !== undefined ? ` at ${e.firstUnfinishedStep}` : ""}`);
                     break;
                 case "verified":
-                    io.err(`${stamp()} ${e.result.ok ? `verified ${e.result.region} at ${e.result.endpoint ?? "?"}` : e.result.unverifiable === true ? `not verified: ${e.result.message ?? ""}` : `verification FAILED: ${e.result.message ?? ""}`}`);
+                    notices.line(e.result.ok ? `verified ${e.result.region} at ${e.result.endpoint ?? "?"}` : e.result.unverifiable === true ? `not verified: ${e.result.message ?? ""}` : `verification FAILED: ${e.result.message ?? ""}`);
                     break;
                 case "checked-after-dns":
-                    io.err(`${stamp()} ${describePostDnsCheck(e.result)}`);
+                    notices.line(describePostDnsCheck(e.result));
                     break;
                 case "answer":
-                    io.err(`${stamp()} answer: ${e.prediction.summary}`);
+                    notices.line(`answer: ${e.prediction.summary}`);
                     break;
                 case "waiting-for-lock":
-                    io.err(`${stamp()} waiting for the lock held by ${e.holder?.identity ?? "unknown"} (${e.holder?.operation ?? "?"})`);
+                    notices.line(`waiting for the lock held by ${e.holder?.identity ?? "unknown"} (${e.holder?.operation ?? "?"})`);
                     break;
                 default:
                     break;
@@ -283,10 +326,22 @@ export function progressPrinter(io: Io): {
             const meta = e.resOutputsEvent?.metadata;
             // `read` is a StackReference being read: nothing changes.
             if (meta !== undefined && meta.op !== "same" && meta.op !== "read") {
-                io.err(`${stamp()}   ${stack}: ${meta.op} ${meta.urn.split("::").pop() ?? meta.urn}`);
+                view.line(`  ${stack}: ${meta.op} ${meta.urn.split("::").pop() ?? meta.urn}`);
             }
         },
+        close: () => view.close(),
+        view,
     };
+}
+
+/** Runs `work` with a progress printer, clearing its live line however `work` ends. */
+export async function withProgress<T>(io: Io, argv: Pick<GlobalArgs, "json">, work: (printer: ProgressPrinter) => Promise<T>): Promise<T> {
+    const printer = progressPrinter(io, { json: argv.json });
+    try {
+        return await work(printer);
+    } finally {
+        printer.close();
+    }
 }
 
 /**

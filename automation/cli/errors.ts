@@ -1,15 +1,18 @@
-// Errors of the command line itself (bad flags), and the mapping of every error to an exit code.
-import { AbortedError, BadInputError, FailoverError } from "../driver/errors";
+// Errors of the command line itself (bad flags), and the mapping of every error to an exit code
+// (automation/error-table.ts holds the codes and the table they come from).
+import { BadInputError, FailoverError } from "../driver/errors";
 import { escapeControl } from "../driver/text";
+import { exitCodeHelpText, exitCodeOfError } from "../error-table";
 
-/** Exit codes, documented in docs/driver.md and in --help. */
-export const exitCodes = { ok: 0, failed: 1, badInput: 2, degraded: 3, checkFailed: 4, unverified: 5, notReady: 6, interrupted: 130 } as const;
+export { exitCodes } from "../error-table";
 
-/** The exit code table as --help shows it. */
-export const exitCodeHelp =
-    "Exit codes: 0 ok · 1 failed · 2 bad input or declined (nothing changed) · 3 degraded (serving, with steps left) · 4 switched, but the check after DNS moved failed · 5 switched unverified (no canary, or --skip-verify) · 6 `check`: not ready · 130 interrupted (the journal records where).";
+/** The exit code table as --help shows it (from automation/error-table.ts). */
+export const exitCodeHelp = exitCodeHelpText();
 
-/** A flag or argument the CLI refuses before doing anything. */
+/**
+ * A flag or argument the CLI refuses before doing anything (a BadInputError: exit 2, nothing
+ * changed). With --json its `name` is "UsageError"; yargs' own parse errors are reported so too.
+ */
 export class UsageError extends BadInputError {
     constructor(message: string) {
         super(message);
@@ -17,12 +20,9 @@ export class UsageError extends BadInputError {
     }
 }
 
-/** The exit code of an error: 2 for bad input or a refused answer (nothing changed), 130 when interrupted, 1 for anything else. */
+/** The exit code of an error, from the error table: 2 for bad input or a refused answer (nothing changed), 130 when interrupted, 1 for anything else. */
 export function exitCodeOf(err: unknown): number {
-    if (err instanceof AbortedError) {
-        return exitCodes.interrupted;
-    }
-    return err instanceof BadInputError ? exitCodes.badInput : exitCodes.failed;
+    return exitCodeOfError(err);
 }
 
 /** One line naming the error. */

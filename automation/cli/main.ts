@@ -4,7 +4,7 @@
 import yargs, { Argv, CommandModule } from "yargs";
 import { packageName, packageVersion } from "../engine/locations";
 import { awsOnly, backendChoiceKey, CliBackendChoice } from "./backends";
-import { exitCodeHelp, exitCodes, oneLine, UsageError } from "./errors";
+import { exitCodeHelp, exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs, withGlobalOptions } from "./options";
 import { bootstrapCommand } from "./commands/bootstrap";
 import { checkCommand } from "./commands/check";
@@ -162,7 +162,7 @@ export async function runCli(argv: readonly string[], backends: CliBackendChoice
             process.stdout.write(`${JSON.stringify({ error: { name: usage ? "UsageError" : ((err as Error).name ?? "Error"), message: line } }, null, 2)}\n`);
         }
         process.stderr.write(`error: ${line}${usage ? " (see --help)" : ""}\n`);
-        process.exitCode = usage ? exitCodes.badInput : exitCodes.failed;
+        process.exitCode = usage ? exitCodes.badInput : exitCodeOf(err);
     }
 }
 

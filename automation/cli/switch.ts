@@ -76,12 +76,13 @@ export async function runSwitch(
                 if (!argv.yes && !io.stdinIsTTY) {
                     await confirm(io, false, "");
                 }
-                const controller = await controllerFrom(argv);
+                const printer = progressPrinter(io, { json: argv.json });
+                const controller = await controllerFrom(argv, signal, printer.onProgress);
                 // Health the operator saw unknown in the prompt (or accepted with --yes) is accepted;
                 // health that becomes unknown only under the lock is asked about again.
                 let acceptUnknownHealth: SwitchCommon["acceptUnknownHealth"] = argv.yes;
                 if (!argv.yes) {
-                    const plan = await controller.plan(target, { preview: false, activeActiveWeights: weights });
+                    const plan = await controller.plan(target, { preview: false, activeActiveWeights: weights, signal, onProgress: printer.onProgress }).finally(() => printer.close());
                     const steps = pendingSteps(plan.steps);
                     io.err(steps.length === 0 ? `already ${target}: nothing to do` : steps.map((s) => `  ${s.index}. ${s.description}`).join("\n"));
                     if (steps.length > 0 && plan.answer !== undefined) {
@@ -100,7 +101,6 @@ export async function runSwitch(
                                   return confirm(io, false, "health is unknown now: switch anyway?");
                               };
                 }
-                const printer = progressPrinter(io);
                 const result = await operate(controller, target, {
                     waitMs: checked.waitMs,
                     ...(checked.stepTimeoutMs !== undefined ? { stepTimeoutMs: checked.stepTimeoutMs } : {}),
@@ -114,7 +114,7 @@ export async function runSwitch(
                     ...(argv.reason !== undefined ? { reason: argv.reason } : {}),
                     ...(weights !== undefined ? { activeActiveWeights: weights } : {}),
                     ...(afterDns !== undefined ? { afterDns } : {}),
-                });
+                }).finally(() => printer.close());
                 if (result.afterDns?.outcome === "failed") {
                     io.err(`error: ${describePostDnsCheck(result.afterDns)}`);
                 }

@@ -21,6 +21,7 @@ import { AbortedError, BadInputError, FailoverError } from "./errors";
 import { StackKey } from "./planner";
 import { checkJournalDir, checkStackNames } from "./preflight";
 import { summarizeEngineError } from "./stack-state";
+import { runTask, TaskEvent, throwIfAborted } from "./tasks";
 
 /** The phases of a bootstrap, in order. */
 export type BootstrapPhase = "regions-without-replication" | "regions-with-replication" | "dns";
@@ -50,7 +51,9 @@ export interface BootstrapResult {
 /** A bootstrap's progress. */
 export type BootstrapEvent =
     | { readonly type: "step-start"; readonly phase: BootstrapPhase; readonly stack: StackKey; readonly stackName: string }
-    | { readonly type: "step-end"; readonly result: BootstrapStepResult };
+    | { readonly type: "step-end"; readonly result: BootstrapStepResult }
+    /** The work around the `up`s: opening the stacks, clearing dead engines' locks, the canary, reading what is deployed. */
+    | TaskEvent;
 
 /** Options of {@link bootstrap}. */
 export interface BootstrapOptions {
@@ -128,6 +131,8 @@ function changesOf(summary: Readonly<Record<string, number>> | undefined): Recor
  * @throws AbortedError when `signal` fires (between or during `up`s).
  */
 export async function bootstrap(options: BootstrapOptions = {}): Promise<BootstrapResult> {
+    // First of all: building the engine environment creates folders, and an aborted signal leaves nothing behind.
+    throwIfAborted(options.signal, "bootstrap aborted before it began");
     const started = Date.now();
     const names: Record<StackKey, string> = { primary: "primary", secondary: "secondary", dns: "dns", ...options.stacks };
     checkStackNames(names);
@@ -143,6 +148,7 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
             throw new BadInputError(`stacks.${key}: ${env.projectDir} has no Pulumi.${names[key]}.yaml (its config is what the stack is created with)`);
         }
     }
+    const tasks = { signal: options.signal, onProgress: options.onProgress };
     const steps: BootstrapStepResult[] = [];
     const run = async (phase: BootstrapPhase, key: StackKey, stack: Stack): Promise<void> => {
         if (options.signal?.aborted) {
@@ -175,23 +181,24 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
 
     let stacks: Record<StackKey, Stack>;
     try {
-        stacks = {
+        stacks = await runTask(tasks, "create or open the three stacks", async () => ({
             primary: await openStack(names.primary, env),
             secondary: await openStack(names.secondary, env),
             dns: await openStack(names.dns, env),
-        };
+        }));
     } catch (err) {
+        throwIfAborted(options.signal, "bootstrap aborted while opening the stacks");
         throw new FailoverError(`bootstrap: cannot create or open the stacks in ${env.backendUrl}: ${summarizeEngineError(err)}`, { cause: err });
     }
 
     // An engine killed in an earlier run (an interrupted bootstrap, kill -9) left its backend lock;
     // without clearing it every rerun fails "the stack is currently locked" until `unlock`.
     const log = new RunLog(openCoordination({ ...options, backendUrl: env.backendUrl, projectDir: env.projectDir }), resolveIdentity(options.identity));
-    await clearDeadEngineLocks(env.backendUrl, Object.values(names), (e) => log.record(e));
+    await runTask(tasks, "clear the locks of dead engines", () => clearDeadEngineLocks(env.backendUrl, Object.values(names), (e) => log.record(e)));
 
     // Before anything deploys: the regions then serve the canary from their first `up`.
-    const canary = (options.canary ?? true) ? await ensureCanaryKey(stacks) : undefined;
-    const deployed = { primary: await isDeployed(stacks.primary), secondary: await isDeployed(stacks.secondary) };
+    const canary = (options.canary ?? true) ? await runTask(tasks, "give both regions the canary's key", () => ensureCanaryKey(stacks)) : undefined;
+    const deployed = await runTask(tasks, "read which regions are deployed", async () => ({ primary: await isDeployed(stacks.primary), secondary: await isDeployed(stacks.secondary) }));
     const first = stacksNeedingFirstPhase(deployed);
     for (const key of regional.filter((k) => !first.includes(k))) {
         const skipped: BootstrapStepResult = {

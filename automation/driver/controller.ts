@@ -21,7 +21,7 @@ import { readEndpointHealth } from "./endpoint-health";
 import { ConfigEntry } from "../../stacks/config/source";
 import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
 import { backendLocks, clearDeadEngineLocks, removeBackendLock, fileBackendDir } from "./backend-locks";
-import { AbortedError, BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
+import { BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
 import { checkJournalDir, checkStackConfigs, checkStackNames, stackFile } from "./preflight";
 import { StackBeforeRun, SwitchRun } from "./switch-run";
 import { stepTargetsIn } from "./step-runner";
@@ -46,6 +46,7 @@ import { previewStep } from "./preview";
 import { backlogFigures, cloudWatchReplicationMetrics, defaultReplicationThresholds, ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { deployedPosture, deployedStateOf, readStack, readStackStatus, StackRead, summarizeEngineError } from "./stack-state";
 import { VerifyResult, verifyRegion } from "./verify";
+import { runTask, throwIfAborted, untilAborted } from "./tasks";
 import { CheckResult, runCheck } from "./readiness/check";
 import { readRegionDeployments } from "./readiness/deployments";
 import { readDrift } from "./readiness/drift";
@@ -69,7 +70,9 @@ import {
     HistoryOptions,
     PlanPostureOptions,
     PlanResult,
+    ReadOptions,
     SetPostureOptions,
+    SignalOptions,
     SetPostureResult,
     StackPreview,
     UnlockOptions,
@@ -191,8 +194,10 @@ export class FailoverController {
      * @throws BadInputError for a missing project folder, an unknown stack, a non-positive timeout
      *   or an engine environment that cannot be built (e.g. no passphrase).
      * @throws FailoverError (with the Automation API error as `cause`) when the engine cannot list stacks.
+     * @throws AbortedError when `signal` fires.
      */
     static async create(options: FailoverControllerOptions = {}): Promise<FailoverController> {
+        throwIfAborted(options.signal);
         const names: Record<StackKey, string> = { ...defaultStackNames, ...options.stacks };
         plainText(options.identity, "identity");
         checkStackNames(names);
@@ -236,8 +241,9 @@ export class FailoverController {
         };
         let existing: string[];
         try {
-            existing = await existingStackNames(env);
+            existing = await runTask(options, `list the stacks of ${env.backendUrl}`, () => existingStackNames(env));
         } catch (err) {
+            throwIfAborted(options.signal);
             throw new FailoverError(`cannot list the stacks of ${env.backendUrl}: ${summarizeEngineError(err)}`, { cause: err });
         }
         for (const key of stackKeys) {
@@ -246,10 +252,13 @@ export class FailoverController {
                 throw new BadInputError(`unknown stack "${names[key]}" for ${key} (the backend has: ${existing.length > 0 ? existing.join(", ") : "no stacks"})`);
             }
         }
-        const opened = {} as Record<StackKey, Stack>;
-        for (const key of stackKeys) {
-            opened[key] = await openStack(names[key], env);
-        }
+        const opened = await runTask(options, "open the three stacks", async () => {
+            const stacks = {} as Record<StackKey, Stack>;
+            for (const key of stackKeys) {
+                stacks[key] = await openStack(names[key], env);
+            }
+            return stacks;
+        });
         // Not created here: status and plan write nothing to the store (only the local fence cache,
         // best effort), and a switch checks it in preflight.
         const notifier = notifierOf(options.notify);
@@ -298,7 +307,8 @@ export class FailoverController {
      * names a folder and no project is found (see `resolveProjectDir`).
      */
     static async readHistory(options: Pick<FailoverControllerOptions, "projectDir" | "journalDir" | "coordination" | "backendUrl"> = {}, query: HistoryOptions = {}): Promise<AuditEntry[]> {
-        return new RunLog(openCoordination(options), "").read({ since: query.since, limit: query.limit });
+        throwIfAborted(query.signal);
+        return untilAborted(query.signal, new RunLog(openCoordination(options), "").read({ since: query.since, limit: query.limit }));
     }
 
     /** The stack names the controller drives, by role. */
@@ -316,36 +326,46 @@ export class FailoverController {
      * the serving region; the lock holder; the fence state; an unfinished switch.
      *
      * Never throws for an unreadable stack (its status carries `error`); an unreadable fence reads `unknown`.
+     *
+     * @throws AbortedError when `signal` fires.
      */
-    async status(): Promise<StatusResult> {
-        return this.statusOf();
+    async status(opts: ReadOptions = {}): Promise<StatusResult> {
+        return this.statusOf(opts);
     }
 
     /** `status`, from deployments the caller has begun to read (`check` shares them with parity). */
-    private async statusOf(states?: Record<StackKey, Promise<Deployment>>): Promise<StatusResult> {
-        const stacks = await this.readStacks(undefined, true, states);
+    private async statusOf(opts: ReadOptions, states?: Record<StackKey, Promise<Deployment>>): Promise<StatusResult> {
+        const stacks = await runTask(opts, "read the three stacks", () => this.readStacks(undefined, true, states));
         const state = deployedStateOf(stacks);
         const posture = deployedPosture(stacks);
         const coordinates = fenceCoordinatesOf(stacks.dns);
         const fence: Record<RegionName, FenceState> = { primary: "unknown", secondary: "unknown" };
-        if (coordinates !== undefined && this.ctx.fence.state !== undefined) {
-            for (const region of regionNames) {
-                fence[region] = await this.ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
-            }
+        const readFence = this.ctx.fence.state?.bind(this.ctx.fence);
+        if (coordinates !== undefined && readFence !== undefined) {
+            await runTask(opts, "read the fences", async () => {
+                for (const region of regionNames) {
+                    fence[region] = await readFence(region, coordinates).catch(() => "unknown" as const);
+                }
+            });
             this.rememberFence(fenceCacheFromStatus(coordinates, undefined, new Date(), fence));
         }
         // An unreachable store is reported, not thrown: status is what an operator reads first.
-        const lockState = await this.ctx.log.store.readLock().catch((err: Error): StoredLock => ({ state: "corrupt", problem: `cannot be read (${err.message})`, token: "" }));
+        const [lockState, unfinished] = await runTask(opts, `read the lock and journal (${this.ctx.log.store.location})`, () =>
+            Promise.all([
+                this.ctx.log.store.readLock().catch((err: Error): StoredLock => ({ state: "corrupt", problem: `cannot be read (${err.message})`, token: "" })),
+                this.ctx.log.unfinishedRun(false).catch(() => undefined),
+            ]),
+        );
         const lock = lockState.state === "held" ? lockState.holder : undefined;
-        const unfinished = await this.ctx.log.unfinishedRun(false).catch(() => undefined);
         const undeployed = unfinished !== undefined ? undeployedConfig(interruptedSteps(unfinished), stacks) : [];
         const notDeployed = stackKeys.filter((k) => isNotDeployed(stacks[k]));
         const weights = state.dns?.weights;
         const serving = weights === undefined ? undefined : weights.secondary > weights.primary ? ("secondary" as const) : ("primary" as const);
-        const rpo = serving === undefined ? undefined : await readRpoExposure(this.ctx.replication, this.ctx.thresholds, stacks, serving);
+        const rpo = serving === undefined ? undefined : await runTask(opts, "read the replication metrics", () => readRpoExposure(this.ctx.replication, this.ctx.thresholds, stacks, serving, opts.signal));
+        const healthSource = this.ctx.endpointHealth;
         const endpointHealth =
-            this.ctx.endpointHealth !== undefined
-                ? await readEndpointHealth(this.ctx.endpointHealth, { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs, dns: stacks.dns.outputs })
+            healthSource !== undefined
+                ? await runTask(opts, "read the endpoint health checks", () => readEndpointHealth(healthSource, { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs, dns: stacks.dns.outputs }))
                 : undefined;
         const { standbyQuota } = await readStandbyCapacity(stacks, standbyOf(weights), this.ctx.onDemandQuota);
         return {
@@ -385,16 +405,23 @@ export class FailoverController {
      * preview each). Read-only: takes no lock, may run while a switch runs.
      *
      * Never throws for a part it cannot read: that part is an `unknown` finding.
+     *
+     * @throws AbortedError when `signal` fires.
      */
-    async check(): Promise<CheckResult> {
+    async check(opts: ReadOptions = {}): Promise<CheckResult> {
+        throwIfAborted(opts.signal);
         // Each stack's state is read once (one engine process each), for status and parity alike.
         const states = this.beginStateReads();
-        const result = await runCheck({
-            status: () => this.statusOf(states),
-            deployments: () => readRegionDeployments({ primary: states.primary, secondary: states.secondary }),
-            drift: (key) => readDrift(this.ctx.names[key], this.ctx.stacks[key]),
-            stackNames: this.ctx.names,
-        });
+        // Raced as a whole: runCheck turns a part's error into an `unknown` finding, and an abort is not one.
+        const result = await untilAborted(
+            opts.signal,
+            runCheck({
+                status: () => this.statusOf(opts, states),
+                deployments: () => runTask(opts, "read the regions' deployments", () => readRegionDeployments({ primary: states.primary, secondary: states.secondary })),
+                drift: (key) => runTask(opts, `preview a refresh of stack ${this.ctx.names[key]}`, () => readDrift(this.ctx.names[key], this.ctx.stacks[key], opts.signal)),
+                stackNames: this.ctx.names,
+            }),
+        );
         await notifyCheck(this.ctx.notifier, result, this.ctx.identity, this.ctx.log.store);
         return result;
     }
@@ -406,31 +433,39 @@ export class FailoverController {
      *
      * @throws BadInputError for an unknown posture or invalid weights.
      * @throws FailoverError when a stack cannot be read.
+     * @throws AbortedError when `signal` fires.
      */
     async plan(posture: Posture | string, opts: PlanPostureOptions = {}): Promise<PlanResult> {
         const target = parseTarget(posture);
         checkWeights(opts.activeActiveWeights);
-        const states = this.beginStateReads();
-        const stacks = await this.readStacks(await this.checkConfigs(), false, states);
+        throwIfAborted(opts.signal);
+        const stacks = await runTask(opts, "check the stack configs and read the three stacks", async () => {
+            const states = this.beginStateReads();
+            return this.readStacks(await this.checkConfigs(), false, states);
+        });
         this.requireReadable(stacks);
         const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
         const previews: StackPreview[] = [];
         if (opts.preview ?? true) {
             for (const step of pendingSteps(steps)) {
                 previews.push(
-                    await asPostureDriver(() => previewStep(this.ctx.env, this.ctx.names[step.stack], step, {
-                        signal: opts.signal,
-                        onEvent: (e) => opts.onEvent?.(step.stack, e),
-                    })),
+                    await runTask(opts, `preview step ${step.index}: ${step.description} (stack ${this.ctx.names[step.stack]})`, () =>
+                        asPostureDriver(() => previewStep(this.ctx.env, this.ctx.names[step.stack], step, {
+                            signal: opts.signal,
+                            onEvent: (e) => opts.onEvent?.(step.stack, e),
+                        })),
+                    ),
                 );
             }
         }
         const rto = readDnsOutputs(stacks.dns.outputs).modelledRtoSeconds;
         const from = deployedPosture(stacks);
         const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);
-        const answer = await predictSwitchAnswer({ stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: false });
+        const answer = await runTask(opts, "predict Route 53's answer", () =>
+            predictSwitchAnswer({ stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: false }),
+        );
         const mustServe = regionThatMustServe(postureSpec(target, opts.activeActiveWeights), deployedStateOf(stacks).capacity);
-        const standby = await readStandbyCapacity(stacks, mustServe, this.ctx.onDemandQuota);
+        const standby = await runTask(opts, "read the standby's capacity and quota", () => readStandbyCapacity(stacks, mustServe, this.ctx.onDemandQuota));
         return {
             ...(from !== undefined ? { from } : {}),
             to: target,
@@ -472,11 +507,14 @@ export class FailoverController {
      * Returns to active-passive once replication from the serving region has caught up, in the
      * safe order (primary scaled up, DNS, secondary back to pilot light).
      *
-     * @throws ReplicationBacklogError when the backlog is above the thresholds, or no metrics exist (unless `force`).
+     * @throws ReplicationBacklogError when the backlog is above the thresholds, or it cannot be read:
+     *   no metrics, CloudWatch unreachable (cause: ReplicationMetricsUnavailableError), or stacks that
+     *   export no buckets (unless `force`). Nothing was changed.
      * @throws everything `setPosture` throws.
      */
     async failback(opts: FailbackOptions = {}): Promise<FailbackResult> {
-        const stacks = await this.readStacks();
+        throwIfAborted(opts.signal);
+        const stacks = await runTask(opts, "read the three stacks", () => this.readStacks());
         this.requireReadable(stacks);
         const weights = deployedStateOf(stacks).dns?.weights;
         const serving = weights !== undefined && weights.secondary > weights.primary ? "secondary" : "primary";
@@ -484,13 +522,15 @@ export class FailoverController {
         if (serving === "secondary" && !(opts.force ?? false)) {
             const rule = replicationRuleOf(stacks, "secondary");
             if (rule === undefined) {
-                throw new FailoverError("the regional stacks export no region/bucketName: cannot check the replication backlog");
+                throw new ReplicationBacklogError("the regional stacks export no region/bucketName: cannot check the replication backlog (force to fail back anyway)", {});
             }
             let report;
             try {
-                report = await this.ctx.replication.backlog(rule, this.ctx.thresholds);
+                report = await runTask(opts, "read the replication metrics", () => this.ctx.replication.backlog(rule, this.ctx.thresholds, { signal: opts.signal }));
             } catch (err) {
-                throw new FailoverError(`cannot read the replication metrics of ${rule.sourceBucket}: ${(err as Error).message}`, { cause: err });
+                throwIfAborted(opts.signal);
+                const why = (err as Error).message;
+                throw new ReplicationBacklogError(`cannot read the replication metrics of ${rule.sourceBucket}: ${why}${/\bforce\b/.test(why) ? "" : " (force to fail back anyway)"}`, {}, { cause: err });
             }
             const figures = backlogFigures(report);
             backlog = { status: report.status, ...figures };
@@ -517,16 +557,19 @@ export class FailoverController {
      * @throws HarmfulFenceError when the answer harms clients and `force` is not given.
      */
     async planFence(region: RegionName | string, action: "fence" | "unfence", opts: FenceOptions = {}): Promise<FencePlan> {
-        const stacks = await this.readStacks();
-        return planFence({ region: String(region), action, identity: this.ctx.identity, ...fenceRequestOf(opts) }, fenceWorldOf(stacks, this.ctx.fence, this.ctx.endpointHealth));
+        throwIfAborted(opts.signal);
+        const stacks = await untilAborted(opts.signal, this.readStacks());
+        return untilAborted(opts.signal, planFence({ region: String(region), action, identity: this.ctx.identity, ...fenceRequestOf(opts) }, fenceWorldOf(stacks, this.ctx.fence, this.ctx.endpointHealth)));
     }
 
     /**
      * Publishes a plan from `planFence` (the last word wins within the alarm period) and audits it.
      *
      * @throws FailoverError when the store cannot be written or the fence call fails (audited).
+     * @throws AbortedError when `signal` has fired before the call (once the call is made, it is let finish: a fence half-published is worse than one published).
      */
-    async applyFence(plan: FencePlan): Promise<FenceResult> {
+    async applyFence(plan: FencePlan, opts: SignalOptions = {}): Promise<FenceResult> {
+        throwIfAborted(opts.signal);
         const outcome = await applyFence(plan, this.ctx.fence, storeAuditSink(this.ctx.log.store));
         this.rememberFence({ fence: { [outcome.region]: { state: outcome.state, at: new Date().toISOString(), source: "published" } } });
         return outcome;
@@ -542,7 +585,7 @@ export class FailoverController {
     async fence(region: RegionName | string, opts: FenceOptions = {}): Promise<FenceResult> {
         const plan = await this.planFence(region, "fence", opts);
         requireConfirmed(plan, opts.yes ?? false);
-        return this.applyFence(plan);
+        return this.applyFence(plan, opts);
     }
 
     /**
@@ -553,7 +596,7 @@ export class FailoverController {
     async unfence(region: RegionName | string, opts: FenceOptions = {}): Promise<FenceResult> {
         const plan = await this.planFence(region, "unfence", opts);
         requireConfirmed(plan, opts.yes ?? false);
-        return this.applyFence(plan);
+        return this.applyFence(plan, opts);
     }
 
     /**
@@ -563,10 +606,12 @@ export class FailoverController {
      *
      * @throws BadInputError for an unknown region.
      * @throws FailoverError when the regional stack cannot be read.
+     * @throws AbortedError when `signal` fires.
      */
     async verify(region: RegionName | string, opts: VerifyOptions = {}): Promise<VerifyResult> {
         const name = parseRegion(region);
-        const status = await readStackStatus(name, this.ctx.stacks[name]);
+        throwIfAborted(opts.signal);
+        const status = await untilAborted(opts.signal, readStackStatus(name, this.ctx.stacks[name]));
         if (status.error !== undefined) {
             throw new FailoverError(`cannot read stack ${status.name}: ${status.error}`);
         }
@@ -604,13 +649,15 @@ export class FailoverController {
      *
      * @throws BadInputError when a holder still runs here (without `force`), `confirm` declined, or
      *   the audit log cannot be written. Nothing was changed.
+     * @throws AbortedError when `signal` fires before anything is cleared.
      */
     async unlock(opts: UnlockOptions = {}): Promise<UnlockResult> {
         const reason = plainText(opts.reason, "reason");
+        throwIfAborted(opts.signal);
         const force = opts.force ?? false;
         const here = os.hostname();
         const store = this.ctx.log.store;
-        const lockState = await store.readLock();
+        const lockState = await untilAborted(opts.signal, store.readLock());
         if (!force && lockState.state === "held") {
             const h = lockState.holder;
             if (h.host === here && processAlive(h.pid)) {
@@ -628,8 +675,8 @@ export class FailoverController {
         }
         // What a killed switch wrote into the stack files and never deployed is left behind too:
         // after `unlock`, a `pulumi up` by hand must not apply it.
-        const unfinished = await this.ctx.log.unfinishedRun(false);
-        const undeployed = unfinished !== undefined ? undeployedConfig(interruptedSteps(unfinished), await this.readStacks()) : [];
+        const unfinished = await untilAborted(opts.signal, this.ctx.log.unfinishedRun(false));
+        const undeployed = unfinished !== undefined ? undeployedConfig(interruptedSteps(unfinished), await untilAborted(opts.signal, this.readStacks())) : [];
         const toClear: string[] = [];
         if (lockState.state === "held") {
             const h = lockState.holder;
@@ -647,11 +694,13 @@ export class FailoverController {
         if (toClear.length === 0) {
             return { cleared: [] };
         }
-        await store.checkWritable();
+        await untilAborted(opts.signal, store.checkWritable());
         // Asked only once there is something to clear, and shown exactly what.
-        if (opts.confirm !== undefined && !(await opts.confirm(toClear))) {
+        if (opts.confirm !== undefined && !(await untilAborted(opts.signal, opts.confirm(toClear)))) {
             throw new BadInputError("declined: nothing was changed");
         }
+        // The last moment to stop: what follows clears, and is not left half done.
+        throwIfAborted(opts.signal);
         if (lockState.state !== "free") {
             await breakLock(store);
         }
@@ -666,9 +715,10 @@ export class FailoverController {
         return { cleared };
     }
 
-    /** The audit log, oldest first. Never throws for a missing log (it reads as empty). */
+    /** The audit log, oldest first. Never throws for a missing log (it reads as empty); AbortedError when `signal` fires. */
     async history(opts: HistoryOptions = {}): Promise<AuditEntry[]> {
-        return this.ctx.log.read({ since: opts.since, limit: opts.limit });
+        throwIfAborted(opts.signal);
+        return untilAborted(opts.signal, this.ctx.log.read({ since: opts.since, limit: opts.limit }));
     }
 
     /**
@@ -773,9 +823,7 @@ export class FailoverController {
             throw new BadInputError("a reason is required to switch to failover");
         }
         const stepTimeoutMs = positive(opts.stepTimeoutMs, this.ctx.timeouts.stepMs, "stepTimeoutMs");
-        if (opts.signal?.aborted) {
-            throw new AbortedError();
-        }
+        throwIfAborted(opts.signal);
         // The coordination store first (the lock itself lives there), without creating anything.
         const log = this.ctx.log;
         await log.store.checkWritable();
@@ -790,10 +838,13 @@ export class FailoverController {
             // Under the lock (so operators queue in the order they asked, and no one changes the
             // config between check and use), before the journal and before any stack is touched:
             // a bad input leaves no trace but the lock, which is released.
-            const states = this.beginStateReads();
-            const configs = await this.checkConfigs();
-            await this.clearDeadEngineLocks();
-            const reads = await this.readStacksRaw({ configs, states, lastUpdate: false });
+            const progress = { signal, onProgress: opts.onProgress };
+            const reads = await runTask(progress, "check the stack configs and read the three stacks", async () => {
+                const states = this.beginStateReads();
+                const configs = await this.checkConfigs();
+                await this.clearDeadEngineLocks();
+                return this.readStacksRaw({ configs, states, lastUpdate: false });
+            });
             const stacks = mapStacks(reads, (read) => read.status);
             this.requireReadable(stacks);
             // Stacks whose config the driver writes before the steps are read again at their step.
@@ -805,7 +856,7 @@ export class FailoverController {
             const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);
             const { answer, forced } =
                 pendingSteps(steps).length > 0 || unfinished !== undefined
-                    ? await checkSwitchAnswer({ ...opts, stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: opts.skipVerify === true, reason })
+                    ? await runTask(progress, "predict Route 53's answer", () => checkSwitchAnswer({ ...opts, stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: opts.skipVerify === true, reason }))
                     : {};
             if (unfinished !== undefined) {
                 // What a killed step wrote and did not deploy goes back before anything is planned

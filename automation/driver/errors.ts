@@ -97,12 +97,16 @@ export class RegionUnreachableError extends FailoverError {
     }
 }
 
-/** Replication from the serving region has not caught up: failing back now would lose or reorder writes. */
+/**
+ * Replication from the serving region has not caught up, or cannot be shown to have (no datapoints,
+ * CloudWatch unreachable — `cause` then holds the ReplicationMetricsUnavailableError — or stacks that
+ * export no buckets): failing back now could lose or reorder writes. Nothing was changed.
+ */
 export class ReplicationBacklogError extends FailoverError {
     /** The figures CloudWatch reported (absent = no datapoint). */
     readonly backlog: { readonly operationsPending?: number; readonly bytesPending?: number; readonly latencySeconds?: number };
-    constructor(message: string, backlog: ReplicationBacklogError["backlog"]) {
-        super(message);
+    constructor(message: string, backlog: ReplicationBacklogError["backlog"], options?: { cause?: unknown }) {
+        super(message, options);
         this.name = "ReplicationBacklogError";
         this.backlog = backlog;
     }

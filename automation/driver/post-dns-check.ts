@@ -9,6 +9,7 @@
 //
 // How an answered address maps to a region is an input (`locate`): on AWS, the addresses each
 // region's endpoint name resolves to; in a lab, whatever addresses the lab's records stand for.
+import { throwIfAborted } from "./tasks";
 import { AnswerRule, RegionHealthState, route53Answer, Route53Answer } from "../dns-answers";
 import type { DnsProbeOptions, DnsProbeResult } from "../probes/dns";
 import type { SftpProbeOptions, SftpProbeResult, SftpProbeStage } from "../probes/sftp";
@@ -296,8 +297,10 @@ async function openSession(input: PostDnsCheckInput, probes: PostDnsProbes, expe
  * Never throws for what DNS or a region does; every failure is in the result.
  *
  * @throws Error only for invalid input (an empty name, malformed servers), from the DNS probe.
+ * @throws AbortedError when `signal` has already fired (nothing is asked).
  */
 export async function runPostDnsCheck(input: PostDnsCheckInput & { readonly skip?: boolean }, probes: PostDnsProbes = realProbes): Promise<PostDnsCheckResult> {
+    throwIfAborted(input.signal);
     const base = { name: input.name, servers: input.servers };
     if (input.skip === true) {
         return { outcome: "skipped", ...base };

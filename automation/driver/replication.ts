@@ -9,7 +9,8 @@ export { defaultReplicationThresholds } from "../aws/replication-backlog";
 
 /** Reads the backlog of one replication rule against limits. */
 export interface ReplicationMetricsReader {
-    backlog(rule: ReplicationRule, thresholds: ReplicationThresholds): Promise<ReplicationBacklogReport>;
+    /** `signal` cancels the read (readers written before it may ignore it: the driver stops waiting anyway). */
+    backlog(rule: ReplicationRule, thresholds: ReplicationThresholds, opts?: { readonly signal?: AbortSignal }): Promise<ReplicationBacklogReport>;
 }
 
 /** CloudWatch settings (endpoint overridable for an emulator such as moto). */
@@ -21,7 +22,7 @@ export interface CloudWatchSettings {
 /** The default reader: CloudWatch, over the last 15 minutes. */
 export function cloudWatchReplicationMetrics(settings: CloudWatchSettings = {}): ReplicationMetricsReader {
     return {
-        backlog: (rule, thresholds) => readReplicationBacklog(rule, { endpoint: settings.endpoint, credentials: settings.credentials, thresholds }),
+        backlog: (rule, thresholds, opts) => readReplicationBacklog(rule, { endpoint: settings.endpoint, credentials: settings.credentials, thresholds, ...(opts?.signal !== undefined ? { signal: opts.signal } : {}) }),
     };
 }
 

@@ -30,13 +30,14 @@ export async function readRpoExposure(
     thresholds: ReplicationThresholds,
     stacks: Readonly<Record<RegionName, StackStatus>>,
     serving: RegionName,
+    signal?: AbortSignal,
 ): Promise<RpoExposure | undefined> {
     const rule = replicationRuleOf(stacks, serving);
     if (rule === undefined) {
         return undefined;
     }
     try {
-        return rpoExposure(await reader.backlog(rule, thresholds));
+        return rpoExposure(await reader.backlog(rule, thresholds, signal !== undefined ? { signal } : {}));
     } catch (err) {
         const reason = `cannot read the replication metrics: ${(err as Error).message.split("\n")[0]}`;
         return { from: rule.sourceBucket, to: rule.destinationBucket, status: "unknown", unknown: [reason] };

@@ -20,9 +20,20 @@ import { AcceptUnknownHealth } from "./switch-answer";
 import { RpoExposure } from "../aws/rpo-exposure";
 import { FenceEffect } from "../../components/fence-timing";
 import { NotifyOptions } from "../notify/notifier";
+import { TaskContext, TaskEvent } from "./tasks";
+
+export type { TaskContext, TaskEvent } from "./tasks";
+
+/** Cancellation every async operation takes: an aborted signal stops it within a moment with AbortedError (already aborted: at once, nothing read or changed). */
+export interface SignalOptions {
+    readonly signal?: AbortSignal;
+}
+
+/** Options of `status()` and `check()`: cancellation, and what each read is doing (`task-start`/`task-end` events). */
+export type ReadOptions = TaskContext;
 
 /** Options of `FailoverController.create`. */
-export interface FailoverControllerOptions {
+export interface FailoverControllerOptions extends TaskContext {
     /** Folder holding Pulumi.yaml and the stack files. Defaults to `$SFTP_FAILOVER_PROJECT_DIR`, else the nearest folder at or above the current one holding Pulumi.yaml. */
     readonly projectDir?: string;
     /** Folder holding the engine (`bin/pulumi`). Defaults to `$PULUMI_CLI_CACHE`, else a checkout's `.pulumi-cli`, else `~/.cache/sftp-failover/pulumi-cli`. */
@@ -91,7 +102,7 @@ export interface VerifyOptions {
 
 /** Progress callbacks and cancellation shared by long operations. */
 export interface ProgressOptions {
-    /** Driver-level events: a step started, finished, was skipped, a region was fenced. */
+    /** Driver-level events: a step started, finished, was skipped, a region was fenced; a read or preview started or ended (`task-start`/`task-end`). */
     readonly onProgress?: (event: ProgressEvent) => void;
     /** The engine's structured events, tagged with the stack they come from. */
     readonly onEvent?: (stack: StackKey, event: EngineEvent) => void;
@@ -110,7 +121,8 @@ export type ProgressEvent =
     | { readonly type: "verified"; readonly result: VerifyResult }
     | { readonly type: "checked-after-dns"; readonly result: PostDnsCheckResult }
     /** What the switch will do to Route 53's answer, predicted under the lock before any step (switch-answer.ts). */
-    | { readonly type: "answer"; readonly prediction: AnswerPrediction };
+    | { readonly type: "answer"; readonly prediction: AnswerPrediction }
+    | TaskEvent;
 
 /** Where and how the check after DNS moves asks (automation/driver/post-dns-check.ts). */
 export interface AfterDnsCheckOptions {
@@ -323,7 +335,7 @@ export interface FailbackResult extends SetPostureResult {
 }
 
 /** Options of `fence`/`unfence`. */
-export interface FenceOptions {
+export interface FenceOptions extends SignalOptions {
     /** Why, for the audit log. Required with `force`. */
     readonly reason?: string;
     /** Go ahead when a reading is unknown or the fence moves clients (the CLI's --yes). Defaults to false: refused. */
@@ -346,7 +358,7 @@ export interface FenceResult {
 }
 
 /** Options of `unlock`. */
-export interface UnlockOptions {
+export interface UnlockOptions extends SignalOptions {
     /** Why, for the audit log. */
     readonly reason?: string;
     /** Clear a lock even when its holder still runs on this host. Defaults to false. */
@@ -365,7 +377,7 @@ export interface UnlockResult {
 }
 
 /** Options of `history`. */
-export interface HistoryOptions {
+export interface HistoryOptions extends SignalOptions {
     readonly since?: Date;
     readonly limit?: number;
 }

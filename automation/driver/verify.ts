@@ -1,6 +1,7 @@
 // Verifying a region the way a customer uses it, before clients are sent there: its SFTP endpoint
 // must present one of the shared host keys, the canary must log in, and a canary object must go up,
 // come back byte for byte, show in a listing and be deleted (automation/probes/sftp.ts).
+import { throwIfAborted } from "./tasks";
 import { configKeys, RawOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
 import { RegionName } from "../../vocabulary/posture";
 import { SftpProbeStage, SftpProbeTimings, probeSftp } from "../probes/sftp";
@@ -51,8 +52,9 @@ function endpointOf(outputs: Partial<RegionalOutputs>): SftpEndpoint | undefined
     return host !== undefined && host !== "" ? { host, port: outputs.endpointPort ?? 22 } : undefined;
 }
 
-/** Probes one region as its canary. Never throws for what the region does; every failure is a result. */
+/** Probes one region as its canary. Never throws for what the region does; every failure is a result. AbortedError when `signal` has already fired. */
 export async function verifyRegion(input: VerifyInput): Promise<VerifyResult> {
+    throwIfAborted(input.signal);
     const { region } = input;
     const outputs = readRegionalOutputs(input.outputs);
     const user = outputs.canaryUser;

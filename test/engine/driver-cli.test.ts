@@ -1,4 +1,3 @@
-import { spawnCli } from "../support/spawn-cli";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -6,6 +5,12 @@ import * as path from "node:path";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
 import { sandboxDefaultOnDemandVcpus, setSandboxOnDemandQuota } from "../../sandbox/service-quotas";
+import { cliCommand, spawnCli } from "../support/spawn-cli";
+import { runOnPty } from "../support/pty";
+import { FailoverController } from "../../automation/driver/controller";
+import { AbortedError } from "../../automation/driver/errors";
+import type { ProgressEvent } from "../../automation/driver/types";
+import { sandboxControllerOptions } from "../../sandbox/controller-options";
 
 // The operator CLI and the README's embedding example against real stacks in the sandbox, run as
 // separate processes exactly as an operator or an embedding program would run them.
@@ -45,6 +50,54 @@ describe("operator CLI and embedding example against the sandbox", function () {
         const status = JSON.parse(r.stdout);
         expect(status).to.deep.include({ posture: "active-passive", weights: { primary: 100, secondary: 0 }, serving: "primary" });
         expect(status.capacity).to.deep.equal({ primary: "active", secondary: "pilot-light" });
+        // Nothing extra with --json: no progress on stderr either.
+        expect(r.stderr).to.equal("");
+    });
+
+    it("status says what it reads: a plain line per read with its time without a terminal, a live line rewritten in place on one", async function () {
+        const piped = cli(["status"]);
+        expect(piped.status, piped.stderr).to.equal(0);
+        const lines = piped.stderr.trim().split("\n");
+        expect(lines.some((l) => /^\[\s*\d+\.\ds\] read the three stacks: \d+\.\ds$/.test(l)), piped.stderr).to.equal(true);
+        expect(piped.stderr).not.to.match(/\r|\x1b/);
+        expect(piped.stdout).to.match(/^posture: +active-passive/m);
+        // On a pseudo-terminal: the live line is drawn with escape codes, and only finished reads stay.
+        const vars = Object.entries(lab.env.envVars).map(([k, v]) => `${k}=${v}`);
+        const onPty = await runOnPty(["env", ...vars, ...cliCommand(["status", ...common])], { cwd: root, prompt: "\u0000never asked", answer: "", columns: 100 });
+        expect(onPty.code, onPty.output).to.equal(0);
+        expect(onPty.output).to.contain("\r\x1b[2K");
+        expect(onPty.output).to.match(/\] read the three stacks … \d+\.\ds/);
+        expect(onPty.output).to.match(/\] read the three stacks: \d+\.\ds\r?\n/);
+        expect(onPty.output).to.match(/posture: +active-passive/);
+    });
+
+    it("plan() refuses an already-aborted signal at once, and stops mid-preview when aborted there", async function () {
+        const controller = await FailoverController.create({
+            ...(await sandboxControllerOptions({ projectDir: lab.dir, backendUrl: lab.env.backendUrl })),
+            engine: lab.env,
+            journalDir: path.join(lab.dir, ".failover-abort"),
+        });
+        let err = await controller.plan("failover", { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(AbortedError);
+        const abort = new AbortController();
+        const events: ProgressEvent[] = [];
+        err = await controller
+            .plan("failover", {
+                signal: abort.signal,
+                onProgress: (e) => {
+                    events.push(e);
+                    if (e.type === "task-start" && e.task.startsWith("preview step 1")) {
+                        abort.abort();
+                    }
+                },
+            })
+            .catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(AbortedError);
+        // The reads ran and the first preview began; no second preview was started.
+        const started = events.flatMap((e) => (e.type === "task-start" ? [e.task] : []));
+        expect(started).to.have.length(2);
+        expect(started[0]).to.equal("check the stack configs and read the three stacks");
+        expect(started[1]).to.match(/^preview step 1: scale secondary pilot-light → active \(stack secondary\)$/);
     });
 
     it("plan --json lists the ordered steps with the engine's preview; the text form names them", function () {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { progressLinePattern } from "../../automation/cli/progress";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FailoverController } from "../../automation/driver/controller";
@@ -54,7 +55,8 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
         const before = digest(lab.dir);
         const r = await runMain([...args, ...common]);
         expect(r.status, r.stderr).to.equal(2);
-        const lines = r.stderr.trim().split("\n");
+        // What it read before refusing is progress, not part of the refusal.
+        const lines = r.stderr.trim().split("\n").filter((l) => !progressLinePattern.test(l));
         expect(lines, r.stderr).to.have.length(1);
         expect(lines[0]).to.match(message);
         if (opts.json !== true) {

@@ -1,4 +1,5 @@
 import { exitCodeHelp } from "../../automation/cli/errors";
+import { progressLinePattern } from "../../automation/cli/progress";
 import { cliCommand, spawnCli } from "../support/spawn-cli";
 import { runOnPty } from "../support/pty";
 import { expect } from "chai";
@@ -114,7 +115,8 @@ describe("operator CLI as a user runs it", function () {
             const before = snapshot(project);
             const r = failover([...refusal.args, ...common]);
             expect(r.status, r.stderr).to.equal(2);
-            const lines = r.stderr.trim().split("\n");
+            // What it read before refusing is progress, not part of the refusal.
+            const lines = r.stderr.trim().split("\n").filter((l) => !progressLinePattern.test(l));
             expect(lines, r.stderr).to.have.length(1);
             expect(lines[0]).to.match(refusal.message);
             expect(r.stdout).to.equal("");

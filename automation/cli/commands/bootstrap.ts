@@ -1,9 +1,14 @@
 import { Argv, CommandModule } from "yargs";
 import { backendsOf } from "../backends";
-import { confirm, processIo, progressPrinter, run, withInterrupts } from "../context";
+import { confirm, processIo, run, withInterrupts, withProgress } from "../context";
 import { UsageError } from "../errors";
 import { GlobalArgs } from "../options";
 import { renderBootstrap, renderBootstrapStep } from "../render";
+
+/** What one `up` of a bootstrap is doing: the key that ends its live line. */
+function bootstrapTask(step: { readonly phase: string; readonly stack: string; readonly stackName: string }): string {
+    return `${step.phase}: up ${step.stack} (stack ${step.stackName})`;
+}
 
 /** Flags of `bootstrap`. */
 export interface BootstrapArgs extends GlobalArgs {
@@ -37,10 +42,9 @@ export const bootstrapCommand: CommandModule<GlobalArgs, BootstrapArgs> = {
                     if (!(await confirm(processIo, argv.yes, "Deploy the primary, secondary and dns stacks?"))) {
                         throw new UsageError("declined: nothing was changed");
                     }
-                    const printer = progressPrinter(processIo);
                     // Imported here, not at the top: see context.ts.
                     const { FailoverController } = await import("../../driver/controller");
-                    return FailoverController.bootstrap({
+                    return withProgress(processIo, argv, async (printer) => FailoverController.bootstrap({
                         projectDir: argv["stack-dir"],
                         backendUrl: argv.backend,
                         standIn: await (await backendsOf(argv)).standIn(),
@@ -52,13 +56,15 @@ export const bootstrapCommand: CommandModule<GlobalArgs, BootstrapArgs> = {
                         signal,
                         onEvent: printer.onEvent,
                         onProgress: (e) => {
-                            if (e.type === "step-end") {
-                                processIo.err(renderBootstrapStep(e.result));
+                            if (e.type === "step-start") {
+                                printer.view.begin(bootstrapTask(e), { immediately: true });
+                            } else if (e.type === "step-end") {
+                                printer.view.end(bootstrapTask(e.result), e.result.durationMs, renderBootstrapStep(e.result));
                             } else {
-                                processIo.err(`${e.phase}: up ${e.stack} (stack ${e.stackName}) …`);
+                                printer.onProgress(e);
                             }
                         },
-                    });
+                    }));
                 },
                 renderBootstrap,
             ),

@@ -1,5 +1,5 @@
 import { Argv, CommandModule } from "yargs";
-import { controllerFrom, postureArg, processIo, progressPrinter, run, weightsArg } from "../context";
+import { controllerFrom, postureArg, processIo, run, weightsArg, withInterrupts, withProgress } from "../context";
 import { GlobalArgs, withPosturePositional, withWeightsOption } from "../options";
 import { renderPlan } from "../render";
 
@@ -21,17 +21,20 @@ export function planBuilder(y: Argv<GlobalArgs>): Argv<PlanArgs> {
 
 /** Runs `plan` (also the body of `posture --dry-run`). */
 export async function runPlan(argv: PlanArgs): Promise<number> {
-    return run(
-        argv,
-        processIo,
-        async () => {
-            const target = postureArg(argv.posture);
-            const weights = weightsArg(argv.weights, target);
-            const controller = await controllerFrom(argv);
-            const printer = progressPrinter(processIo);
-            return controller.plan(target, { preview: argv.preview, onEvent: printer.onEvent, ...(weights !== undefined ? { activeActiveWeights: weights } : {}) });
-        },
-        renderPlan,
+    return withInterrupts(processIo, "stopping (plan changes nothing)", (signal) =>
+        run(
+            argv,
+            processIo,
+            async () => {
+                const target = postureArg(argv.posture);
+                const weights = weightsArg(argv.weights, target);
+                return withProgress(processIo, argv, async (printer) => {
+                    const controller = await controllerFrom(argv, signal, printer.onProgress);
+                    return controller.plan(target, { preview: argv.preview, signal, onProgress: printer.onProgress, onEvent: printer.onEvent, ...(weights !== undefined ? { activeActiveWeights: weights } : {}) });
+                });
+            },
+            renderPlan,
+        ),
     );
 }
 

@@ -1,5 +1,5 @@
 import { CommandModule } from "yargs";
-import { controllerFrom, processIo, run } from "../context";
+import { controllerFrom, processIo, run, withInterrupts, withProgress } from "../context";
 import { GlobalArgs } from "../options";
 import { renderStatus } from "../render";
 
@@ -9,6 +9,8 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     describe: "Show the deployed posture, weights, capacity, last updates, lock, fence and serving region",
     builder: (y) => y,
     handler: async (argv) => {
-        process.exitCode = await run(argv, processIo, async () => (await controllerFrom(argv)).status(), renderStatus);
+        process.exitCode = await withInterrupts(processIo, "stopping (status only reads)", (signal) =>
+            run(argv, processIo, () => withProgress(processIo, argv, async (printer) => (await controllerFrom(argv, signal, printer.onProgress)).status({ signal, onProgress: printer.onProgress })), renderStatus),
+        );
     },
 };
