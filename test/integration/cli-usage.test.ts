@@ -11,7 +11,7 @@ import * as path from "node:path";
 // Every refusal must be one line on stderr, exit code 2, and leave the project folder untouched.
 
 const root = path.resolve(__dirname, "..", "..");
-const verbs = ["status", "check", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "bootstrap", "unlock", "reconcile"] as const;
+const verbs = ["init", "status", "check", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "bootstrap", "hostkeys", "unlock", "reconcile"] as const;
 
 interface Run {
     readonly status: number | null;
