@@ -4,7 +4,7 @@ import { configKeys } from "../stacks/contract";
 
 export { FailoverController, defaultStackNames, defaultReplicationRuleId } from "./driver/controller";
 export type * from "./driver/types";
-export { AbortedError, BadInputError, FailoverError, LockedError, LockLostError, RegionUnreachableError, ReplicationBacklogError, SwitchStoppedError } from "./driver/errors";
+export { AbortedError, BadInputError, FailoverError, LockedError, LockLostError, NotDeployedError, RegionUnreachableError, ReplicationBacklogError, SwitchStoppedError } from "./driver/errors";
 export { classifyFailure, decideOnFailure, mayRun } from "./driver/fencing";
 export type { FailureClass, FailureDecision } from "./driver/fencing";
 export type { LockHolder } from "./driver/errors";

@@ -1,5 +1,5 @@
 // Errors of the command line itself (bad flags), and the mapping of every error to an exit code.
-import { AbortedError, BadInputError, FailoverError } from "../driver/errors";
+import { AbortedError, BadInputError, FailoverError, NotDeployedError } from "../driver/errors";
 import { escapeControl } from "../driver/text";
 
 /** Exit codes, documented in docs/driver.md and in --help. */
@@ -7,7 +7,7 @@ export const exitCodes = { ok: 0, failed: 1, badInput: 2, degraded: 3, checkFail
 
 /** The exit code table as --help shows it. */
 export const exitCodeHelp =
-    "Exit codes: 0 ok · 1 failed · 2 bad input or declined (nothing changed) · 3 degraded (serving, with steps left) · 4 switched, but the check after DNS moved failed · 5 switched unverified (no canary, or --skip-verify) · 6 `check`: not ready · 130 interrupted (the journal records where).";
+    "Exit codes: 0 ok · 1 failed · 2 bad input or declined (nothing changed) · 3 degraded (serving, with steps left) · 4 switched, but the check after DNS moved failed · 5 switched unverified (no canary, or --skip-verify) · 6 not ready: `check`'s findings, or `plan` with stacks not deployed · 130 interrupted (the journal records where).";
 
 /** A flag or argument the CLI refuses before doing anything. */
 export class UsageError extends BadInputError {
@@ -17,10 +17,13 @@ export class UsageError extends BadInputError {
     }
 }
 
-/** The exit code of an error: 2 for bad input or a refused answer (nothing changed), 130 when interrupted, 1 for anything else. */
+/** The exit code of an error: 2 for bad input or a refused answer (nothing changed), 6 for stacks not deployed, 130 when interrupted, 1 for anything else. */
 export function exitCodeOf(err: unknown): number {
     if (err instanceof AbortedError) {
         return exitCodes.interrupted;
+    }
+    if (err instanceof NotDeployedError) {
+        return exitCodes.notReady;
     }
     return err instanceof BadInputError ? exitCodes.badInput : exitCodes.failed;
 }

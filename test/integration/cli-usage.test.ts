@@ -75,7 +75,7 @@ describe("operator CLI as a user runs it", function () {
         }
         // yargs wraps the epilogue to the terminal's width.
         expect(r.stdout.replace(/\s+/g, " ")).to.contain(exitCodeHelp.replace(/\s+/g, " "));
-        expect(exitCodeHelp).to.match(/^Exit codes: 0 ok · 1 failed · 2 bad input .* · 5 switched unverified .* · 6 `check`: not ready · 130 interrupted/);
+        expect(exitCodeHelp).to.match(/^Exit codes: 0 ok · 1 failed · 2 bad input .* · 5 switched unverified .* · 6 not ready: `check`'s findings, or `plan` with stacks not deployed · 130 interrupted/);
     });
 
     for (const verb of verbs) {
