@@ -187,8 +187,6 @@ describe("the package installed from its tarball into an empty folder", function
         const r = runDocument("docs/install.md", project);
         const version = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).version as string;
         expect(r.stdout.split("\n")).to.include(version);
-        // plan before anything is deployed: one line saying so.
-        expect(r.stderr).to.contain("error: nothing is deployed (no resources); run `sftp-failover bootstrap`");
         // The switch ended unverified (no SFTP server in the sandbox), and history has it.
         expect(r.stdout).to.match(/^UNVERIFIED: active-passive → active-active in \d+\.\ds \(run /m);
         const history = JSON.parse(cli(project, ["history", "--json"]).stdout) as { to: string; result: string }[];
