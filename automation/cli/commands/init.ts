@@ -5,7 +5,7 @@ import { renderInit } from "../render-init";
 
 /** Flags of `init`. */
 export interface InitArgs extends GlobalArgs {
-    readonly dir: string;
+    readonly dir?: string;
     readonly force: boolean;
 }
 
@@ -20,7 +20,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
     describe: "Write a starter project: Pulumi.yaml, the three stack files, users.yaml and .gitignore, then print the next steps",
     builder: (y) =>
         y
-            .positional("dir", { type: "string", default: ".", describe: "Project folder (created when missing)" })
+            .positional("dir", { type: "string", describe: "Project folder, created when missing (default: --stack-dir, else the current folder)" })
             .option("force", { type: "boolean", default: false, describe: "Overwrite starter files the folder already holds" }) as unknown as Argv<InitArgs>,
     handler: async (argv) => {
         process.exitCode = await run(
@@ -29,7 +29,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
             async () => {
                 // Imported here, not at the top: see context.ts.
                 const { writeStarterProject } = await import("../../starter-project");
-                return writeStarterProject(argv.dir, { force: argv.force });
+                return writeStarterProject(argv.dir ?? argv["stack-dir"] ?? ".", { force: argv.force });
             },
             renderInit,
         );
