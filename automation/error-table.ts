@@ -54,6 +54,13 @@ export const errorTable: readonly ErrorRow[] = [
         action: "fix the region, or `force` with a `reason`, or `acceptUnknownHealth`; nothing was changed",
     },
     {
+        name: "StarterProjectError",
+        parent: "BadInputError",
+        exitCode: exitCodes.badInput,
+        when: "`init` refused its folder: a starter file already there (without `force`), a file where the folder should be, or a folder it cannot create or write",
+        action: "choose another folder, or `--force` to overwrite the starter files; nothing was written",
+    },
+    {
         name: "HarmfulFenceError",
         parent: "BadInputError",
         exitCode: exitCodes.badInput,
@@ -108,6 +115,13 @@ export const errorTable: readonly ErrorRow[] = [
         exitCode: exitCodes.failed,
         when: "a step failed for a reason that is not its region's; `done` lists the steps done before it; nothing fenced",
         action: "fix the cause, rerun",
+    },
+    {
+        name: "NotDeployedError",
+        parent: "FailoverError",
+        exitCode: exitCodes.notReady,
+        when: "`plan` on stacks that hold no deployment, never deployed or torn down (`notDeployed` names them)",
+        action: "`bootstrap` (or `pulumi up` of each stack in the bootstrap order); nothing was changed",
     },
     {
         name: "AbortedError",
@@ -165,7 +179,7 @@ export const exitCodeTable: readonly { readonly code: number; readonly short: st
     { code: exitCodes.degraded, short: "degraded (serving, with steps left)", meaning: "degraded: serving, with fenced regions and steps left to run" },
     { code: exitCodes.checkFailed, short: "switched, but the check after DNS moved failed", meaning: "switched, but the check after DNS moved failed (`--dns-server`): DNS has moved and stays moved" },
     { code: exitCodes.unverified, short: "switched unverified (no canary, or --skip-verify)", meaning: "switched unverified: a region that gained answers could not be verified (no canary) or the gate was skipped (`--skip-verify`)" },
-    { code: exitCodes.notReady, short: "`check`: not ready", meaning: "`check`: not ready for a failover (each finding names what to run)" },
+    { code: exitCodes.notReady, short: "not ready: `check`'s findings, or `plan` with stacks not deployed", meaning: "not ready: `check` found the service not ready for a failover (each finding names what to run), or `plan` found stacks without a deployment (never deployed or torn down; one line naming them and `bootstrap`)" },
     { code: exitCodes.interrupted, short: "interrupted (the journal records where)", meaning: "interrupted (SIGINT/SIGTERM, or the SDK's `signal`): the engine was cancelled and the journal records where; rerun to resume" },
 ];
 

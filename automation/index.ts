@@ -4,11 +4,12 @@ import { configKeys } from "../stacks/contract";
 
 export { FailoverController, defaultStackNames, defaultReplicationRuleId } from "./driver/controller";
 export type * from "./driver/types";
-export { AbortedError, AnswerSafetyError, BadInputError, FailoverError, LockedError, LockLostError, RegionUnreachableError, ReplicationBacklogError, SwitchStoppedError } from "./driver/errors";
+export { AbortedError, AnswerSafetyError, BadInputError, FailoverError, LockedError, LockLostError, NotDeployedError, RegionUnreachableError, ReplicationBacklogError, SwitchStoppedError } from "./driver/errors";
 // Every error class above and below, with its CLI exit code and meaning, in one table.
 export { errorRowOf, errorTable, exitCodeOfError, exitCodes, exitCodeTable } from "./error-table";
 export type { ErrorRow } from "./error-table";
 export { UsageError } from "./cli/errors";
+export { StarterProjectError } from "./starter-project";
 export { ReplicationMetricsUnavailableError } from "./aws/replication-backlog";
 export { FenceError } from "./fence";
 export { SecretConfigError } from "./engine/secret-config";

@@ -39,7 +39,7 @@ export interface HostKeyMaterial {
  */
 export function loadHostKeys(raw: unknown, label = "hostKeys"): HostKeyMaterial {
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-        throw new Error(`${label} must be an object with keys ${hostKeyTypes.join(", ")} (run scripts/hostkeys.ts generate)`);
+        throw new Error(`${label} must be an object with keys ${hostKeyTypes.join(", ")} (run sftp-failover hostkeys generate)`);
     }
     const record = raw as Record<string, unknown>;
     const unknownKeys = Object.keys(record).filter((k) => !(hostKeyTypes as readonly string[]).includes(k));
@@ -52,7 +52,7 @@ export function loadHostKeys(raw: unknown, label = "hostKeys"): HostKeyMaterial 
     for (const type of hostKeyTypes) {
         const text = record[type];
         if (typeof text !== "string" || text.trim() === "") {
-            throw new Error(`${label}.${type} is missing (run scripts/hostkeys.ts generate or import)`);
+            throw new Error(`${label}.${type} is missing (run sftp-failover hostkeys generate or import)`);
         }
         let key: crypto.KeyObject;
         try {

@@ -9,7 +9,7 @@ import { bootstrap, BootstrapOptions, BootstrapResult } from "../automation/driv
 import { EndpointHealthSource } from "../automation/driver/endpoint-health";
 import { sandboxEndpointHealth } from "./endpoint-health";
 import { copyProjectForInlineRun, openStack } from "../automation/engine/workspace";
-import { ensureHostKeys } from "../scripts/hostkeys";
+import { ensureHostKeys } from "../automation/driver/host-keys";
 import { ensureCanaryKey } from "./lab-servers";
 
 /** The three stacks of a two-region deployment, by role. */

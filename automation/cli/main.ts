@@ -12,6 +12,8 @@ import { failbackCommand } from "./commands/failback";
 import { failoverCommand } from "./commands/failover";
 import { fenceCommand } from "./commands/fence";
 import { historyCommand } from "./commands/history";
+import { hostKeysCommand } from "./commands/hostkeys";
+import { initCommand } from "./commands/init";
 import { planCommand } from "./commands/plan";
 import { postureCommand } from "./commands/posture";
 import { reconcileCommand } from "./commands/reconcile";
@@ -27,10 +29,12 @@ const positionals: Readonly<Record<string, string>> = {
     fence: "<region> (primary or secondary)",
     unfence: "<region> (primary or secondary)",
     verify: "<region> (primary or secondary)",
+    hostkeys: "<action> (generate, import, show or canary)",
 };
 
 /** Every verb's command module, in the order `--help` lists them. */
 export const verbCommands: readonly CommandModule<GlobalArgs, never>[] = [
+    initCommand,
     statusCommand,
     checkCommand,
     planCommand,
@@ -41,6 +45,7 @@ export const verbCommands: readonly CommandModule<GlobalArgs, never>[] = [
     unfenceCommand,
     historyCommand,
     bootstrapCommand,
+    hostKeysCommand,
     unlockCommand,
     verifyCommand,
     reconcileCommand,
@@ -63,7 +68,9 @@ function usageMessage(msg: string, argv: readonly string[]): string {
     if (/^Not enough non-option arguments/.test(msg) && verb !== undefined && positionals[verb] !== undefined) {
         return `${verb}: ${positionals[verb]} is required`;
     }
-    return msg;
+    // yargs puts the detail of some messages on further lines ("Invalid values:\n  Argument: …"),
+    // and the CLI prints one line.
+    return msg.replace(/:\s*\n\s*/g, ": ").replace(/\s*\n\s*/g, "; ");
 }
 
 /** The options that take a list, one value per occurrence (each validates its own entries). */
@@ -90,6 +97,8 @@ const examples: Readonly<Record<string, readonly [string, string]>> = {
     failover: ['$0 failover --reason "us-east-1 outage" --yes', "serve from the secondary; an unreachable primary is fenced"],
     failback: ['$0 failback --reason "primary recovered" --yes', "back to active-passive once replication has caught up"],
     history: ["$0 history --since 2026-11-01 --limit 20", "the last 20 audit entries since November 1st"],
+    init: ["$0 init sftp-ops", "a starter project in ./sftp-ops: Pulumi.yaml, the stack files, users.yaml, .gitignore"],
+    hostkeys: ["$0 hostkeys generate", "one set of host keys, stored as secret config in both regional stacks"],
     bootstrap: ["$0 bootstrap --yes", "create and deploy the three stacks from nothing, in the order S3 accepts"],
     verify: ["$0 verify secondary", "log in to the secondary as the canary: host key, put, get, list, delete"],
     unlock: ['$0 unlock --reason "CI runner died mid-switch" --yes', "clear a lock whose holder is gone (audited)"],

@@ -21,7 +21,7 @@ import { readEndpointHealth } from "./endpoint-health";
 import { ConfigEntry } from "../../stacks/config/source";
 import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
 import { backendLocks, clearDeadEngineLocks, removeBackendLock, fileBackendDir } from "./backend-locks";
-import { BadInputError, FailoverError, LockHolder, ReplicationBacklogError } from "./errors";
+import { BadInputError, FailoverError, LockHolder, NotDeployedError, ReplicationBacklogError } from "./errors";
 import { checkJournalDir, checkStackConfigs, checkStackNames, stackFile } from "./preflight";
 import { StackBeforeRun, SwitchRun } from "./switch-run";
 import { stepTargetsIn } from "./step-runner";
@@ -434,6 +434,7 @@ export class FailoverController {
      * @throws BadInputError for an unknown posture or invalid weights.
      * @throws FailoverError when a stack cannot be read.
      * @throws AbortedError when `signal` fires.
+     * @throws NotDeployedError when a stack holds no deployment (never deployed, or torn down).
      */
     async plan(posture: Posture | string, opts: PlanPostureOptions = {}): Promise<PlanResult> {
         const target = parseTarget(posture);
@@ -444,6 +445,7 @@ export class FailoverController {
             return this.readStacks(await this.checkConfigs(), false, states);
         });
         this.requireReadable(stacks);
+        requireDeployedStacks(stacks, this.ctx.names);
         const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
         const previews: StackPreview[] = [];
         if (opts.preview ?? true) {
@@ -1032,6 +1034,20 @@ function staleWhy(lock: LockHolder): string {
     return lock.expiresAt !== undefined && leaseExpired(lock, Date.now())
         ? `the holder's lease (${lock.identity} on ${lock.host}) ended at ${lock.expiresAt}`
         : `the holder (pid ${lock.pid} on ${lock.host}) is gone`;
+}
+
+/**
+ * Refuses stacks without a deployment, naming them and what deploys them.
+ *
+ * @throws NotDeployedError when any of the three holds no deployment.
+ */
+function requireDeployedStacks(stacks: Record<StackKey, StackStatus>, names: Readonly<Record<StackKey, string>>): void {
+    const missing = stackKeys.filter((k) => isNotDeployed(stacks[k]));
+    if (missing.length === 0) {
+        return;
+    }
+    const what = missing.length === stackKeys.length ? "nothing is deployed" : `not deployed: ${missing.map((k) => names[k]).join(", ")}`;
+    throw new NotDeployedError(`${what} (no resources); run \`sftp-failover bootstrap\` (or \`pulumi up\` of each stack in the bootstrap order, docs/by-hand.md) first`, missing);
 }
 
 /** A readable stack without outputs holds no deployment: every stack program exports some. */

@@ -133,3 +133,18 @@ export class SwitchStoppedError extends FailoverError {
         this.done = done;
     }
 }
+
+/**
+ * `plan` on stacks that hold no deployment (never deployed, or torn down): there is no posture to
+ * switch from, and a plan would be the preview of creating everything. Nothing was changed; deploy
+ * first (`bootstrap`, or `pulumi up` of each stack in the bootstrap order).
+ */
+export class NotDeployedError extends FailoverError {
+    /** The stacks without a deployment, by role (primary, secondary, dns). */
+    readonly notDeployed: readonly string[];
+    constructor(message: string, notDeployed: readonly string[]) {
+        super(message);
+        this.name = "NotDeployedError";
+        this.notDeployed = notDeployed;
+    }
+}

@@ -4,6 +4,7 @@
 // config set` without a value reads it from standard input instead, which nobody else can see.
 import { spawn } from "node:child_process";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { keepingTypes, stackFileOf } from "./typed-stack-file";
 
 /** Raised when the engine refuses a secret; the message names the key and stack, never the value. */
 export class SecretConfigError extends Error {
@@ -33,6 +34,11 @@ function runWithInput(command: string, args: readonly string[], opts: { cwd: str
 export async function setSecretConfig(stack: Stack, entries: Readonly<Record<string, string>>, path = false): Promise<void> {
     const workspace = stack.workspace as LocalWorkspace;
     const env: NodeJS.ProcessEnv = { ...process.env, ...(workspace.pulumiHome !== undefined ? { PULUMI_HOME: workspace.pulumiHome } : {}), ...workspace.envVars };
+    // The engine's rewrite quotes the file's other numbers and booleans; they get their types back.
+    await keepingTypes(stackFileOf(workspace.workDir, stack.name), [], () => setEach(stack, workspace, env, entries, path));
+}
+
+async function setEach(stack: Stack, workspace: LocalWorkspace, env: NodeJS.ProcessEnv, entries: Readonly<Record<string, string>>, path: boolean): Promise<void> {
     for (const [key, value] of Object.entries(entries)) {
         const args = ["config", "set", "--secret", ...(path ? ["--path"] : []), key, "--stack", stack.name, "--non-interactive"];
         // The engine drops one trailing newline of what it reads, so one is added: the value stays exact.

@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import { programIn } from "../../stacks";
 import { EngineEnvironment, projectName } from "./environment";
 import { makeFolder } from "./folders";
+import { keepingTypes, stackFileOf } from "./typed-stack-file";
 import { ensureEngineCommand, engineDirVariable } from "./locations";
 import { coordinationPostureRecords } from "../driver/coordination/posture-record-source";
 
@@ -43,10 +44,30 @@ export async function pulumiCommandOf(env: EngineEnvironment): Promise<PulumiCom
  */
 export async function openStack(stackName: string, env: EngineEnvironment): Promise<Stack> {
     const pulumiCommand = await pulumiCommandOf(env);
-    return LocalWorkspace.createOrSelectStack(
-        { stackName, projectName, program: programIn(env.projectDir, coordinationPostureRecords) },
-        { workDir: env.projectDir, pulumiHome: env.pulumiHome, envVars: env.envVars, pulumiCommand },
+    const file = stackFileOf(env.projectDir, stackName);
+    // `stack init` rewrites the stack file too (its salt), quoting every number and boolean.
+    const stack = await keepingTypes(file, [], () =>
+        LocalWorkspace.createOrSelectStack(
+            { stackName, projectName, program: programIn(env.projectDir, coordinationPostureRecords) },
+            { workDir: env.projectDir, pulumiHome: env.pulumiHome, envVars: env.envVars, pulumiCommand },
+        ),
     );
+    return withTypedConfigWrites(stack, file);
+}
+
+/**
+ * The stack, its config writes keeping the stack file's types (automation/engine/typed-stack-file.ts).
+ * Every stack the driver, the CLI and the lab use comes from `openStack`, so this is the one place
+ * the rule is applied to them.
+ */
+function withTypedConfigWrites(stack: Stack, file: string): Stack {
+    const { setConfig, setAllConfig, removeConfig, removeAllConfig } = stack;
+    const topLevel = (keys: readonly string[], path?: boolean) => (path === true ? [] : keys);
+    stack.setConfig = (key, value, path) => keepingTypes(file, topLevel([key], path), () => setConfig.call(stack, key, value, path));
+    stack.setAllConfig = (config, path) => keepingTypes(file, topLevel(Object.keys(config), path), () => setAllConfig.call(stack, config, path));
+    stack.removeConfig = (key, path) => keepingTypes(file, [], () => removeConfig.call(stack, key, path));
+    stack.removeAllConfig = (keys, path) => keepingTypes(file, [], () => removeAllConfig.call(stack, keys, path));
+    return stack;
 }
 
 /** Top-level files a stack's program may read relative to the project: Pulumi.yaml, the stack files, users files. */

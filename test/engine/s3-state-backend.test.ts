@@ -10,7 +10,7 @@ import { bootstrap } from "../../automation/driver/bootstrap";
 import { StatusResult } from "../../automation/driver/types";
 import { sandboxEngineEnvironment } from "../../sandbox/engine";
 import { copyProjectForInlineRun, openStack } from "../../automation/engine/workspace";
-import { ensureHostKeys } from "../../scripts/hostkeys";
+import { ensureHostKeys } from "../../automation/driver/host-keys";
 import { MotoServer, motoCredentials, startMoto } from "../support/moto";
 
 // The team setup: the Pulumi state itself on the S3 DIY backend (moto's S3 through a path-style

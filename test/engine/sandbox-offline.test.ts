@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { exitCodes } from "../../automation/cli/errors";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { verbCommands, verbNameOf } from "../../automation/cli/main";
 import { reconcileUnavailable } from "../../sandbox/cli-backends";
@@ -17,8 +19,12 @@ import { cliCommand } from "../support/spawn-cli";
 
 const root = path.resolve(__dirname, "..", "..");
 
+/** Where the tour's `init` writes its starter project (removed afterwards). */
+const starterDir = path.join(os.tmpdir(), `sandbox-offline-init-${process.pid}`);
+
 /** Arguments that make each verb act (each list is one run); a verb not named here runs bare. */
 const tour: Readonly<Record<string, readonly (readonly string[])[]>> = {
+    init: [[starterDir]],
     status: [["--json"]],
     plan: [["failover"]],
     posture: [["active-passive", "--reason", "tour", "--yes"]],
@@ -34,6 +40,7 @@ const tour: Readonly<Record<string, readonly (readonly string[])[]>> = {
     ],
     history: [["--limit", "5"]],
     bootstrap: [["--yes"]],
+    hostkeys: [["show"]],
     unlock: [["--reason", "tour", "--yes"]],
     verify: [["primary"], ["secondary"]],
     reconcile: [["--serving-bucket", "b-secondary", "--serving-region", "us-west-2", "--other-bucket", "b-primary", "--other-region", "us-east-1"]],
@@ -73,6 +80,7 @@ describe("the sandbox never reaches AWS: every verb and SDK method, AWS credenti
 
     after(function () {
         lab?.remove();
+        fs.rmSync(starterDir, { recursive: true, force: true });
     });
 
     it("the tracer sees a grandchild's connection off loopback and a DNS query for an amazonaws.com name (so a quiet trace means something)", function () {

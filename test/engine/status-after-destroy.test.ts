@@ -5,7 +5,8 @@ import { deployedLab } from "../support/deployed-lab";
 import { runMain } from "../support/run-main";
 
 // After the stacks are destroyed their files still name a posture; status must say the stacks are
-// not deployed, not that a switch is under way.
+// not deployed, not that a switch is under way, and plan must say so in one line instead of
+// previewing the creation of everything.
 
 describe("status after destroy (sandbox lab)", function () {
     let lab: Lab;
@@ -47,5 +48,19 @@ describe("status after destroy (sandbox lab)", function () {
         expect(status).to.not.have.property("posture");
         expect(status).to.not.have.property("unfinished");
         expect(status.capacity).to.deep.equal({});
+    });
+
+    it("plan says in one line that nothing is deployed and what to run, exit 6 (not ready), and previews nothing", async function () {
+        const r = await runMain(["plan", "failover", ...common]);
+        expect(r.status).to.equal(6);
+        expect(r.stdout).to.equal("");
+        expect(r.stderr.trim().split("\n")).to.deep.equal([
+            "error: nothing is deployed (no resources); run `sftp-failover bootstrap` (or `pulumi up` of each stack in the bootstrap order, docs/by-hand.md) first",
+        ]);
+        const json = await runMain(["plan", "active-active", "--json", ...common]);
+        expect(json.status).to.equal(6);
+        expect(JSON.parse(json.stdout)).to.deep.equal({
+            error: { name: "NotDeployedError", message: "nothing is deployed (no resources); run `sftp-failover bootstrap` (or `pulumi up` of each stack in the bootstrap order, docs/by-hand.md) first" },
+        });
     });
 });

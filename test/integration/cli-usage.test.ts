@@ -12,7 +12,7 @@ import * as path from "node:path";
 // Every refusal must be one line on stderr, exit code 2, and leave the project folder untouched.
 
 const root = path.resolve(__dirname, "..", "..");
-const verbs = ["status", "check", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "bootstrap", "unlock", "reconcile"] as const;
+const verbs = ["init", "status", "check", "plan", "posture", "failover", "failback", "fence", "unfence", "history", "bootstrap", "hostkeys", "unlock", "reconcile"] as const;
 
 interface Run {
     readonly status: number | null;
@@ -76,7 +76,7 @@ describe("operator CLI as a user runs it", function () {
         }
         // yargs wraps the epilogue to the terminal's width.
         expect(r.stdout.replace(/\s+/g, " ")).to.contain(exitCodeHelp.replace(/\s+/g, " "));
-        expect(exitCodeHelp).to.match(/^Exit codes: 0 ok · 1 failed · 2 bad input .* · 5 switched unverified .* · 6 `check`: not ready · 130 interrupted/);
+        expect(exitCodeHelp).to.match(/^Exit codes: 0 ok · 1 failed · 2 bad input .* · 5 switched unverified .* · 6 not ready: `check`'s findings, or `plan` with stacks not deployed · 130 interrupted/);
     });
 
     for (const verb of verbs) {

@@ -3,7 +3,6 @@
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as YAML from "yaml";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
@@ -56,42 +55,78 @@ function consumerLockfile(tarballSpec: string): unknown {
 }
 
 /**
- * Creates the project in `dir`: package.json depending on the tarball, the repository's sandbox
- * Pulumi.yaml and stack files and users.yaml, with Pulumi.yaml's `main` pointing at the installed
- * stack program. Then installs it.
+ * Installs the tarball into `dir`, an empty folder but for package.json and the lockfile: what
+ * `npm install sftp-failover` gives a user, and nothing else — no Pulumi.yaml, no stack files.
  */
-export function createConsumerProject(dir: string, tarball: string): void {
+export function installConsumer(dir: string, tarball: string): void {
     fs.mkdirSync(dir, { recursive: true });
     const spec = `file:${path.relative(dir, tarball)}`;
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "0.0.0", private: true, dependencies: { "sftp-failover": spec } }, null, 2));
     fs.writeFileSync(path.join(dir, "package-lock.json"), JSON.stringify(consumerLockfile(spec), null, 2));
-    const project = YAML.parseDocument(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8"));
-    project.set("main", "node_modules/sftp-failover/dist/stacks/main.js");
-    // The installed program is JavaScript: no TypeScript options.
-    project.deleteIn(["runtime", "options"]);
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project.toString());
-    for (const file of ["Pulumi.primary.yaml", "Pulumi.secondary.yaml", "Pulumi.dns.yaml", "users.yaml"]) {
-        fs.copyFileSync(path.join(repoRoot, file), path.join(dir, file));
-    }
     mustRun("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: dir });
 }
 
 /**
- * The ```sh blocks of a markdown section: from its heading to the next heading of the same or a
- * higher level. Throws when the section or its blocks are missing, so a renamed heading fails the test.
+ * A fresh folder holding a copy of a pristine install (`installConsumer`'s folder): the same as
+ * installing again, in a fraction of the time, with nothing any other test made.
  */
-export function shellBlocks(markdown: string, heading: string): string[] {
-    const start = markdown.indexOf(`\n${heading}\n`);
-    if (start < 0) {
-        throw new Error(`no section "${heading}"`);
+export function freshInstall(pristine: string, dir: string): string {
+    mustRun("cp", ["-a", pristine, dir], { cwd: path.dirname(dir) });
+    return dir;
+}
+
+/** How the package test treats a shell block, from the marker on the line before it. */
+export type BlockRole =
+    /** Run as it stands. */
+    | { readonly kind: "run" }
+    /** Not run offline; `reason` says why (`<!-- package-test: skip (reason) -->`). */
+    | { readonly kind: "skip"; readonly reason: string }
+    /** The sandbox's engine environment (`<!-- package-test: the sandbox environment -->`); also run where it stands. */
+    | { readonly kind: "sandbox-environment" }
+    /** Run after the sandbox environment (`<!-- package-test: in the sandbox environment -->`). */
+    | { readonly kind: "in-sandbox-environment" };
+
+/** A shell block of a document, where it is, and what the package test does with it. */
+export interface ShellBlock {
+    readonly doc: string;
+    readonly line: number;
+    readonly text: string;
+    readonly role: BlockRole;
+}
+
+function roleOf(marker: string | undefined, where: string): BlockRole {
+    if (marker === undefined) {
+        return { kind: "run" };
     }
-    const level = heading.indexOf(" ");
-    const rest = markdown.slice(start + heading.length + 2);
-    const next = rest.search(new RegExp(`^#{1,${level}} `, "m"));
-    const section = next < 0 ? rest : rest.slice(0, next);
-    const blocks = [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
-    if (blocks.length === 0) {
-        throw new Error(`section "${heading}" has no sh block`);
+    const skip = /^skip \((.+)\)$/.exec(marker);
+    if (skip !== null) {
+        return { kind: "skip", reason: skip[1] };
     }
-    return blocks;
+    if (marker === "the sandbox environment") {
+        return { kind: "sandbox-environment" };
+    }
+    if (marker === "in the sandbox environment") {
+        return { kind: "in-sandbox-environment" };
+    }
+    throw new Error(`${where}: unknown package-test marker "${marker}" (skip (<reason>), the sandbox environment, in the sandbox environment)`);
+}
+
+/**
+ * Every shell block of a markdown document, in order, with its marker. Throws on a shell block in
+ * another fence language (bash, shell, console): every command a user is told to run is a ```sh
+ * block, so none escapes the test.
+ */
+export function shellBlocksOf(doc: string, markdown: string): ShellBlock[] {
+    const other = /^```(bash|shell|console|zsh)\b/m.exec(markdown);
+    if (other !== null) {
+        throw new Error(`${doc}:${lineAt(markdown, other.index)}: a \`\`\`${other[1]} block; shell blocks are \`\`\`sh, so the package test runs them`);
+    }
+    return [...markdown.matchAll(/(?:^<!-- package-test: (.+?) -->\n)?^```sh\n([\s\S]*?)^```$/gm)].map((m) => {
+        const line = lineAt(markdown, m.index + (m[1] !== undefined ? m[0].indexOf("\n") + 1 : 0));
+        return { doc, line, text: m[2], role: roleOf(m[1], `${doc}:${line}`) };
+    });
+}
+
+function lineAt(text: string, index: number): number {
+    return text.slice(0, index).split("\n").length;
 }

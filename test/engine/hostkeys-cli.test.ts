@@ -1,9 +1,10 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { ensureHostKeys, hostKeyConfigEntries } from "../../scripts/hostkeys";
+import { ensureHostKeys, hostKeyConfigEntries } from "../../automation/driver/host-keys";
+import { configKeys } from "../../stacks/contract";
+import { spawnCli } from "../support/spawn-cli";
 import { setSecretConfig } from "../../automation/engine/secret-config";
 import { loadHostKeys } from "../../components/host-keys";
 import { cliRootDir } from "../../automation/engine/environment";
@@ -11,24 +12,17 @@ import { sandboxEngineEnvironment } from "../../sandbox/engine";
 import { openStack } from "../../automation/engine/workspace";
 import { fixtureHostKeys, fixtures } from "../unit/regional-harness";
 
-// scripts/hostkeys.ts run as an operator runs it. Bad input is refused before any stack is opened;
-// the round trip through real stack config needs the pulumi CLI (scripts/ensure-pulumi) and is
-// skipped where it has not been built.
+// `sftp-failover hostkeys …` run as an operator runs it. Bad input is refused before any stack is
+// opened; the round trip through real stack config needs the pulumi CLI (scripts/ensure-pulumi)
+// and is skipped where it has not been built.
 
 const projectRoot = path.resolve(__dirname, "..", "..");
-const script = path.join(projectRoot, "scripts", "hostkeys.ts");
 
 function hostkeys(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const res = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", script, ...args], {
-        cwd: projectRoot,
-        encoding: "utf8",
-        env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
-        timeout: 120_000,
-    });
-    return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+    return spawnCli(["hostkeys", ...args], { env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" }, timeoutMs: 120_000 });
 }
 
-describe("regional host-key CLI", function () {
+describe("sftp-failover hostkeys", function () {
     this.timeout(120_000);
     let dir = "";
 
@@ -66,17 +60,26 @@ describe("regional host-key CLI", function () {
         ]);
         expect(res.status).to.equal(2);
         expect(res.stderr.trim()).to.equal("error: --rsa has 2048 bits; at least 3072 are required");
+        expect(fs.existsSync(path.join(dir, ".pulumi-state")), "no backend folder made").to.equal(false);
         expect(res.stdout).to.equal("");
         expect(fs.readFileSync(path.join(dir, "Pulumi.primary.yaml"), "utf8")).to.equal(before);
     });
 
-    it("an unknown flag or a missing key file exits 2 with a one-line error", () => {
-        const unknown = hostkeys(["generate", "--sandbox", "--stack-dir", dir, "--bits", "1024"]);
-        expect(unknown.status).to.equal(2);
-        expect(unknown.stderr).to.match(/^error: Unknown argument: bits\n$/);
-        const missing = hostkeys(["import", "--sandbox", "--stack-dir", dir, "--ed25519", "/nope", "--ecdsa", "/nope", "--rsa", "/nope"]);
-        expect(missing.status).to.equal(2);
-        expect(missing.stderr).to.equal("error: --ed25519 /nope: cannot be read (ENOENT)\n");
+    it("an unknown flag or action, a missing key file, or a key file given to another action exits 2 with a one-line error", () => {
+        const refusals: [string[], string][] = [
+            [["generate", "--bits", "1024"], "error: Unknown argument: bits (see --help)\n"],
+            [["rotate"], 'error: Invalid values: Argument: action, Given: "rotate", Choices: "generate", "import", "show", "canary" (see --help)\n'],
+            [["import", "--ed25519", "/nope", "--ecdsa", "/nope", "--rsa", "/nope"], "error: --ed25519 /nope: cannot be read (ENOENT)\n"],
+            [["import", "--rsa", "/nope"], "error: hostkeys import needs --ed25519, --ecdsa (a private key file each)\n"],
+            [["show", "--rsa", "/nope"], "error: --rsa applies only to hostkeys import (got hostkeys show)\n"],
+            [["canary", "--force"], "error: --force applies only to hostkeys generate and import (got hostkeys canary)\n"],
+        ];
+        for (const [args, stderr] of refusals) {
+            const r = hostkeys([...args, "--sandbox", "--stack-dir", dir]);
+            expect(r.status, args.join(" ")).to.equal(2);
+            expect(r.stderr, args.join(" ")).to.equal(stderr);
+        }
+        expect(fs.readdirSync(dir).sort(), "nothing created").to.deep.equal(["Pulumi.primary.yaml", "Pulumi.secondary.yaml", "Pulumi.yaml"]);
     });
 
     it("generate, refuse to overwrite, import with --force, show: both stacks hold the same keys, only fingerprints printed", function () {
@@ -98,7 +101,7 @@ describe("regional host-key CLI", function () {
 
         const again = hostkeys(["generate", ...backend]);
         expect(again.status).to.equal(2);
-        expect(again.stderr).to.match(/already has sftp-failover:hostKeys; .* pass --force/);
+        expect(again.stderr).to.match(/^error: stack primary already has sftp-failover:hostKeys; .* pass --force to do it anyway\n$/);
 
         const k = (type: string) => path.join(fixtures, "host-keys", `ssh_host_${type}_key`);
         const imported = hostkeys(["import", ...backend, "--force", "--ed25519", k("ed25519"), "--ecdsa", k("ecdsa"), "--rsa", k("rsa")]);
@@ -107,7 +110,28 @@ describe("regional host-key CLI", function () {
         const shown = hostkeys(["show", ...backend, "--json"]);
         expect(shown.status, shown.stderr).to.equal(0);
         const expected = loadHostKeys(fixtureHostKeys()).fingerprints;
-        expect(JSON.parse(shown.stdout)).to.deep.equal({ stacks: { primary: expected, secondary: expected }, agree: true });
+        expect(JSON.parse(shown.stdout)).to.deep.equal({ action: "show", stacks: { primary: expected, secondary: expected }, agree: true });
+    });
+
+    it("canary stores one key in both regional stacks, never prints it, and a rerun keeps it", function () {
+        if (!fs.existsSync(path.join(cliRootDir(), "bin", "pulumi"))) {
+            this.skip();
+        }
+        const backend = ["--sandbox", "--stack-dir", dir, "--backend", `file://${path.join(dir, "state")}`];
+        const first = hostkeys(["canary", ...backend]);
+        expect(first.status, first.stderr).to.equal(0);
+        expect(first.stdout.trim()).to.equal(`a new canary key stored in stacks primary, secondary (secret ${configKeys.canaryKey}, not shown)`);
+        expect(first.stdout + first.stderr).to.not.include("PRIVATE");
+        const ciphertexts = ["primary", "secondary"].map((stack) => {
+            const text = fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8");
+            expect(text, stack).to.match(/sftp-failover:canaryKey:\n\s+secure: v1:/);
+            expect(text, stack).to.not.include("PRIVATE KEY");
+            return text;
+        });
+        const again = hostkeys(["canary", ...backend, "--json"]);
+        expect(again.status, again.stderr).to.equal(0);
+        expect(JSON.parse(again.stdout)).to.deep.equal({ action: "canary", stacks: ["primary", "secondary"], canary: "kept" });
+        expect(["primary", "secondary"].map((stack) => fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8"))).to.deep.equal(ciphertexts);
     });
 
     it("ensureHostKeys gives stacks without keys one shared set, then leaves them alone", async function () {
@@ -126,7 +150,7 @@ describe("regional host-key CLI", function () {
         } catch (err) {
             message = (err as Error).message;
         }
-        expect(message).to.equal("stacks primary, secondary hold different host keys; run scripts/hostkeys.ts show");
+        expect(message).to.equal("stacks primary, secondary hold different host keys; run sftp-failover hostkeys show");
     });
 
     it("secret config goes to the engine on stdin, never on a command line: exact values, ciphertext in the file", async function () {
