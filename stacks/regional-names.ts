@@ -1,6 +1,7 @@
 // The names a regional stack gives its host-key secret and users object. They follow from config
 // alone, so the config check can size the gateway's policy with them (stacks/config/gateway-access.ts)
 // before the stack has declared anything.
+import * as path from "node:path";
 import { RegionName } from "../automation/posture";
 import { reservedKeyPrefix } from "../components/reserved-keys";
 
@@ -16,4 +17,14 @@ export function hostKeySecretNamePrefix(namePrefix: string, regionName: RegionNa
  */
 export function usersObjectKey(regionName: RegionName): string {
     return `${reservedKeyPrefix}users/${regionName}.json`;
+}
+
+/**
+ * The folder of the local files the users objects' bodies are uploaded from
+ * (components/sftp-users.ts): beside the users file, under `.sftp-failover/objects/`. Each file is
+ * named after its content's sha256 and written again whenever a run needs it, so any of them may
+ * be deleted at any time; the folder belongs in .gitignore.
+ */
+export function usersBodyDir(usersFile: string): string {
+    return path.join(path.dirname(usersFile), ".sftp-failover", "objects");
 }

@@ -11,7 +11,7 @@ import { SftpUsers, usersObjectTags } from "../components/sftp-users";
 import { RegionalConfig, loadRegionalConfig } from "./config/regional";
 import { ProgramOutputs, RegionalOutputs } from "./contract";
 import { refuseRevert } from "./posture-guard";
-import { hostKeySecretNamePrefix, usersObjectKey } from "./regional-names";
+import { hostKeySecretNamePrefix, usersBodyDir, usersObjectKey } from "./regional-names";
 
 /** What the stack learns from AWS before declaring anything (all through allowed invokes). */
 interface AccountFacts {
@@ -127,6 +127,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             bucketName: bucket.bucketName,
             objectKey: usersObjectKey(cfg.regionName),
             users: cfg.users,
+            bodyDir: usersBodyDir(cfg.usersFile),
             canary: cfg.canary,
             tags: usersObjectTags(cfg.tags),
         },
