@@ -70,7 +70,6 @@ function instrumentEngine(): void {
         }
     };
     // The inline program runs in this process, under the Automation API's language server.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const server = require("@pulumi/pulumi/automation/server") as { LanguageServer: { prototype: { run: (call: unknown, cb: (...a: unknown[]) => void) => void } } };
     const serve = server.LanguageServer.prototype.run;
     server.LanguageServer.prototype.run = function (this: unknown, call: unknown, callback: (...a: unknown[]) => void) {
@@ -169,6 +168,18 @@ async function main(): Promise<void> {
             }
         }
         log(`\nload average at each size's switches: ${loads.join(", ")}`);
+        // Paired per round, as bench/verdict.ts pairs them: each count against the first, both directions summed.
+        const [base, ...others] = counts;
+        const perRound = (count: number, phase: string) => {
+            const xs = byCount.get(count)!.get(phase)!;
+            return Array.from({ length: rounds }, (_, r) => xs[2 * r] + xs[2 * r + 1]);
+        };
+        const cpu = (count: number) => perRound(count, "whole switch: this process's CPU (driver, programs)").map((x, r) => x + perRound(count, "whole switch: engine processes' CPU")[r]);
+        for (const count of others) {
+            const wall = perRound(count, "whole switch").map((x, r) => (x / perRound(base, "whole switch")[r]).toFixed(2));
+            const cpus = cpu(count).map((x, r) => (x / cpu(base)[r]).toFixed(2));
+            log(`${count} / ${base} users per round: wall ${wall.join(", ")}; CPU (this process + engine processes) ${cpus.join(", ")}`);
+        }
     } finally {
         bench.lab.remove();
     }

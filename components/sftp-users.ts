@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as YAML from "yaml";
+import { makeFolder } from "../automation/engine/folders";
 import { reservedKeyPrefix } from "./reserved-keys";
 import { CanaryIdentity, canaryHomePrefix } from "./canary";
 import { parseAuthorizedKey } from "./ssh-keys";
@@ -209,7 +210,7 @@ export function writeUsersBody(dir: string, body: string): { readonly file: stri
     const sha256 = crypto.createHash("sha256").update(body).digest("hex");
     const file = path.join(dir, `users-${sha256}.json`);
     if (!fs.existsSync(file)) {
-        fs.mkdirSync(dir, { recursive: true });
+        makeFolder(dir);
         const temp = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(temp, body);
         fs.renameSync(temp, file);

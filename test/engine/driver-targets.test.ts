@@ -1,4 +1,7 @@
+import * as fs from "node:fs";
+import { Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
+import * as YAML from "yaml";
 import { FailoverController } from "../../automation/driver/controller";
 import { BadInputError } from "../../automation/driver/errors";
 import { sandboxFenceClient } from "../../sandbox/fence";
@@ -37,6 +40,30 @@ describe("posture steps are targeted, fences keep one region serving (sandbox)",
         // The tag change is still pending: a whole `up` of the secondary would now apply it.
         const preview = await stacks.secondary.preview({ onOutput: () => undefined });
         expect(preview.changeSummary.update ?? 0).to.be.greaterThan(1);
+    });
+
+    it("a switch carries no user list: the users object's state holds the body's sha256 and file only, and the switch leaves it as it was", async function () {
+        const usersObjectOf = async (stack: Stack): Promise<{ inputs: Record<string, unknown>; outputs: Record<string, unknown> }> => {
+            const resources = (await stack.exportStack()).deployment.resources as { type: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[];
+            const objects = resources.filter((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2");
+            expect(objects, "one users object").to.have.length(1);
+            return objects[0];
+        };
+        const before = await usersObjectOf(stacks.primary);
+        for (const props of [before.inputs, before.outputs]) {
+            expect(props).to.not.have.property("content");
+            const source = props.source as { hash: string; path: string };
+            expect(source.hash, "the asset's hash is the sourceHash").to.equal(props.sourceHash);
+            const body = JSON.parse(fs.readFileSync(source.path, "utf8")) as { users: { name: string }[] };
+            const declared = (YAML.parse(fs.readFileSync(path.join(lab.dir, "users.yaml"), "utf8")) as { users: { name: string }[] }).users.map((u) => u.name);
+            expect(body.users.map((u) => u.name)).to.have.members(declared);
+        }
+        const records = readRecords(lab.recordFile).length;
+        const controller = await labController(lab);
+        const result = await controller.setPosture("active-passive", { reason: "targets test: users object" });
+        expect(result.status, "no canary in the lab").to.equal("unverified");
+        expect(readRecords(lab.recordFile).slice(records).filter((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2"), "no provider call for the users object").to.deep.equal([]);
+        expect(await usersObjectOf(stacks.primary)).to.deep.equal(before);
     });
 
     it("the last unfenced region cannot be fenced: Route 53 would answer both", async function () {
