@@ -1,6 +1,7 @@
 // The names a regional stack gives its host-key secret and users object. They follow from config
 // alone, so the config check can size the gateway's policy with them (stacks/config/gateway-access.ts)
 // before the stack has declared anything.
+import * as os from "node:os";
 import * as path from "node:path";
 import { RegionName } from "../automation/posture";
 import { reservedKeyPrefix } from "../components/reserved-keys";
@@ -21,10 +22,13 @@ export function usersObjectKey(regionName: RegionName): string {
 
 /**
  * The folder of the local files the users objects' bodies are uploaded from
- * (components/sftp-users.ts): beside the users file, under `.sftp-failover/objects/`. Each file is
- * named after its content's sha256 and written again whenever a run needs it, so any of them may
- * be deleted at any time; the folder belongs in .gitignore.
+ * (components/sftp-users.ts): the user's cache, `$XDG_CACHE_HOME/sftp-failover/users-objects`
+ * (`~/.cache/…` by default). Not beside the users file: bootstrap and plan run the program in
+ * scratch copies of the project that are removed afterwards, and the state would then name a file
+ * that is gone. Each file is named after its content's sha256 and written again whenever a run
+ * needs it, so any of them may be deleted at any time.
  */
-export function usersBodyDir(usersFile: string): string {
-    return path.join(path.dirname(usersFile), ".sftp-failover", "objects");
+export function usersBodyDir(env: NodeJS.ProcessEnv = process.env): string {
+    const cache = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== "" ? env.XDG_CACHE_HOME : path.join(os.homedir(), ".cache");
+    return path.join(cache, "sftp-failover", "users-objects");
 }

@@ -127,7 +127,7 @@ export async function regionalStack(opts: { readonly projectDir?: string } = {})
             bucketName: bucket.bucketName,
             objectKey: usersObjectKey(cfg.regionName),
             users: cfg.users,
-            bodyDir: usersBodyDir(cfg.usersFile),
+            bodyDir: usersBodyDir(),
             canary: cfg.canary,
             tags: usersObjectTags(cfg.tags),
         },

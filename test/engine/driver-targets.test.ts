@@ -1,7 +1,9 @@
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
-import * as YAML from "yaml";
+import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
+import { usersBodyDir } from "../../stacks/regional-names";
 import { FailoverController } from "../../automation/driver/controller";
 import { BadInputError } from "../../automation/driver/errors";
 import { sandboxFenceClient } from "../../sandbox/fence";
@@ -50,14 +52,17 @@ describe("posture steps are targeted, fences keep one region serving (sandbox)",
             return objects[0];
         };
         const before = await usersObjectOf(stacks.primary);
+        // The lab has no canary: the object's body is the canonical list of the declared users.
+        const usersFile = path.join(lab.dir, "users.yaml");
+        const body = canonicalUsersJson(parseUsersYaml(fs.readFileSync(usersFile, "utf8"), usersFile));
+        const sha256 = crypto.createHash("sha256").update(body).digest("hex");
         for (const props of [before.inputs, before.outputs]) {
             expect(props).to.not.have.property("content");
-            const source = props.source as { hash: string; path: string };
-            expect(source.hash, "the asset's hash is the sourceHash").to.equal(props.sourceHash);
-            const body = JSON.parse(fs.readFileSync(source.path, "utf8")) as { users: { name: string }[] };
-            const declared = (YAML.parse(fs.readFileSync(path.join(lab.dir, "users.yaml"), "utf8")) as { users: { name: string }[] }).users.map((u) => u.name);
-            expect(body.users.map((u) => u.name)).to.have.members(declared);
+            expect(props.sourceHash).to.equal(sha256);
+            expect(props.source, "a file asset: its hash and path, not the list").to.have.all.keys("4dabf18193072939515e22adb298388d", "hash", "path");
+            expect((props.source as { hash: string }).hash).to.equal(sha256);
         }
+        expect(fs.readFileSync(path.join(usersBodyDir(), `users-${sha256}.json`), "utf8"), "the file it uploads from").to.equal(body);
         const records = readRecords(lab.recordFile).length;
         const controller = await labController(lab);
         const result = await controller.setPosture("active-passive", { reason: "targets test: users object" });
