@@ -158,7 +158,9 @@ async function main(): Promise<void> {
                     merge(byCount.get(count)!, await onePhasedSwitch(bench, to));
                 }
                 loads.push(`${count}:${load.toFixed(2)}`);
-                log(`  round ${round} ${count} users: switch ${byCount.get(count)!.get("whole switch")!.slice(-2).map((m) => (m / 1000).toFixed(2)).join(" / ")} s, load ${load.toFixed(2)}, state primary ${(stateBytes(bench, "primary") / 1024).toFixed(0)} KiB`);
+                const last2 = (phase: string) => byCount.get(count)!.get(phase)!.slice(-2).reduce((a, b) => a + b, 0);
+                const cpu = last2("whole switch: this process's CPU (driver, programs)") + last2("whole switch: engine processes' CPU");
+                log(`  round ${round} ${count} users: switch ${byCount.get(count)!.get("whole switch")!.slice(-2).map((m) => (m / 1000).toFixed(2)).join(" / ")} s, CPU both ways ${(cpu / 1000).toFixed(2)} s, load ${load.toFixed(2)}, state primary ${(stateBytes(bench, "primary") / 1024).toFixed(0)} KiB`);
             }
         }
         for (const count of counts) {
