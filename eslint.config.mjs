@@ -13,17 +13,17 @@ const layerSelectors = [
 ];
 
 /**
- * Folders are made by makeFolder (automation/engine/folders.ts) alone: Node's recursive mkdir spins
+ * Folders are made by makeFolder (foundation/folders.ts) alone: Node's recursive mkdir spins
  * forever at 100 % CPU where mkdir(2) answers ENOENT under an existing parent (/proc, issue 25).
  * Tests may call mkdirSync on their own temporary folders.
  */
-const mkdirMessage = "make folders with makeFolder (automation/engine/folders.ts): Node's recursive mkdir spins forever on /proc";
+const mkdirMessage = "make folders with makeFolder (foundation/folders.ts): Node's recursive mkdir spins forever on /proc";
 const mkdirSelectors = [
   { selector: "MemberExpression[property.name='mkdirSync']", message: mkdirMessage },
   { selector: "MemberExpression[object.property.name='promises'][property.name='mkdir']", message: mkdirMessage },
   { selector: "ImportSpecifier[imported.name=/^mkdir(Sync)?$/]", message: mkdirMessage },
 ];
-const makeFolderHome = "automation/engine/folders.ts";
+const makeFolderHome = "foundation/folders.ts";
 
 export default tseslint.config(
   { ignores: ["dist/**", "bin/**", "node_modules/**", ".pulumi-*/**", ".sandbox/**", ".tmp/**"] },
@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   {
     // Library code never prints and never exits; only the CLI, scripts, sandbox binaries and tests do.
-    files: ["vocabulary/**/*.ts", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts"],
+    files: ["foundation/**/*.ts", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts"],
     ignores: ["automation/cli/**/*.ts"],
     rules: {
       "no-console": "error",
@@ -52,7 +52,7 @@ export default tseslint.config(
     // Product code never imports the sandbox or the scripts (issue 11): the sandbox plugs in through
     // the CLI's backends (automation/cli/backends.ts), offered by the executable entry alone.
     // test/unit/layering.test.ts checks the same, and what the library entries load transitively.
-    files: ["vocabulary/**/*.ts", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts", "index.ts"],
+    files: ["foundation/**/*.ts", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts", "index.ts"],
     ignores: ["automation/cli/bin.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ regex: layerViolation, message: layerMessage }] }],
@@ -63,7 +63,7 @@ export default tseslint.config(
     // Everything else outside the tests: the folder rule alone (a later block replaces, not merges,
     // a rule's options, so product files get both sets above).
     files: ["**/*.ts", "**/*.js", "**/*.mjs"],
-    ignores: ["test/**", "vocabulary/**/*.ts", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts", "index.ts"],
+    ignores: ["test/**", "foundation/**/*.ts", "components/**/*.ts", "stacks/**/*.ts", "automation/**/*.ts", "index.ts"],
     rules: { "no-restricted-syntax": ["error", ...mkdirSelectors] },
   },
   {

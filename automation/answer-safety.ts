@@ -13,7 +13,7 @@
 //
 // Pure: no AWS, no engine. The driver, the emergency fence and the CLI call it.
 import { Route53Answer, route53Answer } from "./dns-answers";
-import { RegionName, regionNames, Weights } from "../vocabulary/posture";
+import { RegionName, regionNames, Weights } from "../foundation/posture";
 
 /** An endpoint check's health as read; `unknown` when it could not be read. */
 export type HealthReading = "healthy" | "unhealthy" | "unknown";

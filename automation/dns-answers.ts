@@ -5,7 +5,7 @@
 // Source: Amazon Route 53 Developer Guide, "Weighted routing" (section "Health checks and weighted
 // routing", with its tables of weight-0 records) and "How Amazon Route 53 chooses records when
 // health checking is configured" ("If no record is healthy, all records are healthy").
-import { Posture, postureSpec, RegionName, regionNames, Weights } from "../vocabulary/posture";
+import { Posture, postureSpec, RegionName, regionNames, Weights } from "../foundation/posture";
 
 /** What decides one region's record: its weight and the two inputs of its calculated health check. */
 export interface RegionRecordState {

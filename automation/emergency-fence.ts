@@ -21,7 +21,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
-import { fileProblem } from "./engine/folders";
+import { fileProblem } from "../foundation/folders";
 import { AuditLog } from "./driver/audit";
 import { notifierOf, notifyingAppend } from "./notify/audited";
 import type { NotifyOptions } from "./notify/notifier";

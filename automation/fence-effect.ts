@@ -3,7 +3,7 @@
 // or unfence would change is predicted by answer-safety.ts, through the fence operation.
 import { Route53Answer, route53Answer } from "./dns-answers";
 import type { FenceReading } from "./answer-safety";
-import { RegionName, regionNames, Weights } from "../vocabulary/posture";
+import { RegionName, regionNames, Weights } from "../foundation/posture";
 
 /** The inputs of Route 53's answer, as `status` knows them. */
 export interface ServingInputs {

@@ -28,7 +28,7 @@ import type { EndpointHealthSource, RegionEndpoint } from "./driver/endpoint-hea
 import { BadInputError, FailoverError } from "./driver/errors";
 import { FenceObservation, observeWith, RegionFenceClient } from "./driver/fence-client";
 import { escapeControl, hasControlChars } from "./driver/text";
-import { RegionName, regionNames, Weights } from "../vocabulary/posture";
+import { RegionName, regionNames, Weights } from "../foundation/posture";
 
 /** Fence or unfence. */
 export type FenceAction = "fence" | "unfence";

@@ -13,7 +13,7 @@ import {
 import { FenceCoordinates, regionEnabledValue, regionFencedValue } from "../components/dns-fence-coordinates";
 import type { FenceObservation } from "./driver/fence-client";
 import { fencePeriodMs, futureTimestampLimitMs, lastWordWrites, PeriodMinimum, periodStartOf } from "./fence-last-word";
-import { RegionName, regionNames } from "../vocabulary/posture";
+import { RegionName, regionNames } from "../foundation/posture";
 
 /** How the fence client reaches CloudWatch. */
 export interface FenceClientOptions {

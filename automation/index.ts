@@ -34,8 +34,8 @@ export { endpointCheckVerdict, healthyCheckerPercent, metricStatusVerdict } from
 export type { CheckerObservation, CheckVerdict, StatusPoint } from "./aws/health-check-verdicts";
 export { estimatePostureCost, estimateAllPostures, priceTableDate } from "./pricing";
 export type { CostEstimate, CostItem, CostAssumptions } from "./pricing";
-export { InvalidPostureError, parsePosture, postureSpec, postures, regionNames, servingRegion, validateWeights } from "../vocabulary/posture";
-export type { CapacityMode, Posture, PostureSpec, RegionName, Weights } from "../vocabulary/posture";
+export { InvalidPostureError, parsePosture, postureSpec, postures, regionNames, servingRegion, validateWeights } from "../foundation/posture";
+export type { CapacityMode, Posture, PostureSpec, RegionName, Weights } from "../foundation/posture";
 export { allHealthStates, postureAnswer, recordHealthy, route53Answer } from "./dns-answers";
 export type { AnswerRule, RegionHealthState, RegionRecordState, Route53Answer } from "./dns-answers";
 export { compareLatest, ReconcileError, reconcileBuckets, reconcileKinds } from "./aws/reconcile";

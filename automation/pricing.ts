@@ -1,7 +1,7 @@
 // Standby cost of each posture: an ESTIMATE from a small, dated, on-demand price table. It is
 // there to compare postures ("what does keeping the secondary warm cost?"), not to predict a bill:
 // data transfer, LCUs, storage and requests depend on traffic and are left out or priced per GB.
-import { CapacityMode, Posture, postures, postureSpec, RegionName, regionNames } from "../vocabulary/posture";
+import { CapacityMode, Posture, postures, postureSpec, RegionName, regionNames } from "../foundation/posture";
 
 /** The date the prices below were read (AWS public price list, us-east-1, on-demand, USD). */
 export const priceTableDate = "2026-11-01";

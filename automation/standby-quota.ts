@@ -5,7 +5,7 @@
 // that cannot launch its active size stops a failover at its capacity step, in the worst hour to
 // find out. AWS's own Region switch re-checks the standby's quotas for the same reason. Pure: the
 // reading comes in from a reader (automation/aws/on-demand-quota.ts, or the sandbox's model).
-import { RegionName } from "../vocabulary/posture";
+import { RegionName } from "../foundation/posture";
 
 /** The Service Quotas code of "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances" (service code ec2). */
 export const onDemandStandardQuotaCode = "L-1216C47A";

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { BadInputError } from "./driver/errors";
-import { makeFolder } from "./engine/folders";
+import { makeFolder } from "../foundation/folders";
 import { packageName, packageRoot } from "./engine/locations";
 
 /** The stack files of the project, in the order they are deployed. */

@@ -10,7 +10,7 @@
 // - already active: the standby runs its active size all the time; nothing to wait for.
 // DNS's own time (health checks, TTL) comes on top of each and is the `modelledRtoSeconds` figure.
 import { AsgCapacity, RegionCapacitySettings, capacityFor, gatewayRootVolumeGb, targetHealthCheck, warmPoolSize } from "../components/capacity";
-import { RegionName } from "../vocabulary/posture";
+import { RegionName } from "../foundation/posture";
 import { hoursPerMonth, priceTableDate, prices } from "./pricing";
 
 /**

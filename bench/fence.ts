@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { makeFolder } from "../automation/engine/folders";
+import { makeFolder } from "../foundation/folders";
 import { startCountingProxy, AwsCall } from "../test/support/counting-proxy";
 import { putFenceAlarms } from "../test/support/fence-alarms";
 import { motoCredentials, startMoto } from "../test/support/moto";

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { makeFolder } from "../automation/engine/folders";
+import { makeFolder } from "../foundation/folders";
 import { measureColdStart } from "./cold-start";
 import { measureFence } from "./fence";
 import { deployedLab } from "./lab";

@@ -2,7 +2,7 @@
 // alarm reads metrics of its own region only, and notifies a topic of its own region only
 // (PutMetricAlarm refuses an SNS action elsewhere: "Invalid region … specified. Only <region> is
 // supported."). Pure data, no Pulumi: the stack, the docs' table and the tests read the same answer.
-import { RegionName, regionNames } from "../vocabulary/posture";
+import { RegionName, regionNames } from "../foundation/posture";
 
 /**
  * The only region with Route 53's health-check metrics (`AWS/Route53`, `HealthCheckStatus`): Route

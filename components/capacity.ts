@@ -1,6 +1,6 @@
 // How many gateway instances a region runs in each capacity mode. Pure: the driver's planner, the
 // stack and the tests share it.
-import { CapacityMode } from "../vocabulary/posture";
+import { CapacityMode } from "../foundation/posture";
 
 /** Every capacity mode, for messages and allowed-values checks. */
 export const capacityModes: readonly CapacityMode[] = ["active", "pilot-light", "drained"];

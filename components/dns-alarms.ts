@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionName, regionNames } from "../vocabulary/posture";
+import { RegionName, regionNames } from "../foundation/posture";
 import { alarmRegions, peerOf, replicationMetricBucket, route53MetricsRegion } from "./alarm-placement";
 import { AlarmSubscription, validateSubscriptions } from "./alarm-subscriptions";
 import { fenceAlarmSettings, FenceCoordinates } from "./dns-fence-coordinates";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionName, regionNames, validateWeights, Weights } from "../vocabulary/posture";
+import { RegionName, regionNames, validateWeights, Weights } from "../foundation/posture";
 import { checkFenceRegion, FenceCoordinates, fenceCoordinates } from "./dns-fence-coordinates";
 import { RegionFence } from "./dns-fence";
 import { EndpointCheck } from "./gateway-health-check";

@@ -1,7 +1,7 @@
 // Where the fence of each region lives in CloudWatch: pure data, no Pulumi and no AWS SDK import, so
 // the DNS component (which creates the alarms), the fence client in automation/fence.ts (which
 // publishes the metric) and the tests all compute exactly the same coordinates.
-import { RegionName, regionNames } from "../vocabulary/posture";
+import { RegionName, regionNames } from "../foundation/posture";
 import { awsRegionPattern } from "./aws-region";
 
 /** CloudWatch dimensions of one region's fence metric. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionName } from "../vocabulary/posture";
+import { RegionName } from "../foundation/posture";
 import { FenceDimensions, fenceAlarmSettings } from "./dns-fence-coordinates";
 
 /** Arguments of one region's fence. */

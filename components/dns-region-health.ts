@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionName } from "../vocabulary/posture";
+import { RegionName } from "../foundation/posture";
 import { EndpointCheck } from "./gateway-health-check";
 
 /** Route 53's allowed request intervals for endpoint health checks, in seconds. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionName, regionNames } from "../vocabulary/posture";
+import { RegionName, regionNames } from "../foundation/posture";
 
 /** Arguments of the optional ARC fence. */
 export interface DnsRoutingControlsArgs {

@@ -1,9 +1,12 @@
 // Users as code: one declared list, validated before anything is deployed, stored identically as
 // one object in each region's bucket, and fingerprinted so the driver can prove both regions agree.
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as YAML from "yaml";
+import { makeFolder } from "../foundation/folders";
 import { reservedKeyPrefix } from "./reserved-keys";
 import { CanaryIdentity, canaryHomePrefix } from "./canary";
 import { parseAuthorizedKey } from "./ssh-keys";
@@ -197,6 +200,24 @@ export function usersObjectTags(tags: Readonly<Record<string, string>>): Record<
     return Object.fromEntries(usersObjectTagKeys.filter((key) => tags[key] !== undefined).map((key) => [key, tags[key]]));
 }
 
+/**
+ * Writes a users object's body into `dir` under its own sha256 (`users-<hex>.json`) unless it is
+ * there already, and returns the file and the hex. Named by content, a file never changes once
+ * written: an engine that hashed it uploads the same bytes, whatever other runs write meanwhile.
+ * Written whole (a temporary file, then a rename), so no reader sees half a list.
+ */
+export function writeUsersBody(dir: string, body: string): { readonly file: string; readonly sha256: string } {
+    const sha256 = crypto.createHash("sha256").update(body).digest("hex");
+    const file = path.join(dir, `users-${sha256}.json`);
+    if (!fs.existsSync(file)) {
+        makeFolder(dir);
+        const temp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, body);
+        fs.renameSync(temp, file);
+    }
+    return { file, sha256 };
+}
+
 /** Arguments of {@link SftpUsers}. */
 export interface SftpUsersArgs {
     /** Region of the object (aws v7 per-resource region). Required. */
@@ -207,6 +228,11 @@ export interface SftpUsersArgs {
     readonly objectKey: string;
     /** The validated users (see {@link validateUsers}). Required. */
     readonly users: readonly SftpUser[];
+    /**
+     * The local folder the object's body is written to and uploaded from, named by its sha256 (see
+     * {@link SftpUsers} for why not inline content). Required.
+     */
+    readonly bodyDir: string;
     /** The driver's canary, stored with the users but left out of the fingerprint. Defaults to none. */
     readonly canary?: CanaryIdentity;
     /** Tags of the object. Defaults to none. */
@@ -218,6 +244,13 @@ export interface SftpUsersArgs {
  * in one version, so a read that races an update gets the old list or the new one, never a mix;
  * and its size is bounded by S3 (5 GB per PutObject), not by a count of small parameters. Public
  * keys are not secret, so the object holds them in plain JSON and stays reviewable.
+ *
+ * The body goes up from a file (`source`, a file asset), not as inline `content`: the engine keeps
+ * an asset in the stack's state as its path and sha256, where `content` kept the whole list twice
+ * (inputs and outputs). Every engine process of the stack — each posture switch's `up`, its
+ * checkpoints, the driver's reads — loaded, wrote and sent that list, so a switch's cost grew with
+ * the users it does not touch (313 KiB at 2,000 users; docs/benchmarks.md). `sourceHash` carries
+ * the body's sha256 too, so a changed list is an update to AWS's provider whatever the path.
  */
 export class SftpUsers extends pulumi.ComponentResource {
     /** The object's key in the regional bucket. */
@@ -235,13 +268,15 @@ export class SftpUsers extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`objectKey "${args.objectKey}" must be under "${reservedKeyPrefix}", where no user's home can be`, this);
         }
         this.served = servedUsers(args.users, args.canary);
+        const body = writeUsersBody(args.bodyDir, canonicalUsersJson(this.served));
         this.object = new aws.s3.BucketObjectv2(
             `${name}-object`,
             {
                 region: args.region,
                 bucket: args.bucketName,
                 key: args.objectKey,
-                content: canonicalUsersJson(this.served),
+                source: new pulumi.asset.FileAsset(body.file),
+                sourceHash: body.sha256,
                 contentType: "application/json",
                 tags: args.tags,
             },

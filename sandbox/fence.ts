@@ -11,11 +11,11 @@
 // dns stack leaves no alarm, and so nothing to fence).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RegionName } from "../vocabulary/posture";
+import { RegionName } from "../foundation/posture";
 import { FenceCoordinates, fenceAlarmSettings } from "../components/dns-fence-coordinates";
 import { FenceObservation, FenceReading, RegionFenceClient } from "../automation/driver/fence-client";
 import { ReplicationMetricsReader } from "../automation/driver/replication";
-import { makeFolder } from "../automation/engine/folders";
+import { makeFolder } from "../foundation/folders";
 import { fencePeriodMs, lastWordWrites } from "../automation/fence-last-word";
 import { AlarmDefinition, AlarmState, alarmStateAt, canonicalDimensions, metricKey, MetricPoint, periodValues, settledAlarmState } from "./fence-alarm";
 import { World, WorldResource } from "./world";

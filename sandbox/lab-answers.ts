@@ -3,7 +3,7 @@
 // the selector written from the Route 53 documentation (sandbox/route53-selector.ts) picks the
 // records Knot serves. Nothing here asks the project's model (automation/dns-answers.ts), which is
 // what the driver's check after DNS moves judges the lab's answers against.
-import { RegionName, regionNames } from "../vocabulary/posture";
+import { RegionName, regionNames } from "../foundation/posture";
 import { LabInputs, LabRegionInputs, labRecordAddresses } from "./lab-health";
 import { RecordSelection, selectWeightedRecords, WeightedRecordInput } from "./route53-selector";
 import { ARecords } from "./servers/dns-server";

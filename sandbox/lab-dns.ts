@@ -10,7 +10,7 @@
 // the service name's records. The component gives every name the same weights and health checks and
 // a switch changes them in one `up`, so on Route 53 they differ only while that `up` runs; the lab
 // does not model those seconds.
-import { RegionName, regionNames, Weights } from "../vocabulary/posture";
+import { RegionName, regionNames, Weights } from "../foundation/posture";
 import { LabAnswerEvent, LabAnswers } from "./lab-answers";
 import { LabHealthChecker, labRecordAddresses } from "./lab-health";
 import { LabServers } from "./lab-servers";

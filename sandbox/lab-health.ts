@@ -14,7 +14,7 @@
 // therefore answers a documentation address (RFC 5737) standing for its load balancer, and the lab
 // maps that address to the region's loopback port, as the alias resolves to the NLB.
 import * as net from "node:net";
-import { RegionName, regionNames, Weights } from "../vocabulary/posture";
+import { RegionName, regionNames, Weights } from "../foundation/posture";
 
 /** The address each region's record answers in the lab's zone (TEST-NET-1, never routed). */
 export const labRecordAddresses: Readonly<Record<RegionName, string>> = { primary: "192.0.2.10", secondary: "192.0.2.20" };

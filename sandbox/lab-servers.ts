@@ -7,7 +7,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { canaryIdentityOf } from "../components/canary";
 import { SftpEndpoint } from "../automation/driver/verify";
 import { configKey, configKeys } from "../stacks/contract";
-import { RegionName, regionNames } from "../vocabulary/posture";
+import { RegionName, regionNames } from "../foundation/posture";
 import { SshdServer, startSshd } from "./servers/sshd";
 
 export { ensureCanaryKey } from "../automation/driver/canary-key";

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import type * as provider from "@pulumi/pulumi/provider";
 import { InputDiff, diffInputs } from "./diff";
 import { FaultSettings, currentFaults, faultSettings, gate, noFaults } from "./faults";
@@ -108,7 +109,7 @@ export class SandboxProvider implements provider.Provider {
         return this.recorded({ op: "create", type, urn, name, region, changedKeys: inputKeys(inputs) }, async () => {
             await this.gate(region, type);
             this.requirePreconditions("create", type, urn, region, inputs);
-            const { id, computed } = computeOutputs({ type, name, region, inputs });
+            const { id, computed } = computeOutputs({ type, name, region, inputs: await withSourceBody(inputs) });
             const outs = { ...computed, ...withoutDefaults(inputs) };
             this.world?.put({ urn, type, region, id, facts: factsOf(type, outs) });
             return { id, outs };
@@ -160,7 +161,7 @@ export class SandboxProvider implements provider.Provider {
         return this.recorded({ op: "update", type, urn, name, id, region, changedKeys: changed }, async () => {
             await this.gate(region, type);
             this.requirePreconditions("update", type, urn, region, news);
-            const fresh = computeOutputs({ type, name, region, inputs: news }).computed;
+            const fresh = computeOutputs({ type, name, region, inputs: await withSourceBody(news) }).computed;
             const outs = { ...updatedComputed(type, olds, fresh), ...withoutDefaults(news) };
             this.world?.put({ urn, type, region, id, facts: factsOf(type, outs) });
             return { outs };
@@ -235,6 +236,20 @@ export class SandboxProvider implements provider.Provider {
             throw e;
         }
     }
+}
+
+/**
+ * The inputs with an object's `source` file read into `contentBase64`, for the outputs only (the
+ * ETag is the MD5 of the body, as S3 gives it): a file asset arrives with its path as a promise.
+ * Inputs without a file `source`, or with inline content, are returned as they are.
+ */
+async function withSourceBody(inputs: PropertyMap): Promise<PropertyMap> {
+    const source = inputs.source as { path?: unknown } | undefined;
+    if (inputs.content !== undefined || inputs.contentBase64 !== undefined || typeof source !== "object" || source === null || source.path === undefined) {
+        return inputs;
+    }
+    const file = await source.path;
+    return typeof file === "string" ? { ...inputs, contentBase64: fs.readFileSync(file).toString("base64") } : inputs;
 }
 
 function withoutDefaults(inputs: PropertyMap): PropertyMap {

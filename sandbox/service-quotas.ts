@@ -4,7 +4,7 @@
 // problem, as Service Quotas does when it is denied or does not answer).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { makeFolder } from "../automation/engine/folders";
+import { makeFolder } from "../foundation/folders";
 import type { OnDemandQuotaReader, QuotaReading } from "../automation/standby-quota";
 
 /**

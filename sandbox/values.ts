@@ -8,6 +8,8 @@
 const sigKey = "4dabf18193072939515e22adb298388d";
 /** The signature of a secret. */
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+/** The signature of an asset (a file, a text or a URI; the engine adds the content's sha256 as `hash`). */
+const assetSig = "c44067f5952c0a294b673a41bacd8c17";
 /** The sentinel the engine sends for a value not yet known (previews). */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -24,10 +26,17 @@ export function makeSecret(value: unknown): unknown {
     return isSecret(value) ? value : { [sigKey]: secretSig, value };
 }
 
-/** Removes secret wrappers, deeply, so values can be compared and read. */
+/**
+ * Removes secret wrappers, deeply, so values can be compared and read. An asset as the engine
+ * sends it (with its hash) becomes its hash alone: two uploads of the same bytes from different
+ * paths are the same object to AWS, as they are to the engine.
+ */
 export function reveal(value: unknown): unknown {
     if (isSecret(value)) {
         return reveal(value.value);
+    }
+    if (typeof value === "object" && value !== null && (value as Record<string, unknown>)[sigKey] === assetSig && typeof (value as Record<string, unknown>).hash === "string") {
+        return { assetHash: (value as Record<string, unknown>).hash };
     }
     if (Array.isArray(value)) {
         return value.map(reveal);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { awsServicesCalled, hostsOutsideAws } from "./boot-hosts";
-import { makeFolder } from "../automation/engine/folders";
+import { makeFolder } from "../foundation/folders";
 import { canonicalType } from "./replacements";
 import { PropertyMap, reveal } from "./values";
 

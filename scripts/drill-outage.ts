@@ -11,7 +11,7 @@ import { Resolver } from "node:dns/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { RegionName, regionNames, Weights } from "../vocabulary/posture";
+import { RegionName, regionNames, Weights } from "../foundation/posture";
 import { LabServers } from "../sandbox/lab-servers";
 import { LabDns, startLabAnswers } from "../sandbox/lab-dns";
 

@@ -6,8 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { postureAnswer, Route53Answer } from "../automation/dns-answers";
-import { makeFolder } from "../automation/engine/folders";
-import type { Posture, RegionName } from "../vocabulary/posture";
+import { makeFolder } from "../foundation/folders";
+import type { Posture, RegionName } from "../foundation/posture";
 
 /** The format's name and version, so a reader can refuse a report it does not understand. */
 export const drillReportSchema = "sftp-failover/drill-report@1";

@@ -26,7 +26,7 @@ import { labMaterialThroughGateway } from "../sandbox/lab-host-keys";
 import { MotoServer, startMoto } from "../sandbox/servers/moto";
 import { loadHostKeys } from "../components/host-keys";
 import { configKeys, readDnsOutputs } from "../stacks/contract";
-import { RegionName, Weights } from "../vocabulary/posture";
+import { RegionName, Weights } from "../foundation/posture";
 import { RegionFenceClient } from "../automation/driver/fence-client";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { holdFor, holdSecondsOf } from "./drill-hold";

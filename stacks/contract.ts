@@ -11,7 +11,7 @@ import type { Input } from "@pulumi/pulumi";
 import { CapacitySettings, capacityModes, RegionCapacitySettings, WarmPoolSettings } from "../components/capacity";
 import type { FenceCoordinates } from "../components/dns-fence-coordinates";
 import type { FenceEffect } from "../components/fence-timing";
-import { CapacityMode, Posture, postures, RegionName, Weights } from "../vocabulary/posture";
+import { CapacityMode, Posture, postures, RegionName, Weights } from "../foundation/posture";
 import type { EndpointCheck } from "../components/gateway-health-check";
 import type { PolicyStatement } from "../components/regional-bucket";
 

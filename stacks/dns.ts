@@ -1,7 +1,7 @@
 // The shared DNS stack: weighted, health-checked, fenceable records in front of both regions.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionName } from "../vocabulary/posture";
+import { RegionName } from "../foundation/posture";
 import { DnsAlarms, ReplicationSource } from "../components/dns-alarms";
 import { EndpointCheck } from "../components/gateway-health-check";
 import { DnsFailover, RegionEndpoint, ZoneRef } from "../components/dns-failover";

@@ -4,7 +4,7 @@
 // silently revert a failover in the middle of an incident. Pure: it lives with the stacks, which own
 // the comparison; the driver imports it from here.
 import { configKeys } from "./contract";
-import { CapacityMode, Posture, RegionName, Weights } from "../vocabulary/posture";
+import { CapacityMode, Posture, RegionName, Weights } from "../foundation/posture";
 
 /** The live posture, as recorded by the driver after a switch. */
 export interface PostureRecord {

@@ -15,7 +15,7 @@ import { RegionalConfig, loadRegionalConfig } from "./config/regional";
 import { ProgramOutputs, RegionalOutputs } from "./contract";
 import type { ProgramOptions } from "./index";
 import { refuseRevert } from "./posture-guard";
-import { hostKeySecretNamePrefix, usersObjectKey } from "./regional-names";
+import { hostKeySecretNamePrefix, usersBodyDir, usersObjectKey } from "./regional-names";
 
 /** What the stack learns from AWS before declaring anything (all through allowed invokes). */
 interface AccountFacts {
@@ -153,6 +153,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
             bucketName: bucket.bucketName,
             objectKey: usersObjectKey(cfg.regionName),
             users: cfg.users,
+            bodyDir: usersBodyDir(),
             canary: cfg.canary,
             tags: usersObjectTags(cfg.tags),
         },

@@ -5,7 +5,7 @@
 // against the alarm fence's minute plus evaluation — but the object must be publicly readable,
 // because Route 53's checkers send unsigned requests.
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 
 /** The text an unfenced region's object holds, and the string its health check matches. */
 export const serveMarker = "sftp-failover: serve";

@@ -5,7 +5,7 @@
 import { isIP } from "node:net";
 import { Argv } from "yargs";
 import type { AfterDnsCheckOptions } from "../driver/types";
-import { RegionName, regionNames } from "../../vocabulary/posture";
+import { RegionName, regionNames } from "../../foundation/posture";
 import { UsageError } from "./errors";
 import { addressOfBothRegions, isDnsServer } from "../driver/post-dns-inputs";
 

@@ -13,7 +13,7 @@ import { resolveProjectDir } from "../engine/locations";
 import type { FailoverController } from "../driver/controller";
 import type { PlannedStep, StackKey } from "../driver/planner";
 import type { ProgressEvent } from "../driver/types";
-import { parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../../vocabulary/posture";
+import { parsePosture, Posture, RegionName, regionNames, validateWeights, Weights } from "../../foundation/posture";
 import { parseEndpoint, sameEndpoint, SftpEndpoint } from "../driver/sftp-endpoint";
 import { describePostDnsCheck } from "../driver/post-dns-check";
 import { ArgsWithBackends, backendsOf, CliBackendContext } from "./backends";

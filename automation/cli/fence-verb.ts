@@ -14,7 +14,7 @@ import { backendContextOf, confirm, controllerFrom, Io, journalDirOf, notifyOpti
 import { UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 import { renderFence } from "./render";
-import { RegionName, regionNames } from "../../vocabulary/posture";
+import { RegionName, regionNames } from "../../foundation/posture";
 import type { FenceResult } from "../driver/types";
 import type { EmergencyFenceOptions } from "../emergency-fence";
 import type { FencePlan } from "../fence-operation";

@@ -1,7 +1,7 @@
 // Options shared by every verb, built by small composable functions so each command declares
 // exactly what it accepts (and `.strict()` refuses the rest).
 import { Argv } from "yargs";
-import { postures } from "../../vocabulary/posture";
+import { postures } from "../../foundation/posture";
 import { withAfterDnsOptions } from "./after-dns-flags";
 
 // String options take exactly one value (nargs 1), so a value that starts with "-" — `--weights

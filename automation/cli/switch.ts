@@ -6,7 +6,7 @@
 import type { FailoverController } from "../driver/controller";
 import { pendingSteps } from "../driver/planner";
 import { SetPostureOptions, SetPostureResult } from "../driver/types";
-import { Posture, Weights } from "../../vocabulary/posture";
+import { Posture, Weights } from "../../foundation/posture";
 import { AfterDnsArgs, afterDnsOf } from "./after-dns-flags";
 import { describePostDnsCheck } from "../driver/post-dns-check";
 import { confirm, controllerFrom, Io, progressPrinter, run, stepTimeoutMs, waitMs, withInterrupts } from "./context";

@@ -8,7 +8,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { toOpensshPrivateKey } from "../../components/ssh-keys";
 import { configKeys } from "../../stacks/contract";
 import { setSecretConfig } from "../engine/secret-config";
-import { RegionName, regionNames } from "../../vocabulary/posture";
+import { RegionName, regionNames } from "../../foundation/posture";
 
 /** What {@link ensureCanaryKey} did: `created` a new key, `copied` one region's to the other, or `kept` both. */
 export type CanaryKeySetup = "created" | "copied" | "kept";

@@ -10,7 +10,7 @@ import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { EngineEnvironment, engineEnvironment } from "../engine/environment";
 import { resolveProjectDir } from "../engine/locations";
 import { openStack, pulumiCommandOf } from "../engine/workspace";
-import { InvalidPostureError, parsePosture, Posture, postureSpec, RegionName, regionNames, validateWeights, Weights } from "../../vocabulary/posture";
+import { InvalidPostureError, parsePosture, Posture, postureSpec, RegionName, regionNames, validateWeights, Weights } from "../../foundation/posture";
 import { currentAnswer } from "../fence-effect";
 import { estimateAllPostures } from "../pricing";
 import { readStandbyCapacity, regionThatMustServe, standbyOf } from "./standby-capacity";

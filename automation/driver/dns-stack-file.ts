@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FenceCoordinates, fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { ConfigKey, configKeys } from "../../stacks/contract";
-import { parsePosture, postureSpec, validateWeights, Weights } from "../../vocabulary/posture";
+import { parsePosture, postureSpec, validateWeights, Weights } from "../../foundation/posture";
 
 /** What the stack file says. */
 export interface DnsStackFileFacts {

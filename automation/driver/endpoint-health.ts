@@ -1,6 +1,6 @@
 import type { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { RawOutputs, readDnsOutputs, readRegionalOutputs, RegionHealthCheckIdOutputs } from "../../stacks/contract";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 
 /**
  * Where `status` learns what Route 53's endpoint check of each region reports. The driver itself

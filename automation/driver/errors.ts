@@ -1,7 +1,7 @@
 // The driver's errors: one base class, and a subclass for each thing a caller can act on.
 // Automation API errors are never swallowed: they travel as `cause`.
 import type { AnswerPrediction } from "../answer-safety";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 
 /** Base of every error the driver throws on purpose. `name` is set so logs and `instanceof` agree. */
 export class FailoverError extends Error {

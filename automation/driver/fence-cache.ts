@@ -8,8 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
-import { makeFolder } from "../engine/folders";
-import { Posture, postureSpec, RegionName, regionNames, Weights } from "../../vocabulary/posture";
+import { makeFolder } from "../../foundation/folders";
+import { Posture, postureSpec, RegionName, regionNames, Weights } from "../../foundation/posture";
 import type { FenceReading } from "../answer-safety";
 import type { RegionEndpoint } from "./endpoint-health";
 import type { SetPostureResult } from "./types";

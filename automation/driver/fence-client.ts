@@ -4,7 +4,7 @@
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import type { FenceReading } from "../answer-safety";
 import { FenceClientOptions, fenceRegion, observeFence, unfenceRegion } from "../fence";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 
 export type { FenceClientOptions } from "../fence";
 export type { FenceReading } from "../answer-safety";

@@ -4,7 +4,7 @@
 // controller's fence and unfence are these two adapters and the operation, nothing more.
 import { readDnsOutputs } from "../../stacks/contract";
 import { FenceAuditSink, FenceRequest, FenceWorld, NothingToFenceError } from "../fence-operation";
-import { RegionName, regionNames } from "../../vocabulary/posture";
+import { RegionName, regionNames } from "../../foundation/posture";
 import { EndpointHealthSource, RegionEndpoint, regionEndpointOf } from "./endpoint-health";
 import { RegionFenceClient } from "./fence-client";
 import { CoordinationStore } from "./coordination/store";

@@ -4,7 +4,7 @@
 // fence ONLY when the failure is the region's (its API unreachable, or the step timing out), and
 // never when the program or its config failed, or the engine was killed: those stop the switch
 // where it stands, with the steps done so far listed, and fence nothing.
-import { Posture, postureSpec, RegionName, regionNames, servingRegion, Weights } from "../../vocabulary/posture";
+import { Posture, postureSpec, RegionName, regionNames, servingRegion, Weights } from "../../foundation/posture";
 import { PlannedStep, StepPhase } from "./planner";
 
 /** Why a step failed, as far as the driver can act on it. */

@@ -3,7 +3,7 @@
 // one torn line at the end, which readers skip and writers step over.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { makeFolder } from "../engine/folders";
+import { makeFolder } from "../../foundation/folders";
 
 function endsWithNewline(fd: number, size: number): boolean {
     if (size === 0) {

@@ -9,7 +9,7 @@
 // A step whose stack is already in the desired state is kept in the plan but marked `skip`, so a
 // repeated switch is a fast no-op and the caller can still show the whole plan.
 import { configKeys } from "../../stacks/contract";
-import { CapacityMode, Posture, postureSpec, RegionName, regionNames, servingRegion, Weights } from "../../vocabulary/posture";
+import { CapacityMode, Posture, postureSpec, RegionName, regionNames, servingRegion, Weights } from "../../foundation/posture";
 
 /** The three stacks a switch touches, by role. */
 export type StackKey = RegionName | "dns";

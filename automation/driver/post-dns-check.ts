@@ -13,7 +13,7 @@ import { throwIfAborted } from "./tasks";
 import { AnswerRule, RegionHealthState, route53Answer, Route53Answer } from "../dns-answers";
 import type { DnsProbeOptions, DnsProbeResult } from "../probes/dns";
 import type { SftpProbeOptions, SftpProbeResult, SftpProbeStage } from "../probes/sftp";
-import { RegionName, regionNames, Weights } from "../../vocabulary/posture";
+import { RegionName, regionNames, Weights } from "../../foundation/posture";
 import { SftpEndpoint } from "./sftp-endpoint";
 
 /** Where an answered address leads: its region, and where to open an SFTP session to it. */

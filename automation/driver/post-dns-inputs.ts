@@ -5,7 +5,7 @@ import { Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
 import { RegionalOutputs } from "../../stacks/contract";
 import { RegionHealthState } from "../dns-answers";
-import { RegionName, regionNames } from "../../vocabulary/posture";
+import { RegionName, regionNames } from "../../foundation/posture";
 import { AddressLocation, AddressLocator } from "./post-dns-check";
 import { SftpEndpoint } from "./sftp-endpoint";
 import { AfterDnsCheckOptions, FenceState } from "./types";

@@ -9,8 +9,8 @@ import { parseRegionalConfig, RegionalConfig } from "../../stacks/config/regiona
 import { ConfigEntry, ConfigReader } from "../../stacks/config/source";
 import { invisibleCharacterProblem } from "../../stacks/config/text";
 import { configKeys, configNamespace, regionEndpointKey, regionStackKey, sameStackName, shortStackName } from "../../stacks/contract";
-import { fileProblem, folderProblem } from "../engine/folders";
-import { RegionName, regionNames } from "../../vocabulary/posture";
+import { fileProblem, folderProblem } from "../../foundation/folders";
+import { RegionName, regionNames } from "../../foundation/posture";
 import { BadInputError } from "./errors";
 import { StackKey } from "./planner";
 

@@ -4,7 +4,7 @@
 import { replicationRuleId } from "../../components/replication-rule";
 import { readRegionalOutputs } from "../../stacks/contract";
 import { RpoExposure, rpoExposure } from "../aws/rpo-exposure";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 import { ReplicationMetricsReader, ReplicationRule, ReplicationThresholds } from "./replication";
 import { StackStatus } from "./types";
 

@@ -2,7 +2,7 @@
 // its last update. Pure helpers turn that into the planner's DeployedState.
 import { ConfigMap, Deployment, Stack } from "@pulumi/pulumi/automation";
 import { readDnsOutputs, readRegionalOutputs, statusConfigKeys } from "../../stacks/contract";
-import { CapacityMode, Posture, RegionName, Weights } from "../../vocabulary/posture";
+import { CapacityMode, Posture, RegionName, Weights } from "../../foundation/posture";
 import { DeployedState, StackKey } from "./planner";
 import { StackStatus } from "./types";
 

@@ -3,7 +3,7 @@
 // against its active size (automation/standby-quota.ts). Both read the region's exported capacity
 // settings, so they describe what is deployed, not what a stack file says.
 import { readRegionalOutputs } from "../../stacks/contract";
-import { CapacityMode, PostureSpec, RegionName, regionNames, Weights } from "../../vocabulary/posture";
+import { CapacityMode, PostureSpec, RegionName, regionNames, Weights } from "../../foundation/posture";
 import { judgeStandbyQuota, OnDemandQuotaReader, StandbyQuota } from "../standby-quota";
 import { timeToServe, TimeToServe } from "../time-to-serve";
 import type { StackKey } from "./planner";

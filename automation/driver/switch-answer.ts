@@ -14,7 +14,7 @@
 // acceptance (an explicit option or a confirm callback); `safe` goes on.
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { AnswerInputs, AnswerPrediction, describeCases, FenceReading, HealthReading, predictAnswerChange } from "../answer-safety";
-import { CapacityMode, defaultActiveActiveWeights, Posture, postureSpec, RegionName, regionNames, validateWeights, Weights } from "../../vocabulary/posture";
+import { CapacityMode, defaultActiveActiveWeights, Posture, postureSpec, RegionName, regionNames, validateWeights, Weights } from "../../foundation/posture";
 import { configKeys, readDnsOutputs } from "../../stacks/contract";
 import { EndpointHealthSource, readEndpointHealth } from "./endpoint-health";
 import { AnswerSafetyError } from "./errors";

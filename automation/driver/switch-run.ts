@@ -4,7 +4,7 @@
 import { Stack } from "@pulumi/pulumi/automation";
 import { AnswerPrediction } from "../answer-safety";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
-import { Posture, RegionName, Weights } from "../../vocabulary/posture";
+import { Posture, RegionName, Weights } from "../../foundation/posture";
 import { AuditEntry, AuditOperation } from "./audit";
 import { previousValues } from "./config-restore";
 import { lockLostBehind } from "./coordination/switch-lock";

@@ -3,7 +3,7 @@ import { EngineEvent } from "@pulumi/pulumi/automation";
 import type { OnDemandQuotaReader, StandbyQuota } from "../standby-quota";
 import type { TimeToServe } from "../time-to-serve";
 import { EngineEnvironment, ProviderStandIn } from "../engine/environment";
-import { CapacityMode, Posture, RegionName, Weights } from "../../vocabulary/posture";
+import { CapacityMode, Posture, RegionName, Weights } from "../../foundation/posture";
 import { UndeployedConfig } from "./config-restore";
 import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
 import { LockHolder } from "./errors";

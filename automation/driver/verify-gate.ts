@@ -11,7 +11,7 @@
 // weight was never 0; a weight-0 partner that fences or health make the answer is verified too.
 import { AnswerPrediction } from "../answer-safety";
 import { route53Answer } from "../dns-answers";
-import { RegionName, regionNames, Weights } from "../../vocabulary/posture";
+import { RegionName, regionNames, Weights } from "../../foundation/posture";
 import { VerifyResult } from "./verify";
 
 /** What the gate did, for the result and the audit entry. */

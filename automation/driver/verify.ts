@@ -3,7 +3,7 @@
 // come back byte for byte, show in a listing and be deleted (automation/probes/sftp.ts).
 import { throwIfAborted } from "./tasks";
 import { configKeys, RawOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 import { SftpProbeStage, SftpProbeTimings, probeSftp } from "../probes/sftp";
 import { SftpEndpoint } from "./sftp-endpoint";
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveEngineDir, resolveProjectDir } from "./locations";
-import { makeFolder } from "./folders";
+import { makeFolder } from "../../foundation/folders";
 
 /** The Pulumi project every stack of this repository belongs to. */
 export const projectName = "sftp-failover";

@@ -4,7 +4,7 @@ import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation"
 import * as YAML from "yaml";
 import { programIn } from "../../stacks";
 import { EngineEnvironment, projectName } from "./environment";
-import { makeFolder } from "./folders";
+import { makeFolder } from "../../foundation/folders";
 import { keepingTypes, stackFileOf } from "./typed-stack-file";
 import { ensureEngineCommand, engineDirVariable } from "./locations";
 import { coordinationPostureRecords } from "../driver/coordination/posture-record-source";

@@ -4,7 +4,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { makeFolder } from "../../automation/engine/folders";
+import { makeFolder } from "../../foundation/folders";
 import { ChildServer, serverTempDir, startChild, startOnFreePort, waitUntil } from "./child-server";
 import { freePort } from "./ports";
 

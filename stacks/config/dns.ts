@@ -1,6 +1,6 @@
 // Typed config of the DNS stack: the only place that reads this stack's config. A pure function of
 // the config values, shared by the program and the driver's preflight (automation/driver/preflight.ts).
-import { InvalidPostureError, parsePosture, Posture, postureSpec, PostureSpec, RegionName, regionNames, validateWeights, Weights } from "../../vocabulary/posture";
+import { InvalidPostureError, parsePosture, Posture, postureSpec, PostureSpec, RegionName, regionNames, validateWeights, Weights } from "../../foundation/posture";
 import { checkFenceRegion, defaultFenceMetricName, defaultFenceNamespace, defaultFenceRegion, fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { defaultTtl, recordTypes, validateTtl } from "../../components/dns-failover";
 import { dnsNameKey, dnsNameProblem, validateAdditionalRecordNames, validateRecordName } from "../../components/dns-record-names";

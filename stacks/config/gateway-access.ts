@@ -3,7 +3,7 @@
 // runs, after the bucket, the secret and the users object exist; so the policy is built here from
 // config, with placeholder ARNs as long as the real ones can be, and `pulumi up` and the driver's
 // preflight both refuse it before anything deploys.
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 import { HomeAccess, gatewayInstancePolicy, homeAccessModes, policyLength, rolePolicyMaxChars } from "../../components/gateway-policy";
 import { longestSecretArn } from "../../components/host-keys";
 import { PolicyDocument, bucketArnOf, regionalBucketName } from "../../components/regional-bucket";

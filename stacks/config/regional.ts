@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CapacityMode, RegionName, regionNames } from "../../vocabulary/posture";
+import { CapacityMode, RegionName, regionNames } from "../../foundation/posture";
 import { awsRegionPattern } from "../../components/aws-region";
 import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, WarmPoolSettings, capacityModes, defaultCapacity, validateCapacity, validateWarmPool } from "../../components/capacity";
@@ -151,6 +151,15 @@ export function defaultProjectDir(): string {
     return fs.existsSync(path.join(dir, "Pulumi.yaml")) ? dir : process.cwd();
 }
 
+/**
+ * The last users file this process validated, with its text. A posture switch reads the same file
+ * four times in one process (the driver's preflight of both regions, then each regional `up`'s
+ * inline program), and parsing and validating 2,000 users costs about 0.2 s of CPU each time: the
+ * one step of a switch that grew with the list. The file is still read every time, and its text
+ * compared, so an edited file is validated afresh; a file that fails validation is never kept.
+ */
+let lastUsersFile: { readonly file: string; readonly text: string; readonly users: readonly SftpUser[] } | undefined;
+
 function readUsers(file: string): SftpUser[] {
     let text: string;
     try {
@@ -158,7 +167,12 @@ function readUsers(file: string): SftpUser[] {
     } catch (err) {
         throw configError("usersFile", `cannot be read: ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
-    return parseUsersYaml(text, file, (users) => checkNameTextDeep(`${file}: users`, users));
+    if (lastUsersFile !== undefined && lastUsersFile.file === file && lastUsersFile.text === text) {
+        return [...lastUsersFile.users];
+    }
+    const users = parseUsersYaml(text, file, (parsed) => checkNameTextDeep(`${file}: users`, parsed));
+    lastUsersFile = { file, text, users };
+    return [...users];
 }
 
 /** `healthCheck`: `{ protocol: tcp }` (the default) or `{ protocol: http, port }` (SFTPGo's /healthz; port defaults to 10000). */

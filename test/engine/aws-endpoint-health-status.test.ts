@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as path from "node:path";
 import { awsEndpointHealth } from "../../automation/aws/endpoint-health";
 import { FailoverController } from "../../automation/driver/controller";
-import { regionNames } from "../../vocabulary/posture";
+import { regionNames } from "../../foundation/posture";
 import { readDnsOutputs } from "../../stacks/contract";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";

@@ -1,6 +1,6 @@
 import { EngineEvent, Stack, UpResult } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
-import { Posture } from "../../vocabulary/posture";
+import { Posture } from "../../foundation/posture";
 import { Lab, LabStacks } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
 import { OperationRecord, readRecords } from "../../sandbox/recorder";

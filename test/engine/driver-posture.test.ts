@@ -8,7 +8,7 @@ import { engineChildren } from "../../automation/driver/engine-process";
 import { LockedError } from "../../automation/driver/errors";
 import { RegionFenceClient } from "../../automation/driver/fence-client";
 import { Journal } from "../../automation/driver/journal";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
 import { changesSince as recordedChangesSince, OperationRecord, readRecords } from "../../sandbox/recorder";

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { awsEndpointHealth, AwsEndpointHealthOptions } from "../../automation/aws/endpoint-health";
 import { readEndpointHealth, RelatedCheckReading } from "../../automation/driver/endpoint-health";
 import { fenceCoordinates } from "../../components/dns-fence-coordinates";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 import { motoCredentials, MotoServer, startMoto } from "../support/moto";
 import { putFenceAlarms } from "../support/fence-alarms";
 import { freePort } from "../support/ports";

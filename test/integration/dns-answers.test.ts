@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { allHealthStates, postureAnswer } from "../../automation/dns-answers";
-import { Posture, postures, RegionName } from "../../vocabulary/posture";
+import { Posture, postures, RegionName } from "../../foundation/posture";
 import { probeDns } from "../../automation/probes/dns";
 import { DnsServer, startDnsServer } from "../support/dns-server";
 

@@ -2,7 +2,7 @@ import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, SetAlarmSta
 import { expect } from "chai";
 import { fenceRegion, observeFence, readFence, unfenceRegion } from "../../automation/fence";
 import { fencePeriodMs, periodStartOf } from "../../automation/fence-last-word";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 import { alarmStateAt } from "../../sandbox/fence-alarm";
 import { fenceCoordinates, FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { fenceAlarmSettings } from "../../components/dns-fence";

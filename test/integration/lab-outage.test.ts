@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { Resolver } from "node:dns/promises";
 import { generateHostKeys, loadHostKeys } from "../../components/host-keys";
 import { toOpensshPrivateKey } from "../../components/ssh-keys";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 import { LabAnswers } from "../../sandbox/lab-answers";
 import { LabHealthChecker, labRecordAddresses } from "../../sandbox/lab-health";
 import { waitUntil } from "../support/child-server";

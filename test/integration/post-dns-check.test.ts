@@ -5,7 +5,7 @@ import { toOpensshPrivateKey } from "../../components/ssh-keys";
 import { describePostDnsCheck, PostDnsCheckInput, runPostDnsCheck } from "../../automation/driver/post-dns-check";
 import { fixedAddressLocator } from "../../automation/driver/post-dns-inputs";
 import { RegionHealthState } from "../../automation/dns-answers";
-import { RegionName, Weights } from "../../vocabulary/posture";
+import { RegionName, Weights } from "../../foundation/posture";
 import { LabAnswers } from "../../sandbox/lab-answers";
 import { LabHealthChecker, labRecordAddresses } from "../../sandbox/lab-health";
 import { LabServers, startRegionServers } from "../../sandbox/lab-servers";

@@ -3,7 +3,7 @@
 // to fence". moto stores alarms but does not evaluate them.
 import { CloudWatchClient, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { FenceCoordinates, fenceAlarmSettings } from "../../components/dns-fence-coordinates";
-import { RegionName, regionNames } from "../../vocabulary/posture";
+import { RegionName, regionNames } from "../../foundation/posture";
 import { motoCredentials } from "./moto";
 
 /** Puts one fence alarm per region (named `<prefix>-<region>-fence-alarm`) where the coordinates say. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { AnswerInputs, describeCases, FenceReading, HealthReading, predictAnswerChange } from "../../automation/answer-safety";
-import { Weights } from "../../vocabulary/posture";
+import { Weights } from "../../foundation/posture";
 
 const activePassive: Weights = { primary: 100, secondary: 0 };
 const failover: Weights = { primary: 0, secondary: 100 };

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { allHealthStates, AnswerRule, postureAnswer, route53Answer } from "../../automation/dns-answers";
-import { Posture, RegionName } from "../../vocabulary/posture";
+import { Posture, RegionName } from "../../foundation/posture";
 
 type Combined = "both" | "primary" | "secondary" | "neither";
 

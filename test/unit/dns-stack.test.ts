@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { readDnsStackFile } from "../../automation/driver/dns-stack-file";
-import { Posture, postures, postureSpec } from "../../vocabulary/posture";
+import { Posture, postures, postureSpec } from "../../foundation/posture";
 import { fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { baseConfig, cnameEndpoints, dualStackEndpoints, Registered, registered, regionalOutputs, Run, runDns } from "./dns-harness";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Posture, postures, postureSpec } from "../../vocabulary/posture";
+import { Posture, postures, postureSpec } from "../../foundation/posture";
 import { pendingSteps, planSteps, planTransition, stateOfPosture } from "../../automation/driver/planner";
 import { configKeys } from "../../stacks/contract";
 

@@ -4,7 +4,7 @@ import { describePostDnsCheck, expectedAfterDns, PostDnsCheckInput, PostDnsProbe
 import { fixedAddressLocator, knownHealth, sharedFingerprints } from "../../automation/driver/post-dns-inputs";
 import { DnsProbeOptions, DnsProbeResult } from "../../automation/probes/dns";
 import { SftpProbeOptions, SftpProbeResult } from "../../automation/probes/sftp";
-import { postureSpec, RegionName, Weights } from "../../vocabulary/posture";
+import { postureSpec, RegionName, Weights } from "../../foundation/posture";
 
 // The check after DNS moves, with its probes replaced: which regions Route 53 should answer after
 // the DNS step (from dns-answers.ts, under the fences and endpoint health the driver knows), and

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { removeBackendLock, staleBackendLocks } from "../../automation/driver/backend-locks";
 import { escapeControl, hasControlChars } from "../../automation/driver/text";
-import { fileProblem, folderProblem, makeFolder } from "../../automation/engine/folders";
+import { fileProblem, folderProblem, makeFolder } from "../../foundation/folders";
 
 // The small parts of driver safety that need no engine: folders that never spin, backend locks whose
 // engine is provably gone, and user text printed as data. The driver's own lock is the

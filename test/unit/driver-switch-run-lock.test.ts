@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Stack, UpOptions, UpResult } from "@pulumi/pulumi/automation";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 import { AuditEvent } from "../../automation/driver/coordination/run-log";
 import { LockLostError } from "../../automation/driver/errors";
 import { JournalRecord } from "../../automation/driver/journal";

@@ -3,7 +3,7 @@ import { FenceReading, HealthReading, predictAnswerChange } from "../../automati
 import { switchAnswerInputs } from "../../automation/driver/switch-answer";
 import { VerifyResult } from "../../automation/driver/verify";
 import { describeVerification, regionsToVerify, runVerifyGate } from "../../automation/driver/verify-gate";
-import { CapacityMode, Posture, postureSpec, RegionName, Weights } from "../../vocabulary/posture";
+import { CapacityMode, Posture, postureSpec, RegionName, Weights } from "../../foundation/posture";
 
 // The gate before DNS moves: which regions must pass verification, and what each outcome means.
 

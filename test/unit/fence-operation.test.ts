@@ -11,7 +11,7 @@ import { RegionFenceClient } from "../../automation/driver/fence-client";
 import { fenceWorldOf } from "../../automation/driver/fence-world";
 import { StackStatus } from "../../automation/driver/types";
 import { applyFence, FenceNotConfirmedError, FenceWorld, HarmfulFenceError, NothingToFenceError, planFence, requireConfirmed } from "../../automation/fence-operation";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 import { sandboxFenceClient } from "../../sandbox/fence";
 import { runMain } from "../support/run-main";
 

@@ -113,16 +113,16 @@ describe("layering: the ground floor and the components", () => {
             .filter(({ target }) => targets.some((d) => target === d || target.startsWith(`${d}/`)))
             .map(({ file, target }) => `${file} imports ${target}`);
 
-    it("vocabulary/ imports nothing of the project outside itself", () => {
-        const files = sourcesUnder("vocabulary");
-        expect(files.length, "vocabulary/ holds the posture model").to.be.above(0);
-        expect(importsInto(["vocabulary"], ["automation", "stacks", "components", "sandbox", "scripts", "engine", "index.ts"])).to.deep.equal([]);
+    it("foundation/ imports nothing of the project outside itself", () => {
+        const files = sourcesUnder("foundation");
+        expect(files.length, "foundation/ holds the posture model").to.be.above(0);
+        expect(importsInto(["foundation"], ["automation", "stacks", "components", "sandbox", "scripts", "engine", "index.ts"])).to.deep.equal([]);
     });
 
-    it("components/ take their vocabulary from vocabulary/, never from automation/ or stacks/", () => {
+    it("components/ take their vocabulary from foundation/, never from automation/ or stacks/", () => {
         expect(importsInto(["components"], ["automation", "stacks"])).to.deep.equal([]);
         // The check sees imports at all: components do import the ground floor.
-        expect(importsInto(["components"], ["vocabulary"]).length).to.be.above(0);
+        expect(importsInto(["components"], ["foundation"]).length).to.be.above(0);
     });
 });
 

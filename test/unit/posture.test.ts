@@ -11,7 +11,7 @@ import {
     servingRegion,
     validateWeights,
     Weights,
-} from "../../vocabulary/posture";
+} from "../../foundation/posture";
 
 /** Every weight pair of Route 53's range: 256 × 256 = 65 536, cheap enough to test exhaustively. */
 function* allWeightPairs(): Generator<Weights> {

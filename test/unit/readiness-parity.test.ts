@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Finding, readinessOf } from "../../automation/driver/readiness/findings";
 import { parityFindings, RegionDeployment, sftpgoPackageOf } from "../../automation/driver/readiness/parity";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 
 const fingerprints = { ed25519: "SHA256:aaa", ecdsa: "SHA256:bbb", rsa: "SHA256:ccc" };
 

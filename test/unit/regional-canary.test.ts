@@ -6,7 +6,7 @@ import { canaryHomePrefix, canaryIdentityOf, canaryUserName } from "../../compon
 import { generateHostKeys } from "../../components/host-keys";
 import { parseRegionalConfig } from "../../stacks/config/regional";
 import { ConfigReader } from "../../stacks/config/source";
-import { fixtures, ofType, primaryConfig, runRegional, runRegionalFailure } from "./regional-harness";
+import { fixtures, ofType, primaryConfig, runRegional, runRegionalFailure, usersObjectBody } from "./regional-harness";
 
 // The canary: a user the driver verifies with. Stored with the users, confined to its own prefix,
 // left out of the users' drift fingerprint, its key secret config that is never quoted.
@@ -15,7 +15,7 @@ const canaryKey = generateHostKeys("canary").ed25519;
 
 function storedUsers(run: Awaited<ReturnType<typeof runRegional>>): { name: string; homePrefix: string }[] {
     const [object] = ofType(run, "aws:s3/bucketObjectv2:BucketObjectv2");
-    return (JSON.parse(String(object.inputs.content)) as { users: { name: string; homePrefix: string }[] }).users;
+    return (JSON.parse(usersObjectBody(object)) as { users: { name: string; homePrefix: string }[] }).users;
 }
 
 describe("regional canary user (mocks)", () => {

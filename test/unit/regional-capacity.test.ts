@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { CapacityMode } from "../../vocabulary/posture";
+import { CapacityMode } from "../../foundation/posture";
 import { capacityFor, launchBeforeTerminate, validateCapacity, validateWarmPool, warmPoolFor, warmPoolSize } from "../../components/capacity";
 import { lowestInServiceDuringRefresh } from "../../sandbox/rules/autoscaling";
 import { parseIpv4Cidr, subnetCidrs, tierCidrs } from "../../components/network";
 import { bucketArnOf, regionalBucketName } from "../../components/regional-bucket";
-import { regionNames } from "../../vocabulary/posture";
+import { regionNames } from "../../foundation/posture";
 import { SftpGatewayArgs, validateAllowedCidrs, validateGatewayArgs, validateGatewayName } from "../../components/sftp-gateway";
 
 // The regional stack's pure decisions: group sizes per capacity mode, CIDR checks and subnet

@@ -1,5 +1,6 @@
 // Runs the regional program under Pulumi's mocks and records what it registers. The mock answers
 // only the invokes the program is allowed to make (docs/architecture.md) and throws on any other.
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -180,11 +181,24 @@ export async function runRegional(config: Record<string, unknown>): Promise<Run>
             const urns = await Promise.all(deps.map((d) => promiseOf(d.urn)));
             dependsOn.set(name, urns.map((urn) => urn.split("::").pop() as string));
         }
-        return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), invokes, outputs: outputs as Record<string, unknown>, dependsOn };
+        const registered = await Promise.all(resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map(withFilePaths));
+        return { resources: registered, invokes, outputs: outputs as Record<string, unknown>, dependsOn };
     } finally {
         // Wait until every registration reached the mock, including resources no output depends on.
         await pulumi.runtime.disconnect();
     }
+}
+
+/** A file asset input as recorded: the path it names (an asset's own path is a promise, which compares by identity). */
+export interface RecordedFileAsset {
+    readonly fileAsset: string;
+}
+
+async function withFilePaths(r: Registered): Promise<Registered> {
+    const entries = await Promise.all(
+        Object.entries(r.inputs).map(async ([k, v]) => [k, v instanceof pulumi.asset.FileAsset ? ({ fileAsset: await v.path } satisfies RecordedFileAsset) : v] as const),
+    );
+    return { ...r, inputs: Object.fromEntries(entries) };
 }
 
 /** Runs the program expecting it to fail; returns the error and what was registered before it. */
@@ -209,4 +223,21 @@ export function single(run: Run, type: string): Registered {
         throw new Error(`expected exactly one ${type}, found ${found.length}`);
     }
     return found[0];
+}
+
+/**
+ * The body a users object uploads: the file its `source` asset names (components/sftp-users.ts),
+ * which must be the file named by the sha256 its `sourceHash` carries, holding exactly those bytes.
+ */
+export function usersObjectBody(object: Registered): string {
+    const source = object.inputs.source as Partial<RecordedFileAsset> | undefined;
+    if (typeof source?.fileAsset !== "string") {
+        throw new Error(`the users object's source is not a file asset (got ${JSON.stringify(source)})`);
+    }
+    const body = fs.readFileSync(source.fileAsset, "utf8");
+    const sha256 = crypto.createHash("sha256").update(body).digest("hex");
+    if (sha256 !== object.inputs.sourceHash) {
+        throw new Error(`the users object's file hashes to ${sha256}, but its sourceHash is ${String(object.inputs.sourceHash)}`);
+    }
+    return body;
 }

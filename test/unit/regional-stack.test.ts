@@ -4,11 +4,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { CapacityMode } from "../../vocabulary/posture";
+import { CapacityMode } from "../../foundation/posture";
 import { loadHostKeys } from "../../components/host-keys";
 import { PolicyDocument } from "../../components/regional-bucket";
 import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
-import { Registered, Run, fixtureHostKeys, fixtures, mockHealthCheckersPrefixListId, ofType, primaryConfig, runRegional, runRegionalFailure, secondaryConfig, single } from "./regional-harness";
+import { Registered, Run, fixtureHostKeys, fixtures, mockHealthCheckersPrefixListId, ofType, primaryConfig, runRegional, runRegionalFailure, secondaryConfig, single, usersObjectBody } from "./regional-harness";
 
 // The regional program under Pulumi's mocks: the resource graph, every security-relevant
 // property, the capacity modes, and the outputs the driver reads.
@@ -682,7 +682,7 @@ describe("regional stack (mocks)", function () {
             });
         });
 
-        it("both regions from the same config present identical host key and user-list fingerprints", () => {
+        it("both regions from the same config present identical host key and user-list fingerprints", async () => {
             const expected = loadHostKeys(fixtureHostKeys()).fingerprints;
             expect(primary.outputs.hostKeyFingerprints).to.deep.equal(expected);
             expect(secondary.outputs.hostKeyFingerprints).to.deep.equal(expected);
@@ -691,11 +691,11 @@ describe("regional stack (mocks)", function () {
             }
             expect(primary.outputs.usersFingerprint).to.match(/^sha256:[0-9a-f]{64}$/);
             expect(secondary.outputs.usersFingerprint).to.equal(primary.outputs.usersFingerprint);
-            expect(single(secondary, t.usersObject).inputs.content).to.equal(single(primary, t.usersObject).inputs.content);
+            expect(usersObjectBody(single(secondary, t.usersObject))).to.equal(usersObjectBody(single(primary, t.usersObject)));
             expect(single(secondary, t.usersObject).inputs).to.include({ bucket: "sftp-failover-secondary-123456789012", key: ".sftp-failover/users/secondary.json", region: "us-west-2" });
         });
 
-        it("the users object, in the region's own bucket under a key named after the region, holds the canonical list whose sha256 is the usersFingerprint", () => {
+        it("the users object, in the region's own bucket under a key named after the region, holds the canonical list whose sha256 is the usersFingerprint", async () => {
             const object = single(primary, t.usersObject).inputs;
             expect(object).to.include({
                 region: "us-east-1",
@@ -704,7 +704,7 @@ describe("regional stack (mocks)", function () {
                 contentType: "application/json",
             });
             expect(primary.outputs.usersObjectKey).to.equal(".sftp-failover/users/primary.json");
-            const value = object.content as string;
+            const value = usersObjectBody(single(primary, t.usersObject));
             expect(`sha256:${crypto.createHash("sha256").update(value).digest("hex")}`).to.equal(primary.outputs.usersFingerprint);
             const parsed = JSON.parse(value) as { users: { name: string }[] };
             expect(parsed.users.map((u) => u.name)).to.deep.equal(["alice", "auditor", "bob"]);
@@ -748,10 +748,10 @@ describe("regional stack (mocks)", function () {
                     const file = path.join(dir, `users-${kind}.yaml`);
                     fs.writeFileSync(file, `${lines.join("\n")}\n`);
                     const run = await runRegional({ ...primaryConfig(), usersFile: file, gatewayBucketAccess: "bucket" });
-                    const object = single(run, t.usersObject).inputs;
+                    const body = usersObjectBody(single(run, t.usersObject));
                     const expected = canonicalUsersJson(parseUsersYaml(fs.readFileSync(file, "utf8"), file));
-                    expect(object.content, kind).to.equal(expected);
-                    expect(`sha256:${crypto.createHash("sha256").update(object.content as string).digest("hex")}`, kind).to.equal(run.outputs.usersFingerprint);
+                    expect(body, kind).to.equal(expected);
+                    expect(`sha256:${crypto.createHash("sha256").update(body).digest("hex")}`, kind).to.equal(run.outputs.usersFingerprint);
                     // 100 SSM Standard parameters of 4 KB held at most 409,600 bytes.
                     expect(Buffer.byteLength(expected), kind).to.be.greaterThan(kind === "rsa-4096" ? 409_600 : 300_000);
                 }

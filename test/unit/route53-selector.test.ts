@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { allHealthStates, AnswerRule, route53Answer } from "../../automation/dns-answers";
-import { RegionName } from "../../vocabulary/posture";
+import { RegionName } from "../../foundation/posture";
 import { labRecordGroup } from "../../sandbox/lab-answers";
 import { LabInputs } from "../../sandbox/lab-health";
 import { RecordSelection, selectWeightedRecords, WeightedRecordInput } from "../../sandbox/route53-selector";

@@ -10,6 +10,13 @@ describe("sandbox diff", () => {
         expect(d).to.deep.equal({ changes: false, diffs: [], replaces: [], detailedDiff: {} });
     });
 
+    it("a file asset is compared by its hash, as the engine sends it: a new path to the same bytes is no change, new bytes are an update", () => {
+        const asset = (hash: string, path: string) => ({ "4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17", hash, path });
+        const object = "aws:s3/bucketObjectv2:BucketObjectv2";
+        expect(diffInputs(object, { key: "k", source: asset("ab12", "/old/users.json") }, { key: "k", source: asset("ab12", "/new/users.json") }).changes).to.equal(false);
+        expect(diffInputs(object, { key: "k", source: asset("ab12", "/same.json") }, { key: "k", source: asset("cd34", "/same.json") }).detailedDiff).to.deep.equal({ source: "update" });
+    });
+
     it("a changed tag is an in-place update of exactly that property", () => {
         const d = diffInputs("aws:ec2/vpc:Vpc", { cidrBlock: "10.0.0.0/16", tags: { Name: "a" } }, { cidrBlock: "10.0.0.0/16", tags: { Name: "b" } });
         expect(d.diffs).to.deep.equal(["tags"]);

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { Posture, postures } from "../../vocabulary/posture";
+import { Posture, postures } from "../../foundation/posture";
 import { answerInvoke } from "../../sandbox/invokes";
 import { computeOutputs } from "../../sandbox/outputs";
 import { RuleFailure, checkResource, rulesOf } from "../../sandbox/rules";

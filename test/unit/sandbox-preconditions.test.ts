@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { hostedZoneIdFor } from "../../sandbox/hosted-zones";
 import { healthCheckListName, prefixListId } from "../../sandbox/prefix-lists";
@@ -49,6 +50,16 @@ describe("sandbox preconditions between resources", () => {
         const created = await primary.create(objectUrn, inputs);
         expect(created.id).to.equal(".sftp-failover/users/primary.json");
         expect(created.outs).to.include({ arn: "arn:aws:s3:::b-primary/.sftp-failover/users/primary.json", etag: "99914b932bd37a50b983c5e7c90ae93b" });
+    });
+
+    it("an object uploaded from a file (a file asset) gets the ETag of the file's bytes", async () => {
+        await bucket(primary, "primary", "us-east-1", "b-primary", "Enabled");
+        const file = path.join(dir, "users-body.json");
+        fs.writeFileSync(file, "{}");
+        const objectUrn = urn("primary", "aws:s3/bucketObjectv2:BucketObjectv2", "users");
+        const created = await primary.create(objectUrn, { region: "us-east-1", bucket: "b-primary", key: ".sftp-failover/users/primary.json", source: new pulumi.asset.FileAsset(file) });
+        expect(created.outs).to.include({ etag: "99914b932bd37a50b983c5e7c90ae93b" });
+        expect(created.outs).to.not.have.property("contentBase64");
     });
 
     it("a changed body updates the object in place with a new version and ETag; a changed key replaces it", async () => {

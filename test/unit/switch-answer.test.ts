@@ -3,7 +3,7 @@ import { AnswerPrediction, predictAnswerChange } from "../../automation/answer-s
 import { AnswerSafetyError, BadInputError } from "../../automation/driver/errors";
 import { decideOnAnswer, readSwitchWorld, switchAnswerInputs, switchTargetWeights } from "../../automation/driver/switch-answer";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
-import { CapacityMode, RegionName, Weights } from "../../vocabulary/posture";
+import { CapacityMode, RegionName, Weights } from "../../foundation/posture";
 
 // What a switch reads and changes for the answer-safety prediction, and the decision on it.
 

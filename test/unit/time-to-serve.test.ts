@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { postureSpec } from "../../vocabulary/posture";
+import { postureSpec } from "../../foundation/posture";
 import { regionThatMustServe, standbyOf } from "../../automation/driver/standby-capacity";
 import { bootSeconds, describeServePath, healthCheckSeconds, launchSeconds, timeToServe, warmStartSeconds } from "../../automation/time-to-serve";
 import { RegionCapacitySettings } from "../../components/capacity";

@@ -4,7 +4,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { Argv, CommandModule } from "yargs";
 import type { HostKeyTexts } from "../../../components/host-keys";
 import { hostKeyTypes, HostKeyType } from "../../../components/ssh-keys";
-import type { RegionName } from "../../../vocabulary/posture";
+import type { RegionName } from "../../../foundation/posture";
 import { backendsOf } from "../backends";
 import { processIo, projectDirOf, run } from "../context";
 import { exitCodes, UsageError } from "../errors";

@@ -1,5 +1,5 @@
 import { Argv, CommandModule } from "yargs";
-import { regionNames } from "../../../vocabulary/posture";
+import { regionNames } from "../../../foundation/posture";
 import { controllerFrom, processIo, regionArg, run } from "../context";
 import { exitCodes, UsageError } from "../errors";
 import { GlobalArgs } from "../options";

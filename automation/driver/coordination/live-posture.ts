@@ -1,5 +1,5 @@
 // Writing the posture record after a switch: the live posture, who set it, when, why, in which run.
-import { Posture, postureSpec, Weights } from "../../../vocabulary/posture";
+import { Posture, postureSpec, Weights } from "../../../foundation/posture";
 import { RunLog } from "./run-log";
 
 /** What the switch that sets the record knows. */

@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { makeFolder } from "../../engine/folders";
+import { makeFolder } from "../../../foundation/folders";
 import { AuditEntry } from "../audit";
 import { LockHolder } from "../errors";
 import { JournalRecord } from "../journal";

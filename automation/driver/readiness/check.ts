@@ -1,7 +1,7 @@
 // `check`: is the service ready for a failover now? One read-only pass over what `status` reads,
 // the two regions' parity, and each stack's drift against the cloud. It takes no lock and may run
 // while a switch runs; a part it cannot read is an `unknown` finding, never a silent pass.
-import { RegionName } from "../../../vocabulary/posture";
+import { RegionName } from "../../../foundation/posture";
 import type { StackKey } from "../planner";
 import type { StatusResult } from "../types";
 import { DriftedResource, driftFinding } from "./drift";

@@ -4,7 +4,7 @@
 // deployed does not change what a failover would run.
 import { Deployment } from "@pulumi/pulumi/automation";
 import { readRegionalOutputs } from "../../../stacks/contract";
-import { RegionName } from "../../../vocabulary/posture";
+import { RegionName } from "../../../foundation/posture";
 import { deployedOutputs } from "../stack-state";
 import { RegionDeployment, sftpgoPackageOf } from "./parity";
 

@@ -2,7 +2,7 @@
 // same clients the same way (users, host keys, the canary, the gateway's instance type and SFTPGo
 // package, the listener), and each region's capacity against the deployed posture. Pure: `check`
 // passes what it read from the deployments.
-import { CapacityMode, Posture, postureSpec, RegionName, regionNames, Weights } from "../../../vocabulary/posture";
+import { CapacityMode, Posture, postureSpec, RegionName, regionNames, Weights } from "../../../foundation/posture";
 import { RegionalOutputs } from "../../../stacks/contract";
 import { Finding } from "./findings";
 

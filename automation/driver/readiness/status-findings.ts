@@ -1,7 +1,7 @@
 // Readiness from what `status` read: the deployed posture against its config, unfinished switches,
 // Route 53's answer under the health and fences as read, the standby's health, and the data the
 // serving region has not yet replicated. Pure: `check` hands it the status result.
-import { RegionName, regionNames } from "../../../vocabulary/posture";
+import { RegionName, regionNames } from "../../../foundation/posture";
 import { describeStandbyQuota } from "../../standby-quota";
 import type { StatusResult } from "../types";
 import { Finding } from "./findings";

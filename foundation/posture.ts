@@ -1,6 +1,7 @@
 // The failover posture model: pure TypeScript, no Pulumi import, shared by the DNS stack, the
 // regional stacks (through the capacity mode) and the driver. The ground floor: it imports nothing
-// of the project, so components and stacks need not reach into automation/ for their vocabulary.
+// of the project, so components and stacks need not reach into automation/ for their vocabulary
+// (foundation/ is that floor).
 
 /** A failover posture of the two-region service. */
 export type Posture = "active-active" | "active-passive" | "failover";
