@@ -39,7 +39,7 @@ describe("posture model", () => {
             }
         });
 
-        it("names its error class, which callers and the CLI tell apart by name", () => {
+        it("names its error class in `name`, which a printed error starts with", () => {
             expect(() => parsePosture("primary")).to.throw(InvalidPostureError).with.property("name", "InvalidPostureError");
         });
     });
