@@ -135,5 +135,11 @@ describe("answer safety: predicting an action from the world as read", () => {
             "if primary endpoint unhealthy, secondary fenced: primary 100 % → primary 100 % (fail open: no record is healthy) — no region with a healthy endpoint would be answered",
         ]);
     });
+
+    it("a reading unknown only before the action is still unknown, and a split answer names both regions", () => {
+        const p = predictAnswerChange(world(fiftyFifty, ["unknown", "healthy"]), world(fiftyFifty, ["unhealthy", "healthy"]));
+        expect(p.unknowns).to.deep.equal(["primary endpoint"]);
+        expect(describeCases(p)[0]).to.equal("if primary endpoint healthy: primary 50 % and secondary 50 % → secondary 100 %");
+    });
 });
 

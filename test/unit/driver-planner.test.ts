@@ -187,4 +187,12 @@ describe("step planner", () => {
         const dns = planSteps(unknownSplit, "active-active", { activeActiveWeights: { primary: 80, secondary: 20 } }).find((s) => s.stack === "dns");
         expect(dns?.skip).to.equal(false);
     });
+
+    it("only the posture decides a DNS skip when no split is given, or when the deployed split of another posture is not known", () => {
+        const eightyTwenty = stateOfPosture("active-active", { primary: 80, secondary: 20 });
+        expect(planSteps(eightyTwenty, "active-active").every((s) => s.skip)).to.equal(true);
+        const failoverNoSplit = { capacity: stateOfPosture("failover").capacity, dns: { posture: "failover" } } as const;
+        expect(planSteps(failoverNoSplit, "failover", { activeActiveWeights: { primary: 80, secondary: 20 } }).every((s) => s.skip)).to.equal(true);
+    });
 });
+
