@@ -141,5 +141,12 @@ describe("answer safety: predicting an action from the world as read", () => {
         expect(p.unknowns).to.deep.equal(["primary endpoint"]);
         expect(describeCases(p)[0]).to.equal("if primary endpoint healthy: primary 50 % and secondary 50 % → secondary 100 %");
     });
+
+    it("failing open onto a fenced live region and a dead one still serves a live endpoint: draining the live one there is harm", () => {
+        const now = world(fiftyFifty, ["healthy", "unhealthy"], ["fenced", "unfenced"]);
+        const p = predictAnswerChange(now, { ...now, endpoint: { primary: "unhealthy", secondary: "unhealthy" } });
+        expect(p.cases[0].before.answered).to.deep.equal(["primary", "secondary"]);
+        expect(p).to.include({ verdict: "harmful", harm: "no region with a healthy endpoint would be answered" });
+    });
 });
 
