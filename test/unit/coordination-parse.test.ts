@@ -1,7 +1,9 @@
 // What the coordination stores make of the text they read back: a lock generation, a lock file, a
 // posture record. Damaged text never reads as a holder or a posture.
 import { expect } from "chai";
+import { isStale, leaseExpired } from "../../automation/driver/coordination/lease";
 import { parseLock, parsePostureRecord } from "../../automation/driver/coordination/local-store";
+import { CoordinationStore } from "../../automation/driver/coordination/store";
 import { parseLockGeneration } from "../../automation/driver/coordination/store";
 
 const holder = { identity: "alice", host: "laptop-a", pid: 42, runId: "r1", operation: "posture failover", since: "2026-12-07T10:00:00.000Z" };
@@ -36,4 +38,24 @@ describe("coordination: reading stored text back", () => {
         }
         expect(parsePostureRecord(JSON.stringify({ ...record, posture: 3 }))).to.equal(undefined);
     });
+
+    it("a lease ends at its expiry instant exactly; a holder without a lease, or with an unreadable one, never ends by time", () => {
+        const until = Date.parse("2026-12-07T10:05:00.000Z");
+        const leased = { ...holder, expiresAt: "2026-12-07T10:05:00.000Z" };
+        expect(leaseExpired(leased, until - 1)).to.equal(false);
+        expect(leaseExpired(leased, until)).to.equal(true);
+        expect(leaseExpired(leased, until + 1)).to.equal(true);
+        expect(leaseExpired(holder, until * 2)).to.equal(false);
+        expect(leaseExpired({ ...holder, expiresAt: "soon" }, until * 2)).to.equal(false);
+    });
+
+    it("a held lock is stale once its lease ended, or once the store proves its holder gone, and not before", () => {
+        const storeSaying = (gone: boolean) => ({ holderProvablyGone: () => gone }) as unknown as CoordinationStore;
+        const leased = { ...holder, expiresAt: "2026-12-07T10:05:00.000Z" };
+        const before = Date.parse(leased.expiresAt) - 1;
+        expect(isStale(storeSaying(false), leased, before)).to.equal(false);
+        expect(isStale(storeSaying(true), leased, before)).to.equal(true);
+        expect(isStale(storeSaying(false), leased, before + 1)).to.equal(true);
+    });
 });
+
