@@ -26,7 +26,7 @@ const mkdirSelectors = [
 const makeFolderHome = "foundation/folders.ts";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "bin/**", "node_modules/**", ".pulumi-*/**", ".sandbox/**", ".tmp/**"] },
+  { ignores: ["dist/**", "bin/**", "node_modules/**", ".pulumi-*/**", ".sandbox/**", ".tmp/**", ".stryker-tmp/**", "reports/**"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

@@ -104,4 +104,49 @@ describe("answer safety: predicting an action from the world as read", () => {
         expect(fencedBefore.before.answered).to.deep.equal(["secondary"]);
         expect(fencedBefore.after.answered).to.deep.equal(["secondary"]);
     });
+
+    it("words a known harmful action in one summary and one case line, fail open named", () => {
+        const now = world(activePassive, ["unhealthy", "healthy"]);
+        const p = predictAnswerChange(now, { ...now, fence: { primary: "unfenced", secondary: "fenced" } });
+        const harm = "primary's endpoint is unhealthy and would get 100 % of answers (now 0 %)";
+        expect(p).to.include({ verdict: "harmful", harm });
+        expect(p.summary).to.equal(`Route 53 answers secondary 100 % now, primary 100 % (fail open: no record is healthy) after: ${harm}`);
+        expect(describeCases(p)).to.deep.equal([`secondary 100 % → primary 100 % (fail open: no record is healthy) — ${harm}`]);
+    });
+
+    it("words a known safe action without assumptions or harm", () => {
+        const now = world(activePassive, ["healthy", "healthy"]);
+        const p = predictAnswerChange(now, { ...now, fence: { primary: "unfenced", secondary: "fenced" } });
+        expect(p.verdict).to.equal("safe");
+        expect(p).to.not.have.property("harm");
+        expect(p.cases[0]).to.not.have.property("harm");
+        expect(p.summary).to.equal("Route 53 answers primary 100 % now, primary 100 % after");
+        expect(describeCases(p)).to.deep.equal(["primary 100 % → primary 100 %"]);
+    });
+
+    it("a reading unknown only after the action is still unknown, and each case names its assumptions", () => {
+        const p = predictAnswerChange(world(activePassive, ["healthy", "healthy"]), world(activePassive, ["unknown", "healthy"], ["unfenced", "unknown"]));
+        expect(p.unknowns).to.deep.equal(["primary endpoint", "secondary fence"]);
+        expect(p.summary).to.equal("primary endpoint and secondary fence are unknown: 1 of 4 cases harm clients");
+        expect(describeCases(p)).to.deep.equal([
+            "if primary endpoint healthy, secondary unfenced: primary 100 % → primary 100 %",
+            "if primary endpoint healthy, secondary fenced: primary 100 % → primary 100 %",
+            "if primary endpoint unhealthy, secondary unfenced: primary 100 % → secondary 100 %",
+            "if primary endpoint unhealthy, secondary fenced: primary 100 % → primary 100 % (fail open: no record is healthy) — no region with a healthy endpoint would be answered",
+        ]);
+    });
+
+    it("a reading unknown only before the action is still unknown, and a split answer names both regions", () => {
+        const p = predictAnswerChange(world(fiftyFifty, ["unknown", "healthy"]), world(fiftyFifty, ["unhealthy", "healthy"]));
+        expect(p.unknowns).to.deep.equal(["primary endpoint"]);
+        expect(describeCases(p)[0]).to.equal("if primary endpoint healthy: primary 50 % and secondary 50 % → secondary 100 %");
+    });
+
+    it("failing open onto a fenced live region and a dead one still serves a live endpoint: draining the live one there is harm", () => {
+        const now = world(fiftyFifty, ["healthy", "unhealthy"], ["fenced", "unfenced"]);
+        const p = predictAnswerChange(now, { ...now, endpoint: { primary: "unhealthy", secondary: "unhealthy" } });
+        expect(p.cases[0].before.answered).to.deep.equal(["primary", "secondary"]);
+        expect(p).to.include({ verdict: "harmful", harm: "no region with a healthy endpoint would be answered" });
+    });
 });
+

@@ -99,4 +99,24 @@ describe("Route 53 answer semantics", () => {
         expect(() => route53Answer({ primary: { weight: 256, ...up }, secondary: { weight: 0, ...up } }))
             .to.throw("records.primary.weight must be an integer 0–255 (got 256)");
     });
+
+    it("takes a weight at either edge of 0–255 and refuses one past either edge or between integers, naming the record", () => {
+        const up = { endpointHealthy: true, fenced: false };
+        expect(route53Answer({ primary: { weight: 255, ...up }, secondary: { weight: 0, ...up } }).answered).to.deep.equal(["primary"]);
+        for (const [weight, shown] of [[-1, "-1"], [1.5, "1.5"], [256, "256"], [Number.NaN, "NaN"]] as const) {
+            expect(() => route53Answer({ primary: { weight: 1, ...up }, secondary: { weight, ...up } }), shown)
+                .to.throw(`records.secondary.weight must be an integer 0–255 (got ${shown})`);
+        }
+    });
+
+    it("the 16 combinations are every pairing of the four states of one region", () => {
+        const one = [
+            { endpointHealthy: true, fenced: false },
+            { endpointHealthy: true, fenced: true },
+            { endpointHealthy: false, fenced: false },
+            { endpointHealthy: false, fenced: true },
+        ];
+        expect(allHealthStates()).to.deep.equal(one.flatMap((primary) => one.map((secondary) => ({ primary, secondary }))));
+    });
 });
+

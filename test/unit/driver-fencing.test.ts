@@ -86,6 +86,14 @@ describe("fencing policy (pure)", () => {
         it("an unreachable DNS API with no region losing traffic stops", () => {
             expect(decideOnFailure(stepOf("dns:dns"), "unreachable", { target: "failover", currentWeights: { primary: 0, secondary: 100 } })).to.deep.equal({ action: "stop" });
         });
+        it("an unreachable DNS API with the deployed weights unknown stops: no region is known to lose traffic", () => {
+            expect(decideOnFailure(stepOf("dns:dns"), "unreachable", { target: "failover" })).to.deep.equal({ action: "stop" });
+        });
+        it("going active-active, the region that will not serve first is fenced when unreachable; the one that will stops the switch", () => {
+            const split = { target: "active-active" as const, activeActiveWeights: { primary: 30, secondary: 70 }, currentWeights: activePassive };
+            expect(decideOnFailure({ phase: "before-dns", region: "primary" }, "unreachable", split)).to.deep.equal({ action: "fence-and-continue", fence: ["primary"] });
+            expect(decideOnFailure({ phase: "before-dns", region: "secondary" }, "unreachable", split)).to.deep.equal({ action: "stop", regionMustServe: "secondary" });
+        });
     });
 
     describe("mayRun", () => {

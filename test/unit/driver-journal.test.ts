@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { completedStepIds, firstUnfinishedStep, Journal } from "../../automation/driver/journal";
+import { completedStepIds, firstUnfinishedStep, interruptedSteps, Journal, runsOf, unfinishedOf } from "../../automation/driver/journal";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
@@ -114,5 +114,80 @@ describe("driver journal", () => {
         journal.append({ type: "end", runId: "killed", result: "superseded", at: "t" });
         expect(journal.unfinishedRun()).to.equal(undefined);
         expect(journal.run("killed")?.end?.result).to.equal("superseded");
+    });
+});
+
+describe("journal runs rebuilt from records", () => {
+    const previous = { stack: "primary" as const, previous: [{ key: "sftp-failover:capacity", value: "1" }] };
+
+    it("finds a run by its own id among several", () => {
+        const runs = runsOf([begin("r1"), { type: "end", runId: "r1", result: "ok", at: "t" }, begin("r2")]);
+        expect(runs.map((r) => r.begin.runId)).to.deep.equal(["r1", "r2"]);
+        expect(unfinishedOf(runs)?.begin.runId).to.equal("r2");
+    });
+
+    it("ignores records of a run whose begin record is not in the journal", () => {
+        const runs = runsOf([
+            { type: "step", runId: "lost", stepId: "dns:dns", status: "started", at: "t" },
+            { type: "end", runId: "lost", result: "ok", at: "t" },
+            begin("r1"),
+        ]);
+        expect(runs).to.have.length(1);
+        expect(runs[0].steps.size).to.equal(0);
+        expect(runs[0].end).to.equal(undefined);
+    });
+
+    it("an empty journal has no unfinished run", () => {
+        expect(unfinishedOf(runsOf([]))).to.equal(undefined);
+    });
+
+    it("a step recorded as skipped counts as completed, a failed one does not", () => {
+        const [run] = runsOf([
+            begin("r1"),
+            { type: "step", runId: "r1", stepId: "before-dns:secondary", status: "skipped", at: "t" },
+            { type: "step", runId: "r1", stepId: "dns:dns", status: "failed", at: "t" },
+        ]);
+        expect([...completedStepIds(run)]).to.deep.equal(["before-dns:secondary"]);
+        expect(firstUnfinishedStep(run)).to.equal("dns:dns");
+    });
+
+    it("a run whose every step completed has no first unfinished step", () => {
+        const [run] = runsOf([
+            begin("r1"),
+            ...["before-dns:secondary", "dns:dns", "after-dns:primary"].map((stepId) => ({ type: "step" as const, runId: "r1", stepId, status: "done" as const, at: "t" })),
+        ]);
+        expect(firstUnfinishedStep(run)).to.equal(undefined);
+    });
+
+    it("an interrupted step keeps the config its start recorded, whatever records without config follow", () => {
+        const [run] = runsOf([
+            begin("r1"),
+            { type: "step", runId: "r1", stepId: "before-dns:secondary", status: "started", at: "t", config: previous },
+            { type: "step", runId: "r1", stepId: "before-dns:secondary", status: "failed", at: "t" },
+            { type: "step", runId: "r1", stepId: "dns:dns", status: "started", at: "t" },
+        ]);
+        expect(interruptedSteps(run)).to.deep.equal([{ stepId: "before-dns:secondary", stack: "primary", runId: "r1", previous: previous.previous }]);
+    });
+
+    it("a step that completed is not interrupted, though its start recorded config", () => {
+        const [run] = runsOf([
+            begin("r1"),
+            { type: "step", runId: "r1", stepId: "before-dns:secondary", status: "started", at: "t", config: previous },
+            { type: "step", runId: "r1", stepId: "before-dns:secondary", status: "done", at: "t" },
+        ]);
+        expect(interruptedSteps(run)).to.deep.equal([]);
+    });
+
+    it("the file journal finds a run by its id", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "journal-"));
+        try {
+            const journal = new Journal(path.join(dir, "journal.jsonl"));
+            journal.append(begin("r1"));
+            journal.append(begin("r2"));
+            expect(journal.run("r2")?.begin.runId).to.equal("r2");
+            expect(journal.run("r3")).to.equal(undefined);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

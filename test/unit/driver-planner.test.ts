@@ -152,4 +152,47 @@ describe("step planner", () => {
         const [first] = planTransition("active-passive", "failover");
         expect(first.description).to.equal("scale secondary pilot-light → active");
     });
+
+    it("the DNS step names the split it deploys, and a step from nothing deployed says so", () => {
+        const weights = { primary: 80, secondary: 20 };
+        const dns = planSteps(stateOfPosture("active-active"), "active-active", { activeActiveWeights: weights }).find((s) => s.stack === "dns");
+        expect(dns).to.include({ id: "dns:dns", phase: "dns", from: "active-active", to: "active-active 80/20", description: "switch DNS active-active → active-active 80/20" });
+        const fresh = planSteps({ capacity: {} }, "failover");
+        expect(fresh.map((s) => s.description)).to.deep.equal([
+            "scale secondary (not deployed) → active",
+            "switch DNS (not deployed) → failover",
+            "scale primary (not deployed) → drained",
+        ]);
+        expect(fresh.map((s) => s.phase)).to.deep.equal(["before-dns", "dns", "after-dns"]);
+    });
+
+    it("a split given for a posture other than active-active changes nothing in the DNS step", () => {
+        const weights = { primary: 80, secondary: 20 };
+        for (const posture of ["active-passive", "failover"] as const) {
+            const steps = planSteps(stateOfPosture(posture), posture, { activeActiveWeights: weights });
+            const dns = steps.find((s) => s.stack === "dns");
+            expect(steps.every((s) => s.skip), posture).to.equal(true);
+            expect(dns?.config, posture).to.deep.equal([{ key: configKeys.posture, value: posture }]);
+            expect(dns?.to, posture).to.equal(posture);
+        }
+    });
+
+    it("a split that differs in either weight, or a deployed split not known, is a DNS change", () => {
+        const deployed = stateOfPosture("active-active", { primary: 80, secondary: 20 });
+        for (const weights of [{ primary: 70, secondary: 20 }, { primary: 80, secondary: 30 }]) {
+            const dns = planSteps(deployed, "active-active", { activeActiveWeights: weights }).find((s) => s.stack === "dns");
+            expect(dns?.skip, JSON.stringify(weights)).to.equal(false);
+        }
+        const unknownSplit = { capacity: deployed.capacity, dns: { posture: "active-active" } } as const;
+        const dns = planSteps(unknownSplit, "active-active", { activeActiveWeights: { primary: 80, secondary: 20 } }).find((s) => s.stack === "dns");
+        expect(dns?.skip).to.equal(false);
+    });
+
+    it("only the posture decides a DNS skip when no split is given, or when the deployed split of another posture is not known", () => {
+        const eightyTwenty = stateOfPosture("active-active", { primary: 80, secondary: 20 });
+        expect(planSteps(eightyTwenty, "active-active").every((s) => s.skip)).to.equal(true);
+        const failoverNoSplit = { capacity: stateOfPosture("failover").capacity, dns: { posture: "failover" } } as const;
+        expect(planSteps(failoverNoSplit, "failover", { activeActiveWeights: { primary: 80, secondary: 20 } }).every((s) => s.skip)).to.equal(true);
+    });
 });
+

@@ -2,9 +2,10 @@ import { expect } from "chai";
 import { JournalRun } from "../../automation/driver/journal";
 import { decideResume } from "../../automation/driver/resume";
 
-function run(runId: string, target: string, end?: "ok" | "aborted" | "failed", from = "active-passive"): JournalRun {
+/** A run; `from` null: it began with nothing deployed, so its begin record names no posture. */
+function run(runId: string, target: string, end?: "ok" | "aborted" | "failed", from: string | null = "active-passive"): JournalRun {
     return {
-        begin: { type: "begin", runId, operation: "posture", target, from, steps: [], identity: "alice", host: "laptop-a", pid: 1, at: "2026-11-30T10:00:00.000Z" },
+        begin: { type: "begin", runId, operation: "posture", target, ...(from !== null ? { from } : {}), steps: [], identity: "alice", host: "laptop-a", pid: 1, at: "2026-11-30T10:00:00.000Z" },
         steps: new Map(),
         ...(end !== undefined ? { end: { type: "end", runId, result: end, at: "2026-11-30T10:01:00.000Z" } } : {}),
     };
@@ -31,5 +32,16 @@ describe("decideResume: whether a switch completes an earlier one", () => {
         expect(decideResume("failover", "active-passive", undefined, run("r1", "failover", "ok"))).to.deep.equal({ auditFrom: "active-passive", closeAsAborted: false });
         expect(decideResume("failover", "active-passive", undefined, run("r1", "active-active", "aborted"))).to.deep.equal({ auditFrom: "active-passive", closeAsAborted: false });
         expect(decideResume("failover", undefined, undefined, undefined)).to.deep.equal({ closeAsAborted: false });
+    });
+
+    it("a run that began with nothing deployed names no starting posture, whether completed or closed", () => {
+        const killed = run("r1", "failover", undefined, null);
+        expect(decideResume("failover", undefined, killed, killed)).to.deep.equal({ resumes: "r1", close: killed, closeAsAborted: false });
+        expect(decideResume("active-active", undefined, killed, killed)).to.deep.equal({ close: killed, closeAsAborted: true });
+        expect(decideResume("failover", undefined, undefined, run("r1", "failover", "failed", null))).to.deep.equal({ resumes: "r1", closeAsAborted: false });
+    });
+
+    it("a last run without an end, when no unfinished run is given, is nobody's to complete", () => {
+        expect(decideResume("failover", "active-passive", undefined, run("r1", "failover"))).to.deep.equal({ auditFrom: "active-passive", closeAsAborted: false });
     });
 });

@@ -49,4 +49,17 @@ describe("the last word's writes (pure)", () => {
         expect(unfence.timestamps).to.deep.equal([now, period(1)]);
         expect(unfence.unconfirmed).to.match(/could not be read/);
     });
+
+    it("a fence covers each later period with data once, earliest first, whatever order the read gave them in", () => {
+        const now = 10 * fencePeriodMs + 5_000;
+        const at = (n: number) => 10 * fencePeriodMs + n * fencePeriodMs;
+        const periods = [
+            { start: at(3), minimum: 1 },
+            { start: at(1), minimum: 1 },
+            { start: at(3), minimum: 0 },
+            { start: at(2), minimum: 1 },
+        ];
+        expect(lastWordWrites("fence", now, periods).timestamps).to.deep.equal([now, at(1), at(2), at(3)]);
+    });
 });
+

@@ -38,6 +38,10 @@ describe("posture model", () => {
                 expect(() => parsePosture(bad), bad).to.throw(InvalidPostureError, `unknown posture "${bad}" (valid: active-active, active-passive, failover)`);
             }
         });
+
+        it("names its error class in `name`, which a printed error starts with", () => {
+            expect(() => parsePosture("primary")).to.throw(InvalidPostureError).with.property("name", "InvalidPostureError");
+        });
     });
 
     describe("validateWeights over every pair 0..255", () => {

@@ -46,4 +46,24 @@ describe("failback reconciliation: comparing latest versions", () => {
 
         expect(items.map((i) => i.kind)).to.deep.equal(["missing"]);
     });
+
+    it("a missing object carries the other side's delete marker when there is one, and nothing when the key is absent there", () => {
+        const { items } = compareLatest(map(obj("a", "e", 3, 5), obj("b", "e", 4, 5)), map(marker("a", 9)));
+
+        expect(items[0]).to.deep.equal({ kind: "missing", key: "a", serving: obj("a", "e", 3, 5), other: marker("a", 9), bytes: 3 });
+        expect(items[1]).to.deep.equal({ kind: "missing", key: "b", serving: obj("b", "e", 4, 5), bytes: 4 });
+    });
+
+    it("two different objects written in the same second count as newer on the serving side", () => {
+        const { items } = compareLatest(map(obj("a", "e1", 3, 5)), map(obj("a", "e2", 4, 5)));
+
+        expect(items.map((i) => i.kind)).to.deep.equal(["newer"]);
+    });
+
+    it("an object without a modification time counts as older than one with it", () => {
+        const undated = (key: string, etag: string): LatestVersion => ({ key, versionId: `${key}-${etag}`, deleteMarker: false, etag, size: 1 });
+        expect(compareLatest(map(undated("a", "e1")), map(obj("a", "e2", 1, 0))).items.map((i) => i.kind)).to.deep.equal(["other-newer"]);
+        expect(compareLatest(map(obj("a", "e1", 1, 0)), map(undated("a", "e2"))).items.map((i) => i.kind)).to.deep.equal(["newer"]);
+    });
 });
+
