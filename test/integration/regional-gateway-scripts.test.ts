@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { renderBootCompleteScript, renderHostKeysInstallScript, renderUsersSyncScript } from "../../components/gateway-user-data";
+import { bootCompletePath, renderBootCompleteScript, renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript } from "../../components/gateway-user-data";
 import { loadHostKeys } from "../../components/host-keys";
 import { SftpUser, canonicalUsersJson, parseUsersYaml, validateUsers } from "../../components/sftp-users";
 import { MotoServer, motoCredentials, motoServerPath, startMoto } from "../support/moto";
@@ -270,6 +270,21 @@ describe("regional gateway scripts: the launch-hook completer (bash, stub aws an
         expect(refused.status).to.equal(1);
         expect(refused.stderr).to.include("no launch action of i-0abc1234def567890 completed in sftp-secondary-gw-asg-dev");
         expect(complete([], { AWS_FAILS: "yes", SFTPGO_ACTIVE: "yes" }).status).to.equal(0);
+    });
+
+    it("the rendered user data abandons the launch when a boot step fails: the SFTPGo mirror out of reach stops it before anything is installed", () => {
+        // The whole boot script as rendered, its completer written to the test's folder instead of
+        // /usr/local/sbin; the curl stand-in answers only the metadata service, so the mirror fails.
+        const sbin = path.join(dir, "sbin");
+        fs.mkdirSync(sbin, { recursive: true });
+        const userData = renderGatewayUserData({ region, bucketName: bucket, hostKeySecretArn: "ARN", usersObjectKey, launchHook: hook }).split(bootCompletePath).join(path.join(sbin, "sftp-boot-complete"));
+        const file = path.join(dir, "user-data");
+        fs.writeFileSync(file, userData);
+        fs.rmSync(awsLog, { force: true });
+        const res = spawnSync("bash", [file], { env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}` }, encoding: "utf8" });
+        expect(res.status).to.not.equal(0);
+        expect(res.stderr).to.include("curl stub: unexpected");
+        expect(fs.readFileSync(awsLog, "utf8").split("\n").filter((l) => l !== "")).to.deep.equal([call("ABANDON")]);
     });
 
     it("refuses a result other than CONTINUE or ABANDON without calling AWS", () => {
