@@ -160,6 +160,7 @@ fi
  * when any step fails, and a unit that completes it on every later boot — a pooled instance is
  * started with its first boot's state, cloud-init does not run the user data again, and Auto
  * Scaling waits in Pending:Wait once more (User Guide, "Use lifecycle hooks with a warm pool").
+ * That unit reloads the users first: the list the pool kept may be days old.
  */
 function renderLaunchHookSetup(args: GatewayUserDataArgs): { setup: string; done: string } {
     const hook = args.launchHook;
@@ -176,16 +177,17 @@ chmod 0755 ${bootCompletePath}
 trap '${bootCompletePath} ABANDON' ERR
 `;
     const done = `
-# Every later boot (a pooled instance started) completes the hook once SFTPGo is up.
+# Every later boot (a pooled instance started) reloads the users — the pool kept its first boot's
+# list — and completes the hook once SFTPGo is up; a failed reload abandons the launch.
 cat > /etc/systemd/system/sftp-boot-complete.service <<'UNIT'
 [Unit]
-Description=Complete the launch lifecycle action once SFTPGo runs
+Description=Reload the users and complete the launch lifecycle action once SFTPGo runs
 After=sftpgo.service network-online.target
 Wants=network-online.target
 
 [Service]
 Type=oneshot
-ExecStart=${bootCompletePath}
+ExecStart=/bin/bash -c '${usersSyncPath} && exec ${bootCompletePath} || exec ${bootCompletePath} ABANDON'
 
 [Install]
 WantedBy=multi-user.target

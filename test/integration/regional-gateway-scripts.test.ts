@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { bootCompletePath, renderBootCompleteScript, renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript } from "../../components/gateway-user-data";
+import { bootCompletePath, usersSyncPath, renderBootCompleteScript, renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript } from "../../components/gateway-user-data";
 import { loadHostKeys } from "../../components/host-keys";
 import { SftpUser, canonicalUsersJson, parseUsersYaml, validateUsers } from "../../components/sftp-users";
 import { MotoServer, motoCredentials, motoServerPath, startMoto } from "../support/moto";
@@ -285,6 +285,23 @@ describe("regional gateway scripts: the launch-hook completer (bash, stub aws an
         expect(res.status).to.not.equal(0);
         expect(res.stderr).to.include("curl stub: unexpected");
         expect(fs.readFileSync(awsLog, "utf8").split("\n").filter((l) => l !== "")).to.deep.equal([call("ABANDON")]);
+    });
+
+    it("a later boot's unit reloads the users, then completes; a failed reload abandons", () => {
+        // The unit's command line as rendered, with the sync replaced by a stand-in that fails on request.
+        const userData = renderGatewayUserData({ region, bucketName: bucket, hostKeySecretArn: "ARN", usersObjectKey, launchHook: hook });
+        const execStart = /^ExecStart=\/bin\/bash -c '(.+)'$/m.exec(userData.slice(userData.indexOf("sftp-boot-complete.service <<")))?.[1] ?? "";
+        const sync = path.join(dir, "bin", "users-sync");
+        fs.writeFileSync(sync, '#!/bin/bash\n[ "${SYNC_FAILS:-}" != yes ]\n', { mode: 0o755 });
+        const command = execStart.split(usersSyncPath).join(sync).split(bootCompletePath).join(script);
+        expect(command).to.include(sync).and.to.include(script);
+        const unit = (extra: Record<string, string>) => {
+            fs.rmSync(awsLog, { force: true });
+            spawnSync("bash", ["-c", command], { env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`, ...extra }, encoding: "utf8" });
+            return fs.readFileSync(awsLog, "utf8").split("\n").filter((l) => l !== "");
+        };
+        expect(unit({ SFTPGO_ACTIVE: "yes" })).to.deep.equal([call("CONTINUE")]);
+        expect(unit({ SFTPGO_ACTIVE: "yes", SYNC_FAILS: "yes" })).to.deep.equal([call("ABANDON")]);
     });
 
     it("refuses a result other than CONTINUE or ABANDON without calling AWS", () => {

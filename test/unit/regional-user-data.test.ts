@@ -162,8 +162,9 @@ describe("regional gateway user data", () => {
             ].map(at);
             expect(order).to.deep.equal([...order].sort((a, b) => a - b));
             expect(hooked.trimEnd().endsWith("/usr/local/sbin/sftp-boot-complete CONTINUE")).to.equal(true);
-            // Later boots (a pooled instance started) complete again, after SFTPGo.
+            // Later boots (a pooled instance started) reload the users, then complete again, after SFTPGo; a failed reload abandons.
             expect(hooked).to.include("After=sftpgo.service network-online.target").and.to.include("systemctl enable sftp-boot-complete.service");
+            expect(hooked).to.include("ExecStart=/bin/bash -c '/usr/local/sbin/sftp-users-sync && exec /usr/local/sbin/sftp-boot-complete || exec /usr/local/sbin/sftp-boot-complete ABANDON'");
         });
 
         it("renders nothing of it without a hook", () => {
