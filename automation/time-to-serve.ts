@@ -5,8 +5,8 @@
 // The three paths a standby can take when a failover scales it to active:
 // - cold start: Auto Scaling launches the missing instances, they boot and run the gateway's user
 //   data, and the load balancer counts them healthy;
-// - warm pool: it starts stopped instances that already ran their first boot (the pool), and the
-//   load balancer counts them healthy;
+// - warm pool: it starts stopped instances that already ran their first boot (the pool), each
+//   completes the group's launch hook, and the load balancer counts them healthy;
 // - already active: the standby runs its active size all the time; nothing to wait for.
 // DNS's own time (health checks, TTL) comes on top of each and is the `modelledRtoSeconds` figure.
 import { AsgCapacity, RegionCapacitySettings, capacityFor, gatewayRootVolumeGb, targetHealthCheck, warmPoolSize } from "../components/capacity";
@@ -34,6 +34,15 @@ export const bootSeconds = 120;
  * the load balancer's checks added after it.
  */
 export const warmStartSeconds = 30;
+
+/**
+ * From SFTPGo up to the instance in service, with the launch lifecycle hook every warm pool brings
+ * (components/capacity.ts gatewayLaunchHook): the instance waits in Pending:Wait until its per-boot
+ * unit reads its id from the metadata service and calls CompleteLifecycleAction through the
+ * region's endpoint, and the load balancer registers it only then. An ASSUMPTION of this project (two
+ * local requests and one API call; AWS gives no figure), to be replaced by a measured one.
+ */
+export const launchHookSeconds = 5;
 
 /** The load balancer's checks before it counts an instance healthy: interval × healthy threshold of the deployed target group. */
 export const healthCheckSeconds = targetHealthCheck.interval * targetHealthCheck.healthyThreshold;
@@ -101,11 +110,15 @@ export function timeToServe(region: RegionName, settings: RegionCapacitySettings
         ...priced(standingCost(settings.instanceType, standby.desired, 0)),
     };
     const short = pool < missing;
+    // With a pool every launch waits on the hook; the instances the pool cannot cover launch cold,
+    // and the group is at size only when the last is in.
+    const warmParts: Readonly<Record<string, number>> = short
+        ? { launch: launchSeconds, boot: bootSeconds, launchHook: launchHookSeconds, healthChecks: healthCheckSeconds }
+        : { start: warmStartSeconds, launchHook: launchHookSeconds, healthChecks: healthCheckSeconds };
     const warm: ServePath = {
         path: "warm-pool",
-        // The instances the pool cannot cover launch cold, and the group is at size only when the last is in.
-        seconds: short ? cold.seconds : warmStartSeconds + healthCheckSeconds,
-        parts: short ? cold.parts : { start: warmStartSeconds, healthChecks: healthCheckSeconds },
+        seconds: Object.values(warmParts).reduce((a, b) => a + b, 0),
+        parts: warmParts,
         ...priced(standingCost(settings.instanceType, standby.desired, pool)),
         warmInstances: pool,
         ...(short
@@ -136,7 +149,7 @@ function priced(monthlyUsd: number | undefined): { monthlyUsd?: number } {
     return monthlyUsd !== undefined ? { monthlyUsd } : {};
 }
 
-/** One path in words: `warm-pool  about 60 s (start ~30 + health checks 30)  $16.46/month (3 stopped)`. */
+/** One path in words: `warm-pool: about 65 s (start 30 + launchHook 5 + healthChecks 30), $20.30/month, 3 stopped`. */
 export function describeServePath(p: ServePath): string {
     const parts = Object.entries(p.parts).map(([name, s]) => `${name} ${s}`).join(" + ");
     const cost = p.monthlyUsd !== undefined ? `$${p.monthlyUsd.toFixed(2)}/month` : "cost unknown (no price for the instance type)";

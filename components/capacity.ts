@@ -165,3 +165,25 @@ export interface RegionCapacitySettings {
     /** Absent: no warm pool configured. */
     readonly warmPool?: WarmPoolSettings;
 }
+
+/**
+ * The launch lifecycle hook a group with a warm pool gets (User Guide, "Use lifecycle hooks with a
+ * warm pool in Auto Scaling group"): AWS stops an instance "as soon as [it] finishes launching into
+ * the warm pool" and "does not wait for user data to finish running", so without a hook a gateway
+ * can be stopped mid-install. With it, each launch waits in `Warmed:Pending:Wait` (into the pool)
+ * or `Pending:Wait` (into the group, and again when a pooled instance is started) until the gateway
+ * completes the action itself (components/gateway-user-data.ts).
+ *
+ * - `defaultResult` ABANDON: an instance that never says it is ready is terminated and replaced,
+ *   never stopped into the pool or put in service half-installed.
+ * - `heartbeatTimeout` 600 s: five times the modelled boot (automation/time-to-serve.ts
+ *   `bootSeconds`, 120) and twice the group's 300-second health check grace period, so a slow
+ *   package install is not abandoned. It bounds only an instance that hangs or dies: a boot step
+ *   that fails abandons at once. AWS allows 30–7200 s (PutLifecycleHook HeartbeatTimeout).
+ */
+export const gatewayLaunchHook = {
+    name: "gateway-boot",
+    lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+    defaultResult: "ABANDON",
+    heartbeatTimeout: 600,
+} as const;

@@ -58,6 +58,11 @@ export interface GatewayPolicyArgs {
     readonly sessionManager?: boolean;
     /** How the homes are granted (see {@link HomeAccess}). Defaults to "per-home". */
     readonly homeAccess?: HomeAccess;
+    /**
+     * ARN (pattern) of the gateways' own Auto Scaling group, when it has a launch hook the instances
+     * complete. Defaults to none (no Auto Scaling permission at all).
+     */
+    readonly launchHookGroupArn?: string;
 }
 
 /** EC2's trust policy for the gateway role. */
@@ -97,7 +102,8 @@ export const sessionManagerStatement: PolicyStatement = {
 
 /**
  * The instance policy: reads of exactly one secret and one object (the users), the homes as
- * `homeAccess` says (see {@link HomeAccess}), the bucket's key when SSE-KMS is on, and the Session
+ * `homeAccess` says (see {@link HomeAccess}), completing its own group's launch hook when it has
+ * one, the bucket's key when SSE-KMS is on, and the Session
  * Manager channel when asked for. No statement has a `*` resource unless a shell is asked for.
  */
 export function gatewayInstancePolicy(args: GatewayPolicyArgs): PolicyDocument {
@@ -110,6 +116,10 @@ export function gatewayInstancePolicy(args: GatewayPolicyArgs): PolicyDocument {
     }
     if (args.users.length > 0) {
         statements.push(...homeStatements(args.bucketArn, args.users, args.homeAccess ?? "per-home"));
+    }
+    if (args.launchHookGroupArn !== undefined) {
+        // Only completing: the gateways cannot record heartbeats, change the hook or the group.
+        statements.push({ Sid: "CompleteOwnLaunchHook", Effect: "Allow", Action: "autoscaling:CompleteLifecycleAction", Resource: args.launchHookGroupArn });
     }
     if (args.kmsKeyArn !== undefined) {
         statements.push({ Sid: "UseBucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.kmsKeyArn });

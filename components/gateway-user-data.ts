@@ -36,6 +36,16 @@ export interface GatewayUserDataArgs {
     readonly hostKeysDir?: string;
     /** Port of SFTPGo's telemetry server, whose `/healthz` an HTTP health check asks. Defaults to none (telemetry off). */
     readonly healthPort?: number;
+    /** The group's launch lifecycle hook, which boot completes (see {@link renderBootCompleteScript}). Defaults to none. */
+    readonly launchHook?: LaunchHookTarget;
+}
+
+/** The lifecycle hook a gateway completes at the end of each boot. */
+export interface LaunchHookTarget {
+    /** The Auto Scaling group's name. */
+    readonly groupName: string;
+    /** The hook's name on that group. */
+    readonly hookName: string;
 }
 
 /** A package stored in the regional bucket, and the SHA-256 it must have. */
@@ -102,6 +112,94 @@ for type in ed25519 ecdsa rsa; do
 done
 echo "sftp-host-keys-install: installed ed25519, ecdsa and rsa host keys in $keys_dir"
 `;
+}
+
+/** Path of the lifecycle-action completer on the instance. */
+export const bootCompletePath = "/usr/local/sbin/sftp-boot-complete";
+
+/**
+ * The lifecycle-action completer: tells Auto Scaling the boot is done (CONTINUE) or failed
+ * (ABANDON), for this instance, whose id it reads from the instance metadata service with an
+ * IMDSv2 token (the launch template requires tokens). Called with no argument (the per-boot unit),
+ * it answers CONTINUE when SFTPGo is running and ABANDON when not. A boot with no action pending
+ * (a plain reboot of a serving instance) gets a refusal from Auto Scaling, which it logs and
+ * ignores: there is nothing to complete.
+ */
+export function renderBootCompleteScript(args: GatewayUserDataArgs, hook: LaunchHookTarget): string {
+    return `#!/bin/bash
+# Completes this instance's launch lifecycle action (rendered by sftp-failover).
+set -euo pipefail
+
+region=${shellValue("region", args.region)}
+group=${shellValue("launchHook.groupName", hook.groupName)}
+hook=${shellValue("launchHook.hookName", hook.hookName)}
+
+result="\${1:-}"
+if [ -z "$result" ]; then
+  if systemctl is-active --quiet sftpgo; then result=CONTINUE; else result=ABANDON; fi
+fi
+case "$result" in
+  CONTINUE|ABANDON) ;;
+  *) echo "sftp-boot-complete: result must be CONTINUE or ABANDON (got $result)" >&2; exit 2 ;;
+esac
+
+token="$(curl -fsS --retry 3 -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')"
+instance_id="$(curl -fsS --retry 3 -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/instance-id)"
+if aws autoscaling complete-lifecycle-action --region "$region" --auto-scaling-group-name "$group" \
+  --lifecycle-hook-name "$hook" --instance-id "$instance_id" --lifecycle-action-result "$result"; then
+  echo "sftp-boot-complete: $result for $instance_id in $group"
+else
+  echo "sftp-boot-complete: no launch action of $instance_id completed in $group (none pending, or the call failed)" >&2
+  [ "$result" = ABANDON ] || [ -z "\${1:-}" ] || exit 1
+fi
+`;
+}
+
+/**
+ * What boot adds for a launch lifecycle hook: the completer, an ERR trap that abandons the launch
+ * when any step fails, and a unit that completes it on every later boot — a pooled instance is
+ * started with its first boot's state, cloud-init does not run the user data again, and Auto
+ * Scaling waits in Pending:Wait once more (User Guide, "Use lifecycle hooks with a warm pool").
+ * That unit reloads the users first: the list the pool kept may be days old.
+ */
+function renderLaunchHookSetup(args: GatewayUserDataArgs): { setup: string; done: string } {
+    const hook = args.launchHook;
+    if (hook === undefined) {
+        return { setup: "", done: "" };
+    }
+    const script = Buffer.from(renderBootCompleteScript(args, hook), "utf8").toString("base64");
+    const setup = `
+# A launch lifecycle hook holds this instance until boot says it is done: any failing step abandons it.
+base64 -d > ${bootCompletePath} <<'SCRIPT'
+${script}
+SCRIPT
+chmod 0755 ${bootCompletePath}
+trap '${bootCompletePath} ABANDON' ERR
+`;
+    const done = `
+# Every later boot (a pooled instance started) reloads the users — the pool kept its first boot's
+# list — and completes the hook once SFTPGo is up; a failed reload abandons the launch.
+cat > /etc/systemd/system/sftp-boot-complete.service <<'UNIT'
+[Unit]
+Description=Reload the users and complete the launch lifecycle action once SFTPGo runs
+After=sftpgo.service network-online.target
+Wants=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=/bin/bash -c '${usersSyncPath} && exec ${bootCompletePath} || exec ${bootCompletePath} ABANDON'
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable sftp-boot-complete.service
+# SFTPGo, the host keys and the users are in place: the launch may go on.
+systemctl is-active --quiet sftpgo
+trap - ERR
+${bootCompletePath} CONTINUE
+`;
+    return { setup, done };
 }
 
 /** Where the SFTPGo dump lives on the instance. */
@@ -234,7 +332,8 @@ function renderTelemetry(healthPort: number | undefined): string {
  * The instance's user data (Amazon Linux 2023, which ships the AWS CLI and the SSM agent): installs
  * SFTPGo from its official YUM repository, writes the shared host keys from Secrets Manager,
  * configures SFTPGo by environment (public-key only, memory provider, no web admin), installs the
- * users sync script and its timer, loads the users once and starts the service.
+ * users sync script and its timer, loads the users once and starts the service. With a launch
+ * lifecycle hook, it completes the hook last (CONTINUE) and abandons the launch when a step fails.
  */
 export function renderGatewayUserData(args: GatewayUserDataArgs): string {
     const port = args.port ?? defaultGatewayPort;
@@ -247,10 +346,11 @@ export function renderGatewayUserData(args: GatewayUserDataArgs): string {
     }
     const syncScript = Buffer.from(renderUsersSyncScript(args), "utf8").toString("base64");
     const hostKeysScript = Buffer.from(renderHostKeysInstallScript(args), "utf8").toString("base64");
+    const hook = renderLaunchHookSetup(args);
     return `#!/bin/bash
 # SFTP gateway bootstrap (rendered by sftp-failover; do not edit on the instance).
 set -euo pipefail
-
+${hook.setup}
 keys_dir=${shellValue("hostKeysDir", args.hostKeysDir ?? defaultHostKeysDir)}
 
 ${renderSftpgoInstall(args)}
@@ -310,5 +410,5 @@ systemctl daemon-reload
 systemctl enable sftpgo.service
 systemctl restart sftpgo.service
 systemctl enable --now sftp-users-sync.timer
-`;
+${hook.done}`;
 }

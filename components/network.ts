@@ -101,6 +101,11 @@ export interface RegionalNetworkArgs {
      * endpoints (ssm, ssmmessages, ec2messages), so sessions work with no NAT. Defaults to false.
      */
     readonly sessionManager?: boolean;
+    /**
+     * Whether the gateways complete a launch lifecycle hook at boot (a warm pool): a new network
+     * then adds the `autoscaling` interface endpoint, so they reach it with no NAT. Defaults to false.
+     */
+    readonly launchHook?: boolean;
     /** Tags of every resource. Defaults to none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -233,7 +238,8 @@ function createNetwork(name: string, args: RegionalNetworkArgs, net: NewNetwork,
 /**
  * The AWS services a gateway calls at boot and from its users sync timer besides S3 (which has its
  * gateway endpoint), read from components/gateway-user-data.ts: `aws secretsmanager
- * get-secret-value` (the host keys). Nothing else is called from the instance: the credentials come
+ * get-secret-value` (the host keys), and with a warm pool `aws autoscaling
+ * complete-lifecycle-action` (see {@link launchHookEndpointServices}). Nothing else is called from the instance: the credentials come
  * from the instance metadata service (no STS call), SSE-KMS is S3 and Secrets Manager calling KMS
  * on the caller's behalf (no KMS call from the VPC), and the gateways publish no logs or metrics
  * (no CloudWatch call).
@@ -243,9 +249,16 @@ export const bootInterfaceEndpointServices = ["secretsmanager"] as const;
 /** What the Session Manager agent calls (Systems Manager User Guide, "Use VPC endpoints for Systems Manager"). */
 export const sessionManagerEndpointServices = ["ssm", "ssmmessages", "ec2messages"] as const;
 
-/** The interface endpoints a new network makes: what boot calls, and Session Manager's when it is on. */
-export function interfaceEndpointServicesFor(sessionManager: boolean): string[] {
-    return [...bootInterfaceEndpointServices, ...(sessionManager ? sessionManagerEndpointServices : [])];
+/**
+ * What a gateway calls at boot when its group has a launch lifecycle hook (a warm pool): it
+ * completes the hook itself. Made whether or not NAT is on, as Secrets Manager's is: the model of a
+ * regional event (sandbox/boot-path.ts) takes the internet, and with it the NAT path, away.
+ */
+export const launchHookEndpointServices = ["autoscaling"] as const;
+
+/** The interface endpoints a new network makes: what boot calls, with a launch hook too, and Session Manager's when it is on. */
+export function interfaceEndpointServicesFor(sessionManager: boolean, launchHook = false): string[] {
+    return [...bootInterfaceEndpointServices, ...(launchHook ? launchHookEndpointServices : []), ...(sessionManager ? sessionManagerEndpointServices : [])];
 }
 
 /**
@@ -272,7 +285,7 @@ function createInterfaceEndpoints(
         { region, securityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: vpcCidr, description: "HTTPS from the VPC" },
         { parent },
     );
-    const endpoints = interfaceEndpointServicesFor(args.sessionManager ?? false).map(
+    const endpoints = interfaceEndpointServicesFor(args.sessionManager ?? false, args.launchHook ?? false).map(
         (service) =>
             new aws.ec2.VpcEndpoint(
                 `${name}-${service}`,

@@ -3,7 +3,7 @@
 // updates exactly one resource.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AsgCapacity, AsgWarmPool, gatewayRootVolumeGb, launchBeforeTerminate } from "./capacity";
+import { AsgCapacity, AsgWarmPool, gatewayLaunchHook, gatewayRootVolumeGb, launchBeforeTerminate } from "./capacity";
 import { EndpointCheck, GatewayHealthCheck, endpointCheck, healthCheckProblem, targetGroupHealthCheck, tcpHealthCheck } from "./gateway-health-check";
 import { HomeAccess, gatewayAssumeRolePolicy, gatewayInstancePolicy, homeAccessModes } from "./gateway-policy";
 import { PinnedPackage, defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
@@ -88,6 +88,15 @@ export interface SftpGatewayArgs {
     readonly capacity: AsgCapacity;
     /** The group's warm pool of stopped instances, from the capacity mode (see warmPoolFor). Defaults to none. */
     readonly warmPool?: AsgWarmPool;
+    /**
+     * A launch lifecycle hook the gateways complete when their boot is done (capacity.ts
+     * `gatewayLaunchHook`): on whenever a warm pool is configured, in every capacity mode, so a
+     * switch never adds or removes it. It names the group (`launchHookGroupName`), because the
+     * instances and their policy must know it before the group exists. Defaults to off.
+     */
+    readonly launchHook?: boolean;
+    /** The account the stack deploys to (the group's ARN in the policy); required with `launchHook`. */
+    readonly accountId?: string;
     /** The regional bucket's name. Required. */
     readonly bucketName: string;
     /** The regional bucket's ARN. Required. */
@@ -390,6 +399,37 @@ function createLoadBalancer(
     return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArns: [tg.arn, healthTg.arn], listeners: [listener, healthListener] };
 }
 
+/**
+ * The group's name when it has a launch hook: fixed, because the user data and the role's policy
+ * name it and both exist before the group. The stack's name keeps two stacks of one account and
+ * region apart, as Pulumi's random suffix does for a group without a hook.
+ */
+export function launchHookGroupName(name: string, stack: string): string {
+    return `${name}-asg-${stack}`;
+}
+
+/**
+ * The one group whose lifecycle actions the gateways may complete. CompleteLifecycleAction takes
+ * the autoScalingGroup resource type (Service Authorization Reference, Amazon EC2 Auto Scaling:
+ * `arn:${"$"}{Partition}:autoscaling:${"$"}{Region}:${"$"}{Account}:autoScalingGroup:${"$"}{GroupId}:autoScalingGroupName/${"$"}{GroupFriendlyName}`);
+ * the group id is a UUID known only after creation, so it is the one wildcard.
+ */
+export function launchHookGroupArn(partition: string, region: string, accountId: string, groupName: string): string {
+    return `arn:${partition}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
+}
+
+/** The group's name and ARN pattern when it has a launch hook, else undefined. */
+function launchHookGroup(name: string, args: SftpGatewayArgs): { name: string; arn: string } | undefined {
+    if (!(args.launchHook ?? false)) {
+        return undefined;
+    }
+    if (args.accountId === undefined) {
+        throw new Error("SftpGateway: launchHook needs accountId (the group's ARN in the gateways' policy)");
+    }
+    const groupName = launchHookGroupName(name, pulumi.getStack());
+    return { name: groupName, arn: launchHookGroupArn(args.partition, args.region, args.accountId, groupName) };
+}
+
 function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.Resource): { profile: aws.iam.InstanceProfile; policy: aws.iam.RolePolicy; arn: pulumi.Output<string> } {
     const role = new aws.iam.Role(
         `${name}-role`,
@@ -413,6 +453,7 @@ function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.
                             bootPackageKey: args.sftpgoPackage?.key,
                             sessionManager: args.sessionManager ?? false,
                             homeAccess: args.homeAccess ?? "per-home",
+                            launchHookGroupArn: launchHookGroup(name, args)?.arn,
                         }),
                     ),
                 ),
@@ -433,6 +474,7 @@ function createGroup(
     dependsOn: pulumi.Resource[],
 ): aws.autoscaling.Group {
     const region = args.region;
+    const hookGroup = launchHookGroup(name, args);
     const userData = pulumi.output(args.hostKeySecretArn).apply((hostKeySecretArn) =>
         Buffer.from(
             renderGatewayUserData({
@@ -444,6 +486,7 @@ function createGroup(
                 sftpgoVersion: args.sftpgoVersion,
                 sftpgoPackage: args.sftpgoPackage,
                 healthPort: args.healthCheck?.protocol === "http" ? args.healthCheck.port : undefined,
+                ...(hookGroup !== undefined ? { launchHook: { groupName: hookGroup.name, hookName: gatewayLaunchHook.name } } : {}),
             }),
         ).toString("base64"),
     );
@@ -485,6 +528,9 @@ function createGroup(
             // Stopped instances that have been through their first boot: a scale-up starts them
             // instead of launching and installing new ones (automation/time-to-serve.ts models both).
             ...(args.warmPool !== undefined ? { warmPool: { ...args.warmPool } } : {}),
+            // Launches wait until the gateway says its boot is done, so AWS never stops one
+            // mid-install into the warm pool (capacity.ts gatewayLaunchHook says why and for how long).
+            ...(hookGroup !== undefined ? { name: hookGroup.name, initialLifecycleHooks: [{ ...gatewayLaunchHook }] } : {}),
             tags: Object.entries({ ...args.tags, Name: `${name}-gateway` }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
         },
         { parent, dependsOn },

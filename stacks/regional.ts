@@ -171,6 +171,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
         network: networkSpec,
         s3BucketArns: [bucket.bucketArn],
         sessionManager: cfg.sessionManager,
+        launchHook: cfg.warmPool !== undefined,
         tags: cfg.tags,
     });
 
@@ -197,6 +198,9 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
             amiId: facts.amiId,
             capacity,
             warmPool: warmPoolFor(cfg.capacityMode, cfg.warmPool),
+            // Configured, not per mode: a drained region keeps its hook and its group's name.
+            launchHook: cfg.warmPool !== undefined,
+            accountId: facts.accountId,
             bucketName: bucket.bucketName,
             bucketArn: bucket.bucketArn,
             kmsKeyArn: cfg.kmsKeyArn,

@@ -1,11 +1,12 @@
 // EC2 Auto Scaling groups, as CreateAutoScalingGroup accepts them, with terraform-provider-aws's
 // internal/service/autoscaling/group.go argument validation.
-import { Inputs, Problem, TypeRules, custom, exactlyOne, forbidden, given, intRange, length, list, num, obj, oneOf, problem, required, str } from "./engine";
+import { Inputs, Problem, TypeRules, custom, exactlyOne, forbidden, given, intRange, length, list, matches, num, obj, oneOf, problem, required, str } from "./engine";
 
 const api = "AWS EC2 Auto Scaling API reference (CreateAutoScalingGroup)";
 const tf = "terraform-provider-aws internal/service/autoscaling/group.go";
 const op = "CreateAutoScalingGroup";
 const warmPoolApi = "AWS EC2 Auto Scaling API reference (PutWarmPool)";
+const hookApi = "AWS EC2 Auto Scaling API reference (CreateAutoScalingGroup LifecycleHookSpecification; PutLifecycleHook)";
 
 const group: TypeRules = {
     type: "aws:autoscaling/group:Group",
@@ -70,6 +71,19 @@ const group: TypeRules = {
             "PutWarmPool",
             `${warmPoolApi}: "This operation cannot be called on an Auto Scaling group that has a mixed instances policy or a launch template or launch configuration that requests Spot Instances."`,
         ),
+        // Lifecycle hooks created with the group (the gateways' launch hook, components/capacity.ts).
+        required("initialLifecycleHooks[].name", op, `${hookApi} (LifecycleHookName: Required)`),
+        required("initialLifecycleHooks[].lifecycleTransition", op, `${hookApi} (LifecycleTransition: Required)`),
+        length("initialLifecycleHooks[].name", 1, 255, "lifecycle hook names", op, `${hookApi} (LifecycleHookName: Minimum length of 1. Maximum length of 255)`),
+        matches("initialLifecycleHooks[].name", /^[A-Za-z0-9\-_/]+$/, "letters, digits, -, _ and /", op, `${hookApi} (LifecycleHookName Pattern: [A-Za-z0-9\-_\/]+)`),
+        oneOf(
+            "initialLifecycleHooks[].lifecycleTransition",
+            ["autoscaling:EC2_INSTANCE_LAUNCHING", "autoscaling:EC2_INSTANCE_TERMINATING"],
+            op,
+            `${hookApi} (LifecycleTransition, valid values: autoscaling:EC2_INSTANCE_LAUNCHING | autoscaling:EC2_INSTANCE_TERMINATING)`,
+        ),
+        intRange("initialLifecycleHooks[].heartbeatTimeout", 30, 7200, op, `${hookApi} (HeartbeatTimeout: "The range is from 30 to 7200 seconds. The default value is 3600 seconds.")`),
+        oneOf("initialLifecycleHooks[].defaultResult", ["CONTINUE", "ABANDON"], op, `${hookApi} (DefaultResult, valid values: CONTINUE | ABANDON)`),
         required("tags[].key", op, `${api} (Tag Key); ${tf} (tag.key Required)`),
         required("tags[].value", op, `${api} (Tag Value); ${tf} (tag.value Required)`),
         required("tags[].propagateAtLaunch", op, `${api} (Tag PropagateAtLaunch); ${tf} (tag.propagate_at_launch Required)`),

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { renderHostKeysInstallScript, renderUsersSyncScript } from "../../components/gateway-user-data";
+import { bootCompletePath, usersSyncPath, renderBootCompleteScript, renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript } from "../../components/gateway-user-data";
 import { loadHostKeys } from "../../components/host-keys";
 import { SftpUser, canonicalUsersJson, parseUsersYaml, validateUsers } from "../../components/sftp-users";
 import { MotoServer, motoCredentials, motoServerPath, startMoto } from "../support/moto";
@@ -203,5 +203,111 @@ describe("regional gateway scripts (moto, AWS CLI, jq)", function () {
             expect(res.stderr).to.include("sftp-host-keys-install: the secret has no rsa key");
             expect(fs.readdirSync(res.keysDir).sort()).to.deep.equal(["ssh_host_ecdsa_key", "ssh_host_ed25519_key"]);
         });
+    });
+});
+
+// The launch-hook completer under bash, with stand-ins on PATH for what an instance has: `curl` as
+// the instance metadata service (IMDSv2: a token first, then the instance id only with it),
+// `systemctl` answering whether SFTPGo runs, and `aws` recording its arguments (moto serves no
+// lifecycle actions to complete).
+describe("regional gateway scripts: the launch-hook completer (bash, stub aws and IMDS)", () => {
+    let dir = "";
+    let script = "";
+    let awsLog = "";
+    const hook = { groupName: "sftp-secondary-gw-asg-dev", hookName: "gateway-boot" };
+
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "boot-complete-"));
+        const bin = path.join(dir, "bin");
+        fs.mkdirSync(bin);
+        awsLog = path.join(dir, "aws.log");
+        // IMDSv2: PUT /latest/api/token gives the token; the instance id needs it in its header.
+        const curl = [
+            "#!/bin/bash",
+            'args="$*"',
+            'case "$args" in',
+            '  *"-X PUT http://169.254.169.254/latest/api/token"*) echo -n "tok-123" ;;',
+            '  *"X-aws-ec2-metadata-token: tok-123"*"/latest/meta-data/instance-id") echo -n "i-0abc1234def567890" ;;',
+            '  *) echo "curl stub: unexpected $args" >&2; exit 22 ;;',
+            "esac",
+        ].join("\n");
+        fs.writeFileSync(path.join(bin, "curl"), `${curl}\n`, { mode: 0o755 });
+        fs.writeFileSync(path.join(bin, "systemctl"), '#!/bin/bash\n[ "$*" = "is-active --quiet sftpgo" ] && [ "${SFTPGO_ACTIVE:-}" = yes ]\n', { mode: 0o755 });
+        fs.writeFileSync(path.join(bin, "aws"), `#!/bin/bash\necho "$*" >> '${awsLog}'\n[ "\${AWS_FAILS:-}" != yes ]\n`, { mode: 0o755 });
+        script = path.join(dir, "sftp-boot-complete");
+        fs.writeFileSync(script, renderBootCompleteScript({ region, bucketName: bucket, hostKeySecretArn: "ARN", usersObjectKey }, hook), { mode: 0o755 });
+    });
+
+    after(() => {
+        if (dir !== "") {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    function complete(argv: string[], extra: Record<string, string> = {}): { status: number | null; calls: string[]; stderr: string } {
+        fs.rmSync(awsLog, { force: true });
+        const env = { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`, ...extra };
+        const res = spawnSync("bash", [script, ...argv], { env, encoding: "utf8" });
+        const calls = fs.existsSync(awsLog) ? fs.readFileSync(awsLog, "utf8").split("\n").filter((l) => l !== "") : [];
+        return { status: res.status, calls, stderr: res.stderr };
+    }
+
+    const call = (result: string) =>
+        `autoscaling complete-lifecycle-action --region ${region} --auto-scaling-group-name ${hook.groupName} --lifecycle-hook-name ${hook.hookName} --instance-id i-0abc1234def567890 --lifecycle-action-result ${result}`;
+
+    it("completes this instance's action with the result boot gives, its id read with an IMDSv2 token", () => {
+        expect(complete(["CONTINUE"])).to.include({ status: 0 }).and.to.have.property("calls").that.deep.equals([call("CONTINUE")]);
+        expect(complete(["ABANDON"]).calls).to.deep.equal([call("ABANDON")]);
+    });
+
+    it("on a later boot (no argument) answers CONTINUE when SFTPGo runs and ABANDON when it does not", () => {
+        expect(complete([], { SFTPGO_ACTIVE: "yes" }).calls).to.deep.equal([call("CONTINUE")]);
+        expect(complete([], { SFTPGO_ACTIVE: "no" }).calls).to.deep.equal([call("ABANDON")]);
+    });
+
+    it("a refused CONTINUE fails boot; a refusal with nothing pending (a plain reboot) is logged and ignored", () => {
+        const refused = complete(["CONTINUE"], { AWS_FAILS: "yes" });
+        expect(refused.status).to.equal(1);
+        expect(refused.stderr).to.include("no launch action of i-0abc1234def567890 completed in sftp-secondary-gw-asg-dev");
+        expect(complete([], { AWS_FAILS: "yes", SFTPGO_ACTIVE: "yes" }).status).to.equal(0);
+    });
+
+    it("the rendered user data abandons the launch when a boot step fails: the SFTPGo mirror out of reach stops it before anything is installed", () => {
+        // The whole boot script as rendered, its completer written to the test's folder instead of
+        // /usr/local/sbin; the curl stand-in answers only the metadata service, so the mirror fails.
+        const sbin = path.join(dir, "sbin");
+        fs.mkdirSync(sbin, { recursive: true });
+        const userData = renderGatewayUserData({ region, bucketName: bucket, hostKeySecretArn: "ARN", usersObjectKey, launchHook: hook }).split(bootCompletePath).join(path.join(sbin, "sftp-boot-complete"));
+        const file = path.join(dir, "user-data");
+        fs.writeFileSync(file, userData);
+        fs.rmSync(awsLog, { force: true });
+        const res = spawnSync("bash", [file], { env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}` }, encoding: "utf8" });
+        expect(res.status).to.not.equal(0);
+        expect(res.stderr).to.include("curl stub: unexpected");
+        expect(fs.readFileSync(awsLog, "utf8").split("\n").filter((l) => l !== "")).to.deep.equal([call("ABANDON")]);
+    });
+
+    it("a later boot's unit reloads the users, then completes; a failed reload abandons", () => {
+        // The unit's command line as rendered, with the sync replaced by a stand-in that fails on request.
+        const userData = renderGatewayUserData({ region, bucketName: bucket, hostKeySecretArn: "ARN", usersObjectKey, launchHook: hook });
+        const execStart = /^ExecStart=\/bin\/bash -c '(.+)'$/m.exec(userData.slice(userData.indexOf("sftp-boot-complete.service <<")))?.[1] ?? "";
+        const sync = path.join(dir, "bin", "users-sync");
+        fs.writeFileSync(sync, '#!/bin/bash\n[ "${SYNC_FAILS:-}" != yes ]\n', { mode: 0o755 });
+        const command = execStart.split(usersSyncPath).join(sync).split(bootCompletePath).join(script);
+        expect(command).to.include(sync).and.to.include(script);
+        const unit = (extra: Record<string, string>) => {
+            fs.rmSync(awsLog, { force: true });
+            spawnSync("bash", ["-c", command], { env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`, ...extra }, encoding: "utf8" });
+            return fs.readFileSync(awsLog, "utf8").split("\n").filter((l) => l !== "");
+        };
+        expect(unit({ SFTPGO_ACTIVE: "yes" })).to.deep.equal([call("CONTINUE")]);
+        expect(unit({ SFTPGO_ACTIVE: "yes", SYNC_FAILS: "yes" })).to.deep.equal([call("ABANDON")]);
+    });
+
+    it("refuses a result other than CONTINUE or ABANDON without calling AWS", () => {
+        const res = complete(["RETRY"]);
+        expect(res).to.include({ status: 2 });
+        expect(res.calls).to.deep.equal([]);
+        expect(res.stderr).to.include("result must be CONTINUE or ABANDON (got RETRY)");
     });
 });

@@ -56,6 +56,14 @@ const objectActions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:Ab
 const writeActions = objectActions.filter((a) => a !== "s3:GetObject");
 
 describe("gateway instance policy", () => {
+    it("lets the instances complete only their own group's launch hook, and nothing of Auto Scaling without one", () => {
+        const groupArn = "arn:aws:autoscaling:us-west-2:123456789012:autoScalingGroup:*:autoScalingGroupName/sftp-secondary-gw-asg-dev";
+        const doc = gatewayInstancePolicy({ ...base, users: [], launchHookGroupArn: groupArn });
+        const autoscaling = doc.Statement.filter((st) => [st.Action].flat().some((a) => String(a).startsWith("autoscaling:")));
+        expect(autoscaling).to.deep.equal([{ Sid: "CompleteOwnLaunchHook", Effect: "Allow", Action: "autoscaling:CompleteLifecycleAction", Resource: groupArn }]);
+        expect(JSON.stringify(gatewayInstancePolicy({ ...base, users: [] }))).to.not.include("autoscaling:");
+    });
+
     it("is per-home when homeAccess is not given (the policy of every existing stack)", () => {
         expect(policy(undefined, fixtureUsers)).to.deep.equal(policy("per-home", fixtureUsers));
         expect(policy(undefined, fixtureUsers).Statement.map((s) => s.Sid)).to.deep.equal(["ReadHostKeys", "ReadUsers", "ListHomes", "ReadWriteHomes", "ReadOnlyHomes"]);

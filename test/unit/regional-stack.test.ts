@@ -8,7 +8,7 @@ import { CapacityMode } from "../../foundation/posture";
 import { loadHostKeys } from "../../components/host-keys";
 import { PolicyDocument } from "../../components/regional-bucket";
 import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
-import { Registered, Run, fixtureHostKeys, fixtures, mockHealthCheckersPrefixListId, ofType, primaryConfig, runRegional, runRegionalFailure, secondaryConfig, single, usersObjectBody } from "./regional-harness";
+import { Registered, Run, fixtureHostKeys, fixtures, mockAccountId, mockHealthCheckersPrefixListId, ofType, primaryConfig, runRegional, runRegionalFailure, secondaryConfig, single, usersObjectBody } from "./regional-harness";
 
 // The regional program under Pulumi's mocks: the resource graph, every security-relevant
 // property, the capacity modes, and the outputs the driver reads.
@@ -827,6 +827,33 @@ describe("regional stack (mocks)", function () {
             expect(single(secondary, t.asg).inputs.warmPool).to.equal(undefined);
             const drained = await runRegional({ ...secondaryConfig(), warmPool, capacityMode: "drained" });
             expect(single(drained, t.asg).inputs.warmPool).to.equal(undefined);
+        });
+
+        it("warmPool gives the group a launch hook its instances complete, their role that one action on that group, and an autoscaling endpoint; without it, none of them", async () => {
+            const run = await runRegional({ ...secondaryConfig(), warmPool: { minSize: 1 } });
+            const groupName = "sftp-secondary-gw-asg-secondary";
+            const asg = single(run, t.asg).inputs;
+            expect(asg.name).to.equal(groupName);
+            expect(asg.initialLifecycleHooks).to.deep.equal([{ name: "gateway-boot", lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING", defaultResult: "ABANDON", heartbeatTimeout: 600 }]);
+            const doc = JSON.parse(inputsOf(run, "sftp-secondary-gw-policy").policy as string) as PolicyDocument;
+            const autoscaling = doc.Statement.filter((st) => [st.Action].flat().some((a) => String(a).startsWith("autoscaling:")));
+            expect(autoscaling).to.deep.equal([
+                { Sid: "CompleteOwnLaunchHook", Effect: "Allow", Action: "autoscaling:CompleteLifecycleAction", Resource: `arn:aws:autoscaling:us-west-2:${mockAccountId}:autoScalingGroup:*:autoScalingGroupName/${groupName}` },
+            ]);
+            const userData = Buffer.from(String(single(run, t.launchTemplate).inputs.userData), "base64").toString("utf8");
+            const completer = Buffer.from(/base64 -d > \/usr\/local\/sbin\/sftp-boot-complete <<'SCRIPT'\n([A-Za-z0-9+/=\n]+)\nSCRIPT/.exec(userData)?.[1] ?? "", "base64").toString("utf8");
+            expect(completer).to.include(`group='${groupName}'`).and.to.include("hook='gateway-boot'");
+            const interfaceServices = (r: typeof run) => ofType(r, t.endpoint).filter((e) => e.inputs.vpcEndpointType === "Interface").map((e) => e.inputs.serviceName);
+            expect(interfaceServices(run)).to.deep.equal(["com.amazonaws.us-west-2.secretsmanager", "com.amazonaws.us-west-2.autoscaling"]);
+            // A drained region keeps the hook and the group's name: a switch never replaces the group.
+            const drained = single(await runRegional({ ...secondaryConfig(), warmPool: { minSize: 1 }, capacityMode: "drained" }), t.asg).inputs;
+            expect([drained.name, drained.initialLifecycleHooks]).to.deep.equal([groupName, asg.initialLifecycleHooks]);
+            // Without a warm pool: Pulumi names the group, no hook, no Auto Scaling permission, no endpoint, no completer.
+            const plain = single(secondary, t.asg).inputs;
+            expect([plain.name, plain.initialLifecycleHooks]).to.deep.equal([undefined, undefined]);
+            expect(inputsOf(secondary, "sftp-secondary-gw-policy").policy).to.not.include("autoscaling:");
+            expect(interfaceServices(secondary)).to.deep.equal(["com.amazonaws.us-west-2.secretsmanager"]);
+            expect(Buffer.from(String(single(secondary, t.launchTemplate).inputs.userData), "base64").toString("utf8")).to.not.include("sftp-boot-complete");
         });
 
         it("a refresh launches before it terminates (100 % kept, room to 200 %), so the pilot light of one never drops to no gateway", () => {

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript, sftpgoDumpFilter, validatePinnedPackage } from "../../components/gateway-user-data";
+import { renderBootCompleteScript, renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript, sftpgoDumpFilter, validatePinnedPackage } from "../../components/gateway-user-data";
 import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
 import { fixtures } from "./regional-harness";
 
@@ -131,6 +131,45 @@ describe("regional gateway user data", () => {
         expect(script).to.include("OnUnitActiveSec=1min");
         expect(script).to.include("systemctl enable --now sftp-users-sync.timer");
         expect(script).to.not.include("PRIVATE KEY");
+    });
+
+    describe("with a launch lifecycle hook (warm pool)", () => {
+        const hook = { groupName: "sftp-secondary-gw-asg-dev", hookName: "gateway-boot" };
+        const hooked = renderGatewayUserData({ ...args, launchHook: hook });
+
+        it("the boot script and the completer pass shellcheck at every severity", function () {
+            requireTool(this, "shellcheck");
+            for (const script of [hooked, renderBootCompleteScript(args, hook)]) {
+                expect(shellcheck(script)).to.deep.equal({ status: 0, output: "" });
+            }
+        });
+
+        it("arms the ABANDON trap before the first install step and completes with CONTINUE only after SFTPGo, the host keys and the users are in place", () => {
+            const at = (line: string) => {
+                const i = hooked.indexOf(`\n${line}\n`);
+                expect(i, line).to.be.greaterThan(-1);
+                return i;
+            };
+            const order = [
+                "trap '/usr/local/sbin/sftp-boot-complete ABANDON' ERR",
+                'dnf install -y jq "$sftpgo_package"',
+                "/usr/local/sbin/sftp-host-keys-install",
+                "/usr/local/sbin/sftp-users-sync",
+                "systemctl restart sftpgo.service",
+                "systemctl is-active --quiet sftpgo",
+                "trap - ERR",
+                "/usr/local/sbin/sftp-boot-complete CONTINUE",
+            ].map(at);
+            expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+            expect(hooked.trimEnd().endsWith("/usr/local/sbin/sftp-boot-complete CONTINUE")).to.equal(true);
+            // Later boots (a pooled instance started) reload the users, then complete again, after SFTPGo; a failed reload abandons.
+            expect(hooked).to.include("After=sftpgo.service network-online.target").and.to.include("systemctl enable sftp-boot-complete.service");
+            expect(hooked).to.include("ExecStart=/bin/bash -c '/usr/local/sbin/sftp-users-sync && exec /usr/local/sbin/sftp-boot-complete || exec /usr/local/sbin/sftp-boot-complete ABANDON'");
+        });
+
+        it("renders nothing of it without a hook", () => {
+            expect(renderGatewayUserData(args)).to.not.match(/sftp-boot-complete|ABANDON|\ntrap /);
+        });
     });
 
     it("refuses values that could inject shell code", () => {

@@ -285,6 +285,17 @@ describe("sandbox matrix: the real program under the sandbox's check, in every p
         expect([...types].filter((t) => rulesOf(t) === undefined)).to.deep.equal([]);
     });
 
+    it("a standby with a warm pool (its launch hook, fixed group name, scoped policy and autoscaling endpoint) is refused nothing, in pilot-light and drained", async () => {
+        for (const capacityMode of ["pilot-light", "drained"] as const) {
+            const c: Combination = { posture: "active-passive", capacityMode, routingControls: false, kms: false, dualStack: false };
+            const run = await runStack("secondary", { ...regionalConfig("secondary", c), warmPool: { minSize: 1 }, network: { vpcCidr: "10.41.0.0/16", nat: false }, sftpgoPackage: { key: ".sftp-failover/artifacts/sftpgo-2.6.6-1.x86_64.rpm", sha256: "a".repeat(64) } });
+            expect(run.error, capacityMode).to.equal(undefined);
+            expect(run.refusals, `${capacityMode}:\n${report(run.refusals, [])}`).to.deep.equal([]);
+            const asg = run.registrations.find((r) => r.type === "aws:autoscaling/group:Group");
+            expect(asg?.inputs.initialLifecycleHooks, capacityMode).to.have.length(1);
+        }
+    });
+
     for (const c of combinations) {
         const outcome = c.dualStack ? "no refusal and no program error, or the config refuses dualStack" : "no refusal and no program error";
         it(`${describeCombination(c)}: ${outcome}`, async () => {

@@ -2,6 +2,9 @@ import { expect } from "chai";
 import { FaultSpec } from "../../sandbox/faults";
 import { healthCheckListName, healthCheckerRangesIpv4, prefixListId } from "../../sandbox/prefix-lists";
 import { bootPathSummary } from "../../sandbox/boot-path";
+import { awsServicesCalled } from "../../sandbox/boot-hosts";
+import { renderGatewayUserData } from "../../components/gateway-user-data";
+import { interfaceEndpointServicesFor } from "../../components/network";
 import { cidrContains, endpointReachability, failsOpen } from "../../sandbox/reachability";
 import { WorldResource } from "../../sandbox/world";
 
@@ -191,6 +194,31 @@ describe("sandbox reachability model", () => {
         expect(standby({ ...endpointsOnly, interfaceEndpoints: { secretsmanager: false } }).health).to.equal("unhealthy");
         // No S3 gateway endpoint: the users object and the package are out of reach.
         expect(standby({ ...endpointsOnly, s3GatewayEndpoint: false }).reasons[0]).to.match(/call s3 at boot, .* no gateway endpoint on the subnet's route table or interface endpoint com\.amazonaws\.us-west-2\.s3/);
+    });
+
+    it("a gateway that completes a launch hook (warm pool) calls autoscaling at boot: with no NAT, the network's endpoints must include it", () => {
+        const userData = (launchHook: boolean) =>
+            Buffer.from(
+                renderGatewayUserData({
+                    region: "us-west-2", bucketName: "b", hostKeySecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:hk", usersObjectKey: ".sftp-failover/users/secondary.json",
+                    ...(launchHook ? { launchHook: { groupName: "sftp-secondary-gw-asg-dev", hookName: "gateway-boot" } } : {}),
+                }),
+            ).toString("base64");
+        const hooked = awsServicesCalled(userData(true));
+        expect(hooked).to.deep.equal(["autoscaling", "s3", "secretsmanager"]);
+        expect(awsServicesCalled(userData(false))).to.deep.equal(["s3", "secretsmanager"]);
+        const faults = { regions: { "us-east-1": "fail" as const }, types: {} };
+        const standby = (services: readonly string[]) => {
+            const network: BootNetwork = { nat: false, s3GatewayEndpoint: true, interfaceEndpoints: Object.fromEntries(services.map((s) => [s, true])), bootServices: hooked };
+            const { world, dnsName } = gatewayWorld("us-west-2", { checkers: "own-prefix-list", network });
+            return endpointReachability(world, dnsName, 22, faults);
+        };
+        // The endpoints a network made before the hook (Secrets Manager only): refused, naming the endpoint.
+        const without = standby(interfaceEndpointServicesFor(false));
+        expect(without).to.include({ health: "unhealthy", targetsInService: 0 });
+        expect(without.reasons[0]).to.match(/call autoscaling at boot, .*no interface endpoint com\.amazonaws\.us-west-2\.autoscaling with private DNS/);
+        // What the network makes with the hook: boots during the regional event.
+        expect(standby(interfaceEndpointServicesFor(false, true))).to.include({ health: "healthy", targetsInService: 2 });
     });
 
     it("the drill's line on the standby's boot: each call's path, or why it cannot boot", () => {

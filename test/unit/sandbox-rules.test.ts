@@ -98,6 +98,7 @@ const valid: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
         {
             name: "gw-asg-warm", vpcZoneIdentifiers: ["subnet-1", "subnet-2"], minSize: 1, desiredCapacity: 1, maxSize: 4, launchTemplate: { id: "lt-1", version: "1" },
             warmPool: { poolState: "Stopped", minSize: 1, maxGroupPreparedCapacity: 3, instanceReusePolicy: { reuseOnScaleIn: true } },
+            initialLifecycleHooks: [{ name: "gateway-boot", lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING", defaultResult: "ABANDON", heartbeatTimeout: 600 }],
         },
     ],
     "aws:s3/bucket:Bucket": [{ bucket: "sftp-failover-primary-123456789012" }, { bucketPrefix: "sftp-" }],
@@ -638,6 +639,39 @@ describe("sandbox rules: a warm pool as PutWarmPool accepts it", () => {
         const mixed = withPool({}, { launchTemplate: undefined, mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt-1" } } } });
         expect(check(asg, mixed).failures).to.deep.equal([{ property: "warmPool", reason: "autoscaling: warmPool is not allowed on a group with a mixed instances policy (PutWarmPool)" }]);
         expect(check(asg, { ...mixed, warmPool: undefined }).failures).to.deep.equal([]);
+    });
+});
+
+describe("sandbox rules: lifecycle hooks created with the group, as AWS accepts them", () => {
+    const asg = "aws:autoscaling/group:Group";
+    const warm = valid[asg][2];
+    const withHook = (hook: Record<string, unknown>) => ({ ...warm, initialLifecycleHooks: [{ ...(warm.initialLifecycleHooks as object[])[0], ...hook }] });
+    const refused = (hook: Record<string, unknown>) => check(asg, withHook(hook)).failures;
+
+    it("accepts the gateways' launch hook (ABANDON after 600 s) and AWS's bounds 30 and 7200", () => {
+        expect(check(asg, warm).failures).to.deep.equal([]);
+        expect(refused({ heartbeatTimeout: 30 })).to.deep.equal([]);
+        expect(refused({ heartbeatTimeout: 7200, defaultResult: "CONTINUE", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING" })).to.deep.equal([]);
+    });
+
+    it("refuses a heartbeat outside 30–7200 s, naming the hook's index", () => {
+        expect(refused({ heartbeatTimeout: 29 })).to.deep.equal([
+            { property: "initialLifecycleHooks[0].heartbeatTimeout", reason: "autoscaling: initialLifecycleHooks[0].heartbeatTimeout 29 is out of range; it must be an integer 30–7200 (CreateAutoScalingGroup)" },
+        ]);
+        expect(refused({ heartbeatTimeout: 7201 }).map((f) => f.property)).to.deep.equal(["initialLifecycleHooks[0].heartbeatTimeout"]);
+    });
+
+    it("refuses a transition or default result AWS does not know", () => {
+        expect(refused({ lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHED" }).map((f) => f.property)).to.deep.equal(["initialLifecycleHooks[0].lifecycleTransition"]);
+        expect(refused({ defaultResult: "RETRY" })).to.deep.equal([
+            { property: "initialLifecycleHooks[0].defaultResult", reason: `autoscaling: initialLifecycleHooks[0].defaultResult "RETRY" is not one of CONTINUE, ABANDON (CreateAutoScalingGroup)` },
+        ]);
+    });
+
+    it("refuses a hook without a name or a transition, and a name outside AWS's pattern", () => {
+        expect(refused({ name: undefined }).map((f) => f.property)).to.include("initialLifecycleHooks[0].name");
+        expect(refused({ lifecycleTransition: undefined }).map((f) => f.property)).to.deep.equal(["initialLifecycleHooks[0].lifecycleTransition"]);
+        expect(refused({ name: "gateway boot" }).map((f) => f.property)).to.deep.equal(["initialLifecycleHooks[0].name"]);
     });
 });
 

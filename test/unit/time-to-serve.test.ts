@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { postureSpec } from "../../foundation/posture";
 import { regionThatMustServe, standbyOf } from "../../automation/driver/standby-capacity";
-import { bootSeconds, describeServePath, healthCheckSeconds, launchSeconds, timeToServe, warmStartSeconds } from "../../automation/time-to-serve";
+import { bootSeconds, describeServePath, healthCheckSeconds, launchHookSeconds, launchSeconds, timeToServe, warmStartSeconds } from "../../automation/time-to-serve";
 import { RegionCapacitySettings } from "../../components/capacity";
 
 // The time-to-serve model: its parts, which path a config takes, what a too-small pool does, and
@@ -10,12 +10,12 @@ import { RegionCapacitySettings } from "../../components/capacity";
 const settings: RegionCapacitySettings = { instanceType: "t3.small", capacity: { min: 2, desired: 2, max: 4, pilotLight: 1 } };
 
 describe("time to serve of the region that must serve", () => {
-    it("a cold start is launch + boot + the load balancer's checks (3 × 10 s); a warm start is AWS's 30 s + the same checks; already active is 0", () => {
+    it("a cold start is launch + boot + the load balancer's checks (3 × 10 s); a warm start is AWS's 30 s + the launch hook's completion + the same checks; already active is 0", () => {
         expect(healthCheckSeconds).to.equal(30);
         const t = timeToServe("secondary", settings);
         expect(t.paths.map((p) => [p.path, p.seconds, p.parts])).to.deep.equal([
             ["cold-start", launchSeconds + bootSeconds + 30, { launch: launchSeconds, boot: bootSeconds, healthChecks: 30 }],
-            ["warm-pool", warmStartSeconds + 30, { start: 30, healthChecks: 30 }],
+            ["warm-pool", warmStartSeconds + launchHookSeconds + 30, { start: 30, launchHook: 5, healthChecks: 30 }],
             ["already-active", 0, {}],
         ]);
         expect(t.paths[0].seconds).to.equal(210);
@@ -35,16 +35,17 @@ describe("time to serve of the region that must serve", () => {
     it("a configured pool is the configured path, sized as AWS sizes it (max less desired, here 3 stopped)", () => {
         const t = timeToServe("secondary", { ...settings, warmPool: { minSize: 1 } });
         expect(t.configured).to.equal("warm-pool");
-        expect(t.paths[1]).to.deep.include({ seconds: 60, warmInstances: 3, monthlyUsd: 20.3 });
+        expect(t.paths[1]).to.deep.include({ seconds: 65, warmInstances: 3, monthlyUsd: 20.3 });
         expect(t.paths[1].note).to.equal(undefined);
     });
 
     it("a pool one instance short of what must be added is as slow as a cold start, and says so", () => {
         const big = { ...settings, capacity: { min: 3, desired: 3, max: 4, pilotLight: 1 } };
         const exact = timeToServe("secondary", { ...big, warmPool: { minSize: 2, maxGroupPreparedCapacity: 3 } }).paths[1];
-        expect(exact).to.deep.include({ seconds: 60, warmInstances: 2 });
+        expect(exact).to.deep.include({ seconds: 65, warmInstances: 2 });
         const short = timeToServe("secondary", { ...big, warmPool: { minSize: 1, maxGroupPreparedCapacity: 2 } }).paths[1];
-        expect(short).to.deep.include({ seconds: 210, warmInstances: 1, note: "the pool holds 1 of the 2 instance(s) to add; the rest launch cold" });
+        // The cold launches wait on the pool's launch hook too: 5 s beyond a cold start without one.
+        expect(short).to.deep.include({ seconds: 215, warmInstances: 1, note: "the pool holds 1 of the 2 instance(s) to add; the rest launch cold" });
     });
 
     it("a pilot light already at the active size waits for nothing, and an unknown instance type has no price", () => {
@@ -56,7 +57,7 @@ describe("time to serve of the region that must serve", () => {
 
     it("describes a path with its parts, cost and pool", () => {
         const warm = timeToServe("secondary", { ...settings, warmPool: { minSize: 1 } }).paths[1];
-        expect(describeServePath(warm)).to.equal("warm-pool: about 60 s (start 30 + healthChecks 30), $20.30/month, 3 stopped");
+        expect(describeServePath(warm)).to.equal("warm-pool: about 65 s (start 30 + launchHook 5 + healthChecks 30), $20.30/month, 3 stopped");
     });
 
     it("the region that must serve: the one a plan scales up to active, else the target's standby, else none", () => {
