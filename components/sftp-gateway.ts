@@ -39,6 +39,12 @@ export function validateAllowedCidrs(cidrs: readonly string[], allowAny: boolean
 
 /** Arguments of {@link SftpGateway}. */
 export interface SftpGatewayArgs {
+    /**
+     * Seconds the load balancer keeps an instance's open connections when it leaves the target group
+     * (0–3600, as Elastic Load Balancing allows): the last grace open SFTP sessions get at a
+     * scale-down, after the driver's drain. Defaults to 30.
+     */
+    readonly deregistrationDelaySeconds?: number;
     /** Region of every resource (aws v7 per-resource region). Required. */
     readonly region: string;
     /** Partition of ARNs (aws, aws-cn, aws-us-gov). Required. */
@@ -138,8 +144,15 @@ export function validateGatewayArgs(args: SftpGatewayArgs): void {
     if (args.homeAccess !== undefined && !homeAccessModes.includes(args.homeAccess)) {
         throw new Error(`homeAccess must be one of ${homeAccessModes.join(", ")} (got ${JSON.stringify(args.homeAccess)})`);
     }
+    const delay = args.deregistrationDelaySeconds ?? defaultDeregistrationDelaySeconds;
+    if (!Number.isInteger(delay) || delay < 0 || delay > 3600) {
+        throw new Error(`deregistrationDelaySeconds must be an integer 0–3600 (got ${String(delay)})`);
+    }
     validateAllowedCidrs(args.allowedCidrs, true);
 }
+
+/** The target group's deregistration delay when none is given. */
+export const defaultDeregistrationDelaySeconds = 30;
 
 /**
  * The name of the AWS-managed prefix list of Route 53's health checkers in a region (IPv4). Each
@@ -186,6 +199,8 @@ export class SftpGateway extends pulumi.ComponentResource {
     public readonly endpointZoneId: pulumi.Output<string>;
     /** Name of the Auto Scaling group. */
     public readonly asgName: pulumi.Output<string>;
+    /** The load balancer's CloudWatch dimension (`net/<name>/<id>`), where the drain reads its open flows. */
+    public readonly loadBalancerMetricDimension: pulumi.Output<string>;
 
     constructor(name: string, args: SftpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         validateGatewayName(name);
@@ -208,7 +223,8 @@ export class SftpGateway extends pulumi.ComponentResource {
         this.endpointDnsName = lb.dnsName;
         this.endpointZoneId = lb.zoneId;
         this.asgName = asg.name;
-        this.registerOutputs({ endpointDnsName: this.endpointDnsName, endpointZoneId: this.endpointZoneId, asgName: this.asgName });
+        this.loadBalancerMetricDimension = lb.arnSuffix;
+        this.registerOutputs({ endpointDnsName: this.endpointDnsName, endpointZoneId: this.endpointZoneId, asgName: this.asgName, loadBalancerMetricDimension: this.loadBalancerMetricDimension });
     }
 }
 
@@ -278,7 +294,7 @@ function createLoadBalancer(
     gatewayPort: number,
     securityGroupId: pulumi.Output<string>,
     parent: pulumi.Resource,
-): { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string>; targetGroupArn: pulumi.Output<string>; listener: aws.lb.Listener } {
+): { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string>; arnSuffix: pulumi.Output<string>; targetGroupArn: pulumi.Output<string>; listener: aws.lb.Listener } {
     const region = args.region;
     const names = gatewayElbChildren(name);
     const lb = new aws.lb.LoadBalancer(
@@ -307,7 +323,7 @@ function createLoadBalancer(
             protocol: "TCP",
             targetType: "instance",
             preserveClientIp: "true",
-            deregistrationDelay: 30,
+            deregistrationDelay: args.deregistrationDelaySeconds ?? defaultDeregistrationDelaySeconds,
             healthCheck: { enabled: true, protocol: "TCP", port: "traffic-port", ...targetHealthCheck },
             tags: args.tags,
         },
@@ -318,7 +334,7 @@ function createLoadBalancer(
         { region, loadBalancerArn: lb.arn, port: listenerPort, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: tg.arn }], tags: args.tags },
         { parent },
     );
-    return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArn: tg.arn, listener };
+    return { dnsName: lb.dnsName, zoneId: lb.zoneId, arnSuffix: lb.arnSuffix, targetGroupArn: tg.arn, listener };
 }
 
 function createInstanceRole(name: string, args: SftpGatewayArgs, parent: pulumi.Resource): { profile: aws.iam.InstanceProfile; policy: aws.iam.RolePolicy } {

@@ -165,6 +165,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
             homeAccess: cfg.gatewayBucketAccess,
             listenerPort: cfg.listenerPort,
             deletionProtection: cfg.deletionProtection,
+            deregistrationDelaySeconds: cfg.drainTimeoutSeconds,
             instanceType: cfg.instanceType,
             amiId: facts.amiId,
             capacity,
@@ -197,6 +198,8 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
         // The replication metrics are per rule: the driver reads the backlog by this id.
         ...(replication !== undefined ? { replicationRuleId: replication.ruleId } : {}),
         asgName: gateway.asgName,
+        // The drain before a scale-down reads this load balancer's ActiveFlowCount by it.
+        loadBalancerMetricDimension: gateway.loadBalancerMetricDimension,
         hostKeyFingerprints: hostKeys.fingerprints,
         usersFingerprint: users.fingerprint,
         usersObjectKey: users.objectKey,

@@ -14,7 +14,7 @@ import { PinnedPackage, validatePinnedPackage } from "../../components/gateway-u
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { kmsKeyArnProblem } from "../../components/kms-key";
 import { parseIpv4Cidr } from "../../components/network";
-import { validateAllowedCidrs } from "../../components/sftp-gateway";
+import { defaultDeregistrationDelaySeconds, validateAllowedCidrs } from "../../components/sftp-gateway";
 import { SftpUser, parseUsersYaml, servedUsers } from "../../components/sftp-users";
 import { configKey, configKeys, configNamespace } from "../contract";
 import { checkGatewayPolicyFits, readGatewayBucketAccess } from "./gateway-access";
@@ -83,6 +83,12 @@ export interface RegionalConfig {
     readonly sftpgoPackage?: PinnedPackage;
     /** Whether the load balancer refuses deletion (turn off, `up`, then destroy). */
     readonly deletionProtection: boolean;
+    /**
+     * Seconds open sessions get when a scale-down deregisters their instance (`drainTimeoutSeconds`,
+     * 0–3600 as Elastic Load Balancing allows): the target group's deregistration delay. Set it to the
+     * driver's `--drain-timeout` so the load balancer does not cut what the drain waited for.
+     */
+    readonly drainTimeoutSeconds: number;
     /** Tags of every resource. */
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -227,6 +233,15 @@ function loadCapacity(config: ConfigReader): CapacitySettings {
     } catch (err) {
         throw new Error(`${configNamespace}:${(err as Error).message}`);
     }
+}
+
+/** `drainTimeoutSeconds`: the target group's deregistration delay, whole seconds 0–3600 as Elastic Load Balancing allows. */
+function loadDrainTimeout(config: ConfigReader): number {
+    const seconds = config.getNumber("drainTimeoutSeconds", { min: 0, max: 3600 }) ?? defaultDeregistrationDelaySeconds;
+    if (!Number.isInteger(seconds)) {
+        throw configError("drainTimeoutSeconds", `must be whole seconds 0–3600 (got ${seconds})`);
+    }
+    return seconds;
 }
 
 /** The optional warm pool (`warmPool`): absent means none. */
@@ -395,6 +410,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         sftpgoVersion,
         ...(sftpgoPackage === undefined ? {} : { sftpgoPackage }),
         deletionProtection: config.getBoolean("deletionProtection") ?? true,
+        drainTimeoutSeconds: loadDrainTimeout(config),
         tags: { project: "sftp-failover", regionName, ...tags },
     };
 }

@@ -60,6 +60,7 @@ const samples: Record<string, Values> = {
     sftpgoVersion: { sftpgoVersion: "2.6.6" },
     sftpgoPackage: { sftpgoPackage: { key: `${bootArtifactsPrefix}sftpgo-2.6.6.x86_64.rpm`, sha256: "ab".repeat(32) } },
     deletionProtection: { deletionProtection: false },
+    drainTimeoutSeconds: { drainTimeoutSeconds: 300 },
     tags: { tags: { team: "data", "cost-center": "cc-42" } },
     sessionManager: { sessionManager: true },
     gatewayBucketAccess: { gatewayBucketAccess: "bucket" },
