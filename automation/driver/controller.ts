@@ -17,6 +17,8 @@ import { readStandbyCapacity, regionThatMustServe, standbyOf } from "./standby-c
 import { program } from "../../stacks";
 import { AuditEntry, AuditOperation, resolveIdentity } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
+import { DrainOutcome, DrainSwitchOptions, OpenSessionsSource, planDrains, resolveDrainOptions, rtoSplit, waitForDrain } from "./drain";
+import { cloudWatchOpenSessions } from "./open-sessions";
 import { readEndpointHealth } from "./endpoint-health";
 import { ConfigEntry } from "../../stacks/config/source";
 import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
@@ -103,6 +105,8 @@ interface Context {
     readonly thresholds: ReplicationThresholds;
     readonly timeouts: Timeouts;
     readonly endpointHealth: FailoverControllerOptions["endpointHealth"];
+    readonly openSessions: FailoverControllerOptions["openSessions"];
+    readonly cloudWatch: FailoverControllerOptions["cloudWatch"];
     readonly onDemandQuota: FailoverControllerOptions["onDemandQuota"];
     readonly endpoints: FailoverControllerOptions["endpoints"];
     readonly resolveEndpointName: FailoverControllerOptions["resolveEndpointName"];
@@ -267,6 +271,8 @@ export class FailoverController {
             thresholds: { ...defaultReplicationThresholds, ...options.replicationThresholds },
             timeouts,
             endpointHealth: options.endpointHealth,
+            openSessions: options.openSessions,
+            cloudWatch: options.cloudWatch,
             onDemandQuota: options.onDemandQuota,
             endpoints: options.endpoints,
             resolveEndpointName: options.resolveEndpointName,
@@ -415,7 +421,10 @@ export class FailoverController {
         const answer = await predictSwitchAnswer({ stacks, target, targetWeights: weights, fence: this.ctx.fence, endpointHealth: this.ctx.endpointHealth, skipVerify: false });
         const mustServe = regionThatMustServe(postureSpec(target, opts.activeActiveWeights), deployedStateOf(stacks).capacity);
         const standby = await readStandbyCapacity(stacks, mustServe, this.ctx.onDemandQuota);
+        const drains = planDrains(steps, drainOptions(opts));
         return {
+            drains,
+            rtoSplit: rtoSplit(drains, rto),
             ...(from !== undefined ? { from } : {}),
             to: target,
             steps,
@@ -757,6 +766,7 @@ export class FailoverController {
             throw new BadInputError("a reason is required to switch to failover");
         }
         const stepTimeoutMs = positive(opts.stepTimeoutMs, this.ctx.timeouts.stepMs, "stepTimeoutMs");
+        const drain = drainOptions(opts);
         if (opts.signal?.aborted) {
             throw new AbortedError();
         }
@@ -837,6 +847,7 @@ export class FailoverController {
                     readBefore: readBeforeRun(reads, rewritten),
                     clearDeadEngineLocks: () => this.clearDeadEngineLocks(),
                     proveHeld,
+                    drain: drainWith(this.ctx.openSessions ?? cloudWatchOpenSessions({ primary: stacks.primary.outputs, secondary: stacks.secondary.outputs }, this.ctx.cloudWatch), drain.drainTimeoutSeconds),
                 },
                 {
                     runId,
@@ -852,6 +863,7 @@ export class FailoverController {
                     verifyRegions: regionsToVerify({ next: weights, current: deployedStateOf(stacks).dns?.weights, prediction: answer }),
                     ...(answer !== undefined ? { answer } : {}),
                     ...(forced !== undefined ? { forced } : {}),
+                    drain: { onTimeout: drain.drainTimeoutAction, unplanned: drain.unplanned },
                     started,
                     identity: this.ctx.identity,
                     host: holder.host,
@@ -986,3 +998,16 @@ function costAssumptions(stacks: Record<StackKey, StackStatus>): { activeInstanc
     return {};
 }
 
+/** The drain options with defaults, or BadInputError naming the bad one. */
+function drainOptions(opts: DrainSwitchOptions): Required<DrainSwitchOptions> {
+    try {
+        return resolveDrainOptions(opts);
+    } catch (err) {
+        throw new BadInputError((err as Error).message, { cause: err });
+    }
+}
+
+/** The run's drain: the bounded wait of drain.ts over a source of open sessions. */
+function drainWith(source: OpenSessionsSource, timeoutSeconds: number): (region: RegionName, signal?: AbortSignal) => Promise<DrainOutcome> {
+    return (region, signal) => waitForDrain({ region, read: source.read, timeoutSeconds, pollSeconds: source.pollSeconds, ...(signal !== undefined ? { signal } : {}) });
+}

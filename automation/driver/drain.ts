@@ -9,6 +9,7 @@
 // claim the region drained.
 import { RegionName } from "../../vocabulary/posture";
 import { AbortedError } from "./errors";
+import { PlannedStep } from "./planner";
 
 /** One reading of a region's open sessions. */
 export type OpenSessionsReading =
@@ -17,6 +18,85 @@ export type OpenSessionsReading =
 
 /** Reads one region's open sessions. Must not throw for an unreadable metric: answer `known: false`. */
 export type OpenSessionsReader = (region: RegionName, signal?: AbortSignal) => Promise<OpenSessionsReading>;
+
+/**
+ * Where the drain reads open sessions: CloudWatch on AWS (open-sessions.ts), the lab's count in the
+ * sandbox (sandbox/open-sessions.ts). `pollSeconds` is how often a new reading can say something new.
+ */
+export interface OpenSessionsSource {
+    readonly name: string;
+    readonly pollSeconds: number;
+    readonly read: OpenSessionsReader;
+}
+
+/** The drain options of a switch and of its plan. */
+export interface DrainSwitchOptions {
+    /** Longest wait for a region's open sessions to end before its scale-down, in seconds (0–3600). Defaults to 300; 0 does not wait. */
+    readonly drainTimeoutSeconds?: number;
+    /** What to do when sessions are still open (or unknown) at the timeout. Defaults to `scale-down`, reporting them. */
+    readonly drainTimeoutAction?: DrainTimeoutAction;
+    /**
+     * The switch is unplanned: the region losing traffic is unreachable or must go now, so no drain
+     * (the plan and the result say so). Defaults to false. A region fenced during the run is skipped too.
+     */
+    readonly unplanned?: boolean;
+}
+
+/** The drain a plan shows before one scale-down step. */
+export interface PlannedDrain {
+    readonly stepId: string;
+    readonly region: RegionName;
+    readonly timeoutSeconds: number;
+    readonly action: DrainTimeoutAction;
+    /** Why it will not wait (unplanned, timeout 0); absent when it will. */
+    readonly skipped?: string;
+}
+
+/**
+ * How long a switch takes to move clients, in two parts: new connections move with DNS (the
+ * dns stack's TTL and health-check model), existing sessions end at most at the drain timeout.
+ */
+export interface RtoSplit {
+    /** Seconds until new connections reach the new region (the dns stack's modelled RTO; absent when it exports none). */
+    readonly newConnectionsSeconds?: number;
+    /** Longest wait for existing sessions to end; 0 when no drain waits. */
+    readonly existingSessionsSeconds: number;
+}
+
+/** The drain options with their defaults applied; throws one line naming the bad option. */
+export function resolveDrainOptions(opts: DrainSwitchOptions): Required<DrainSwitchOptions> {
+    const timeout = opts.drainTimeoutSeconds ?? defaultDrainTimeoutSeconds;
+    if (!Number.isInteger(timeout) || timeout < 0 || timeout > maxDrainTimeoutSeconds) {
+        throw new Error(`drainTimeoutSeconds must be whole seconds 0–${maxDrainTimeoutSeconds} (got ${String(opts.drainTimeoutSeconds)})`);
+    }
+    const action = opts.drainTimeoutAction ?? "scale-down";
+    if (!drainTimeoutActions.includes(action)) {
+        throw new Error(`drainTimeoutAction must be one of ${drainTimeoutActions.join(", ")} (got ${JSON.stringify(action)})`);
+    }
+    return { drainTimeoutSeconds: timeout, drainTimeoutAction: action, unplanned: opts.unplanned ?? false };
+}
+
+/** The drains a switch of these steps will run, in order (only before pending scale-down steps). */
+export function planDrains(steps: readonly PlannedStep[], opts: Required<DrainSwitchOptions>): PlannedDrain[] {
+    return steps
+        .filter((s) => s.drainFirst === true && !s.skip && s.region !== undefined)
+        .map((s) => {
+            const skipped = opts.unplanned ? unplannedReason : opts.drainTimeoutSeconds === 0 ? "drain timeout 0" : undefined;
+            return { stepId: s.id, region: s.region!, timeoutSeconds: opts.drainTimeoutSeconds, action: opts.drainTimeoutAction, ...(skipped !== undefined ? { skipped } : {}) };
+        });
+}
+
+/** The RTO of a switch split into its DNS part and its drain part. */
+export function rtoSplit(drains: readonly PlannedDrain[], modelledDnsSeconds: number | undefined): RtoSplit {
+    const waits = drains.filter((d) => d.skipped === undefined).map((d) => d.timeoutSeconds);
+    return { ...(modelledDnsSeconds !== undefined ? { newConnectionsSeconds: modelledDnsSeconds } : {}), existingSessionsSeconds: waits.length > 0 ? Math.max(...waits) : 0 };
+}
+
+/** Why an unplanned switch does not drain. */
+export const unplannedReason = "unplanned switch: the region losing traffic is gone or must go now, its sessions are not waited for";
+
+/** Elastic Load Balancing's longest deregistration delay; the drain, which it follows, takes the same bound. */
+export const maxDrainTimeoutSeconds = 3600;
 
 /** What the drain did before a scale-down, for the result, the journal and the audit entry. */
 export interface DrainOutcome {
