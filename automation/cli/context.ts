@@ -5,6 +5,7 @@
 // module loads this one, and the emergency fence (automation/cli/fence-verb.ts) must start without
 // loading Pulumi at all. What runs against AWS or the sandbox comes from the entry's backends
 // (automation/cli/backends.ts); this module never names the sandbox's code.
+import { describeDrain } from "../driver/drain";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
@@ -228,6 +229,9 @@ export function progressPrinter(io: Io): {
                     break;
                 case "checked-after-dns":
                     io.err(`${stamp()} ${describePostDnsCheck(e.result)}`);
+                    break;
+                case "drained":
+                    io.err(`${stamp()} ${describeDrain(e.outcome)}`);
                     break;
                 case "answer":
                     io.err(`${stamp()} answer: ${e.prediction.summary}`);
