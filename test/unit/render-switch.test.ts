@@ -41,7 +41,7 @@ describe("switch rendering: the predicted answer, unverified and forced", () => 
     it("plan shows the drain before the scale-down and the RTO split; an unplanned plan says the drain is skipped", () => {
         const steps = planTransition("active-passive", "failover");
         const planned = renderPlan({ ...plan, steps, drains: planDrains(steps, resolveDrainOptions({})), rtoSplit: { newConnectionsSeconds: 70, existingSessionsSeconds: 300 } }).split("\n");
-        const scaleDown = planned.findIndex((l) => l.includes("scale primary active → pilot-light"));
+        const scaleDown = planned.findIndex((l) => l.includes(". scale primary active → "));
         expect(planned[scaleDown - 1]).to.equal("     drain primary: wait ≤ 300 s for its open sessions to end, then scale down, reporting any left");
         expect(planned).to.include("RTO of this switch: new connections move in 70 s (DNS: TTL + health checks); existing sessions end within 300 s (drain)");
         const unplanned = renderPlan({ ...plan, steps, drains: planDrains(steps, resolveDrainOptions({ unplanned: true })), rtoSplit: { existingSessionsSeconds: 0 } });
