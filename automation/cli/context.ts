@@ -121,6 +121,7 @@ export async function controllerFrom(argv: ArgsWithBackends): Promise<FailoverCo
         endpointHealth: await backends.endpointHealth(ctx),
         onDemandQuota: await backends.onDemandQuota(ctx),
         endpoints: sftpEndpointsOf(argv),
+        ...(await backends.openSessions(ctx, sftpEndpointsOf(argv)).then((openSessions) => (openSessions !== undefined ? { openSessions } : {}))),
         replicationMetrics: await backends.replicationMetrics(ctx),
         resolveEndpointName: await backends.resolveEndpointName(),
     });
