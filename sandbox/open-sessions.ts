@@ -6,7 +6,9 @@
 //   2. the lab's real sessions: the TCP connections ESTABLISHED to the region's SFTP server (its
 //      `--sftp-endpoint`, the lab's sshd on loopback), counted from the kernel's /proc/net/tcp —
 //      a real `sftp` client holding its session open is one;
-//   3. otherwise unknown, saying why (never zero).
+//   3. otherwise none: the sandbox's load balancers carry no traffic, so without a server for the
+//      region no session can be open there (the source says so).
+// An unreadable count file or kernel table is unknown, never zero.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { OpenSessionsReading, OpenSessionsSource } from "../automation/driver/drain";
@@ -54,7 +56,8 @@ export function sandboxOpenSessions(options: SandboxOpenSessionsOptions): OpenSe
             }
             const endpoint = options.endpoints?.[region];
             if (endpoint === undefined) {
-                return { known: false, reason: `the sandbox has no session count for ${region}: no ${openSessionsFileName} entry and no SFTP endpoint to count connections to`, source: "sandbox session count" };
+                // The sandbox's load balancers carry no traffic: with no server for the region, no session can be open.
+                return { known: true, sessions: 0, source: `sandbox: no SFTP server for ${region} and no ${openSessionsFileName} entry (its load balancer carries no traffic)` };
             }
             const source = `established TCP connections to ${endpoint.host}:${endpoint.port} (/proc/net/tcp)`;
             try {

@@ -17,7 +17,7 @@ import { readStandbyCapacity, regionThatMustServe, standbyOf } from "./standby-c
 import { program } from "../../stacks";
 import { AuditEntry, AuditOperation, resolveIdentity } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
-import { DrainOutcome, DrainSwitchOptions, OpenSessionsSource, planDrains, resolveDrainOptions, rtoSplit, waitForDrain } from "./drain";
+import { DrainOutcome, DrainSwitchOptions, OpenSessionsSource, planDrains, resolveDrainOptions, rtoSplit, skippedDrain, waitForDrain } from "./drain";
 import { cloudWatchOpenSessions } from "./open-sessions";
 import { readEndpointHealth } from "./endpoint-health";
 import { ConfigEntry } from "../../stacks/config/source";
@@ -726,6 +726,18 @@ export class FailoverController {
         }
     }
 
+    /**
+     * Where the drain reads open sessions: the given source, else CloudWatch on the load balancers the
+     * regional stacks export. A stand-in provider's load balancers publish nothing to AWS, so without
+     * a given source there is none.
+     */
+    private openSessionsOf(stacks: Readonly<Record<StackKey, StackStatus>>): OpenSessionsSource | undefined {
+        if (this.ctx.openSessions !== undefined) {
+            return this.ctx.openSessions;
+        }
+        return this.ctx.env.standsIn !== true ? cloudWatchOpenSessions({ primary: stacks.primary.outputs, secondary: stacks.secondary.outputs }, this.ctx.cloudWatch) : undefined;
+    }
+
     private record(e: AuditEvent): Promise<void> {
         return this.ctx.log.record(e);
     }
@@ -847,7 +859,7 @@ export class FailoverController {
                     readBefore: readBeforeRun(reads, rewritten),
                     clearDeadEngineLocks: () => this.clearDeadEngineLocks(),
                     proveHeld,
-                    drain: drainWith(this.ctx.openSessions ?? cloudWatchOpenSessions({ primary: stacks.primary.outputs, secondary: stacks.secondary.outputs }, this.ctx.cloudWatch), drain.drainTimeoutSeconds),
+                    drain: drainWith(this.openSessionsOf(stacks), drain.drainTimeoutSeconds),
                 },
                 {
                     runId,
@@ -1007,7 +1019,10 @@ function drainOptions(opts: DrainSwitchOptions): Required<DrainSwitchOptions> {
     }
 }
 
-/** The run's drain: the bounded wait of drain.ts over a source of open sessions. */
-function drainWith(source: OpenSessionsSource, timeoutSeconds: number): (region: RegionName, signal?: AbortSignal) => Promise<DrainOutcome> {
+/** The run's drain: the bounded wait of drain.ts over a source of open sessions (none: the drain is skipped, saying why). */
+function drainWith(source: OpenSessionsSource | undefined, timeoutSeconds: number): (region: RegionName, signal?: AbortSignal) => Promise<DrainOutcome> {
+    if (source === undefined) {
+        return async (region) => skippedDrain(region, "no source of open sessions: the provider stands in for AWS and no openSessions source was given");
+    }
     return (region, signal) => waitForDrain({ region, read: source.read, timeoutSeconds, pollSeconds: source.pollSeconds, ...(signal !== undefined ? { signal } : {}) });
 }

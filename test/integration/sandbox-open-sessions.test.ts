@@ -78,14 +78,14 @@ describe("sandbox open sessions: the lab's real SFTP sessions drive the drain", 
         }
     });
 
-    it("the world's modelled count wins over the servers; no count and no endpoint is unknown", async () => {
+    it("the world's modelled count wins over the servers; no count and no server is none, saying why", async () => {
         const source = sandboxOpenSessions({ worldDir, endpoints: { primary: { host: "127.0.0.1", port: sshd.port, login: sshd.user } } });
         setModelledOpenSessions(worldDir, "primary", 3);
         expect(await source.read("primary")).to.deep.include({ known: true, sessions: 3 });
         setModelledOpenSessions(worldDir, "primary", undefined);
         expect(await source.read("primary")).to.deep.include({ known: true });
         const secondary = await source.read("secondary");
-        expect(secondary.known).to.equal(false);
-        expect(secondary.known === false && secondary.reason).to.contain("no session count for secondary");
+        expect(secondary).to.deep.include({ known: true, sessions: 0 });
+        expect(secondary.source).to.contain("no SFTP server for secondary");
     });
 });
