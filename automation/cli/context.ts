@@ -231,6 +231,9 @@ export function progressPrinter(io: Io): {
                 case "checked-after-dns":
                     io.err(`${stamp()} ${describePostDnsCheck(e.result)}`);
                     break;
+                case "draining":
+                    io.err(`${stamp()} waiting for the open sessions in ${e.region} to end before its scale-down (drain) …`);
+                    break;
                 case "drained":
                     io.err(`${stamp()} ${describeDrain(e.outcome)}`);
                     break;

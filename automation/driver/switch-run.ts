@@ -208,6 +208,10 @@ export class SwitchRun {
         if (this.deps.drain === undefined || region === undefined) {
             return;
         }
+        const skips = this.plan.drain?.unplanned === true || this.fenced.includes(region);
+        if (!skips) {
+            this.opts.onProgress?.({ type: "draining", region });
+        }
         const outcome =
             this.plan.drain?.unplanned === true
                 ? skippedDrain(region, unplannedReason)

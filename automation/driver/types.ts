@@ -109,6 +109,8 @@ export type ProgressEvent =
     | { readonly type: "waiting-for-lock"; readonly holder: LockHolder | undefined }
     | { readonly type: "verified"; readonly result: VerifyResult }
     | { readonly type: "checked-after-dns"; readonly result: PostDnsCheckResult }
+    /** The drain before a scale-down began waiting for the region's open sessions (drain.ts). */
+    | { readonly type: "draining"; readonly region: RegionName }
     /** The drain before a scale-down ended (drain.ts). */
     | { readonly type: "drained"; readonly outcome: DrainOutcome }
     /** What the switch will do to Route 53's answer, predicted under the lock before any step (switch-answer.ts). */
