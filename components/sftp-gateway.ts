@@ -40,6 +40,12 @@ export function validateAllowedCidrs(cidrs: readonly string[], allowAny: boolean
 
 /** Arguments of {@link SftpGateway}. */
 export interface SftpGatewayArgs {
+    /**
+     * Seconds the load balancer keeps an instance's open connections when it leaves the target group
+     * (0–3600, as Elastic Load Balancing allows): the last grace open SFTP sessions get at a
+     * scale-down, after the driver's drain. Defaults to 30.
+     */
+    readonly deregistrationDelaySeconds?: number;
     /** Region of every resource (aws v7 per-resource region). Required. */
     readonly region: string;
     /** Partition of ARNs (aws, aws-cn, aws-us-gov). Required. */
@@ -154,8 +160,15 @@ export function validateGatewayArgs(args: SftpGatewayArgs): void {
     if (args.homeAccess !== undefined && !homeAccessModes.includes(args.homeAccess)) {
         throw new Error(`homeAccess must be one of ${homeAccessModes.join(", ")} (got ${JSON.stringify(args.homeAccess)})`);
     }
+    const delay = args.deregistrationDelaySeconds ?? defaultDeregistrationDelaySeconds;
+    if (!Number.isInteger(delay) || delay < 0 || delay > 3600) {
+        throw new Error(`deregistrationDelaySeconds must be an integer 0–3600 (got ${String(delay)})`);
+    }
     validateAllowedCidrs(args.allowedCidrs, true);
 }
+
+/** The target group's deregistration delay when none is given. */
+export const defaultDeregistrationDelaySeconds = 30;
 
 /**
  * The name of the AWS-managed prefix list of Route 53's health checkers in a region (IPv4). Each
@@ -206,6 +219,8 @@ export class SftpGateway extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
     /** What Route 53's endpoint check of this region asks (TCP to the listener, or HTTP to the health listener). */
     public readonly endpointCheck: EndpointCheck;
+    /** The load balancer's CloudWatch dimension (`net/<name>/<id>`), where the drain reads its open flows. */
+    public readonly loadBalancerMetricDimension: pulumi.Output<string>;
 
     constructor(name: string, args: SftpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         validateGatewayName(name);
@@ -230,7 +245,8 @@ export class SftpGateway extends pulumi.ComponentResource {
         this.asgName = asg.name;
         this.roleArn = role.arn;
         this.endpointCheck = endpointCheck(args.healthCheck ?? tcpHealthCheck, listenerPort);
-        this.registerOutputs({ endpointDnsName: this.endpointDnsName, endpointZoneId: this.endpointZoneId, asgName: this.asgName });
+        this.loadBalancerMetricDimension = lb.arnSuffix;
+        this.registerOutputs({ endpointDnsName: this.endpointDnsName, endpointZoneId: this.endpointZoneId, asgName: this.asgName, loadBalancerMetricDimension: this.loadBalancerMetricDimension });
     }
 }
 
@@ -340,7 +356,7 @@ function createLoadBalancer(
     gatewayPort: number,
     securityGroupId: pulumi.Output<string>,
     parent: pulumi.Resource,
-): { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string>; targetGroupArns: pulumi.Output<string>[]; listeners: aws.lb.Listener[] } {
+): { dnsName: pulumi.Output<string>; zoneId: pulumi.Output<string>; arnSuffix: pulumi.Output<string>; targetGroupArns: pulumi.Output<string>[]; listeners: aws.lb.Listener[] } {
     const region = args.region;
     const names = gatewayElbChildren(name);
     const check = args.healthCheck ?? tcpHealthCheck;
@@ -370,7 +386,7 @@ function createLoadBalancer(
             protocol: "TCP",
             targetType: "instance",
             preserveClientIp: "true",
-            deregistrationDelay: 30,
+            deregistrationDelay: args.deregistrationDelaySeconds ?? defaultDeregistrationDelaySeconds,
             healthCheck: targetGroupHealthCheck(check),
             tags: args.tags,
         },
@@ -382,7 +398,7 @@ function createLoadBalancer(
         { parent },
     );
     if (check.protocol === "tcp") {
-        return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArns: [tg.arn], listeners: [listener] };
+        return { dnsName: lb.dnsName, zoneId: lb.zoneId, arnSuffix: lb.arnSuffix, targetGroupArns: [tg.arn], listeners: [listener] };
     }
     // Route 53 checks the region through the load balancer: a listener on the health port, to the
     // instances' health endpoint, judged by the same HTTP check.
@@ -396,7 +412,7 @@ function createLoadBalancer(
         { region, loadBalancerArn: lb.arn, port: check.port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: healthTg.arn }], tags: args.tags },
         { parent },
     );
-    return { dnsName: lb.dnsName, zoneId: lb.zoneId, targetGroupArns: [tg.arn, healthTg.arn], listeners: [listener, healthListener] };
+    return { dnsName: lb.dnsName, zoneId: lb.zoneId, arnSuffix: lb.arnSuffix, targetGroupArns: [tg.arn, healthTg.arn], listeners: [listener, healthListener] };
 }
 
 /**

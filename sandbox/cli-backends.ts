@@ -68,6 +68,12 @@ export function sandboxCliBackends(aws: CliBackends): CliBackends {
             const { sandboxEndpointHealth } = await import("./endpoint-health");
             return sandboxEndpointHealth({ worldDir });
         },
+        async openSessions(ctx, endpoints) {
+            // The lab's sessions, or the world's modelled count; an emulator's CloudWatch never sees the lab's sessions.
+            const { sandboxOpenSessions } = await import("./open-sessions");
+            const worldDir = sandboxWorldDir(ctx.stateBackendUrl());
+            return sandboxOpenSessions({ ...(worldDir !== undefined ? { worldDir } : {}), endpoints });
+        },
         async replicationMetrics(ctx) {
             if (ctx.cloudWatchEndpoint !== undefined) {
                 return aws.replicationMetrics(ctx);

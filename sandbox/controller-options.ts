@@ -23,11 +23,13 @@ export interface SandboxControllerLocations {
     readonly journalDir?: string;
     /** A CloudWatch emulator (moto) for the fence and replication metrics. Defaults to none: the fence file, and failback refuses. */
     readonly cloudWatchEndpoint?: string;
+    /** Each region's SFTP server (the lab's sshd): the drain counts its established connections as open sessions. Defaults to none: the world's modelled count only. */
+    readonly endpoints?: FailoverControllerOptions["endpoints"];
 }
 
 /** The controller options the sandbox answers. */
 export type SandboxControllerOptions = Required<Pick<FailoverControllerOptions, "projectDir" | "backendUrl" | "standIn" | "fence" | "replicationMetrics" | "resolveEndpointName">> &
-    Pick<FailoverControllerOptions, "endpointHealth" | "journalDir" | "onDemandQuota">;
+    Pick<FailoverControllerOptions, "endpointHealth" | "journalDir" | "onDemandQuota" | "openSessions">;
 
 /**
  * The options that put a controller on the sandbox: its provider, its fence (a file beside the
@@ -48,6 +50,7 @@ export async function sandboxControllerOptions(where: SandboxControllerLocations
         throw new BadInputError(err.message, { cause: err });
     });
     const endpointHealth = await backends.endpointHealth(ctx);
+    const openSessions = await backends.openSessions(ctx, where.endpoints ?? {});
     return {
         projectDir,
         backendUrl,
@@ -58,5 +61,6 @@ export async function sandboxControllerOptions(where: SandboxControllerLocations
         onDemandQuota: await backends.onDemandQuota(ctx),
         resolveEndpointName: sandboxEndpointAddresses,
         ...(endpointHealth !== undefined ? { endpointHealth } : {}),
+        ...(openSessions !== undefined ? { openSessions } : {}),
     };
 }

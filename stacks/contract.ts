@@ -116,6 +116,8 @@ export interface RegionalOutputs {
     /** Id of the replication rule to the peer's bucket (absent with replication off, or when deployed before it was exported). */
     readonly replicationRuleId?: string;
     readonly asgName: string;
+    /** The load balancer's CloudWatch dimension, `net/<name>/<id>`: the drain reads its ActiveFlowCount. */
+    readonly loadBalancerMetricDimension: string;
     /** SHA256 fingerprints of the shared host keys, by key type; `verify` accepts only these. */
     readonly hostKeyFingerprints: Readonly<Record<string, string>>;
     /** Fingerprint of the declared users (both regions must agree). */
@@ -186,6 +188,7 @@ export const regionalOutputNames: PresenceOf<RegionalOutputs> = {
     bucketArn: "always",
     replicationRuleId: "optional",
     asgName: "always",
+    loadBalancerMetricDimension: "always",
     hostKeyFingerprints: "always",
     usersFingerprint: "always",
     usersObjectKey: "always",
@@ -303,6 +306,7 @@ export function readRegionalOutputs(raw: RawOutputs): Partial<RegionalOutputs> {
         bucketArn: as(isString),
         replicationRuleId: as(isString),
         asgName: as(isString),
+        loadBalancerMetricDimension: as(isString),
         hostKeyFingerprints: (v) => (isObject(v) ? (Object.fromEntries(Object.entries(v).filter(([, f]) => isString(f))) as Record<string, string>) : undefined),
         usersFingerprint: as(isString),
         usersObjectKey: as(isString),

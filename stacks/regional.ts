@@ -194,6 +194,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
             listenerPort: cfg.listenerPort,
             healthCheck: cfg.healthCheck,
             deletionProtection: cfg.deletionProtection,
+            deregistrationDelaySeconds: cfg.drainTimeoutSeconds,
             instanceType: cfg.instanceType,
             amiId: facts.amiId,
             capacity,
@@ -231,6 +232,8 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
         // The replication metrics are per rule: the driver reads the backlog by this id.
         ...(replication !== undefined ? { replicationRuleId: replication.ruleId } : {}),
         asgName: gateway.asgName,
+        // The drain before a scale-down reads this load balancer's ActiveFlowCount by it.
+        loadBalancerMetricDimension: gateway.loadBalancerMetricDimension,
         hostKeyFingerprints: hostKeys.fingerprints,
         usersFingerprint: users.fingerprint,
         usersObjectKey: users.objectKey,

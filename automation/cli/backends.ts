@@ -12,6 +12,9 @@ import type { EndpointHealthSource } from "../driver/endpoint-health";
 import type { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
 import type { ReplicationMetricsReader } from "../driver/replication";
 import type { OnDemandQuotaReader } from "../standby-quota";
+import type { OpenSessionsSource } from "../driver/drain";
+import type { SftpEndpoint } from "../driver/verify";
+import type { RegionName } from "../../foundation/posture";
 import { coordinationEnvVar } from "../driver/coordination/env-var";
 import { UsageError } from "./errors";
 import type { GlobalArgs } from "./options";
@@ -47,6 +50,8 @@ export interface CliBackends {
     fence(ctx: CliBackendContext): Promise<RegionFenceClient | FenceClientOptions>;
     /** What Route 53's endpoint checks report, for `status` and the switches; undefined when there is no source (status then shows none). */
     endpointHealth(ctx: CliBackendContext): Promise<EndpointHealthSource | undefined>;
+    /** Where the drain before a scale-down reads open sessions, given the `--sftp-endpoint`s; undefined: the driver's default (CloudWatch's ActiveFlowCount). */
+    openSessions(ctx: CliBackendContext, endpoints: Partial<Readonly<Record<RegionName, SftpEndpoint>>>): Promise<OpenSessionsSource | undefined>;
     /** The S3 replication metrics failback reads before it may switch back. */
     replicationMetrics(ctx: CliBackendContext): Promise<ReplicationMetricsReader>;
     /** The On-Demand vCPU quota `plan` and `status` judge the standby against. */
@@ -81,6 +86,9 @@ export const awsCliBackends: CliBackends = {
     async endpointHealth(ctx) {
         const { awsEndpointHealth } = await import("../aws/endpoint-health");
         return awsEndpointHealth(ctx.cloudWatchEndpoint === undefined ? {} : { cloudWatchEndpoint: ctx.cloudWatchEndpoint, route53Endpoint: ctx.cloudWatchEndpoint });
+    },
+    async openSessions() {
+        return undefined;
     },
     async replicationMetrics(ctx) {
         const { cloudWatchReplicationMetrics } = await import("../driver/replication");

@@ -5,6 +5,7 @@
 // module loads this one, and the emergency fence (automation/cli/fence-verb.ts) must start without
 // loading Pulumi at all. What runs against AWS or the sandbox comes from the entry's backends
 // (automation/cli/backends.ts); this module never names the sandbox's code.
+import { describeDrain } from "../driver/drain";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
@@ -128,6 +129,7 @@ export async function controllerFrom(argv: ArgsWithBackends, signal?: AbortSigna
         endpointHealth: await backends.endpointHealth(ctx),
         onDemandQuota: await backends.onDemandQuota(ctx),
         endpoints: sftpEndpointsOf(argv),
+        ...(await backends.openSessions(ctx, sftpEndpointsOf(argv)).then((openSessions) => (openSessions !== undefined ? { openSessions } : {}))),
         replicationMetrics: await backends.replicationMetrics(ctx),
         resolveEndpointName: await backends.resolveEndpointName(),
         ...notifyOptionsOf(argv),
@@ -267,6 +269,11 @@ export interface ProgressPrinter {
     readonly view: ProgressView;
 }
 
+/** The progress task of a region's drain (a switch waits for its open sessions before a scale-down). */
+function drainTask(region: string): string {
+    return `wait for the open sessions in ${region} to end before its scale-down (drain)`;
+}
+
 /**
  * Progress printer: a line per step and per read with the elapsed time, a line per resource the
  * engine changes; on a terminal, a live line for what runs now (automation/cli/progress.ts).
@@ -311,6 +318,12 @@ export function progressPrinter(io: Io, opts: { readonly json?: boolean } = {}):
                     break;
                 case "checked-after-dns":
                     notices.line(describePostDnsCheck(e.result));
+                    break;
+                case "draining":
+                    view.begin(drainTask(e.region), { immediately: true });
+                    break;
+                case "drained":
+                    view.end(drainTask(e.outcome.region), e.outcome.waitedSeconds * 1000, describeDrain(e.outcome));
                     break;
                 case "answer":
                     notices.line(`answer: ${e.prediction.summary}`);

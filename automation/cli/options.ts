@@ -1,5 +1,6 @@
 // Options shared by every verb, built by small composable functions so each command declares
 // exactly what it accepts (and `.strict()` refuses the rest).
+import { withDrainOptions } from "./drain-flags";
 import { Argv } from "yargs";
 import { postures } from "../../foundation/posture";
 import { withAfterDnsOptions } from "./after-dns-flags";
@@ -55,7 +56,7 @@ export function withGlobalOptions<T>(y: Argv<T>) {
 
 /** Options of the verbs that switch posture. */
 export function withSwitchOptions<T>(y: Argv<T>) {
-    return withAfterDnsOptions(y)
+    return withDrainOptions(withAfterDnsOptions(y))
         .option("reason", { type: "string", nargs: 1, describe: "Why, for the audit log (required for failover)" })
         .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation (required when stdin is not a terminal)" })
         .option("refresh", { type: "boolean", default: false, describe: "Refresh each stack before its update" })

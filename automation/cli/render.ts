@@ -1,4 +1,5 @@
 // Text rendering of the driver's results for humans. JSON output bypasses this entirely.
+import { describeDrain, PlannedDrain } from "../driver/drain";
 import { fitTable } from "./history-view";
 import { AuditEntry } from "../driver/audit";
 import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
@@ -87,6 +88,10 @@ function lastKinds(s: StatusResult): string {
 export function renderPlan(p: PlanResult): string {
     const lines = [`plan: ${p.from ?? "(not deployed)"} → ${p.to}`];
     for (const s of p.steps) {
+        const drain = p.drains?.find((d) => d.stepId === s.id);
+        if (drain !== undefined) {
+            lines.push(`     ${drainPlanLine(drain)}`);
+        }
         lines.push(`  ${s.index}. ${s.skip ? "[skip] " : ""}${s.description} (stack ${s.stack})`);
     }
     if (p.steps.every((s) => s.skip)) {
@@ -107,6 +112,10 @@ export function renderPlan(p: PlanResult): string {
     if (p.modelledRtoSeconds !== undefined) {
         lines.push(`modelled RTO of an unplanned failover: ${p.modelledRtoSeconds} s`);
     }
+    if (p.rtoSplit !== undefined && (p.drains ?? []).length > 0) {
+        const dns = p.rtoSplit.newConnectionsSeconds !== undefined ? `${p.rtoSplit.newConnectionsSeconds} s` : "unknown";
+        lines.push(`RTO of this switch: new connections move in ${dns} (DNS: TTL + health checks); existing sessions end within ${p.rtoSplit.existingSessionsSeconds} s (drain)`);
+    }
     if (p.fenceEffectSeconds !== undefined) {
         lines.push(fenceEffectLine(p.fenceEffectSeconds));
     }
@@ -122,6 +131,13 @@ export function renderPlan(p: PlanResult): string {
         lines.push(table([["posture", "total", "standby"], ...p.costs.map((c) => [c.posture, c.monthlyUsd.toFixed(2), c.standbyMonthlyUsd.toFixed(2)])]).replace(/^/gm, "  "));
     }
     return lines.join("\n");
+}
+
+/** The drain a plan runs (or skips) before a scale-down step. */
+function drainPlanLine(d: PlannedDrain): string {
+    return d.skipped !== undefined
+        ? `drain ${d.region}: skipped (${d.skipped})`
+        : `drain ${d.region}: wait ≤ ${d.timeoutSeconds} s for its open sessions to end, then ${d.action === "stop" ? "stop if any are left" : "scale down, reporting any left"}`;
 }
 
 /** The modelled time to serve, one line per capacity path, the configured one marked. */
@@ -153,6 +169,9 @@ export function renderSwitch(r: SetPostureResult): string {
     }
     if (r.afterDns !== undefined) {
         lines.push(esc(describePostDnsCheck(r.afterDns)));
+    }
+    for (const d of r.drains ?? []) {
+        lines.push(esc(describeDrain(d)));
     }
     for (const rem of r.remaining) {
         lines.push(`remaining: ${esc(rem)}`);

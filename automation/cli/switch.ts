@@ -3,6 +3,7 @@
 // (each case when health is unknown) and ask, then run with progress on stderr and Ctrl-C wired to
 // the driver's AbortSignal. The driver predicts again under the lock and refuses a harmful switch
 // unless --force --reason; health that is still unknown there is what the operator accepted here.
+import { DrainArgs, drainOptionsOf } from "./drain-flags";
 import type { FailoverController } from "../driver/controller";
 import { pendingSteps } from "../driver/planner";
 import { SetPostureOptions, SetPostureResult } from "../driver/types";
@@ -15,7 +16,7 @@ import { GlobalArgs } from "./options";
 import { answerLines, renderSwitch } from "./render";
 
 /** Flags of the switching verbs. */
-export interface SwitchArgs extends GlobalArgs, AfterDnsArgs {
+export interface SwitchArgs extends GlobalArgs, AfterDnsArgs, DrainArgs {
     readonly reason?: string;
     readonly yes: boolean;
     readonly refresh: boolean;
@@ -28,7 +29,7 @@ export interface SwitchArgs extends GlobalArgs, AfterDnsArgs {
 /** The driver options every switching verb passes through. */
 export type SwitchCommon = Pick<
     SetPostureOptions,
-    "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights" | "skipVerify" | "afterDns" | "force" | "acceptUnknownHealth"
+    "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights" | "skipVerify" | "afterDns" | "force" | "acceptUnknownHealth" | "drainTimeoutSeconds" | "drainTimeoutAction" | "unplanned"
 >;
 
 /**
@@ -73,6 +74,7 @@ export async function runSwitch(
                 const { target, weights } = resolve();
                 const checked = checkSwitchArgs(argv, target);
                 const afterDns = afterDnsOf(argv);
+                const drain = drainOptionsOf(argv);
                 if (!argv.yes && !io.stdinIsTTY) {
                     await confirm(io, false, "");
                 }
@@ -82,7 +84,7 @@ export async function runSwitch(
                 // health that becomes unknown only under the lock is asked about again.
                 let acceptUnknownHealth: SwitchCommon["acceptUnknownHealth"] = argv.yes;
                 if (!argv.yes) {
-                    const plan = await controller.plan(target, { preview: false, activeActiveWeights: weights, signal, onProgress: printer.onProgress }).finally(() => printer.close());
+                    const plan = await controller.plan(target, { preview: false, activeActiveWeights: weights, signal, onProgress: printer.onProgress, ...drain }).finally(() => printer.close());
                     const steps = pendingSteps(plan.steps);
                     io.err(steps.length === 0 ? `already ${target}: nothing to do` : steps.map((s) => `  ${s.index}. ${s.description}`).join("\n"));
                     if (steps.length > 0 && plan.answer !== undefined) {
@@ -114,6 +116,7 @@ export async function runSwitch(
                     ...(argv.reason !== undefined ? { reason: argv.reason } : {}),
                     ...(weights !== undefined ? { activeActiveWeights: weights } : {}),
                     ...(afterDns !== undefined ? { afterDns } : {}),
+                    ...drain,
                 }).finally(() => printer.close());
                 if (result.afterDns?.outcome === "failed") {
                     io.err(`error: ${describePostDnsCheck(result.afterDns)}`);

@@ -33,6 +33,8 @@ export interface AuditEntry {
     readonly afterDns?: string;
     /** What the switch was predicted to do to Route 53's answer (automation/driver/switch-answer.ts), in one line. */
     readonly answer?: string;
+    /** What the drain before each scale-down found (automation/driver/drain.ts), one line per region. */
+    readonly drain?: readonly string[];
     /** Set when a switch, fence or unfence was forced through an answer-safety refusal: the harm overridden (`reason` says why). */
     readonly forced?: string;
 }

@@ -17,6 +17,8 @@ import { readStandbyCapacity, regionThatMustServe, standbyOf } from "./standby-c
 import { program } from "../../stacks";
 import { AuditEntry, AuditOperation, resolveIdentity } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
+import { DrainOutcome, DrainSwitchOptions, OpenSessionsSource, planDrains, resolveDrainOptions, rtoSplit, skippedDrain, waitForDrain } from "./drain";
+import { cloudWatchOpenSessions } from "./open-sessions";
 import { readEndpointHealth } from "./endpoint-health";
 import { ConfigEntry } from "../../stacks/config/source";
 import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
@@ -108,6 +110,8 @@ interface Context {
     readonly thresholds: ReplicationThresholds;
     readonly timeouts: Timeouts;
     readonly endpointHealth: FailoverControllerOptions["endpointHealth"];
+    readonly openSessions: FailoverControllerOptions["openSessions"];
+    readonly cloudWatch: FailoverControllerOptions["cloudWatch"];
     readonly onDemandQuota: FailoverControllerOptions["onDemandQuota"];
     readonly endpoints: FailoverControllerOptions["endpoints"];
     readonly resolveEndpointName: FailoverControllerOptions["resolveEndpointName"];
@@ -282,6 +286,8 @@ export class FailoverController {
             thresholds: { ...defaultReplicationThresholds, ...options.replicationThresholds },
             timeouts,
             endpointHealth: options.endpointHealth,
+            openSessions: options.openSessions,
+            cloudWatch: options.cloudWatch,
             onDemandQuota: options.onDemandQuota,
             endpoints: options.endpoints,
             resolveEndpointName: options.resolveEndpointName,
@@ -468,7 +474,10 @@ export class FailoverController {
         );
         const mustServe = regionThatMustServe(postureSpec(target, opts.activeActiveWeights), deployedStateOf(stacks).capacity);
         const standby = await runTask(opts, "read the standby's capacity and quota", () => readStandbyCapacity(stacks, mustServe, this.ctx.onDemandQuota));
+        const drains = planDrains(steps, drainOptions(opts));
         return {
+            drains,
+            rtoSplit: rtoSplit(drains, rto),
             ...(from !== undefined ? { from } : {}),
             to: target,
             steps,
@@ -785,6 +794,18 @@ export class FailoverController {
         }
     }
 
+    /**
+     * Where the drain reads open sessions: the given source, else CloudWatch on the load balancers the
+     * regional stacks export. A stand-in provider's load balancers publish nothing to AWS, so without
+     * a given source there is none.
+     */
+    private openSessionsOf(stacks: Readonly<Record<StackKey, StackStatus>>): OpenSessionsSource | undefined {
+        if (this.ctx.openSessions !== undefined) {
+            return this.ctx.openSessions;
+        }
+        return this.ctx.env.standsIn !== true ? cloudWatchOpenSessions({ primary: stacks.primary.outputs, secondary: stacks.secondary.outputs }, this.ctx.cloudWatch) : undefined;
+    }
+
     private record(e: AuditEvent): Promise<void> {
         return this.ctx.log.record(e);
     }
@@ -825,6 +846,7 @@ export class FailoverController {
             throw new BadInputError("a reason is required to switch to failover");
         }
         const stepTimeoutMs = positive(opts.stepTimeoutMs, this.ctx.timeouts.stepMs, "stepTimeoutMs");
+        const drain = drainOptions(opts);
         throwIfAborted(opts.signal);
         // The coordination store first (the lock itself lives there), without creating anything.
         const log = this.ctx.log;
@@ -906,6 +928,7 @@ export class FailoverController {
                     readBefore: readBeforeRun(reads, rewritten),
                     clearDeadEngineLocks: () => this.clearDeadEngineLocks(),
                     proveHeld,
+                    drain: drainWith(this.openSessionsOf(stacks), drain.drainTimeoutSeconds),
                 },
                 {
                     runId,
@@ -921,6 +944,7 @@ export class FailoverController {
                     verifyRegions: regionsToVerify({ next: weights, current: deployedStateOf(stacks).dns?.weights, prediction: answer }),
                     ...(answer !== undefined ? { answer } : {}),
                     ...(forced !== undefined ? { forced } : {}),
+                    drain: { onTimeout: drain.drainTimeoutAction, unplanned: drain.unplanned },
                     started,
                     identity: this.ctx.identity,
                     host: holder.host,
@@ -1069,3 +1093,19 @@ function costAssumptions(stacks: Record<StackKey, StackStatus>): { activeInstanc
     return {};
 }
 
+/** The drain options with defaults, or BadInputError naming the bad one. */
+function drainOptions(opts: DrainSwitchOptions): Required<DrainSwitchOptions> {
+    try {
+        return resolveDrainOptions(opts);
+    } catch (err) {
+        throw new BadInputError((err as Error).message, { cause: err });
+    }
+}
+
+/** The run's drain: the bounded wait of drain.ts over a source of open sessions (none: the drain is skipped, saying why). */
+function drainWith(source: OpenSessionsSource | undefined, timeoutSeconds: number): (region: RegionName, signal?: AbortSignal) => Promise<DrainOutcome> {
+    if (source === undefined) {
+        return async (region) => skippedDrain(region, "no source of open sessions: the provider stands in for AWS and no openSessions source was given");
+    }
+    return (region, signal) => waitForDrain({ region, read: source.read, timeoutSeconds, pollSeconds: source.pollSeconds, ...(signal !== undefined ? { signal } : {}) });
+}

@@ -3,6 +3,7 @@
 // the next run finds the unfinished run, starts from its first unfinished step, and can prove a
 // leftover lock is its own.
 import { PreviousConfig } from "./config-restore";
+import type { DrainOutcome } from "./drain";
 import { appendJsonLine, readJsonLines } from "./jsonl";
 import { StackKey } from "./planner";
 
@@ -52,8 +53,17 @@ export interface EndRecord {
     readonly at: string;
 }
 
+/** What the drain before a scale-down step found (drain.ts); written before the step starts. Resuming ignores it. */
+export interface DrainRecord {
+    readonly type: "drain";
+    readonly runId: string;
+    readonly stepId: string;
+    readonly at: string;
+    readonly drain: DrainOutcome;
+}
+
 /** Any journal record. */
-export type JournalRecord = BeginRecord | StepRecord | EndRecord;
+export type JournalRecord = BeginRecord | StepRecord | DrainRecord | EndRecord;
 
 /** One run as read back from the journal. */
 export interface JournalRun {

@@ -43,6 +43,11 @@ export interface PlannedStep {
     readonly skip: boolean;
     /** One line for humans: "scale secondary pilot-light → active". */
     readonly description: string;
+    /**
+     * True on a step that scales down a region DNS no longer sends new clients to: a planned switch
+     * first waits for that region's open sessions to end (drain.ts), since DNS moves only new ones.
+     */
+    readonly drainFirst?: boolean;
 }
 
 /** What is deployed now, as the stacks' outputs report it. Unknown parts are left out. */
@@ -127,7 +132,7 @@ export function planSteps(current: DeployedState, target: Posture, opts: PlanOpt
     }
     steps.push(dnsStep(steps.length + 1, current, target, opts.activeActiveWeights));
     for (const region of noTraffic) {
-        steps.push(capacityStep(steps.length + 1, "after-dns", region, current.capacity[region], spec.capacity[region]));
+        steps.push({ ...capacityStep(steps.length + 1, "after-dns", region, current.capacity[region], spec.capacity[region]), drainFirst: true });
     }
     return steps;
 }

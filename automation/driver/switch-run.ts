@@ -19,6 +19,7 @@ import { SetPostureOptions, SetPostureResult, StepResult } from "./types";
 import { VerifyResult } from "./verify";
 import { describeVerification, runVerifyGate, VerificationSummary } from "./verify-gate";
 import { describePostDnsCheck, PostDnsCheckResult } from "./post-dns-check";
+import { describeDrain, DrainOutcome, drainLeftSessions, DrainTimeoutAction, skippedDrain, unplannedReason } from "./drain";
 
 /** What a run needs from its controller. */
 export interface SwitchRunDeps {
@@ -47,7 +48,10 @@ export interface SwitchRunDeps {
         afterDns?: string;
         answer?: string;
         forced?: string;
+        drain?: readonly string[];
     }) => Promise<void>;
+    /** Waits for a region's open sessions to end (drain.ts `waitForDrain`, bounded by the drain timeout). Without it, no drain. */
+    readonly drain?: (region: RegionName, signal?: AbortSignal) => Promise<DrainOutcome>;
     /** Verifies a region before DNS sends it traffic (automation/driver/verify.ts). Without it, no gate. */
     readonly verify?: (region: RegionName, signal?: AbortSignal) => Promise<VerifyResult>;
     /**
@@ -95,6 +99,8 @@ export interface SwitchPlan {
     readonly answer?: AnswerPrediction;
     /** The harm the caller forced the switch through, when it did. */
     readonly forced?: string;
+    /** What the drain does when sessions are still open at its timeout; `unplanned` skips every drain. */
+    readonly drain?: { readonly onTimeout: DrainTimeoutAction; readonly unplanned: boolean };
     readonly started: number;
     /** Who runs it, and where (for the journal). */
     readonly identity: string;
@@ -111,6 +117,7 @@ export class SwitchRun {
     private dnsSwitched = false;
     private verification: VerificationSummary | undefined;
     private afterDns: PostDnsCheckResult | undefined;
+    private readonly drains: DrainOutcome[] = [];
     /** Stacks this run has run a step on: what was read of them before the run is out of date. */
     private readonly touched = new Set<StackKey>();
 
@@ -156,6 +163,9 @@ export class SwitchRun {
             if (step.stack === "dns" && !(await this.gate(step))) {
                 continue;
             }
+            if (step.drainFirst === true) {
+                await this.drainBefore(step);
+            }
             await this.runOne(step);
             if (step.stack === "dns" && this.dnsSwitched) {
                 await this.checkAfterDns();
@@ -180,7 +190,54 @@ export class SwitchRun {
             ...(plan.forced !== undefined ? { forced: plan.forced } : {}),
             ...(this.verification !== undefined ? { verification: this.verification } : {}),
             ...(this.afterDns !== undefined ? { afterDns: this.afterDns } : {}),
+            ...(this.drains.length > 0 ? { drains: this.drains } : {}),
         };
+    }
+
+    /**
+     * The drain before a scale-down: waits for the region's open sessions to end. An unplanned
+     * switch, or a region this run fenced (unreachable), skips it. Sessions still open (or unknown)
+     * at the timeout are reported and the scale-down goes on, unless the run was told to stop:
+     * then it stops before the step, which the same switch run again resumes.
+     *
+     * @throws SwitchStoppedError when the drain timed out and the action is `stop`.
+     * @throws AbortedError when the signal fires while waiting.
+     */
+    private async drainBefore(step: PlannedStep): Promise<void> {
+        const region = step.region;
+        if (this.deps.drain === undefined || region === undefined) {
+            return;
+        }
+        const skips = this.plan.drain?.unplanned === true || this.fenced.includes(region);
+        if (!skips) {
+            this.opts.onProgress?.({ type: "draining", region });
+        }
+        const outcome =
+            this.plan.drain?.unplanned === true
+                ? skippedDrain(region, unplannedReason)
+                : this.fenced.includes(region)
+                  ? skippedDrain(region, `${region} was fenced in this run (unreachable)`)
+                  : await this.deps.drain(region, this.opts.signal).catch(async (err: unknown): Promise<DrainOutcome> => {
+                        if (err instanceof AbortedError || this.opts.signal?.aborted === true) {
+                            await this.onFailure(step, Date.now(), err);
+                        }
+                        // A reader should answer unknown rather than throw; one that throws is unknown too.
+                        return { region, outcome: "unknown", waitedSeconds: 0, detail: `open sessions in ${region} unknown: ${summarizeEngineError(err)}` };
+                    });
+        this.drains.push(outcome);
+        await this.deps.journal.append({ type: "drain", runId: this.plan.runId, stepId: step.id, at: now(), drain: outcome });
+        this.opts.onProgress?.({ type: "drained", outcome });
+        if (!drainLeftSessions(outcome) || this.plan.drain?.onTimeout !== "stop") {
+            return;
+        }
+        const message = `${describeDrain(outcome)}; stopped before the scale-down (drain timeout action: stop)`;
+        const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: message };
+        this.results.push(failed);
+        await this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: message });
+        this.opts.onProgress?.({ type: "step-end", step, result: failed });
+        await this.finish("failed", message);
+        const done = this.results.filter((r) => r.status === "done").map((r) => r.description);
+        throw new SwitchStoppedError(`${message}; DNS has moved; run the same switch again to drain and scale ${region} down`, step.description, done);
     }
 
     /**
@@ -423,6 +480,7 @@ export class SwitchRun {
             ...(this.afterDns !== undefined ? { afterDns: describePostDnsCheck(this.afterDns) } : {}),
             ...(plan.answer !== undefined ? { answer: plan.answer.summary } : {}),
             ...(plan.forced !== undefined ? { forced: plan.forced } : {}),
+            ...(this.drains.length > 0 ? { drain: this.drains.map(describeDrain) } : {}),
         });
         await this.deps.journal.append({ type: "end", runId: plan.runId, result, at: now() });
     }

@@ -5,6 +5,7 @@ import type { TimeToServe } from "../time-to-serve";
 import { EngineEnvironment, ProviderStandIn } from "../engine/environment";
 import { CapacityMode, Posture, RegionName, Weights } from "../../foundation/posture";
 import { UndeployedConfig } from "./config-restore";
+import { DrainOutcome, DrainSwitchOptions, OpenSessionsSource, PlannedDrain, RtoSplit } from "./drain";
 import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
 import { LockHolder } from "./errors";
 import { CoordinationStore } from "./coordination/store";
@@ -68,6 +69,8 @@ export interface FailoverControllerOptions extends TaskContext {
     readonly replicationThresholds?: ReplicationThresholds;
     /** Where `status` reads each region's endpoint-check health. Defaults to none (status then reports no endpoint health). */
     readonly endpointHealth?: EndpointHealthSource;
+    /** Where the drain before a scale-down reads a region's open sessions. Defaults to CloudWatch's ActiveFlowCount of the region's load balancer, with `cloudWatch` settings. */
+    readonly openSessions?: OpenSessionsSource;
     /** Where `plan` and `status` read the On-Demand vCPU quota of the region that must serve. Defaults to none (the quota is then unknown). */
     readonly onDemandQuota?: OnDemandQuotaReader;
     /** Where to reach each region's SFTP service for `verify`, instead of its stack's endpoint output (a lab, a private link). Defaults to the outputs. */
@@ -120,6 +123,10 @@ export type ProgressEvent =
     | { readonly type: "waiting-for-lock"; readonly holder: LockHolder | undefined }
     | { readonly type: "verified"; readonly result: VerifyResult }
     | { readonly type: "checked-after-dns"; readonly result: PostDnsCheckResult }
+    /** The drain before a scale-down began waiting for the region's open sessions (drain.ts). */
+    | { readonly type: "draining"; readonly region: RegionName }
+    /** The drain before a scale-down ended (drain.ts). */
+    | { readonly type: "drained"; readonly outcome: DrainOutcome }
     /** What the switch will do to Route 53's answer, predicted under the lock before any step (switch-answer.ts). */
     | { readonly type: "answer"; readonly prediction: AnswerPrediction }
     | TaskEvent;
@@ -145,7 +152,7 @@ export interface AfterDnsCheckOptions {
 }
 
 /** Options of `setPosture`. */
-export interface SetPostureOptions extends ProgressOptions {
+export interface SetPostureOptions extends ProgressOptions, DrainSwitchOptions {
     /** Why: required when the target is `failover`. Recorded in the audit log. */
     readonly reason?: string;
     /** Active-active split to deploy. Defaults to the dns stack's configured split. */
@@ -217,6 +224,8 @@ export interface SetPostureResult {
      * failure here does not change `status`: DNS has moved and stays moved.
      */
     readonly afterDns?: PostDnsCheckResult;
+    /** What the drain before each scale-down found, in order. */
+    readonly drains?: readonly DrainOutcome[];
 }
 
 /** What one stack looks like now. */
@@ -293,7 +302,7 @@ export interface StackPreview {
 }
 
 /** Options of `plan`. */
-export interface PlanPostureOptions extends ProgressOptions {
+export interface PlanPostureOptions extends ProgressOptions, DrainSwitchOptions {
     readonly activeActiveWeights?: Weights;
     /** Run the engine's preview of each pending step. Defaults to true. */
     readonly preview?: boolean;
@@ -317,6 +326,10 @@ export interface PlanResult {
     readonly standbyQuota?: StandbyQuota;
     /** What the switch would do to Route 53's answer, from the health and fences as read now (absent when DNS is not deployed). */
     readonly answer?: AnswerPrediction;
+    /** The drain before each scale-down the switch would run (or skip, and why). */
+    readonly drains?: readonly PlannedDrain[];
+    /** The RTO in two parts: new connections move (DNS), existing sessions end (drain). */
+    readonly rtoSplit?: RtoSplit;
 }
 
 /** Options of `failback`. */

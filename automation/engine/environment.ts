@@ -45,6 +45,8 @@ export interface EngineEnvironment {
     readonly pulumiHome: string;
     readonly cliRoot: string;
     readonly envVars: Record<string, string>;
+    /** True when provider plugins stand in for AWS's: nothing the stacks deploy publishes to AWS (no metric to read there). */
+    readonly standsIn?: boolean;
 }
 
 /** The state backend a project folder uses unless told otherwise: a file backend inside it. */
@@ -106,5 +108,5 @@ export function engineEnvironment(opts: EngineEnvironmentOptions = {}): EngineEn
         ...standIn?.envFor(backendUrl),
         ...opts.extraEnv,
     };
-    return { projectDir, backendUrl, pulumiHome, cliRoot, envVars };
+    return { projectDir, backendUrl, pulumiHome, cliRoot, envVars, ...(standIn !== undefined ? { standsIn: true } : {}) };
 }

@@ -15,7 +15,7 @@ import { PinnedPackage, defaultGatewayPort, validatePinnedPackage } from "../../
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { kmsKeyArnProblem } from "../../components/kms-key";
 import { parseIpv4Cidr } from "../../components/network";
-import { validateAllowedCidrs } from "../../components/sftp-gateway";
+import { defaultDeregistrationDelaySeconds, validateAllowedCidrs } from "../../components/sftp-gateway";
 import { SftpUser, parseUsersYaml, servedUsers } from "../../components/sftp-users";
 import { configKey, configKeys, configNamespace } from "../contract";
 import { checkGatewayPolicyFits, readGatewayBucketAccess } from "./gateway-access";
@@ -86,6 +86,12 @@ export interface RegionalConfig {
     readonly deletionProtection: boolean;
     /** How the load balancer and Route 53 judge a gateway (`healthCheck`): TCP unless `{ protocol: http }`. */
     readonly healthCheck: GatewayHealthCheck;
+    /**
+     * Seconds open sessions get when a scale-down deregisters their instance (`drainTimeoutSeconds`,
+     * 0–3600 as Elastic Load Balancing allows): the target group's deregistration delay. Set it to the
+     * driver's `--drain-timeout` so the load balancer does not cut what the drain waited for.
+     */
+    readonly drainTimeoutSeconds: number;
     /** Tags of every resource. */
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -276,6 +282,15 @@ function loadCapacity(config: ConfigReader): CapacitySettings {
     }
 }
 
+/** `drainTimeoutSeconds`: the target group's deregistration delay, whole seconds 0–3600 as Elastic Load Balancing allows. */
+function loadDrainTimeout(config: ConfigReader): number {
+    const seconds = config.getNumber("drainTimeoutSeconds", { min: 0, max: 3600 }) ?? defaultDeregistrationDelaySeconds;
+    if (!Number.isInteger(seconds)) {
+        throw configError("drainTimeoutSeconds", `must be whole seconds 0–3600 (got ${seconds})`);
+    }
+    return seconds;
+}
+
 /** The optional warm pool (`warmPool`): absent means none. */
 function loadWarmPool(config: ConfigReader): WarmPoolSettings | undefined {
     const raw = config.getObject<Record<string, unknown>>("warmPool");
@@ -440,6 +455,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         ...(sftpgoPackage === undefined ? {} : { sftpgoPackage }),
         deletionProtection: config.getBoolean("deletionProtection") ?? true,
         healthCheck: loadHealthCheck(config, { listenerPort, gatewayPort: defaultGatewayPort }),
+        drainTimeoutSeconds: loadDrainTimeout(config),
         tags: { project: "sftp-failover", regionName, ...tags },
     };
 }

@@ -5,11 +5,12 @@ import * as path from "node:path";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { FailoverController } from "../../automation/driver/controller";
 import { engineChildren } from "../../automation/driver/engine-process";
-import { LockedError } from "../../automation/driver/errors";
+import { LockedError, SwitchStoppedError } from "../../automation/driver/errors";
 import { RegionFenceClient } from "../../automation/driver/fence-client";
 import { Journal } from "../../automation/driver/journal";
 import { RegionName } from "../../foundation/posture";
 import { Lab } from "../../sandbox/lab";
+import { sandboxOpenSessions, setModelledOpenSessions } from "../../sandbox/open-sessions";
 import { deployedLab } from "../support/deployed-lab";
 import { changesSince as recordedChangesSince, OperationRecord, readRecords } from "../../sandbox/recorder";
 
@@ -293,5 +294,58 @@ describe("driver against the real engine (sandbox)", function () {
         expect(again.status).to.equal("unverified");
         expect(again.steps.filter((s) => s.status === "done").map((s) => s.id)).to.deep.equal(["dns:dns", "after-dns:primary"]);
         expect((await controller.status()).posture).to.equal("failover");
+    });
+
+    it("a planned switch waits for the losing region's open session before scaling it down; a drain that times out stops or scales down as told", async function () {
+        // From failover (where the tests above leave it; run alone, it gets there first).
+        await controller.setPosture("failover", { reason: "drain test: from failover" });
+        // The sandbox's session count, modelled in the world (the lab's sshd count is tested in test/integration/sandbox-open-sessions.test.ts).
+        setModelledOpenSessions(lab.worldDir, "secondary", 1);
+        const sessions = sandboxOpenSessions({ worldDir: lab.worldDir });
+        const seen: number[] = [];
+        const counting = (endAfterReads: number | undefined) => ({
+            ...sessions,
+            pollSeconds: 0.2,
+            read: async (region: RegionName) => {
+                const reading = await sessions.read(region);
+                seen.push(reading.known ? reading.sessions : -1);
+                // The client ends its session once the drain has seen it open this many times.
+                if (seen.length === endAfterReads) {
+                    setModelledOpenSessions(lab.worldDir, region, 0);
+                }
+                return reading;
+            },
+        });
+        try {
+            // Sessions still open at the timeout, action stop: DNS moved, the secondary is not scaled down.
+            const stopping = await FailoverController.create({ engine: lab.env, journalDir, fence, identity: "alice", endpointHealth: lab.endpointHealth, openSessions: counting(undefined) });
+            const err = await stopping.setPosture("active-passive", { drainTimeoutSeconds: 1, drainTimeoutAction: "stop" }).catch((e: unknown) => e);
+            expect(err).to.be.instanceOf(SwitchStoppedError);
+            expect((err as Error).message).to.contain("1 session(s) still open in secondary");
+            const stopped = await controller.status();
+            expect(stopped.posture).to.equal("active-passive");
+            expect(stopped.capacity.secondary, "not scaled down").to.equal("active");
+            expect((await controller.history()).at(-1)?.drain?.[0]).to.match(/^drain secondary: timed-out \(1 session\(s\) still open in secondary after \d+ s\)$/);
+
+            // The same switch again: the drain sees the session, waits until it ends, then scales down.
+            seen.length = 0;
+            const waiting = await FailoverController.create({ engine: lab.env, journalDir, fence, identity: "alice", endpointHealth: lab.endpointHealth, openSessions: counting(2) });
+            const result = await waiting.setPosture("active-passive", { drainTimeoutSeconds: 120 });
+            expect(result.steps.filter((s) => s.status === "done").map((s) => s.id)).to.deep.equal(["after-dns:secondary"]);
+            expect(result.drains?.map((d) => [d.region, d.outcome, d.openSessions])).to.deep.equal([["secondary", "drained", 0]]);
+            expect(seen.slice(0, 2), "the session was open when the drain began").to.deep.equal([1, 1]);
+            expect(seen.at(-1)).to.equal(0);
+            expect((await controller.status()).capacity.secondary).to.equal("pilot-light");
+
+            // Default action: sessions still open at the timeout are reported, and the region still scales down.
+            setModelledOpenSessions(lab.worldDir, "primary", 2);
+            const reporting = await FailoverController.create({ engine: lab.env, journalDir, fence, identity: "alice", endpointHealth: lab.endpointHealth, openSessions: counting(undefined) });
+            const down = await reporting.setPosture("failover", { reason: "drain test: timeout reported", drainTimeoutSeconds: 1 });
+            expect(down.drains?.map((d) => [d.region, d.outcome, d.openSessions])).to.deep.equal([["primary", "timed-out", 2]]);
+            expect((await controller.status()).capacity.primary).to.equal("drained");
+        } finally {
+            setModelledOpenSessions(lab.worldDir, "primary", undefined);
+            setModelledOpenSessions(lab.worldDir, "secondary", undefined);
+        }
     });
 });

@@ -3,6 +3,7 @@ import { confirm, Io, postureArg, progressPrinter, stepTimeoutMs, waitMs, weight
 import { exitCodeOf, exitCodes, UsageError } from "../../automation/cli/errors";
 import { renderHistory, renderSwitch } from "../../automation/cli/render";
 import { GlobalArgs } from "../../automation/cli/options";
+import { drainOptionsOf } from "../../automation/cli/drain-flags";
 import { switchExitCode } from "../../automation/cli/switch";
 import { BadInputError, FailoverError, LockedError } from "../../automation/driver/errors";
 import { planTransition } from "../../automation/driver/planner";
@@ -37,6 +38,14 @@ describe("CLI arguments and rendering", () => {
         expect(() => weightsArg("70/30", "failover")).to.throw("--weights applies only to active-active (got posture failover)");
         expect(() => weightsArg("256/0", "active-active")).to.throw("--weights.primary must be an integer 0–255 (got 256)");
         expect(() => weightsArg("7,3", "active-active")).to.throw('--weights must be primary/secondary, e.g. 70/30 (got "7,3")');
+    });
+
+    it("--drain-timeout is whole seconds 0–3600, --drain-timeout-action scale-down or stop, each refused naming the flag", () => {
+        expect(drainOptionsOf({ "drain-timeout": 120, "drain-timeout-action": "stop", unplanned: false })).to.deep.equal({ drainTimeoutSeconds: 120, drainTimeoutAction: "stop" });
+        expect(drainOptionsOf({ unplanned: true })).to.deep.equal({ unplanned: true });
+        expect(() => drainOptionsOf({ "drain-timeout": 3601 })).to.throw(UsageError, "--drain-timeout must be whole seconds 0–3600 (got 3601)");
+        expect(() => drainOptionsOf({ "drain-timeout": -5 })).to.throw(UsageError, "--drain-timeout must be whole seconds 0–3600 (got -5)");
+        expect(() => drainOptionsOf({ "drain-timeout-action": "wait" })).to.throw(UsageError, '--drain-timeout-action must be one of scale-down, stop (got "wait")');
     });
 
     it("--wait and --step-timeout are seconds, converted once", () => {

@@ -61,6 +61,7 @@ const samples: Record<string, Values> = {
     sftpgoPackage: { sftpgoPackage: { key: `${bootArtifactsPrefix}sftpgo-2.6.6.x86_64.rpm`, sha256: "ab".repeat(32) } },
     deletionProtection: { deletionProtection: false },
     healthCheck: { healthCheck: { protocol: "http", port: 10000 } },
+    drainTimeoutSeconds: { drainTimeoutSeconds: 300 },
     tags: { tags: { team: "data", "cost-center": "cc-42" } },
     sessionManager: { sessionManager: true },
     gatewayBucketAccess: { gatewayBucketAccess: "bucket" },

@@ -1,46 +1,16 @@
 import { expect } from "chai";
-import { Stack, UpOptions, UpResult } from "@pulumi/pulumi/automation";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { RegionName } from "../../foundation/posture";
 import { AuditEvent } from "../../automation/driver/coordination/run-log";
 import { LockLostError } from "../../automation/driver/errors";
 import { JournalRecord } from "../../automation/driver/journal";
 import { planTransition, StackKey } from "../../automation/driver/planner";
+import { fakeStacks, UpBehaviour, unreachable } from "../support/fake-stacks";
 import { SwitchRun } from "../../automation/driver/switch-run";
 
 // A switch whose lock is lost stops where it stands: the next step does not start, a failure after
 // the loss fences nothing, and the journal and audit say "lock lost". Stand-in stacks record every
 // engine call; the real engine runs the same case in test/engine/driver-lock-lost.test.ts.
-
-type UpBehaviour = () => Promise<UpResult>;
-
-const succeeded: UpBehaviour = async () => ({ stdout: "", stderr: "", outputs: {}, summary: { resourceChanges: { update: 1 } } }) as unknown as UpResult;
-const unreachable: UpBehaviour = () => Promise.reject(new Error("error: region us-east-1 is unreachable (fault injected)"));
-
-function fakeStacks(behaviour: Partial<Record<StackKey, UpBehaviour>>) {
-    const calls: string[] = [];
-    const stack = (key: StackKey) =>
-        ({
-            name: `organization/sftp-failover/${key}`,
-            async setAllConfig(config: Record<string, { value: string }>) {
-                calls.push(`${key}: setAllConfig ${Object.keys(config).join(" ")}`);
-            },
-            async setConfig(name: string) {
-                calls.push(`${key}: setConfig ${name}`);
-            },
-            async removeConfig(name: string) {
-                calls.push(`${key}: removeConfig ${name}`);
-            },
-            async info() {
-                return { resourceChanges: { update: 1 } };
-            },
-            up(_opts: UpOptions) {
-                calls.push(`${key}: up`);
-                return (behaviour[key] ?? succeeded)();
-            },
-        }) as unknown as Stack;
-    return { stacks: { primary: stack("primary"), secondary: stack("secondary"), dns: stack("dns") }, calls };
-}
 
 /** A proof of the lock that passes `passes` times, then finds it lost. */
 function proofPassing(passes: number) {

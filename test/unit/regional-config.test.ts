@@ -144,6 +144,9 @@ describe("regional config (mocks)", () => {
                 ];
             },
         ),
+        ["drainTimeoutSeconds above ELB's 3600", () => ({ drainTimeoutSeconds: 3601 }), /^sftp-failover:drainTimeoutSeconds must be 0–3600 \(got "?3601"?\)$/],
+        ["drainTimeoutSeconds negative", () => ({ drainTimeoutSeconds: -1 }), /^sftp-failover:drainTimeoutSeconds must be 0–3600 \(got "?-1"?\)$/],
+        ["drainTimeoutSeconds fractional", () => ({ drainTimeoutSeconds: 1.5 }), exactly("sftp-failover:drainTimeoutSeconds must be whole seconds 0–3600 (got 1.5)")],
         ["namePrefix with capitals", () => ({ namePrefix: "SFTP" }), /sftp-failover:namePrefix must be 3–30 lowercase/],
         ["amiId malformed", () => ({ amiId: "ubuntu" }), /sftp-failover:amiId must be an AMI id/],
         ["sftpgoVersion malformed", () => ({ sftpgoVersion: "latest; rm -rf /" }), /sftp-failover:sftpgoVersion must be a version like 2\.6\.6/],

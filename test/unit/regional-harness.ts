@@ -106,6 +106,7 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
         case "aws:lb/loadBalancer:LoadBalancer":
             extra.dnsName = `${name}-0123456789.elb.${String(inputs.region)}.amazonaws.com`;
             extra.zoneId = inputs.region === "us-east-1" ? "Z26RNL4JYFTOTI" : "Z18D5FSROUN65G";
+            extra.arnSuffix = `net/${name}/0123456789abcdef`;
             break;
         case "aws:ec2/eip:Eip":
             extra.allocationId = `eipalloc-${Buffer.from(name).toString("hex").slice(0, 17)}`;

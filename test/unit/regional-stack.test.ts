@@ -445,6 +445,12 @@ describe("regional stack (mocks)", function () {
             expect(tg.healthCheck).to.include({ enabled: true, protocol: "TCP", port: "traffic-port" });
         });
 
+        it("the target group keeps leaving connections 30 s by default; drainTimeoutSeconds sets the deregistration delay", async () => {
+            expect(single(primary, t.tg).inputs.deregistrationDelay).to.equal(30);
+            const run = await runRegional({ ...primaryConfig(), drainTimeoutSeconds: 300 });
+            expect(single(run, t.tg).inputs.deregistrationDelay).to.equal(300);
+        });
+
         it("the load balancer is protected from deletion by default; deletionProtection: false turns it off", async () => {
             expect(single(primary, t.lb).inputs.enableDeletionProtection).to.equal(true);
             expect(single(secondary, t.lb).inputs.enableDeletionProtection).to.equal(true);
@@ -665,6 +671,7 @@ describe("regional stack (mocks)", function () {
                 "bucketArn",
                 "replicationRuleId",
                 "asgName",
+                "loadBalancerMetricDimension",
                 "hostKeyFingerprints",
                 "usersFingerprint",
                 "usersObjectKey",
@@ -679,6 +686,7 @@ describe("regional stack (mocks)", function () {
                 bucketArn: "arn:aws:s3:::sftp-failover-primary-123456789012",
                 replicationRuleId: "to-peer-region",
                 asgName: "sftp-primary-gw-asg-1a2b3c",
+                loadBalancerMetricDimension: "net/sftp-primary-gw-nlb/0123456789abcdef",
             });
         });
 

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { predictAnswerChange } from "../../automation/answer-safety";
 import { renderPlan, renderSwitch } from "../../automation/cli/render";
 import { PlanResult, SetPostureResult } from "../../automation/driver/types";
+import { planDrains, resolveDrainOptions } from "../../automation/driver/drain";
+import { planTransition } from "../../automation/driver/planner";
 
 // What an operator reads of a switch's predicted answer: the summary, each case when health is
 // unknown, the harm when there is one, and a switch that ended unverified or forced.
@@ -34,5 +36,18 @@ describe("switch rendering: the predicted answer, unverified and forced", () => 
         expect(renderSwitch(result).split("\n")[0]).to.equal("UNVERIFIED: active-passive → failover in 1.2s (run r1)");
         const forced = renderSwitch({ ...result, answer: harmful, forced: harmful.harm }).split("\n");
         expect(forced).to.include("FORCED through: secondary's endpoint is unhealthy and would get 100 % of answers (now 0 %)");
+    });
+
+    it("plan shows the drain before the scale-down and the RTO split; an unplanned plan says the drain is skipped", () => {
+        const steps = planTransition("active-passive", "failover");
+        const planned = renderPlan({ ...plan, steps, drains: planDrains(steps, resolveDrainOptions({})), rtoSplit: { newConnectionsSeconds: 70, existingSessionsSeconds: 300 } }).split("\n");
+        const scaleDown = planned.findIndex((l) => l.includes(". scale primary active → "));
+        expect(planned[scaleDown - 1]).to.equal("     drain primary: wait ≤ 300 s for its open sessions to end, then scale down, reporting any left");
+        expect(planned).to.include("RTO of this switch: new connections move in 70 s (DNS: TTL + health checks); existing sessions end within 300 s (drain)");
+        const unplanned = renderPlan({ ...plan, steps, drains: planDrains(steps, resolveDrainOptions({ unplanned: true })), rtoSplit: { existingSessionsSeconds: 0 } });
+        expect(unplanned).to.contain("drain primary: skipped (unplanned switch:");
+        expect(renderSwitch({ ...result, drains: [{ region: "primary", outcome: "timed-out", openSessions: 1, waitedSeconds: 30, detail: "1 session(s) still open in primary after 30 s" }] })).to.contain(
+            "drain primary: timed-out (1 session(s) still open in primary after 30 s)",
+        );
     });
 });

@@ -2,9 +2,10 @@ import { Argv, CommandModule } from "yargs";
 import { controllerFrom, postureArg, processIo, run, weightsArg, withInterrupts, withProgress } from "../context";
 import { GlobalArgs, withPosturePositional, withWeightsOption } from "../options";
 import { renderPlan } from "../render";
+import { DrainArgs, drainOptionsOf, withDrainOptions } from "../drain-flags";
 
 /** Flags of `plan`. */
-export interface PlanArgs extends GlobalArgs {
+export interface PlanArgs extends GlobalArgs, DrainArgs {
     readonly posture?: string;
     readonly weights?: string;
     readonly preview: boolean;
@@ -12,7 +13,7 @@ export interface PlanArgs extends GlobalArgs {
 
 /** Builds `plan`'s flags (shared with `posture --dry-run`). */
 export function planBuilder(y: Argv<GlobalArgs>): Argv<PlanArgs> {
-    return withWeightsOption(withPosturePositional(y)).option("preview", {
+    return withDrainOptions(withWeightsOption(withPosturePositional(y))).option("preview", {
         type: "boolean",
         default: true,
         describe: "Run the engine's preview of each step (--no-preview for the steps only)",
@@ -28,9 +29,10 @@ export async function runPlan(argv: PlanArgs): Promise<number> {
             async () => {
                 const target = postureArg(argv.posture);
                 const weights = weightsArg(argv.weights, target);
+                const drain = drainOptionsOf(argv);
                 return withProgress(processIo, argv, async (printer) => {
                     const controller = await controllerFrom(argv, signal, printer.onProgress);
-                    return controller.plan(target, { preview: argv.preview, signal, onProgress: printer.onProgress, onEvent: printer.onEvent, ...(weights !== undefined ? { activeActiveWeights: weights } : {}) });
+                    return controller.plan(target, { ...drain, preview: argv.preview, signal, onProgress: printer.onProgress, onEvent: printer.onEvent, ...(weights !== undefined ? { activeActiveWeights: weights } : {}) });
                 });
             },
             renderPlan,

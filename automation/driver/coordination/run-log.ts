@@ -29,6 +29,8 @@ export interface AuditEvent {
     readonly answer?: string;
     /** The harm a forced switch overrode. */
     readonly forced?: string;
+    /** What each drain before a scale-down found, one line per region (drain.ts). */
+    readonly drain?: readonly string[];
 }
 
 /** The journal and audit log of one operator. */
@@ -77,6 +79,7 @@ export class RunLog {
             ...(e.afterDns !== undefined ? { afterDns: e.afterDns } : {}),
             ...(e.answer !== undefined ? { answer: e.answer } : {}),
             ...(e.forced !== undefined ? { forced: e.forced } : {}),
+            ...(e.drain !== undefined && e.drain.length > 0 ? { drain: e.drain } : {}),
         });
     }
 
