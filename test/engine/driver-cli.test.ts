@@ -11,6 +11,7 @@ import { FailoverController } from "../../automation/driver/controller";
 import { AbortedError } from "../../automation/driver/errors";
 import type { ProgressEvent } from "../../automation/driver/types";
 import { sandboxControllerOptions } from "../../sandbox/controller-options";
+import { bootSeconds, healthCheckSeconds, launchHookSeconds, launchSeconds, warmStartSeconds } from "../../automation/time-to-serve";
 
 // The operator CLI and the README's embedding example against real stacks in the sandbox, run as
 // separate processes exactly as an operator or an embedding program would run them.
@@ -109,8 +110,8 @@ describe("operator CLI and embedding example against the sandbox", function () {
         // The secondary must serve: pilot light 1 → active 2 × t3.small (the example stack files).
         expect(plan.timeToServe).to.deep.include({ region: "secondary", pilotLight: 1, activeSize: 2, instanceType: "t3.small", configured: "cold-start" });
         expect(plan.timeToServe.paths.map((p: { path: string; seconds: number; monthlyUsd: number }) => [p.path, p.seconds, p.monthlyUsd])).to.deep.equal([
-            ["cold-start", 210, 16.46],
-            ["warm-pool", 60, 17.74],
+            ["cold-start", launchSeconds + bootSeconds + healthCheckSeconds, 16.46],
+            ["warm-pool", warmStartSeconds + launchHookSeconds + healthCheckSeconds, 17.74],
             ["already-active", 0, 32.93],
         ]);
         expect(plan.standbyQuota).to.deep.include({ region: "secondary", awsRegion: "us-west-2", verdict: "enough", neededVcpus: 4, quotaVcpus: sandboxDefaultOnDemandVcpus });
