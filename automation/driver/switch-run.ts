@@ -231,13 +231,21 @@ export class SwitchRun {
             return;
         }
         const message = `${describeDrain(outcome)}; stopped before the scale-down (drain timeout action: stop)`;
+        const done = await this.stopBefore(step, message);
+        throw new SwitchStoppedError(`${message}; DNS has moved; run the same switch again to drain and scale ${region} down`, step.description, done);
+    }
+
+    /**
+     * Stops the switch before `step` runs: the step recorded as failed with `message` (journal,
+     * progress), the run finished as failed. Returns the descriptions of the steps done before it.
+     */
+    private async stopBefore(step: PlannedStep, message: string): Promise<string[]> {
         const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: message };
         this.results.push(failed);
         await this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: message });
         this.opts.onProgress?.({ type: "step-end", step, result: failed });
         await this.finish("failed", message);
-        const done = this.results.filter((r) => r.status === "done").map((r) => r.description);
-        throw new SwitchStoppedError(`${message}; DNS has moved; run the same switch again to drain and scale ${region} down`, step.description, done);
+        return this.results.filter((r) => r.status === "done").map((r) => r.description);
     }
 
     /**
@@ -294,12 +302,7 @@ export class SwitchRun {
             return true;
         }
         const message = describeVerification(summary);
-        const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: message };
-        this.results.push(failed);
-        await this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: message });
-        this.opts.onProgress?.({ type: "step-end", step, result: failed });
-        await this.finish("failed", message);
-        const done = this.results.filter((r) => r.status === "done").map((r) => r.description);
+        const done = await this.stopBefore(step, message);
         throw new SwitchStoppedError(
             `${message}; DNS was not switched, the old posture keeps serving (done before it: ${done.length > 0 ? done.join("; ") : "nothing"}; nothing was fenced)`,
             step.description,
