@@ -22,7 +22,7 @@ import { exitCodeOf, exitCodes, oneLine, UsageError } from "./errors";
 import { GlobalArgs } from "./options";
 import type { NotifyOptions } from "../notify/notifier";
 import { notifyEnvVar, NotifyTarget, parseNotifyTarget } from "../notify/target";
-import { ProgressTerminal, ProgressView, progressView, seconds, silentProgress } from "./progress";
+import { cliQuietMs, ProgressTerminal, ProgressView, progressView, seconds, silentProgress } from "./progress";
 
 /** Writes to stdout (results) and stderr (progress, prose); replaceable in tests. */
 export interface Io {
@@ -243,11 +243,11 @@ export async function confirm(io: Io, yes: boolean, question: string): Promise<b
 }
 
 /** The view progress goes to: none with --json, else the Io's terminal (plain lines through `err` when it has none). */
-export function progressViewOf(io: Io, opts: { readonly json?: boolean } = {}): ProgressView {
+export function progressViewOf(io: Io, opts: { readonly json?: boolean; readonly quietMs?: number } = {}): ProgressView {
     if (opts.json === true) {
         return silentProgress;
     }
-    return progressView(io.progress ?? plainTerminal(io));
+    return progressView(io.progress ?? plainTerminal(io), { now: Date.now, quietMs: opts.quietMs ?? cliQuietMs });
 }
 
 /** Plain lines through the Io's `err`. */
@@ -278,7 +278,7 @@ function drainTask(region: string): string {
  * Progress printer: a line per step and per read with the elapsed time, a line per resource the
  * engine changes; on a terminal, a live line for what runs now (automation/cli/progress.ts).
  */
-export function progressPrinter(io: Io, opts: { readonly json?: boolean } = {}): ProgressPrinter {
+export function progressPrinter(io: Io, opts: { readonly json?: boolean; readonly quietMs?: number } = {}): ProgressPrinter {
     const view = progressViewOf(io, opts);
     // A fence, a resume, the predicted answer, a verification: decisions, not progress. With --json
     // they stay on stderr as plain lines (they are in the JSON result too), so a log still says why.

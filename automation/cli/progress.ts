@@ -40,7 +40,17 @@ export interface ProgressClock {
      * what a long one is waiting on while it waits.
      */
     readonly announceAfterMs?: number;
+    /**
+     * How long the view stays quiet at first, in ms (0, the default: not at all). An operation that
+     * is over within it shows no progress at all: a quick refusal is its one `error:` line, and a
+     * quick answer its result. Lines of work done in it are shown when it ends with work still
+     * running; a decision (`line`) is shown at once, with what was held before it.
+     */
+    readonly quietMs?: number;
 }
+
+/** How long the CLI's progress stays quiet: only an operation that takes longer says what it is doing. */
+export const cliQuietMs = 2000;
 
 /**
  * A progress line as it starts: its stamp. A script (or a test) that wants the one `error:` line of
@@ -59,9 +69,10 @@ const clearLine = "\r\x1b[2K";
 /** A view that shows nothing (--json). */
 export const silentProgress: ProgressView = { line: () => undefined, begin: () => undefined, end: () => undefined, close: () => undefined };
 
-/** A view on `terminal`: a live line when it is a TTY, plain lines otherwise. */
-export function progressView(terminal: ProgressTerminal, clock: ProgressClock = { now: Date.now }): ProgressView {
+/** A view on `target`: a live line when it is a TTY, plain lines otherwise. */
+export function progressView(target: ProgressTerminal, clock: ProgressClock = { now: Date.now }): ProgressView {
     const started = clock.now();
+    const terminal = quietAtFirst(target, clock);
     const stamp = (at = clock.now()) => `[${seconds(at - started).padStart(7)}]`;
     const stays = (text: string, at?: number) => `${stamp(at)} ${text}`;
     if (!terminal.isTTY) {
@@ -104,7 +115,10 @@ export function progressView(terminal: ProgressTerminal, clock: ProgressClock = 
         draw();
     };
     return {
-        line: stay,
+        line(text) {
+            terminal.speak();
+            stay(text);
+        },
         begin(task) {
             running.push({ task, since: clock.now() });
             tick();
@@ -122,12 +136,61 @@ export function progressView(terminal: ProgressTerminal, clock: ProgressClock = 
             running.length = 0;
             tick();
             draw();
+            terminal.drop();
+        },
+    };
+}
+
+/** A terminal that holds its lines while the view is quiet, and can be told to speak or to drop them. */
+interface QuietTerminal extends ProgressTerminal {
+    /** Ends the quiet now: what was held is written. */
+    speak(): void;
+    /** The operation is over: what is still held is dropped. */
+    drop(): void;
+}
+
+/**
+ * `terminal` quiet for `clock.quietMs`: whole lines are held (a live line's redraw, which ends in
+ * no newline, is skipped), and written when the quiet ends — by its timer, by a write after it, or
+ * by `speak`. Unref'd: the timer never keeps the CLI alive.
+ */
+function quietAtFirst(terminal: ProgressTerminal, clock: ProgressClock): QuietTerminal {
+    const quietMs = clock.quietMs ?? 0;
+    let held: string[] | undefined = quietMs > 0 ? [] : undefined;
+    const started = clock.now();
+    const speak = () => {
+        if (held !== undefined) {
+            const lines = held;
+            held = undefined;
+            clearTimeout(timer);
+            lines.forEach((line) => terminal.write(line));
+        }
+    };
+    const timer = held !== undefined ? setTimeout(speak, quietMs) : undefined;
+    timer?.unref();
+    return {
+        isTTY: terminal.isTTY,
+        ...(terminal.columns !== undefined ? { columns: () => terminal.columns?.() } : {}),
+        write(text) {
+            if (held !== undefined && clock.now() - started >= quietMs) {
+                speak();
+            }
+            if (held === undefined) {
+                terminal.write(text);
+            } else if (text.endsWith("\n")) {
+                held.push(text);
+            }
+        },
+        speak,
+        drop() {
+            held = undefined;
+            clearTimeout(timer);
         },
     };
 }
 
 /** Plain lines: a task's start once it has run `announceAfterMs` (stamped with when it started), its end always. */
-function plainView(terminal: ProgressTerminal, stays: (text: string, at?: number) => string, clock: ProgressClock): ProgressView {
+function plainView(terminal: QuietTerminal, stays: (text: string, at?: number) => string, clock: ProgressClock): ProgressView {
     const announceAfterMs = clock.announceAfterMs ?? 1000;
     const pending = new Map<string, NodeJS.Timeout>();
     const announce = (task: string, at: number) => terminal.write(`${stays(`${task} …`, at)}\n`);
@@ -136,7 +199,10 @@ function plainView(terminal: ProgressTerminal, stays: (text: string, at?: number
         pending.delete(task);
     };
     return {
-        line: (text) => terminal.write(`${stays(text)}\n`),
+        line: (text) => {
+            terminal.speak();
+            terminal.write(`${stays(text)}\n`);
+        },
         begin(task, opts) {
             const at = clock.now();
             if (announceAfterMs <= 0 || opts?.immediately === true) {
@@ -158,6 +224,7 @@ function plainView(terminal: ProgressTerminal, stays: (text: string, at?: number
         },
         close() {
             [...pending.keys()].forEach(settle);
+            terminal.drop();
         },
     };
 }

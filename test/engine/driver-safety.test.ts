@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { progressLinePattern } from "../../automation/cli/progress";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FailoverController } from "../../automation/driver/controller";
@@ -15,6 +14,7 @@ import { deployedLab } from "../support/deployed-lab";
 import { labDigest as digest } from "../support/lab-digest";
 import { CliRun, runMain } from "../support/run-main";
 import { spawnCli } from "../support/spawn-cli";
+import { withoutProgress } from "../support/progress-lines";
 
 // Bad input changes nothing. One lab is deployed once (deploying is the expensive part); then a
 // corpus of bad inputs — CLI flags, stack files, users.yaml, SDK arguments — is run against it,
@@ -56,7 +56,7 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
         const r = await runMain([...args, ...common]);
         expect(r.status, r.stderr).to.equal(2);
         // What it read before refusing is progress, not part of the refusal.
-        const lines = r.stderr.trim().split("\n").filter((l) => !progressLinePattern.test(l));
+        const lines = withoutProgress(r.stderr).trim().split("\n");
         expect(lines, r.stderr).to.have.length(1);
         expect(lines[0]).to.match(message);
         if (opts.json !== true) {

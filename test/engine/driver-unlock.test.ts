@@ -13,6 +13,7 @@ import { labDigest } from "../support/lab-digest";
 import { runOnPty } from "../support/pty";
 import { runMain } from "../support/run-main";
 import { engineChildrenOf } from "../support/engine-children";
+import { withoutProgress } from "../support/progress-lines";
 
 // Locks that clear themselves, and `unlock` for the rest — against one deployed sandbox lab. A
 // backend stack lock left by a killed engine (this host, dead pid) is cleared by the next switch,
@@ -113,7 +114,7 @@ describe("locks that clear themselves, and `unlock` for the rest (one shared san
         const before = labDigest(lab.dir);
         const r = await runMain(["failover", "--yes", "--reason", "drill", ...common]);
         expect(r.status, r.stderr).to.equal(1);
-        expect(r.stderr).to.equal(
+        expect(withoutProgress(r.stderr)).to.equal(
             `error: locked by carol on ${os.hostname()} (pid ${holder.pid}, posture failover, run r-live, since 2026-11-30T03:00:00.000Z); if that process is gone, clear it with \`sftp-failover unlock\`\n`,
         );
         expect(labDigest(lab.dir), "nothing changed").to.equal(before);
@@ -156,7 +157,7 @@ describe("locks that clear themselves, and `unlock` for the rest (one shared san
         expect(status.stdout).to.match(/^lock: +NOT free — .*failover\.lock is not valid JSON; if no switch is running, clear it with `sftp-failover unlock`$/m);
         const r = await runMain(["posture", "active-active", "--yes", ...common]);
         expect(r.status, r.stderr).to.equal(1);
-        expect(r.stderr).to.equal(`error: locked: ${lockFile} exists but cannot be read as a lock; if no switch is running, clear it with \`sftp-failover unlock\`\n`);
+        expect(withoutProgress(r.stderr)).to.equal(`error: locked: ${lockFile} exists but cannot be read as a lock; if no switch is running, clear it with \`sftp-failover unlock\`\n`);
         expect(labDigest(lab.dir), "nothing changed").to.equal(before);
         const cleared = await runMain(["unlock", "--yes", "--reason", "torn lock file", ...common]);
         expect(cleared.status, cleared.stderr).to.equal(0);

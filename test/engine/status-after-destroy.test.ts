@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { Lab } from "../../sandbox/lab";
 import { deployedLab } from "../support/deployed-lab";
 import { runMain } from "../support/run-main";
+import { withoutProgress } from "../support/progress-lines";
 
 // After the stacks are destroyed their files still name a posture; status must say the stacks are
 // not deployed, not that a switch is under way, and plan must say so in one line instead of
@@ -54,7 +55,7 @@ describe("status after destroy (sandbox lab)", function () {
         const r = await runMain(["plan", "failover", ...common]);
         expect(r.status).to.equal(6);
         expect(r.stdout).to.equal("");
-        expect(r.stderr.trim().split("\n")).to.deep.equal([
+        expect(withoutProgress(r.stderr).trim().split("\n")).to.deep.equal([
             "error: nothing is deployed (no resources); run `sftp-failover bootstrap` (or `pulumi up` of each stack in the bootstrap order, docs/by-hand.md) first",
         ]);
         const json = await runMain(["plan", "active-active", "--json", ...common]);

@@ -1,5 +1,4 @@
 import { exitCodeHelp } from "../../automation/cli/errors";
-import { progressLinePattern } from "../../automation/cli/progress";
 import { cliCommand, spawnCli } from "../support/spawn-cli";
 import { runOnPty } from "../support/pty";
 import { expect } from "chai";
@@ -7,6 +6,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { withoutProgress } from "../support/progress-lines";
 
 // The operator CLI run as a user runs it: a separate process, its stdout, stderr and exit code.
 // Every refusal must be one line on stderr, exit code 2, and leave the project folder untouched.
@@ -116,7 +116,7 @@ describe("operator CLI as a user runs it", function () {
             const r = failover([...refusal.args, ...common]);
             expect(r.status, r.stderr).to.equal(2);
             // What it read before refusing is progress, not part of the refusal.
-            const lines = r.stderr.trim().split("\n").filter((l) => !progressLinePattern.test(l));
+            const lines = withoutProgress(r.stderr).trim().split("\n");
             expect(lines, r.stderr).to.have.length(1);
             expect(lines[0]).to.match(refusal.message);
             expect(r.stdout).to.equal("");

@@ -149,7 +149,7 @@ describe("progress on stderr", () => {
             printer.close();
         };
         const plain = captureIo();
-        events(progressPrinter(plain));
+        events(progressPrinter(plain, { quietMs: 0 }));
         // The read ended at once: its end is its one line. A step's start always has its own.
         expect(plain.errors.map((l) => l.replace(/^\[\s*[\d.]+s\] /, ""))).to.deep.equal([
             "read the three stacks: 2.1s",
@@ -158,8 +158,41 @@ describe("progress on stderr", () => {
             "step 1: done in 4.2s",
         ]);
         const json = captureIo();
-        events(progressPrinter(json, { json: true }));
+        events(progressPrinter(json, { json: true, quietMs: 0 }));
         expect(json.errors.map((l) => l.replace(/^\[\s*[\d.]+s\] /, ""))).to.deep.equal(["fenced primary"]);
+    });
+
+    it("the CLI's printer stays quiet at first: an operation over within it shows no progress, only its decisions; a longer one shows what it held", async () => {
+        const [step] = planTransition("active-passive", "failover");
+        const quick = captureIo();
+        const printer = progressPrinter(quick);
+        printer.onProgress({ type: "task-start", task: "read the three stacks" });
+        printer.onProgress({ type: "task-end", task: "read the three stacks", durationMs: 300, ok: true });
+        printer.close();
+        // A refusal found after the read is its one error line: nothing came before it.
+        expect(quick.errors).to.deep.equal([]);
+
+        const decided = captureIo();
+        const withNotice = progressPrinter(decided);
+        withNotice.onProgress({ type: "task-start", task: "read the three stacks" });
+        withNotice.onProgress({ type: "task-end", task: "read the three stacks", durationMs: 300, ok: true });
+        withNotice.onProgress({ type: "fenced", region: "primary", ok: true });
+        withNotice.close();
+        // A decision is shown at once, with the work held before it.
+        expect(decided.errors.map((l) => l.replace(/^\[\s*[\d.]+s\] /, ""))).to.deep.equal(["read the three stacks: 0.3s", "fenced primary"]);
+
+        const slow = captureIo();
+        const long = progressPrinter(slow, { quietMs: 20 });
+        long.onProgress({ type: "task-start", task: "read the three stacks" });
+        long.onProgress({ type: "task-end", task: "read the three stacks", durationMs: 10, ok: true });
+        long.onProgress({ type: "step-start", step });
+        expect(slow.errors).to.deep.equal([]);
+        // Wait on the condition (the quiet's end shows what it held), bounded by mocha's timeout.
+        while (slow.errors.length < 2) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        long.close();
+        expect(slow.errors.map((l) => l.replace(/^\[\s*[\d.]+s\] /, ""))).to.deep.equal(["read the three stacks: 0.0s", `step 1: ${step.description} (stack ${step.stack}) …`]);
     });
 
     it("for real on a pseudo-terminal: the live line is drawn and cleared; on a pipe: plain lines, stdout untouched", function () {
