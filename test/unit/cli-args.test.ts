@@ -101,7 +101,8 @@ describe("CLI arguments and rendering", () => {
 
     it("progress prints one line per step with the elapsed time and the engine's changes", () => {
         const out = io(false);
-        const printer = progressPrinter(out);
+        // Not quiet at first: the two events come at once, as a long step's would after its first seconds.
+        const printer = progressPrinter(out, { quietMs: 0 });
         const [step] = planTransition("active-passive", "failover");
         printer.onProgress({ type: "step-start", step });
         printer.onProgress({ type: "step-end", step, result: { id: step.id, stack: step.stack, description: step.description, status: "done", durationMs: 4200, changes: { update: 1, same: 30 } } });
