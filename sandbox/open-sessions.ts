@@ -14,6 +14,7 @@ import * as path from "node:path";
 import type { OpenSessionsReading, OpenSessionsSource } from "../automation/driver/drain";
 import type { SftpEndpoint } from "../automation/driver/verify";
 import { RegionName } from "../foundation/posture";
+import { tcpSocketsOn } from "./servers/ports";
 
 /** The modelled count's file in the world folder. */
 export const openSessionsFileName = "open-sessions.json";
@@ -71,22 +72,7 @@ export function sandboxOpenSessions(options: SandboxOpenSessionsOptions): OpenSe
 
 /** Connections in state ESTABLISHED (01) whose local port is `port`: the server's side of each session. */
 export function establishedConnections(port: number, procNetDir: string): number {
-    const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-    let count = 0;
-    for (const table of ["tcp", "tcp6"]) {
-        const file = path.join(procNetDir, table);
-        if (!fs.existsSync(file)) {
-            continue;
-        }
-        for (const line of fs.readFileSync(file, "utf8").split("\n").slice(1)) {
-            const fields = line.trim().split(/\s+/);
-            // sl local_address rem_address st …
-            if (fields.length > 3 && fields[1]?.endsWith(`:${hexPort}`) === true && fields[3] === "01") {
-                count++;
-            }
-        }
-    }
-    return count;
+    return tcpSocketsOn(port, "01", procNetDir).length;
 }
 
 function readModel(file: string): Record<string, number> | undefined {

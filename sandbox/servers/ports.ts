@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as net from "node:net";
+import * as path from "node:path";
 
 /**
  * A TCP port on 127.0.0.1 that was free a moment ago: the kernel picks it for a throwaway listener,
@@ -78,21 +79,30 @@ export function listensOn(pid: number, port: number): boolean {
 
 /** The inodes of the sockets in LISTEN state (0A) on local TCP `port`, IPv4 and IPv6. */
 function listeningInodes(port: number): Set<string> {
+    return new Set(tcpSocketsOn(port, "0A").map((fields) => fields[9]));
+}
+
+/**
+ * The kernel's rows (whitespace-split fields of /proc/net/tcp and tcp6: `sl local_address
+ * rem_address st … inode`) of the TCP sockets on local `port` in `state` (hex, e.g. 0A listen,
+ * 01 established). `procNetDir` lets a test hand in its own tables.
+ */
+export function tcpSocketsOn(port: number, state: string, procNetDir = "/proc/net"): string[][] {
     const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-    const inodes = new Set<string>();
-    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const rows: string[][] = [];
+    for (const table of ["tcp", "tcp6"]) {
         let text: string;
         try {
-            text = fs.readFileSync(table, "utf8");
+            text = fs.readFileSync(path.join(procNetDir, table), "utf8");
         } catch {
             continue;
         }
         for (const line of text.split("\n").slice(1)) {
             const fields = line.trim().split(/\s+/);
-            if (fields.length > 9 && fields[1].endsWith(`:${hexPort}`) && fields[3] === "0A") {
-                inodes.add(fields[9]);
+            if (fields.length > 9 && fields[1].endsWith(`:${hexPort}`) && fields[3] === state) {
+                rows.push(fields);
             }
         }
     }
-    return inodes;
+    return rows;
 }
