@@ -21,6 +21,7 @@ import { putFenceAlarms } from "../test/support/fence-alarms";
 import { motoCredentials, startMoto } from "../test/support/moto";
 import { readDnsStackFile } from "../automation/driver/dns-stack-file";
 import { fenceCachePath, readFenceCache } from "../automation/driver/fence-cache";
+import { reapedChildrenCpuMs } from "./cpu-time";
 import { BenchLab } from "./lab";
 
 export type { AwsCall } from "../test/support/counting-proxy";
@@ -107,19 +108,6 @@ function bareSetting(): FenceSetting {
     return { projectDir: dir, journalDir: path.join(dir, ".failover"), engineArgs: [], engineEnv: {} };
 }
 
-/** User + system CPU of this process's terminated, reaped children, in ms (Linux), else undefined. */
-export function childrenCpuMs(): number | undefined {
-    try {
-        const stat = fs.readFileSync("/proc/self/stat", "utf8");
-        // Fields after the command name (which may hold spaces) start at field 3; cutime and cstime are fields 16 and 17.
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        const ticks = Number(fields[13]) + Number(fields[14]);
-        return Number.isFinite(ticks) ? ticks * 10 : undefined;
-    } catch {
-        return undefined;
-    }
-}
-
 async function cliRun(setting: FenceSetting, motoEndpoint: string, p: FencePath, verb: "fence" | "unfence"): Promise<FenceRun> {
     let started = 0;
     const proxy = await startCountingProxy(motoEndpoint, () => performance.now() - started);
@@ -140,7 +128,7 @@ async function cliRun(setting: FenceSetting, motoEndpoint: string, p: FencePath,
     try {
         return await new Promise<FenceRun>((resolve, reject) => {
             let err = "";
-            const cpuBefore = childrenCpuMs();
+            const cpuBefore = reapedChildrenCpuMs();
             started = performance.now();
             const proc = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
             proc.stderr.on("data", (d: Buffer) => (err += d.toString()));
@@ -152,7 +140,7 @@ async function cliRun(setting: FenceSetting, motoEndpoint: string, p: FencePath,
                     return;
                 }
                 const ack = proxy.calls.find((c) => c.operation === "PutMetricData" && c.status === 200);
-                const cpuAfter = childrenCpuMs();
+                const cpuAfter = reapedChildrenCpuMs();
                 const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
                 resolve({ path: p, verb, ackMs: ack?.answeredMs, exitMs, exitCode: code, ...(cpuMs !== undefined ? { cpuMs } : {}), calls: [...proxy.calls] });
             });

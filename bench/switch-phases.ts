@@ -17,6 +17,7 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { configKey } from "../stacks/contract";
 import { gatewayBucketAccessKey } from "../stacks/config/gateway-access";
 import { readRecords } from "../sandbox/recorder";
+import { reapedChildrenCpuMs } from "./cpu-time";
 import { deployedLab, BenchLab } from "./lab";
 import { usersYaml } from "./users";
 
@@ -27,15 +28,13 @@ function add(phase: string, ms: number): void {
     current?.set(phase, (current.get(phase) ?? 0) + ms);
 }
 
-/**
- * CPU time of the children this process has reaped (utime + stime of /proc/self/stat's cutime and
- * cstime), in ms: each engine process adds its own and its plugins' when it exits. Less blurred by
- * the machine's load than wall time.
- */
+/** CPU time of the children this process has reaped, in ms (cpu-time.ts); this bench needs /proc. */
 function childrenCpuMs(): number {
-    const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-    // Fields after the command name start at field 3 (state); cutime is field 16, cstime 17.
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+    const ms = reapedChildrenCpuMs();
+    if (ms === undefined) {
+        throw new Error("switch-phases needs /proc/self/stat to count the engine processes' CPU");
+    }
+    return ms;
 }
 
 function ownCpuMs(): number {

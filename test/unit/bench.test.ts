@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { FenceRun, parseFenceFlags } from "../../bench/fence";
 import { parseFlags } from "../../bench/main";
-import { fenceRows, recordRows, scaleRatioRows, switchRows } from "../../bench/table";
-import { pairedRatios, perRound, verdictAtMost, verdictCell, watchLoad } from "../../bench/verdict";
+import { fenceRows, loadLine, onlyReadsAndOnePublish, recordRows, scaleRatioRows, switchRows } from "../../bench/table";
+import { machineBusyMs, processTimes } from "../../bench/cpu-time";
+import { pairedRatios, perRound, readCpuCounters, verdictAtMost, verdictCell, watchLoad } from "../../bench/verdict";
 import { refusalOf } from "../../bench/scale";
 import { summarize } from "../../bench/stats";
 import { storageLabel, usersYaml, userStorage } from "../../bench/users";
@@ -123,12 +124,56 @@ describe("bench helpers", () => {
         expect(perRound([1, 2, 3, 4, 5], 2)).to.deep.equal([3, 7]);
     });
 
-    it("the load beside a verdict: marked when the peak was above 1 per core", () => {
+    it("the load beside a verdict: without /proc, marked when the peak was above 1 per core", () => {
         expect(verdictCell("met", { peak: 1.4, cpus: 2, loaded: false })).to.equal("met");
         expect(verdictCell("missed", { peak: 5.3, cpus: 2, loaded: true })).to.equal("**missed** (load 5.3 on 2 cores: loaded)");
         const readings = [0.5, 3.2, 1.0];
-        const watch = watchLoad(60_000, () => readings.shift() ?? 0.1, 2);
+        const watch = watchLoad(60_000, () => readings.shift() ?? 0.1, 2, () => undefined);
         expect(watch.stop()).to.deep.equal({ peak: 3.2, cpus: 2, loaded: true });
+        const atEdge = [2.0, 2.0];
+        expect(watchLoad(60_000, () => atEdge.shift() ?? 2.0, 2, () => undefined).stop().loaded, "exactly 1 per core is quiet").to.equal(false);
+    });
+
+    it("quiet or busy from other work's CPU, not the load average the bench's own engines raise", () => {
+        // 100 s of wall on 2 cores: 200 s of CPU. The bench tree used 150 s; the machine was busy 150 + other.
+        const run = (otherMs: number) => {
+            const counters = [
+                { machineBusyMs: 1_000_000, ownMs: 50_000 },
+                { machineBusyMs: 1_000_000 + 150_000 + otherMs, ownMs: 50_000 + 150_000 },
+            ];
+            const clock = [0, 100_000];
+            return watchLoad(60_000, () => 3.2, 2, () => counters.shift(), () => clock.shift() ?? 100_000).stop();
+        };
+        expect(run(0), "load 3.2 from the bench alone is quiet").to.deep.equal({ peak: 3.2, cpus: 2, otherShare: 0, loaded: false });
+        expect(run(20_000).loaded, "other work at exactly a tenth is quiet").to.equal(false);
+        expect(run(20_010).loaded, "just above a tenth is busy").to.equal(true);
+        expect(verdictCell("met", run(60_000))).to.equal("met (other work 30 % of 2 cores: loaded)");
+        expect(loadLine(run(60_000))).to.match(/^Load: other work used 30 % of the CPU while the bench ran — above 10 %: these figures were taken on a busy machine; peak 1-minute load average 3\.2/);
+        expect(loadLine(run(0))).to.match(/^Load: other work used 0 % of the CPU while the bench ran \(quiet: at most 10 %\)/);
+        // Counters that ran backwards (a reset) never make a negative share.
+        const backwards = [{ machineBusyMs: 500, ownMs: 0 }, { machineBusyMs: 100, ownMs: 0 }];
+        expect(watchLoad(60_000, () => 0.1, 2, () => backwards.shift(), (() => { const c = [0, 1000]; return () => c.shift() ?? 1000; })()).stop().otherShare).to.equal(0);
+    });
+
+    it("CPU counters read from the kernel's texts", () => {
+        expect(machineBusyMs("cpu  100 5 50 9000 40 3 2 1 0 0\ncpu0 50 2 25 4500 20 1 1 0 0 0\n"), "user nice system irq softirq steal, not idle or iowait").to.equal((100 + 5 + 50 + 3 + 2 + 1) * 10);
+        expect(() => machineBusyMs("intr 1 2 3\n")).to.throw("cpu line");
+        // A command name with spaces and a parenthesis: the fields are counted after the last ")".
+        const stat = "4242 (node (x) y) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 20 0 1 0 100";
+        expect(processTimes(stat)).to.deep.equal({ ownMs: (11 + 12) * 10, childrenMs: (13 + 14) * 10 });
+        expect(() => processTimes("4242 (node) S 1 2")).to.throw("time fields");
+        expect(readCpuCounters(), "this machine has /proc").to.have.keys("machineBusyMs", "ownMs");
+    });
+
+    it("the emergency fence's calls: one publish and only reads of the fences and endpoint health", () => {
+        const run = (...operations: string[]) => ({ calls: operations.map((operation) => ({ operation, answeredMs: 1, status: 200 })) });
+        const health = "GET /2013-04-01/healthcheck/abc-123/status";
+        expect(onlyReadsAndOnePublish(run("GetMetricData", "DescribeAlarmsForMetric", health, "PutMetricData"))).to.equal(true);
+        expect(onlyReadsAndOnePublish(run("GetMetricData", "PutMetricData", "PutMetricData")), "two publishes").to.equal(false);
+        expect(onlyReadsAndOnePublish(run("GetMetricData")), "no publish").to.equal(false);
+        expect(onlyReadsAndOnePublish(run("PutMetricData", "POST /2013-04-01/hostedzone/Z1/rrset")), "a record edit is control plane").to.equal(false);
+        expect(onlyReadsAndOnePublish(run("PutMetricData", "GET /2013-04-01/healthcheck/abc-123")), "a health check's config is not its status").to.equal(false);
+        expect(onlyReadsAndOnePublish(run("PutMetricData", "SetAlarmState")), "an alarm write").to.equal(false);
     });
 
     it("scale rows: each larger count against the smallest per round, 1.2× up to 2,000 users and 1.5× above", () => {
