@@ -280,10 +280,11 @@ export class SwitchRun {
      * @throws SwitchStoppedError naming the region, the phase and why; nothing was fenced.
      */
     private async gate(step: PlannedStep): Promise<boolean> {
-        const verify = this.deps.verify;
-        if (verify === undefined) {
-            return true;
-        }
+        // Without a verifier nothing can be proven: the regions are unverifiable, and the switch
+        // ends unverified, never plain ok.
+        const verify =
+            this.deps.verify ??
+            (async (region: RegionName): Promise<VerifyResult> => ({ region, ok: false, unverifiable: true, message: `${region} cannot be verified: this switch was given no verifier` }));
         const summary = await runVerifyGate({
             regions: this.plan.verifyRegions,
             skip: this.opts.skipVerify === true,

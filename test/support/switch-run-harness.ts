@@ -7,7 +7,8 @@ import { AuditEvent } from "../../automation/driver/coordination/run-log";
 import { RegionFenceClient } from "../../automation/driver/fence-client";
 import { JournalRecord } from "../../automation/driver/journal";
 import { planTransition, StackKey } from "../../automation/driver/planner";
-import { SwitchRun } from "../../automation/driver/switch-run";
+import { SwitchRun, SwitchRunDeps } from "../../automation/driver/switch-run";
+import { SetPostureOptions } from "../../automation/driver/types";
 import { fakeStacks, UpBehaviour } from "./fake-stacks";
 
 /** The failover's planned steps: the secondary's scale-up, the DNS step, the primary's scale-down. */
@@ -23,6 +24,10 @@ export interface FailoverRunOptions {
     readonly proveHeld?: () => Promise<void>;
     /** What the fence's store says when read (no `read` or `state` unless given: unknown). */
     readonly fenceRead?: RegionFenceClient["read"];
+    /** The gate's verifier. Defaults to none. */
+    readonly verify?: SwitchRunDeps["verify"];
+    /** The operator's options (skipVerify …). Defaults to none. */
+    readonly options?: SetPostureOptions;
 }
 
 /** A failover run from 100/0 to 0/100; `fenced` lists each region the run published a fence for. */
@@ -48,9 +53,10 @@ export function failoverRun(opts: FailoverRunOptions = {}) {
             record: async (e) => void audit.push(e as AuditEvent),
             readBefore: { primary: before, secondary: before, dns: before },
             proveHeld: opts.proveHeld ?? (async () => undefined),
+            ...(opts.verify !== undefined ? { verify: opts.verify } : {}),
         },
         { runId: "r1", operation: "failover", target: "failover", steps: failoverSteps, from: "active-passive", reason: "drill", currentWeights: { primary: 100, secondary: 0 }, targetWeights: { primary: 0, secondary: 100 }, verifyRegions: ["secondary"], started: Date.now(), identity: "alice", host: "laptop-a" },
-        {},
+        opts.options ?? {},
     );
     return { run, calls, journal, audit, fenced };
 }
