@@ -22,6 +22,8 @@ const mkdirSelectors = [
   { selector: "MemberExpression[property.name='mkdirSync']", message: mkdirMessage },
   { selector: "MemberExpression[object.property.name='promises'][property.name='mkdir']", message: mkdirMessage },
   { selector: "ImportSpecifier[imported.name=/^mkdir(Sync)?$/]", message: mkdirMessage },
+  // fs/promises imported whole (fsp.mkdir) and the callback form (fs.mkdir): any recursive .mkdir call.
+  { selector: "CallExpression[callee.property.name='mkdir'] > ObjectExpression > Property[key.name='recursive']", message: mkdirMessage },
 ];
 const makeFolderHome = "foundation/folders.ts";
 

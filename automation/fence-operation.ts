@@ -21,6 +21,7 @@
 // No Pulumi and no AWS SDK here: the emergency path loads this module.
 import { newRunId } from "./run-id";
 import * as os from "node:os";
+import { peerOf } from "../components/alarm-placement";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { AnswerInputs, AnswerPrediction, describeCases, FenceReading, HealthReading, predictAnswerChange } from "./answer-safety";
 import { AuditEntry, resolveIdentity } from "./driver/audit";
@@ -166,11 +167,9 @@ export async function planFence(request: FenceRequest, world: FenceWorld): Promi
     const observed = await readFences(world, warnings);
     refuseNothingToFence(region, request.action, observed[region], world.coordinates);
     const fence = { primary: observed.primary.state, secondary: observed.secondary.state };
-    const other: RegionName = region === "primary" ? "secondary" : "primary";
-    if (request.action === "fence" && fence[other] === "fenced") {
-        throw new BadInputError(
-            `${other} is fenced (read from ${describeStore(world.coordinates)}): fencing ${region} too would leave no healthy record, and Route 53 would answer both; unfence ${other} first; nothing was changed`,
-        );
+    const both = request.action === "fence" ? fencingBoth(region, fence[peerOf(region)], world.coordinates) : undefined;
+    if (both !== undefined) {
+        throw new BadInputError(`${both}; unfence ${peerOf(region)} first; nothing was changed`);
     }
     const endpoint = await readEndpoints(world, warnings);
     const base = { region, action: request.action, ...(request.reason !== undefined ? { reason: request.reason } : {}), identity: resolveIdentity(request.identity), coordinates: world.coordinates, coordinatesFrom: world.coordinatesFrom, readings: { fence, endpoint }, warnings };
@@ -205,6 +204,18 @@ export async function planFence(request: FenceRequest, world: FenceWorld): Promi
         summary,
         cases: prediction.verdict === "unknown" ? describeCases(prediction) : [],
     };
+}
+
+/**
+ * Rule 4, for every path that fences (this operation and a switch's fence of a region it cannot
+ * reach): why fencing `region` while its peer reads `peerFence` would fence both, or undefined. Only the fence's own store decides;
+ * an `unknown` peer is not a fenced one.
+ */
+export function fencingBoth(region: RegionName, peerFence: FenceReading, coordinates: FenceCoordinates): string | undefined {
+    const other = peerOf(region);
+    return peerFence === "fenced"
+        ? `${other} is fenced (read from ${describeStore(coordinates)}): fencing ${region} too would leave no healthy record, and Route 53 would answer both`
+        : undefined;
 }
 
 /**

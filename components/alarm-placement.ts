@@ -20,6 +20,8 @@ export const route53MetricsRegion = "us-east-1";
 export const replicationMetricBucket = {
     OperationsFailedReplication: "source",
     ReplicationLatency: "destination",
+    OperationsPendingReplication: "destination",
+    BytesPendingReplication: "destination",
 } as const satisfies Readonly<Record<string, "source" | "destination">>;
 
 /** The regions a deployment's alarms live in. */

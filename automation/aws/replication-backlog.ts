@@ -4,11 +4,15 @@
 // metric with no datapoint is reported as unknown, never as zero: "no data" can mean replication
 // metrics are off, or that CloudWatch is behind, and neither proves the backlog is empty.
 import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery, MetricDataResult } from "@aws-sdk/client-cloudwatch";
+import { replicationMetricBucket } from "../../components/alarm-placement";
 
 /** The rule whose backlog is read. S3 publishes its replication metrics per (source, destination, rule). */
 export interface ReplicationRule {
-    /** AWS region of the source bucket (its metrics live there). */
-    readonly region: string;
+    /**
+     * AWS region of the destination bucket: S3 publishes the pending figures and the latency there
+     * (components/alarm-placement.ts, `replicationMetricBucket`), so the backlog is read there.
+     */
+    readonly destinationRegion: string;
     readonly sourceBucket: string;
     readonly destinationBucket: string;
     readonly ruleId: string;
@@ -94,6 +98,19 @@ export class ReplicationMetricsUnavailableError extends Error {
     }
 }
 
+/**
+ * The CloudWatch region the backlog is read from: the destination bucket's. S3 publishes every
+ * metric read here there (`replicationMetricBucket`, from the S3 User Guide's "Using S3 Replication
+ * metrics"); the source's region holds none of them, and a failback reading it would find no
+ * datapoint and refuse for ever.
+ */
+export function backlogMetricsRegion(rule: ReplicationRule): string {
+    return rule.destinationRegion;
+}
+
+/** Where S3 publishes each metric read here (typed so that a metric published elsewhere does not compile). */
+export const backlogMetricPlaces: Readonly<Record<MetricName, "destination">> = replicationMetricBucket;
+
 const metrics: readonly { readonly id: string; readonly name: MetricName; readonly key: ReadingKey; readonly limit: keyof ReplicationThresholds }[] = [
     { id: "ops", name: "OperationsPendingReplication", key: "operationsPending", limit: "maxOperationsPending" },
     { id: "bytes", name: "BytesPendingReplication", key: "bytesPending", limit: "maxBytesPending" },
@@ -138,8 +155,9 @@ export async function readReplicationBacklog(rule: ReplicationRule, opts?: ReadR
     const end = opts?.now ?? new Date();
     const start = new Date(end.getTime() - windowMinutes * 60_000);
     const timeoutMs = opts?.timeoutMs ?? 15_000;
+    const region = backlogMetricsRegion(rule);
     const client = opts?.client ?? new CloudWatchClient({
-        region: rule.region,
+        region,
         ...(opts?.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
         ...(opts?.credentials === undefined ? {} : { credentials: opts.credentials }),
     });
@@ -151,7 +169,7 @@ export async function readReplicationBacklog(rule: ReplicationRule, opts?: ReadR
         abort.abort();
     }
     opts?.signal?.addEventListener("abort", onAbort, { once: true });
-    const where = `CloudWatch in ${rule.region}${opts?.endpoint === undefined ? "" : ` at ${opts.endpoint}`}`;
+    const where = `CloudWatch in ${region}${opts?.endpoint === undefined ? "" : ` at ${opts.endpoint}`}`;
     try {
         const results = await getAllMetricData(client, rule, start, end, abort.signal);
         const readings = {} as Record<ReadingKey, MetricReading>;

@@ -11,17 +11,17 @@ import { StackStatus } from "./types";
 /** The rule id of a regional stack deployed before it exported `replicationRuleId` (the component's one rule). */
 export const defaultReplicationRuleId = replicationRuleId;
 
-/** The replication rule from `from`'s bucket to the other region's, or undefined when the stacks export no buckets. */
+/** The replication rule from `from`'s bucket to the other region's (its metrics in the other's region), or undefined when the stacks export no buckets or regions. */
 export function replicationRuleOf(stacks: Readonly<Record<RegionName, StackStatus>>, from: RegionName): ReplicationRule | undefined {
     const source = readRegionalOutputs(stacks[from].outputs);
     const destination = readRegionalOutputs(stacks[from === "primary" ? "secondary" : "primary"].outputs);
     const rule = {
-        region: source.region ?? "",
+        destinationRegion: destination.region ?? "",
         sourceBucket: source.bucketName ?? "",
         destinationBucket: destination.bucketName ?? "",
         ruleId: source.replicationRuleId ?? defaultReplicationRuleId,
     };
-    return rule.region === "" || rule.sourceBucket === "" || rule.destinationBucket === "" ? undefined : rule;
+    return rule.destinationRegion === "" || rule.sourceBucket === "" || rule.destinationBucket === "" ? undefined : rule;
 }
 
 /** The exposure of the serving region's writes, read now. */

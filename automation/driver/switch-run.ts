@@ -2,15 +2,17 @@
 // order, journals each one, applies the pure failure policy of fencing.ts, and writes the run's
 // single audit entry. The controller builds it; nothing here decides whether a switch may start.
 import { Stack } from "@pulumi/pulumi/automation";
-import { AnswerPrediction } from "../answer-safety";
+import { AnswerPrediction, FenceReading } from "../answer-safety";
+import { peerOf } from "../../components/alarm-placement";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
+import { fencingBoth } from "../fence-operation";
 import { Posture, RegionName, Weights } from "../../foundation/posture";
 import { AuditEntry, AuditOperation } from "./audit";
 import { previousValues } from "./config-restore";
 import { lockLostBehind } from "./coordination/switch-lock";
 import { AbortedError, FailoverError, LockLostError, RegionUnreachableError, SwitchStoppedError } from "./errors";
 import { classifyFailure, decideOnFailure, mayRun } from "./fencing";
-import { RegionFenceClient } from "./fence-client";
+import { observeWith, RegionFenceClient } from "./fence-client";
 import { JournalRecord } from "./journal";
 import { PlannedStep, StackKey } from "./planner";
 import { summarizeEngineError } from "./stack-state";
@@ -278,10 +280,11 @@ export class SwitchRun {
      * @throws SwitchStoppedError naming the region, the phase and why; nothing was fenced.
      */
     private async gate(step: PlannedStep): Promise<boolean> {
-        const verify = this.deps.verify;
-        if (verify === undefined) {
-            return true;
-        }
+        // Without a verifier nothing can be proven: the regions are unverifiable, and the switch
+        // ends unverified, never plain ok.
+        const verify =
+            this.deps.verify ??
+            (async (region: RegionName): Promise<VerifyResult> => ({ region, ok: false, unverifiable: true, message: `${region} cannot be verified: this switch was given no verifier` }));
         const summary = await runVerifyGate({
             regions: this.plan.verifyRegions,
             skip: this.opts.skipVerify === true,
@@ -447,13 +450,26 @@ export class SwitchRun {
         return new SwitchStoppedError(`${what} (stack ${this.deps.names[step.stack]}): ${message}; ${doneText}; nothing was fenced`, step.description, done, { cause });
     }
 
-    /** Fences a region the switch could not reach; returns the error text if the fence itself failed. */
+    /**
+     * Fences a region the switch could not reach; returns the error text if the fence itself failed,
+     * or was not published because the fence's store says the other region is fenced already (with
+     * both fenced Route 53 answers both, the unreachable region included).
+     */
     private async fenceRegion(region: RegionName): Promise<string | undefined> {
-        if (this.deps.fenceCoordinates === undefined) {
+        const coordinates = this.deps.fenceCoordinates;
+        if (coordinates === undefined) {
             return `stack ${this.deps.names.dns} exports no fence coordinates`;
         }
+        const other = peerOf(region);
+        const peer: FenceReading = this.fenced.includes(other)
+            ? "fenced"
+            : await observeWith(this.deps.fence, other, coordinates).then((o) => o.state, (): FenceReading => "unknown");
+        const both = fencingBoth(region, peer, coordinates);
+        if (both !== undefined) {
+            return `not published, as ${both}`;
+        }
         try {
-            await this.deps.fence.fence(region, this.deps.fenceCoordinates);
+            await this.deps.fence.fence(region, coordinates);
             return undefined;
         } catch (err) {
             return (err as Error).message;

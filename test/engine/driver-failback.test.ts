@@ -22,7 +22,7 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
     let controller: FailoverController;
     let rule: { sourceBucket: string; destinationBucket: string; region: string };
 
-    /** Publishes one replication datapoint as S3 would, for the secondary → primary rule. */
+    /** Publishes one replication datapoint as S3 would, for the secondary → primary rule: in the destination's (the primary's) region. */
     async function putBacklog(metric: string, value: number, at: Date): Promise<void> {
         const client = new CloudWatchClient({ ...moto.clientConfig, region: rule.region });
         try {
@@ -58,7 +58,7 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
         controller = await FailoverController.create({ engine: lab.env, journalDir: path.join(lab.dir, ".failover"), identity: "erin", fence: aws, cloudWatch: aws, endpointHealth: lab.endpointHealth });
         const secondary = await stacks.secondary.outputs();
         const primary = await stacks.primary.outputs();
-        rule = { sourceBucket: secondary.bucketName.value, destinationBucket: primary.bucketName.value, region: secondary.region.value };
+        rule = { sourceBucket: secondary.bucketName.value, destinationBucket: primary.bucketName.value, region: primary.region.value };
     });
 
     after(async function () {

@@ -8,8 +8,11 @@ import {
 import { MotoServer, startMoto } from "../support/moto";
 import { freePort } from "../support/ports";
 
+// The primary's bucket in us-east-1 replicating to the secondary's in us-west-2: S3 publishes the
+// rule's pending figures and latency in the destination's region, us-west-2.
+const sourceRegion = "us-east-1";
 const rule: ReplicationRule = {
-    region: "us-east-1",
+    destinationRegion: "us-west-2",
     sourceBucket: "sftp-primary-data",
     destinationBucket: "sftp-secondary-data",
     ruleId: "to-secondary",
@@ -20,12 +23,13 @@ type Metric = "OperationsPendingReplication" | "BytesPendingReplication" | "Repl
 describe("replication backlog read from CloudWatch (moto server)", () => {
     let moto: MotoServer;
     let cloudWatch: CloudWatchClient;
+    let sourceCloudWatch: CloudWatchClient;
     const now = new Date();
     const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
 
-    /** Publishes a datapoint as S3 would, with the three dimensions of a replication rule. */
-    async function put(metric: Metric, value: number, at: Date, ofRule: ReplicationRule = rule): Promise<void> {
-        await cloudWatch.send(new PutMetricDataCommand({
+    /** Publishes a datapoint as S3 would, with the three dimensions of a replication rule, in the destination's region unless told. */
+    async function put(metric: Metric, value: number, at: Date, ofRule: ReplicationRule = rule, client: CloudWatchClient = cloudWatch): Promise<void> {
+        await client.send(new PutMetricDataCommand({
             Namespace: "AWS/S3",
             MetricData: [{
                 MetricName: metric,
@@ -46,7 +50,8 @@ describe("replication backlog read from CloudWatch (moto server)", () => {
 
     before(async () => {
         moto = await startMoto();
-        cloudWatch = new CloudWatchClient(moto.clientConfig);
+        cloudWatch = new CloudWatchClient({ ...moto.clientConfig, region: rule.destinationRegion });
+        sourceCloudWatch = new CloudWatchClient({ ...moto.clientConfig, region: sourceRegion });
     });
 
     beforeEach(async () => {
@@ -55,6 +60,7 @@ describe("replication backlog read from CloudWatch (moto server)", () => {
 
     after(async () => {
         cloudWatch?.destroy();
+        sourceCloudWatch?.destroy();
         await moto?.stop();
     });
 
@@ -77,6 +83,22 @@ describe("replication backlog read from CloudWatch (moto server)", () => {
         expect(report).to.deep.include({ status: "within", excess: [], unknownMetrics: [] });
         expect(report.window.end).to.deep.equal(now);
         expect(report.window.start).to.deep.equal(minutesAgo(15));
+    });
+
+    it("reads the destination bucket's region, where S3 publishes these metrics: the source's region holds none of this rule's backlog", async () => {
+        // Figures in the source's region (where a reader that took the rule's source region would look) are not read.
+        await put("OperationsPendingReplication", 9999, minutesAgo(1), rule, sourceCloudWatch);
+        await put("ReplicationLatency", 9999, minutesAgo(1), rule, sourceCloudWatch);
+        expect(await read()).to.deep.include({ status: "unknown", excess: [] });
+
+        await put("OperationsPendingReplication", 2, minutesAgo(1));
+        await put("BytesPendingReplication", 10, minutesAgo(1));
+        await put("ReplicationLatency", 3, minutesAgo(1));
+        const report = await read();
+
+        expect(report.operationsPending).to.deep.include({ known: true, value: 2 });
+        expect(report.latencySeconds).to.deep.include({ known: true, value: 3 });
+        expect(report).to.deep.include({ status: "within", excess: [], unknownMetrics: [] });
     });
 
     it("is above the limit when the newest pending-operations count exceeds it, and says by how much", async () => {
@@ -161,7 +183,7 @@ describe("replication backlog read from CloudWatch (moto server)", () => {
             .then(() => undefined, (err: unknown) => err);
 
         expect(error).to.be.instanceOf(ReplicationMetricsUnavailableError);
-        expect((error as Error).message).to.include(`rule "to-secondary" from CloudWatch in us-east-1 at ${closed}`);
+        expect((error as Error).message).to.include(`rule "to-secondary" from CloudWatch in us-west-2 at ${closed}`);
         expect((error as Error).cause).to.not.equal(undefined);
     });
 
@@ -169,7 +191,7 @@ describe("replication backlog read from CloudWatch (moto server)", () => {
         const error = await read({ signal: AbortSignal.abort() }).then(() => undefined, (err: unknown) => err);
 
         expect(error).to.be.instanceOf(ReplicationMetricsUnavailableError);
-        expect((error as Error).message).to.match(/rule "to-secondary" from CloudWatch in us-east-1 at http:\/\/127\.0\.0\.1:\d+: aborted$/);
+        expect((error as Error).message).to.match(/rule "to-secondary" from CloudWatch in us-west-2 at http:\/\/127\.0\.0\.1:\d+: aborted$/);
     });
 
     it("rejects a negative limit and names it", async () => {

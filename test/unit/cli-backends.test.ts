@@ -52,7 +52,7 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
         expect(await fence.state("primary", coordinates)).to.equal("fenced");
         expect(fs.existsSync(path.join(dir, "sandbox-fence.json"))).to.equal(true);
         const metrics = await sandbox.replicationMetrics(context(undefined));
-        const refused = await metrics.backlog({ region: "us-west-2", sourceBucket: "a", destinationBucket: "b", ruleId: "r" }, {}).then(
+        const refused = await metrics.backlog({ destinationRegion: "us-west-2", sourceBucket: "a", destinationBucket: "b", ruleId: "r" }, {}).then(
             () => "read",
             (err: Error) => err.message,
         );
@@ -167,7 +167,7 @@ describe("CLI backends: AWS by default, the sandbox only where the entry offers 
             }
             await options.fence.fence("secondary", coordinates);
             expect(fs.existsSync(path.join(dir, ".failover", "sandbox-fence.json"))).to.equal(true);
-            const metrics = await options.replicationMetrics.backlog({ region: "us-west-2", sourceBucket: "a", destinationBucket: "b", ruleId: "r" }, {}).then(
+            const metrics = await options.replicationMetrics.backlog({ destinationRegion: "us-west-2", sourceBucket: "a", destinationBucket: "b", ruleId: "r" }, {}).then(
                 () => "read",
                 (err: Error) => err.message,
             );

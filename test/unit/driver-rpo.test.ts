@@ -26,10 +26,10 @@ function reader(values: { ops?: number; bytes?: number; latency?: number } | Err
 }
 
 describe("RPO exposure in status", () => {
-    it("reads the rule from the serving region's bucket to the other's", async () => {
+    it("reads the rule from the serving region's bucket to the other's, in the other's region (where S3 publishes its backlog)", async () => {
         const r = reader({ ops: 3, bytes: 2048, latency: 40 });
         const exposure = await readRpoExposure(r, defaultReplicationThresholds, stacks, "secondary");
-        expect(r.asked).to.deep.equal([{ region: "us-west-2", sourceBucket: "b-secondary", destinationBucket: "b-primary", ruleId: "to-peer-region" }]);
+        expect(r.asked).to.deep.equal([{ destinationRegion: "us-east-1", sourceBucket: "b-secondary", destinationBucket: "b-primary", ruleId: "to-peer-region" }]);
         expect(exposure).to.deep.include({ from: "b-secondary", to: "b-primary", status: "known", objectsAtRisk: 3, bytesAtRisk: 2048, windowSeconds: 40 });
     });
 

@@ -85,7 +85,7 @@ describe("driver state and estimates", () => {
     it("backlog figures keep only the metrics that had a datapoint", () => {
         const at = new Date();
         const figures = backlogFigures({
-            rule: { region: "us-west-2", sourceBucket: "a", destinationBucket: "b", ruleId: "r" },
+            rule: { destinationRegion: "us-west-2", sourceBucket: "a", destinationBucket: "b", ruleId: "r" },
             window: { start: at, end: at },
             operationsPending: { known: true, value: 3, timestamp: at },
             bytesPending: { known: false, reason: "no datapoint" },

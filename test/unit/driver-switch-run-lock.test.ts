@@ -1,12 +1,7 @@
 import { expect } from "chai";
-import { FenceCoordinates } from "../../components/dns-fence-coordinates";
-import { RegionName } from "../../foundation/posture";
-import { AuditEvent } from "../../automation/driver/coordination/run-log";
 import { LockLostError } from "../../automation/driver/errors";
-import { JournalRecord } from "../../automation/driver/journal";
-import { planTransition, StackKey } from "../../automation/driver/planner";
-import { fakeStacks, UpBehaviour, unreachable } from "../support/fake-stacks";
-import { SwitchRun } from "../../automation/driver/switch-run";
+import { UpBehaviour, unreachable } from "../support/fake-stacks";
+import { failoverRun, failoverSteps } from "../support/switch-run-harness";
 
 // A switch whose lock is lost stops where it stands: the next step does not start, a failure after
 // the loss fences nothing, and the journal and audit say "lock lost". Stand-in stacks record every
@@ -22,35 +17,10 @@ function proofPassing(passes: number) {
     };
 }
 
-const steps = planTransition("active-passive", "failover");
-const coordinates = { region: "us-east-1", namespace: "SftpFailover", metricName: "Enabled", dimensions: { primary: {}, secondary: {} } } as unknown as FenceCoordinates;
-
-function switchRun(behaviour: Partial<Record<StackKey, UpBehaviour>>, proveHeld: () => Promise<void>) {
-    const { stacks, calls } = fakeStacks(behaviour);
-    const journal: JournalRecord[] = [];
-    const audit: AuditEvent[] = [];
-    const fenced: RegionName[] = [];
-    const before = { config: { "sftp-failover:capacityMode": { value: "pilot-light" }, "sftp-failover:posture": { value: "active-passive" } }, targets: "all" as const };
-    const run = new SwitchRun(
-        {
-            journal: { append: async (r) => void journal.push(r) },
-            stacks,
-            names: { primary: "primary", secondary: "secondary", dns: "dns" },
-            fence: { fence: async (region) => void fenced.push(region), unfence: async () => undefined },
-            fenceCoordinates: coordinates,
-            timeouts: { stepMs: 60_000, cancelGraceMs: 1_000, stackBusyMs: 1 },
-            record: async (e) => void audit.push(e as AuditEvent),
-            readBefore: { primary: before, secondary: before, dns: before },
-            proveHeld,
-        },
-        { runId: "r1", operation: "failover", target: "failover", steps, from: "active-passive", reason: "drill", currentWeights: { primary: 100, secondary: 0 }, targetWeights: { primary: 0, secondary: 100 }, verifyRegions: ["secondary"], started: Date.now(), identity: "alice", host: "laptop-a" },
-        {},
-    );
-    return { run, calls, journal, audit, fenced };
-}
+const switchRun = (behaviour: Partial<Record<"primary" | "secondary" | "dns", UpBehaviour>>, proveHeld: () => Promise<void>) => failoverRun({ behaviour, proveHeld });
 
 describe("a switch that lost its lock", () => {
-    const [scale, dnsStep] = steps;
+    const [scale, dnsStep] = failoverSteps;
 
     it("does not start its next step: the DNS step writes no config and runs no up; journalled and audited as lock lost; LockLostError", async () => {
         // Three proofs for the first step (before it, its config write, its up); the fourth, before the DNS step, fails.

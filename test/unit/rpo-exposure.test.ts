@@ -8,7 +8,7 @@ const missing = (name: string) => ({ known: false as const, reason: `no ${name} 
 
 function report(readings: Pick<ReplicationBacklogReport, "operationsPending" | "bytesPending" | "latencySeconds">): ReplicationBacklogReport {
     return {
-        rule: { region: "us-east-1", sourceBucket: "sftp-primary-data", destinationBucket: "sftp-secondary-data", ruleId: "to-peer-region" },
+        rule: { destinationRegion: "us-west-2", sourceBucket: "sftp-primary-data", destinationBucket: "sftp-secondary-data", ruleId: "to-peer-region" },
         window: { start: at, end: at },
         thresholds: {},
         status: "within",
