@@ -1,7 +1,5 @@
 // The package's public entry: the failover driver, its options, results and errors, and the
 // posture model it speaks. Embedders import from here, never from internal files.
-import { configKeys } from "../stacks/contract";
-
 export { FailoverController, defaultStackNames, defaultReplicationRuleId } from "./driver/controller";
 export type * from "./driver/types";
 export { AbortedError, AnswerSafetyError, BadInputError, FailoverError, LockedError, LockLostError, NotDeployedError, RegionUnreachableError, ReplicationBacklogError, SwitchStoppedError } from "./driver/errors";
@@ -66,14 +64,3 @@ export type { FenceAction, FenceAuditSink, FenceOutcome, FencePlan, FenceRequest
 // The contract between the stacks and the driver: config keys, and each stack's outputs.
 export { configKey, configKeys, configNamespace, dnsOutputNames, readDnsOutputs, readRegionalOutputs, regionalOutputNames, regionEndpointKey, regionStackKey } from "../stacks/contract";
 export type { ConfigKey, DnsOutputs, RegionalOutputs, RegionHealthCheckIdOutputs, RoutingControlOutputs } from "../stacks/contract";
-// The names these keys had before the contract held them, kept for embedders.
-/** @deprecated Use `configKeys.capacityMode`. */
-export const capacityModeKey = configKeys.capacityMode;
-/** @deprecated Use `configKeys.posture`. */
-export const postureKey = configKeys.posture;
-/** @deprecated Use `configKeys.activeActiveWeights`. */
-export const activeActiveWeightsKey = configKeys.activeActiveWeights;
-/** @deprecated Use `configKeys.replicationEnabled`. */
-export const replicationEnabledKey = configKeys.replicationEnabled;
-/** @deprecated Use `configKeys.canaryKey`. */
-export const canaryKeyConfigKey = configKeys.canaryKey;
