@@ -27,7 +27,7 @@ import { MotoServer, startMoto } from "../sandbox/servers/moto";
 import { loadHostKeys } from "../components/host-keys";
 import { configKeys, readDnsOutputs } from "../stacks/contract";
 import { RegionName, Weights } from "../foundation/posture";
-import { RegionFenceClient } from "../automation/driver/fence-client";
+import { RegionFenceClient } from "../automation/fence/client";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { holdFor, holdSecondsOf } from "./drill-hold";
 import { unplannedOutage } from "./drill-outage";

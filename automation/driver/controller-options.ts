@@ -17,8 +17,8 @@ import { defaultLeaseMs } from "./coordination/lease";
 import { RunLog } from "./coordination/run-log";
 import { DrainSwitchOptions, resolveDrainOptions } from "./drain";
 import { BadInputError, FailoverError } from "./errors";
-import { defaultFenceClient, isFenceClient, RegionFenceClient } from "./fence-client";
-import { fenceCachePath } from "./fence-cache";
+import { defaultFenceClient, isFenceClient, RegionFenceClient } from "../fence/client";
+import { fenceCachePath } from "../fence/cache";
 import { StackKey } from "./planner";
 import { checkAfterDnsOptions } from "./post-dns-inputs";
 import { checkJournalDir, checkStackNames } from "./preflight";
@@ -60,7 +60,7 @@ export interface ControllerContext {
     readonly onDemandQuota: FailoverControllerOptions["onDemandQuota"];
     readonly endpoints: FailoverControllerOptions["endpoints"];
     readonly resolveEndpointName: FailoverControllerOptions["resolveEndpointName"];
-    /** The local fence cache (fence-cache.ts). */
+    /** The local fence cache (fence/cache.ts). */
     readonly fenceCacheFile: string;
     /** Where changes and a check that is not ready are told (automation/notify/). */
     readonly notifier: Notifier | undefined;

@@ -1,7 +1,7 @@
 // FailoverController: the driver's façade. Every operation has one shape — check its input, take
 // the lock when it changes anything, prepare, run — and the work lives in the modules beside it:
 // controller-options.ts (what `create` opens), stack-reads.ts, status-read.ts and status.ts,
-// prepare-switch.ts and switch-run.ts, region-checks.ts, coordination/unlock.ts, fence-operation.ts.
+// prepare-switch.ts and switch-run.ts, region-checks.ts, coordination/unlock.ts, fence/operation.ts.
 // It never prints and never exits.
 import { newRunId } from "../run-id";
 import { Posture, postureSpec, RegionName } from "../../foundation/posture";
@@ -12,15 +12,15 @@ import { AuditEntry, AuditOperation } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
 import { planDrains, rtoSplit } from "./drain";
 import { FailoverError, LockHolder } from "./errors";
-import { fenceRequestOf, fenceWorldOf, storeAuditSink } from "./fence-world";
-import { applyFence, FencePlan, planFence, requireConfirmed } from "../fence-operation";
+import { fenceRequestOf, fenceWorldOf, storeAuditSink } from "../fence/driver-world";
+import { applyFence, FencePlan, planFence, requireConfirmed } from "../fence/operation";
 import { openCoordination } from "./coordination/from-options";
 import { RunLog } from "./coordination/run-log";
 import { withSwitchLock } from "./coordination/switch-lock";
 import { recordLivePosture } from "./coordination/live-posture";
 import { unlock } from "./coordination/unlock";
 import { asPostureDriver } from "../../stacks/posture-record";
-import { fenceCacheAfterSwitch } from "./fence-cache";
+import { fenceCacheAfterSwitch } from "../fence/cache";
 import { pendingSteps, planSteps, StackKey } from "./planner";
 import { previewStep } from "./preview";
 import { costAssumptions, deployedPosture, deployedStateOf, deployedWeights, readStackStatus, requireDeployedStacks } from "./stack-state";
@@ -255,7 +255,7 @@ export class FailoverController {
     }
 
     /**
-     * Plans a fence or an unfence (automation/fence-operation.ts): reads both fences from the
+     * Plans a fence or an unfence (automation/fence/operation.ts): reads both fences from the
      * fence's own store and the endpoints' health, and predicts Route 53's answer. Changes nothing.
      *
      * @throws BadInputError for an unknown region, control characters, or fencing the last unfenced region.

@@ -3,8 +3,8 @@
 import { ConfigEntry } from "../../stacks/config/source";
 import type { ControllerContext } from "./controller-options";
 import { BadInputError, FailoverError } from "./errors";
-import { FenceCacheUpdate, fenceCacheFromStatus, updateFenceCache } from "./fence-cache";
-import { regionEndpointsOf } from "./fence-world";
+import { FenceCacheUpdate, fenceCacheFromStatus, updateFenceCache } from "../fence/cache";
+import { regionEndpointsOf } from "../fence/driver-world";
 import { StackKey } from "./planner";
 import { checkStackConfigs, stackFile } from "./preflight";
 import { deployedStateOf, fenceCoordinatesOf, readStack, StackRead, stackKeys, summarizeEngineError } from "./stack-state";
@@ -47,7 +47,7 @@ export async function readStacks(ctx: ReadContext, opts: ReadStacksOptions = {})
 }
 
 /**
- * Keeps the fence cache (automation/driver/fence-cache.ts) warm for the emergency fence, which
+ * Keeps the fence cache (automation/fence/cache.ts) warm for the emergency fence, which
  * must not need the engine. Best effort: a journal folder that cannot be written must not fail
  * the operation that happened to read the dns stack.
  */

@@ -7,7 +7,7 @@ import type { ControllerContext } from "./controller-options";
 import { StoredLock } from "./coordination/store";
 import { isStale } from "./coordination/lease";
 import { readEndpointHealth } from "./endpoint-health";
-import { fenceCacheFromStatus } from "./fence-cache";
+import { fenceCacheFromStatus } from "../fence/cache";
 import { StackKey } from "./planner";
 import { readRpoExposure } from "./rpo";
 import { deployedWeights, fenceCoordinatesOf } from "./stack-state";

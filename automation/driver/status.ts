@@ -1,7 +1,7 @@
 // What `status` reports, assembled from what was read: pure, so every rule of the report (the
 // serving region, Route 53's answer, a stale or corrupt lock, config a killed switch left behind)
 // is tested without an engine. The reads themselves are status-read.ts's.
-import { currentAnswer } from "../fence-effect";
+import { currentAnswer } from "../fence/effect";
 import { FenceEffect } from "../../components/fence-timing";
 import { RegionName, regionNames, servingRegion, Weights } from "../../foundation/posture";
 import type { RpoExposure } from "../aws/rpo-exposure";

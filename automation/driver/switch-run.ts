@@ -1,5 +1,5 @@
 // One posture switch, once preflight has passed and the lock is held: it runs the planned steps in
-// order, journals each one, applies the pure failure policy of fencing.ts, and writes the run's
+// order, journals each one, applies the pure failure policy (step-failure-policy.ts), and writes the run's
 // single audit entry. prepare-switch.ts builds its plan and its one port to the world outside;
 // nothing here decides whether a switch may start.
 import { Stack } from "@pulumi/pulumi/automation";
@@ -11,8 +11,8 @@ import { previousValues } from "./config-restore";
 import type { AuditEvent } from "./coordination/run-log";
 import { lockLostBehind } from "./coordination/switch-lock";
 import { AbortedError, FailoverError, LockLostError, RegionUnreachableError, SwitchStoppedError } from "./errors";
-import { classifyFailure, decideOnFailure, mayRun } from "./fencing";
-import { RegionFenceClient } from "./fence-client";
+import { classifyFailure, decideOnFailure, mayRun } from "./step-failure-policy";
+import { RegionFenceClient } from "../fence/client";
 import { JournalRecord } from "./journal";
 import { PlannedStep, StackKey } from "./planner";
 import { summarizeEngineError } from "./stack-state";
