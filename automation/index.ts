@@ -1,7 +1,5 @@
 // The package's public entry: the failover driver, its options, results and errors, and the
 // posture model it speaks. Embedders import from here, never from internal files.
-import { configKeys } from "../stacks/contract";
-
 export { FailoverController, defaultStackNames, defaultReplicationRuleId } from "./driver/controller";
 export type * from "./driver/types";
 export { AbortedError, AnswerSafetyError, BadInputError, FailoverError, LockedError, LockLostError, NotDeployedError, RegionUnreachableError, ReplicationBacklogError, SwitchStoppedError } from "./driver/errors";
@@ -11,17 +9,17 @@ export type { ErrorRow } from "./error-table";
 export { UsageError } from "./cli/errors";
 export { StarterProjectError } from "./starter-project";
 export { ReplicationMetricsUnavailableError } from "./aws/replication-backlog";
-export { FenceError } from "./fence";
+export { FenceError } from "./fence/cloudwatch-fence";
 export { SecretConfigError } from "./engine/secret-config";
-export { classifyFailure, decideOnFailure, mayRun } from "./driver/fencing";
-export type { FailureClass, FailureDecision } from "./driver/fencing";
+export { classifyFailure, decideOnFailure, mayRun } from "./driver/step-failure-policy";
+export type { FailureClass, FailureDecision } from "./driver/step-failure-policy";
 export type { LockHolder } from "./driver/errors";
 export { planSteps, planTransition, pendingSteps } from "./driver/planner";
 export type { PlannedStep, StackKey, StepPhase, ConfigChange, DeployedState } from "./driver/planner";
 export type { AuditEntry, AuditOperation, AuditQuery } from "./driver/audit";
 export type { NotifyOptions, NotifyFailure } from "./notify/notifier";
 export type { Notification, ChangeNotification, CheckNotification } from "./notify/message";
-export type { RegionFenceClient, FenceClientOptions, FenceReading } from "./driver/fence-client";
+export type { RegionFenceClient, FenceClientOptions, FenceReading } from "./fence/client";
 export { defaultReplicationThresholds, cloudWatchReplicationMetrics } from "./driver/replication";
 export type { ReplicationBacklogReport, ReplicationMetricsReader, ReplicationRule, ReplicationThresholds } from "./driver/replication";
 export { bootstrap } from "./driver/bootstrap";
@@ -59,21 +57,10 @@ export { coordinationEnvVar } from "./driver/coordination/from-options";
 export { defaultLeaseMs } from "./driver/coordination/lease";
 export { postureConflict, postureOverrideEnvVar } from "../stacks/posture-record";
 export type { PostureRecord, StackPostureConfig } from "../stacks/posture-record";
-export { applyEmergencyFence, planEmergencyFence } from "./emergency-fence";
-export type { CoordinatesSource, EmergencyFenceOptions, EmergencyFencePlan, EmergencyFenceResult } from "./emergency-fence";
-export { FenceNotConfirmedError, HarmfulFenceError, NothingToFenceError } from "./fence-operation";
-export type { FenceAction, FenceAuditSink, FenceOutcome, FencePlan, FenceRequest, FenceWorld } from "./fence-operation";
+export { applyEmergencyFence, planEmergencyFence } from "./fence/emergency";
+export type { CoordinatesSource, EmergencyFenceOptions, EmergencyFencePlan, EmergencyFenceResult } from "./fence/emergency";
+export { FenceNotConfirmedError, HarmfulFenceError, NothingToFenceError } from "./fence/operation";
+export type { FenceAction, FenceAuditSink, FenceOutcome, FencePlan, FenceRequest, FenceWorld } from "./fence/operation";
 // The contract between the stacks and the driver: config keys, and each stack's outputs.
 export { configKey, configKeys, configNamespace, dnsOutputNames, readDnsOutputs, readRegionalOutputs, regionalOutputNames, regionEndpointKey, regionStackKey } from "../stacks/contract";
 export type { ConfigKey, DnsOutputs, RegionalOutputs, RegionHealthCheckIdOutputs, RoutingControlOutputs } from "../stacks/contract";
-// The names these keys had before the contract held them, kept for embedders.
-/** @deprecated Use `configKeys.capacityMode`. */
-export const capacityModeKey = configKeys.capacityMode;
-/** @deprecated Use `configKeys.posture`. */
-export const postureKey = configKeys.posture;
-/** @deprecated Use `configKeys.activeActiveWeights`. */
-export const activeActiveWeightsKey = configKeys.activeActiveWeights;
-/** @deprecated Use `configKeys.replicationEnabled`. */
-export const replicationEnabledKey = configKeys.replicationEnabled;
-/** @deprecated Use `configKeys.canaryKey`. */
-export const canaryKeyConfigKey = configKeys.canaryKey;

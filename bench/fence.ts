@@ -20,7 +20,7 @@ import { startCountingProxy, AwsCall } from "../test/support/counting-proxy";
 import { putFenceAlarms } from "../test/support/fence-alarms";
 import { motoCredentials, startMoto } from "../test/support/moto";
 import { readDnsStackFile } from "../automation/driver/dns-stack-file";
-import { fenceCachePath, readFenceCache } from "../automation/driver/fence-cache";
+import { fenceCachePath, readFenceCache } from "../automation/fence/cache";
 import { reapedChildrenCpuMs } from "./cpu-time";
 import { BenchLab } from "./lab";
 

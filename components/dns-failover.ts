@@ -148,7 +148,7 @@ export class DnsFailover extends pulumi.ComponentResource {
     public readonly weights: Weights;
     /** Health check ids per region. */
     public readonly healthCheckIds: Record<RegionName, RegionHealthCheckIds>;
-    /** Where the fence metric lives (what automation/fence.ts needs). */
+    /** Where the fence metric lives (what automation/fence/cloudwatch-fence.ts needs). */
     public readonly fence: pulumi.Output<FenceCoordinates>;
     /** interval × threshold + TTL, in seconds. */
     public readonly modelledRtoSeconds: number;

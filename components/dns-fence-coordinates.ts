@@ -1,5 +1,5 @@
 // Where the fence of each region lives in CloudWatch: pure data, no Pulumi and no AWS SDK import, so
-// the DNS component (which creates the alarms), the fence client in automation/fence.ts (which
+// the DNS component (which creates the alarms), the fence client in automation/fence/cloudwatch-fence.ts (which
 // publishes the metric) and the tests all compute exactly the same coordinates.
 import { RegionName, regionNames } from "../foundation/posture";
 import { awsRegionPattern } from "./aws-region";
@@ -9,7 +9,7 @@ export type FenceDimensions = Readonly<Record<string, string>>;
 
 /**
  * Everything needed to fence or unfence a region with one PutMetricData call. The DNS stack exports
- * this object as its `fence` output; the driver passes it back to automation/fence.ts.
+ * this object as its `fence` output; the driver passes it back to automation/fence/cloudwatch-fence.ts.
  */
 export interface FenceCoordinates {
     /** AWS region holding the fence metric and its alarms. */

@@ -28,7 +28,7 @@ export const alarmEvaluationLagSeconds = 60;
 export interface FenceEffectParts {
     /** Up to one alarm period for the current period to close. */
     readonly period: number;
-    /** An unfence that had to stamp the period after a fence's (automation/fence-last-word.ts) waits up to one more; 0 for a fence. */
+    /** An unfence that had to stamp the period after a fence's (automation/fence/last-word.ts) waits up to one more; 0 for a fence. */
     readonly nextPeriod: number;
     /** CloudWatch's evaluation after the period closes (typical). */
     readonly evaluation: number;

@@ -101,7 +101,7 @@ export function postureSpec(posture: Posture, activeActiveWeights: Weights = def
     }
 }
 
-/** The region that takes traffic first in a posture (the one with the larger weight; primary on a tie). */
-export function servingRegion(spec: PostureSpec): RegionName {
+/** The region that takes traffic first under a posture's weights (the one with the larger weight; primary on a tie). */
+export function servingRegion(spec: { readonly weights: Weights }): RegionName {
     return spec.weights.secondary > spec.weights.primary ? "secondary" : "primary";
 }

@@ -1,4 +1,4 @@
-// The fence of the sandbox: where automation/fence.ts calls CloudWatch in the fence region, this
+// The fence of the sandbox: where automation/fence/cloudwatch-fence.ts calls CloudWatch in the fence region, this
 // client keeps the datapoints in a file and answers from a model of CloudWatch (fence-alarm.ts), so
 // the drill and `--sandbox` runs of the CLI fence without any AWS endpoint. The real calls are
 // tested against moto server.
@@ -13,10 +13,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RegionName } from "../foundation/posture";
 import { FenceCoordinates, fenceAlarmSettings } from "../components/dns-fence-coordinates";
-import { FenceObservation, FenceReading, RegionFenceClient } from "../automation/driver/fence-client";
+import { FenceObservation, FenceReading, RegionFenceClient } from "../automation/fence/client";
 import { ReplicationMetricsReader } from "../automation/driver/replication";
 import { makeFolder } from "../foundation/folders";
-import { fencePeriodMs, lastWordWrites } from "../automation/fence-last-word";
+import { fencePeriodMs, lastWordWrites } from "../automation/fence/last-word";
 import { AlarmDefinition, AlarmState, alarmStateAt, canonicalDimensions, metricKey, MetricPoint, periodValues, settledAlarmState } from "./fence-alarm";
 import { World, WorldResource } from "./world";
 
@@ -122,7 +122,7 @@ function readingOf(state: AlarmState): FenceReading {
 
 /**
  * The sandbox's CloudWatch for the fence, one file of datapoints. `fence`/`unfence` publish what
- * automation/fence-last-word.ts says (the last word wins within a period); `read` and `state`
+ * automation/fence/last-word.ts says (the last word wins within a period); `read` and `state`
  * answer what the alarm settles on once the periods published so far have closed.
  */
 export function sandboxFenceClient(stateFile: string, options: SandboxFenceOptions = {}): RegionFenceClient & { alarmState(region: RegionName, coordinates: FenceCoordinates, at: Date): AlarmState } {

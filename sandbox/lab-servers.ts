@@ -6,7 +6,7 @@
 import { Stack } from "@pulumi/pulumi/automation";
 import { canaryIdentityOf } from "../components/canary";
 import { SftpEndpoint } from "../automation/driver/verify";
-import { configKey, configKeys } from "../stacks/contract";
+import { configKeys } from "../stacks/contract";
 import { RegionName, regionNames } from "../foundation/posture";
 import { SshdServer, startSshd } from "./servers/sshd";
 
@@ -32,10 +32,10 @@ export interface RegionServerMaterial {
 /** The material of the lab's stacks (the primary's; both hold the same, see ensureHostKeys). */
 export async function materialOf(stack: Stack): Promise<RegionServerMaterial> {
     const config = await stack.getAllConfig();
-    const hostKeys = config[configKey("hostKeys")];
+    const hostKeys = config[configKeys.hostKeys];
     const canaryKey = config[configKeys.canaryKey];
     if (hostKeys === undefined || canaryKey === undefined) {
-        throw new Error(`stack ${stack.name} has no ${hostKeys === undefined ? configKey("hostKeys") : configKeys.canaryKey}: create the lab with { canary: true }`);
+        throw new Error(`stack ${stack.name} has no ${hostKeys === undefined ? configKeys.hostKeys : configKeys.canaryKey}: create the lab with { canary: true }`);
     }
     return { hostKeys: JSON.parse(hostKeys.value) as RegionServerMaterial["hostKeys"], canaryKey: canaryKey.value };
 }

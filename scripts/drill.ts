@@ -27,7 +27,7 @@ import { MotoServer, startMoto } from "../sandbox/servers/moto";
 import { loadHostKeys } from "../components/host-keys";
 import { configKeys, readDnsOutputs } from "../stacks/contract";
 import { RegionName, Weights } from "../foundation/posture";
-import { RegionFenceClient } from "../automation/driver/fence-client";
+import { RegionFenceClient } from "../automation/fence/client";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { holdFor, holdSecondsOf } from "./drill-hold";
 import { unplannedOutage } from "./drill-outage";
@@ -167,7 +167,7 @@ function standbyBootLine(worldDir: string, faultFile: string, asgName: string): 
 /** Step 11: a real client, a real DNS server and the lab's health checker (scripts/drill-outage.ts). */
 async function outage(primaryStack: Stack, dns: Record<string, unknown>, fenceClient: RegionFenceClient): Promise<void> {
     const config = await primaryStack.getAllConfig();
-    const hostKeys = loadHostKeys(JSON.parse(config["sftp-failover:hostKeys"].value));
+    const hostKeys = loadHostKeys(JSON.parse(config[configKeys.hostKeys].value));
     const intervalMs = 250;
     const threshold = 3;
     // The TTL an alias to a load balancer has: the RTO measured here includes it, as on AWS.

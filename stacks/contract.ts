@@ -43,6 +43,8 @@ export const configKeys = {
     capacityMode: configKey("capacityMode"),
     /** Whether a regional stack writes to its peer region; bootstrap's first phase sets it false. */
     replicationEnabled: configKey("replicationEnabled"),
+    /** A regional stack's shared host keys (secret, an object by key type); `hostkeys generate` writes it by path. */
+    hostKeys: configKey("hostKeys"),
     /** A regional stack's canary private key (secret); `verify` logs in with it. */
     canaryKey: configKey("canaryKey"),
     /** A regional stack's users file, relative to the project folder; preflight names it in errors. */

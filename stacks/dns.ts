@@ -8,7 +8,7 @@ import { DnsFailover, RegionEndpoint, ZoneRef } from "../components/dns-failover
 import { fenceCoordinates } from "../components/dns-fence-coordinates";
 import { replicationRuleId } from "../components/replication-rule";
 import { DnsConfig, EndpointSource, loadDnsConfig } from "./config/dns";
-import { DnsOutputs, ProgramOutputs, regionalOutputsForDns, regionStackKey, RoutingControlOutputs } from "./contract";
+import { DnsOutputs, ProgramOutputs, regionalOutputsForDns, RegionalOutputs, regionStackKey, RoutingControlOutputs } from "./contract";
 import type { ProgramOptions } from "./index";
 import { refuseRevert } from "./posture-guard";
 
@@ -126,13 +126,17 @@ async function regionEndpoint(regionName: RegionName, source: EndpointSource, re
                     );
                 }
             }
+            // The outputs the contract says the dns stack reads, each one required, by the contract's types.
+            const required = Object.fromEntries(regionalOutputsForDns.map((key) => [key, ref.requireOutput(key)])) as {
+                readonly [K in (typeof regionalOutputsForDns)[number]]: pulumi.Output<RegionalOutputs[K]>;
+            };
             return {
-                dnsName: ref.requireOutput("endpointDnsName") as pulumi.Output<string>,
-                zoneId: ref.requireOutput("endpointZoneId") as pulumi.Output<string>,
-                port: ref.requireOutput("endpointPort") as pulumi.Output<number>,
+                dnsName: required.endpointDnsName,
+                zoneId: required.endpointZoneId,
+                port: required.endpointPort,
                 // Absent from a regional stack deployed before it was exported: TCP on the port.
                 check: ref.getOutput("endpointHealthCheck") as pulumi.Output<EndpointCheck | undefined>,
-                region: ref.requireOutput("region") as pulumi.Output<string>,
+                region: required.region,
             };
         }
         case "endpoint":

@@ -5,13 +5,13 @@
 //   - the combined (calculated) check on the records: GetHealthCheckStatus does not serve
 //     calculated checks, so CloudWatch's `AWS/Route53` `HealthCheckStatus` metric, which Route 53
 //     publishes in us-east-1 only;
-//   - the fence alarm: its state in the fence region, read by automation/fence.ts's readFence.
+//   - the fence alarm: its state in the fence region, read by automation/fence/cloudwatch-fence.ts's readFence.
 // Anything unreadable (an API error, throttling, us-east-1 down, no data) is `unknown` with the
 // error as the reason, never healthy: status and the actions that follow it must not act on a guess.
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
 import type { EndpointHealth, EndpointHealthSource, ObservedReading, RegionEndpoint, RelatedCheckReading } from "../driver/endpoint-health";
-import { readFence } from "../fence";
+import { readFence } from "../fence/cloudwatch-fence";
 import { CheckVerdict, endpointCheckVerdict, metricStatusVerdict, StatusPoint } from "./health-check-verdicts";
 
 /** Where Route 53 publishes health checks' status and metrics: its control plane and CloudWatch metrics live in us-east-1. */

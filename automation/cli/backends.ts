@@ -9,7 +9,7 @@
 // start without loading Pulumi (automation/cli/fence-verb.ts).
 import type { ProviderStandIn } from "../engine/environment";
 import type { EndpointHealthSource } from "../driver/endpoint-health";
-import type { FenceClientOptions, RegionFenceClient } from "../driver/fence-client";
+import type { FenceClientOptions, RegionFenceClient } from "../fence/client";
 import type { ReplicationMetricsReader } from "../driver/replication";
 import type { OnDemandQuotaReader } from "../standby-quota";
 import type { OpenSessionsSource } from "../driver/drain";
@@ -46,7 +46,7 @@ export interface CliBackends {
     admit(locations: CliLocations): Promise<void>;
     /** Provider plugins that stand in for AWS's; undefined runs the installed AWS provider. */
     standIn(): Promise<ProviderStandIn | undefined>;
-    /** The fence client, or CloudWatch settings for automation/fence.ts (the driver's and the emergency path's default). */
+    /** The fence client, or CloudWatch settings for automation/fence/cloudwatch-fence.ts (the driver's and the emergency path's default). */
     fence(ctx: CliBackendContext): Promise<RegionFenceClient | FenceClientOptions>;
     /** What Route 53's endpoint checks report, for `status` and the switches; undefined when there is no source (status then shows none). */
     endpointHealth(ctx: CliBackendContext): Promise<EndpointHealthSource | undefined>;
@@ -66,7 +66,7 @@ export interface CliBackends {
 }
 
 /**
- * AWS: the installed provider; the fence is one CloudWatch PutMetricData (automation/fence.ts),
+ * AWS: the installed provider; the fence is one CloudWatch PutMetricData (automation/fence/cloudwatch-fence.ts),
  * replication metrics come from CloudWatch, endpoint health from Route 53 and CloudWatch
  * (automation/aws/endpoint-health.ts), all at `--cloudwatch-endpoint` when given: it stands in for
  * Route 53's and Service Quotas' endpoints too, because an emulator such as moto serves every service on one port, and

@@ -1,9 +1,9 @@
-// `fence` and `unfence`. By default the emergency path (automation/emergency-fence.ts): CloudWatch
+// `fence` and `unfence`. By default the emergency path (automation/fence/emergency.ts): CloudWatch
 // in the fence region only, coordinates from the fence cache or the dns stack file, no engine and
 // no state backend. `--from-stack` takes the driver's path instead: it opens the three stacks
 // through the engine (slower, and it needs the backend, but it knows the deployed coordinates,
 // weights and endpoints for certain). Both paths run the one fence operation
-// (automation/fence-operation.ts): both fences read from CloudWatch, never fence both, the answer
+// (automation/fence/operation.ts): both fences read from CloudWatch, never fence both, the answer
 // predicted from endpoint health, harmful refused unless --force, unknown asked (or --yes).
 //
 // Only yargs and this package's light modules are imported at the top: the emergency path must not
@@ -16,8 +16,8 @@ import { GlobalArgs } from "./options";
 import { renderFence } from "./render";
 import { RegionName, regionNames } from "../../foundation/posture";
 import type { FenceResult } from "../driver/types";
-import type { EmergencyFenceOptions } from "../emergency-fence";
-import type { FencePlan } from "../fence-operation";
+import type { EmergencyFenceOptions } from "../fence/emergency";
+import type { FencePlan } from "../fence/operation";
 
 /** Flags of `fence` and `unfence`. */
 export interface FenceArgs extends GlobalArgs {
@@ -61,7 +61,7 @@ export function fenceVerb(verb: "fence" | "unfence", describe: string): CommandM
 
 /** The emergency path: local files, then CloudWatch in the fence region. */
 async function emergencyFence(verb: "fence" | "unfence", region: string, argv: FenceArgs, io: Io): Promise<FenceResult> {
-    const { planEmergencyFence, applyEmergencyFence } = await import("../emergency-fence");
+    const { planEmergencyFence, applyEmergencyFence } = await import("../fence/emergency");
     const options = await emergencyOptions(argv);
     const plan = await planEmergencyFence(region, verb, options);
     for (const warning of plan.warnings) {
@@ -83,7 +83,7 @@ async function confirmPlan(plan: FencePlan, argv: FenceArgs, io: Io): Promise<vo
         io.err(`  ${line}`);
     }
     if (plan.movesClients === true) {
-        const { fenceEffectTime } = await import("../fence-effect");
+        const { fenceEffectTime } = await import("../fence/effect");
         io.err(`clients move in ${fenceEffectTime}`);
     }
     if (plan.forced !== undefined) {
@@ -112,7 +112,7 @@ async function emergencyOptions(argv: FenceArgs & ArgsWithBackends): Promise<Eme
     const fence = await backends.fence(context);
     // Health is best effort on this path: with the state backend gone there may be no source.
     const health = await backends.endpointHealth(context).catch(() => undefined);
-    const { isFenceClient } = await import("../driver/fence-client");
+    const { isFenceClient } = await import("../fence/client");
     return {
         journalDir,
         ...(projectDir !== undefined ? { projectDir } : {}),

@@ -58,8 +58,9 @@ export function renderStatus(s: StatusResult): string {
     lines.push("");
     const rows = [["stack", "name", "capacity/posture", "last update", "result"]];
     for (const st of Object.values(s.stacks)) {
-        const value = st.key === "dns" ? st.outputs.posture : st.outputs.capacityMode;
-        rows.push([st.key, st.name, String(value ?? "-"), st.lastUpdate?.endTime ?? st.lastUpdate?.startTime ?? "-", st.error !== undefined ? `error: ${st.error}` : (st.lastUpdate?.result ?? "-")]);
+        // As the contract parsed them: what was deployed, not the raw output text.
+        const value = st.key === "dns" ? s.posture : s.capacity[st.key];
+        rows.push([st.key, st.name, value ?? "-", st.lastUpdate?.endTime ?? st.lastUpdate?.startTime ?? "-", st.error !== undefined ? `error: ${st.error}` : (st.lastUpdate?.result ?? "-")]);
     }
     lines.push(table(rows));
     return lines.join("\n");

@@ -7,12 +7,10 @@
 // never prints — its results carry only fingerprints and public keys.
 import { Stack } from "@pulumi/pulumi/automation";
 import { HostKeyMaterial, HostKeyTexts, generateHostKeys, loadHostKeys } from "../../components/host-keys";
+import { configKeys } from "../../stacks/contract";
 import { HostKeyType, hostKeyTypes } from "../../components/ssh-keys";
 import { setSecretConfig } from "../engine/secret-config";
 import { BadInputError, FailoverError } from "./errors";
-
-/** The config key the regional stacks read (stacks/config/regional.ts). */
-export const hostKeysConfigKey = "sftp-failover:hostKeys";
 
 /** What may be shown of a set of host keys: never the private halves. */
 export interface HostKeysShown {
@@ -30,14 +28,14 @@ export interface HostKeysComparison {
 export function hostKeyConfigEntries(texts: HostKeyTexts): Record<string, string> {
     const entries: Record<string, string> = {};
     for (const type of hostKeyTypes) {
-        entries[`${hostKeysConfigKey}.${type}`] = texts[type];
+        entries[`${configKeys.hostKeys}.${type}`] = texts[type];
     }
     return entries;
 }
 
 /** The host keys a stack holds now, or undefined when it has none. */
 async function currentKeys(stack: Stack): Promise<unknown> {
-    const entry = (await stack.getAllConfig())[hostKeysConfigKey];
+    const entry = (await stack.getAllConfig())[configKeys.hostKeys];
     return entry === undefined ? undefined : (JSON.parse(entry.value) as unknown);
 }
 
@@ -61,7 +59,7 @@ export async function storeHostKeys(stacks: readonly Stack[], texts: HostKeyText
     if (!opts.force) {
         for (const stack of stacks) {
             if ((await currentKeys(stack)) !== undefined) {
-                throw new BadInputError(`stack ${stack.name} already has ${hostKeysConfigKey}; replacing host keys makes every client warn — pass --force to do it anyway`);
+                throw new BadInputError(`stack ${stack.name} already has ${configKeys.hostKeys}; replacing host keys makes every client warn — pass --force to do it anyway`);
             }
         }
     }
@@ -81,7 +79,7 @@ export async function compareHostKeys(stacks: readonly Stack[]): Promise<HostKey
     const result: Record<string, Record<HostKeyType, string> | null> = {};
     for (const stack of stacks) {
         const raw = await currentKeys(stack);
-        result[stack.name] = raw === undefined ? null : loadHostKeys(raw, `${stack.name}: ${hostKeysConfigKey}`).fingerprints;
+        result[stack.name] = raw === undefined ? null : loadHostKeys(raw, `${stack.name}: ${configKeys.hostKeys}`).fingerprints;
     }
     const distinct = new Set(Object.values(result).map((fp) => JSON.stringify(fp)));
     return { stacks: result, agree: distinct.size === 1 && !distinct.has("null") };
@@ -100,7 +98,7 @@ export async function ensureHostKeys(stacks: readonly Stack[]): Promise<HostKeyT
     if (current.every((c) => c === undefined)) {
         return (await generateAndStoreHostKeys(stacks, { force: true })).fingerprints;
     }
-    const fingerprints = current.map((c, i) => (c === undefined ? "(none)" : JSON.stringify(loadHostKeys(c, `${stacks[i].name}: ${hostKeysConfigKey}`).fingerprints)));
+    const fingerprints = current.map((c, i) => (c === undefined ? "(none)" : JSON.stringify(loadHostKeys(c, `${stacks[i].name}: ${configKeys.hostKeys}`).fingerprints)));
     if (new Set(fingerprints).size !== 1) {
         throw new FailoverError(`stacks ${stacks.map((s) => s.name).join(", ")} hold different host keys; run sftp-failover hostkeys show`);
     }

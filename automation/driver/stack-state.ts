@@ -2,11 +2,16 @@
 // its last update. Pure helpers turn that into the planner's DeployedState.
 import { ConfigMap, Deployment, Stack } from "@pulumi/pulumi/automation";
 import { readDnsOutputs, readRegionalOutputs, statusConfigKeys } from "../../stacks/contract";
-import { CapacityMode, Posture, RegionName, Weights } from "../../foundation/posture";
+import type { FenceCoordinates } from "../../components/dns-fence-coordinates";
+import { CapacityMode, Posture, RegionName, regionNames, Weights } from "../../foundation/posture";
+import { NotDeployedError } from "./errors";
 import { DeployedState, StackKey } from "./planner";
 import { StackStatus } from "./types";
 
 const driverKeys: ReadonlySet<string> = new Set(statusConfigKeys);
+
+/** The three stacks' roles, in the order they are read and named. */
+export const stackKeys: readonly StackKey[] = ["primary", "secondary", "dns"];
 
 /** The first line of an engine error worth showing (the engine's own `error:` line when there is one). */
 export function summarizeEngineError(err: unknown): string {
@@ -127,4 +132,39 @@ export function deployedPosture(stacks: Readonly<Record<StackKey, StackStatus>>)
 /** The deployed weights, if any. */
 export function deployedWeights(stacks: Readonly<Record<StackKey, StackStatus>>): Weights | undefined {
     return readDnsOutputs(stacks.dns.outputs).weights;
+}
+
+/** Where the dns stack's fence metric lives, when it exports it. */
+export function fenceCoordinatesOf(dns: StackStatus): FenceCoordinates | undefined {
+    return readDnsOutputs(dns.outputs).fence;
+}
+
+/** A readable stack without outputs holds no deployment: every stack program exports some. */
+export function isNotDeployed(stack: StackStatus): boolean {
+    return stack.error === undefined && Object.keys(stack.outputs).length === 0;
+}
+
+/**
+ * Refuses stacks without a deployment, naming them and what deploys them.
+ *
+ * @throws NotDeployedError when any of the three holds no deployment.
+ */
+export function requireDeployedStacks(stacks: Readonly<Record<StackKey, StackStatus>>, names: Readonly<Record<StackKey, string>>): void {
+    const missing = stackKeys.filter((k) => isNotDeployed(stacks[k]));
+    if (missing.length === 0) {
+        return;
+    }
+    const what = missing.length === stackKeys.length ? "nothing is deployed" : `not deployed: ${missing.map((k) => names[k]).join(", ")}`;
+    throw new NotDeployedError(`${what} (no resources); run \`sftp-failover bootstrap\` (or \`pulumi up\` of each stack in the bootstrap order, docs/by-hand.md) first`, missing);
+}
+
+/** What the cost estimate assumes of an active region: the size the active region deployed. */
+export function costAssumptions(stacks: Readonly<Record<StackKey, StackStatus>>): { activeInstances?: number } {
+    for (const region of regionNames) {
+        const o = readRegionalOutputs(stacks[region].outputs);
+        if (o.capacityMode === "active" && o.desiredCapacity !== undefined) {
+            return { activeInstances: o.desiredCapacity };
+        }
+    }
+    return {};
 }

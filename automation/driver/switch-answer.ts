@@ -18,7 +18,7 @@ import { CapacityMode, defaultActiveActiveWeights, Posture, postureSpec, RegionN
 import { configKeys, readDnsOutputs } from "../../stacks/contract";
 import { EndpointHealthSource, readEndpointHealth } from "./endpoint-health";
 import { AnswerSafetyError } from "./errors";
-import { RegionFenceClient } from "./fence-client";
+import { RegionFenceClient } from "../fence/client";
 import type { StackKey } from "./planner";
 import { deployedStateOf } from "./stack-state";
 import type { StackStatus } from "./types";

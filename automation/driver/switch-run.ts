@@ -1,18 +1,20 @@
 // One posture switch, once preflight has passed and the lock is held: it runs the planned steps in
-// order, journals each one, applies the pure failure policy of fencing.ts, and writes the run's
-// single audit entry. The controller builds it; nothing here decides whether a switch may start.
+// order, journals each one, applies the pure failure policy (step-failure-policy.ts), and writes the run's
+// single audit entry. prepare-switch.ts builds its plan and its one port to the world outside;
+// nothing here decides whether a switch may start.
 import { Stack } from "@pulumi/pulumi/automation";
 import { AnswerPrediction, FenceReading } from "../answer-safety";
 import { peerOf } from "../../components/alarm-placement";
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
-import { fencingBoth } from "../fence-operation";
+import { fencingBoth } from "../fence/operation";
 import { Posture, RegionName, Weights } from "../../foundation/posture";
-import { AuditEntry, AuditOperation } from "./audit";
+import { AuditOperation } from "./audit";
 import { previousValues } from "./config-restore";
+import type { AuditEvent } from "./coordination/run-log";
 import { lockLostBehind } from "./coordination/switch-lock";
 import { AbortedError, FailoverError, LockLostError, RegionUnreachableError, SwitchStoppedError } from "./errors";
-import { classifyFailure, decideOnFailure, mayRun } from "./fencing";
-import { observeWith, RegionFenceClient } from "./fence-client";
+import { classifyFailure, decideOnFailure, mayRun } from "./step-failure-policy";
+import { observeWith, RegionFenceClient } from "../fence/client";
 import { JournalRecord } from "./journal";
 import { PlannedStep, StackKey } from "./planner";
 import { summarizeEngineError } from "./stack-state";
@@ -23,9 +25,12 @@ import { describeVerification, runVerifyGate, VerificationSummary } from "./veri
 import { describePostDnsCheck, PostDnsCheckResult } from "./post-dns-check";
 import { describeDrain, DrainOutcome, drainLeftSessions, DrainTimeoutAction, skippedDrain, unplannedReason } from "./drain";
 
-/** What a run needs from its controller. */
-export interface SwitchRunDeps {
-    /** Where the run's journal records go (the coordination store, through the controller's run log). */
+/**
+ * Everything a run reaches outside itself through: the stacks it steps, the fence, the journal and
+ * audit log, and the checks it calls (built by prepare-switch.ts; a test passes its own).
+ */
+export interface SwitchRunPort {
+    /** Where the run's journal records go (the coordination store, through the run log). */
     readonly journal: { append(record: JournalRecord): Promise<void> };
     readonly stacks: Readonly<Record<StackKey, Stack>>;
     readonly names: Readonly<Record<StackKey, string>>;
@@ -33,25 +38,8 @@ export interface SwitchRunDeps {
     /** The dns stack's fence coordinates, undefined when it exports none. */
     readonly fenceCoordinates?: FenceCoordinates;
     readonly timeouts: { readonly stepMs: number; readonly cancelGraceMs: number; readonly stackBusyMs: number };
-    /** Writes the run's audit entry (the controller adds who and where). */
-    readonly record: (e: {
-        operation: AuditOperation;
-        runId: string;
-        to: string;
-        result: AuditEntry["result"];
-        started: number;
-        reason?: string;
-        from?: string;
-        steps?: readonly StepResult[];
-        remaining?: readonly string[];
-        error?: string;
-        resumes?: string;
-        verification?: string;
-        afterDns?: string;
-        answer?: string;
-        forced?: string;
-        drain?: readonly string[];
-    }) => Promise<void>;
+    /** Writes the run's audit entry (the run log adds who and where). */
+    readonly record: (e: AuditEvent) => Promise<void>;
     /** Waits for a region's open sessions to end (drain.ts `waitForDrain`, bounded by the drain timeout). Without it, no drain. */
     readonly drain?: (region: RegionName, signal?: AbortSignal) => Promise<DrainOutcome>;
     /** Verifies a region before DNS sends it traffic (automation/driver/verify.ts). Without it, no gate. */
@@ -62,7 +50,7 @@ export interface SwitchRunDeps {
      */
     readonly checkAfterDns?: (weights: Weights, opts: { readonly fencedInRun: readonly RegionName[]; readonly skip: boolean; readonly signal?: AbortSignal }) => Promise<PostDnsCheckResult>;
     /**
-     * What the controller read of a stack before the run began (under the lock) and has not changed
+     * What was read of a stack before the run began (under the lock) and has not changed
      * since: its config and the URNs its step targets. A step on a stack listed here takes them
      * instead of reading the stack again; a stack absent, or one this run already ran a step on,
      * is read at its step.
@@ -74,7 +62,7 @@ export interface SwitchRunDeps {
     readonly proveHeld?: () => Promise<void>;
 }
 
-/** A stack's config and step targets as read before a run (see `SwitchRunDeps.readBefore`). */
+/** A stack's config and step targets as read before a run (see `SwitchRunPort.readBefore`). */
 export interface StackBeforeRun {
     readonly config: Readonly<Record<string, { readonly value: string }>>;
     readonly targets: readonly string[] | "all";
@@ -124,7 +112,7 @@ export class SwitchRun {
     private readonly touched = new Set<StackKey>();
 
     constructor(
-        private readonly deps: SwitchRunDeps,
+        private readonly deps: SwitchRunPort,
         private readonly plan: SwitchPlan,
         private readonly opts: SetPostureOptions,
     ) {}
@@ -242,10 +230,7 @@ export class SwitchRun {
      * progress), the run finished as failed. Returns the descriptions of the steps done before it.
      */
     private async stopBefore(step: PlannedStep, message: string): Promise<string[]> {
-        const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: message };
-        this.results.push(failed);
-        await this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: message });
-        this.opts.onProgress?.({ type: "step-end", step, result: failed });
+        await this.recordStep(step, { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: message });
         await this.finish("failed", message);
         return this.results.filter((r) => r.status === "done").map((r) => r.description);
     }
@@ -314,8 +299,8 @@ export class SwitchRun {
     }
 
     private async skip(step: PlannedStep): Promise<void> {
-        this.results.push({ id: step.id, stack: step.stack, description: step.description, status: "skipped", durationMs: 0 });
-        await this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "skipped", at: now() });
+        // A skipped step is told as part of the plan, not as a step that ended.
+        await this.recordStep(step, { id: step.id, stack: step.stack, description: step.description, status: "skipped", durationMs: 0 }, { progress: false });
         if (step.stack === "dns") {
             this.dnsSwitched = true;
         }
@@ -323,11 +308,20 @@ export class SwitchRun {
 
     /** A step left for later without running it. */
     private async leave(step: PlannedStep, why: string): Promise<void> {
-        const result: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: why };
-        this.results.push(result);
         this.remaining.push(`${step.description} (stack ${this.deps.names[step.stack]}, ${why})`);
-        await this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: "failed", at: now(), error: why });
-        this.opts.onProgress?.({ type: "step-end", step, result });
+        await this.recordStep(step, { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: 0, error: why });
+    }
+
+    /**
+     * Records how a step ended, in the one order every ending keeps: the run's results, the
+     * journal (so a resumed run knows), then the caller's progress.
+     */
+    private async recordStep(step: PlannedStep, result: StepResult, opts: { readonly progress: boolean } = { progress: true }): Promise<void> {
+        this.results.push(result);
+        await this.deps.journal.append({ type: "step", runId: this.plan.runId, stepId: step.id, status: result.status, at: now(), ...(result.error !== undefined ? { error: result.error } : {}) });
+        if (opts.progress) {
+            this.opts.onProgress?.({ type: "step-end", step, result });
+        }
     }
 
     private async runOne(step: PlannedStep): Promise<void> {
@@ -377,21 +371,16 @@ export class SwitchRun {
                 onEvent: (e) => this.opts.onEvent?.(step.stack, e),
                 onOutput: (t) => this.opts.onOutput?.(step.stack, t),
             });
-            const result: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "done", durationMs: Date.now() - started, changes: outcome.changes };
-            this.results.push(result);
-            await journal.append({ type: "step", runId, stepId: step.id, status: "done", at: now() });
+            await this.recordStep(step, { id: step.id, stack: step.stack, description: step.description, status: "done", durationMs: Date.now() - started, changes: outcome.changes });
             if (step.stack === "dns") {
                 this.dnsSwitched = true;
             }
-            this.opts.onProgress?.({ type: "step-end", step, result });
         } catch (err) {
             await this.onFailure(step, started, err);
         }
     }
 
     private async onFailure(step: PlannedStep, started: number, err: unknown): Promise<void> {
-        const { journal } = this.deps;
-        const runId = this.plan.runId;
         // A failure with the lock lost is the lost lock's: the run stops where it stands and fences nothing.
         const lostBehind = await lockLostBehind(err, this.opts.signal, this.deps.proveHeld);
         const lost = lostBehind && new LockLostError(`${lostBehind.message}; the switch stopped at ${step.description} and fenced nothing`, lostBehind.holder, { cause: lostBehind });
@@ -399,9 +388,7 @@ export class SwitchRun {
         const message = lost !== undefined ? "lock lost" : aborted ? "aborted" : summarizeEngineError(err);
         const failed: StepResult = { id: step.id, stack: step.stack, description: step.description, status: "failed", durationMs: Date.now() - started, error: message };
         if (aborted) {
-            this.results.push(failed);
-            await journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: message });
-            this.opts.onProgress?.({ type: "step-end", step, result: failed });
+            await this.recordStep(step, failed);
             await this.finish("aborted", lost?.message ?? `aborted during ${step.description}`);
             throw lost ?? (err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err }));
         }
@@ -411,9 +398,7 @@ export class SwitchRun {
             currentWeights: this.plan.currentWeights,
         });
         if (decision.action === "stop") {
-            this.results.push(failed);
-            await journal.append({ type: "step", runId, stepId: step.id, status: "failed", at: now(), error: message });
-            this.opts.onProgress?.({ type: "step-end", step, result: failed });
+            await this.recordStep(step, failed);
             await this.finish("failed", message);
             throw this.stopError(step, decision.regionMustServe, message, err);
         }
@@ -431,12 +416,9 @@ export class SwitchRun {
                 fenceErrors.push(`fencing ${region} also failed: ${fenceError}`);
             }
         }
-        const result: StepResult = { ...failed, status: "fenced", error: [message, ...fenceErrors].join("; ") };
-        this.results.push(result);
         const when = step.region !== undefined ? `when ${step.region} is reachable again` : "when the DNS API answers again";
         this.remaining.push(`${step.description} (stack ${this.deps.names[step.stack]}, ${when})`);
-        await journal.append({ type: "step", runId, stepId: step.id, status: "fenced", at: now(), error: result.error });
-        this.opts.onProgress?.({ type: "step-end", step, result });
+        await this.recordStep(step, { ...failed, status: "fenced", error: [message, ...fenceErrors].join("; ") });
     }
 
     private stopError(step: PlannedStep, mustServe: RegionName | undefined, message: string, cause: unknown): FailoverError {

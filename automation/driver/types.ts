@@ -9,7 +9,7 @@ import { DrainOutcome, DrainSwitchOptions, OpenSessionsSource, PlannedDrain, Rto
 import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
 import { LockHolder } from "./errors";
 import { CoordinationStore } from "./coordination/store";
-import { FenceClientOptions, FenceReading, RegionFenceClient } from "./fence-client";
+import { FenceClientOptions, FenceReading, RegionFenceClient } from "../fence/client";
 import { PlannedStep, StackKey } from "./planner";
 import { ReplicationMetricsReader, ReplicationThresholds } from "./replication";
 import { SftpEndpoint, VerifyResult } from "./verify";
@@ -59,7 +59,7 @@ export interface FailoverControllerOptions extends TaskContext {
     readonly coordination?: string | CoordinationStore;
     /** How long the switch lock's lease lasts unless renewed, in ms (renewed every third of it). Defaults to 60 s. */
     readonly leaseMs?: number;
-    /** The fence client, or options to build the default one. Defaults to automation/fence.ts with default AWS settings. */
+    /** The fence client, or options to build the default one. Defaults to automation/fence/cloudwatch-fence.ts with default AWS settings. */
     readonly fence?: RegionFenceClient | FenceClientOptions;
     /** Reader of S3 replication metrics (failback). Defaults to CloudWatch with `cloudWatch` settings. */
     readonly replicationMetrics?: ReplicationMetricsReader;

@@ -420,7 +420,7 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         homeAccess: gatewayBucketAccess,
     });
 
-    const hostKeys = loadHostKeys(config.requireKeyMaterial<unknown>("hostKeys"), configKey("hostKeys"));
+    const hostKeys = loadHostKeys(config.requireKeyMaterial<unknown>(configKeys.hostKeys), configKeys.hostKeys);
     const network = loadNetwork(config);
     if (network.kind === "new" && !network.nat && sftpgoPackage === undefined) {
         throw configError("network.nat", "is false, but without sftpgoPackage the gateways install SFTPGo from a mirror on the internet; set sftpgoPackage (docs/regional.md) or keep the NAT gateways");

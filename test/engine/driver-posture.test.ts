@@ -6,7 +6,7 @@ import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { FailoverController } from "../../automation/driver/controller";
 import { engineChildren } from "../../automation/driver/engine-process";
 import { LockedError, SwitchStoppedError } from "../../automation/driver/errors";
-import { RegionFenceClient } from "../../automation/driver/fence-client";
+import { RegionFenceClient } from "../../automation/fence/client";
 import { Journal } from "../../automation/driver/journal";
 import { RegionName } from "../../foundation/posture";
 import { Lab } from "../../sandbox/lab";

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fenceCoordinates, FenceCoordinates } from "../../components/dns-fence-coordinates";
-import { fenceCachePath, readFenceCache, updateFenceCache } from "../../automation/driver/fence-cache";
+import { fenceCachePath, readFenceCache, updateFenceCache } from "../../automation/fence/cache";
 import { CountingProxy, startCountingProxy } from "../support/counting-proxy";
 import { putFenceAlarms } from "../support/fence-alarms";
 import { motoCredentials, MotoServer, startMoto } from "../support/moto";

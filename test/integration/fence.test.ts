@@ -1,7 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { expect } from "chai";
-import { fenceRegion, observeFence, readFence, unfenceRegion } from "../../automation/fence";
-import { fencePeriodMs, periodStartOf } from "../../automation/fence-last-word";
+import { fenceRegion, observeFence, readFence, unfenceRegion } from "../../automation/fence/cloudwatch-fence";
+import { fencePeriodMs, periodStartOf } from "../../automation/fence/last-word";
 import { RegionName } from "../../foundation/posture";
 import { alarmStateAt } from "../../sandbox/fence-alarm";
 import { fenceCoordinates, FenceCoordinates } from "../../components/dns-fence-coordinates";

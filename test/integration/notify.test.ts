@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { applyEmergencyFence, EmergencyFenceOptions, planEmergencyFence } from "../../automation/emergency-fence";
+import { applyEmergencyFence, EmergencyFenceOptions, planEmergencyFence } from "../../automation/fence/emergency";
 import { AuditLog } from "../../automation/driver/audit";
 import { LocalCoordinationStore } from "../../automation/driver/coordination/local-store";
 import { RunLog } from "../../automation/driver/coordination/run-log";

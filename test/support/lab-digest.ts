@@ -15,7 +15,7 @@ export function labDigest(dir: string): string {
     const walk = (d: string) => {
         for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
             // The fence cache is refreshed by every read of the dns stack (status included): a copy
-            // of what was read, not a change (automation/driver/fence-cache.ts). The lock generation
+            // of what was read, not a change (automation/fence/cache.ts). The lock generation
             // counts every take of the lock, a refused switch's too (it is refused under the lock,
             // which it releases): a count, not a change (automation/driver/coordination/store.ts).
             if (entry.name === ".pulumi-home" || entry.name === "sandbox-operations.jsonl" || entry.name === "fence-cache.json" || entry.name === "failover.lock.generation") {

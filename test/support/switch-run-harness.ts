@@ -4,10 +4,10 @@
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { RegionName } from "../../foundation/posture";
 import { AuditEvent } from "../../automation/driver/coordination/run-log";
-import { RegionFenceClient } from "../../automation/driver/fence-client";
+import { RegionFenceClient } from "../../automation/fence/client";
 import { JournalRecord } from "../../automation/driver/journal";
 import { planTransition, StackKey } from "../../automation/driver/planner";
-import { SwitchRun, SwitchRunDeps } from "../../automation/driver/switch-run";
+import { SwitchRun, SwitchRunPort } from "../../automation/driver/switch-run";
 import { SetPostureOptions } from "../../automation/driver/types";
 import { fakeStacks, UpBehaviour } from "./fake-stacks";
 
@@ -25,7 +25,7 @@ export interface FailoverRunOptions {
     /** What the fence's store says when read (no `read` or `state` unless given: unknown). */
     readonly fenceRead?: RegionFenceClient["read"];
     /** The gate's verifier. Defaults to none. */
-    readonly verify?: SwitchRunDeps["verify"];
+    readonly verify?: SwitchRunPort["verify"];
     /** The operator's options (skipVerify …). Defaults to none. */
     readonly options?: SetPostureOptions;
 }

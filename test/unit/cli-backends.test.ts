@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { awsCliBackends, awsOnly, CliBackendContext, CliBackends } from "../../automation/cli/backends";
-import { isFenceClient } from "../../automation/driver/fence-client";
+import { isFenceClient } from "../../automation/fence/client";
 import { BadInputError } from "../../automation/driver/errors";
 import { reconcileUnavailable, sandboxCliBackends } from "../../sandbox/cli-backends";
 import { sandboxControllerOptions } from "../../sandbox/controller-options";

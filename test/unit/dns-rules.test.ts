@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { effectiveState } from "../../automation/fence";
+import { effectiveState } from "../../automation/fence/cloudwatch-fence";
 import { maxRecommendedTtl, modelledRtoSeconds, recordTypes, validateTtl } from "../../components/dns-failover";
 import { fenceAlarmSettings } from "../../components/dns-fence";
 import { checkFenceRegion, defaultFenceRegion, fenceCoordinates, regionEnabledValue, regionFencedValue } from "../../components/dns-fence-coordinates";

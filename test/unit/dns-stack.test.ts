@@ -150,7 +150,7 @@ describe("DNS stack (mocks)", () => {
         });
 
         it("the emergency fence derives from the stack file exactly the coordinates the program exports", async () => {
-            // The emergency fence (automation/emergency-fence.ts) falls back to the stack file when it
+            // The emergency fence (automation/fence/emergency.ts) falls back to the stack file when it
             // has no cache; a fence published anywhere else than where the alarms are does nothing.
             for (const overrides of [{}, { fenceRegion: "ca-central-1", fenceNamespace: "Team/Fence", fenceMetricName: "Up", recordName: "files.example.org" }]) {
                 const run = await runDns(overrides);

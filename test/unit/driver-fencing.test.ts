@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { classifyFailure, decideOnFailure, mayRun } from "../../automation/driver/fencing";
+import { classifyFailure, decideOnFailure, mayRun } from "../../automation/driver/step-failure-policy";
 import { StepTimeoutError } from "../../automation/driver/step-runner";
 import { planSteps } from "../../automation/driver/planner";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { FenceObservation } from "../../automation/driver/fence-client";
+import { FenceObservation } from "../../automation/fence/client";
 import { RegionName } from "../../foundation/posture";
 import { unreachable } from "../support/fake-stacks";
 import { failoverRun } from "../support/switch-run-harness";

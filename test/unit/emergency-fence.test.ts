@@ -6,9 +6,9 @@ import { stringify } from "yaml";
 import { FenceCoordinates, fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { readDnsStackFile } from "../../automation/driver/dns-stack-file";
 import { BadInputError, FailoverError } from "../../automation/driver/errors";
-import { fenceCacheAfterSwitch, fenceCacheFromStatus, fenceCachePath, readFenceCache, updateFenceCache } from "../../automation/driver/fence-cache";
-import { RegionFenceClient } from "../../automation/driver/fence-client";
-import { applyEmergencyFence, EmergencyFenceOptions, planEmergencyFence } from "../../automation/emergency-fence";
+import { fenceCacheAfterSwitch, fenceCacheFromStatus, fenceCachePath, readFenceCache, updateFenceCache } from "../../automation/fence/cache";
+import { RegionFenceClient } from "../../automation/fence/client";
+import { applyEmergencyFence, EmergencyFenceOptions, planEmergencyFence } from "../../automation/fence/emergency";
 import { sandboxFenceClient } from "../../sandbox/fence";
 
 const now = new Date("2026-11-30T12:00:00.000Z");

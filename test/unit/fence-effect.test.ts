@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { currentAnswer, fenceEffectTime, servingRegions } from "../../automation/fence-effect";
+import { currentAnswer, fenceEffectTime, servingRegions } from "../../automation/fence/effect";
 
 // Who Route 53 answers now, as `status` shows it; what a fence would change is answer-safety.ts's (test/unit/answer-safety.test.ts).
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { fencePeriodMs, lastWordWrites } from "../../automation/fence-last-word";
+import { fencePeriodMs, lastWordWrites } from "../../automation/fence/last-word";
 
 // What a fence or an unfence publishes so that its word is the last within the alarm's period: a
 // read may add writes, never remove the one of "now"; a failed read writes conservatively.

@@ -2,7 +2,7 @@
 // region, control characters in the audited text, and --force without a reason.
 import { expect } from "chai";
 import { BadInputError } from "../../automation/driver/errors";
-import { checkFenceText, FenceNotConfirmedError, FenceWorld, HarmfulFenceError, NothingToFenceError, parseFenceRegion, planFence } from "../../automation/fence-operation";
+import { checkFenceText, FenceNotConfirmedError, FenceWorld, HarmfulFenceError, NothingToFenceError, parseFenceRegion, planFence } from "../../automation/fence/operation";
 
 /** A world that fails the test if the operation reads it: bad input is refused before any read. */
 const untouchable = new Proxy({}, { get: (_t, key) => expect.fail(`the world was read (${String(key)}) before the input was checked`) }) as FenceWorld;

@@ -12,7 +12,7 @@ import { defaultReplicationThresholds } from "../../automation/driver/replicatio
 import { runPostDnsCheck } from "../../automation/driver/post-dns-check";
 import { verifyRegion } from "../../automation/driver/verify";
 import { errorRowOf, exitCodes } from "../../automation/error-table";
-import type { FencePlan } from "../../automation/fence-operation";
+import type { FencePlan } from "../../automation/fence/operation";
 
 // Every async SDK method takes `{ signal }`: aborted before the call, it throws AbortedError at once
 // and touches nothing (no engine call, no file); aborted while the engine is busy, it rejects with

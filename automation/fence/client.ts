@@ -1,12 +1,12 @@
-// How the driver fences a region: through the data-plane fence of the DNS layer (automation/fence.ts,
+// How the driver fences a region: through the data-plane fence of the DNS layer (automation/fence/cloudwatch-fence.ts,
 // CloudWatch in the fence region). The driver depends only on this small interface, so tests and
 // embedders can pass their own client.
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import type { FenceReading } from "../answer-safety";
-import { FenceClientOptions, fenceRegion, observeFence, unfenceRegion } from "../fence";
+import { FenceClientOptions, fenceRegion, observeFence, unfenceRegion } from "./cloudwatch-fence";
 import { RegionName } from "../../foundation/posture";
 
-export type { FenceClientOptions } from "../fence";
+export type { FenceClientOptions } from "./cloudwatch-fence";
 export type { FenceReading } from "../answer-safety";
 
 /** A region's fence as its own store reports it: the state it settles on, and whether an alarm watches it. */
@@ -34,7 +34,7 @@ export function isFenceClient(value: RegionFenceClient | FenceClientOptions | un
     return value !== undefined && typeof (value as RegionFenceClient).fence === "function";
 }
 
-/** The default client: automation/fence.ts with the given CloudWatch settings. */
+/** The default client: automation/fence/cloudwatch-fence.ts with the given CloudWatch settings. */
 export function defaultFenceClient(options: FenceClientOptions = {}): RegionFenceClient {
     return {
         async fence(region, coordinates) {

@@ -1,7 +1,7 @@
 // Fencing a region through CloudWatch in the fence region, a regional data-plane API, so it works
 // while Route 53's control plane (us-east-1) or the fenced region itself is down. A fence or an
 // unfence reads the metric's periods from now on (GetMetricData) and publishes, in one
-// PutMetricData, the datapoints automation/fence-last-word.ts says make its word the last one.
+// PutMetricData, the datapoints automation/fence/last-word.ts says make its word the last one.
 import {
     CloudWatchClient,
     DescribeAlarmsForMetricCommand,
@@ -10,10 +10,10 @@ import {
     PutMetricDataCommand,
     StateValue,
 } from "@aws-sdk/client-cloudwatch";
-import { FenceCoordinates, regionEnabledValue, regionFencedValue } from "../components/dns-fence-coordinates";
-import type { FenceObservation } from "./driver/fence-client";
-import { fencePeriodMs, futureTimestampLimitMs, lastWordWrites, PeriodMinimum, periodStartOf } from "./fence-last-word";
-import { RegionName, regionNames } from "../foundation/posture";
+import { FenceCoordinates, regionEnabledValue, regionFencedValue } from "../../components/dns-fence-coordinates";
+import type { FenceObservation } from "./client";
+import { fencePeriodMs, futureTimestampLimitMs, lastWordWrites, PeriodMinimum, periodStartOf } from "./last-word";
+import { RegionName, regionNames } from "../../foundation/posture";
 
 /** How the fence client reaches CloudWatch. */
 export interface FenceClientOptions {
@@ -41,7 +41,7 @@ export interface FenceChange {
     readonly value: number;
     /** The datapoint of "now". */
     readonly timestamp: Date;
-    /** Every datapoint's timestamp: "now", then those stamped ahead so this word stays the last (fence-last-word.ts). */
+    /** Every datapoint's timestamp: "now", then those stamped ahead so this word stays the last (fence/last-word.ts). */
     readonly timestamps: readonly Date[];
     /** Set when the metric could not be read first and the writes are a conservative guess: why. */
     readonly unconfirmed?: string;
@@ -188,7 +188,7 @@ export async function readFence(coordinates: FenceCoordinates, regionName: Regio
                     ],
                     StartTime: new Date(now.getTime() - lookbackSeconds * 1000),
                     // As far ahead as CloudWatch accepts datapoints: an unfence stamps its 1 in a later
-                    // period (fence-last-word.ts), and that period is the last word.
+                    // period (fence/last-word.ts), and that period is the last word.
                     EndTime: new Date(now.getTime() + futureTimestampLimitMs),
                     ScanBy: "TimestampDescending",
                 }),

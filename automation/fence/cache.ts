@@ -1,4 +1,4 @@
-// The fence cache: what the emergency fence (automation/emergency-fence.ts) needs to know about the
+// The fence cache: what the emergency fence (automation/fence/emergency.ts) needs to know about the
 // deployed dns stack, written next to the journal whenever the driver reads that stack through the
 // engine. At fence time the engine, the state backend and us-east-1 may all be down; a file on the
 // operator's disk is not. It holds no secret: the fence coordinates are CloudWatch names, and the
@@ -11,8 +11,8 @@ import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { makeFolder } from "../../foundation/folders";
 import { Posture, postureSpec, RegionName, regionNames, Weights } from "../../foundation/posture";
 import type { FenceReading } from "../answer-safety";
-import type { RegionEndpoint } from "./endpoint-health";
-import type { SetPostureResult } from "./types";
+import type { RegionEndpoint } from "../driver/endpoint-health";
+import type { SetPostureResult } from "../driver/types";
 
 /** The cache's file name, in the journal folder. */
 export const fenceCacheFileName = "fence-cache.json";

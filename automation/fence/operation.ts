@@ -1,5 +1,5 @@
 // The fence operation: the one home of every rule a fence or an unfence obeys, whichever path calls
-// it — the emergency path (automation/emergency-fence.ts, no engine), `fence --from-stack` and the
+// it — the emergency path (automation/fence/emergency.ts, no engine), `fence --from-stack` and the
 // SDK's FailoverController.fence/unfence (the deployed stacks through the engine). Each path only
 // says where the fence lives, which weights and endpoints it knows, and how to audit.
 //
@@ -19,17 +19,17 @@
 //
 // Planning and applying are separate so the CLI can ask in between (library code never prompts).
 // No Pulumi and no AWS SDK here: the emergency path loads this module.
-import { newRunId } from "./run-id";
+import { newRunId } from "../run-id";
 import * as os from "node:os";
-import { peerOf } from "../components/alarm-placement";
-import { FenceCoordinates } from "../components/dns-fence-coordinates";
-import { AnswerInputs, AnswerPrediction, describeCases, FenceReading, HealthReading, predictAnswerChange } from "./answer-safety";
-import { AuditEntry, resolveIdentity } from "./driver/audit";
-import type { EndpointHealthSource, RegionEndpoint } from "./driver/endpoint-health";
-import { BadInputError, FailoverError } from "./driver/errors";
-import { FenceObservation, observeWith, RegionFenceClient } from "./driver/fence-client";
-import { escapeControl, hasControlChars } from "./driver/text";
-import { RegionName, regionNames, Weights } from "../foundation/posture";
+import { peerOf } from "../../components/alarm-placement";
+import { FenceCoordinates } from "../../components/dns-fence-coordinates";
+import { AnswerInputs, AnswerPrediction, describeCases, FenceReading, HealthReading, predictAnswerChange } from "../answer-safety";
+import { AuditEntry, resolveIdentity } from "../driver/audit";
+import type { EndpointHealthSource, RegionEndpoint } from "../driver/endpoint-health";
+import { BadInputError, FailoverError } from "../driver/errors";
+import { FenceObservation, observeWith, RegionFenceClient } from "./client";
+import { escapeControl, hasControlChars } from "../driver/text";
+import { RegionName, regionNames, Weights } from "../../foundation/posture";
 
 /** Fence or unfence. */
 export type FenceAction = "fence" | "unfence";

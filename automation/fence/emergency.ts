@@ -1,11 +1,11 @@
 // The emergency fence: fence or unfence a region with CloudWatch in the fence region only. No
 // engine, no state backend, no Route 53, no us-east-1: an operator fences a region precisely when
 // those may be down (issue 11). The rules (never fence both, the answer's safety, the audit entry)
-// are the fence operation's (automation/fence-operation.ts), the same as the driver's path; this
+// are the fence operation's (automation/fence/operation.ts), the same as the driver's path; this
 // module only finds, from local files, what that operation needs:
 //
 // Where the fence lives comes from two local sources, in this order:
-//   1. the fence cache (automation/driver/fence-cache.ts), written by the driver whenever it reads
+//   1. the fence cache (automation/fence/cache.ts), written by the driver whenever it reads
 //      the deployed stacks: where the dns stack's alarms really are, the deployed weights and the
 //      regional endpoints (so endpoint health can be read without the engine);
 //   2. the dns stack file (automation/driver/dns-stack-file.ts), derived with the DNS component's
@@ -20,19 +20,19 @@
 // prompts or prints). This module loads the CloudWatch client and nothing of Pulumi.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FenceCoordinates } from "../components/dns-fence-coordinates";
-import { fileProblem } from "../foundation/folders";
-import { AuditLog } from "./driver/audit";
-import { notifierOf, notifyingAppend } from "./notify/audited";
-import type { NotifyOptions } from "./notify/notifier";
-import { dnsStackFile, readDnsStackFile, DnsStackFileFacts } from "./driver/dns-stack-file";
-import type { EndpointHealthSource } from "./driver/endpoint-health";
-import { BadInputError } from "./driver/errors";
-import { ageOf, CachedFence, FenceCacheEntry, fenceCachePath, readFenceCache, updateFenceCache } from "./driver/fence-cache";
-import { defaultFenceClient, FenceClientOptions, RegionFenceClient } from "./driver/fence-client";
-import { applyFence, checkFenceText, FenceAction, FencePlan, FenceRequest, FenceWorld, parseFenceRegion, planFence } from "./fence-operation";
+import { FenceCoordinates } from "../../components/dns-fence-coordinates";
+import { fileProblem } from "../../foundation/folders";
+import { AuditLog } from "../driver/audit";
+import { notifierOf, notifyingAppend } from "../notify/audited";
+import type { NotifyOptions } from "../notify/notifier";
+import { dnsStackFile, readDnsStackFile, DnsStackFileFacts } from "../driver/dns-stack-file";
+import type { EndpointHealthSource } from "../driver/endpoint-health";
+import { BadInputError } from "../driver/errors";
+import { ageOf, CachedFence, FenceCacheEntry, fenceCachePath, readFenceCache, updateFenceCache } from "./cache";
+import { defaultFenceClient, FenceClientOptions, RegionFenceClient } from "./client";
+import { applyFence, checkFenceText, FenceAction, FencePlan, FenceRequest, FenceWorld, parseFenceRegion, planFence } from "./operation";
 
-export type { FenceAction } from "./fence-operation";
+export type { FenceAction } from "./operation";
 
 /** Where the emergency fence reads and writes. */
 export interface EmergencyFenceOptions {
@@ -46,7 +46,7 @@ export interface EmergencyFenceOptions {
     readonly identity?: string;
     /** CloudWatch settings of the default store (endpoint, credentials, signal). */
     readonly cloudWatch?: FenceClientOptions;
-    /** The fence's store (the sandbox's model of CloudWatch). Defaults to CloudWatch (automation/fence.ts). */
+    /** The fence's store (the sandbox's model of CloudWatch). Defaults to CloudWatch (automation/fence/cloudwatch-fence.ts). */
     readonly store?: RegionFenceClient;
     /** Where endpoint health is read (with the cached endpoints). Defaults to none: health unknown. */
     readonly health?: EndpointHealthSource;

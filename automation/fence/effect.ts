@@ -1,9 +1,9 @@
 // Who Route 53 answers now, from the deployed weights, the fence states and (where known) each
 // region's endpoint health, for `status`; and the fence's effect time in words. Pure. What a fence
 // or unfence would change is predicted by answer-safety.ts, through the fence operation.
-import { Route53Answer, route53Answer } from "./dns-answers";
-import type { FenceReading } from "./answer-safety";
-import { RegionName, regionNames, Weights } from "../foundation/posture";
+import { Route53Answer, route53Answer } from "../dns-answers";
+import type { FenceReading } from "../answer-safety";
+import { RegionName, regionNames, Weights } from "../../foundation/posture";
 
 /** The inputs of Route 53's answer, as `status` knows them. */
 export interface ServingInputs {

@@ -1,16 +1,16 @@
-// What the fence operation (automation/fence-operation.ts) needs, as the driver knows it from the
+// What the fence operation (automation/fence/operation.ts) needs, as the driver knows it from the
 // deployed stacks read through the engine: where the fence lives, the deployed weights, each
 // region's endpoint; and where its audit entry goes (the driver's coordination store). The
 // controller's fence and unfence are these two adapters and the operation, nothing more.
 import { readDnsOutputs } from "../../stacks/contract";
-import { FenceAuditSink, FenceRequest, FenceWorld, NothingToFenceError } from "../fence-operation";
+import { FenceAuditSink, FenceRequest, FenceWorld, NothingToFenceError } from "./operation";
 import { RegionName, regionNames } from "../../foundation/posture";
-import { EndpointHealthSource, RegionEndpoint, regionEndpointOf } from "./endpoint-health";
-import { RegionFenceClient } from "./fence-client";
-import { CoordinationStore } from "./coordination/store";
-import { deployedStateOf } from "./stack-state";
-import { StackKey } from "./planner";
-import { FenceOptions, StackStatus } from "./types";
+import { EndpointHealthSource, RegionEndpoint, regionEndpointOf } from "../driver/endpoint-health";
+import { RegionFenceClient } from "./client";
+import { CoordinationStore } from "../driver/coordination/store";
+import { deployedStateOf } from "../driver/stack-state";
+import { StackKey } from "../driver/planner";
+import { FenceOptions, StackStatus } from "../driver/types";
 
 /**
  * The fence operation's world from the deployed stacks.

@@ -1,6 +1,6 @@
 // Which datapoints a fence or an unfence must publish so that its word is the last one, whatever
 // was published before it in the same alarm period. Pure: the CloudWatch client
-// (automation/fence.ts) and the sandbox's fence (sandbox/fence.ts) both publish what this says.
+// (automation/fence/cloudwatch-fence.ts) and the sandbox's fence (sandbox/fence.ts) both publish what this says.
 //
 // Why more than one datapoint. The fence alarm (components/dns-fence.ts) takes the Minimum of each
 // 60-s period, compares it with LessThanThreshold 1, and ignores missing data. So:
