@@ -55,7 +55,7 @@ describe("lease: taking, waiting, clearing and breaking the lock (local store, f
         global.setTimeout = ((fn: () => void, ms?: number) => {
             waits.push(ms ?? 0);
             return realSetTimeout(fn, 0);
-        }) as typeof setTimeout;
+        }) as unknown as typeof setTimeout;
     });
     afterEach(async () => {
         global.setTimeout = realSetTimeout;
@@ -176,7 +176,7 @@ describe("lease: taking, waiting, clearing and breaking the lock (local store, f
         global.setTimeout = ((fn: () => void, ms?: number) => {
             realSetTimeout(() => during.abort(), 0);
             return realSetTimeout(fn, ms);
-        }) as typeof setTimeout;
+        }) as unknown as typeof setTimeout;
         const err = await failure(acquireLease(open(), holder("run-b", "bob"), { now: clock.now, waitMs: 60_000, pollMs: 60_000, signal: during.signal }));
         expect(err).to.be.instanceOf(AbortedError).with.property("message", "aborted while waiting for the lock");
         expect((await lockNow())?.runId).to.equal("run-a");
@@ -185,7 +185,12 @@ describe("lease: taking, waiting, clearing and breaking the lock (local store, f
     describe("a held lease", () => {
         it("renews every third of its length, rounded down, and at least every millisecond", async () => {
             const periods: number[] = [];
-            const recording: LeaseTimers = { every: (ms) => (periods.push(ms), () => undefined) };
+            const recording: LeaseTimers = {
+                every: (ms) => {
+                    periods.push(ms);
+                    return () => undefined;
+                },
+            };
             for (const leaseMs of [3_000, 3_002, 2]) {
                 const lease = await take(open(), holder(`run-${leaseMs}`), { leaseMs, timers: recording });
                 lease.keepRenewed(() => undefined);

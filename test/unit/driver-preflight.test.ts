@@ -129,7 +129,7 @@ describe("driver preflight (pure)", () => {
         try {
             fs.writeFileSync(path.join(dir, "people.yaml"), "users: 3\n");
             const message = refusal(() => checkStackConfigs(names, configs({ primary: { usersFile: "people.yaml" } }), dir));
-            expect(message).to.equal(`Pulumi.primary.yaml (stack primary): ${path.join(dir, "people.yaml")}: expected a top-level "users:" list`);
+            expect(message).to.equal(`Pulumi.primary.yaml (stack primary): ${path.join(dir, "people.yaml")}: expected a list of users under "users"`);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -157,7 +157,7 @@ const builderRanges: readonly Edge[] = [
  */
 const shadowed: Readonly<Record<string, string>> = {
     [`${record} name`]: "a DNS name has at most 253 characters (the 1–1024 of the API is never reached)",
-    ["aws:ssm/parameter:Parameter name"]: "with the ARN before it a parameter name is at most 1011 characters (the 1–2048 of the API is never reached)",
+    "aws:ssm/parameter:Parameter name": "with the ARN before it a parameter name is at most 1011 characters (the 1–2048 of the API is never reached)",
 };
 
 /** A policy document of exactly n characters (no white space), padded with its statement's Sid. */
@@ -259,7 +259,7 @@ function inAwsWords(e: Edge, reason: string, limit: number): boolean {
     return reason.startsWith(`${service}: `)
         && (reason.includes(stem) || reason.includes(stem.replace(/s$/, "")))
         && limitWords.some((w) => new RegExp(`(^|[^0-9])${escape(w)}([^0-9]|$)`).test(reason))
-        && new RegExp(`\\(${escape(e.op)}[:)][^()]*$`).test(reason);
+        && new RegExp(`\\(${escape(e.op)}(: [^()]*)?\\)$`).test(reason);
 }
 
 /** The first valid input of the type in which every accepted edge value is accepted (several bases differ in kind). */
