@@ -147,6 +147,12 @@ describe("lease: taking, waiting, clearing and breaking the lock (local store, f
         expect((await lockNow())?.runId).to.equal("run-b");
     });
 
+    it("clears a stale lock with nobody to tell", async () => {
+        await take(open(), holder("run-old", "olga"));
+        await clock.advance(3_000);
+        expect((await take(open(), holder("run-b", "bob"))).holder.runId).to.equal("run-b");
+    });
+
     it("leaves a live lease alone one millisecond before it ends", async () => {
         await take(open(), holder("run-old", "olga"));
         await clock.advance(2_999);
@@ -167,7 +173,7 @@ describe("lease: taking, waiting, clearing and breaking the lock (local store, f
         const rec = recordingStore(open());
         const before = new AbortController();
         before.abort();
-        expect(await failure(acquireLease(rec.store, holder("run-a"), { signal: before.signal }))).to.be.instanceOf(AbortedError);
+        expect(await failure(acquireLease(rec.store, holder("run-a"), { signal: before.signal }))).to.be.instanceOf(AbortedError).with.property("message", "aborted while waiting for the lock");
         expect(rec.calls).to.deep.equal([]);
 
         await take();
@@ -309,6 +315,21 @@ describe("lease: taking, waiting, clearing and breaking the lock (local store, f
         });
     });
 
+    it("without a timer given, renews on Node's own timers until released", async () => {
+        global.setTimeout = realSetTimeout;
+        const lease = await acquireLease(open(), holder("run-a"), { leaseMs: 30 });
+        held.push(lease);
+        const first = lease.holder.expiresAt;
+        lease.keepRenewed(() => expect.fail("not lost"));
+        // Bounded: a renewal is due every 10 ms; 500 looks of 10 ms are far more than one needs.
+        for (let look = 0; look < 500 && lease.holder.expiresAt === first; look++) {
+            await new Promise((resolve) => realSetTimeout(resolve, 10));
+        }
+        expect(lease.holder.expiresAt, "renewed").to.not.equal(first);
+        await lease.release();
+        expect(await lockNow()).to.equal(undefined);
+    });
+
     describe("describeLostLock", () => {
         const mine = { ...holder("run-a"), generation: 4 };
         it("says what holds the lock now: nothing, something that is not a lock, another run (its generation unknown), or an unreadable store", () => {
@@ -320,6 +341,9 @@ describe("lease: taking, waiting, clearing and breaking the lock (local store, f
             );
             expect(describeLostLock(mine, "s3://b/lock", new Error("AccessDenied\nstack"))).to.equal(
                 "lock lost: run run-a (generation 4) cannot prove it still holds s3://b/lock: the store cannot be read (AccessDenied)",
+            );
+            expect(describeLostLock(holder("run-a"), "s3://b/lock", new Error("AccessDenied"))).to.equal(
+                "lock lost: run run-a (generation ?) cannot prove it still holds s3://b/lock: the store cannot be read (AccessDenied)",
             );
             expect(() => describeLostLock(mine, "x", { state: "gone" } as unknown as StoredLock)).to.throw('unknown lock state "gone"');
         });

@@ -108,6 +108,12 @@ describe("the fence operation: plans, confirmations and the audit entry", () => 
             expect(failing.warnings).to.deep.equal(["the secondary endpoint's health could not be read (Throttling): it counts as unknown"]);
         });
 
+        it("without a health source both are unknown, with that one warning and no failed read", async () => {
+            const plan = await planFence({ region: "primary", action: "fence" }, world({ health: undefined }));
+            expect(plan.readings.endpoint).to.deep.equal({ primary: "unknown", secondary: "unknown" });
+            expect(plan.warnings).to.deep.equal(["no endpoint-health source: both endpoints count as unknown"]);
+        });
+
         it("without the regional endpoints both are unknown, saying why", async () => {
             const plan = await planFence({ region: "primary", action: "fence" }, world({ endpoints: undefined }));
             expect(plan.readings.endpoint).to.deep.equal({ primary: "unknown", secondary: "unknown" });
@@ -117,6 +123,13 @@ describe("the fence operation: plans, confirmations and the audit entry", () => 
     });
 
     describe("what needs confirming", () => {
+        it("every reason to confirm is named, one after another: a forced harm that also moves clients", async () => {
+            const harmful = world({ health: health({ primary: "unhealthy" }) });
+            const plan = await planFence({ region: "secondary", action: "fence", force: true, reason: "drill" }, harmful);
+            expect(plan.confirm).to.deep.equal(["the fence moves clients", `forced past: ${plan.forced}`]);
+            expect(() => requireConfirmed(plan, false)).to.throw(`fence secondary needs confirming (the fence moves clients; forced past: ${plan.forced}): `);
+        });
+
         it("unknown weights: the effect cannot be predicted, for a fence and for an unfence, and it must be confirmed", async () => {
             for (const action of ["fence", "unfence"] as const) {
                 const plan = await planFence({ region: "primary", action }, world({ weights: undefined }));
@@ -190,6 +203,17 @@ describe("the fence operation: plans, confirmations and the audit entry", () => 
             expect(mem.published).to.deep.equal(["fence secondary"]);
             expect(outcome.state).to.equal("fenced");
             expect(audit[0]).to.deep.include({ operation: "fence", to: "secondary fenced", reason: "drill", result: "ok" });
+        });
+
+        it("a publish that fails carries the store's error as its cause, and is audited as failed", async () => {
+            const mem = memoryStore();
+            const cause = new Error("Throttling");
+            const broken: RegionFenceClient = { ...mem.client, fence: () => Promise.reject(cause) };
+            const plan = await planFence({ region: "secondary", action: "fence" }, world({ store: broken, weights: { weights: { primary: 100, secondary: 0 }, from: "config" } }));
+            const err = await refused(applyFence(plan, broken, sink, () => at));
+            expect(err.message).to.equal("fence secondary failed: Throttling");
+            expect(err.cause).to.equal(cause);
+            expect(audit.map((e) => e.result)).to.deep.equal(["failed"]);
         });
 
         it("an audit log that cannot be written stops the fence before anything is published", async () => {
