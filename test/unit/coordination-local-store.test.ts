@@ -93,6 +93,35 @@ describe("local coordination store (files in a folder)", () => {
             expect(fs.existsSync(store.files.lock)).to.equal(false);
         });
 
+        it("waits, rather than clears, a guard that names no process", async () => {
+            const token = (await store.createLock(holder("run-a")))!;
+            fs.writeFileSync(guard(), "1.5");
+            const deleting = store.deleteLock(token);
+            await settle();
+            expect(fs.existsSync(store.files.lock), "nothing changed while the guard is held").to.equal(true);
+            expect(fs.readFileSync(guard(), "utf8")).to.equal("1.5");
+            fs.rmSync(guard());
+            expect(await deleting).to.equal(true);
+        });
+
+        it("a guard that cannot be made for another reason than its existence fails at once with that error", async () => {
+            const err = await failure(new LocalCoordinationStore(path.join(dir, "missing")).deleteLock("t"));
+            expect(err).to.be.instanceOf(Error).with.property("code", "ENOENT");
+        });
+
+        it("leaves no file open behind it, and writes each file as whole lines", async () => {
+            const open = () => fs.readdirSync("/proc/self/fd").length;
+            const before = open();
+            const token = (await store.createLock(holder("run-a")))!;
+            const renewed = (await store.replaceLock(holder("run-a", { expiresAt: "2026-12-07T10:01:00.000Z" }), token))!;
+            await store.nextLockGeneration();
+            await store.writePosture({ posture: "failover", weights: { primary: 0, secondary: 100 }, capacity: { primary: "drained", secondary: "active" } } as never);
+            await store.deleteLock(renewed);
+            expect(open()).to.equal(before);
+            expect(renewed.endsWith("}\n")).to.equal(true);
+            expect(fs.readFileSync(store.files.posture, "utf8").endsWith("}\n")).to.equal(true);
+        });
+
         it("gives up, naming the guard, when a live process keeps it past the bounded wait", async function () {
             this.timeout(8_000);
             const token = (await store.createLock(holder("run-a")))!;
