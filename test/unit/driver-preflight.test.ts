@@ -135,6 +135,31 @@ describe("driver preflight (pure)", () => {
         }
     });
 
+    it("without usersFile the users are read from users.yaml in the project folder", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-users-"));
+        try {
+            fs.writeFileSync(path.join(dir, "users.yaml"), "users: 3\n");
+            const message = refusal(() => checkStackConfigs(names, configs({ primary: { usersFile: undefined } }), dir));
+            expect(message).to.equal(`Pulumi.primary.yaml (stack primary): ${path.join(dir, "users.yaml")}: expected a list of users under "users"`);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("a refusal keeps the loader's own error as its cause", () => {
+        for (const over of [{ primary: { noncurrentVersionDays: "thirty" } }, { dns: { ttl: "abc" } }, { dns: { fenceRegion: "us-west-2" } }]) {
+            try {
+                checkStackConfigs(names, configs(over), process.cwd());
+                expect.fail(`refused: ${JSON.stringify(over)}`);
+            } catch (err) {
+                expect(err, JSON.stringify(over)).to.be.instanceOf(BadInputError);
+                const cause = (err as Error).cause as Error;
+                expect(cause, JSON.stringify(over)).to.be.instanceOf(Error);
+                expect((err as Error).message.endsWith(cause.message), JSON.stringify(over)).to.equal(true);
+            }
+        }
+    });
+
     describe("stack names", () => {
         it("accepts three stacks, short or fully qualified, and names each stack's file by its last segment", () => {
             checkStackNames({ primary: "primary", secondary: "secondary", dns: "dns" });
