@@ -230,6 +230,12 @@ describe("sandbox rules: mutation tests (an input that breaks a rule is refused 
                     for (const f of expected) {
                         expect(f.reason).to.match(/^[a-z0-9-]+: .+ \([^()]*[A-Z][A-Za-z]+[^()]*\)$/, "service: field rule (Operation)");
                     }
+                    // As AWS's errors do, each refusal names the field it refuses, where the provider reports it.
+                    for (const f of failures) {
+                        const field = f.property.split(/[.[]/)[0];
+                        expect(field, `${f.reason}: a property`).to.match(/^[a-z][A-Za-z0-9]*$/);
+                        expect([field, field.replace(/s$/, "")].some((name) => f.reason.includes(name)), `${f.reason} names ${field}`).to.equal(true);
+                    }
                 });
             }
         });
