@@ -24,6 +24,9 @@ const natGateway = "aws:ec2/natGateway:NatGateway";
 const subscription = "aws:sns/topicSubscription:TopicSubscription";
 const topic = "aws:sns/topic:Topic";
 const alarm = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const lb = "aws:lb/loadBalancer:LoadBalancer";
+const tg = "aws:lb/targetGroup:TargetGroup";
+const listener = "aws:lb/listener:Listener";
 const sse = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
 
 const replicationRule = (over: Record<string, unknown>) => [{ ...(validInputs[replication][0].rules as Record<string, unknown>[])[0], ...over }];
@@ -125,6 +128,33 @@ const cases: readonly Case[] = [
     ["a FIFO topic set by the string \"true\"", topic, 0, { fifoTopic: "true", name: "orders" }, ["name", 'a FIFO topic\'s name must end in ".fifo"', "CreateTopic"]],
     ["a standard topic named like a FIFO one", topic, 0, { name: "orders.fifo" }, ["name", "topic names are 1–256 letters, digits, hyphens or underscores", "CreateTopic"]],
     ["a FIFO topic with a dot before .fifo", topic, 0, { fifoTopic: true, name: "or.ders.fifo" }, ["name", 'topic names are 1–256 letters, digits, hyphens or underscores before ".fifo"', "CreateTopic"]],
+    // Elastic Load Balancing: what a load balancer's type allows, and its listeners and target groups.
+    ["dualstack-without-public-ipv4 on an application load balancer (the default type)", lb, 1, { loadBalancerType: undefined, ipAddressType: "dualstack-without-public-ipv4" }, "accepted"],
+    ["dualstack-without-public-ipv4 on a network load balancer", lb, 0, { ipAddressType: "dualstack-without-public-ipv4" }, ["ipAddressType", 'ipAddressType "dualstack-without-public-ipv4" is only for application load balancers', "CreateLoadBalancer"]],
+    ["an application load balancer (the default type) in one subnet", lb, 0, { loadBalancerType: undefined, securityGroups: undefined, subnets: ["subnet-1"] }, ["subnets", "an application load balancer needs subnets in at least two Availability Zones", "CreateLoadBalancer"]],
+    ["an application load balancer in two subnets", lb, 0, { loadBalancerType: "application", subnets: ["subnet-1", "subnet-2"], ipAddressType: "ipv4" }, "accepted"],
+    ["a health check port that is not a number", tg, 0, { "healthCheck.port": "80a" }, ["healthCheck.port", '"traffic-port" or a port number', "CreateTargetGroup"]],
+    ["a health check port with a leading letter", tg, 0, { "healthCheck.port": "a80" }, ["healthCheck.port", '"traffic-port" or a port number', "CreateTargetGroup"]],
+    ["a health check timeout without an interval", tg, 0, { "healthCheck.interval": undefined, "healthCheck.timeout": 100 }, "accepted"],
+    ["a health check interval without a timeout", tg, 0, { "healthCheck.timeout": undefined, "healthCheck.interval": 5 }, "accepted"],
+    ...["200, 201", "200-299,404"].map((matcher): Case => [`the matcher "${matcher}"`, tg, 1, { "healthCheck.matcher": matcher }, "accepted"]),
+    ...["2000", "x200", "200-", "299-200", "20", "200,"].map((matcher): Case => [`the matcher "${matcher}"`, tg, 1, { "healthCheck.matcher": matcher }, ["healthCheck.matcher", `healthCheck.matcher "${matcher}" must be HTTP codes 200–599 (a code, a list or a range) for a network load balancer's target group`, "CreateTargetGroup"]]),
+    ["an application target group's matcher of 500", tg, 2, { "healthCheck.matcher": "500" }, ["healthCheck.matcher", `healthCheck.matcher "500" must be HTTP codes 200–499 (a code, a list or a range) for an application load balancer's target group`, "CreateTargetGroup"]],
+    ["an HTTPS listener without a certificate", listener, 0, { protocol: "HTTPS", loadBalancerArn: "arn:lb" }, ["certificateArn", "certificateArn is required for a HTTPS listener", "CreateListener"]],
+    ["a TCP listener without a certificate", listener, 0, {}, "accepted"],
+    ["an HTTP listener on a network load balancer", listener, 0, { protocol: "HTTP" }, ["protocol", 'protocol "HTTP" is not one of TCP, TLS, UDP, TCP_UDP, QUIC, TCP_QUIC, the protocols of a Network Load Balancer\'s listeners', "CreateListener"]],
+    ["a TCP listener on an application load balancer", listener, 0, { loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/web/0123456789abcdef` }, ["protocol", 'protocol "TCP" is not one of HTTP, HTTPS, the protocols of an Application Load Balancer\'s listeners', "CreateListener"]],
+    ["a TCP listener on a gateway load balancer", listener, 0, { loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/gwy/gw/0123456789abcdef` }, ["protocol", 'protocol "TCP" is not one of GENEVE, the protocols of a Gateway Load Balancer\'s listeners', "CreateListener"]],
+    ["an HTTP listener on an application load balancer", listener, 0, { protocol: "HTTP", loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/web/0123456789abcdef` }, "accepted"],
+    ["a GENEVE listener on a gateway load balancer", listener, 0, { protocol: "GENEVE", loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/gwy/gw/0123456789abcdef` }, "accepted"],
+    ["an ARN that names no load balancer type", listener, 0, { protocol: "HTTP", loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:listener/x` }, "accepted"],
+    ["a network load balancer's listener that redirects, second", listener, 0, { defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }, { type: "redirect", redirect: { statusCode: "HTTP_301" } }] }, ["defaultActions[1].type", "defaultActions[1].type \"redirect\": a Network Load Balancer's listener can only forward", "CreateListener"]],
+    ["an application load balancer's listener that redirects", listener, 0, { protocol: "HTTP", loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/web/0123456789abcdef`, defaultActions: [{ type: "redirect", redirect: { statusCode: "HTTP_301" } }] }, "accepted"],
+    ["a forward action with a target group and a forward block", listener, 0, { defaultActions: [{ type: "forward", targetGroupArn: "arn:tg", forward: { targetGroups: [{ arn: "arn:tg" }] } }] }, ["defaultActions[0]", "defaultActions[0]: a forward action needs exactly one of targetGroupArn, forward", "CreateListener"]],
+    ["a second forward action with neither", listener, 0, { defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }, { type: "forward", targetGroupArn: null }] }, ["defaultActions[1]", "defaultActions[1]: a forward action needs exactly one of targetGroupArn, forward", "CreateListener"]],
+    // SSM parameters: a tier's size, named with its article.
+    ["an Advanced parameter's value over 8 KB", "aws:ssm/parameter:Parameter", 0, { tier: "Advanced", insecureValue: "v".repeat(8193) }, ["insecureValue", "insecureValue is 8193 bytes; an Advanced parameter holds at most 8192", "PutParameter"]],
+    ["a Standard parameter's value over 4 KB", "aws:ssm/parameter:Parameter", 0, { tier: "Standard", insecureValue: "v".repeat(4097) }, ["insecureValue", "insecureValue is 4097 bytes; a Standard parameter holds at most 4096", "PutParameter"]],
     // CloudWatch periods: 10, 20, 30 or a multiple of 60.
     ...[10, 20, 30, 60, 120, 3600].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, "accepted"]),
     ...[5, 40, 59, 61, 90].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, ["period", `period ${period} is not 10, 20, 30 or a multiple of 60`, "PutMetricAlarm"]]),
