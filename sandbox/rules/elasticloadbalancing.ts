@@ -117,7 +117,7 @@ function matcherProblems(i: Inputs): Problem[] {
         const high = m?.[2] === undefined ? low : Number(m[2]);
         return m !== null && low >= 200 && high <= max && low <= high;
     });
-    return valid ? [] : [problem("healthCheck.matcher", `healthCheck.matcher "${matcher}" must be HTTP codes 200–${max} (a code, a list or a range) for a ${isNetworkProtocol(i) ? "network" : "application"} load balancer's target group (CreateTargetGroup)`)];
+    return valid ? [] : [problem("healthCheck.matcher", `healthCheck.matcher "${matcher}" must be HTTP codes 200–${max} (a code, a list or a range) for ${isNetworkProtocol(i) ? "a network" : "an application"} load balancer's target group (CreateTargetGroup)`)];
 }
 
 /** The actions a listener may take; a network load balancer's listeners only forward. */

@@ -54,7 +54,7 @@ function sizeProblems(i: Inputs): Problem[] {
     const tier = str(i.tier) ?? "Standard";
     const limit = tier === "Standard" ? 4096 : 8192;
     return bytes > limit
-        ? [problem(field, `${field} is ${bytes} bytes; a ${tier} parameter holds at most ${limit} (${op}: Standard 4 KB, Advanced 8 KB)`)]
+        ? [problem(field, `${field} is ${bytes} bytes; ${/^[AEIOU]/.test(tier) ? "an" : "a"} ${tier} parameter holds at most ${limit} (${op}: Standard 4 KB, Advanced 8 KB)`)]
         : [];
 }
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BadInputError } from "../../automation/driver/errors";
-import { checkDriverFiles, checkStackConfigs, StackConfigs } from "../../automation/driver/preflight";
+import { checkDriverFiles, checkJournalDir, checkStackConfigs, checkStackNames, stackFile, StackConfigs } from "../../automation/driver/preflight";
 import { ConfigEntry } from "../../stacks/config/source";
 import { primaryConfig, secondaryConfig } from "./regional-harness";
 
@@ -85,6 +85,108 @@ describe("driver preflight (pure)", () => {
         });
     }
 
+    const moreCases: [string, Parameters<typeof configs>[0], string][] = [
+        ["a dns stack without a role", { dns: { role: undefined } }, "Pulumi.dns.yaml (stack dns): sftp-failover:role is null, but the dns stack must have role dns"],
+        ["a dns stack with the regional role", { dns: { role: "regional" } }, 'Pulumi.dns.yaml (stack dns): sftp-failover:role is "regional", but the dns stack must have role dns'],
+        ["a primary stack without a role", { primary: { role: undefined } }, "Pulumi.primary.yaml (stack primary): sftp-failover:role is null, but the primary stack must have role regional"],
+        [
+            "a fence region that is the primary's region",
+            { dns: { fenceRegion: "us-east-1" } },
+            'Pulumi.dns.yaml (stack dns): sftp-failover:fenceRegion "us-east-1" is also the primary region: the fence must live outside both serving regions so that a failing region can still be fenced',
+        ],
+        [
+            "a primary whose peer is not the secondary",
+            { primary: { peerRegion: "eu-west-1" } },
+            "the regional stacks are not each other's peers: Pulumi.primary.yaml has region us-east-1 / peerRegion eu-west-1, Pulumi.secondary.yaml has region us-west-2 / peerRegion us-east-1",
+        ],
+        [
+            "a dns stack whose secondary is another stack",
+            { dns: { secondaryStack: "organization/sftp-failover/staging" } },
+            "Pulumi.dns.yaml (stack dns): sftp-failover:secondaryStack is organization/sftp-failover/staging, but the secondary stack given is secondary (are the stacks swapped?)",
+        ],
+        [
+            "an explicit secondary endpoint in another region than the secondary stack",
+            { dns: { secondaryStack: undefined, secondaryEndpoint: { dnsName: "nlb.eu-west-1.example.com", zoneId: "Z1", port: 22, region: "eu-west-1" } } },
+            "Pulumi.dns.yaml (stack dns): sftp-failover:secondaryEndpoint.region is eu-west-1, but Pulumi.secondary.yaml has region us-west-2",
+        ],
+        ["a dns loader refusal", { dns: { ttl: "abc" } }, 'Pulumi.dns.yaml (stack dns): sftp-failover:ttl must be a number (got "abc")'],
+    ];
+    for (const [what, over, message] of moreCases) {
+        it(`${what}: refused, naming it`, () => {
+            expect(refusal(() => checkStackConfigs(names, configs(over), process.cwd()))).to.equal(message);
+        });
+    }
+
+    it("an explicit endpoint in the stack's own region, or with no region, is accepted", () => {
+        for (const region of ["us-west-2", undefined]) {
+            const facts = checkStackConfigs(names, configs({ dns: { secondaryStack: undefined, secondaryEndpoint: { dnsName: "nlb.example.com", zoneId: "Z1", port: 22, ...(region ? { region } : {}) } } }), process.cwd());
+            expect(facts.dns.endpoints.secondary.kind).to.equal("endpoint");
+        }
+    });
+
+    it("a users-file refusal that already names the file is not prefixed with it twice", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-users-"));
+        try {
+            fs.writeFileSync(path.join(dir, "people.yaml"), "users: 3\n");
+            const message = refusal(() => checkStackConfigs(names, configs({ primary: { usersFile: "people.yaml" } }), dir));
+            expect(message).to.equal(`Pulumi.primary.yaml (stack primary): ${path.join(dir, "people.yaml")}: expected a list of users under "users"`);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("without usersFile the users are read from users.yaml in the project folder", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-users-"));
+        try {
+            fs.writeFileSync(path.join(dir, "users.yaml"), "users: 3\n");
+            const message = refusal(() => checkStackConfigs(names, configs({ primary: { usersFile: undefined } }), dir));
+            expect(message).to.equal(`Pulumi.primary.yaml (stack primary): ${path.join(dir, "users.yaml")}: expected a list of users under "users"`);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("a refusal keeps the loader's own error as its cause", () => {
+        for (const over of [{ primary: { noncurrentVersionDays: "thirty" } }, { dns: { ttl: "abc" } }, { dns: { fenceRegion: "us-west-2" } }]) {
+            try {
+                checkStackConfigs(names, configs(over), process.cwd());
+                expect.fail(`refused: ${JSON.stringify(over)}`);
+            } catch (err) {
+                expect(err, JSON.stringify(over)).to.be.instanceOf(BadInputError);
+                const cause = (err as Error).cause as Error;
+                expect(cause, JSON.stringify(over)).to.be.instanceOf(Error);
+                expect((err as Error).message.endsWith(cause.message), JSON.stringify(over)).to.equal(true);
+            }
+        }
+    });
+
+    describe("stack names", () => {
+        it("accepts three stacks, short or fully qualified, and names each stack's file by its last segment", () => {
+            checkStackNames({ primary: "primary", secondary: "secondary", dns: "dns" });
+            checkStackNames({ primary: "org-a/sftp-failover/dns", secondary: "org-b/sftp-failover/dns", dns: "dns2" });
+            expect(stackFile("organization/sftp-failover/primary")).to.equal("Pulumi.primary.yaml");
+            expect(stackFile("dns")).to.equal("Pulumi.dns.yaml");
+        });
+
+        it("refuses an empty or blank name, naming the role", () => {
+            expect(refusal(() => checkStackNames({ primary: "primary", secondary: "  ", dns: "dns" }))).to.equal("stacks.secondary must not be empty");
+            expect(refusal(() => checkStackNames({ primary: "", secondary: "secondary", dns: "dns" }))).to.equal("stacks.primary must not be empty");
+        });
+
+        it("refuses an invisible character, naming the role and where it is", () => {
+            expect(refusal(() => checkStackNames({ primary: "primary", secondary: "secondary", dns: "d\u200bns" }))).to.equal(
+                "stacks.dns must not contain control or format characters (Unicode Cc, Cf): it has U+200B at character 2",
+            );
+        });
+
+        it("refuses two roles naming one stack, a short name and a qualified one included, listing all three", () => {
+            expect(refusal(() => checkStackNames({ primary: "primary", secondary: "secondary", dns: "organization/sftp-failover/secondary" }))).to.equal(
+                "stacks must be three different stacks: secondary and dns name the same stack (got primary=primary, secondary=secondary, dns=organization/sftp-failover/secondary)",
+            );
+            expect(refusal(() => checkStackNames({ primary: "p", secondary: "s", dns: "p" }))).to.match(/^stacks must be three different stacks: primary and dns name the same stack/);
+        });
+    });
+
     it("swapped roles (--primary-stack secondary --secondary-stack primary) are refused: each stack says which region it is", () => {
         const swapped = { primary: "secondary", secondary: "primary", dns: "dns" };
         const c = configs();
@@ -126,6 +228,23 @@ describe("driver preflight (pure)", () => {
             fs.mkdirSync(path.join(dir, "audit.jsonl"));
             const message = refusal(() => checkDriverFiles({ journal: path.join(dir, "journal.jsonl"), audit: path.join(dir, "audit.jsonl"), lock: path.join(dir, "failover.lock") }));
             expect(message).to.equal(`audit log ${path.join(dir, "audit.jsonl")} cannot be written (not a regular file); nothing was changed`);
+        });
+
+        it("a lock folder that cannot be made (a path through a file) is refused, naming the folder", () => {
+            fs.writeFileSync(path.join(dir, "file"), "");
+            const lockDir = path.join(dir, "file", "locks");
+            const message = refusal(() => checkDriverFiles({ journal: path.join(dir, "journal.jsonl"), audit: path.join(dir, "audit.jsonl"), lock: path.join(lockDir, "failover.lock") }));
+            expect(message).to.equal(`lock folder ${lockDir} cannot be written (${path.join(dir, "file")} is not a folder); nothing was changed`);
+        });
+
+        it("a journal folder named by the caller is checked without being made; none named is not checked", () => {
+            checkJournalDir(undefined);
+            checkJournalDir(path.join(dir, "new", "journal"));
+            expect(fs.existsSync(path.join(dir, "new"))).to.equal(false);
+            const message = refusal(() => checkJournalDir("/proc/x/journal"));
+            expect(message).to.match(/^journal folder \/proc\/x\/journal cannot be written \(E[A-Z]+\); nothing was changed$/);
+            fs.writeFileSync(path.join(dir, "file"), "");
+            expect(refusal(() => checkJournalDir(path.join(dir, "file")))).to.equal(`journal folder ${path.join(dir, "file")} cannot be written (${path.join(dir, "file")} is not a folder); nothing was changed`);
         });
 
         it("a journal folder under /proc is refused at once", () => {

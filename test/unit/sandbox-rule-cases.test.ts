@@ -1,0 +1,183 @@
+import { expect } from "chai";
+import { checkResource, rulesOf } from "../../sandbox/rules";
+import { account, setAt, validInputs } from "../support/sandbox-valid-inputs";
+
+// The hand-written sandbox rules that check several things, each thing by its behaviour: an input
+// just inside it accepted, and one breaking it refused naming the property, in AWS's words (the
+// fragment below, written from AWS's documentation) and the operation. `sandbox-rules.test.ts`
+// derives one breaking input per rule; a rule with five reserved suffixes needs five.
+
+/** One case: a valid input of the type, changed at some paths; accepted, or refused at a property with these words. */
+type Case = readonly [what: string, type: string, base: number, patch: Readonly<Record<string, unknown>>, expected: "accepted" | readonly [property: string, words: string, op: string]];
+
+const bucket = "aws:s3/bucket:Bucket";
+const replication = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+const lifecycle = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+const routeTable = "aws:ec2/routeTable:RouteTable";
+const route = "aws:ec2/route:Route";
+const vpc = "aws:ec2/vpc:Vpc";
+const subnet = "aws:ec2/subnet:Subnet";
+const ingress = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const launchTemplate = "aws:ec2/launchTemplate:LaunchTemplate";
+const endpoint = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const natGateway = "aws:ec2/natGateway:NatGateway";
+const subscription = "aws:sns/topicSubscription:TopicSubscription";
+const topic = "aws:sns/topic:Topic";
+const alarm = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const lb = "aws:lb/loadBalancer:LoadBalancer";
+const tg = "aws:lb/targetGroup:TargetGroup";
+const listener = "aws:lb/listener:Listener";
+const sse = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+
+const replicationRule = (over: Record<string, unknown>) => [{ ...(validInputs[replication][0].rules as Record<string, unknown>[])[0], ...over }];
+
+const cases: readonly Case[] = [
+    // S3's bucket naming rules, one by one.
+    ["a bucket name with letters, digits, dots and hyphens", bucket, 0, { bucket: "a.b-c1" }, "accepted"],
+    ["a bucket name that only contains a reserved prefix or suffix", bucket, 0, { bucket: "my-xn--s3alias-bucket" }, "accepted"],
+    ["a bucket name like an IP address but one letter", bucket, 0, { bucket: "10.0.0.1a" }, "accepted"],
+    ["a bucket name with two adjacent dots", bucket, 0, { bucket: "my..bucket" }, ["bucket", "must not hold two adjacent dots", "CreateBucket"]],
+    ["a bucket name formatted as an IP address", bucket, 0, { bucket: "192.168.10.1" }, ["bucket", "must not be formatted as an IP address", "CreateBucket"]],
+    ...["xn--", "sthree-", "amzn-s3-demo-"].map((prefix): Case => [`a bucket name starting with ${prefix}`, bucket, 0, { bucket: `${prefix}bucket` }, ["bucket", `must not start with the reserved prefix "${prefix}"`, "CreateBucket"]]),
+    ...["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].map((suffix): Case => [`a bucket name ending with ${suffix}`, bucket, 0, { bucket: `bucket${suffix}` }, ["bucket", `must not end with the reserved suffix "${suffix}"`, "CreateBucket"]]),
+    ...["-bucket", "bucket-", "Bucket", "x!bucket"].map((name): Case => [`the bucket name ${name}`, bucket, 0, { bucket: name }, ["bucket", "must hold only lower-case letters, digits, dots and hyphens, and start and end with a letter or digit", "CreateBucket"]]),
+    // Replication: priorities, the two schemas, Replication Time Control and SSE-KMS objects.
+    ["two replication rules with their own priorities", replication, 0, { rules: [...replicationRule({}), ...replicationRule({ id: "second", priority: 2 })] }, "accepted"],
+    ["two replication rules with one priority", replication, 0, { rules: [...replicationRule({}), ...replicationRule({ id: "second" })] }, ["rules[1].priority", "rules[1].priority 1 is also rules[0]'s", "PutBucketReplication"]],
+    ["a V2 rule (filter) without deleteMarkerReplication", replication, 0, { rules: replicationRule({ deleteMarkerReplication: undefined }) }, ["rules[0].deleteMarkerReplication", "a rule with a filter (the V2 schema) must set deleteMarkerReplication", "PutBucketReplication"]],
+    ["a V1 rule (prefix) with deleteMarkerReplication", replication, 0, { rules: replicationRule({ filter: undefined, prefix: "data/" }) }, ["rules[0].deleteMarkerReplication", "deleteMarkerReplication needs a filter, not the V1 prefix", "PutBucketReplication"]],
+    ["a V1 rule (prefix) without deleteMarkerReplication", replication, 0, { rules: replicationRule({ filter: undefined, prefix: "data/", deleteMarkerReplication: undefined }) }, "accepted"],
+    ["replication time control without metrics", replication, 0, { "rules[].destination.metrics": undefined }, ["rules[0].destination.metrics", "replication time control needs destination.metrics enabled", "PutBucketReplication"]],
+    ["replication time control with metrics disabled", replication, 0, { "rules[].destination.metrics": { status: "Disabled", eventThreshold: { minutes: 15 } } }, ["rules[0].destination.metrics", "replication time control needs destination.metrics enabled", "PutBucketReplication"]],
+    ["metrics off without replication time control", replication, 0, { "rules[].destination.metrics": undefined, "rules[].destination.replicationTime": { status: "Disabled", time: { minutes: 15 } } }, "accepted"],
+    ["SSE-KMS objects replicated without a replica key", replication, 0, { "rules[].destination.encryptionConfiguration": undefined }, ["rules[0].destination.encryptionConfiguration", "replicating SSE-KMS objects needs destination.encryptionConfiguration.replicaKmsKeyId", "PutBucketReplication"]],
+    ["no replica key when SSE-KMS objects are not replicated", replication, 0, { "rules[].destination.encryptionConfiguration": undefined, "rules[].sourceSelectionCriteria.sseKmsEncryptedObjects": { status: "Disabled" } }, "accepted"],
+    // Lifecycle rules: an action each; the delete-marker expiration alone.
+    ["a lifecycle rule whose only action is a transition", lifecycle, 0, { rules: [{ id: "t", status: "Enabled", filter: {}, transitions: [{ days: 30, storageClass: "GLACIER" }] }] }, "accepted"],
+    ["a lifecycle rule whose only action is an empty list", lifecycle, 0, { rules: [{ id: "t", status: "Enabled", filter: {}, transitions: [] }] }, ["rules[0]", "rules[0] has no action", "PutBucketLifecycleConfiguration"]],
+    ["expiredObjectDeleteMarker beside a date", lifecycle, 0, { rules: [{ id: "m", status: "Enabled", filter: {}, expiration: { date: "2027-01-01T00:00:00Z", expiredObjectDeleteMarker: true } }] }, ["rules[0].expiration", "expiredObjectDeleteMarker cannot be specified", "PutBucketLifecycleConfiguration"]],
+    // Server-side encryption: a KMS key only with a KMS algorithm.
+    ["a KMS key with aws:kms:dsse", sse, 0, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms:dsse", kmsMasterKeyId: `arn:aws:kms:us-east-1:${account}:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b` } }] }, "accepted"],
+    ["a second rule's KMS key with AES256", sse, 0, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }, { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256", kmsMasterKeyId: `arn:aws:kms:us-east-1:${account}:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b` } }] }, ["rules[1].applyServerSideEncryptionByDefault.kmsMasterKeyId", "is only allowed with sseAlgorithm aws:kms or aws:kms:dsse", "PutBucketEncryption"]],
+    // Routes: one destination, one target, a network address.
+    ["an IPv6 route through an egress-only gateway", routeTable, 0, { routes: [{ ipv6CidrBlock: "::/0", egressOnlyGatewayId: "eigw-1" }] }, "accepted"],
+    ["a route with two destinations", routeTable, 0, { routes: [{ cidrBlock: "0.0.0.0/0", ipv6CidrBlock: "::/0", gatewayId: "igw-1" }] }, ["routes[0]", "routes[0]: a route needs exactly one destination", "CreateRoute"]],
+    ["a route with no target", routeTable, 0, { routes: [{ cidrBlock: "0.0.0.0/0" }] }, ["routes[0]", "routes[0]: a route needs exactly one target", "CreateRoute"]],
+    ["a route to a host address", routeTable, 0, { routes: [{ cidrBlock: "10.0.0.1/16", gatewayId: "igw-1" }] }, ["routes[0]", 'routes[0]: cidrBlock "10.0.0.1/16" is not an IPv4 network address', "CreateRoute"]],
+    ["a second route with no destination", routeTable, 0, { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }, { natGatewayId: "nat-1" }] }, ["routes[1]", "routes[1]: a route needs exactly one destination", "CreateRoute"]],
+    ["a route resource with no destination", route, 0, { destinationCidrBlock: undefined }, ["destinationCidrBlock", "a route needs exactly one destination (destinationCidrBlock, destinationIpv6CidrBlock, destinationPrefixListId), got 0", "CreateRoute"]],
+    ["a route resource with two targets", route, 0, { gatewayId: "igw-1" }, ["gatewayId", "a route needs exactly one target", "CreateRoute"]],
+    ["a route resource to a host address", route, 0, { destinationCidrBlock: "10.0.0.1/8" }, ["destinationCidrBlock", 'destinationCidrBlock "10.0.0.1/8" is not an IPv4 network address', "CreateRoute"]],
+    ["a route resource to a prefix list", route, 0, { destinationCidrBlock: undefined, destinationPrefixListId: "pl-1234" }, "accepted"],
+    // IPv4 CIDRs: exactly four octets of 0–255, a prefix of at most 32, host bits zero.
+    ...["x10.0.0.0/16", "10.0.0.0/16x", "256.0.0.0/16", "10.0.0.256/16", "10.0.0.0/33", "10.0.0/16", "10.0.0.0.0/16", "1000.0.0.0/16", "10.0.0.0/016"].map((cidr): Case =>
+        [`the VPC block ${cidr}`, vpc, 0, { cidrBlock: cidr }, ["cidrBlock", "is not an IPv4 network address in CIDR notation (host bits zero)", "CreateVpc"]]),
+    ["a VPC block whose last octet is 255 ending a /28 network", vpc, 0, { cidrBlock: "10.0.255.240/28" }, "accepted"],
+    ["a VPC block with host bits set", vpc, 0, { cidrBlock: "10.0.0.16/16" }, ["cidrBlock", "is not an IPv4 network address in CIDR notation (host bits zero)", "CreateVpc"]],
+    // IPv6 CIDRs: hex groups with at most one "::", a prefix of at most 128.
+    ...["2600:1f18::/128", "::/0", "2600:1f18:0:0:0:0:0:1/128"].map((cidr): Case => [`the IPv6 peer ${cidr}`, ingress, 1, { cidrIpv6: cidr }, "accepted"]),
+    ...["2600:1f18::/129", "2600::1f18::/64", "x2600::/64", "2600::/64x", "10.0.0.0/8", "2600::"].map((cidr): Case => [`the IPv6 peer ${cidr}`, ingress, 1, { cidrIpv6: cidr }, ["cidrIpv6", "is not an IPv6 CIDR", "AuthorizeSecurityGroupIngress"]]),
+    // Subnets: an IPv4 block, an IPv6 block, or a pool.
+    ["a subnet with an IPv4 block only", subnet, 0, { ipv6CidrBlock: undefined }, "accepted"],
+    ["a subnet with an IPv6 block only", subnet, 0, { cidrBlock: undefined }, "accepted"],
+    ["a subnet from an IPv6 pool", subnet, 0, { cidrBlock: undefined, ipv6CidrBlock: undefined, ipv6IpamPoolId: "ipam-pool-1" }, "accepted"],
+    ["a subnet from an IPv4 pool", subnet, 0, { cidrBlock: undefined, ipv6CidrBlock: undefined, ipv4IpamPoolId: "ipam-pool-1" }, "accepted"],
+    ["a subnet with no block", subnet, 0, { cidrBlock: undefined, ipv6CidrBlock: undefined }, ["cidrBlock", "cidrBlock or ipv6CidrBlock is required", "CreateSubnet"]],
+    // Security group rules: protocols and ports.
+    ...["x6", "6x", "2555", "tcpx"].map((p): Case => [`the protocol ${p}`, ingress, 1, { ipProtocol: p }, ["ipProtocol", "is not tcp, udp, icmp, icmpv6, -1 or a protocol number 0–255", "AuthorizeSecurityGroupIngress"]]),
+    ["all traffic with ports given (ignored)", ingress, 1, { ipProtocol: "-1", fromPort: 9, toPort: 1 }, "accepted"],
+    ["ICMP with type and code (not ports)", ingress, 1, { ipProtocol: "icmp", fromPort: -1, toPort: -1 }, "accepted"],
+    ["udp without a to-port", ingress, 0, { ipProtocol: "udp", toPort: undefined }, ["toPort", "toPort is required with ipProtocol udp", "AuthorizeSecurityGroupIngress"]],
+    ["protocol 17 (udp) without a from-port", ingress, 0, { ipProtocol: "17", fromPort: undefined }, ["fromPort", "fromPort is required with ipProtocol 17", "AuthorizeSecurityGroupIngress"]],
+    ["protocol 6 (tcp) with from above to", ingress, 0, { ipProtocol: "6", fromPort: 2022, toPort: 22 }, ["fromPort", "fromPort 2022 is above toPort 22", "AuthorizeSecurityGroupIngress"]],
+    ["a port that is not whole", ingress, 0, { toPort: 22.5 }, ["toPort", "toPort 22.5 is out of range 0–65535", "AuthorizeSecurityGroupIngress"]],
+    ["TCP with one port", ingress, 0, { fromPort: 22, toPort: 22 }, "accepted"],
+    // Launch templates: user data, EBS sizes by type, security groups in one place.
+    ["user data of four base64 characters", launchTemplate, 0, { userData: "YWJj" }, "accepted"],
+    ...["YWJ", "!!!!YWJj", "YWJj!!!!", "YW=j"].map((data): Case => [`the user data ${data}`, launchTemplate, 0, { userData: data }, ["userData", "userData is not base64", "CreateLaunchTemplate"]]),
+    ["a gp2 volume (the default type) too large", launchTemplate, 0, { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 16385 } }] }, ["blockDeviceMappings[0].ebs.volumeSize", "volumeSize 16385 GiB is outside 1–16384 for gp2", "CreateLaunchTemplate"]],
+    ["an io1 volume too small, second in the list", launchTemplate, 0, { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 8, volumeType: "gp3" } }, { deviceName: "/dev/xvdb", ebs: { volumeSize: 3, volumeType: "io1" } }] }, ["blockDeviceMappings[1].ebs.volumeSize", "volumeSize 3 GiB is outside 4–16384 for io1", "CreateLaunchTemplate"]],
+    ["a device mapping without a volume", launchTemplate, 0, { blockDeviceMappings: [{ deviceName: "/dev/sdb", virtualName: "ephemeral0" }] }, "accepted"],
+    ["instance security groups with interfaces that carry none", launchTemplate, 0, { networkInterfaces: [{ associatePublicIpAddress: "false", securityGroups: [] }], vpcSecurityGroupIds: ["sg-1"] }, "accepted"],
+    ["security group names with interfaces that carry groups", launchTemplate, 0, { securityGroupNames: ["gw"] }, ["vpcSecurityGroupIds", "vpcSecurityGroupIds cannot be given with networkInterfaces that carry securityGroups", "CreateLaunchTemplate"]],
+    // VPC endpoints: the policy is a JSON object.
+    ...["[1]", "\"text\"", "null", "3"].map((policy): Case => [`the endpoint policy ${policy}`, endpoint, 0, { policy }, ["policy", "policy must be a JSON object, an IAM policy document", "CreateVpcEndpoint"]]),
+    ["a gateway endpoint with subnets", endpoint, 0, { subnetIds: ["subnet-1"] }, ["subnetIds", "subnetIds is not allowed on a Gateway endpoint", "CreateVpcEndpoint"]],
+    // NAT gateways: public needs an allocation unless it is regional or has secondary ones.
+    ["a public NAT gateway without an allocation", natGateway, 0, { allocationId: undefined }, ["allocationId", "allocationId is required", "CreateNatGateway"]],
+    ["a NAT gateway (public by default) without an allocation", natGateway, 0, { allocationId: undefined, connectivityType: undefined }, ["allocationId", "allocationId is required", "CreateNatGateway"]],
+    ["a public NAT gateway with secondary allocations", natGateway, 0, { allocationId: undefined, secondaryAllocationIds: ["eipalloc-2"] }, "accepted"],
+    ["a regional NAT gateway without subnet or allocation", natGateway, 0, { allocationId: undefined, subnetId: undefined, availabilityMode: "regional" }, "accepted"],
+    ["a zonal NAT gateway without a subnet", natGateway, 1, { subnetId: undefined }, ["subnetId", "subnetId is required", "CreateNatGateway"]],
+    // SNS: each protocol's endpoint form; FIFO names.
+    ...([
+        ["http", "http://hooks.example.com/a", "https://hooks.example.com/a"],
+        ["https", "https://hooks.example.com/a", "http://hooks.example.com/a"],
+        ["email", "oncall@example.com", "on call@example.com"],
+        ["email-json", "oncall@example.com", "oncall.example.com"],
+        ["sms", "+15555550100", "555-0100"],
+        ["sqs", `arn:aws:sqs:us-east-2:${account}:q`, `arn:aws:sns:us-east-2:${account}:q`],
+        ["application", `arn:aws:sns:us-east-2:${account}:endpoint/GCM/app/1`, `arn:aws:sns:us-east-2:${account}:app/GCM/app`],
+        ["lambda", `arn:aws:lambda:us-east-2:${account}:function:f`, `arn:aws:lambda:us-east-2:${account}:layer:f`],
+    ] as const).flatMap(([protocol, ok, bad]): Case[] => [
+        [`an ${protocol} endpoint in its form`, subscription, 0, { protocol, endpoint: ok }, "accepted"],
+        [`an ${protocol} endpoint not in its form`, subscription, 0, { protocol, endpoint: bad }, ["endpoint", `endpoint must be ${protocol === "sqs" ? "the ARN of an SQS queue" : ""}`, "Subscribe"]],
+    ]),
+    ["a firehose subscription with its role", subscription, 0, { protocol: "firehose", endpoint: `arn:aws:firehose:us-east-2:${account}:deliverystream/s`, subscriptionRoleArn: `arn:aws:iam::${account}:role/r` }, "accepted"],
+    ["a FIFO topic whose name lacks .fifo", topic, 0, { fifoTopic: true, name: "orders" }, ["name", 'a FIFO topic\'s name must end in ".fifo"', "CreateTopic"]],
+    ["a FIFO topic set by the string \"true\"", topic, 0, { fifoTopic: "true", name: "orders" }, ["name", 'a FIFO topic\'s name must end in ".fifo"', "CreateTopic"]],
+    ["a standard topic named like a FIFO one", topic, 0, { name: "orders.fifo" }, ["name", "topic names are 1–256 letters, digits, hyphens or underscores", "CreateTopic"]],
+    ["a FIFO topic with a dot before .fifo", topic, 0, { fifoTopic: true, name: "or.ders.fifo" }, ["name", 'topic names are 1–256 letters, digits, hyphens or underscores before ".fifo"', "CreateTopic"]],
+    // Elastic Load Balancing: what a load balancer's type allows, and its listeners and target groups.
+    ["dualstack-without-public-ipv4 on an application load balancer (the default type)", lb, 1, { loadBalancerType: undefined, ipAddressType: "dualstack-without-public-ipv4" }, "accepted"],
+    ["dualstack-without-public-ipv4 on a network load balancer", lb, 0, { ipAddressType: "dualstack-without-public-ipv4" }, ["ipAddressType", 'ipAddressType "dualstack-without-public-ipv4" is only for application load balancers', "CreateLoadBalancer"]],
+    ["an application load balancer (the default type) in one subnet", lb, 0, { loadBalancerType: undefined, securityGroups: undefined, subnets: ["subnet-1"] }, ["subnets", "an application load balancer needs subnets in at least two Availability Zones", "CreateLoadBalancer"]],
+    ["an application load balancer in two subnets", lb, 0, { loadBalancerType: "application", subnets: ["subnet-1", "subnet-2"], ipAddressType: "ipv4" }, "accepted"],
+    ["a health check port that is not a number", tg, 0, { "healthCheck.port": "80a" }, ["healthCheck.port", '"traffic-port" or a port number', "CreateTargetGroup"]],
+    ["a health check port with a leading letter", tg, 0, { "healthCheck.port": "a80" }, ["healthCheck.port", '"traffic-port" or a port number', "CreateTargetGroup"]],
+    ["a health check timeout without an interval", tg, 0, { "healthCheck.interval": undefined, "healthCheck.timeout": 100 }, "accepted"],
+    ["a health check interval without a timeout", tg, 0, { "healthCheck.timeout": undefined, "healthCheck.interval": 5 }, "accepted"],
+    ...["200, 201", "200-299,404"].map((matcher): Case => [`the matcher "${matcher}"`, tg, 1, { "healthCheck.matcher": matcher }, "accepted"]),
+    ...["2000", "x200", "200-", "299-200", "20", "200,"].map((matcher): Case => [`the matcher "${matcher}"`, tg, 1, { "healthCheck.matcher": matcher }, ["healthCheck.matcher", `healthCheck.matcher "${matcher}" must be HTTP codes 200–599 (a code, a list or a range) for a network load balancer's target group`, "CreateTargetGroup"]]),
+    ["an application target group's matcher of 500", tg, 2, { "healthCheck.matcher": "500" }, ["healthCheck.matcher", `healthCheck.matcher "500" must be HTTP codes 200–499 (a code, a list or a range) for an application load balancer's target group`, "CreateTargetGroup"]],
+    ["an HTTPS listener without a certificate", listener, 0, { protocol: "HTTPS", loadBalancerArn: "arn:lb" }, ["certificateArn", "certificateArn is required for a HTTPS listener", "CreateListener"]],
+    ["a TCP listener without a certificate", listener, 0, {}, "accepted"],
+    ["an HTTP listener on a network load balancer", listener, 0, { protocol: "HTTP" }, ["protocol", 'protocol "HTTP" is not one of TCP, TLS, UDP, TCP_UDP, QUIC, TCP_QUIC, the protocols of a Network Load Balancer\'s listeners', "CreateListener"]],
+    ["a TCP listener on an application load balancer", listener, 0, { loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/web/0123456789abcdef` }, ["protocol", 'protocol "TCP" is not one of HTTP, HTTPS, the protocols of an Application Load Balancer\'s listeners', "CreateListener"]],
+    ["a TCP listener on a gateway load balancer", listener, 0, { loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/gwy/gw/0123456789abcdef` }, ["protocol", 'protocol "TCP" is not one of GENEVE, the protocols of a Gateway Load Balancer\'s listeners', "CreateListener"]],
+    ["an HTTP listener on an application load balancer", listener, 0, { protocol: "HTTP", loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/web/0123456789abcdef` }, "accepted"],
+    ["a GENEVE listener on a gateway load balancer", listener, 0, { protocol: "GENEVE", loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/gwy/gw/0123456789abcdef` }, "accepted"],
+    ["an ARN that names no load balancer type", listener, 0, { protocol: "HTTP", loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:listener/x` }, "accepted"],
+    ["a network load balancer's listener that redirects, second", listener, 0, { defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }, { type: "redirect", redirect: { statusCode: "HTTP_301" } }] }, ["defaultActions[1].type", "defaultActions[1].type \"redirect\": a Network Load Balancer's listener can only forward", "CreateListener"]],
+    ["an application load balancer's listener that redirects", listener, 0, { protocol: "HTTP", loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/web/0123456789abcdef`, defaultActions: [{ type: "redirect", redirect: { statusCode: "HTTP_301" } }] }, "accepted"],
+    ["a forward action with a target group and a forward block", listener, 0, { defaultActions: [{ type: "forward", targetGroupArn: "arn:tg", forward: { targetGroups: [{ arn: "arn:tg" }] } }] }, ["defaultActions[0]", "defaultActions[0]: a forward action needs exactly one of targetGroupArn, forward", "CreateListener"]],
+    ["a second forward action with neither", listener, 0, { defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }, { type: "forward", targetGroupArn: null }] }, ["defaultActions[1]", "defaultActions[1]: a forward action needs exactly one of targetGroupArn, forward", "CreateListener"]],
+    // SSM parameters: a tier's size, named with its article.
+    ["an Advanced parameter's value over 8 KB", "aws:ssm/parameter:Parameter", 0, { tier: "Advanced", insecureValue: "v".repeat(8193) }, ["insecureValue", "insecureValue is 8193 bytes; an Advanced parameter holds at most 8192", "PutParameter"]],
+    ["a Standard parameter's value over 4 KB", "aws:ssm/parameter:Parameter", 0, { tier: "Standard", insecureValue: "v".repeat(4097) }, ["insecureValue", "insecureValue is 4097 bytes; a Standard parameter holds at most 4096", "PutParameter"]],
+    // CloudWatch periods: 10, 20, 30 or a multiple of 60.
+    ...[10, 20, 30, 60, 120, 3600].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, "accepted"]),
+    ...[5, 40, 59, 61, 90].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, ["period", `period ${period} is not 10, 20, 30 or a multiple of 60`, "PutMetricAlarm"]]),
+];
+
+describe("sandbox rules, each thing they check: accepted just inside, refused in AWS's words just outside", () => {
+    for (const [what, type, base, patch, expected] of cases) {
+        it(`${type}: ${what} is ${expected === "accepted" ? "accepted" : `refused at ${expected[0]}`}`, () => {
+            let inputs = validInputs[type][base];
+            for (const [path, value] of Object.entries(patch)) {
+                inputs = setAt(inputs, path, value);
+            }
+            const failures = checkResource(type, "res", {}, inputs, () => "abc1234").failures;
+            if (expected === "accepted") {
+                expect(failures).to.deep.equal([]);
+                return;
+            }
+            const [property, words, op] = expected;
+            const service = rulesOf(type)!.service;
+            const refusal = failures.find((f) => f.property === property && f.reason.includes(words));
+            expect(refusal, `a refusal at ${property} saying "${words}": ${JSON.stringify(failures)}`).to.not.equal(undefined);
+            expect(refusal!.reason.startsWith(`${service}: `)).to.equal(true);
+            expect(refusal!.reason).to.match(new RegExp(`\\(${op}(: [^()]*|, [^()]*)?\\)$`));
+        });
+    }
+});
