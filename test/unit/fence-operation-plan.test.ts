@@ -7,8 +7,8 @@ import { fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { AuditEntry } from "../../automation/driver/audit";
 import { EndpointHealthSource } from "../../automation/driver/endpoint-health";
 import { BadInputError } from "../../automation/driver/errors";
-import { FenceObservation, RegionFenceClient } from "../../automation/driver/fence-client";
-import { applyFence, FenceAuditSink, FencePlan, FenceWorld, NothingToFenceError, parseFenceRegion, planFence, requireConfirmed } from "../../automation/fence-operation";
+import { FenceObservation, RegionFenceClient } from "../../automation/fence/client";
+import { applyFence, FenceAuditSink, FencePlan, FenceWorld, NothingToFenceError, parseFenceRegion, planFence, requireConfirmed } from "../../automation/fence/operation";
 import { RegionName } from "../../foundation/posture";
 
 const coordinates = fenceCoordinates({ service: "sftp.example.com" });
