@@ -17,6 +17,7 @@ import { readStandbyCapacity, regionThatMustServe, standbyOf } from "./standby-c
 import { program } from "../../stacks";
 import { AuditEntry, AuditOperation, resolveIdentity } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
+import { planQuiesces, quiesceWaitSeconds } from "./quiesce";
 import { DrainOutcome, DrainSwitchOptions, OpenSessionsSource, planDrains, resolveDrainOptions, rtoSplit, skippedDrain, waitForDrain } from "./drain";
 import { cloudWatchOpenSessions } from "./open-sessions";
 import { readEndpointHealth } from "./endpoint-health";
@@ -452,7 +453,8 @@ export class FailoverController {
         });
         this.requireReadable(stacks);
         requireDeployedStacks(stacks, this.ctx.names);
-        const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
+        const drain = drainOptions(opts);
+        const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights, quiesce: drain.quiesce, unplanned: drain.unplanned });
         const previews: StackPreview[] = [];
         if (opts.preview ?? true) {
             for (const step of pendingSteps(steps)) {
@@ -474,10 +476,11 @@ export class FailoverController {
         );
         const mustServe = regionThatMustServe(postureSpec(target, opts.activeActiveWeights), deployedStateOf(stacks).capacity);
         const standby = await runTask(opts, "read the standby's capacity and quota", () => readStandbyCapacity(stacks, mustServe, this.ctx.onDemandQuota));
-        const drains = planDrains(steps, drainOptions(opts));
+        const drains = planDrains(steps, drain);
         return {
             drains,
-            rtoSplit: rtoSplit(drains, rto),
+            quiesces: planQuiesces(steps, deployedStateOf(stacks), drain),
+            rtoSplit: rtoSplit(drains, rto, quiesceWaitSeconds(steps)),
             ...(from !== undefined ? { from } : {}),
             to: target,
             steps,
@@ -874,7 +877,7 @@ export class FailoverController {
             // Stacks whose config the driver writes before the steps are read again at their step.
             const rewritten = new Set<StackKey>();
             const from = deployedPosture(stacks);
-            const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
+            const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights, quiesce: drain.quiesce, unplanned: drain.unplanned });
             const unfinished = await log.unfinishedRun(true);
             // What Route 53 will answer, predicted before anything is written: a refusal changes nothing.
             const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);
