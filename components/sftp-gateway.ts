@@ -542,7 +542,9 @@ function createGroup(
             // DNS never moves to capacity that is still booting (0: a drained group waits for nothing).
             waitForElbCapacity: args.capacity.desired,
             // A new launch template version (new user data or AMI) rolls through the group, launching
-            // before terminating, so a pilot light of one never drops to no gateway.
+            // before terminating, so a pilot light of one never drops to no gateway. Each instance it
+            // replaces is deregistered and drained first (the target group's deregistration delay,
+            // drainTimeoutSeconds), as in a scale-in: the refresh needs no drain setting of its own.
             instanceRefresh: { strategy: "Rolling", preferences: { ...launchBeforeTerminate } },
             // Stopped instances that have been through their first boot: a scale-up starts them
             // instead of launching and installing new ones (automation/time-to-serve.ts models both).
