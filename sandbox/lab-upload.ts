@@ -108,12 +108,18 @@ export async function holdSession(files: ClientFiles, endpoint: SftpEndpoint, op
     child.stdout!.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
     const killer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
-    const exited = new Promise<UploadOutcome>((resolve) =>
+    // A client that exited early makes a later command's write fail: that is its outcome, not a crash.
+    child.stdin!.on("error", () => undefined);
+    const exited = new Promise<UploadOutcome>((resolve) => {
         child.once("close", (code) => {
             clearTimeout(killer);
             resolve({ ok: code === 0, stderr: stderr.trim(), endedAt: Date.now() });
-        }),
-    );
+        });
+        child.once("error", (err) => {
+            clearTimeout(killer);
+            resolve({ ok: false, stderr: err.message, endedAt: Date.now() });
+        });
+    });
     // Logged in once the first command has answered (a batch echoes `sftp> pwd`, then the folder).
     child.stdin!.write("pwd\n");
     const loggedIn = await Promise.race([

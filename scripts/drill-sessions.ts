@@ -49,8 +49,8 @@ export async function plannedFailoverWithSessions(s: SessionsScenario): Promise<
         const primary = s.servers.endpoints.primary;
         const held = await holdSession(files, primary, { limitKbits: s.limitKbits, timeoutMs: 600_000 });
         const t: { started: number; quiesceStart?: number; quiesceEnd?: number; dnsEnd?: number; drainStart?: number; drainEnd?: number } = { started: Date.now() };
-        let ending: Promise<UploadOutcome> | undefined;
-        let late: Promise<UploadOutcome> | undefined;
+        // Set from the progress callback: the held session's end and the late client's upload.
+        const clients: { ending?: Promise<UploadOutcome>; late?: Promise<UploadOutcome> } = {};
         const result = await s
             .switchWith((e) => {
                 if (e.type === "step-start" && e.step.users?.readOnly === true) t.quiesceStart = Date.now();
@@ -59,19 +59,19 @@ export async function plannedFailoverWithSessions(s: SessionsScenario): Promise<
                 if (e.type === "step-start" && e.step.stack === "dns") {
                     // DNS is moving: the held session uploads; a client with a stale answer arrives.
                     held.put(large, "large.bin");
-                    late = uploadOnce(files, primary, small, "late.bin");
+                    clients.late = uploadOnce(files, primary, small, "late.bin");
                 }
                 if (e.type === "draining") {
                     t.drainStart = Date.now();
-                    ending = held.end();
+                    clients.ending = held.end();
                 }
                 if (e.type === "drained") t.drainEnd = Date.now();
             })
             .finally(() => {
-                ending ??= held.end();
+                clients.ending ??= held.end();
             });
-        const upload = await ending!;
-        const refused = (await late) ?? { ok: true, stderr: "never tried: no DNS step ran", endedAt: Date.now() };
+        const upload = await (clients.ending ?? held.end());
+        const refused = (await clients.late) ?? { ok: true, stderr: "never tried: no DNS step ran", endedAt: Date.now() };
         const stored = path.join(s.servers.sshd.primary.sftpDir, "large.bin");
         const lateStored = fs.existsSync(path.join(s.servers.sshd.primary.sftpDir, "late.bin"));
         const applied = s.usersSync.changes.find((c) => c.region === "primary" && c.readOnly && t.quiesceStart !== undefined && c.at >= t.quiesceStart);
