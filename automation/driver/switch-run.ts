@@ -121,6 +121,8 @@ export class SwitchRun {
     private verification: VerificationSummary | undefined;
     private afterDns: PostDnsCheckResult | undefined;
     private readonly drains: DrainOutcome[] = [];
+    /** Whether the gate before DNS has run (it runs once, before the quiesce or the DNS step). */
+    private gated = false;
     /** Quiesce steps this run started: undone if the switch stops before DNS moved. */
     private readonly quiescedInRun: PlannedStep[] = [];
     /** Stacks this run has run a step on: what was read of them before the run is out of date. */
@@ -165,8 +167,13 @@ export class SwitchRun {
                 await this.leave(step, "not run: DNS still sends this region traffic and it could not be fenced");
                 continue;
             }
-            if (step.stack === "dns" && !(await this.gate(step))) {
-                continue;
+            // The gate runs before the first step that acts on clients: the quiesce when there is
+            // one (nothing is made read-only for a switch the gate would refuse), else the DNS step.
+            if ((step.stack === "dns" || step.users?.readOnly === true) && !this.gated) {
+                this.gated = true;
+                if (!(await this.gate(step))) {
+                    continue;
+                }
             }
             if (step.drainFirst === true) {
                 await this.drainBefore(step);

@@ -98,8 +98,8 @@ describe("the quiesced users object", () => {
 });
 
 describe("the quiesce in a switch run", () => {
-    function switchRun(opts: { verifyOk: boolean }) {
-        const { stacks, calls } = fakeStacks({});
+    function switchRun(opts: { verifyOk: boolean; dnsFails?: boolean }) {
+        const { stacks, calls } = fakeStacks(opts.dnsFails === true ? { dns: () => Promise.reject(new Error("error: the program refused the posture")) } : {});
         const journal: JournalRecord[] = [];
         const audit: AuditEvent[] = [];
         const slept: number[] = [];
@@ -147,8 +147,15 @@ describe("the quiesce in a switch run", () => {
         expect(result.steps.map((s) => [s.id, s.status])).to.deep.include(["quiesce:primary", "done"]);
     });
 
+    it("the gate runs before the quiesce: a switch it refuses makes nothing read-only", async () => {
+        const { run, calls } = switchRun({ verifyOk: false });
+        const err = await run.execute().catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(SwitchStoppedError);
+        expect(calls.filter((c) => c.startsWith("primary:") || c.startsWith("dns:")), "neither quiesced nor switched").to.deep.equal([]);
+    });
+
     it("a switch stopped before DNS moved makes the quiesced region writable again, and says so", async () => {
-        const { run, calls, audit, progress } = switchRun({ verifyOk: false });
+        const { run, calls, audit, progress } = switchRun({ verifyOk: true, dnsFails: true });
         const err = await run.execute().catch((e: unknown) => e);
         expect(err).to.be.instanceOf(SwitchStoppedError);
         expect(calls.filter((c) => c.startsWith("primary:") && !c.endsWith("getAllConfig"))).to.deep.equal([
@@ -157,9 +164,9 @@ describe("the quiesce in a switch run", () => {
             "primary: setAllConfig sftp-failover:quiesced",
             "primary: up",
         ]);
-        expect(calls.some((c) => c.startsWith("dns:")), "DNS not touched").to.equal(false);
         const lifted = audit[0].steps?.find((s) => s.id === "unquiesce:primary");
         expect(lifted).to.deep.include({ status: "done", description: "lift the quiesce of primary: its users writable again (the switch stopped before DNS moved)" });
+        expect(audit[0]).to.deep.include({ result: "failed" });
         expect(progress.some((e) => e.type === "step-end" && e.step.id === "unquiesce:primary")).to.equal(true);
     });
 });
