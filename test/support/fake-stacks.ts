@@ -23,7 +23,6 @@ export function fakeStacks(behaviour: Partial<Record<StackKey, UpBehaviour>>) {
                 calls.push(`${key}: removeConfig ${name}`);
             },
             async getAllConfig() {
-                calls.push(`${key}: getAllConfig`);
                 return {};
             },
             async exportStack() {
