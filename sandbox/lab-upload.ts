@@ -4,6 +4,7 @@
 // arriving later gets (refused by a quiesced region). Host keys are checked under the service name,
 // as a customer's client checks them.
 import { ChildProcess, execFile, spawn } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -73,11 +74,10 @@ export class ClientFiles {
 export function writeLargeFile(file: string, bytes: number): void {
     const fd = fs.openSync(file, "w");
     try {
-        const chunk = Buffer.alloc(64 * 1024);
+        // 64 KiB: the most getRandomValues fills in one call.
+        const chunk = new Uint8Array(64 * 1024);
         for (let written = 0; written < bytes; written += chunk.length) {
-            for (let i = 0; i < chunk.length; i += 4) {
-                chunk.writeUInt32LE((Math.random() * 0x1_0000_0000) >>> 0, i);
-            }
+            crypto.getRandomValues(chunk);
             fs.writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - written));
         }
     } finally {
