@@ -238,6 +238,35 @@ export const sftpgoDumpFilter = [
     "}",
 ].join("\n");
 
+/** How often each gateway reloads the users object when no period is given: its timer's period. */
+export const defaultUsersRefreshSeconds = 60;
+
+/**
+ * What one reload takes once the timer fires: a GetObject of the users object, jq over it, the dump
+ * replaced and a SIGHUP to SFTPGo (a few seconds on an idle instance, counted generously).
+ */
+export const usersReloadAllowanceSeconds = 5;
+
+/**
+ * The longest time from a change of the users object to every gateway serving it: one timer period
+ * (a gateway may have just read the old object) plus the reload itself. SFTPGo applies a reloaded
+ * user at the next login; a session already open keeps the permissions it logged in with.
+ */
+export function usersReloadSeconds(refreshSeconds: number): number {
+    return refreshSeconds + usersReloadAllowanceSeconds;
+}
+
+/**
+ * The timer's period as a systemd time span: whole minutes as `<n>min` (so the default renders as
+ * the `1min` every deployed launch template has, and changes nothing), else `<n>s`.
+ */
+export function usersRefreshSpan(seconds: number): string {
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) {
+        throw new Error(`usersRefreshSeconds must be whole seconds 1–3600 (got ${String(seconds)})`);
+    }
+    return seconds % 60 === 0 ? `${seconds / 60}min` : `${seconds}s`;
+}
+
 /** Path of the users sync script on the instance. */
 export const usersSyncPath = "/usr/local/sbin/sftp-users-sync";
 

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import { AsgCapacity, AsgWarmPool, gatewayLaunchHook, gatewayRootVolumeGb, launchBeforeTerminate } from "./capacity";
 import { EndpointCheck, GatewayHealthCheck, endpointCheck, healthCheckProblem, targetGroupHealthCheck, tcpHealthCheck } from "./gateway-health-check";
 import { HomeAccess, gatewayAssumeRolePolicy, gatewayInstancePolicy, homeAccessModes } from "./gateway-policy";
-import { PinnedPackage, defaultGatewayPort, renderGatewayUserData } from "./gateway-user-data";
+import { PinnedPackage, defaultGatewayPort, defaultUsersRefreshSeconds, renderGatewayUserData, usersRefreshSpan } from "./gateway-user-data";
 import { parseIpv4Cidr } from "./network";
 import { SftpUser } from "./sftp-users";
 
@@ -46,6 +46,8 @@ export interface SftpGatewayArgs {
      * scale-down, after the driver's drain. Defaults to 30.
      */
     readonly deregistrationDelaySeconds?: number;
+    /** Seconds between two reloads of the users object by each gateway (its systemd timer). Defaults to 60. */
+    readonly usersRefreshSeconds?: number;
     /** Region of every resource (aws v7 per-resource region). Required. */
     readonly region: string;
     /** Partition of ARNs (aws, aws-cn, aws-us-gov). Required. */
@@ -499,6 +501,7 @@ function createGroup(
                 hostKeySecretArn,
                 usersObjectKey: args.usersObjectKey,
                 port: gatewayPort,
+                usersRefreshInterval: usersRefreshSpan(args.usersRefreshSeconds ?? defaultUsersRefreshSeconds),
                 sftpgoVersion: args.sftpgoVersion,
                 sftpgoPackage: args.sftpgoPackage,
                 healthPort: args.healthCheck?.protocol === "http" ? args.healthCheck.port : undefined,
@@ -539,7 +542,9 @@ function createGroup(
             // DNS never moves to capacity that is still booting (0: a drained group waits for nothing).
             waitForElbCapacity: args.capacity.desired,
             // A new launch template version (new user data or AMI) rolls through the group, launching
-            // before terminating, so a pilot light of one never drops to no gateway.
+            // before terminating, so a pilot light of one never drops to no gateway. Each instance it
+            // replaces is deregistered and drained first (the target group's deregistration delay,
+            // drainTimeoutSeconds), as in a scale-in: the refresh needs no drain setting of its own.
             instanceRefresh: { strategy: "Rolling", preferences: { ...launchBeforeTerminate } },
             // Stopped instances that have been through their first boot: a scale-up starts them
             // instead of launching and installing new ones (automation/time-to-serve.ts models both).

@@ -237,6 +237,23 @@ export interface SftpUsersArgs {
     readonly canary?: CanaryIdentity;
     /** Tags of the object. Defaults to none. */
     readonly tags?: Readonly<Record<string, string>>;
+    /**
+     * Quiesce writes: the object marks every declared user read-only (see {@link quiescedUsers}).
+     * Defaults to false.
+     */
+    readonly quiesced?: boolean;
+}
+
+/**
+ * The list a quiesced region's object holds: every declared user read-only, the canary as it is
+ * (the driver still verifies the region with a write). Only the object changes: the fingerprint
+ * stays the declared list's (both regions still serve the same users), and so does the bucket
+ * policy, which denies a read-only home's writes to the gateway role itself — applied at once, it
+ * would fail the uploads already under way, which a planned switch lets finish (the drain). The
+ * gateways apply the object at the next login, so a session open before keeps writing.
+ */
+export function quiescedUsers(served: readonly SftpUser[], canary: CanaryIdentity | undefined): SftpUser[] {
+    return served.map((u) => (u.name === canary?.user ? u : { ...u, readOnly: true }));
 }
 
 /**
@@ -259,6 +276,8 @@ export class SftpUsers extends pulumi.ComponentResource {
     public readonly fingerprint: string;
     /** Every user the gateways serve: the declared ones and the canary. */
     public readonly served: readonly SftpUser[];
+    /** Whether the object holds the quiesced list ({@link quiescedUsers}). */
+    public readonly quiesced: boolean;
     /** The users object: what a gateway reads at boot, so what the gateways wait for. */
     public readonly object: aws.s3.BucketObjectv2;
 
@@ -268,7 +287,8 @@ export class SftpUsers extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`objectKey "${args.objectKey}" must be under "${reservedKeyPrefix}", where no user's home can be`, this);
         }
         this.served = servedUsers(args.users, args.canary);
-        const body = writeUsersBody(args.bodyDir, canonicalUsersJson(this.served));
+        const stored = args.quiesced === true ? quiescedUsers(this.served, args.canary) : this.served;
+        const body = writeUsersBody(args.bodyDir, canonicalUsersJson(stored));
         this.object = new aws.s3.BucketObjectv2(
             `${name}-object`,
             {
@@ -283,6 +303,7 @@ export class SftpUsers extends pulumi.ComponentResource {
             { parent: this },
         );
         this.objectKey = args.objectKey;
+        this.quiesced = args.quiesced ?? false;
         this.fingerprint = usersFingerprint(args.users);
         this.registerOutputs({ objectKey: this.objectKey, fingerprint: this.fingerprint });
     }

@@ -46,6 +46,8 @@ const factKeys: Readonly<Record<string, readonly string[]>> = {
     "aws:s3/bucket:Bucket": ["bucket", "arn"],
     "aws:s3/bucketV2:BucketV2": ["bucket", "arn"],
     "aws:s3/bucketVersioning:BucketVersioning": ["bucket", "versioningConfiguration"],
+    // The users object's key and body hash: the lab's gateways reload it (sandbox/lab-users.ts).
+    "aws:s3/bucketObjectv2:BucketObjectv2": ["bucket", "key", "sourceHash"],
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": ["bucket", "rules"],
     "aws:ec2/securityGroup:SecurityGroup": ["arn", "name", "vpcId", "ingress", "egress"],
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": [

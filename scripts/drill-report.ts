@@ -64,6 +64,34 @@ export interface OutageFigures {
     readonly clientWarnings: string;
 }
 
+/**
+ * The planned failover's sessions, in the two parts a switch moves clients in: new connections move
+ * with DNS (from the switch's start until the DNS step ended; on AWS add the records' TTL), existing
+ * sessions end in the drain (from the DNS step's end until the drain saw the last session end).
+ */
+export interface SessionFigures {
+    readonly newConnectionsMoveMs?: number;
+    readonly existingSessionsEndMs?: number;
+    /** The large upload in a session opened before the switch, ended once the drain began. */
+    readonly upload: {
+        readonly bytes: number;
+        /** `sftp -l`, Kbit/s. */
+        readonly limitKbits: number;
+        /** The whole file arrived on the losing region's server. */
+        readonly completed: boolean;
+        readonly sessionEndedAfterDnsMs?: number;
+        /** From the session's real end to the drain's end (its polling, at most one period late). */
+        readonly drainSawItEndAfterMs?: number;
+        readonly error?: string;
+    };
+    /** A client arriving at the losing region after the quiesce (a stale DNS answer): refused writes, nothing stored. */
+    readonly lateUpload: { readonly refused: boolean; readonly message: string };
+    /** The quiesce step, and when the lab's users timer made the server read-only, against the modelled reload. */
+    readonly quiesce: { readonly stepMs?: number; readonly appliedAfterStepStartMs?: number; readonly modelSeconds: number };
+    /** The drain's outcome, as the audit entry words it. */
+    readonly drain: string;
+}
+
 /** One SFTP probe. */
 export interface ProbeRecord {
     readonly step: number;
@@ -119,6 +147,8 @@ export interface DrillReport {
     readonly endpointHealth: readonly HealthSnapshot[];
     /** The unplanned outage on real servers: RTO measured beside the lab's model and the configured one. */
     readonly outage?: OutageFigures;
+    /** The planned failover's client sessions: new connections move (DNS), existing sessions end (drain). */
+    readonly sessions?: SessionFigures;
     /** Every SFTP probe the drill made (verify and the gate before DNS), with its protocol and server. */
     readonly probes: readonly ProbeRecord[];
     /** Every check after DNS moved, in the planned switches. */
@@ -147,6 +177,7 @@ export const sandboxEnvironment = {
         "the fence: a file of datapoints (.failover/sandbox-fence.json) and a model of the alarm's per-period evaluation (sandbox/fence-alarm.ts) instead of CloudWatch and its alarm; the lab does not wait for the period to close",
         "the load balancers' addresses: both regions listen on 127.0.0.1, so DNS answers documentation addresses (192.0.2.0/24) that the lab maps to each region's port",
         "the region outage: the sandbox fault file makes us-east-1's operations fail",
+        "the gateways' users reload: the lab's timer (sandbox/lab-users.ts) reads each region's users object from the sandbox and makes its sshd read-only (internal-sftp -R, by SIGHUP) where SFTPGo would reload the object's read-only users; the timer's period is the stacks' usersRefreshSeconds (1 s in the drill)",
         "replication metrics: the sandbox's fixed readings instead of CloudWatch's AWS/S3 metrics",
     ],
     real: [
@@ -154,6 +185,7 @@ export const sandboxEnvironment = {
         "the host keys' path at boot: the gateway's rendered installer script (components/gateway-user-data.ts) reads each region's secret with the AWS CLI and writes the key files each sshd loads",
         "the check after DNS moves in each planned switch: Knot DNS serving what the lab's selector picks for the records the sandbox's Route 53 holds, asked by node's resolver and judged against the driver's own model (automation/dns-answers.ts) — two codings of Route 53's rules, cross-checked by a unit test — then one SFTP session through the answered address",
         "the unplanned outage: Knot DNS serving the lab selector's answer with TTL 60 s as the checker's TCP probes (interval × threshold) see the primary go, and an OpenSSH sftp client with StrictHostKeyChecking=yes",
+        "the planned failover's client sessions: an OpenSSH sftp client holding a session to the losing region uploads a large file at a limited rate while DNS moves (the drain waits for it, counted from the kernel's TCP table), and another arriving after the quiesce is refused writes",
         "the Pulumi engine (built locally) driven through the Automation API",
         "the failover controller: planner, journal, lock, fencing order and audit log",
         "the stack programs and components, with their validation",
@@ -170,6 +202,7 @@ export class DrillRecorder {
     private readonly checks: AfterDnsRecord[] = [];
     modelledRtoSeconds?: number;
     outage?: OutageFigures;
+    sessions?: SessionFigures;
     rpoExposure?: string;
     fingerprints: DrillReport["fingerprints"] = { primary: undefined, secondary: undefined, same: false, source: "not read" };
 
@@ -249,6 +282,7 @@ export class DrillRecorder {
             probes: this.probes,
             afterDns: this.checks,
             ...(this.outage === undefined ? {} : { outage: this.outage }),
+            ...(this.sessions === undefined ? {} : { sessions: this.sessions }),
             ...(this.rpoExposure === undefined ? {} : { rpoExposure: this.rpoExposure }),
             ...(this.modelledRtoSeconds === undefined ? {} : { modelledRtoSeconds: this.modelledRtoSeconds }),
             ...(error === undefined ? {} : { error }),
@@ -299,6 +333,7 @@ export function buildDrillReport(input: {
     readonly probes?: readonly ProbeRecord[];
     readonly afterDns?: readonly AfterDnsRecord[];
     readonly outage?: OutageFigures;
+    readonly sessions?: SessionFigures;
     readonly rpoExposure?: string;
     readonly modelledRtoSeconds?: number;
     readonly error?: string;
@@ -316,6 +351,7 @@ export function buildDrillReport(input: {
         ...(input.modelledRtoSeconds === undefined ? {} : { modelledRtoSeconds: input.modelledRtoSeconds }),
         endpointHealth: input.endpointHealth,
         ...(input.outage === undefined ? {} : { outage: input.outage }),
+        ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
         probes: input.probes ?? [],
         afterDns: input.afterDns ?? [],
         ...(input.rpoExposure === undefined ? {} : { rpoExposure: input.rpoExposure }),
@@ -363,6 +399,7 @@ export function validateDrillReport(value: unknown): string[] {
             problems.push(`endpointHealth[${i}].regions must name primary and secondary`);
         }
     });
+    need("sessions", (v) => v === undefined || sessionsProblem(v) === undefined, `absent or complete (${sessionsProblem(r.sessions) ?? ""})`);
     need("afterDns", (v) => Array.isArray(v), "an array");
     const checkOutcomes: readonly string[] = ["passed", "failed", "unverifiable", "skipped"];
     (Array.isArray(r.afterDns) ? r.afterDns : []).forEach((c: Record<string, unknown>, i: number) => {
@@ -371,6 +408,32 @@ export function validateDrillReport(value: unknown): string[] {
         }
     });
     return problems;
+}
+
+/** What is missing from a sessions record, or undefined when it is complete. */
+function sessionsProblem(v: unknown): string | undefined {
+    const s = v as Partial<SessionFigures> | null;
+    if (typeof s !== "object" || s === null) return "an object";
+    if (typeof s.upload?.completed !== "boolean" || typeof s.upload.bytes !== "number") return "upload.completed and upload.bytes";
+    if (typeof s.lateUpload?.refused !== "boolean") return "lateUpload.refused";
+    if (typeof s.quiesce?.modelSeconds !== "number") return "quiesce.modelSeconds";
+    if (typeof s.drain !== "string") return "drain";
+    return undefined;
+}
+
+/** The sessions section of the Markdown report (the drill prints it too). */
+export function sessionLines(s: SessionFigures | undefined): string[] {
+    if (s === undefined) {
+        return ["Not run."];
+    }
+    const u = s.upload;
+    return [
+        `- New connections move (DNS): ${ms(s.newConnectionsMoveMs)} from the switch's start until the DNS step ended (the lab's DNS serves TTL 0; on AWS add the records' TTL and the health checks)`,
+        `- Existing sessions end (drain): ${ms(s.existingSessionsEndMs)} from the DNS step's end until the drain saw the last session end — ${s.drain}`,
+        `- Upload of ${(u.bytes / 1024 / 1024).toFixed(1)} MiB at ${u.limitKbits} Kbit/s in a session opened before the switch: ${u.completed ? "completed, whole" : `NOT completed${u.error !== undefined ? ` (${u.error})` : ""}`}; the session ended ${ms(u.sessionEndedAfterDnsMs)} after DNS moved, and the drain saw it end ${ms(u.drainSawItEndAfterMs)} later`,
+        `- A client arriving after the quiesce: ${s.lateUpload.refused ? "refused writes cleanly, nothing stored" : "NOT refused"} (${s.lateUpload.message || "no message"})`,
+        `- Quiesce: the step took ${ms(s.quiesce.stepMs)}; the server was read-only ${ms(s.quiesce.appliedAfterStepStartMs)} after it began; the driver waited the modelled reload of ${s.quiesce.modelSeconds} s after it`,
+    ];
 }
 
 const pctOf = (shares: Readonly<Record<string, number>> | undefined) =>
@@ -390,6 +453,10 @@ export function renderDrillMarkdown(report: DrillReport): string {
         `- Unplanned outage on real servers: ${report.outage === undefined ? "not run" : `a client through the service name landed on ${report.outage.before ?? "nothing"}, then on ${report.outage.after ?? "nothing"}${report.outage.clientWarnings === "" ? " with no host-key warning" : ` (client said: ${report.outage.clientWarnings})`}; RTO measured ${ms(report.outage.measuredRtoMs)} against ${ms(report.outage.labModelMs)} modelled at lab scale (interval × threshold + TTL ${report.outage.ttlSeconds ?? 0} s; DNS moved after ${ms(report.outage.dnsMovedMs)}${report.outage.cachedAttempts === undefined ? "" : `, ${report.outage.cachedAttempts} sessions still used the held answer`}); the configured timings model ${report.outage.configuredModelSeconds} s`}`,
         `- ${report.rpoExposure ?? "RPO exposure: not read"}`,
         `- Host keys the same in both regions: ${report.fingerprints.same} (${report.fingerprints.source})`,
+        "",
+        "## Sessions during the planned failover",
+        "",
+        ...sessionLines(report.sessions),
         "",
         "## Steps",
         "",

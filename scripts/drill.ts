@@ -1,6 +1,7 @@
 // The offline drill: a whole failover exercise in the sandbox (a stand-in for AWS: nothing here
 // reaches AWS). It deploys the two regional stacks and the DNS stack, then drives the failover
-// controller exactly as an operator would: plan, a planned failover, a repeat (no-op), a refused
+// controller exactly as an operator would: plan, a planned failover (quiescing the primary while a
+// client uploads to it: scripts/drill-sessions.ts), a repeat (no-op), a refused
 // failback, a primary-region outage with the Route 53 API down (degraded, fenced), recovery, and
 // the failback — printing what each step changed and how long it took — and writes a report
 // (scripts/drill-report.ts). DRILL_LAB_DIR and DRILL_REPORTS_DIR move the lab and the reports
@@ -25,14 +26,18 @@ import { LabServers, startRegionServers } from "../sandbox/lab-servers";
 import { labMaterialThroughGateway } from "../sandbox/lab-host-keys";
 import { MotoServer, startMoto } from "../sandbox/servers/moto";
 import { loadHostKeys } from "../components/host-keys";
-import { configKeys, readDnsOutputs } from "../stacks/contract";
+import { configKey, configKeys, readDnsOutputs } from "../stacks/contract";
+import { usersReloadSeconds } from "../components/gateway-user-data";
+import { sandboxOpenSessions } from "../sandbox/open-sessions";
+import { LabUsersSync, startLabUsersSync } from "../sandbox/lab-users";
+import { plannedFailoverWithSessions } from "./drill-sessions";
 import { RegionName, Weights } from "../foundation/posture";
 import { RegionFenceClient } from "../automation/fence/client";
 import { FenceCoordinates } from "../components/dns-fence-coordinates";
 import { holdFor, holdSecondsOf } from "./drill-hold";
 import { unplannedOutage } from "./drill-outage";
 import { renderRpoExposure } from "../automation/aws/rpo-exposure";
-import { answerFromStatus, DrillRecorder, validateDrillReport, writeDrillReport } from "./drill-report";
+import { answerFromStatus, DrillRecorder, sessionLines, validateDrillReport, writeDrillReport } from "./drill-report";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -141,6 +146,9 @@ function sayVerify(result: VerifyResult): void {
 }
 
 let servers: LabServers | undefined;
+let usersSync: LabUsersSync | undefined;
+/** The regional stacks' usersRefreshSeconds in the drill's lab. */
+const drillUsersRefreshSeconds = 1;
 let labDns: LabDns | undefined;
 let moto: MotoServer | undefined;
 
@@ -218,6 +226,10 @@ async function main(holdSeconds: number | undefined): Promise<void> {
     say("SANDBOX DRILL — a stand-in provider records every AWS resource; nothing reaches AWS.");
     const lab = createLab({ projectDir: projectRoot, dir: process.env.DRILL_LAB_DIR ?? path.join(projectRoot, ".sandbox", "drill"), canary: true });
     const stacks = await lab.stacks();
+    // The gateways reload their users every second in the lab, so the quiesce's wait stays short.
+    for (const stack of [stacks.primary, stacks.secondary]) {
+        await stack.setConfig(configKey("usersRefreshSeconds"), { value: String(drillUsersRefreshSeconds) });
+    }
 
     heading(1, "Bootstrap: both regions without replication, then with it, then the DNS layer (active-passive)");
     const bootstrapped = await lab.deploy();
@@ -248,6 +260,8 @@ async function main(holdSeconds: number | undefined): Promise<void> {
         say(`  ${region} serves SFTP at ${e.host}:${e.port} (try: sftp -P ${e.port} -i <canary key> ${e.login}@${e.host})`);
     }
 
+    usersSync = startLabUsersSync({ servers, worldDir: lab.worldDir, periodMs: drillUsersRefreshSeconds * 1000 });
+
     const fenceClient = sandboxFenceClient(path.join(lab.dir, ".failover", "sandbox-fence.json"), { worldDir: lab.worldDir });
     const controller = await FailoverController.create({
         engine: lab.env,
@@ -258,6 +272,8 @@ async function main(holdSeconds: number | undefined): Promise<void> {
         replicationMetrics: sandboxReplicationMetrics,
         endpointHealth: lab.endpointHealth,
         endpoints: servers.endpoints,
+        // The drain counts the real sessions to each region's sshd (sandbox/open-sessions.ts).
+        openSessions: sandboxOpenSessions({ endpoints: servers.endpoints }),
         // An unreachable region shows up as a step that fails or never finishes. A sandbox step takes
         // seconds; 120 s leaves room for a loaded machine (a CI runner shared by other jobs), and
         // DRILL_STEP_TIMEOUT_MS changes it.
@@ -309,8 +325,30 @@ async function main(holdSeconds: number | undefined): Promise<void> {
     say(`  posture still: ${(await controller.status()).posture ?? "?"}`);
     await servers.restart("secondary");
 
-    heading(4, "Planned failover to the secondary");
-    report("failover", await controller.setPosture("failover", { reason: "drill: planned maintenance of the primary", afterDns }));
+    heading(4, "Planned failover to the secondary, quiescing the primary, with a client's upload under way");
+    const primaryConfig = await stacks.primary.getAllConfig();
+    const planned = await plannedFailoverWithSessions({
+        servers,
+        usersSync,
+        client: {
+            privateKey: primaryConfig[configKeys.canaryKey].value,
+            hostPublicKeys: Object.values(loadHostKeys(JSON.parse(primaryConfig[configKey("hostKeys")].value)).publicKeys),
+            hostAlias: String(dns.recordFqdn),
+        },
+        // 4 MiB at 4096 Kbit/s: about 8 s of upload, begun as DNS moves.
+        bytes: 4 * 1024 * 1024,
+        limitKbits: 4096,
+        reloadModelSeconds: usersReloadSeconds(drillUsersRefreshSeconds),
+        switchWith: (onProgress) => controller.setPosture("failover", { reason: "drill: planned maintenance of the primary", afterDns, quiesce: true, drainTimeoutSeconds: 120, onProgress }),
+    });
+    report("failover", planned.result);
+    rec.sessions = planned.figures;
+    for (const line of sessionLines(planned.figures)) {
+        say(`  ${line.slice(2)}`);
+    }
+    if (!planned.figures.upload.completed || !planned.figures.lateUpload.refused) {
+        throw new Error(`the planned failover's sessions: the upload ${planned.figures.upload.completed ? "completed" : "did not complete"}, the late client was ${planned.figures.lateUpload.refused ? "refused" : "not refused"}`);
+    }
     sayVerify(await controller.verify("secondary"));
 
     heading(5, "The same command again");
@@ -417,6 +455,7 @@ try {
 }
 
 main(holdSeconds).finally(async () => {
+    await usersSync?.stop();
     await labDns?.stop();
     await servers?.stop();
     await moto?.stop();

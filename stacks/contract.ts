@@ -49,6 +49,8 @@ export const configKeys = {
     canaryKey: configKey("canaryKey"),
     /** A regional stack's users file, relative to the project folder; preflight names it in errors. */
     usersFile: configKey("usersFile"),
+    /** Whether a regional stack's users are quiesced (read-only); a planned switch's `--quiesce` writes it. */
+    quiesced: configKey("quiesced"),
     /** The dns stack's posture; the driver writes it at the DNS step. */
     posture: configKey("posture"),
     /** The dns stack's active-active split, an object `{ primary, secondary }`; the driver writes its fields by path. */
@@ -126,6 +128,10 @@ export interface RegionalOutputs {
     readonly usersFingerprint: string;
     /** Key of the users object in `bucketName`, which the gateways read. */
     readonly usersObjectKey: string;
+    /** Whether the users object holds every declared user read-only (a planned switch's quiesce). */
+    readonly quiesced: boolean;
+    /** The longest time from a change of the users object to every gateway serving it, in seconds. */
+    readonly usersReloadSeconds: number;
     /** The canary user `verify` logs in as (absent: no canary configured). */
     readonly canaryUser?: string;
     /** With SSE-KMS: the key-policy statements this stack's roles need, by key ARN (components/kms-key.ts). */
@@ -194,6 +200,8 @@ export const regionalOutputNames: PresenceOf<RegionalOutputs> = {
     hostKeyFingerprints: "always",
     usersFingerprint: "always",
     usersObjectKey: "always",
+    quiesced: "always",
+    usersReloadSeconds: "always",
     canaryUser: "optional",
     kmsKeyPolicyGrants: "optional",
 };
@@ -312,6 +320,8 @@ export function readRegionalOutputs(raw: RawOutputs): Partial<RegionalOutputs> {
         hostKeyFingerprints: (v) => (isObject(v) ? (Object.fromEntries(Object.entries(v).filter(([, f]) => isString(f))) as Record<string, string>) : undefined),
         usersFingerprint: as(isString),
         usersObjectKey: as(isString),
+        quiesced: (v) => (typeof v === "boolean" ? v : undefined),
+        usersReloadSeconds: as(isNumber),
         canaryUser: as(isString),
         kmsKeyPolicyGrants: (v) => (isObject(v) && Object.values(v).every(Array.isArray) ? (v as Record<string, PolicyStatement[]>) : undefined),
     });

@@ -17,8 +17,11 @@ export function hostKeySecretNamePrefix(namePrefix: string, regionName: RegionNa
  * name; a gateway reads only its own region's key, so the replica is never served.
  */
 export function usersObjectKey(regionName: RegionName): string {
-    return `${reservedKeyPrefix}users/${regionName}.json`;
+    return `${usersObjectKeyPrefix}${regionName}.json`;
 }
+
+/** The folder of both regions' users objects in a bucket. */
+export const usersObjectKeyPrefix = `${reservedKeyPrefix}users/`;
 
 /**
  * The folder of the local files the users objects' bodies are uploaded from

@@ -11,6 +11,7 @@ import { NetworkSpec, RegionalNetwork } from "../components/network";
 import { RegionalBucket, bucketArnOf, regionalBucketName } from "../components/regional-bucket";
 import { SftpGateway, healthCheckerPrefixListName } from "../components/sftp-gateway";
 import { SftpUsers, usersObjectTags } from "../components/sftp-users";
+import { usersReloadSeconds } from "../components/gateway-user-data";
 import { RegionalConfig, loadRegionalConfig } from "./config/regional";
 import { ProgramOutputs, RegionalOutputs } from "./contract";
 import type { ProgramOptions } from "./index";
@@ -155,6 +156,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
             users: cfg.users,
             bodyDir: usersBodyDir(),
             canary: cfg.canary,
+            quiesced: cfg.quiesced,
             tags: usersObjectTags(cfg.tags),
         },
         { dependsOn: [bucket] },
@@ -195,6 +197,7 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
             healthCheck: cfg.healthCheck,
             deletionProtection: cfg.deletionProtection,
             deregistrationDelaySeconds: cfg.drainTimeoutSeconds,
+            usersRefreshSeconds: cfg.usersRefreshSeconds,
             instanceType: cfg.instanceType,
             amiId: facts.amiId,
             capacity,
@@ -237,6 +240,10 @@ export async function regionalStack(opts: ProgramOptions = {}): Promise<ProgramO
         hostKeyFingerprints: hostKeys.fingerprints,
         usersFingerprint: users.fingerprint,
         usersObjectKey: users.objectKey,
+        // A planned switch's quiesce: whether the users object holds every declared user read-only,
+        // and how long the gateways take to serve a changed object (the driver waits that long).
+        quiesced: users.quiesced,
+        usersReloadSeconds: usersReloadSeconds(cfg.usersRefreshSeconds),
         // The statements the keys' owners must add to the key policies (absent: SSE-S3).
         ...(cfg.kmsKeyArn !== undefined ? { kmsKeyPolicyGrants: keyGrants(cfg, facts.accountId, gateway, replication) } : {}),
         // The driver logs in as this user to verify the region (absent: no canary configured).

@@ -1,6 +1,7 @@
 // The flags of the drain before a scale-down (automation/driver/drain.ts): how long to wait for the
 // losing region's open sessions (`--drain-timeout`), what to do when they are still open then
-// (`--drain-timeout-action`), and `--unplanned`, which skips the drain because the region is gone.
+// (`--drain-timeout-action`), `--quiesce`, which makes the region's users read-only before DNS moves
+// (automation/driver/quiesce.ts), and `--unplanned`, which skips both because the region is gone.
 import { Argv } from "yargs";
 import { defaultDrainTimeoutSeconds, DrainSwitchOptions, DrainTimeoutAction, drainTimeoutActions, maxDrainTimeoutSeconds } from "../driver/drain";
 import { UsageError } from "./errors";
@@ -10,6 +11,7 @@ export interface DrainArgs {
     readonly "drain-timeout"?: number;
     readonly "drain-timeout-action"?: string;
     readonly unplanned?: boolean;
+    readonly quiesce?: boolean;
 }
 
 /** Adds the flags to a switching verb and to `plan`. */
@@ -24,7 +26,12 @@ export function withDrainOptions<T>(y: Argv<T>) {
             nargs: 1,
             describe: `When sessions are still open at the drain timeout: ${drainTimeoutActions.join(" or ")} (default: scale-down, reporting them; stop leaves the scale-down for the same switch run again)`,
         })
-        .option("unplanned", { type: "boolean", default: false, describe: "An unplanned switch: the region losing traffic is gone or must go now, so no drain (said in the plan and the result)" });
+        .option("unplanned", { type: "boolean", default: false, describe: "An unplanned switch: the region losing traffic is gone or must go now, so no quiesce and no drain (said in the plan and the result)" })
+        .option("quiesce", {
+            type: "boolean",
+            default: false,
+            describe: "Before DNS moves, make the users of the region losing traffic read-only (new sessions there cannot write; open ones finish in the drain); lifted when the region serves again or the switch stops before DNS",
+        });
 }
 
 /** The driver's drain options from the flags; throws UsageError naming the flag. */
@@ -41,5 +48,6 @@ export function drainOptionsOf(argv: DrainArgs): DrainSwitchOptions {
         ...(timeout !== undefined ? { drainTimeoutSeconds: timeout } : {}),
         ...(action !== undefined ? { drainTimeoutAction: action as DrainTimeoutAction } : {}),
         ...(argv.unplanned === true ? { unplanned: true } : {}),
+        ...(argv.quiesce === true ? { quiesce: true } : {}),
     };
 }

@@ -98,6 +98,7 @@ export function renderPlan(p: PlanResult): string {
     if (p.steps.every((s) => s.skip)) {
         lines.push("  nothing to do: every stack is already in place");
     }
+    lines.push(...(p.quiesces ?? []).filter((q) => q.skipped !== undefined).map((q) => `  quiesce ${q.region}: skipped (${q.skipped})`));
     for (const pv of p.previews) {
         const summary = Object.entries(pv.changeSummary ?? {})
             .map(([op, n]) => `${op} ${n}`)
@@ -115,7 +116,8 @@ export function renderPlan(p: PlanResult): string {
     }
     if (p.rtoSplit !== undefined && (p.drains ?? []).length > 0) {
         const dns = p.rtoSplit.newConnectionsSeconds !== undefined ? `${p.rtoSplit.newConnectionsSeconds} s` : "unknown";
-        lines.push(`RTO of this switch: new connections move in ${dns} (DNS: TTL + health checks); existing sessions end within ${p.rtoSplit.existingSessionsSeconds} s (drain)`);
+        const reload = p.rtoSplit.usersReloadSeconds !== undefined ? `, after ${p.rtoSplit.usersReloadSeconds} s for the gateways to reload their users (quiesce)` : "";
+        lines.push(`RTO of this switch: new connections move in ${dns} (DNS: TTL + health checks${reload}); existing sessions end within ${p.rtoSplit.existingSessionsSeconds} s (drain)`);
     }
     if (p.fenceEffectSeconds !== undefined) {
         lines.push(fenceEffectLine(p.fenceEffectSeconds));

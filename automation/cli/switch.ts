@@ -29,7 +29,7 @@ export interface SwitchArgs extends GlobalArgs, AfterDnsArgs, DrainArgs {
 /** The driver options every switching verb passes through. */
 export type SwitchCommon = Pick<
     SetPostureOptions,
-    "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights" | "skipVerify" | "afterDns" | "force" | "acceptUnknownHealth" | "drainTimeoutSeconds" | "drainTimeoutAction" | "unplanned"
+    "waitMs" | "stepTimeoutMs" | "signal" | "onProgress" | "onEvent" | "refresh" | "reason" | "activeActiveWeights" | "skipVerify" | "afterDns" | "force" | "acceptUnknownHealth" | "drainTimeoutSeconds" | "drainTimeoutAction" | "unplanned" | "quiesce"
 >;
 
 /**

@@ -11,6 +11,7 @@ import { readDnsOutputs } from "../../stacks/contract";
 import { AuditEntry, AuditOperation } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
 import { planDrains, rtoSplit } from "./drain";
+import { planQuiesces, quiesceWaitSeconds } from "./quiesce";
 import { FailoverError, LockHolder } from "./errors";
 import { fenceRequestOf, fenceWorldOf, storeAuditSink } from "../fence/driver-world";
 import { applyFence, FencePlan, planFence, requireConfirmed } from "../fence/operation";
@@ -174,7 +175,8 @@ export class FailoverController {
         });
         requireReadable(stacks);
         requireDeployedStacks(stacks, this.ctx.names);
-        const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights });
+        const drain = drainOptions(opts);
+        const steps = planSteps(deployedStateOf(stacks), target, { activeActiveWeights: opts.activeActiveWeights, quiesce: drain.quiesce, unplanned: drain.unplanned });
         const previews: StackPreview[] = [];
         if (opts.preview ?? true) {
             for (const step of pendingSteps(steps)) {
@@ -196,10 +198,11 @@ export class FailoverController {
         );
         const mustServe = regionThatMustServe(postureSpec(target, opts.activeActiveWeights), deployedStateOf(stacks).capacity);
         const standby = await runTask(opts, "read the standby's capacity and quota", () => readStandbyCapacity(stacks, mustServe, this.ctx.onDemandQuota));
-        const drains = planDrains(steps, drainOptions(opts));
+        const drains = planDrains(steps, drain);
         return {
             drains,
-            rtoSplit: rtoSplit(drains, rto),
+            quiesces: planQuiesces(steps, deployedStateOf(stacks), drain),
+            rtoSplit: rtoSplit(drains, rto, quiesceWaitSeconds(steps)),
             ...(from !== undefined ? { from } : {}),
             to: target,
             steps,

@@ -40,6 +40,12 @@ export interface DrainSwitchOptions {
      * (the plan and the result say so). Defaults to false. A region fenced during the run is skipped too.
      */
     readonly unplanned?: boolean;
+    /**
+     * Quiesce the region losing traffic before DNS moves: its users read-only, so new sessions there
+     * cannot write (quiesce.ts); undone when the region serves again, or when the switch stops
+     * before DNS moved. An unplanned switch skips it. Defaults to false.
+     */
+    readonly quiesce?: boolean;
 }
 
 /** The drain a plan shows before one scale-down step. */
@@ -61,6 +67,8 @@ export interface RtoSplit {
     readonly newConnectionsSeconds?: number;
     /** Longest wait for existing sessions to end; 0 when no drain waits. */
     readonly existingSessionsSeconds: number;
+    /** Longest wait, before DNS moves, for the gateways to reload a changed users list (quiesce.ts); absent when none changes. */
+    readonly usersReloadSeconds?: number;
 }
 
 /** The drain options with their defaults applied; throws one line naming the bad option. */
@@ -73,7 +81,10 @@ export function resolveDrainOptions(opts: DrainSwitchOptions): Required<DrainSwi
     if (!drainTimeoutActions.includes(action)) {
         throw new Error(`drainTimeoutAction must be one of ${drainTimeoutActions.join(", ")} (got ${JSON.stringify(action)})`);
     }
-    return { drainTimeoutSeconds: timeout, drainTimeoutAction: action, unplanned: opts.unplanned ?? false };
+    if (opts.quiesce !== undefined && typeof opts.quiesce !== "boolean") {
+        throw new Error(`quiesce must be true or false (got ${JSON.stringify(opts.quiesce)})`);
+    }
+    return { drainTimeoutSeconds: timeout, drainTimeoutAction: action, unplanned: opts.unplanned ?? false, quiesce: opts.quiesce ?? false };
 }
 
 /** The drains a switch of these steps will run, in order (only before pending scale-down steps). */
@@ -86,10 +97,14 @@ export function planDrains(steps: readonly PlannedStep[], opts: Required<DrainSw
         });
 }
 
-/** The RTO of a switch split into its DNS part and its drain part. */
-export function rtoSplit(drains: readonly PlannedDrain[], modelledDnsSeconds: number | undefined): RtoSplit {
+/** The RTO of a switch split into its DNS part and its drain part (and the users' reload before DNS, when a step changes them). */
+export function rtoSplit(drains: readonly PlannedDrain[], modelledDnsSeconds: number | undefined, usersReloadSeconds = 0): RtoSplit {
     const waits = drains.filter((d) => d.skipped === undefined).map((d) => d.timeoutSeconds);
-    return { ...(modelledDnsSeconds !== undefined ? { newConnectionsSeconds: modelledDnsSeconds } : {}), existingSessionsSeconds: waits.length > 0 ? Math.max(...waits) : 0 };
+    return {
+        ...(modelledDnsSeconds !== undefined ? { newConnectionsSeconds: modelledDnsSeconds } : {}),
+        existingSessionsSeconds: waits.length > 0 ? Math.max(...waits) : 0,
+        ...(usersReloadSeconds > 0 ? { usersReloadSeconds } : {}),
+    };
 }
 
 /** Why an unplanned switch does not drain. */
@@ -219,7 +234,8 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
     }
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects with AbortedError when `signal` fires. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
         const timer = setTimeout(done, ms);
         function done() {

@@ -6,9 +6,12 @@
 //   2. the DNS weights switch, with an `up` of the dns stack alone;
 //   3. only then is the other region scaled down — never drain the region clients are still using.
 //
+// A planned switch may also quiesce the region losing traffic before the DNS step (quiesce.ts).
+//
 // A step whose stack is already in the desired state is kept in the plan but marked `skip`, so a
 // repeated switch is a fast no-op and the caller can still show the whole plan.
 import { configKeys } from "../../stacks/contract";
+import { QuiesceOptions, withUsersSteps } from "./quiesce";
 import { CapacityMode, Posture, postureSpec, RegionName, regionNames, servingRegion, Weights } from "../../foundation/posture";
 
 /** The three stacks a switch touches, by role. */
@@ -48,16 +51,25 @@ export interface PlannedStep {
      * first waits for that region's open sessions to end (drain.ts), since DNS moves only new ones.
      */
     readonly drainFirst?: boolean;
+    /**
+     * Set on a step that changes the region's users object (quiesce.ts): whether it makes them
+     * read-only, and the longest time the gateways take to serve the change, which the switch waits.
+     */
+    readonly users?: { readonly readOnly: boolean; readonly reloadSeconds: number };
 }
 
 /** What is deployed now, as the stacks' outputs report it. Unknown parts are left out. */
 export interface DeployedState {
     readonly capacity: Readonly<Partial<Record<RegionName, CapacityMode>>>;
     readonly dns?: { readonly posture?: Posture; readonly weights?: Weights };
+    /** Regions whose users are quiesced (read-only); absent: not quiesced. */
+    readonly quiesced?: Readonly<Partial<Record<RegionName, boolean>>>;
+    /** How long each region's gateways take to serve a changed users object, in seconds. */
+    readonly usersReloadSeconds?: Readonly<Partial<Record<RegionName, number>>>;
 }
 
 /** Options of a plan. */
-export interface PlanOptions {
+export interface PlanOptions extends QuiesceOptions {
     /** The active-active split to deploy. Defaults to the dns stack's configured split (left unchanged). */
     readonly activeActiveWeights?: Weights;
 }
@@ -134,7 +146,7 @@ export function planSteps(current: DeployedState, target: Posture, opts: PlanOpt
     for (const region of noTraffic) {
         steps.push({ ...capacityStep(steps.length + 1, "after-dns", region, current.capacity[region], spec.capacity[region]), drainFirst: true });
     }
-    return steps;
+    return withUsersSteps(steps, current, opts);
 }
 
 /** The steps of a switch between two postures, as if `from` were exactly deployed. */

@@ -64,7 +64,7 @@ export async function prepareSwitch(ctx: ControllerContext, request: SwitchReque
     const rewritten = new Set<StackKey>();
     const from = deployedPosture(stacks);
     const current = deployedStateOf(stacks);
-    const steps = planSteps(current, target, { activeActiveWeights: opts.activeActiveWeights });
+    const steps = planSteps(current, target, { activeActiveWeights: opts.activeActiveWeights, quiesce: input.drain.quiesce, unplanned: input.drain.unplanned });
     const unfinished = await log.unfinishedRun(true);
     // What Route 53 will answer, predicted before anything is written: a refusal changes nothing.
     const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);

@@ -27,7 +27,7 @@ export async function previewStep(
         await setStepConfig(stack, step);
         // The same targets as the step's `up`, so the preview shows exactly what the step will change.
         const [config, state] = await Promise.all([stack.getAllConfig(), stack.exportStack()]);
-        const target = stepTargetsIn(state, step.stack, config);
+        const target = stepTargetsIn(state, step.stack, config, step.users !== undefined);
         const result = await retryingTransportFault(() => {
             changes.length = 0;
             return stack.preview({

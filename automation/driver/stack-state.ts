@@ -114,14 +114,27 @@ export function deployedOutputs(state: Deployment): Record<string, unknown> {
  */
 export function deployedStateOf(stacks: Readonly<Record<StackKey, StackStatus>>): DeployedState {
     const capacity: Partial<Record<RegionName, CapacityMode>> = {};
+    const quiesced: Partial<Record<RegionName, boolean>> = {};
+    const usersReloadSeconds: Partial<Record<RegionName, number>> = {};
     for (const region of ["primary", "secondary"] as const) {
-        const mode = readRegionalOutputs(stacks[region].outputs).capacityMode;
-        if (mode !== undefined) {
-            capacity[region] = mode;
+        const outputs = readRegionalOutputs(stacks[region].outputs);
+        if (outputs.capacityMode !== undefined) {
+            capacity[region] = outputs.capacityMode;
+        }
+        if (outputs.quiesced === true) {
+            quiesced[region] = true;
+        }
+        if (outputs.usersReloadSeconds !== undefined) {
+            usersReloadSeconds[region] = outputs.usersReloadSeconds;
         }
     }
     const { posture, weights } = readDnsOutputs(stacks.dns.outputs);
-    return { capacity, dns: { ...(posture !== undefined ? { posture } : {}), ...(weights !== undefined ? { weights } : {}) } };
+    return {
+        capacity,
+        ...(Object.keys(quiesced).length > 0 ? { quiesced } : {}),
+        ...(Object.keys(usersReloadSeconds).length > 0 ? { usersReloadSeconds } : {}),
+        dns: { ...(posture !== undefined ? { posture } : {}), ...(weights !== undefined ? { weights } : {}) },
+    };
 }
 
 /** The deployed dns posture, if the dns stack has one. */

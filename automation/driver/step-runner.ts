@@ -7,6 +7,7 @@ import { ConcurrentUpdateError, ConfigMap, Deployment, EngineEvent, Stack } from
 import { dnsNameKey } from "../../components/dns-record-names";
 import { DnsConfig, loadDnsConfig } from "../../stacks/config/dns";
 import { ConfigReader } from "../../stacks/config/source";
+import { usersObjectKeyPrefix } from "../../stacks/regional-names";
 import { applyConfigWrites, PreviousConfig } from "./config-restore";
 import { lockLostBehind } from "./coordination/switch-lock";
 import { AbortedError } from "./errors";
@@ -100,19 +101,23 @@ export function configuredRecordNames(config: ConfigMap): ((recordName: string) 
  * longer lists: a targeted `up` deletes a targeted resource the program does not declare, and a
  * posture switch must not take a name off the air (deploying the list does, by hand).
  */
-export function stepTargetsIn(state: Deployment, stack: StackKey, config?: ConfigMap): string[] | undefined {
-    const resources = (state.deployment?.resources ?? []) as readonly { readonly urn: string; readonly type: string; readonly inputs?: { readonly name?: unknown } }[];
+export function stepTargetsIn(state: Deployment, stack: StackKey, config?: ConfigMap, users = false): string[] | undefined {
+    const resources = (state.deployment?.resources ?? []) as readonly { readonly urn: string; readonly type: string; readonly inputs?: { readonly name?: unknown; readonly key?: unknown } }[];
     const declared = stack === "dns" && config !== undefined ? configuredRecordNames(config) : undefined;
     const urns = resources
         .filter((r) => r.type === stepTargetTypes[stack])
         .filter((r) => declared === undefined || typeof r.inputs?.name !== "string" || declared(r.inputs.name))
         .map((r) => r.urn);
-    return urns.length > 0 ? urns : undefined;
+    // A step that changes the users (quiesce.ts) also targets the users object, and only it besides.
+    const usersObjects = users ? resources.filter((r) => r.type === usersObjectType && typeof r.inputs?.key === "string" && r.inputs.key.startsWith(usersObjectKeyPrefix)).map((r) => r.urn) : [];
+    return urns.length > 0 ? [...urns, ...usersObjects] : undefined;
 }
+
+const usersObjectType = "aws:s3/bucketObjectv2:BucketObjectv2";
 
 /** URNs to target, or undefined (a whole `up`) when the stack has none deployed yet. */
 export async function stepTargets(stack: Stack, step: PlannedStep): Promise<string[] | undefined> {
-    return stepTargetsIn(await stack.exportStack(), step.stack);
+    return stepTargetsIn(await stack.exportStack(), step.stack, undefined, step.users !== undefined);
 }
 
 async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, deadline: number): Promise<StepOutcome> {

@@ -23,7 +23,8 @@ import { SetPostureOptions, SetPostureResult, StepResult } from "./types";
 import { VerifyResult } from "./verify";
 import { describeVerification, runVerifyGate, VerificationSummary } from "./verify-gate";
 import { describePostDnsCheck, PostDnsCheckResult } from "./post-dns-check";
-import { describeDrain, DrainOutcome, drainLeftSessions, DrainTimeoutAction, skippedDrain, unplannedReason } from "./drain";
+import { abortableSleep, describeDrain, DrainOutcome, drainLeftSessions, DrainTimeoutAction, skippedDrain, unplannedReason } from "./drain";
+import { undoQuiesceStep } from "./quiesce";
 
 /**
  * Everything a run reaches outside itself through: the stacks it steps, the fence, the journal and
@@ -40,6 +41,8 @@ export interface SwitchRunPort {
     readonly timeouts: { readonly stepMs: number; readonly cancelGraceMs: number; readonly stackBusyMs: number };
     /** Writes the run's audit entry (the run log adds who and where). */
     readonly record: (e: AuditEvent) => Promise<void>;
+    /** Waits `ms` or rejects when `signal` fires (the wait for the gateways' users reload). Defaults to a timer. */
+    readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
     /** Waits for a region's open sessions to end (drain.ts `waitForDrain`, bounded by the drain timeout). Without it, no drain. */
     readonly drain?: (region: RegionName, signal?: AbortSignal) => Promise<DrainOutcome>;
     /** Verifies a region before DNS sends it traffic (automation/driver/verify.ts). Without it, no gate. */
@@ -108,6 +111,10 @@ export class SwitchRun {
     private verification: VerificationSummary | undefined;
     private afterDns: PostDnsCheckResult | undefined;
     private readonly drains: DrainOutcome[] = [];
+    /** Whether the gate before DNS has run (it runs once, before the quiesce or the DNS step). */
+    private gated = false;
+    /** Quiesce steps this run started: undone if the switch stops before DNS moved. */
+    private readonly quiescedInRun: PlannedStep[] = [];
     /** Stacks this run has run a step on: what was read of them before the run is out of date. */
     private readonly touched = new Set<StackKey>();
 
@@ -150,13 +157,24 @@ export class SwitchRun {
                 await this.leave(step, "not run: DNS still sends this region traffic and it could not be fenced");
                 continue;
             }
-            if (step.stack === "dns" && !(await this.gate(step))) {
-                continue;
+            // The gate runs before the first step that acts on clients: the quiesce when there is
+            // one (nothing is made read-only for a switch the gate would refuse), else the DNS step.
+            if ((step.stack === "dns" || step.users?.readOnly === true) && !this.gated) {
+                this.gated = true;
+                if (!(await this.gate(step))) {
+                    continue;
+                }
             }
             if (step.drainFirst === true) {
                 await this.drainBefore(step);
             }
+            if (step.users?.readOnly === true) {
+                this.quiescedInRun.push(step);
+            }
             await this.runOne(step);
+            if (step.users !== undefined && this.results.at(-1)?.status === "done") {
+                await this.awaitUsersReload(step);
+            }
             if (step.stack === "dns" && this.dnsSwitched) {
                 await this.checkAfterDns();
             }
@@ -223,6 +241,55 @@ export class SwitchRun {
         const message = `${describeDrain(outcome)}; stopped before the scale-down (drain timeout action: stop)`;
         const done = await this.stopBefore(step, message);
         throw new SwitchStoppedError(`${message}; DNS has moved; run the same switch again to drain and scale ${region} down`, step.description, done);
+    }
+
+    /**
+     * After a step that changed the region's users (quiesce.ts), the wait until every gateway serves
+     * the new list: the modelled reload (timer period + reload), since nothing reports it on AWS.
+     *
+     * @throws AbortedError when the signal fires while waiting (the run ends aborted).
+     */
+    private async awaitUsersReload(step: PlannedStep): Promise<void> {
+        const sleep = this.deps.sleep ?? abortableSleep;
+        try {
+            await sleep((step.users?.reloadSeconds ?? 0) * 1000, this.opts.signal);
+        } catch (err) {
+            await this.finish("aborted", `aborted while the gateways of ${step.region ?? "?"} reloaded their users`);
+            throw err instanceof AbortedError ? err : new AbortedError("aborted while the gateways reloaded their users", { cause: err });
+        }
+    }
+
+    /**
+     * Lifts the quiesces this run made, when it stops before DNS moved: the region losing traffic
+     * still serves. A lift that fails is left for later (`remaining`), never raised: the next switch
+     * that gives the region traffic lifts it as its first step there.
+     */
+    private async undoQuiesces(): Promise<void> {
+        for (const quiesce of this.quiescedInRun.splice(0)) {
+            const undo = undoQuiesceStep(quiesce);
+            const region = undo.region!;
+            const started = Date.now();
+            this.opts.onProgress?.({ type: "step-start", step: undo });
+            let result: StepResult;
+            try {
+                await runStep(this.deps.stacks[region], undo, {
+                    refresh: false,
+                    timeoutMs: this.opts.stepTimeoutMs ?? this.deps.timeouts.stepMs,
+                    cancelGraceMs: this.deps.timeouts.cancelGraceMs,
+                    stackBusyMs: this.deps.timeouts.stackBusyMs,
+                    ...(this.deps.proveHeld !== undefined ? { proveHeld: this.deps.proveHeld } : {}),
+                    onEvent: (e) => this.opts.onEvent?.(region, e),
+                    onOutput: (t) => this.opts.onOutput?.(region, t),
+                });
+                result = { id: undo.id, stack: region, description: undo.description, status: "done", durationMs: Date.now() - started };
+            } catch (err) {
+                const message = summarizeEngineError(err);
+                result = { id: undo.id, stack: region, description: undo.description, status: "failed", durationMs: Date.now() - started, error: message };
+                this.remaining.push(`${undo.description} (stack ${this.deps.names[region]}, ${message}; a switch that gives ${region} traffic lifts it)`);
+            }
+            this.results.push(result);
+            this.opts.onProgress?.({ type: "step-end", step: undo, result });
+        }
     }
 
     /**
@@ -340,14 +407,15 @@ export class SwitchRun {
         let previousConfig;
         let targets;
         try {
-            const before = this.touched.has(step.stack) ? undefined : this.deps.readBefore?.[step.stack];
+            // A step that changes the users targets their object too, which the read before the run left out.
+            const before = this.touched.has(step.stack) || step.users !== undefined ? undefined : this.deps.readBefore?.[step.stack];
             this.touched.add(step.stack);
             // Read again only when needed: two reads side by side, each an engine process.
             const [config, urns] =
                 before !== undefined
                     ? [before.config, before.targets]
                     : await Promise.all([stack.getAllConfig(), stack.exportStack()]).then(
-                          ([read, state]) => [read, stepTargetsIn(state, step.stack, read) ?? ("all" as const)] as const,
+                          ([read, state]) => [read, stepTargetsIn(state, step.stack, read, step.users !== undefined) ?? ("all" as const)] as const,
                       );
             previousConfig = previousValues(config, step.config);
             targets = urns;
@@ -465,6 +533,9 @@ export class SwitchRun {
      */
     private async finish(result: "ok" | "unverified" | "degraded" | "failed" | "aborted", error?: string): Promise<void> {
         const { plan } = this;
+        if (result === "failed" && !this.dnsSwitched) {
+            await this.undoQuiesces();
+        }
         await this.deps.record({
             operation: plan.operation,
             runId: plan.runId,

@@ -6,6 +6,7 @@ import { EngineEnvironment, ProviderStandIn } from "../engine/environment";
 import { CapacityMode, Posture, RegionName, Weights } from "../../foundation/posture";
 import { UndeployedConfig } from "./config-restore";
 import { DrainOutcome, DrainSwitchOptions, OpenSessionsSource, PlannedDrain, RtoSplit } from "./drain";
+import type { PlannedQuiesce } from "./quiesce";
 import { EndpointHealth, EndpointHealthSource } from "./endpoint-health";
 import { LockHolder } from "./errors";
 import { CoordinationStore } from "./coordination/store";
@@ -328,6 +329,8 @@ export interface PlanResult {
     readonly answer?: AnswerPrediction;
     /** The drain before each scale-down the switch would run (or skip, and why). */
     readonly drains?: readonly PlannedDrain[];
+    /** The quiesce the switch would run before DNS (or skip, and why); absent without `quiesce`. */
+    readonly quiesces?: readonly PlannedQuiesce[];
     /** The RTO in two parts: new connections move (DNS), existing sessions end (drain). */
     readonly rtoSplit?: RtoSplit;
 }

@@ -43,6 +43,14 @@ export interface SshdServer {
     readonly sftpDir: string;
     /** Replaces the authorized keys of `user`; sshd reads the file at each login. */
     setAuthorizedKeys(keys: readonly string[]): void;
+    /** Whether new SFTP sessions are read-only (internal-sftp -R). */
+    readonly readOnly: boolean;
+    /**
+     * Makes new SFTP sessions read-only, or writable again: rewrites the config and sends sshd a
+     * SIGHUP, which re-executes the listener with it, as a gateway reloads its users. A session open
+     * before keeps the mode it started with. Resolves once the listener answers again (bounded).
+     */
+    setReadOnly(readOnly: boolean): Promise<void>;
     /** The last few kilobytes of the server's own log, for a failing test's message. */
     output(): string;
     /** Stops the server and removes its temporary folder. Safe to call twice. */
@@ -119,7 +127,7 @@ export async function startSshd(opts?: StartSshdOptions): Promise<SshdServer> {
             },
             async (port, server) => {
                 await waitUntil(() => sendsBanner(port), { what: `sshd on 127.0.0.1:${port}`, timeoutMs: opts?.readyTimeoutMs ?? 15_000, server });
-                return sshdServer(port, user, hostKeyFingerprints, sftpDir, setAuthorizedKeys, server, temp);
+                return sshdServer({ port, user, hostKeyFingerprints, sftpDir, setAuthorizedKeys, server, temp, configFile, dir });
             },
         );
     } catch (err) {
@@ -128,21 +136,36 @@ export async function startSshd(opts?: StartSshdOptions): Promise<SshdServer> {
     }
 }
 
-function sshdServer(
-    port: number,
-    user: string,
-    hostKeyFingerprints: Record<HostKeyType, string>,
-    sftpDir: string,
-    setAuthorizedKeys: (keys: readonly string[]) => void,
-    server: ChildServer,
-    temp: { remove(): void },
-): SshdServer {
+interface SshdParts {
+    readonly port: number;
+    readonly user: string;
+    readonly hostKeyFingerprints: Record<HostKeyType, string>;
+    readonly sftpDir: string;
+    readonly setAuthorizedKeys: (keys: readonly string[]) => void;
+    readonly server: ChildServer;
+    readonly temp: { remove(): void };
+    readonly configFile: string;
+    readonly dir: string;
+}
+
+function sshdServer(parts: SshdParts): SshdServer {
+    const { port, user, hostKeyFingerprints, sftpDir, setAuthorizedKeys, server, temp, configFile, dir } = parts;
+    let readOnly = false;
     return {
         port,
         user,
         hostKeyFingerprints,
         sftpDir,
         setAuthorizedKeys,
+        get readOnly() {
+            return readOnly;
+        },
+        async setReadOnly(next: boolean) {
+            fs.writeFileSync(configFile, sshdConfig(dir, port, sftpDir, next));
+            server.child.kill("SIGHUP");
+            readOnly = next;
+            await waitUntil(() => sendsBanner(port), { what: `sshd on 127.0.0.1:${port} after its reload`, timeoutMs: 15_000, server });
+        },
         output: () => server.output(),
         async stop() {
             await server.stop();
@@ -173,7 +196,10 @@ async function writeHostKeys(dir: string, given: Partial<Record<HostKeyType, str
  * folders are not root-owned 0755 paths; UsePAM is off because PAM would consult the machine's
  * accounts and limits; root may log in with a key because the test machine runs as root.
  */
-function sshdConfig(dir: string, port: number, sftpDir: string): string {
+function sshdConfig(dir: string, port: number, sftpDir: string, readOnly = false): string {
+    // -R: the SFTP server refuses every request that would write (Permission denied), as a gateway
+    // whose users are read-only does.
+    const sftp = `internal-sftp -d ${sftpDir}${readOnly ? " -R" : ""}`;
     return [
         `ListenAddress 127.0.0.1:${port}`,
         ...hostKeyTypes.map((type) => `HostKey ${path.join(dir, `ssh_host_${type}_key`)}`),
@@ -191,9 +217,9 @@ function sshdConfig(dir: string, port: number, sftpDir: string): string {
         "PrintMotd no",
         "MaxStartups 100",
         "LogLevel VERBOSE",
-        `Subsystem sftp internal-sftp -d ${sftpDir}`,
+        `Subsystem sftp ${sftp}`,
         // SFTP only, like the service: an exec or shell request gets the SFTP server too.
-        `ForceCommand internal-sftp -d ${sftpDir}`,
+        `ForceCommand ${sftp}`,
         "",
     ].join("\n");
 }

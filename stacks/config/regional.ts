@@ -11,7 +11,7 @@ import { CanaryIdentity, canaryIdentityOf } from "../../components/canary";
 import { CapacitySettings, WarmPoolSettings, capacityModes, defaultCapacity, validateCapacity, validateWarmPool } from "../../components/capacity";
 import { HomeAccess } from "../../components/gateway-policy";
 import { GatewayHealthCheck, defaultHealthCheckPort, healthCheckProblem, tcpHealthCheck } from "../../components/gateway-health-check";
-import { PinnedPackage, defaultGatewayPort, validatePinnedPackage } from "../../components/gateway-user-data";
+import { PinnedPackage, defaultGatewayPort, defaultUsersRefreshSeconds, validatePinnedPackage } from "../../components/gateway-user-data";
 import { HostKeyMaterial, loadHostKeys } from "../../components/host-keys";
 import { kmsKeyArnProblem } from "../../components/kms-key";
 import { parseIpv4Cidr } from "../../components/network";
@@ -92,6 +92,14 @@ export interface RegionalConfig {
      * driver's `--drain-timeout` so the load balancer does not cut what the drain waited for.
      */
     readonly drainTimeoutSeconds: number;
+    /**
+     * Whether the region's users are quiesced (`quiesced`, written by the driver's `--quiesce`): the
+     * users object marks every declared user read-only, so new sessions cannot write (the canary,
+     * the bucket policy and the users fingerprint stay as declared). Defaults to false.
+     */
+    readonly quiesced: boolean;
+    /** Seconds between two reloads of the users object by each gateway (`usersRefreshSeconds`, 1–3600). Defaults to 60. */
+    readonly usersRefreshSeconds: number;
     /** Tags of every resource. */
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -291,6 +299,15 @@ function loadDrainTimeout(config: ConfigReader): number {
     return seconds;
 }
 
+/** `usersRefreshSeconds`: the period of the gateways' users timer, whole seconds 1–3600. */
+function loadUsersRefresh(config: ConfigReader): number {
+    const seconds = config.getNumber("usersRefreshSeconds", { min: 1, max: 3600 }) ?? defaultUsersRefreshSeconds;
+    if (!Number.isInteger(seconds)) {
+        throw configError("usersRefreshSeconds", `must be whole seconds 1–3600 (got ${seconds})`);
+    }
+    return seconds;
+}
+
 /** The optional warm pool (`warmPool`): absent means none. */
 function loadWarmPool(config: ConfigReader): WarmPoolSettings | undefined {
     const raw = config.getObject<Record<string, unknown>>("warmPool");
@@ -456,6 +473,8 @@ export function parseRegionalConfig(config: ConfigReader, opts: RegionalConfigOp
         deletionProtection: config.getBoolean("deletionProtection") ?? true,
         healthCheck: loadHealthCheck(config, { listenerPort, gatewayPort: defaultGatewayPort }),
         drainTimeoutSeconds: loadDrainTimeout(config),
+        quiesced: config.getBoolean(configKeys.quiesced) ?? false,
+        usersRefreshSeconds: loadUsersRefresh(config),
         tags: { project: "sftp-failover", regionName, ...tags },
     };
 }

@@ -120,6 +120,31 @@ describe("the sandbox drill writes a complete report", function () {
         expect(fs.readFileSync(path.join(temp, "reports", folder, "report.md"), "utf8")).to.include("## Checks after DNS moved");
     });
 
+    it("the planned failover quiesces the primary: a real upload begun before it completes and the drain waits for it; a client arriving after is refused writes", function () {
+        const [folder] = fs.readdirSync(path.join(temp, "reports"));
+        const json = JSON.parse(fs.readFileSync(path.join(temp, "reports", folder, "report.json"), "utf8"));
+        const s = json.sessions as {
+            newConnectionsMoveMs: number; existingSessionsEndMs: number; drain: string;
+            upload: { completed: boolean; bytes: number; sessionEndedAfterDnsMs: number; drainSawItEndAfterMs: number };
+            lateUpload: { refused: boolean; message: string };
+            quiesce: { stepMs: number; appliedAfterStepStartMs: number; modelSeconds: number };
+        };
+        expect(s.upload, JSON.stringify(s)).to.deep.include({ completed: true, bytes: 4 * 1024 * 1024 });
+        expect(s.lateUpload.refused, s.lateUpload.message).to.equal(true);
+        expect(s.lateUpload.message).to.match(/permission denied/i);
+        // The drain found the session open, and ended only once the real session had.
+        expect(s.drain).to.match(/^drain primary: drained \(no open session in primary\)$/);
+        expect(s.upload.sessionEndedAfterDnsMs).to.be.greaterThan(0);
+        expect(s.upload.drainSawItEndAfterMs).to.be.at.least(0);
+        expect(s.existingSessionsEndMs).to.be.at.least(s.upload.sessionEndedAfterDnsMs);
+        // The lab's users timer made the primary read-only during the quiesce step or the wait after it.
+        expect(s.quiesce.modelSeconds).to.equal(6);
+        expect(s.quiesce.appliedAfterStepStartMs, "the primary's server turned read-only").to.be.a("number");
+        const steps = (json.steps[3].notes as string[]).join("\n");
+        expect(json.steps[3].outcome, steps).to.equal("ok");
+        expect(fs.readFileSync(path.join(temp, "reports", folder, "report.md"), "utf8")).to.include("- New connections move (DNS): ");
+    });
+
     it("lists every SFTP probe with the server it ran against: the refused gate's, and the ones that passed", function () {
         const [folder] = fs.readdirSync(path.join(temp, "reports"));
         const json = JSON.parse(fs.readFileSync(path.join(temp, "reports", folder, "report.json"), "utf8"));

@@ -22,6 +22,12 @@ export function fakeStacks(behaviour: Partial<Record<StackKey, UpBehaviour>>) {
             async removeConfig(name: string) {
                 calls.push(`${key}: removeConfig ${name}`);
             },
+            async getAllConfig() {
+                return {};
+            },
+            async exportStack() {
+                return { version: 3, deployment: { resources: [] } };
+            },
             async info() {
                 return { resourceChanges: { update: 1 } };
             },

@@ -42,6 +42,7 @@ describe("CLI arguments and rendering", () => {
 
     it("--drain-timeout is whole seconds 0–3600, --drain-timeout-action scale-down or stop, each refused naming the flag", () => {
         expect(drainOptionsOf({ "drain-timeout": 120, "drain-timeout-action": "stop", unplanned: false })).to.deep.equal({ drainTimeoutSeconds: 120, drainTimeoutAction: "stop" });
+        expect(drainOptionsOf({ quiesce: true })).to.deep.equal({ quiesce: true });
         expect(drainOptionsOf({ unplanned: true })).to.deep.equal({ unplanned: true });
         expect(() => drainOptionsOf({ "drain-timeout": 3601 })).to.throw(UsageError, "--drain-timeout must be whole seconds 0–3600 (got 3601)");
         expect(() => drainOptionsOf({ "drain-timeout": -5 })).to.throw(UsageError, "--drain-timeout must be whole seconds 0–3600 (got -5)");

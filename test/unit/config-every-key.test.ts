@@ -62,6 +62,8 @@ const samples: Record<string, Values> = {
     deletionProtection: { deletionProtection: false },
     healthCheck: { healthCheck: { protocol: "http", port: 10000 } },
     drainTimeoutSeconds: { drainTimeoutSeconds: 300 },
+    quiesced: { quiesced: true },
+    usersRefreshSeconds: { usersRefreshSeconds: 30 },
     tags: { tags: { team: "data", "cost-center": "cc-42" } },
     sessionManager: { sessionManager: true },
     gatewayBucketAccess: { gatewayBucketAccess: "bucket" },

@@ -30,6 +30,12 @@ describe("readiness: parity of the two regions as deployed", () => {
         expect(readinessOf(findings)).to.equal("ready");
     });
 
+    it("a region that takes traffic with its users quiesced is not ready; a quiesced region without traffic is fine", () => {
+        const findings = parityFindings({ primary: region("primary", { quiesced: true }), secondary: region("secondary", { quiesced: true }) }, activePassive);
+        expect(whats(findings)).to.deep.equal(["not-ready: primary takes traffic under active-passive but its users are quiesced (read-only)"]);
+        expect(findings[0].fix).to.equal("finish the switch, which makes them writable again: `sftp-failover posture active-passive`");
+    });
+
     it("names another instance type and another SFTPGo package, and is not ready", () => {
         const secondary = region("secondary", {}, { instanceType: "t3.micro", sftpgoPackage: "sftpgo-2.5.0" });
         const findings = parityFindings({ primary: region("primary"), secondary }, activePassive);

@@ -675,6 +675,8 @@ describe("regional stack (mocks)", function () {
                 "hostKeyFingerprints",
                 "usersFingerprint",
                 "usersObjectKey",
+                "quiesced",
+                "usersReloadSeconds",
             );
             expect(primary.outputs).to.include({
                 region: "us-east-1",

@@ -50,4 +50,17 @@ describe("switch rendering: the predicted answer, unverified and forced", () => 
             "drain primary: timed-out (1 session(s) still open in primary after 30 s)",
         );
     });
+
+    it("plan shows the quiesce as a step before DNS with the reload in the RTO line; an unplanned plan says the quiesce is skipped", () => {
+        const steps = planTransition("active-passive", "failover", { quiesce: true });
+        const lines = renderPlan({ ...plan, steps, drains: planDrains(steps, resolveDrainOptions({})), rtoSplit: { newConnectionsSeconds: 70, existingSessionsSeconds: 300, usersReloadSeconds: 65 } }).split("\n");
+        expect(lines).to.include("  2. quiesce primary: its users read-only, so new sessions cannot write (the gateways reload within 65 s) (stack primary)");
+        expect(lines).to.include(
+            "RTO of this switch: new connections move in 70 s (DNS: TTL + health checks, after 65 s for the gateways to reload their users (quiesce)); existing sessions end within 300 s (drain)",
+        );
+        const unplanned = planTransition("active-passive", "failover", { quiesce: true, unplanned: true });
+        const skipped = renderPlan({ ...plan, steps: unplanned, quiesces: [{ region: "primary", reloadSeconds: 65, skipped: "unplanned switch: gone" }] }).split("\n");
+        expect(skipped).to.include("  quiesce primary: skipped (unplanned switch: gone)");
+        expect(skipped.some((l) => / \d\. quiesce /.test(l))).to.equal(false);
+    });
 });

@@ -67,6 +67,15 @@ export function parityFindings(regions: Readonly<Record<RegionName, RegionDeploy
                     fix: `finish the switch: \`sftp-failover posture ${dns.posture}\``,
                 });
             }
+            // A quiesce left on a region DNS sends clients to (a switch aborted after it) refuses their writes.
+            if (regions[region].outputs.quiesced === true && postureSpec(dns.posture, dns.weights).weights[region] > 0) {
+                findings.push({
+                    area: "parity",
+                    level: "not-ready",
+                    what: `${region} takes traffic under ${dns.posture} but its users are quiesced (read-only)`,
+                    fix: `finish the switch, which makes them writable again: \`sftp-failover posture ${dns.posture}\``,
+                });
+            }
         }
     }
     return findings;
