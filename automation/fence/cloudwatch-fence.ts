@@ -186,7 +186,11 @@ export async function readFence(coordinates: FenceCoordinates, regionName: Regio
                             ReturnData: true,
                         },
                     ],
-                    StartTime: new Date(now.getTime() - lookbackSeconds * 1000),
+                    // On a period boundary: CloudWatch rounds a recent StartTime down to the minute
+                    // (GetMetricData API Reference, StartTime) and counts periods from there; an
+                    // emulator that counts from the time as given would put a fence's 0 and the
+                    // 1 an unfence stamped a period ahead into one period, and read it as fenced.
+                    StartTime: new Date(periodStartOf(now.getTime() - lookbackSeconds * 1000)),
                     // As far ahead as CloudWatch accepts datapoints: an unfence stamps its 1 in a later
                     // period (fence/last-word.ts), and that period is the last word.
                     EndTime: new Date(now.getTime() + futureTimestampLimitMs),

@@ -106,6 +106,19 @@ describe("fence: one PutMetricData against a real CloudWatch API (moto server)",
         });
     }
 
+    it("a fence then an unfence within one minute reads unfenced at any second it is read afterwards (periods counted from the minute, as CloudWatch rounds)", async () => {
+        const start = periodStartOf(Date.now()) - 10 * fencePeriodMs;
+        await fenceRegion(coordinates, "secondary", { ...opts(), now: () => new Date(start + 26_000) });
+        await unfenceRegion(coordinates, "secondary", { ...opts(), now: () => new Date(start + 36_000) });
+        // Read in the same minute after the unfence, and at several seconds of the next minutes: a
+        // window counted from the read's own second would put the fence's 0 and the unfence's 1
+        // stamped at the next minute into one period (read at +1:05, it did: fenced).
+        for (const at of [start + 40_000, start + 65_000, start + 86_000, start + 119_000, start + 185_000]) {
+            const read = await observeFence(coordinates, "secondary", { ...opts(), now: () => new Date(at) });
+            expect(read.state, `read at +${(at - start) / 1000} s`).to.equal("unfenced");
+        }
+    });
+
     it("reports the alarm the DNS stack puts on the metric, and its state as Route 53 would read it", async () => {
         const cw = client("us-east-2");
         await putFenceAlarms(moto.endpoint, coordinates, ["primary"]);
