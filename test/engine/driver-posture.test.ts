@@ -273,6 +273,12 @@ describe("driver against the real engine (sandbox)", function () {
 
     it("with the primary region down, DNS API included, failover fences the primary so health checks move the traffic", async function () {
         await controller.setPosture("active-passive");
+        // The tests above leave the secondary fenced (a switch never lifts a fence itself): lift it,
+        // as an operator would once the region answers. With it fenced, "never fence both" rightly
+        // keeps the switch from fencing the primary.
+        if ((await controller.status()).fence.secondary === "fenced") {
+            await controller.unfence("secondary", { yes: true, reason: "the secondary answers again" });
+        }
         fence.calls.length = 0;
         // us-east-1 holds the primary and the dns stack's provider region (Route 53's control plane).
         writeFaults(lab, { regions: { "us-east-1": "fail" } });
