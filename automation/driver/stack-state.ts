@@ -44,8 +44,8 @@ export type ReadStatuses = { readonly [K in StackKey]: ReadStatus<K> };
 /** The two regional stacks as read. */
 export type RegionalReads = Pick<ReadStatuses, RegionName>;
 
-/** A stack's raw outputs parsed through the contract for its role: the one place the driver parses outputs. */
-function typedOutputsOf<K extends StackKey>(key: K, outputs: RawOutputs): TypedOutputsByKey[K] {
+/** A stack's raw outputs parsed through the contract for its role: the one place the driver parses a stack's outputs. */
+export function typedOutputsOf<K extends StackKey>(key: K, outputs: RawOutputs): TypedOutputsByKey[K] {
     return (key === "dns" ? readDnsOutputs(outputs) : readRegionalOutputs(outputs)) as TypedOutputsByKey[K];
 }
 
