@@ -11,7 +11,7 @@
 //
 // "What is deployed" comes from the stack's outputs where they tell (capacityMode, posture, the
 // active-active weights while active-active is deployed), else from the journal's previous value.
-import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs } from "../../stacks/contract";
+import { configKeys, DnsOutputs, RegionalOutputs } from "../../stacks/contract";
 import { ConfigChange, StackKey } from "./planner";
 
 /** One managed key as it was before a step set it. `value` absent: the key was not set. */
@@ -99,15 +99,16 @@ export async function applyConfigWrites(stack: ConfigWriter, writes: readonly Co
  * The deployed value of a managed key, from the stack's outputs, or undefined when the outputs do
  * not tell (the weights while another posture than active-active is deployed, a stack never deployed).
  */
-export function deployedValue(key: string, outputs: RawOutputs): string | undefined {
+export function deployedValue(key: string, outputs: Partial<RegionalOutputs> | Partial<DnsOutputs>): string | undefined {
     const { root, field } = splitPath(key);
     switch (root) {
         case configKeys.capacityMode:
-            return field === "" ? readRegionalOutputs(outputs).capacityMode : undefined;
+            return field === "" && "capacityMode" in outputs ? outputs.capacityMode : undefined;
         case configKeys.posture:
-            return field === "" ? readDnsOutputs(outputs).posture : undefined;
+            return field === "" && "posture" in outputs ? outputs.posture : undefined;
         case configKeys.activeActiveWeights: {
-            const { posture, weights } = readDnsOutputs(outputs);
+            // Only a dns stack's outputs tell the weights, and only under active-active.
+            const { posture, weights }: Partial<DnsOutputs> = "posture" in outputs ? outputs : {};
             if (posture !== "active-active" || weights === undefined || (field !== "primary" && field !== "secondary")) {
                 return undefined;
             }
@@ -140,19 +141,19 @@ export interface InterruptedStep {
 
 /**
  * The keys interrupted steps left undeployed, given each stack's current config (full keys to
- * values, objects as JSON text, as `StackStatus.config` holds them) and outputs:
+ * values, objects as JSON text, as `StackStatus.config` holds them) and typed outputs (stack-state.ts):
  * each key wants its deployed value where the outputs tell it, else the value before the step.
  * A key whose step did reach its stack (the orphaned engine finished the `up`) is deployed as
  * configured and is not listed. Pure.
  */
 export function undeployedConfig(
     interrupted: readonly InterruptedStep[],
-    current: Readonly<Record<StackKey, { readonly config: Readonly<Record<string, string>>; readonly outputs: Readonly<Record<string, unknown>> }>>,
+    current: Readonly<Record<StackKey, { readonly config: Readonly<Record<string, string>>; readonly typed: Partial<RegionalOutputs> | Partial<DnsOutputs> }>>,
 ): UndeployedConfig[] {
     const found: UndeployedConfig[] = [];
     const seen = new Set<string>();
     for (const step of interrupted) {
-        const { config, outputs } = current[step.stack];
+        const { config, typed } = current[step.stack];
         for (const p of step.previous) {
             const id = `${step.stack} ${p.key}`;
             if (seen.has(id)) {
@@ -160,7 +161,7 @@ export function undeployedConfig(
             }
             seen.add(id);
             const configured = p.path === true ? fieldOf(config[splitPath(p.key).root], splitPath(p.key).field) : config[p.key];
-            const wanted = deployedValue(p.key, outputs) ?? p.value;
+            const wanted = deployedValue(p.key, typed) ?? p.value;
             if (configured !== wanted) {
                 found.push({
                     stack: step.stack,

@@ -7,7 +7,6 @@ import { newRunId } from "../run-id";
 import { Posture, postureSpec, RegionName } from "../../foundation/posture";
 import { estimateAllPostures } from "../pricing";
 import { readStandbyCapacity, regionThatMustServe } from "./standby-capacity";
-import { readDnsOutputs } from "../../stacks/contract";
 import { AuditEntry, AuditOperation } from "./audit";
 import { bootstrap, BootstrapOptions, BootstrapResult } from "./bootstrap";
 import { planDrains, rtoSplit } from "./drain";
@@ -190,7 +189,7 @@ export class FailoverController {
                 );
             }
         }
-        const rto = readDnsOutputs(stacks.dns.outputs).modelledRtoSeconds;
+        const rto = stacks.dns.typed.modelledRtoSeconds;
         const from = deployedPosture(stacks);
         const weights = switchTargetWeights(target, opts.activeActiveWeights, stacks.dns.config);
         const answer = await runTask(opts, "predict Route 53's answer", () =>
@@ -324,7 +323,7 @@ export class FailoverController {
         if (status.error !== undefined) {
             throw new FailoverError(`cannot read stack ${status.name}: ${status.error}`);
         }
-        return verifyWith(this.ctx, name, status.outputs, opts);
+        return verifyWith(this.ctx, name, status.typed, opts);
     }
 
     /**

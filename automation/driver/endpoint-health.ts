@@ -1,5 +1,5 @@
 import type { FenceCoordinates } from "../../components/dns-fence-coordinates";
-import { RawOutputs, readDnsOutputs, readRegionalOutputs, RegionHealthCheckIdOutputs } from "../../stacks/contract";
+import { DnsOutputs, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs, RegionHealthCheckIdOutputs } from "../../stacks/contract";
 import { RegionName } from "../../foundation/posture";
 
 /**
@@ -72,13 +72,20 @@ export interface EndpointHealthSource {
 /** Each region's regional outputs, and the dns stack's when the caller has them (the AWS source needs its health check ids). */
 export type EndpointHealthOutputs = Readonly<Record<RegionName, RawOutputs>> & { readonly dns?: RawOutputs };
 
+/** Each region's outputs and the dns stack's, parsed through the contract, as the driver holds them once read. */
+export type TypedEndpointHealthOutputs = Readonly<Record<RegionName, Partial<RegionalOutputs>>> & { readonly dns?: Partial<DnsOutputs> };
+
 /** The endpoint a regional stack's outputs name, or undefined when they name none (not deployed). */
 export function regionEndpointOf(region: RegionName, outputs: RawOutputs, dnsOutputs?: RawOutputs): RegionEndpoint | undefined {
-    const { region: awsRegion, endpointDnsName, endpointPort } = readRegionalOutputs(outputs);
+    return typedRegionEndpointOf(region, readRegionalOutputs(outputs), dnsOutputs === undefined ? undefined : readDnsOutputs(dnsOutputs));
+}
+
+/** {@link regionEndpointOf} from typed outputs. */
+export function typedRegionEndpointOf(region: RegionName, outputs: Partial<RegionalOutputs>, dns: Partial<DnsOutputs> = {}): RegionEndpoint | undefined {
+    const { region: awsRegion, endpointDnsName, endpointPort } = outputs;
     if (awsRegion === undefined || endpointDnsName === undefined || endpointPort === undefined) {
         return undefined;
     }
-    const dns = dnsOutputs === undefined ? {} : readDnsOutputs(dnsOutputs);
     const healthCheckIds = dns.healthCheckIds?.[region];
     return {
         region,
@@ -95,14 +102,26 @@ export function regionEndpointOf(region: RegionName, outputs: RawOutputs, dnsOut
  * fails. Also whether Route 53 would fail open: with every endpoint check unhealthy, every record
  * is answered as if healthy, so failover and the fence do nothing.
  */
-export async function readEndpointHealth(
-    source: EndpointHealthSource,
-    outputs: EndpointHealthOutputs,
-): Promise<{ readonly regions: Readonly<Record<RegionName, ObservedEndpointHealth>>; readonly failsOpen: boolean }> {
+export async function readEndpointHealth(source: EndpointHealthSource, outputs: EndpointHealthOutputs): Promise<EndpointHealthReading> {
+    return readEndpointHealthOf(source, {
+        primary: readRegionalOutputs(outputs.primary),
+        secondary: readRegionalOutputs(outputs.secondary),
+        ...(outputs.dns !== undefined ? { dns: readDnsOutputs(outputs.dns) } : {}),
+    });
+}
+
+/** Every region's endpoint health and whether Route 53 would fail open (see {@link readEndpointHealth}). */
+export interface EndpointHealthReading {
+    readonly regions: Readonly<Record<RegionName, ObservedEndpointHealth>>;
+    readonly failsOpen: boolean;
+}
+
+/** {@link readEndpointHealth} from typed outputs: the driver's path, which parsed them when it read the stacks. */
+export async function readEndpointHealthOf(source: EndpointHealthSource, outputs: TypedEndpointHealthOutputs): Promise<EndpointHealthReading> {
     const sourceName = source.name ?? "endpoint-health source";
     const one = async (region: RegionName): Promise<ObservedEndpointHealth> => {
         const askedAt = new Date().toISOString();
-        const endpoint = regionEndpointOf(region, outputs[region], outputs.dns);
+        const endpoint = typedRegionEndpointOf(region, outputs[region], outputs.dns);
         if (endpoint === undefined) {
             return { health: "unknown", reasons: [`the ${region} stack exports no endpoint`], source: "stack outputs", observedAt: askedAt };
         }

@@ -2,11 +2,11 @@
 // or the primary would serve without the writes the secondary took. Read from CloudWatch.
 import type { ControllerContext } from "./controller-options";
 import { ReplicationBacklogError } from "./errors";
-import { StackKey } from "./planner";
 import { backlogFigures } from "./replication";
 import { replicationRuleOf } from "./rpo";
 import { runTask, throwIfAborted } from "./tasks";
-import { FailbackOptions, FailbackResult, StackStatus } from "./types";
+import { RegionalReads } from "./stack-state";
+import { FailbackOptions, FailbackResult } from "./types";
 
 /**
  * The secondary's replication backlog, when it is under the thresholds.
@@ -17,7 +17,7 @@ import { FailbackOptions, FailbackResult, StackStatus } from "./types";
  */
 export async function requireCaughtUp(
     ctx: Pick<ControllerContext, "replication" | "thresholds">,
-    stacks: Readonly<Record<StackKey, StackStatus>>,
+    stacks: RegionalReads,
     opts: FailbackOptions,
 ): Promise<NonNullable<FailbackResult["backlog"]>> {
     const rule = replicationRuleOf(stacks, "secondary");

@@ -17,12 +17,12 @@ import { cloudWatchOpenSessions } from "./open-sessions";
 import { pendingSteps, PlannedStep, planSteps, StackKey } from "./planner";
 import { checkAfterDns, CheckAfterDnsCall, verifyWith } from "./region-checks";
 import { decideResume } from "./resume";
-import { deployedPosture, deployedStateOf, fenceCoordinatesOf } from "./stack-state";
-import { beginStateReads, checkConfigs, mapStacks, readBeforeRun, readStacksRaw, requireReadable } from "./stack-reads";
+import { deployedPosture, deployedStateOf, fenceCoordinatesOf, ReadStatus, RegionalReads } from "./stack-state";
+import { beginStateReads, checkConfigs, readBeforeRun, readStacksRaw, requireReadable, statusesOf } from "./stack-reads";
 import { checkSwitchAnswer, switchTargetWeights } from "./switch-answer";
 import { SwitchPlan, SwitchRunPort } from "./switch-run";
 import { runTask } from "./tasks";
-import { SetPostureOptions, SetPostureResult, StackStatus } from "./types";
+import { SetPostureOptions, SetPostureResult } from "./types";
 import { regionsToVerify } from "./verify-gate";
 
 /** The switch asked for, its input checked, once the lock is held. */
@@ -58,7 +58,7 @@ export async function prepareSwitch(ctx: ControllerContext, request: SwitchReque
         await clearDeadLocks({ log, backendUrl: ctx.env.backendUrl, names: ctx.names });
         return readStacksRaw(ctx, { configs, states, lastUpdate: false });
     });
-    const stacks = mapStacks(reads, (read) => read.status);
+    const stacks = statusesOf(reads);
     requireReadable(stacks);
     // Stacks whose config the driver writes before the steps are read again at their step.
     const rewritten = new Set<StackKey>();
@@ -113,7 +113,7 @@ export async function prepareSwitch(ctx: ControllerContext, request: SwitchReque
         fenceCoordinates: fenceCoordinatesOf(stacks.dns),
         timeouts: ctx.timeouts,
         record: (e) => log.record(e),
-        verify: (region, s) => verifyWith(ctx, region, stacks[region].outputs, s !== undefined ? { signal: s } : {}),
+        verify: (region, s) => verifyWith(ctx, region, stacks[region].typed, s !== undefined ? { signal: s } : {}),
         ...(opts.afterDns !== undefined ? { checkAfterDns: (w: Weights, call: CheckAfterDnsCall) => checkAfterDns(ctx, opts.afterDns!, stacks, w, call) } : {}),
         readBefore: readBeforeRun(reads, rewritten),
         clearDeadEngineLocks: () => clearDeadLocks({ log, backendUrl: ctx.env.backendUrl, names: ctx.names }),
@@ -143,7 +143,7 @@ export async function prepareSwitch(ctx: ControllerContext, request: SwitchReque
 }
 
 /** Puts a skipped step's config back to what it deploys; true when it wrote anything. */
-async function alignConfig(step: PlannedStep, status: StackStatus, stack: Pick<Stack, "setConfig">): Promise<boolean> {
+async function alignConfig(step: PlannedStep, status: ReadStatus, stack: Pick<Stack, "setConfig">): Promise<boolean> {
     let wrote = false;
     for (const change of step.config) {
         if (change.path !== true && status.config[change.key] !== undefined && status.config[change.key] !== change.value) {
@@ -159,11 +159,11 @@ async function alignConfig(step: PlannedStep, status: StackStatus, stack: Pick<S
  * regional stacks export. A stand-in provider's load balancers publish nothing to AWS, so without
  * a given source there is none.
  */
-function openSessionsOf(ctx: ControllerContext, stacks: Readonly<Record<StackKey, StackStatus>>): OpenSessionsSource | undefined {
+function openSessionsOf(ctx: ControllerContext, stacks: RegionalReads): OpenSessionsSource | undefined {
     if (ctx.openSessions !== undefined) {
         return ctx.openSessions;
     }
-    return ctx.env.standsIn !== true ? cloudWatchOpenSessions({ primary: stacks.primary.outputs, secondary: stacks.secondary.outputs }, ctx.cloudWatch) : undefined;
+    return ctx.env.standsIn !== true ? cloudWatchOpenSessions({ primary: stacks.primary.typed, secondary: stacks.secondary.typed }, ctx.cloudWatch) : undefined;
 }
 
 /** The run's drain: the bounded wait of drain.ts over a source of open sessions (none: the drain is skipped, saying why). */

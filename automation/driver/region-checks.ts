@@ -2,16 +2,15 @@
 // object) and the check after DNS moved (the answers and a session through the service name). Both
 // take what was read of the stacks; only the canary's key is read here, and only when there is one.
 import { RegionName, regionNames, Weights } from "../../foundation/posture";
-import { configKeys, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs } from "../../stacks/contract";
+import { configKeys, RegionalOutputs } from "../../stacks/contract";
 import type { ControllerContext } from "./controller-options";
-import { readEndpointHealth } from "./endpoint-health";
+import { readEndpointHealthOf } from "./endpoint-health";
 import { BadInputError } from "./errors";
-import { StackKey } from "./planner";
 import { PostDnsCheckResult, runPostDnsCheck } from "./post-dns-check";
 import { endpointNameLocator, fixedAddressLocator, knownHealth, sharedFingerprints } from "./post-dns-inputs";
-import { fenceCoordinatesOf } from "./stack-state";
-import { AfterDnsCheckOptions, FenceState, StackStatus, VerifyOptions } from "./types";
-import { VerifyResult, verifyRegion } from "./verify";
+import { fenceCoordinatesOf, ReadStatuses } from "./stack-state";
+import { AfterDnsCheckOptions, FenceState, VerifyOptions } from "./types";
+import { VerifyResult, verifyTypedRegion } from "./verify";
 
 /** What the checks need of the controller. */
 export type CheckContext = Pick<ControllerContext, "stacks" | "names" | "fence" | "endpointHealth" | "endpoints" | "resolveEndpointName">;
@@ -27,10 +26,10 @@ async function canaryOf(ctx: CheckContext, region: RegionName, outputs: Partial<
 }
 
 /** `verify` from outputs already read; reads the canary's key only when the region has a canary. */
-export async function verifyWith(ctx: CheckContext, region: RegionName, outputs: RawOutputs, opts: VerifyOptions): Promise<VerifyResult> {
-    const canaryKey = (await canaryOf(ctx, region, readRegionalOutputs(outputs)))?.privateKey;
+export async function verifyWith(ctx: CheckContext, region: RegionName, outputs: Partial<RegionalOutputs>, opts: VerifyOptions): Promise<VerifyResult> {
+    const canaryKey = (await canaryOf(ctx, region, outputs))?.privateKey;
     const endpoint = opts.endpoint ?? ctx.endpoints?.[region];
-    return verifyRegion({
+    return verifyTypedRegion({
         region,
         outputs,
         ...(canaryKey !== undefined ? { canaryKey } : {}),
@@ -49,16 +48,15 @@ export async function verifyWith(ctx: CheckContext, region: RegionName, outputs:
 export async function checkAfterDns(
     ctx: CheckContext,
     options: AfterDnsCheckOptions,
-    stacks: Readonly<Record<StackKey, StackStatus>>,
+    stacks: ReadStatuses,
     weights: Weights,
     call: CheckAfterDnsCall,
 ): Promise<PostDnsCheckResult> {
-    const name = options.name ?? readDnsOutputs(stacks.dns.outputs).recordFqdn ?? "";
+    const name = options.name ?? stacks.dns.typed.recordFqdn ?? "";
     if (name === "" && !call.skip) {
         throw new BadInputError(`afterDns.name is not given and stack ${ctx.names.dns} exports no recordFqdn`);
     }
-    const raw = { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs };
-    const outputs = { primary: readRegionalOutputs(raw.primary), secondary: readRegionalOutputs(raw.secondary) };
+    const outputs = { primary: stacks.primary.typed, secondary: stacks.secondary.typed };
     const coordinates = fenceCoordinatesOf(stacks.dns);
     const fence: Record<RegionName, FenceState> = { primary: "unknown", secondary: "unknown" };
     if (coordinates !== undefined && ctx.fence.state !== undefined && !call.skip) {
@@ -66,7 +64,7 @@ export async function checkAfterDns(
             fence[region] = await ctx.fence.state(region, coordinates).catch(() => "unknown" as const);
         }
     }
-    const endpointHealth = ctx.endpointHealth !== undefined && !call.skip ? (await readEndpointHealth(ctx.endpointHealth, { ...raw, dns: stacks.dns.outputs })).regions : undefined;
+    const endpointHealth = ctx.endpointHealth !== undefined && !call.skip ? (await readEndpointHealthOf(ctx.endpointHealth, { ...outputs, dns: stacks.dns.typed })).regions : undefined;
     const port = (region: RegionName) => outputs[region].endpointPort ?? 22;
     return runPostDnsCheck({
         name,

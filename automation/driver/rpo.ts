@@ -2,19 +2,18 @@
 // the other's, and the exposure its metrics imply (automation/aws/rpo-exposure.ts). A reading that
 // fails is an `unknown` exposure with the reason, never an error of `status` and never zero.
 import { replicationRuleId } from "../../components/replication-rule";
-import { readRegionalOutputs } from "../../stacks/contract";
 import { RpoExposure, rpoExposure } from "../aws/rpo-exposure";
 import { RegionName } from "../../foundation/posture";
 import { ReplicationMetricsReader, ReplicationRule, ReplicationThresholds } from "./replication";
-import { StackStatus } from "./types";
+import { RegionalReads } from "./stack-state";
 
 /** The rule id of a regional stack deployed before it exported `replicationRuleId` (the component's one rule). */
 export const defaultReplicationRuleId = replicationRuleId;
 
 /** The replication rule from `from`'s bucket to the other region's (its metrics in the other's region), or undefined when the stacks export no buckets or regions. */
-export function replicationRuleOf(stacks: Readonly<Record<RegionName, StackStatus>>, from: RegionName): ReplicationRule | undefined {
-    const source = readRegionalOutputs(stacks[from].outputs);
-    const destination = readRegionalOutputs(stacks[from === "primary" ? "secondary" : "primary"].outputs);
+export function replicationRuleOf(stacks: RegionalReads, from: RegionName): ReplicationRule | undefined {
+    const source = stacks[from].typed;
+    const destination = stacks[from === "primary" ? "secondary" : "primary"].typed;
     const rule = {
         destinationRegion: destination.region ?? "",
         sourceBucket: source.bucketName ?? "",
@@ -28,7 +27,7 @@ export function replicationRuleOf(stacks: Readonly<Record<RegionName, StackStatu
 export async function readRpoExposure(
     reader: ReplicationMetricsReader,
     thresholds: ReplicationThresholds,
-    stacks: Readonly<Record<RegionName, StackStatus>>,
+    stacks: RegionalReads,
     serving: RegionName,
     signal?: AbortSignal,
 ): Promise<RpoExposure | undefined> {

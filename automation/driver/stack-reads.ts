@@ -7,10 +7,9 @@ import { FenceCacheUpdate, fenceCacheFromStatus, updateFenceCache } from "../fen
 import { regionEndpointsOf } from "../fence/driver-world";
 import { StackKey } from "./planner";
 import { checkStackConfigs, stackFile } from "./preflight";
-import { deployedStateOf, fenceCoordinatesOf, readStack, StackRead, stackKeys, summarizeEngineError } from "./stack-state";
+import { deployedStateOf, fenceCoordinatesOf, readStack, ReadStatuses, StackRead, stackKeys, summarizeEngineError } from "./stack-state";
 import { stepTargetsIn } from "./step-runner";
 import { StackBeforeRun } from "./switch-run";
-import { StackStatus } from "./types";
 import { Deployment } from "@pulumi/pulumi/automation";
 
 /** What the controller reads its stacks with. */
@@ -29,21 +28,29 @@ export interface ReadStacksOptions {
     readonly lastUpdate?: boolean;
 }
 
+/** The three stacks as read, each keeping its raw config and deployment. */
+export type StackReads = { readonly [K in StackKey]: StackRead<K> };
+
+/** The statuses of the three reads, each with its typed outputs. */
+export function statusesOf(reads: StackReads): ReadStatuses {
+    return { primary: reads.primary.status, secondary: reads.secondary.status, dns: reads.dns.status };
+}
+
 /** Reads the three stacks side by side, keeping the raw config and deployment of each. */
-export async function readStacksRaw(ctx: ReadContext, opts: ReadStacksOptions = {}): Promise<Record<StackKey, StackRead>> {
-    const entries = await Promise.all(
-        stackKeys.map(async (key) => [key, await readStack(key, ctx.stacks[key], { knownConfig: opts.configs?.[key], knownState: opts.states?.[key], lastUpdate: opts.lastUpdate })] as const),
-    );
-    const reads = Object.fromEntries(entries) as Record<StackKey, StackRead>;
-    const stacks = mapStacks(reads, (read) => read.status);
+export async function readStacksRaw(ctx: ReadContext, opts: ReadStacksOptions = {}): Promise<StackReads> {
+    const one = <K extends StackKey>(key: K) =>
+        readStack(key, ctx.stacks[key], { knownConfig: opts.configs?.[key], knownState: opts.states?.[key], lastUpdate: opts.lastUpdate });
+    const [primary, secondary, dns] = await Promise.all([one("primary"), one("secondary"), one("dns")]);
+    const reads = { primary, secondary, dns };
+    const stacks = statusesOf(reads);
     rememberFence(ctx, fenceCacheFromStatus(fenceCoordinatesOf(stacks.dns), deployedStateOf(stacks).dns, new Date(), undefined, regionEndpointsOf(stacks)));
     return reads;
 }
 
 /** Reads the three stacks' statuses (`readStacksRaw` without the raw reads); the last update is not read unless asked. */
-export async function readStacks(ctx: ReadContext, opts: ReadStacksOptions = {}): Promise<Record<StackKey, StackStatus>> {
+export async function readStacks(ctx: ReadContext, opts: ReadStacksOptions = {}): Promise<ReadStatuses> {
     const reads = await readStacksRaw(ctx, { ...opts, lastUpdate: opts.lastUpdate ?? false });
-    return mapStacks(reads, (read) => read.status);
+    return statusesOf(reads);
 }
 
 /**
@@ -76,7 +83,7 @@ export function beginStateReads(ctx: Pick<ControllerContext, "stacks">): Record<
 }
 
 /** @throws FailoverError naming the first stack that could not be read. */
-export function requireReadable(stacks: Record<StackKey, StackStatus>): void {
+export function requireReadable(stacks: ReadStatuses): void {
     for (const key of stackKeys) {
         const error = stacks[key].error;
         if (error !== undefined) {
@@ -108,7 +115,7 @@ export async function checkConfigs(ctx: Pick<ControllerContext, "stacks" | "name
 }
 
 /** What a run may take from the reads before it instead of reading again: every stack read whole and not rewritten since. */
-export function readBeforeRun(reads: Readonly<Record<StackKey, StackRead>>, rewritten: ReadonlySet<StackKey>): Partial<Record<StackKey, StackBeforeRun>> {
+export function readBeforeRun(reads: StackReads, rewritten: ReadonlySet<StackKey>): Partial<Record<StackKey, StackBeforeRun>> {
     const known: Partial<Record<StackKey, StackBeforeRun>> = {};
     for (const key of stackKeys) {
         const { config, state } = reads[key];

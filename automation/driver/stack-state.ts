@@ -1,7 +1,7 @@
 // Reading what each stack looks like now: its driver-relevant config, its outputs as deployed and
 // its last update. Pure helpers turn that into the planner's DeployedState.
 import { ConfigMap, Deployment, Stack } from "@pulumi/pulumi/automation";
-import { readDnsOutputs, readRegionalOutputs, statusConfigKeys } from "../../stacks/contract";
+import { DnsOutputs, RawOutputs, readDnsOutputs, readRegionalOutputs, RegionalOutputs, statusConfigKeys } from "../../stacks/contract";
 import type { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { CapacityMode, Posture, RegionName, regionNames, Weights } from "../../foundation/posture";
 import { NotDeployedError } from "./errors";
@@ -24,9 +24,50 @@ export function summarizeEngineError(err: unknown): string {
     return (engineLine ?? lines.find((l) => l !== "") ?? "unknown error").slice(0, 400);
 }
 
+/** Each stack role's outputs once parsed through the contract: regional for the two regions, dns for the dns stack. */
+export interface TypedOutputsByKey {
+    readonly primary: Partial<RegionalOutputs>;
+    readonly secondary: Partial<RegionalOutputs>;
+    readonly dns: Partial<DnsOutputs>;
+}
+
+/**
+ * One stack as the driver holds it once read: its status, and its outputs parsed once through the
+ * contract (stacks/contract.ts) by the stack's role. The driver's modules read `typed` only; the raw
+ * `outputs` stay for the public result (`status --json`), which `publicStatus` hands out without `typed`.
+ */
+export type ReadStatus<K extends StackKey = StackKey> = StackStatus & { readonly typed: TypedOutputsByKey[K] };
+
+/** The three stacks as read, each with its role's typed outputs. */
+export type ReadStatuses = { readonly [K in StackKey]: ReadStatus<K> };
+
+/** The two regional stacks as read. */
+export type RegionalReads = Pick<ReadStatuses, RegionName>;
+
+/** A stack's raw outputs parsed through the contract for its role: the one place the driver parses a stack's outputs. */
+export function typedOutputsOf<K extends StackKey>(key: K, outputs: RawOutputs): TypedOutputsByKey[K] {
+    return (key === "dns" ? readDnsOutputs(outputs) : readRegionalOutputs(outputs)) as TypedOutputsByKey[K];
+}
+
+/** A status with its outputs parsed for the role `key`. */
+export function withTypedOutputs<K extends StackKey>(key: K, status: StackStatus): ReadStatus<K> {
+    return { ...status, typed: typedOutputsOf(key, status.outputs) };
+}
+
+/** The three statuses, each with its outputs parsed for its role. */
+export function withTypedOutputsAll(stacks: Readonly<Record<StackKey, StackStatus>>): ReadStatuses {
+    return { primary: withTypedOutputs("primary", stacks.primary), secondary: withTypedOutputs("secondary", stacks.secondary), dns: withTypedOutputs("dns", stacks.dns) };
+}
+
+/** A stack's status as the public result shows it: the typed outputs are the driver's own. */
+export function publicStatus(read: ReadStatus): StackStatus {
+    const { typed: _typed, ...status } = read;
+    return status;
+}
+
 /** One stack as read: its status, and the raw config and deployment it was made from (absent when unreadable). */
-export interface StackRead {
-    readonly status: StackStatus;
+export interface StackRead<K extends StackKey = StackKey> {
+    readonly status: ReadStatus<K>;
     readonly config?: ConfigMap;
     readonly state?: Deployment;
 }
@@ -45,7 +86,7 @@ export interface ReadStackOptions {
 }
 
 /** Reads one stack. A stack that cannot be read yields a status with `error`, not an exception. */
-export async function readStack(key: StackKey, stack: Stack, opts: ReadStackOptions = {}): Promise<StackRead> {
+export async function readStack<K extends StackKey>(key: K, stack: Stack, opts: ReadStackOptions = {}): Promise<StackRead<K>> {
     try {
         // Engine processes side by side. The outputs come from the exported state, not
         // `stack.outputs()`, which runs the engine twice in a row (masked, then with secrets) for
@@ -73,14 +114,14 @@ export async function readStack(key: StackKey, stack: Stack, opts: ReadStackOpti
                   }
                 : {}),
         };
-        return { status, config, state };
+        return { status: withTypedOutputs(key, status), config, state };
     } catch (err) {
-        return { status: { key, name: stack.name, config: {}, outputs: {}, error: summarizeEngineError(err) } };
+        return { status: withTypedOutputs(key, { key, name: stack.name, config: {}, outputs: {}, error: summarizeEngineError(err) }) };
     }
 }
 
 /** Reads one stack's status (`readStack` without the raw reads). */
-export async function readStackStatus(key: StackKey, stack: Stack, knownConfig?: ConfigMap): Promise<StackStatus> {
+export async function readStackStatus<K extends StackKey>(key: K, stack: Stack, knownConfig?: ConfigMap): Promise<ReadStatus<K>> {
     return (await readStack(key, stack, { knownConfig })).status;
 }
 
@@ -112,12 +153,12 @@ export function deployedOutputs(state: Deployment): Record<string, unknown> {
  * asked for, outputs are what the last successful `up` actually deployed — after a crash between
  * `setConfig` and the end of `up` they differ, and the step must run again.
  */
-export function deployedStateOf(stacks: Readonly<Record<StackKey, StackStatus>>): DeployedState {
+export function deployedStateOf(stacks: ReadStatuses): DeployedState {
     const capacity: Partial<Record<RegionName, CapacityMode>> = {};
     const quiesced: Partial<Record<RegionName, boolean>> = {};
     const usersReloadSeconds: Partial<Record<RegionName, number>> = {};
     for (const region of ["primary", "secondary"] as const) {
-        const outputs = readRegionalOutputs(stacks[region].outputs);
+        const outputs = stacks[region].typed;
         if (outputs.capacityMode !== undefined) {
             capacity[region] = outputs.capacityMode;
         }
@@ -128,7 +169,7 @@ export function deployedStateOf(stacks: Readonly<Record<StackKey, StackStatus>>)
             usersReloadSeconds[region] = outputs.usersReloadSeconds;
         }
     }
-    const { posture, weights } = readDnsOutputs(stacks.dns.outputs);
+    const { posture, weights } = stacks.dns.typed;
     return {
         capacity,
         ...(Object.keys(quiesced).length > 0 ? { quiesced } : {}),
@@ -138,18 +179,18 @@ export function deployedStateOf(stacks: Readonly<Record<StackKey, StackStatus>>)
 }
 
 /** The deployed dns posture, if the dns stack has one. */
-export function deployedPosture(stacks: Readonly<Record<StackKey, StackStatus>>): Posture | undefined {
-    return readDnsOutputs(stacks.dns.outputs).posture;
+export function deployedPosture(stacks: ReadStatuses): Posture | undefined {
+    return stacks.dns.typed.posture;
 }
 
 /** The deployed weights, if any. */
-export function deployedWeights(stacks: Readonly<Record<StackKey, StackStatus>>): Weights | undefined {
-    return readDnsOutputs(stacks.dns.outputs).weights;
+export function deployedWeights(stacks: ReadStatuses): Weights | undefined {
+    return stacks.dns.typed.weights;
 }
 
 /** Where the dns stack's fence metric lives, when it exports it. */
-export function fenceCoordinatesOf(dns: StackStatus): FenceCoordinates | undefined {
-    return readDnsOutputs(dns.outputs).fence;
+export function fenceCoordinatesOf(dns: ReadStatus<"dns">): FenceCoordinates | undefined {
+    return dns.typed.fence;
 }
 
 /** A readable stack without outputs holds no deployment: every stack program exports some. */
@@ -172,9 +213,9 @@ export function requireDeployedStacks(stacks: Readonly<Record<StackKey, StackSta
 }
 
 /** What the cost estimate assumes of an active region: the size the active region deployed. */
-export function costAssumptions(stacks: Readonly<Record<StackKey, StackStatus>>): { activeInstances?: number } {
+export function costAssumptions(stacks: RegionalReads): { activeInstances?: number } {
     for (const region of regionNames) {
-        const o = readRegionalOutputs(stacks[region].outputs);
+        const o = stacks[region].typed;
         if (o.capacityMode === "active" && o.desiredCapacity !== undefined) {
             return { activeInstances: o.desiredCapacity };
         }

@@ -2,12 +2,10 @@
 // time to serve per capacity path (automation/time-to-serve.ts) and its On-Demand vCPU quota
 // against its active size (automation/standby-quota.ts). Both read the region's exported capacity
 // settings, so they describe what is deployed, not what a stack file says.
-import { readRegionalOutputs } from "../../stacks/contract";
 import { CapacityMode, PostureSpec, RegionName, regionNames, Weights } from "../../foundation/posture";
 import { judgeStandbyQuota, OnDemandQuotaReader, StandbyQuota } from "../standby-quota";
 import { timeToServe, TimeToServe } from "../time-to-serve";
-import type { StackKey } from "./planner";
-import type { StackStatus } from "./types";
+import type { RegionalReads } from "./stack-state";
 
 /**
  * The region a plan to `target` must bring to serve: the one it scales up to active; when it
@@ -34,11 +32,11 @@ export interface StandbyCapacity {
  * settings (deployed before they were exported) has no time to serve and an `unknown` quota; no
  * reader is an `unknown` quota too.
  */
-export async function readStandbyCapacity(stacks: Readonly<Record<StackKey, StackStatus>>, region: RegionName | undefined, reader: OnDemandQuotaReader | undefined): Promise<StandbyCapacity> {
+export async function readStandbyCapacity(stacks: RegionalReads, region: RegionName | undefined, reader: OnDemandQuotaReader | undefined): Promise<StandbyCapacity> {
     if (region === undefined) {
         return {};
     }
-    const outputs = readRegionalOutputs(stacks[region].outputs);
+    const outputs = stacks[region].typed;
     const settings = outputs.capacitySettings;
     if (outputs.region === undefined) {
         return {};

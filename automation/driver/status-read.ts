@@ -6,7 +6,7 @@ import { regionNames, RegionName } from "../../foundation/posture";
 import type { ControllerContext } from "./controller-options";
 import { StoredLock } from "./coordination/store";
 import { isStale } from "./coordination/lease";
-import { readEndpointHealth } from "./endpoint-health";
+import { readEndpointHealthOf } from "./endpoint-health";
 import { fenceCacheFromStatus } from "../fence/cache";
 import { StackKey } from "./planner";
 import { readRpoExposure } from "./rpo";
@@ -45,7 +45,7 @@ export async function readStatus(ctx: ControllerContext, opts: ReadOptions, stat
     const healthSource = ctx.endpointHealth;
     const endpointHealth =
         healthSource !== undefined
-            ? await runTask(opts, "read the endpoint health checks", () => readEndpointHealth(healthSource, { primary: stacks.primary.outputs, secondary: stacks.secondary.outputs, dns: stacks.dns.outputs }))
+            ? await runTask(opts, "read the endpoint health checks", () => readEndpointHealthOf(healthSource, { primary: stacks.primary.typed, secondary: stacks.secondary.typed, dns: stacks.dns.typed }))
             : undefined;
     const { standbyQuota } = await readStandbyCapacity(stacks, standbyOf(weights), ctx.onDemandQuota);
     const now = Date.now();

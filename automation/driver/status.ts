@@ -13,13 +13,13 @@ import { LockHolder } from "./errors";
 import { firstUnfinishedStep, interruptedSteps, JournalRun } from "./journal";
 import { StackKey } from "./planner";
 import { stackFile } from "./preflight";
-import { deployedPosture, deployedStateOf, isNotDeployed, stackKeys } from "./stack-state";
-import { FenceState, StackStatus, StatusResult } from "./types";
-import { configKeys, readDnsOutputs } from "../../stacks/contract";
+import { deployedPosture, deployedStateOf, isNotDeployed, publicStatus, ReadStatus, ReadStatuses, stackKeys } from "./stack-state";
+import { FenceState, StatusResult } from "./types";
+import { configKeys } from "../../stacks/contract";
 
 /** Everything `status` read, as it read it. */
 export interface StatusReading {
-    readonly stacks: Readonly<Record<StackKey, StackStatus>>;
+    readonly stacks: ReadStatuses;
     readonly names: Readonly<Record<StackKey, string>>;
     readonly fence: Readonly<Record<RegionName, FenceState>>;
     /** The driver's lock as read (an unreadable store reads as a corrupt lock). */
@@ -55,7 +55,8 @@ export function statusOf(read: StatusReading): StatusResult {
     const configuredPosture = stacks.dns.config[configKeys.posture];
     const first = unfinished !== undefined ? firstUnfinishedStep(unfinished) : undefined;
     return {
-        stacks,
+        // The public result keeps each stack's raw outputs, as it always has; the typed ones are the driver's own.
+        stacks: { primary: publicStatus(stacks.primary), secondary: publicStatus(stacks.secondary), dns: publicStatus(stacks.dns) },
         ...(posture !== undefined ? { posture } : {}),
         ...(configuredPosture !== undefined ? { configuredPosture } : {}),
         ...(weights !== undefined && serving !== undefined ? { weights, serving } : {}),
@@ -99,8 +100,8 @@ export function answerOf(weights: Weights, fence: Readonly<Record<RegionName, Fe
 }
 
 /** The dns stack's modelled fence effect times, when it exports them. */
-export function fenceEffectOf(dns: StackStatus): { fenceEffectSeconds?: FenceEffect } {
-    const fenceEffectSeconds = readDnsOutputs(dns.outputs).fenceEffectSeconds;
+export function fenceEffectOf(dns: ReadStatus<"dns">): { fenceEffectSeconds?: FenceEffect } {
+    const fenceEffectSeconds = dns.typed.fenceEffectSeconds;
     return fenceEffectSeconds !== undefined ? { fenceEffectSeconds } : {};
 }
 

@@ -15,13 +15,11 @@
 import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { AnswerInputs, AnswerPrediction, describeCases, FenceReading, HealthReading, predictAnswerChange } from "../answer-safety";
 import { CapacityMode, defaultActiveActiveWeights, Posture, postureSpec, RegionName, regionNames, validateWeights, Weights } from "../../foundation/posture";
-import { configKeys, readDnsOutputs } from "../../stacks/contract";
-import { EndpointHealthSource, readEndpointHealth } from "./endpoint-health";
+import { configKeys } from "../../stacks/contract";
+import { EndpointHealthSource, readEndpointHealthOf, TypedEndpointHealthOutputs } from "./endpoint-health";
 import { AnswerSafetyError } from "./errors";
 import { RegionFenceClient } from "../fence/client";
-import type { StackKey } from "./planner";
-import { deployedStateOf } from "./stack-state";
-import type { StackStatus } from "./types";
+import { deployedStateOf, ReadStatuses } from "./stack-state";
 
 /** What the switch reads of the world before it predicts. */
 export interface SwitchWorldRead {
@@ -41,7 +39,7 @@ export async function readSwitchWorld(opts: {
     readonly fence: RegionFenceClient;
     readonly coordinates: FenceCoordinates | undefined;
     readonly endpointHealth: EndpointHealthSource | undefined;
-    readonly outputs: Readonly<Record<RegionName, Readonly<Record<string, unknown>>>>;
+    readonly outputs: TypedEndpointHealthOutputs;
 }): Promise<SwitchWorldRead> {
     const fence: Record<RegionName, FenceReading> = { primary: "unknown", secondary: "unknown" };
     const endpoint: Record<RegionName, HealthReading> = { primary: "unknown", secondary: "unknown" };
@@ -53,7 +51,7 @@ export async function readSwitchWorld(opts: {
         }
     }
     if (opts.endpointHealth !== undefined) {
-        const read = await readEndpointHealth(opts.endpointHealth, opts.outputs);
+        const read = await readEndpointHealthOf(opts.endpointHealth, opts.outputs);
         for (const region of regionNames) {
             endpoint[region] = read.regions[region].health;
         }
@@ -119,7 +117,7 @@ export function switchAnswerInputs(opts: {
  * Undefined when the dns stack has no deployed weights: nothing is answered yet to predict from.
  */
 export async function predictSwitchAnswer(opts: {
-    readonly stacks: Readonly<Record<StackKey, StackStatus>>;
+    readonly stacks: ReadStatuses;
     readonly target: Posture;
     readonly targetWeights: Weights;
     readonly fence: RegionFenceClient;
@@ -133,9 +131,9 @@ export async function predictSwitchAnswer(opts: {
     }
     const world = await readSwitchWorld({
         fence: opts.fence,
-        coordinates: readDnsOutputs(opts.stacks.dns.outputs).fence,
+        coordinates: opts.stacks.dns.typed.fence,
         endpointHealth: opts.endpointHealth,
-        outputs: { primary: opts.stacks.primary.outputs, secondary: opts.stacks.secondary.outputs },
+        outputs: { primary: opts.stacks.primary.typed, secondary: opts.stacks.secondary.typed },
     });
     const inputs = switchAnswerInputs({
         world,

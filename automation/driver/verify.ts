@@ -52,11 +52,18 @@ function endpointOf(outputs: Partial<RegionalOutputs>): SftpEndpoint | undefined
     return host !== undefined && host !== "" ? { host, port: outputs.endpointPort ?? 22 } : undefined;
 }
 
+/** {@link VerifyInput} with the regional outputs already parsed through the contract, as the driver holds them. */
+export type TypedVerifyInput = Omit<VerifyInput, "outputs"> & { readonly outputs: Partial<RegionalOutputs> };
+
 /** Probes one region as its canary. Never throws for what the region does; every failure is a result. AbortedError when `signal` has already fired. */
 export async function verifyRegion(input: VerifyInput): Promise<VerifyResult> {
+    return verifyTypedRegion({ ...input, outputs: readRegionalOutputs(input.outputs) });
+}
+
+/** {@link verifyRegion} from typed outputs: the driver's path, which parsed them when it read the stack. */
+export async function verifyTypedRegion(input: TypedVerifyInput): Promise<VerifyResult> {
     throwIfAborted(input.signal);
-    const { region } = input;
-    const outputs = readRegionalOutputs(input.outputs);
+    const { region, outputs } = input;
     const user = outputs.canaryUser;
     if (user === undefined || input.canaryKey === undefined) {
         return {

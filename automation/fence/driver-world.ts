@@ -2,22 +2,20 @@
 // deployed stacks read through the engine: where the fence lives, the deployed weights, each
 // region's endpoint; and where its audit entry goes (the driver's coordination store). The
 // controller's fence and unfence are these two adapters and the operation, nothing more.
-import { readDnsOutputs } from "../../stacks/contract";
 import { FenceAuditSink, FenceRequest, FenceWorld, NothingToFenceError } from "./operation";
 import { RegionName, regionNames } from "../../foundation/posture";
-import { EndpointHealthSource, RegionEndpoint, regionEndpointOf } from "../driver/endpoint-health";
+import { EndpointHealthSource, RegionEndpoint, typedRegionEndpointOf } from "../driver/endpoint-health";
 import { RegionFenceClient } from "./client";
 import { CoordinationStore } from "../driver/coordination/store";
-import { deployedStateOf } from "../driver/stack-state";
-import { StackKey } from "../driver/planner";
-import { FenceOptions, StackStatus } from "../driver/types";
+import { deployedStateOf, ReadStatuses } from "../driver/stack-state";
+import { FenceOptions } from "../driver/types";
 
 /**
  * The fence operation's world from the deployed stacks.
  * @throws NothingToFenceError when the dns stack exports no fence (not deployed, or destroyed).
  */
-export function fenceWorldOf(stacks: Readonly<Record<StackKey, StackStatus>>, store: RegionFenceClient, health: EndpointHealthSource | undefined): FenceWorld {
-    const coordinates = readDnsOutputs(stacks.dns.outputs).fence;
+export function fenceWorldOf(stacks: ReadStatuses, store: RegionFenceClient, health: EndpointHealthSource | undefined): FenceWorld {
+    const coordinates = stacks.dns.typed.fence;
     if (coordinates === undefined) {
         throw new NothingToFenceError(`nothing to fence: stack ${stacks.dns.name} exports no fence coordinates (the dns stack is not deployed); nothing was changed`);
     }
@@ -33,10 +31,10 @@ export function fenceWorldOf(stacks: Readonly<Record<StackKey, StackStatus>>, st
 }
 
 /** Each region's endpoint as its regional stack exports it, with the dns stack's health checks for it (absent when not deployed). */
-export function regionEndpointsOf(stacks: Readonly<Record<StackKey, StackStatus>>): Partial<Record<RegionName, RegionEndpoint>> {
+export function regionEndpointsOf(stacks: ReadStatuses): Partial<Record<RegionName, RegionEndpoint>> {
     const endpoints: Partial<Record<RegionName, RegionEndpoint>> = {};
     for (const region of regionNames) {
-        const endpoint = regionEndpointOf(region, stacks[region].outputs, stacks.dns.outputs);
+        const endpoint = typedRegionEndpointOf(region, stacks[region].typed, stacks.dns.typed);
         if (endpoint !== undefined) {
             endpoints[region] = endpoint;
         }

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { applyConfigWrites, deployedValue, previousValues, putBackUndeployed, undeployedConfig } from "../../automation/driver/config-restore";
 import { interruptedSteps, JournalRun } from "../../automation/driver/journal";
-import { planTransition } from "../../automation/driver/planner";
+import { planTransition, StackKey } from "../../automation/driver/planner";
+import { withTypedOutputs } from "../../automation/driver/stack-state";
 
 // The restore logic of "no undeployed config left behind", pure, and against a recording writer.
 
@@ -62,7 +63,7 @@ describe("config restore: what is deployed", () => {
         expect(deployedValue(`${weights}.primary`, { posture: "active-active", weights: { primary: 70, secondary: 30 } })).to.equal("70");
         expect(deployedValue(`${weights}.primary`, { posture: "active-passive", weights: { primary: 100, secondary: 0 } })).to.equal(undefined);
         expect(deployedValue(cap, {})).to.equal(undefined);
-        expect(deployedValue("sftp-failover:ttl", { ttl: 60 })).to.equal(undefined);
+        expect(deployedValue("sftp-failover:ttl", { posture: "failover" })).to.equal(undefined);
     });
 });
 
@@ -88,10 +89,12 @@ describe("config restore: after a killed run", () => {
             ["dns:dns", { stack: "dns" as const, previous: [{ key: posture, value: "active-passive" }] }],
         ]),
     });
+    // Each stack as the driver holds it once read: its config, and its outputs parsed for its role.
+    const read = <K extends StackKey>(key: K, config: Record<string, string>, outputs: Record<string, unknown>) => withTypedOutputs(key, { key, name: key, config, outputs });
     const stacks = (secondaryConfigured: string, secondaryDeployed: string, dnsConfigured = "active-passive", dnsDeployed = "active-passive") => ({
-        primary: { config: { [cap]: "active" }, outputs: { capacityMode: "active" } },
-        secondary: { config: { [cap]: secondaryConfigured }, outputs: { capacityMode: secondaryDeployed } },
-        dns: { config: { [posture]: dnsConfigured }, outputs: { posture: dnsDeployed } },
+        primary: read("primary", { [cap]: "active" }, { capacityMode: "active" }),
+        secondary: read("secondary", { [cap]: secondaryConfigured }, { capacityMode: secondaryDeployed }),
+        dns: read("dns", { [posture]: dnsConfigured }, { posture: dnsDeployed }),
     });
 
     it("a step killed before its up finished left its value undeployed: it goes back to the deployed one", async () => {
@@ -118,7 +121,7 @@ describe("config restore: after a killed run", () => {
 
     it("where the outputs do not tell (a stack without outputs), the journal's previous value is what goes back", () => {
         const interrupted = interruptedSteps(run({ "before-dns:secondary": "started" }));
-        const current = { ...stacks("active", "pilot-light"), secondary: { config: { [cap]: "active" }, outputs: {} } };
+        const current = { ...stacks("active", "pilot-light"), secondary: read("secondary", { [cap]: "active" }, {}) };
         expect(undeployedConfig(interrupted, current)).to.deep.equal([{ stack: "secondary", key: cap, configured: "active", deployed: "pilot-light", runId: "r1" }]);
     });
 });

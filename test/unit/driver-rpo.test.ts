@@ -1,13 +1,12 @@
 import { expect } from "chai";
 import { readRpoExposure, replicationRuleOf } from "../../automation/driver/rpo";
 import { defaultReplicationThresholds, ReplicationBacklogReport, ReplicationMetricsReader, ReplicationRule } from "../../automation/driver/replication";
-import { StackStatus } from "../../automation/driver/types";
+import { ReadStatus, withTypedOutputs } from "../../automation/driver/stack-state";
 
 // What `status` says of the data at risk: from the serving region's bucket to the other's.
 
-const regional = (key: "primary" | "secondary", region: string, bucket: string): StackStatus => ({
-    key, name: key, config: {}, outputs: { region, bucketName: bucket },
-});
+const regional = <K extends "primary" | "secondary">(key: K, region: string, bucket: string): ReadStatus<K> =>
+    withTypedOutputs(key, { key, name: key, config: {}, outputs: { region, bucketName: bucket } });
 const stacks = { primary: regional("primary", "us-east-1", "b-primary"), secondary: regional("secondary", "us-west-2", "b-secondary") };
 
 function reader(values: { ops?: number; bytes?: number; latency?: number } | Error): ReplicationMetricsReader & { asked: ReplicationRule[] } {
@@ -45,7 +44,7 @@ describe("RPO exposure in status", () => {
     });
 
     it("says nothing when the stacks export no buckets (not deployed)", async () => {
-        const bare = { primary: { ...stacks.primary, outputs: {} }, secondary: stacks.secondary };
+        const bare = { primary: withTypedOutputs("primary", { ...stacks.primary, outputs: {} }), secondary: stacks.secondary };
         expect(replicationRuleOf(bare, "secondary")).to.equal(undefined);
         expect(await readRpoExposure(reader({}), defaultReplicationThresholds, bare, "primary")).to.equal(undefined);
     });

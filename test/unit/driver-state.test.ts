@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { deployedOutputs, deployedStateOf, summarizeEngineError } from "../../automation/driver/stack-state";
+import { deployedOutputs, deployedStateOf, summarizeEngineError, withTypedOutputsAll } from "../../automation/driver/stack-state";
 import { StackStatus } from "../../automation/driver/types";
 import { estimateAllPostures, estimatePostureCost, interfaceEndpointServices, priceTableDate } from "../../automation/pricing";
 import { bootInterfaceEndpointServices } from "../../components/network";
@@ -27,11 +27,13 @@ describe("driver state and estimates", () => {
     });
 
     it("the deployed state comes from outputs, not config", () => {
-        const state = deployedStateOf({
-            primary: { ...stack("primary", { capacityMode: "active" }), config: { "sftp-failover:capacityMode": "drained" } },
-            secondary: stack("secondary", { capacityMode: "pilot-light" }),
-            dns: stack("dns", { posture: "active-passive", weights: { primary: 100, secondary: 0 } }),
-        });
+        const state = deployedStateOf(
+            withTypedOutputsAll({
+                primary: { ...stack("primary", { capacityMode: "active" }), config: { "sftp-failover:capacityMode": "drained" } },
+                secondary: stack("secondary", { capacityMode: "pilot-light" }),
+                dns: stack("dns", { posture: "active-passive", weights: { primary: 100, secondary: 0 } }),
+            }),
+        );
         expect(state).to.deep.equal({
             capacity: { primary: "active", secondary: "pilot-light" },
             dns: { posture: "active-passive", weights: { primary: 100, secondary: 0 } },
@@ -39,11 +41,13 @@ describe("driver state and estimates", () => {
     });
 
     it("a stack never deployed, or with unexpected outputs, leaves its part unknown", () => {
-        const state = deployedStateOf({
-            primary: stack("primary", {}),
-            secondary: stack("secondary", { capacityMode: "turbo" }),
-            dns: stack("dns", { posture: "sideways", weights: "100/0" }),
-        });
+        const state = deployedStateOf(
+            withTypedOutputsAll({
+                primary: stack("primary", {}),
+                secondary: stack("secondary", { capacityMode: "turbo" }),
+                dns: stack("dns", { posture: "sideways", weights: "100/0" }),
+            }),
+        );
         expect(state).to.deep.equal({ capacity: {}, dns: {} });
     });
 

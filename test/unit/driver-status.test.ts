@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { runsOf } from "../../automation/driver/journal";
 import { statusOf, StatusReading } from "../../automation/driver/status";
+import { StackKey } from "../../automation/driver/planner";
+import { ReadStatus, withTypedOutputs } from "../../automation/driver/stack-state";
 import { StackStatus } from "../../automation/driver/types";
 
 // What `status` reports from what it read (automation/driver/status.ts), without an engine: the
@@ -10,8 +12,8 @@ import { StackStatus } from "../../automation/driver/types";
 
 const names = { primary: "prod-primary", secondary: "prod-secondary", dns: "prod-dns" };
 
-function stack(key: "primary" | "secondary" | "dns", outputs: Record<string, unknown>, extra: Partial<StackStatus> = {}): StackStatus {
-    return { key, name: names[key], config: {}, outputs, ...extra };
+function stack<K extends StackKey>(key: K, outputs: Record<string, unknown>, extra: Partial<StackStatus> = {}): ReadStatus<K> {
+    return withTypedOutputs(key, { key, name: names[key], config: {}, outputs, ...extra });
 }
 
 const deployed = {
@@ -44,6 +46,13 @@ describe("status report: from what was read", () => {
         expect(status.serving).to.equal("primary");
         expect(status.capacity).to.deep.equal({ primary: "active", secondary: "pilot-light" });
         expect(status.answer).to.deep.equal({ answered: ["primary"], rule: "non-zero-weight" });
+    });
+
+    it("the report's stacks are the raw statuses as read: each keeps its outputs, and the driver's typed outputs stay inside", () => {
+        const status = statusOf(reading());
+        expect(status.stacks.dns).to.deep.equal({ key: "dns", name: "prod-dns", config: { "sftp-failover:posture": "active-passive" }, outputs: { posture: "active-passive", weights: { primary: 255, secondary: 0 } } });
+        expect(status.stacks.primary).to.not.have.property("typed");
+        expect(status.stacks.secondary).to.not.have.property("typed");
     });
 
     it("the serving region is the one with the larger weight", () => {

@@ -10,6 +10,7 @@ import { fenceCachePath, readFenceCache, updateFenceCache } from "../../automati
 import { RegionFenceClient } from "../../automation/fence/client";
 import { fenceWorldOf } from "../../automation/fence/driver-world";
 import { StackStatus } from "../../automation/driver/types";
+import { ReadStatuses, withTypedOutputs, withTypedOutputsAll } from "../../automation/driver/stack-state";
 import { applyFence, FenceNotConfirmedError, FenceWorld, HarmfulFenceError, NothingToFenceError, planFence, requireConfirmed } from "../../automation/fence/operation";
 import { RegionName } from "../../foundation/posture";
 import { sandboxFenceClient } from "../../sandbox/fence";
@@ -40,13 +41,13 @@ const endpoints = {
 } as const;
 
 /** The deployed stacks as the driver reads them (what the SDK and --from-stack hand the operation). */
-function deployedStacks(weights: { primary: number; secondary: number }): Record<"primary" | "secondary" | "dns", StackStatus> {
+function deployedStacks(weights: { primary: number; secondary: number }): ReadStatuses {
     const regional = (key: RegionName, awsRegion: string, dnsName: string): StackStatus => ({ key, name: key, config: {}, outputs: { region: awsRegion, endpointDnsName: dnsName, endpointPort: 22 } });
-    return {
+    return withTypedOutputsAll({
         primary: regional("primary", "us-east-1", "p.example.com"),
         secondary: regional("secondary", "us-west-2", "s.example.com"),
         dns: { key: "dns", name: "dns", config: {}, outputs: { fence: coordinates, weights, posture: "active-passive" } },
-    };
+    });
 }
 
 describe("the fence operation (one home for every path)", () => {
@@ -153,7 +154,7 @@ describe("the fence operation (one home for every path)", () => {
         });
 
         it("after the stacks are destroyed there is nothing to fence: no dns outputs, or no alarm on the metric", async () => {
-            const destroyed = { ...deployedStacks({ primary: 100, secondary: 0 }), dns: { key: "dns", name: "dns", config: {}, outputs: {} } as StackStatus };
+            const destroyed = { ...deployedStacks({ primary: 100, secondary: 0 }), dns: withTypedOutputs("dns", { key: "dns", name: "dns", config: {}, outputs: {} }) };
             expect(() => fenceWorldOf(destroyed, store, undefined)).to.throw(NothingToFenceError, /^nothing to fence: stack dns exports no fence coordinates/);
             const noAlarm: RegionFenceClient = { ...store, read: async () => ({ state: "unfenced", alarm: "absent" }) };
             expect(await refusal(planFence({ region: "primary", action: "fence" }, world({ store: noAlarm })), NothingToFenceError)).to.match(

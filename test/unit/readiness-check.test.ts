@@ -45,7 +45,7 @@ function status(overrides: Partial<StatusResult> = {}): StatusResult {
 }
 
 const deployment = (name: "primary" | "secondary"): RegionDeployment => ({
-    outputs: { usersFingerprint: "u", hostKeyFingerprints: { ed25519: "f" }, canaryUser: "canary", endpointPort: 22, capacityMode: name === "primary" ? "active" : "pilot-light" },
+    typed: { usersFingerprint: "u", hostKeyFingerprints: { ed25519: "f" }, canaryUser: "canary", endpointPort: 22, capacityMode: name === "primary" ? "active" : "pilot-light" },
     launchTemplate: { instanceType: "t3.small", sftpgoPackage: "sftpgo" },
 });
 

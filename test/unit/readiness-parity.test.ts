@@ -5,9 +5,9 @@ import { RegionName } from "../../foundation/posture";
 
 const fingerprints = { ed25519: "SHA256:aaa", ecdsa: "SHA256:bbb", rsa: "SHA256:ccc" };
 
-function region(name: RegionName, overrides: Partial<RegionDeployment["outputs"]> = {}, launchTemplate: RegionDeployment["launchTemplate"] = { instanceType: "t3.small", sftpgoPackage: "sftpgo-2.6.6" }): RegionDeployment {
+function region(name: RegionName, overrides: Partial<RegionDeployment["typed"]> = {}, launchTemplate: RegionDeployment["launchTemplate"] = { instanceType: "t3.small", sftpgoPackage: "sftpgo-2.6.6" }): RegionDeployment {
     return {
-        outputs: {
+        typed: {
             regionName: name,
             usersFingerprint: "users-1",
             hostKeyFingerprints: fingerprints,
@@ -75,7 +75,7 @@ describe("readiness: parity of the two regions as deployed", () => {
     });
 
     it("a region not deployed cannot be compared: unknown, nothing else", () => {
-        const findings = parityFindings({ primary: region("primary"), secondary: { outputs: {} } }, activePassive);
+        const findings = parityFindings({ primary: region("primary"), secondary: { typed: {} } }, activePassive);
         expect(whats(findings)).to.deep.equal(["unknown: the secondary stack exports no deployment to compare"]);
         expect(readinessOf(findings)).to.equal("unknown");
     });

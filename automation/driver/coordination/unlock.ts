@@ -11,7 +11,8 @@ import { StackKey } from "../planner";
 import { stackFile } from "../preflight";
 import { processAlive } from "../process-alive";
 import { throwIfAborted, untilAborted } from "../tasks";
-import { StackStatus, UnlockOptions, UnlockResult } from "../types";
+import { UnlockOptions, UnlockResult } from "../types";
+import type { ReadStatuses } from "../stack-state";
 import { breakLock, leaseExpired } from "./lease";
 import { RunLog } from "./run-log";
 
@@ -23,7 +24,7 @@ export interface LockClearing {
     /** Where undeployed config is put back. */
     readonly stacks: Readonly<Record<StackKey, ConfigWriter>>;
     /** Reads the three stacks' deployed outputs (only when a killed switch left config behind). */
-    readonly readStacks: () => Promise<Readonly<Record<StackKey, StackStatus>>>;
+    readonly readStacks: () => Promise<ReadStatuses>;
 }
 
 /** Clears the backend locks of dead engines, audited (automation/driver/backend-locks.ts). */

@@ -8,7 +8,8 @@ import { Finding } from "./findings";
 
 /** What one region's deployment says, as far as parity is concerned. */
 export interface RegionDeployment {
-    readonly outputs: Partial<RegionalOutputs>;
+    /** Its outputs, parsed through the contract. */
+    readonly typed: Partial<RegionalOutputs>;
     /** The launch template's inputs as deployed (absent: not found in the state). */
     readonly launchTemplate?: { readonly instanceType?: string; readonly sftpgoPackage?: string };
 }
@@ -33,7 +34,7 @@ export function sftpgoPackageOf(userData: string | undefined): string | undefine
 export function parityFindings(regions: Readonly<Record<RegionName, RegionDeployment>>, dns: DeployedPosture): Finding[] {
     const findings: Finding[] = [];
     for (const region of regionNames) {
-        if (regions[region].outputs.usersFingerprint === undefined) {
+        if (regions[region].typed.usersFingerprint === undefined) {
             findings.push({ area: "parity", level: "unknown", what: `the ${region} stack exports no deployment to compare`, fix: "deploy it (`sftp-failover bootstrap`)" });
         }
     }
@@ -46,19 +47,19 @@ export function parityFindings(regions: Readonly<Record<RegionName, RegionDeploy
             findings.push({ area: "parity", level: "not-ready", what: `${label} differ: primary ${describe(a)}, secondary ${describe(b)}`, fix });
         }
     };
-    differs("the users", p.outputs.usersFingerprint, s.outputs.usersFingerprint, "deploy both regional stacks from the same users file (`pulumi up -s primary`, then `-s secondary`)");
-    differs("the host keys", sorted(p.outputs.hostKeyFingerprints), sorted(s.outputs.hostKeyFingerprints), "put the same host keys in both stacks (`hostkeys import` into the odd one out), then deploy it");
-    differs("the canary users", p.outputs.canaryUser, s.outputs.canaryUser, "configure the same canary in both regions, then deploy both");
-    differs("the listener ports", p.outputs.endpointPort, s.outputs.endpointPort, "set the same sftp-failover:listenerPort in both stacks, then deploy");
+    differs("the users", p.typed.usersFingerprint, s.typed.usersFingerprint, "deploy both regional stacks from the same users file (`pulumi up -s primary`, then `-s secondary`)");
+    differs("the host keys", sorted(p.typed.hostKeyFingerprints), sorted(s.typed.hostKeyFingerprints), "put the same host keys in both stacks (`hostkeys import` into the odd one out), then deploy it");
+    differs("the canary users", p.typed.canaryUser, s.typed.canaryUser, "configure the same canary in both regions, then deploy both");
+    differs("the listener ports", p.typed.endpointPort, s.typed.endpointPort, "set the same sftp-failover:listenerPort in both stacks, then deploy");
     differs("the instance types", p.launchTemplate?.instanceType, s.launchTemplate?.instanceType, "set the same sftp-failover:instanceType in both stacks, then deploy");
     differs("the SFTPGo packages", p.launchTemplate?.sftpgoPackage, s.launchTemplate?.sftpgoPackage, "set the same sftp-failover:sftpgoVersion in both stacks, then deploy");
-    if (p.outputs.canaryUser === undefined && s.outputs.canaryUser === undefined) {
+    if (p.typed.canaryUser === undefined && s.typed.canaryUser === undefined) {
         findings.push({ area: "parity", level: "warning", what: "no canary is configured: no switch can verify a region before DNS moves", fix: "configure a canary (docs/regional.md) and deploy both regions" });
     }
     if (dns.posture !== undefined) {
         const wanted = postureSpec(dns.posture, dns.weights).capacity;
         for (const region of regionNames) {
-            const deployed = regions[region].outputs.capacityMode;
+            const deployed = regions[region].typed.capacityMode;
             if (deployed !== undefined && deployed !== wanted[region]) {
                 findings.push({
                     area: "parity",
@@ -68,7 +69,7 @@ export function parityFindings(regions: Readonly<Record<RegionName, RegionDeploy
                 });
             }
             // A quiesce left on a region DNS sends clients to (a switch aborted after it) refuses their writes.
-            if (regions[region].outputs.quiesced === true && postureSpec(dns.posture, dns.weights).weights[region] > 0) {
+            if (regions[region].typed.quiesced === true && postureSpec(dns.posture, dns.weights).weights[region] > 0) {
                 findings.push({
                     area: "parity",
                     level: "not-ready",
