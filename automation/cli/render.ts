@@ -1,5 +1,6 @@
 // Text rendering of the driver's results for humans. JSON output bypasses this entirely.
 import { describeDrain, PlannedDrain } from "../driver/drain";
+import { describeSkippedQuiesce } from "../driver/quiesce";
 import { fitTable } from "./history-view";
 import { AuditEntry } from "../driver/audit";
 import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
@@ -98,7 +99,7 @@ export function renderPlan(p: PlanResult): string {
     if (p.steps.every((s) => s.skip)) {
         lines.push("  nothing to do: every stack is already in place");
     }
-    lines.push(...(p.quiesces ?? []).filter((q) => q.skipped !== undefined).map((q) => `  quiesce ${q.region}: skipped (${q.skipped})`));
+    lines.push(...(p.quiesces ?? []).filter((q) => q.skipped !== undefined).map((q) => `  ${describeSkippedQuiesce(q)}`));
     for (const pv of p.previews) {
         const summary = Object.entries(pv.changeSummary ?? {})
             .map(([op, n]) => `${op} ${n}`)
@@ -172,6 +173,9 @@ export function renderSwitch(r: SetPostureResult): string {
     }
     if (r.afterDns !== undefined) {
         lines.push(esc(describePostDnsCheck(r.afterDns)));
+    }
+    for (const q of r.skippedQuiesces ?? []) {
+        lines.push(esc(describeSkippedQuiesce(q)));
     }
     for (const d of r.drains ?? []) {
         lines.push(esc(describeDrain(d)));

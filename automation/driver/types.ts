@@ -227,6 +227,8 @@ export interface SetPostureResult {
     readonly afterDns?: PostDnsCheckResult;
     /** What the drain before each scale-down found, in order. */
     readonly drains?: readonly DrainOutcome[];
+    /** The quiesces the switch was asked for and skipped, and why (an unplanned switch's); absent when none. */
+    readonly skippedQuiesces?: readonly PlannedQuiesce[];
 }
 
 /** What one stack looks like now. */
