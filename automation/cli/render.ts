@@ -53,6 +53,9 @@ export function renderStatus(s: StatusResult): string {
             ),
         );
     }
+    for (const q of s.quiesced ?? []) {
+        lines.push(esc(`quiesced:  ${q.region} read-only ${q.takesTraffic ? "while DNS sends it traffic (its clients cannot write)" : "(it takes no traffic)"}; ${q.lift}`));
+    }
     if (s.unfinished !== undefined) {
         lines.push(esc(`unfinished: run ${s.unfinished.runId} → ${s.unfinished.target} by ${s.unfinished.identity} at ${s.unfinished.at}; rerun the same posture to resume${s.unfinished.firstUnfinishedStep !== undefined ? ` at ${s.unfinished.firstUnfinishedStep}` : ""}`));
     }
