@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { AuditEvent } from "../../automation/driver/coordination/run-log";
 import { resolveDrainOptions, rtoSplit } from "../../automation/driver/drain";
 import { AbortedError, LockLostError, SwitchStoppedError } from "../../automation/driver/errors";
-import { JournalRecord } from "../../automation/driver/journal";
+import { interruptedSteps, JournalRecord, runsOf } from "../../automation/driver/journal";
 import { DeployedState, PlannedStep, planSteps, planTransition, stateOfPosture } from "../../automation/driver/planner";
 import { planQuiesces, quiesceWaitSeconds, reloadSecondsOf, unplannedQuiesceReason } from "../../automation/driver/quiesce";
 import { SwitchRun } from "../../automation/driver/switch-run";
@@ -188,6 +188,9 @@ describe("the quiesce in a switch run", () => {
         expect(lift.map((r) => r.type === "step" && r.status)).to.deep.equal(["started", "done"]);
         expect(lift[0]).to.deep.include({ config: { stack: "primary", previous: [{ key: "sftp-failover:quiesced" }] } });
         expect(journal.at(-1), "journalled before the run's end").to.deep.include({ type: "end", result: "failed" });
+        // Killed during the lift: the journal up to its start is what the next run and `status` read.
+        const killed = journal.slice(0, journal.indexOf(lift[0]) + 1);
+        expect(interruptedSteps(runsOf(killed)[0]).map((i) => [i.stepId, i.stack])).to.deep.include(["unquiesce:primary", "primary"]);
     });
 
     it("an unplanned switch says in its result, and its rendered result, that it skipped the quiesce", async () => {
