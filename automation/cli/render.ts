@@ -1,5 +1,6 @@
 // Text rendering of the driver's results for humans. JSON output bypasses this entirely.
 import { describeDrain, PlannedDrain } from "../driver/drain";
+import { describeSkippedQuiesce } from "../driver/quiesce";
 import { fitTable } from "./history-view";
 import { AuditEntry } from "../driver/audit";
 import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
@@ -52,6 +53,9 @@ export function renderStatus(s: StatusResult): string {
             ),
         );
     }
+    for (const q of s.quiesced ?? []) {
+        lines.push(esc(`quiesced:  ${q.region} read-only ${q.takesTraffic ? "while DNS sends it traffic (its clients cannot write)" : "(it takes no traffic)"}; ${q.lift}`));
+    }
     if (s.unfinished !== undefined) {
         lines.push(esc(`unfinished: run ${s.unfinished.runId} → ${s.unfinished.target} by ${s.unfinished.identity} at ${s.unfinished.at}; rerun the same posture to resume${s.unfinished.firstUnfinishedStep !== undefined ? ` at ${s.unfinished.firstUnfinishedStep}` : ""}`));
     }
@@ -98,7 +102,7 @@ export function renderPlan(p: PlanResult): string {
     if (p.steps.every((s) => s.skip)) {
         lines.push("  nothing to do: every stack is already in place");
     }
-    lines.push(...(p.quiesces ?? []).filter((q) => q.skipped !== undefined).map((q) => `  quiesce ${q.region}: skipped (${q.skipped})`));
+    lines.push(...(p.quiesces ?? []).filter((q) => q.skipped !== undefined).map((q) => `  ${describeSkippedQuiesce(q)}`));
     for (const pv of p.previews) {
         const summary = Object.entries(pv.changeSummary ?? {})
             .map(([op, n]) => `${op} ${n}`)
@@ -172,6 +176,9 @@ export function renderSwitch(r: SetPostureResult): string {
     }
     if (r.afterDns !== undefined) {
         lines.push(esc(describePostDnsCheck(r.afterDns)));
+    }
+    for (const q of r.skippedQuiesces ?? []) {
+        lines.push(esc(describeSkippedQuiesce(q)));
     }
     for (const d of r.drains ?? []) {
         lines.push(esc(describeDrain(d)));

@@ -11,6 +11,7 @@ import type { ControllerContext, SwitchInput } from "./controller-options";
 import { clearDeadLocks } from "./coordination/unlock";
 import { HeldSwitchLock } from "./coordination/switch-lock";
 import { DrainOutcome, OpenSessionsSource, skippedDrain, waitForDrain } from "./drain";
+import { planQuiesces } from "./quiesce";
 import { LockHolder } from "./errors";
 import { firstUnfinishedStep, interruptedSteps } from "./journal";
 import { cloudWatchOpenSessions } from "./open-sessions";
@@ -135,6 +136,7 @@ export async function prepareSwitch(ctx: ControllerContext, request: SwitchReque
         ...(answer !== undefined ? { answer } : {}),
         ...(forced !== undefined ? { forced } : {}),
         drain: { onTimeout: input.drain.drainTimeoutAction, unplanned: input.drain.unplanned },
+        quiesces: planQuiesces(steps, current, input.drain),
         started,
         identity: ctx.identity,
         host: request.holder.host,

@@ -66,6 +66,11 @@ export function planQuiesces(steps: readonly PlannedStep[], current: DeployedSta
     }));
 }
 
+/** One line for a quiesce a plan or a switch skipped. */
+export function describeSkippedQuiesce(q: PlannedQuiesce): string {
+    return `quiesce ${q.region}: skipped (${q.skipped ?? "not skipped"})`;
+}
+
 /** The longest reload a switch waits for before DNS moves (0 when no step changes the users). */
 export function quiesceWaitSeconds(steps: readonly PlannedStep[]): number {
     return Math.max(0, ...steps.filter((s) => !s.skip && s.users !== undefined).map((s) => s.users!.reloadSeconds));

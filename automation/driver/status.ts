@@ -54,6 +54,7 @@ export function statusOf(read: StatusReading): StatusResult {
     const serving = servingUnder(weights);
     const configuredPosture = stacks.dns.config[configKeys.posture];
     const first = unfinished !== undefined ? firstUnfinishedStep(unfinished) : undefined;
+    const quiesced = quiescedRegions(state.quiesced, weights, posture);
     return {
         // The public result keeps each stack's raw outputs, as it always has; the typed ones are the driver's own.
         stacks: { primary: publicStatus(stacks.primary), secondary: publicStatus(stacks.secondary), dns: publicStatus(stacks.dns) },
@@ -71,6 +72,7 @@ export function statusOf(read: StatusReading): StatusResult {
         ...(read.standbyQuota !== undefined ? { standbyQuota: read.standbyQuota } : {}),
         ...fenceEffectOf(stacks.dns),
         ...(notDeployed.length > 0 ? { notDeployed } : {}),
+        ...(quiesced.length > 0 ? { quiesced } : {}),
         ...(undeployed.length > 0 ? { undeployedConfig: undeployed.map((u) => ({ ...u, file: stackFile(read.names[u.stack]) })) } : {}),
         ...(unfinished !== undefined
             ? {
@@ -84,6 +86,21 @@ export function statusOf(read: StatusReading): StatusResult {
               }
             : {}),
     };
+}
+
+/**
+ * The quiesced regions and what lifts each: a region DNS still sends traffic to is lifted by
+ * finishing the deployed posture (its planner adds the lift to the region's step); one that takes
+ * none, by the switch that gives it traffic again.
+ */
+function quiescedRegions(quiesced: Partial<Record<RegionName, boolean>> | undefined, weights: Weights | undefined, posture: string | undefined): NonNullable<StatusResult["quiesced"]> {
+    return regionNames
+        .filter((region) => quiesced?.[region] === true)
+        .map((region) => {
+            const takesTraffic = weights === undefined || weights[region] > 0;
+            const lift = takesTraffic && posture !== undefined ? `\`sftp-failover posture ${posture}\` lifts it` : `the switch that gives ${region} traffic lifts it`;
+            return { region, takesTraffic, lift };
+        });
 }
 
 /** Route 53's answer under the deployed weights, the fences and the modelled endpoint health. */

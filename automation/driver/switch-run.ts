@@ -24,7 +24,7 @@ import { VerifyResult } from "./verify";
 import { describeVerification, runVerifyGate, VerificationSummary } from "./verify-gate";
 import { describePostDnsCheck, PostDnsCheckResult } from "./post-dns-check";
 import { abortableSleep, describeDrain, DrainOutcome, drainLeftSessions, DrainTimeoutAction, skippedDrain, unplannedReason } from "./drain";
-import { undoQuiesceStep } from "./quiesce";
+import { PlannedQuiesce, undoQuiesceStep } from "./quiesce";
 
 /**
  * Everything a run reaches outside itself through: the stacks it steps, the fence, the journal and
@@ -94,6 +94,8 @@ export interface SwitchPlan {
     readonly forced?: string;
     /** What the drain does when sessions are still open at its timeout; `unplanned` skips every drain. */
     readonly drain?: { readonly onTimeout: DrainTimeoutAction; readonly unplanned: boolean };
+    /** The quiesces the plan shows (quiesce.ts `planQuiesces`); the skipped ones are told in the result. */
+    readonly quiesces?: readonly PlannedQuiesce[];
     readonly started: number;
     /** Who runs it, and where (for the journal). */
     readonly identity: string;
@@ -184,6 +186,7 @@ export class SwitchRun {
         const unverified = this.verification?.outcome === "unverified" || this.verification?.outcome === "skipped";
         const status = this.remaining.length > 0 ? "degraded" : unverified ? "unverified" : "ok";
         await this.finish(status);
+        const skippedQuiesces = (plan.quiesces ?? []).filter((q) => q.skipped !== undefined);
         return {
             runId: plan.runId,
             status,
@@ -199,6 +202,7 @@ export class SwitchRun {
             ...(this.verification !== undefined ? { verification: this.verification } : {}),
             ...(this.afterDns !== undefined ? { afterDns: this.afterDns } : {}),
             ...(this.drains.length > 0 ? { drains: this.drains } : {}),
+            ...(skippedQuiesces.length > 0 ? { skippedQuiesces } : {}),
         };
     }
 
@@ -254,42 +258,46 @@ export class SwitchRun {
         try {
             await sleep((step.users?.reloadSeconds ?? 0) * 1000, this.opts.signal);
         } catch (err) {
-            await this.finish("aborted", `aborted while the gateways of ${step.region ?? "?"} reloaded their users`);
-            throw err instanceof AbortedError ? err : new AbortedError("aborted while the gateways reloaded their users", { cause: err });
+            const lost = await lockLostBehind(err, this.opts.signal, this.deps.proveHeld);
+            await this.finish("aborted", lost?.message ?? `aborted while the gateways of ${step.region ?? "?"} reloaded their users`);
+            throw this.abortedError(lost ?? (err instanceof AbortedError ? err : new AbortedError("aborted while the gateways reloaded their users", { cause: err })));
         }
     }
 
     /**
-     * Lifts the quiesces this run made, when it stops before DNS moved: the region losing traffic
-     * still serves. A lift that fails is left for later (`remaining`), never raised: the next switch
-     * that gives the region traffic lifts it as its first step there.
+     * Lifts the quiesces this run made, when it fails or is aborted before DNS moved: the old
+     * posture keeps serving, and a serving region left read-only refuses its clients' writes. Each
+     * lift is a step like any other (journalled, so a kill during it shows in `status` and the next
+     * run puts its config back), bounded by the step timeout and not cut by the abort that ended
+     * the run: the CLI ignores further signals while it stops. A run that lost its lock lifts
+     * nothing, as the stacks are another run's now. A lift not made is never raised: it is left in
+     * `remaining`, naming the command that lifts it.
      */
     private async undoQuiesces(): Promise<void> {
+        const lost = await lockLostBehind(undefined, this.opts.signal, this.deps.proveHeld);
         for (const quiesce of this.quiescedInRun.splice(0)) {
             const undo = undoQuiesceStep(quiesce);
-            const region = undo.region!;
             const started = Date.now();
-            this.opts.onProgress?.({ type: "step-start", step: undo });
-            let result: StepResult;
-            try {
-                await runStep(this.deps.stacks[region], undo, {
-                    refresh: false,
-                    timeoutMs: this.opts.stepTimeoutMs ?? this.deps.timeouts.stepMs,
-                    cancelGraceMs: this.deps.timeouts.cancelGraceMs,
-                    stackBusyMs: this.deps.timeouts.stackBusyMs,
-                    ...(this.deps.proveHeld !== undefined ? { proveHeld: this.deps.proveHeld } : {}),
-                    onEvent: (e) => this.opts.onEvent?.(region, e),
-                    onOutput: (t) => this.opts.onOutput?.(region, t),
-                });
-                result = { id: undo.id, stack: region, description: undo.description, status: "done", durationMs: Date.now() - started };
-            } catch (err) {
-                const message = summarizeEngineError(err);
-                result = { id: undo.id, stack: region, description: undo.description, status: "failed", durationMs: Date.now() - started, error: message };
-                this.remaining.push(`${undo.description} (stack ${this.deps.names[region]}, ${message}; a switch that gives ${region} traffic lifts it)`);
+            const err = lost ?? (await this.attempt(undo, started, undefined));
+            if (err === undefined) {
+                continue;
             }
-            this.results.push(result);
-            this.opts.onProgress?.({ type: "step-end", step: undo, result });
+            const message = err instanceof LockLostError ? "not run: the lock was lost" : summarizeEngineError(err);
+            this.remaining.push(`${leftQuiesced(undo.region!, this.plan.from)} (stack ${this.deps.names[undo.stack]}, ${message})`);
+            await this.recordStep(undo, { id: undo.id, stack: undo.stack, description: undo.description, status: "failed", durationMs: Date.now() - started, error: message });
         }
+    }
+
+    /** The error an aborted run ends with, saying what became of the quiesces it made. */
+    private abortedError(err: AbortedError | LockLostError): AbortedError | LockLostError {
+        const lifted = this.results.filter((r) => r.id.startsWith("unquiesce:") && r.status === "done").map((r) => `${r.stack}'s quiesce was lifted`);
+        const left = this.remaining.filter((r) => r.includes("is left quiesced"));
+        const told = [...lifted, ...left];
+        if (told.length === 0) {
+            return err;
+        }
+        const message = `${err.message}; ${told.join("; ")}`;
+        return err instanceof LockLostError ? new LockLostError(message, err.holder, { cause: err }) : new AbortedError(message, { cause: err });
     }
 
     /**
@@ -392,14 +400,25 @@ export class SwitchRun {
     }
 
     private async runOne(step: PlannedStep): Promise<void> {
+        const started = Date.now();
+        const err = await this.attempt(step, started, this.opts.signal);
+        if (err !== undefined) {
+            await this.onFailure(step, started, err);
+        }
+    }
+
+    /**
+     * Runs one step and records it done; returns what stopped it instead (recorded by the caller).
+     * `signal` cuts it: the run's own, or none for a lift after the run was aborted.
+     */
+    private async attempt(step: PlannedStep, started: number, signal: AbortSignal | undefined): Promise<unknown> {
         const { journal } = this.deps;
         const runId = this.plan.runId;
-        const started = Date.now();
         const stack = this.deps.stacks[step.stack];
         // A step whose generation is no longer current does not start (nor is it journalled as started).
-        const lost = await lockLostBehind(undefined, this.opts.signal, this.deps.proveHeld);
+        const lost = await lockLostBehind(undefined, signal, this.deps.proveHeld);
         if (lost !== undefined) {
-            return this.onFailure(step, started, lost);
+            return lost;
         }
         // Journalled before the step writes any config: a run killed from here on leaves the
         // values to put back (config-restore.ts).
@@ -421,8 +440,7 @@ export class SwitchRun {
             targets = urns;
         } catch (err) {
             await journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(started).toISOString() });
-            await this.onFailure(step, started, err);
-            return;
+            return err;
         }
         await journal.append({ type: "step", runId, stepId: step.id, status: "started", at: new Date(started).toISOString(), config: { stack: step.stack, previous: previousConfig } });
         try {
@@ -435,7 +453,7 @@ export class SwitchRun {
                 stackBusyMs: this.deps.timeouts.stackBusyMs,
                 ...(this.deps.clearDeadEngineLocks !== undefined ? { onStackBusy: this.deps.clearDeadEngineLocks } : {}),
                 ...(this.deps.proveHeld !== undefined ? { proveHeld: this.deps.proveHeld } : {}),
-                signal: this.opts.signal,
+                signal,
                 onEvent: (e) => this.opts.onEvent?.(step.stack, e),
                 onOutput: (t) => this.opts.onOutput?.(step.stack, t),
             });
@@ -443,8 +461,9 @@ export class SwitchRun {
             if (step.stack === "dns") {
                 this.dnsSwitched = true;
             }
+            return undefined;
         } catch (err) {
-            await this.onFailure(step, started, err);
+            return err;
         }
     }
 
@@ -458,7 +477,7 @@ export class SwitchRun {
         if (aborted) {
             await this.recordStep(step, failed);
             await this.finish("aborted", lost?.message ?? `aborted during ${step.description}`);
-            throw lost ?? (err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err }));
+            throw this.abortedError(lost ?? (err instanceof AbortedError ? err : new AbortedError("aborted during a step", { cause: err })));
         }
         const decision = decideOnFailure(step, classifyFailure(err), {
             target: this.plan.target,
@@ -533,7 +552,7 @@ export class SwitchRun {
      */
     private async finish(result: "ok" | "unverified" | "degraded" | "failed" | "aborted", error?: string): Promise<void> {
         const { plan } = this;
-        if (result === "failed" && !this.dnsSwitched) {
+        if ((result === "failed" || result === "aborted") && !this.dnsSwitched) {
             await this.undoQuiesces();
         }
         await this.deps.record({
@@ -556,4 +575,10 @@ export class SwitchRun {
         });
         await this.deps.journal.append({ type: "end", runId: plan.runId, result, at: now() });
     }
+}
+
+/** What a run says of a region whose quiesce it could not lift, and the command that lifts it. */
+function leftQuiesced(region: RegionName, from: Posture | undefined): string {
+    const lifts = from !== undefined ? `\`sftp-failover posture ${from}\` lifts it, as does any switch that gives ${region} traffic` : `any switch that gives ${region} traffic lifts it`;
+    return `${region} is left quiesced (read-only) while it still serves: ${lifts}`;
 }

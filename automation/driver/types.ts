@@ -227,6 +227,8 @@ export interface SetPostureResult {
     readonly afterDns?: PostDnsCheckResult;
     /** What the drain before each scale-down found, in order. */
     readonly drains?: readonly DrainOutcome[];
+    /** The quiesces the switch was asked for and skipped, and why (an unplanned switch's); absent when none. */
+    readonly skippedQuiesces?: readonly PlannedQuiesce[];
 }
 
 /** What one stack looks like now. */
@@ -287,6 +289,11 @@ export interface StatusResult {
      * would apply it. The next switch puts it back (`deployed`; absent: the key is removed).
      */
     readonly undeployedConfig?: readonly (UndeployedConfig & { readonly file: string })[];
+    /**
+     * Regions whose users are quiesced (read-only), whether DNS sends them traffic (then their
+     * clients cannot write: a switch stopped after its quiesce and could not lift it), and what lifts it.
+     */
+    readonly quiesced?: readonly { readonly region: RegionName; readonly takesTraffic: boolean; readonly lift: string }[];
     /** A switch that did not finish (the next run of the same posture resumes it). */
     readonly unfinished?: { readonly runId: string; readonly target: string; readonly firstUnfinishedStep?: string; readonly identity: string; readonly at: string };
 }

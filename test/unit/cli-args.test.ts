@@ -5,6 +5,8 @@ import { renderHistory, renderSwitch } from "../../automation/cli/render";
 import { GlobalArgs } from "../../automation/cli/options";
 import { drainOptionsOf } from "../../automation/cli/drain-flags";
 import { switchExitCode } from "../../automation/cli/switch";
+import { HistoryArgs, historyLimitOf } from "../../automation/cli/commands/history";
+import { parseCli } from "../support/parse-cli";
 import { BadInputError, FailoverError, LockedError } from "../../automation/driver/errors";
 import { planTransition } from "../../automation/driver/planner";
 
@@ -110,5 +112,24 @@ describe("CLI arguments and rendering", () => {
         expect(out.errors).to.have.length(2);
         expect(out.errors[0]).to.match(/^\[\s+\d+\.\ds\] step 1: scale secondary pilot-light → active \(stack secondary\) …$/);
         expect(out.errors[1]).to.match(/^\[\s+\d+\.\ds\] step 1: done in 4\.2s \(update 1\)$/);
+    });
+
+    describe("history --limit at its edge", () => {
+        // Parsed by the CLI's own parser, then checked as the handler checks it, before anything is read.
+        const limit = async (...flags: string[]) => historyLimitOf(await parseCli<HistoryArgs>(["history", ...flags]));
+
+        it("takes 1 and any larger whole number; unset means every entry", async () => {
+            expect(await limit("--limit", "1")).to.equal(1);
+            expect(await limit("--limit", "500")).to.equal(500);
+            expect(await limit()).to.equal(undefined);
+        });
+
+        it("refuses 0, a negative, a fraction and a non-number, naming the flag", async () => {
+            for (const [value, shown] of [["0", "0"], ["-1", "-1"], ["1.5", "1.5"], ["many", "NaN"]]) {
+                const err = await limit("--limit", value).catch((e: unknown) => e);
+                expect(err, value).to.be.instanceOf(UsageError);
+                expect((err as Error).message).to.equal(`--limit must be a whole number ≥ 1 (got ${shown})`);
+            }
+        });
     });
 });

@@ -1,10 +1,12 @@
 import { expect } from "chai";
 import { alarmRegions, route53MetricsRegion } from "../../components/alarm-placement";
 import { validateSubscriptions } from "../../components/alarm-subscriptions";
+import { validateReplicationLatency } from "../../components/dns-alarms";
 import { fenceCoordinates } from "../../components/dns-fence-coordinates";
 import { checkResource } from "../../sandbox/rules";
 import { loadDnsConfig } from "../../stacks/config/dns";
 import { ConfigReader } from "../../stacks/config/source";
+import { describeRangeEdges } from "../support/range-edges";
 import { baseConfig, cnameEndpoints, Registered, Run, runDns } from "./dns-harness";
 
 // The dns stack's alarms (components/dns-alarms.ts) under Pulumi's mocks, and their config.
@@ -141,4 +143,10 @@ describe("dns stack alarm config", () => {
     it("never quotes an https endpoint it refuses (its path may be a token)", () => {
         expect(() => validateSubscriptions([{ protocol: "https", endpoint: "ftp://hooks.example.com/T0KEN" }], key)).to.throw(Error).with.property("message").that.does.not.include("T0KEN");
     });
+});
+
+describe("dns stack alarm ranges", () => {
+    describeRangeEdges([
+        { name: "replication latency threshold", min: 1, max: 86_400, check: (v) => validateReplicationLatency(v, "alarmReplicationLatencySeconds"), refusal: /^alarmReplicationLatencySeconds must be an integer of seconds 1–86400/ },
+    ]);
 });

@@ -4,6 +4,7 @@ import { maxRecommendedTtl, modelledRtoSeconds, recordTypes, validateTtl } from 
 import { fenceAlarmSettings } from "../../components/dns-fence";
 import { checkFenceRegion, defaultFenceRegion, fenceCoordinates, regionEnabledValue, regionFencedValue } from "../../components/dns-fence-coordinates";
 import { allowedRequestIntervals, validateHealthCheckTiming } from "../../components/dns-region-health";
+import { describeRangeEdges } from "../support/range-edges";
 
 // The DNS layer's decisions as pure functions: no mocks, no engine.
 
@@ -97,6 +98,13 @@ describe("DNS rules", () => {
             expect(checkFenceRegion(defaultFenceRegion, serving)).to.equal("us-east-2");
             expect(checkFenceRegion("us-east-1", {})).to.equal("us-east-1");
         });
+
+        // CloudWatch's limits on the fence metric: each text 1–255 characters.
+        describeRangeEdges([
+            { name: "fence namespace (length)", min: 1, max: 255, check: (v) => fenceCoordinates({ service: "s", namespace: "n".repeat(v) }), refusal: /^fence\.namespace must be 1–255/, integer: false },
+            { name: "fence metric name (length)", min: 1, max: 255, check: (v) => fenceCoordinates({ service: "s", metricName: "m".repeat(v) }), refusal: /^fence\.metricName must be 1–255/, integer: false },
+            { name: "fence service (length)", min: 1, max: 255, check: (v) => fenceCoordinates({ service: "s".repeat(v) }), refusal: /^fence(\.service is 256 characters| service must not be empty)/, integer: false },
+        ]);
     });
 
     describe("fence alarm", () => {

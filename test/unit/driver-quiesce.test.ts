@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import { AuditEvent } from "../../automation/driver/coordination/run-log";
 import { resolveDrainOptions, rtoSplit } from "../../automation/driver/drain";
-import { SwitchStoppedError } from "../../automation/driver/errors";
-import { JournalRecord } from "../../automation/driver/journal";
+import { AbortedError, LockLostError, SwitchStoppedError } from "../../automation/driver/errors";
+import { interruptedSteps, JournalRecord, runsOf } from "../../automation/driver/journal";
 import { DeployedState, PlannedStep, planSteps, planTransition, stateOfPosture } from "../../automation/driver/planner";
 import { planQuiesces, quiesceWaitSeconds, reloadSecondsOf, unplannedQuiesceReason } from "../../automation/driver/quiesce";
 import { SwitchRun } from "../../automation/driver/switch-run";
 import { ProgressEvent } from "../../automation/driver/types";
+import { renderSwitch } from "../../automation/cli/render";
 import { usersRefreshSpan } from "../../components/gateway-user-data";
 import { canonicalUsersJson, quiescedUsers, SftpUser } from "../../components/sftp-users";
 import { fakeStacks } from "../support/fake-stacks";
@@ -98,13 +99,22 @@ describe("the quiesced users object", () => {
 });
 
 describe("the quiesce in a switch run", () => {
-    function switchRun(opts: { verifyOk: boolean; dnsFails?: boolean }) {
+    function switchRun(opts: { verifyOk: boolean; dnsFails?: boolean; unplanned?: boolean; abortAtReload?: Error }) {
         const { stacks, calls } = fakeStacks(opts.dnsFails === true ? { dns: () => Promise.reject(new Error("error: the program refused the posture")) } : {});
         const journal: JournalRecord[] = [];
         const audit: AuditEvent[] = [];
         const slept: number[] = [];
         const progress: ProgressEvent[] = [];
-        const steps = planTransition("active-passive", "failover", { quiesce: true });
+        const steps = planTransition("active-passive", "failover", { quiesce: true, unplanned: opts.unplanned === true });
+        const abort = new AbortController();
+        // The operator's Ctrl-C (or a lost lock, as the lock's keeper signals it) while the gateways reload their users.
+        const sleep = async (ms: number) => {
+            slept.push(ms);
+            if (opts.abortAtReload !== undefined) {
+                abort.abort(opts.abortAtReload);
+                throw new AbortedError("aborted while waiting");
+            }
+        };
         const run = new SwitchRun(
             {
                 journal: { append: async (r) => void journal.push(r) },
@@ -114,15 +124,16 @@ describe("the quiesce in a switch run", () => {
                 timeouts: { stepMs: 60_000, cancelGraceMs: 1_000, stackBusyMs: 1 },
                 record: async (e) => void audit.push(e as AuditEvent),
                 verify: async (region) => ({ region, ok: opts.verifyOk, ...(opts.verifyOk ? {} : { message: `${region} failed at connect` }) }),
-                sleep: async (ms) => void slept.push(ms),
+                sleep,
                 drain: async (region) => ({ region, outcome: "drained", openSessions: 0, waitedSeconds: 0, detail: `no open session in ${region}` }),
             },
             {
                 runId: "r1", operation: "failover", target: "failover", steps, from: "active-passive", reason: "drill",
                 currentWeights: { primary: 100, secondary: 0 }, targetWeights: { primary: 0, secondary: 100 }, verifyRegions: ["secondary"],
-                drain: { onTimeout: "scale-down", unplanned: false }, started: Date.now(), identity: "alice", host: "laptop-a",
+                drain: { onTimeout: "scale-down", unplanned: opts.unplanned === true }, started: Date.now(), identity: "alice", host: "laptop-a",
+                quiesces: planQuiesces(steps, stateOfPosture("active-passive"), { quiesce: true, unplanned: opts.unplanned === true }),
             },
-            { onProgress: (e) => void progress.push(e) },
+            { onProgress: (e) => void progress.push(e), signal: abort.signal },
         );
         return { run, calls, journal, audit, slept, progress };
     }
@@ -168,5 +179,60 @@ describe("the quiesce in a switch run", () => {
         expect(lifted).to.deep.include({ status: "done", description: "lift the quiesce of primary: its users writable again (the switch stopped before DNS moved)" });
         expect(audit[0]).to.deep.include({ result: "failed" });
         expect(progress.some((e) => e.type === "step-end" && e.step.id === "unquiesce:primary")).to.equal(true);
+    });
+
+    it("the lift of a quiesce is journalled like every step: started with the value it replaces, then done", async () => {
+        const { run, journal } = switchRun({ verifyOk: true, dnsFails: true });
+        await run.execute().catch((e: unknown) => e);
+        const lift = journal.filter((r) => r.type === "step" && r.stepId === "unquiesce:primary");
+        expect(lift.map((r) => r.type === "step" && r.status)).to.deep.equal(["started", "done"]);
+        expect(lift[0]).to.deep.include({ config: { stack: "primary", previous: [{ key: "sftp-failover:quiesced" }] } });
+        expect(journal.at(-1), "journalled before the run's end").to.deep.include({ type: "end", result: "failed" });
+        // Killed during the lift: the journal up to its start is what the next run and `status` read.
+        const killed = journal.slice(0, journal.indexOf(lift[0]) + 1);
+        expect(interruptedSteps(runsOf(killed)[0]).map((i) => [i.stepId, i.stack])).to.deep.include(["unquiesce:primary", "primary"]);
+    });
+
+    it("an unplanned switch says in its result, and its rendered result, that it skipped the quiesce", async () => {
+        const { run, calls } = switchRun({ verifyOk: true, unplanned: true });
+        const result = await run.execute();
+        expect(calls.filter((c) => c.includes("quiesced")), "nothing made read-only").to.deep.equal([]);
+        expect(result.skippedQuiesces).to.deep.equal([{ region: "primary", reloadSeconds: 65, skipped: unplannedQuiesceReason }]);
+        expect(renderSwitch(result).split("\n")).to.include(`quiesce primary: skipped (${unplannedQuiesceReason})`);
+        expect(renderSwitch(result)).to.include("drain primary: skipped (drain skipped: unplanned switch");
+    });
+
+    it("a planned switch says nothing of a skipped quiesce", async () => {
+        const { run } = switchRun({ verifyOk: true });
+        const result = await run.execute();
+        expect(result.skippedQuiesces).to.equal(undefined);
+        expect(renderSwitch(result)).to.not.include("quiesce primary: skipped");
+    });
+
+    it("a switch aborted after the quiesce and before DNS makes the region writable again, journalled, and ends aborted", async () => {
+        const { run, calls, journal, audit } = switchRun({ verifyOk: true, abortAtReload: new AbortedError("SIGINT") });
+        const err = await run.execute().catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(AbortedError);
+        expect(calls.filter((c) => c.startsWith("primary:") || c.startsWith("dns:")), "lifted, and DNS never touched").to.deep.equal([
+            "primary: setAllConfig sftp-failover:quiesced",
+            "primary: up",
+            "primary: setAllConfig sftp-failover:quiesced",
+            "primary: up",
+        ]);
+        expect(journal.filter((r) => r.type === "step" && r.stepId === "unquiesce:primary").map((r) => r.type === "step" && r.status)).to.deep.equal(["started", "done"]);
+        expect(audit[0]).to.deep.include({ result: "aborted" });
+        expect(audit[0].steps?.find((s) => s.id === "unquiesce:primary")).to.deep.include({ status: "done" });
+        expect((err as Error).message).to.include("primary's quiesce was lifted");
+    });
+
+    it("a switch that lost its lock after the quiesce does not lift it, and says the region is left read-only and what lifts it", async () => {
+        const { run, calls, audit } = switchRun({ verifyOk: true, abortAtReload: new LockLostError("the lock was taken by bob") });
+        const err = await run.execute().catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(LockLostError);
+        expect(calls.filter((c) => c.startsWith("primary:")), "quiesced once, never lifted").to.deep.equal(["primary: setAllConfig sftp-failover:quiesced", "primary: up"]);
+        const message = (err as Error).message;
+        expect(message).to.include("primary is left quiesced (read-only)");
+        expect(message).to.include("`sftp-failover posture active-passive` lifts it");
+        expect(audit[0].remaining?.join("\n")).to.include("primary is left quiesced (read-only)");
     });
 });

@@ -118,4 +118,20 @@ describe("status report: from what was read", () => {
         const status = statusOf(reading({ unfinished: run }));
         expect(status.unfinished).to.deep.equal({ runId: "r7", target: "failover", identity: "bob", at: "2026-12-07T10:00:00.000Z", firstUnfinishedStep: "dns" });
     });
+
+    it("a region quiesced while DNS sends it traffic (a switch that lost its lock after the quiesce) is named with the command that lifts it", () => {
+        const primary = stack("primary", { capacityMode: "active", quiesced: true });
+        expect(statusOf(reading({ stacks: { ...deployed, primary } })).quiesced).to.deep.equal([
+            { region: "primary", takesTraffic: true, lift: "`sftp-failover posture active-passive` lifts it" },
+        ]);
+    });
+
+    it("a region quiesced by a switch that took its traffic is named, lifted by the switch that gives it traffic again", () => {
+        const primary = stack("primary", { capacityMode: "pilot-light", quiesced: true });
+        const dns = stack("dns", { posture: "failover", weights: { primary: 0, secondary: 255 } });
+        expect(statusOf(reading({ stacks: { ...deployed, primary, dns } })).quiesced).to.deep.equal([
+            { region: "primary", takesTraffic: false, lift: "the switch that gives primary traffic lifts it" },
+        ]);
+        expect(statusOf(reading()).quiesced, "none quiesced: nothing said").to.equal(undefined);
+    });
 });

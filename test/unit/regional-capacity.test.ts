@@ -6,6 +6,7 @@ import { parseIpv4Cidr, subnetCidrs, tierCidrs } from "../../components/network"
 import { bucketArnOf, regionalBucketName } from "../../components/regional-bucket";
 import { regionNames } from "../../foundation/posture";
 import { SftpGatewayArgs, validateAllowedCidrs, validateGatewayArgs, validateGatewayName } from "../../components/sftp-gateway";
+import { describeRangeEdges } from "../support/range-edges";
 
 // The regional stack's pure decisions: group sizes per capacity mode, CIDR checks and subnet
 // layout, and bucket naming — called directly, without mocks.
@@ -51,6 +52,10 @@ describe("regional capacity and network decisions", () => {
             expect(() => validateWarmPool({ minSize: 1, maxGroupPreparedCapacity: 1.5 })).to.throw("warmPool.maxGroupPreparedCapacity must be an integer 0–1000 (got 1.5)");
             expect(() => validateWarmPool({ minSize: 1, reuseOnScaleIn: "yes" as unknown as boolean })).to.throw('warmPool.reuseOnScaleIn must be true or false (got "yes")');
         });
+        describeRangeEdges([
+            { name: "warmPool.minSize", min: 0, max: 1000, check: (v) => validateWarmPool({ minSize: v }), refusal: /^warmPool\.minSize must be an integer 0–1000/ },
+            { name: "warmPool.maxGroupPreparedCapacity", min: 0, max: 1000, check: (v) => validateWarmPool({ minSize: 0, maxGroupPreparedCapacity: v }), refusal: /^warmPool\.maxGroupPreparedCapacity must be an integer 0–1000/ },
+        ]);
     });
 
     describe("instance refresh", () => {
@@ -85,6 +90,13 @@ describe("regional capacity and network decisions", () => {
                 expect(() => validateCapacity(value)).to.throw(message);
             });
         }
+        // Each size is checked on its own before their order; the others are set so that order holds at both edges.
+        describeRangeEdges([
+            { name: "capacity.min", min: 0, max: 1000, check: (v) => validateCapacity({ min: v, desired: 1000, max: 1000, pilotLight: 0 }), refusal: /^capacity\.min must be an integer 0–1000/ },
+            { name: "capacity.desired", min: 0, max: 1000, check: (v) => validateCapacity({ min: 0, desired: v, max: 1000, pilotLight: 0 }), refusal: /^capacity\.desired must be an integer 0–1000/ },
+            { name: "capacity.max", min: 1, max: 1000, check: (v) => validateCapacity({ min: 0, desired: 0, max: v, pilotLight: 0 }), refusal: /^capacity\.max must be (at least 1|an integer 0–1000)/ },
+            { name: "capacity.pilotLight", min: 0, max: 1000, check: (v) => validateCapacity({ min: 0, desired: 0, max: 1000, pilotLight: v }), refusal: /^capacity\.pilotLight must be an integer 0–1000/ },
+        ]);
     });
 
     describe("CIDRs", () => {
@@ -158,6 +170,18 @@ describe("regional capacity and network decisions", () => {
                 expect(() => validateGatewayArgs({ ...good, ...override } as SftpGatewayArgs)).to.throw(message);
             });
         }
+
+        const gateway = (override: Partial<SftpGatewayArgs>) => validateGatewayArgs({ ...good, ...override } as SftpGatewayArgs);
+        const subnets = (n: number) => Array.from({ length: n }, (_, i) => `subnet-${i}`);
+        describeRangeEdges([
+            { name: "listenerPort", min: 1, max: 65535, check: (v) => gateway({ listenerPort: v }), refusal: /^listenerPort must be an integer 1–65535/ },
+            { name: "gatewayPort", min: 1024, max: 65535, check: (v) => gateway({ gatewayPort: v }), refusal: /^gatewayPort must be an integer 1024–65535/ },
+            { name: "healthCheck.port", min: 1024, max: 65535, check: (v) => gateway({ healthCheck: { protocol: "http", port: v } }), refusal: /^healthCheck\.port must be an integer 1024–65535/ },
+            { name: "deregistrationDelaySeconds", min: 0, max: 3600, check: (v) => gateway({ deregistrationDelaySeconds: v }), refusal: /^deregistrationDelaySeconds must be an integer 0–3600/ },
+            { name: "capacity.min", min: 0, check: (v) => gateway({ capacity: { min: v, desired: 2, max: 2 } }), refusal: /^capacity must be whole numbers with 0 ≤ min ≤ desired ≤ max/ },
+            { name: "subnetIds (count)", min: 2, check: (v) => gateway({ subnetIds: subnets(v) }), refusal: /^subnetIds must name at least two subnets/, integer: false },
+            { name: "instanceSubnetIds (count)", min: 2, check: (v) => gateway({ instanceSubnetIds: subnets(v) }), refusal: /^instanceSubnetIds must name at least two subnets/, integer: false },
+        ]);
     });
 
     describe("gateway names", () => {
@@ -188,5 +212,25 @@ describe("regional capacity and network decisions", () => {
         it("refuses more zones than the split holds (16 subnets)", () => {
             expect(() => tierCidrs("10.40.0.0/16", 9)).to.throw(/subnet count must be 1–16 \(got 18\)/);
         });
+        describeRangeEdges([
+            // Two subnets (public, private) per zone: 1–8 zones fill 2–16 subnets.
+            // The zones are a list's length, never a fraction: only the subnet count's check guards them.
+            { name: "zones of the tiers", min: 1, max: 8, check: (v) => tierCidrs("10.40.0.0/16", v), refusal: /^subnet count must be 1–16/, integer: false },
+        ]);
+    });
+
+    describe("network ranges", () => {
+        const parsed = (cidr: string) => {
+            if (parseIpv4Cidr(cidr) === null) {
+                throw new Error(`not an IPv4 CIDR: ${cidr}`);
+            }
+        };
+        describeRangeEdges([
+            { name: "subnet count", min: 1, max: 16, check: (v) => subnetCidrs("10.40.0.0/16", v), refusal: /^subnet count must be 1–16/ },
+            // 10.40.0.0 is aligned to every prefix from /13 to /32, so only the bound decides.
+            { name: "vpcCidr prefix length", min: 16, max: 24, check: (v) => subnetCidrs(`10.40.0.0/${v}`, 1), refusal: /^network\.vpcCidr must be an IPv4 CIDR from \/16 to \/24/, integer: false },
+            { name: "CIDR prefix length", min: 0, max: 32, check: (v) => parsed(`0.0.0.0/${v}`), refusal: /^not an IPv4 CIDR/, integer: false },
+            { name: "CIDR octet", min: 0, max: 255, check: (v) => parsed(`10.0.0.${v}/32`), refusal: /^not an IPv4 CIDR/, integer: false },
+        ]);
     });
 });

@@ -4,8 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { renderBootCompleteScript, renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript, sftpgoDumpFilter, validatePinnedPackage } from "../../components/gateway-user-data";
+import { renderBootCompleteScript, renderGatewayUserData, renderHostKeysInstallScript, renderUsersSyncScript, sftpgoDumpFilter, usersRefreshSpan, validatePinnedPackage } from "../../components/gateway-user-data";
 import { canonicalUsersJson, parseUsersYaml } from "../../components/sftp-users";
+import { describeRangeEdges } from "../support/range-edges";
 import { fixtures } from "./regional-harness";
 
 // The gateway's scripts, checked by the real tools: shellcheck on both rendered scripts, and jq on
@@ -176,6 +177,14 @@ describe("regional gateway user data", () => {
         expect(() => renderGatewayUserData({ ...args, bucketName: "x'; rm -rf / #" })).to.throw(/bucketName .* not allowed/);
         expect(() => renderGatewayUserData({ ...args, port: 22 })).to.throw(/gateway port must be an integer 1024–65535/);
         expect(() => renderGatewayUserData({ ...args, usersRefreshInterval: "soon" })).to.throw(/usersRefreshInterval/);
+    });
+
+    describe("numeric arguments", () => {
+        describeRangeEdges([
+            { name: "gateway port", min: 1024, max: 65535, check: (v) => renderGatewayUserData({ ...args, port: v }), refusal: /^gateway port must be an integer 1024–65535/ },
+            { name: "healthPort", min: 1024, max: 65535, check: (v) => renderGatewayUserData({ ...args, healthPort: v }), refusal: /^healthPort must be an integer 1024–65535/ },
+            { name: "usersRefreshSeconds", min: 1, max: 3600, check: (v) => usersRefreshSpan(v), refusal: /^usersRefreshSeconds must be whole seconds 1–3600/ },
+        ]);
     });
 
     it("jq turns the users object (the canonical list) into an SFTPGo dump with S3 homes and read-only permissions", function () {

@@ -48,4 +48,12 @@ describe("status rendering: posture and undeployed config", () => {
         );
         expect(text).to.contain("by hand: pulumi config rm -s prod-dns sftp-failover:activeActiveWeights");
     });
+
+    it("a quiesced region is one line: read-only, whether it takes traffic, and what lifts it", () => {
+        const text = renderStatus({ ...base, quiesced: [{ region: "primary", takesTraffic: true, lift: "`sftp-failover posture active-passive` lifts it" }] });
+        expect(text.split("\n")).to.include("quiesced:  primary read-only while DNS sends it traffic (its clients cannot write); `sftp-failover posture active-passive` lifts it");
+        const idle = renderStatus({ ...base, quiesced: [{ region: "primary", takesTraffic: false, lift: "the switch that gives primary traffic lifts it" }] });
+        expect(idle.split("\n")).to.include("quiesced:  primary read-only (it takes no traffic); the switch that gives primary traffic lifts it");
+        expect(renderStatus(base)).to.not.include("quiesced:");
+    });
 });

@@ -29,20 +29,26 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
             processIo,
             async () => {
                 const since = argv.since === undefined ? undefined : sinceOf(argv.since);
-                if (argv.limit !== undefined && (!Number.isInteger(argv.limit) || argv.limit < 1)) {
-                    throw new UsageError(`--limit must be a whole number ≥ 1 (got ${String(argv.limit)})`);
-                }
+                const limit = historyLimitOf(argv);
                 // History needs no engine: it reads the audit log directly.
                 // Imported here, not at the top: see context.ts.
                 // The backends admit the coordination store's location (the sandbox refuses AWS's S3).
                 await backendsOf(argv);
                 const { FailoverController } = await import("../../driver/controller");
-                return FailoverController.readHistory({ projectDir: argv["stack-dir"], journalDir: argv["journal-dir"], coordination: argv.coordination, backendUrl: argv.backend }, { ...(since !== undefined ? { since } : {}), ...(argv.limit !== undefined ? { limit: argv.limit } : {}) });
+                return FailoverController.readHistory({ projectDir: argv["stack-dir"], journalDir: argv["journal-dir"], coordination: argv.coordination, backendUrl: argv.backend }, { ...(since !== undefined ? { since } : {}), ...(limit !== undefined ? { limit } : {}) });
             },
             (entries) => renderHistory(entries, historyWidth({ wide: argv.wide ?? false, isTTY: process.stdout.isTTY === true, columns: process.stdout.columns })),
         );
     },
 };
+
+/** `--limit` as parsed: undefined (every entry) or a whole number ≥ 1; else a usage error naming the flag. */
+export function historyLimitOf(argv: Pick<HistoryArgs, "limit">): number | undefined {
+    if (argv.limit !== undefined && (!Number.isInteger(argv.limit) || argv.limit < 1)) {
+        throw new UsageError(`--limit must be a whole number ≥ 1 (got ${String(argv.limit)})`);
+    }
+    return argv.limit;
+}
 
 /** `--since` as a time, or a usage error naming the flag. */
 function sinceOf(value: string): Date {
