@@ -80,8 +80,14 @@ export interface SessionFigures {
         /** The whole file arrived on the losing region's server. */
         readonly completed: boolean;
         readonly sessionEndedAfterDnsMs?: number;
-        /** From the session's real end to the drain's end (its polling, at most one period late). */
+        /**
+         * From the client process's exit to the drain's end. Two observers: the server closes the
+         * connection before the client process reports its exit, so a drain that polls quickly can
+         * see the end a few ms "before" it (a small negative figure).
+         */
         readonly drainSawItEndAfterMs?: number;
+        /** The losing region's open sessions counted as the drain began, before the held session was told to end. */
+        readonly openWhenDrainBegan?: number;
         readonly error?: string;
     };
     /** A client arriving at the losing region after the quiesce (a stale DNS answer): refused writes, nothing stored. */
@@ -430,7 +436,7 @@ export function sessionLines(s: SessionFigures | undefined): string[] {
     return [
         `- New connections move (DNS): ${ms(s.newConnectionsMoveMs)} from the switch's start until the DNS step ended (the lab's DNS serves TTL 0; on AWS add the records' TTL and the health checks)`,
         `- Existing sessions end (drain): ${ms(s.existingSessionsEndMs)} from the DNS step's end until the drain saw the last session end — ${s.drain}`,
-        `- Upload of ${(u.bytes / 1024 / 1024).toFixed(1)} MiB at ${u.limitKbits} Kbit/s in a session opened before the switch: ${u.completed ? "completed, whole" : `NOT completed${u.error !== undefined ? ` (${u.error})` : ""}`}; the session ended ${ms(u.sessionEndedAfterDnsMs)} after DNS moved, and the drain saw it end ${ms(u.drainSawItEndAfterMs)} later`,
+        `- Upload of ${(u.bytes / 1024 / 1024).toFixed(1)} MiB at ${u.limitKbits} Kbit/s in a session opened before the switch: ${u.completed ? "completed, whole" : `NOT completed${u.error !== undefined ? ` (${u.error})` : ""}`}; ${u.openWhenDrainBegan !== undefined ? `${u.openWhenDrainBegan} session(s) open as the drain began; ` : ""}the session ended ${ms(u.sessionEndedAfterDnsMs)} after DNS moved, and the drain saw it end ${ms(u.drainSawItEndAfterMs)} from the client's exit`,
         `- A client arriving after the quiesce: ${s.lateUpload.refused ? "refused writes cleanly, nothing stored" : "NOT refused"} (${s.lateUpload.message || "no message"})`,
         `- Quiesce: the step took ${ms(s.quiesce.stepMs)}; the server was read-only ${ms(s.quiesce.appliedAfterStepStartMs)} after it began; the driver waited the modelled reload of ${s.quiesce.modelSeconds} s after it`,
     ];

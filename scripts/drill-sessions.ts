@@ -7,9 +7,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SetPostureResult } from "../automation";
-import { describeDrain } from "../automation/driver/drain";
+import { describeDrain, OpenSessionsReading } from "../automation/driver/drain";
 import type { ProgressEvent } from "../automation/driver/types";
 import type { LabServers } from "../sandbox/lab-servers";
+import { sandboxOpenSessions } from "../sandbox/open-sessions";
 import { ClientFiles, holdSession, LabClient, uploadOnce, UploadOutcome, writeLargeFile } from "../sandbox/lab-upload";
 import type { LabUsersSync } from "../sandbox/lab-users";
 import type { SessionFigures } from "./drill-report";
@@ -50,7 +51,9 @@ export async function plannedFailoverWithSessions(s: SessionsScenario): Promise<
         const held = await holdSession(files, primary, { limitKbits: s.limitKbits, timeoutMs: 600_000 });
         const t: { started: number; quiesceStart?: number; quiesceEnd?: number; dnsEnd?: number; drainStart?: number; drainEnd?: number } = { started: Date.now() };
         // Set from the progress callback: the held session's end and the late client's upload.
-        const clients: { ending?: Promise<UploadOutcome>; late?: Promise<UploadOutcome> } = {};
+        const clients: { ending?: Promise<UploadOutcome>; late?: Promise<UploadOutcome>; openAtDrain?: Promise<OpenSessionsReading> } = {};
+        // The same count the drain polls: the primary sshd's established connections.
+        const openSessions = sandboxOpenSessions({ endpoints: s.servers.endpoints });
         const result = await s
             .switchWith((e) => {
                 if (e.type === "step-start" && e.step.users?.readOnly === true) t.quiesceStart = Date.now();
@@ -63,7 +66,9 @@ export async function plannedFailoverWithSessions(s: SessionsScenario): Promise<
                 }
                 if (e.type === "draining") {
                     t.drainStart = Date.now();
-                    clients.ending = held.end();
+                    // Counted before the held session is told to end: the drain had a session to wait for.
+                    clients.openAtDrain = openSessions.read("primary");
+                    clients.ending = clients.openAtDrain.then(() => held.end());
                 }
                 if (e.type === "drained") t.drainEnd = Date.now();
             })
@@ -86,6 +91,7 @@ export async function plannedFailoverWithSessions(s: SessionsScenario): Promise<
                 completed: upload.ok && fs.existsSync(stored) && fs.statSync(stored).size === s.bytes,
                 ...opt("sessionEndedAfterDnsMs", since(t.dnsEnd, upload.endedAt)),
                 ...opt("drainSawItEndAfterMs", since(upload.endedAt, t.drainEnd)),
+                ...opt("openWhenDrainBegan", await openCount(clients.openAtDrain)),
                 ...(upload.ok ? {} : { error: upload.stderr }),
             },
             lateUpload: {
@@ -107,4 +113,10 @@ export async function plannedFailoverWithSessions(s: SessionsScenario): Promise<
 
 function opt<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
     return (value !== undefined ? { [key]: value } : {}) as { [P in K]?: number };
+}
+
+/** The count a reading gave, undefined when none was made or it was unknown. */
+async function openCount(reading: Promise<OpenSessionsReading> | undefined): Promise<number | undefined> {
+    const r = await reading;
+    return r?.known === true ? r.sessions : undefined;
 }
