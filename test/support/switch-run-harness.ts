@@ -30,11 +30,29 @@ export interface FailoverRunOptions {
     readonly options?: SetPostureOptions;
 }
 
-/** A failover run from 100/0 to 0/100; `fenced` lists each region the run published a fence for. */
-export function failoverRun(opts: FailoverRunOptions = {}) {
-    const { stacks, calls } = fakeStacks(opts.behaviour ?? {});
+/**
+ * The parts of a run's port every unit test needs — stand-in stacks, a recording journal and audit
+ * log, a fence that records nothing, short timeouts — with what they record. A test spreads
+ * `port` and adds what it is about (verify, drain, sleep, readBefore …).
+ */
+export function standInPort(behaviour: Partial<Record<StackKey, UpBehaviour>> = {}) {
+    const { stacks, calls } = fakeStacks(behaviour);
     const journal: JournalRecord[] = [];
     const audit: AuditEvent[] = [];
+    const port = {
+        journal: { append: async (r: JournalRecord) => void journal.push(r) },
+        stacks,
+        names: { primary: "primary", secondary: "secondary", dns: "dns" },
+        fence: { fence: async () => undefined, unfence: async () => undefined } as RegionFenceClient,
+        timeouts: { stepMs: 60_000, cancelGraceMs: 1_000, stackBusyMs: 1 },
+        record: async (e: AuditEvent) => void audit.push(e),
+    } satisfies Partial<SwitchRunPort>;
+    return { port, calls, journal, audit };
+}
+
+/** A failover run from 100/0 to 0/100; `fenced` lists each region the run published a fence for. */
+export function failoverRun(opts: FailoverRunOptions = {}) {
+    const { port, calls, journal, audit } = standInPort(opts.behaviour ?? {});
     const fenced: RegionName[] = [];
     const before = { config: { "sftp-failover:capacityMode": { value: "pilot-light" }, "sftp-failover:posture": { value: "active-passive" } }, targets: "all" as const };
     const fence: RegionFenceClient = {
@@ -44,13 +62,9 @@ export function failoverRun(opts: FailoverRunOptions = {}) {
     };
     const run = new SwitchRun(
         {
-            journal: { append: async (r) => void journal.push(r) },
-            stacks,
-            names: { primary: "primary", secondary: "secondary", dns: "dns" },
+            ...port,
             fence,
             fenceCoordinates: standInFenceCoordinates,
-            timeouts: { stepMs: 60_000, cancelGraceMs: 1_000, stackBusyMs: 1 },
-            record: async (e) => void audit.push(e as AuditEvent),
             readBefore: { primary: before, secondary: before, dns: before },
             proveHeld: opts.proveHeld ?? (async () => undefined),
             ...(opts.verify !== undefined ? { verify: opts.verify } : {}),

@@ -1,8 +1,7 @@
 import { expect } from "chai";
-import { AuditEvent } from "../../automation/driver/coordination/run-log";
 import { resolveDrainOptions, rtoSplit } from "../../automation/driver/drain";
 import { AbortedError, LockLostError, SwitchStoppedError } from "../../automation/driver/errors";
-import { interruptedSteps, JournalRecord, runsOf } from "../../automation/driver/journal";
+import { interruptedSteps, runsOf } from "../../automation/driver/journal";
 import { DeployedState, PlannedStep, planSteps, planTransition, stateOfPosture } from "../../automation/driver/planner";
 import { planQuiesces, quiesceWaitSeconds, reloadSecondsOf, unplannedQuiesceReason } from "../../automation/driver/quiesce";
 import { SwitchRun } from "../../automation/driver/switch-run";
@@ -10,7 +9,7 @@ import { ProgressEvent } from "../../automation/driver/types";
 import { renderSwitch } from "../../automation/cli/render";
 import { usersRefreshSpan } from "../../components/gateway-user-data";
 import { canonicalUsersJson, quiescedUsers, SftpUser } from "../../components/sftp-users";
-import { fakeStacks } from "../support/fake-stacks";
+import { standInPort } from "../support/switch-run-harness";
 
 // The quiesce of a planned switch (issue 24): the region losing traffic gets its users read-only
 // before DNS moves, the switch waits for the gateways' modelled reload, and the users are writable
@@ -100,9 +99,7 @@ describe("the quiesced users object", () => {
 
 describe("the quiesce in a switch run", () => {
     function switchRun(opts: { verifyOk: boolean; dnsFails?: boolean; unplanned?: boolean; abortAtReload?: Error }) {
-        const { stacks, calls } = fakeStacks(opts.dnsFails === true ? { dns: () => Promise.reject(new Error("error: the program refused the posture")) } : {});
-        const journal: JournalRecord[] = [];
-        const audit: AuditEvent[] = [];
+        const { port, calls, journal, audit } = standInPort(opts.dnsFails === true ? { dns: () => Promise.reject(new Error("error: the program refused the posture")) } : {});
         const slept: number[] = [];
         const progress: ProgressEvent[] = [];
         const steps = planTransition("active-passive", "failover", { quiesce: true, unplanned: opts.unplanned === true });
@@ -117,12 +114,7 @@ describe("the quiesce in a switch run", () => {
         };
         const run = new SwitchRun(
             {
-                journal: { append: async (r) => void journal.push(r) },
-                stacks,
-                names: { primary: "primary", secondary: "secondary", dns: "dns" },
-                fence: { fence: async () => undefined, unfence: async () => undefined },
-                timeouts: { stepMs: 60_000, cancelGraceMs: 1_000, stackBusyMs: 1 },
-                record: async (e) => void audit.push(e as AuditEvent),
+                ...port,
                 verify: async (region) => ({ region, ok: opts.verifyOk, ...(opts.verifyOk ? {} : { message: `${region} failed at connect` }) }),
                 sleep,
                 drain: async (region) => ({ region, outcome: "drained", openSessions: 0, waitedSeconds: 0, detail: `no open session in ${region}` }),

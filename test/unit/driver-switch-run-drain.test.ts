@@ -1,12 +1,10 @@
 import { expect } from "chai";
 import { RegionName } from "../../foundation/posture";
-import { AuditEvent } from "../../automation/driver/coordination/run-log";
 import { DrainOutcome, planDrains, resolveDrainOptions, rtoSplit, unplannedReason } from "../../automation/driver/drain";
 import { SwitchStoppedError } from "../../automation/driver/errors";
-import { JournalRecord } from "../../automation/driver/journal";
 import { pendingSteps, planSteps, planTransition } from "../../automation/driver/planner";
 import { SwitchRun } from "../../automation/driver/switch-run";
-import { fakeStacks } from "../support/fake-stacks";
+import { standInPort } from "../support/switch-run-harness";
 
 // The drain in a planned switch: before the region losing traffic is scaled down, the run waits
 // for its open sessions (the wait itself is tested in driver-drain.test.ts); a timeout reports the
@@ -17,19 +15,12 @@ const timedOut: DrainOutcome = { region: "primary", outcome: "timed-out", openSe
 const drained: DrainOutcome = { region: "primary", outcome: "drained", openSessions: 0, waitedSeconds: 12, detail: "no open session in primary" };
 
 function switchRun(outcome: DrainOutcome, drain: { onTimeout: "scale-down" | "stop"; unplanned: boolean }) {
-    const { stacks, calls } = fakeStacks({});
-    const journal: JournalRecord[] = [];
-    const audit: AuditEvent[] = [];
+    const { port, calls, journal, audit } = standInPort();
     const asked: RegionName[] = [];
     const before = { config: { "sftp-failover:capacityMode": { value: "active" }, "sftp-failover:posture": { value: "active-passive" } }, targets: "all" as const };
     const run = new SwitchRun(
         {
-            journal: { append: async (r) => void journal.push(r) },
-            stacks,
-            names: { primary: "primary", secondary: "secondary", dns: "dns" },
-            fence: { fence: async () => undefined, unfence: async () => undefined },
-            timeouts: { stepMs: 60_000, cancelGraceMs: 1_000, stackBusyMs: 1 },
-            record: async (e) => void audit.push(e as AuditEvent),
+            ...port,
             readBefore: { primary: before, secondary: before, dns: before },
             drain: async (region) => {
                 asked.push(region);
