@@ -89,6 +89,23 @@ function refuseRepeatedFlags(parsed: Record<string, unknown>): true {
     return true;
 }
 
+/**
+ * A boolean flag takes no value, or `=true`/`=false`. yargs reads any other value as false, so
+ * `--quiesce=yes` would silently switch without the quiesce: refused instead, naming the flag.
+ */
+function refuseValuedBooleans(parsed: Record<string, unknown>, argv: readonly string[]): true {
+    for (const token of argv) {
+        if (token === "--") {
+            break;
+        }
+        const valued = /^--(no-)?([^=]+)=(.*)$/s.exec(token);
+        if (valued !== null && typeof parsed[valued[2]] === "boolean" && valued[3] !== "true" && valued[3] !== "false") {
+            throw new UsageError(`--${valued[1] ?? ""}${valued[2]} takes no value, or =true or =false (got ${JSON.stringify(valued[3])})`);
+        }
+    }
+    return true;
+}
+
 /** One example per verb, shown in its `--help` (fence and unfence carry their own). */
 const examples: Readonly<Record<string, readonly [string, string]>> = {
     status: ["$0 status", "posture, weights, who Route 53 answers, fences, lock, an unfinished switch"],
@@ -143,7 +160,7 @@ export function cli(argv: readonly string[]) {
     return parser
         .demandCommand(1, "a command is required")
         .strict()
-        .check((parsed) => refuseRepeatedFlags(parsed), true)
+        .check((parsed) => refuseRepeatedFlags(parsed) && refuseValuedBooleans(parsed, argv), true)
         .epilogue(exitCodeHelp)
         .fail((msg, err) => {
             // Throwing stops yargs before any handler runs: a bad flag must change nothing.

@@ -133,3 +133,29 @@ describe("CLI arguments and rendering", () => {
         });
     });
 });
+
+describe("a boolean flag given a value", () => {
+    // yargs reads `--flag=<anything but true>` as false: `--quiesce=yes` would switch without the quiesce.
+    it("is refused unless the value is true or false, naming the flag and the value, before any handler", async () => {
+        for (const [args, flag, value] of [
+            [["failover", "--reason", "x", "--quiesce=yes"], "--quiesce", "yes"],
+            [["failover", "--reason", "x", "--unplanned=1"], "--unplanned", "1"],
+            [["fence", "primary", "--yes=y"], "--yes", "y"],
+            [["posture", "failover", "--reason", "x", "--skip-verify="], "--skip-verify", ""],
+        ] as const) {
+            const error = await parseCli([...args]).then(
+                () => undefined,
+                (err: unknown) => err as Error,
+            );
+            expect(error?.message, args.join(" ")).to.equal(`${flag} takes no value, or =true or =false (got ${JSON.stringify(value)})`);
+            expect(error).to.be.instanceOf(UsageError);
+        }
+    });
+
+    it("takes =true and =false as yargs does, and leaves other flags' values and anything after -- alone", async () => {
+        expect((await parseCli(["failover", "--reason", "x", "--quiesce=true"])).quiesce).to.equal(true);
+        expect((await parseCli(["failover", "--reason", "x", "--quiesce=false"])).quiesce).to.equal(false);
+        expect((await parseCli(["failover", "--reason=a=b", "--drain-timeout=5"])).reason).to.equal("a=b");
+        expect((await parseCli(["history", "--since=2h", "--limit=5"])).limit).to.equal(5);
+    });
+});
