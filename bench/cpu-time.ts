@@ -36,3 +36,19 @@ export function machineBusyMs(procStatText: string): number {
     const [user, nice, system, , , irq, softirq, steal] = fields.slice(1, 9).map(Number);
     return (user + nice + system + irq + softirq + (steal ?? 0)) * msPerTick;
 }
+
+/** CPU time in milliseconds: the whole machine's busy time and this process tree's own. */
+export interface CpuCounters {
+    readonly machineBusyMs: number;
+    readonly ownMs: number;
+}
+
+/** The machine's busy CPU time and this process's own plus its reaped children's; undefined without /proc. */
+export function readCpuCounters(): CpuCounters | undefined {
+    try {
+        const self = processTimes(fs.readFileSync("/proc/self/stat", "utf8"));
+        return { machineBusyMs: machineBusyMs(fs.readFileSync("/proc/stat", "utf8")), ownMs: self.ownMs + self.childrenMs };
+    } catch {
+        return undefined;
+    }
+}

@@ -2,9 +2,8 @@
 // side (interleaved) in the same round, and judged by its whole spread: "met" only when every
 // repetition meets the target, "missed" when none does, "unclear" otherwise. One run on a loaded
 // machine once printed 0.92× "met" for a ratio whose quiet-machine spread was 1.5–1.7×.
-import * as fs from "node:fs";
 import * as os from "node:os";
-import { machineBusyMs, processTimes } from "./cpu-time";
+import { CpuCounters, readCpuCounters } from "./cpu-time";
 import { Summary, summarize } from "./stats";
 
 /** The judgement of a figure against its target. */
@@ -63,12 +62,6 @@ export interface LoadReading {
 /** The most of the machine's CPU other work may use for a run to count as quiet: a tenth. */
 export const quietOtherShare = 0.1;
 
-/** CPU time in milliseconds: the whole machine's busy time and this process tree's own. */
-export interface CpuCounters {
-    readonly machineBusyMs: number;
-    readonly ownMs: number;
-}
-
 /**
  * Samples the load average every `intervalMs` until stopped, and the CPU counters at start and
  * stop; the timer never keeps the process alive. The bench reads it beside each verdict, since a
@@ -102,16 +95,6 @@ export function watchLoad(
             return { peak, cpus, otherShare, loaded: otherShare > quietOtherShare };
         },
     };
-}
-
-/** The machine's busy CPU time and this process's own plus its reaped children's; undefined without /proc. */
-export function readCpuCounters(): CpuCounters | undefined {
-    try {
-        const self = processTimes(fs.readFileSync("/proc/self/stat", "utf8"));
-        return { machineBusyMs: machineBusyMs(fs.readFileSync("/proc/stat", "utf8")), ownMs: self.ownMs + self.childrenMs };
-    } catch {
-        return undefined;
-    }
 }
 
 /** A verdict in the table: "met", "**missed**" or "unclear", with the load beside it when the machine was busy. */
