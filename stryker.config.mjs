@@ -29,7 +29,7 @@ const config = {
   "concurrency": 2,
   "timeoutMS": 10000,
   "mutate": [
-    "automation/posture.ts",
+    "foundation/posture.ts",
     "automation/dns-answers.ts",
     "automation/answer-safety.ts",
     "automation/driver/planner.ts",
