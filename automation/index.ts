@@ -25,7 +25,7 @@ export type { ReplicationBacklogReport, ReplicationMetricsReader, ReplicationRul
 export { bootstrap } from "./driver/bootstrap";
 export type { BootstrapEvent, BootstrapOptions, BootstrapPhase, BootstrapResult, BootstrapStepResult } from "./driver/bootstrap";
 export { readEndpointHealth, regionEndpointOf } from "./driver/endpoint-health";
-export type { EndpointHealth, EndpointHealthOutputs, EndpointHealthSource, HealthReading, HealthVerdict, ObservedEndpointHealth, ObservedReading, RegionEndpoint, RelatedCheckReading } from "./driver/endpoint-health";
+export type { EndpointHealth, EndpointHealthOutputs, EndpointHealthScope, EndpointHealthSource, HealthReading, HealthVerdict, ObservedEndpointHealth, ObservedReading, RegionEndpoint, RelatedCheckReading } from "./driver/endpoint-health";
 export { awsEndpointHealth, route53HomeRegion } from "./aws/endpoint-health";
 export type { AwsEndpointHealthOptions } from "./aws/endpoint-health";
 export { endpointCheckVerdict, healthyCheckerPercent, metricStatusVerdict } from "./aws/health-check-verdicts";

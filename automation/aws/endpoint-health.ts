@@ -10,7 +10,7 @@
 // error as the reason, never healthy: status and the actions that follow it must not act on a guess.
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
-import type { EndpointHealth, EndpointHealthSource, ObservedReading, RegionEndpoint, RelatedCheckReading } from "../driver/endpoint-health";
+import type { EndpointHealth, EndpointHealthScope, EndpointHealthSource, ObservedReading, RegionEndpoint, RelatedCheckReading } from "../driver/endpoint-health";
 import { readFence } from "../fence/cloudwatch-fence";
 import { CheckVerdict, endpointCheckVerdict, metricStatusVerdict, StatusPoint } from "./health-check-verdicts";
 
@@ -47,12 +47,15 @@ const defaultMetricWindowSeconds = 300;
 export function awsEndpointHealth(options: AwsEndpointHealthOptions = {}): EndpointHealthSource {
     return {
         name: "route53 + cloudwatch",
-        async endpointHealth(endpoint: RegionEndpoint): Promise<EndpointHealth> {
+        async endpointHealth(endpoint: RegionEndpoint, scope: EndpointHealthScope = {}): Promise<EndpointHealth> {
             const ids = endpoint.healthCheckIds;
             const now = (options.now ?? (() => new Date()))();
             if (ids === undefined) {
                 const reason = `the dns stack exports no health check ids for ${endpoint.region} (is it deployed?)`;
                 return { health: "unknown", reasons: [reason], source: "dns stack outputs", observedAt: now.toISOString() };
+            }
+            if (scope.endpointOnly === true) {
+                return readEndpointCheck(ids.endpoint, options, now);
             }
             const [endpointCheck, combined, fence] = await Promise.all([
                 readEndpointCheck(ids.endpoint, options, now),

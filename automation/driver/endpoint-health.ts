@@ -58,15 +58,25 @@ export interface EndpointHealth extends HealthReading {
 /** An endpoint reading as {@link readEndpointHealth} returns it: always with its source and time. */
 export type ObservedEndpointHealth = EndpointHealth & ObservedReading;
 
+/** What a caller needs of a reading beyond the endpoint check itself. */
+export interface EndpointHealthScope {
+    /**
+     * True when only the endpoint check's verdict is wanted: a caller that reads the fences itself
+     * (the fence operation) would otherwise pay for a second read of each fence alarm. Defaults to
+     * false: the related checks come with the reading, as `status` shows them.
+     */
+    readonly endpointOnly?: boolean;
+}
+
 /** A source of endpoint-check health. */
 export interface EndpointHealthSource {
     /** Names the source in a reading it failed to give (`route53 + cloudwatch`). Defaults to `endpoint-health source`. */
     readonly name?: string;
     /**
      * The health of one region's endpoint check. May reject; `status` then reports `unknown`
-     * with the error's message as the reason.
+     * with the error's message as the reason. A source may ignore `scope` and read more.
      */
-    endpointHealth(endpoint: RegionEndpoint): Promise<EndpointHealth>;
+    endpointHealth(endpoint: RegionEndpoint, scope?: EndpointHealthScope): Promise<EndpointHealth>;
 }
 
 /** Each region's regional outputs, and the dns stack's when the caller has them (the AWS source needs its health check ids). */

@@ -286,7 +286,8 @@ async function readEndpoints(world: FenceWorld, warnings: string[]): Promise<Rec
             return "unknown";
         }
         try {
-            return (await world.health.endpointHealth(endpoint)).health;
+            // The fences were read above; the related checks would read each fence alarm again.
+            return (await world.health.endpointHealth(endpoint, { endpointOnly: true })).health;
         } catch (err) {
             warnings.push(`the ${region} endpoint's health could not be read (${(err as Error).message}): it counts as unknown`);
             return "unknown";

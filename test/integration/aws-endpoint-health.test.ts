@@ -8,6 +8,7 @@ import { RegionName } from "../../foundation/posture";
 import { motoCredentials, MotoServer, startMoto } from "../support/moto";
 import { putFenceAlarms } from "../support/fence-alarms";
 import { freePort } from "../support/ports";
+import { startCountingProxy } from "../support/counting-proxy";
 import { RecordedObservation, RecordedRoute53, startRecordedRoute53 } from "../support/recorded-route53";
 
 // The AWS endpoint-health source against real APIs on loopback: moto serves Route 53 (including
@@ -167,6 +168,28 @@ describe("AWS endpoint health: Route 53 and CloudWatch read, nothing assumed (mo
         expect(check(health.checks, "combined").reasons[0]).to.match(/ECONNREFUSED/);
         expect(check(health.checks, "fence").health).to.equal("unknown");
         expect(check(health.checks, "fence").reasons[0]).to.match(/reading the fence of primary failed/);
+    });
+
+    it("scoped to the endpoint check (the fence operation reads the fences itself), only GetHealthCheckStatus is called", async () => {
+        const endpointId = await createCheck({ Type: "TCP", IPAddress: "127.0.0.1", Port: 22, RequestInterval: 10, FailureThreshold: 1 });
+        await fenceAlarm("primary", StateValue.ALARM);
+        const proxy = await startCountingProxy(moto.endpoint);
+        try {
+            const source = awsEndpointHealth({ ...options(proxy.endpoint), cloudWatchEndpoint: proxy.endpoint });
+            const endpoint = { region: "primary" as const, awsRegion: "us-east-1", dnsName: "gw", port: 22, healthCheckIds: { endpoint: endpointId, fence: "fence-check", combined: "combined-check" }, fence: coordinates };
+
+            const scoped = await source.endpointHealth(endpoint, { endpointOnly: true });
+            expect(scoped).to.include({ health: "healthy", source: `route53:GetHealthCheckStatus ${endpointId}` });
+            expect(scoped.checks).to.equal(undefined);
+            expect(proxy.calls.map((c) => c.operation)).to.deep.equal(["GET /2013-04-01/healthcheck/" + endpointId + "/status"]);
+
+            // The control: unscoped, the same source reads the combined check and the fence alarm too.
+            const whole = await source.endpointHealth(endpoint);
+            expect(check(whole.checks, "fence").health).to.equal("unhealthy");
+            expect(proxy.calls.length).to.be.greaterThan(2);
+        } finally {
+            await proxy.close();
+        }
     });
 
     it("a region whose dns stack exports no health check ids is unknown, and no API is called", async () => {

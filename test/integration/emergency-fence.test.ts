@@ -1,4 +1,5 @@
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateHealthCheckCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { expect } from "chai";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -173,6 +174,43 @@ describe("emergency fence: CloudWatch in the fence region only, with the state b
             expect(audit.map((e) => `${e.identity} ${e.operation} ${e.to} ${e.result}`)).to.deep.equal(["dana fence primary fenced ok"]);
         });
     }
+
+    it("with cached endpoints, each fence is read once: the health source reads only the endpoint checks (8 calls, one publish)", async function () {
+        const route53 = new Route53Client({ endpoint: moto.endpoint, region: "us-east-1", credentials: motoCredentials });
+        const check = async () =>
+            (await route53.send(new CreateHealthCheckCommand({ CallerReference: `ref-${Math.random()}`, HealthCheckConfig: { Type: "TCP", IPAddress: "127.0.0.1", Port: 22, RequestInterval: 10, FailureThreshold: 1 } }))).HealthCheck?.Id ??
+            expect.fail("moto returned no health check id");
+        const endpoint = async (region: "primary" | "secondary", awsRegion: string) => ({
+            region,
+            awsRegion,
+            dnsName: `gw.elb.${awsRegion}.amazonaws.com`,
+            port: 22,
+            healthCheckIds: { endpoint: await check(), fence: "fence-check", combined: "combined-check" },
+            fence: coordinates,
+        });
+        const endpoints = { primary: await endpoint("primary", "us-east-1"), secondary: await endpoint("secondary", "us-west-2") };
+        route53.destroy();
+        const at = new Date().toISOString();
+        updateFenceCache(fenceCachePath(journalDir), "dns", { coordinates, coordinatesAt: at, weights: { primary: 100, secondary: 0 }, weightsAt: at, posture: "active-passive", endpoints });
+
+        const r = await cli(["fence", "secondary", "--yes", "--json"], "file:///proc/no-such-state");
+
+        expect(r.status, r.stderr).to.equal(0);
+        const operations = proxy.calls.map((c) => c.operation.replace(/healthcheck\/[^/]+\/status/, "healthcheck/<id>/status"));
+        expect([...operations].sort(), JSON.stringify(operations)).to.deep.equal([
+            "DescribeAlarmsForMetric",
+            "DescribeAlarmsForMetric",
+            "GET /2013-04-01/healthcheck/<id>/status",
+            "GET /2013-04-01/healthcheck/<id>/status",
+            "GetMetricData",
+            "GetMetricData",
+            // The publish's own read of the periods it must outlast (fence/last-word.ts).
+            "GetMetricData",
+            "PutMetricData",
+        ]);
+        // Both endpoints were read (moto's one checker reports Success): the prediction is from known health.
+        expect(r.stderr).to.not.match(/endpoint .*unknown/);
+    });
 
     it("with a fence cache, publishes where the cache says the deployed alarms are, and says how old the cached weights are", async function () {
         const cached = fenceCoordinates({ service: "sftp.sandbox.example.com", region: "ca-central-1" });

@@ -108,6 +108,18 @@ describe("the fence operation: plans, confirmations and the audit entry", () => 
             expect(failing.warnings).to.deep.equal(["the secondary endpoint's health could not be read (Throttling): it counts as unknown"]);
         });
 
+        it("asks each source for the endpoint check alone: the fences were read already", async () => {
+            const scopes: unknown[] = [];
+            const asking: EndpointHealthSource = {
+                endpointHealth: async (_e, scope) => {
+                    scopes.push(scope);
+                    return { health: "healthy", reasons: [] };
+                },
+            };
+            await planFence({ region: "primary", action: "fence" }, world({ health: asking }));
+            expect(scopes).to.deep.equal([{ endpointOnly: true }, { endpointOnly: true }]);
+        });
+
         it("without a health source both are unknown, with that one warning and no failed read", async () => {
             const plan = await planFence({ region: "primary", action: "fence" }, world({ health: undefined }));
             expect(plan.readings.endpoint).to.deep.equal({ primary: "unknown", secondary: "unknown" });
