@@ -97,11 +97,12 @@ export async function readStack<K extends StackKey>(key: K, stack: Stack, opts: 
             opts.lastUpdate === false ? [] : stack.history(1),
         ]);
         const last = history[0];
+        const deployed = deployedOutputsFor(key, state);
         const status: StackStatus = {
             key,
             name: stack.name,
             config: Object.fromEntries(Object.entries(config).filter(([k]) => driverKeys.has(k)).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
-            outputs: deployedOutputs(state),
+            outputs: deployed.outputs,
             ...(last !== undefined
                 ? {
                       lastUpdate: {
@@ -114,7 +115,7 @@ export async function readStack<K extends StackKey>(key: K, stack: Stack, opts: 
                   }
                 : {}),
         };
-        return { status: withTypedOutputs(key, status), config, state };
+        return { status: { ...status, typed: deployed.typed }, config, state };
     } catch (err) {
         return { status: withTypedOutputs(key, { key, name: stack.name, config: {}, outputs: {}, error: summarizeEngineError(err) }) };
     }
@@ -142,6 +143,29 @@ function maskSecrets(value: unknown): unknown {
 }
 
 /** The root stack resource's outputs in an exported deployment, secrets masked; none when nothing is deployed. */
+/** Each deployment's outputs as read for each role, so a caller holding the same deployment (`check`'s status and parity) never parses them again. */
+const parsedDeployments = new WeakMap<Deployment, Map<StackKey, DeployedOutputs<StackKey>>>();
+
+/** A deployment's outputs: raw (secrets masked) and parsed through the contract for the role `key`. */
+export interface DeployedOutputs<K extends StackKey> {
+    readonly outputs: Record<string, unknown>;
+    readonly typed: TypedOutputsByKey[K];
+}
+
+/** The outputs of `state` for the role `key`, parsed once per deployment read. */
+export function deployedOutputsFor<K extends StackKey>(key: K, state: Deployment): DeployedOutputs<K> {
+    const byKey = parsedDeployments.get(state) ?? new Map<StackKey, DeployedOutputs<StackKey>>();
+    parsedDeployments.set(state, byKey);
+    const known = byKey.get(key);
+    if (known !== undefined) {
+        return known as DeployedOutputs<K>;
+    }
+    const outputs = deployedOutputs(state);
+    const parsed: DeployedOutputs<K> = { outputs, typed: typedOutputsOf(key, outputs) };
+    byKey.set(key, parsed);
+    return parsed;
+}
+
 export function deployedOutputs(state: Deployment): Record<string, unknown> {
     const resources = (state.deployment?.resources ?? []) as readonly { readonly type?: string; readonly outputs?: Record<string, unknown> }[];
     const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");

@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { deployedOutputs, deployedStateOf, summarizeEngineError, withTypedOutputsAll } from "../../automation/driver/stack-state";
+import { deployedOutputs, deployedOutputsFor, deployedStateOf, readStack, summarizeEngineError, withTypedOutputsAll } from "../../automation/driver/stack-state";
+import { regionDeploymentOf } from "../../automation/driver/readiness/deployments";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { StackStatus } from "../../automation/driver/types";
 import { estimateAllPostures, estimatePostureCost, interfaceEndpointServices, priceTableDate } from "../../automation/pricing";
 import { bootInterfaceEndpointServices } from "../../components/network";
@@ -24,6 +26,20 @@ describe("driver state and estimates", () => {
         expect(deployedOutputs(state)).to.deep.equal({ posture: "failover", token: "[secret]", fence: { alarm: "a", key: "[secret]" }, list: [1, "[secret]"] });
         expect(deployedOutputs({ version: 3, deployment: {} }), "never deployed").to.deep.equal({});
         expect(deployedOutputs({ version: 3, deployment: { resources: [] } }), "destroyed").to.deep.equal({});
+    });
+
+    it("a deployment's outputs are parsed once however many readers hold it (check's status and parity)", async () => {
+        const state = { version: 3, deployment: { resources: [{ urn: "urn:pulumi:primary::p::pulumi:pulumi:Stack::p-primary", type: "pulumi:pulumi:Stack", outputs: { capacityMode: "active", region: "us-east-1" } }] } };
+        const stack = { name: "primary", getAllConfig: async () => ({}), exportStack: async () => state, history: async () => [] } as unknown as Stack;
+
+        const read = await readStack("primary", stack, { knownState: Promise.resolve(state), lastUpdate: false });
+        const parity = regionDeploymentOf("primary", state);
+
+        expect(read.status.typed).to.include({ capacityMode: "active" });
+        expect(parity.typed, "parity got the very parse status made").to.equal(read.status.typed);
+        expect(deployedOutputsFor("secondary", state).typed, "another role parses for itself").to.not.equal(read.status.typed);
+        // Another deployment (another read) is parsed afresh.
+        expect(deployedOutputsFor("primary", structuredClone(state)).typed).to.not.equal(read.status.typed);
     });
 
     it("the deployed state comes from outputs, not config", () => {

@@ -4,7 +4,7 @@
 // deployed does not change what a failover would run.
 import { Deployment } from "@pulumi/pulumi/automation";
 import { RegionName } from "../../../foundation/posture";
-import { deployedOutputs, typedOutputsOf } from "../stack-state";
+import { deployedOutputsFor } from "../stack-state";
 import { RegionDeployment, sftpgoPackageOf } from "./parity";
 
 const launchTemplateType = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -17,7 +17,7 @@ export function regionDeploymentOf(region: RegionName, state: Deployment): Regio
     const userData = typeof template?.userData === "string" ? template.userData : undefined;
     const sftpgoPackage = sftpgoPackageOf(userData);
     return {
-        typed: typedOutputsOf(region, deployedOutputs(state)),
+        typed: deployedOutputsFor(region, state).typed,
         ...(template !== undefined ? { launchTemplate: { ...(instanceType !== undefined ? { instanceType } : {}), ...(sftpgoPackage !== undefined ? { sftpgoPackage } : {}) } } : {}),
     };
 }
