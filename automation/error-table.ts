@@ -43,7 +43,7 @@ export const errorTable: readonly ErrorRow[] = [
         name: "UsageError",
         parent: "BadInputError",
         exitCode: exitCodes.badInput,
-        when: "CLI only: a flag or argument refused before anything runs (unknown flag, missing positional, a flag given twice, no `--yes` on a non-terminal); yargs' own parse errors are reported under this name too",
+        when: "CLI only: a flag or argument refused before anything runs (unknown flag, missing positional, a flag given twice, a boolean flag given a value other than true or false, no `--yes` on a non-terminal); yargs' own parse errors are reported under this name too",
         action: "fix the command line (`--help`); nothing was changed",
     },
     {
