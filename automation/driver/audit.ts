@@ -35,6 +35,8 @@ export interface AuditEntry {
     readonly answer?: string;
     /** What the drain before each scale-down found (automation/driver/drain.ts), one line per region. */
     readonly drain?: readonly string[];
+    /** Each quiesce the switch was asked for and skipped, and why (an unplanned switch leaves users as they are), one line per region. */
+    readonly quiesce?: readonly string[];
     /** Set when a switch, fence or unfence was forced through an answer-safety refusal: the harm overridden (`reason` says why). */
     readonly forced?: string;
 }

@@ -24,7 +24,7 @@ import { VerifyResult } from "./verify";
 import { describeVerification, runVerifyGate, VerificationSummary } from "./verify-gate";
 import { describePostDnsCheck, PostDnsCheckResult } from "./post-dns-check";
 import { abortableSleep, describeDrain, DrainOutcome, drainLeftSessions, DrainTimeoutAction, skippedDrain, unplannedReason } from "./drain";
-import { PlannedQuiesce, undoQuiesceStep } from "./quiesce";
+import { describeSkippedQuiesce, PlannedQuiesce, undoQuiesceStep } from "./quiesce";
 
 /**
  * Everything a run reaches outside itself through: the stacks it steps, the fence, the journal and
@@ -572,6 +572,7 @@ export class SwitchRun {
             ...(plan.answer !== undefined ? { answer: plan.answer.summary } : {}),
             ...(plan.forced !== undefined ? { forced: plan.forced } : {}),
             ...(this.drains.length > 0 ? { drain: this.drains.map(describeDrain) } : {}),
+            quiesce: (plan.quiesces ?? []).filter((q) => q.skipped !== undefined).map(describeSkippedQuiesce),
         });
         await this.deps.journal.append({ type: "end", runId: plan.runId, result, at: now() });
     }

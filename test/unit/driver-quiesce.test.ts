@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import { AuditEntry } from "../../automation/driver/audit";
+import { RunLog } from "../../automation/driver/coordination/run-log";
+import type { CoordinationStore } from "../../automation/driver/coordination/store";
 import { resolveDrainOptions, rtoSplit } from "../../automation/driver/drain";
 import { AbortedError, LockLostError, SwitchStoppedError } from "../../automation/driver/errors";
 import { interruptedSteps, runsOf } from "../../automation/driver/journal";
@@ -186,18 +189,29 @@ describe("the quiesce in a switch run", () => {
     });
 
     it("an unplanned switch says in its result, and its rendered result, that it skipped the quiesce", async () => {
-        const { run, calls } = switchRun({ verifyOk: true, unplanned: true });
+        const { run, calls, audit } = switchRun({ verifyOk: true, unplanned: true });
         const result = await run.execute();
         expect(calls.filter((c) => c.includes("quiesced")), "nothing made read-only").to.deep.equal([]);
+        expect(audit.map((e) => e.quiesce), "the audit entry says it too").to.deep.equal([[`quiesce primary: skipped (${unplannedQuiesceReason})`]]);
         expect(result.skippedQuiesces).to.deep.equal([{ region: "primary", reloadSeconds: 65, skipped: unplannedQuiesceReason }]);
         expect(renderSwitch(result).split("\n")).to.include(`quiesce primary: skipped (${unplannedQuiesceReason})`);
         expect(renderSwitch(result)).to.include("drain primary: skipped (drain skipped: unplanned switch");
     });
 
+    it("the audit log keeps the skipped quiesce lines, and writes no empty list", async () => {
+        const written: AuditEntry[] = [];
+        const log = new RunLog({ appendAudit: async (e: AuditEntry) => void written.push(e) } as unknown as CoordinationStore, "alice");
+        const event = { operation: "failover", runId: "r1", to: "failover", result: "ok", started: Date.now() } as const;
+        await log.record({ ...event, quiesce: ["quiesce primary: skipped (unplanned switch)"] });
+        await log.record({ ...event, quiesce: [] });
+        expect(written.map((e) => e.quiesce)).to.deep.equal([["quiesce primary: skipped (unplanned switch)"], undefined]);
+    });
+
     it("a planned switch says nothing of a skipped quiesce", async () => {
-        const { run } = switchRun({ verifyOk: true });
+        const { run, audit } = switchRun({ verifyOk: true });
         const result = await run.execute();
         expect(result.skippedQuiesces).to.equal(undefined);
+        expect(audit.map((e) => e.quiesce)).to.deep.equal([[]]);
         expect(renderSwitch(result)).to.not.include("quiesce primary: skipped");
     });
 

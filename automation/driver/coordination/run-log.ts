@@ -31,6 +31,8 @@ export interface AuditEvent {
     readonly forced?: string;
     /** What each drain before a scale-down found, one line per region (drain.ts). */
     readonly drain?: readonly string[];
+    /** Each quiesce the switch was asked for and did not make, and why, one line per region (quiesce.ts). */
+    readonly quiesce?: readonly string[];
 }
 
 /** The journal and audit log of one operator. */
@@ -80,6 +82,7 @@ export class RunLog {
             ...(e.answer !== undefined ? { answer: e.answer } : {}),
             ...(e.forced !== undefined ? { forced: e.forced } : {}),
             ...(e.drain !== undefined && e.drain.length > 0 ? { drain: e.drain } : {}),
+            ...(e.quiesce !== undefined && e.quiesce.length > 0 ? { quiesce: e.quiesce } : {}),
         });
     }
 
