@@ -115,7 +115,7 @@ export class SwitchRun {
     private readonly drains: DrainOutcome[] = [];
     /** Whether the gate before DNS has run (it runs once, before the quiesce or the DNS step). */
     private gated = false;
-    /** Quiesce steps this run started: undone if the switch stops before DNS moved. */
+    /** Quiesce steps this run started, or found deployed by the run it resumes: undone if the switch stops before DNS moved. */
     private readonly quiescedInRun: PlannedStep[] = [];
     /** Stacks this run has run a step on: what was read of them before the run is out of date. */
     private readonly touched = new Set<StackKey>();
@@ -153,6 +153,11 @@ export class SwitchRun {
         for (const step of plan.steps) {
             if (step.skip) {
                 await this.skip(step);
+                // A quiesce already deployed was made by the run this one resumes: it is this run's
+                // to lift if the switch stops before DNS, or the serving region stays read-only.
+                if (step.users?.readOnly === true) {
+                    this.quiescedInRun.push(step);
+                }
                 continue;
             }
             if (!mayRun(step, { dnsSwitched: this.dnsSwitched, fenced: this.fenced })) {

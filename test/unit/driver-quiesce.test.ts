@@ -101,11 +101,12 @@ describe("the quiesced users object", () => {
 });
 
 describe("the quiesce in a switch run", () => {
-    function switchRun(opts: { verifyOk: boolean; dnsFails?: boolean; unplanned?: boolean; abortAtReload?: Error }) {
+    function switchRun(opts: { verifyOk: boolean; dnsFails?: boolean; unplanned?: boolean; abortAtReload?: Error; deployed?: DeployedState }) {
         const { port, calls, journal, audit } = standInPort(opts.dnsFails === true ? { dns: () => Promise.reject(new Error("error: the program refused the posture")) } : {});
         const slept: number[] = [];
         const progress: ProgressEvent[] = [];
-        const steps = planTransition("active-passive", "failover", { quiesce: true, unplanned: opts.unplanned === true });
+        const deployed = opts.deployed ?? stateOfPosture("active-passive");
+        const steps = planSteps(deployed, "failover", { quiesce: true, unplanned: opts.unplanned === true });
         const abort = new AbortController();
         // The operator's Ctrl-C (or a lost lock, as the lock's keeper signals it) while the gateways reload their users.
         const sleep = async (ms: number) => {
@@ -126,7 +127,7 @@ describe("the quiesce in a switch run", () => {
                 runId: "r1", operation: "failover", target: "failover", steps, from: "active-passive", reason: "drill",
                 currentWeights: { primary: 100, secondary: 0 }, targetWeights: { primary: 0, secondary: 100 }, verifyRegions: ["secondary"],
                 drain: { onTimeout: "scale-down", unplanned: opts.unplanned === true }, started: Date.now(), identity: "alice", host: "laptop-a",
-                quiesces: planQuiesces(steps, stateOfPosture("active-passive"), { quiesce: true, unplanned: opts.unplanned === true }),
+                quiesces: planQuiesces(steps, deployed, { quiesce: true, unplanned: opts.unplanned === true }),
             },
             { onProgress: (e) => void progress.push(e), signal: abort.signal },
         );
@@ -174,6 +175,16 @@ describe("the quiesce in a switch run", () => {
         expect(lifted).to.deep.include({ status: "done", description: "lift the quiesce of primary: its users writable again (the switch stopped before DNS moved)" });
         expect(audit[0]).to.deep.include({ result: "failed" });
         expect(progress.some((e) => e.type === "step-end" && e.step.id === "unquiesce:primary")).to.equal(true);
+    });
+
+    it("a resumed switch that stops before DNS lifts the quiesce the run it resumes made", async () => {
+        // The run before was killed after its quiesce: the primary is deployed read-only, and the quiesce step is skipped.
+        const { run, calls, audit } = switchRun({ verifyOk: true, dnsFails: true, deployed: { ...stateOfPosture("active-passive"), quiesced: { primary: true } } });
+        const err = await run.execute().catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(SwitchStoppedError);
+        expect(audit[0].steps?.map((s) => `${s.id} ${s.status}`)).to.include.members(["quiesce:primary skipped", "unquiesce:primary done"]);
+        expect(calls.filter((c) => c.startsWith("primary:")), "made writable again").to.deep.equal(["primary: setAllConfig sftp-failover:quiesced", "primary: up"]);
+        expect(audit[0].remaining ?? []).to.deep.equal([]);
     });
 
     it("the lift of a quiesce is journalled like every step: started with the value it replaces, then done", async () => {
