@@ -193,8 +193,7 @@ async function upOnce(stack: Stack, step: PlannedStep, opts: RunStepOptions, dea
  */
 export async function runStep(stack: Stack, step: PlannedStep, opts: RunStepOptions): Promise<StepOutcome> {
     try {
-        await opts.proveHeld?.();
-        await setStepConfig(stack, step);
+        await setStepConfig(stack, step, opts.proveHeld);
         return await upRetryingWhileBusy(stack, step, opts);
     } catch (err) {
         // With the lock lost, the stack files belong to whoever holds it now (and `unlock` already
@@ -214,11 +213,21 @@ export async function runStep(stack: Stack, step: PlannedStep, opts: RunStepOpti
     }
 }
 
-/** Writes the step's config in one engine call per kind of key (plain, and `--path` ones). */
-export async function setStepConfig(stack: Stack, step: PlannedStep): Promise<void> {
+/**
+ * Writes the step's config in one engine call per kind of key (plain, and `--path` ones), proving
+ * the lock (when given) immediately before each: a lock lost between the two writes must not let
+ * the second land on stacks another run holds now.
+ */
+export async function setStepConfig(stack: Stack, step: PlannedStep, proveHeld?: () => Promise<void>): Promise<void> {
+    await proveHeld?.();
+    let written = false;
     for (const path of [false, true]) {
         const changes = step.config.filter((change) => (change.path ?? false) === path);
         if (changes.length > 0) {
+            if (written) {
+                await proveHeld?.();
+            }
+            written = true;
             await stack.setAllConfig(Object.fromEntries(changes.map((change) => [change.key, { value: change.value }])), path);
         }
     }

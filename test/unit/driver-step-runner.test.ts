@@ -239,6 +239,14 @@ describe("step runner: the lock proven before every engine call", () => {
         expect(calls).to.deep.equal(["prove", "setAllConfig sftp-failover:capacityMode=active", "prove", asgUp, "prove", asgUp]);
     });
 
+    it("a step with two config writes proves the lock before each: lost between them, the second is not written and nothing is put back", async () => {
+        const dnsStep = planTransition("active-passive", "active-active", { activeActiveWeights: { primary: 70, secondary: 30 } }).find((s) => s.stack === "dns")!;
+        const { stack, calls } = fakeStack([succeeded]);
+        const err = await runStep(stack, dnsStep, { ...base, previousConfig: [{ key: "sftp-failover:posture", value: "active-passive" }], proveHeld: proof(calls, 1) }).catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(LockLostError);
+        expect(calls).to.deep.equal(["prove", "setAllConfig sftp-failover:posture=active-active", "prove"]);
+    });
+
     it("a lock lost between the config write and the up: the up does not start and nothing is put back", async () => {
         const { stack, calls } = fakeStack([succeeded]);
         const err = await runStep(stack, scaleSecondary, { ...base, previousConfig, proveHeld: proof(calls, 1) }).catch((e: unknown) => e);
