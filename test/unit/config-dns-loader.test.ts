@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { InvalidPostureError } from "../../foundation/posture";
 import { loadDnsConfig } from "../../stacks/config/dns";
 import { ConfigReader } from "../../stacks/config/source";
+import { checkNameTextDeep } from "../../stacks/config/text";
 import { baseConfig } from "./dns-harness";
 
 // The dns stack's loader (stacks/config/dns.ts), decision by decision: what each key gives when set,
@@ -279,6 +280,13 @@ describe("the dns stack's config loader", () => {
         it("a null or a number inside a structured value passes the check, left to the loader's own refusal", () => {
             expect(refusal(endpoints({ zoneId: null }))).to.equal("sftp-failover:primaryEndpoint.zoneId must be a non-empty string when given (got null)");
             expect(load(endpoints({ port: 2222 })).endpoints.primary).to.include({ port: 2222 });
+        });
+
+        it("a value a structure leaves out (undefined), a number and a boolean hold no text: nothing to refuse", () => {
+            for (const value of [undefined, 0, 22, true, false, [undefined, 1, true], { absent: undefined, on: true }]) {
+                expect(() => checkNameTextDeep("sftp-failover:example", value), JSON.stringify(value)).not.to.throw();
+            }
+            expect(() => checkNameTextDeep("sftp-failover:example", { absent: undefined, name: "a\u200b" })).to.throw(`sftp-failover:example.name ${invisible} U+200B at character 2`);
         });
     });
 });
