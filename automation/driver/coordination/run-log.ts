@@ -7,33 +7,16 @@ import { JournalRecord, JournalRun, runsOf, unfinishedOf } from "../journal";
 import { StepResult } from "../types";
 import { CoordinationStore, StoredLock } from "./store";
 
-/** What a caller says about an audited event; the log adds the time, identity and host. */
-export interface AuditEvent {
-    readonly operation: AuditOperation;
-    readonly runId: string;
-    readonly to: string;
-    readonly result: AuditEntry["result"];
+/**
+ * What a caller says about an audited event: the audit entry's fields (audit.ts) but those the log
+ * adds itself — the time, identity and host, and the duration from `started` — with the steps as the
+ * run has them.
+ */
+export type AuditEvent = Omit<AuditEntry, "at" | "identity" | "host" | "durationMs" | "steps"> & {
     /** When the operation began (ms since the epoch), for its duration. */
     readonly started: number;
-    readonly reason?: string;
-    readonly from?: string;
     readonly steps?: readonly StepResult[];
-    readonly remaining?: readonly string[];
-    readonly error?: string;
-    readonly resumes?: string;
-    /** What the gate before DNS found, in one line (verify-gate.ts). */
-    readonly verification?: string;
-    /** What the check after DNS moved found, in one line (post-dns-check.ts). */
-    readonly afterDns?: string;
-    /** The predicted answer, in one line (switch-answer.ts). */
-    readonly answer?: string;
-    /** The harm a forced switch overrode. */
-    readonly forced?: string;
-    /** What each drain before a scale-down found, one line per region (drain.ts). */
-    readonly drain?: readonly string[];
-    /** Each quiesce the switch was asked for and did not make, and why, one line per region (quiesce.ts). */
-    readonly quiesce?: readonly string[];
-}
+};
 
 /** The journal and audit log of one operator. */
 export class RunLog {
