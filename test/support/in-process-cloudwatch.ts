@@ -2,7 +2,11 @@
 // CloudWatchClient. The client serializes, signs and parses as it would against AWS; only the
 // network is left out. Requests and answers are in CloudWatch's wire format (JSON 1.0, "query
 // compatible": the operation in X-Amz-Target, timestamps as epoch seconds, an error's shape in
-// `__type`), so what a test asserts about a request is what AWS would have received.
+// `__type` and its Query code in x-amzn-query-error), so what a test asserts about a request is
+// what AWS would have received. `onLoopback` serves the same answers over HTTP on 127.0.0.1, for a
+// client built with no handler of the test's (the SDK's defaults, an endpoint from the environment).
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
 
 /** One request the client sent, as CloudWatch would receive it. */
 export interface CloudWatchCall {
@@ -109,4 +113,35 @@ function toWire(value: unknown): unknown {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]));
     }
     return value;
+}
+
+/** The stand-in served over HTTP on 127.0.0.1 at a port the kernel picks. */
+export interface LoopbackCloudWatch {
+    /** `http://127.0.0.1:<port>`. */
+    readonly endpoint: string;
+    close(): Promise<void>;
+}
+
+/** Serves `cw`'s answers over HTTP on loopback: each request goes through its `requestHandler`. */
+export async function onLoopback(cw: InProcessCloudWatch): Promise<LoopbackCloudWatch> {
+    const server = http.createServer((req, res) => {
+        const chunks: Uint8Array[] = [];
+        req.on("data", (chunk: Uint8Array) => chunks.push(chunk));
+        req.on("end", () => {
+            const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+            const port = (server.address() as AddressInfo).port;
+            cw.requestHandler.handle({ protocol: "http:", hostname: "127.0.0.1", port, path: req.url ?? "/", headers, body: new Uint8Array(Buffer.concat(chunks)) }).then(
+                ({ response }) => {
+                    res.writeHead(response.statusCode, response.headers);
+                    res.end(response.body);
+                },
+                () => res.destroy(),
+            );
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return {
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
 }

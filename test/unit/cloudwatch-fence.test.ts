@@ -2,7 +2,9 @@ import { expect } from "chai";
 import { fenceRegion, FenceError, observeFence, readFence, ReadFenceOptions, unfenceRegion } from "../../automation/fence/cloudwatch-fence";
 import { fenceCoordinates, FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { RegionName } from "../../foundation/posture";
-import { CloudWatchAnswer, CloudWatchCall, InProcessCloudWatch, inProcessCloudWatch } from "../support/in-process-cloudwatch";
+import { periodStartOf } from "../../automation/fence/last-word";
+import { metricStore } from "../support/cloudwatch-metric-store";
+import { CloudWatchAnswer, CloudWatchCall, InProcessCloudWatch, inProcessCloudWatch, LoopbackCloudWatch, onLoopback } from "../support/in-process-cloudwatch";
 
 // The fence's reads and writes through the real CloudWatchClient, its requests answered in process
 // (test/support/in-process-cloudwatch.ts): what goes on the wire, and what a reading decides.
@@ -202,6 +204,17 @@ describe("cloudwatch-fence: the fence's CloudWatch calls through the real SDK cl
             ]);
         });
 
+        it("any Minimum below 1 is a fence the unfence must outlast, as the alarm (LessThanThreshold 1) counts it", async () => {
+            const cw = cloudWatch({ GetMetricData: periods([minute, 0.5]), PutMetricData: stored });
+
+            await unfenceRegion(coordinates, "primary", options(cw));
+
+            expect(published(cw)).to.deep.equal([
+                [now.getTime(), 1],
+                [minute + periodMs, 1],
+            ]);
+        });
+
         it("an unfence stamps its 1 after the latest minute holding a 0, however far ahead", async () => {
             const cw = cloudWatch({ GetMetricData: periods([minute, 1], [minute + periodMs, 0], [minute + 2 * periodMs, 0], [minute + 4 * periodMs, 1]), PutMetricData: stored });
 
@@ -362,6 +375,37 @@ describe("cloudwatch-fence: the fence's CloudWatch calls through the real SDK cl
             }
         });
 
+        it("a minute listed without a value reads enabled (as the fence's own read counts it), with no last value", async () => {
+            const cw = cloudWatch({ GetMetricData: { output: { MetricDataResults: [{ Id: "fence", Timestamps: [new Date(minute)], StatusCode: "Complete" }] } }, DescribeAlarmsForMetric: alarmsOn() });
+
+            const reading = await readFence(coordinates, "primary", options(cw));
+
+            expect(reading).to.deep.include({ requested: "enabled", lastTimestamp: new Date(minute) });
+            expect(reading.lastValue).to.equal(undefined);
+        });
+
+        it("an answer without alarms reads as no alarm, whatever the metric's dimensions", async () => {
+            const bare = { ...coordinates, dimensions: { primary: {}, secondary: {} } };
+            for (const coords of [coordinates, bare]) {
+                const cw = cloudWatch({ GetMetricData: periods([minute, 1]), DescribeAlarmsForMetric: { output: {} } });
+
+                const reading = await readFence(coords, "primary", options(cw));
+
+                expect(reading).to.deep.include({ requested: "enabled", alarms: [], effective: "unknown" });
+            }
+        });
+
+        it("coordinates whose metric has no dimensions: an alarm listed without dimensions is on it", async () => {
+            const bare = { ...coordinates, dimensions: { primary: {}, secondary: {} } };
+            const cw = cloudWatch({ GetMetricData: periods(), DescribeAlarmsForMetric: alarmsOn({ AlarmName: "bare", StateValue: "OK" }, alarm("scoped", "ALARM")) });
+
+            const reading = await readFence(bare, "primary", options(cw));
+
+            expect(cw.calls.find((c) => c.operation === "DescribeAlarmsForMetric")?.input).to.deep.equal({ Namespace: "SftpFailover/Fence", MetricName: "RegionEnabled", Dimensions: [] });
+            expect(reading.alarms).to.deep.equal([{ name: "bare", state: "OK" }]);
+            expect(reading.effective).to.equal("enabled");
+        });
+
         it("keeps only the alarms on exactly this region's dimensions, in any order, and reads Route 53's view from them", async () => {
             const cw = cloudWatch({
                 GetMetricData: periods([minute, 0]),
@@ -433,6 +477,29 @@ describe("cloudwatch-fence: the fence's CloudWatch calls through the real SDK cl
         });
     });
 
+    describe("fence and unfence in one minute, replayed on a metric store (the Minimum of each minute)", () => {
+        for (const [label, sequence, expected] of [
+            ["fence → unfence", ["fence", "unfence"], "enabled"],
+            ["unfence → fence", ["unfence", "fence"], "fenced"],
+            ["fence → unfence → fence", ["fence", "unfence", "fence"], "fenced"],
+            ["unfence → fence → unfence", ["unfence", "fence", "unfence"], "enabled"],
+        ] as const) {
+            it(`${label} within one minute reads ${expected} at any second afterwards`, async () => {
+                const cw = inProcessCloudWatch(metricStore());
+                for (const [i, action] of sequence.entries()) {
+                    const at = new Date(minute + (i + 1) * 10_000);
+                    await (action === "fence" ? fenceRegion : unfenceRegion)(coordinates, "secondary", options(cw, { now: () => at }));
+                }
+                for (const readAt of [minute + 45_000, minute + 65_000, minute + 125_000]) {
+                    const reading = await readFence(coordinates, "secondary", options(cw, { now: () => new Date(readAt) }));
+                    expect(reading.requested, `read at +${(readAt - minute) / 1000} s`).to.equal(expected);
+                }
+                const primary = await readFence(coordinates, "primary", options(cw, { now: () => new Date(minute + 45_000) }));
+                expect(primary.requested, "the other region's metric is untouched").to.equal("unset");
+            });
+        }
+    });
+
     describe("observeFence: the fence as its store says it", () => {
         const read = (points: CloudWatchAnswer, ...states: string[]) =>
             cloudWatch({ GetMetricData: points, DescribeAlarmsForMetric: { output: { MetricAlarms: states.map((s, i) => ({ AlarmName: `alarm-${i}`, StateValue: s, Dimensions: dimensionsOf("primary") })) } } });
@@ -455,5 +522,73 @@ describe("cloudwatch-fence: the fence's CloudWatch calls through the real SDK cl
             expect(err).to.be.instanceOf(FenceError);
             expect(err.message).to.match(/^reading the fence of primary failed: /);
         });
+    });
+
+    describe("without options: the SDK's defaults and the system clock", () => {
+        // No handler, endpoint or credentials of the test's: the client finds them where the SDK
+        // looks (here the environment), served on loopback; the datapoint's time is the system's.
+        const variables = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDWATCH", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"];
+        const saved = new Map<string, string | undefined>();
+        let loopback: LoopbackCloudWatch | undefined;
+
+        async function serve(cw: InProcessCloudWatch): Promise<void> {
+            loopback = await onLoopback(cw);
+            for (const name of variables) {
+                saved.set(name, process.env[name]);
+                delete process.env[name];
+            }
+            Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIDFROMENVIRONMENT", AWS_SECRET_ACCESS_KEY: "not-a-secret", AWS_ENDPOINT_URL_CLOUDWATCH: loopback.endpoint });
+        }
+
+        afterEach(async () => {
+            for (const [name, value] of saved) {
+                if (value === undefined) {
+                    delete process.env[name];
+                } else {
+                    process.env[name] = value;
+                }
+            }
+            saved.clear();
+            await loopback?.close();
+            loopback = undefined;
+        });
+
+        it("a fence with no options is signed with the environment's credentials, sent to its endpoint, and stamped now", async () => {
+            const cw = cloudWatch({ GetMetricData: periods(), PutMetricData: stored });
+            await serve(cw);
+
+            const before = Date.now();
+            const change = await fenceRegion(coordinates, "primary");
+            const after = Date.now();
+
+            expect(change.timestamp.getTime()).to.be.within(before, after);
+            expect(published(cw)).to.deep.equal([[change.timestamp.getTime(), 0]]);
+            expect(cw.calls[0].input.StartTime).to.equal(epochSeconds(periodStartOf(change.timestamp.getTime())));
+            expect(cw.calls.map((c) => c.url)).to.deep.equal([`${loopback?.endpoint}/`, `${loopback?.endpoint}/`]);
+            for (const call of cw.calls) {
+                expect(call.authorization).to.contain("Credential=AKIDFROMENVIRONMENT/");
+            }
+        });
+
+        it("a read with no options looks 14 days back from now, and the observation follows it", async () => {
+            const cw = cloudWatch({ GetMetricData: periods([minute, 0]), DescribeAlarmsForMetric: alarmsOf("ALARM") });
+            await serve(cw);
+
+            const before = Date.now();
+            const observed = await observeFence(coordinates, "secondary");
+            const after = Date.now();
+
+            expect(observed).to.deep.equal({ state: "fenced", alarm: "present" });
+            const get = cw.calls.find((c) => c.operation === "GetMetricData");
+            const day = 24 * 3600_000;
+            expect(get?.input.StartTime * 1000).to.be.within(periodStartOf(before - 14 * day), periodStartOf(after - 14 * day));
+            expect(get?.input.EndTime * 1000).to.be.within(before + 2 * 3600_000, after + 2 * 3600_000);
+            expect(cw.calls.every((c) => c.authorization.includes("Credential=AKIDFROMENVIRONMENT/"))).to.equal(true);
+        });
+
+        /** The secondary's alarm, in `state`. */
+        function alarmsOf(state: string): CloudWatchAnswer {
+            return { output: { MetricAlarms: [{ AlarmName: "sftp-secondary-fence-alarm", StateValue: state, Dimensions: dimensionsOf("secondary") }] } };
+        }
     });
 });
