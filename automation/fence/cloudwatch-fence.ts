@@ -4,6 +4,7 @@
 // PutMetricData, the datapoints automation/fence/last-word.ts says make its word the last one.
 import {
     CloudWatchClient,
+    CloudWatchClientConfig,
     DescribeAlarmsForMetricCommand,
     Dimension,
     GetMetricDataCommand,
@@ -25,6 +26,11 @@ export interface FenceClientOptions {
     readonly signal?: AbortSignal;
     /** Clock of the datapoint's timestamp. Defaults to the system clock. */
     readonly now?: () => Date;
+    /**
+     * What sends the SDK's HTTP requests (an SDK `requestHandler`, or its options). Defaults to the
+     * SDK's own; an embedder may route through a proxy, and the unit tests answer in process.
+     */
+    readonly requestHandler?: CloudWatchClientConfig["requestHandler"];
 }
 
 /** Options of {@link readFence}. */
@@ -271,6 +277,7 @@ function cloudWatchClient(coordinates: FenceCoordinates, opts?: FenceClientOptio
         region: coordinates.region,
         ...(opts?.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
         ...(opts?.credentials === undefined ? {} : { credentials: opts.credentials }),
+        ...(opts?.requestHandler === undefined ? {} : { requestHandler: opts.requestHandler }),
     });
 }
 
