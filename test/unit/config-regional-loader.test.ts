@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { generateHostKeys } from "../../components/host-keys";
 import { RegionalConfig, defaultProjectDir, parseRegionalConfig } from "../../stacks/config/regional";
@@ -19,12 +20,17 @@ const keyArn = {
 };
 const pinnedPackage = { key: ".sftp-failover/artifacts/sftpgo.rpm", sha256: "0".repeat(64) };
 
-/** The primary's config with `overrides` (undefined removes a key), parsed as the driver's preflight parses it. */
-function parse(overrides: Record<string, unknown> = {}, base: () => Record<string, unknown> = primaryConfig, projectDir?: string): RegionalConfig {
-    const entries = Object.entries({ ...base(), ...overrides })
+/** A config as the driver's preflight reads it (`getAllConfig`): namespaced keys, objects as JSON text; undefined removes a key. */
+function readerOf(config: Record<string, unknown>): ConfigReader {
+    const entries = Object.entries(config)
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => [`sftp-failover:${k}`, { value: typeof v === "string" ? v : JSON.stringify(v), secret: secretKeys.includes(k) }]);
-    return parseRegionalConfig(ConfigReader.fromEntries(Object.fromEntries(entries)), projectDir === undefined ? {} : { projectDir });
+    return ConfigReader.fromEntries(Object.fromEntries(entries));
+}
+
+/** The primary's config (or `base`) with `overrides`, parsed. */
+function parse(overrides: Record<string, unknown> = {}, base: () => Record<string, unknown> = primaryConfig, projectDir?: string): RegionalConfig {
+    return parseRegionalConfig(readerOf({ ...base(), ...overrides }), projectDir === undefined ? {} : { projectDir });
 }
 
 /** The refusal of `overrides`, which must be exactly `message`. */
@@ -143,6 +149,7 @@ describe("regional config loader: instances and software", () => {
 
     it("takes a pinned package, and refuses it beside sftpgoVersion", () => {
         expect(parse({ sftpgoPackage: pinnedPackage }).sftpgoPackage).to.deep.equal(pinnedPackage);
+        refusal({ sftpgoPackage: { ...pinnedPackage, sha256: "abc" } }, 'sftp-failover:sftpgoPackage.sha256 must be the file\'s SHA-256 as 64 lowercase hex digits (got "abc")');
         refusal(
             { sftpgoPackage: pinnedPackage, sftpgoVersion: "2.6.6" },
             "sftp-failover:sftpgoVersion pins the repository's package; with sftpgoPackage the pinned file is the version — leave sftpgoVersion out",
@@ -153,6 +160,10 @@ describe("regional config loader: instances and software", () => {
         expect(parse({ drainTimeoutSeconds: 0, usersRefreshSeconds: 3600 })).to.deep.include({ drainTimeoutSeconds: 0, usersRefreshSeconds: 3600 });
         refusal({ drainTimeoutSeconds: 2.5 }, "sftp-failover:drainTimeoutSeconds must be whole seconds 0–3600 (got 2.5)");
         refusal({ usersRefreshSeconds: 2.5 }, "sftp-failover:usersRefreshSeconds must be whole seconds 1–3600 (got 2.5)");
+        // The users timer's range at its edges (1 is accepted above the drain's 0).
+        expect(parse({ usersRefreshSeconds: 1 }).usersRefreshSeconds).to.equal(1);
+        refusal({ usersRefreshSeconds: 0 }, 'sftp-failover:usersRefreshSeconds must be 1–3600 (got "0")');
+        refusal({ usersRefreshSeconds: 3601 }, 'sftp-failover:usersRefreshSeconds must be 1–3600 (got "3601")');
     });
 });
 
@@ -197,16 +208,22 @@ describe("regional config loader: network", () => {
     });
 
     it("refuses an unknown key, listing the valid ones", () => {
-        refusal({ network: { vpcCIDR: "10.0.0.0/16" } }, `sftp-failover:network has unknown key(s) vpcCIDR (valid: ${valid})`);
+        refusal({ network: { vpcCIDR: "10.0.0.0/16", zones: 2 } }, `sftp-failover:network has unknown key(s) vpcCIDR, zones (valid: ${valid})`);
     });
 
     it("refuses a CIDR that is not text, a zone count that is not an integer, and a retention CloudWatch Logs does not offer", () => {
         refusal({ network: { vpcCidr: 16 } }, "sftp-failover:network.vpcCidr must be an IPv4 CIDR from /16 to /24 (got 16)");
         refusal({ network: { vpcCidr: "10.40.0.0" } }, 'sftp-failover:network.vpcCidr must be an IPv4 CIDR from /16 to /24 (got "10.40.0.0")');
+        refusal({ network: { vpcCidr: ["10.40.0.0/16"] } }, 'sftp-failover:network.vpcCidr must be an IPv4 CIDR from /16 to /24 (got ["10.40.0.0/16"])');
         refusal({ network: { availabilityZoneCount: 2.5 } }, "sftp-failover:network.availabilityZoneCount must be an integer 2–6 (got 2.5)");
         refusal({ network: { availabilityZoneCount: true } }, "sftp-failover:network.availabilityZoneCount must be an integer 2–6 (got true)");
         expect(() => parse({ network: { flowLogRetentionDays: "ninety" } })).to.throw(/^sftp-failover:network\.flowLogRetentionDays must be one of CloudWatch Logs' retention periods 1, 3, 5, .*, 3653 \(got "ninety"\)$/);
         expect(() => parse({ network: { flowLogRetentionDays: 2 } })).to.throw(/^sftp-failover:network\.flowLogRetentionDays must be one of .* \(got 2\)$/);
+    });
+
+    it("refuses a NAT setting that is not true or false", () => {
+        refusal({ network: { nat: "no" } }, 'sftp-failover:network.nat must be true or false (got "no")');
+        refusal({ network: { nat: 0 } }, "sftp-failover:network.nat must be true or false (got 0)");
     });
 
     it("NAT off needs the pinned package: without it the gateways cannot reach the mirror", () => {
@@ -226,10 +243,18 @@ describe("regional config loader: network", () => {
         const vpcIdWanted = (got: string) => `sftp-failover:network.vpcId must be a VPC id like vpc-0abc... when subnetIds are given (got ${got})`;
         refusal({ network: { subnetIds: existing.subnetIds } }, vpcIdWanted("undefined"));
         refusal({ network: { instanceSubnetIds: existing.instanceSubnetIds } }, vpcIdWanted("undefined"));
+        refusal({ network: { ...existing, vpcId: ["vpc-0abc"] } }, vpcIdWanted('["vpc-0abc"]'));
         for (const bad of ["vpc-", "vpc-0abcZ", "xvpc-0abc", "vpc-0abc "]) {
             refusal({ network: { ...existing, vpcId: bad } }, vpcIdWanted(JSON.stringify(bad)));
         }
         refusal({ network: { ...existing, vpcId: 7 } }, vpcIdWanted("7"));
+    });
+
+    it("a VPC id alone asks for the subnets too", () => {
+        refusal(
+            { network: { vpcId: "vpc-0abc" } },
+            "sftp-failover:network.subnetIds must list at least two public subnet ids (subnet-...) for the load balancer in different zones (got undefined)",
+        );
     });
 
     it("an existing network refuses the settings of a new one", () => {
@@ -243,6 +268,7 @@ describe("regional config loader: network", () => {
         refusal({ network: { ...existing, subnetIds: "subnet-0aaa" } }, publicWanted('"subnet-0aaa"'));
         refusal({ network: { ...existing, subnetIds: ["subnet-0aaa"] } }, publicWanted('["subnet-0aaa"]'));
         refusal({ network: { ...existing, subnetIds: ["subnet-0aaa", 7] } }, publicWanted('["subnet-0aaa",7]'));
+        refusal({ network: { ...existing, subnetIds: ["subnet-0aaa", ["subnet-0bbb"]] } }, publicWanted('["subnet-0aaa",["subnet-0bbb"]]'));
         for (const bad of ["subnet-", "subnet-0bbbZ", "xsubnet-0bbb", "subnet-0bbb "]) {
             refusal({ network: { ...existing, subnetIds: ["subnet-0aaa", bad] } }, publicWanted(JSON.stringify(["subnet-0aaa", bad])));
         }
@@ -266,7 +292,7 @@ describe("regional config loader: capacity and warm pool", () => {
     });
 
     it("refuses an unknown capacity key listing the valid ones, and a bad size under the config key", () => {
-        refusal({ capacity: { minimum: 1 } }, "sftp-failover:capacity has unknown key(s) minimum (valid: min, desired, max, pilotLight)");
+        refusal({ capacity: { minimum: 1, maximum: 2 } }, "sftp-failover:capacity has unknown key(s) minimum, maximum (valid: min, desired, max, pilotLight)");
         refusal({ capacity: { min: -1 } }, "sftp-failover:capacity.min must be an integer 0–1000 (got -1)");
     });
 
@@ -279,7 +305,8 @@ describe("regional config loader: capacity and warm pool", () => {
     it("refuses a warm pool that is not a map, has an unknown key, or a bad field, naming the key", () => {
         refusal({ warmPool: [1] }, "sftp-failover:warmPool must be an object like { minSize: 1 } (got [1])");
         refusal({ warmPool: 5 }, "sftp-failover:warmPool must be an object like { minSize: 1 } (got 5)");
-        refusal({ warmPool: { size: 1 } }, "sftp-failover:warmPool has unknown key(s) size (valid: minSize, maxGroupPreparedCapacity, reuseOnScaleIn)");
+        refusal({ warmPool: null }, "sftp-failover:warmPool must be an object like { minSize: 1 } (got null)");
+        refusal({ warmPool: { size: 1, reuse: true } }, "sftp-failover:warmPool has unknown key(s) size, reuse (valid: minSize, maxGroupPreparedCapacity, reuseOnScaleIn)");
         refusal({ warmPool: { reuseOnScaleIn: "yes" } }, 'sftp-failover:warmPool.reuseOnScaleIn must be true or false (got "yes")');
     });
 });
@@ -294,6 +321,7 @@ describe("regional config loader: health check", () => {
 
     it("refuses a value that is not a map, an unknown key, an unknown protocol, and a port with tcp", () => {
         refusal({ healthCheck: ["http"] }, 'sftp-failover:healthCheck must be a map like { protocol: http, port: 10000 } (got ["http"])');
+        refusal({ healthCheck: null }, "sftp-failover:healthCheck must be a map like { protocol: http, port: 10000 } (got null)");
         refusal({ healthCheck: "5" }, "sftp-failover:healthCheck must be a map like { protocol: http, port: 10000 } (got 5)");
         refusal({ healthCheck: { protocol: "http", path: "/x", timeout: 5 } }, "sftp-failover:healthCheck has unknown key(s) path, timeout (valid: protocol, port)");
         refusal({ healthCheck: {} }, "sftp-failover:healthCheck.protocol must be tcp or http (got undefined)");
@@ -348,6 +376,21 @@ describe("regional config loader: users and canary", () => {
         expect(parse({ usersFile: file }).users.map((u) => u.name)).to.deep.equal(["yann", "zoe"]);
     });
 
+    it("the first users file a freshly loaded loader reads is validated and returned (nothing is remembered yet)", async () => {
+        // The loader remembers the last file it validated; a process's first read has none to compare.
+        const id = require.resolve("../../stacks/config/regional");
+        const loaded = require.cache[id];
+        delete require.cache[id];
+        try {
+            const fresh = await import("../../stacks/config/regional");
+            const file = path.join(dir, "users.yaml");
+            fs.writeFileSync(file, `users:\n${user("zoe")}`);
+            expect(fresh.parseRegionalConfig(readerOf({ ...primaryConfig(), usersFile: file })).users.map((u) => u.name)).to.deep.equal(["zoe"]);
+        } finally {
+            require.cache[id] = loaded;
+        }
+    });
+
     it("refuses a control character in a user's field, naming the file", () => {
         const file = path.join(dir, "users.yaml");
         fs.writeFileSync(file, `users:\n  - name: zoe\n    homePrefix: "home\\u200b"\n    publicKeys: ["${alice}"]\n`);
@@ -381,6 +424,33 @@ describe("regional config loader: the project folder", () => {
         expect(defaultProjectDir()).to.equal(dir);
         process.chdir(dir);
         expect(defaultProjectDir()).to.equal(dir);
+    });
+
+    describe("with the engine's root directory", () => {
+        const runtime = pulumi.runtime as { getRootDirectory: () => string };
+        const getRootDirectory = runtime.getRootDirectory;
+        afterEach(() => {
+            runtime.getRootDirectory = getRootDirectory;
+        });
+
+        it("is the engine's root directory when it holds Pulumi.yaml (`pulumi up` by hand), wherever the current folder is", () => {
+            const project = path.join(dir, "project");
+            fs.mkdirSync(project);
+            fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: x\n");
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: y\n");
+            runtime.getRootDirectory = () => project;
+            process.chdir(dir);
+            expect(defaultProjectDir()).to.equal(project);
+        });
+
+        it("passes over a root directory without Pulumi.yaml (an inline program's placeholder) for the folders around the current one", () => {
+            const placeholder = path.join(dir, "placeholder");
+            fs.mkdirSync(placeholder);
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: y\n");
+            runtime.getRootDirectory = () => placeholder;
+            process.chdir(dir);
+            expect(defaultProjectDir()).to.equal(dir);
+        });
     });
 
     it("is the current folder when no folder above holds Pulumi.yaml", () => {
