@@ -192,8 +192,13 @@ describe("config source: structured values", () => {
 });
 
 describe("config source: from the running program's config", () => {
+    // The runtime's config is the process's: what another test file set is put back.
+    let saved: Record<string, string> = {};
+    beforeEach(() => {
+        saved = pulumi.runtime.allConfig();
+    });
     afterEach(() => {
-        pulumi.runtime.setAllConfig({});
+        pulumi.runtime.setAllConfig(saved);
     });
 
     it("knows which keys the engine marks secret: a secret one is read, a plaintext one refused", () => {
