@@ -34,7 +34,7 @@ export interface Lab {
     readonly worldDir: string;
     /** Each region's endpoint-check health from the reachability model, with the lab's faults. */
     readonly endpointHealth: EndpointHealthSource;
-    /** Opens the three stacks, giving both regional stacks the same new host keys if they have none. */
+    /** Opens the three stacks, giving both regional stacks the same new host keys if they have none; later calls return the same stacks. */
     stacks(): Promise<LabStacks>;
     /**
      * Opens the stacks (as `stacks()`) and deploys them in the only order AWS accepts — the
@@ -90,7 +90,7 @@ export function createLab(opts: LabOptions = {}): Lab {
         pulumiHome: path.join(dir, ".pulumi-home"),
         extraEnv: { SANDBOX_RECORD_FILE: recordFile, SANDBOX_FAULT_FILE: faultFile, ...opts.extraEnv },
     });
-    const stacks = async (): Promise<LabStacks> => {
+    const openStacks = async (): Promise<LabStacks> => {
         const primary = await openStack("primary", env);
         const secondary = await openStack("secondary", env);
         // A lab gets host keys of its own, so no private key is ever committed for it.
@@ -100,6 +100,17 @@ export function createLab(opts: LabOptions = {}): Lab {
             await ensureCanaryKey({ primary, secondary });
         }
         return { primary, secondary, dns: await openStack("dns", env) };
+    };
+    // Opened once per lab: an open runs the engine's CLI several times (select, config reads and
+    // writes), and what it ensures stays ensured. A Stack reads its config and state afresh on
+    // every call, so a test that edits a stack file still sees the edit. A failed open is retried.
+    let opened: Promise<LabStacks> | undefined;
+    const stacks = (): Promise<LabStacks> => {
+        opened ??= openStacks().catch((err: unknown) => {
+            opened = undefined;
+            throw err;
+        });
+        return opened;
     };
     return {
         dir,

@@ -21,8 +21,10 @@ describe("status reads endpoint health from Route 53 and CloudWatch (sandbox lab
     let route53: RecordedRoute53;
 
     before(async function () {
-        lab = (await deployedLab()).lab;
-        moto = await startMoto();
+        // Side by side: the lab's copy and moto do not depend on each other.
+        const [copy, server] = await Promise.all([deployedLab(), startMoto()]);
+        lab = copy.lab;
+        moto = server;
     });
 
     after(async function () {

@@ -7,7 +7,9 @@ import { OperationRecord, readRecords } from "../../sandbox/recorder";
 
 // A posture switch under the real engine and the sandbox provider: the engine must update the
 // weights of the DNS records in place and touch nothing else — no replacement, no health check,
-// no alarm, nothing in either regional stack.
+// no alarm, nothing in either regional stack. What the dns program declares for a posture (the
+// aliases, the health checks, the fence, the refusal of an all-zero split) is asserted under mocks
+// in test/unit/dns-stack.test.ts.
 
 interface Step {
     readonly op: string;
@@ -56,26 +58,6 @@ describe("DNS posture switch under the real engine (sandbox)", function () {
         lab?.remove();
     });
 
-    it("deployed dns aliases the NLBs the regional stacks export, starting active-passive", async function () {
-        const primary = await stacks.primary.outputs();
-        const dns = await stacks.dns.outputs();
-        expect(dns.posture.value).to.equal("active-passive");
-        expect(dns.weights.value).to.deep.equal({ primary: 100, secondary: 0 });
-        expect(dns.modelledRtoSeconds.value).to.equal(90);
-        expect(Object.keys(dns.healthCheckIds.value)).to.have.members(["primary", "secondary"]);
-        const secondary = await stacks.secondary.outputs();
-        expect(dns.fence.value.region).to.not.be.oneOf([primary.region.value, secondary.region.value]);
-        // The deployed records, as the engine's state holds them.
-        const deployment = await stacks.dns.exportStack();
-        const records = (deployment.deployment.resources as { type: string; inputs: Record<string, unknown> }[]).filter(
-            (r) => r.type === "aws:route53/record:Record",
-        );
-        const aliasOf = (setIdentifier: string) => records.find((r) => r.inputs.setIdentifier === setIdentifier)?.inputs.aliases;
-        expect(records).to.have.length(2);
-        expect(aliasOf("primary")).to.deep.equal([{ name: primary.endpointDnsName.value, zoneId: primary.endpointZoneId.value, evaluateTargetHealth: true }]);
-        expect(aliasOf("secondary")).to.deep.equal([{ name: secondary.endpointDnsName.value, zoneId: secondary.endpointZoneId.value, evaluateTargetHealth: true }]);
-    });
-
     const switches: [Posture, { primary: number; secondary: number }][] = [
         ["failover", { primary: 0, secondary: 100 }],
         ["active-active", { primary: 50, secondary: 50 }],
@@ -111,22 +93,5 @@ describe("DNS posture switch under the real engine (sandbox)", function () {
         const { result, steps } = await upCollecting(stacks.dns);
         expect(steps).to.deep.equal([]);
         expect(Object.keys(result.summary.resourceChanges ?? {})).to.deep.equal(["same"]);
-    });
-
-    it("an all-zero active-active split is refused before anything changes, naming the key", async function () {
-        const before = readRecords(lab.recordFile).length;
-        await stacks.dns.setConfig("sftp-failover:posture", { value: "active-active" });
-        await stacks.dns.setConfig("sftp-failover:activeActiveWeights", { value: JSON.stringify({ primary: 0, secondary: 0 }) });
-        try {
-            const error = await upCollecting(stacks.dns).then(
-                () => undefined,
-                (e: unknown) => e,
-            );
-            expect(String(error)).to.contain("sftp-failover:activeActiveWeights are all 0: Route 53 would then spread traffic equally");
-            expect(changesSince(lab, before)).to.deep.equal([]);
-        } finally {
-            await stacks.dns.setConfig("sftp-failover:activeActiveWeights", { value: JSON.stringify({ primary: 50, secondary: 50 }) });
-            await stacks.dns.setConfig("sftp-failover:posture", { value: "active-passive" });
-        }
     });
 });

@@ -1,6 +1,7 @@
 import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand, SetAlarmStateCommand, StateValue } from "@aws-sdk/client-cloudwatch";
 import { expect } from "chai";
 import * as path from "node:path";
+import { FenceCoordinates } from "../../components/dns-fence-coordinates";
 import { FailoverController } from "../../automation/driver/controller";
 import { ReplicationBacklogError } from "../../automation/driver/errors";
 import { Lab } from "../../sandbox/lab";
@@ -21,6 +22,8 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
     let lab: Lab;
     let controller: FailoverController;
     let rule: { sourceBucket: string; destinationBucket: string; region: string };
+    /** The dns stack's fence output, read once: a switch changes the records' weights, never the fence. */
+    let fence: FenceCoordinates;
 
     /** Publishes one replication datapoint as S3 would, for the secondary → primary rule: in the destination's (the primary's) region. */
     async function putBacklog(metric: string, value: number, at: Date): Promise<void> {
@@ -49,16 +52,17 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
     }
 
     before(async function () {
-        moto = await startMoto();
-        const copy = await deployedLab();
+        // Side by side: moto and the lab's copy do not depend on each other, nor do the three stacks' outputs.
+        const [server, copy] = await Promise.all([startMoto(), deployedLab()]);
+        moto = server;
         lab = copy.lab;
         const stacks = await lab.stacks();
         expect(copy.deployed.status).to.equal("bootstrapped");
         const aws = { endpoint: moto.endpoint, credentials: moto.clientConfig.credentials };
         controller = await FailoverController.create({ engine: lab.env, journalDir: path.join(lab.dir, ".failover"), identity: "erin", fence: aws, cloudWatch: aws, endpointHealth: lab.endpointHealth });
-        const secondary = await stacks.secondary.outputs();
-        const primary = await stacks.primary.outputs();
+        const [secondary, primary, dns] = await Promise.all([stacks.secondary.outputs(), stacks.primary.outputs(), stacks.dns.outputs()]);
         rule = { sourceBucket: secondary.bucketName.value, destinationBucket: primary.bucketName.value, region: primary.region.value };
+        fence = dns.fence.value as FenceCoordinates;
     });
 
     after(async function () {
@@ -68,8 +72,7 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
 
     /** The dns stack's fence alarm of `region` (putFenceAlarms' name) set to `state`, as CloudWatch would after evaluating it. */
     async function setFenceAlarmState(region: "primary" | "secondary", state: StateValue): Promise<void> {
-        const dns = await (await lab.stacks()).dns.outputs();
-        const cw = new CloudWatchClient({ ...moto.clientConfig, region: (dns.fence.value as { region: string }).region });
+        const cw = new CloudWatchClient({ ...moto.clientConfig, region: fence.region });
         try {
             await cw.send(new SetAlarmStateCommand({ AlarmName: `sftp-${region}-fence-alarm`, StateValue: state, StateReason: "set by the test" }));
         } finally {
@@ -81,8 +84,7 @@ describe("driver fence and failback against moto's CloudWatch (sandbox stacks)",
         // No alarm watches the metric in moto yet: there is nothing to fence, and nothing is published.
         const nothing = await controller.fence("secondary", { reason: "drill", yes: true }).catch((e: Error) => e);
         expect((nothing as Error).name).to.equal("NothingToFenceError");
-        const dns = await (await lab.stacks()).dns.outputs();
-        await putFenceAlarms(moto.endpoint, dns.fence.value);
+        await putFenceAlarms(moto.endpoint, fence);
         // The alarms exist and no datapoint yet: unfenced (a health check that never failed is healthy).
         expect((await controller.status()).fence).to.deep.equal({ primary: "unfenced", secondary: "unfenced" });
         const fenceStarted = Date.now();

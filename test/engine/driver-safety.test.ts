@@ -487,12 +487,13 @@ describe("driver safety: bad input changes nothing (one shared sandbox lab)", fu
             // Nothing listens where the secondary's SFTP service should be: its sshd is down.
             const closed = await freePort();
             const gated = await controllerSeeing(path.join(lab.dir, "no-faults.json"), { endpoints: { secondary: { host: "127.0.0.1", port: closed } } });
-            const dnsBefore = await (await lab.stacks()).dns.exportStack();
+            const { dns } = await lab.stacks();
+            const dnsBefore = await dns.exportStack();
             const records = readRecords(lab.recordFile).length;
             const err = await gated.setPosture("failover", { reason: "gate drill" }).then(() => undefined, (e: Error) => e);
             expect(err).to.be.instanceOf(SwitchStoppedError);
             expect(err?.message).to.match(/^verification failed: secondary \(127\.0\.0\.1:\d+\) failed at connect: .*; DNS was not switched, the old posture keeps serving/);
-            expect(await (await lab.stacks()).dns.exportStack(), "the dns stack was not updated").to.deep.equal(dnsBefore);
+            expect(await dns.exportStack(), "the dns stack was not updated").to.deep.equal(dnsBefore);
             expect(changesSince(lab.recordFile, records).filter((r) => r.type === "aws:route53/record:Record"), "no record changed").to.deep.equal([]);
             expect((await gated.status()).weights).to.deep.equal({ primary: 255, secondary: 1 });
             expect((await history()).at(-1)).to.deep.include({ operation: "failover", result: "failed" });

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { chooseZones } from "../../components/availability-zones";
-import { mockInstanceTypeZones, ofType, primaryConfig, runRegional, runRegionalFailure } from "./regional-harness";
+import { answerInvoke } from "../../sandbox/invokes";
+import { instanceTypeOfferingsFromEnv } from "../../sandbox/instance-offerings";
+import { mockInstanceTypeZones, ofType, primaryConfig, runRegional, runRegionalFailure, secondaryConfig } from "./regional-harness";
 
 // Zones are chosen among those offering the gateways' instance type (EC2 DescribeInstanceTypeOfferings).
 
@@ -35,7 +37,10 @@ describe("availability zone choice", () => {
     });
 
     describe("in the regional stack", () => {
-        afterEach(() => delete mockInstanceTypeZones["us-east-1/t3.small"]);
+        afterEach(() => {
+            delete mockInstanceTypeZones["us-east-1/t3.small"];
+            delete mockInstanceTypeZones["us-west-2/t3.small"];
+        });
 
         it("builds the subnets in the zones offering the instance type, and refuses the region when too few do", async () => {
             mockInstanceTypeZones["us-east-1/t3.small"] = ["us-east-1b", "us-east-1c"];
@@ -46,6 +51,21 @@ describe("availability zone choice", () => {
             const { error, resources } = await runRegionalFailure(primaryConfig());
             expect(error.message).to.match(/^sftp-failover:instanceType t3\.small is offered in 1 of the 3 zones of us-east-1 \(us-east-1c\)/);
             expect(resources.filter((r) => r.type === "aws:ec2/subnet:Subnet")).to.deep.equal([]);
+        });
+
+        it("with the sandbox's offerings (SANDBOX_INSTANCE_TYPE_OFFERINGS: t3.small in us-west-2c only), the secondary is refused naming t3.small and us-west-2; the primary's region, which offers it everywhere, builds", async () => {
+            // The zones as the sandbox's getInstanceTypeOfferings answers them under that variable (the lab's setting).
+            const offerings = instanceTypeOfferingsFromEnv({ SANDBOX_INSTANCE_TYPE_OFFERINGS: JSON.stringify({ "us-west-2": { "t3.small": ["us-west-2c"] } }) });
+            for (const region of ["us-east-1", "us-west-2"]) {
+                const args = { region, locationType: "availability-zone", filters: [{ name: "instance-type", values: ["t3.small"] }] };
+                mockInstanceTypeZones[`${region}/t3.small`] = answerInvoke("aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings", args, region, { instanceTypeOfferings: offerings }).locations as string[];
+            }
+            const { error } = await runRegionalFailure(secondaryConfig());
+            expect(error.message).to.contain(
+                "sftp-failover:instanceType t3.small is offered in 1 of the 3 zones of us-west-2 (us-west-2c); network.availabilityZoneCount needs 2",
+            );
+            const primary = await runRegional(primaryConfig());
+            expect(primary.resources.filter((r) => r.type.startsWith("aws:")).length).to.be.greaterThan(25);
         });
     });
 });

@@ -285,6 +285,25 @@ describe("sandbox matrix: the real program under the sandbox's check, in every p
         expect([...types].filter((t) => rulesOf(t) === undefined)).to.deep.equal([]);
     });
 
+    it("the outputs the driver reads, as the sandbox answers them: each region's own region and load balancer name, one set of host-key and user-list fingerprints, and dns in active-passive at 100/0", async () => {
+        const c: Combination = { posture: "active-passive", capacityMode: "active", routingControls: false, kms: false, dualStack: false };
+        const { errors, dns } = await runCombination(c);
+        expect(errors).to.deep.equal([]);
+        // runRegional answers from the runs runCombination made.
+        const primary = (await runRegional("primary", c)).outputs ?? {};
+        const secondary = (await runRegional("secondary", c)).outputs ?? {};
+        expect(primary.region).to.equal("us-east-1");
+        expect(secondary.region).to.equal("us-west-2");
+        expect(primary.endpointDnsName).to.match(/\.elb\.us-east-1\.amazonaws\.com$/);
+        expect(secondary.endpointDnsName).to.match(/\.elb\.us-west-2\.amazonaws\.com$/);
+        expect(primary.hostKeyFingerprints).to.have.all.keys("ed25519", "ecdsa", "rsa");
+        expect(primary.hostKeyFingerprints).to.deep.equal(secondary.hostKeyFingerprints);
+        expect(primary.usersFingerprint).to.match(/^sha256:[0-9a-f]{64}$/);
+        expect(primary.usersFingerprint).to.equal(secondary.usersFingerprint);
+        expect(dns.outputs?.posture).to.equal("active-passive");
+        expect(dns.outputs?.weights).to.deep.equal({ primary: 100, secondary: 0 });
+    });
+
     it("a standby with a warm pool (its launch hook, fixed group name, scoped policy and autoscaling endpoint) is refused nothing, in pilot-light and drained", async () => {
         for (const capacityMode of ["pilot-light", "drained"] as const) {
             const c: Combination = { posture: "active-passive", capacityMode, routingControls: false, kms: false, dualStack: false };
