@@ -28,6 +28,10 @@ const lb = "aws:lb/loadBalancer:LoadBalancer";
 const tg = "aws:lb/targetGroup:TargetGroup";
 const listener = "aws:lb/listener:Listener";
 const sse = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+const parameter = "aws:ssm/parameter:Parameter";
+
+/** The length of a parameter's ARN before its name in `region` ("arn:aws:ssm:<region>:<account>:parameter"). */
+const ssmArnBefore = (region: string): number => `arn:aws:ssm:${region}:${account}:parameter`.length;
 
 const replicationRule = (over: Record<string, unknown>) => [{ ...(validInputs[replication][0].rules as Record<string, unknown>[])[0], ...over }];
 
@@ -152,7 +156,24 @@ const cases: readonly Case[] = [
     ["an application load balancer's listener that redirects", listener, 0, { protocol: "HTTP", loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/web/0123456789abcdef`, defaultActions: [{ type: "redirect", redirect: { statusCode: "HTTP_301" } }] }, "accepted"],
     ["a forward action with a target group and a forward block", listener, 0, { defaultActions: [{ type: "forward", targetGroupArn: "arn:tg", forward: { targetGroups: [{ arn: "arn:tg" }] } }] }, ["defaultActions[0]", "defaultActions[0]: a forward action needs exactly one of targetGroupArn, forward", "CreateListener"]],
     ["a second forward action with neither", listener, 0, { defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }, { type: "forward", targetGroupArn: null }] }, ["defaultActions[1]", "defaultActions[1]: a forward action needs exactly one of targetGroupArn, forward", "CreateListener"]],
-    // SSM parameters: a tier's size, named with its article.
+    // SSM parameters: a name's characters, hierarchy, levels, reserved prefixes and length with its ARN; a tier's size, named with its article.
+    ["a parameter without a name (pulumi-aws names it)", parameter, 0, { name: undefined }, "accepted"],
+    ["a parameter name with a space", parameter, 0, { name: "my param" }, ["name", 'name "my param" may hold only letters, digits and _.-/', "PutParameter"]],
+    ["a parameter name that is not a hierarchy, without a leading /", parameter, 0, { name: "plain-name" }, "accepted"],
+    ["a hierarchy without its leading /", parameter, 0, { name: "app/db" }, ["name", 'name "app/db" is a hierarchy, so it must be fully qualified, starting with /', "PutParameter"]],
+    ["a hierarchy of 16 levels", parameter, 0, { name: `/${Array.from({ length: 16 }, (_, k) => `l${k}`).join("/")}` }, ["name", "has 16 levels; a hierarchy has at most 15", "PutParameter"]],
+    ...["/aws/db", "/SSM/db", "awsconfig", "ssm"].map((name): Case => [`the parameter name ${name}`, parameter, 0, { name }, ["name", `name "${name}" must not begin with "aws" or "ssm" (reserved)`, "PutParameter"]]),
+    ...["/my-aws/db", "/app/ssm"].map((name): Case => [`the parameter name ${name} (aws or ssm past the first level's start)`, parameter, 0, { name }, "accepted"]),
+    // With its ARN (arn:aws:ssm:<region>:<account>:parameter, then the name after a "/") at most 1011 characters.
+    ["a fully qualified name of 1011 characters with its ARN", parameter, 0, { name: `/${"p".repeat(1011 - ssmArnBefore("us-east-1") - 1)}` }, "accepted"],
+    ["a plain name of 1011 characters with its ARN and the region left to the default", parameter, 1, { name: "p".repeat(1011 - ssmArnBefore("us-east-1") - 1) }, "accepted"],
+    ["a plain name of 1012 characters with its ARN and the region left to the default", parameter, 1, { name: "p".repeat(1012 - ssmArnBefore("us-east-1") - 1) }, ["name", "is 967 characters; with the ARN before it a parameter name is at most 1011", "PutParameter"]],
+    ["a name of 1011 characters with the ARN of a longer region", parameter, 0, { region: "ap-southeast-1", name: `/${"p".repeat(1011 - ssmArnBefore("ap-southeast-1") - 1)}` }, "accepted"],
+    ["a name of 1012 characters with the ARN of a longer region", parameter, 0, { region: "ap-southeast-1", name: `/${"p".repeat(1012 - ssmArnBefore("ap-southeast-1") - 1)}` }, ["name", "is 963 characters; with the ARN before it a parameter name is at most 1011", "PutParameter"]],
+    ["a Standard parameter's value (not insecureValue) over 4 KB", parameter, 0, { insecureValue: undefined, value: "v".repeat(4097) }, ["value", "value is 4097 bytes; a Standard parameter holds at most 4096", "PutParameter"]],
+    ["a parameter without a tier (Standard) over 4 KB", parameter, 0, { tier: undefined, insecureValue: "v".repeat(4097) }, ["insecureValue", "insecureValue is 4097 bytes; a Standard parameter holds at most 4096", "PutParameter"]],
+    ["an Intelligent-Tiering parameter's value over 8 KB", parameter, 0, { tier: "Intelligent-Tiering", insecureValue: "v".repeat(8193) }, ["insecureValue", "insecureValue is 8193 bytes; an Intelligent-Tiering parameter holds at most 8192", "PutParameter"]],
+    ["a SecureString parameter whose insecureValue is null", parameter, 1, { insecureValue: null }, "accepted"],
     ["an Advanced parameter's value over 8 KB", "aws:ssm/parameter:Parameter", 0, { tier: "Advanced", insecureValue: "v".repeat(8193) }, ["insecureValue", "insecureValue is 8193 bytes; an Advanced parameter holds at most 8192", "PutParameter"]],
     ["a Standard parameter's value over 4 KB", "aws:ssm/parameter:Parameter", 0, { tier: "Standard", insecureValue: "v".repeat(4097) }, ["insecureValue", "insecureValue is 4097 bytes; a Standard parameter holds at most 4096", "PutParameter"]],
     // CloudWatch periods: 10, 20, 30 or a multiple of 60.

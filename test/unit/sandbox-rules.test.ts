@@ -283,6 +283,19 @@ describe("sandbox rules: values not yet known and secrets", () => {
         expect(failures[0].reason).to.include("[secret]");
     });
 
+    it("masks a secret of four characters or more, wherever it sits in a secret value, and leaves shorter ones (they would mask too much)", () => {
+        const refusalOf = (inputs: Record<string, unknown>) => check("aws:ssm/parameter:Parameter", { type: "String", insecureValue: "x", ...inputs }).failures.map((f) => f.reason);
+        const bad = (quoted: string) => [`ssm: name "${quoted}" may hold only letters, digits and _.-/ (PutParameter)`];
+        expect(refusalOf({ name: makeSecret("my p") })).to.deep.equal(bad("[secret]"));
+        expect(refusalOf({ name: makeSecret("a b") })).to.deep.equal(bad("a b"));
+        expect(refusalOf({ name: "my p", tags: makeSecret({ list: ["my p"] }) })).to.deep.equal(bad("[secret]"));
+    });
+
+    it("passes a type without rules unjudged, its inputs as given", () => {
+        const inputs = { anything: "at all", count: -1 };
+        expect(check("aws:example/widget:Widget", inputs)).to.deep.equal({ inputs, failures: [] });
+    });
+
     it("knows the v6 BucketV2 token as the bucket", () => {
         expect(rulesOf("aws:s3/bucketV2:BucketV2")?.type).to.equal("aws:s3/bucket:Bucket");
         expect(rulesOf("aws:alb/targetGroup:TargetGroup")?.type).to.equal("aws:lb/targetGroup:TargetGroup");
@@ -368,6 +381,49 @@ describe("sandbox rules: policy documents", () => {
     it("never quotes the document", () => {
         const problems = policyProblems("policy", "{\"Version\": \"2012-10-17\", \"Secret\": \"hunter2\"", "identity", op);
         expect(JSON.stringify(problems)).to.not.include("hunter2");
+    });
+
+    it("refuses text that is not JSON, and JSON that is not an object, in one line each", () => {
+        expect(policyProblems("policy", "{\"Version\": ", "identity", op).map((p) => p.message)).to.deep.equal(["policy is not valid JSON; MalformedPolicyDocument (PutRolePolicy)"]);
+        for (const text of ["[1]", "null", "3", "\"text\""]) {
+            expect(policyProblems("policy", text, "identity", op).map((p) => p.message), text).to.deep.equal(["policy must be a JSON object; MalformedPolicyDocument (PutRolePolicy)"]);
+        }
+    });
+
+    it("judges no document that is not known yet", () => {
+        expect(policyProblems("policy", undefined, "identity", op)).to.deep.equal([]);
+    });
+
+    it("accepts the legacy Version, a single statement not in a list, and NotPrincipal in place of Principal", () => {
+        const problems = (doc: unknown, kind: "identity" | "trust" | "resource") => policyProblems("policy", JSON.stringify(doc), kind, op);
+        expect(problems({ Version: "2008-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }, "identity")).to.deep.equal([]);
+        expect(problems({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "s3:*", Resource: "*" } }, "identity")).to.deep.equal([]);
+        expect(problems({ Version: "2012-10-17", Statement: [{ Effect: "Deny", NotPrincipal: { AWS: `arn:aws:iam::${account}:root` }, Action: "s3:*", Resource: "*" }] }, "resource")).to.deep.equal([]);
+    });
+
+    it("refuses a document without statements, and an empty Action or Resource, in its own words", () => {
+        const reasons = (doc: unknown) => policyProblems("policy", JSON.stringify(doc), "identity", op).map((p) => p.message);
+        expect(reasons({ Version: "2012-10-17" })).to.deep.equal(["policy: Statement must hold at least one statement; MalformedPolicyDocument (PutRolePolicy)"]);
+        for (const Action of ["", []]) {
+            expect(reasons({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource: "*" }] }), JSON.stringify(Action)).to.deep.equal([
+                "policy: Statement[0] has no Action (or NotAction); MalformedPolicyDocument (PutRolePolicy)",
+            ]);
+        }
+        expect(reasons({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: [] }] })).to.deep.equal([
+            "policy: Statement[0] has no Resource; policy statements must contain resources; MalformedPolicyDocument (PutRolePolicy)",
+        ]);
+    });
+
+    it("counts a document's size without its white space: a pretty-printed policy of 10,240 characters fits, 10,241 do not", () => {
+        const rolePolicy = "aws:iam/rolePolicy:RolePolicy";
+        const compact = (n: number) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${"b".repeat(n)}` }] });
+        const n = 10240 - JSON.stringify(compact(0)).length;
+        const pretty = (size: number) => JSON.stringify(compact(n + size - 10240), null, 4);
+        expect(pretty(10240).length).to.be.above(10240);
+        expect(check(rolePolicy, { role: "gw-role", policy: pretty(10240) }).failures).to.deep.equal([]);
+        expect(check(rolePolicy, { role: "gw-role", policy: pretty(10241) }).failures.map((f) => f.reason)).to.deep.equal([
+            "iam: policy is 10241 characters; at most 10240 are allowed; LimitExceeded (PutRolePolicy)",
+        ]);
     });
 });
 
@@ -481,11 +537,30 @@ describe("sandbox rules: KMS alias ARNs in IAM statements", () => {
         }
     });
 
-    it("accepts key ARNs, alias ARNs of the alias actions, and alias-looking text outside KMS actions", () => {
+    it("refuses it under the action *, a statement given alone (not in a list), and a KMS action listed after another service's", () => {
+        const refusal = `iam: policy: Statement[0] names the KMS alias ARN ${aliasArn} as the Resource of a key action; IAM matches key ARNs only, so it grants nothing — name the key's ARN (sandbox: IAM accepts it) (PutRolePolicy)`;
+        for (const policy of [
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: aliasArn }] },
+            { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "kms:Decrypt", Resource: aliasArn } },
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "kms:Decrypt"], Resource: aliasArn }] },
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: [7, "kms:Decrypt"], Resource: aliasArn }] },
+        ]) {
+            expect(check(rolePolicy, { role: "gw-role", policy: JSON.stringify(policy) }).failures.map((f) => f.reason), JSON.stringify(policy)).to.deep.equal([refusal]);
+        }
+    });
+
+    it("leaves an Action that is neither text nor a list to the grammar's refusal", () => {
+        expect(check(rolePolicy, withStatement({ Effect: "Allow", Action: 5, Resource: aliasArn })).failures.map((f) => f.reason)).to.deep.equal([
+            "iam: policy: Statement[0] has no Action (or NotAction); MalformedPolicyDocument (PutRolePolicy)",
+        ]);
+    });
+
+    it("accepts key ARNs, alias ARNs of the alias actions or of another service's actions, and alias-looking text outside KMS actions", () => {
         for (const statement of [
             { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsArn },
             { Effect: "Allow", Action: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"], Resource: [aliasArn, kmsArn] },
             { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/alias/x" },
+            { Effect: "Allow", Action: "s3:GetObject", Resource: aliasArn },
         ]) {
             expect(check(rolePolicy, withStatement(statement)).failures, JSON.stringify(statement)).to.deep.equal([]);
         }
