@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { checkResource, rulesOf } from "../../sandbox/rules";
+import { unknownValue } from "../../sandbox/values";
 import { account, setAt, validInputs } from "../support/sandbox-valid-inputs";
 
 // The hand-written sandbox rules that check several things, each thing by its behaviour: an input
@@ -29,6 +30,8 @@ const tg = "aws:lb/targetGroup:TargetGroup";
 const listener = "aws:lb/listener:Listener";
 const sse = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
 const parameter = "aws:ssm/parameter:Parameter";
+const group = "aws:autoscaling/group:Group";
+const logGroup = "aws:cloudwatch/logGroup:LogGroup";
 
 /** The length of a parameter's ARN before its name in `region` ("arn:aws:ssm:<region>:<account>:parameter"). */
 const ssmArnBefore = (region: string): number => `arn:aws:ssm:${region}:${account}:parameter`.length;
@@ -176,9 +179,27 @@ const cases: readonly Case[] = [
     ["a SecureString parameter whose insecureValue is null", parameter, 1, { insecureValue: null }, "accepted"],
     ["an Advanced parameter's value over 8 KB", "aws:ssm/parameter:Parameter", 0, { tier: "Advanced", insecureValue: "v".repeat(8193) }, ["insecureValue", "insecureValue is 8193 bytes; an Advanced parameter holds at most 8192", "PutParameter"]],
     ["a Standard parameter's value over 4 KB", "aws:ssm/parameter:Parameter", 0, { tier: "Standard", insecureValue: "v".repeat(4097) }, ["insecureValue", "insecureValue is 4097 bytes; a Standard parameter holds at most 4096", "PutParameter"]],
+    // An Auto Scaling group's bounds: minSize ≤ desiredCapacity ≤ maxSize, each bound judged when known; the launch template's version.
+    ["a group whose minSize equals its maxSize", group, 0, { minSize: 6, desiredCapacity: 6, maxSize: 6 }, "accepted"],
+    ["a group whose minSize is above its maxSize", group, 0, { minSize: 7, desiredCapacity: 6, maxSize: 6 }, ["minSize", "minSize 7 is above maxSize 6", "CreateAutoScalingGroup"]],
+    ["a desired capacity below minSize", group, 0, { desiredCapacity: 1 }, ["desiredCapacity", "desiredCapacity 1 must lie between minSize 2 and maxSize 6", "CreateAutoScalingGroup"]],
+    ["a desired capacity above maxSize", group, 0, { desiredCapacity: 7 }, ["desiredCapacity", "desiredCapacity 7 must lie between minSize 2 and maxSize 6", "CreateAutoScalingGroup"]],
+    ["a desired capacity above maxSize, minSize not known yet", group, 0, { minSize: unknownValue, desiredCapacity: 7 }, ["desiredCapacity", "desiredCapacity 7 must lie between minSize ? and maxSize 6", "CreateAutoScalingGroup"]],
+    ["a desired capacity below minSize, maxSize not known yet", group, 0, { maxSize: unknownValue, desiredCapacity: 1 }, ["desiredCapacity", "desiredCapacity 1 must lie between minSize 2 and maxSize ?", "CreateAutoScalingGroup"]],
+    ...["$Latest", "$Default", "12"].map((version): Case => [`the launch template version ${version}`, group, 0, { "launchTemplate.version": version }, "accepted"]),
+    ...["0", "1x", "v1", "$latest"].map((version): Case => [`the launch template version ${version}`, group, 0, { "launchTemplate.version": version }, ["launchTemplate.version", `launchTemplate.version "${version}" is not $Latest, $Default or a version number`, "CreateAutoScalingGroup"]]),
+    ["refresh preferences 110 points apart", group, 0, { "instanceRefresh.preferences": { minHealthyPercentage: 50, maxHealthyPercentage: 160 } }, ["instanceRefresh.preferences", "instanceRefresh.preferences: maxHealthyPercentage 160 and minHealthyPercentage 50 are 110 apart; at most 100", "StartInstanceRefresh"]],
     // CloudWatch periods: 10, 20, 30 or a multiple of 60.
     ...[10, 20, 30, 60, 120, 3600].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, "accepted"]),
-    ...[5, 40, 59, 61, 90].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, ["period", `period ${period} is not 10, 20, 30 or a multiple of 60`, "PutMetricAlarm"]]),
+    ...[0, 5, 40, 59, 61, 90].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, ["period", `period ${period} is not 10, 20, 30 or a multiple of 60`, "PutMetricAlarm"]]),
+    ["an alarm evaluating more than a day", alarm, 0, { period: 60, evaluationPeriods: 1441 }, ["evaluationPeriods", "evaluationPeriods 1441 × period 60 is 86460 s; an alarm evaluates at most one day (86,400 s)", "PutMetricAlarm"]],
+    ["a single-metric alarm without a statistic", alarm, 0, { statistic: undefined }, ["statistic", "one of statistic, extendedStatistic is required", "PutMetricAlarm"]],
+    ["a single-metric alarm with a statistic and an extended statistic", alarm, 0, { extendedStatistic: "p99" }, ["statistic", "statistic and extendedStatistic cannot both be given", "PutMetricAlarm"]],
+    ["a single-metric alarm with an extended statistic alone", alarm, 0, { statistic: undefined, extendedStatistic: "p99" }, "accepted"],
+    ["a dimension whose name and value are one character each", alarm, 0, { dimensions: { d: "v" } }, "accepted"],
+    // Log retention: 0 (never expire) or one of CloudWatch Logs' periods; none given is CloudWatch's default.
+    ...[0, 1, 3653, undefined].map((days): Case => [`a log group retention of ${String(days)} days`, logGroup, 0, { retentionInDays: days }, "accepted"]),
+    ["a log group retention of 2 days", logGroup, 0, { retentionInDays: 2 }, ["retentionInDays", "retentionInDays 2 is not one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653", "PutRetentionPolicy"]],
 ];
 
 describe("sandbox rules, each thing they check: accepted just inside, refused in AWS's words just outside", () => {

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { Inputs, Rule, RuleShape } from "../../sandbox/rules/engine";
+import { lowestInServiceDuringRefresh } from "../../sandbox/rules/autoscaling";
 import { policyProblems } from "../../sandbox/rules/iam";
 import { checkResource, rulesOf, typesWithRules } from "../../sandbox/rules";
 import { rulesTable } from "../../sandbox/rules/table";
@@ -454,6 +455,19 @@ describe("sandbox rules: an instance refresh that would leave no gateway in serv
     it("leaves a group of 0 (drained, pilot light 0) and a group without a refresh alone", () => {
         expect(refusal(group(0, { minHealthyPercentage: 0 }))).to.deep.equal([]);
         expect(refusal({ ...group(1, {}), instanceRefresh: undefined })).to.deep.equal([]);
+    });
+
+    it("judges the desired capacity when it is given, the minimum only in its place, and neither when not known yet", () => {
+        // desired 1 of at most 2: no room above 100 %, so AWS's defaults leave 0 in service.
+        expect(refusal({ ...group(1, {}), minSize: 0 })).to.have.length(1);
+        expect(refusal({ ...group(1, {}), desiredCapacity: undefined })).to.have.length(1);
+        expect(refusal({ ...group(1, {}), minSize: unknownValue, desiredCapacity: unknownValue })).to.deep.equal([]);
+    });
+
+    it("counts the fewest in service of a group of 0 as 0, and keeps minHealthyPercentage of desired when there is room to launch first", () => {
+        expect(lowestInServiceDuringRefresh(0, {})).to.equal(0);
+        expect(lowestInServiceDuringRefresh(10, { minHealthyPercentage: 50, maxHealthyPercentage: 200 })).to.equal(5);
+        expect(lowestInServiceDuringRefresh(3, { minHealthyPercentage: 50, maxHealthyPercentage: 200 })).to.equal(2);
     });
 });
 
