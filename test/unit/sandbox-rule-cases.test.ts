@@ -32,6 +32,10 @@ const sse = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncr
 const parameter = "aws:ssm/parameter:Parameter";
 const group = "aws:autoscaling/group:Group";
 const logGroup = "aws:cloudwatch/logGroup:LogGroup";
+const healthCheck = "aws:route53/healthCheck:HealthCheck";
+const record = "aws:route53/record:Record";
+const secret = "aws:secretsmanager/secret:Secret";
+const secretVersion = "aws:secretsmanager/secretVersion:SecretVersion";
 
 /** The length of a parameter's ARN before its name in `region` ("arn:aws:ssm:<region>:<account>:parameter"). */
 const ssmArnBefore = (region: string): number => `arn:aws:ssm:${region}:${account}:parameter`.length;
@@ -189,6 +193,33 @@ const cases: readonly Case[] = [
     ...["$Latest", "$Default", "12"].map((version): Case => [`the launch template version ${version}`, group, 0, { "launchTemplate.version": version }, "accepted"]),
     ...["0", "1x", "v1", "$latest"].map((version): Case => [`the launch template version ${version}`, group, 0, { "launchTemplate.version": version }, ["launchTemplate.version", `launchTemplate.version "${version}" is not $Latest, $Default or a version number`, "CreateAutoScalingGroup"]]),
     ["refresh preferences 110 points apart", group, 0, { "instanceRefresh.preferences": { minHealthyPercentage: 50, maxHealthyPercentage: 160 } }, ["instanceRefresh.preferences", "instanceRefresh.preferences: maxHealthyPercentage 160 and minHealthyPercentage 50 are 110 apart; at most 100", "StartInstanceRefresh"]],
+    // Route 53 health checks: the type's words, SNI on HTTPS.
+    ["a health check of type PING", healthCheck, 0, { type: "PING" }, ["type", 'type "PING" is not one of HTTP, HTTPS, HTTP_STR_MATCH, HTTPS_STR_MATCH, TCP, CALCULATED, CLOUDWATCH_METRIC, RECOVERY_CONTROL', "CreateHealthCheck"]],
+    ["an HTTPS health check with SNI", healthCheck, 1, { type: "HTTPS", searchString: undefined }, "accepted"],
+    // Route 53 record names: octal escapes count as one octet, the trailing dot not at all; no empty label.
+    ["a label of 63 octets, one of them an octal escape", record, 0, { name: `\\052${"a".repeat(62)}.example.com` }, "accepted"],
+    ["a label of 64 octets, one of them an octal escape", record, 0, { name: `\\052${"a".repeat(63)}.example.com` }, ["name", "has a label of 64 characters; labels are at most 63 (DomainLabelTooLong)", "ChangeResourceRecordSets"]],
+    ["a name of 253 characters and its trailing dot", record, 0, { name: `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}.` }, "accepted"],
+    ["a name with an empty label", record, 0, { name: "a..example.com" }, ["name", 'name "a..example.com" has an empty label (DomainLabelEmpty)', "ChangeResourceRecordSets"]],
+    // Route 53 records: a CNAME alone holds one value; an empty list or false is no alias and no routing policy.
+    ["an A record with two values", record, 1, { type: "A", records: ["192.0.2.1", "192.0.2.2"] }, "accepted"],
+    ["a record with an empty list of aliases, a TTL and its values", record, 1, { aliases: [] }, "accepted"],
+    ["an empty list of weighted policies beside a failover policy", record, 1, { weightedRoutingPolicies: [] }, "accepted"],
+    ["multivalueAnswerRoutingPolicy false beside a failover policy", record, 1, { multivalueAnswerRoutingPolicy: false }, "accepted"],
+    ["an empty failover policy list and no set identifier", record, 1, { failoverRoutingPolicies: [], setIdentifier: undefined }, "accepted"],
+    ["multivalueAnswerRoutingPolicy false and no set identifier", record, 1, { failoverRoutingPolicies: undefined, setIdentifier: undefined, multivalueAnswerRoutingPolicy: false }, "accepted"],
+    ["multivalueAnswerRoutingPolicy true without a set identifier", record, 1, { failoverRoutingPolicies: undefined, setIdentifier: undefined, multivalueAnswerRoutingPolicy: true }, ["setIdentifier", "a record with a routing policy needs a set identifier", "ChangeResourceRecordSets"]],
+    ["multivalueAnswerRoutingPolicy true beside a failover policy", record, 1, { multivalueAnswerRoutingPolicy: true }, ["multivalueAnswerRoutingPolicy", "failoverRoutingPolicies and multivalueAnswerRoutingPolicy cannot be combined; a record set has one routing policy", "ChangeResourceRecordSets"]],
+    ["weighted and failover policies together", record, 1, { weightedRoutingPolicies: [{ weight: 1 }] }, ["failoverRoutingPolicies", "weightedRoutingPolicies and failoverRoutingPolicies cannot be combined; a record set has one routing policy", "ChangeResourceRecordSets"]],
+    // Secrets Manager: replicas each once, elsewhere; a value's size in bytes, binary counted decoded; version stages of 1–256.
+    ["a secret replicated twice to one region", secret, 0, { replicas: [{ region: "us-west-2" }, { region: "us-west-2" }] }, ["replicas[1].region", "replicas[1].region us-west-2 is listed twice", "ReplicateSecretToRegions"]],
+    ["a secret replicated to its own region", secret, 0, { replicas: [{ region: "us-east-1" }] }, ["replicas[0].region", "replicas[0].region us-east-1 is the secret's own region; a replica must live elsewhere", "ReplicateSecretToRegions"]],
+    ["two replicas whose regions are not known yet", secret, 0, { replicas: [{ region: unknownValue }, { region: unknownValue }] }, "accepted"],
+    ["a write-only secret string of 65,537 bytes", secretVersion, 1, { secretStringWo: "s".repeat(65537) }, ["secretStringWo", "secretStringWo is 65537 bytes; a secret value holds at most 65,536", "PutSecretValue"]],
+    ["a binary secret of 65,536 bytes (87,384 characters of base64)", secretVersion, 0, { secretString: undefined, secretBinary: Buffer.alloc(65536, 7).toString("base64") }, "accepted"],
+    ["a binary secret of 65,537 bytes", secretVersion, 0, { secretString: undefined, secretBinary: Buffer.alloc(65537, 7).toString("base64") }, ["secretBinary", "secretBinary is 65537 bytes; a secret value holds at most 65,536", "PutSecretValue"]],
+    ["a version stage of one character", secretVersion, 0, { versionStages: ["A"] }, "accepted"],
+    ["an empty version stage after a valid one", secretVersion, 0, { versionStages: ["AWSCURRENT", ""] }, ["versionStages", "versionStages labels are 1–256 characters", "PutSecretValue"]],
     // CloudWatch periods: 10, 20, 30 or a multiple of 60.
     ...[10, 20, 30, 60, 120, 3600].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, "accepted"]),
     ...[0, 5, 40, 59, 61, 90].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, ["period", `period ${period} is not 10, 20, 30 or a multiple of 60`, "PutMetricAlarm"]]),

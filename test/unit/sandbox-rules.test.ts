@@ -292,6 +292,12 @@ describe("sandbox rules: values not yet known and secrets", () => {
         expect(refusalOf({ name: "my p", tags: makeSecret({ list: ["my p"] }) })).to.deep.equal(bad("[secret]"));
     });
 
+    it("refuses a health check without a type at its type alone: no field is judged against a type not given", () => {
+        for (const inputs of validInputs["aws:route53/healthCheck:HealthCheck"]) {
+            expect(check("aws:route53/healthCheck:HealthCheck", { ...inputs, type: undefined }).failures.map((f) => f.property), JSON.stringify(inputs)).to.deep.equal(["type"]);
+        }
+    });
+
     it("passes a type without rules unjudged, its inputs as given", () => {
         const inputs = { anything: "at all", count: -1 };
         expect(check("aws:example/widget:Widget", inputs)).to.deep.equal({ inputs, failures: [] });
