@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { Inputs, Rule, RuleShape } from "../../sandbox/rules/engine";
+import { Inputs, Rule, RuleShape, at, atMostOne, bool, exactlyOne, forbidden, intIn, obj, str } from "../../sandbox/rules/engine";
 import { lowestInServiceDuringRefresh } from "../../sandbox/rules/autoscaling";
 import { policyProblems } from "../../sandbox/rules/iam";
 import { checkResource, rulesOf, typesWithRules } from "../../sandbox/rules";
@@ -363,6 +363,43 @@ describe("sandbox rules: autonaming before the rules, as pulumi-aws does", () =>
         const logical = "a".repeat(60);
         const { failures } = checkResource("aws:route53recoverycontrol/cluster:Cluster", logical, {}, {}, () => "abc1234");
         expect(failures.map((f) => f.reason)).to.deep.equal([`route53-recovery-control-config: name "${logical}-abc1234" is 68 characters; recovery control names are at most 64 (CreateCluster)`]);
+    });
+});
+
+describe("sandbox rules: the builders' readings and refusals", () => {
+    it("reads a known string, object or boolean, and nothing else as one", () => {
+        expect([str("a"), str(5), str(unknownValue)]).to.deep.equal(["a", undefined, undefined]);
+        expect([obj({ a: 1 }), obj(null), obj([1]), obj("x")]).to.deep.equal([{ a: 1 }, undefined, undefined, undefined]);
+        expect([true, false, "true", "false", "yes", 1].map(bool)).to.deep.equal([true, false, true, false, undefined, undefined]);
+    });
+
+    it("walks no list that is not there", () => {
+        expect(at({}, "rules[].status")).to.deep.equal([]);
+        expect(at({ rules: [{ status: "x" }] }, "rules[].status")).to.deep.equal([{ path: "rules[0].status", value: "x" }]);
+    });
+
+    it("exactly one: names the missing or doubled fields, at the top level or under their parent", () => {
+        const top = exactlyOne("", ["a", "b"], "Op", "src");
+        const nested = exactlyOne("spec", ["a", "b"], "Op", "src");
+        expect(top.check({})).to.deep.equal([{ property: "a", message: "one of a, b is required (Op)" }]);
+        expect(top.check({ a: 1, b: 2 })).to.deep.equal([{ property: "a", message: "a and b cannot both be given; exactly one of a, b (Op)" }]);
+        expect(nested.check({ spec: {} })).to.deep.equal([{ property: "spec", message: "spec: one of a, b is required (Op)" }]);
+        expect(nested.check({ spec: { a: 1, b: 2 } })).to.deep.equal([{ property: "spec", message: "spec: a and b cannot both be given; exactly one of a, b (Op)" }]);
+    });
+
+    it("at most one: names the second field at the top level, the parent under one", () => {
+        expect(atMostOne("", ["a", "b"], "Op", "src").check({ a: 1, b: 2 })).to.deep.equal([{ property: "b", message: "a and b are mutually exclusive (Op)" }]);
+        expect(atMostOne("spec", ["a", "b"], "Op", "src").check({ spec: { a: 1, b: 2 } })).to.deep.equal([{ property: "spec", message: "spec: a and b are mutually exclusive (Op)" }]);
+    });
+
+    it("one of a few numbers: lists them all", () => {
+        expect(intIn("n", [10, 30], "Op", "src").check({ n: 20 })).to.deep.equal([{ property: "n", message: "n 20 is not 10 or 30 (Op)" }]);
+    });
+
+    it("a forbidden switch left off (false) is not refused; one turned on is", () => {
+        const rule = forbidden("x", "here", () => true, "Op", "src");
+        expect(rule.check({ x: false })).to.deep.equal([]);
+        expect(rule.check({ x: true })).to.deep.equal([{ property: "x", message: "x is not allowed here (Op)" }]);
     });
 });
 
