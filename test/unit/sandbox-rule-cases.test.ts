@@ -36,6 +36,7 @@ const healthCheck = "aws:route53/healthCheck:HealthCheck";
 const record = "aws:route53/record:Record";
 const secret = "aws:secretsmanager/secret:Secret";
 const secretVersion = "aws:secretsmanager/secretVersion:SecretVersion";
+const flowLog = "aws:ec2/flowLog:FlowLog";
 
 /** The length of a parameter's ARN before its name in `region` ("arn:aws:ssm:<region>:<account>:parameter"). */
 const ssmArnBefore = (region: string): number => `arn:aws:ssm:${region}:${account}:parameter`.length;
@@ -220,6 +221,26 @@ const cases: readonly Case[] = [
     ["a binary secret of 65,537 bytes", secretVersion, 0, { secretString: undefined, secretBinary: Buffer.alloc(65537, 7).toString("base64") }, ["secretBinary", "secretBinary is 65537 bytes; a secret value holds at most 65,536", "PutSecretValue"]],
     ["a version stage of one character", secretVersion, 0, { versionStages: ["A"] }, "accepted"],
     ["an empty version stage after a valid one", secretVersion, 0, { versionStages: ["AWSCURRENT", ""] }, ["versionStages", "versionStages labels are 1–256 characters", "PutSecretValue"]],
+    // EC2 networks: IPv4 CIDRs parsed strictly (every octet 0–255, prefix 0–32), IPv6 blocks with a colon.
+    ["a VPC block whose second octet has two digits", vpc, 0, { cidrBlock: "10.10.0.0/16" }, "accepted"],
+    ["a VPC block of /32", vpc, 0, { cidrBlock: "10.0.0.0/32" }, ["cidrBlock", 'cidrBlock "10.0.0.0/32" is a /32; the block size must be /16 to /28', "CreateVpc"]],
+    ["a VPC block of /33", vpc, 0, { cidrBlock: "10.0.0.0/33" }, ["cidrBlock", 'cidrBlock "10.0.0.0/33" is not an IPv4 network address in CIDR notation (host bits zero)', "CreateVpc"]],
+    ["an IPv6 block without a colon", subnet, 0, { ipv6CidrBlock: "2600/64" }, ["ipv6CidrBlock", 'ipv6CidrBlock "2600/64" must be an IPv6 /64', "CreateSubnet"]],
+    ["a route to something that is not a CIDR", route, 0, { destinationCidrBlock: "anywhere" }, ["destinationCidrBlock", 'destinationCidrBlock "anywhere" is not an IPv4 network address in CIDR notation', "CreateRoute"]],
+    ["a route table whose route is not known yet", routeTable, 0, { routes: [unknownValue] }, "accepted"],
+    ["a protocol number written 1e2", ingress, 0, { ipProtocol: "1e2", fromPort: undefined, toPort: undefined }, ["ipProtocol", "ipProtocol", "AuthorizeSecurityGroupIngress"]],
+    ["a launch template's block device not known yet", launchTemplate, 0, { blockDeviceMappings: [unknownValue] }, "accepted"],
+    // VPC endpoints: a Resource or ServiceNetwork endpoint names no service; without a type it is a Gateway endpoint.
+    ["a Resource endpoint without a service name", endpoint, 1, { vpcEndpointType: "Resource", serviceName: undefined, resourceConfigurationArn: `arn:aws:vpc-lattice:us-east-1:${account}:resourceconfiguration/rcfg-1`, dnsOptions: undefined, privateDnsEnabled: undefined }, "accepted"],
+    ["a ServiceNetwork endpoint without a service name", endpoint, 1, { vpcEndpointType: "ServiceNetwork", serviceName: undefined, serviceNetworkArn: `arn:aws:vpc-lattice:us-east-1:${account}:servicenetwork/sn-1`, dnsOptions: undefined, privateDnsEnabled: undefined }, "accepted"],
+    ["an Interface endpoint without a service name", endpoint, 1, { serviceName: undefined }, ["serviceName", "serviceName", "CreateVpcEndpoint"]],
+    ...["subnetIds", "securityGroupIds", "privateDnsEnabled", "dnsOptions"].map((field): Case => [`${field} on an endpoint of no type (a Gateway endpoint)`, endpoint, 1, { vpcEndpointType: undefined }, [field, `${field} is not allowed on a Gateway endpoint`, "CreateVpcEndpoint"]]),
+    // Flow logs: a transit gateway's needs no traffic type; only CloudWatch Logs (the default) needs a role; 60 or 600 s.
+    ["a transit gateway's flow log without a traffic type", flowLog, 0, { vpcId: undefined, transitGatewayId: "tgw-1", trafficType: undefined }, "accepted"],
+    ["a VPC's flow log without a traffic type", flowLog, 0, { trafficType: undefined }, ["trafficType", "trafficType", "CreateFlowLogs"]],
+    ["a flow log to S3 without a role", flowLog, 0, { logDestinationType: "s3", logDestination: "arn:aws:s3:::flow-logs", iamRoleArn: undefined }, "accepted"],
+    ["a flow log of no destination type (CloudWatch Logs) without a role", flowLog, 0, { logDestinationType: undefined, iamRoleArn: undefined }, ["iamRoleArn", "iamRoleArn", "CreateFlowLogs"]],
+    ...[600, undefined].map((interval): Case => [`a flow log aggregating over ${String(interval)} s`, flowLog, 0, { maxAggregationInterval: interval }, "accepted"]),
     // CloudWatch periods: 10, 20, 30 or a multiple of 60.
     ...[10, 20, 30, 60, 120, 3600].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, "accepted"]),
     ...[0, 5, 40, 59, 61, 90].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, ["period", `period ${period} is not 10, 20, 30 or a multiple of 60`, "PutMetricAlarm"]]),

@@ -298,6 +298,16 @@ describe("sandbox rules: values not yet known and secrets", () => {
         }
     });
 
+    it("names a standalone route's destinations and targets without a prefix, a route table's route by its place", () => {
+        const targets = "gatewayId, natGatewayId, networkInterfaceId, transitGatewayId, vpcEndpointId, vpcPeeringConnectionId, egressOnlyGatewayId, carrierGatewayId, localGatewayId, coreNetworkArn";
+        expect(check("aws:ec2/route:Route", { ...validInputs["aws:ec2/route:Route"][0], gatewayId: "igw-1" }).failures).to.deep.equal([
+            { property: "gatewayId", reason: `ec2: a route needs exactly one target (${targets}), got 2 (CreateRoute)` },
+        ]);
+        expect(check("aws:ec2/routeTable:RouteTable", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0" }] }).failures).to.deep.equal([
+            { property: "routes[0]", reason: `ec2: routes[0]: a route needs exactly one target (${targets}), got 0 (CreateRoute)` },
+        ]);
+    });
+
     it("passes a type without rules unjudged, its inputs as given", () => {
         const inputs = { anything: "at all", count: -1 };
         expect(check("aws:example/widget:Widget", inputs)).to.deep.equal({ inputs, failures: [] });
