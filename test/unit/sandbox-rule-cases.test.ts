@@ -37,6 +37,7 @@ const record = "aws:route53/record:Record";
 const secret = "aws:secretsmanager/secret:Secret";
 const secretVersion = "aws:secretsmanager/secretVersion:SecretVersion";
 const flowLog = "aws:ec2/flowLog:FlowLog";
+const object = "aws:s3/bucketObjectv2:BucketObjectv2";
 
 /** The length of a parameter's ARN before its name in `region` ("arn:aws:ssm:<region>:<account>:parameter"). */
 const ssmArnBefore = (region: string): number => `arn:aws:ssm:${region}:${account}:parameter`.length;
@@ -241,6 +242,15 @@ const cases: readonly Case[] = [
     ["a flow log to S3 without a role", flowLog, 0, { logDestinationType: "s3", logDestination: "arn:aws:s3:::flow-logs", iamRoleArn: undefined }, "accepted"],
     ["a flow log of no destination type (CloudWatch Logs) without a role", flowLog, 0, { logDestinationType: undefined, iamRoleArn: undefined }, ["iamRoleArn", "iamRoleArn", "CreateFlowLogs"]],
     ...[600, undefined].map((interval): Case => [`a flow log aggregating over ${String(interval)} s`, flowLog, 0, { maxAggregationInterval: interval }, "accepted"]),
+    // S3: IP-like bucket names only when the whole name is one; encryption rules not known yet; lifecycle actions named; replication priorities when given.
+    ["a bucket name like an IP address after a letter", bucket, 0, { bucket: "a10.0.0.1" }, "accepted"],
+    ["an encryption rule not known yet", sse, 0, { rules: [unknownValue] }, "accepted"],
+    ["an encryption rule that only enables the bucket key", sse, 0, { rules: [{ bucketKeyEnabled: true }] }, "accepted"],
+    ["a lifecycle rule with no action", lifecycle, 0, { rules: [{ id: "t", status: "Enabled", filter: {} }] }, ["rules[0]", "rules[0] has no action (one of expiration, transitions, noncurrentVersionExpiration, noncurrentVersionTransitions, abortIncompleteMultipartUpload)", "PutBucketLifecycleConfiguration"]],
+    ["two V1 replication rules, neither with a priority", replication, 0, { rules: [...replicationRule({ filter: undefined, prefix: "a/", deleteMarkerReplication: undefined, priority: undefined }), ...replicationRule({ id: "second", filter: undefined, prefix: "b/", deleteMarkerReplication: undefined, priority: undefined })] }, "accepted"],
+    ["replication time control with metrics whose status is not known yet", replication, 0, { "rules[].destination.metrics": { status: unknownValue, eventThreshold: { minutes: 15 } } }, "accepted"],
+    ...[null, undefined].map((tags): Case => [`an object with tags ${String(tags)}`, object, 0, { tags }, "accepted"]),
+    ["an object tag key of 129 characters, quoted to its first 40", object, 0, { tags: { ["k".repeat(129)]: "v" } }, ["tags", `tag key "${"k".repeat(40)}" is 129 characters; an object tag key is 1–128`, "PutObject"]],
     // CloudWatch periods: 10, 20, 30 or a multiple of 60.
     ...[10, 20, 30, 60, 120, 3600].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, "accepted"]),
     ...[0, 5, 40, 59, 61, 90].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, ["period", `period ${period} is not 10, 20, 30 or a multiple of 60`, "PutMetricAlarm"]]),
