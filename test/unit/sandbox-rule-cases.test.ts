@@ -251,6 +251,21 @@ const cases: readonly Case[] = [
     ["replication time control with metrics whose status is not known yet", replication, 0, { "rules[].destination.metrics": { status: unknownValue, eventThreshold: { minutes: 15 } } }, "accepted"],
     ...[null, undefined].map((tags): Case => [`an object with tags ${String(tags)}`, object, 0, { tags }, "accepted"]),
     ["an object tag key of 129 characters, quoted to its first 40", object, 0, { tags: { ["k".repeat(129)]: "v" } }, ["tags", `tag key "${"k".repeat(40)}" is 129 characters; an object tag key is 1–128`, "PutObject"]],
+    // SNS topic names in their words; a FIFO topic's name ends in .fifo, whether fifoTopic is true or "true".
+    ["a topic name with a space", topic, 0, { name: "my topic" }, ["name", 'name: topic names are 1–256 letters, digits, hyphens or underscores (got "my topic")', "CreateTopic"]],
+    ["a FIFO topic name with a space", topic, 1, { name: "my orders.fifo" }, ["name", 'name: topic names are 1–256 letters, digits, hyphens or underscores before ".fifo" (got "my orders.fifo")', "CreateTopic"]],
+    ...[true, "true"].map((fifoTopic): Case => [`a FIFO topic (fifoTopic ${JSON.stringify(fifoTopic)}) whose name lacks .fifo`, topic, 1, { fifoTopic, name: "orders" }, ["name", `name: a FIFO topic's name must end in ".fifo" (got "orders")`, "CreateTopic"]]),
+    // An alarm's SNS actions in its own region, each list judged, any partition; other actions and an alarm of no stated region are not judged.
+    ["an alarm of no stated region notifying another region's topic", alarm, 0, { region: undefined, alarmActions: [`arn:aws:sns:us-west-2:${account}:t`] }, "accepted"],
+    ["an alarm action that stops an instance", alarm, 0, { region: "us-east-1", alarmActions: ["arn:aws:automate:us-east-1:ec2:stop"] }, "accepted"],
+    // KMS key identifiers, named in the words of what each place takes.
+    ["an SSM parameter's key that is no KMS key", parameter, 1, { keyId: "nope" }, ["keyId", 'keyId "nope" is not a KMS key ARN, alias ARN, key id or alias/<name>', "PutParameter"]],
+    ["an object's key id that is not an ARN", object, 1, { kmsKeyId: "alias/sftp" }, ["kmsKeyId", 'kmsKeyId "alias/sftp" is not a KMS key ARN or alias ARN (arn:aws:kms:<region>:<account>:key/<id>)', "PutObject"]],
+    // Listeners: a protocol not given is not judged against the load balancer's type, nor an action type not known yet.
+    ["a network load balancer's listener without a protocol", listener, 0, { protocol: undefined }, "accepted"],
+    ["a network load balancer's listener whose action type is not known yet", listener, 0, { defaultActions: [{ type: unknownValue, targetGroupArn: "arn:tg" }] }, "accepted"],
+    // A safety rule's threshold is an ATLEAST rule's alone.
+    ["an AND safety rule whose threshold is above its controls", "aws:route53recoverycontrol/safetyRule:SafetyRule", 0, { ruleConfig: { type: "AND", threshold: 5, inverted: false } }, "accepted"],
     // CloudWatch periods: 10, 20, 30 or a multiple of 60.
     ...[10, 20, 30, 60, 120, 3600].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, "accepted"]),
     ...[0, 5, 40, 59, 61, 90].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, ["period", `period ${period} is not 10, 20, 30 or a multiple of 60`, "PutMetricAlarm"]]),

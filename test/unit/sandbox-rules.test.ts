@@ -308,6 +308,15 @@ describe("sandbox rules: values not yet known and secrets", () => {
         ]);
     });
 
+    it("judges each of an alarm's action lists, in any partition, against the alarm's region", () => {
+        const alarm = validInputs["aws:cloudwatch/metricAlarm:MetricAlarm"][0];
+        expect(check("aws:cloudwatch/metricAlarm:MetricAlarm", { ...alarm, region: "us-east-1", okActions: [`arn:aws:sns:us-west-2:${account}:t`] }).failures).to.deep.equal([{
+            property: "okActions[0]",
+            reason: 'cloudwatch: okActions[0] is a topic in us-west-2; an alarm in us-east-1 notifies topics of us-east-1 only ("Invalid region us-west-2 specified. Only us-east-1 is supported.", PutMetricAlarm)',
+        }]);
+        expect(check("aws:cloudwatch/metricAlarm:MetricAlarm", { ...alarm, region: "cn-north-1", alarmActions: [`arn:aws-cn:sns:cn-northwest-1:${account}:t`] }).failures.map((f) => f.property)).to.deep.equal(["alarmActions[0]"]);
+    });
+
     it("passes a type without rules unjudged, its inputs as given", () => {
         const inputs = { anything: "at all", count: -1 };
         expect(check("aws:example/widget:Widget", inputs)).to.deep.equal({ inputs, failures: [] });
