@@ -415,6 +415,16 @@ describe("sandbox rules: the builders' readings and refusals", () => {
         expect(intIn("n", [10, 30], "Op", "src").check({ n: 20 })).to.deep.equal([{ property: "n", message: "n 20 is not 10 or 30 (Op)" }]);
     });
 
+    it("describes each builder's rule for the rule table: its text and its shape", () => {
+        const described = (r: Rule) => ({ rule: r.rule, shape: r.shape });
+        expect(described(exactlyOne("", ["a", "b"], "Op", "src"))).to.deep.equal({ rule: "exactly one of a, b", shape: { kind: "exactlyOne", base: "", fields: ["a", "b"] } });
+        expect(described(exactlyOne("spec", ["a", "b"], "Op", "src"))).to.deep.equal({ rule: "exactly one of a, b in spec", shape: { kind: "exactlyOne", base: "spec", fields: ["a", "b"] } });
+        expect(described(atMostOne("", ["a", "b"], "Op", "src"))).to.deep.equal({ rule: "at most one of a, b", shape: { kind: "atMostOne", base: "", fields: ["a", "b"] } });
+        expect(described(atMostOne("spec", ["a", "b"], "Op", "src"))).to.deep.equal({ rule: "at most one of a, b in spec", shape: { kind: "atMostOne", base: "spec", fields: ["a", "b"] } });
+        expect(described(intIn("n", [10, 30], "Op", "src"))).to.deep.equal({ rule: "n is 10 or 30", shape: { kind: "intIn", path: "n", values: [10, 30] } });
+        expect(described(forbidden("x", "here", () => true, "Op", "src"))).to.deep.equal({ rule: "no x here", shape: { kind: "forbidden", path: "x" } });
+    });
+
     it("a forbidden switch left off (false) is not refused; one turned on is", () => {
         const rule = forbidden("x", "here", () => true, "Op", "src");
         expect(rule.check({ x: false })).to.deep.equal([]);
