@@ -317,6 +317,12 @@ describe("sandbox rules: values not yet known and secrets", () => {
         expect(check("aws:cloudwatch/metricAlarm:MetricAlarm", { ...alarm, region: "cn-north-1", alarmActions: [`arn:aws-cn:sns:cn-northwest-1:${account}:t`] }).failures.map((f) => f.property)).to.deep.equal(["alarmActions[0]"]);
     });
 
+    it("names the service of a type without rules, from its token, when its autoname cannot fit", () => {
+        const failures = checkResource("aws:ec2/keyPair:KeyPair", "k".repeat(300), {}, {}, () => "abc1234").failures;
+        expect(failures.map((f) => f.property)).to.deep.equal(["keyName"]);
+        expect(failures[0].reason).to.match(/^ec2: name "k{300}-" plus 7 random characters is longer than .*\(pulumi-aws autonaming\)$/);
+    });
+
     it("passes a type without rules unjudged, its inputs as given", () => {
         const inputs = { anything: "at all", count: -1 };
         expect(check("aws:example/widget:Widget", inputs)).to.deep.equal({ inputs, failures: [] });
@@ -394,6 +400,7 @@ describe("sandbox rules: the builders' readings and refusals", () => {
 
     it("walks no list that is not there", () => {
         expect(at({}, "rules[].status")).to.deep.equal([]);
+        expect(at({}, "rules[]")).to.deep.equal([]);
         expect(at({ rules: [{ status: "x" }] }, "rules[].status")).to.deep.equal([{ path: "rules[0].status", value: "x" }]);
     });
 
