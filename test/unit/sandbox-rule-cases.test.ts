@@ -266,6 +266,12 @@ const cases: readonly Case[] = [
     ["a network load balancer's listener whose action type is not known yet", listener, 0, { defaultActions: [{ type: unknownValue, targetGroupArn: "arn:tg" }] }, "accepted"],
     // A safety rule's threshold is an ATLEAST rule's alone.
     ["an AND safety rule whose threshold is above its controls", "aws:route53recoverycontrol/safetyRule:SafetyRule", 0, { ruleConfig: { type: "AND", threshold: 5, inverted: false } }, "accepted"],
+    // Values not known yet (a preview's unknowns) are not judged.
+    ["a topic whose name is not known yet", topic, 0, { name: unknownValue }, "accepted"],
+    ["a parameter whose name is not known yet", parameter, 0, { name: unknownValue }, "accepted"],
+    ["a launch template's network interface not known yet", launchTemplate, 0, { networkInterfaces: [unknownValue] }, "accepted"],
+    ["a secret's replica not known yet", secret, 0, { replicas: [unknownValue] }, "accepted"],
+    ["an alarm dimension with an empty name", alarm, 0, { dimensions: { "": "v" } }, ["dimensions.", "dimensions.: dimension names and values are 1–255 characters", "PutMetricAlarm"]],
     // CloudWatch periods: 10, 20, 30 or a multiple of 60.
     ...[10, 20, 30, 60, 120, 3600].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, "accepted"]),
     ...[0, 5, 40, 59, 61, 90].map((period): Case => [`an alarm period of ${period} s`, alarm, 0, { period }, ["period", `period ${period} is not 10, 20, 30 or a multiple of 60`, "PutMetricAlarm"]]),

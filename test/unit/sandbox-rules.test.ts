@@ -315,6 +315,7 @@ describe("sandbox rules: values not yet known and secrets", () => {
             reason: 'cloudwatch: okActions[0] is a topic in us-west-2; an alarm in us-east-1 notifies topics of us-east-1 only ("Invalid region us-west-2 specified. Only us-east-1 is supported.", PutMetricAlarm)',
         }]);
         expect(check("aws:cloudwatch/metricAlarm:MetricAlarm", { ...alarm, region: "cn-north-1", alarmActions: [`arn:aws-cn:sns:cn-northwest-1:${account}:t`] }).failures.map((f) => f.property)).to.deep.equal(["alarmActions[0]"]);
+        expect(check("aws:cloudwatch/metricAlarm:MetricAlarm", { ...alarm, region: "us-east-1", insufficientDataActions: [`arn:aws:sns:us-west-2:${account}:t`] }).failures.map((f) => f.property)).to.deep.equal(["insufficientDataActions[0]"]);
     });
 
     it("names the service of a type without rules, from its token, when its autoname cannot fit", () => {
