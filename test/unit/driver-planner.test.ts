@@ -74,6 +74,18 @@ describe("step planner", () => {
         }
     }
 
+    it("only a scale-down after the DNS switch waits for the region's open sessions to drain", () => {
+        const draining = postures.flatMap((from) =>
+            postures.flatMap((to) => pendingSteps(planTransition(from, to)).filter((s) => s.drainFirst === true).map((s) => `${from} → ${to}: ${s.id}`)),
+        );
+        expect(draining).to.deep.equal([
+            "active-active → active-passive: after-dns:secondary",
+            "active-active → failover: after-dns:primary",
+            "active-passive → failover: after-dns:primary",
+            "failover → active-passive: after-dns:secondary",
+        ]);
+    });
+
     it("a switch and its reverse scale the regions in opposite order", () => {
         const forward = pendingSteps(planTransition("active-passive", "failover")).map((s) => s.stack);
         const back = pendingSteps(planTransition("failover", "active-passive")).map((s) => s.stack);

@@ -20,13 +20,18 @@ const canaryKey = generateHostKeys("canary").ed25519;
 
 let tmpDir = "";
 
-/** A users file of `count` users named user0000… (8 characters, home = name), the first `readOnly` of them read-only. */
-function usersFile(count: number, readOnly = 0): string {
+/**
+ * A users file of `count` users named user0000… (8 characters, home = name), the first `readOnly` of
+ * them read-only; `longerHome` makes one user's home that many characters longer ("x"s after its name).
+ */
+function usersFile(count: number, readOnly = 0, longerHome?: { user: number; by: number }): string {
     const lines = Array.from({ length: count }, (_, i) => {
+        const name = `user${String(i).padStart(4, "0")}`;
         const flag = i < readOnly ? "\n    readOnly: true" : "";
-        return `  - name: user${String(i).padStart(4, "0")}${flag}\n    publicKeys: ["${alice}"]`;
+        const home = i === longerHome?.user ? `\n    homePrefix: ${name}${"x".repeat(longerHome.by)}` : "";
+        return `  - name: ${name}${flag}${home}\n    publicKeys: ["${alice}"]`;
     });
-    const file = path.join(tmpDir, `users-${count}-${readOnly}.yaml`);
+    const file = path.join(tmpDir, `users-${count}-${readOnly}-${longerHome?.user ?? "none"}-${longerHome?.by ?? 0}.yaml`);
     fs.writeFileSync(file, `users:\n${lines.join("\n")}\n`);
     return file;
 }
@@ -109,6 +114,16 @@ describe("regional config: gatewayBucketAccess and the gateway policy's size", (
     describe("per-home (8-character names: 97 characters a user)", () => {
         it("97 users fit (10,152 characters)", () => {
             expect(() => parse({ ...primaryConfig(), usersFile: usersFile(97) })).to.not.throw();
+        });
+
+        it("a policy of exactly 10,240 characters fits, and one of 10,244 is refused (each character of a home counts 4 times)", () => {
+            // 97 users make 10,152 characters: 22 more characters in the last one's home make 10,240.
+            expect(() => parse({ ...primaryConfig(), usersFile: usersFile(97, 0, { user: 96, by: 22 }) })).to.not.throw();
+            expect(() => parse({ ...primaryConfig(), usersFile: usersFile(97, 0, { user: 96, by: 23 }) })).to.throw(perHomeRefusal("97 users", "10,244", 96));
+        });
+
+        it("counts as fitting the users whose policy is exactly 10,240 characters", () => {
+            expect(() => parse({ ...primaryConfig(), usersFile: usersFile(98, 0, { user: 96, by: 22 }) })).to.throw(perHomeRefusal("98 users", "10,337", 97));
         });
 
         it("96 users and the canary fit", () => {

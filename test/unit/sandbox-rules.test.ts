@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { Inputs, Rule, RuleShape } from "../../sandbox/rules/engine";
+import { Inputs, Rule, RuleShape, at, atMostOne, bool, exactlyOne, forbidden, intIn, obj, str } from "../../sandbox/rules/engine";
+import { lowestInServiceDuringRefresh } from "../../sandbox/rules/autoscaling";
 import { policyProblems } from "../../sandbox/rules/iam";
 import { checkResource, rulesOf, typesWithRules } from "../../sandbox/rules";
 import { rulesTable } from "../../sandbox/rules/table";
@@ -283,6 +284,51 @@ describe("sandbox rules: values not yet known and secrets", () => {
         expect(failures[0].reason).to.include("[secret]");
     });
 
+    it("masks a secret of four characters or more, wherever it sits in a secret value, and leaves shorter ones (they would mask too much)", () => {
+        const refusalOf = (inputs: Record<string, unknown>) => check("aws:ssm/parameter:Parameter", { type: "String", insecureValue: "x", ...inputs }).failures.map((f) => f.reason);
+        const bad = (quoted: string) => [`ssm: name "${quoted}" may hold only letters, digits and _.-/ (PutParameter)`];
+        expect(refusalOf({ name: makeSecret("my p") })).to.deep.equal(bad("[secret]"));
+        expect(refusalOf({ name: makeSecret("a b") })).to.deep.equal(bad("a b"));
+        expect(refusalOf({ name: "my p", tags: makeSecret({ list: ["my p"] }) })).to.deep.equal(bad("[secret]"));
+    });
+
+    it("refuses a health check without a type at its type alone: no field is judged against a type not given", () => {
+        for (const inputs of validInputs["aws:route53/healthCheck:HealthCheck"]) {
+            expect(check("aws:route53/healthCheck:HealthCheck", { ...inputs, type: undefined }).failures.map((f) => f.property), JSON.stringify(inputs)).to.deep.equal(["type"]);
+        }
+    });
+
+    it("names a standalone route's destinations and targets without a prefix, a route table's route by its place", () => {
+        const targets = "gatewayId, natGatewayId, networkInterfaceId, transitGatewayId, vpcEndpointId, vpcPeeringConnectionId, egressOnlyGatewayId, carrierGatewayId, localGatewayId, coreNetworkArn";
+        expect(check("aws:ec2/route:Route", { ...validInputs["aws:ec2/route:Route"][0], gatewayId: "igw-1" }).failures).to.deep.equal([
+            { property: "gatewayId", reason: `ec2: a route needs exactly one target (${targets}), got 2 (CreateRoute)` },
+        ]);
+        expect(check("aws:ec2/routeTable:RouteTable", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0" }] }).failures).to.deep.equal([
+            { property: "routes[0]", reason: `ec2: routes[0]: a route needs exactly one target (${targets}), got 0 (CreateRoute)` },
+        ]);
+    });
+
+    it("judges each of an alarm's action lists, in any partition, against the alarm's region", () => {
+        const alarm = validInputs["aws:cloudwatch/metricAlarm:MetricAlarm"][0];
+        expect(check("aws:cloudwatch/metricAlarm:MetricAlarm", { ...alarm, region: "us-east-1", okActions: [`arn:aws:sns:us-west-2:${account}:t`] }).failures).to.deep.equal([{
+            property: "okActions[0]",
+            reason: 'cloudwatch: okActions[0] is a topic in us-west-2; an alarm in us-east-1 notifies topics of us-east-1 only ("Invalid region us-west-2 specified. Only us-east-1 is supported.", PutMetricAlarm)',
+        }]);
+        expect(check("aws:cloudwatch/metricAlarm:MetricAlarm", { ...alarm, region: "cn-north-1", alarmActions: [`arn:aws-cn:sns:cn-northwest-1:${account}:t`] }).failures.map((f) => f.property)).to.deep.equal(["alarmActions[0]"]);
+        expect(check("aws:cloudwatch/metricAlarm:MetricAlarm", { ...alarm, region: "us-east-1", insufficientDataActions: [`arn:aws:sns:us-west-2:${account}:t`] }).failures.map((f) => f.property)).to.deep.equal(["insufficientDataActions[0]"]);
+    });
+
+    it("names the service of a type without rules, from its token, when its autoname cannot fit", () => {
+        const failures = checkResource("aws:ec2/keyPair:KeyPair", "k".repeat(300), {}, {}, () => "abc1234").failures;
+        expect(failures.map((f) => f.property)).to.deep.equal(["keyName"]);
+        expect(failures[0].reason).to.match(/^ec2: name "k{300}-" plus 7 random characters is longer than .*\(pulumi-aws autonaming\)$/);
+    });
+
+    it("passes a type without rules unjudged, its inputs as given", () => {
+        const inputs = { anything: "at all", count: -1 };
+        expect(check("aws:example/widget:Widget", inputs)).to.deep.equal({ inputs, failures: [] });
+    });
+
     it("knows the v6 BucketV2 token as the bucket", () => {
         expect(rulesOf("aws:s3/bucketV2:BucketV2")?.type).to.equal("aws:s3/bucket:Bucket");
         expect(rulesOf("aws:alb/targetGroup:TargetGroup")?.type).to.equal("aws:lb/targetGroup:TargetGroup");
@@ -346,6 +392,54 @@ describe("sandbox rules: autonaming before the rules, as pulumi-aws does", () =>
     });
 });
 
+describe("sandbox rules: the builders' readings and refusals", () => {
+    it("reads a known string, object or boolean, and nothing else as one", () => {
+        expect([str("a"), str(5), str(unknownValue)]).to.deep.equal(["a", undefined, undefined]);
+        expect([obj({ a: 1 }), obj(null), obj([1]), obj("x")]).to.deep.equal([{ a: 1 }, undefined, undefined, undefined]);
+        expect([true, false, "true", "false", "yes", 1].map(bool)).to.deep.equal([true, false, true, false, undefined, undefined]);
+    });
+
+    it("walks no list that is not there", () => {
+        expect(at({}, "rules[].status")).to.deep.equal([]);
+        expect(at({}, "rules[]")).to.deep.equal([]);
+        expect(at({ rules: [{ status: "x" }] }, "rules[].status")).to.deep.equal([{ path: "rules[0].status", value: "x" }]);
+    });
+
+    it("exactly one: names the missing or doubled fields, at the top level or under their parent", () => {
+        const top = exactlyOne("", ["a", "b"], "Op", "src");
+        const nested = exactlyOne("spec", ["a", "b"], "Op", "src");
+        expect(top.check({})).to.deep.equal([{ property: "a", message: "one of a, b is required (Op)" }]);
+        expect(top.check({ a: 1, b: 2 })).to.deep.equal([{ property: "a", message: "a and b cannot both be given; exactly one of a, b (Op)" }]);
+        expect(nested.check({ spec: {} })).to.deep.equal([{ property: "spec", message: "spec: one of a, b is required (Op)" }]);
+        expect(nested.check({ spec: { a: 1, b: 2 } })).to.deep.equal([{ property: "spec", message: "spec: a and b cannot both be given; exactly one of a, b (Op)" }]);
+    });
+
+    it("at most one: names the second field at the top level, the parent under one", () => {
+        expect(atMostOne("", ["a", "b"], "Op", "src").check({ a: 1, b: 2 })).to.deep.equal([{ property: "b", message: "a and b are mutually exclusive (Op)" }]);
+        expect(atMostOne("spec", ["a", "b"], "Op", "src").check({ spec: { a: 1, b: 2 } })).to.deep.equal([{ property: "spec", message: "spec: a and b are mutually exclusive (Op)" }]);
+    });
+
+    it("one of a few numbers: lists them all", () => {
+        expect(intIn("n", [10, 30], "Op", "src").check({ n: 20 })).to.deep.equal([{ property: "n", message: "n 20 is not 10 or 30 (Op)" }]);
+    });
+
+    it("describes each builder's rule for the rule table: its text and its shape", () => {
+        const described = (r: Rule) => ({ rule: r.rule, shape: r.shape });
+        expect(described(exactlyOne("", ["a", "b"], "Op", "src"))).to.deep.equal({ rule: "exactly one of a, b", shape: { kind: "exactlyOne", base: "", fields: ["a", "b"] } });
+        expect(described(exactlyOne("spec", ["a", "b"], "Op", "src"))).to.deep.equal({ rule: "exactly one of a, b in spec", shape: { kind: "exactlyOne", base: "spec", fields: ["a", "b"] } });
+        expect(described(atMostOne("", ["a", "b"], "Op", "src"))).to.deep.equal({ rule: "at most one of a, b", shape: { kind: "atMostOne", base: "", fields: ["a", "b"] } });
+        expect(described(atMostOne("spec", ["a", "b"], "Op", "src"))).to.deep.equal({ rule: "at most one of a, b in spec", shape: { kind: "atMostOne", base: "spec", fields: ["a", "b"] } });
+        expect(described(intIn("n", [10, 30], "Op", "src"))).to.deep.equal({ rule: "n is 10 or 30", shape: { kind: "intIn", path: "n", values: [10, 30] } });
+        expect(described(forbidden("x", "here", () => true, "Op", "src"))).to.deep.equal({ rule: "no x here", shape: { kind: "forbidden", path: "x" } });
+    });
+
+    it("a forbidden switch left off (false) is not refused; one turned on is", () => {
+        const rule = forbidden("x", "here", () => true, "Op", "src");
+        expect(rule.check({ x: false })).to.deep.equal([]);
+        expect(rule.check({ x: true })).to.deep.equal([{ property: "x", message: "x is not allowed here (Op)" }]);
+    });
+});
+
 describe("sandbox rules: policy documents", () => {
     const op = "PutRolePolicy";
     it("accepts a well-formed identity policy and a trust policy", () => {
@@ -368,6 +462,49 @@ describe("sandbox rules: policy documents", () => {
     it("never quotes the document", () => {
         const problems = policyProblems("policy", "{\"Version\": \"2012-10-17\", \"Secret\": \"hunter2\"", "identity", op);
         expect(JSON.stringify(problems)).to.not.include("hunter2");
+    });
+
+    it("refuses text that is not JSON, and JSON that is not an object, in one line each", () => {
+        expect(policyProblems("policy", "{\"Version\": ", "identity", op).map((p) => p.message)).to.deep.equal(["policy is not valid JSON; MalformedPolicyDocument (PutRolePolicy)"]);
+        for (const text of ["[1]", "null", "3", "\"text\""]) {
+            expect(policyProblems("policy", text, "identity", op).map((p) => p.message), text).to.deep.equal(["policy must be a JSON object; MalformedPolicyDocument (PutRolePolicy)"]);
+        }
+    });
+
+    it("judges no document that is not known yet", () => {
+        expect(policyProblems("policy", undefined, "identity", op)).to.deep.equal([]);
+    });
+
+    it("accepts the legacy Version, a single statement not in a list, and NotPrincipal in place of Principal", () => {
+        const problems = (doc: unknown, kind: "identity" | "trust" | "resource") => policyProblems("policy", JSON.stringify(doc), kind, op);
+        expect(problems({ Version: "2008-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }, "identity")).to.deep.equal([]);
+        expect(problems({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "s3:*", Resource: "*" } }, "identity")).to.deep.equal([]);
+        expect(problems({ Version: "2012-10-17", Statement: [{ Effect: "Deny", NotPrincipal: { AWS: `arn:aws:iam::${account}:root` }, Action: "s3:*", Resource: "*" }] }, "resource")).to.deep.equal([]);
+    });
+
+    it("refuses a document without statements, and an empty Action or Resource, in its own words", () => {
+        const reasons = (doc: unknown) => policyProblems("policy", JSON.stringify(doc), "identity", op).map((p) => p.message);
+        expect(reasons({ Version: "2012-10-17" })).to.deep.equal(["policy: Statement must hold at least one statement; MalformedPolicyDocument (PutRolePolicy)"]);
+        for (const Action of ["", []]) {
+            expect(reasons({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource: "*" }] }), JSON.stringify(Action)).to.deep.equal([
+                "policy: Statement[0] has no Action (or NotAction); MalformedPolicyDocument (PutRolePolicy)",
+            ]);
+        }
+        expect(reasons({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: [] }] })).to.deep.equal([
+            "policy: Statement[0] has no Resource; policy statements must contain resources; MalformedPolicyDocument (PutRolePolicy)",
+        ]);
+    });
+
+    it("counts a document's size without its white space: a pretty-printed policy of 10,240 characters fits, 10,241 do not", () => {
+        const rolePolicy = "aws:iam/rolePolicy:RolePolicy";
+        const compact = (n: number) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${"b".repeat(n)}` }] });
+        const n = 10240 - JSON.stringify(compact(0)).length;
+        const pretty = (size: number) => JSON.stringify(compact(n + size - 10240), null, 4);
+        expect(pretty(10240).length).to.be.above(10240);
+        expect(check(rolePolicy, { role: "gw-role", policy: pretty(10240) }).failures).to.deep.equal([]);
+        expect(check(rolePolicy, { role: "gw-role", policy: pretty(10241) }).failures.map((f) => f.reason)).to.deep.equal([
+            "iam: policy is 10241 characters; at most 10240 are allowed; LimitExceeded (PutRolePolicy)",
+        ]);
     });
 });
 
@@ -398,6 +535,19 @@ describe("sandbox rules: an instance refresh that would leave no gateway in serv
     it("leaves a group of 0 (drained, pilot light 0) and a group without a refresh alone", () => {
         expect(refusal(group(0, { minHealthyPercentage: 0 }))).to.deep.equal([]);
         expect(refusal({ ...group(1, {}), instanceRefresh: undefined })).to.deep.equal([]);
+    });
+
+    it("judges the desired capacity when it is given, the minimum only in its place, and neither when not known yet", () => {
+        // desired 1 of at most 2: no room above 100 %, so AWS's defaults leave 0 in service.
+        expect(refusal({ ...group(1, {}), minSize: 0 })).to.have.length(1);
+        expect(refusal({ ...group(1, {}), desiredCapacity: undefined })).to.have.length(1);
+        expect(refusal({ ...group(1, {}), minSize: unknownValue, desiredCapacity: unknownValue })).to.deep.equal([]);
+    });
+
+    it("counts the fewest in service of a group of 0 as 0, and keeps minHealthyPercentage of desired when there is room to launch first", () => {
+        expect(lowestInServiceDuringRefresh(0, {})).to.equal(0);
+        expect(lowestInServiceDuringRefresh(10, { minHealthyPercentage: 50, maxHealthyPercentage: 200 })).to.equal(5);
+        expect(lowestInServiceDuringRefresh(3, { minHealthyPercentage: 50, maxHealthyPercentage: 200 })).to.equal(2);
     });
 });
 
@@ -481,11 +631,30 @@ describe("sandbox rules: KMS alias ARNs in IAM statements", () => {
         }
     });
 
-    it("accepts key ARNs, alias ARNs of the alias actions, and alias-looking text outside KMS actions", () => {
+    it("refuses it under the action *, a statement given alone (not in a list), and a KMS action listed after another service's", () => {
+        const refusal = `iam: policy: Statement[0] names the KMS alias ARN ${aliasArn} as the Resource of a key action; IAM matches key ARNs only, so it grants nothing — name the key's ARN (sandbox: IAM accepts it) (PutRolePolicy)`;
+        for (const policy of [
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: aliasArn }] },
+            { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "kms:Decrypt", Resource: aliasArn } },
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "kms:Decrypt"], Resource: aliasArn }] },
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: [7, "kms:Decrypt"], Resource: aliasArn }] },
+        ]) {
+            expect(check(rolePolicy, { role: "gw-role", policy: JSON.stringify(policy) }).failures.map((f) => f.reason), JSON.stringify(policy)).to.deep.equal([refusal]);
+        }
+    });
+
+    it("leaves an Action that is neither text nor a list to the grammar's refusal", () => {
+        expect(check(rolePolicy, withStatement({ Effect: "Allow", Action: 5, Resource: aliasArn })).failures.map((f) => f.reason)).to.deep.equal([
+            "iam: policy: Statement[0] has no Action (or NotAction); MalformedPolicyDocument (PutRolePolicy)",
+        ]);
+    });
+
+    it("accepts key ARNs, alias ARNs of the alias actions or of another service's actions, and alias-looking text outside KMS actions", () => {
         for (const statement of [
             { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsArn },
             { Effect: "Allow", Action: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"], Resource: [aliasArn, kmsArn] },
             { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/alias/x" },
+            { Effect: "Allow", Action: "s3:GetObject", Resource: aliasArn },
         ]) {
             expect(check(rolePolicy, withStatement(statement)).failures, JSON.stringify(statement)).to.deep.equal([]);
         }
