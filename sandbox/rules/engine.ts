@@ -72,14 +72,6 @@ export function num(value: unknown): number | undefined {
     return typeof value === "number" ? value : undefined;
 }
 
-/** A known boolean, also from the "true"/"false" strings some Terraform fields take, or undefined. */
-export function bool(value: unknown): boolean | undefined {
-    if (typeof value === "boolean") {
-        return value;
-    }
-    return value === "true" ? true : value === "false" ? false : undefined;
-}
-
 /** A known list, or undefined. */
 export function list(value: unknown): unknown[] | undefined {
     return Array.isArray(value) ? value : undefined;
