@@ -83,10 +83,12 @@ export function previousValues(config: Readonly<Record<string, { readonly value:
 
 /**
  * Puts `writes` in place, last first (a step's changes undone in reverse). Keys are not secret:
- * the driver manages only capacityMode, posture and the active-active weights.
+ * the driver manages only capacityMode, posture and the active-active weights. With `proveHeld`,
+ * the lock is proved immediately before each write: one lost half-way stops the writes there.
  */
-export async function applyConfigWrites(stack: ConfigWriter, writes: readonly ConfigWrite[]): Promise<void> {
+export async function applyConfigWrites(stack: ConfigWriter, writes: readonly ConfigWrite[], proveHeld?: () => Promise<void>): Promise<void> {
     for (const w of [...writes].reverse()) {
+        await proveHeld?.();
         if (w.value === undefined) {
             await stack.removeConfig(w.key, w.path ?? false);
         } else {
@@ -191,11 +193,12 @@ export function restoreWrites(undeployed: readonly UndeployedConfig[]): Map<Stac
 
 /**
  * Puts back what interrupted steps left undeployed, stack by stack, and returns what it put back.
- * Run under the lock, by a switch that closes an unfinished run.
+ * Run under the lock, by a switch that closes an unfinished run (which proves it before each write,
+ * `proveHeld`) or by `unlock`.
  */
-export async function putBackUndeployed(undeployed: readonly UndeployedConfig[], stacks: Readonly<Record<StackKey, ConfigWriter>>): Promise<UndeployedConfig[]> {
+export async function putBackUndeployed(undeployed: readonly UndeployedConfig[], stacks: Readonly<Record<StackKey, ConfigWriter>>, proveHeld?: () => Promise<void>): Promise<UndeployedConfig[]> {
     for (const [stack, writes] of restoreWrites(undeployed)) {
-        await applyConfigWrites(stacks[stack], writes);
+        await applyConfigWrites(stacks[stack], writes, proveHeld);
     }
     return [...undeployed];
 }

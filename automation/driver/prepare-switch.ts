@@ -80,8 +80,7 @@ export async function prepareSwitch(ctx: ControllerContext, request: SwitchReque
         // on top of it (a step this run needs sets its own value again).
         const undeployed = undeployedConfig(interruptedSteps(unfinished), stacks);
         undeployed.forEach((u) => rewritten.add(u.stack));
-        await proveHeld();
-        await putBackUndeployed(undeployed, ctx.stacks);
+        await putBackUndeployed(undeployed, ctx.stacks, proveHeld);
     }
     const decision = decideResume(target, from, unfinished, (await log.runs()).at(-1));
     if (decision.close !== undefined) {

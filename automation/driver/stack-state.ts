@@ -142,7 +142,6 @@ function maskSecrets(value: unknown): unknown {
     return value;
 }
 
-/** The root stack resource's outputs in an exported deployment, secrets masked; none when nothing is deployed. */
 /** Each deployment's outputs as read for each role, so a caller holding the same deployment (`check`'s status and parity) never parses them again. */
 const parsedDeployments = new WeakMap<Deployment, Map<StackKey, DeployedOutputs<StackKey>>>();
 
@@ -166,6 +165,7 @@ export function deployedOutputsFor<K extends StackKey>(key: K, state: Deployment
     return parsed;
 }
 
+/** The root stack resource's outputs in an exported deployment, secrets masked; none when nothing is deployed. */
 export function deployedOutputs(state: Deployment): Record<string, unknown> {
     const resources = (state.deployment?.resources ?? []) as readonly { readonly type?: string; readonly outputs?: Record<string, unknown> }[];
     const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");

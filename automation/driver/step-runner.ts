@@ -207,7 +207,7 @@ export async function runStep(stack: Stack, step: PlannedStep, opts: RunStepOpti
             // The step's own error is what the caller acts on (abort, fence, stop), so a failure to
             // put the values back does not replace it: the journal's "started" record still holds
             // them, and the next switch (or `status`, which reports it) finds what is left.
-            await applyConfigWrites(stack, opts.previousConfig).catch(() => undefined);
+            await applyConfigWrites(stack, opts.previousConfig, opts.proveHeld).catch(() => undefined);
         }
         throw err;
     }

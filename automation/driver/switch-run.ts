@@ -153,9 +153,10 @@ export class SwitchRun {
         for (const step of plan.steps) {
             if (step.skip) {
                 await this.skip(step);
-                // A quiesce already deployed was made by the run this one resumes: it is this run's
-                // to lift if the switch stops before DNS, or the serving region stays read-only.
-                if (step.users?.readOnly === true) {
+                // A quiesce already deployed, in a run that resumes another, was made by that run: it
+                // is this run's to lift if the switch stops before DNS, or the serving region stays
+                // read-only. A fresh run leaves a read-only region it found as it was.
+                if (step.users?.readOnly === true && plan.resumes !== undefined) {
                     this.quiescedInRun.push(step);
                 }
                 continue;

@@ -54,6 +54,25 @@ describe("config restore: writes", () => {
         await applyConfigWrites(writer, [{ key: posture, value: "active-passive" }, { key: `${weights}.primary`, path: true, value: "50" }, { key: "sftp-failover:extra" }]);
         expect(calls).to.deep.equal(["rm sftp-failover:extra", `set ${weights}.primary=50 (path)`, `set ${posture}=active-passive`]);
     });
+
+    it("proves the lock before each write, across stacks too: lost half-way, nothing more is written", async () => {
+        const { writer, calls } = recordingWriter();
+        let proofs = 0;
+        const proveHeld = async () => {
+            calls.push("prove");
+            if (++proofs > 2) {
+                throw new Error("lock lost");
+            }
+        };
+        const undeployed = [
+            { stack: "secondary" as const, key: cap, configured: "active", deployed: "pilot-light", runId: "r1" },
+            { stack: "dns" as const, key: posture, configured: "failover", deployed: "active-passive", runId: "r1" },
+            { stack: "dns" as const, key: `${weights}.primary`, path: true, configured: "0", runId: "r1" },
+        ];
+        const err = await putBackUndeployed(undeployed, { primary: writer, secondary: writer, dns: writer }, proveHeld).catch((e: unknown) => e);
+        expect((err as Error).message).to.equal("lock lost");
+        expect(calls).to.deep.equal(["prove", `set ${cap}=pilot-light`, "prove", `set ${posture}=active-passive`, "prove"]);
+    });
 });
 
 describe("config restore: what is deployed", () => {

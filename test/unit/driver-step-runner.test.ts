@@ -247,6 +247,21 @@ describe("step runner: the lock proven before every engine call", () => {
         expect(calls).to.deep.equal(["prove", "setAllConfig sftp-failover:posture=active-active", "prove"]);
     });
 
+    it("a put-back proves the lock before each of its writes: lost after the first, the rest stays as it is", async () => {
+        const dnsStep = planTransition("active-passive", "active-active", { activeActiveWeights: { primary: 70, secondary: 30 } }).find((s) => s.stack === "dns")!;
+        const engineError = new Error("error: the program refused the posture");
+        const { stack, calls } = fakeStack([() => Promise.reject(engineError)]);
+        const putBack = [
+            { key: "sftp-failover:posture", value: "active-passive" },
+            { key: "sftp-failover:activeActiveWeights.primary", path: true },
+            { key: "sftp-failover:activeActiveWeights.secondary", path: true },
+        ];
+        // Proofs: two config writes, the up, the check after its failure, the first put-back write; the sixth finds the lock lost.
+        const err = await runStep(stack, dnsStep, { ...base, previousConfig: putBack, proveHeld: proof(calls, 5) }).catch((e: unknown) => e);
+        expect(err, "the step's own error is what the caller hears").to.equal(engineError);
+        expect(calls.slice(calls.indexOf("up refresh=false target=(all)") + 1)).to.deep.equal(["prove", "prove", "removeConfig sftp-failover:activeActiveWeights.secondary (path)", "prove"]);
+    });
+
     it("a lock lost between the config write and the up: the up does not start and nothing is put back", async () => {
         const { stack, calls } = fakeStack([succeeded]);
         const err = await runStep(stack, scaleSecondary, { ...base, previousConfig, proveHeld: proof(calls, 1) }).catch((e: unknown) => e);
