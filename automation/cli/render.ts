@@ -1,6 +1,6 @@
 // Text rendering of the driver's results for humans. JSON output bypasses this entirely.
 import { describeDrain, PlannedDrain } from "../driver/drain";
-import { describeSkippedQuiesce } from "../driver/quiesce";
+import { describeSkippedQuiesce, skippedQuiesces } from "../driver/quiesce";
 import { fitTable } from "./history-view";
 import { AuditEntry } from "../driver/audit";
 import { BootstrapResult, BootstrapStepResult } from "../driver/bootstrap";
@@ -102,7 +102,7 @@ export function renderPlan(p: PlanResult): string {
     if (p.steps.every((s) => s.skip)) {
         lines.push("  nothing to do: every stack is already in place");
     }
-    lines.push(...(p.quiesces ?? []).filter((q) => q.skipped !== undefined).map((q) => `  ${describeSkippedQuiesce(q)}`));
+    lines.push(...skippedQuiesces(p.quiesces).map((q) => `  ${describeSkippedQuiesce(q)}`));
     for (const pv of p.previews) {
         const summary = Object.entries(pv.changeSummary ?? {})
             .map(([op, n]) => `${op} ${n}`)

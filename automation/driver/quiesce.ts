@@ -66,6 +66,11 @@ export function planQuiesces(steps: readonly PlannedStep[], current: DeployedSta
     }));
 }
 
+/** The quiesces a plan asked for and will not make (an unplanned switch's). */
+export function skippedQuiesces(quiesces: readonly PlannedQuiesce[] | undefined): PlannedQuiesce[] {
+    return (quiesces ?? []).filter((q) => q.skipped !== undefined);
+}
+
 /** One line for a quiesce a plan or a switch skipped. */
 export function describeSkippedQuiesce(q: PlannedQuiesce): string {
     return `quiesce ${q.region}: skipped (${q.skipped ?? "not skipped"})`;

@@ -219,15 +219,10 @@ export async function runStep(stack: Stack, step: PlannedStep, opts: RunStepOpti
  * the second land on stacks another run holds now.
  */
 export async function setStepConfig(stack: Stack, step: PlannedStep, proveHeld?: () => Promise<void>): Promise<void> {
-    await proveHeld?.();
-    let written = false;
     for (const path of [false, true]) {
         const changes = step.config.filter((change) => (change.path ?? false) === path);
         if (changes.length > 0) {
-            if (written) {
-                await proveHeld?.();
-            }
-            written = true;
+            await proveHeld?.();
             await stack.setAllConfig(Object.fromEntries(changes.map((change) => [change.key, { value: change.value }])), path);
         }
     }

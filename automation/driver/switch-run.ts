@@ -24,7 +24,7 @@ import { VerifyResult } from "./verify";
 import { describeVerification, runVerifyGate, VerificationSummary } from "./verify-gate";
 import { describePostDnsCheck, PostDnsCheckResult } from "./post-dns-check";
 import { abortableSleep, describeDrain, DrainOutcome, drainLeftSessions, DrainTimeoutAction, skippedDrain, unplannedReason } from "./drain";
-import { describeSkippedQuiesce, PlannedQuiesce, undoQuiesceStep } from "./quiesce";
+import { describeSkippedQuiesce, PlannedQuiesce, skippedQuiesces, undoQuiesceStep } from "./quiesce";
 
 /**
  * Everything a run reaches outside itself through: the stacks it steps, the fence, the journal and
@@ -192,7 +192,7 @@ export class SwitchRun {
         const unverified = this.verification?.outcome === "unverified" || this.verification?.outcome === "skipped";
         const status = this.remaining.length > 0 ? "degraded" : unverified ? "unverified" : "ok";
         await this.finish(status);
-        const skippedQuiesces = (plan.quiesces ?? []).filter((q) => q.skipped !== undefined);
+        const skipped = skippedQuiesces(plan.quiesces);
         return {
             runId: plan.runId,
             status,
@@ -208,7 +208,7 @@ export class SwitchRun {
             ...(this.verification !== undefined ? { verification: this.verification } : {}),
             ...(this.afterDns !== undefined ? { afterDns: this.afterDns } : {}),
             ...(this.drains.length > 0 ? { drains: this.drains } : {}),
-            ...(skippedQuiesces.length > 0 ? { skippedQuiesces } : {}),
+            ...(skipped.length > 0 ? { skippedQuiesces: skipped } : {}),
         };
     }
 
@@ -578,7 +578,7 @@ export class SwitchRun {
             ...(plan.answer !== undefined ? { answer: plan.answer.summary } : {}),
             ...(plan.forced !== undefined ? { forced: plan.forced } : {}),
             ...(this.drains.length > 0 ? { drain: this.drains.map(describeDrain) } : {}),
-            quiesce: (plan.quiesces ?? []).filter((q) => q.skipped !== undefined).map(describeSkippedQuiesce),
+            quiesce: skippedQuiesces(plan.quiesces).map(describeSkippedQuiesce),
         });
         await this.deps.journal.append({ type: "end", runId: plan.runId, result, at: now() });
     }
